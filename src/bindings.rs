@@ -1,0 +1,227 @@
+//! The only code that knows JavaScript: wasm-bindgen exports that take JSON text and
+//! primitives, call the engine, and return JSON text or throw the error's JSON (the
+//! package's `core.js` turns it into a `VitrinError`). wasm32 only.
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::json::{parse, Obj};
+use crate::platform::{Store, Tabs};
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+
+/// Largest JSON document accepted from the page (a 100k-product catalog with
+/// 64-dim embeddings is about 60 MB).
+const MAX_INPUT: usize = 128 * 1024 * 1024;
+
+fn fail(e: Error) -> JsValue {
+    JsValue::from_str(&e.to_json())
+}
+
+fn input(text: &str, code: &'static str) -> Result<Value, JsValue> {
+    parse(text, MAX_INPUT, code).map_err(fail)
+}
+
+fn clock(now: f64) -> Result<f64, JsValue> {
+    if now.is_finite() && now >= 0.0 {
+        Ok(now)
+    } else {
+        Err(fail(Error::new("invalid_clock", format!("now() must return milliseconds since the epoch, got {now}"))))
+    }
+}
+
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+#[wasm_bindgen(js_name = validateRules)]
+pub fn validate_rules(rules: &str) -> String {
+    match parse(rules, MAX_INPUT, "invalid_rules").and_then(|v| crate::rules::validate(&v)) {
+        Ok(()) => json!({"ok": true, "errors": []}).to_string(),
+        Err(e) => json!({"ok": false, "errors": e.errors}).to_string(),
+    }
+}
+
+struct Inner {
+    engine: Engine,
+    store: Store,
+    key: String,
+    tabs: Option<Tabs>,
+    emit: js_sys::Function,
+    dirty: bool,
+}
+
+impl Inner {
+    fn emit(&self, kind: &str, payload: &str) {
+        // The wrapper's emitter only queues; it cannot throw back into the engine.
+        let _ = self.emit.call2(&JsValue::NULL, &JsValue::from_str(kind), &JsValue::from_str(payload));
+    }
+
+    fn changed(&mut self) {
+        if !self.dirty {
+            self.dirty = true;
+            self.emit("dirty", "");
+        }
+    }
+
+    /// Loads the stored visitor; damaged data is removed and reported, never thrown.
+    fn load(&mut self) {
+        let stored = match self.store.get(&self.key) {
+            Ok(v) => v,
+            Err(e) => return self.emit("error", &e.to_json()),
+        };
+        if let Some(text) = stored {
+            if let Err(e) = self.engine.restore(&text) {
+                let _ = self.store.remove_all(&self.key);
+                self.emit("error", &e.to_json());
+            }
+        }
+    }
+}
+
+#[wasm_bindgen]
+pub struct RawEngine {
+    inner: Rc<RefCell<Inner>>,
+}
+
+#[wasm_bindgen]
+impl RawEngine {
+    /// `emit(kind, payload)` receives "error" (error JSON), "dirty" (call `flush` soon)
+    /// and "change" (another tab changed the visitor).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str, emit: js_sys::Function) -> Result<RawEngine, JsValue> {
+        let opts = input(options, "invalid_options")?;
+        let o = Obj::new(&opts, "", "invalid_options").map_err(fail)?;
+        let kind = o.opt_str("storage").map_err(fail)?.unwrap_or("auto");
+        if !matches!(kind, "auto" | "local" | "memory") {
+            return Err(fail(o.err("storage", "expected \"local\" or \"memory\"")));
+        }
+        let key = o.opt_str("storageKey").map_err(fail)?.unwrap_or("vitrin").to_string();
+        let engine = Engine::new(&opts).map_err(fail)?;
+        let (store, store_err) = Store::open(kind);
+        let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, emit, dirty: false }));
+        {
+            let mut i = inner.borrow_mut();
+            if let Some(e) = store_err {
+                i.emit("error", &e.to_json());
+            }
+            if i.engine.consent().personalization {
+                i.load();
+            }
+        }
+        let weak: Weak<RefCell<Inner>> = Rc::downgrade(&inner);
+        let tabs = Tabs::open(&key, move |msg| {
+            let Some(rc) = weak.upgrade() else { return };
+            let Ok(mut i) = rc.try_borrow_mut() else { return };
+            i.on_tab_message(&msg);
+        });
+        inner.borrow_mut().tabs = tabs;
+        Ok(RawEngine { inner })
+    }
+
+    pub fn track(&self, event: &str, now: f64) -> Result<(), JsValue> {
+        let now = clock(now)?;
+        let v = input(event, "invalid_event")?;
+        let mut i = self.inner.borrow_mut();
+        let event = i.engine.track(&v, now).map_err(fail)?;
+        if let Some(tabs) = &i.tabs {
+            tabs.post(&json!({"kind": "event", "event": event.to_json()}).to_string());
+        }
+        i.changed();
+        Ok(())
+    }
+
+    pub fn recommend(&self, slot: &str, product_id: Option<String>, limit: Option<u32>, now: f64) -> Result<String, JsValue> {
+        let now = clock(now)?;
+        let recs = self.inner.borrow_mut().engine.recommend(slot, product_id.as_deref(), limit, now).map_err(fail)?;
+        Ok(serde_json::to_string(&recs).unwrap_or_else(|_| "[]".into()))
+    }
+
+    pub fn state(&self) -> String {
+        self.inner.borrow().engine.state().to_string()
+    }
+
+    #[wasm_bindgen(js_name = setCatalog)]
+    pub fn set_catalog(&self, catalog: &str) -> Result<(), JsValue> {
+        let v = input(catalog, "invalid_catalog")?;
+        self.inner.borrow_mut().engine.set_catalog(&v).map_err(fail)
+    }
+
+    #[wasm_bindgen(js_name = setProfile)]
+    pub fn set_profile(&self, profile: &str) -> Result<(), JsValue> {
+        let v = input(profile, "invalid_profile")?;
+        self.inner.borrow_mut().engine.set_profile(&v).map_err(fail)
+    }
+
+    #[wasm_bindgen(js_name = setRules)]
+    pub fn set_rules(&self, rules: &str) -> Result<(), JsValue> {
+        let v = input(rules, "invalid_rules")?;
+        self.inner.borrow_mut().engine.set_rules(&v).map_err(fail)
+    }
+
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(&self, consent: &str) -> Result<(), JsValue> {
+        let v = input(consent, "invalid_consent")?;
+        let mut i = self.inner.borrow_mut();
+        let consent = i.engine.set_consent(&v).map_err(fail)?;
+        if consent.personalization {
+            i.changed();
+        } else if let Err(e) = i.store.remove_all(&i.key) {
+            i.emit("error", &e.to_json());
+        }
+        Ok(())
+    }
+
+    /// Writes the visitor document if it changed; called by the wrapper off the hot path.
+    pub fn flush(&self) {
+        let mut i = self.inner.borrow_mut();
+        if !i.dirty {
+            return;
+        }
+        i.dirty = false;
+        if let Some(doc) = i.engine.snapshot() {
+            if let Err(e) = i.store.set(&i.key, &doc) {
+                i.emit("error", &e.to_json());
+            }
+        }
+    }
+
+    pub fn forget(&self) {
+        let mut i = self.inner.borrow_mut();
+        i.engine.forget();
+        i.dirty = false;
+        if let Err(e) = i.store.remove_all(&i.key) {
+            i.emit("error", &e.to_json());
+        }
+        if let Some(tabs) = &i.tabs {
+            tabs.post(r#"{"kind":"forget"}"#);
+        }
+    }
+
+    /// Stops listening to other tabs; the wrapper refuses calls after this.
+    pub fn destroy(&self) {
+        self.inner.borrow_mut().tabs = None;
+    }
+}
+
+impl Inner {
+    fn on_tab_message(&mut self, msg: &str) {
+        let Ok(v) = serde_json::from_str::<Value>(msg) else { return };
+        match v.get("kind").and_then(Value::as_str) {
+            Some("event") => {
+                if self.engine.apply_remote(&v["event"]).is_ok() {
+                    self.changed();
+                    self.emit("change", "");
+                }
+            }
+            Some("forget") => {
+                self.engine.forget();
+                self.dirty = false;
+                self.emit("change", "");
+            }
+            _ => {}
+        }
+    }
+}

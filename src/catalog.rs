@@ -1,0 +1,284 @@
+//! The store's products, validated once and laid out for scoring: ids interned to dense
+//! indices, category paths as a tree of interned nodes, embeddings L2-normalised in one
+//! contiguous `f32` array, related lists in flat offset tables. Depends on `json`/`error`.
+
+use crate::error::{join, Error, Result};
+use crate::json::{type_name, Obj};
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub const MAX_PRODUCTS: usize = 500_000;
+pub const MAX_DIM: usize = 1024;
+pub const MAX_RELATED: usize = 200;
+const NONE: u32 = u32::MAX;
+const CODE: &str = "invalid_catalog";
+
+/// A list per product, stored as one flat array with offsets (no per-product `Vec`).
+#[derive(Debug, Default, Clone)]
+pub struct Lists {
+    offsets: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    pub fn get(&self, ix: u32) -> &[u32] {
+        let (a, b) = (self.offsets[ix as usize] as usize, self.offsets[ix as usize + 1] as usize);
+        &self.items[a..b]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    BoughtWith,
+    GoesWith,
+    Similar,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Catalog {
+    ids: Vec<String>,
+    by_id: HashMap<String, u32>,
+    pub titles: Vec<String>,
+    pub urls: Vec<Option<String>>,
+    pub images: Vec<Option<String>>,
+    pub prices: Vec<f32>,
+    pub in_stock: Vec<bool>,
+    pub tags: Vec<Vec<String>>,
+    /// Leaf category node of each product.
+    pub category: Vec<u32>,
+    /// Brand of each product, `u32::MAX` when none.
+    pub brand: Vec<u32>,
+    /// Category tree: full path of each node ("pets/cat") and its parent node.
+    pub category_paths: Vec<String>,
+    pub category_parent: Vec<u32>,
+    category_by_path: HashMap<String, u32>,
+    pub brand_names: Vec<String>,
+    brand_by_name: HashMap<String, u32>,
+    /// Embedding width; 0 when no product has one.
+    pub dim: usize,
+    /// `len() * dim` floats, each row unit length (or all zero when the product has none).
+    pub embeddings: Vec<f32>,
+    /// Popularity in [0, 1] (the optional `popularity` field, scaled by its maximum).
+    pub popularity: Vec<f32>,
+    bought_with: Lists,
+    goes_with: Lists,
+    similar: Lists,
+}
+
+impl Catalog {
+    pub fn from_json(v: &Value) -> Result<Catalog> {
+        let root = Obj::new(v, "", CODE)?;
+        let products = root.opt_arr("products", MAX_PRODUCTS)?.ok_or_else(|| root.err("products", "is required"))?;
+        let mut c = Catalog::default();
+        let mut related_raw: Vec<[Vec<&str>; 3]> = Vec::with_capacity(products.len());
+        let mut raw_pop = Vec::with_capacity(products.len());
+        for (i, pv) in products.iter().enumerate() {
+            let p = Obj::new(pv, &join("/products", i), CODE)?;
+            let id = p.str("id")?;
+            if c.by_id.insert(id.to_string(), i as u32).is_some() {
+                return Err(p.err("id", format!("duplicate product id {id:?}")));
+            }
+            c.ids.push(id.to_string());
+            c.titles.push(p.str("title")?.to_string());
+            let category = p.str("category")?;
+            if category.split('/').any(str::is_empty) {
+                return Err(p.err("category", "a category path is names joined by '/', none empty"));
+            }
+            let node = c.intern_category(category);
+            c.category.push(node);
+            let brand = p.opt_str("brand")?.map(|b| c.intern_brand(b)).unwrap_or(NONE);
+            c.brand.push(brand);
+            c.prices.push(p.num_in("price", 0.0, 1e12)? as f32);
+            c.in_stock.push(p.opt_bool("inStock")?.unwrap_or(true));
+            c.tags.push(p.opt_strs("tags", 100)?.into_iter().map(String::from).collect());
+            c.urls.push(p.opt_str("url")?.map(String::from));
+            c.images.push(p.opt_str("image")?.map(String::from));
+            raw_pop.push(p.opt_num_in("popularity", 0.0, 1e15)?.unwrap_or(0.0) as f32);
+            c.read_embedding(&p)?;
+            let mut lists: [Vec<&str>; 3] = Default::default();
+            if let Some(rel) = p.opt_obj("related")? {
+                for (slot, key) in lists.iter_mut().zip(["boughtWith", "goesWith", "similar"]) {
+                    *slot = rel.opt_strs(key, MAX_RELATED)?;
+                }
+            }
+            related_raw.push(lists);
+        }
+        let n = c.ids.len();
+        if c.dim > 0 {
+            // Products read before the first embedding got no row; pad to the full table.
+            c.embeddings.resize(n * c.dim, 0.0);
+        }
+        let max_pop = raw_pop.iter().cloned().fold(0.0f32, f32::max);
+        c.popularity = raw_pop.iter().map(|p| if max_pop > 0.0 { p / max_pop } else { 0.0 }).collect();
+        for (k, lists) in [&mut c.bought_with, &mut c.goes_with, &mut c.similar].into_iter().enumerate() {
+            lists.offsets.push(0);
+            for (i, raw) in related_raw.iter().enumerate() {
+                // References to products this catalog does not hold are dropped: related
+                // lists are often computed over a larger assortment than the one served.
+                lists.items.extend(raw[k].iter().filter_map(|id| c.by_id.get(*id)).filter(|&&j| j as usize != i));
+                lists.offsets.push(lists.items.len() as u32);
+            }
+        }
+        Ok(c)
+    }
+
+    fn read_embedding(&mut self, p: &Obj) -> Result<()> {
+        let row = self.ids.len() - 1;
+        let Some(values) = p.opt_arr("embedding", MAX_DIM)? else { return Ok(()) };
+        if values.is_empty() {
+            return Ok(());
+        }
+        if self.dim == 0 {
+            self.dim = values.len();
+        } else if values.len() != self.dim {
+            return Err(p.err("embedding", format!("expected {} numbers like the first product's, got {}", self.dim, values.len())));
+        }
+        self.embeddings.resize(row * self.dim, 0.0);
+        let start = self.embeddings.len();
+        for (k, v) in values.iter().enumerate() {
+            match v.as_f64() {
+                Some(f) if f.is_finite() => self.embeddings.push(f as f32),
+                _ => return Err(Error::at(CODE, join(&p.at("embedding"), k), format!("expected a finite number, got {}", type_name(v)))),
+            }
+        }
+        normalize(&mut self.embeddings[start..]);
+        Ok(())
+    }
+
+    fn intern_category(&mut self, path: &str) -> u32 {
+        if let Some(&ix) = self.category_by_path.get(path) {
+            return ix;
+        }
+        let parent = match path.rfind('/') {
+            Some(cut) => self.intern_category(&path[..cut]),
+            None => NONE,
+        };
+        let ix = self.category_paths.len() as u32;
+        self.category_paths.push(path.to_string());
+        self.category_parent.push(parent);
+        self.category_by_path.insert(path.to_string(), ix);
+        ix
+    }
+
+    fn intern_brand(&mut self, name: &str) -> u32 {
+        if let Some(&ix) = self.brand_by_name.get(name) {
+            return ix;
+        }
+        let ix = self.brand_names.len() as u32;
+        self.brand_names.push(name.to_string());
+        self.brand_by_name.insert(name.to_string(), ix);
+        ix
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn index(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn id(&self, ix: u32) -> &str {
+        &self.ids[ix as usize]
+    }
+
+    pub fn category_index(&self, path: &str) -> Option<u32> {
+        self.category_by_path.get(path).copied()
+    }
+
+    pub fn brand_index(&self, name: &str) -> Option<u32> {
+        self.brand_by_name.get(name).copied()
+    }
+
+    /// The node and its ancestors, leaf first.
+    pub fn ancestors(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        std::iter::successors(Some(node), move |&n| Some(self.category_parent[n as usize]).filter(|&p| p != NONE))
+    }
+
+    /// Whether `node` is `ancestor` or lies below it.
+    pub fn in_category(&self, node: u32, ancestor: u32) -> bool {
+        self.ancestors(node).any(|n| n == ancestor)
+    }
+
+    /// Top-level category node of a product ("pets" for "pets/cat/food").
+    pub fn root_category(&self, ix: u32) -> u32 {
+        self.ancestors(self.category[ix as usize]).last().unwrap_or(NONE)
+    }
+
+    pub fn embedding(&self, ix: u32) -> Option<&[f32]> {
+        if self.dim == 0 {
+            return None;
+        }
+        let row = &self.embeddings[ix as usize * self.dim..(ix as usize + 1) * self.dim];
+        row.iter().any(|&x| x != 0.0).then_some(row)
+    }
+
+    pub fn related(&self, ix: u32, relation: Relation) -> &[u32] {
+        match relation {
+            Relation::BoughtWith => self.bought_with.get(ix),
+            Relation::GoesWith => self.goes_with.get(ix),
+            Relation::Similar => self.similar.get(ix),
+        }
+    }
+
+    pub fn category_name(&self, ix: u32) -> &str {
+        let path = &self.category_paths[self.category[ix as usize] as usize];
+        path.rsplit('/').next().unwrap_or(path)
+    }
+}
+
+/// Scales a vector to unit length; leaves an all-zero vector as it is.
+pub fn normalize(v: &mut [f32]) {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn indexes_ids_categories_and_related() {
+        let c = Catalog::from_json(&json!({"products": [
+            {"id": "a", "title": "A", "category": "pets/cat/food", "price": 10, "embedding": [3, 4],
+             "related": {"boughtWith": ["b", "missing", "a"]}},
+            {"id": "b", "title": "B", "category": "pets/dog", "brand": "X", "price": 5, "inStock": false},
+        ]}))
+        .unwrap();
+        assert_eq!(c.index("b"), Some(1));
+        assert_eq!(c.related(0, Relation::BoughtWith), &[1]);
+        assert_eq!(c.embedding(0), Some(&[0.6, 0.8][..]));
+        assert_eq!(c.embedding(1), None);
+        let pets = c.category_index("pets").unwrap();
+        assert!(c.in_category(c.category[1], pets));
+        assert_eq!(c.root_category(0), pets);
+        assert_eq!(c.category_name(0), "food");
+        assert!(!c.in_stock[1]);
+    }
+
+    #[test]
+    fn rejects_with_the_path_of_the_fault() {
+        let cases = [
+            (json!({"products": [{"id": "a", "title": "A", "category": "x", "price": "1"}]}), "/products/0/price"),
+            (json!({"products": [{"id": "a", "title": "A", "category": "x", "price": 1},
+                                 {"id": "a", "title": "A", "category": "x", "price": 1}]}), "/products/1/id"),
+            (json!({"products": [{"id": "a", "title": "A", "category": "x//y", "price": 1}]}), "/products/0/category"),
+            (json!({"products": [{"id": "a", "title": "A", "category": "x", "price": 1, "embedding": [1, 2]},
+                                 {"id": "b", "title": "B", "category": "x", "price": 1, "embedding": [1]}]}), "/products/1/embedding"),
+            (json!({"items": []}), "/products"),
+            (json!([1]), ""),
+        ];
+        for (doc, path) in cases {
+            let err = Catalog::from_json(&doc).unwrap_err();
+            assert_eq!(err.code, "invalid_catalog");
+            assert_eq!(err.path.as_deref(), Some(path), "{doc}");
+        }
+    }
+}

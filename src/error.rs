@@ -1,0 +1,82 @@
+//! The one error type of the engine: a stable snake_case code, a human message and the
+//! JSON Pointer of the input at fault. Depends on nothing but std and serde_json.
+
+use serde::Serialize;
+
+/// One problem found in a document, located by a JSON Pointer (RFC 6901).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathError {
+    pub path: String,
+    pub message: String,
+}
+
+/// What every fallible public entry point returns. `code` is part of the public
+/// contract (`VitrinError.code` in JS), so codes are only ever added, never renamed.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<PathError>,
+}
+
+impl Error {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Error { code, message: message.into(), path: None, errors: Vec::new() }
+    }
+
+    pub fn at(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        let path = path.into();
+        let message = message.into();
+        Error {
+            code,
+            message: format!("{message} (at {})", if path.is_empty() { "/" } else { &path }),
+            errors: vec![PathError { path: path.clone(), message }],
+            path: Some(path),
+        }
+    }
+
+    /// Several errors in one document, each with its path; `path` is the first one.
+    pub fn many(code: &'static str, what: &str, errors: Vec<PathError>) -> Self {
+        let first = errors.first().map(|e| format!(": {} at {}", e.message, display_path(&e.path)));
+        Error {
+            code,
+            message: format!("{what}: {} error(s){}", errors.len(), first.unwrap_or_default()),
+            path: errors.first().map(|e| e.path.clone()),
+            errors,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| r#"{"code":"internal","message":"error"}"#.into())
+    }
+}
+
+fn display_path(p: &str) -> &str {
+    if p.is_empty() {
+        "/"
+    } else {
+        p
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Appends one reference token to a JSON Pointer, escaping `~` and `/`.
+pub fn join(path: &str, token: impl std::fmt::Display) -> String {
+    let token = token.to_string();
+    let mut out = String::with_capacity(path.len() + token.len() + 1);
+    out.push_str(path);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,177 @@
+//! Visitor events of API.md, validated from JSON into a closed enum. Catalog membership
+//! is checked by the engine, not here. Depends on `json`/`error`.
+
+use crate::error::{join, Result};
+use crate::json::Obj;
+use serde_json::{json, Value};
+
+const CODE: &str = "invalid_event";
+pub const MAX_ITEMS: usize = 500;
+pub const MAX_QUANTITY: f64 = 10_000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Category,
+    Product,
+    Cart,
+    Checkout,
+    Search,
+}
+
+impl Page {
+    pub const ALL: [(&'static str, Page); 6] = [
+        ("home", Page::Home),
+        ("category", Page::Category),
+        ("product", Page::Product),
+        ("cart", Page::Cart),
+        ("checkout", Page::Checkout),
+        ("search", Page::Search),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Page::ALL.iter().find(|(_, p)| *p == self).map(|(n, _)| *n).unwrap_or("home")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineItem {
+    pub product_id: String,
+    pub quantity: u32,
+    pub price: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    Page { page: Page, category_id: Option<String> },
+    View { product_id: String },
+    Search { query: String },
+    AddToCart { product_id: String, quantity: u32 },
+    /// `quantity: None` removes the line whatever its quantity.
+    RemoveFromCart { product_id: String, quantity: Option<u32> },
+    Purchase { order_id: String, items: Vec<LineItem> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub kind: EventKind,
+    /// Milliseconds since the epoch.
+    pub at: f64,
+}
+
+fn quantity(o: &Obj, key: &str) -> Result<Option<u32>> {
+    let q = o.opt_num_in(key, 1.0, MAX_QUANTITY)?;
+    match q {
+        Some(q) if q.fract() != 0.0 => Err(o.err(key, "must be a whole number")),
+        q => Ok(q.map(|q| q as u32)),
+    }
+}
+
+impl Event {
+    /// Validates an event; `now` fills a missing `at`.
+    pub fn from_json(v: &Value, now: f64) -> Result<Event> {
+        let o = Obj::new(v, "", CODE)?;
+        let at = o.opt_num_in("at", 0.0, 1e15)?.unwrap_or(now);
+        let kind = match o.str("type")? {
+            "page" => {
+                let name = o.str("page")?;
+                let page = Page::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p);
+                let page = page.ok_or_else(|| o.err("page", format!("unknown page {name:?}; expected one of home, category, product, cart, checkout, search")))?;
+                EventKind::Page { page, category_id: o.opt_str("categoryId")?.map(String::from) }
+            }
+            "view" => EventKind::View { product_id: o.str("productId")?.to_string() },
+            "search" => EventKind::Search { query: o.opt_str("query")?.ok_or_else(|| o.err("query", "is required"))?.to_string() },
+            "add_to_cart" => EventKind::AddToCart { product_id: o.str("productId")?.to_string(), quantity: quantity(&o, "quantity")?.unwrap_or(1) },
+            "remove_from_cart" => EventKind::RemoveFromCart { product_id: o.str("productId")?.to_string(), quantity: quantity(&o, "quantity")? },
+            "purchase" => {
+                let items = o.opt_arr("items", MAX_ITEMS)?.ok_or_else(|| o.err("items", "is required"))?;
+                if items.is_empty() {
+                    return Err(o.err("items", "a purchase needs at least one item"));
+                }
+                let items = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let it = Obj::new(v, &join("/items", i), CODE)?;
+                        Ok(LineItem {
+                            product_id: it.str("productId")?.to_string(),
+                            quantity: quantity(&it, "quantity")?.unwrap_or(1),
+                            price: it.opt_num_in("price", 0.0, 1e12)?,
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                EventKind::Purchase { order_id: o.str("orderId")?.to_string(), items }
+            }
+            other => {
+                return Err(o.err(
+                    "type",
+                    format!("unknown event type {other:?}; expected page, view, search, add_to_cart, remove_from_cart or purchase"),
+                ))
+            }
+        };
+        Ok(Event { kind, at })
+    }
+
+    /// The canonical JSON form (with `at` filled in), as sent to other tabs and the server.
+    pub fn to_json(&self) -> Value {
+        let mut v = match &self.kind {
+            EventKind::Page { page, category_id } => json!({"type": "page", "page": page.name(), "categoryId": category_id}),
+            EventKind::View { product_id } => json!({"type": "view", "productId": product_id}),
+            EventKind::Search { query } => json!({"type": "search", "query": query}),
+            EventKind::AddToCart { product_id, quantity } => json!({"type": "add_to_cart", "productId": product_id, "quantity": quantity}),
+            EventKind::RemoveFromCart { product_id, quantity } => json!({"type": "remove_from_cart", "productId": product_id, "quantity": quantity}),
+            EventKind::Purchase { order_id, items } => json!({"type": "purchase", "orderId": order_id, "items": items.iter().map(|i| json!({"productId": i.product_id, "quantity": i.quantity, "price": i.price})).collect::<Vec<_>>()}),
+        };
+        v["at"] = json!(self.at);
+        v
+    }
+
+    /// Product ids the event refers to, with the JSON Pointer of each.
+    pub fn product_refs(&self) -> Vec<(&str, String)> {
+        match &self.kind {
+            EventKind::View { product_id } | EventKind::AddToCart { product_id, .. } | EventKind::RemoveFromCart { product_id, .. } => {
+                vec![(product_id.as_str(), "/productId".to_string())]
+            }
+            EventKind::Purchase { items, .. } => {
+                items.iter().enumerate().map(|(i, it)| (it.product_id.as_str(), format!("/items/{i}/productId"))).collect()
+            }
+            EventKind::Page { .. } | EventKind::Search { .. } => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_json() {
+        let events = [
+            json!({"type": "page", "page": "category", "categoryId": "pets", "at": 5.0}),
+            json!({"type": "add_to_cart", "productId": "p", "quantity": 2, "at": 5.0}),
+            json!({"type": "purchase", "orderId": "o", "items": [{"productId": "p", "quantity": 1, "price": 9.5}], "at": 5.0}),
+        ];
+        for e in events {
+            let parsed = Event::from_json(&e, 0.0).unwrap();
+            assert_eq!(Event::from_json(&parsed.to_json(), 1.0).unwrap(), parsed);
+        }
+        assert_eq!(Event::from_json(&json!({"type": "view", "productId": "p"}), 42.0).unwrap().at, 42.0);
+    }
+
+    #[test]
+    fn rejects_bad_events_with_paths() {
+        let cases = [
+            (json!({"type": "click"}), "/type"),
+            (json!({"type": "view"}), "/productId"),
+            (json!({"type": "add_to_cart", "productId": "p", "quantity": 0}), "/quantity"),
+            (json!({"type": "add_to_cart", "productId": "p", "quantity": 1.5}), "/quantity"),
+            (json!({"type": "purchase", "orderId": "o", "items": [{"quantity": 1}]}), "/items/0/productId"),
+            (json!({"type": "page", "page": "about"}), "/page"),
+            (json!({"type": "view", "productId": "p", "at": -1}), "/at"),
+        ];
+        for (e, path) in cases {
+            let err = Event::from_json(&e, 0.0).unwrap_err();
+            assert_eq!((err.code, err.path.as_deref()), ("invalid_event", Some(path)), "{e}");
+        }
+    }
+}

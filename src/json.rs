@@ -1,0 +1,163 @@
+//! Reading untrusted JSON documents field by field, with the JSON Pointer of every value
+//! at hand so each validation error names where it is. Depends only on serde_json.
+
+use crate::error::{join, Error, Result};
+use serde_json::{Map, Value};
+
+/// Longest string field accepted anywhere (ids, titles, queries): keeps a hostile
+/// document from making every later copy expensive.
+pub const MAX_STRING: usize = 4096;
+
+/// A JSON object being validated, with its pointer and the error code its faults carry.
+pub struct Obj<'a> {
+    pub map: &'a Map<String, Value>,
+    pub path: String,
+    code: &'static str,
+}
+
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl<'a> Obj<'a> {
+    pub fn new(v: &'a Value, path: &str, code: &'static str) -> Result<Self> {
+        match v {
+            Value::Object(map) => Ok(Obj { map, path: path.to_string(), code }),
+            other => Err(Error::at(code, path, format!("expected an object, got {}", type_name(other)))),
+        }
+    }
+
+    pub fn at(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    pub fn err(&self, key: &str, message: impl Into<String>) -> Error {
+        Error::at(self.code, self.at(key), message)
+    }
+
+    /// A present, non-null value.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.len() > MAX_STRING => {
+                Err(self.err(key, format!("string longer than {MAX_STRING} bytes")))
+            }
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(v) => Err(self.err(key, format!("expected a string, got {}", type_name(v)))),
+        }
+    }
+
+    /// A required, non-empty string.
+    pub fn str(&self, key: &str) -> Result<&'a str> {
+        match self.opt_str(key)? {
+            Some(s) if !s.is_empty() => Ok(s),
+            Some(_) => Err(self.err(key, "must not be empty")),
+            None => Err(self.err(key, "is required")),
+        }
+    }
+
+    pub fn opt_num(&self, key: &str) -> Result<Option<f64>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(f) if f.is_finite() => Ok(Some(f)),
+                _ => Err(self.err(key, "expected a finite number")),
+            },
+            Some(v) => Err(self.err(key, format!("expected a number, got {}", type_name(v)))),
+        }
+    }
+
+    pub fn num(&self, key: &str) -> Result<f64> {
+        self.opt_num(key)?.ok_or_else(|| self.err(key, "is required"))
+    }
+
+    /// A required number within `[min, max]`.
+    pub fn num_in(&self, key: &str, min: f64, max: f64) -> Result<f64> {
+        let n = self.num(key)?;
+        self.check_range(key, n, min, max)
+    }
+
+    pub fn opt_num_in(&self, key: &str, min: f64, max: f64) -> Result<Option<f64>> {
+        self.opt_num(key)?.map(|n| self.check_range(key, n, min, max)).transpose()
+    }
+
+    fn check_range(&self, key: &str, n: f64, min: f64, max: f64) -> Result<f64> {
+        if n < min || n > max {
+            Err(self.err(key, format!("must be between {min} and {max}, got {n}")))
+        } else {
+            Ok(n)
+        }
+    }
+
+    pub fn opt_bool(&self, key: &str) -> Result<Option<bool>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(v) => Err(self.err(key, format!("expected a boolean, got {}", type_name(v)))),
+        }
+    }
+
+    /// An optional array of at most `max` elements.
+    pub fn opt_arr(&self, key: &str, max: usize) -> Result<Option<&'a [Value]>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Array(a)) if a.len() > max => {
+                Err(self.err(key, format!("at most {max} entries allowed, got {}", a.len())))
+            }
+            Some(Value::Array(a)) => Ok(Some(a)),
+            Some(v) => Err(self.err(key, format!("expected an array, got {}", type_name(v)))),
+        }
+    }
+
+    pub fn opt_obj(&self, key: &str) -> Result<Option<Obj<'a>>> {
+        self.get(key).map(|v| Obj::new(v, &self.at(key), self.code)).transpose()
+    }
+
+    /// An optional array of strings (ids, tags, segments).
+    pub fn opt_strs(&self, key: &str, max: usize) -> Result<Vec<&'a str>> {
+        let Some(items) = self.opt_arr(key, max)? else { return Ok(Vec::new()) };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) if !s.is_empty() && s.len() <= MAX_STRING => Ok(s.as_str()),
+                other => Err(Error::at(
+                    self.code,
+                    join(&self.at(key), i),
+                    format!("expected a non-empty string, got {}", type_name(other)),
+                )),
+            })
+            .collect()
+    }
+
+    /// An optional map of name → finite number (affinities).
+    pub fn opt_weights(&self, key: &str, max: usize) -> Result<Vec<(&'a str, f32)>> {
+        let Some(obj) = self.opt_obj(key)? else { return Ok(Vec::new()) };
+        if obj.map.len() > max {
+            return Err(self.err(key, format!("at most {max} entries allowed")));
+        }
+        obj.map
+            .keys()
+            .map(|k| Ok((k.as_str(), obj.num_in(k, -1e6, 1e6)? as f32)))
+            .collect()
+    }
+}
+
+/// Parses a document handed over as JSON text, with a size bound.
+pub fn parse(text: &str, max_bytes: usize, code: &'static str) -> Result<Value> {
+    if text.len() > max_bytes {
+        return Err(Error::at(code, "", format!("document larger than {max_bytes} bytes")));
+    }
+    serde_json::from_str(text).map_err(|e| Error::at(code, "", format!("malformed JSON: {e}")))
+}

@@ -1,0 +1,110 @@
+//! The browser side of the engine: where the visitor document is stored (localStorage or
+//! a per-page memory map) and how tabs of one store tell each other what happened
+//! (BroadcastChannel, in browsers and in Node). wasm32 only; no engine logic here.
+
+use crate::error::Error;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{BroadcastChannel, MessageEvent};
+
+thread_local! {
+    /// Memory storage is shared by every engine of the page with the same key, like
+    /// localStorage is, so `storage: "memory"` behaves the same apart from lasting.
+    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+pub enum Store {
+    Memory,
+    Local(web_sys::Storage),
+}
+
+fn storage_error(e: JsValue, what: &str) -> Error {
+    let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+    Error::new("storage_failed", format!("localStorage {what} failed: {detail}"))
+}
+
+impl Store {
+    /// localStorage when asked for and usable, else memory with the reason why not.
+    pub fn open(kind: &str) -> (Store, Option<Error>) {
+        if kind == "memory" {
+            return (Store::Memory, None);
+        }
+        let Some(window) = web_sys::window() else {
+            let err = (kind == "local").then(|| Error::new("storage_unavailable", "no localStorage here; keeping state in memory"));
+            return (Store::Memory, err);
+        };
+        match window.local_storage() {
+            Ok(Some(s)) => (Store::Local(s), None),
+            Ok(None) => (Store::Memory, Some(Error::new("storage_unavailable", "localStorage is disabled; keeping state in memory"))),
+            Err(e) => (Store::Memory, Some(storage_error(e, "access"))),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Result<Option<String>, Error> {
+        match self {
+            Store::Memory => Ok(MEMORY.with(|m| m.borrow().get(key).cloned())),
+            Store::Local(s) => s.get_item(key).map_err(|e| storage_error(e, "read")),
+        }
+    }
+
+    pub fn set(&self, key: &str, value: &str) -> Result<(), Error> {
+        match self {
+            Store::Memory => {
+                MEMORY.with(|m| m.borrow_mut().insert(key.to_string(), value.to_string()));
+                Ok(())
+            }
+            Store::Local(s) => s.set_item(key, value).map_err(|e| storage_error(e, "write")),
+        }
+    }
+
+    /// Removes `key` and every `key:…` entry (all that vitrin ever stores under a key).
+    pub fn remove_all(&self, key: &str) -> Result<(), Error> {
+        let ours = |k: &str| k == key || k.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'));
+        match self {
+            Store::Memory => {
+                MEMORY.with(|m| m.borrow_mut().retain(|k, _| !ours(k)));
+                Ok(())
+            }
+            Store::Local(s) => {
+                let len = s.length().map_err(|e| storage_error(e, "read"))?;
+                let keys: Vec<String> = (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| ours(k)).collect();
+                keys.iter().try_for_each(|k| s.remove_item(k).map_err(|e| storage_error(e, "remove")))
+            }
+        }
+    }
+}
+
+/// A BroadcastChannel named after the storage key; closed on drop.
+pub struct Tabs {
+    channel: BroadcastChannel,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Tabs {
+    /// `None` where the platform has no BroadcastChannel: the engine then works alone.
+    pub fn open(key: &str, mut on_message: impl FnMut(String) + 'static) -> Option<Tabs> {
+        let channel = BroadcastChannel::new(&format!("vitrin:{key}")).ok()?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(text) = e.data().as_string() {
+                on_message(text);
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Tabs { channel, _on_message: on_message })
+    }
+
+    pub fn post(&self, message: &str) {
+        // A closed channel or a detached page cannot be helped; the other tabs catch up
+        // from storage on their next load.
+        let _ = self.channel.post_message(&JsValue::from_str(message));
+    }
+}
+
+impl Drop for Tabs {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}

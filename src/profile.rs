@@ -1,0 +1,136 @@
+//! The compact profile the store's server computes for a visitor (API.md `Profile`),
+//! validated. Product ids stay strings: the profile may outlive a catalog refresh.
+//! Depends on `json`/`error`.
+
+use crate::error::{join, Result};
+use crate::json::Obj;
+use serde_json::Value;
+
+const CODE: &str = "invalid_profile";
+const MAX_LIST: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Purchase {
+    pub product_id: String,
+    pub at: f64,
+    pub quantity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cycle {
+    pub product_id: String,
+    pub every_days: f64,
+    pub last_at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Habit {
+    pub category: String,
+    /// Months 1–12.
+    pub months: Vec<u8>,
+    pub per_year: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Profile {
+    pub visitor_id: String,
+    pub name: Option<String>,
+    pub updated_at: f64,
+    pub embedding: Vec<f32>,
+    pub category_affinity: Vec<(String, f32)>,
+    pub brand_affinity: Vec<(String, f32)>,
+    pub purchases: Vec<Purchase>,
+    pub cycles: Vec<Cycle>,
+    pub habits: Vec<Habit>,
+    pub segments: Vec<String>,
+}
+
+impl Profile {
+    pub fn from_json(v: &Value) -> Result<Profile> {
+        let p = Obj::new(v, "", CODE)?;
+        let mut profile = Profile {
+            visitor_id: p.str("visitorId")?.to_string(),
+            name: p.opt_str("name")?.map(String::from),
+            updated_at: p.num_in("updatedAt", 0.0, 1e15)?,
+            segments: p.opt_strs("segments", 1000)?.into_iter().map(String::from).collect(),
+            ..Profile::default()
+        };
+        if let Some(values) = p.opt_arr("embedding", crate::catalog::MAX_DIM)? {
+            for (k, v) in values.iter().enumerate() {
+                let f = v.as_f64().filter(|f| f.is_finite());
+                let f = f.ok_or_else(|| crate::error::Error::at(CODE, join(&p.at("embedding"), k), "expected a finite number"))?;
+                profile.embedding.push(f as f32);
+            }
+            crate::catalog::normalize(&mut profile.embedding);
+        }
+        if let Some(aff) = p.opt_obj("affinities")? {
+            let owned = |w: Vec<(&str, f32)>| w.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            profile.category_affinity = owned(aff.opt_weights("category", MAX_LIST)?);
+            profile.brand_affinity = owned(aff.opt_weights("brand", MAX_LIST)?);
+        }
+        for (i, v) in p.opt_arr("purchases", MAX_LIST)?.unwrap_or_default().iter().enumerate() {
+            let o = Obj::new(v, &join(&p.at("purchases"), i), CODE)?;
+            profile.purchases.push(Purchase {
+                product_id: o.str("productId")?.to_string(),
+                at: o.num_in("at", 0.0, 1e15)?,
+                quantity: o.opt_num_in("quantity", 1.0, 1e6)?.unwrap_or(1.0) as u32,
+            });
+        }
+        for (i, v) in p.opt_arr("cycles", MAX_LIST)?.unwrap_or_default().iter().enumerate() {
+            let o = Obj::new(v, &join(&p.at("cycles"), i), CODE)?;
+            profile.cycles.push(Cycle {
+                product_id: o.str("productId")?.to_string(),
+                every_days: o.num_in("everyDays", 0.5, 3650.0)?,
+                last_at: o.num_in("lastAt", 0.0, 1e15)?,
+            });
+        }
+        for (i, v) in p.opt_arr("habits", MAX_LIST)?.unwrap_or_default().iter().enumerate() {
+            let o = Obj::new(v, &join(&p.at("habits"), i), CODE)?;
+            let mut months = Vec::new();
+            for (k, m) in o.opt_arr("months", 12)?.unwrap_or_default().iter().enumerate() {
+                match m.as_u64() {
+                    Some(m @ 1..=12) => months.push(m as u8),
+                    _ => return Err(crate::error::Error::at(CODE, join(&o.at("months"), k), "expected a month number 1–12")),
+                }
+            }
+            profile.habits.push(Habit {
+                category: o.str("category")?.to_string(),
+                months,
+                per_year: o.opt_num_in("perYear", 0.0, 1e6)?.unwrap_or(1.0),
+            });
+        }
+        Ok(profile)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_every_field() {
+        let p = Profile::from_json(&json!({
+            "visitorId": "v1", "name": "Ayşe", "updatedAt": 1,
+            "affinities": {"category": {"fashion/shirts": 0.8}, "brand": {"Mavi": 0.5}},
+            "purchases": [{"productId": "p1", "at": 5, "quantity": 2}],
+            "cycles": [{"productId": "lens", "everyDays": 30, "lastAt": 9}],
+            "habits": [{"category": "fashion/shirts", "months": [1], "perYear": 3}],
+            "segments": ["vip"]
+        }))
+        .unwrap();
+        assert_eq!(p.name.as_deref(), Some("Ayşe"));
+        assert_eq!(p.category_affinity, vec![("fashion/shirts".to_string(), 0.8)]);
+        assert_eq!(p.purchases[0].quantity, 2);
+        assert_eq!(p.cycles[0].every_days, 30.0);
+        assert_eq!(p.habits[0].months, vec![1]);
+    }
+
+    #[test]
+    fn names_the_bad_field() {
+        let err = Profile::from_json(&json!({"visitorId": "v", "updatedAt": 1, "habits": [{"category": "x", "months": [13]}]})).unwrap_err();
+        assert_eq!(err.path.as_deref(), Some("/habits/0/months/0"));
+        let err = Profile::from_json(&json!({"updatedAt": 1})).unwrap_err();
+        assert_eq!((err.code, err.path.as_deref()), ("invalid_profile", Some("/visitorId")));
+    }
+}

@@ -1,0 +1,478 @@
+//! Ranking: the strategies behind the built-in slots. One dense pass over the catalog's
+//! flat arrays blends the query embedding (profile + live session), category/brand
+//! affinities and popularity on top of sparse related-list boosts; a bounded top-k keeps
+//! the best. Scratch buffers live in `Scorer` and are reused, so a call allocates only
+//! its result. Depends on `catalog`, `visitor`, `profile`, `reasons`.
+
+use crate::catalog::{Catalog, Relation};
+use crate::profile::Profile;
+use crate::reasons::{Lang, Why};
+use crate::visitor::VisitorState;
+
+pub const MAX_LIMIT: usize = 100;
+const DAY_MS: f64 = 86_400_000.0;
+/// Weights of the blend; chosen on the validation split of the replay (see ARCHITECTURE.md).
+const W_EMB: f32 = 0.6;
+const W_AFF: f32 = 0.3;
+const W_POP: f32 = 0.1;
+const W_SIMILAR: f32 = 1.0;
+const W_BOUGHT_WITH: f32 = 0.8;
+const W_GOES_WITH: f32 = 0.6;
+/// Penalty for a product the visitor has already viewed: they may want it again, but
+/// a "for you" slot full of what they just saw shows nothing new.
+const SEEN_PENALTY: f32 = 0.3;
+/// Weight of the k-th most recent view is `RECENCY^k`.
+const RECENCY: f32 = 0.75;
+const SESSION_SEEDS: usize = 20;
+/// A replenishment shows from this many days before it is due.
+pub const REPLENISH_WINDOW_DAYS: f64 = 7.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    ForYou,
+    Similar,
+    BoughtTogether,
+    RecentlyViewed,
+    Trending,
+    Replenish,
+}
+
+impl Strategy {
+    pub const ALL: [(&'static str, Strategy); 6] = [
+        ("for_you", Strategy::ForYou),
+        ("similar", Strategy::Similar),
+        ("bought_together", Strategy::BoughtTogether),
+        ("recently_viewed", Strategy::RecentlyViewed),
+        ("trending", Strategy::Trending),
+        ("replenish", Strategy::Replenish),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Strategy> {
+        Strategy::ALL.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+}
+
+/// Everything a ranking reads.
+pub struct Signals<'a> {
+    pub catalog: &'a Catalog,
+    pub state: &'a VisitorState,
+    pub profile: Option<&'a Profile>,
+    pub now: f64,
+    /// False without personalization consent: no history, no profile.
+    pub personal: bool,
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    pub ix: u32,
+    pub score: f32,
+    pub why: Why,
+    pub text: String,
+}
+
+#[derive(Default)]
+pub struct Scorer {
+    scores: Vec<f32>,
+    node_total: Vec<f32>,
+    brand_w: Vec<f32>,
+    query: Vec<f32>,
+    seeds: Vec<(u32, f32)>,
+    top: Vec<(f32, u32)>,
+}
+
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    // Four independent accumulators let the compiler vectorise and pipeline the loop.
+    let mut acc = [0.0f32; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..4 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+fn rank_factor(rank: usize) -> f32 {
+    1.0 / (1.0 + 0.15 * rank as f32)
+}
+
+impl Scorer {
+    /// The best `limit` products for `strategy`, best first, ties broken by catalog order.
+    /// `product` is the page's product (`similar`, `bought_together`), never recommended.
+    pub fn recommend(&mut self, s: &Signals, strategy: Strategy, product: Option<u32>, limit: usize) -> Vec<Pick> {
+        let limit = limit.min(MAX_LIMIT);
+        let n = s.catalog.len();
+        self.scores.clear();
+        self.scores.resize(n, 0.0);
+        self.top.clear();
+        if n == 0 || limit == 0 {
+            return Vec::new();
+        }
+        let strategy = if !s.personal && strategy == Strategy::ForYou { Strategy::Trending } else { strategy };
+        match strategy {
+            Strategy::ForYou => self.for_you(s, product, limit),
+            Strategy::Similar => self.similar(s, product, limit),
+            Strategy::BoughtTogether => self.bought_together(s, product, limit),
+            Strategy::RecentlyViewed => self.recently_viewed(s, product, limit),
+            Strategy::Trending => self.trending(s, limit),
+            Strategy::Replenish => self.replenish(s, limit),
+        }
+    }
+
+    fn for_you(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
+        let c = s.catalog;
+        self.session_seeds(s);
+        self.add_related(c, &[Relation::Similar, Relation::BoughtWith, Relation::GoesWith]);
+        self.build_query(s);
+        self.build_affinities(s);
+        let has_query = !self.query.is_empty();
+        for i in 0..c.len() {
+            let mut sc = self.scores[i] + W_POP * c.popularity[i] + W_AFF * self.affinity(c, i);
+            if has_query {
+                sc += W_EMB * dot(&self.query, &c.embeddings[i * c.dim..(i + 1) * c.dim]);
+            }
+            self.scores[i] = sc;
+        }
+        for v in &s.state.recently_viewed {
+            if let Some(ix) = c.index(&v.product_id) {
+                self.scores[ix as usize] -= SEEN_PENALTY;
+            }
+        }
+        self.exclude_owned(s);
+        self.exclude(product);
+        self.select(c, limit);
+        let picks: Vec<(f32, u32)> = self.top.clone();
+        picks.into_iter().map(|(score, ix)| self.explain_for_you(s, ix, score)).collect()
+    }
+
+    fn similar(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
+        let c = s.catalog;
+        let Some(p) = product else { return Vec::new() };
+        for (r, &j) in c.related(p, Relation::Similar).iter().enumerate() {
+            self.scores[j as usize] += W_SIMILAR * rank_factor(r);
+        }
+        let leaf = c.category[p as usize];
+        let query = c.embedding(p);
+        for i in 0..c.len() {
+            let mut sc = self.scores[i] + 0.05 * c.popularity[i];
+            if c.category[i] == leaf {
+                sc += 0.2;
+            }
+            if let Some(q) = query {
+                sc += dot(q, &c.embeddings[i * c.dim..(i + 1) * c.dim]);
+            }
+            self.scores[i] = sc;
+        }
+        self.exclude(Some(p));
+        if s.personal {
+            self.exclude_owned(s);
+        }
+        self.select(c, limit);
+        self.picks(|_, _| (Why::Similar, c.titles[p as usize].clone()), s.lang)
+    }
+
+    fn bought_together(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
+        let c = s.catalog;
+        self.seeds.clear();
+        match product {
+            Some(p) => self.seeds.push((p, 1.0)),
+            None => self.seeds.extend(s.state.cart.iter().filter_map(|l| c.index(&l.product_id)).map(|ix| (ix, 1.0))),
+        }
+        self.add_related(c, &[Relation::BoughtWith, Relation::GoesWith]);
+        // Only products some seed actually relates to qualify.
+        for (sc, pop) in self.scores.iter_mut().zip(&c.popularity) {
+            *sc = if *sc > 0.0 { *sc + 0.01 * pop } else { f32::NEG_INFINITY };
+        }
+        let seeds = std::mem::take(&mut self.seeds);
+        for &(ix, _) in &seeds {
+            self.exclude(Some(ix));
+        }
+        self.exclude_cart(s);
+        self.select(c, limit);
+        let picks = self.picks(|this, ix| this.strongest_seed(c, &seeds, ix, &[Relation::BoughtWith, Relation::GoesWith]), s.lang);
+        self.seeds = seeds;
+        picks
+    }
+
+    fn recently_viewed(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
+        let c = s.catalog;
+        if !s.personal {
+            return Vec::new();
+        }
+        self.scores.iter_mut().for_each(|x| *x = f32::NEG_INFINITY);
+        for (k, v) in s.state.recently_viewed.iter().enumerate().rev() {
+            if let Some(ix) = c.index(&v.product_id) {
+                self.scores[ix as usize] = 1.0 / (1.0 + k as f32);
+            }
+        }
+        self.exclude(product);
+        self.select(c, limit);
+        self.picks(|_, _| (Why::RecentlyViewed, String::new()), s.lang)
+    }
+
+    fn trending(&mut self, s: &Signals, limit: usize) -> Vec<Pick> {
+        let c = s.catalog;
+        self.scores.copy_from_slice(&c.popularity);
+        self.select(c, limit);
+        self.picks(|_, _| (Why::Popular, String::new()), s.lang)
+    }
+
+    /// Profile cycles due within the window (or overdue), most urgent first, each
+    /// followed by its companion (the first product it is bought with).
+    fn replenish(&mut self, s: &Signals, limit: usize) -> Vec<Pick> {
+        let c = s.catalog;
+        let Some(profile) = s.profile.filter(|_| s.personal) else { return Vec::new() };
+        let mut due: Vec<(f64, u32, f64)> = profile
+            .cycles
+            .iter()
+            .filter_map(|cy| {
+                let ix = c.index(&cy.product_id)?;
+                let last = s.state.purchases.iter().filter(|b| b.product_id == cy.product_id).map(|b| b.at).fold(cy.last_at, f64::max);
+                let days_left = (last + cy.every_days * DAY_MS - s.now) / DAY_MS;
+                (days_left <= REPLENISH_WINDOW_DAYS && days_left > -cy.every_days).then_some((days_left, ix, cy.every_days))
+            })
+            .collect();
+        due.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut picks: Vec<Pick> = Vec::new();
+        for (days_left, ix, every) in due {
+            let urgency = (1.0 - days_left / (REPLENISH_WINDOW_DAYS + every)) as f32;
+            let every = format!("{}", every.round());
+            if c.in_stock[ix as usize] && !picks.iter().any(|p| p.ix == ix) {
+                picks.push(Pick { ix, score: urgency, why: Why::Replenish, text: Why::Replenish.text(s.lang, &every) });
+            }
+            let companion = c.related(ix, Relation::BoughtWith).iter().copied().find(|&j| c.in_stock[j as usize] && !picks.iter().any(|p| p.ix == j));
+            if let Some(j) = companion {
+                let title = &c.titles[ix as usize];
+                picks.push(Pick { ix: j, score: urgency * 0.9, why: Why::ReplenishCompanion, text: Why::ReplenishCompanion.text(s.lang, title) });
+            }
+        }
+        picks.truncate(limit);
+        picks
+    }
+
+    /// Recent views (most recent weighs most) and the cart lines, as catalog indices.
+    fn session_seeds(&mut self, s: &Signals) {
+        let c = s.catalog;
+        self.seeds.clear();
+        let mut w = 1.0;
+        for v in s.state.recently_viewed.iter().take(SESSION_SEEDS) {
+            if let Some(ix) = c.index(&v.product_id) {
+                self.seeds.push((ix, w));
+            }
+            w *= RECENCY;
+        }
+        self.seeds.extend(s.state.cart.iter().filter_map(|l| c.index(&l.product_id)).map(|ix| (ix, 1.0)));
+    }
+
+    fn add_related(&mut self, c: &Catalog, relations: &[Relation]) {
+        for &(seed, w) in &self.seeds {
+            for &rel in relations {
+                let wr = w * relation_weight(rel);
+                for (r, &j) in c.related(seed, rel).iter().enumerate() {
+                    self.scores[j as usize] += wr * rank_factor(r);
+                }
+            }
+        }
+    }
+
+    /// The taste vector: recency-weighted views blended with the profile embedding.
+    fn build_query(&mut self, s: &Signals) {
+        let c = s.catalog;
+        self.query.clear();
+        if c.dim == 0 {
+            return;
+        }
+        self.query.resize(c.dim, 0.0);
+        let mut any = false;
+        for &(ix, w) in &self.seeds {
+            if let Some(e) = c.embedding(ix) {
+                self.query.iter_mut().zip(e).for_each(|(q, x)| *q += w * x);
+                any = true;
+            }
+        }
+        crate::catalog::normalize(&mut self.query);
+        if let Some(p) = s.profile.filter(|p| p.embedding.len() == c.dim) {
+            let (ws, wp) = if any { (0.6, 0.4) } else { (0.0, 1.0) };
+            self.query.iter_mut().zip(&p.embedding).for_each(|(q, x)| *q = ws * *q + wp * x);
+            crate::catalog::normalize(&mut self.query);
+            any = true;
+        }
+        if !any {
+            self.query.clear();
+        }
+    }
+
+    /// Per category node, the summed affinity of the node and its ancestors; per brand
+    /// its affinity. Profile and live interest each scaled to at most 1.
+    fn build_affinities(&mut self, s: &Signals) {
+        let c = s.catalog;
+        self.node_total.clear();
+        self.node_total.resize(c.category_paths.len(), 0.0);
+        self.brand_w.clear();
+        self.brand_w.resize(c.brand_names.len() + 1, 0.0);
+        let live_max = s.state.category_interest.iter().map(|i| i.weight_at(s.now)).fold(0.0, f64::max);
+        for i in &s.state.category_interest {
+            if let Some(node) = c.category_index(&i.key) {
+                self.node_total[node as usize] += (i.weight_at(s.now) / live_max.max(1.0)) as f32;
+            }
+        }
+        let brand_max = s.state.brand_interest.iter().map(|i| i.weight_at(s.now)).fold(0.0, f64::max);
+        for i in &s.state.brand_interest {
+            if let Some(b) = c.brand_index(&i.key) {
+                self.brand_w[b as usize] += (i.weight_at(s.now) / brand_max.max(1.0)) as f32;
+            }
+        }
+        if let Some(p) = s.profile {
+            let scale = |w: &[(String, f32)]| w.iter().map(|(_, x)| x.abs()).fold(0.0f32, f32::max).max(1.0);
+            let cs = scale(&p.category_affinity);
+            for (path, w) in &p.category_affinity {
+                if let Some(node) = c.category_index(path) {
+                    self.node_total[node as usize] += w / cs;
+                }
+            }
+            let bs = scale(&p.brand_affinity);
+            for (name, w) in &p.brand_affinity {
+                if let Some(b) = c.brand_index(name) {
+                    self.brand_w[b as usize] += w / bs;
+                }
+            }
+        }
+        // Parents are interned before their children, so one forward pass accumulates.
+        for n in 0..self.node_total.len() {
+            let parent = c.category_parent[n];
+            if parent != u32::MAX {
+                self.node_total[n] += self.node_total[parent as usize];
+            }
+        }
+    }
+
+    fn affinity(&self, c: &Catalog, i: usize) -> f32 {
+        let b = c.brand[i];
+        let brand = if b == u32::MAX { 0.0 } else { self.brand_w[b as usize] };
+        self.node_total[c.category[i] as usize] + 0.5 * brand
+    }
+
+    /// Products in the cart or already bought are not offered again (replenishment has its own slot).
+    fn exclude_owned(&mut self, s: &Signals) {
+        self.exclude_cart(s);
+        let c = s.catalog;
+        let local = s.state.purchases.iter().map(|b| b.product_id.as_str());
+        let profile = s.profile.into_iter().flat_map(|p| p.purchases.iter().map(|b| b.product_id.as_str()));
+        for id in local.chain(profile) {
+            if let Some(ix) = c.index(id) {
+                self.scores[ix as usize] = f32::NEG_INFINITY;
+            }
+        }
+    }
+
+    fn exclude_cart(&mut self, s: &Signals) {
+        for l in &s.state.cart {
+            if let Some(ix) = s.catalog.index(&l.product_id) {
+                self.scores[ix as usize] = f32::NEG_INFINITY;
+            }
+        }
+    }
+
+    fn exclude(&mut self, product: Option<u32>) {
+        if let Some(p) = product {
+            self.scores[p as usize] = f32::NEG_INFINITY;
+        }
+    }
+
+    /// Keeps the `limit` best in-stock, non-excluded products in `self.top`, best first.
+    fn select(&mut self, c: &Catalog, limit: usize) {
+        self.top.clear();
+        let better = |a: (f32, u32), b: (f32, u32)| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
+        for (i, &sc) in self.scores.iter().enumerate() {
+            if sc == f32::NEG_INFINITY || sc.is_nan() || !c.in_stock[i] {
+                continue;
+            }
+            let cand = (sc, i as u32);
+            if self.top.len() == limit {
+                if !better(cand, self.top[limit - 1]) {
+                    continue;
+                }
+                self.top.pop();
+            }
+            let pos = self.top.partition_point(|&t| better(t, cand));
+            self.top.insert(pos, cand);
+        }
+    }
+
+    fn picks(&mut self, mut why: impl FnMut(&Self, u32) -> (Why, String), lang: Lang) -> Vec<Pick> {
+        self.top
+            .iter()
+            .map(|&(score, ix)| {
+                let (w, subject) = why(self, ix);
+                Pick { ix, score, why: w, text: w.text(lang, &subject) }
+            })
+            .collect()
+    }
+
+    /// The seed whose related lists give `ix` the most, with the relation as the reason.
+    fn strongest_seed(&self, c: &Catalog, seeds: &[(u32, f32)], ix: u32, relations: &[Relation]) -> (Why, String) {
+        let mut best: Option<(f32, u32, Relation)> = None;
+        for &(seed, w) in seeds {
+            for &rel in relations {
+                if let Some(r) = c.related(seed, rel).iter().position(|&j| j == ix) {
+                    let contrib = w * relation_weight(rel) * rank_factor(r);
+                    if best.is_none_or(|b| contrib > b.0) {
+                        best = Some((contrib, seed, rel));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, seed, rel)) => (relation_why(rel), c.titles[seed as usize].clone()),
+            None => (Why::Popular, String::new()),
+        }
+    }
+
+    /// Names the largest part of a `for_you` score.
+    fn explain_for_you(&self, s: &Signals, ix: u32, score: f32) -> Pick {
+        let c = s.catalog;
+        let i = ix as usize;
+        let all = [Relation::Similar, Relation::BoughtWith, Relation::GoesWith];
+        let (rel_why, rel_subject) = self.strongest_seed(c, &self.seeds, ix, &all);
+        let related: f32 = self
+            .seeds
+            .iter()
+            .flat_map(|&(seed, w)| all.iter().filter_map(move |&rel| c.related(seed, rel).iter().position(|&j| j == ix).map(|r| w * relation_weight(rel) * rank_factor(r))))
+            .sum();
+        let emb = if self.query.is_empty() { 0.0 } else { W_EMB * dot(&self.query, &c.embeddings[i * c.dim..(i + 1) * c.dim]) };
+        let aff = W_AFF * self.affinity(c, i);
+        let pop = W_POP * c.popularity[i];
+        let (why, subject) = if related >= emb.max(aff).max(pop) && related > 0.0 {
+            (rel_why, rel_subject)
+        } else if emb >= aff.max(pop) && emb > 0.0 {
+            let closest = self.seeds.iter().filter_map(|&(seed, _)| c.embedding(seed).map(|e| (dot(e, &c.embeddings[i * c.dim..(i + 1) * c.dim]), seed))).max_by(|a, b| a.0.total_cmp(&b.0));
+            match closest {
+                Some((_, seed)) => (Why::Viewed, c.titles[seed as usize].clone()),
+                None => (Why::Taste, String::new()),
+            }
+        } else if aff >= pop && aff > 0.0 {
+            (Why::Affinity, c.category_name(ix).to_string())
+        } else {
+            (Why::Popular, String::new())
+        };
+        Pick { ix, score, why, text: why.text(s.lang, &subject) }
+    }
+}
+
+fn relation_weight(rel: Relation) -> f32 {
+    match rel {
+        Relation::Similar => W_SIMILAR,
+        Relation::BoughtWith => W_BOUGHT_WITH,
+        Relation::GoesWith => W_GOES_WITH,
+    }
+}
+
+fn relation_why(rel: Relation) -> Why {
+    match rel {
+        Relation::Similar => Why::Viewed,
+        Relation::BoughtWith => Why::BoughtWith,
+        Relation::GoesWith => Why::GoesWith,
+    }
+}

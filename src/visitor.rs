@@ -1,0 +1,253 @@
+//! What vitrin knows of the visitor from this browser: cart, recent views, time-decayed
+//! interest per category and brand, purchases, sessions. Bounded in size and
+//! serialisable for storage. Depends on `catalog` (to read categories) and `events`.
+
+use crate::catalog::Catalog;
+use crate::events::{Event, EventKind, Page};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_VIEWS: usize = 50;
+pub const MAX_PURCHASES: usize = 200;
+pub const MAX_CART_LINES: usize = 100;
+pub const MAX_INTEREST_KEYS: usize = 200;
+pub const MAX_SEARCHES: usize = 10;
+/// Interest halves every day: what the visitor did today outweighs last week.
+pub const INTEREST_HALF_LIFE_MS: f64 = 86_400_000.0;
+/// A gap longer than this starts a new session (the common analytics convention).
+pub const SESSION_GAP_MS: f64 = 30.0 * 60_000.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartLine {
+    pub product_id: String,
+    pub quantity: u32,
+    pub added_at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Viewed {
+    pub product_id: String,
+    pub at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bought {
+    pub product_id: String,
+    pub order_id: String,
+    pub quantity: u32,
+    pub price: Option<f64>,
+    pub at: f64,
+}
+
+/// A count that halves every `INTEREST_HALF_LIFE_MS`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interest {
+    pub key: String,
+    pub weight: f64,
+    pub at: f64,
+}
+
+impl Interest {
+    pub fn weight_at(&self, now: f64) -> f64 {
+        self.weight * decay(now - self.at)
+    }
+}
+
+fn decay(elapsed_ms: f64) -> f64 {
+    0.5f64.powf(elapsed_ms.max(0.0) / INTEREST_HALF_LIFE_MS)
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VisitorState {
+    pub cart: Vec<CartLine>,
+    /// Most recent first; a product viewed twice appears twice.
+    pub recently_viewed: Vec<Viewed>,
+    pub category_interest: Vec<Interest>,
+    pub brand_interest: Vec<Interest>,
+    pub purchases: Vec<Bought>,
+    pub searches: Vec<String>,
+    pub page: Option<String>,
+    pub first_seen: f64,
+    pub last_seen: f64,
+    pub session_count: u32,
+    pub session_started: f64,
+    pub last_cart_change: f64,
+}
+
+impl VisitorState {
+    /// Applies a validated event whose products are in `catalog`.
+    /// `personal` false keeps only what the page needs to work (the cart), not history.
+    pub fn apply(&mut self, event: &Event, catalog: &Catalog, personal: bool) {
+        let at = event.at;
+        if self.first_seen == 0.0 {
+            self.first_seen = at;
+        }
+        if self.session_count == 0 || at - self.last_seen > SESSION_GAP_MS {
+            self.session_count += 1;
+            self.session_started = at;
+        }
+        self.last_seen = self.last_seen.max(at);
+        match &event.kind {
+            EventKind::Page { page, .. } => self.page = Some(page.name().to_string()),
+            EventKind::Search { query } if personal => {
+                self.page = Some(Page::Search.name().to_string());
+                self.searches.retain(|q| q != query);
+                self.searches.insert(0, query.clone());
+                self.searches.truncate(MAX_SEARCHES);
+            }
+            EventKind::View { product_id } if personal => {
+                self.recently_viewed.insert(0, Viewed { product_id: product_id.clone(), at });
+                self.recently_viewed.truncate(MAX_VIEWS);
+                self.note_interest(product_id, catalog, 1.0, at);
+            }
+            EventKind::AddToCart { product_id, quantity } => {
+                let full = self.cart.len() >= MAX_CART_LINES;
+                match self.cart.iter_mut().find(|l| &l.product_id == product_id) {
+                    Some(line) => line.quantity = line.quantity.saturating_add(*quantity).min(crate::events::MAX_QUANTITY as u32),
+                    None if !full => self.cart.push(CartLine { product_id: product_id.clone(), quantity: *quantity, added_at: at }),
+                    None => {}
+                }
+                self.last_cart_change = at;
+                if personal {
+                    self.note_interest(product_id, catalog, 2.0, at);
+                }
+            }
+            EventKind::RemoveFromCart { product_id, quantity } => {
+                if let Some(pos) = self.cart.iter().position(|l| &l.product_id == product_id) {
+                    match quantity {
+                        Some(q) if self.cart[pos].quantity > *q => self.cart[pos].quantity -= q,
+                        _ => {
+                            self.cart.remove(pos);
+                        }
+                    }
+                    self.last_cart_change = at;
+                }
+            }
+            EventKind::Purchase { order_id, items } => {
+                for item in items {
+                    self.cart.retain(|l| l.product_id != item.product_id);
+                    if personal {
+                        self.purchases.insert(
+                            0,
+                            Bought { product_id: item.product_id.clone(), order_id: order_id.clone(), quantity: item.quantity, price: item.price, at },
+                        );
+                        self.note_interest(&item.product_id, catalog, 3.0, at);
+                    }
+                }
+                self.purchases.truncate(MAX_PURCHASES);
+                self.last_cart_change = at;
+            }
+            EventKind::Search { .. } | EventKind::View { .. } => {}
+        }
+    }
+
+    fn note_interest(&mut self, product_id: &str, catalog: &Catalog, amount: f64, at: f64) {
+        let Some(ix) = catalog.index(product_id) else { return };
+        let category = &catalog.category_paths[catalog.category[ix as usize] as usize];
+        bump(&mut self.category_interest, category, amount, at);
+        if let Some(brand) = catalog.brand_names.get(catalog.brand[ix as usize] as usize) {
+            bump(&mut self.brand_interest, brand, amount, at);
+        }
+    }
+
+    pub fn cart_quantity(&self) -> u32 {
+        self.cart.iter().map(|l| l.quantity).sum()
+    }
+
+    /// Clamps every list to its bound: stored state from another version may not honour them.
+    pub fn clamp(&mut self) {
+        self.cart.truncate(MAX_CART_LINES);
+        self.recently_viewed.truncate(MAX_VIEWS);
+        self.purchases.truncate(MAX_PURCHASES);
+        self.searches.truncate(MAX_SEARCHES);
+        self.category_interest.truncate(MAX_INTEREST_KEYS);
+        self.brand_interest.truncate(MAX_INTEREST_KEYS);
+    }
+}
+
+fn bump(list: &mut Vec<Interest>, key: &str, amount: f64, at: f64) {
+    match list.iter_mut().find(|i| i.key == key) {
+        Some(i) => {
+            i.weight = i.weight_at(at) + amount;
+            i.at = at;
+        }
+        None => {
+            if list.len() >= MAX_INTEREST_KEYS {
+                // Forget the weakest interest to stay bounded.
+                if let Some(weakest) = (0..list.len()).min_by(|&a, &b| list[a].weight_at(at).total_cmp(&list[b].weight_at(at))) {
+                    list.swap_remove(weakest);
+                }
+            }
+            list.push(Interest { key: key.to_string(), weight: amount, at });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn catalog() -> Catalog {
+        Catalog::from_json(&json!({"products": [
+            {"id": "a", "title": "A", "category": "shoes/running", "brand": "N", "price": 1},
+            {"id": "b", "title": "B", "category": "books", "price": 1},
+        ]}))
+        .unwrap()
+    }
+
+    fn ev(v: serde_json::Value) -> Event {
+        Event::from_json(&v, 0.0).unwrap()
+    }
+
+    #[test]
+    fn cart_adds_merges_and_removes() {
+        let c = catalog();
+        let mut s = VisitorState::default();
+        s.apply(&ev(json!({"type": "add_to_cart", "productId": "a", "at": 1})), &c, true);
+        s.apply(&ev(json!({"type": "add_to_cart", "productId": "a", "quantity": 2, "at": 2})), &c, true);
+        s.apply(&ev(json!({"type": "add_to_cart", "productId": "b", "at": 3})), &c, true);
+        assert_eq!(s.cart_quantity(), 4);
+        s.apply(&ev(json!({"type": "remove_from_cart", "productId": "a", "quantity": 1, "at": 4})), &c, true);
+        assert_eq!(s.cart[0].quantity, 2);
+        s.apply(&ev(json!({"type": "remove_from_cart", "productId": "a", "at": 5})), &c, true);
+        assert_eq!(s.cart.len(), 1);
+        s.apply(&ev(json!({"type": "purchase", "orderId": "o", "items": [{"productId": "b"}], "at": 6})), &c, true);
+        assert!(s.cart.is_empty());
+        assert_eq!(s.purchases[0].product_id, "b");
+    }
+
+    #[test]
+    fn interest_decays_by_half_each_day() {
+        let c = catalog();
+        let mut s = VisitorState::default();
+        s.apply(&ev(json!({"type": "view", "productId": "a", "at": 0})), &c, true);
+        let i = &s.category_interest[0];
+        assert_eq!(i.key, "shoes/running");
+        assert!((i.weight_at(INTEREST_HALF_LIFE_MS) - 0.5).abs() < 1e-9);
+        assert_eq!(s.brand_interest[0].key, "N");
+    }
+
+    #[test]
+    fn without_consent_keeps_the_cart_but_no_history() {
+        let c = catalog();
+        let mut s = VisitorState::default();
+        s.apply(&ev(json!({"type": "view", "productId": "a"})), &c, false);
+        s.apply(&ev(json!({"type": "add_to_cart", "productId": "a"})), &c, false);
+        assert!(s.recently_viewed.is_empty() && s.category_interest.is_empty());
+        assert_eq!(s.cart.len(), 1);
+    }
+
+    #[test]
+    fn sessions_split_on_a_long_gap() {
+        let c = catalog();
+        let mut s = VisitorState::default();
+        for at in [1.0, 1000.0, 1000.0 + SESSION_GAP_MS + 1.0] {
+            s.apply(&ev(json!({"type": "page", "page": "home", "at": at})), &c, true);
+        }
+        assert_eq!(s.session_count, 2);
+    }
+}
