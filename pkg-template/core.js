@@ -1,0 +1,260 @@
+// The JavaScript face of vitrin, shared by the browser (index.js) and Node (node.js)
+// entry points. It turns the wasm exports (JSON text in, JSON text out) into the API of
+// API.md, converts thrown error JSON into VitrinError, keeps storage writes off the hot
+// path, and contains panics: a trap inside wasm disables vitrin instead of the page.
+
+/** The one error type vitrin throws for bad input. */
+export class VitrinError extends Error {
+  constructor(code, message, details = {}) {
+    super(message);
+    this.name = "VitrinError";
+    this.code = code;
+    if (details.path !== undefined) this.path = details.path;
+    if (details.errors !== undefined) this.errors = details.errors;
+  }
+}
+
+const EVENTS = ["prompt", "error", "change"];
+const live = new Set();
+let broken = null;
+
+function toJson(value, code) {
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw new VitrinError(code, `input cannot be serialised as JSON: ${e.message}`, { path: "" });
+  }
+  return text === undefined ? "null" : text;
+}
+
+function fromWasm(e) {
+  if (typeof e === "string") {
+    try {
+      const p = JSON.parse(e);
+      if (p && typeof p.code === "string") return new VitrinError(p.code, p.message, p);
+    } catch {
+      // not an engine error; treated as a trap below
+    }
+  }
+  return null;
+}
+
+/** Marks the instance broken after a trap and tells every engine, once. */
+function contain(e) {
+  if (!broken) {
+    broken = new VitrinError("internal_error", `vitrin stopped after an internal error: ${e && e.message ? e.message : e}`);
+    for (const engine of live) engine._emit("error", broken);
+  }
+}
+
+function guarded(fn, fallback) {
+  if (broken) return fallback();
+  try {
+    return fn();
+  } catch (e) {
+    const err = fromWasm(e);
+    if (err) throw err;
+    if (e instanceof VitrinError) throw e;
+    contain(e);
+    return fallback();
+  }
+}
+
+function argError(path, message) {
+  return new VitrinError("invalid_argument", message, { path });
+}
+
+function isObject(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+const EMPTY_STATE = () => ({ cart: [], recentlyViewed: [], purchases: [], searches: [] });
+
+class Engine {
+  #raw;
+  #now;
+  #listeners = new Map(EVENTS.map((k) => [k, new Set()]));
+  #flushTimer = null;
+  #onHide = null;
+  #destroyed = false;
+
+  constructor(wasm, options) {
+    if (!isObject(options)) throw new VitrinError("invalid_options", "options must be an object", { path: "" });
+    const { now = Date.now, sync, ...rest } = options;
+    if (typeof now !== "function") throw new VitrinError("invalid_options", "now must be a function returning ms since the epoch", { path: "/now" });
+    if (sync !== undefined && !isObject(sync)) throw new VitrinError("invalid_options", "sync must be an object", { path: "/sync" });
+    this.#now = now;
+    const emit = (kind, payload) => {
+      if (kind === "dirty") return this.#scheduleFlush();
+      // Deliver after the current call returns: listeners attached right after
+      // create() still hear about a damaged stored state found while creating.
+      queueMicrotask(() => this._emit(kind, payload ? fromWasm(payload) ?? payload : undefined));
+    };
+    this.#raw = guarded(() => new wasm.RawEngine(toJson(rest, "invalid_options"), emit), () => {
+      throw broken;
+    });
+    live.add(this);
+    if (typeof addEventListener === "function") {
+      this.#onHide = () => this.#flush();
+      addEventListener("pagehide", this.#onHide);
+      addEventListener("visibilitychange", this.#onHide);
+    }
+  }
+
+  #time() {
+    const t = this.#now();
+    return typeof t === "number" ? t : NaN;
+  }
+
+  #check() {
+    if (this.#destroyed) throw new VitrinError("destroyed", "this engine was destroyed");
+  }
+
+  #scheduleFlush() {
+    if (this.#flushTimer !== null) return;
+    this.#flushTimer = setTimeout(() => this.#flush(), 0);
+    this.#flushTimer.unref?.();
+  }
+
+  #flush() {
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    if (!this.#destroyed) guarded(() => this.#raw.flush(), () => undefined);
+  }
+
+  _emit(kind, payload) {
+    for (const cb of this.#listeners.get(kind) ?? []) {
+      try {
+        cb(payload);
+      } catch (e) {
+        // A listener's bug must not stop the others or reach the engine.
+        setTimeout(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  track(event) {
+    this.#check();
+    guarded(() => this.#raw.track(toJson(event, "invalid_event"), this.#time()), () => undefined);
+  }
+
+  recommend(request = {}) {
+    this.#check();
+    if (!isObject(request)) throw argError("", "recommend takes { slot, productId?, limit? }");
+    const { slot, productId, limit } = request;
+    if (typeof slot !== "string") throw argError("/slot", "slot must be a string");
+    if (productId != null && typeof productId !== "string") throw argError("/productId", "productId must be a string");
+    if (limit != null && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) throw argError("/limit", "limit must be an integer between 1 and 100");
+    return guarded(() => JSON.parse(this.#raw.recommend(slot, productId ?? undefined, limit ?? undefined, this.#time())), () => []);
+  }
+
+  prompts() {
+    this.#check();
+    return [];
+  }
+
+  #promptId(id) {
+    this.#check();
+    if (typeof id !== "string") throw argError("", "a prompt id is a string");
+    throw new VitrinError("unknown_prompt", `no prompt ${JSON.stringify(id)} is showing`, { path: "" });
+  }
+
+  shown(id) {
+    this.#promptId(id);
+  }
+
+  dismiss(id) {
+    this.#promptId(id);
+  }
+
+  clicked(id) {
+    this.#promptId(id);
+  }
+
+  on(kind, callback) {
+    if (!this.#listeners.has(kind)) throw argError("", `unknown event ${JSON.stringify(kind)}; expected ${EVENTS.join(", ")}`);
+    if (typeof callback !== "function") throw argError("", "callback must be a function");
+    this.#listeners.get(kind).add(callback);
+    return this;
+  }
+
+  off(kind, callback) {
+    this.#listeners.get(kind)?.delete(callback);
+    return this;
+  }
+
+  setRules(rules) {
+    this.#check();
+    guarded(() => this.#raw.setRules(toJson(rules, "invalid_rules")), () => undefined);
+  }
+
+  setProfile(profile) {
+    this.#check();
+    guarded(() => this.#raw.setProfile(toJson(profile, "invalid_profile")), () => undefined);
+  }
+
+  setCatalog(catalog) {
+    this.#check();
+    guarded(() => this.#raw.setCatalog(toJson(catalog, "invalid_catalog")), () => undefined);
+  }
+
+  setConsent(consent) {
+    this.#check();
+    guarded(() => this.#raw.setConsent(toJson(consent, "invalid_consent")), () => undefined);
+  }
+
+  state() {
+    this.#check();
+    return guarded(() => JSON.parse(this.#raw.state()), EMPTY_STATE);
+  }
+
+  metrics() {
+    this.#check();
+    return {};
+  }
+
+  explain(campaignId) {
+    this.#check();
+    if (typeof campaignId !== "string") throw argError("", "a campaign id is a string");
+    throw new VitrinError("unknown_campaign", `no campaign ${JSON.stringify(campaignId)} in the rules`, { path: "" });
+  }
+
+  forget() {
+    this.#check();
+    guarded(() => this.#raw.forget(), () => undefined);
+  }
+
+  destroy() {
+    if (this.#destroyed) return;
+    this.#flush();
+    this.#destroyed = true;
+    live.delete(this);
+    if (this.#onHide) {
+      removeEventListener("pagehide", this.#onHide);
+      removeEventListener("visibilitychange", this.#onHide);
+    }
+    guarded(() => {
+      this.#raw.destroy();
+      this.#raw.free();
+    }, () => undefined);
+  }
+}
+
+/** Builds the public API over an initialised wasm-bindgen module. */
+export function bind(wasm) {
+  return Object.freeze({
+    version: wasm.version(),
+    evaluateCondition(condition, data) {
+      return guarded(() => JSON.parse(wasm.evaluateCondition(toJson(condition, "invalid_condition"), toJson(data ?? null, "invalid_data"))), () => null);
+    },
+    validateRules(rules) {
+      return guarded(() => JSON.parse(wasm.validateRules(toJson(rules, "invalid_rules"))), () => ({ ok: false, errors: [{ path: "", message: broken.message }] }));
+    },
+    create(options) {
+      return new Engine(wasm, options);
+    },
+  });
+}

@@ -1,0 +1,171 @@
+// Public types of vitrin (API.md). Written by hand and reviewed like API; checked with
+// `tsc --noEmit` against tests/types/example.ts on every build.
+
+/** A product of the store. `category` is a path such as `"pets/cat/food"`. */
+export interface Product {
+  id: string;
+  title: string;
+  category: string;
+  brand?: string;
+  price: number;
+  inStock?: boolean;
+  tags?: string[];
+  image?: string;
+  url?: string;
+  /** Any width, the same for every product; stored L2-normalised. */
+  embedding?: number[];
+  related?: { boughtWith?: string[]; goesWith?: string[]; similar?: string[] };
+  /** Relative popularity (any non-negative scale), used by `trending` and as a prior. */
+  popularity?: number;
+}
+
+export interface Catalog {
+  products: Product[];
+}
+
+/** The compact profile the store's server computes for a visitor. */
+export interface Profile {
+  visitorId: string;
+  name?: string;
+  updatedAt: number;
+  embedding?: number[];
+  affinities?: { category?: Record<string, number>; brand?: Record<string, number> };
+  purchases?: { productId: string; at: number; quantity: number }[];
+  cycles?: { productId: string; everyDays: number; lastAt: number }[];
+  habits?: { category: string; months: number[]; perYear: number }[];
+  segments?: string[];
+}
+
+/** The marketers' rules document (`version: 1`). */
+export interface Rules {
+  version: 1;
+  [key: string]: unknown;
+}
+
+export interface Consent {
+  personalization?: boolean;
+  messaging?: boolean;
+}
+
+export interface Options {
+  catalog: Catalog;
+  rules?: Rules;
+  profile?: Profile;
+  /** Default `"local"` where localStorage exists, else `"memory"`. */
+  storage?: "local" | "memory";
+  /** Default `"vitrin"`; engines (tabs) with one key share the visitor's state. */
+  storageKey?: string;
+  locale?: string;
+  currency?: string;
+  consent?: Consent;
+  /** The clock, ms since the epoch; default `Date.now`. */
+  now?: () => number;
+  sync?: { catalogUrl?: string; rulesUrl?: string; profileUrl?: string; eventsUrl?: string; intervalMs?: number };
+}
+
+/** `at` is ms since the epoch and defaults to `now()`. */
+export type VitrinEvent =
+  | { type: "page"; page: "home" | "category" | "product" | "cart" | "checkout" | "search"; categoryId?: string; at?: number }
+  | { type: "view"; productId: string; at?: number }
+  | { type: "search"; query: string; at?: number }
+  | { type: "add_to_cart"; productId: string; quantity?: number; at?: number }
+  | { type: "remove_from_cart"; productId: string; quantity?: number; at?: number }
+  | { type: "purchase"; orderId: string; items: { productId: string; quantity: number; price?: number }[]; at?: number };
+
+export interface Reason {
+  /** Stable: `viewed`, `bought_with`, `goes_with`, `similar`, `affinity`, `taste`, `popular`, `recently_viewed`, `replenish`, `replenish_companion`. */
+  code: string;
+  /** Readable, in the engine's locale. */
+  text: string;
+}
+
+export interface Recommendation {
+  productId: string;
+  score: number;
+  slot: string;
+  reason: Reason;
+  campaignId?: string;
+  variant?: string;
+}
+
+export interface Prompt {
+  id: string;
+  campaignId: string;
+  variant?: string;
+  text: string;
+  /** Safe to assign to `innerHTML`: every catalog, profile and visitor value is escaped. */
+  html: string;
+  cta?: { label: string; url: string };
+  productIds: string[];
+  reason: Reason;
+  priority: number;
+}
+
+export interface VisitorStateView {
+  cart: { productId: string; quantity: number }[];
+  recentlyViewed: string[];
+  purchases: { productId: string; orderId: string; quantity: number; at: number }[];
+  searches: string[];
+  page?: string | null;
+  sessionCount?: number;
+  consent?: Required<Consent>;
+}
+
+export type Metrics = Record<string, Record<string, { impressions: number; clicks: number; conversions: number; revenue: number }>>;
+
+/**
+ * What vitrin throws for bad input: a real `Error` with a stable `code`.
+ * @example
+ * try { engine.track({ type: "view" }); } catch (e) { if (e instanceof VitrinError) console.log(e.code, e.path); }
+ */
+export declare class VitrinError extends Error {
+  readonly name: "VitrinError";
+  /** Stable snake_case code, e.g. `invalid_event`, `unknown_product`, `invalid_rules`. */
+  readonly code: string;
+  /** JSON Pointer of the input at fault. */
+  readonly path?: string;
+  readonly errors?: { path: string; message: string }[];
+}
+
+export interface Engine {
+  /** @example engine.track({ type: "view", productId: "shoe-1" }) */
+  track(event: VitrinEvent): void;
+  /** @example engine.recommend({ slot: "similar", productId: "shoe-1", limit: 8 }) */
+  recommend(request: { slot: string; productId?: string; limit?: number }): Recommendation[];
+  prompts(): Prompt[];
+  shown(promptId: string): void;
+  dismiss(promptId: string): void;
+  clicked(promptId: string): void;
+  /** `change` fires when another tab changed the visitor's state. */
+  on(kind: "prompt", callback: (prompt: Prompt) => void): this;
+  on(kind: "error", callback: (error: VitrinError) => void): this;
+  on(kind: "change", callback: () => void): this;
+  off(kind: "prompt" | "error" | "change", callback: (...args: never[]) => void): this;
+  setRules(rules: Rules): void;
+  setProfile(profile: Profile): void;
+  setCatalog(catalog: Catalog): void;
+  setConsent(consent: Consent): void;
+  state(): VisitorStateView;
+  metrics(): Metrics;
+  explain(campaignId: string): { acts: boolean; because: { path: string; reason: string }[] };
+  /** Erases every local trace of the visitor, in this tab and the others. */
+  forget(): void;
+  destroy(): void;
+}
+
+export interface Vitrin {
+  readonly version: string;
+  /** JsonLogic with the official semantics. @example vitrin.evaluateCondition({ ">": [{ var: "n" }, 2] }, { n: 3 }) // true */
+  evaluateCondition(condition: unknown, data?: unknown): unknown;
+  validateRules(rules: unknown): { ok: boolean; errors: { path: string; message: string }[] };
+  create(options: Options): Engine;
+}
+
+/**
+ * Instantiates the WebAssembly once; idempotent.
+ * @example const vitrin = await loadVitrin(); const engine = vitrin.create({ catalog });
+ */
+export declare function loadVitrin(): Promise<Vitrin>;
+
+/** @example const engine = await createVitrin({ catalog, locale: "tr-TR", currency: "TRY" }); */
+export declare function createVitrin(options: Options): Promise<Engine>;

@@ -1,0 +1,197 @@
+//! Host tests of the engine through its public Rust API: ranking invariants (property
+//! tests), the built-in strategies, live re-ranking (BRIEF scenario 1), consent, storage.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use vitrin::Engine;
+
+const CATEGORIES: [&str; 6] = ["shoes/running", "shoes/casual", "fashion/shirts", "books/novels", "pets/cat/food", "eyewear/lenses"];
+
+/// A deterministic catalog: each category a cluster in embedding space, some products
+/// out of stock, popularity decreasing with the index, related lists inside a category.
+fn catalog(n: usize, seed: u64) -> Value {
+    let mut rng = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut next = move || {
+        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((rng >> 33) as f64 / (1u64 << 31) as f64) as f32 - 0.5
+    };
+    let products: Vec<Value> = (0..n)
+        .map(|i| {
+            let c = i % CATEGORIES.len();
+            let embedding: Vec<f32> = (0..8).map(|d| if d == c { 1.0 } else { 0.0 } + 0.3 * next()).collect();
+            let same: Vec<String> = (1..4).map(|k| format!("p{}", (i + k * CATEGORIES.len()) % n)).collect();
+            json!({
+                "id": format!("p{i}"), "title": format!("Product {i}"), "category": CATEGORIES[c],
+                "brand": format!("brand{}", i % 4), "price": 10 + i % 50, "inStock": i % 7 != 3,
+                "embedding": embedding, "popularity": n - i,
+                "related": {"similar": same, "boughtWith": [format!("p{}", (i + 1) % n)]}
+            })
+        })
+        .collect();
+    json!({ "products": products })
+}
+
+fn engine(n: usize) -> Engine {
+    Engine::new(&json!({ "catalog": catalog(n, 7) })).unwrap()
+}
+
+fn category_of(id: &str) -> &'static str {
+    CATEGORIES[id[1..].parse::<usize>().unwrap() % CATEGORIES.len()]
+}
+
+fn ids(recs: &[vitrin::engine::Recommendation]) -> Vec<String> {
+    recs.iter().map(|r| r.product_id.clone()).collect()
+}
+
+const SLOTS: [&str; 5] = ["for_you", "similar", "bought_together", "recently_viewed", "trending"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn rankings_keep_their_invariants(
+        n in 1usize..120,
+        views in proptest::collection::vec(0usize..200, 0..12),
+        carted in proptest::collection::vec(0usize..200, 0..4),
+        slot in 0usize..SLOTS.len(),
+        limit in 1u32..30,
+    ) {
+        let mut e = engine(n);
+        let out_of_stock: Vec<bool> = (0..n).map(|i| i % 7 == 3).collect();
+        for (k, v) in views.iter().enumerate() {
+            e.track(&json!({"type": "view", "productId": format!("p{}", v % n), "at": k}), 0.0).unwrap();
+        }
+        for c in &carted {
+            e.track(&json!({"type": "add_to_cart", "productId": format!("p{}", c % n)}), 100.0).unwrap();
+        }
+        let product = format!("p{}", views.first().copied().unwrap_or(0) % n);
+        let run = |e: &mut Engine| e.recommend(SLOTS[slot], Some(&product), Some(limit), 1000.0).unwrap();
+        let first = run(&mut e);
+        let again = run(&mut e);
+        prop_assert_eq!(&first, &again, "same input, same ranking");
+        prop_assert!(first.len() <= limit as usize);
+        let mut seen = std::collections::HashSet::new();
+        for r in &first {
+            prop_assert!(seen.insert(r.product_id.clone()), "duplicate {}", r.product_id);
+            let i: usize = r.product_id[1..].parse().unwrap();
+            prop_assert!(!out_of_stock[i], "out of stock {}", r.product_id);
+            prop_assert!(r.product_id != product || SLOTS[slot] == "trending", "the page's own product");
+            prop_assert!(!r.reason.code.is_empty() && !r.reason.text.is_empty());
+        }
+        prop_assert!(first.windows(2).all(|w| w[0].score >= w[1].score), "best first");
+    }
+}
+
+#[test]
+fn live_reranking_moves_for_you_and_similar_toward_running_shoes() {
+    let mut e = engine(300);
+    let running = |recs: &[vitrin::engine::Recommendation]| recs.iter().filter(|r| category_of(&r.product_id) == "shoes/running").count();
+    let before = e.recommend("for_you", None, Some(10), 0.0).unwrap();
+    for (k, id) in ["p0", "p6", "p12"].iter().enumerate() {
+        e.track(&json!({"type": "view", "productId": id, "at": 1000 + k}), 0.0).unwrap();
+    }
+    let after = e.recommend("for_you", None, Some(10), 2000.0).unwrap();
+    assert!(running(&after) >= 7, "after three running-shoe views: {:?}", ids(&after));
+    assert!(running(&after) > running(&before) + 4, "before {:?}", ids(&before));
+    assert!(after.iter().any(|r| r.reason.text.starts_with("Because you viewed Product ")), "{after:?}");
+    let similar = e.recommend("similar", Some("p18"), Some(5), 2000.0).unwrap();
+    assert_eq!(running(&similar), 5, "{similar:?}");
+    assert_eq!(similar[0].reason.code, "similar");
+}
+
+#[test]
+fn bought_together_uses_the_product_or_else_the_cart() {
+    let mut e = engine(60);
+    let recs = e.recommend("bought_together", Some("p1"), Some(5), 0.0).unwrap();
+    assert_eq!(ids(&recs), vec!["p2"]);
+    assert_eq!(recs[0].reason.text, "Often bought with Product 1");
+    e.track(&json!({"type": "add_to_cart", "productId": "p4"}), 0.0).unwrap();
+    let recs = e.recommend("bought_together", None, Some(5), 0.0).unwrap();
+    assert_eq!(ids(&recs), vec!["p5"]);
+}
+
+#[test]
+fn recently_viewed_is_most_recent_first_without_repeats() {
+    let mut e = engine(30);
+    for id in ["p1", "p2", "p1", "p4"] {
+        e.track(&json!({"type": "view", "productId": id}), 0.0).unwrap();
+    }
+    let recs = e.recommend("recently_viewed", None, Some(10), 0.0).unwrap();
+    assert_eq!(ids(&recs), vec!["p4", "p1", "p2"]);
+    assert_eq!(e.state()["recentlyViewed"], json!(["p4", "p1", "p2"]));
+}
+
+#[test]
+fn already_bought_products_are_not_offered_again() {
+    let mut e = engine(60);
+    e.track(&json!({"type": "view", "productId": "p0"}), 0.0).unwrap();
+    let top = e.recommend("for_you", None, Some(1), 0.0).unwrap()[0].product_id.clone();
+    e.track(&json!({"type": "purchase", "orderId": "o1", "items": [{"productId": top, "quantity": 1}]}), 0.0).unwrap();
+    let recs = e.recommend("for_you", None, Some(20), 0.0).unwrap();
+    assert!(!ids(&recs).contains(&top));
+}
+
+#[test]
+fn replenish_offers_a_due_cycle_and_its_companion() {
+    let day = 86_400_000.0;
+    let now = 100.0 * day;
+    let mut e = Engine::new(&json!({ "catalog": catalog(60, 1), "profile": {
+        "visitorId": "v", "updatedAt": 0,
+        "cycles": [{"productId": "p5", "everyDays": 30, "lastAt": now - 27.0 * day},
+                   {"productId": "p8", "everyDays": 30, "lastAt": now - 2.0 * day}]
+    }}))
+    .unwrap();
+    let recs = e.recommend("replenish", None, Some(10), now).unwrap();
+    assert_eq!(ids(&recs), vec!["p5", "p6"], "p8 is not due for 28 days");
+    assert_eq!(recs[0].reason.text, "You buy this every ~30 days");
+    assert_eq!(recs[1].reason.code, "replenish_companion");
+}
+
+#[test]
+fn turkish_locale_gives_turkish_reasons() {
+    let mut e = Engine::new(&json!({ "catalog": catalog(30, 1), "locale": "tr-TR" })).unwrap();
+    let recs = e.recommend("trending", None, Some(1), 0.0).unwrap();
+    assert_eq!(recs[0].reason.text, "Şu an çok tercih ediliyor");
+}
+
+#[test]
+fn without_consent_for_you_is_not_personal_and_nothing_is_stored() {
+    let mut e = Engine::new(&json!({ "catalog": catalog(120, 3), "consent": {"personalization": false} })).unwrap();
+    let before = e.recommend("for_you", None, Some(10), 0.0).unwrap();
+    for id in ["p0", "p6", "p12"] {
+        e.track(&json!({"type": "view", "productId": id}), 0.0).unwrap();
+    }
+    assert_eq!(e.recommend("for_you", None, Some(10), 0.0).unwrap(), before);
+    assert_eq!(before[0].reason.code, "popular");
+    assert_eq!(e.snapshot(), None);
+    e.set_consent(&json!({"personalization": true})).unwrap();
+    assert!(e.snapshot().is_some());
+}
+
+#[test]
+fn stored_state_round_trips_and_damage_is_refused_without_loss() {
+    let mut a = engine(30);
+    a.track(&json!({"type": "add_to_cart", "productId": "p3", "quantity": 2}), 5.0).unwrap();
+    let doc = a.snapshot().unwrap();
+    let mut b = engine(30);
+    b.restore(&doc).unwrap();
+    assert_eq!(b.state()["cart"], json!([{"productId": "p3", "quantity": 2}]));
+    for bad in ["", "{", "[]", r#"{"v":99,"visitor":{}}"#, r#"{"v":1,"visitor":{"cart":"x"}}"#, &doc[..doc.len() / 2]] {
+        let err = b.restore(bad).unwrap_err();
+        assert!(err.code == "storage_corrupt" || err.code == "storage_version", "{bad}: {err:?}");
+        assert_eq!(b.state()["cart"], json!([{"productId": "p3", "quantity": 2}]), "kept after {bad}");
+    }
+}
+
+#[test]
+fn bad_calls_name_what_is_wrong() {
+    let mut e = engine(10);
+    let err = e.track(&json!({"type": "view", "productId": "nope"}), 0.0).unwrap_err();
+    assert_eq!((err.code, err.path.as_deref()), ("unknown_product", Some("/productId")));
+    let err = e.recommend("for_them", None, None, 0.0).unwrap_err();
+    assert_eq!(err.code, "unknown_slot");
+    let err = e.recommend("similar", None, None, 0.0).unwrap_err();
+    assert_eq!((err.code, err.path.as_deref()), ("invalid_argument", Some("/productId")));
+    let err = Engine::new(&json!({"catalog": {"products": [{"id": "a"}]}})).err().unwrap();
+    assert_eq!((err.code, err.path.as_deref()), ("invalid_catalog", Some("/catalog/products/0/title")));
+}

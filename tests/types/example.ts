@@ -1,0 +1,23 @@
+// Compiled with `tsc --noEmit` by `cargo xtask build`: the declarations must accept what
+// the README shows and reject obvious misuse (the @ts-expect-error lines).
+import { createVitrin, loadVitrin, VitrinError, type Catalog, type Recommendation } from "vitrin";
+
+const catalog: Catalog = { products: [{ id: "p1", title: "Shoe", category: "shoes/running", price: 10 }] };
+
+export async function example(): Promise<Recommendation[]> {
+  const vitrin = await loadVitrin();
+  const version: string = vitrin.version;
+  const check = vitrin.validateRules({ version: 1 });
+  if (!check.ok) console.log(check.errors[0].path, version);
+  const engine = await createVitrin({ catalog, storage: "memory", consent: { personalization: true }, now: () => 0 });
+  engine.on("error", (e) => console.log(e.code));
+  engine.track({ type: "view", productId: "p1" });
+  // @ts-expect-error: an event type that does not exist
+  engine.track({ type: "click", productId: "p1" });
+  try {
+    engine.track({ type: "add_to_cart", productId: "p1", quantity: 2 });
+  } catch (e) {
+    if (e instanceof VitrinError) console.log(e.code, e.path);
+  }
+  return engine.recommend({ slot: "for_you", limit: 4 });
+}
