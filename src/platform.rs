@@ -92,6 +92,12 @@ impl Tabs {
             }
         });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // Node keeps a process alive while a channel is open; vitrin should not.
+        if let Ok(unref) = js_sys::Reflect::get(&channel, &JsValue::from_str("unref")) {
+            if let Some(f) = unref.dyn_ref::<js_sys::Function>() {
+                let _ = f.call0(&channel);
+            }
+        }
         Some(Tabs { channel, _on_message: on_message })
     }
 

@@ -1,0 +1,114 @@
+// The built package (pkg/) in Node: the API of API.md, error shapes, tabs, consent.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { loadVitrin, createVitrin, VitrinError } from "../../pkg/node.js";
+import { makeCatalog, categoryOf } from "./fixtures.mjs";
+
+const catalog = makeCatalog();
+const cargoVersion = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8").match(/^version = "(.+)"/m)[1];
+let keys = 0;
+const fresh = (extra = {}) => createVitrin({ catalog, storage: "memory", storageKey: `t${keys++}`, now: () => 1_700_000_000_000, ...extra });
+const nextTask = () => new Promise((r) => setTimeout(r, 20));
+
+test("loadVitrin is idempotent and reports the crate version", async () => {
+  const a = await loadVitrin();
+  assert.equal(await loadVitrin(), a);
+  assert.equal(a.version, cargoVersion);
+});
+
+test("scenario 1: three running-shoe views re-rank for_you and similar", async () => {
+  const engine = await fresh();
+  const running = (recs) => recs.filter((r) => categoryOf(r.productId) === "shoes/running").length;
+  const before = engine.recommend({ slot: "for_you", limit: 10 });
+  for (const id of ["p0", "p6", "p12"]) engine.track({ type: "view", productId: id });
+  const after = engine.recommend({ slot: "for_you", limit: 10 });
+  assert.ok(running(after) >= 7, JSON.stringify(after));
+  assert.ok(running(after) > running(before) + 4);
+  for (const r of after) {
+    assert.equal(r.slot, "for_you");
+    assert.equal(typeof r.score, "number");
+    assert.ok(r.reason.code && r.reason.text);
+  }
+  const similar = engine.recommend({ slot: "similar", productId: "p18", limit: 5 });
+  assert.equal(running(similar), 5);
+  assert.deepEqual(engine.state().recentlyViewed, ["p12", "p6", "p0"]);
+});
+
+test("bad input throws VitrinError with a code and a JSON Pointer", async () => {
+  const engine = await fresh();
+  const cases = [
+    [() => engine.track({ type: "view" }), "invalid_event", "/productId"],
+    [() => engine.track({ type: "view", productId: "nope" }), "unknown_product", "/productId"],
+    [() => engine.track("view"), "invalid_event", ""],
+    [() => engine.track({ type: "add_to_cart", productId: "p1", quantity: -1 }), "invalid_event", "/quantity"],
+    [() => engine.recommend({ slot: "nope" }), "unknown_slot", "/slot"],
+    [() => engine.recommend({ slot: "for_you", limit: 0 }), "invalid_argument", "/limit"],
+    [() => engine.recommend({ slot: "similar", productId: 7 }), "invalid_argument", "/productId"],
+    [() => engine.setProfile({ visitorId: "v" }), "invalid_profile", "/updatedAt"],
+    [() => engine.setRules({ version: 2 }), "invalid_rules", "/version"],
+    [() => engine.on("click", () => {}), "invalid_argument", ""],
+  ];
+  for (const [call, code, path] of cases) {
+    assert.throws(call, (e) => e instanceof VitrinError && e instanceof Error && e.code === code && e.path === path && e.message.length > 0, `${call}`);
+  }
+  const cyclic = { type: "view" };
+  cyclic.self = cyclic;
+  assert.throws(() => engine.track(cyclic), (e) => e instanceof VitrinError && e.code === "invalid_event");
+  await assert.rejects(createVitrin({ catalog: { products: [{ id: "a", title: "A", category: "x", price: "1" }] } }), (e) => e instanceof VitrinError && e.code === "invalid_catalog" && e.path === "/catalog/products/0/price");
+  await assert.rejects(createVitrin(null), (e) => e.code === "invalid_options");
+  assert.deepEqual(engine.state().cart, [], "failed calls change nothing");
+});
+
+test("a refused catalog or profile keeps the previous one", async () => {
+  const engine = await fresh();
+  assert.throws(() => engine.setCatalog({ products: "many" }), (e) => e.code === "invalid_catalog" && e.path === "/products");
+  assert.equal(engine.recommend({ slot: "trending", limit: 1 })[0].productId, "p0");
+});
+
+test("two engines with one storage key see each other's cart changes", async () => {
+  const key = `tabs${keys++}`;
+  const a = await fresh({ storageKey: key });
+  const b = await fresh({ storageKey: key });
+  const other = await fresh({ storageKey: `${key}-other` });
+  let changes = 0;
+  b.on("change", () => changes++);
+  for (let i = 0; i < 20; i++) {
+    (i % 2 ? a : b).track({ type: "add_to_cart", productId: `p${i % 5}` });
+  }
+  await nextTask();
+  const cart = (e) => Object.fromEntries(e.state().cart.map((l) => [l.productId, l.quantity]));
+  assert.deepEqual(cart(a), { p0: 4, p1: 4, p2: 4, p3: 4, p4: 4 });
+  assert.deepEqual(cart(b), cart(a));
+  assert.deepEqual(other.state().cart, []);
+  assert.equal(changes, 10);
+  const c = await fresh({ storageKey: key });
+  assert.deepEqual(cart(c), cart(a), "a new engine starts from the stored state");
+  a.forget();
+  await nextTask();
+  assert.deepEqual(b.state().cart, [], "forget reaches the other tab");
+  const d = await fresh({ storageKey: key });
+  assert.deepEqual(d.state().cart, [], "and nothing is left stored");
+});
+
+test("without personalization consent nothing is stored and for_you is not personal", async () => {
+  const key = `consent${keys++}`;
+  const a = await fresh({ storageKey: key, consent: { personalization: false } });
+  const before = a.recommend({ slot: "for_you", limit: 5 });
+  for (const id of ["p0", "p6", "p12"]) a.track({ type: "view", productId: id });
+  a.track({ type: "add_to_cart", productId: "p1" });
+  assert.deepEqual(a.recommend({ slot: "for_you", limit: 5 }), before);
+  assert.deepEqual(a.recommend({ slot: "recently_viewed" }), []);
+  await nextTask();
+  a.destroy();
+  const b = await fresh({ storageKey: key, consent: { personalization: false } });
+  b.destroy();
+  const c = await fresh({ storageKey: key });
+  assert.deepEqual(c.state().cart, [], "no trace was stored");
+});
+
+test("a destroyed engine refuses further calls clearly", async () => {
+  const engine = await fresh();
+  engine.destroy();
+  assert.throws(() => engine.recommend({ slot: "trending" }), (e) => e instanceof VitrinError && e.code === "destroyed");
+});
