@@ -27,7 +27,7 @@ fn clock(now: f64) -> Result<f64, JsValue> {
     if now.is_finite() && now >= 0.0 {
         Ok(now)
     } else {
-        Err(fail(Error::new("invalid_clock", format!("now() must return milliseconds since the epoch, got {now}"))))
+        Err(fail(Error::new("invalid_clock", format!("now() must return milliseconds since the epoch, got {}", crate::json::num(now)))))
     }
 }
 

@@ -76,7 +76,7 @@ impl Catalog {
             let p = Obj::new(pv, &join("/products", i), CODE)?;
             let id = p.str("id")?;
             if c.by_id.insert(id.to_string(), i as u32).is_some() {
-                return Err(p.err("id", format!("duplicate product id {id:?}")));
+                return Err(p.err("id", format!("duplicate product id \"{id}\"")));
             }
             c.ids.push(id.to_string());
             c.titles.push(p.str("title")?.to_string());

@@ -90,7 +90,7 @@ impl Engine {
         let event = Event::from_json(event, now)?;
         for (id, path) in event.product_refs() {
             if self.catalog.index(id).is_none() {
-                return Err(Error::at("unknown_product", path, format!("no product {id:?} in the catalog")));
+                return Err(Error::at("unknown_product", path, format!("no product \"{id}\" in the catalog")));
             }
         }
         self.state.apply(&event, &self.catalog, self.consent.personalization);
@@ -100,14 +100,14 @@ impl Engine {
     pub fn recommend(&mut self, slot: &str, product_id: Option<&str>, limit: Option<u32>, now: f64) -> Result<Vec<Recommendation>> {
         let strategy = Strategy::from_name(slot).ok_or_else(|| {
             let names: Vec<&str> = Strategy::ALL.iter().map(|(n, _)| *n).collect();
-            Error::at("unknown_slot", "/slot", format!("unknown slot {slot:?}; built-in slots are {}", names.join(", ")))
+            Error::at("unknown_slot", "/slot", format!("unknown slot \"{slot}\"; built-in slots are {}", names.join(", ")))
         })?;
         let limit = limit.unwrap_or(10) as usize;
         if limit == 0 || limit > MAX_LIMIT {
             return Err(Error::at("invalid_argument", "/limit", format!("limit must be between 1 and {MAX_LIMIT}")));
         }
         let product = match product_id {
-            Some(id) => Some(self.catalog.index(id).ok_or_else(|| Error::at("unknown_product", "/productId", format!("no product {id:?} in the catalog")))?),
+            Some(id) => Some(self.catalog.index(id).ok_or_else(|| Error::at("unknown_product", "/productId", format!("no product \"{id}\" in the catalog")))?),
             None if strategy == Strategy::Similar => return Err(Error::at("invalid_argument", "/productId", "the similar slot needs a productId")),
             None => None,
         };

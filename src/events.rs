@@ -76,7 +76,7 @@ impl Event {
             "page" => {
                 let name = o.str("page")?;
                 let page = Page::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p);
-                let page = page.ok_or_else(|| o.err("page", format!("unknown page {name:?}; expected one of home, category, product, cart, checkout, search")))?;
+                let page = page.ok_or_else(|| o.err("page", format!("unknown page \"{name}\"; expected one of home, category, product, cart, checkout, search")))?;
                 EventKind::Page { page, category_id: o.opt_str("categoryId")?.map(String::from) }
             }
             "view" => EventKind::View { product_id: o.str("productId")?.to_string() },
@@ -105,7 +105,7 @@ impl Event {
             other => {
                 return Err(o.err(
                     "type",
-                    format!("unknown event type {other:?}; expected page, view, search, add_to_cart, remove_from_cart or purchase"),
+                    format!("unknown event type \"{other}\"; expected page, view, search, add_to_cart, remove_from_cart or purchase"),
                 ))
             }
         };

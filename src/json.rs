@@ -94,7 +94,7 @@ impl<'a> Obj<'a> {
 
     fn check_range(&self, key: &str, n: f64, min: f64, max: f64) -> Result<f64> {
         if n < min || n > max {
-            Err(self.err(key, format!("must be between {min} and {max}, got {n}")))
+            Err(self.err(key, format!("must be between {} and {}, got {}", num(min), num(max), num(n))))
         } else {
             Ok(n)
         }
@@ -152,6 +152,11 @@ impl<'a> Obj<'a> {
             .map(|k| Ok((k.as_str(), obj.num_in(k, -1e6, 1e6)? as f32)))
             .collect()
     }
+}
+
+/// Formats a number as JSON does; keeps float `Display` (and its code) out of the wasm.
+pub fn num(n: f64) -> String {
+    serde_json::Number::from_f64(n).map_or_else(|| "a non-finite number".to_string(), |n| n.to_string())
 }
 
 /// Parses a document handed over as JSON text, with a size bound.

@@ -238,7 +238,7 @@ impl Scorer {
         let mut picks: Vec<Pick> = Vec::new();
         for (days_left, ix, every) in due {
             let urgency = (1.0 - days_left / (REPLENISH_WINDOW_DAYS + every)) as f32;
-            let every = format!("{}", every.round());
+            let every = (every.round() as u32).to_string();
             if c.in_stock[ix as usize] && !picks.iter().any(|p| p.ix == ix) {
                 picks.push(Pick { ix, score: urgency, why: Why::Replenish, text: Why::Replenish.text(s.lang, &every) });
             }

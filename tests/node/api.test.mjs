@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { loadVitrin, createVitrin, VitrinError } from "../../pkg/node.js";
-import { makeCatalog, categoryOf } from "./fixtures.mjs";
+import { makeCatalog, categoryOf } from "../support/catalog.mjs";
 
 const catalog = makeCatalog();
 const cargoVersion = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8").match(/^version = "(.+)"/m)[1];
