@@ -190,10 +190,7 @@ impl Engine {
             Some(v) => return Err(Error::at("storage_version", "/v", format!("stored state has version {v}, this build reads {STORAGE_VERSION}"))),
             None => return Err(Error::at("storage_corrupt", "/v", "stored state is not a vitrin document")),
         }
-        let mut state: VisitorState = serde_json::from_value(doc.get("visitor").cloned().unwrap_or(Value::Null))
-            .map_err(|e| Error::at("storage_corrupt", "/visitor", format!("stored state is damaged: {e}")))?;
-        state.clamp();
-        self.state = state;
+        self.state = VisitorState::from_json(doc.get("visitor").unwrap_or(&Value::Null))?;
         Ok(())
     }
 

@@ -4,7 +4,10 @@
 
 use crate::catalog::Catalog;
 use crate::events::{Event, EventKind, Page};
-use serde::{Deserialize, Serialize};
+use crate::error::{join, Result};
+use crate::json::Obj;
+use serde::Serialize;
+use serde_json::Value;
 
 pub const MAX_VIEWS: usize = 50;
 pub const MAX_PURCHASES: usize = 200;
@@ -13,10 +16,11 @@ pub const MAX_INTEREST_KEYS: usize = 200;
 pub const MAX_SEARCHES: usize = 10;
 /// Interest halves every day: what the visitor did today outweighs last week.
 pub const INTEREST_HALF_LIFE_MS: f64 = 86_400_000.0;
+const CODE: &str = "storage_corrupt";
 /// A gap longer than this starts a new session (the common analytics convention).
 pub const SESSION_GAP_MS: f64 = 30.0 * 60_000.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartLine {
     pub product_id: String,
@@ -24,14 +28,14 @@ pub struct CartLine {
     pub added_at: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Viewed {
     pub product_id: String,
     pub at: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Bought {
     pub product_id: String,
@@ -42,7 +46,7 @@ pub struct Bought {
 }
 
 /// A count that halves every `INTEREST_HALF_LIFE_MS`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Interest {
     pub key: String,
     pub weight: f64,
@@ -59,8 +63,8 @@ fn decay(elapsed_ms: f64) -> f64 {
     0.5f64.powf(elapsed_ms.max(0.0) / INTEREST_HALF_LIFE_MS)
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VisitorState {
     pub cart: Vec<CartLine>,
     /// Most recent first; a product viewed twice appears twice.
@@ -157,14 +161,52 @@ impl VisitorState {
         self.cart.iter().map(|l| l.quantity).sum()
     }
 
-    /// Clamps every list to its bound: stored state from another version may not honour them.
-    pub fn clamp(&mut self) {
-        self.cart.truncate(MAX_CART_LINES);
-        self.recently_viewed.truncate(MAX_VIEWS);
-        self.purchases.truncate(MAX_PURCHASES);
-        self.searches.truncate(MAX_SEARCHES);
-        self.category_interest.truncate(MAX_INTEREST_KEYS);
-        self.brand_interest.truncate(MAX_INTEREST_KEYS);
+    /// Reads back what `Serialize` wrote, checking every field; lists longer than their
+    /// bound (written by another build, or tampered with) are cut to it.
+    pub fn from_json(v: &Value) -> Result<VisitorState> {
+        let o = Obj::new(v, "/visitor", CODE)?;
+        let time = |o: &Obj, k: &str| o.num_in(k, 0.0, 1e15);
+        let count = |o: &Obj, k: &str| Ok(o.num_in(k, 0.0, u32::MAX as f64)? as u32);
+        let list = |key: &str, max: usize| -> Result<Vec<Obj>> {
+            let items = o.opt_arr(key, usize::MAX)?.unwrap_or_default();
+            items.iter().take(max).enumerate().map(|(i, v)| Obj::new(v, &join(&o.at(key), i), CODE)).collect()
+        };
+        let interest = |key: &str| -> Result<Vec<Interest>> {
+            list(key, MAX_INTEREST_KEYS)?.iter().map(|i| Ok(Interest { key: i.str("key")?.to_string(), weight: i.num_in("weight", 0.0, 1e12)?, at: time(i, "at")? })).collect()
+        };
+        let mut searches = o.opt_strs("searches", usize::MAX)?;
+        searches.truncate(MAX_SEARCHES);
+        Ok(VisitorState {
+            cart: list("cart", MAX_CART_LINES)?
+                .iter()
+                .map(|l| Ok(CartLine { product_id: l.str("productId")?.to_string(), quantity: count(l, "quantity")?.max(1), added_at: time(l, "addedAt")? }))
+                .collect::<Result<_>>()?,
+            recently_viewed: list("recentlyViewed", MAX_VIEWS)?
+                .iter()
+                .map(|v| Ok(Viewed { product_id: v.str("productId")?.to_string(), at: time(v, "at")? }))
+                .collect::<Result<_>>()?,
+            category_interest: interest("categoryInterest")?,
+            brand_interest: interest("brandInterest")?,
+            purchases: list("purchases", MAX_PURCHASES)?
+                .iter()
+                .map(|b| {
+                    Ok(Bought {
+                        product_id: b.str("productId")?.to_string(),
+                        order_id: b.str("orderId")?.to_string(),
+                        quantity: count(b, "quantity")?,
+                        price: b.opt_num("price")?,
+                        at: time(b, "at")?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            searches: searches.into_iter().map(String::from).collect(),
+            page: o.opt_str("page")?.map(String::from),
+            first_seen: time(&o, "firstSeen")?,
+            last_seen: time(&o, "lastSeen")?,
+            session_count: count(&o, "sessionCount")?,
+            session_started: time(&o, "sessionStarted")?,
+            last_cart_change: time(&o, "lastCartChange")?,
+        })
     }
 }
 
@@ -239,6 +281,20 @@ mod tests {
         s.apply(&ev(json!({"type": "add_to_cart", "productId": "a"})), &c, false);
         assert!(s.recently_viewed.is_empty() && s.category_interest.is_empty());
         assert_eq!(s.cart.len(), 1);
+    }
+
+    #[test]
+    fn stored_form_reads_back_and_damage_names_its_path() {
+        let c = catalog();
+        let mut s = VisitorState::default();
+        s.apply(&ev(json!({"type": "view", "productId": "a", "at": 3})), &c, true);
+        s.apply(&ev(json!({"type": "add_to_cart", "productId": "b", "at": 4})), &c, true);
+        s.apply(&ev(json!({"type": "purchase", "orderId": "o", "items": [{"productId": "a", "price": 2.5}], "at": 5})), &c, true);
+        s.apply(&ev(json!({"type": "search", "query": "kedi maması", "at": 6})), &c, true);
+        assert_eq!(VisitorState::from_json(&serde_json::to_value(&s).unwrap()).unwrap(), s);
+        let mut doc = serde_json::to_value(&s).unwrap();
+        doc["cart"][0]["quantity"] = json!("two");
+        assert_eq!(VisitorState::from_json(&doc).unwrap_err().path.as_deref(), Some("/visitor/cart/0/quantity"));
     }
 
     #[test]
