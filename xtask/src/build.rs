@@ -1,0 +1,179 @@
+//! `cargo xtask build`: cargo (wasm32, release) → wasm-bindgen → wasm-opt → `pkg/` assembled
+//! from `pkg-template/`, version stamped, size table, TypeScript check.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::manifest::{crate_version, locked_version, stamp_version};
+use crate::setup::{wasm_bindgen_version, WASM_TARGET};
+use crate::sizes::{measure, SizeReport};
+use crate::util::{cargo_home, cmd, copy_dir, copy_file, read, root, run, secs, write, Result};
+
+/// Base name of the wasm-bindgen output (`vitrin_core.js`, `vitrin_core_bg.wasm`).
+pub const CORE: &str = "vitrin_core";
+
+/// Features the Rust wasm32 target enables by default (and so wasm-bindgen's output uses);
+/// wasm-opt must be told, or it rejects the module.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-call-indirect-overlong",
+    "--enable-multivalue",
+];
+
+pub fn build() -> Result<SizeReport> {
+    let start = Instant::now();
+    let root = root();
+    let target = root.join("target");
+
+    stage("cargo build (wasm32, release)", cargo_build)?;
+    let bindgen_dir = target.join("wasm-bindgen");
+    stage("wasm-bindgen", || wasm_bindgen(&bindgen_dir))?;
+    let opt_wasm = target.join("wasm-opt").join(format!("{CORE}_bg.wasm"));
+    stage("wasm-opt -Oz", || {
+        wasm_opt(&bindgen_dir.join(format!("{CORE}_bg.wasm")), &opt_wasm)
+    })?;
+    let pkg = root.join("pkg");
+    stage("assemble pkg/", || assemble(&pkg, &bindgen_dir, &opt_wasm))?;
+    let report = measure(&pkg)?;
+    report.print();
+    report.write(&target.join("size.json"))?;
+    stage("tsc --noEmit -p tests/types", type_check)?;
+    println!("build: pkg/ ready in {}", secs(start.elapsed()));
+    Ok(report)
+}
+
+fn stage(name: &str, f: impl FnOnce() -> Result) -> Result {
+    println!("build: {name}");
+    let start = Instant::now();
+    f().map_err(|e| format!("build step `{name}`: {e}"))?;
+    println!("build: {name}: ok ({})", secs(start.elapsed()));
+    Ok(())
+}
+
+fn cargo_build() -> Result {
+    // Reproducible bytes: panic locations must not carry this machine's paths. Set for the wasm
+    // target only (host artifacts such as proc-macros keep their cache). RUSTFLAGS, if set,
+    // would override target rustflags entirely, so refuse to silently ignore ours.
+    if std::env::var_os("RUSTFLAGS").is_some()
+        || std::env::var_os("CARGO_ENCODED_RUSTFLAGS").is_some()
+    {
+        println!("build: warning: RUSTFLAGS is set; it overrides the wasm path remapping (bytes may differ by machine)");
+    }
+    let var = format!(
+        "CARGO_TARGET_{}_RUSTFLAGS",
+        WASM_TARGET.to_uppercase().replace('-', "_")
+    );
+    let mut flags = std::env::var(&var).unwrap_or_default();
+    for (from, to) in [(cargo_home(), "/cargo"), (root(), "/vitrin")] {
+        flags.push_str(&format!(" --remap-path-prefix={}={to}", from.display()));
+    }
+    run(cmd("cargo")
+        .args([
+            "build",
+            "--release",
+            "--target",
+            WASM_TARGET,
+            "-p",
+            "vitrin",
+            "--lib",
+        ])
+        .env(var, flags.trim()))
+}
+
+fn wasm_bindgen(out_dir: &Path) -> Result {
+    let wanted = locked_version("wasm-bindgen")?;
+    match wasm_bindgen_version() {
+        Some(v) if v == wanted => {}
+        Some(v) => {
+            return Err(format!(
+                "wasm-bindgen CLI is {v} but Cargo.lock pins {wanted}: run `cargo xtask setup`"
+            ))
+        }
+        None => return Err("`wasm-bindgen` not found: run `cargo xtask setup`".into()),
+    }
+    let input = root()
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release")
+        .join("vitrin.wasm");
+    let _ = std::fs::remove_dir_all(out_dir);
+    run(cmd("wasm-bindgen")
+        .arg(&input)
+        .args(["--target", "web", "--out-name", CORE, "--no-typescript"])
+        .args([
+            "--remove-name-section",
+            "--remove-producers-section",
+            "--out-dir",
+        ])
+        .arg(out_dir))
+}
+
+fn wasm_opt(input: &Path, output: &Path) -> Result {
+    let tool = root().join("node_modules").join(".bin").join("wasm-opt");
+    if !tool.exists() {
+        return Err(format!(
+            "{} missing: run `cargo xtask setup` (npm package binaryen)",
+            tool.display()
+        ));
+    }
+    if let Some(dir) = output.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    }
+    run(cmd(tool)
+        .arg(input)
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .arg("-o")
+        .arg(output))
+}
+
+fn assemble(pkg: &Path, bindgen_dir: &Path, opt_wasm: &Path) -> Result {
+    let root = root();
+    let template = root.join("pkg-template");
+    if !template.is_dir() {
+        return Err(format!(
+            "{} is missing: it holds the package's hand-written files",
+            template.display()
+        ));
+    }
+    if pkg.exists() {
+        std::fs::remove_dir_all(pkg).map_err(|e| format!("removing {}: {e}", pkg.display()))?;
+    }
+    copy_dir(&template, pkg)?;
+    copy_file(
+        &bindgen_dir.join(format!("{CORE}.js")),
+        &pkg.join(format!("{CORE}.js")),
+    )?;
+    copy_file(opt_wasm, &pkg.join(format!("{CORE}_bg.wasm")))?;
+    let schema = root.join("target").join("rules.schema.json");
+    if schema.exists() {
+        copy_file(&schema, &pkg.join("rules.schema.json"))?;
+    }
+    let manifest: PathBuf = pkg.join("package.json");
+    let version = crate_version()?;
+    let stamped = stamp_version(&read(&manifest)?, &version)?;
+    write(&manifest, &stamped)?;
+    println!("build: pkg/package.json version {version}");
+    Ok(())
+}
+
+fn type_check() -> Result {
+    let root = root();
+    if !root.join("tests/types/tsconfig.json").exists() {
+        println!("build: note: tests/types/tsconfig.json does not exist yet; type check skipped");
+        return Ok(());
+    }
+    let tsc = root.join("node_modules").join(".bin").join("tsc");
+    if !tsc.exists() {
+        return Err(format!(
+            "{} missing: run `cargo xtask setup` (npm package typescript)",
+            tsc.display()
+        ));
+    }
+    run(cmd(tsc).args(["--noEmit", "-p", "tests/types"]))
+}

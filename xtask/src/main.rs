@@ -1,0 +1,58 @@
+//! `cargo xtask <task>`: the repository's entry points (setup, build, test, demo, bench, replay).
+//!
+//! Every task runs relative to the workspace root, whatever the caller's cwd. Depends on std
+//! only; external tools (cargo, rustup, wasm-bindgen, node, npm, apt-get) are run as processes.
+
+mod build;
+mod manifest;
+mod run;
+mod setup;
+mod sizes;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+usage: cargo xtask <task> [args]
+
+tasks:
+  setup                  install what is missing: wasm32 target, pinned wasm-bindgen-cli,
+                         Chromium + chromedriver (apt), npm dev packages (wasm-opt, tsc, playwright-core)
+  build                  build the npm package into pkg/ and print its size table (target/size.json)
+  test                   setup + build + every suite: cargo test, size budget, node tests, browser tests
+  demo [--port N]        setup + build + serve the repository on http://127.0.0.1:N/ (default 8080)
+  bench [args]           setup + build + node tests/bench/run.mjs [args]
+  replay [--data DIR]    setup + build + node tests/replay/run.mjs --data DIR
+                         (default DIR: ../shared/data/diginetica, relative to the repository root)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(task) = args.first().map(String::as_str) else {
+        eprint!("{HELP}");
+        return ExitCode::FAILURE;
+    };
+    let rest = &args[1..];
+    util::prepare_env();
+    let result = match task {
+        "setup" => setup::setup(),
+        "build" => build::build().map(|_| ()),
+        "test" => test::test(),
+        "demo" => run::demo(rest),
+        "bench" => run::bench(rest),
+        "replay" => run::replay(rest),
+        "help" | "-h" | "--help" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask {task}: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! `cargo xtask demo | bench | replay`: setup + build, then a Node script in the foreground.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{cmd, root, run, Result};
+
+fn prepare() -> Result {
+    crate::setup::setup()?;
+    crate::build::build().map(|_| ())
+}
+
+/// Serves the repository root (demo storefront at `/`) until Ctrl-C.
+pub fn demo(args: &[String]) -> Result {
+    let mut port = "8080".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--port" => port = it.next().ok_or("--port needs a number")?.clone(),
+            other => {
+                return Err(format!(
+                    "demo: unknown argument `{other}` (usage: cargo xtask demo [--port N])"
+                ))
+            }
+        }
+    }
+    prepare()?;
+    println!("demo: http://127.0.0.1:{port}/  (Ctrl-C to stop)");
+    run(cmd("node").args(["www/serve.mjs", "--port", &port]))
+}
+
+/// Runs `tests/bench/run.mjs` (writes `target/bench/results.json`), forwarding `args`.
+pub fn bench(args: &[String]) -> Result {
+    let script = root().join("tests/bench/run.mjs");
+    if !script.exists() {
+        println!("bench: no benchmarks are defined (tests/bench/run.mjs does not exist)");
+        return Ok(());
+    }
+    prepare()?;
+    run(cmd("node").arg("tests/bench/run.mjs").args(args))
+}
+
+/// Runs `tests/replay/run.mjs --data DIR`; `DIR` is relative to the caller's cwd when given,
+/// else `../shared/data/diginetica` relative to the repository root.
+pub fn replay(args: &[String]) -> Result {
+    let mut data: Option<PathBuf> = None;
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--data" {
+            data = Some(PathBuf::from(it.next().ok_or("--data needs a directory")?));
+        } else if let Some(d) = a.strip_prefix("--data=") {
+            data = Some(PathBuf::from(d));
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    let data = match data {
+        Some(d) => absolute(&std::env::current_dir().unwrap_or_else(|_| root()), &d),
+        None => absolute(&root(), Path::new("../shared/data/diginetica")),
+    };
+    if !data.is_dir() {
+        return Err(format!(
+            "replay: data directory {} does not exist",
+            data.display()
+        ));
+    }
+    let script = root().join("tests/replay/run.mjs");
+    if !script.exists() {
+        return Err("tests/replay/run.mjs does not exist yet".into());
+    }
+    prepare()?;
+    run(cmd("node")
+        .arg("tests/replay/run.mjs")
+        .arg("--data")
+        .arg(&data)
+        .args(rest))
+}
+
+fn absolute(base: &Path, p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    };
+    joined.canonicalize().unwrap_or(joined)
+}

@@ -1,0 +1,158 @@
+//! Size of the built package: raw / gzip -9 / brotli bytes of each `.wasm` and `.js` file in
+//! `pkg/` and their total, measured with Node's zlib; printed as a table, saved as JSON.
+
+use std::path::Path;
+
+use crate::util::{cmd, files_ending, output, write, Result};
+
+/// Budget for the gzip total of pkg's `.wasm` + `.js` files, checked by `cargo xtask test`.
+/// The docs (README / ARCHITECTURE) state this number: change them together.
+pub const SIZE_BUDGET_GZIP: u64 = 80 * 1024;
+
+#[derive(Clone, Copy, Default)]
+pub struct Sizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+pub struct SizeReport {
+    pub files: Vec<(String, Sizes)>,
+    pub total: Sizes,
+}
+
+/// Gzip at level 9 and brotli at quality 11 (zlib's defaults for brotli), one line per file.
+const MEASURE_JS: &str = r#"
+const fs = require("node:fs"), zlib = require("node:zlib");
+for (const file of process.argv.slice(1)) {
+  const b = fs.readFileSync(file);
+  const gz = zlib.gzipSync(b, { level: 9 }).length;
+  const br = zlib.brotliCompressSync(b, { params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
+  console.log(`${b.length} ${gz} ${br}`);
+}
+"#;
+
+pub fn measure(pkg: &Path) -> Result<SizeReport> {
+    let mut paths = files_ending(pkg, ".wasm");
+    paths.extend(files_ending(pkg, ".js"));
+    paths.sort();
+    let out = output(cmd("node").arg("-e").arg(MEASURE_JS).args(&paths))?;
+    let mut files = Vec::new();
+    let mut total = Sizes::default();
+    for (path, line) in paths.iter().zip(out.lines()) {
+        let n: Vec<u64> = line
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let [raw, gzip, brotli] = n[..] else {
+            return Err(format!("unexpected size line `{line}`"));
+        };
+        let name = path
+            .strip_prefix(pkg)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
+        total.raw += raw;
+        total.gzip += gzip;
+        total.brotli += brotli;
+        files.push((name, Sizes { raw, gzip, brotli }));
+    }
+    if files.len() != paths.len() {
+        return Err("node printed fewer size lines than files".into());
+    }
+    Ok(SizeReport { files, total })
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl SizeReport {
+    pub fn print(&self) {
+        let width = self
+            .files
+            .iter()
+            .map(|(n, _)| n.len())
+            .max()
+            .unwrap_or(0)
+            .max(5);
+        println!(
+            "\n{:<width$} {:>10} {:>10} {:>10}",
+            "file", "raw", "gzip", "brotli"
+        );
+        let row = |name: &str, s: &Sizes| {
+            println!(
+                "{name:<width$} {:>10} {:>10} {:>10}",
+                thousands(s.raw),
+                thousands(s.gzip),
+                thousands(s.brotli)
+            );
+        };
+        for (name, s) in &self.files {
+            row(name, s);
+        }
+        row("total", &self.total);
+        println!(
+            "gzip budget: {} of {} bytes ({:.0}%)\n",
+            thousands(self.total.gzip),
+            thousands(SIZE_BUDGET_GZIP),
+            100.0 * self.total.gzip as f64 / SIZE_BUDGET_GZIP as f64
+        );
+    }
+
+    /// `{ "files": [{ "file", "raw", "gzip", "brotli" }], "total": {...}, "budgetGzip": N }`
+    pub fn write(&self, path: &Path) -> Result {
+        let obj = |s: &Sizes| {
+            format!(
+                r#"{{ "raw": {}, "gzip": {}, "brotli": {} }}"#,
+                s.raw, s.gzip, s.brotli
+            )
+        };
+        let files: Vec<String> = self
+            .files
+            .iter()
+            .map(|(n, s)| {
+                format!(
+                    r#"    {{ "file": "{}", "raw": {}, "gzip": {}, "brotli": {} }}"#,
+                    n.replace('\\', "/").replace('"', "\\\""),
+                    s.raw,
+                    s.gzip,
+                    s.brotli
+                )
+            })
+            .collect();
+        let json = format!(
+            "{{\n  \"files\": [\n{}\n  ],\n  \"total\": {},\n  \"budgetGzip\": {}\n}}\n",
+            files.join(",\n"),
+            obj(&self.total),
+            SIZE_BUDGET_GZIP
+        );
+        write(path, &json)
+    }
+
+    /// `Err` with a message when the gzip total is over budget.
+    pub fn check_budget(&self) -> Result {
+        if self.total.gzip <= SIZE_BUDGET_GZIP {
+            println!(
+                "size budget: {} ≤ {} gzip bytes: ok",
+                self.total.gzip, SIZE_BUDGET_GZIP
+            );
+            Ok(())
+        } else {
+            Err(format!(
+                "pkg's .wasm + .js are {} bytes gzipped, over the budget of {} (SIZE_BUDGET_GZIP in xtask/src/sizes.rs)",
+                self.total.gzip, SIZE_BUDGET_GZIP
+            ))
+        }
+    }
+}

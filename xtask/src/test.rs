@@ -1,0 +1,140 @@
+//! `cargo xtask test`: setup + build + every suite (cargo test, size budget, node tests over
+//! pkg/, browser tests); every suite runs even after a failure; summary table at the end.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::util::{cmd, files_ending, root, run, run_with_timeout, secs, timed, Result};
+
+/// Wall-time limit of one `node --test` suite; `VITRIN_SUITE_TIMEOUT_SECS` overrides it.
+const SUITE_TIMEOUT: Duration = Duration::from_secs(600);
+/// Limit of a single node test (`--test-timeout`), in milliseconds.
+const NODE_TEST_TIMEOUT_MS: u32 = 120_000;
+
+enum Outcome {
+    Pass,
+    Fail(String),
+    /// Nothing to run (e.g. the suite has no test files yet); not a failure.
+    Skip(String),
+}
+
+struct Row {
+    suite: &'static str,
+    outcome: Outcome,
+    time: Duration,
+}
+
+pub fn test() -> Result {
+    let start = Instant::now();
+    crate::setup::setup()?;
+    let mut rows = Vec::new();
+
+    let (built, time) = timed(crate::build::build);
+    let (report, outcome) = match built {
+        Ok(r) => (Some(r), Outcome::Pass),
+        Err(e) => (None, Outcome::Fail(e)),
+    };
+    rows.push(Row {
+        suite: "build pkg/",
+        outcome,
+        time,
+    });
+
+    rows.push(suite("cargo test (host)", || {
+        run(cmd("cargo").args(["test", "--workspace"])).map(|_| Outcome::Pass)
+    }));
+    rows.push(suite("size budget (gzip)", || match &report {
+        Some(r) => r.check_budget().map(|_| Outcome::Pass),
+        None => Err("not measured: the build failed".into()),
+    }));
+    let pkg_ok = report.is_some();
+    rows.push(suite("node tests/node", || {
+        node_tests("tests/node", pkg_ok)
+    }));
+    rows.push(suite("browser tests/browser", || {
+        node_tests("tests/browser", pkg_ok)
+    }));
+
+    print_summary(&rows, start.elapsed());
+    let failed = rows
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Fail(_)))
+        .count();
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} suite(s) failed"))
+    }
+}
+
+fn suite(name: &'static str, f: impl FnOnce() -> Result<Outcome>) -> Row {
+    println!("\n=== {name} ===");
+    let (result, time) = timed(f);
+    let outcome = result.unwrap_or_else(Outcome::Fail);
+    if let Outcome::Fail(e) = &outcome {
+        eprintln!("{name}: FAILED: {e}");
+    }
+    Row {
+        suite: name,
+        outcome,
+        time,
+    }
+}
+
+/// `node --test` over every `*.test.mjs` under `dir` (listed explicitly: Node 20 and 22 differ
+/// in how they expand a directory argument).
+fn node_tests(dir: &str, pkg_ok: bool) -> Result<Outcome> {
+    let root = root();
+    let files = files_ending(&root.join(dir), ".test.mjs");
+    if files.is_empty() {
+        return Ok(Outcome::Skip(format!("no *.test.mjs in {dir}/")));
+    }
+    if !pkg_ok {
+        return Err("not run: the build failed, pkg/ would be stale".into());
+    }
+    let rel: Vec<&Path> = files
+        .iter()
+        .map(|f| f.strip_prefix(&root).unwrap_or(f))
+        .collect();
+    let limit = std::env::var("VITRIN_SUITE_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(SUITE_TIMEOUT);
+    let mut c = cmd("node");
+    c.arg("--test")
+        .arg(format!("--test-timeout={NODE_TEST_TIMEOUT_MS}"))
+        .args(rel);
+    run_with_timeout(&mut c, limit).map(|_| Outcome::Pass)
+}
+
+fn print_summary(rows: &[Row], total: Duration) {
+    let width = rows.iter().map(|r| r.suite.len()).max().unwrap_or(5);
+    println!(
+        "\n{:<width$}  {:<6}  {:>8}  note",
+        "suite", "result", "time"
+    );
+    for r in rows {
+        let (result, note) = match &r.outcome {
+            Outcome::Pass => ("pass", String::new()),
+            Outcome::Fail(e) => ("FAIL", e.lines().next().unwrap_or("").to_string()),
+            Outcome::Skip(why) => ("skip", why.clone()),
+        };
+        println!(
+            "{:<width$}  {result:<6}  {:>8}  {note}",
+            r.suite,
+            secs(r.time)
+        );
+    }
+    let passed = rows
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Pass))
+        .count();
+    let failed = rows
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Fail(_)))
+        .count();
+    let skipped = rows.len() - passed - failed;
+    println!("\nsuites: {passed} passed, {failed} failed, {skipped} skipped");
+    println!("total wall time: {}", secs(total));
+}
