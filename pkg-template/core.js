@@ -91,7 +91,10 @@ class Engine {
       // create() still hear about a damaged stored state found while creating.
       queueMicrotask(() => this._emit(kind, payload ? fromWasm(payload) ?? payload : undefined));
     };
-    this.#raw = guarded(() => new wasm.RawEngine(toJson(rest, "invalid_options"), emit), () => {
+    // A random id for experiment bucketing when the store gives no profile; the stored
+    // one wins when the visitor has been here before.
+    const localId = globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
+    this.#raw = guarded(() => new wasm.RawEngine(toJson({ localId, ...rest }, "invalid_options"), emit), () => {
       throw broken;
     });
     live.add(this);
@@ -153,25 +156,25 @@ class Engine {
 
   prompts() {
     this.#check();
-    return [];
+    return guarded(() => JSON.parse(this.#raw.prompts(this.#time())), () => []);
   }
 
-  #promptId(id) {
+  #promptAction(action, id) {
     this.#check();
     if (typeof id !== "string") throw argError("", "a prompt id is a string");
-    throw new VitrinError("unknown_prompt", `no prompt ${JSON.stringify(id)} is showing`, { path: "" });
+    guarded(() => this.#raw.promptAction(action, id, this.#time()), () => undefined);
   }
 
   shown(id) {
-    this.#promptId(id);
+    this.#promptAction("shown", id);
   }
 
   dismiss(id) {
-    this.#promptId(id);
+    this.#promptAction("dismiss", id);
   }
 
   clicked(id) {
-    this.#promptId(id);
+    this.#promptAction("clicked", id);
   }
 
   on(kind, callback) {
@@ -213,13 +216,13 @@ class Engine {
 
   metrics() {
     this.#check();
-    return {};
+    return guarded(() => JSON.parse(this.#raw.metrics()), () => ({}));
   }
 
   explain(campaignId) {
     this.#check();
     if (typeof campaignId !== "string") throw argError("", "a campaign id is a string");
-    throw new VitrinError("unknown_campaign", `no campaign ${JSON.stringify(campaignId)} in the rules`, { path: "" });
+    return guarded(() => JSON.parse(this.#raw.explain(campaignId, this.#time())), () => ({ acts: false, because: [] }));
   }
 
   forget() {

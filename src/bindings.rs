@@ -44,6 +44,17 @@ pub fn validate_rules(rules: &str) -> String {
     }
 }
 
+#[wasm_bindgen(js_name = evaluateCondition)]
+pub fn evaluate_condition(condition: &str, data: &str) -> Result<String, JsValue> {
+    let rule = input(condition, "invalid_condition")?;
+    let data = input(data, "invalid_data")?;
+    let logic = crate::logic::Logic::compile(&rule).map_err(|errors| {
+        let errors = errors.into_iter().map(|e| crate::error::PathError { path: e.path, message: e.message }).collect();
+        fail(Error::many("invalid_condition", "invalid JsonLogic condition", errors))
+    })?;
+    Ok(logic.apply(&data).to_string())
+}
+
 struct Inner {
     engine: Engine,
     store: Store,
@@ -139,6 +150,37 @@ impl RawEngine {
         Ok(serde_json::to_string(&recs).unwrap_or_else(|_| "[]".into()))
     }
 
+    pub fn prompts(&self, now: f64) -> Result<String, JsValue> {
+        let now = clock(now)?;
+        let mut i = self.inner.borrow_mut();
+        let prompts = i.engine.prompts(now);
+        // Showing nothing can still record a holdout exposure.
+        i.changed();
+        Ok(serde_json::to_string(&prompts).unwrap_or_else(|_| "[]".into()))
+    }
+
+    /// `action` is `shown`, `dismiss` or `clicked`.
+    #[wasm_bindgen(js_name = promptAction)]
+    pub fn prompt_action(&self, action: &str, prompt_id: &str, now: f64) -> Result<(), JsValue> {
+        let now = clock(now)?;
+        let mut i = self.inner.borrow_mut();
+        i.engine.prompt_action(action, prompt_id, now).map_err(fail)?;
+        if let Some(tabs) = &i.tabs {
+            tabs.post(&json!({"kind": "prompt", "action": action, "id": prompt_id, "at": now}).to_string());
+        }
+        i.changed();
+        Ok(())
+    }
+
+    pub fn metrics(&self) -> String {
+        self.inner.borrow().engine.metrics().to_string()
+    }
+
+    pub fn explain(&self, campaign_id: &str, now: f64) -> Result<String, JsValue> {
+        let now = clock(now)?;
+        Ok(self.inner.borrow().engine.explain(campaign_id, now).map_err(fail)?.to_string())
+    }
+
     pub fn state(&self) -> String {
         self.inner.borrow().engine.state().to_string()
     }
@@ -214,6 +256,13 @@ impl Inner {
                 if self.engine.apply_remote(&v["event"]).is_ok() {
                     self.changed();
                     self.emit("change", "");
+                }
+            }
+            Some("prompt") => {
+                let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
+                let at = v.get("at").and_then(Value::as_f64).unwrap_or(0.0);
+                if self.engine.prompt_action(field("action"), field("id"), at).is_ok() {
+                    self.changed();
                 }
             }
             Some("forget") => {

@@ -4,7 +4,10 @@
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
-use crate::events::Event;
+use crate::assistant::{self, Prompt};
+use crate::campaigns::{self, Visitor};
+use crate::events::{Event, EventKind};
+use crate::rules::{Rules, Tweak};
 use crate::json::Obj;
 use crate::profile::Profile;
 use crate::reasons::Lang;
@@ -37,6 +40,10 @@ pub struct Recommendation {
     pub score: f32,
     pub slot: String,
     pub reason: Reason,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
 }
 
 pub struct Engine {
@@ -45,6 +52,7 @@ pub struct Engine {
     state: VisitorState,
     consent: Consent,
     lang: Lang,
+    rules: Rules,
     scorer: Scorer,
 }
 
@@ -63,14 +71,17 @@ impl Engine {
         let o = Obj::new(options, "", "invalid_options")?;
         let catalog = Catalog::from_json(o.get("catalog").ok_or_else(|| o.err("catalog", "is required"))?).map_err(|e| nest(e, "/catalog"))?;
         let profile = o.get("profile").map(Profile::from_json).transpose().map_err(|e| nest(e, "/profile"))?;
-        if let Some(rules) = o.get("rules") {
-            crate::rules::validate(rules).map_err(|e| nest(e, "/rules"))?;
-        }
+        let rules = match o.get("rules") {
+            Some(r) => compile_rules(r).map_err(|e| nest(e, "/rules"))?,
+            None => Rules::default(),
+        };
         let all = Consent { personalization: true, messaging: true };
+        let local_id = o.opt_str("localId")?.unwrap_or_default().to_string();
         Ok(Engine {
             catalog,
             profile,
-            state: VisitorState::default(),
+            rules,
+            state: VisitorState { local_id, ..VisitorState::default() },
             consent: consent_from(o.opt_obj("consent")?, all)?,
             lang: Lang::from_locale(o.opt_str("locale")?.unwrap_or("en")),
             scorer: Scorer::default(),
@@ -93,16 +104,40 @@ impl Engine {
                 return Err(Error::at("unknown_product", path, format!("no product \"{id}\" in the catalog")));
             }
         }
-        self.state.apply(&event, &self.catalog, self.consent.personalization);
+        self.apply(&event);
         Ok(event)
     }
 
+    /// Applies a valid event, attributing a purchase to the campaigns the visitor saw.
+    fn apply(&mut self, event: &Event) {
+        self.state.apply(event, &self.catalog, self.consent.personalization);
+        let EventKind::Purchase { items, .. } = &event.kind else { return };
+        let revenue: f64 = items
+            .iter()
+            .map(|i| i.price.unwrap_or_else(|| self.catalog.index(&i.product_id).map_or(0.0, |ix| self.catalog.prices[ix as usize] as f64)) * i.quantity as f64)
+            .sum();
+        for c in &self.rules.campaigns {
+            let Some(log) = self.state.campaigns.iter().find(|l| l.id == c.id) else { continue };
+            let seen = log.shown.first().copied().unwrap_or(0.0).max(log.exposed_at);
+            if seen > 0.0 && event.at >= seen && event.at - seen <= c.attribution_ms {
+                let variant = log.variant.clone();
+                let m = self.state.metric(&c.id, &variant);
+                m.conversions += 1;
+                m.revenue = ((m.revenue + revenue) * 100.0).round() / 100.0;
+            }
+        }
+    }
+
     pub fn recommend(&mut self, slot: &str, product_id: Option<&str>, limit: Option<u32>, now: f64) -> Result<Vec<Recommendation>> {
-        let strategy = Strategy::from_name(slot).ok_or_else(|| {
-            let names: Vec<&str> = Strategy::ALL.iter().map(|(n, _)| *n).collect();
-            Error::at("unknown_slot", "/slot", format!("unknown slot \"{slot}\"; built-in slots are {}", names.join(", ")))
+        // The scorer's buffers are lent out while the rules stay borrowed (an error return
+        // leaves fresh buffers behind, nothing else).
+        let mut scorer = std::mem::take(&mut self.scorer);
+        let rule_slot = self.rules.slot(slot);
+        let strategy = Strategy::from_name(rule_slot.map_or(slot, |s| s.strategy.as_str())).ok_or_else(|| {
+            let names: Vec<&str> = Strategy::ALL.iter().map(|(n, _)| *n).chain(self.rules.slots.iter().map(|s| s.name.as_str())).collect();
+            Error::at("unknown_slot", "/slot", format!("unknown slot \"{slot}\"; slots are {}", names.join(", ")))
         })?;
-        let limit = limit.unwrap_or(10) as usize;
+        let limit = limit.or(rule_slot.and_then(|s| s.limit)).unwrap_or(10) as usize;
         if limit == 0 || limit > MAX_LIMIT {
             return Err(Error::at("invalid_argument", "/limit", format!("limit must be between 1 and {MAX_LIMIT}")));
         }
@@ -119,16 +154,188 @@ impl Engine {
             personal: self.consent.personalization,
             lang: self.lang,
         };
-        let picks = self.scorer.recommend(&signals, strategy, product, limit);
-        Ok(picks
+        let tweaks = self.active_tweaks(slot, now);
+        let tuned = !tweaks.is_empty() || rule_slot.is_some_and(|s| s.max_per_category.is_some() || s.max_per_brand.is_some());
+        // Filters, boosts and diversity re-rank a wider pool of the strategy's best.
+        let pool = if tuned { (limit * 4).clamp(40, MAX_LIMIT) } else { limit };
+        let picks = scorer.recommend(&signals, strategy, product, pool);
+        let mut recs: Vec<Recommendation> = picks
             .into_iter()
             .map(|p| Recommendation {
                 product_id: self.catalog.id(p.ix).to_string(),
                 score: p.score,
                 slot: slot.to_string(),
                 reason: Reason { code: p.why.code(), text: p.text },
+                campaign_id: None,
+                variant: None,
             })
-            .collect())
+            .collect();
+        if tuned {
+            let ctx = self.visitor_context(now);
+            crate::slots::tune(&mut recs, &self.catalog, rule_slot, &tweaks, &ctx, product, self.lang);
+        }
+        recs.truncate(limit);
+        self.scorer = scorer;
+        Ok(recs)
+    }
+
+    /// The slot tweaks in force for `slot`: the slot's own, then those of every campaign
+    /// acting for this visitor now (outside the holdout), with who asked for them.
+    fn active_tweaks(&self, slot: &str, now: f64) -> Vec<(&Tweak, Option<(String, String)>)> {
+        let mut out: Vec<(&Tweak, Option<(String, String)>)> = self.rules.slot(slot).map(|s| (&s.tweak, None)).into_iter().collect();
+        if !self.consent.personalization || self.rules.campaigns.iter().all(|c| c.slots.is_empty() && c.variants.iter().all(|v| v.slots.is_none())) {
+            return out;
+        }
+        let ctx = self.visitor_context(now);
+        let v = self.visitor(now);
+        for c in &self.rules.campaigns {
+            let arm = campaigns::arm(c, v.id());
+            if arm == "holdout" {
+                continue;
+            }
+            let variant_slots = c.variants.iter().find(|x| x.id == arm).and_then(|x| x.slots.as_ref());
+            let Some(tweak) = variant_slots.unwrap_or(&c.slots).iter().find(|(name, _)| name == slot).map(|(_, t)| t) else { continue };
+            if campaigns::applies(c, &v, &ctx, false).is_empty() {
+                out.push((tweak, Some((c.id.clone(), arm.to_string()))));
+            }
+        }
+        out
+    }
+
+    fn visitor(&self, now: f64) -> Visitor<'_> {
+        Visitor {
+            catalog: &self.catalog,
+            state: &self.state,
+            profile: self.profile.as_ref().filter(|_| self.consent.personalization),
+            now,
+            lang: self.lang.code(),
+            utc_offset_ms: self.rules.utc_offset_ms,
+        }
+    }
+
+    /// The context rule conditions read (documented in the rules reference).
+    pub fn visitor_context(&self, now: f64) -> Value {
+        campaigns::context(&self.visitor(now), &self.rules)
+    }
+
+    /// Campaigns due now, caps applied: the top-priority prompt (at most one, so the
+    /// visitor is never spoken to twice at once). Holdout visitors get nothing, but the
+    /// moment the campaign would have spoken is recorded for the uplift comparison.
+    pub fn prompts(&mut self, now: f64) -> Vec<Prompt> {
+        if !self.consent.messaging {
+            return Vec::new();
+        }
+        let ctx = self.visitor_context(now);
+        let mut order: Vec<usize> = (0..self.rules.campaigns.len()).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(self.rules.campaigns[i].priority), i));
+        let mut holdouts: Vec<usize> = Vec::new();
+        let mut chosen = None;
+        for i in order {
+            let c = &self.rules.campaigns[i];
+            let v = self.visitor(now);
+            let arm = campaigns::arm(c, v.id());
+            let spec = prompt_spec(c, arm);
+            if spec.is_none() && arm != "holdout" {
+                continue;
+            }
+            if !campaigns::applies(c, &v, &ctx, false).is_empty() || !campaigns::cap_blocks(c, &self.rules, &self.state, now).is_empty() {
+                continue;
+            }
+            match spec {
+                Some(spec) if arm != "holdout" => {
+                    chosen = Some((i, arm.to_string(), spec.products.clone()));
+                    break;
+                }
+                _ => holdouts.push(i),
+            }
+        }
+        let prompt = chosen.and_then(|(i, arm, source)| {
+            let products = self.prompt_products(&source, now);
+            let c = &self.rules.campaigns[i];
+            prompt_spec(c, &arm).map(|spec| assistant::build(c, &arm, spec, self.lang.code(), products))
+        });
+        for i in holdouts {
+            let id = self.rules.campaigns[i].id.clone();
+            let session_started = self.state.session_started;
+            let log = self.state.campaign_log(&id, "holdout");
+            if log.exposed_at < session_started {
+                log.exposed_at = now;
+                self.state.metric(&id, "holdout").impressions += 1;
+            }
+        }
+        prompt.into_iter().collect()
+    }
+
+    fn prompt_products(&mut self, source: &str, now: f64) -> Vec<String> {
+        let (slot, product) = match source {
+            "cart" => return self.state.cart.iter().map(|l| l.product_id.clone()).collect(),
+            "recently_viewed" => ("recently_viewed", None),
+            "replenish" => ("replenish", None),
+            "complements" | "cross_sell" => {
+                let last = self.state.purchases.first().map(|b| (b.at, b.product_id.clone()));
+                let from_profile = self.profile.iter().flat_map(|p| p.purchases.iter()).map(|b| (b.at, b.product_id.clone()));
+                let newest = last.into_iter().chain(from_profile).filter(|(_, id)| self.catalog.index(id).is_some()).max_by(|a, b| a.0.total_cmp(&b.0));
+                match newest {
+                    Some((_, id)) => ("bought_together", Some(id)),
+                    None => return Vec::new(),
+                }
+            }
+            "for_you" | "habit" => ("for_you", None),
+            _ => return Vec::new(),
+        };
+        self.recommend(slot, product.as_deref(), Some(3), now).map(|r| r.into_iter().map(|r| r.product_id).collect()).unwrap_or_default()
+    }
+
+    /// Records that a prompt was shown, dismissed or clicked (`action`), here or in another tab.
+    pub fn prompt_action(&mut self, action: &str, prompt_id: &str, now: f64) -> Result<()> {
+        let unknown = || Error::at("unknown_prompt", "", format!("no prompt \"{prompt_id}\" in the current rules"));
+        let (campaign, arm) = prompt_id.rsplit_once(':').ok_or_else(unknown)?;
+        let c = self.rules.campaign(campaign).ok_or_else(unknown)?;
+        if arm != "default" && !c.variants.iter().any(|v| v.id == arm) {
+            return Err(unknown());
+        }
+        let id = c.id.clone();
+        match action {
+            "shown" => {
+                let log = self.state.campaign_log(&id, arm);
+                log.shown.insert(0, now);
+                log.shown.truncate(crate::visitor::MAX_SHOWN);
+                log.shown_total += 1;
+                self.state.metric(&id, arm).impressions += 1;
+            }
+            "dismiss" => self.state.campaign_log(&id, arm).dismissed_at = now,
+            "clicked" => self.state.metric(&id, arm).clicks += 1,
+            _ => return Err(Error::at("invalid_argument", "", format!("unknown prompt action \"{action}\""))),
+        }
+        Ok(())
+    }
+
+    /// API.md `metrics()`: campaign → variant → counts.
+    pub fn metrics(&self) -> Value {
+        let mut out = serde_json::Map::new();
+        for m in &self.state.metrics {
+            let campaign = out.entry(m.campaign.clone()).or_insert_with(|| json!({}));
+            campaign[&m.variant] = json!({"impressions": m.impressions, "clicks": m.clicks, "conversions": m.conversions, "revenue": m.revenue});
+        }
+        Value::Object(out)
+    }
+
+    /// API.md `explain(campaignId)`: would the campaign act for this visitor now, and if
+    /// not, every schedule, trigger, condition, cap or holdout check that stops it.
+    pub fn explain(&self, campaign_id: &str, now: f64) -> Result<Value> {
+        let c = self.rules.campaign(campaign_id).ok_or_else(|| Error::at("unknown_campaign", "", format!("no campaign \"{campaign_id}\" in the rules")))?;
+        let v = self.visitor(now);
+        let ctx = self.visitor_context(now);
+        let mut because = campaigns::applies(c, &v, &ctx, true);
+        because.extend(campaigns::cap_blocks(c, &self.rules, &self.state, now));
+        let arm = campaigns::arm(c, v.id());
+        if arm == "holdout" {
+            because.push(campaigns::Block { path: format!("{}/holdout", c.path), reason: "the visitor is in the holdout (control) group".into() });
+        }
+        if c.prompt.is_some() && !self.consent.messaging {
+            because.push(campaigns::Block { path: String::new(), reason: "the visitor did not consent to messaging".into() });
+        }
+        Ok(json!({"acts": because.is_empty(), "variant": arm, "because": because}))
     }
 
     /// API.md `state()`: what vitrin holds about the visitor, for the page to show.
@@ -161,8 +368,10 @@ impl Engine {
         Ok(())
     }
 
+    /// Replaces the rules; a refused document leaves the current ones in force.
     pub fn set_rules(&mut self, rules: &Value) -> Result<()> {
-        crate::rules::validate(rules)
+        self.rules = compile_rules(rules)?;
+        Ok(())
     }
 
     /// Withdrawing personalization consent also drops the history held in memory;
@@ -190,7 +399,11 @@ impl Engine {
             Some(v) => return Err(Error::at("storage_version", "/v", format!("stored state has version {v}, this build reads {STORAGE_VERSION}"))),
             None => return Err(Error::at("storage_corrupt", "/v", "stored state is not a vitrin document")),
         }
-        self.state = VisitorState::from_json(doc.get("visitor").unwrap_or(&Value::Null))?;
+        let mut state = VisitorState::from_json(doc.get("visitor").unwrap_or(&Value::Null))?;
+        if state.local_id.is_empty() {
+            state.local_id = std::mem::take(&mut self.state.local_id);
+        }
+        self.state = state;
         Ok(())
     }
 
@@ -199,15 +412,25 @@ impl Engine {
     pub fn apply_remote(&mut self, event: &Value) -> Result<()> {
         let event = Event::from_json(event, 0.0)?;
         if event.product_refs().iter().all(|(id, _)| self.catalog.index(id).is_some()) {
-            self.state.apply(&event, &self.catalog, self.consent.personalization);
+            self.apply(&event);
         }
         Ok(())
     }
 
     pub fn forget(&mut self) {
-        self.state = VisitorState::default();
+        self.state = VisitorState { local_id: std::mem::take(&mut self.state.local_id), ..VisitorState::default() };
         self.profile = None;
     }
+}
+
+/// The prompt of the visitor's arm: the variant's own, else the campaign's.
+fn prompt_spec<'a>(c: &'a crate::rules::Campaign, arm: &str) -> Option<&'a crate::rules::PromptSpec> {
+    c.variants.iter().find(|x| x.id == arm).and_then(|x| x.prompt.as_ref()).or(c.prompt.as_ref())
+}
+
+fn compile_rules(rules: &Value) -> Result<Rules> {
+    crate::rules::validate(rules)?;
+    Ok(Rules::from_valid(rules))
 }
 
 /// Prefixes the error's paths with where the sub-document sits in the options.

@@ -50,6 +50,22 @@ pub enum EventKind {
     /// `quantity: None` removes the line whatever its quantity.
     RemoveFromCart { product_id: String, quantity: Option<u32> },
     Purchase { order_id: String, items: Vec<LineItem> },
+    /// The page saw the visitor move to leave (pointer to the top edge, back gesture).
+    ExitIntent,
+}
+
+impl EventKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Page { .. } => "page",
+            EventKind::View { .. } => "view",
+            EventKind::Search { .. } => "search",
+            EventKind::AddToCart { .. } => "add_to_cart",
+            EventKind::RemoveFromCart { .. } => "remove_from_cart",
+            EventKind::Purchase { .. } => "purchase",
+            EventKind::ExitIntent => "exit_intent",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,10 +118,11 @@ impl Event {
                     .collect::<Result<_>>()?;
                 EventKind::Purchase { order_id: o.str("orderId")?.to_string(), items }
             }
+            "exit_intent" => EventKind::ExitIntent,
             other => {
                 return Err(o.err(
                     "type",
-                    format!("unknown event type \"{other}\"; expected page, view, search, add_to_cart, remove_from_cart or purchase"),
+                    format!("unknown event type \"{other}\"; expected page, view, search, add_to_cart, remove_from_cart, purchase or exit_intent"),
                 ))
             }
         };
@@ -120,6 +137,7 @@ impl Event {
             EventKind::Search { query } => json!({"type": "search", "query": query}),
             EventKind::AddToCart { product_id, quantity } => json!({"type": "add_to_cart", "productId": product_id, "quantity": quantity}),
             EventKind::RemoveFromCart { product_id, quantity } => json!({"type": "remove_from_cart", "productId": product_id, "quantity": quantity}),
+            EventKind::ExitIntent => json!({"type": "exit_intent"}),
             EventKind::Purchase { order_id, items } => json!({"type": "purchase", "orderId": order_id, "items": items.iter().map(|i| json!({"productId": i.product_id, "quantity": i.quantity, "price": i.price})).collect::<Vec<_>>()}),
         };
         v["at"] = json!(self.at);
@@ -135,7 +153,7 @@ impl Event {
             EventKind::Purchase { items, .. } => {
                 items.iter().enumerate().map(|(i, it)| (it.product_id.as_str(), format!("/items/{i}/productId"))).collect()
             }
-            EventKind::Page { .. } | EventKind::Search { .. } => Vec::new(),
+            EventKind::Page { .. } | EventKind::Search { .. } | EventKind::ExitIntent => Vec::new(),
         }
     }
 }

@@ -156,6 +156,9 @@ impl<'a> Obj<'a> {
 
 /// Formats a number as JSON does; keeps float `Display` (and its code) out of the wasm.
 pub fn num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        return (n as i64).to_string();
+    }
     serde_json::Number::from_f64(n).map_or_else(|| "a non-finite number".to_string(), |n| n.to_string())
 }
 

@@ -2,15 +2,19 @@
 //! `platform`) is plain Rust with no JavaScript types; `bindings` adapts it to JS and
 //! `platform` to browser storage and tabs, both compiled only for wasm32.
 
+pub mod assistant;
+pub mod campaigns;
 pub mod catalog;
 pub mod engine;
 pub mod error;
 pub mod events;
 pub mod json;
+pub mod logic;
 pub mod profile;
 pub mod reasons;
 pub mod rules;
 pub mod scoring;
+pub mod slots;
 pub mod visitor;
 
 pub use engine::Engine;

@@ -17,6 +17,13 @@ impl Lang {
             Lang::En
         }
     }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Tr => "tr",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +41,8 @@ pub enum Why {
     RecentlyViewed,
     Replenish,
     ReplenishCompanion,
+    /// Pinned by the marketer's rules.
+    Featured,
 }
 
 impl Why {
@@ -49,6 +58,7 @@ impl Why {
             Why::RecentlyViewed => "recently_viewed",
             Why::Replenish => "replenish",
             Why::ReplenishCompanion => "replenish_companion",
+            Why::Featured => "featured",
         }
     }
 
@@ -65,6 +75,8 @@ impl Why {
             (Lang::En, Why::RecentlyViewed) => "You viewed this recently".to_string(),
             (Lang::En, Why::Replenish) => format!("You buy this every ~{subject} days"),
             (Lang::En, Why::ReplenishCompanion) => format!("Goes with your regular {subject}"),
+            (Lang::En, Why::Featured) => "Featured".to_string(),
+            (Lang::Tr, Why::Featured) => "Öne çıkan ürün".to_string(),
             (Lang::Tr, Why::Viewed) => format!("{subject} ürününe baktığınız için"),
             (Lang::Tr, Why::BoughtWith) => format!("{subject} ile sıkça birlikte alınıyor"),
             (Lang::Tr, Why::GoesWith) => format!("{subject} ile iyi gider"),

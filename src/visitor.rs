@@ -14,6 +14,8 @@ pub const MAX_PURCHASES: usize = 200;
 pub const MAX_CART_LINES: usize = 100;
 pub const MAX_INTEREST_KEYS: usize = 200;
 pub const MAX_SEARCHES: usize = 10;
+pub const MAX_CAMPAIGNS: usize = 200;
+pub const MAX_SHOWN: usize = 30;
 /// Interest halves every day: what the visitor did today outweighs last week.
 pub const INTEREST_HALF_LIFE_MS: f64 = 86_400_000.0;
 const CODE: &str = "storage_corrupt";
@@ -79,6 +81,42 @@ pub struct VisitorState {
     pub session_count: u32,
     pub session_started: f64,
     pub last_cart_change: f64,
+    /// When each event type last happened (campaign triggers).
+    pub last_events: Vec<EventTime>,
+    /// A random id minted in this browser; bucketing uses it when no profile is set.
+    pub local_id: String,
+    pub campaigns: Vec<CampaignLog>,
+    pub metrics: Vec<MetricRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventTime {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub at: f64,
+}
+
+/// What one campaign did to this visitor: its impressions (most recent first, bounded),
+/// its last dismissal, and for holdout visitors the times it would have acted.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignLog {
+    pub id: String,
+    pub variant: String,
+    pub shown: Vec<f64>,
+    pub shown_total: u32,
+    pub dismissed_at: f64,
+    pub exposed_at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct MetricRow {
+    pub campaign: String,
+    pub variant: String,
+    pub impressions: u32,
+    pub clicks: u32,
+    pub conversions: u32,
+    pub revenue: f64,
 }
 
 impl VisitorState {
@@ -94,6 +132,11 @@ impl VisitorState {
             self.session_started = at;
         }
         self.last_seen = self.last_seen.max(at);
+        let kind = event.kind.name();
+        match self.last_events.iter_mut().find(|e| e.kind == kind) {
+            Some(e) => e.at = e.at.max(at),
+            None => self.last_events.push(EventTime { kind: kind.to_string(), at }),
+        }
         match &event.kind {
             EventKind::Page { page, .. } => self.page = Some(page.name().to_string()),
             EventKind::Search { query } if personal => {
@@ -144,7 +187,7 @@ impl VisitorState {
                 self.purchases.truncate(MAX_PURCHASES);
                 self.last_cart_change = at;
             }
-            EventKind::Search { .. } | EventKind::View { .. } => {}
+            EventKind::Search { .. } | EventKind::View { .. } | EventKind::ExitIntent => {}
         }
     }
 
@@ -155,6 +198,40 @@ impl VisitorState {
         if let Some(brand) = catalog.brand_names.get(catalog.brand[ix as usize] as usize) {
             bump(&mut self.brand_interest, brand, amount, at);
         }
+    }
+
+    pub fn last_event(&self, kind: &str) -> Option<f64> {
+        self.last_events.iter().find(|e| e.kind == kind).map(|e| e.at)
+    }
+
+    pub fn campaign_log(&mut self, id: &str, variant: &str) -> &mut CampaignLog {
+        let pos = match self.campaigns.iter().position(|c| c.id == id) {
+            Some(pos) => pos,
+            None => {
+                if self.campaigns.len() >= MAX_CAMPAIGNS {
+                    self.campaigns.remove(0);
+                }
+                self.campaigns.push(CampaignLog { id: id.to_string(), ..CampaignLog::default() });
+                self.campaigns.len() - 1
+            }
+        };
+        let log = &mut self.campaigns[pos];
+        log.variant = variant.to_string();
+        log
+    }
+
+    pub fn metric(&mut self, campaign: &str, variant: &str) -> &mut MetricRow {
+        let pos = match self.metrics.iter().position(|m| m.campaign == campaign && m.variant == variant) {
+            Some(pos) => pos,
+            None => {
+                if self.metrics.len() >= MAX_CAMPAIGNS * 4 {
+                    self.metrics.remove(0);
+                }
+                self.metrics.push(MetricRow { campaign: campaign.to_string(), variant: variant.to_string(), ..MetricRow::default() });
+                self.metrics.len() - 1
+            }
+        };
+        &mut self.metrics[pos]
     }
 
     pub fn cart_quantity(&self) -> u32 {
@@ -206,6 +283,36 @@ impl VisitorState {
             session_count: count(&o, "sessionCount")?,
             session_started: time(&o, "sessionStarted")?,
             last_cart_change: time(&o, "lastCartChange")?,
+            last_events: list("lastEvents", 16)?.iter().map(|e| Ok(EventTime { kind: e.str("type")?.to_string(), at: time(e, "at")? })).collect::<Result<_>>()?,
+            local_id: o.opt_str("localId")?.unwrap_or_default().to_string(),
+            campaigns: list("campaigns", MAX_CAMPAIGNS)?
+                .iter()
+                .map(|c| {
+                    let shown = c.opt_arr("shown", usize::MAX)?.unwrap_or_default();
+                    let shown = shown.iter().take(MAX_SHOWN).enumerate().map(|(i, t)| t.as_f64().filter(|t| t.is_finite() && *t >= 0.0).ok_or_else(|| crate::error::Error::at(CODE, join(&c.at("shown"), i), "expected a time"))).collect::<Result<_>>()?;
+                    Ok(CampaignLog {
+                        id: c.str("id")?.to_string(),
+                        variant: c.str("variant")?.to_string(),
+                        shown,
+                        shown_total: count(c, "shownTotal")?,
+                        dismissed_at: time(c, "dismissedAt")?,
+                        exposed_at: time(c, "exposedAt")?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            metrics: list("metrics", MAX_CAMPAIGNS * 4)?
+                .iter()
+                .map(|m| {
+                    Ok(MetricRow {
+                        campaign: m.str("campaign")?.to_string(),
+                        variant: m.str("variant")?.to_string(),
+                        impressions: count(m, "impressions")?,
+                        clicks: count(m, "clicks")?,
+                        conversions: count(m, "conversions")?,
+                        revenue: m.num_in("revenue", 0.0, 1e15)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
         })
     }
 }

@@ -1,0 +1,310 @@
+//! Campaign decisions: the visitor context conditions read, deterministic variant
+//! bucketing, whether each campaign is due (trigger, schedule, condition, caps), and
+//! `explain`, which reports every check that stops one. Plain Rust; the rules arrive
+//! compiled (`rules::Rules`), the visitor as `VisitorState` + `Profile`.
+
+use crate::catalog::Catalog;
+use crate::profile::Profile;
+use crate::rules::spec::civil_from_days;
+use crate::rules::{Campaign, Caps, Rules, Trigger};
+use crate::visitor::VisitorState;
+use serde_json::{json, Map, Value};
+
+const DAY_MS: f64 = 86_400_000.0;
+/// Exit intent counts for this long after the page reported it.
+const EXIT_INTENT_MS: f64 = 60_000.0;
+
+/// Everything a campaign decision reads.
+pub struct Visitor<'a> {
+    pub catalog: &'a Catalog,
+    pub state: &'a VisitorState,
+    pub profile: Option<&'a Profile>,
+    pub now: f64,
+    pub lang: &'a str,
+    pub utc_offset_ms: f64,
+}
+
+impl Visitor<'_> {
+    pub fn id(&self) -> &str {
+        self.profile.map(|p| p.visitor_id.as_str()).unwrap_or(&self.state.local_id)
+    }
+}
+
+/// Calendar parts of a time in the store's zone: (year, month 1–12, day, hour, weekday 0 = Sunday).
+pub fn calendar(now: f64, utc_offset_ms: f64) -> (i64, i64, i64, i64, i64) {
+    let local = now + utc_offset_ms;
+    let days = (local / DAY_MS).floor() as i64;
+    let (y, m, d) = civil_from_days(days);
+    let hour = ((local - days as f64 * DAY_MS) / 3_600_000.0).floor() as i64;
+    (y, m, d, hour, (days + 4).rem_euclid(7))
+}
+
+fn day_number(t: f64, utc_offset_ms: f64) -> i64 {
+    ((t + utc_offset_ms) / DAY_MS).floor() as i64
+}
+
+fn add_paths(catalog: &Catalog, ix: u32, n: f64, into: &mut Map<String, Value>) {
+    for node in catalog.ancestors(catalog.category[ix as usize]) {
+        let entry = into.entry(catalog.category_paths[node as usize].clone()).or_insert(json!(0.0));
+        *entry = json!(entry.as_f64().unwrap_or(0.0) + n);
+    }
+}
+
+/// The visitor context of the rules reference ("Context"), built once per decision.
+pub fn context(v: &Visitor, rules: &Rules) -> Value {
+    let (c, s) = (v.catalog, v.state);
+    let (year, month, day, hour, weekday) = calendar(v.now, rules.utc_offset_ms);
+    let mut cart_categories = Map::new();
+    let mut value = 0.0;
+    for l in &s.cart {
+        if let Some(ix) = c.index(&l.product_id) {
+            value += c.prices[ix as usize] as f64 * l.quantity as f64;
+            add_paths(c, ix, l.quantity as f64, &mut cart_categories);
+        }
+    }
+    let mut by_category = Map::new();
+    let session_views: Vec<_> = s.recently_viewed.iter().filter(|x| x.at >= s.session_started).collect();
+    for x in &session_views {
+        if let Some(ix) = c.index(&x.product_id) {
+            add_paths(c, ix, 1.0, &mut by_category);
+        }
+    }
+    let profile_purchases = v.profile.map(|p| p.purchases.as_slice()).unwrap_or_default();
+    let last_purchase = s.purchases.iter().map(|b| b.at).chain(profile_purchases.iter().map(|b| b.at)).fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
+    let mut purchase_categories = Map::new();
+    for id in s.purchases.iter().map(|b| &b.product_id).chain(profile_purchases.iter().map(|b| &b.product_id)) {
+        if let Some(ix) = c.index(id) {
+            add_paths(c, ix, 1.0, &mut purchase_categories);
+        }
+    }
+    let days = |t: f64| ((v.now - t) / DAY_MS * 100.0).round() / 100.0;
+    let profile = match v.profile {
+        Some(p) => json!({
+            "name": p.name,
+            "segments": p.segments,
+            "categoryAffinity": p.category_affinity.iter().map(|(k, w)| (k.clone(), json!(w))).collect::<Map<_, _>>(),
+            "brandAffinity": p.brand_affinity.iter().map(|(k, w)| (k.clone(), json!(w))).collect::<Map<_, _>>(),
+        }),
+        None => json!({"name": null, "segments": [], "categoryAffinity": {}, "brandAffinity": {}}),
+    };
+    json!({
+        "now": v.now, "year": year, "month": month, "day": day, "hour": hour, "weekday": weekday,
+        "locale": v.lang,
+        "page": s.page,
+        "cart": {
+            "count": s.cart_quantity(), "lines": s.cart.len(), "value": (value * 100.0).round() / 100.0,
+            "productIds": s.cart.iter().map(|l| &l.product_id).collect::<Vec<_>>(),
+            "categories": cart_categories,
+            "minutesSinceChange": if s.cart.is_empty() { Value::Null } else { json!(((v.now - s.last_cart_change) / 60_000.0).floor()) },
+        },
+        "views": { "session": session_views.len(), "byCategory": by_category, "recent": s.recently_viewed.iter().take(10).map(|x| &x.product_id).collect::<Vec<_>>() },
+        "session": { "count": s.session_count, "minutes": if s.session_count == 0 { 0.0 } else { ((v.now - s.session_started) / 60_000.0).floor() } },
+        "purchases": { "count": s.purchases.len() + profile_purchases.len(), "daysSinceLast": last_purchase.map(days), "categories": purchase_categories },
+        "daysSinceFirstVisit": if s.first_seen > 0.0 { json!(days(s.first_seen)) } else { Value::Null },
+        "searches": s.searches,
+        "profile": profile,
+        "variant": null,
+    })
+}
+
+/// FNV-1a over `visitor \0 campaign`, mapped to [0, 100): stable across reloads, tabs and
+/// builds, and independent between campaigns.
+pub fn bucket(visitor: &str, campaign: &str) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in visitor.bytes().chain([0u8]).chain(campaign.bytes()) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // FNV's low bits mix poorly for short keys; fold the high half in.
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 32;
+    (h >> 11) as f64 / (1u64 << 53) as f64 * 100.0
+}
+
+/// The visitor's arm: `"holdout"`, a variant id, or `"default"` without variants.
+pub fn arm<'a>(c: &'a Campaign, visitor: &str) -> &'a str {
+    let b = bucket(visitor, &c.id);
+    if b < c.holdout {
+        return "holdout";
+    }
+    let total: f64 = c.variants.iter().map(|v| v.weight).sum();
+    if total <= 0.0 {
+        return "default";
+    }
+    let mut x = (b - c.holdout) / (100.0 - c.holdout) * total;
+    for v in &c.variants {
+        if x < v.weight {
+            return &v.id;
+        }
+        x -= v.weight;
+    }
+    c.variants.last().map(|v| v.id.as_str()).unwrap_or("default")
+}
+
+/// One reason a campaign does not act, at a JSON Pointer into the rules.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Block {
+    pub path: String,
+    pub reason: String,
+}
+
+fn block(path: impl Into<String>, reason: impl Into<String>) -> Block {
+    Block { path: path.into(), reason: reason.into() }
+}
+
+/// Checks schedule, trigger and condition (not caps, not the holdout): whether the
+/// campaign applies to the visitor now. Empty means it does.
+pub fn applies(c: &Campaign, v: &Visitor, ctx: &Value, all: bool) -> Vec<Block> {
+    let mut out = Vec::new();
+    if c.from.is_some_and(|from| v.now < from) {
+        out.push(block(format!("{}/schedule/from", c.path), "the campaign has not started yet"));
+    }
+    if c.to.is_some_and(|to| v.now >= to) {
+        out.push(block(format!("{}/schedule/to", c.path), "the campaign has ended"));
+    }
+    if !all && !out.is_empty() {
+        return out;
+    }
+    if let Some(why) = trigger_blocks(&c.trigger, v) {
+        out.push(block(format!("{}/trigger", c.path), why));
+        if !all {
+            return out;
+        }
+    }
+    if let Some(when) = &c.when {
+        if !when.logic.matches(ctx) {
+            let failing: Vec<Block> = c.when_parts.iter().filter(|p| !p.logic.matches(ctx)).map(|p| block(p.path.clone(), "this condition is false for the visitor")).collect();
+            if failing.is_empty() {
+                out.push(block(when.path.clone(), "the condition is false for the visitor"));
+            } else {
+                out.extend(failing);
+            }
+        }
+    }
+    out
+}
+
+fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
+    let s = v.state;
+    let ok = match t {
+        Trigger::Always => true,
+        Trigger::Event { event, within_ms } => s.last_event(event).is_some_and(|at| v.now - at <= *within_ms && v.now >= at),
+        Trigger::CartIdle { idle_ms } => !s.cart.is_empty() && v.now - s.last_seen >= *idle_ms,
+        Trigger::ExitIntent => !s.cart.is_empty() && s.last_event("exit_intent").is_some_and(|at| v.now - at <= EXIT_INTENT_MS),
+        Trigger::Page { page } => s.page.as_deref() == Some(page.as_str()),
+        Trigger::BrowseAbandon { views, category } => {
+            let added = s.last_event("add_to_cart").is_some_and(|at| at >= s.session_started);
+            let mut counts: Vec<(u32, u32)> = Vec::new();
+            let wanted = category.as_deref().and_then(|p| v.catalog.category_index(p));
+            for x in s.recently_viewed.iter().filter(|x| x.at >= s.session_started) {
+                let Some(ix) = v.catalog.index(&x.product_id) else { continue };
+                let leaf = v.catalog.category[ix as usize];
+                if category.is_some() && !wanted.is_some_and(|w| v.catalog.in_category(leaf, w)) {
+                    continue;
+                }
+                match counts.iter_mut().find(|(c, _)| *c == leaf) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((leaf, 1)),
+                }
+            }
+            !added && counts.iter().any(|(_, n)| n >= views)
+        }
+        Trigger::ReplenishmentDue { within_days } => v.profile.is_some_and(|p| {
+            p.cycles.iter().any(|cy| {
+                let left = (cy.last_at + cy.every_days * DAY_MS - v.now) / DAY_MS;
+                left <= *within_days && left > -cy.every_days
+            })
+        }),
+        Trigger::SeasonalHabit => {
+            let (_, month, ..) = calendar(v.now, v.utc_offset_ms);
+            v.profile.is_some_and(|p| p.habits.iter().any(|h| h.months.contains(&(month as u8))))
+        }
+        Trigger::PostPurchase { category, within_ms } => {
+            let node = v.catalog.category_index(category);
+            let recent = |id: &str, at: f64| v.now - at <= *within_ms && v.now >= at && node.zip(v.catalog.index(id)).is_some_and(|(n, ix)| v.catalog.in_category(v.catalog.category[ix as usize], n));
+            s.purchases.iter().any(|b| recent(&b.product_id, b.at)) || v.profile.is_some_and(|p| p.purchases.iter().any(|b| recent(&b.product_id, b.at)))
+        }
+        Trigger::Returning => s.session_count > 1 && (!s.cart.is_empty() || !s.recently_viewed.is_empty()),
+    };
+    (!ok).then(|| {
+        match t {
+            Trigger::Always => "",
+            Trigger::Event { .. } => "the event has not happened recently",
+            Trigger::CartIdle { .. } => "the cart is empty or the visitor is not idle long enough",
+            Trigger::ExitIntent => "no exit intent with items in the cart",
+            Trigger::Page { .. } => "the visitor is on another page",
+            Trigger::BrowseAbandon { .. } => "not enough views of one category without adding to the cart",
+            Trigger::ReplenishmentDue { .. } => "no replenishment cycle is due",
+            Trigger::SeasonalHabit => "no seasonal habit covers this month",
+            Trigger::PostPurchase { .. } => "no recent purchase in the category",
+            Trigger::Returning => "not a returning visitor with a cart or views",
+        }
+        .to_string()
+    })
+}
+
+/// Caps that stop a prompt now: the campaign's own, then the global ones.
+pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Vec<Block> {
+    let mut out = Vec::new();
+    let day = |t: f64| day_number(t, rules.utc_offset_ms);
+    let log = s.campaigns.iter().find(|l| l.id == c.id);
+    let shown: &[f64] = log.map(|l| l.shown.as_slice()).unwrap_or_default();
+    let in_session = |t: &&f64| **t >= s.session_started;
+    let today = |t: &&f64| day(**t) == day(now);
+    let check = |out: &mut Vec<Block>, caps: &Caps, base: &str, session: usize, daily: usize, total: u32| {
+        if caps.per_session.is_some_and(|n| session >= n as usize) {
+            out.push(block(format!("{base}/perSession"), "shown as often as allowed this session"));
+        }
+        if caps.per_day.is_some_and(|n| daily >= n as usize) {
+            out.push(block(format!("{base}/perDay"), "shown as often as allowed today"));
+        }
+        if caps.lifetime.is_some_and(|n| total >= n) {
+            out.push(block(format!("{base}/lifetime"), "shown as often as allowed ever"));
+        }
+    };
+    check(&mut out, &c.caps, &format!("{}/caps", c.path), shown.iter().filter(in_session).count(), shown.iter().filter(today).count(), log.map_or(0, |l| l.shown_total));
+    if let Some(&last) = shown.first() {
+        if now - last < c.caps.cooldown_ms {
+            out.push(block(format!("{}/caps/cooldownMinutes", c.path), "cooling down after it was shown"));
+        }
+    }
+    if log.is_some_and(|l| l.dismissed_at > 0.0 && now - l.dismissed_at < c.caps.dismiss_cooldown_ms) {
+        out.push(block(format!("{}/caps/dismissCooldownMinutes", c.path), "quiet after the visitor dismissed it"));
+    }
+    let all: Vec<f64> = s.campaigns.iter().flat_map(|l| l.shown.iter().copied()).collect();
+    check(&mut out, &rules.caps, "/caps", all.iter().filter(in_session).count(), all.iter().filter(today).count(), 0);
+    if all.iter().any(|&t| now - t < rules.min_gap_ms) {
+        out.push(block("/caps/minGapMinutes", "quiet time after another prompt"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_reads_the_store_zone() {
+        // 2026-01-01T00:30:00Z is 03:30 on a Thursday in Istanbul (+03:00).
+        let t = 1_767_227_400_000.0;
+        assert_eq!(calendar(t, 0.0), (2026, 1, 1, 0, 4));
+        assert_eq!(calendar(t, 180.0 * 60_000.0), (2026, 1, 1, 3, 4));
+        assert_eq!(calendar(t, -60.0 * 60_000.0), (2025, 12, 31, 23, 3));
+    }
+
+    #[test]
+    fn buckets_split_visitors_within_one_percent_of_the_weights() {
+        let mut counts = [0u32; 4];
+        for i in 0..100_000 {
+            let b = bucket(&format!("visitor-{i}"), "spring-sale");
+            assert!((0.0..100.0).contains(&b));
+            counts[(b / 25.0) as usize] += 1;
+        }
+        for c in counts {
+            assert!((c as f64 - 25_000.0).abs() < 1_000.0, "{counts:?}");
+        }
+        assert_eq!(bucket("v1", "c"), bucket("v1", "c"));
+        assert_ne!(bucket("v1", "c"), bucket("v1", "d"));
+    }
+}

@@ -1,0 +1,266 @@
+//! The marketers' rules document (version 1): named slots over the built-in strategies,
+//! campaigns with triggers, JsonLogic conditions, schedules, caps, variants and a
+//! holdout. `spec` describes the format as data; this module checks a document against
+//! it, adds the checks that span fields, and compiles it once into `Rules`, so that
+//! evaluation never re-reads JSON. Depends on `spec`, `logic`, `error`.
+
+mod compiled;
+pub mod spec;
+
+pub use compiled::*;
+
+use crate::error::{join, Error, PathError, Result};
+use crate::logic::Logic;
+use serde_json::Value;
+use spec::{opt, req, Shape, Ty};
+
+pub const VERSION: u64 = 1;
+const CODE: &str = "invalid_rules";
+/// Largest rules document accepted (a hostile one must not hang the page).
+pub const MAX_RULES_BYTES: usize = 2 * 1024 * 1024;
+
+const STRATEGIES: &[&str] = &["for_you", "similar", "bought_together", "recently_viewed", "trending", "replenish"];
+const EVENT_TYPES: &[&str] = &["page", "view", "search", "add_to_cart", "remove_from_cart", "purchase", "exit_intent"];
+const PAGES: &[&str] = &["home", "category", "product", "cart", "checkout", "search"];
+const PRODUCT_SOURCES: &[&str] = &["none", "cart", "complements", "replenish", "habit", "cross_sell", "recently_viewed", "for_you"];
+
+const COUNT: Ty = Ty::Int { min: 0.0, max: 1e6 };
+const MINUTES: Ty = Ty::Num { min: 0.0, max: 5_256_000.0 };
+const DAYS: Ty = Ty::Num { min: 0.0, max: 3650.0 };
+const IDS: Ty = Ty::List(&Ty::Str, 1000);
+const TEXTS: Ty = Ty::Map(&Ty::Str, 20);
+
+pub static BOOST: Shape = Shape {
+    name: "Boost",
+    tag: None,
+    doc: "Adds `weight` to the score of every candidate product for which `when` holds (product fields and the visitor context, see Context).",
+    fields: &[
+        req("when", Ty::Logic, "JsonLogic over `product` and `visitor`."),
+        req("weight", Ty::Num { min: -10.0, max: 10.0 }, "Added to the score; scores are about 0–3, so 0.5 is a strong nudge and a negative weight demotes."),
+    ],
+};
+
+pub static DIVERSITY: Shape = Shape {
+    name: "Diversity",
+    tag: None,
+    doc: "Caps how many results may share a category (leaf path) or a brand.",
+    fields: &[opt("maxPerCategory", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per category."), opt("maxPerBrand", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per brand.")],
+};
+
+macro_rules! tweak_fields {
+    ($($more:expr),*) => {
+        &[
+            opt("filters", Ty::List(&Ty::Logic, 20), "Every filter must hold for a product to be shown (JsonLogic over `product` and `visitor`)."),
+            opt("boosts", Ty::List(&Ty::Obj(&BOOST), 20), "Score adjustments."),
+            opt("pin", IDS, "Products shown first, in this order, when in stock (pins are not filtered)."),
+            opt("exclude", IDS, "Products never shown."),
+            $($more),*
+        ]
+    };
+}
+
+pub static SLOT: Shape = Shape {
+    name: "Slot",
+    tag: None,
+    doc: "A named slot built on a strategy, tuned by filters, boosts, pins, exclusions and diversity. Call it with `recommend({ slot: name })`.",
+    fields: tweak_fields!(
+        req("strategy", Ty::OneOf(STRATEGIES), "The built-in strategy that ranks candidates."),
+        opt("limit", Ty::Int { min: 1.0, max: 100.0 }, "Default number of results."),
+        opt("diversity", Ty::Obj(&DIVERSITY), "At most N per category or brand.")
+    ),
+};
+
+pub static SLOT_TWEAK: Shape = Shape {
+    name: "SlotTweak",
+    tag: None,
+    doc: "Changes a campaign makes to a slot while it acts for the visitor (not in the holdout).",
+    fields: tweak_fields!(),
+};
+
+pub static GLOBAL_CAPS: Shape = Shape {
+    name: "GlobalCaps",
+    tag: None,
+    doc: "Limits over all campaigns' prompts together.",
+    fields: &[
+        opt("perSession", COUNT, "Prompts shown per session."),
+        opt("perDay", COUNT, "Prompts shown per calendar day in the store's time zone."),
+        opt("minGapMinutes", MINUTES, "Quiet time after any prompt was shown."),
+    ],
+};
+
+pub static CAMPAIGN_CAPS: Shape = Shape {
+    name: "CampaignCaps",
+    tag: None,
+    doc: "Limits on one campaign's prompt, on top of the global caps.",
+    fields: &[
+        opt("perSession", COUNT, "Times shown per session."),
+        opt("perDay", COUNT, "Times shown per calendar day in the store's time zone."),
+        opt("lifetime", COUNT, "Times shown ever."),
+        opt("cooldownMinutes", MINUTES, "Quiet time after it was shown."),
+        opt("dismissCooldownMinutes", MINUTES, "Quiet time after the visitor dismissed it."),
+    ],
+};
+
+pub static SCHEDULE: Shape = Shape {
+    name: "Schedule",
+    tag: None,
+    doc: "When the campaign may act: from `from` (inclusive) to `to` (exclusive). Date-times carry their offset.",
+    fields: &[opt("from", Ty::DateTime, "Start, e.g. `2026-01-01T00:00:00+03:00`."), opt("to", Ty::DateTime, "End.")],
+};
+
+pub static CTA: Shape = Shape {
+    name: "Cta",
+    tag: None,
+    doc: "The prompt's button.",
+    fields: &[req("label", TEXTS, "Label per language (`en`, `tr`, …)."), req("url", Ty::Str, "Where the button leads.")],
+};
+
+pub static PROMPT: Shape = Shape {
+    name: "Prompt",
+    tag: None,
+    doc: "What the assistant says when the campaign acts.",
+    fields: &[
+        req("text", TEXTS, "Text per language (`en`, `tr`, …); the visitor's locale picks, English is the fallback."),
+        opt("cta", Ty::Obj(&CTA), "A call to action."),
+        opt("products", Ty::OneOf(PRODUCT_SOURCES), "Which products the prompt shows."),
+        opt("voucher", Ty::Str, "A voucher code the text may offer."),
+    ],
+};
+
+pub static VARIANT: Shape = Shape {
+    name: "Variant",
+    tag: None,
+    doc: "An arm of the campaign's experiment. A visitor's variant is fixed by a hash of their id and the campaign id.",
+    fields: &[
+        req("id", Ty::Str, "Reported in results and metrics."),
+        req("weight", Ty::Num { min: 0.0, max: 1e6 }, "Relative share of the visitors outside the holdout."),
+        opt("prompt", Ty::Obj(&PROMPT), "Replaces the campaign's prompt for this arm."),
+        opt("slots", Ty::Map(&Ty::Obj(&SLOT_TWEAK), 50), "Replaces the campaign's slot tweaks for this arm."),
+    ],
+};
+
+macro_rules! trigger {
+    ($name:ident, $tag:literal, $doc:literal, [$($field:expr),*]) => {
+        pub static $name: Shape = Shape { name: concat!("Trigger ", $tag), tag: Some($tag), doc: $doc, fields: &[$($field),*] };
+    };
+}
+trigger!(T_EVENT, "event", "Right after the visitor did something.", [
+    req("event", Ty::OneOf(EVENT_TYPES), "The event type."),
+    opt("withinMinutes", MINUTES, "How long after the event the campaign stays due (default 30).")
+]);
+trigger!(T_CART_IDLE, "cart_idle", "The cart holds items and the visitor has done nothing for a while.", [
+    req("minutes", MINUTES, "Idle time.")
+]);
+trigger!(T_EXIT, "exit_intent", "The page reported exit intent (`track({type: \"exit_intent\"})`) in the last minute while the cart holds items.", []);
+trigger!(T_PAGE, "page", "The visitor is on a page type.", [req("page", Ty::OneOf(PAGES), "The page type.")]);
+trigger!(T_BROWSE, "browse_abandon", "Several views of one category in this session without adding anything to the cart.", [
+    req("views", Ty::Int { min: 1.0, max: 1000.0 }, "Views of one category."),
+    opt("category", Ty::Str, "Only this category path (or below it).")
+]);
+trigger!(T_REPLENISH, "replenishment_due", "A profile cycle (`cycles`) comes due.", [
+    opt("withinDays", DAYS, "Due within this many days (default 7).")
+]);
+trigger!(T_SEASONAL, "seasonal_habit", "A profile habit (`habits`) covers the current month in the store's time zone.", []);
+trigger!(T_POST_PURCHASE, "post_purchase", "A recent purchase in a category.", [
+    req("category", Ty::Str, "Category path of the purchase (or above it)."),
+    req("withinDays", DAYS, "How recent.")
+]);
+trigger!(T_RETURNING, "returning", "A returning visitor (second session or later) with something in the cart or recent views.", []);
+trigger!(T_ALWAYS, "always", "Due whenever `when` holds.", []);
+
+pub static CAMPAIGN: Shape = Shape {
+    name: "Campaign",
+    tag: None,
+    doc: "A prompt and/or slot changes for visitors who match, when they match.",
+    fields: &[
+        req("id", Ty::Str, "Unique; used in metrics, `explain` and prompts."),
+        opt("name", Ty::Str, "For people."),
+        opt("priority", Ty::Int { min: 0.0, max: 1_000_000.0 }, "Higher wins when several are due; ties go to the earlier campaign."),
+        req("trigger", Ty::Tagged(&[&T_EVENT, &T_CART_IDLE, &T_EXIT, &T_PAGE, &T_BROWSE, &T_REPLENISH, &T_SEASONAL, &T_POST_PURCHASE, &T_RETURNING, &T_ALWAYS]), "What makes it due."),
+        opt("when", Ty::Logic, "JsonLogic over the visitor context; must hold too."),
+        opt("schedule", Ty::Obj(&SCHEDULE), "When it may act."),
+        opt("caps", Ty::Obj(&CAMPAIGN_CAPS), "Its own limits."),
+        opt("prompt", Ty::Obj(&PROMPT), "What the assistant says."),
+        opt("slots", Ty::Map(&Ty::Obj(&SLOT_TWEAK), 50), "Slot tweaks while it acts, by slot name."),
+        opt("variants", Ty::List(&Ty::Obj(&VARIANT), 20), "Experiment arms."),
+        opt("holdout", Ty::Num { min: 0.0, max: 50.0 }, "Percent of visitors who never see its action (the control group)."),
+        opt("attributionHours", Ty::Num { min: 0.0, max: 8760.0 }, "A purchase this soon after an impression counts as a conversion (default 72)."),
+    ],
+};
+
+pub static RULES: Shape = Shape {
+    name: "Rules",
+    tag: None,
+    doc: "The whole document a marketer publishes.",
+    fields: &[
+        req("version", Ty::Int { min: 1.0, max: 1.0 }, "Format version: 1."),
+        opt("utcOffsetMinutes", Ty::Int { min: -720.0, max: 840.0 }, "The store's time zone as an offset from UTC (Türkiye: 180). Days, hours and months in conditions and caps use it."),
+        opt("caps", Ty::Obj(&GLOBAL_CAPS), "Limits over all prompts."),
+        opt("slots", Ty::Map(&Ty::Obj(&SLOT), 50), "Named slots."),
+        opt("campaigns", Ty::List(&Ty::Obj(&CAMPAIGN), 1000), "Campaigns."),
+    ],
+};
+
+/// The JSON Schema shipped as `vitrin/rules.schema.json`.
+pub fn schema() -> Value {
+    let mut s = spec::schema(&Ty::Obj(&RULES));
+    s["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
+    s["$defs"] = serde_json::json!({"JsonLogic": {"description": "A JsonLogic rule (jsonlogic.com): an object with one operator key, or a literal."}});
+    s
+}
+
+/// Every problem in a document, each with its JSON Pointer.
+pub fn problems(rules: &Value) -> Vec<PathError> {
+    let mut errors = Vec::new();
+    if let Some(v) = rules.get("version").filter(|v| v.as_u64() != Some(VERSION)) {
+        // An unknown version is refused before anything else is read: its fields may mean other things.
+        return vec![PathError { path: "/version".into(), message: format!("unsupported rules version {v}; this build reads version {VERSION}") }];
+    }
+    spec::check(rules, &Ty::Obj(&RULES), "", &mut errors);
+    let campaigns = rules.get("campaigns").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let mut ids: Vec<&str> = Vec::new();
+    for (i, c) in campaigns.iter().enumerate() {
+        let path = join("/campaigns", i);
+        if let Some(id) = c.get("id").and_then(Value::as_str) {
+            if ids.contains(&id) {
+                errors.push(PathError { path: join(&path, "id"), message: format!("campaign id \"{id}\" is used twice") });
+            }
+            ids.push(id);
+        }
+        let at = |k: &str| c.get("schedule").and_then(|s| s.get(k)).and_then(Value::as_str).and_then(spec::parse_datetime);
+        if let (Some(from), Some(to)) = (at("from"), at("to")) {
+            if to <= from {
+                errors.push(PathError { path: join(&join(&path, "schedule"), "to"), message: "the schedule ends before it starts".into() });
+            }
+        }
+        let variants = c.get("variants").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let mut vids: Vec<&str> = Vec::new();
+        for (k, v) in variants.iter().enumerate() {
+            if let Some(id) = v.get("id").and_then(Value::as_str) {
+                if vids.contains(&id) || id == "holdout" {
+                    errors.push(PathError { path: join(&join(&join(&path, "variants"), k), "id"), message: format!("variant id \"{id}\" is used twice or reserved") });
+                }
+                vids.push(id);
+            }
+        }
+        if !variants.is_empty() && variants.iter().all(|v| v.get("weight").and_then(Value::as_f64) == Some(0.0)) {
+            errors.push(PathError { path: join(&path, "variants"), message: "at least one variant needs a weight above 0".into() });
+        }
+    }
+    errors
+}
+
+pub fn validate(rules: &Value) -> Result<()> {
+    let errors = problems(rules);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::many(CODE, "invalid rules", errors))
+    }
+}
+
+/// A condition compiled at `setRules`, with the pointer it came from (for `explain`).
+pub struct Condition {
+    pub logic: Logic,
+    pub path: String,
+}

@@ -1,0 +1,354 @@
+//! The rules format described once, as data: every object's fields with their types,
+//! bounds and docs. `check` validates a document against it (listing every error with
+//! its JSON Pointer and a "did you mean"), `schema` turns it into the JSON Schema shipped
+//! as `vitrin/rules.schema.json`, and `reference` into the rules reference page.
+//! Depends on `error` and `logic` (to compile conditions while checking).
+
+use crate::error::{join, PathError};
+use crate::json::{num, type_name};
+use serde_json::{json, Map, Value};
+
+pub enum Ty {
+    Str,
+    Num { min: f64, max: f64 },
+    Int { min: f64, max: f64 },
+    Bool,
+    OneOf(&'static [&'static str]),
+    /// A JsonLogic condition, compiled while checking.
+    Logic,
+    /// An RFC 3339 date-time with an offset, e.g. `2026-01-31T23:59:59+03:00`.
+    DateTime,
+    List(&'static Ty, usize),
+    /// An object whose keys are names chosen by the marketer.
+    Map(&'static Ty, usize),
+    Obj(&'static Shape),
+    /// Objects told apart by their `type` field.
+    Tagged(&'static [&'static Shape]),
+}
+
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+pub struct Shape {
+    pub name: &'static str,
+    /// For `Tagged` unions: the value of `type` that selects this shape.
+    pub tag: Option<&'static str>,
+    pub doc: &'static str,
+    pub fields: &'static [Field],
+}
+
+pub const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
+    Field { name, ty, required: true, doc }
+}
+
+pub const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Field {
+    Field { name, ty, required: false, doc }
+}
+
+/// Validates `v` against `ty`, appending every problem found.
+pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
+    let mut fail = |message: String| errors.push(PathError { path: path.to_string(), message });
+    match (ty, v) {
+        (Ty::Str, Value::String(s)) if s.len() > crate::json::MAX_STRING => fail(format!("longer than {} bytes", crate::json::MAX_STRING)),
+        (Ty::Str, Value::String(_)) | (Ty::Bool, Value::Bool(_)) => {}
+        (Ty::Num { min, max }, Value::Number(n)) | (Ty::Int { min, max }, Value::Number(n)) => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if !(f >= *min && f <= *max) {
+                fail(format!("must be between {} and {}, got {}", num(*min), num(*max), n));
+            } else if matches!(ty, Ty::Int { .. }) && f.fract() != 0.0 {
+                fail(format!("must be a whole number, got {n}"));
+            }
+        }
+        (Ty::OneOf(options), Value::String(s)) => {
+            if !options.contains(&s.as_str()) {
+                fail(format!("\"{s}\" is not one of {}{}", options.join(", "), did_you_mean(s, options.iter().copied())));
+            }
+        }
+        (Ty::Logic, v) => {
+            if let Err(errs) = crate::logic::Logic::compile(v) {
+                errors.extend(errs.into_iter().map(|e| PathError { path: format!("{path}{}", e.path), message: e.message }));
+            }
+        }
+        (Ty::DateTime, Value::String(s)) => {
+            if parse_datetime(s).is_none() {
+                fail(format!("\"{s}\" is not a date-time like 2026-01-31T23:59:59+03:00"));
+            }
+        }
+        (Ty::List(inner, max), Value::Array(items)) => {
+            if items.len() > *max {
+                fail(format!("at most {max} entries allowed, got {}", items.len()));
+            } else {
+                items.iter().enumerate().for_each(|(i, item)| check(item, inner, &join(path, i), errors));
+            }
+        }
+        (Ty::Map(inner, max), Value::Object(map)) => {
+            if map.len() > *max {
+                fail(format!("at most {max} entries allowed, got {}", map.len()));
+            } else {
+                map.iter().for_each(|(k, item)| check(item, inner, &join(path, k), errors));
+            }
+        }
+        (Ty::Obj(shape), Value::Object(map)) => check_fields(map, shape, path, errors),
+        (Ty::Tagged(shapes), Value::Object(map)) => {
+            let tags = || shapes.iter().filter_map(|s| s.tag);
+            match map.get("type").and_then(Value::as_str) {
+                Some(t) => match shapes.iter().find(|s| s.tag == Some(t)) {
+                    Some(shape) => check_fields(map, shape, path, errors),
+                    None => errors.push(PathError {
+                        path: join(path, "type"),
+                        message: format!("unknown type \"{t}\"; expected one of {}{}", tags().collect::<Vec<_>>().join(", "), did_you_mean(t, tags())),
+                    }),
+                },
+                None => errors.push(PathError {
+                    path: join(path, "type"),
+                    message: format!("is required: one of {}", tags().collect::<Vec<_>>().join(", ")),
+                }),
+            }
+        }
+        (ty, v) => fail(format!("expected {}, got {}", expected(ty), type_name(v))),
+    }
+}
+
+fn check_fields(map: &Map<String, Value>, shape: &Shape, path: &str, errors: &mut Vec<PathError>) {
+    for (key, value) in map {
+        match shape.fields.iter().find(|f| f.name == key) {
+            Some(field) => check(value, &field.ty, &join(path, key), errors),
+            None if shape.tag.is_some() && key == "type" => {}
+            None => errors.push(PathError {
+                path: join(path, key),
+                message: format!("unknown field \"{key}\" in {}{}", shape.name, did_you_mean(key, shape.fields.iter().map(|f| f.name))),
+            }),
+        }
+    }
+    for field in shape.fields.iter().filter(|f| f.required && !map.contains_key(f.name)) {
+        errors.push(PathError { path: join(path, field.name), message: format!("is required in {}", shape.name) });
+    }
+}
+
+fn expected(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::Str | Ty::OneOf(_) => "a string",
+        Ty::DateTime => "a date-time string",
+        Ty::Num { .. } => "a number",
+        Ty::Int { .. } => "a whole number",
+        Ty::Bool => "a boolean",
+        Ty::List(..) => "an array",
+        Ty::Map(..) | Ty::Obj(_) | Ty::Tagged(_) => "an object",
+        Ty::Logic => "a JsonLogic condition",
+    }
+}
+
+/// `" (did you mean \"x\"?)"` when a candidate is within two edits, else empty.
+pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(" (did you mean \"{c}\"?)"))
+        .unwrap_or_default()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`.
+pub fn parse_datetime(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if b.len() < 17 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    let (y, mo, d, h, mi) = (digits(0..4)?, digits(5..7)?, digits(8..10)?, digits(11..13)?, digits(14..16)?);
+    let mut rest = &s[16..];
+    let mut secs = 0.0;
+    if let Some(r) = rest.strip_prefix(':') {
+        let end = r.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(r.len());
+        secs = r[..end].parse::<f64>().ok().filter(|s| (0.0..61.0).contains(s))?;
+        rest = &r[end..];
+    }
+    let offset_min = match rest {
+        "Z" => 0,
+        _ if rest.len() == 6 && rest.as_bytes()[3] == b':' => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            sign * (digits_of(&rest[1..3])? * 60 + digits_of(&rest[4..6])?)
+        }
+        _ => return None,
+    };
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 {
+        return None;
+    }
+    let days = days_from_civil(y, mo, d);
+    Some(((days * 24 + h) * 60 + mi - offset_min) as f64 * 60_000.0 + secs * 1000.0)
+}
+
+fn digits_of(s: &str) -> Option<i64> {
+    s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// (year, month 1–12, day) of a day count since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The JSON Schema (draft 2020-12) of a type.
+pub fn schema(ty: &Ty) -> Value {
+    match ty {
+        Ty::Str => json!({"type": "string", "maxLength": crate::json::MAX_STRING}),
+        Ty::Num { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
+        Ty::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
+        Ty::Bool => json!({"type": "boolean"}),
+        Ty::OneOf(options) => json!({"enum": options}),
+        Ty::Logic => json!({"$ref": "#/$defs/JsonLogic"}),
+        Ty::DateTime => json!({"type": "string", "format": "date-time"}),
+        Ty::List(inner, max) => json!({"type": "array", "items": schema(inner), "maxItems": max}),
+        Ty::Map(inner, max) => json!({"type": "object", "additionalProperties": schema(inner), "maxProperties": max}),
+        Ty::Obj(shape) => shape_schema(shape),
+        Ty::Tagged(shapes) => json!({"oneOf": shapes.iter().map(|s| shape_schema(s)).collect::<Vec<_>>()}),
+    }
+}
+
+fn shape_schema(shape: &Shape) -> Value {
+    let mut props = Map::new();
+    if let Some(tag) = shape.tag {
+        props.insert("type".into(), json!({"const": tag}));
+    }
+    for f in shape.fields {
+        let mut s = schema(&f.ty);
+        s["description"] = json!(f.doc);
+        props.insert(f.name.into(), s);
+    }
+    let mut required: Vec<&str> = shape.tag.map(|_| "type").into_iter().collect();
+    required.extend(shape.fields.iter().filter(|f| f.required).map(|f| f.name));
+    json!({"type": "object", "title": shape.name, "description": shape.doc, "properties": props, "required": required, "additionalProperties": false})
+}
+
+fn ty_name(ty: &Ty) -> String {
+    match ty {
+        Ty::Str => "string".into(),
+        Ty::Num { min, max } => format!("number {}–{}", num(*min), num(*max)),
+        Ty::Int { min, max } => format!("integer {}–{}", num(*min), num(*max)),
+        Ty::Bool => "boolean".into(),
+        Ty::OneOf(o) => o.iter().map(|s| format!("`\"{s}\"`")).collect::<Vec<_>>().join(" \\| "),
+        Ty::Logic => "JsonLogic".into(),
+        Ty::DateTime => "date-time".into(),
+        Ty::List(inner, max) => format!("array (≤ {max}) of {}", ty_name(inner)),
+        Ty::Map(inner, _) => format!("map of name → {}", ty_name(inner)),
+        Ty::Obj(s) => format!("[{}](#{})", s.name, s.name.to_lowercase()),
+        Ty::Tagged(shapes) => shapes.iter().map(|s| format!("[{}](#{})", s.name, s.name.to_lowercase())).collect::<Vec<_>>().join(" \\| "),
+    }
+}
+
+/// One Markdown section per object type reachable from `root`, in order of first use.
+pub fn reference(root: &'static Shape) -> String {
+    let mut seen: Vec<&'static Shape> = Vec::new();
+    collect(root, &mut seen);
+    let mut out = String::new();
+    for shape in seen {
+        out.push_str(&format!("## {}\n\n{}\n\n", shape.name, shape.doc));
+        if let Some(tag) = shape.tag {
+            out.push_str(&format!("`\"type\": \"{tag}\"`\n\n"));
+        }
+        out.push_str("| field | type | required | meaning |\n|---|---|---|---|\n");
+        for f in shape.fields {
+            out.push_str(&format!("| `{}` | {} | {} | {} |\n", f.name, ty_name(&f.ty), if f.required { "yes" } else { "" }, f.doc));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn collect(shape: &'static Shape, seen: &mut Vec<&'static Shape>) {
+    if seen.iter().any(|s| std::ptr::eq(*s, shape)) {
+        return;
+    }
+    seen.push(shape);
+    for f in shape.fields {
+        collect_ty(&f.ty, seen);
+    }
+}
+
+fn collect_ty(ty: &'static Ty, seen: &mut Vec<&'static Shape>) {
+    match ty {
+        Ty::Obj(s) => collect(s, seen),
+        Ty::Tagged(shapes) => shapes.iter().for_each(|s| collect(s, seen)),
+        Ty::List(inner, _) | Ty::Map(inner, _) => collect_ty(inner, seen),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_with_offsets_and_round_trip_days() {
+        assert_eq!(parse_datetime("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(parse_datetime("1970-01-01T03:00+03:00"), Some(0.0));
+        assert_eq!(parse_datetime("2026-01-01T00:00:00Z"), Some(1_767_225_600_000.0));
+        assert_eq!(parse_datetime("2025-12-31T22:29:59.5-01:30"), Some(1_767_225_599_500.0));
+        for bad in ["2026-02-30T00:00Z", "2026-01-01", "2026-01-01T25:00Z", "2026-01-01T00:00+0300", "2026-1-01T00:00Z"] {
+            assert_eq!(parse_datetime(bad), None, "{bad}");
+        }
+        for days in [-1000, 0, 59, 10_000, 20_454] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    #[test]
+    fn suggestions_come_within_two_edits() {
+        assert_eq!(did_you_mean("priorty", ["priority", "caps"].into_iter()), " (did you mean \"priority\"?)");
+        assert_eq!(did_you_mean("zzz", ["priority"].into_iter()), "");
+    }
+}
