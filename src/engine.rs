@@ -227,7 +227,7 @@ impl Engine {
         }
         let ctx = self.visitor_context(now);
         let mut order: Vec<usize> = (0..self.rules.campaigns.len()).collect();
-        order.sort_by_key(|&i| (std::cmp::Reverse(self.rules.campaigns[i].priority), i));
+        order.sort_unstable_by_key(|&i| (std::cmp::Reverse(self.rules.campaigns[i].priority), i));
         let mut holdouts: Vec<usize> = Vec::new();
         let mut chosen = None;
         for i in order {

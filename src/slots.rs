@@ -49,8 +49,11 @@ pub fn tune(recs: &mut Vec<Recommendation>, c: &Catalog, slot: Option<&Slot>, tw
             }
             true
         });
-        // Stable: equal scores keep the strategy's order.
-        recs.sort_by(|a, b| b.score.total_cmp(&a.score));
+        // Equal scores keep the strategy's order (an unstable sort keyed on position is
+        // several KB of wasm smaller than a stable one).
+        let mut keyed: Vec<(usize, Recommendation)> = std::mem::take(recs).into_iter().enumerate().collect();
+        keyed.sort_unstable_by(|(i, a), (j, b)| b.score.total_cmp(&a.score).then(i.cmp(j)));
+        *recs = keyed.into_iter().map(|(_, r)| r).collect();
     }
     let mut pinned: Vec<Recommendation> = Vec::new();
     let top = recs.first().map_or(1.0, |r| r.score);

@@ -10,7 +10,7 @@ mod value;
 
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-pub use value::truthy;
+pub use value::{decimal, truthy};
 use value::{less, loose_eq, number, parse_float, strict_eq, to_number, to_string};
 
 pub const MAX_DEPTH: usize = 64;

@@ -38,7 +38,7 @@ pub fn to_number(v: &Value) -> f64 {
             if t.is_empty() {
                 0.0
             } else {
-                t.parse::<f64>().ok().filter(|_| !t.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')).unwrap_or(f64::NAN)
+                decimal(t).unwrap_or(f64::NAN)
             }
         }
         Value::Array(a) if a.is_empty() => 0.0,
@@ -85,7 +85,26 @@ pub fn parse_float(v: &Value) -> f64 {
             end = e;
         }
     }
-    t[..end].parse().unwrap_or(f64::NAN)
+    decimal(&t[..end]).unwrap_or(f64::NAN)
+}
+
+/// A decimal number in JS syntax (`+1`, `.5`, `1.` allowed), parsed by serde_json's number
+/// reader: core's `f64::from_str` would add its own ~10 KB of tables to the wasm.
+pub fn decimal(s: &str) -> Option<f64> {
+    let (sign, body) = match s.as_bytes().first() {
+        Some(b'-') => ("-", &s[1..]),
+        Some(b'+') => ("", &s[1..]),
+        _ => ("", s),
+    };
+    let (int, rest) = body.split_at(body.find(|c| c == '.' || c == 'e' || c == 'E').unwrap_or(body.len()));
+    // JSON allows no leading zeros; JS ignores them.
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let rest = match rest.strip_prefix('.') {
+        Some(r) if r.is_empty() || r.starts_with(['e', 'E']) => format!(".0{r}"),
+        _ => rest.to_string(),
+    };
+    serde_json::from_str::<f64>(&format!("{sign}{int}{rest}")).ok()
 }
 
 /// JS number-to-string for the finite values JSON carries.
@@ -162,5 +181,23 @@ pub fn less(a: &Value, b: &Value, or_equal: bool) -> bool {
                 x < y
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_read_like_javascript() {
+        for (s, want) in [("1", 1.0), ("+1.5", 1.5), (".5", 0.5), ("-.5", -0.5), ("2.", 2.0), ("1e3", 1000.0), ("007", 7.0)] {
+            assert_eq!(to_number(&json!(s)), want, "{s}");
+        }
+        for s in ["abc", "1x", "inf", "--1", "1e"] {
+            assert!(to_number(&json!(s)).is_nan(), "{s}");
+        }
+        assert_eq!(parse_float(&json!("3.5kg")), 3.5);
+        assert!(parse_float(&json!("kg")).is_nan());
     }
 }

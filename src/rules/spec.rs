@@ -182,7 +182,7 @@ pub fn parse_datetime(s: &str) -> Option<f64> {
     let mut secs = 0.0;
     if let Some(r) = rest.strip_prefix(':') {
         let end = r.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(r.len());
-        secs = r[..end].parse::<f64>().ok().filter(|s| (0.0..61.0).contains(s))?;
+        secs = crate::logic::decimal(&r[..end]).filter(|s| (0.0..61.0).contains(s))?;
         rest = &r[end..];
     }
     let offset_min = match rest {
