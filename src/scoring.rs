@@ -18,9 +18,12 @@ const W_POP: f32 = 0.1;
 const W_SIMILAR: f32 = 1.0;
 const W_BOUGHT_WITH: f32 = 0.8;
 const W_GOES_WITH: f32 = 0.6;
-/// Penalty for a product the visitor has already viewed: they may want it again, but
-/// a "for you" slot full of what they just saw shows nothing new.
-const SEEN_PENALTY: f32 = 0.3;
+/// A product the visitor viewed is a candidate itself: in replayed shop sessions a fifth
+/// of next views go back to a product of the session, most often the last one or two.
+/// The k-th most recent view adds `REVISIT * REVISIT_RECENCY^k`; repeat views add up.
+/// (A flat penalty of 0.3 instead cost 13 points of HR@20 on the replay's validation.)
+const REVISIT: f32 = 2.0;
+const REVISIT_RECENCY: f32 = 0.85;
 /// Weight of the k-th most recent view is `RECENCY^k`.
 const RECENCY: f32 = 0.75;
 const SESSION_SEEDS: usize = 20;
@@ -135,10 +138,8 @@ impl Scorer {
             }
             self.scores[i] = sc;
         }
-        for v in &s.state.recently_viewed {
-            if let Some(ix) = c.index(&v.product_id) {
-                self.scores[ix as usize] -= SEEN_PENALTY;
-            }
+        for (ix, w) in revisits(s) {
+            self.scores[ix as usize] += w;
         }
         self.exclude_owned(s);
         self.exclude(product);
@@ -234,7 +235,7 @@ impl Scorer {
                 (days_left <= REPLENISH_WINDOW_DAYS && days_left > -cy.every_days).then_some((days_left, ix, cy.every_days))
             })
             .collect();
-        due.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        due.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut picks: Vec<Pick> = Vec::new();
         for (days_left, ix, every) in due {
             let urgency = (1.0 - days_left / (REPLENISH_WINDOW_DAYS + every)) as f32;
@@ -444,7 +445,10 @@ impl Scorer {
         let emb = if self.query.is_empty() { 0.0 } else { W_EMB * dot(&self.query, &c.embeddings[i * c.dim..(i + 1) * c.dim]) };
         let aff = W_AFF * self.affinity(c, i);
         let pop = W_POP * c.popularity[i];
-        let (why, subject) = if related >= emb.max(aff).max(pop) && related > 0.0 {
+        let revisit: f32 = revisits(s).filter(|&(j, _)| j == ix).map(|(_, w)| w).sum();
+        let (why, subject) = if revisit >= related.max(emb).max(aff).max(pop) && revisit > 0.0 {
+            (Why::RecentlyViewed, String::new())
+        } else if related >= emb.max(aff).max(pop) && related > 0.0 {
             (rel_why, rel_subject)
         } else if emb >= aff.max(pop) && emb > 0.0 {
             let closest = self.seeds.iter().filter_map(|&(seed, _)| c.embedding(seed).map(|e| (dot(e, &c.embeddings[i * c.dim..(i + 1) * c.dim]), seed))).max_by(|a, b| a.0.total_cmp(&b.0));
@@ -459,6 +463,12 @@ impl Scorer {
         };
         Pick { ix, score, why, text: why.text(s.lang, &subject) }
     }
+}
+
+/// The visitor's recent views (most recent first) with their `for_you` revisit weight.
+fn revisits<'a>(s: &'a Signals) -> impl Iterator<Item = (u32, f32)> + 'a {
+    let weights = std::iter::successors(Some(REVISIT), |w| Some(w * REVISIT_RECENCY));
+    s.state.recently_viewed.iter().zip(weights).filter_map(|(v, w)| Some((s.catalog.index(&v.product_id)?, w)))
 }
 
 fn relation_weight(rel: Relation) -> f32 {

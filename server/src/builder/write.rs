@@ -1,0 +1,137 @@
+//! Output formats, written by hand: the Catalog JSON of API.md (measured raw and gzipped
+//! as it is written, since that is what a browser downloads) and validation prefixes in
+//! the `{"prefix":[…],"target":…}` lines of `test_prefixes.jsonl`.
+
+use super::model::Trained;
+use super::sessions::Items;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// Counts the bytes written through it.
+#[derive(Default)]
+struct Count(u64);
+
+impl Write for Count {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Bytes of the catalog as served: raw and gzipped (level 6, the common server default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bytes {
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+/// Writes the catalog to `out`. Placeholders where the log knows nothing (title, category,
+/// price); `related.similar` holds the "viewed next" list. Returns its sizes.
+pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained) -> io::Result<Bytes> {
+    let mut out = Measured { out, raw: 0, gzip: GzEncoder::new(Count::default(), Compression::new(6)) };
+    let mut line = String::new();
+    out.put("{\"products\":[")?;
+    for ix in 0..items.len() {
+        line.clear();
+        let id = items.id(ix as u32);
+        line.push_str(if ix == 0 { "\n{\"id\":" } else { ",\n{\"id\":" });
+        json_str(&mut line, id);
+        line.push_str(",\"title\":");
+        json_str(&mut line, &format!("Item {id}"));
+        line.push_str(",\"category\":\"all\",\"price\":0,\"popularity\":");
+        significant(&mut line, model.popularity[ix]);
+        line.push_str(",\"related\":{\"similar\":[");
+        for (k, &j) in model.similar[ix].iter().enumerate() {
+            if k > 0 {
+                line.push(',');
+            }
+            json_str(&mut line, items.id(j));
+        }
+        line.push_str("]}}");
+        out.put(&line)?;
+    }
+    out.put("\n]}\n")?;
+    out.out.flush()?;
+    let gzip = out.gzip.finish()?.0;
+    Ok(Bytes { raw: out.raw, gzip })
+}
+
+struct Measured<W> {
+    out: W,
+    raw: u64,
+    gzip: GzEncoder<Count>,
+}
+
+impl<W: Write> Measured<W> {
+    fn put(&mut self, s: &str) -> io::Result<()> {
+        self.out.write_all(s.as_bytes())?;
+        self.gzip.write_all(s.as_bytes())?;
+        self.raw += s.len() as u64;
+        Ok(())
+    }
+}
+
+/// Every prefix of `session` with the item viewed next, longest first (the order of
+/// `test_prefixes.jsonl`). Returns how many lines were written.
+pub fn prefixes<W: Write>(out: &mut W, session: &[&str]) -> io::Result<u64> {
+    let mut line = String::new();
+    for k in (1..session.len()).rev() {
+        line.clear();
+        line.push_str("{\"prefix\":[");
+        for (n, item) in session[..k].iter().enumerate() {
+            if n > 0 {
+                line.push(',');
+            }
+            json_item(&mut line, item);
+        }
+        line.push_str("],\"target\":");
+        json_item(&mut line, session[k]);
+        line.push_str("}\n");
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(session.len().saturating_sub(1) as u64)
+}
+
+/// `x` to 4 significant digits: the engine only compares popularities, and long-gone
+/// items' trend-decayed counts are tiny but still order the tail.
+fn significant(out: &mut String, x: f64) {
+    if !(x.is_finite() && x > 0.0) {
+        out.push('0');
+        return;
+    }
+    let decimals = (3 - x.log10().floor() as i32).max(0) as usize;
+    let text = format!("{x:.decimals$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    out.push_str(text);
+}
+
+/// Numeric ids as numbers (as in `test_prefixes.jsonl`), any other id as a string.
+fn json_item(out: &mut String, id: &str) {
+    let plain = !id.is_empty() && id.len() < 16 && id.bytes().all(|b| b.is_ascii_digit()) && (id == "0" || !id.starts_with('0'));
+    if plain {
+        out.push_str(id);
+    } else {
+        json_str(out, id);
+    }
+}
+
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
