@@ -54,6 +54,9 @@ pub fn test() -> Result {
     rows.push(suite("browser tests/browser", || {
         node_tests("tests/browser", pkg_ok)
     }));
+    rows.push(suite("replay smoke tests/replay", || {
+        node_tests("tests/replay", pkg_ok)
+    }));
 
     print_summary(&rows, start.elapsed());
     let failed = rows
