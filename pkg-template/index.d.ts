@@ -36,10 +36,16 @@ export interface Profile {
   segments?: string[];
 }
 
-/** The marketers' rules document (`version: 1`). */
+/**
+ * The marketers' rules document. Its full format is `vitrin/rules.schema.json` (JSON
+ * Schema, for editors) and `RULES.md` in the package (reference).
+ */
 export interface Rules {
   version: 1;
-  [key: string]: unknown;
+  utcOffsetMinutes?: number;
+  caps?: { perSession?: number; perDay?: number; minGapMinutes?: number };
+  slots?: Record<string, { strategy: "for_you" | "similar" | "bought_together" | "recently_viewed" | "trending" | "replenish"; [key: string]: unknown }>;
+  campaigns?: { id: string; trigger: { type: string; [key: string]: unknown }; [key: string]: unknown }[];
 }
 
 export interface Consent {
@@ -70,10 +76,16 @@ export type VitrinEvent =
   | { type: "search"; query: string; at?: number }
   | { type: "add_to_cart"; productId: string; quantity?: number; at?: number }
   | { type: "remove_from_cart"; productId: string; quantity?: number; at?: number }
-  | { type: "purchase"; orderId: string; items: { productId: string; quantity: number; price?: number }[]; at?: number };
+  | { type: "purchase"; orderId: string; items: { productId: string; quantity: number; price?: number }[]; at?: number }
+  /** The page saw the visitor move to leave; `exit_intent` campaigns react to it. */
+  | { type: "exit_intent"; at?: number };
 
 export interface Reason {
-  /** Stable: `viewed`, `bought_with`, `goes_with`, `similar`, `affinity`, `taste`, `popular`, `recently_viewed`, `replenish`, `replenish_companion`. */
+  /**
+   * Stable. Recommendations: `viewed`, `bought_with`, `goes_with`, `similar`, `affinity`, `taste`, `popular`,
+   * `recently_viewed`, `replenish`, `replenish_companion`, `featured`. Prompts: `cart_abandonment`,
+   * `browse_abandonment`, `replenishment`, `seasonal`, `cross_sell`, `welcome_back`, `campaign`.
+   */
   code: string;
   /** Readable, in the engine's locale. */
   text: string;
@@ -147,7 +159,8 @@ export interface Engine {
   setConsent(consent: Consent): void;
   state(): VisitorStateView;
   metrics(): Metrics;
-  explain(campaignId: string): { acts: boolean; because: { path: string; reason: string }[] };
+  /** @example engine.explain("cart-idle") // { acts: false, variant: "A", because: [{ path: "/campaigns/0/caps/perDay", reason: "…" }] } */
+  explain(campaignId: string): { acts: boolean; variant: string; because: { path: string; reason: string }[] };
   /** Erases every local trace of the visitor, in this tab and the others. */
   forget(): void;
   destroy(): void;

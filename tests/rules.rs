@@ -252,3 +252,33 @@ fn messaging_consent_silences_prompts() {
     let why = e.explain("c", T0).unwrap();
     assert_eq!(why["because"][0]["reason"], json!("the visitor did not consent to messaging"));
 }
+
+/// The package ships the schema and reference generated from the rules' definition;
+/// `VITRIN_BLESS=1 cargo test --test rules` rewrites them after a change.
+#[test]
+fn shipped_schema_and_reference_are_current() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg-template");
+    let files = [
+        ("rules.schema.json", serde_json::to_string_pretty(&vitrin::rules::schema()).unwrap() + "\n"),
+        ("RULES.md", vitrin::rules::reference()),
+    ];
+    for (name, fresh) in files {
+        let path = format!("{dir}/{name}");
+        if std::env::var_os("VITRIN_BLESS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(shipped == fresh, "{name} is stale: run VITRIN_BLESS=1 cargo test --test rules");
+    }
+}
+
+#[test]
+fn the_schema_describes_what_validation_accepts() {
+    let schema = vitrin::rules::schema();
+    let campaign = &schema["properties"]["campaigns"]["items"];
+    assert_eq!(campaign["additionalProperties"], json!(false));
+    assert!(campaign["required"].as_array().unwrap().contains(&json!("trigger")));
+    let triggers = campaign["properties"]["trigger"]["oneOf"].as_array().unwrap();
+    assert_eq!(triggers.len(), 10);
+    assert!(triggers.iter().any(|t| t["properties"]["type"]["const"] == "cart_idle"));
+}

@@ -264,3 +264,60 @@ pub struct Condition {
     pub logic: Logic,
     pub path: String,
 }
+
+const REFERENCE_INTRO: &str = r#"# vitrin rules reference (version 1)
+
+Generated from the rules format's definition in `src/rules/` (the same tables validate
+documents and produce `rules.schema.json`); `cargo test` fails when this page is stale.
+Examples for every scenario: `examples/rules/` in the repository.
+
+Validation (`validateRules`, `setRules`) lists every error at once, each with the JSON
+Pointer of the fault (`/campaigns/2/trigger/type`) and, for a misspelt field, operator or
+value, a "did you mean". A refused document leaves the rules in force untouched.
+
+## Conditions
+
+`when`, `filters` and boosts' `when` are [JsonLogic](https://jsonlogic.com) with the
+official semantics (the official test suite passes in full). Campaign conditions read the
+visitor context below; slot filters and boosts read `{ "product": …, "visitor": … }`.
+Time values use the store's time zone (`utcOffsetMinutes`).
+
+| context value | meaning |
+|---|---|
+| `now` | ms since the epoch (the engine's clock) |
+| `year`, `month` (1–12), `day`, `hour` (0–23), `weekday` (0 = Sunday) | calendar parts in the store's time zone |
+| `locale` | `en` or `tr` |
+| `page` | the last page type tracked |
+| `cart.count`, `cart.lines`, `cart.value` | units, lines, and value (catalog prices × quantity) |
+| `cart.productIds`, `cart.categories` | ids; units per category path and every ancestor (`{"pets": 2, "pets/cat": 2}`) |
+| `cart.minutesSinceChange` | whole minutes since the cart last changed, `null` when empty |
+| `views.session`, `views.byCategory`, `views.recent` | views this session; per category path (with ancestors) this session; the last 10 product ids |
+| `session.count`, `session.minutes` | sessions so far (a 30-minute gap starts one); minutes into this one |
+| `purchases.count`, `purchases.daysSinceLast`, `purchases.categories` | purchases here and in the profile; days since the last (`null` if none); per category path |
+| `daysSinceFirstVisit` | days since the first tracked event |
+| `searches` | the last search queries, newest first |
+| `profile.name`, `profile.segments`, `profile.categoryAffinity`, `profile.brandAffinity` | from the synced profile |
+| `product.id`, `title`, `category`, `categories`, `brand`, `price`, `inStock`, `tags`, `popularity` | in slot filters and boosts: the candidate product (`categories` = its path and ancestors) |
+
+## Decisions
+
+- A campaign **acts** when its schedule is open, its trigger holds, its `when` holds, and
+  the visitor is not in its holdout. Its prompt also needs messaging consent and room under
+  its caps and the global caps. `explain(campaignId)` lists every check that fails, with
+  its JSON Pointer.
+- When several prompts are due, only the one with the highest `priority` is returned;
+  equal priorities go to the campaign listed first.
+- **Variants**: the visitor's bucket is FNV-1a of `visitorId \0 campaignId` (profile id,
+  else an id minted in the browser and stored), mixed and mapped to [0, 100). Buckets
+  below `holdout` are the holdout; the rest split by the variants' weights. It never changes
+  for a visitor, across reloads and tabs.
+- **Metrics**: `shown` counts an impression, `clicked` a click; a purchase within
+  `attributionHours` of the last impression (for the holdout: of the moment the campaign
+  would have spoken, once per session) counts a conversion and its value as revenue.
+
+"#;
+
+/// The rules reference page (`RULES.md` in the package).
+pub fn reference() -> String {
+    format!("{REFERENCE_INTRO}{}", spec::reference(&RULES))
+}

@@ -112,3 +112,45 @@ test("a destroyed engine refuses further calls clearly", async () => {
   engine.destroy();
   assert.throws(() => engine.recommend({ slot: "trending" }), (e) => e instanceof VitrinError && e.code === "destroyed");
 });
+
+test("rules: validation errors with paths, campaigns, prompts, explain and metrics", async () => {
+  const vitrin = await loadVitrin();
+  const bad = vitrin.validateRules({ version: 1, campaigns: [{ id: "a", trigger: { type: "cart_idel" }, priorty: 1 }] });
+  assert.equal(bad.ok, false);
+  assert.deepEqual(bad.errors.map((e) => e.path).sort(), ["/campaigns/0/priorty", "/campaigns/0/trigger/type"]);
+  assert.match(bad.errors.find((e) => e.path === "/campaigns/0/priorty").message, /did you mean "priority"/);
+  assert.deepEqual(vitrin.validateRules({ version: 1 }), { ok: true, errors: [] });
+
+  let now = 1_800_000_000_000;
+  const engine = await fresh({ now: () => now, locale: "tr-TR" });
+  assert.throws(() => engine.setRules({ version: 1, slots: { x: { strategy: "nope" } } }), (e) => e instanceof VitrinError && e.code === "invalid_rules" && e.errors[0].path === "/slots/x/strategy");
+  engine.setRules({
+    version: 1,
+    campaigns: [{ id: "idle", trigger: { type: "cart_idle", minutes: 10 }, caps: { perSession: 1 },
+      prompt: { text: { en: "Your cart is waiting", tr: "Sepetiniz bekliyor" }, products: "cart" } }],
+  });
+  engine.track({ type: "add_to_cart", productId: "p3", quantity: 2 });
+  assert.deepEqual(engine.prompts(), []);
+  assert.equal(engine.explain("idle").because[0].path, "/campaigns/0/trigger");
+  now += 11 * 60_000;
+  const [prompt] = engine.prompts();
+  assert.equal(prompt.text, "Sepetiniz bekliyor");
+  assert.deepEqual(prompt.productIds, ["p3"]);
+  assert.equal(prompt.reason.code, "cart_abandonment");
+  engine.shown(prompt.id);
+  engine.clicked(prompt.id);
+  assert.deepEqual(engine.prompts(), [], "per-session cap");
+  assert.deepEqual(engine.metrics(), { idle: { default: { impressions: 1, clicks: 1, conversions: 0, revenue: 0 } } });
+  engine.track({ type: "purchase", orderId: "o1", items: [{ productId: "p3", quantity: 2, price: 20 }] });
+  assert.equal(engine.metrics().idle.default.conversions, 1);
+  assert.equal(engine.metrics().idle.default.revenue, 40);
+  assert.throws(() => engine.dismiss("nope:default"), (e) => e.code === "unknown_prompt");
+  assert.throws(() => engine.explain("nope"), (e) => e.code === "unknown_campaign");
+});
+
+test("evaluateCondition follows JsonLogic and reports bad rules with paths", async () => {
+  const vitrin = await loadVitrin();
+  assert.equal(vitrin.evaluateCondition({ ">": [{ var: "cart.value" }, 100] }, { cart: { value: 150 } }), true);
+  assert.deepEqual(vitrin.evaluateCondition({ map: [{ var: "xs" }, { "*": [{ var: "" }, 2] }] }, { xs: [1, 2] }), [2, 4]);
+  assert.throws(() => vitrin.evaluateCondition({ and: [{ "=": [1, 1] }] }, {}), (e) => e instanceof VitrinError && e.code === "invalid_condition" && e.errors[0].path === "/and/0");
+});
