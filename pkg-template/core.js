@@ -70,13 +70,81 @@ function isObject(v) {
 }
 
 const EMPTY_STATE = () => ({ cart: [], recentlyViewed: [], purchases: [], searches: [] });
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** One exit-intent event per this long at most. */
+const EXIT_INTENT_GAP_MS = 60_000;
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+/** Escapes text for HTML element content and quoted attributes. */
+export function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** Intl formatters for a locale and currency, made once per engine. */
+function formatters(locale, currency) {
+  const safe = (make, fallback) => {
+    try {
+      return make();
+    } catch {
+      return fallback;
+    }
+  };
+  const plain = { format: (v) => String(v) };
+  return {
+    locale,
+    money: safe(() => new Intl.NumberFormat(locale, { style: "currency", currency }), { format: (v) => `${v} ${currency}` }),
+    number: safe(() => new Intl.NumberFormat(locale), plain),
+    date: safe(() => new Intl.DateTimeFormat(locale, { dateStyle: "long" }), { format: (d) => d.toISOString().slice(0, 10) }),
+    plural: safe(() => new Intl.PluralRules(locale), { select: (n) => (n === 1 ? "one" : "other") }),
+  };
+}
+
+/** Text of a template part: literal text, or a value formatted by its filter with Intl. */
+function partText(part, f) {
+  if ("text" in part) return part.text;
+  const { value: v, format, args = [] } = part;
+  const num = typeof v === "number";
+  switch (format) {
+    case "money":
+      return num ? f.money.format(v) : "";
+    case "number":
+      return num ? f.number.format(v) : "";
+    case "date":
+      return num ? f.date.format(new Date(v)) : "";
+    case "plural": {
+      const n = Number(v);
+      return `${f.number.format(n)} ${(f.plural.select(n) === "one" ? args[0] : args[1]) ?? ""}`;
+    }
+    case "default":
+      return v == null || v === "" ? args[0] ?? "" : String(v);
+    case "upper":
+      return String(v ?? "").toLocaleUpperCase(f.locale);
+    case "lower":
+      return String(v ?? "").toLocaleLowerCase(f.locale);
+    default:
+      return v == null ? "" : num ? f.number.format(v) : String(v);
+  }
+}
+
+/** The public prompt: text rendered with Intl, and its HTML with every character escaped. */
+function renderPrompt(raw, f) {
+  const { parts, ctaParts, ...prompt } = raw;
+  const text = parts.map((p) => partText(p, f)).join("");
+  if (prompt.cta && ctaParts) prompt.cta = { ...prompt.cta, label: ctaParts.map((p) => partText(p, f)).join("") };
+  return { ...prompt, text, html: escapeHtml(text) };
+}
 
 class Engine {
   #raw;
   #now;
   #listeners = new Map(EVENTS.map((k) => [k, new Set()]));
   #flushTimer = null;
+  #checkTimer = null;
+  #lastPromptId = null;
+  #format;
   #onHide = null;
+  #onExit = null;
+  #lastExit = 0;
   #destroyed = false;
 
   constructor(wasm, options) {
@@ -85,6 +153,7 @@ class Engine {
     if (typeof now !== "function") throw new VitrinError("invalid_options", "now must be a function returning ms since the epoch", { path: "/now" });
     if (sync !== undefined && !isObject(sync)) throw new VitrinError("invalid_options", "sync must be an object", { path: "/sync" });
     this.#now = now;
+    this.#format = formatters(typeof rest.locale === "string" ? rest.locale : "en", typeof rest.currency === "string" ? rest.currency : "TRY");
     const emit = (kind, payload) => {
       if (kind === "dirty") return this.#scheduleFlush();
       // Deliver after the current call returns: listeners attached right after
@@ -142,6 +211,41 @@ class Engine {
   track(event) {
     this.#check();
     guarded(() => this.#raw.track(toJson(event, "invalid_event"), this.#time()), () => undefined);
+    this.#promptsChanged();
+  }
+
+  /** After anything that can change what is due: tell listeners now, and time the next check. */
+  #promptsChanged() {
+    if (this.#listeners.get("prompt").size === 0 || this.#destroyed) return;
+    queueMicrotask(() => this.#checkPrompts());
+  }
+
+  #checkPrompts() {
+    if (this.#destroyed || broken) return;
+    clearTimeout(this.#checkTimer);
+    this.#checkTimer = null;
+    const [top] = this.prompts();
+    if (top && top.id !== this.#lastPromptId) this._emit("prompt", top);
+    this.#lastPromptId = top ? top.id : null;
+    const now = this.#time();
+    const next = guarded(() => this.#raw.nextCheck(now), () => undefined);
+    if (next !== undefined) {
+      this.#checkTimer = setTimeout(() => this.#checkPrompts(), Math.min(Math.max(next - now, 0), MAX_TIMER_MS));
+      this.#checkTimer.unref?.();
+    }
+  }
+
+  /** Exit intent: the pointer leaves through the top edge of the window. */
+  #watchExit() {
+    if (this.#onExit || typeof document === "undefined") return;
+    this.#onExit = (e) => {
+      if (e.relatedTarget || e.clientY > 0) return;
+      const t = this.#time();
+      if (t - this.#lastExit < EXIT_INTENT_GAP_MS || this.state().cart.length === 0) return;
+      this.#lastExit = t;
+      this.track({ type: "exit_intent" });
+    };
+    document.addEventListener("mouseout", this.#onExit);
   }
 
   recommend(request = {}) {
@@ -156,13 +260,15 @@ class Engine {
 
   prompts() {
     this.#check();
-    return guarded(() => JSON.parse(this.#raw.prompts(this.#time())), () => []);
+    return guarded(() => JSON.parse(this.#raw.prompts(this.#time())), () => []).map((p) => renderPrompt(p, this.#format));
   }
 
   #promptAction(action, id) {
     this.#check();
     if (typeof id !== "string") throw argError("", "a prompt id is a string");
     guarded(() => this.#raw.promptAction(action, id, this.#time()), () => undefined);
+    if (action !== "shown") this.#lastPromptId = null;
+    this.#promptsChanged();
   }
 
   shown(id) {
@@ -181,6 +287,10 @@ class Engine {
     if (!this.#listeners.has(kind)) throw argError("", `unknown event ${JSON.stringify(kind)}; expected ${EVENTS.join(", ")}`);
     if (typeof callback !== "function") throw argError("", "callback must be a function");
     this.#listeners.get(kind).add(callback);
+    if (kind === "prompt") {
+      this.#watchExit();
+      this.#promptsChanged();
+    }
     return this;
   }
 
@@ -192,11 +302,13 @@ class Engine {
   setRules(rules) {
     this.#check();
     guarded(() => this.#raw.setRules(toJson(rules, "invalid_rules")), () => undefined);
+    this.#promptsChanged();
   }
 
   setProfile(profile) {
     this.#check();
     guarded(() => this.#raw.setProfile(toJson(profile, "invalid_profile")), () => undefined);
+    this.#promptsChanged();
   }
 
   setCatalog(catalog) {
@@ -207,6 +319,7 @@ class Engine {
   setConsent(consent) {
     this.#check();
     guarded(() => this.#raw.setConsent(toJson(consent, "invalid_consent")), () => undefined);
+    this.#promptsChanged();
   }
 
   state() {
@@ -235,10 +348,12 @@ class Engine {
     this.#flush();
     this.#destroyed = true;
     live.delete(this);
+    clearTimeout(this.#checkTimer);
     if (this.#onHide) {
       removeEventListener("pagehide", this.#onHide);
       removeEventListener("visibilitychange", this.#onHide);
     }
+    if (this.#onExit) document.removeEventListener("mouseout", this.#onExit);
     guarded(() => {
       this.#raw.destroy();
       this.#raw.free();

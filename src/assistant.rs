@@ -3,7 +3,9 @@
 //! Depends on `rules` (the prompt spec) and `scoring` (to choose products).
 
 use crate::rules::{Campaign, PromptSpec, Trigger};
+use crate::template::{self, Part, Piece};
 use serde::Serialize;
+use serde_json::{json, Value};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cta {
@@ -23,8 +25,35 @@ pub struct Prompt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cta: Option<Cta>,
     pub product_ids: Vec<String>,
+    /// The products with what a prompt shows of them (extra to API.md's `productIds`).
+    pub products: Vec<PromptProduct>,
     pub reason: crate::engine::Reason,
     pub priority: i64,
+    /// The text as parts for the page to format with `Intl` and escape; `core.js`
+    /// replaces `text` and `html` with that rendering and drops these.
+    pub parts: Vec<Part>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cta_parts: Option<Vec<Part>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PromptProduct {
+    pub id: String,
+    pub title: String,
+    pub price: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+/// What a prompt's template can say, gathered by the engine.
+pub struct Fill<'a> {
+    pub name: Option<&'a str>,
+    pub cart: (u32, usize, f64),
+    pub products: Vec<PromptProduct>,
+    pub days: Option<f64>,
+    pub currency: &'a str,
 }
 
 /// Escapes text for use inside HTML elements and quoted attributes.
@@ -43,14 +72,14 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// The text for `lang`, else English, else the first one written.
-pub fn pick<'a>(texts: &'a [(String, String)], lang: &str) -> &'a str {
+/// The template for `lang`, else English, else the first one written.
+pub fn pick<'a>(texts: &'a [(String, Vec<Piece>)], lang: &str) -> &'a [Piece] {
     texts
         .iter()
         .find(|(l, _)| l == lang)
         .or_else(|| texts.iter().find(|(l, _)| l == "en"))
         .or(texts.first())
-        .map(|(_, t)| t.as_str())
+        .map(|(_, t)| t.as_slice())
         .unwrap_or_default()
 }
 
@@ -69,17 +98,39 @@ pub fn reason(c: &Campaign, lang: &str) -> crate::engine::Reason {
     crate::engine::Reason { code, text: if tr { tr_text } else { en }.to_string() }
 }
 
-pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, product_ids: Vec<String>) -> Prompt {
-    let text = pick(&spec.text, lang).to_string();
+pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill) -> Prompt {
+    let first = fill.products.first();
+    let values = |var: &str| -> Value {
+        match var {
+            "name" => fill.name.map_or(Value::Null, |n| json!(n)),
+            "voucher" => spec.voucher.as_ref().map_or(Value::Null, |v| json!(v)),
+            "endsAt" => c.to.map_or(Value::Null, |t| json!(t)),
+            "campaign" => json!(c.name.as_deref().unwrap_or(&c.id)),
+            "cart.count" => json!(fill.cart.0),
+            "cart.lines" => json!(fill.cart.1),
+            "cart.value" => json!(fill.cart.2),
+            "product.title" => first.map_or(Value::Null, |p| json!(p.title)),
+            "product.price" => first.map_or(Value::Null, |p| json!(p.price)),
+            "products.count" => json!(fill.products.len()),
+            "days" => fill.days.map_or(Value::Null, |d| json!(d.round())),
+            _ => Value::Null,
+        }
+    };
+    let parts = template::render(pick(&spec.text, lang), &values);
+    let text = template::plain(&parts, fill.currency);
+    let cta_parts = spec.cta.as_ref().map(|(label, _)| template::render(pick(label, lang), &values));
     Prompt {
         id: format!("{}:{arm}", c.id),
         campaign_id: c.id.clone(),
         variant: (arm != "default").then(|| arm.to_string()),
         html: escape_html(&text),
         text,
-        cta: spec.cta.as_ref().map(|(label, url)| Cta { label: pick(label, lang).to_string(), url: url.clone() }),
-        product_ids,
+        cta: spec.cta.as_ref().zip(cta_parts.as_ref()).map(|((_, url), label)| Cta { label: template::plain(label, fill.currency), url: url.clone() }),
+        product_ids: fill.products.iter().map(|p| p.id.clone()).collect(),
+        products: fill.products,
         reason: reason(c, lang),
         priority: c.priority,
+        parts,
+        cta_parts,
     }
 }

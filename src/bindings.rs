@@ -172,6 +172,12 @@ impl RawEngine {
         Ok(())
     }
 
+    /// Milliseconds since the epoch of the next clock-driven prompt check, or `undefined`.
+    #[wasm_bindgen(js_name = nextCheck)]
+    pub fn next_check(&self, now: f64) -> Option<f64> {
+        self.inner.borrow().engine.next_check(now)
+    }
+
     pub fn metrics(&self) -> String {
         self.inner.borrow().engine.metrics().to_string()
     }

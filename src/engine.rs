@@ -52,6 +52,7 @@ pub struct Engine {
     state: VisitorState,
     consent: Consent,
     lang: Lang,
+    currency: String,
     rules: Rules,
     scorer: Scorer,
 }
@@ -84,6 +85,7 @@ impl Engine {
             state: VisitorState { local_id, ..VisitorState::default() },
             consent: consent_from(o.opt_obj("consent")?, all)?,
             lang: Lang::from_locale(o.opt_str("locale")?.unwrap_or("en")),
+            currency: o.opt_str("currency")?.unwrap_or("TRY").to_string(),
             scorer: Scorer::default(),
         })
     }
@@ -250,9 +252,10 @@ impl Engine {
             }
         }
         let prompt = chosen.and_then(|(i, arm, source)| {
-            let products = self.prompt_products(&source, now);
+            let ids = self.prompt_products(&source, now);
             let c = &self.rules.campaigns[i];
-            prompt_spec(c, &arm).map(|spec| assistant::build(c, &arm, spec, self.lang.code(), products))
+            let fill = self.fill(ids);
+            prompt_spec(c, &arm).map(|spec| assistant::build(c, &arm, spec, self.lang.code(), fill))
         });
         for i in holdouts {
             let id = self.rules.campaigns[i].id.clone();
@@ -264,6 +267,55 @@ impl Engine {
             }
         }
         prompt.into_iter().collect()
+    }
+
+    /// The next moment after `now` at which a prompt may become due by the clock alone
+    /// (an idle threshold, a schedule start, a cycle coming due, a cool-down ending), so
+    /// the page sets one timer, or none when nothing can become due.
+    pub fn next_check(&self, now: f64) -> Option<f64> {
+        if !self.consent.messaging {
+            return None;
+        }
+        let s = &self.state;
+        let day = 86_400_000.0;
+        let mut times: Vec<f64> = Vec::new();
+        for c in self.rules.campaigns.iter().filter(|c| c.prompt.is_some() || c.variants.iter().any(|v| v.prompt.is_some())) {
+            times.extend(c.from);
+            match &c.trigger {
+                crate::rules::Trigger::CartIdle { idle_ms } if !s.cart.is_empty() => times.push(s.last_seen + idle_ms),
+                crate::rules::Trigger::ReplenishmentDue { within_days } => {
+                    let cycles = self.profile.iter().flat_map(|p| p.cycles.iter());
+                    times.extend(cycles.map(|cy| cy.last_at + (cy.every_days - within_days) * day));
+                }
+                _ => {}
+            }
+            if let Some(log) = s.campaigns.iter().find(|l| l.id == c.id) {
+                times.extend(log.shown.first().map(|t| t + c.caps.cooldown_ms));
+                times.push(log.dismissed_at + c.caps.dismiss_cooldown_ms);
+            }
+        }
+        times.into_iter().filter(|&t| t > now).min_by(f64::total_cmp)
+    }
+
+    fn fill(&self, ids: Vec<String>) -> assistant::Fill<'_> {
+        let c = &self.catalog;
+        let products = ids
+            .into_iter()
+            .filter_map(|id| {
+                let i = c.index(&id)? as usize;
+                Some(assistant::PromptProduct { title: c.titles[i].clone(), price: c.prices[i], url: c.urls[i].clone(), image: c.images[i].clone(), id })
+            })
+            .collect::<Vec<_>>();
+        let value: f64 = self.state.cart.iter().filter_map(|l| c.index(&l.product_id).map(|ix| c.prices[ix as usize] as f64 * l.quantity as f64)).sum();
+        // For a replenishment, the cycle of the first product offered.
+        let days = self.profile.as_ref().and_then(|p| products.first().and_then(|first| p.cycles.iter().find(|cy| cy.product_id == first.id)).map(|cy| cy.every_days));
+        assistant::Fill {
+            name: self.profile.as_ref().filter(|_| self.consent.personalization).and_then(|p| p.name.as_deref()),
+            cart: (self.state.cart_quantity(), self.state.cart.len(), (value * 100.0).round() / 100.0),
+            products,
+            days,
+            currency: &self.currency,
+        }
     }
 
     fn prompt_products(&mut self, source: &str, now: f64) -> Vec<String> {

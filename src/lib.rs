@@ -15,6 +15,7 @@ pub mod reasons;
 pub mod rules;
 pub mod scoring;
 pub mod slots;
+pub mod template;
 pub mod visitor;
 
 pub use engine::Engine;

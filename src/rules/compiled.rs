@@ -6,6 +6,7 @@ use super::spec::parse_datetime;
 use super::Condition;
 use crate::error::join;
 use crate::logic::Logic;
+use crate::template::Piece;
 use serde_json::Value;
 
 const MINUTE_MS: f64 = 60_000.0;
@@ -53,9 +54,9 @@ pub enum Trigger {
 }
 
 pub struct PromptSpec {
-    /// (language, text)
-    pub text: Vec<(String, String)>,
-    pub cta: Option<(Vec<(String, String)>, String)>,
+    /// (language, parsed template)
+    pub text: Vec<(String, Vec<Piece>)>,
+    pub cta: Option<(Vec<(String, Vec<Piece>)>, String)>,
     pub products: String,
     pub voucher: Option<String>,
 }
@@ -78,6 +79,7 @@ pub struct Caps {
 
 pub struct Campaign {
     pub id: String,
+    pub name: Option<String>,
     pub path: String,
     pub priority: i64,
     pub trigger: Trigger,
@@ -117,6 +119,10 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
 
 fn texts(v: Option<&Value>) -> Vec<(String, String)> {
     v.and_then(Value::as_object).map(|m| m.iter().filter_map(|(k, t)| Some((k.clone(), t.as_str()?.to_string()))).collect()).unwrap_or_default()
+}
+
+fn templates(v: Option<&Value>) -> Vec<(String, Vec<Piece>)> {
+    texts(v).into_iter().map(|(lang, t)| (lang, crate::template::parse(&t).unwrap_or_default())).collect()
 }
 
 fn cond(v: &Value, path: String) -> Option<Condition> {
@@ -159,8 +165,8 @@ fn caps(v: Option<&Value>) -> Caps {
 fn prompt(v: Option<&Value>) -> Option<PromptSpec> {
     let v = v?;
     Some(PromptSpec {
-        text: texts(v.get("text")),
-        cta: v.get("cta").map(|c| (texts(c.get("label")), s(c, "url").unwrap_or_default().to_string())),
+        text: templates(v.get("text")),
+        cta: v.get("cta").map(|c| (templates(c.get("label")), s(c, "url").unwrap_or_default().to_string())),
         products: s(v, "products").unwrap_or("none").to_string(),
         voucher: s(v, "voucher").map(String::from),
     })
@@ -228,6 +234,7 @@ fn campaign(c: &Value, path: String) -> Campaign {
     let at = |k: &str| c.get("schedule").and_then(|sc| s(sc, k)).and_then(parse_datetime);
     Campaign {
         id: s(c, "id").unwrap_or_default().to_string(),
+        name: s(c, "name").map(String::from),
         priority: f(c, "priority").unwrap_or(0.0) as i64,
         trigger: trigger(c.get("trigger").unwrap_or(&Value::Null)),
         when: c.get("when").and_then(|w| cond(w, when_path.clone())),

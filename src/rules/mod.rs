@@ -33,7 +33,7 @@ const TEXTS: Ty = Ty::Map(&Ty::Str, 20);
 pub static BOOST: Shape = Shape {
     name: "Boost",
     tag: None,
-    doc: "Adds `weight` to the score of every candidate product for which `when` holds (product fields and the visitor context, see Context).",
+    doc: spec::doc_text("Adds `weight` to the score of every candidate product for which `when` holds (product fields and the visitor context, see Context)."),
     fields: &[
         req("when", Ty::Logic, "JsonLogic over `product` and `visitor`."),
         req("weight", Ty::Num { min: -10.0, max: 10.0 }, "Added to the score; scores are about 0–3, so 0.5 is a strong nudge and a negative weight demotes."),
@@ -43,7 +43,7 @@ pub static BOOST: Shape = Shape {
 pub static DIVERSITY: Shape = Shape {
     name: "Diversity",
     tag: None,
-    doc: "Caps how many results may share a category (leaf path) or a brand.",
+    doc: spec::doc_text("Caps how many results may share a category (leaf path) or a brand."),
     fields: &[opt("maxPerCategory", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per category."), opt("maxPerBrand", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per brand.")],
 };
 
@@ -62,7 +62,7 @@ macro_rules! tweak_fields {
 pub static SLOT: Shape = Shape {
     name: "Slot",
     tag: None,
-    doc: "A named slot built on a strategy, tuned by filters, boosts, pins, exclusions and diversity. Call it with `recommend({ slot: name })`.",
+    doc: spec::doc_text("A named slot built on a strategy, tuned by filters, boosts, pins, exclusions and diversity. Call it with `recommend({ slot: name })`."),
     fields: tweak_fields!(
         req("strategy", Ty::OneOf(STRATEGIES), "The built-in strategy that ranks candidates."),
         opt("limit", Ty::Int { min: 1.0, max: 100.0 }, "Default number of results."),
@@ -73,14 +73,14 @@ pub static SLOT: Shape = Shape {
 pub static SLOT_TWEAK: Shape = Shape {
     name: "SlotTweak",
     tag: None,
-    doc: "Changes a campaign makes to a slot while it acts for the visitor (not in the holdout).",
+    doc: spec::doc_text("Changes a campaign makes to a slot while it acts for the visitor (not in the holdout)."),
     fields: tweak_fields!(),
 };
 
 pub static GLOBAL_CAPS: Shape = Shape {
     name: "GlobalCaps",
     tag: None,
-    doc: "Limits over all campaigns' prompts together.",
+    doc: spec::doc_text("Limits over all campaigns' prompts together."),
     fields: &[
         opt("perSession", COUNT, "Prompts shown per session."),
         opt("perDay", COUNT, "Prompts shown per calendar day in the store's time zone."),
@@ -91,7 +91,7 @@ pub static GLOBAL_CAPS: Shape = Shape {
 pub static CAMPAIGN_CAPS: Shape = Shape {
     name: "CampaignCaps",
     tag: None,
-    doc: "Limits on one campaign's prompt, on top of the global caps.",
+    doc: spec::doc_text("Limits on one campaign's prompt, on top of the global caps."),
     fields: &[
         opt("perSession", COUNT, "Times shown per session."),
         opt("perDay", COUNT, "Times shown per calendar day in the store's time zone."),
@@ -104,21 +104,21 @@ pub static CAMPAIGN_CAPS: Shape = Shape {
 pub static SCHEDULE: Shape = Shape {
     name: "Schedule",
     tag: None,
-    doc: "When the campaign may act: from `from` (inclusive) to `to` (exclusive). Date-times carry their offset.",
+    doc: spec::doc_text("When the campaign may act: from `from` (inclusive) to `to` (exclusive). Date-times carry their offset."),
     fields: &[opt("from", Ty::DateTime, "Start, e.g. `2026-01-01T00:00:00+03:00`."), opt("to", Ty::DateTime, "End.")],
 };
 
 pub static CTA: Shape = Shape {
     name: "Cta",
     tag: None,
-    doc: "The prompt's button.",
+    doc: spec::doc_text("The prompt's button."),
     fields: &[req("label", TEXTS, "Label per language (`en`, `tr`, …)."), req("url", Ty::Str, "Where the button leads.")],
 };
 
 pub static PROMPT: Shape = Shape {
     name: "Prompt",
     tag: None,
-    doc: "What the assistant says when the campaign acts.",
+    doc: spec::doc_text("What the assistant says when the campaign acts."),
     fields: &[
         req("text", TEXTS, "Text per language (`en`, `tr`, …); the visitor's locale picks, English is the fallback."),
         opt("cta", Ty::Obj(&CTA), "A call to action."),
@@ -130,7 +130,7 @@ pub static PROMPT: Shape = Shape {
 pub static VARIANT: Shape = Shape {
     name: "Variant",
     tag: None,
-    doc: "An arm of the campaign's experiment. A visitor's variant is fixed by a hash of their id and the campaign id.",
+    doc: spec::doc_text("An arm of the campaign's experiment. A visitor's variant is fixed by a hash of their id and the campaign id."),
     fields: &[
         req("id", Ty::Str, "Reported in results and metrics."),
         req("weight", Ty::Num { min: 0.0, max: 1e6 }, "Relative share of the visitors outside the holdout."),
@@ -141,7 +141,7 @@ pub static VARIANT: Shape = Shape {
 
 macro_rules! trigger {
     ($name:ident, $tag:literal, $doc:literal, [$($field:expr),*]) => {
-        pub static $name: Shape = Shape { name: concat!("Trigger ", $tag), tag: Some($tag), doc: $doc, fields: &[$($field),*] };
+        pub static $name: Shape = Shape { name: concat!("Trigger ", $tag), tag: Some($tag), doc: spec::doc_text($doc), fields: &[$($field),*] };
     };
 }
 trigger!(T_EVENT, "event", "Right after the visitor did something.", [
@@ -171,7 +171,7 @@ trigger!(T_ALWAYS, "always", "Due whenever `when` holds.", []);
 pub static CAMPAIGN: Shape = Shape {
     name: "Campaign",
     tag: None,
-    doc: "A prompt and/or slot changes for visitors who match, when they match.",
+    doc: spec::doc_text("A prompt and/or slot changes for visitors who match, when they match."),
     fields: &[
         req("id", Ty::Str, "Unique; used in metrics, `explain` and prompts."),
         opt("name", Ty::Str, "For people."),
@@ -191,7 +191,7 @@ pub static CAMPAIGN: Shape = Shape {
 pub static RULES: Shape = Shape {
     name: "Rules",
     tag: None,
-    doc: "The whole document a marketer publishes.",
+    doc: spec::doc_text("The whole document a marketer publishes."),
     fields: &[
         req("version", Ty::Int { min: 1.0, max: 1.0 }, "Format version: 1."),
         opt("utcOffsetMinutes", Ty::Int { min: -720.0, max: 840.0 }, "The store's time zone as an offset from UTC (Türkiye: 180). Days, hours and months in conditions and caps use it."),
@@ -233,7 +233,17 @@ pub fn problems(rules: &Value) -> Vec<PathError> {
                 errors.push(PathError { path: join(&join(&path, "schedule"), "to"), message: "the schedule ends before it starts".into() });
             }
         }
+        let has_end = at("to").is_some();
+        let mut prompts: Vec<(String, &Value)> = c.get("prompt").map(|p| (join(&path, "prompt"), p)).into_iter().collect();
         let variants = c.get("variants").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        for (k, v) in variants.iter().enumerate() {
+            if let Some(p) = v.get("prompt") {
+                prompts.push((join(&join(&join(&path, "variants"), k), "prompt"), p));
+            }
+        }
+        for (ppath, p) in prompts {
+            check_prompt(p, &ppath, has_end, &mut errors);
+        }
         let mut vids: Vec<&str> = Vec::new();
         for (k, v) in variants.iter().enumerate() {
             if let Some(id) = v.get("id").and_then(Value::as_str) {
@@ -248,6 +258,33 @@ pub fn problems(rules: &Value) -> Vec<PathError> {
         }
     }
     errors
+}
+
+/// Templates parse, use only variables the campaign provides, and the button leads
+/// somewhere safe (a path or an http(s) URL: never `javascript:`).
+fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError>) {
+    let texts = p.get("text").and_then(Value::as_object).into_iter().flatten().map(|(k, t)| (join(&join(path, "text"), k), t));
+    let labels = p.get("cta").and_then(|c| c.get("label")).and_then(Value::as_object).into_iter().flatten().map(|(k, t)| (join(&join(&join(path, "cta"), "label"), k), t));
+    for (tpath, t) in texts.chain(labels) {
+        let Some(t) = t.as_str() else { continue };
+        match crate::template::parse(t) {
+            Err(msgs) => errors.extend(msgs.into_iter().map(|message| PathError { path: tpath.clone(), message })),
+            Ok(pieces) => {
+                if crate::template::uses(&pieces, "voucher") && p.get("voucher").is_none() {
+                    errors.push(PathError { path: tpath.clone(), message: "uses {{voucher}} but the prompt has no voucher".into() });
+                }
+                if crate::template::uses(&pieces, "endsAt") && !has_end {
+                    errors.push(PathError { path: tpath.clone(), message: "uses {{endsAt}} but the campaign's schedule has no end (schedule.to)".into() });
+                }
+            }
+        }
+    }
+    if let Some(url) = p.get("cta").and_then(|c| c.get("url")).and_then(Value::as_str) {
+        let lower = url.trim().to_ascii_lowercase();
+        if !(lower.starts_with('/') && !lower.starts_with("//") || lower.starts_with("https://") || lower.starts_with("http://")) {
+            errors.push(PathError { path: join(&join(path, "cta"), "url"), message: "must be a path (/cart) or an http(s) URL".into() });
+        }
+    }
 }
 
 pub fn validate(rules: &Value) -> Result<()> {

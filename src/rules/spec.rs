@@ -42,11 +42,21 @@ pub struct Shape {
 }
 
 pub const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
-    Field { name, ty, required: true, doc }
+    Field { name, ty, required: true, doc: doc_text(doc) }
 }
 
 pub const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Field {
-    Field { name, ty, required: false, doc }
+    Field { name, ty, required: false, doc: doc_text(doc) }
+}
+
+/// Docs serve the schema and the reference, which are generated on the host; the wasm
+/// build keeps none of their text.
+pub const fn doc_text(doc: &'static str) -> &'static str {
+    if cfg!(target_arch = "wasm32") {
+        ""
+    } else {
+        doc
+    }
 }
 
 /// Validates `v` against `ty`, appending every problem found.

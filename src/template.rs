@@ -1,0 +1,159 @@
+//! Prompt templates: text with `{{ variable | filter: arg, … }}` holes. Parsed and checked
+//! when rules are set (an unknown variable or filter is a validation error there, never a
+//! broken sentence later); rendered per prompt into parts — literal text and values with
+//! the filter to format them — so the page can format money, dates and plurals with the
+//! browser's `Intl` and escape every value for HTML. Depends on `error`, serde_json.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Variables a template may use. `name` can be absent at run time, so it needs a `default`.
+pub const VARIABLES: &[&str] = &[
+    "name", "voucher", "endsAt", "campaign", "cart.count", "cart.lines", "cart.value",
+    "product.title", "product.price", "product.brand", "product.category", "products.count", "days",
+];
+pub const FILTERS: &[&str] = &["money", "date", "number", "plural", "default", "upper", "lower"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Text(String),
+    Hole { var: String, filter: Option<(String, Vec<String>)> },
+}
+
+/// A part of a rendered prompt: literal template text, or a value and how to format it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Part {
+    Text { text: String },
+    Value { value: Value, format: Option<String>, args: Vec<String> },
+}
+
+/// Parses a template, naming every problem.
+pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
+    let mut pieces = Vec::new();
+    let mut errors = Vec::new();
+    let mut rest = src;
+    while let Some(open) = rest.find("{{") {
+        if open > 0 {
+            pieces.push(Piece::Text(rest[..open].to_string()));
+        }
+        let Some(close) = rest[open..].find("}}") else {
+            errors.push("\"{{\" without a closing \"}}\"".to_string());
+            return Err(errors);
+        };
+        let inner = rest[open + 2..open + close].trim();
+        let (var, filter) = match inner.split_once('|') {
+            Some((v, f)) => (v.trim(), Some(f.trim())),
+            None => (inner, None),
+        };
+        if !VARIABLES.contains(&var) {
+            errors.push(format!("unknown variable \"{var}\"{}; variables are {}", crate::rules::spec::did_you_mean(var, VARIABLES.iter().copied()), VARIABLES.join(", ")));
+        }
+        let filter = filter.map(|f| {
+            let (name, args) = match f.split_once(':') {
+                Some((n, a)) => (n.trim(), split_args(a)),
+                None => (f, Vec::new()),
+            };
+            if !FILTERS.contains(&name) {
+                errors.push(format!("unknown filter \"{name}\"{}; filters are {}", crate::rules::spec::did_you_mean(name, FILTERS.iter().copied()), FILTERS.join(", ")));
+            }
+            if name == "plural" && args.len() != 2 {
+                errors.push("plural takes two forms: plural: \"item\", \"items\"".to_string());
+            }
+            (name.to_string(), args)
+        });
+        if var == "name" && !matches!(&filter, Some((f, _)) if f == "default") {
+            errors.push("the visitor's name may be unknown: write {{name | default: \"…\"}}".to_string());
+        }
+        pieces.push(Piece::Hole { var: var.to_string(), filter });
+        rest = &rest[open + close + 2..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.to_string()));
+    }
+    if errors.is_empty() {
+        Ok(pieces)
+    } else {
+        Err(errors)
+    }
+}
+
+fn split_args(s: &str) -> Vec<String> {
+    s.split(',').map(|a| a.trim().trim_matches('"').to_string()).collect()
+}
+
+/// The variables of a template that a campaign must provide (for `voucher`, `endsAt`).
+pub fn uses(pieces: &[Piece], var: &str) -> bool {
+    pieces.iter().any(|p| matches!(p, Piece::Hole { var: v, .. } if v == var))
+}
+
+/// Fills the holes from `values` (looked up by variable name).
+pub fn render(pieces: &[Piece], values: &dyn Fn(&str) -> Value) -> Vec<Part> {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => Part::Text { text: t.clone() },
+            Piece::Hole { var, filter } => Part::Value {
+                value: values(var),
+                format: filter.as_ref().map(|(f, _)| f.clone()),
+                args: filter.as_ref().map(|(_, a)| a.clone()).unwrap_or_default(),
+            },
+        })
+        .collect()
+}
+
+/// Plain text of the parts without `Intl` (host tests, and the fallback where the page
+/// has no `Intl`): numbers as JSON writes them, money with its currency code, case left
+/// as written (Unicode case tables would cost more wasm than the rest of this module).
+pub fn plain(parts: &[Part], currency: &str) -> String {
+    let mut out = String::new();
+    for p in parts {
+        match p {
+            Part::Text { text } => out.push_str(text),
+            Part::Value { value, format, args } => {
+                let s = match value {
+                    Value::String(s) => s.clone(),
+                    Value::Null => String::new(),
+                    v => v.to_string(),
+                };
+                match (format.as_deref(), value) {
+                    (Some("default"), Value::Null) => out.push_str(args.first().map_or("", String::as_str)),
+                    (Some("money"), _) => out.push_str(&format!("{s} {currency}")),
+                    (Some("plural"), v) => {
+                        let one = v.as_f64() == Some(1.0);
+                        out.push_str(&format!("{s} {}", args.get(usize::from(!one)).map_or("", String::as_str)));
+                    }
+                    _ => out.push_str(&s),
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_holes_and_filters() {
+        let p = parse("Merhaba {{name | default: \"misafir\"}}, {{cart.count | plural: \"ürün\", \"ürün\"}} {{cart.value|money}}").unwrap();
+        assert_eq!(p.len(), 6);
+        let parts = render(&p, &|v| match v {
+            "cart.count" => json!(2),
+            "cart.value" => json!(99.5),
+            _ => Value::Null,
+        });
+        assert_eq!(plain(&parts, "TRY"), "Merhaba misafir, 2 ürün 99.5 TRY");
+    }
+
+    #[test]
+    fn names_unknown_variables_and_filters() {
+        let errs = parse("{{nmae}} {{cart.value | mony}} {{name}} {{x").unwrap_err();
+        assert!(errs[0].contains("did you mean \"name\""), "{errs:?}");
+        assert!(errs[1].contains("did you mean \"money\""), "{errs:?}");
+        assert!(errs[2].contains("default"), "{errs:?}");
+        assert!(errs[3].contains("closing"), "{errs:?}");
+    }
+}
