@@ -109,6 +109,8 @@ export interface Prompt {
   html: string;
   cta?: { label: string; url: string };
   productIds: string[];
+  /** The offered products as the prompt shows them. */
+  products: { id: string; title: string; price: number; url?: string; image?: string }[];
   reason: Reason;
   priority: number;
 }

@@ -1,0 +1,148 @@
+// <vitrin-assistant>: an optional, accessible default UI for vitrin's prompts.
+//   import "vitrin/assistant";   const el = document.querySelector("vitrin-assistant"); el.engine = engine;
+// It shows the top prompt in a polite live region, reports shown / dismiss / clicked back to
+// the engine, dismisses with Escape or its close button, and returns focus where it was.
+// Theme it with --vitrin-bg, --vitrin-fg, --vitrin-accent, --vitrin-radius, --vitrin-font,
+// --vitrin-shadow. Stores that draw their own UI use engine.on("prompt") and never load this.
+
+const STYLE = `
+:host { position: fixed; inset: auto 1rem 1rem auto; z-index: 2147483000; max-width: min(22rem, calc(100vw - 2rem));
+  font: 15px/1.4 var(--vitrin-font, system-ui, sans-serif); color: var(--vitrin-fg, #1d1d1f); }
+.bubble { background: var(--vitrin-bg, #fff); border-radius: var(--vitrin-radius, 14px); padding: 1rem 2.5rem 1rem 1rem;
+  box-shadow: var(--vitrin-shadow, 0 8px 30px rgba(0,0,0,.18)); position: relative; }
+.bubble[hidden] { display: none; }
+.close { position: absolute; top: .4rem; right: .4rem; border: 0; background: transparent; font-size: 1.3rem; line-height: 1;
+  padding: .3rem .5rem; cursor: pointer; color: inherit; border-radius: 8px; }
+.close:focus-visible, .cta:focus-visible { outline: 2px solid var(--vitrin-accent, #0a66ff); outline-offset: 2px; }
+.products { display: flex; gap: .5rem; margin: .6rem 0 0; padding: 0; list-style: none; flex-wrap: wrap; }
+.products li { font-size: .85em; background: rgba(0,0,0,.05); border-radius: 8px; padding: .3rem .5rem; }
+.cta { display: inline-block; margin-top: .75rem; background: var(--vitrin-accent, #0a66ff); color: #fff; text-decoration: none;
+  padding: .45rem .9rem; border-radius: 999px; font-weight: 600; }
+.why { display: block; margin-top: .5rem; font-size: .8em; opacity: .7; }
+`;
+
+// Under a Trusted Types policy the escaped prompt HTML goes through a named policy;
+// vitrin builds that HTML by escaping every character that could open markup.
+const policy = globalThis.trustedTypes?.createPolicy?.("vitrin", { createHTML: (s) => s }) ?? null;
+
+export class VitrinAssistant extends HTMLElement {
+  #engine = null;
+  #prompt = null;
+  #returnFocus = null;
+  #root;
+  #bubble;
+  #onPrompt = (p) => this.show(p);
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = STYLE;
+    this.#bubble = document.createElement("div");
+    this.#bubble.className = "bubble";
+    this.#bubble.hidden = true;
+    this.#bubble.setAttribute("role", "status");
+    this.#bubble.setAttribute("aria-live", "polite");
+    this.#bubble.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") this.dismiss();
+    });
+    this.#root.append(style, this.#bubble);
+  }
+
+  /** The engine whose prompts this element shows. */
+  set engine(engine) {
+    this.#engine?.off("prompt", this.#onPrompt);
+    this.#engine = engine;
+    engine?.on("prompt", this.#onPrompt);
+    const [top] = engine ? engine.prompts() : [];
+    if (top) this.show(top);
+  }
+
+  get engine() {
+    return this.#engine;
+  }
+
+  /** Asks the engine again (pages that move their own clock call this). */
+  refresh() {
+    const [top] = this.#engine ? this.#engine.prompts() : [];
+    if (top) this.show(top);
+  }
+
+  /** The prompt on screen, or null. */
+  get prompt() {
+    return this.#prompt;
+  }
+
+  show(prompt) {
+    if (this.#prompt?.id === prompt.id) return;
+    this.#prompt = prompt;
+    const b = this.#bubble;
+    b.replaceChildren();
+    const text = document.createElement("p");
+    text.style.margin = "0";
+    text.innerHTML = policy ? policy.createHTML(prompt.html) : prompt.html;
+    const close = document.createElement("button");
+    close.className = "close";
+    close.type = "button";
+    close.setAttribute("aria-label", this.getAttribute("close-label") ?? "Close");
+    close.textContent = "×";
+    close.addEventListener("click", () => this.dismiss());
+    b.append(text);
+    if (prompt.products?.length) {
+      const list = document.createElement("ul");
+      list.className = "products";
+      for (const p of prompt.products) {
+        const li = document.createElement("li");
+        li.textContent = p.title;
+        list.append(li);
+      }
+      b.append(list);
+    }
+    if (prompt.cta) {
+      const a = document.createElement("a");
+      a.className = "cta";
+      a.textContent = prompt.cta.label;
+      a.href = /^(https?:\/\/|\/(?!\/))/i.test(prompt.cta.url) ? prompt.cta.url : "#";
+      a.addEventListener("click", () => this.#engine?.clicked(prompt.id));
+      b.append(a);
+    }
+    const why = document.createElement("small");
+    why.className = "why";
+    why.textContent = prompt.reason.text;
+    b.append(why, close);
+    b.hidden = false;
+    this.#engine?.shown(prompt.id);
+    this.dispatchEvent(new CustomEvent("vitrin-shown", { detail: prompt }));
+  }
+
+  /** Moves keyboard focus into the prompt, remembering where it was. */
+  focusPrompt() {
+    this.#returnFocus = document.activeElement;
+    this.#root.querySelector(".cta, .close")?.focus();
+  }
+
+  dismiss() {
+    const p = this.#prompt;
+    if (!p) return;
+    const hadFocus = this.#root.activeElement !== null;
+    this.#prompt = null;
+    this.#bubble.hidden = true;
+    this.#bubble.replaceChildren();
+    this.#engine?.dismiss(p.id);
+    if (hadFocus) (this.#returnFocus ?? document.body).focus?.();
+    this.#returnFocus = null;
+    this.dispatchEvent(new CustomEvent("vitrin-dismissed", { detail: p }));
+  }
+
+  disconnectedCallback() {
+    this.#engine?.off("prompt", this.#onPrompt);
+  }
+
+  connectedCallback() {
+    if (this.#engine) this.#engine.on("prompt", this.#onPrompt);
+  }
+}
+
+if (typeof customElements !== "undefined" && !customElements.get("vitrin-assistant")) {
+  customElements.define("vitrin-assistant", VitrinAssistant);
+}
