@@ -7,9 +7,10 @@ use crate::util::{cmd, files_ending, output, write, Result};
 
 /// Budget for the gzip total of pkg's `.wasm` + `.js` files, checked by `cargo xtask test`.
 /// The README states this number: change them together. It holds today's engine with
-/// rules and JsonLogic (about 154 KiB) with a little room; the product aims at 80 KB and
-/// the size work of the benchmark issue is to lower it, not raise it.
-pub const SIZE_BUDGET_GZIP: u64 = 164 * 1024;
+/// rules, JsonLogic and the assistant (about 163 KiB, every .js counted even where a page
+/// loads only some) with a little room; the product aims at 80 KB and the size work of
+/// the benchmark issue is to lower it, not raise it.
+pub const SIZE_BUDGET_GZIP: u64 = 176 * 1024;
 
 #[derive(Clone, Copy, Default)]
 pub struct Sizes {
