@@ -369,7 +369,14 @@ export function bind(wasm) {
       return guarded(() => JSON.parse(wasm.evaluateCondition(toJson(condition, "invalid_condition"), toJson(data ?? null, "invalid_data"))), () => null);
     },
     validateRules(rules) {
-      return guarded(() => JSON.parse(wasm.validateRules(toJson(rules, "invalid_rules"))), () => ({ ok: false, errors: [{ path: "", message: broken.message }] }));
+      let text;
+      try {
+        text = toJson(rules, "invalid_rules");
+      } catch (e) {
+        // validateRules answers rather than throws, even for what JSON cannot hold.
+        return { ok: false, errors: [{ path: e.path ?? "", message: e.message }] };
+      }
+      return guarded(() => JSON.parse(wasm.validateRules(text)), () => ({ ok: false, errors: [{ path: "", message: broken.message }] }));
     },
     create(options) {
       return new Engine(wasm, options);

@@ -6,6 +6,7 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::json::{parse, Obj};
 use crate::platform::{Store, Tabs};
+use crate::rules::MAX_RULES_BYTES;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -38,7 +39,7 @@ pub fn version() -> String {
 
 #[wasm_bindgen(js_name = validateRules)]
 pub fn validate_rules(rules: &str) -> String {
-    match parse(rules, MAX_INPUT, "invalid_rules").and_then(|v| crate::rules::validate(&v)) {
+    match parse(rules, MAX_RULES_BYTES, "invalid_rules").and_then(|v| crate::rules::validate(&v)) {
         Ok(()) => json!({"ok": true, "errors": []}).to_string(),
         Err(e) => json!({"ok": false, "errors": e.errors}).to_string(),
     }
@@ -205,7 +206,7 @@ impl RawEngine {
 
     #[wasm_bindgen(js_name = setRules)]
     pub fn set_rules(&self, rules: &str) -> Result<(), JsValue> {
-        let v = input(rules, "invalid_rules")?;
+        let v = parse(rules, MAX_RULES_BYTES, "invalid_rules").map_err(fail)?;
         self.inner.borrow_mut().engine.set_rules(&v).map_err(fail)
     }
 

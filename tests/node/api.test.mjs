@@ -154,3 +154,18 @@ test("evaluateCondition follows JsonLogic and reports bad rules with paths", asy
   assert.deepEqual(vitrin.evaluateCondition({ map: [{ var: "xs" }, { "*": [{ var: "" }, 2] }] }, { xs: [1, 2] }), [2, 4]);
   assert.throws(() => vitrin.evaluateCondition({ and: [{ "=": [1, 1] }] }, {}), (e) => e instanceof VitrinError && e.code === "invalid_condition" && e.errors[0].path === "/and/0");
 });
+
+test("hostile rules documents are refused quickly and leave the engine usable", async () => {
+  const vitrin = await loadVitrin();
+  const engine = await fresh();
+  let deep = { "==": [1, 1] };
+  for (let i = 0; i < 5000; i++) deep = { "!": [deep] };
+  const huge = { version: 1, campaigns: Array.from({ length: 100_000 }, (_, i) => ({ id: `c${i}`, trigger: { type: "always" } })) };
+  for (const [doc, code] of [[{ version: 1, campaigns: [{ id: "d", trigger: { type: "always" }, when: deep }] }, "invalid_rules"], [huge, "invalid_rules"], [{ version: 1, slots: { ["x".repeat(3_000_000)]: {} } }, "invalid_rules"]]) {
+    const t0 = performance.now();
+    assert.throws(() => engine.setRules(doc), (e) => e instanceof VitrinError && e.code === code);
+    assert.ok(performance.now() - t0 < 2000, "refused within 2 s");
+    assert.equal(vitrin.validateRules(doc).ok, false);
+  }
+  assert.equal(engine.recommend({ slot: "trending", limit: 2 }).length, 2);
+});
