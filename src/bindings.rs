@@ -156,7 +156,9 @@ impl RawEngine {
         let mut i = self.inner.borrow_mut();
         let prompts = i.engine.prompts(now);
         // Showing nothing can still record a holdout exposure.
-        i.changed();
+        if i.engine.take_recorded() {
+            i.changed();
+        }
         Ok(serde_json::to_string(&prompts).unwrap_or_else(|_| "[]".into()))
     }
 

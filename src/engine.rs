@@ -55,6 +55,8 @@ pub struct Engine {
     currency: String,
     rules: Rules,
     scorer: Scorer,
+    /// Set when a read (`prompts`) recorded something worth storing.
+    recorded: bool,
 }
 
 fn consent_from(v: Option<Obj>, base: Consent) -> Result<Consent> {
@@ -87,6 +89,7 @@ impl Engine {
             lang: Lang::from_locale(o.opt_str("locale")?.unwrap_or("en")),
             currency: o.opt_str("currency")?.unwrap_or("TRY").to_string(),
             scorer: Scorer::default(),
+            recorded: false,
         })
     }
 
@@ -156,7 +159,11 @@ impl Engine {
             personal: self.consent.personalization,
             lang: self.lang,
         };
-        let tweaks = self.active_tweaks(slot, now);
+        // The visitor context is built at most once, and only when a condition will read it.
+        let campaign_tweaks = self.consent.personalization && self.rules.campaigns.iter().any(|c| !c.slots.is_empty() || c.variants.iter().any(|v| v.slots.is_some()));
+        let slot_conditions = rule_slot.is_some_and(|s| !s.tweak.filters.is_empty() || !s.tweak.boosts.is_empty());
+        let ctx = (campaign_tweaks || slot_conditions).then(|| self.visitor_context(now));
+        let tweaks = self.active_tweaks(slot, now, ctx.as_ref());
         let tuned = !tweaks.is_empty() || rule_slot.is_some_and(|s| s.max_per_category.is_some() || s.max_per_brand.is_some());
         // Filters, boosts and diversity re-rank a wider pool of the strategy's best.
         let pool = if tuned { (limit * 4).clamp(40, MAX_LIMIT) } else { limit };
@@ -173,8 +180,7 @@ impl Engine {
             })
             .collect();
         if tuned {
-            let ctx = self.visitor_context(now);
-            crate::slots::tune(&mut recs, &self.catalog, rule_slot, &tweaks, &ctx, product, self.lang);
+            crate::slots::tune(&mut recs, &self.catalog, rule_slot, &tweaks, ctx.as_ref().unwrap_or(&Value::Null), product, self.lang);
         }
         recs.truncate(limit);
         self.scorer = scorer;
@@ -183,12 +189,12 @@ impl Engine {
 
     /// The slot tweaks in force for `slot`: the slot's own, then those of every campaign
     /// acting for this visitor now (outside the holdout), with who asked for them.
-    fn active_tweaks(&self, slot: &str, now: f64) -> Vec<(&Tweak, Option<(String, String)>)> {
+    fn active_tweaks(&self, slot: &str, now: f64, ctx: Option<&Value>) -> Vec<(&Tweak, Option<(String, String)>)> {
         let mut out: Vec<(&Tweak, Option<(String, String)>)> = self.rules.slot(slot).map(|s| (&s.tweak, None)).into_iter().collect();
-        if !self.consent.personalization || self.rules.campaigns.iter().all(|c| c.slots.is_empty() && c.variants.iter().all(|v| v.slots.is_none())) {
+        if !self.consent.personalization {
             return out;
         }
-        let ctx = self.visitor_context(now);
+        let Some(ctx) = ctx else { return out };
         let v = self.visitor(now);
         for c in &self.rules.campaigns {
             let arm = campaigns::arm(c, v.id());
@@ -197,7 +203,7 @@ impl Engine {
             }
             let variant_slots = c.variants.iter().find(|x| x.id == arm).and_then(|x| x.slots.as_ref());
             let Some(tweak) = variant_slots.unwrap_or(&c.slots).iter().find(|(name, _)| name == slot).map(|(_, t)| t) else { continue };
-            if campaigns::applies(c, &v, &ctx, false).is_empty() {
+            if campaigns::applies(c, &v, ctx, false).is_empty() {
                 out.push((tweak, Some((c.id.clone(), arm.to_string()))));
             }
         }
@@ -264,6 +270,7 @@ impl Engine {
             if log.exposed_at < session_started {
                 log.exposed_at = now;
                 self.state.metric(&id, "holdout").impressions += 1;
+                self.recorded = true;
             }
         }
         prompt.into_iter().collect()
@@ -336,6 +343,11 @@ impl Engine {
             _ => return Vec::new(),
         };
         self.recommend(slot, product.as_deref(), Some(3), now).map(|r| r.into_iter().map(|r| r.product_id).collect()).unwrap_or_default()
+    }
+
+    /// Whether `prompts()` recorded a holdout exposure since the last call.
+    pub fn take_recorded(&mut self) -> bool {
+        std::mem::take(&mut self.recorded)
     }
 
     /// Records that a prompt was shown, dismissed or clicked (`action`), here or in another tab.
