@@ -1,0 +1,248 @@
+//! Compiling a JsonLogic rule (a JSON value) into a tree of resolved nodes: operator names
+//! looked up once, constant `var` paths pre-split, constant subtrees folded, limits on depth
+//! and size checked, every error collected with its JSON Pointer. Depends only on serde_json.
+
+use super::eval::{eval, Scope};
+use super::js::{to_js_string, V};
+use super::ops::{suggest, Op};
+use super::{LogicError, MAX_DEPTH, MAX_NODES};
+use serde_json::{Map, Value};
+
+/// One segment of a `var` path, with its array index parsed once.
+#[derive(Debug, Clone)]
+pub(super) struct Seg {
+    pub key: Box<str>,
+    pub index: Option<usize>,
+}
+
+/// A JS array index is the canonical decimal form of an integer: `"01"` or `"+1"` is an
+/// ordinary property name, which arrays do not have.
+pub(super) fn array_index(key: &str) -> Option<usize> {
+    let b = key.as_bytes();
+    if b.is_empty() || (b.len() > 1 && b[0] == b'0') {
+        return None;
+    }
+    b.iter().try_fold(0usize, |n, &d| n.checked_mul(10)?.checked_add(usize::from(d.checked_sub(b'0').filter(|d| *d < 10)?)))
+}
+
+/// The segments `var` splits a constant path into: null and "" name the whole data, anything
+/// else is split on dots after JS `String()` (so `1` is `"1"`, `[]` is `""`).
+fn static_path(key: &Value) -> Vec<Seg> {
+    match key {
+        Value::Null => Vec::new(),
+        Value::String(s) if s.is_empty() => Vec::new(),
+        other => to_js_string(V::Json(other)).split('.').map(|k| Seg { key: k.into(), index: array_index(k) }).collect(),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Node {
+    Const(Value),
+    /// An array whose items are not all constant: each evaluated.
+    Array(Vec<Node>),
+    /// `var` with a constant path; the default is evaluated only when the path is absent.
+    Var { path: Vec<Seg>, default: Option<Box<Node>> },
+    Op(Op, Vec<Node>),
+}
+
+pub(super) struct Compiler {
+    pub errors: Vec<LogicError>,
+    /// First path segments of data-scope `var`s and `missing` keys, in order of appearance.
+    pub vars: Vec<String>,
+    nodes: usize,
+    /// JSON Pointer of the value being compiled.
+    path: String,
+    /// How many map/filter/reduce/all/none/some bodies enclose it: a `var` in a body reads
+    /// the array item, not the data.
+    bodies: usize,
+}
+
+impl Compiler {
+    pub fn new() -> Self {
+        Compiler { errors: Vec::new(), vars: Vec::new(), nodes: 0, path: String::new(), bodies: 0 }
+    }
+
+    fn error(&mut self, message: String) {
+        self.errors.push(LogicError { path: self.path.clone(), message });
+    }
+
+    /// Runs `f` with `token` appended to the current pointer (escaped per RFC 6901).
+    fn at<T>(&mut self, token: &str, f: impl FnOnce(&mut Self) -> T) -> T {
+        let len = self.path.len();
+        self.path.push('/');
+        for c in token.chars() {
+            match c {
+                '~' => self.path.push_str("~0"),
+                '/' => self.path.push_str("~1"),
+                c => self.path.push(c),
+            }
+        }
+        let out = f(self);
+        self.path.truncate(len);
+        out
+    }
+
+    /// `depth` counts enclosing arrays and rule objects; it is checked before descending, so
+    /// compiling never recurses more than `MAX_DEPTH` levels whatever the input.
+    pub fn node(&mut self, v: &Value, depth: usize) -> Node {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            if self.nodes == MAX_NODES + 1 {
+                self.error(format!("rule has more than {MAX_NODES} values"));
+            }
+            return Node::Const(Value::Null);
+        }
+        match v {
+            Value::Array(_) | Value::Object(_) if depth >= MAX_DEPTH => {
+                self.error(format!("rule nests deeper than {MAX_DEPTH} levels"));
+                Node::Const(Value::Null)
+            }
+            Value::Array(items) => {
+                let nodes: Vec<Node> = items.iter().enumerate().map(|(i, x)| self.at(&i.to_string(), |c| c.node(x, depth + 1))).collect();
+                match consts(nodes) {
+                    Ok(values) => Node::Const(Value::Array(values)),
+                    Err(nodes) => Node::Array(nodes),
+                }
+            }
+            Value::Object(map) => self.rule(map, depth),
+            other => Node::Const(other.clone()),
+        }
+    }
+
+    fn rule(&mut self, map: &Map<String, Value>, depth: usize) -> Node {
+        let mut entries = map.iter();
+        if let (Some((name, args)), None) = (entries.next(), entries.next()) {
+            return self.operator(name, args, depth);
+        }
+        if map.is_empty() {
+            // json-logic-js passes an object without keys through as a value.
+            return Node::Const(Value::Object(Map::new()));
+        }
+        let keys: Vec<String> = map.keys().map(|k| format!("\"{k}\"")).collect();
+        self.error(format!("a rule has exactly one operator key, found {}: {}", keys.len(), keys.join(", ")));
+        // Each entry compiled as a rule of its own, so errors inside them are listed too.
+        for (name, args) in map {
+            self.operator(name, args, depth);
+        }
+        Node::Const(Value::Null)
+    }
+
+    fn operator(&mut self, name: &str, args: &Value, depth: usize) -> Node {
+        let op = Op::from_name(name);
+        if op.is_none() {
+            let hint = suggest(name).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default();
+            self.error(format!("unknown operator \"{name}\"{hint}"));
+        }
+        self.at(name, |c| {
+            // `{"op": x}` is `{"op": [x]}`, with x's pointer being "/op".
+            let nodes: Vec<Node> = match args {
+                Value::Array(items) => items.iter().enumerate().map(|(i, x)| c.at(&i.to_string(), |c| c.arg(op, i, x, depth))).collect(),
+                other => vec![c.arg(op, 0, other, depth)],
+            };
+            match op {
+                Some(op) => c.build(op, nodes),
+                None => Node::Const(Value::Null),
+            }
+        })
+    }
+
+    fn arg(&mut self, op: Option<Op>, i: usize, x: &Value, depth: usize) -> Node {
+        let body = i == 1 && op.is_some_and(Op::is_scoped);
+        self.bodies += usize::from(body);
+        let node = self.node(x, depth + 1);
+        self.bodies -= usize::from(body);
+        node
+    }
+
+    /// Called with the pointer at the operator's key, so arity errors point there.
+    fn build(&mut self, op: Op, nodes: Vec<Node>) -> Node {
+        if nodes.len() < op.min_args() {
+            let n = op.min_args();
+            self.error(format!("needs at least {n} argument{} (json-logic-js throws)", if n == 1 { "" } else { "s" }));
+        }
+        match op {
+            Op::Var => match nodes.first() {
+                None => return Node::Var { path: Vec::new(), default: None },
+                Some(Node::Const(key)) => {
+                    let path = static_path(key);
+                    if let Some(first) = path.first() {
+                        self.note_var(&first.key);
+                    }
+                    let default = nodes.into_iter().nth(1).map(Box::new);
+                    return Node::Var { path, default };
+                }
+                Some(_) => {}
+            },
+            Op::Missing => {
+                let keys: Vec<&Value> = nodes.iter().filter_map(as_const).collect();
+                let keys = match keys.first() {
+                    Some(Value::Array(list)) => list.iter().collect(),
+                    _ => keys,
+                };
+                keys.into_iter().for_each(|k| self.note_key(k));
+            }
+            Op::MissingSome => {
+                if let Some(Value::Array(list)) = nodes.get(1).and_then(as_const) {
+                    let keys = match list.first() {
+                        Some(Value::Array(inner)) => inner,
+                        _ => list,
+                    };
+                    keys.iter().for_each(|k| self.note_key(k));
+                }
+            }
+            _ => {}
+        }
+        if op.is_pure() && nodes.iter().all(|n| matches!(n, Node::Const(_))) {
+            let call = Node::Op(op, nodes);
+            // Kept as a call when the result is not JSON (NaN, Infinity, undefined), so later
+            // operators still see what JS would.
+            let folded = {
+                let v = eval(&call, Scope::Data(&Value::Null));
+                v.is_json().then(|| v.into_value())
+            };
+            return folded.map_or(call, Node::Const);
+        }
+        Node::Op(op, nodes)
+    }
+
+    fn note_key(&mut self, key: &Value) {
+        let key = match key {
+            // `missing` reads an array key as `{"var": [path, default]}`.
+            Value::Array(pair) => match pair.first() {
+                Some(k) => k,
+                None => return,
+            },
+            k => k,
+        };
+        if let Some(first) = static_path(key).first() {
+            self.note_var(&first.key);
+        }
+    }
+
+    fn note_var(&mut self, name: &str) {
+        if self.bodies == 0 && !name.is_empty() && !self.vars.iter().any(|v| v == name) {
+            self.vars.push(name.to_string());
+        }
+    }
+}
+
+fn as_const(node: &Node) -> Option<&Value> {
+    match node {
+        Node::Const(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// The values of `nodes` if all are constants, else the nodes back.
+fn consts(nodes: Vec<Node>) -> Result<Vec<Value>, Vec<Node>> {
+    if !nodes.iter().all(|n| matches!(n, Node::Const(_))) {
+        return Err(nodes);
+    }
+    Ok(nodes
+        .into_iter()
+        .filter_map(|n| match n {
+            Node::Const(v) => Some(v),
+            _ => None,
+        })
+        .collect())
+}

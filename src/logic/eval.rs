@@ -1,0 +1,521 @@
+//! Evaluating a compiled rule against data, with json-logic-js semantics. Results borrow
+//! from the data or the rule wherever they can; only new values allocate. Recursion follows
+//! the compiled tree, whose depth the compiler bounds. Depends only on serde_json.
+
+use super::compile::{array_index, Node};
+use super::js::{compare, loose_eq, number, parse_float, push_js_string, strict_eq, to_js_string, to_number, truthy_v, V};
+use super::ops::Op;
+use serde_json::{Map, Value};
+use std::cmp::Ordering;
+
+static NULL: Value = Value::Null;
+
+/// An evaluation result: borrowed from the data or the rule, or new. `Undef` and `Num` hold
+/// what JS operators can produce but JSON cannot (undefined, NaN, ±Infinity); later
+/// operators see them as JS would, and the final result turns them into null.
+pub(super) enum Val<'a> {
+    Undef,
+    Ref(&'a Value),
+    Own(Value),
+    Num(f64),
+}
+
+impl<'a> Val<'a> {
+    pub fn v(&self) -> V<'_> {
+        match self {
+            Val::Undef => V::Undef,
+            Val::Ref(r) => V::Json(r),
+            Val::Own(o) => V::Json(o),
+            Val::Num(f) => V::Num(*f),
+        }
+    }
+
+    /// The value as JSON: what `JSON.stringify` makes of it.
+    pub fn into_value(self) -> Value {
+        match self {
+            Val::Undef => Value::Null,
+            Val::Ref(r) => r.clone(),
+            Val::Own(o) => o,
+            Val::Num(f) => number(f),
+        }
+    }
+
+    /// True when the value is JSON as it stands (no undefined, NaN or infinity).
+    pub fn is_json(&self) -> bool {
+        match self {
+            Val::Undef => false,
+            Val::Num(f) => f.is_finite(),
+            _ => true,
+        }
+    }
+
+    fn into_static(self) -> Val<'static> {
+        match self {
+            Val::Undef => Val::Undef,
+            Val::Ref(r) => Val::Own(r.clone()),
+            Val::Own(o) => Val::Own(o),
+            Val::Num(f) => Val::Num(f),
+        }
+    }
+}
+
+/// What `var` reads: the data, or inside a `reduce` body the pair json-logic-js passes as
+/// `{"current": …, "accumulator": …}`, kept as two references instead of a built object.
+#[derive(Clone, Copy)]
+pub(super) enum Scope<'a> {
+    Data(&'a Value),
+    Reduce { current: &'a Value, accumulator: V<'a> },
+}
+
+pub(super) fn eval<'a>(node: &'a Node, scope: Scope<'a>) -> Val<'a> {
+    match node {
+        Node::Const(v) => Val::Ref(v),
+        Node::Array(items) => Val::Own(Value::Array(items.iter().map(|n| eval(n, scope).into_value()).collect())),
+        Node::Var { path, default } => match lookup(scope, path.iter().map(|s| (&*s.key, s.index))) {
+            Some(v) => v,
+            None => not_found(default.as_deref().map(|d| eval(d, scope))),
+        },
+        Node::Op(op, args) => apply_op(*op, args, scope),
+    }
+}
+
+/// `var`'s default: null unless one was given (and is not undefined).
+fn not_found(default: Option<Val<'_>>) -> Val<'_> {
+    match default {
+        None | Some(Val::Undef) => Val::Ref(&NULL),
+        Some(v) => v,
+    }
+}
+
+/// Argument `i`; JS `undefined` when the rule gave fewer.
+fn arg<'a>(args: &'a [Node], i: usize, scope: Scope<'a>) -> Val<'a> {
+    args.get(i).map_or(Val::Undef, |n| eval(n, scope))
+}
+
+fn boolean<'a>(b: bool) -> Val<'a> {
+    Val::Own(Value::Bool(b))
+}
+
+fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
+    let a0 = || arg(args, 0, scope);
+    let a1 = || arg(args, 1, scope);
+    match op {
+        Op::Var => match lookup_key(scope, a0().v()) {
+            Some(v) => v,
+            None => not_found(args.get(1).map(|n| eval(n, scope))),
+        },
+        Op::Missing => {
+            let vals: Vec<Val> = args.iter().map(|n| eval(n, scope)).collect();
+            // `{"missing": [[...keys]]}` (typically from merge or if) takes the inner list.
+            let keys: Vec<V> = match vals.first().map(Val::v) {
+                Some(V::Json(Value::Array(list))) => list.iter().map(V::Json).collect(),
+                _ => vals.iter().map(Val::v).collect(),
+            };
+            Val::Own(Value::Array(missing(scope, &keys)))
+        }
+        Op::MissingSome => {
+            let need = to_number(a0().v());
+            let options = a1();
+            // JS compares `options.length` (undefined, so NaN, unless array or string).
+            let (len, keys): (f64, Vec<V>) = match options.v() {
+                V::Json(Value::Array(list)) => match list.first() {
+                    Some(Value::Array(inner)) => (list.len() as f64, inner.iter().map(V::Json).collect()),
+                    _ => (list.len() as f64, list.iter().map(V::Json).collect()),
+                },
+                s @ V::Json(Value::String(text)) => (text.chars().count() as f64, vec![s]),
+                other => (f64::NAN, vec![other]),
+            };
+            let absent = missing(scope, &keys);
+            Val::Own(Value::Array(if len - absent.len() as f64 >= need { Vec::new() } else { absent }))
+        }
+        Op::If => {
+            let mut pairs = args.chunks_exact(2);
+            for pair in pairs.by_ref() {
+                if truthy_v(eval(&pair[0], scope).v()) {
+                    return eval(&pair[1], scope);
+                }
+            }
+            // An odd last argument is the else branch; without one the result is null.
+            pairs.remainder().first().map_or(Val::Ref(&NULL), |n| eval(n, scope))
+        }
+        Op::Or | Op::And => {
+            // The deciding value itself, or the last one.
+            let mut last = Val::Undef;
+            for n in args {
+                last = eval(n, scope);
+                if truthy_v(last.v()) == (op == Op::Or) {
+                    break;
+                }
+            }
+            last
+        }
+        Op::Eq | Op::Ne | Op::StrictEq | Op::StrictNe | Op::Not | Op::NotNot | Op::Gt | Op::Ge | Op::Lt | Op::Le | Op::All | Op::None | Op::Some | Op::In => {
+            boolean(predicate(op, args, scope))
+        }
+        Op::Max | Op::Min => {
+            let mut acc = if op == Op::Max { f64::NEG_INFINITY } else { f64::INFINITY };
+            for n in args {
+                let x = number_arg(n, scope, to_number);
+                acc = if x.is_nan() || acc.is_nan() { f64::NAN } else if op == Op::Max { acc.max(x) } else { acc.min(x) };
+            }
+            Val::Num(acc)
+        }
+        Op::Add => Val::Num(args.iter().fold(0.0, |sum, n| sum + number_arg(n, scope, parse_float))),
+        Op::Mul => match args {
+            // JS reduce without an initial value returns a lone item untouched.
+            [only] => eval(only, scope),
+            _ => Val::Num(args.iter().map(|n| number_arg(n, scope, parse_float)).product()),
+        },
+        Op::Sub => Val::Num(pair(args, scope, |a, b| match b {
+            V::Undef => -to_number(a),
+            b => to_number(a) - to_number(b),
+        })),
+        Op::Div => Val::Num(pair(args, scope, |a, b| to_number(a) / to_number(b))),
+        Op::Mod => Val::Num(pair(args, scope, |a, b| to_number(a) % to_number(b))),
+        Op::Map | Op::Filter => {
+            let mut held = None;
+            let items = items(args.first(), scope, &mut held);
+            let f = args.get(1);
+            Val::Own(Value::Array(if op == Op::Map {
+                // A missing body is undefined for every item.
+                items.iter().map(|x| f.map_or(Val::Undef, |n| eval(n, Scope::Data(x))).into_value()).collect()
+            } else {
+                items.iter().filter(|x| f.is_some_and(|n| test(n, Scope::Data(x)))).cloned().collect()
+            }))
+        }
+        Op::Reduce => {
+            // Only a missing initial value is null; one that evaluates to undefined stays so.
+            let initial = args.get(2).map_or(Val::Ref(&NULL), |n| eval(n, scope));
+            let mut held = None;
+            let items = items(args.first(), scope, &mut held);
+            if items.is_empty() {
+                return initial;
+            }
+            let mut acc = initial.into_static();
+            for x in items.iter() {
+                acc = match args.get(1) {
+                    Some(f) => eval(f, Scope::Reduce { current: x, accumulator: acc.v() }).into_static(),
+                    None => Val::Undef,
+                };
+            }
+            acc
+        }
+        Op::Merge => {
+            let mut out = Vec::new();
+            for n in args {
+                match eval(n, scope) {
+                    Val::Own(Value::Array(items)) => out.extend(items),
+                    Val::Ref(Value::Array(items)) => out.extend(items.iter().cloned()),
+                    other => out.push(other.into_value()),
+                }
+            }
+            Val::Own(Value::Array(out))
+        }
+        Op::Cat => {
+            let mut out = String::new();
+            for n in args {
+                let v = eval(n, scope);
+                // Array.prototype.join writes null and undefined as nothing.
+                if !matches!(v.v(), V::Undef | V::Json(Value::Null)) {
+                    push_js_string(&mut out, v.v());
+                }
+            }
+            Val::Own(Value::String(out))
+        }
+        Op::Substr => Val::Own(Value::String(substr(a0().v(), a1().v(), arg(args, 2, scope).v()))),
+        Op::Log => a0(),
+    }
+}
+
+/// Constants and plain `var` reads, the usual operands of comparisons, viewed without
+/// building (and later dropping) a `Val`; `None` for anything else.
+fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
+    match (node, scope) {
+        (Node::Const(v), _) => Some(V::Json(v)),
+        (Node::Var { path, default: None }, _) => {
+            let mut segs = path.iter().map(|s| (&*s.key, s.index));
+            match root(scope, &mut segs) {
+                Root::Walk(start) => match walk(start, &mut segs) {
+                    Walk::Found(v) => Some(V::Json(v)),
+                    Walk::Absent => Some(V::Json(&NULL)),
+                    Walk::Derived(..) => None,
+                },
+                Root::Done(None) => Some(V::Json(&NULL)),
+                Root::Done(Some(Val::Num(f))) => Some(V::Num(f)),
+                Root::Done(Some(_)) => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A view of an argument (undefined when absent), evaluating into `held` if need be.
+fn view<'s, 'a: 's>(node: Option<&'a Node>, scope: Scope<'a>, held: &'s mut Option<Val<'a>>) -> V<'s> {
+    let Some(n) = node else {
+        return V::Undef;
+    };
+    if let Some(v) = leaf(n, scope) {
+        return v;
+    }
+    held.insert(eval(n, scope)).v()
+}
+
+/// The items a scoped operator walks: its list's array (none for anything else). When the
+/// list is itself a `filter`, the passing items are kept by reference instead of copied
+/// into the new array `filter` alone has to return.
+enum Items<'a> {
+    All(&'a [Value]),
+    Picked(Vec<&'a Value>),
+}
+
+impl Items<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Items::All(all) => all.is_empty(),
+            Items::Picked(some) => some.is_empty(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Value> {
+        let (all, picked): (&[Value], &[&Value]) = match self {
+            Items::All(all) => (all, &[]),
+            Items::Picked(some) => (&[], some),
+        };
+        all.iter().chain(picked.iter().copied())
+    }
+}
+
+fn items<'s, 'a: 's>(list: Option<&'a Node>, scope: Scope<'a>, held: &'s mut Option<Val<'a>>) -> Items<'s> {
+    if let Some(Node::Op(Op::Filter, args)) = list {
+        let V::Json(Value::Array(all)) = view(args.first(), scope, held) else {
+            return Items::All(&[]);
+        };
+        let f = args.get(1);
+        return Items::Picked(all.iter().filter(|x| f.is_some_and(|n| test(n, Scope::Data(x)))).collect());
+    }
+    match view(list, scope, held) {
+        V::Json(Value::Array(all)) => Items::All(all),
+        _ => Items::All(&[]),
+    }
+}
+
+/// A number read from an argument by `conv` (JS `Number` or `parseFloat`).
+fn number_arg(node: &Node, scope: Scope<'_>, conv: fn(V) -> f64) -> f64 {
+    let mut held = None;
+    conv(view(Some(node), scope, &mut held))
+}
+
+/// Runs `f` on views of the first two arguments.
+fn pair<R>(args: &[Node], scope: Scope<'_>, f: impl FnOnce(V, V) -> R) -> R {
+    let (mut a, mut b) = (None, None);
+    f(view(args.first(), scope, &mut a), view(args.get(1), scope, &mut b))
+}
+
+/// JsonLogic truthiness of a node's value. Operators whose truthiness follows from their
+/// arguments' (comparisons, `!`, `and`, `or`, `if`, the array tests) answer without building
+/// the value; `matches` and filter/all/none/some bodies run through here.
+pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
+    match node {
+        Node::Op(op, args) => predicate(*op, args, scope),
+        other => truthy_v(eval(other, scope).v()),
+    }
+}
+
+fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
+    match op {
+        // `and` returns the first falsy value or the last, `or` the first truthy or the
+        // last; with no arguments, undefined.
+        Op::And => !args.is_empty() && args.iter().all(|n| test(n, scope)),
+        Op::Or => args.iter().any(|n| test(n, scope)),
+        Op::If => {
+            let mut pairs = args.chunks_exact(2);
+            for pair in pairs.by_ref() {
+                if test(&pair[0], scope) {
+                    return test(&pair[1], scope);
+                }
+            }
+            pairs.remainder().first().is_some_and(|n| test(n, scope))
+        }
+        Op::Not => !args.first().is_some_and(|n| test(n, scope)),
+        Op::NotNot => args.first().is_some_and(|n| test(n, scope)),
+        Op::Eq | Op::Ne => pair(args, scope, |a, b| loose_eq(a, b) == (op == Op::Eq)),
+        Op::StrictEq | Op::StrictNe => pair(args, scope, |a, b| strict_eq(a, b) == (op == Op::StrictEq)),
+        Op::Gt => pair(args, scope, |a, b| compare(a, b).is_some_and(Ordering::is_gt)),
+        Op::Ge => pair(args, scope, |a, b| compare(a, b).is_some_and(Ordering::is_ge)),
+        Op::Lt | Op::Le => {
+            let ok = if op == Op::Lt { Ordering::is_lt } else { Ordering::is_le };
+            // With a third value that is not undefined, "between": a < b < c.
+            pair(args, scope, |a, b| {
+                let c = arg(args, 2, scope);
+                compare(a, b).is_some_and(ok) && (matches!(c, Val::Undef) || compare(b, c.v()).is_some_and(ok))
+            })
+        }
+        Op::All | Op::None | Op::Some => {
+            let mut held = None;
+            let items = items(args.first(), scope, &mut held);
+            // A missing body is undefined, so false, for every item.
+            let pass = |x: &Value| args.get(1).is_some_and(|n| test(n, Scope::Data(x)));
+            match op {
+                // All of nothing is false.
+                Op::All => !items.is_empty() && items.iter().all(pass),
+                Op::None => !items.iter().any(pass),
+                _ => items.iter().any(pass),
+            }
+        }
+        Op::In => pair(args, scope, |needle, hay| match hay {
+            // json-logic-js returns false for any falsy haystack, "" included.
+            V::Json(Value::String(s)) => !s.is_empty() && s.contains(&*to_js_string(needle)),
+            V::Json(Value::Array(items)) => items.iter().any(|x| strict_eq(needle, V::Json(x))),
+            _ => false,
+        }),
+        _ => truthy_v(apply_op(op, args, scope).v()),
+    }
+}
+
+/// Follows `segs` from the scope; `None` is JS `undefined` (absent), which `var` turns into
+/// its default. Arrays and strings also have `length`; strings index by character.
+fn lookup<'a, 'k>(scope: Scope<'a>, mut segs: impl Iterator<Item = (&'k str, Option<usize>)>) -> Option<Val<'a>> {
+    let start = match root(scope, &mut segs) {
+        Root::Walk(v) => v,
+        Root::Done(answer) => return answer,
+    };
+    match walk(start, &mut segs) {
+        Walk::Found(v) => Some(Val::Ref(v)),
+        Walk::Absent => None,
+        Walk::Derived(v, key, index) => {
+            let mut val = derived(v, key, index)?;
+            // Rarely descended into: a number has no properties, a one-character string
+            // only itself ("0") and its length.
+            for (key, index) in segs {
+                val = derived(&val.into_value(), key, index)?;
+            }
+            Some(val)
+        }
+    }
+}
+
+/// Where a path starts: a value to walk from, or (in a reduce body) already the answer.
+enum Root<'a> {
+    Walk(&'a Value),
+    Done(Option<Val<'a>>),
+}
+
+fn root<'a, 'k>(scope: Scope<'a>, segs: &mut impl Iterator<Item = (&'k str, Option<usize>)>) -> Root<'a> {
+    let (current, accumulator) = match scope {
+        Scope::Data(d) => return Root::Walk(d),
+        Scope::Reduce { current, accumulator } => (current, accumulator),
+    };
+    match segs.next() {
+        None => Root::Done(Some(whole(scope))),
+        Some(("current", _)) => Root::Walk(current),
+        Some(("accumulator", _)) => match accumulator {
+            V::Json(acc) => Root::Walk(acc),
+            // A number has no properties to descend into; undefined is absent.
+            V::Num(f) => Root::Done(segs.next().is_none().then_some(Val::Num(f))),
+            V::Undef => Root::Done(None),
+        },
+        Some(_) => Root::Done(None),
+    }
+}
+
+/// The whole data `var` reads with an empty path.
+fn whole(scope: Scope<'_>) -> Val<'_> {
+    match scope {
+        Scope::Data(d) => Val::Ref(d),
+        Scope::Reduce { current, accumulator } => {
+            let mut pair = Map::new();
+            pair.insert("current".into(), current.clone());
+            if !matches!(accumulator, V::Undef) {
+                pair.insert("accumulator".into(), accumulator.to_value());
+            }
+            Val::Own(Value::Object(pair))
+        }
+    }
+}
+
+/// Where following a path by reference ends.
+enum Walk<'a, 'k> {
+    Found(&'a Value),
+    Absent,
+    /// A `length` or a string character comes next: a new value (see `derived`).
+    Derived(&'a Value, &'k str, Option<usize>),
+}
+
+fn walk<'a, 'k>(mut cur: &'a Value, segs: &mut impl Iterator<Item = (&'k str, Option<usize>)>) -> Walk<'a, 'k> {
+    for (key, index) in segs {
+        let next = match (cur, index) {
+            (Value::Object(m), _) => m.get(key),
+            (Value::Array(items), Some(i)) => items.get(i),
+            (Value::Array(_) | Value::String(_), _) => return Walk::Derived(cur, key, index),
+            _ => None,
+        };
+        match next {
+            Some(v) => cur = v,
+            None => return Walk::Absent,
+        }
+    }
+    Walk::Found(cur)
+}
+
+/// The `length` of arrays and strings, and the characters of strings: new values, kept off
+/// the borrowing path above.
+fn derived(v: &Value, key: &str, index: Option<usize>) -> Option<Val<'static>> {
+    match (v, index) {
+        (Value::Array(items), None) if key == "length" => Some(Val::Num(items.len() as f64)),
+        (Value::String(s), Some(i)) => s.chars().nth(i).map(|c| Val::Own(Value::String(c.into()))),
+        (Value::String(s), None) if key == "length" => Some(Val::Num(s.chars().count() as f64)),
+        _ => None,
+    }
+}
+
+/// `var` with a computed key: undefined, null and "" name the whole data.
+fn lookup_key<'a>(scope: Scope<'a>, key: V) -> Option<Val<'a>> {
+    match key {
+        V::Undef | V::Json(Value::Null) => Some(whole(scope)),
+        V::Json(Value::String(s)) if s.is_empty() => Some(whole(scope)),
+        k => lookup(scope, to_js_string(k).split('.').map(|k| (k, array_index(k)))),
+    }
+}
+
+/// The keys whose `var` is absent, null or "". An array key is `var`'s `[path, default]`.
+fn missing(scope: Scope<'_>, keys: &[V]) -> Vec<Value> {
+    let blank = |v: V| matches!(v, V::Json(Value::Null)) || matches!(v, V::Json(Value::String(s)) if s.is_empty());
+    keys.iter()
+        .filter(|key| match key {
+            V::Json(Value::Array(pair)) => match lookup_key(scope, pair.first().map_or(V::Undef, V::Json)) {
+                Some(v) => blank(v.v()),
+                None => pair.get(1).map_or(true, |d| blank(V::Json(d))),
+            },
+            k => lookup_key(scope, **k).map_or(true, |v| blank(v.v())),
+        })
+        .map(|k| k.to_value())
+        .collect()
+}
+
+/// JS `String(source).substr(start, length)`, with json-logic-js's twist that a negative
+/// length drops that many characters from the end. Indexes by character, as JS does for
+/// text in the Basic Multilingual Plane, so every cut falls on a UTF-8 boundary.
+fn substr(source: V, start: V, length: V) -> String {
+    let s = to_js_string(source);
+    let size = s.chars().count() as f64;
+    // ToIntegerOrInfinity.
+    let int = |v: V| {
+        let f = to_number(v);
+        if f.is_nan() {
+            0.0
+        } else {
+            f.trunc()
+        }
+    };
+    let from = int(start);
+    let from = if from < 0.0 { (size + from).max(0.0) } else { from.min(size) };
+    let len = to_number(length);
+    let to = if matches!(length, V::Undef) {
+        size
+    } else if len < 0.0 {
+        from + (size - from + len).trunc().max(0.0)
+    } else {
+        from + int(length).min(size - from)
+    };
+    s.chars().skip(from as usize).take((to - from) as usize).collect()
+}

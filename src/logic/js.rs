@@ -1,0 +1,376 @@
+//! JavaScript value semantics over JSON values, as json-logic-js inherits them: truthiness,
+//! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends only on serde_json.
+
+use serde_json::{Number, Value};
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+/// JsonLogic truthiness: JS truthiness, except that an empty array is false.
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => {
+            let f = num_of(n);
+            f != 0.0 && !f.is_nan()
+        }
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(_) => true,
+    }
+}
+
+/// Integers up to 2^53 are exact in an f64; integral results in that range become JSON
+/// integers so that `1 + 1` is `2`, not `2.0`.
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// A JS number as JSON holds it: NaN and the infinities (which JSON cannot hold) as null,
+/// as `JSON.stringify` writes them.
+pub(super) fn number(f: f64) -> Value {
+    if !f.is_finite() {
+        Value::Null
+    } else if f.fract() == 0.0 && f.abs() <= EXACT {
+        Value::from(f as i64)
+    } else {
+        Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+}
+
+fn num_of(n: &Number) -> f64 {
+    n.as_f64().unwrap_or(f64::NAN)
+}
+
+/// JS white space and line terminators, which `trim` removes (not Rust's `is_whitespace`).
+fn js_space(c: char) -> bool {
+    matches!(c, '\t'..='\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}')
+}
+
+/// Length of the longest prefix of `b` that is a JS decimal literal (`-1.5e3`, `.5`, `2.`),
+/// 0 when there is none.
+fn decimal_len(b: &[u8]) -> usize {
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let start = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let mut end = digits(start);
+    let mut any = end > start;
+    if b.get(end) == Some(&b'.') {
+        let frac = digits(end + 1);
+        any |= frac > end + 1;
+        end = frac;
+    }
+    if !any {
+        return 0;
+    }
+    if matches!(b.get(end), Some(b'e' | b'E')) {
+        let from = end + 1 + usize::from(matches!(b.get(end + 1), Some(b'+' | b'-')));
+        let to = digits(from);
+        if to > from {
+            end = to;
+        }
+    }
+    end
+}
+
+/// A whole string in JS decimal syntax (`+1`, `.5`, `2.`, `007`, `1e3`; no spaces, no
+/// `Infinity`). Parsed by serde_json's number reader because core's `f64::from_str` would
+/// add its own tables to the wasm.
+pub fn decimal(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    if b.is_empty() || decimal_len(b) != b.len() {
+        return None;
+    }
+    if b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
+        // Up to 15 digits is exact in both u64 and f64: the common case needs no parser.
+        return Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64);
+    }
+    // Rewrite into JSON syntax: no '+', no leading zeros, digits on both sides of '.'.
+    let (neg, body) = match b[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let split = body.find(['.', 'e', 'E']).unwrap_or(body.len());
+    let (int, rest) = body.split_at(split);
+    let int = int.trim_start_matches('0');
+    let mut json = String::with_capacity(s.len() + 2);
+    if neg {
+        json.push('-');
+    }
+    json.push_str(if int.is_empty() { "0" } else { int });
+    let rest = match rest.strip_prefix('.') {
+        Some(r) => {
+            let frac_end = r.find(['e', 'E']).unwrap_or(r.len());
+            if frac_end > 0 {
+                json.push('.');
+                json.push_str(&r[..frac_end]);
+            }
+            &r[frac_end..]
+        }
+        None => rest,
+    };
+    json.push_str(rest);
+    match serde_json::from_str::<f64>(&json) {
+        Ok(f) => Some(f),
+        // The syntax is valid, so the only failure is an exponent too large for an f64.
+        Err(_) => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+    }
+}
+
+/// JS `Number(s)` for a string.
+fn str_to_number(s: &str) -> f64 {
+    let t = s.trim_matches(js_space);
+    match t {
+        "" => return 0.0,
+        "Infinity" | "+Infinity" => return f64::INFINITY,
+        "-Infinity" => return f64::NEG_INFINITY,
+        _ => {}
+    }
+    let b = t.as_bytes();
+    let radix = match (b.len() > 2 && b[0] == b'0').then(|| b[1]) {
+        Some(b'x' | b'X') => 16,
+        Some(b'o' | b'O') => 8,
+        Some(b'b' | b'B') => 2,
+        _ => return decimal(t).unwrap_or(f64::NAN),
+    };
+    t[2..].chars().try_fold(0.0, |n, c| c.to_digit(radix).map(|d| n * f64::from(radix) + f64::from(d))).unwrap_or(f64::NAN)
+}
+
+/// A value as JS operators see it: JSON, plus what JSON cannot hold (`undefined`, and the
+/// NaN and infinities arithmetic can produce), which become null only in the final result.
+#[derive(Clone, Copy)]
+pub(super) enum V<'a> {
+    Undef,
+    Json(&'a Value),
+    Num(f64),
+}
+
+impl V<'_> {
+    fn nullish(self) -> bool {
+        matches!(self, V::Undef | V::Json(Value::Null))
+    }
+
+    pub fn to_value(self) -> Value {
+        match self {
+            V::Undef => Value::Null,
+            V::Json(v) => v.clone(),
+            V::Num(f) => number(f),
+        }
+    }
+}
+
+pub(super) fn truthy_v(v: V) -> bool {
+    match v {
+        V::Undef => false,
+        V::Json(j) => truthy(j),
+        V::Num(f) => f != 0.0 && !f.is_nan(),
+    }
+}
+
+/// JS `Number(v)`.
+pub(super) fn to_number(v: V) -> f64 {
+    match v {
+        V::Undef => f64::NAN,
+        V::Num(f) => f,
+        V::Json(Value::Null) => 0.0,
+        V::Json(Value::Bool(b)) => f64::from(u8::from(*b)),
+        V::Json(Value::Number(n)) => num_of(n),
+        V::Json(Value::String(s)) => str_to_number(s),
+        V::Json(a @ Value::Array(_)) => str_to_number(&to_js_string(V::Json(a))),
+        V::Json(Value::Object(_)) => f64::NAN,
+    }
+}
+
+/// JS `parseFloat(v)`: the longest numeric prefix of `String(v)`.
+pub(super) fn parse_float(v: V) -> f64 {
+    let s = match v {
+        V::Num(f) => return f,
+        V::Json(Value::Number(n)) => return num_of(n),
+        V::Json(Value::String(_) | Value::Array(_)) => to_js_string(v),
+        // "undefined", "null", "true", "false" and "[object Object]" have no numeric prefix.
+        _ => return f64::NAN,
+    };
+    let t = s.trim_start_matches(js_space);
+    if t.starts_with("Infinity") || t.starts_with("+Infinity") {
+        return f64::INFINITY;
+    }
+    if t.starts_with("-Infinity") {
+        return f64::NEG_INFINITY;
+    }
+    decimal(&t[..decimal_len(t.as_bytes())]).unwrap_or(f64::NAN)
+}
+
+/// Appends JS `Number.prototype.toString()` of `f`.
+fn push_f64(out: &mut String, f: f64) {
+    if f.is_nan() {
+        out.push_str("NaN");
+    } else if f.is_infinite() {
+        out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
+    } else if f.fract() == 0.0 && f.abs() <= EXACT {
+        out.push_str(&(f as i64).to_string());
+    } else {
+        if f < 0.0 {
+            out.push('-');
+        }
+        push_digits(out, f.abs());
+    }
+}
+
+/// The shortest round-trip digits come from serde_json's float printer (already in the
+/// binary, unlike core's); they are re-laid out by the rules of JS `Number::toString`.
+fn push_digits(out: &mut String, f: f64) {
+    let printed = Number::from_f64(f).map(|n| n.to_string()).unwrap_or_default();
+    let (mantissa, exp) = printed.split_once(['e', 'E']).unwrap_or((&printed, "0"));
+    let exp: i64 = exp.trim_start_matches('+').parse().unwrap_or(0);
+    let int_len = mantissa.find('.').unwrap_or(mantissa.len());
+    let all: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = all.trim_start_matches('0');
+    // n: the decimal point sits after the n-th significant digit (JS spec's `n`).
+    let n = int_len as i64 + exp - (all.len() - digits.len()) as i64;
+    let digits = digits.trim_end_matches('0');
+    let k = digits.len() as i64;
+    if digits.is_empty() {
+        out.push('0');
+    } else if k <= n && n <= 21 {
+        out.push_str(digits);
+        out.extend(std::iter::repeat('0').take((n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        out.push_str(&digits[..n as usize]);
+        out.push('.');
+        out.push_str(&digits[n as usize..]);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat('0').take(n.unsigned_abs() as usize));
+        out.push_str(digits);
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push_str(if n > 0 { "e+" } else { "e-" });
+        out.push_str(&(n - 1).unsigned_abs().to_string());
+    }
+}
+
+fn push_scalar(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if i.unsigned_abs() <= 1 << 53 => out.push_str(&i.to_string()),
+            _ => push_f64(out, num_of(n)),
+        },
+        Value::String(s) => out.push_str(s),
+        Value::Array(_) | Value::Object(_) => out.push_str("[object Object]"),
+    }
+}
+
+/// Appends JS `String(v)`. Arrays join their items with commas, null items as empty, nested
+/// arrays flattened the same way; iterative so that deeply nested data cannot overflow the stack.
+pub(super) fn push_js_string(out: &mut String, v: V) {
+    let items = match v {
+        V::Undef => return out.push_str("undefined"),
+        V::Num(f) => return push_f64(out, f),
+        V::Json(Value::Array(items)) => items,
+        V::Json(other) => return push_scalar(out, other),
+    };
+    let mut stack = vec![(items.iter(), true)];
+    while let Some((iter, first)) = stack.last_mut() {
+        let Some(item) = iter.next() else {
+            stack.pop();
+            continue;
+        };
+        if !std::mem::take(first) {
+            out.push(',');
+        }
+        match item {
+            Value::Array(inner) => stack.push((inner.iter(), true)),
+            Value::Null => {}
+            other => push_scalar(out, other),
+        }
+    }
+}
+
+/// JS `String(v)`, borrowing when `v` is already a string.
+pub(super) fn to_js_string(v: V<'_>) -> Cow<'_, str> {
+    match v {
+        V::Json(Value::String(s)) => Cow::Borrowed(s),
+        other => {
+            let mut out = String::new();
+            push_js_string(&mut out, other);
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// A value after JS `ToPrimitive`: arrays and objects become strings; the rest are numbers
+/// here, because every comparison that reaches this converts them to numbers anyway.
+enum Prim<'a> {
+    Num(f64),
+    Str(Cow<'a, str>),
+}
+
+impl Prim<'_> {
+    fn of(v: V<'_>) -> Prim<'_> {
+        match v {
+            V::Json(Value::String(_) | Value::Array(_) | Value::Object(_)) => Prim::Str(to_js_string(v)),
+            other => Prim::Num(to_number(other)),
+        }
+    }
+
+    fn num(&self) -> f64 {
+        match self {
+            Prim::Num(f) => *f,
+            Prim::Str(s) => str_to_number(s),
+        }
+    }
+}
+
+fn as_num(v: V) -> Option<f64> {
+    match v {
+        V::Num(f) => Some(f),
+        V::Json(Value::Number(n)) => Some(num_of(n)),
+        _ => None,
+    }
+}
+
+/// JS `a === b`. Arrays and objects are identical only to themselves, as in JS: two reads of
+/// the same data value are, two separately built values never are.
+pub(super) fn strict_eq(a: V, b: V) -> bool {
+    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        return x == y;
+    }
+    match (a, b) {
+        (V::Undef, V::Undef) | (V::Json(Value::Null), V::Json(Value::Null)) => true,
+        (V::Json(Value::Bool(x)), V::Json(Value::Bool(y))) => x == y,
+        (V::Json(Value::String(x)), V::Json(Value::String(y))) => x == y,
+        (V::Json(x @ Value::Array(_)), V::Json(y @ Value::Array(_))) | (V::Json(x @ Value::Object(_)), V::Json(y @ Value::Object(_))) => std::ptr::eq(x, y),
+        _ => false,
+    }
+}
+
+/// JS `a == b` (abstract equality): null and undefined equal only each other; otherwise
+/// both sides go to primitives and, unless both are strings, to numbers.
+pub(super) fn loose_eq(a: V, b: V) -> bool {
+    if a.nullish() || b.nullish() {
+        return a.nullish() && b.nullish();
+    }
+    match (a, b) {
+        (V::Json(x @ (Value::Array(_) | Value::Object(_))), V::Json(y @ (Value::Array(_) | Value::Object(_)))) => std::ptr::eq(x, y),
+        _ => match (Prim::of(a), Prim::of(b)) {
+            (Prim::Str(s), Prim::Str(t)) => s == t,
+            (p, q) => p.num() == q.num(),
+        },
+    }
+}
+
+/// JS relational comparison: two strings compare by UTF-16 code units, anything else as
+/// numbers; `None` when either side is NaN (every `<`, `>`, `<=`, `>=` is then false).
+pub(super) fn compare(a: V, b: V) -> Option<Ordering> {
+    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        return x.partial_cmp(&y);
+    }
+    match (Prim::of(a), Prim::of(b)) {
+        (Prim::Str(s), Prim::Str(t)) => Some(s.encode_utf16().cmp(t.encode_utf16())),
+        (p, q) => p.num().partial_cmp(&q.num()),
+    }
+}

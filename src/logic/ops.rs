@@ -1,0 +1,162 @@
+//! The operator table: each JsonLogic operator as an enum variant (resolved once, at
+//! compile time), its spellings, and "did you mean" suggestions. Depends on nothing but
+//! serde_json (this file needs only std).
+//!
+//! Adding an operator: a variant here, its name in `NAMES`, an arm in `eval::apply_op` (one
+//! with a boolean result can answer in `eval::predicate` instead, as the comparisons do). If
+//! its result depends on anything but its arguments (the clock, say), leave it out of
+//! `is_pure`, or calls with constant arguments get folded at compile time.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Op {
+    Var,
+    Missing,
+    MissingSome,
+    If,
+    Eq,
+    StrictEq,
+    Ne,
+    StrictNe,
+    Not,
+    NotNot,
+    Or,
+    And,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Max,
+    Min,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Map,
+    Filter,
+    Reduce,
+    All,
+    None,
+    Some,
+    Merge,
+    In,
+    Cat,
+    Substr,
+    Log,
+}
+
+/// Spellings in rules. `==` comes first so that it wins ties among suggestions for `=`.
+const NAMES: [(&str, Op); 35] = [
+    ("==", Op::Eq),
+    ("===", Op::StrictEq),
+    ("!=", Op::Ne),
+    ("!==", Op::StrictNe),
+    ("var", Op::Var),
+    ("missing", Op::Missing),
+    ("missing_some", Op::MissingSome),
+    ("if", Op::If),
+    ("?:", Op::If),
+    ("!", Op::Not),
+    ("!!", Op::NotNot),
+    ("or", Op::Or),
+    ("and", Op::And),
+    (">", Op::Gt),
+    (">=", Op::Ge),
+    ("<", Op::Lt),
+    ("<=", Op::Le),
+    ("max", Op::Max),
+    ("min", Op::Min),
+    ("+", Op::Add),
+    ("-", Op::Sub),
+    ("*", Op::Mul),
+    ("/", Op::Div),
+    ("%", Op::Mod),
+    ("map", Op::Map),
+    ("filter", Op::Filter),
+    ("reduce", Op::Reduce),
+    ("all", Op::All),
+    ("none", Op::None),
+    ("some", Op::Some),
+    ("merge", Op::Merge),
+    ("in", Op::In),
+    ("cat", Op::Cat),
+    ("substr", Op::Substr),
+    ("log", Op::Log),
+];
+
+impl Op {
+    pub(super) fn from_name(name: &str) -> Option<Op> {
+        NAMES.iter().find(|(n, _)| *n == name).map(|&(_, op)| op)
+    }
+
+    /// Operators whose second argument is a rule run once per array item, against the item.
+    pub(super) fn is_scoped(self) -> bool {
+        matches!(self, Op::Map | Op::Filter | Op::Reduce | Op::All | Op::None | Op::Some)
+    }
+
+    /// Operators whose result depends only on their arguments' values, so a call with
+    /// constant arguments can be evaluated once at compile time. Scoped operators are left
+    /// out: nested ones over constant arrays could multiply into unbounded compile work.
+    pub(super) fn is_pure(self) -> bool {
+        !matches!(self, Op::Var | Op::Missing | Op::MissingSome) && !self.is_scoped()
+    }
+
+    /// The least number of arguments below which json-logic-js throws.
+    pub(super) fn min_args(self) -> usize {
+        match self {
+            // `*` reduces an empty list without an initial value; `missing_some` reads
+            // `.length` of its missing option list.
+            Op::Mul => 1,
+            Op::MissingSome => 2,
+            _ => 0,
+        }
+    }
+}
+
+/// The operator a mistyped name most likely meant, case ignored: edit distance (with
+/// transpositions) at most 2, at most half the name's length (but 1 always allowed, for
+/// `=` → `==`), and less than the longer name's length (so `=` does not suggest `<`). Ties
+/// go to a candidate with the same characters (`=>` → `>=`), then to table order.
+pub(super) fn suggest(name: &str) -> Option<&'static str> {
+    // Operator names are ASCII; Unicode case tables would cost the wasm more than they help.
+    let lower: Vec<char> = name.to_ascii_lowercase().chars().collect();
+    // No operator is longer than 12 characters, so nothing longer than 14 is within 2.
+    if lower.len() > 14 {
+        return None;
+    }
+    NAMES
+        .iter()
+        .map(|&(cand, _)| {
+            let c: Vec<char> = cand.chars().collect();
+            (distance(&lower, &c), !same_chars(&lower, &c), c.len(), cand)
+        })
+        .filter(|&(d, _, len, _)| d <= 2 && d <= (lower.len() / 2).max(1) && d < len.max(lower.len()))
+        .min_by_key(|&(d, other_chars, _, _)| (d, other_chars))
+        .map(|(.., cand)| cand)
+}
+
+/// Whether `b` is a rearrangement of `a`.
+fn same_chars(a: &[char], b: &[char]) -> bool {
+    let count = |s: &[char], c: char| s.iter().filter(|&&x| x == c).count();
+    a.len() == b.len() && a.iter().all(|&c| count(a, c) == count(b, c))
+}
+
+/// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(before[j - 2] + 1);
+            }
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
