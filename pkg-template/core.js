@@ -3,6 +3,8 @@
 // API.md, converts thrown error JSON into VitrinError, keeps storage writes off the hot
 // path, and contains panics: a trap inside wasm disables vitrin instead of the page.
 
+import { startSync } from "./sync.js";
+
 /** The one error type vitrin throws for bad input. */
 export class VitrinError extends Error {
   constructor(code, message, details = {}) {
@@ -67,6 +69,15 @@ function argError(path, message) {
 
 function isObject(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** The page's localStorage, or null where reading it throws (sandboxed frames, some private modes). */
+function localStorageOrNull() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
 }
 
 const EMPTY_STATE = () => ({ cart: [], recentlyViewed: [], purchases: [], searches: [] });
@@ -146,6 +157,8 @@ class Engine {
   #onExit = null;
   #lastExit = 0;
   #destroyed = false;
+  #sync = null;
+  #eventSinks = new Set();
 
   constructor(wasm, options) {
     if (!isObject(options)) throw new VitrinError("invalid_options", "options must be an object", { path: "" });
@@ -171,6 +184,17 @@ class Engine {
       this.#onHide = () => this.#flush();
       addEventListener("pagehide", this.#onHide);
       addEventListener("visibilitychange", this.#onHide);
+    }
+    if (sync) {
+      this.#sync = startSync(this, sync, {
+        onEvent: (cb) => {
+          this.#eventSinks.add(cb);
+          return () => this.#eventSinks.delete(cb);
+        },
+        error: (code, message, details) => this._emit("error", new VitrinError(code, message, details ?? {})),
+        storage: rest.storage === "memory" ? null : localStorageOrNull(),
+        storageKey: rest.storageKey,
+      });
     }
   }
 
@@ -210,7 +234,9 @@ class Engine {
 
   track(event) {
     this.#check();
-    guarded(() => this.#raw.track(toJson(event, "invalid_event"), this.#time()), () => undefined);
+    const at = this.#time();
+    guarded(() => this.#raw.track(toJson(event, "invalid_event"), at), () => undefined);
+    if (!broken) for (const sink of this.#eventSinks) sink({ ...event, at });
     this.#promptsChanged();
   }
 
@@ -341,6 +367,7 @@ class Engine {
   forget() {
     this.#check();
     guarded(() => this.#raw.forget(), () => undefined);
+    this.#sync?.forget();
   }
 
   destroy() {
@@ -349,6 +376,7 @@ class Engine {
     this.#destroyed = true;
     live.delete(this);
     clearTimeout(this.#checkTimer);
+    this.#sync?.stop();
     if (this.#onHide) {
       removeEventListener("pagehide", this.#onHide);
       removeEventListener("visibilitychange", this.#onHide);

@@ -66,7 +66,7 @@ export interface Options {
   consent?: Consent;
   /** The clock, ms since the epoch; default `Date.now`. */
   now?: () => number;
-  sync?: { catalogUrl?: string; rulesUrl?: string; profileUrl?: string; eventsUrl?: string; intervalMs?: number };
+  sync?: { catalogUrl?: string; rulesUrl?: string; profileUrl?: string; eventsUrl?: string; intervalMs?: number; visitorId?: string };
 }
 
 /** `at` is ms since the epoch and defaults to `now()`. */

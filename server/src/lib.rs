@@ -1,4 +1,9 @@
-//! vitrin-server: the store's side of vitrin. `builder` turns the shop's session logs into
-//! the catalog the engine ranks with; the HTTP server that serves it will live beside it.
+//! vitrin-server: the store's side of vitrin. `http` serves events in and catalog, rules,
+//! profiles and metrics out over `db` (SQLite); `builder` turns session logs, stored
+//! events and order imports into the catalog and the visitors' profiles.
 
 pub mod builder;
+pub mod db;
+pub mod http;
+pub mod ingest;
+pub mod metrics;

@@ -2,17 +2,32 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vitrin_server::builder::{self, model::Params, Options};
+use vitrin_server::builder::{self, model::Params, model::MAX_EMBEDDING_DIM, Options};
+use vitrin_server::http;
 
 const USAGE: &str = "usage: vitrin-server <command>
 
 commands:
-  build --sessions FILE.csv[.gz] --out catalog.json
-        [--holdout-last-fraction F --validation-out FILE.jsonl]
-        [--list-len N] [--window N] [--decay X] [--backward X] [--damping X] [--trend-half-life X]
-      Builds the catalog (popularity, related.similar = viewed next) from a session log
-      (session_id,item_id,position). With a holdout, the last F of the sessions stay out
-      of the model and their prefixes go to --validation-out for tuning.
+  build [--sessions FILE.csv[.gz]] [--db FILE] [--orders FILE.csv[.gz]] --out catalog.json
+        [--profiles-out FILE.jsonl] [--holdout-last-fraction F --validation-out FILE.jsonl]
+        [--list-len N] [--window N] [--decay X] [--backward X] [--damping X]
+        [--trend-half-life X] [--embedding-dim N]
+      Builds the catalog (popularity, related.similar = viewed next, related.boughtWith =
+      bought in one order, embedding with --embedding-dim N ≤ 64) from any of: a session
+      log (session_id,item_id,position); the server's database (stored views and
+      purchases); an orders export (visitorId,orderId,productId,quantity,price,at),
+      stored into --db when given so profiles span channels. --profiles-out writes every
+      stored visitor's profile, one per line. With a holdout, the last F of the log's
+      sessions stay out of the model and their prefixes go to --validation-out.
+  serve --db FILE --catalog FILE --port N --token T [--rules FILE] [--host ADDR]
+        [--cors ORIGIN…] [--rate R]
+      Serves the HTTP API of server/openapi.yaml on ADDR:N (127.0.0.1 unless --host;
+      port 0 picks a free one; prints `listening on http://ADDR:PORT`). The SQLite
+      database is created on first start; the catalog file is re-read when it changes;
+      --rules is published when the database holds no rules yet. PUT /v1/rules needs
+      `Authorization: Bearer T` (T ≥ 16 characters; or VITRIN_TOKEN). CORS answers only
+      the listed origins (`*` for any). --rate: requests per second per client address
+      (default 20, bursts of 5 s worth).
   help
       Shows this text.";
 
@@ -20,6 +35,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("build") => build(&args[1..]),
+        Some("serve") => serve(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -37,14 +53,17 @@ fn main() -> ExitCode {
 }
 
 fn build(args: &[String]) -> Result<(), String> {
-    let (mut sessions, mut out, mut validation_out, mut holdout) = (None, None, None, 0.0);
+    let (mut sessions, mut db, mut orders, mut out, mut profiles_out, mut validation_out, mut holdout) = (None, None, None, None, None, None, 0.0);
     let mut params = Params::default();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--sessions" => sessions = Some(PathBuf::from(value()?)),
+            "--db" => db = Some(PathBuf::from(value()?)),
+            "--orders" => orders = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--profiles-out" => profiles_out = Some(PathBuf::from(value()?)),
             "--validation-out" => validation_out = Some(PathBuf::from(value()?)),
             "--holdout-last-fraction" => holdout = number(flag, value()?)?,
             "--list-len" => params.list_len = number(flag, value()?)?,
@@ -53,22 +72,78 @@ fn build(args: &[String]) -> Result<(), String> {
             "--backward" => params.backward = number(flag, value()?)?,
             "--damping" => params.damping = number(flag, value()?)?,
             "--trend-half-life" => params.trend_half_life = number(flag, value()?)?,
+            "--embedding-dim" => params.embedding_dim = number(flag, value()?)?,
             other => return Err(format!("build: unknown argument `{other}`\n\n{USAGE}")),
         }
     }
-    let sessions = sessions.ok_or("build needs --sessions FILE")?;
+    if sessions.is_none() && db.is_none() && orders.is_none() {
+        return Err("build needs --sessions FILE, --db FILE or --orders FILE".into());
+    }
     let out = out.ok_or("build needs --out FILE")?;
+    if (validation_out.is_some() || holdout > 0.0) && sessions.is_none() {
+        return Err("a holdout splits the session log: it needs --sessions".into());
+    }
     if validation_out.is_some() && holdout == 0.0 {
         return Err("--validation-out needs --holdout-last-fraction".into());
     }
     if params.trend_half_life <= 0.0 {
         return Err("--trend-half-life must be positive".into());
     }
-    let opts = Options { sessions: sessions.clone(), out: out.clone(), holdout, validation_out, params };
-    let report = builder::build(&opts).map_err(|e| format!("build from {}: {e}", sessions.display()))?;
+    if params.embedding_dim > MAX_EMBEDDING_DIM {
+        return Err(format!("--embedding-dim is at most {MAX_EMBEDDING_DIM}"));
+    }
+    let opts = Options { sessions, db, orders, out: out.clone(), profiles_out: profiles_out.clone(), holdout, validation_out, params };
+    let report = builder::build(&opts).map_err(|e| format!("build: {e}"))?;
     println!("{report}");
     println!("wrote {}", out.display());
+    if let Some(p) = profiles_out {
+        println!("wrote {}", p.display());
+    }
     Ok(())
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let (mut db, mut catalog, mut rules, mut port, mut token) = (None, None, None, None, None);
+    let (mut host, mut cors, mut rate) = ("127.0.0.1".parse().expect("an address"), Vec::new(), 20.0f64);
+    let mut it = args.iter().peekable();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--db" => db = Some(PathBuf::from(value()?)),
+            "--catalog" => catalog = Some(PathBuf::from(value()?)),
+            "--rules" => rules = Some(PathBuf::from(value()?)),
+            "--host" => host = number(flag, value()?)?,
+            "--port" => port = Some(number(flag, value()?)?),
+            "--token" => token = Some(value()?.clone()),
+            "--rate" => rate = number(flag, value()?)?,
+            "--cors" => {
+                cors.push(value()?.clone());
+                while let Some(origin) = it.next_if(|a| !a.starts_with("--")) {
+                    cors.push(origin.clone());
+                }
+            }
+            other => return Err(format!("serve: unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let token: String = token.or_else(|| std::env::var("VITRIN_TOKEN").ok()).ok_or("serve needs --token T (or VITRIN_TOKEN)")?;
+    if token.len() < 16 {
+        return Err("the token must be at least 16 characters".into());
+    }
+    if !rate.is_finite() || rate <= 0.0 {
+        return Err("--rate must be positive".into());
+    }
+    let cfg = http::Config {
+        db: db.ok_or("serve needs --db FILE")?,
+        catalog: catalog.ok_or("serve needs --catalog FILE")?,
+        rules,
+        host,
+        port: port.ok_or("serve needs --port N (0 picks a free one)")?,
+        token,
+        cors,
+        rate,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(http::serve(cfg))
 }
 
 fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {

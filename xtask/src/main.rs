@@ -4,6 +4,7 @@
 //! only; external tools (cargo, rustup, wasm-bindgen, node, npm, apt-get) are run as processes.
 
 mod build;
+mod democatalog;
 mod manifest;
 mod run;
 mod setup;
@@ -21,7 +22,8 @@ tasks:
                          Chromium + chromedriver (apt), npm dev packages (wasm-opt, tsc, playwright-core)
   build                  build the npm package into pkg/ and print its size table (target/size.json)
   test                   setup + build + every suite: cargo test, size budget, node tests, browser tests
-  demo [--port N]        setup + build + serve the repository on http://127.0.0.1:N/ (default 8080)
+  demo [--port N]        setup + build + demo-catalog + serve the repository on http://127.0.0.1:N/ (default 8080)
+  demo-catalog           write the demo catalog (target/demo/catalog.json, www/generated/catalog.js)
   bench [args]           setup + build + node tests/bench/run.mjs [args]
   replay [--data DIR]    setup + build + node tests/replay/run.mjs --data DIR
                          (default DIR: ../shared/data/diginetica, relative to the repository root)
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         "build" => build::build().map(|_| ()),
         "test" => test::test(),
         "demo" => run::demo(rest),
+        "demo-catalog" => democatalog::generate(),
         "bench" => run::bench(rest),
         "replay" => run::replay(rest),
         "help" | "-h" | "--help" => {

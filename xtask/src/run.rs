@@ -24,6 +24,7 @@ pub fn demo(args: &[String]) -> Result {
         }
     }
     prepare()?;
+    crate::democatalog::generate()?;
     println!("demo: http://127.0.0.1:{port}/  (Ctrl-C to stop)");
     run(cmd("node").args(["www/serve.mjs", "--port", &port]))
 }

@@ -52,6 +52,8 @@ pub fn test() -> Result {
         node_tests("tests/node", pkg_ok)
     }));
     rows.push(suite("browser tests/browser", || {
+        // The demo storefront's journeys need its generated catalog.
+        crate::democatalog::generate()?;
         node_tests("tests/browser", pkg_ok)
     }));
     rows.push(suite("replay smoke tests/replay", || {

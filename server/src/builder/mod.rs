@@ -1,24 +1,45 @@
-//! The catalog builder: streams a session log once to count sessions and once to learn
-//! (`model`), then writes the Catalog JSON a storefront serves to the engine and,
-//! optionally, validation prefixes from the held-out last sessions (`write`). The HTTP
-//! server will call `build` (or `model` directly) to refresh what it serves.
+//! The catalog builder. Sources, any mix of them:
+//! - a session log (`sessions`), streamed once to count sessions and once to learn;
+//!   optionally its last sessions held out as validation prefixes (`write::prefixes`);
+//! - the server's stored events (`--db`): views cut into sessions per visitor (30-minute
+//!   gap) and dated by time, purchases as orders;
+//! - an orders export (`orders`): imported into the database when there is one (so the
+//!   profiles span channels), else learned from directly.
+//!
+//! `model` learns popularity, related lists and embeddings; `write` writes the Catalog
+//! JSON (atomically: the server re-reads it when it changes) and `profile` builds each
+//! visitor's profile, served by `GET /v1/profile/{id}` and written in bulk with
+//! `--profiles-out` for a CDN or key-value store.
 
 pub mod model;
+pub mod orders;
+pub mod profile;
 pub mod sessions;
 pub mod write;
 
+use crate::db::{Db, NewEvent, Source};
 use model::{Model, Params};
 use sessions::{Items, Session};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
+use vitrin::events::EventKind;
+
+/// Views further apart than this start a new session (the engine's rule too).
+pub const SESSION_GAP_MS: f64 = 30.0 * 60_000.0;
+/// Order rows stored per transaction while importing.
+const IMPORT_CHUNK: usize = 10_000;
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub sessions: PathBuf,
+    pub sessions: Option<PathBuf>,
+    pub db: Option<PathBuf>,
+    pub orders: Option<PathBuf>,
     pub out: PathBuf,
+    /// One profile per line for every visitor in the database.
+    pub profiles_out: Option<PathBuf>,
     /// Share of the log's last sessions kept out of the model, in [0, 1).
     pub holdout: f64,
     /// Where the held-out sessions' prefixes go.
@@ -26,61 +47,260 @@ pub struct Options {
     pub params: Params,
 }
 
-#[derive(Debug, Clone)]
+impl Options {
+    /// Options for a session log alone, with the default parameters.
+    pub fn sessions(sessions: PathBuf, out: PathBuf) -> Options {
+        Options { sessions: Some(sessions), db: None, orders: None, out, profiles_out: None, holdout: 0.0, validation_out: None, params: Params::default() }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct Report {
+    /// Rows read from every source: log rows, order rows, stored events.
     pub rows: u64,
     pub model_sessions: u64,
     pub holdout_sessions: u64,
+    /// Sessions and orders learned from the database and the orders file.
+    pub event_sessions: u64,
+    pub orders: u64,
+    /// Order rows newly stored in the database, and those it held already.
+    pub imported: u64,
+    pub already_imported: u64,
     pub items: usize,
     pub validation_prefixes: u64,
+    pub profiles: u64,
     pub catalog: write::Bytes,
     pub seconds: f64,
     /// Peak resident memory (VmHWM), when the platform tells it.
     pub peak_bytes: Option<u64>,
 }
 
+fn invalid(what: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, what.into())
+}
+
+fn db_error(e: rusqlite::Error) -> io::Error {
+    io::Error::other(format!("database: {e}"))
+}
+
 pub fn build(opts: &Options) -> io::Result<Report> {
     if !(0.0..1.0).contains(&opts.holdout) {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "the holdout fraction must be in [0, 1)"));
+        return Err(invalid("the holdout fraction must be in [0, 1)"));
+    }
+    if opts.sessions.is_none() && opts.db.is_none() && opts.orders.is_none() {
+        return Err(invalid("nothing to learn from: give a session log, a database or an orders file"));
+    }
+    if opts.profiles_out.is_some() && opts.db.is_none() {
+        return Err(invalid("profiles come from the database: --profiles-out needs --db"));
     }
     let start = Instant::now();
-    let total = sessions::count_sessions(&mut sessions::open(&opts.sessions)?)?;
-    let holdout_sessions = (total as f64 * opts.holdout).round() as u64;
-    let model_sessions = total - holdout_sessions;
-
-    let mut reader = sessions::open(&opts.sessions)?;
-    let mut validation = opts.validation_out.as_ref().map(|p| File::create(p).map(BufWriter::new)).transpose()?;
+    let mut report = Report::default();
     let mut items = Items::default();
-    let mut model = Model::new(opts.params.clone(), model_sessions);
+    let total = match &opts.sessions {
+        Some(path) => sessions::count_sessions(&mut sessions::open(path)?)?,
+        None => 0,
+    };
+    report.holdout_sessions = (total as f64 * opts.holdout).round() as u64;
+    report.model_sessions = total - report.holdout_sessions;
+    let mut model = Model::new(opts.params.clone(), report.model_sessions);
+    if let Some(path) = &opts.sessions {
+        learn_log(path, opts, &mut items, &mut model, &mut report)?;
+    }
+    let mut db = opts.db.as_deref().map(Db::open).transpose().map_err(db_error)?;
+    if let Some(path) = &opts.orders {
+        match db.as_mut() {
+            Some(db) => import_orders(path, db, &mut report)?,
+            None => learn_orders(path, &mut items, &mut model, &mut report)?,
+        }
+    }
+    if let Some(db) = &db {
+        learn_events(db, &mut items, &mut model, &mut report)?;
+    }
+    report.items = items.len();
+    let trained = model.finish(items.len());
+    report.catalog = replace(&opts.out, |out| write::catalog(out, &items, &trained))?;
+    // The model's memory goes back before the profiles' catalog is read.
+    drop((trained, items));
+    if let (Some(path), Some(db)) = (&opts.profiles_out, &db) {
+        report.profiles = write_profiles(db, &opts.out, path)?;
+    }
+    report.seconds = start.elapsed().as_secs_f64();
+    report.peak_bytes = peak_memory();
+    Ok(report)
+}
+
+/// Writes `path` through a temporary file renamed over it, so a reader (the server)
+/// never sees half a file.
+fn replace<T>(path: &Path, write: impl FnOnce(BufWriter<File>) -> io::Result<T>) -> io::Result<T> {
+    let name = path.file_name().ok_or_else(|| invalid(format!("{} is not a file path", path.display())))?;
+    let tmp = path.with_file_name(format!(".{}.tmp", name.to_string_lossy()));
+    let got = write(BufWriter::new(File::create(&tmp)?))?;
+    std::fs::rename(&tmp, path)?;
+    Ok(got)
+}
+
+fn learn_log(path: &Path, opts: &Options, items: &mut Items, model: &mut Model, report: &mut Report) -> io::Result<()> {
+    let mut reader = sessions::open(path)?;
+    let mut validation = opts.validation_out.as_ref().map(|p| File::create(p).map(BufWriter::new)).transpose()?;
     let mut session = Session::default();
     let mut interned = Vec::new();
-    let (mut seen, mut validation_prefixes) = (0u64, 0u64);
+    let mut seen = 0u64;
     while reader.next_into(&mut session)? {
-        if seen < model_sessions {
+        if seen < report.model_sessions {
             interned.clear();
             interned.extend(session.items.iter().map(|id| items.intern(id)));
             model.add(&interned);
         } else if let Some(out) = validation.as_mut() {
             // Like the test split: items the model never saw cannot be served, so they go.
             let known: Vec<&str> = session.items.iter().map(String::as_str).filter(|id| items.get(id).is_some()).collect();
-            validation_prefixes += write::prefixes(out, &known)?;
+            report.validation_prefixes += write::prefixes(out, &known)?;
         }
         seen += 1;
     }
     if let Some(mut out) = validation {
         out.flush()?;
     }
-    let trained = model.finish(items.len());
-    let catalog = write::catalog(BufWriter::new(File::create(&opts.out)?), &items, &trained)?;
-    Ok(Report {
-        rows: reader.rows(),
-        model_sessions,
-        holdout_sessions,
-        items: items.len(),
-        validation_prefixes,
-        catalog,
-        seconds: start.elapsed().as_secs_f64(),
-        peak_bytes: peak_memory(),
+    report.rows += reader.rows();
+    Ok(())
+}
+
+/// Stores the orders file's rows as events of their visitors, in chunked transactions.
+fn import_orders(path: &Path, db: &mut Db, report: &mut Report) -> io::Result<()> {
+    let mut reader = orders::open(path)?;
+    let mut chunk: Vec<(String, NewEvent)> = Vec::with_capacity(IMPORT_CHUNK);
+    let now = crate::http::now_ms();
+    loop {
+        let row = reader.next_row()?;
+        let done = row.is_none();
+        if let Some(r) = row {
+            report.rows += 1;
+            chunk.push((r.visitor, r.event));
+        }
+        if chunk.len() >= IMPORT_CHUNK || (done && !chunk.is_empty()) {
+            let got = db.import(&chunk, Source::Orders, now).map_err(db_error)?;
+            report.imported += got.accepted as u64;
+            report.already_imported += got.duplicates as u64;
+            chunk.clear();
+        }
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+/// Learns co-purchases straight from the orders file (no database to keep them in).
+fn learn_orders(path: &Path, items: &mut Items, model: &mut Model, report: &mut Report) -> io::Result<()> {
+    let mut reader = orders::open(path)?;
+    let mut basket = Basket::default();
+    while let Some(r) = reader.next_row()? {
+        report.rows += 1;
+        if let EventKind::Purchase { items: lines, .. } = &r.event.event.kind {
+            basket.add(&r.visitor, &r.order, lines.iter().map(|l| items.intern(&l.product_id)), model, report);
+        }
+    }
+    basket.flush(model, report);
+    Ok(())
+}
+
+/// The order being gathered: rows of one order arrive next to each other.
+#[derive(Default)]
+struct Basket {
+    key: (String, String),
+    items: Vec<u32>,
+}
+
+impl Basket {
+    fn add(&mut self, visitor: &str, order: &str, items: impl Iterator<Item = u32>, model: &mut Model, report: &mut Report) {
+        if self.key.0 != visitor || self.key.1 != order {
+            self.flush(model, report);
+            self.key = (visitor.to_string(), order.to_string());
+        }
+        self.items.extend(items);
+    }
+
+    fn flush(&mut self, model: &mut Model, report: &mut Report) {
+        if !self.items.is_empty() {
+            model.add_basket(&self.items);
+            report.orders += 1;
+            self.items.clear();
+        }
+    }
+}
+
+/// Stored events, visitor by visitor in time order: views cut into sessions dated by
+/// their start (age 0 for the newest event, 1 for the oldest), purchases into orders.
+fn learn_events(db: &Db, items: &mut Items, model: &mut Model, report: &mut Report) -> io::Result<()> {
+    let Some((first, last)) = db.time_span().map_err(db_error)? else { return Ok(()) };
+    let span = (last - first).max(1.0);
+    let mut session: Vec<u32> = Vec::new();
+    let (mut owner, mut session_start, mut last_view) = (String::new(), 0.0, f64::NEG_INFINITY);
+    let mut basket = Basket::default();
+    let mut sessions = 0u64;
+    let mut end_session = |session: &mut Vec<u32>, start: f64, model: &mut Model| {
+        if !session.is_empty() {
+            model.add_dated(session, (last - start) / span);
+            sessions += 1;
+            session.clear();
+        }
+    };
+    let rows = db
+        .each_event(|visitor, event, _| match &event.kind {
+            EventKind::View { product_id } => {
+                if visitor != owner || event.at - last_view > SESSION_GAP_MS {
+                    end_session(&mut session, session_start, model);
+                    owner.clear();
+                    owner.push_str(visitor);
+                    session_start = event.at;
+                }
+                last_view = event.at;
+                session.push(items.intern(product_id));
+            }
+            EventKind::Purchase { order_id, items: lines } => {
+                basket.add(visitor, order_id, lines.iter().map(|l| items.intern(&l.product_id)), model, report);
+            }
+            _ => {}
+        })
+        .map_err(db_error)?;
+    end_session(&mut session, session_start, model);
+    basket.flush(model, report);
+    report.rows += rows;
+    report.event_sessions += sessions;
+    Ok(())
+}
+
+/// Every stored visitor's profile, one JSON document per line, against the catalog just built.
+fn write_profiles(db: &Db, catalog: &Path, out: &Path) -> io::Result<u64> {
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(catalog)?).map_err(|e| invalid(e.to_string()))?;
+    let catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
+    replace(out, |mut w| {
+        let mut events = Vec::new();
+        let mut owner = String::new();
+        let mut n = 0u64;
+        let mut failed = None;
+        let mut emit = |owner: &str, events: &mut Vec<_>, w: &mut BufWriter<File>| {
+            if let Some(p) = profile::build(owner, events, &catalog) {
+                if let Err(e) = writeln!(w, "{p}") {
+                    failed.get_or_insert(e);
+                }
+                n += 1;
+            }
+            events.clear();
+        };
+        db.each_event(|visitor, event, source| {
+            if visitor != owner {
+                emit(&owner, &mut events, &mut w);
+                owner = visitor.to_string();
+            }
+            // Like the server: a visitor's latest MAX_PROFILE_EVENTS events.
+            if events.len() == crate::http::MAX_PROFILE_EVENTS {
+                events.remove(0);
+            }
+            events.push((event, source));
+        })
+        .map_err(db_error)?;
+        emit(&owner, &mut events, &mut w);
+        w.flush()?;
+        failed.map_or(Ok(n), Err)
     })
 }
 
@@ -99,8 +319,14 @@ impl fmt::Display for Report {
         if self.holdout_sessions > 0 {
             writeln!(f, "validation prefixes: {}", self.validation_prefixes)?;
         }
+        if self.event_sessions + self.orders + self.imported + self.already_imported > 0 {
+            writeln!(f, "events: {} sessions and {} orders learned; orders file: {} rows imported, {} already stored", self.event_sessions, self.orders, self.imported, self.already_imported)?;
+        }
+        if self.profiles > 0 {
+            writeln!(f, "profiles: {}", self.profiles)?;
+        }
         writeln!(f, "catalog: {:.2} MB raw, {:.2} MB gzip", mb(self.catalog.raw), mb(self.catalog.gzip))?;
-        // End to end: both passes over the log, learning and writing.
+        // End to end: every pass over every source, learning and writing.
         write!(f, "time: {:.2} s for {} rows ({:.0} rows/s)", self.seconds, self.rows, self.rows as f64 / self.seconds.max(1e-9))?;
         match self.peak_bytes {
             Some(b) => write!(f, "; peak memory {:.1} MB", mb(b)),
@@ -138,7 +364,7 @@ mod tests {
     /// a=0 b=1 c=2 d=3. Forward pairs weigh 1 at one step and 0.5 at two, backward half that:
     /// a→b 2, a→c 1, a→d 1; b→a 1, b→c 1; c→a 1.25, c→b 0.5; d→a 0.5.
     fn tiny(damping: f32) -> Trained {
-        let params = Params { window: 2, decay: 0.5, backward: 0.5, damping, list_len: 2, trend_half_life: 0.5 };
+        let params = Params { window: 2, decay: 0.5, backward: 0.5, damping, list_len: 2, trend_half_life: 0.5, embedding_dim: 0 };
         let mut model = Model::new(params, 4);
         for s in [&[0, 1, 2][..], &[0, 1], &[0, 3], &[2, 0]] {
             model.add(s);
@@ -169,8 +395,7 @@ mod tests {
         let mut gz = GzEncoder::new(File::create(&sessions).unwrap(), flate2::Compression::default());
         gz.write_all(log.as_bytes()).unwrap();
         gz.finish().unwrap();
-        let opts =
-            Options { sessions, out: dir.join("catalog.json"), holdout: 0.34, validation_out: Some(dir.join("validation.jsonl")), params: Params::default() };
+        let opts = Options { holdout: 0.34, validation_out: Some(dir.join("validation.jsonl")), ..Options::sessions(sessions, dir.join("catalog.json")) };
         let report = build(&opts).unwrap();
         assert_eq!((report.rows, report.model_sessions, report.holdout_sessions, report.items), (9, 2, 1, 3));
         // Item 99 was never seen by the model, so it leaves the held-out session like in the test split.
@@ -189,5 +414,78 @@ mod tests {
         assert_eq!(ids(ix("30")), ["20", "10"]);
         assert!(catalog.popularity[ix("10") as usize] == 1.0 && catalog.popularity[ix("30") as usize] < 1.0);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn builds_from_stored_events_and_an_orders_import_with_profiles_across_channels() {
+        use crate::db::{Db, NewEvent, Source};
+        use serde_json::{json, Value};
+        let dir = std::env::temp_dir().join(format!("vitrin-builder-db-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (db_path, orders_path) = (dir.join("vitrin.db"), dir.join("orders.csv"));
+        let minute = 60_000.0;
+        let view = |id: &str, product: &str, at: f64| NewEvent {
+            id: id.into(),
+            event: vitrin::events::Event::from_json(&json!({"type": "view", "productId": product, "at": at}), 0.0).unwrap(),
+        };
+        // Web: v1 views a, b then (after an hour, a new session) c, a; v2 views b, c.
+        let t = 1_767_225_600_000.0;
+        let mut db = Db::open(&db_path).unwrap();
+        db.ingest("v1", &[view("1", "a", t), view("2", "b", t + minute), view("3", "c", t + 90.0 * minute), view("4", "a", t + 91.0 * minute)], &[], Source::Web, 0.0).unwrap();
+        db.ingest("v2", &[view("1", "b", t), view("2", "c", t + minute)], &[], Source::Web, 0.0).unwrap();
+        drop(db);
+        // In the shop: v1 buys a and c in one order, v3 buys a and b.
+        std::fs::write(&orders_path, format!("{}\nv1,S1,a,1,5,{t}\nv1,S1,c,2,,{t}\nv3,S2,a,1,,2026-01-02\nv3,S2,b,1,,2026-01-02\n", orders::HEADER)).unwrap();
+        let mut opts = Options {
+            db: Some(db_path.clone()),
+            orders: Some(orders_path.clone()),
+            profiles_out: Some(dir.join("profiles.jsonl")),
+            params: Params { embedding_dim: 8, ..Params::default() },
+            ..Options::sessions(PathBuf::new(), dir.join("catalog.json"))
+        };
+        opts.sessions = None;
+        let report = build(&opts).unwrap();
+        assert_eq!((report.imported, report.already_imported, report.orders, report.event_sessions), (4, 0, 2, 3));
+        assert_eq!((report.rows, report.items, report.profiles), (4 + 6 + 4, 3, 3));
+        // Importing the same file again stores nothing twice.
+        let again = build(&opts).unwrap();
+        assert_eq!((again.imported, again.already_imported, again.orders), (0, 4, 2));
+
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&opts.out).unwrap()).unwrap();
+        let catalog = vitrin::catalog::Catalog::from_json(&doc).unwrap();
+        let ids = |id: &str, rel| -> Vec<&str> { catalog.related(catalog.index(id).unwrap(), rel).iter().map(|&j| catalog.id(j)).collect() };
+        // One order each: a tie, which goes to c, seen before b.
+        assert_eq!(ids("a", vitrin::catalog::Relation::BoughtWith), ["c", "b"]);
+        assert_eq!(ids("c", vitrin::catalog::Relation::BoughtWith), ["a"]);
+        assert_eq!(ids("b", vitrin::catalog::Relation::Similar)[0], "c");
+        assert_eq!(catalog.dim, 8);
+        assert!(catalog.embedding(catalog.index("a").unwrap()).is_some());
+
+        let profiles: Vec<Value> = std::fs::read_to_string(dir.join("profiles.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let v1 = profiles.iter().find(|p| p["visitorId"] == "v1").unwrap();
+        assert_eq!(v1["segments"], json!(["buyer", "cross_channel"]));
+        assert_eq!(v1["purchases"].as_array().unwrap().len(), 2);
+        assert_eq!(v1["embedding"].as_array().unwrap().len(), 8);
+        for p in &profiles {
+            vitrin::profile::Profile::from_json(p).unwrap();
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn random_projection_points_items_with_the_same_neighbours_the_same_way() {
+        // Items 0 and 1 are both always followed by 2 and 3; item 4 only by 5.
+        let mut model = Model::new(Params { embedding_dim: 32, backward: 0.0, ..Params::default() }, 3);
+        for s in [&[0, 2, 3][..], &[1, 2, 3], &[4, 5]] {
+            model.add(s);
+        }
+        let t = model.finish(6);
+        let row = |i: usize| &t.embeddings[i * 32..(i + 1) * 32];
+        let dot = |a: usize, b: usize| row(a).iter().zip(row(b)).map(|(x, y)| x * y).sum::<f32>();
+        assert!((dot(0, 0) - 1.0).abs() < 1e-5, "unit length");
+        assert!((dot(0, 1) - 1.0).abs() < 1e-5, "same neighbours, same direction");
+        assert!(dot(0, 4).abs() < 0.7, "different neighbours: {}", dot(0, 4));
+        assert!(row(5).iter().all(|x| *x == 0.0), "no neighbours after it, no backward weight: no vector");
     }
 }

@@ -1,6 +1,18 @@
-//! What the builder learns from sessions: per item a trend-weighted popularity and a
-//! "viewed next" list, from sequence-aware co-occurrence. It keeps counters per item and
-//! one weight per distinct item pair seen within `window` steps; no session is kept.
+//! What the builder learns from sessions and orders: per item a trend-weighted popularity,
+//! a "viewed next" list from sequence-aware co-occurrence, a "bought with" list from
+//! orders holding both items, and optionally an embedding. It keeps counters per item and
+//! one weight per distinct item pair; no session or order is kept.
+//!
+//! **Embeddings** are a random projection of each item's row of the co-occurrence matrix
+//! (the same damped weights that rank `similar`, plus co-purchases): item a gets
+//! Σ_b w(a, b)·s_b, where s_b is a fixed random ±1 vector of item b drawn from a hash of
+//! its index. By Johnson–Lindenstrauss, dot products between rows survive the projection
+//! up to a small distortion, so items with the same neighbours point the same way. It
+//! costs one pass over the pair weights already in memory (O(pairs × dim)) and no extra
+//! state, where a truncated SVD of the same matrix would need several passes of sparse
+//! products and orthogonalisation for a modest gain at this size. Off by default
+//! (`embedding_dim` 0): the catalog grows by ~dim×8 bytes per product, and the related
+//! lists already carry the signal for session-based ranking.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -20,11 +32,15 @@ pub struct Params {
     pub list_len: usize,
     /// Popularity half-life as a share of the sessions: the recent trend counts more.
     pub trend_half_life: f64,
+    /// Embedding width (0: none; at most `MAX_EMBEDDING_DIM`).
+    pub embedding_dim: usize,
 }
+
+pub const MAX_EMBEDDING_DIM: usize = 64;
 
 impl Default for Params {
     fn default() -> Params {
-        Params { window: 8, decay: 0.7, backward: 0.5, damping: 0.25, list_len: 30, trend_half_life: 0.1 }
+        Params { window: 8, decay: 0.7, backward: 0.5, damping: 0.25, list_len: 30, trend_half_life: 0.1, embedding_dim: 0 }
     }
 }
 
@@ -33,6 +49,10 @@ impl Default for Params {
 pub struct Trained {
     pub popularity: Vec<f64>,
     pub similar: Vec<Vec<u32>>,
+    pub bought_with: Vec<Vec<u32>>,
+    /// `n_items × dim` floats, each row unit length; empty when `dim` is 0.
+    pub embeddings: Vec<f32>,
+    pub dim: usize,
 }
 
 /// Multiplicative hashing of the packed pair key: far cheaper than SipHash, and the keys
@@ -64,19 +84,35 @@ pub struct Model {
     views: Vec<u32>,
     trend: Vec<f64>,
     pairs: HashMap<u64, f32, BuildHasherDefault<PairHasher>>,
+    /// Orders holding both items, per ordered pair.
+    baskets: HashMap<u64, f32, BuildHasherDefault<PairHasher>>,
 }
 
 impl Model {
     pub fn new(params: Params, expected_sessions: u64) -> Model {
-        Model { params, expected: expected_sessions.max(1), seen: 0, views: Vec::new(), trend: Vec::new(), pairs: HashMap::default() }
+        Model {
+            params,
+            expected: expected_sessions.max(1),
+            seen: 0,
+            views: Vec::new(),
+            trend: Vec::new(),
+            pairs: HashMap::default(),
+            baskets: HashMap::default(),
+        }
     }
 
-    /// Learns from one session (interned items in view order); call in time order.
+    /// Learns from one session of a log (interned items in view order); call in log order:
+    /// its place in the log dates it.
     pub fn add(&mut self, items: &[u32]) {
-        let p = &self.params;
         let age = self.expected.saturating_sub(self.seen + 1) as f64 / self.expected as f64;
-        let recency = 0.5f64.powf(age / p.trend_half_life);
         self.seen += 1;
+        self.add_dated(items, age);
+    }
+
+    /// Learns from one session whose age is known: 0 for the newest, 1 for the oldest.
+    pub fn add_dated(&mut self, items: &[u32], age: f64) {
+        let p = &self.params;
+        let recency = 0.5f64.powf(age / p.trend_half_life);
         for &i in items {
             let i = i as usize;
             if i >= self.views.len() {
@@ -98,24 +134,66 @@ impl Model {
         }
     }
 
-    /// Popularity and related lists for `n_items` items (items never seen get neither).
+    /// Learns from one order (interned items, repeats allowed): every two products in it
+    /// were bought together once.
+    pub fn add_basket(&mut self, items: &[u32]) {
+        let mut distinct = items.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for (k, &a) in distinct.iter().enumerate() {
+            for &b in &distinct[k + 1..] {
+                *self.baskets.entry(key(a, b)).or_default() += 1.0;
+                *self.baskets.entry(key(b, a)).or_default() += 1.0;
+            }
+        }
+    }
+
+    /// Popularity, related lists and embeddings for `n_items` items (items never seen get none).
     pub fn finish(self, n_items: usize) -> Trained {
-        let Model { params, mut views, mut trend, pairs, .. } = self;
+        let Model { params, mut views, mut trend, pairs, baskets, .. } = self;
         views.resize(n_items, 0);
         trend.resize(n_items, 0.0);
         let norm: Vec<f32> = views.iter().map(|&v| (v.max(1) as f32).powf(params.damping)).collect();
-        let mut scored: Vec<(u32, f32, u32)> = pairs.into_iter().map(|(k, w)| ((k >> 32) as u32, w / norm[(k as u32) as usize], k as u32)).collect();
-        // Best first per item; ties to the lower index so that builds are reproducible.
-        scored.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
-        let mut similar = vec![Vec::new(); n_items];
-        for (a, _, b) in scored {
-            let list = &mut similar[a as usize];
-            if list.len() < params.list_len {
-                list.push(b);
+        let scored = |m: HashMap<u64, f32, _>, damped: bool| -> Vec<(u32, f32, u32)> {
+            m.into_iter().map(|(k, w)| ((k >> 32) as u32, if damped { w / norm[(k as u32) as usize] } else { w }, k as u32)).collect()
+        };
+        let similar = scored(pairs, true);
+        let bought = scored(baskets, false);
+        let dim = params.embedding_dim.min(MAX_EMBEDDING_DIM);
+        let mut embeddings = vec![0f32; n_items * dim];
+        if dim > 0 {
+            for &(a, w, b) in similar.iter().chain(&bought) {
+                let signs = splitmix(b as u64);
+                let row = &mut embeddings[a as usize * dim..(a as usize + 1) * dim];
+                for (k, x) in row.iter_mut().enumerate() {
+                    *x += if signs >> k & 1 == 1 { w } else { -w };
+                }
             }
+            embeddings.chunks_mut(dim).for_each(vitrin::catalog::normalize);
         }
-        Trained { popularity: trend, similar }
+        Trained { popularity: trend, similar: top_lists(similar, n_items, params.list_len), bought_with: top_lists(bought, n_items, params.list_len), embeddings, dim }
     }
+}
+
+/// Per item, its `len` best-scored neighbours; ties to the lower index so that builds are reproducible.
+fn top_lists(mut scored: Vec<(u32, f32, u32)>, n_items: usize, len: usize) -> Vec<Vec<u32>> {
+    scored.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
+    let mut lists = vec![Vec::new(); n_items];
+    for (a, _, b) in scored {
+        let list = &mut lists[a as usize];
+        if list.len() < len {
+            list.push(b);
+        }
+    }
+    lists
+}
+
+/// 64 well-mixed bits from an item index: its random ±1 signs.
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 fn key(a: u32, b: u32) -> u64 {

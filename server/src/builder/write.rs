@@ -25,14 +25,15 @@ impl Write for Count {
 }
 
 /// Bytes of the catalog as served: raw and gzipped (level 6, the common server default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Bytes {
     pub raw: u64,
     pub gzip: u64,
 }
 
 /// Writes the catalog to `out`. Placeholders where the log knows nothing (title, category,
-/// price); `related.similar` holds the "viewed next" list. Returns its sizes.
+/// price); `related.similar` holds the "viewed next" list, `related.boughtWith` the
+/// co-purchases (when any), `embedding` the item's vector (when built). Returns its sizes.
 pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained) -> io::Result<Bytes> {
     let mut out = Measured { out, raw: 0, gzip: GzEncoder::new(Count::default(), Compression::new(6)) };
     let mut line = String::new();
@@ -46,20 +47,41 @@ pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained) -> io::Result<B
         json_str(&mut line, &format!("Item {id}"));
         line.push_str(",\"category\":\"all\",\"price\":0,\"popularity\":");
         significant(&mut line, model.popularity[ix]);
-        line.push_str(",\"related\":{\"similar\":[");
-        for (k, &j) in model.similar[ix].iter().enumerate() {
-            if k > 0 {
-                line.push(',');
+        if let Some(row) = model.embeddings.get(ix * model.dim..(ix + 1) * model.dim).filter(|r| r.iter().any(|x| *x != 0.0)) {
+            line.push_str(",\"embedding\":[");
+            for (k, x) in row.iter().enumerate() {
+                if k > 0 {
+                    line.push(',');
+                }
+                // Four decimals of a unit vector: the engine scores in f32 anyway.
+                let _ = write!(line, "{}", (x * 1e4).round() / 1e4);
             }
-            json_str(&mut line, items.id(j));
+            line.push(']');
         }
-        line.push_str("]}}");
+        line.push_str(",\"related\":{\"similar\":");
+        id_list(&mut line, items, &model.similar[ix]);
+        if !model.bought_with[ix].is_empty() {
+            line.push_str(",\"boughtWith\":");
+            id_list(&mut line, items, &model.bought_with[ix]);
+        }
+        line.push_str("}}");
         out.put(&line)?;
     }
     out.put("\n]}\n")?;
     out.out.flush()?;
     let gzip = out.gzip.finish()?.0;
     Ok(Bytes { raw: out.raw, gzip })
+}
+
+fn id_list(line: &mut String, items: &Items, list: &[u32]) {
+    line.push('[');
+    for (k, &j) in list.iter().enumerate() {
+        if k > 0 {
+            line.push(',');
+        }
+        json_str(line, items.id(j));
+    }
+    line.push(']');
 }
 
 struct Measured<W> {

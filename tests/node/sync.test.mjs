@@ -1,0 +1,306 @@
+// Server sync (pkg/sync.js) against the real `vitrin-server serve` on a free loopback port
+// with a temporary database: events delivered once through retries and offline spells,
+// ETag/304, rules refusal, profiles built from purchases and applied to the engine.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createVitrin } from "../../pkg/node.js";
+import { startSync, MAX_QUEUE } from "../../pkg/sync.js";
+import { REPO_ROOT } from "../support/repo.mjs";
+
+const TOKEN = "sync-test-token-0123456789";
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 5);
+// Nothing listens on port 1: every request there fails like a server that is down.
+const DOWN = "http://127.0.0.1:1";
+
+const catalog = {
+  products: [
+    { id: "lens", title: "Monthly lens", category: "eyewear/lenses", brand: "Acme", price: 450 },
+    { id: "solution", title: "Lens solution", category: "eyewear/solution", price: 120 },
+    { id: "book", title: "Novel", category: "books/novels", price: 150, popularity: 50 },
+  ],
+};
+const rules = { version: 1, campaigns: [{ id: "hello", trigger: { type: "always" }, prompt: { text: { en: "Hello" } } }] };
+
+let dir;
+let server;
+let base;
+
+before(async () => {
+  // Debug build: `cargo test --workspace` has usually built it already.
+  const built = spawnSync("cargo", ["build", "--quiet", "-p", "vitrin-server"], { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  assert.equal(built.status, 0, "cargo build -p vitrin-server failed");
+  dir = mkdtempSync(join(tmpdir(), "vitrin-sync-"));
+  writeFileSync(join(dir, "catalog.json"), JSON.stringify(catalog));
+  writeFileSync(join(dir, "rules.json"), JSON.stringify(rules));
+  const bin = join(REPO_ROOT, "target", "debug", "vitrin-server");
+  const args = ["serve", "--db", join(dir, "vitrin.db"), "--catalog", join(dir, "catalog.json"), "--rules", join(dir, "rules.json")];
+  server = spawn(bin, [...args, "--port", "0", "--token", TOKEN, "--rate", "1000"], { stdio: ["ignore", "pipe", "inherit"] });
+  base = await new Promise((resolve, reject) => {
+    let out = "";
+    server.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`vitrin-server exited with ${code}`)));
+  });
+});
+
+after(() => {
+  server?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+let keys = 0;
+
+/** An engine with sync started the way core.js does it: every accepted event to onEvent. */
+async function visitor({ sync, storageKey = `sync${keys++}`, now = () => T0 } = {}) {
+  const engine = await createVitrin({ catalog, storage: "memory", storageKey, now });
+  const sinks = new Set();
+  const track = engine.track.bind(engine);
+  engine.track = (event) => {
+    track(event);
+    for (const cb of sinks) cb({ ...event, at: event.at ?? now() });
+  };
+  const errors = [];
+  const hooks = {
+    onEvent: (cb) => (sinks.add(cb), () => sinks.delete(cb)),
+    error: (code, message, details) => errors.push({ code, message, ...details }),
+    storage: null,
+    storageKey,
+  };
+  const s = startSync(engine, sync, hooks);
+  return { engine, sync: s, errors, storageKey };
+}
+
+/** Replaces fetch while `fn` runs; `wrap(real)` returns the fetch to use. */
+async function withFetch(wrap, fn) {
+  const real = globalThis.fetch;
+  globalThis.fetch = wrap(real);
+  try {
+    return await fn();
+  } finally {
+    globalThis.fetch = real;
+  }
+}
+
+const buy = (orderId, productId, at) => ({ type: "purchase", orderId, items: [{ productId, quantity: 1, price: 450 }], at });
+const profileOf = async (id) => (await fetch(`${base}/v1/profile/${encodeURIComponent(id)}`)).json();
+
+test("a retried batch is stored once, and nothing is sent again after a success", async () => {
+  const v = await visitor({ sync: { eventsUrl: `${base}/v1/events`, visitorId: "retry-1" } });
+  const replies = [];
+  await withFetch(
+    (real) => async (url, init) => {
+      const res = await real(url, init);
+      if (init?.method === "POST") {
+        replies.push(await res.clone().json());
+        // The first answer is lost on the way back: the events were stored all the same.
+        if (replies.length === 1) throw new TypeError("network error");
+      }
+      return res;
+    },
+    async () => {
+      v.engine.track({ type: "view", productId: "lens", at: T0 });
+      v.engine.track(buy("o-1", "lens", T0 + 1000));
+      await v.sync.flush();
+      await v.sync.flush();
+      await v.sync.flush();
+    },
+  );
+  assert.deepEqual(replies, [{ accepted: 2, duplicates: 0 }, { accepted: 0, duplicates: 2 }]);
+  assert.equal((await profileOf("retry-1")).purchases.length, 1);
+  v.sync.stop();
+});
+
+test("events tracked while the server is down survive a reload and arrive once", async () => {
+  const key = `offline${keys++}`;
+  const first = await visitor({ storageKey: key, sync: { eventsUrl: `${DOWN}/v1/events`, visitorId: "offline-1" } });
+  first.engine.track({ type: "view", productId: "lens", at: T0 });
+  first.engine.track({ type: "add_to_cart", productId: "lens", at: T0 + 1 });
+  await first.sync.flush(); // fails: kept for later
+  first.sync.stop();
+  assert.deepEqual(first.errors, [], "an unreachable server is not an error");
+
+  const replies = [];
+  const second = await withFetch(
+    (real) => async (url, init) => {
+      const res = await real(url, init);
+      if (init?.method === "POST") replies.push(await res.clone().json());
+      return res;
+    },
+    async () => {
+      const s = await visitor({ storageKey: key, sync: { eventsUrl: `${base}/v1/events`, visitorId: "offline-1" } });
+      await s.sync.flush();
+      return s;
+    },
+  );
+  assert.deepEqual(replies, [{ accepted: 2, duplicates: 0 }]);
+  const profile = await profileOf("offline-1");
+  assert.deepEqual(profile.affinities.category, { "eyewear/lenses": 1 });
+  second.sync.stop();
+});
+
+test(`past ${MAX_QUEUE} unsent events the oldest are dropped with an error`, async () => {
+  const key = `overflow${keys++}`;
+  const v = await visitor({ storageKey: key, sync: { eventsUrl: `${DOWN}/v1/events`, visitorId: "overflow-1" } });
+  for (let i = 0; i < MAX_QUEUE + 3; i++) v.engine.track({ type: "view", productId: "book", at: T0 + i });
+  assert.equal(v.errors.filter((e) => e.code === "sync_overflow").length, 3);
+  v.sync.stop();
+  await new Promise((r) => setTimeout(r, 0)); // the queue is stored after the task
+
+  let accepted = 0;
+  await withFetch(
+    (real) => async (url, init) => {
+      const res = await real(url, init);
+      if (init?.method === "POST") accepted += (await res.clone().json()).accepted;
+      return res;
+    },
+    async () => {
+      const s = await visitor({ storageKey: key, sync: { eventsUrl: `${base}/v1/events`, visitorId: "overflow-1" } });
+      await s.sync.flush();
+      s.sync.stop();
+    },
+  );
+  assert.equal(accepted, MAX_QUEUE, "sent in several batches under the beacon size limit");
+});
+
+test("the catalog answers 304 when unchanged, and the next start applies the stored copy before any request", async () => {
+  const statuses = [];
+  const spy = (real) => async (url, init) => {
+    const res = await real(url, init);
+    statuses.push([init?.headers?.["if-none-match"] ? "conditional" : "plain", res.status]);
+    return res;
+  };
+  const key = `catalog${keys++}`;
+  await withFetch(spy, async () => {
+    const v = await visitor({ storageKey: key, sync: { catalogUrl: `${base}/v1/catalog` } });
+    await v.sync.ready;
+    await v.sync.refresh();
+    v.sync.stop();
+  });
+  assert.deepEqual(statuses, [["plain", 200], ["conditional", 304]]);
+
+  // Direct GETs: the same ETag gives 304 with no body.
+  const first = await fetch(`${base}/v1/catalog`);
+  const again = await fetch(`${base}/v1/catalog`, { headers: { "if-none-match": first.headers.get("etag") } });
+  assert.equal(again.status, 304);
+  assert.equal(await again.text(), "");
+
+  const applied = [];
+  await withFetch(
+    () => async () => new Promise(() => {}), // a server that never answers
+    async () => {
+      const engine = await createVitrin({ catalog: { products: [] }, storage: "memory" });
+      const setCatalog = engine.setCatalog.bind(engine);
+      engine.setCatalog = (c) => (applied.push(c.products.length), setCatalog(c));
+      const s = startSync(engine, { catalogUrl: `${base}/v1/catalog` }, { onEvent: () => () => {}, error: () => {}, storage: null, storageKey: key });
+      assert.deepEqual(applied, [catalog.products.length], "applied synchronously from storage");
+      assert.equal(engine.recommend({ slot: "trending", limit: 1 })[0].productId, "book");
+      s.stop();
+    },
+  );
+});
+
+test("PUT /v1/rules with a broken document answers 422 with every path and the live rules stay", async () => {
+  const live = await fetch(`${base}/v1/rules`);
+  const etag = live.headers.get("etag");
+  const broken = { version: 1, campaigns: [{ id: "a", trigger: { type: "cart_idel" } }, { trigger: { type: "always" }, holdout: 90 }] };
+  const put = (body, token = TOKEN) =>
+    fetch(`${base}/v1/rules`, { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  assert.equal((await put(rules, "wrong-token-0123456789")).status, 401);
+  const res = await put(broken);
+  assert.equal(res.status, 422);
+  const body = await res.json();
+  assert.equal(body.code, "invalid_rules");
+  const paths = body.errors.map((e) => e.path);
+  for (const p of ["/campaigns/0/trigger/type", "/campaigns/1/id", "/campaigns/1/holdout"]) assert.ok(paths.includes(p), `${p} in ${paths}`);
+  assert.equal((await fetch(`${base}/v1/rules`, { headers: { "if-none-match": etag } })).status, 304, "unchanged");
+
+  // The SDK gets the live rules; a document the engine refuses is reported and not applied.
+  const v = await visitor({ sync: { rulesUrl: `${base}/v1/rules` } });
+  await v.sync.ready;
+  assert.equal(v.engine.prompts()[0]?.text, "Hello");
+  await withFetch(
+    () => async () => new Response(JSON.stringify(broken), { status: 200, headers: { etag: '"broken"' } }),
+    () => v.sync.refresh(),
+  );
+  assert.equal(v.errors.length, 1);
+  assert.equal(v.errors[0].code, "invalid_rules");
+  assert.ok(v.errors[0].errors.some((e) => e.path === "/campaigns/0/trigger/type"));
+  assert.equal(v.engine.prompts()[0]?.text, "Hello", "the old rules stay in force");
+  v.sync.stop();
+});
+
+test("the profile built from the visitor's purchases reaches the engine: replenishment comes due", async () => {
+  let clock = T0;
+  const v = await visitor({
+    now: () => clock,
+    sync: { eventsUrl: `${base}/v1/events`, profileUrl: `${base}/v1/profile/{visitorId}`, visitorId: "buyer-1" },
+  });
+  await v.sync.ready; // 404: no profile yet, and no error
+  assert.deepEqual(v.errors, []);
+  v.engine.track(buy("p-1", "lens", T0));
+  v.engine.track(buy("p-2", "lens", T0 + 30 * DAY));
+  await v.sync.flush();
+  const profile = await profileOf("buyer-1");
+  assert.deepEqual(profile.purchases.map((p) => p.at), [T0, T0 + 30 * DAY]);
+  assert.deepEqual(profile.cycles, [{ productId: "lens", everyDays: 30, lastAt: T0 + 30 * DAY }]);
+  assert.ok(profile.segments.includes("repeat_buyer"));
+
+  // A new visit 58 days in: the visitor's own history is gone, the synced profile is not.
+  v.engine.forget();
+  clock = T0 + 58 * DAY;
+  assert.deepEqual(v.engine.recommend({ slot: "replenish" }), []);
+  await v.sync.refresh();
+  assert.equal(v.engine.recommend({ slot: "replenish" })[0]?.productId, "lens");
+  v.sync.stop();
+});
+
+test("on pagehide the queue leaves by beacon; the next page resends it and the server counts it once", async () => {
+  // A page's globals: window events and navigator.sendBeacon, which here posts for real.
+  const page = new EventTarget();
+  const beacons = [];
+  const saved = Object.getOwnPropertyDescriptor(globalThis, "navigator");
+  globalThis.addEventListener = page.addEventListener.bind(page);
+  globalThis.removeEventListener = page.removeEventListener.bind(page);
+  Object.defineProperty(globalThis, "navigator", {
+    configurable: true,
+    value: { sendBeacon: (url, blob) => (beacons.push(blob.text().then((body) => fetch(url, { method: "POST", body }))), true) },
+  });
+  const key = `beacon${keys++}`;
+  try {
+    const v = await visitor({ storageKey: key, sync: { eventsUrl: `${base}/v1/events`, visitorId: "beacon-1" } });
+    v.engine.track(buy("b-1", "solution", T0));
+    page.dispatchEvent(new Event("pagehide"));
+    v.sync.stop();
+    const [sent] = await Promise.all(beacons);
+    assert.deepEqual(await sent.json(), { accepted: 1, duplicates: 0 });
+  } finally {
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+    if (saved) Object.defineProperty(globalThis, "navigator", saved);
+    else delete globalThis.navigator;
+  }
+  const replies = [];
+  await withFetch(
+    (real) => async (url, init) => {
+      const res = await real(url, init);
+      if (init?.method === "POST") replies.push(await res.clone().json());
+      return res;
+    },
+    async () => {
+      const next = await visitor({ storageKey: key, sync: { eventsUrl: `${base}/v1/events`, visitorId: "beacon-1" } });
+      await next.sync.flush();
+      await next.sync.flush();
+      next.sync.stop();
+    },
+  );
+  assert.deepEqual(replies, [{ accepted: 0, duplicates: 1 }], "resent once, stored once, then never again");
+  assert.equal((await profileOf("beacon-1")).purchases.length, 1);
+});

@@ -1,0 +1,123 @@
+// The storefront's own words in Turkish and English (the engine writes the reasons itself, in
+// the locale it was created with).
+
+export const LOCALES = { tr: "tr-TR", en: "en-US" };
+
+const CATEGORY_NAMES = {
+  fashion: ["Moda", "Fashion"],
+  "fashion/shirts": ["Gömlek", "Shirts"],
+  "fashion/blouses": ["Bluz", "Blouses"],
+  "fashion/skirts": ["Etek", "Skirts"],
+  "fashion/shoes": ["Ayakkabı", "Shoes"],
+  "fashion/shoes/running": ["Koşu Ayakkabısı", "Running shoes"],
+  "fashion/shoes/casual": ["Günlük Ayakkabı", "Casual shoes"],
+  books: ["Kitap", "Books"],
+  "books/novels": ["Roman", "Novels"],
+  "books/children": ["Çocuk Kitapları", "Children's books"],
+  pets: ["Evcil Hayvan", "Pets"],
+  "pets/cat": ["Kedi", "Cat"],
+  "pets/cat/food": ["Kedi Maması", "Cat food"],
+  "pets/cat/toys": ["Kedi Oyuncakları", "Cat toys"],
+  "pets/dog": ["Köpek", "Dog"],
+  "pets/dog/food": ["Köpek Maması", "Dog food"],
+  eyewear: ["Gözlük & Lens", "Eyewear"],
+  "eyewear/lenses": ["Kontakt Lens", "Contact lenses"],
+  "eyewear/solution": ["Lens Solüsyonu", "Lens solution"],
+  "eyewear/frames": ["Optik Çerçeve", "Frames"],
+};
+
+const WORDS = {
+  tagline: ["demo mağaza", "demo store"],
+  search: ["Ürün, marka ara…", "Search products, brands…"],
+  searchButton: ["Ara", "Search"],
+  cart: ["Sepet", "Cart"],
+  home: ["Ana sayfa", "Home"],
+  heroTitle: ["Size göre bir vitrin", "A shop window that fits you"],
+  heroText: [
+    "Öneriler tarayıcınızda, baktıklarınıza göre anında değişir — sunucuya tek bir istek gitmeden.",
+    "Recommendations change as you browse, computed in your browser — without a single request to a server.",
+  ],
+  forYou: ["Sizin için seçtiklerimiz", "Picked for you"],
+  reorder: ["Yeniden sipariş zamanı", "Time to reorder"],
+  categories: ["Kategoriler", "Categories"],
+  similar: ["Benzer ürünler", "Similar products"],
+  boughtTogether: ["Birlikte alınanlar", "Bought together"],
+  recentlyViewed: ["Son baktıklarınız", "Recently viewed"],
+  completeCart: ["Sepetinizi tamamlayın", "Complete your cart"],
+  alsoLike: ["Bunlar da ilginizi çekebilir", "You may also like"],
+  all: ["Tümü", "All"],
+  products: ["ürün", "products"],
+  addToCart: ["Sepete ekle", "Add to cart"],
+  added: ["Sepete eklendi ✓", "Added to cart ✓"],
+  inStock: ["Stokta", "In stock"],
+  outOfStock: ["Tükendi", "Sold out"],
+  brand: ["Marka", "Brand"],
+  category: ["Kategori", "Category"],
+  sku: ["Ürün kodu", "Item no."],
+  freeShipping: ["1.000 ₺ üzeri ücretsiz kargo · 14 gün içinde iade", "Free shipping over ₺1,000 · 14-day returns"],
+  emptyCart: ["Sepetiniz boş.", "Your cart is empty."],
+  continueShopping: ["Alışverişe devam et", "Continue shopping"],
+  remove: ["Kaldır", "Remove"],
+  subtotal: ["Ara toplam", "Subtotal"],
+  shipping: ["Kargo", "Shipping"],
+  free: ["Ücretsiz", "Free"],
+  total: ["Toplam", "Total"],
+  checkout: ["Ödemeye geç", "Checkout"],
+  checkoutTitle: ["Ödeme", "Checkout"],
+  delivery: ["Teslimat bilgileri", "Delivery details"],
+  fullName: ["Ad soyad", "Full name"],
+  address: ["Adres", "Address"],
+  payment: ["Ödeme yöntemi", "Payment method"],
+  card: ["Kredi kartı", "Credit card"],
+  onDelivery: ["Kapıda ödeme", "Pay on delivery"],
+  placeOrder: ["Siparişi onayla", "Place order"],
+  orderSummary: ["Sipariş özeti", "Order summary"],
+  thanks: ["Teşekkürler! Siparişiniz alındı.", "Thank you! Your order is placed."],
+  orderNumber: ["Sipariş no", "Order no."],
+  searchResults: ["Arama sonuçları", "Search results"],
+  noResults: ["Sonuç bulunamadı.", "No results."],
+  notFound: ["Sayfa bulunamadı.", "Page not found."],
+  firstRecommendation: ["İlk öneri", "First recommendation"],
+  afterNavigation: ["sayfa açılışından", "after navigation"],
+  lastRecommend: ["son recommend()", "last recommend()"],
+  requestsSince: ["o andan beri ağ isteği: {n}", "network requests since: {n}"],
+  loadFailed: ["vitrin yüklenemedi", "vitrin failed to load"],
+  // Visitor simulator
+  simulator: ["Ziyaretçi simülatörü", "Visitor simulator"],
+  persona: ["Persona", "Persona"],
+  clock: ["Saat", "Clock"],
+  hour: ["+1 saat", "+1 hour"],
+  day: ["+1 gün", "+1 day"],
+  week: ["+7 gün", "+7 days"],
+  goTo: ["Tarihe git", "Go to date"],
+  consent: ["İzinler", "Consent"],
+  personalization: ["Kişiselleştirme", "Personalization"],
+  messaging: ["Mesajlar (asistan)", "Messaging (assistant)"],
+  visitor: ["Ziyaretçi", "Visitor"],
+  reset: ["Ziyaretçiyi sıfırla (forget)", "Reset visitor (forget)"],
+  stateLine: ["sepet {cart} · bakılan {viewed} · satın alma {bought} · oturum {sessions}", "cart {cart} · viewed {viewed} · purchases {bought} · sessions {sessions}"],
+  simulatedNow: ["Simüle edilen zaman", "Simulated time"],
+};
+
+/** The storefront's language for this page load (`tr` or `en`). */
+let lang = "tr";
+export function setLang(value) {
+  lang = value === "en" ? "en" : "tr";
+}
+export const getLang = () => lang;
+export const locale = () => LOCALES[lang];
+
+const pick = (pair) => pair[lang === "en" ? 1 : 0];
+
+/** A storefront word; `{name}` placeholders are filled from `values`. */
+export function t(key, values = {}) {
+  return pick(WORDS[key]).replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
+}
+
+/** The readable name of a category path (the path itself when unknown). */
+export function categoryName(path) {
+  return CATEGORY_NAMES[path] ? pick(CATEGORY_NAMES[path]) : path;
+}
+
+/** Top-level categories, in menu order. */
+export const TOP_CATEGORIES = ["fashion", "books", "pets", "eyewear"];
