@@ -364,6 +364,12 @@ class Engine {
     return guarded(() => JSON.parse(this.#raw.explain(campaignId, this.#time())), () => ({ acts: false, because: [] }));
   }
 
+  /** Internal, for `cargo xtask bench`: how many of `iterations` evaluations of a campaign's condition matched. */
+  _benchCondition(campaignId, iterations) {
+    this.#check();
+    return guarded(() => this.#raw.benchCondition(campaignId, iterations, this.#time()), () => 0);
+  }
+
   forget() {
     this.#check();
     guarded(() => this.#raw.forget(), () => undefined);

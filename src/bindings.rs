@@ -190,6 +190,13 @@ impl RawEngine {
         Ok(self.inner.borrow().engine.explain(campaign_id, now).map_err(fail)?.to_string())
     }
 
+    /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the engine.
+    #[wasm_bindgen(js_name = benchCondition)]
+    pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Result<u32, JsValue> {
+        let now = clock(now)?;
+        self.inner.borrow().engine.bench_condition(campaign_id, iterations, now).map_err(fail)
+    }
+
     pub fn state(&self) -> String {
         self.inner.borrow().engine.state().to_string()
     }

@@ -402,6 +402,16 @@ impl Engine {
         Ok(json!({"acts": because.is_empty(), "variant": arm, "because": because}))
     }
 
+    /// Evaluates a campaign's compiled condition `iterations` times against the visitor
+    /// context built once, as `prompts()` does; answers how many evaluations matched. The
+    /// benchmark times this to compare the engine's rule evaluation with JS evaluators.
+    pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Result<u32> {
+        let c = self.rules.campaign(campaign_id).ok_or_else(|| Error::at("unknown_campaign", "", format!("no campaign \"{campaign_id}\" in the rules")))?;
+        let when = c.when.as_ref().ok_or_else(|| Error::at("no_condition", "", format!("campaign \"{campaign_id}\" has no condition")))?;
+        let ctx = self.visitor_context(now);
+        Ok((0..iterations).map(|_| u32::from(when.logic.matches(std::hint::black_box(&ctx)))).sum())
+    }
+
     /// API.md `state()`: what vitrin holds about the visitor, for the page to show.
     pub fn state(&self) -> Value {
         let s = &self.state;
