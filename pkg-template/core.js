@@ -16,6 +16,14 @@ export class VitrinError extends Error {
   }
 }
 
+/** A module using one SIMD128 instruction: valid only where the engine's SIMD build runs. */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** The engine build this runtime can run: SIMD128, else scalar. */
+export function wasmFile() {
+  return WebAssembly.validate(SIMD_PROBE) ? "vitrin_core_bg.wasm" : "vitrin_core_scalar_bg.wasm";
+}
+
 const EVENTS = ["prompt", "error", "change"];
 const live = new Set();
 let broken = null;
@@ -69,6 +77,35 @@ function argError(path, message) {
 
 function isObject(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * Splits a catalog's embeddings out of its JSON into one Float32Array (row i: product i),
+ * so a large catalog's numbers are copied into wasm instead of written and parsed as text.
+ * An embedding that is not an array of `dim` finite numbers stays in the JSON, where the
+ * engine reports it with its path; a product without one gets a row starting with NaN.
+ */
+function packCatalog(catalog) {
+  const products = isObject(catalog) && Array.isArray(catalog.products) ? catalog.products : null;
+  const first = products?.find((p) => isObject(p) && p.embedding?.length > 0)?.embedding;
+  const dim = first?.length ?? 0;
+  if (!products || dim === 0 || dim > 1024) return { json: catalog, embeddings: undefined, dim: 0 };
+  const rows = new Float32Array(products.length * dim);
+  const stripped = products.map((p, i) => {
+    const e = isObject(p) ? p.embedding : undefined;
+    if (e == null || e.length !== dim) {
+      if (e == null) rows[i * dim] = NaN;
+      return p;
+    }
+    for (let k = 0; k < dim; k++) {
+      const x = e[k];
+      if (typeof x !== "number" || !Number.isFinite(x)) return p;
+      rows[i * dim + k] = x;
+    }
+    const { embedding, ...rest } = p;
+    return rest;
+  });
+  return { json: { ...catalog, products: stripped }, embeddings: rows, dim };
 }
 
 /** The page's localStorage, or null where reading it throws (sandboxed frames, some private modes). */
@@ -176,7 +213,9 @@ class Engine {
     // A random id for experiment bucketing when the store gives no profile; the stored
     // one wins when the visitor has been here before.
     const localId = globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
-    this.#raw = guarded(() => new wasm.RawEngine(toJson({ localId, ...rest }, "invalid_options"), emit), () => {
+    const packed = packCatalog(rest.catalog);
+    const json = toJson({ localId, ...rest, catalog: packed.json }, "invalid_options");
+    this.#raw = guarded(() => new wasm.RawEngine(json, emit, packed.embeddings, packed.dim), () => {
       throw broken;
     });
     live.add(this);
@@ -339,7 +378,8 @@ class Engine {
 
   setCatalog(catalog) {
     this.#check();
-    guarded(() => this.#raw.setCatalog(toJson(catalog, "invalid_catalog")), () => undefined);
+    const packed = packCatalog(catalog);
+    guarded(() => this.#raw.setCatalog(toJson(packed.json, "invalid_catalog"), packed.embeddings, packed.dim), () => undefined);
   }
 
   setConsent(consent) {

@@ -1,6 +1,6 @@
 // Browser entry point: fetches and instantiates the wasm next to this file once.
 import init, * as wasm from "./vitrin_core.js";
-import { bind } from "./core.js";
+import { bind, wasmFile } from "./core.js";
 
 export { VitrinError } from "./core.js";
 
@@ -8,7 +8,7 @@ let loading = null;
 
 /** Instantiates vitrin's WebAssembly once; later calls return the same instance. */
 export function loadVitrin() {
-  loading ??= init({ module_or_path: new URL("./vitrin_core_bg.wasm", import.meta.url) }).then(() => bind(wasm));
+  loading ??= init({ module_or_path: new URL(`./${wasmFile()}`, import.meta.url) }).then(() => bind(wasm));
   return loading;
 }
 

@@ -1,7 +1,7 @@
 // Node entry point: reads the wasm from the package directory instead of fetching it.
 import { readFile } from "node:fs/promises";
 import * as wasm from "./vitrin_core.js";
-import { bind } from "./core.js";
+import { bind, wasmFile } from "./core.js";
 
 export { VitrinError } from "./core.js";
 
@@ -9,7 +9,7 @@ let loading = null;
 
 /** Instantiates vitrin's WebAssembly once; later calls return the same instance. */
 export function loadVitrin() {
-  loading ??= readFile(new URL("./vitrin_core_bg.wasm", import.meta.url)).then((bytes) => {
+  loading ??= readFile(new URL(`./${wasmFile()}`, import.meta.url)).then((bytes) => {
     wasm.initSync({ module: bytes });
     return bind(wasm);
   });

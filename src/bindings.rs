@@ -2,6 +2,7 @@
 //! primitives, call the engine, and return JSON text or throw the error's JSON (the
 //! package's `core.js` turns it into a `VitrinError`). wasm32 only.
 
+use crate::catalog::Packed;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::json::{parse, Obj};
@@ -12,8 +13,8 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
-/// Largest JSON document accepted from the page (a 100k-product catalog with
-/// 64-dim embeddings is about 60 MB).
+/// Largest JSON document accepted from the page (a 100k-product catalog with its
+/// embeddings written as JSON numbers is about 60–150 MB; the wrapper passes them packed).
 const MAX_INPUT: usize = 128 * 1024 * 1024;
 
 fn fail(e: Error) -> JsValue {
@@ -22,6 +23,10 @@ fn fail(e: Error) -> JsValue {
 
 fn input(text: &str, code: &'static str) -> Result<Value, JsValue> {
     parse(text, MAX_INPUT, code).map_err(fail)
+}
+
+fn packed(rows: &Option<Vec<f32>>, dim: u32) -> Option<Packed<'_>> {
+    rows.as_deref().map(|rows| Packed { dim: dim as usize, rows })
 }
 
 fn clock(now: f64) -> Result<f64, JsValue> {
@@ -102,8 +107,9 @@ pub struct RawEngine {
 impl RawEngine {
     /// `emit(kind, payload)` receives "error" (error JSON), "dirty" (call `flush` soon)
     /// and "change" (another tab changed the visitor).
+    /// `embeddings` (with `dim`) are the catalog's, packed by the wrapper (`catalog::Packed`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &str, emit: js_sys::Function) -> Result<RawEngine, JsValue> {
+    pub fn new(options: &str, emit: js_sys::Function, embeddings: Option<Vec<f32>>, dim: u32) -> Result<RawEngine, JsValue> {
         let opts = input(options, "invalid_options")?;
         let o = Obj::new(&opts, "", "invalid_options").map_err(fail)?;
         let kind = o.opt_str("storage").map_err(fail)?.unwrap_or("auto");
@@ -111,7 +117,7 @@ impl RawEngine {
             return Err(fail(o.err("storage", "expected \"local\" or \"memory\"")));
         }
         let key = o.opt_str("storageKey").map_err(fail)?.unwrap_or("vitrin").to_string();
-        let engine = Engine::new(&opts).map_err(fail)?;
+        let engine = Engine::with_packed(&opts, packed(&embeddings, dim)).map_err(fail)?;
         let (store, store_err) = Store::open(kind);
         let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, emit, dirty: false }));
         {
@@ -202,9 +208,9 @@ impl RawEngine {
     }
 
     #[wasm_bindgen(js_name = setCatalog)]
-    pub fn set_catalog(&self, catalog: &str) -> Result<(), JsValue> {
+    pub fn set_catalog(&self, catalog: &str, embeddings: Option<Vec<f32>>, dim: u32) -> Result<(), JsValue> {
         let v = input(catalog, "invalid_catalog")?;
-        self.inner.borrow_mut().engine.set_catalog(&v).map_err(fail)
+        self.inner.borrow_mut().engine.set_catalog_packed(&v, packed(&embeddings, dim)).map_err(fail)
     }
 
     #[wasm_bindgen(js_name = setProfile)]

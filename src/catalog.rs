@@ -1,7 +1,8 @@
 //! The store's products, validated once and laid out for scoring: ids interned to dense
-//! indices, category paths as a tree of interned nodes, embeddings L2-normalised in one
-//! contiguous `f32` array, related lists in flat offset tables. Depends on `json`/`error`.
+//! indices, category paths as a tree of interned nodes, embeddings in the quantised table
+//! of `embeddings`, related lists in flat offset tables. Depends on `json`/`error`/`embeddings`.
 
+use crate::embeddings::Embeddings;
 use crate::error::{join, Error, Result};
 use crate::json::{type_name, Obj};
 use serde_json::Value;
@@ -54,10 +55,8 @@ pub struct Catalog {
     category_by_path: HashMap<String, u32>,
     pub brand_names: Vec<String>,
     brand_by_name: HashMap<String, u32>,
-    /// Embedding width; 0 when no product has one.
-    pub dim: usize,
-    /// `len() * dim` floats, each row unit length (or all zero when the product has none).
-    pub embeddings: Vec<f32>,
+    /// One row per product (width 0 when no product has an embedding).
+    pub embeddings: Embeddings,
     /// Popularity in [0, 1] (the optional `popularity` field, scaled by its maximum).
     pub popularity: Vec<f32>,
     bought_with: Lists,
@@ -65,11 +64,38 @@ pub struct Catalog {
     similar: Lists,
 }
 
+/// Embeddings passed beside the JSON as one flat array (`rows.len() == products × dim`),
+/// so a large catalog's numbers are not written and parsed as text. A product whose JSON
+/// has no `embedding` takes its row; a row starting with NaN means "none".
+#[derive(Debug, Clone, Copy)]
+pub struct Packed<'a> {
+    pub dim: usize,
+    pub rows: &'a [f32],
+}
+
+/// Embedding rows as read, before quantising: `dim` fixed by the first one seen.
+#[derive(Default)]
+struct RawRows {
+    dim: usize,
+    values: Vec<f32>,
+}
+
 impl Catalog {
     pub fn from_json(v: &Value) -> Result<Catalog> {
+        Catalog::from_json_packed(v, None)
+    }
+
+    pub fn from_json_packed(v: &Value, packed: Option<Packed>) -> Result<Catalog> {
         let root = Obj::new(v, "", CODE)?;
         let products = root.opt_arr("products", MAX_PRODUCTS)?.ok_or_else(|| root.err("products", "is required"))?;
         let mut c = Catalog::default();
+        let mut raw = RawRows::default();
+        if let Some(p) = packed {
+            if p.dim > MAX_DIM || p.rows.len() != products.len() * p.dim {
+                return Err(root.err("products", format!("packed embeddings hold {} numbers, not {} products × {}", p.rows.len(), products.len(), p.dim)));
+            }
+            raw = RawRows { dim: p.dim, values: p.rows.to_vec() };
+        }
         let mut related_raw: Vec<[Vec<&str>; 3]> = Vec::with_capacity(products.len());
         let mut raw_pop = Vec::with_capacity(products.len());
         for (i, pv) in products.iter().enumerate() {
@@ -94,7 +120,7 @@ impl Catalog {
             c.urls.push(p.opt_str("url")?.map(String::from));
             c.images.push(p.opt_str("image")?.map(String::from));
             raw_pop.push(p.opt_num_in("popularity", 0.0, 1e15)?.unwrap_or(0.0) as f32);
-            c.read_embedding(&p)?;
+            read_embedding(&mut raw, i, &p)?;
             let mut lists: [Vec<&str>; 3] = Default::default();
             if let Some(rel) = p.opt_obj("related")? {
                 for (slot, key) in lists.iter_mut().zip(["boughtWith", "goesWith", "similar"]) {
@@ -104,9 +130,14 @@ impl Catalog {
             related_raw.push(lists);
         }
         let n = c.ids.len();
-        if c.dim > 0 {
-            // Products read before the first embedding got no row; pad to the full table.
-            c.embeddings.resize(n * c.dim, 0.0);
+        // Products read before the first embedding got no row; pad to the full table.
+        raw.values.resize(n * raw.dim, 0.0);
+        c.embeddings = Embeddings::new(raw.dim);
+        for i in 0..n {
+            match raw.dim {
+                0 => c.embeddings.push_none(),
+                d => c.embeddings.push(&raw.values[i * d..(i + 1) * d]),
+            }
         }
         let max_pop = raw_pop.iter().cloned().fold(0.0f32, f32::max);
         c.popularity = raw_pop.iter().map(|p| if max_pop > 0.0 { p / max_pop } else { 0.0 }).collect();
@@ -120,29 +151,6 @@ impl Catalog {
             }
         }
         Ok(c)
-    }
-
-    fn read_embedding(&mut self, p: &Obj) -> Result<()> {
-        let row = self.ids.len() - 1;
-        let Some(values) = p.opt_arr("embedding", MAX_DIM)? else { return Ok(()) };
-        if values.is_empty() {
-            return Ok(());
-        }
-        if self.dim == 0 {
-            self.dim = values.len();
-        } else if values.len() != self.dim {
-            return Err(p.err("embedding", format!("expected {} numbers like the first product's, got {}", self.dim, values.len())));
-        }
-        self.embeddings.resize(row * self.dim, 0.0);
-        let start = self.embeddings.len();
-        for (k, v) in values.iter().enumerate() {
-            match v.as_f64() {
-                Some(f) if f.is_finite() => self.embeddings.push(f as f32),
-                _ => return Err(Error::at(CODE, join(&p.at("embedding"), k), format!("expected a finite number, got {}", type_name(v)))),
-            }
-        }
-        normalize(&mut self.embeddings[start..]);
-        Ok(())
     }
 
     fn intern_category(&mut self, path: &str) -> u32 {
@@ -209,12 +217,10 @@ impl Catalog {
         self.ancestors(self.category[ix as usize]).last().unwrap_or(NONE)
     }
 
-    pub fn embedding(&self, ix: u32) -> Option<&[f32]> {
-        if self.dim == 0 {
-            return None;
-        }
-        let row = &self.embeddings[ix as usize * self.dim..(ix as usize + 1) * self.dim];
-        row.iter().any(|&x| x != 0.0).then_some(row)
+    /// A product's embedding, unit length as stored (quantised), for tools and tests.
+    pub fn embedding(&self, ix: u32) -> Option<Vec<f32>> {
+        let mut row = vec![0.0; self.embeddings.dim()];
+        self.embeddings.add_to(ix, 1.0, &mut row).then_some(row)
     }
 
     pub fn related(&self, ix: u32, relation: Relation) -> &[u32] {
@@ -229,6 +235,28 @@ impl Catalog {
         let path = &self.category_paths[self.category[ix as usize] as usize];
         path.rsplit('/').next().unwrap_or(path)
     }
+}
+
+/// Reads product `row`'s `embedding` into the raw table; the first one fixes the width.
+fn read_embedding(raw: &mut RawRows, row: usize, p: &Obj) -> Result<()> {
+    let Some(values) = p.opt_arr("embedding", MAX_DIM)? else { return Ok(()) };
+    if values.is_empty() {
+        return Ok(());
+    }
+    if raw.dim == 0 {
+        raw.dim = values.len();
+    } else if values.len() != raw.dim {
+        return Err(p.err("embedding", format!("expected {} numbers like the first product's, got {}", raw.dim, values.len())));
+    }
+    raw.values.resize(raw.values.len().max((row + 1) * raw.dim), 0.0);
+    let dst = &mut raw.values[row * raw.dim..(row + 1) * raw.dim];
+    for (k, (v, d)) in values.iter().zip(dst).enumerate() {
+        match v.as_f64() {
+            Some(f) if f.is_finite() => *d = f as f32,
+            _ => return Err(Error::at(CODE, join(&p.at("embedding"), k), format!("expected a finite number, got {}", type_name(v)))),
+        }
+    }
+    Ok(())
 }
 
 /// Scales a vector to unit length; leaves an all-zero vector as it is.
@@ -254,7 +282,8 @@ mod tests {
         .unwrap();
         assert_eq!(c.index("b"), Some(1));
         assert_eq!(c.related(0, Relation::BoughtWith), &[1]);
-        assert_eq!(c.embedding(0), Some(&[0.6, 0.8][..]));
+        let e = c.embedding(0).unwrap();
+        assert!((e[0] - 0.6).abs() < 0.01 && (e[1] - 0.8).abs() < 0.01, "{e:?}");
         assert_eq!(c.embedding(1), None);
         let pets = c.category_index("pets").unwrap();
         assert!(c.in_category(c.category[1], pets));

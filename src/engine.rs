@@ -2,7 +2,7 @@
 //! the calls of API.md with plain Rust values. Knows nothing of JavaScript or storage
 //! APIs: the platform layer saves what `snapshot` returns and feeds back `restore`.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Packed};
 use crate::error::{Error, Result};
 use crate::assistant::{self, Prompt};
 use crate::campaigns::{self, Visitor};
@@ -71,8 +71,13 @@ impl Engine {
     /// `options` is API.md's Options without its functions (`now`) and platform parts
     /// (`storage`, `storageKey`, `sync`), which the platform layer reads.
     pub fn new(options: &Value) -> Result<Engine> {
+        Engine::with_packed(options, None)
+    }
+
+    /// `new`, with the catalog's embeddings passed beside the JSON (see `catalog::Packed`).
+    pub fn with_packed(options: &Value, packed: Option<Packed>) -> Result<Engine> {
         let o = Obj::new(options, "", "invalid_options")?;
-        let catalog = Catalog::from_json(o.get("catalog").ok_or_else(|| o.err("catalog", "is required"))?).map_err(|e| nest(e, "/catalog"))?;
+        let catalog = Catalog::from_json_packed(o.get("catalog").ok_or_else(|| o.err("catalog", "is required"))?, packed).map_err(|e| nest(e, "/catalog"))?;
         let profile = o.get("profile").map(Profile::from_json).transpose().map_err(|e| nest(e, "/profile"))?;
         let rules = match o.get("rules") {
             Some(r) => compile_rules(r).map_err(|e| nest(e, "/rules"))?,
@@ -180,7 +185,11 @@ impl Engine {
             })
             .collect();
         if tuned {
-            crate::slots::tune(&mut recs, &self.catalog, rule_slot, &tweaks, ctx.as_ref().unwrap_or(&Value::Null), product, self.lang);
+            // The context moves into the conditions' data: no copy of it per call.
+            let mut data = serde_json::Map::new();
+            data.insert("product".into(), Value::Null);
+            data.insert("visitor".into(), ctx.unwrap_or(Value::Null));
+            crate::slots::tune(&mut recs, &self.catalog, rule_slot, &tweaks, &mut Value::Object(data), product, self.lang);
         }
         recs.truncate(limit);
         self.scorer = scorer;
@@ -433,7 +442,11 @@ impl Engine {
     }
 
     pub fn set_catalog(&mut self, catalog: &Value) -> Result<()> {
-        self.catalog = Catalog::from_json(catalog)?;
+        self.set_catalog_packed(catalog, None)
+    }
+
+    pub fn set_catalog_packed(&mut self, catalog: &Value, packed: Option<Packed>) -> Result<()> {
+        self.catalog = Catalog::from_json_packed(catalog, packed)?;
         Ok(())
     }
 

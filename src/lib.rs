@@ -5,6 +5,7 @@
 pub mod assistant;
 pub mod campaigns;
 pub mod catalog;
+pub mod embeddings;
 pub mod engine;
 pub mod error;
 pub mod events;

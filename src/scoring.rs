@@ -5,6 +5,7 @@
 //! its result. Depends on `catalog`, `visitor`, `profile`, `reasons`.
 
 use crate::catalog::{Catalog, Relation};
+use crate::embeddings::Query;
 use crate::profile::Profile;
 use crate::reasons::{Lang, Why};
 use crate::visitor::VisitorState;
@@ -79,22 +80,11 @@ pub struct Scorer {
     scores: Vec<f32>,
     node_total: Vec<f32>,
     brand_w: Vec<f32>,
+    /// The taste vector as built (f32, unit length) and quantised for the scoring pass.
     query: Vec<f32>,
+    query_q: Query,
     seeds: Vec<(u32, f32)>,
     top: Vec<(f32, u32)>,
-}
-
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    // Four independent accumulators let the compiler vectorise and pipeline the loop.
-    let mut acc = [0.0f32; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
-    for (x, y) in ca.zip(cb) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    acc.iter().sum::<f32>() + tail
 }
 
 fn rank_factor(rank: usize) -> f32 {
@@ -130,13 +120,20 @@ impl Scorer {
         self.add_related(c, &[Relation::Similar, Relation::BoughtWith, Relation::GoesWith]);
         self.build_query(s);
         self.build_affinities(s);
-        let has_query = !self.query.is_empty();
-        for i in 0..c.len() {
-            let mut sc = self.scores[i] + W_POP * c.popularity[i] + W_AFF * self.affinity(c, i);
-            if has_query {
-                sc += W_EMB * dot(&self.query, &c.embeddings[i * c.dim..(i + 1) * c.dim]);
+        // Plain index loops over pre-sliced columns: the size-optimised release build
+        // neither inlines iterator adapters nor hoists bounds checks on its own.
+        let n = c.len();
+        let (e, q) = (&c.embeddings, &self.query_q);
+        let (pop, cat, brand) = (&c.popularity[..n], &c.category[..n], &c.brand[..n]);
+        let (nodes, brands) = (&self.node_total[..], &self.brand_w[..]);
+        let scores = &mut self.scores[..n];
+        let with_query = !q.is_empty();
+        for i in 0..n {
+            let mut sc = scores[i] + W_POP * pop[i] + W_AFF * affinity(nodes, brands, cat[i], brand[i]);
+            if with_query {
+                sc += W_EMB * e.dot(i as u32, q);
             }
-            self.scores[i] = sc;
+            scores[i] = sc;
         }
         for (ix, w) in revisits(s) {
             self.scores[ix as usize] += w;
@@ -155,16 +152,13 @@ impl Scorer {
             self.scores[j as usize] += W_SIMILAR * rank_factor(r);
         }
         let leaf = c.category[p as usize];
-        let query = c.embedding(p);
+        self.query.clear();
+        self.query.resize(c.embeddings.dim(), 0.0);
+        c.embeddings.add_to(p, 1.0, &mut self.query);
+        self.query_q.set(&self.query, &c.embeddings);
         for i in 0..c.len() {
-            let mut sc = self.scores[i] + 0.05 * c.popularity[i];
-            if c.category[i] == leaf {
-                sc += 0.2;
-            }
-            if let Some(q) = query {
-                sc += dot(q, &c.embeddings[i * c.dim..(i + 1) * c.dim]);
-            }
-            self.scores[i] = sc;
+            let same_leaf = if c.category[i] == leaf { 0.2 } else { 0.0 };
+            self.scores[i] += 0.05 * c.popularity[i] + same_leaf + c.embeddings.dot(i as u32, &self.query_q);
         }
         self.exclude(Some(p));
         if s.personal {
@@ -281,20 +275,15 @@ impl Scorer {
     /// The taste vector: recency-weighted views blended with the profile embedding.
     fn build_query(&mut self, s: &Signals) {
         let c = s.catalog;
+        let dim = c.embeddings.dim();
         self.query.clear();
-        if c.dim == 0 {
-            return;
-        }
-        self.query.resize(c.dim, 0.0);
+        self.query.resize(dim, 0.0);
         let mut any = false;
         for &(ix, w) in &self.seeds {
-            if let Some(e) = c.embedding(ix) {
-                self.query.iter_mut().zip(e).for_each(|(q, x)| *q += w * x);
-                any = true;
-            }
+            any |= c.embeddings.add_to(ix, w, &mut self.query);
         }
         crate::catalog::normalize(&mut self.query);
-        if let Some(p) = s.profile.filter(|p| p.embedding.len() == c.dim) {
+        if let Some(p) = s.profile.filter(|p| dim > 0 && p.embedding.len() == dim) {
             let (ws, wp) = if any { (0.6, 0.4) } else { (0.0, 1.0) };
             self.query.iter_mut().zip(&p.embedding).for_each(|(q, x)| *q = ws * *q + wp * x);
             crate::catalog::normalize(&mut self.query);
@@ -303,6 +292,7 @@ impl Scorer {
         if !any {
             self.query.clear();
         }
+        self.query_q.set(&self.query, &c.embeddings);
     }
 
     /// Per category node, the summed affinity of the node and its ancestors; per brand
@@ -350,9 +340,7 @@ impl Scorer {
     }
 
     fn affinity(&self, c: &Catalog, i: usize) -> f32 {
-        let b = c.brand[i];
-        let brand = if b == u32::MAX { 0.0 } else { self.brand_w[b as usize] };
-        self.node_total[c.category[i] as usize] + 0.5 * brand
+        affinity(&self.node_total, &self.brand_w, c.category[i], c.brand[i])
     }
 
     /// Products in the cart or already bought are not offered again (replenishment has its own slot).
@@ -382,23 +370,25 @@ impl Scorer {
         }
     }
 
-    /// Keeps the `limit` best in-stock, non-excluded products in `self.top`, best first.
+    /// Keeps the `limit` best in-stock, non-excluded products in `self.top`, best first
+    /// (ties: lower index first). Most products lose to the current worst at a glance.
     fn select(&mut self, c: &Catalog, limit: usize) {
         self.top.clear();
-        let better = |a: (f32, u32), b: (f32, u32)| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
+        let in_stock = &c.in_stock[..self.scores.len()];
+        let mut worst = f32::NEG_INFINITY;
         for (i, &sc) in self.scores.iter().enumerate() {
-            if sc == f32::NEG_INFINITY || sc.is_nan() || !c.in_stock[i] {
+            // NaN and excluded (-inf) never pass; once full, neither does a tie (a later index).
+            if !(sc > worst || (self.top.len() < limit && sc > f32::NEG_INFINITY)) || !in_stock[i] {
                 continue;
             }
-            let cand = (sc, i as u32);
             if self.top.len() == limit {
-                if !better(cand, self.top[limit - 1]) {
-                    continue;
-                }
                 self.top.pop();
             }
-            let pos = self.top.partition_point(|&t| better(t, cand));
-            self.top.insert(pos, cand);
+            let pos = self.top.partition_point(|&(s, _)| s >= sc);
+            self.top.insert(pos, (sc, i as u32));
+            if self.top.len() == limit {
+                worst = self.top[limit - 1].0;
+            }
         }
     }
 
@@ -442,7 +432,7 @@ impl Scorer {
             .iter()
             .flat_map(|&(seed, w)| all.iter().filter_map(move |&rel| c.related(seed, rel).iter().position(|&j| j == ix).map(|r| w * relation_weight(rel) * rank_factor(r))))
             .sum();
-        let emb = if self.query.is_empty() { 0.0 } else { W_EMB * dot(&self.query, &c.embeddings[i * c.dim..(i + 1) * c.dim]) };
+        let emb = W_EMB * c.embeddings.dot(ix, &self.query_q);
         let aff = W_AFF * self.affinity(c, i);
         let pop = W_POP * c.popularity[i];
         let revisit: f32 = revisits(s).filter(|&(j, _)| j == ix).map(|(_, w)| w).sum();
@@ -451,7 +441,7 @@ impl Scorer {
         } else if related >= emb.max(aff).max(pop) && related > 0.0 {
             (rel_why, rel_subject)
         } else if emb >= aff.max(pop) && emb > 0.0 {
-            let closest = self.seeds.iter().filter_map(|&(seed, _)| c.embedding(seed).map(|e| (dot(e, &c.embeddings[i * c.dim..(i + 1) * c.dim]), seed))).max_by(|a, b| a.0.total_cmp(&b.0));
+            let closest = self.seeds.iter().filter(|&&(seed, _)| c.embeddings.has(seed)).map(|&(seed, _)| (c.embeddings.cosine(seed, ix), seed)).max_by(|a, b| a.0.total_cmp(&b.0));
             match closest {
                 Some((_, seed)) => (Why::Viewed, c.titles[seed as usize].clone()),
                 None => (Why::Taste, String::new()),
@@ -463,6 +453,13 @@ impl Scorer {
         };
         Pick { ix, score, why, text: why.text(s.lang, &subject) }
     }
+}
+
+/// Category (with ancestors) plus half the brand affinity of a product.
+#[inline(always)]
+fn affinity(nodes: &[f32], brands: &[f32], node: u32, brand: u32) -> f32 {
+    let brand = if brand == u32::MAX { 0.0 } else { brands[brand as usize] };
+    nodes[node as usize] + 0.5 * brand
 }
 
 /// The visitor's recent views (most recent first) with their `for_you` revisit weight.

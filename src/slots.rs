@@ -11,30 +11,66 @@ use serde_json::{json, Value};
 /// A tweak with the campaign and variant that asked for it (`None`: the slot's own).
 pub type Active<'a> = (&'a Tweak, Option<(String, String)>);
 
-/// The product as conditions see it (`product.*` in the rules reference).
-pub fn product_context(c: &Catalog, ix: u32) -> Value {
-    let i = ix as usize;
-    json!({
-        "id": c.id(ix),
-        "title": c.titles[i],
-        "category": c.category_paths[c.category[i] as usize],
-        "categories": c.ancestors(c.category[i]).map(|n| c.category_paths[n as usize].as_str()).collect::<Vec<_>>(),
-        "brand": c.brand_names.get(c.brand[i] as usize),
-        "price": c.prices[i],
-        "inStock": c.in_stock[i],
-        "tags": c.tags[i],
-        "popularity": c.popularity[i],
-    })
+/// The fields of `product.*` in the rules reference, in bit order.
+const PRODUCT_FIELDS: [&str; 9] = ["id", "title", "category", "categories", "brand", "price", "inStock", "tags", "popularity"];
+const ALL_FIELDS: u16 = (1 << PRODUCT_FIELDS.len()) - 1;
+
+/// Which `product.*` fields a condition may read, as a bit set over `PRODUCT_FIELDS`:
+/// every string naming `product.<field>` counts (a superset of the `var`s, which is safe),
+/// and a `var` whose path is computed, or names the whole product, reads them all.
+pub fn product_fields(condition: &Value) -> u16 {
+    match condition {
+        Value::String(s) => match s.strip_prefix("product") {
+            Some("") => ALL_FIELDS,
+            Some(rest) => rest.strip_prefix('.').map_or(0, |f| {
+                let f = f.split('.').next().unwrap_or(f);
+                PRODUCT_FIELDS.iter().position(|&k| k == f).map_or(0, |b| 1 << b)
+            }),
+            None => 0,
+        },
+        Value::Array(a) => a.iter().fold(0, |m, v| m | product_fields(v)),
+        Value::Object(o) => o.iter().fold(0, |m, (op, arg)| {
+            let computed = op == "var" && !matches!(arg.as_array().and_then(|a| a.first()).unwrap_or(arg), Value::String(_) | Value::Number(_) | Value::Null);
+            m | if computed { ALL_FIELDS } else { product_fields(arg) }
+        }),
+        _ => 0,
+    }
 }
 
-pub fn tune(recs: &mut Vec<Recommendation>, c: &Catalog, slot: Option<&Slot>, tweaks: &[Active], visitor: &Value, page_product: Option<u32>, lang: Lang) {
+/// The product as conditions see it (`product.*` in the rules reference), with only the
+/// `fields` they read filled in: building the rest for every candidate costs more than
+/// evaluating the conditions.
+pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
+    let i = ix as usize;
+    let mut m = serde_json::Map::new();
+    for (b, &k) in PRODUCT_FIELDS.iter().enumerate().filter(|&(b, _)| fields & (1 << b) != 0) {
+        let v = match b {
+            0 => json!(c.id(ix)),
+            1 => json!(c.titles[i]),
+            2 => json!(c.category_paths[c.category[i] as usize]),
+            3 => c.ancestors(c.category[i]).map(|n| json!(c.category_paths[n as usize])).collect(),
+            4 => json!(c.brand_names.get(c.brand[i] as usize)),
+            5 => json!(c.prices[i]),
+            6 => json!(c.in_stock[i]),
+            7 => json!(c.tags[i]),
+            _ => json!(c.popularity[i]),
+        };
+        m.insert(k.to_string(), v);
+    }
+    Value::Object(m)
+}
+
+/// `data` is `{"product": …, "visitor": <the visitor context>}`; each candidate's product
+/// is written into it in turn.
+pub fn tune(recs: &mut Vec<Recommendation>, c: &Catalog, slot: Option<&Slot>, tweaks: &[Active], data: &mut Value, page_product: Option<u32>, lang: Lang) {
     let excluded = |id: &str| tweaks.iter().any(|(t, _)| t.exclude.iter().any(|x| x == id));
     recs.retain(|r| !excluded(&r.product_id));
     if tweaks.iter().any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty()) {
-        let mut data = json!({"product": null, "visitor": visitor});
+        let fields = tweaks.iter().fold(0, |m, (t, _)| m | t.product_fields);
         recs.retain_mut(|r| {
             let Some(ix) = c.index(&r.product_id) else { return false };
-            data["product"] = product_context(c, ix);
+            data["product"] = product_context(c, ix, fields);
+            let data = &*data;
             if !tweaks.iter().all(|(t, _)| t.filters.iter().all(|f| f.logic.matches(&data))) {
                 return false;
             }
@@ -98,4 +134,27 @@ fn diversify(recs: &mut Vec<Recommendation>, c: &Catalog, per_category: Option<u
         }
         keep
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_fill_only_the_product_fields_they_read() {
+        let bit = |f: &str| 1u16 << PRODUCT_FIELDS.iter().position(|&k| k == f).unwrap();
+        let cases = [
+            (json!({"<=": [{"var": "product.price"}, 50]}), bit("price")),
+            (json!({"in": ["x", {"var": "product.categories"}]}), bit("categories")),
+            (json!({"and": [{"var": "product.tags.0"}, {"==": [{"var": ["product.brand", "?"]}, "A"]}]}), bit("tags") | bit("brand")),
+            (json!({"var": "product"}), ALL_FIELDS),
+            (json!({"var": {"cat": ["product.", "price"]}}), ALL_FIELDS),
+            (json!({">": [{"var": "visitor.cart.count"}, 1]}), 0),
+        ];
+        for (condition, want) in cases {
+            assert_eq!(product_fields(&condition), want, "{condition}");
+        }
+        let c = Catalog::from_json(&json!({"products": [{"id": "a", "title": "A", "category": "x/y", "price": 5}]})).unwrap();
+        assert_eq!(product_context(&c, 0, bit("price") | bit("categories")), json!({"price": 5.0, "categories": ["x/y", "x"]}));
+    }
 }

@@ -195,3 +195,43 @@ fn bad_calls_name_what_is_wrong() {
     let err = Engine::new(&json!({"catalog": {"products": [{"id": "a"}]}})).err().unwrap();
     assert_eq!((err.code, err.path.as_deref()), ("invalid_catalog", Some("/catalog/products/0/title")));
 }
+
+#[test]
+fn a_catalog_without_embeddings_still_ranks_every_strategy() {
+    let mut doc = catalog(60, 3);
+    for p in doc["products"].as_array_mut().unwrap() {
+        p.as_object_mut().unwrap().remove("embedding");
+    }
+    let mut e = Engine::new(&json!({ "catalog": doc })).unwrap();
+    for id in ["p2", "p8", "p14"] {
+        e.track(&json!({"type": "view", "productId": id}), 1_000.0).unwrap();
+    }
+    let mine = e.recommend("for_you", None, Some(5), 2_000.0).unwrap();
+    assert_eq!(mine.len(), 5);
+    assert!(mine.iter().all(|r| !r.reason.text.is_empty()));
+    let similar = e.recommend("similar", Some("p2"), Some(5), 2_000.0).unwrap();
+    assert_eq!(category_of(&similar[0].product_id), category_of("p2"));
+}
+
+#[test]
+fn embeddings_passed_packed_rank_like_embeddings_in_the_json() {
+    let doc = catalog(300, 11);
+    let dim = 8;
+    let mut packed = vec![0.0f32; 300 * dim];
+    let mut stripped = doc.clone();
+    for (i, p) in stripped["products"].as_array_mut().unwrap().iter_mut().enumerate() {
+        let e = p.as_object_mut().unwrap().remove("embedding").unwrap();
+        for (k, x) in e.as_array().unwrap().iter().enumerate() {
+            packed[i * dim + k] = x.as_f64().unwrap() as f32;
+        }
+    }
+    let mut a = Engine::new(&json!({ "catalog": doc })).unwrap();
+    let mut b = Engine::with_packed(&json!({ "catalog": stripped }), Some(vitrin::catalog::Packed { dim, rows: &packed })).unwrap();
+    for e in [&mut a, &mut b] {
+        e.track(&json!({"type": "view", "productId": "p4"}), 1_000.0).unwrap();
+    }
+    let ids = |e: &mut Engine| e.recommend("for_you", None, Some(20), 2_000.0).unwrap().into_iter().map(|r| r.product_id).collect::<Vec<_>>();
+    assert_eq!(ids(&mut a), ids(&mut b));
+    let bad = Engine::with_packed(&json!({ "catalog": catalog(3, 1) }), Some(vitrin::catalog::Packed { dim: 8, rows: &[0.0; 7] }));
+    assert_eq!(bad.err().unwrap().path.as_deref(), Some("/catalog/products"));
+}

@@ -23,6 +23,8 @@ pub struct Tweak {
     pub boosts: Vec<Boost>,
     pub pin: Vec<String>,
     pub exclude: Vec<String>,
+    /// The `product.*` fields its filters and boosts read (`slots::product_fields`).
+    pub product_fields: u16,
 }
 
 impl Tweak {
@@ -143,6 +145,7 @@ fn tweak(v: &Value, path: &str) -> Tweak {
             .collect(),
         pin: strings(v, "pin"),
         exclude: strings(v, "exclude"),
+        product_fields: list("filters").iter().chain(list("boosts")).fold(0, |m, c| m | crate::slots::product_fields(c)),
     }
 }
 

@@ -11,6 +11,8 @@ use crate::util::{cargo_home, cmd, copy_dir, copy_file, read, root, run, secs, w
 
 /// Base name of the wasm-bindgen output (`vitrin_core.js`, `vitrin_core_bg.wasm`).
 pub const CORE: &str = "vitrin_core";
+/// The build without SIMD128, for browsers that lack it (the loaders pick one).
+pub const SCALAR_WASM: &str = "vitrin_core_scalar_bg.wasm";
 
 /// Features the Rust wasm32 target enables by default (and so wasm-bindgen's output uses);
 /// wasm-opt must be told, or it rejects the module.
@@ -23,6 +25,7 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-reference-types",
     "--enable-call-indirect-overlong",
     "--enable-multivalue",
+    "--enable-simd",
 ];
 
 pub fn build() -> Result<SizeReport> {
@@ -30,15 +33,33 @@ pub fn build() -> Result<SizeReport> {
     let root = root();
     let target = root.join("target");
 
-    stage("cargo build (wasm32, release)", cargo_build)?;
+    // Two builds of one source: SIMD128 (what every current browser runs) and scalar.
+    let simd = target.clone();
+    let scalar = target.join("scalar");
+    stage("cargo build (wasm32, release, simd128)", || cargo_build(&simd, true))?;
+    stage("cargo build (wasm32, release, scalar)", || cargo_build(&scalar, false))?;
     let bindgen_dir = target.join("wasm-bindgen");
-    stage("wasm-bindgen", || wasm_bindgen(&bindgen_dir))?;
+    let scalar_bindgen_dir = target.join("wasm-bindgen-scalar");
+    stage("wasm-bindgen", || wasm_bindgen(&simd, &bindgen_dir))?;
+    stage("wasm-bindgen (scalar)", || wasm_bindgen(&scalar, &scalar_bindgen_dir))?;
+    stage("same JS glue for both builds", || {
+        let glue = format!("{CORE}.js");
+        if read(&bindgen_dir.join(&glue))? == read(&scalar_bindgen_dir.join(&glue))? {
+            Ok(())
+        } else {
+            Err("the SIMD and scalar builds need different JS glue; the loaders share one".into())
+        }
+    })?;
     let opt_wasm = target.join("wasm-opt").join(format!("{CORE}_bg.wasm"));
+    let opt_scalar = target.join("wasm-opt").join(SCALAR_WASM);
     stage("wasm-opt -Oz", || {
         wasm_opt(&bindgen_dir.join(format!("{CORE}_bg.wasm")), &opt_wasm)
     })?;
+    stage("wasm-opt -Oz (scalar)", || {
+        wasm_opt(&scalar_bindgen_dir.join(format!("{CORE}_bg.wasm")), &opt_scalar)
+    })?;
     let pkg = root.join("pkg");
-    stage("assemble pkg/", || assemble(&pkg, &bindgen_dir, &opt_wasm))?;
+    stage("assemble pkg/", || assemble(&pkg, &bindgen_dir, &opt_wasm, &opt_scalar))?;
     let report = measure(&pkg)?;
     report.print();
     report.write(&target.join("size.json"))?;
@@ -55,7 +76,8 @@ fn stage(name: &str, f: impl FnOnce() -> Result) -> Result {
     Ok(())
 }
 
-fn cargo_build() -> Result {
+/// `target_dir/wasm32-unknown-unknown/release/vitrin.wasm`, with or without SIMD128.
+fn cargo_build(target_dir: &Path, simd: bool) -> Result {
     // Reproducible bytes: panic locations must not carry this machine's paths. Set for the wasm
     // target only (host artifacts such as proc-macros keep their cache). RUSTFLAGS, if set,
     // would override target rustflags entirely, so refuse to silently ignore ours.
@@ -69,6 +91,9 @@ fn cargo_build() -> Result {
         WASM_TARGET.to_uppercase().replace('-', "_")
     );
     let mut flags = std::env::var(&var).unwrap_or_default();
+    if simd {
+        flags.push_str(" -C target-feature=+simd128");
+    }
     for (from, to) in [(cargo_home(), "/cargo"), (root(), "/vitrin")] {
         flags.push_str(&format!(" --remap-path-prefix={}={to}", from.display()));
     }
@@ -81,11 +106,13 @@ fn cargo_build() -> Result {
             "-p",
             "vitrin",
             "--lib",
+            "--target-dir",
         ])
+        .arg(target_dir)
         .env(var, flags.trim()))
 }
 
-fn wasm_bindgen(out_dir: &Path) -> Result {
+fn wasm_bindgen(target_dir: &Path, out_dir: &Path) -> Result {
     let wanted = locked_version("wasm-bindgen")?;
     match wasm_bindgen_version() {
         Some(v) if v == wanted => {}
@@ -96,8 +123,7 @@ fn wasm_bindgen(out_dir: &Path) -> Result {
         }
         None => return Err("`wasm-bindgen` not found: run `cargo xtask setup`".into()),
     }
-    let input = root()
-        .join("target")
+    let input = target_dir
         .join(WASM_TARGET)
         .join("release")
         .join("vitrin.wasm");
@@ -132,7 +158,7 @@ fn wasm_opt(input: &Path, output: &Path) -> Result {
         .arg(output))
 }
 
-fn assemble(pkg: &Path, bindgen_dir: &Path, opt_wasm: &Path) -> Result {
+fn assemble(pkg: &Path, bindgen_dir: &Path, opt_wasm: &Path, opt_scalar: &Path) -> Result {
     let root = root();
     let template = root.join("pkg-template");
     if !template.is_dir() {
@@ -150,6 +176,7 @@ fn assemble(pkg: &Path, bindgen_dir: &Path, opt_wasm: &Path) -> Result {
         &pkg.join(format!("{CORE}.js")),
     )?;
     copy_file(opt_wasm, &pkg.join(format!("{CORE}_bg.wasm")))?;
+    copy_file(opt_scalar, &pkg.join(SCALAR_WASM))?;
     let schema = root.join("target").join("rules.schema.json");
     if schema.exists() {
         copy_file(&schema, &pkg.join("rules.schema.json"))?;

@@ -459,7 +459,7 @@ mod tests {
         assert_eq!(ids("a", vitrin::catalog::Relation::BoughtWith), ["c", "b"]);
         assert_eq!(ids("c", vitrin::catalog::Relation::BoughtWith), ["a"]);
         assert_eq!(ids("b", vitrin::catalog::Relation::Similar)[0], "c");
-        assert_eq!(catalog.dim, 8);
+        assert_eq!(catalog.embeddings.dim(), 8);
         assert!(catalog.embedding(catalog.index("a").unwrap()).is_some());
 
         let profiles: Vec<Value> = std::fs::read_to_string(dir.join("profiles.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();

@@ -33,7 +33,7 @@ pub fn build(visitor: &str, events: &[(Event, Source)], catalog: &Catalog) -> Op
     }
     let mut categories: HashMap<&str, f64> = HashMap::new();
     let mut brands: HashMap<&str, f64> = HashMap::new();
-    let mut embedding = vec![0f32; catalog.dim];
+    let mut embedding = vec![0f32; catalog.embeddings.dim()];
     let mut interest = |product: &str, weight: f64, at: f64| {
         let Some(ix) = catalog.index(product) else { return };
         let w = weight * 0.5f64.powf((latest - at) / DAY_MS / HALF_LIFE_DAYS);
@@ -41,9 +41,7 @@ pub fn build(visitor: &str, events: &[(Event, Source)], catalog: &Catalog) -> Op
         if let Some(name) = catalog.brand_names.get(catalog.brand[ix as usize] as usize) {
             *brands.entry(name).or_default() += w;
         }
-        if let Some(row) = catalog.embedding(ix) {
-            embedding.iter_mut().zip(row).for_each(|(e, x)| *e += w as f32 * x);
-        }
+        catalog.embeddings.add_to(ix, w as f32, &mut embedding);
     };
     let mut purchases: Vec<(&str, f64, u32)> = Vec::new();
     let mut orders: BTreeSet<&str> = BTreeSet::new();

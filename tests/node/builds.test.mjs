@@ -1,0 +1,30 @@
+// The package's two engine builds (SIMD128 and scalar, pkg/vitrin_core*_bg.wasm) rank the
+// same: the loader may hand either to a visitor, so they must not disagree.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { bind, wasmFile } from "../../pkg/core.js";
+import { makeCatalog } from "../support/catalog.mjs";
+
+async function load(file, tag) {
+  // A second import of the glue (by query string) is a second module with its own instance.
+  const glue = await import(`../../pkg/vitrin_core.js?${tag}`);
+  glue.initSync({ module: await readFile(new URL(`../../pkg/${file}`, import.meta.url)) });
+  return bind(glue);
+}
+
+test("the SIMD and scalar builds give the same recommendations", async () => {
+  assert.equal(wasmFile(), "vitrin_core_bg.wasm", "Node 20 has SIMD128: the loader picks the SIMD build");
+  const catalog = makeCatalog(2_000, 64);
+  const rules = { version: 1, slots: { home: { strategy: "for_you", limit: 20, filters: [{ "<=": [{ var: "product.price" }, 40] }] } } };
+  const lists = [];
+  for (const [file, tag] of [["vitrin_core_bg.wasm", "simd"], ["vitrin_core_scalar_bg.wasm", "scalar"]]) {
+    const vitrin = await load(file, tag);
+    const engine = vitrin.create({ catalog, rules, storage: "memory", storageKey: `builds-${tag}`, now: () => 1_800_000_000_000 });
+    for (const id of ["p3", "p23", "p40", "p41"]) engine.track({ type: "view", productId: id });
+    lists.push(["for_you", "home"].map((slot) => engine.recommend({ slot, limit: 20 }).map((r) => r.productId)));
+    engine.destroy();
+  }
+  assert.equal(lists[0][0].length, 20);
+  assert.deepEqual(lists[0], lists[1]);
+});
