@@ -206,6 +206,7 @@ class Engine {
     this.#format = formatters(typeof rest.locale === "string" ? rest.locale : "en", typeof rest.currency === "string" ? rest.currency : "TRY");
     const emit = (kind, payload) => {
       if (kind === "dirty") return this.#scheduleFlush();
+      if (kind === "outbox") return queueMicrotask(() => this.#postTabs());
       // Deliver after the current call returns: listeners attached right after
       // create() still hear about a damaged stored state found while creating.
       queueMicrotask(() => this._emit(kind, payload ? fromWasm(payload) ?? payload : undefined));
@@ -250,6 +251,10 @@ class Engine {
     if (this.#flushTimer !== null) return;
     this.#flushTimer = setTimeout(() => this.#flush(), 0);
     this.#flushTimer.unref?.();
+  }
+
+  #postTabs() {
+    if (!this.#destroyed) guarded(() => this.#raw.postTabs(), () => undefined);
   }
 
   #flush() {

@@ -4,6 +4,7 @@
 
 use crate::catalog::Packed;
 use crate::engine::Engine;
+use crate::events::Event;
 use crate::error::Error;
 use crate::json::{parse, Obj};
 use crate::platform::{Store, Tabs};
@@ -61,11 +62,21 @@ pub fn evaluate_condition(condition: &str, data: &str) -> Result<String, JsValue
     Ok(logic.apply(&data).to_string())
 }
 
+/// A change other tabs must apply, held until the next flush.
+enum Outgoing {
+    Event(Event),
+    Prompt { action: String, id: String, at: f64 },
+}
+
 struct Inner {
     engine: Engine,
     store: Store,
     key: String,
     tabs: Option<Tabs>,
+    /// Changes for the other tabs, in the order they happened, posted as one message at the
+    /// end of the current task (`postTabs`, from a microtask): a `postMessage` per `track`
+    /// would cost more than the event itself.
+    outbox: Vec<Outgoing>,
     emit: js_sys::Function,
     dirty: bool,
 }
@@ -74,6 +85,29 @@ impl Inner {
     fn emit(&self, kind: &str, payload: &str) {
         // The wrapper's emitter only queues; it cannot throw back into the engine.
         let _ = self.emit.call2(&JsValue::NULL, &JsValue::from_str(kind), &JsValue::from_str(payload));
+    }
+
+    /// Queues a change for the other tabs; the first of a task asks the wrapper for `postTabs`.
+    fn send(&mut self, change: Outgoing) {
+        if self.tabs.is_some() {
+            if self.outbox.is_empty() {
+                self.emit("outbox", "");
+            }
+            self.outbox.push(change);
+        }
+    }
+
+    fn post_tabs(&mut self) {
+        let outbox = std::mem::take(&mut self.outbox);
+        let Some(tabs) = self.tabs.as_ref().filter(|_| !outbox.is_empty()) else { return };
+        let messages: Vec<Value> = outbox
+            .into_iter()
+            .map(|m| match m {
+                Outgoing::Event(e) => json!({"kind": "event", "event": e.to_json()}),
+                Outgoing::Prompt { action, id, at } => json!({"kind": "prompt", "action": action, "id": id, "at": at}),
+            })
+            .collect();
+        tabs.post(&json!({"kind": "batch", "messages": messages}).to_string());
     }
 
     fn changed(&mut self) {
@@ -105,7 +139,7 @@ pub struct RawEngine {
 
 #[wasm_bindgen]
 impl RawEngine {
-    /// `emit(kind, payload)` receives "error" (error JSON), "dirty" (call `flush` soon)
+    /// `emit(kind, payload)` receives "error" (error JSON), "dirty" (call `flush` soon), "outbox" (call `postTabs` at the end of the task)
     /// and "change" (another tab changed the visitor).
     /// `embeddings` (with `dim`) are the catalog's, packed by the wrapper (`catalog::Packed`).
     #[wasm_bindgen(constructor)]
@@ -119,7 +153,7 @@ impl RawEngine {
         let key = o.opt_str("storageKey").map_err(fail)?.unwrap_or("vitrin").to_string();
         let engine = Engine::with_packed(&opts, packed(&embeddings, dim)).map_err(fail)?;
         let (store, store_err) = Store::open(kind);
-        let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, emit, dirty: false }));
+        let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, outbox: Vec::new(), emit, dirty: false }));
         {
             let mut i = inner.borrow_mut();
             if let Some(e) = store_err {
@@ -144,9 +178,7 @@ impl RawEngine {
         let v = input(event, "invalid_event")?;
         let mut i = self.inner.borrow_mut();
         let event = i.engine.track(&v, now).map_err(fail)?;
-        if let Some(tabs) = &i.tabs {
-            tabs.post(&json!({"kind": "event", "event": event.to_json()}).to_string());
-        }
+        i.send(Outgoing::Event(event));
         i.changed();
         Ok(())
     }
@@ -174,9 +206,7 @@ impl RawEngine {
         let now = clock(now)?;
         let mut i = self.inner.borrow_mut();
         i.engine.prompt_action(action, prompt_id, now).map_err(fail)?;
-        if let Some(tabs) = &i.tabs {
-            tabs.post(&json!({"kind": "prompt", "action": action, "id": prompt_id, "at": now}).to_string());
-        }
+        i.send(Outgoing::Prompt { action: action.to_string(), id: prompt_id.to_string(), at: now });
         i.changed();
         Ok(())
     }
@@ -239,6 +269,12 @@ impl RawEngine {
     }
 
     /// Writes the visitor document if it changed; called by the wrapper off the hot path.
+    /// Posts the changes queued for the other tabs (the wrapper calls it from a microtask).
+    #[wasm_bindgen(js_name = postTabs)]
+    pub fn post_tabs(&self) {
+        self.inner.borrow_mut().post_tabs();
+    }
+
     pub fn flush(&self) {
         let mut i = self.inner.borrow_mut();
         if !i.dirty {
@@ -250,12 +286,14 @@ impl RawEngine {
                 i.emit("error", &e.to_json());
             }
         }
+        i.post_tabs();
     }
 
     pub fn forget(&self) {
         let mut i = self.inner.borrow_mut();
         i.engine.forget();
         i.dirty = false;
+        i.outbox.clear();
         if let Err(e) = i.store.remove_all(&i.key) {
             i.emit("error", &e.to_json());
         }
@@ -271,25 +309,38 @@ impl RawEngine {
 }
 
 impl Inner {
+    /// A message from another tab: a batch of its changes (`flush`), or `forget`.
     fn on_tab_message(&mut self, msg: &str) {
         let Ok(v) = serde_json::from_str::<Value>(msg) else { return };
         match v.get("kind").and_then(Value::as_str) {
-            Some("event") => {
-                if self.engine.apply_remote(&v["event"]).is_ok() {
-                    self.changed();
-                    self.emit("change", "");
+            Some("batch") => {
+                let mut events = false;
+                for m in v.get("messages").and_then(Value::as_array).into_iter().flatten() {
+                    let ok = match m.get("kind").and_then(Value::as_str) {
+                        Some("event") => {
+                            let ok = self.engine.apply_remote(&m["event"]).is_ok();
+                            events |= ok;
+                            ok
+                        }
+                        Some("prompt") => {
+                            let field = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
+                            let at = m.get("at").and_then(Value::as_f64).unwrap_or(0.0);
+                            self.engine.prompt_action(field("action"), field("id"), at).is_ok()
+                        }
+                        _ => false,
+                    };
+                    if ok {
+                        self.changed();
+                    }
                 }
-            }
-            Some("prompt") => {
-                let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
-                let at = v.get("at").and_then(Value::as_f64).unwrap_or(0.0);
-                if self.engine.prompt_action(field("action"), field("id"), at).is_ok() {
-                    self.changed();
+                if events {
+                    self.emit("change", "");
                 }
             }
             Some("forget") => {
                 self.engine.forget();
                 self.dirty = false;
+                self.outbox.clear();
                 self.emit("change", "");
             }
             _ => {}
