@@ -80,16 +80,25 @@ function isObject(v) {
 }
 
 /**
- * Splits a catalog's embeddings out of its JSON into one Float32Array (row i: product i),
- * so a large catalog's numbers are copied into wasm instead of written and parsed as text.
- * An embedding that is not an array of `dim` finite numbers stays in the JSON, where the
- * engine reports it with its path; a product without one gets a row starting with NaN.
+ * Splits a catalog's embeddings out of its JSON, so a large catalog's numbers are copied
+ * into wasm instead of written and parsed as text: `catalog.embeddings`, a binary VTE1
+ * table (README, "Large catalogs"), goes as bytes; otherwise the products' number
+ * arrays go as one Float32Array (row i: product i). An embedding that is not an array of
+ * `dim` finite numbers stays in the JSON, where the engine reports it with its path; a
+ * product without one gets a row starting with NaN.
  */
 function packCatalog(catalog) {
-  const products = isObject(catalog) && Array.isArray(catalog.products) ? catalog.products : null;
+  const none = { json: catalog, table: undefined, rows: undefined, dim: 0 };
+  if (!isObject(catalog)) return none;
+  const { embeddings: table, ...rest } = catalog;
+  if (table instanceof ArrayBuffer || ArrayBuffer.isView(table)) {
+    const bytes = table instanceof Uint8Array ? table : new Uint8Array(table.buffer ?? table, table.byteOffset ?? 0, table.byteLength);
+    return { json: rest, table: bytes, rows: undefined, dim: 0 };
+  }
+  const products = Array.isArray(catalog.products) ? catalog.products : null;
   const first = products?.find((p) => isObject(p) && p.embedding?.length > 0)?.embedding;
   const dim = first?.length ?? 0;
-  if (!products || dim === 0 || dim > 1024) return { json: catalog, embeddings: undefined, dim: 0 };
+  if (!products || dim === 0 || dim > 1024) return none;
   const rows = new Float32Array(products.length * dim);
   const stripped = products.map((p, i) => {
     const e = isObject(p) ? p.embedding : undefined;
@@ -102,11 +111,13 @@ function packCatalog(catalog) {
       if (typeof x !== "number" || !Number.isFinite(x)) return p;
       rows[i * dim + k] = x;
     }
-    const { embedding, ...rest } = p;
-    return rest;
+    const { embedding, ...fields } = p;
+    return fields;
   });
-  return { json: { ...catalog, products: stripped }, embeddings: rows, dim };
+  return { json: { ...catalog, products: stripped }, table: undefined, rows, dim };
 }
+
+const utf8 = new TextEncoder();
 
 /** The page's localStorage, or null where reading it throws (sandboxed frames, some private modes). */
 function localStorageOrNull() {
@@ -215,8 +226,8 @@ class Engine {
     // one wins when the visitor has been here before.
     const localId = globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
     const packed = packCatalog(rest.catalog);
-    const json = toJson({ localId, ...rest, catalog: packed.json }, "invalid_options");
-    this.#raw = guarded(() => new wasm.RawEngine(json, emit, packed.embeddings, packed.dim), () => {
+    const json = utf8.encode(toJson({ localId, ...rest, catalog: packed.json }, "invalid_options"));
+    this.#raw = guarded(() => new wasm.RawEngine(json, emit, packed.table, packed.rows, packed.dim), () => {
       throw broken;
     });
     live.add(this);
@@ -384,7 +395,8 @@ class Engine {
   setCatalog(catalog) {
     this.#check();
     const packed = packCatalog(catalog);
-    guarded(() => this.#raw.setCatalog(toJson(packed.json, "invalid_catalog"), packed.embeddings, packed.dim), () => undefined);
+    const json = utf8.encode(toJson(packed.json, "invalid_catalog"));
+    guarded(() => this.#raw.setCatalog(json, packed.table, packed.rows, packed.dim), () => undefined);
   }
 
   setConsent(consent) {

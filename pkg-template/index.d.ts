@@ -12,8 +12,8 @@ export interface Product {
   tags?: string[];
   image?: string;
   url?: string;
-  /** Any width, the same for every product; stored L2-normalised. */
-  embedding?: number[];
+  /** Any width up to 1024, the same for every product; stored L2-normalised, quantised to int8. */
+  embedding?: number[] | Float32Array;
   related?: { boughtWith?: string[]; goesWith?: string[]; similar?: string[] };
   /** Relative popularity (any non-negative scale), used by `trending` and as a prior. */
   popularity?: number;
@@ -21,6 +21,11 @@ export interface Product {
 
 export interface Catalog {
   products: Product[];
+  /**
+   * Every product's embedding as one binary VTE1 table (README, "Large catalogs"), in
+   * product order, instead of `embedding` arrays: loads without parsing a number.
+   */
+  embeddings?: ArrayBuffer | Uint8Array;
 }
 
 /** The compact profile the store's server computes for a visitor. */

@@ -26,8 +26,19 @@ fn input(text: &str, code: &'static str) -> Result<Value, JsValue> {
     parse(text, MAX_INPUT, code).map_err(fail)
 }
 
-fn packed(rows: &Option<Vec<f32>>, dim: u32) -> Option<Packed<'_>> {
-    rows.as_deref().map(|rows| Packed { dim: dim as usize, rows })
+/// The catalog's embeddings as the wrapper passed them: a `VTE1` table, or floats.
+fn packed<'a>(table: &'a Option<Vec<u8>>, rows: &'a Option<Vec<f32>>, dim: u32) -> Option<Packed<'a>> {
+    match (table, rows) {
+        (Some(bytes), _) => Some(Packed::Table(bytes)),
+        (None, Some(rows)) => Some(Packed::Floats { dim: dim as usize, rows }),
+        (None, None) => None,
+    }
+}
+
+/// JSON passed as UTF-8 bytes: for documents as large as a catalog, encoding them in JS
+/// (`TextEncoder`) is several times faster than passing a string.
+fn input_bytes(bytes: &[u8], code: &'static str) -> Result<Value, JsValue> {
+    std::str::from_utf8(bytes).map_err(|e| fail(Error::at(code, "", format!("not UTF-8: {e}")))).and_then(|text| input(text, code))
 }
 
 fn clock(now: f64) -> Result<f64, JsValue> {
@@ -141,17 +152,18 @@ pub struct RawEngine {
 impl RawEngine {
     /// `emit(kind, payload)` receives "error" (error JSON), "dirty" (call `flush` soon), "outbox" (call `postTabs` at the end of the task)
     /// and "change" (another tab changed the visitor).
-    /// `embeddings` (with `dim`) are the catalog's, packed by the wrapper (`catalog::Packed`).
+    /// `options` is UTF-8 JSON; `table`, or `embeddings` with `dim`, are the catalog's
+    /// embeddings as the wrapper packed them (`catalog::Packed`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &str, emit: js_sys::Function, embeddings: Option<Vec<f32>>, dim: u32) -> Result<RawEngine, JsValue> {
-        let opts = input(options, "invalid_options")?;
+    pub fn new(options: &[u8], emit: js_sys::Function, table: Option<Vec<u8>>, embeddings: Option<Vec<f32>>, dim: u32) -> Result<RawEngine, JsValue> {
+        let opts = input_bytes(options, "invalid_options")?;
         let o = Obj::new(&opts, "", "invalid_options").map_err(fail)?;
         let kind = o.opt_str("storage").map_err(fail)?.unwrap_or("auto");
         if !matches!(kind, "auto" | "local" | "memory") {
             return Err(fail(o.err("storage", "expected \"local\" or \"memory\"")));
         }
         let key = o.opt_str("storageKey").map_err(fail)?.unwrap_or("vitrin").to_string();
-        let engine = Engine::with_packed(&opts, packed(&embeddings, dim)).map_err(fail)?;
+        let engine = Engine::with_packed(&opts, packed(&table, &embeddings, dim)).map_err(fail)?;
         let (store, store_err) = Store::open(kind);
         let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, outbox: Vec::new(), emit, dirty: false }));
         {
@@ -238,9 +250,9 @@ impl RawEngine {
     }
 
     #[wasm_bindgen(js_name = setCatalog)]
-    pub fn set_catalog(&self, catalog: &str, embeddings: Option<Vec<f32>>, dim: u32) -> Result<(), JsValue> {
-        let v = input(catalog, "invalid_catalog")?;
-        self.inner.borrow_mut().engine.set_catalog_packed(&v, packed(&embeddings, dim)).map_err(fail)
+    pub fn set_catalog(&self, catalog: &[u8], table: Option<Vec<u8>>, embeddings: Option<Vec<f32>>, dim: u32) -> Result<(), JsValue> {
+        let v = input_bytes(catalog, "invalid_catalog")?;
+        self.inner.borrow_mut().engine.set_catalog_packed(&v, packed(&table, &embeddings, dim)).map_err(fail)
     }
 
     #[wasm_bindgen(js_name = setProfile)]

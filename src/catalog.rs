@@ -6,7 +6,7 @@ use crate::embeddings::Embeddings;
 use crate::error::{join, Error, Result};
 use crate::json::{type_name, Obj};
 use serde_json::Value;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub const MAX_PRODUCTS: usize = 500_000;
 pub const MAX_DIM: usize = 1024;
@@ -64,13 +64,15 @@ pub struct Catalog {
     similar: Lists,
 }
 
-/// Embeddings passed beside the JSON as one flat array (`rows.len() == products × dim`),
-/// so a large catalog's numbers are not written and parsed as text. A product whose JSON
-/// has no `embedding` takes its row; a row starting with NaN means "none".
+/// Embeddings passed beside the catalog JSON, so a large catalog's numbers are not written
+/// and parsed as text.
 #[derive(Debug, Clone, Copy)]
-pub struct Packed<'a> {
-    pub dim: usize,
-    pub rows: &'a [f32],
+pub enum Packed<'a> {
+    /// One flat array (`rows.len() == products × dim`): a product whose JSON has no
+    /// `embedding` takes its row; a row starting with NaN means "none".
+    Floats { dim: usize, rows: &'a [f32] },
+    /// A `VTE1` table (`embeddings::MAGIC`) with a row for every product, already quantised.
+    Table(&'a [u8]),
 }
 
 /// Embedding rows as read, before quantising: `dim` fixed by the first one seen.
@@ -90,11 +92,16 @@ impl Catalog {
         let products = root.opt_arr("products", MAX_PRODUCTS)?.ok_or_else(|| root.err("products", "is required"))?;
         let mut c = Catalog::default();
         let mut raw = RawRows::default();
-        if let Some(p) = packed {
-            if p.dim > MAX_DIM || p.rows.len() != products.len() * p.dim {
-                return Err(root.err("products", format!("packed embeddings hold {} numbers, not {} products × {}", p.rows.len(), products.len(), p.dim)));
+        let mut table = None;
+        match packed {
+            Some(Packed::Floats { dim, rows }) => {
+                if dim > MAX_DIM || rows.len() != products.len() * dim {
+                    return Err(root.err("products", format!("packed embeddings hold {} numbers, not {} products × {dim}", rows.len(), products.len())));
+                }
+                raw = RawRows { dim, values: rows.to_vec() };
             }
-            raw = RawRows { dim: p.dim, values: p.rows.to_vec() };
+            Some(Packed::Table(bytes)) => table = Some(Embeddings::from_bytes(bytes, products.len(), MAX_DIM).map_err(|m| root.err("embeddings", m))?),
+            None => {}
         }
         let mut related_raw: Vec<[Vec<&str>; 3]> = Vec::with_capacity(products.len());
         let mut raw_pop = Vec::with_capacity(products.len());
@@ -120,6 +127,9 @@ impl Catalog {
             c.urls.push(p.opt_str("url")?.map(String::from));
             c.images.push(p.opt_str("image")?.map(String::from));
             raw_pop.push(p.opt_num_in("popularity", 0.0, 1e15)?.unwrap_or(0.0) as f32);
+            if table.is_some() && p.get("embedding").is_some() {
+                return Err(p.err("embedding", "the catalog's embeddings come in its binary table; a product cannot also carry one"));
+            }
             read_embedding(&mut raw, i, &p)?;
             let mut lists: [Vec<&str>; 3] = Default::default();
             if let Some(rel) = p.opt_obj("related")? {
@@ -132,13 +142,16 @@ impl Catalog {
         let n = c.ids.len();
         // Products read before the first embedding got no row; pad to the full table.
         raw.values.resize(n * raw.dim, 0.0);
-        c.embeddings = Embeddings::new(raw.dim);
-        for i in 0..n {
-            match raw.dim {
-                0 => c.embeddings.push_none(),
-                d => c.embeddings.push(&raw.values[i * d..(i + 1) * d]),
+        c.embeddings = table.unwrap_or_else(|| {
+            let mut t = Embeddings::new(raw.dim);
+            for i in 0..n {
+                match raw.dim {
+                    0 => t.push_none(),
+                    d => t.push(&raw.values[i * d..(i + 1) * d]),
+                }
             }
-        }
+            t
+        });
         let max_pop = raw_pop.iter().cloned().fold(0.0f32, f32::max);
         c.popularity = raw_pop.iter().map(|p| if max_pop > 0.0 { p / max_pop } else { 0.0 }).collect();
         for (k, lists) in [&mut c.bought_with, &mut c.goes_with, &mut c.similar].into_iter().enumerate() {

@@ -10,6 +10,12 @@
 /// Lanes a row is padded to: one `v128` of `i8`.
 const LANES: usize = 16;
 
+/// The binary table a store can serve beside its catalog JSON (`catalog.embeddings`), read
+/// with no number parsing: the magic `VTE1`, then little-endian `u32` rows and `u32` dim,
+/// `rows` × `f32` scales (0: no embedding), and `rows × dim` `i8` values, row-major. Row r
+/// is `scale[r] × values[r]`, unit length (the builder quantises as `push` does).
+pub const MAGIC: &[u8; 4] = b"VTE1";
+
 /// The embedding table: `len() × stride` quantised values and one scale per row (0: none).
 #[derive(Debug, Default, Clone)]
 pub struct Embeddings {
@@ -35,7 +41,7 @@ impl Query {
         self.values.resize(table.stride, 0);
         if max > 0.0 {
             for (q, x) in self.values.iter_mut().zip(v) {
-                *q = (x / self.scale).round() as i16;
+                *q = (x / self.scale).round_ties_even() as i16;
             }
         }
     }
@@ -68,9 +74,56 @@ impl Embeddings {
         }
         let scale = max / f32::from(i8::MAX);
         for (q, x) in self.rows[start..].iter_mut().zip(values) {
-            *q = (x / norm / scale).round() as i8;
+            *q = (x / norm / scale).round_ties_even() as i8;
         }
         self.scales.push(scale);
+    }
+
+    /// Reads a `VTE1` table (see `MAGIC`) for exactly `rows` products.
+    pub fn from_bytes(bytes: &[u8], rows: usize, max_dim: usize) -> Result<Embeddings, String> {
+        let word = |at: usize| bytes.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+        if bytes.get(..4) != Some(&MAGIC[..]) {
+            return Err("not a VTE1 embedding table (it starts with the bytes \"VTE1\")".into());
+        }
+        let (n, dim) = (word(4).unwrap_or(0), word(8).unwrap_or(0));
+        if n != rows {
+            return Err(format!("the embedding table has {n} rows for {rows} products"));
+        }
+        if dim == 0 || dim > max_dim {
+            return Err(format!("the embedding table's width {dim} is not within 1–{max_dim}"));
+        }
+        let values_at = 12 + 4 * n;
+        if bytes.len() != values_at + n * dim {
+            return Err(format!("the embedding table holds {} bytes, not the {} its header announces", bytes.len(), values_at + n * dim));
+        }
+        let mut t = Embeddings::new(dim);
+        t.rows.reserve(n * t.stride);
+        for r in 0..n {
+            let at = 12 + 4 * r;
+            let scale = f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+            if !(scale.is_finite() && scale >= 0.0) {
+                return Err(format!("row {r} has the scale {scale}; scales are finite and not negative"));
+            }
+            let start = t.rows.len();
+            t.rows.extend(bytes[values_at + r * dim..values_at + (r + 1) * dim].iter().map(|&b| b as i8));
+            t.rows.resize(start + t.stride, 0);
+            t.scales.push(scale);
+        }
+        Ok(t)
+    }
+
+    /// The table in the `VTE1` format (`from_bytes` reads it back).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let n = self.scales.len();
+        let mut out = Vec::with_capacity(12 + n * (4 + self.dim));
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+        out.extend_from_slice(&(self.dim as u32).to_le_bytes());
+        self.scales.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
+        for r in 0..n {
+            out.extend(self.row(r as u32)[..self.dim].iter().map(|&q| q as u8));
+        }
+        out
     }
 
     /// Appends a row for a product without an embedding.
@@ -175,6 +228,20 @@ mod tests {
             assert!((got - exact).abs() < 0.01, "row {i}: {got} vs {exact}");
             assert!((t.cosine(i as u32, i as u32) - 1.0).abs() < 0.01);
         }
+    }
+
+    #[test]
+    fn the_binary_table_reads_back_what_was_written_and_refuses_damage() {
+        let t = table(&[&[1.0, 2.0, 3.0], &[0.0, 0.0, 0.0], &[-1.0, 0.5, 0.0]]);
+        let bytes = t.to_bytes();
+        let back = Embeddings::from_bytes(&bytes, 3, 1024).unwrap();
+        assert_eq!((back.dim, &back.rows, &back.scales), (t.dim, &t.rows, &t.scales));
+        assert!(Embeddings::from_bytes(&bytes, 4, 1024).unwrap_err().contains("3 rows for 4 products"));
+        assert!(Embeddings::from_bytes(&bytes[..bytes.len() - 1], 3, 1024).is_err());
+        assert!(Embeddings::from_bytes(b"JSON{}", 3, 1024).is_err());
+        let mut bad = bytes.clone();
+        bad[12..16].copy_from_slice(&f32::NAN.to_le_bytes());
+        assert!(Embeddings::from_bytes(&bad, 3, 1024).unwrap_err().contains("row 0"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use vitrin::catalog::Packed;
 use vitrin::Engine;
 
 const CATEGORIES: [&str; 6] = ["shoes/running", "shoes/casual", "fashion/shirts", "books/novels", "pets/cat/food", "eyewear/lenses"];
@@ -226,12 +227,19 @@ fn embeddings_passed_packed_rank_like_embeddings_in_the_json() {
         }
     }
     let mut a = Engine::new(&json!({ "catalog": doc })).unwrap();
-    let mut b = Engine::with_packed(&json!({ "catalog": stripped }), Some(vitrin::catalog::Packed { dim, rows: &packed })).unwrap();
+    let mut b = Engine::with_packed(&json!({ "catalog": stripped }), Some(Packed::Floats { dim, rows: &packed })).unwrap();
     for e in [&mut a, &mut b] {
         e.track(&json!({"type": "view", "productId": "p4"}), 1_000.0).unwrap();
     }
     let ids = |e: &mut Engine| e.recommend("for_you", None, Some(20), 2_000.0).unwrap().into_iter().map(|r| r.product_id).collect::<Vec<_>>();
     assert_eq!(ids(&mut a), ids(&mut b));
-    let bad = Engine::with_packed(&json!({ "catalog": catalog(3, 1) }), Some(vitrin::catalog::Packed { dim: 8, rows: &[0.0; 7] }));
+    let bad = Engine::with_packed(&json!({ "catalog": catalog(3, 1) }), Some(Packed::Floats { dim: 8, rows: &[0.0; 7] }));
     assert_eq!(bad.err().unwrap().path.as_deref(), Some("/catalog/products"));
+    // The same rows as a binary table (what a store serves beside its catalog JSON).
+    let table = a.catalog().embeddings.to_bytes();
+    let mut c = Engine::with_packed(&json!({ "catalog": { "products": stripped["products"] } }), Some(Packed::Table(&table))).unwrap();
+    c.track(&json!({"type": "view", "productId": "p4"}), 1_000.0).unwrap();
+    assert_eq!(ids(&mut c), ids(&mut a));
+    let damaged = Engine::with_packed(&json!({ "catalog": { "products": stripped["products"] } }), Some(Packed::Table(&table[..40])));
+    assert_eq!(damaged.err().unwrap().path.as_deref(), Some("/catalog/embeddings"));
 }

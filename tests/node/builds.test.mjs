@@ -28,3 +28,20 @@ test("the SIMD and scalar builds give the same recommendations", async () => {
   assert.equal(lists[0][0].length, 20);
   assert.deepEqual(lists[0], lists[1]);
 });
+
+test("a catalog whose embeddings come as a VTE1 table ranks like one with number arrays", async () => {
+  const { createVitrin } = await import("../../pkg/node.js");
+  const { vteTable } = await import("../support/vte.mjs");
+  const catalog = makeCatalog(500, 32);
+  const binary = { products: catalog.products.map(({ embedding, ...p }) => p), embeddings: vteTable(catalog.products.map((p) => p.embedding)) };
+  const ids = [];
+  for (const [tag, c] of [["arrays", catalog], ["table", binary]]) {
+    const engine = await createVitrin({ catalog: c, storage: "memory", storageKey: `vte-${tag}`, now: () => 1_800_000_000_000 });
+    engine.track({ type: "view", productId: "p7" });
+    ids.push(engine.recommend({ slot: "for_you", limit: 20 }).map((r) => r.productId));
+    engine.destroy();
+  }
+  assert.deepEqual(ids[1], ids[0]);
+  const damaged = { ...binary, embeddings: binary.embeddings.slice(0, 100) };
+  await assert.rejects(createVitrin({ catalog: damaged, storage: "memory" }), (e) => e.code === "invalid_catalog" && e.path === "/catalog/embeddings");
+});

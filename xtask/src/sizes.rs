@@ -8,9 +8,10 @@ use crate::util::{cmd, files_ending, output, write, Result};
 /// Budget for the gzip total of what a browser can download: the SIMD wasm and every `.js`
 /// but the Node loader (the scalar wasm replaces the SIMD one where SIMD is missing; it is
 /// listed, not added). Checked by `cargo xtask test`; the README states this number: change
-/// them together. It holds today's engine with rules, JsonLogic (JS semantics), sync and the
-/// assistant (about 178 KiB) with a little room; the product aims far lower (issue 8: 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 180 * 1024;
+/// them together. It holds today's engine with rules, JsonLogic (JS semantics), sync, the
+/// binary embedding table and the assistant (about 182 KiB) with a little room; the product
+/// aims far lower (issue 8: 60 KB).
+pub const SIZE_BUDGET_GZIP: u64 = 184 * 1024;
 
 /// Files a browser never downloads together with the rest.
 fn outside_total(name: &str) -> bool {
