@@ -12,6 +12,7 @@ use crate::json::Obj;
 use crate::profile::Profile;
 use crate::reasons::Lang;
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
+use crate::slots::Candidate;
 use crate::visitor::VisitorState;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -173,25 +174,27 @@ impl Engine {
         // Filters, boosts and diversity re-rank a wider pool of the strategy's best.
         let pool = if tuned { (limit * 4).clamp(40, MAX_LIMIT) } else { limit };
         let picks = scorer.recommend(&signals, strategy, product, pool);
-        let mut recs: Vec<Recommendation> = picks
-            .into_iter()
-            .map(|p| Recommendation {
-                product_id: self.catalog.id(p.ix).to_string(),
-                score: p.score,
-                slot: slot.to_string(),
-                reason: Reason { code: p.why.code(), text: p.text },
-                campaign_id: None,
-                variant: None,
-            })
-            .collect();
+        let mut cands: Vec<Candidate> = picks.into_iter().map(|pick| Candidate { pick, by: None }).collect();
         if tuned {
             // The context moves into the conditions' data: no copy of it per call.
             let mut data = serde_json::Map::new();
             data.insert("product".into(), Value::Null);
             data.insert("visitor".into(), ctx.unwrap_or(Value::Null));
-            crate::slots::tune(&mut recs, &self.catalog, rule_slot, &tweaks, &mut Value::Object(data), product, self.lang);
+            crate::slots::tune(&mut cands, &self.catalog, rule_slot, &tweaks, &mut Value::Object(data), product);
         }
-        recs.truncate(limit);
+        cands.truncate(limit);
+        // Only the picks returned get their strings.
+        let recs = cands
+            .into_iter()
+            .map(|Candidate { pick, by }| Recommendation {
+                product_id: self.catalog.id(pick.ix).to_string(),
+                score: pick.score,
+                slot: slot.to_string(),
+                reason: Reason { code: pick.why.code(), text: pick.text(&self.catalog, self.lang) },
+                campaign_id: by.map(|w| w.0.clone()),
+                variant: by.map(|w| w.1.clone()),
+            })
+            .collect();
         self.scorer = scorer;
         Ok(recs)
     }

@@ -72,7 +72,36 @@ pub struct Pick {
     pub ix: u32,
     pub score: f32,
     pub why: Why,
-    pub text: String,
+    /// What the reason names; its text is written only for the picks a slot returns.
+    pub subject: Subject,
+}
+
+/// The variable part of a reason, as indices: formatting waits until a pick survives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Subject {
+    None,
+    /// A product's title (the seed it relates to).
+    Product(u32),
+    /// The category name of a product.
+    CategoryOf(u32),
+    /// A number of days.
+    Days(u32),
+}
+
+impl Pick {
+    pub fn text(&self, c: &Catalog, lang: Lang) -> String {
+        let days;
+        let subject = match self.subject {
+            Subject::None => "",
+            Subject::Product(ix) => &c.titles[ix as usize],
+            Subject::CategoryOf(ix) => c.category_name(ix),
+            Subject::Days(n) => {
+                days = n.to_string();
+                &days
+            }
+        };
+        self.why.text(lang, subject)
+    }
 }
 
 #[derive(Default)]
@@ -165,7 +194,7 @@ impl Scorer {
             self.exclude_owned(s);
         }
         self.select(c, limit);
-        self.picks(|_, _| (Why::Similar, c.titles[p as usize].clone()), s.lang)
+        self.picks(|_, _| (Why::Similar, Subject::Product(p)))
     }
 
     fn bought_together(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
@@ -186,7 +215,7 @@ impl Scorer {
         }
         self.exclude_cart(s);
         self.select(c, limit);
-        let picks = self.picks(|this, ix| this.strongest_seed(c, &seeds, ix, &[Relation::BoughtWith, Relation::GoesWith]), s.lang);
+        let picks = self.picks(|this, ix| this.strongest_seed(c, &seeds, ix, &[Relation::BoughtWith, Relation::GoesWith]));
         self.seeds = seeds;
         picks
     }
@@ -204,14 +233,14 @@ impl Scorer {
         }
         self.exclude(product);
         self.select(c, limit);
-        self.picks(|_, _| (Why::RecentlyViewed, String::new()), s.lang)
+        self.picks(|_, _| (Why::RecentlyViewed, Subject::None))
     }
 
     fn trending(&mut self, s: &Signals, limit: usize) -> Vec<Pick> {
         let c = s.catalog;
         self.scores.copy_from_slice(&c.popularity);
         self.select(c, limit);
-        self.picks(|_, _| (Why::Popular, String::new()), s.lang)
+        self.picks(|_, _| (Why::Popular, Subject::None))
     }
 
     /// Profile cycles due within the window (or overdue), most urgent first, each
@@ -233,14 +262,12 @@ impl Scorer {
         let mut picks: Vec<Pick> = Vec::new();
         for (days_left, ix, every) in due {
             let urgency = (1.0 - days_left / (REPLENISH_WINDOW_DAYS + every)) as f32;
-            let every = (every.round() as u32).to_string();
             if c.in_stock[ix as usize] && !picks.iter().any(|p| p.ix == ix) {
-                picks.push(Pick { ix, score: urgency, why: Why::Replenish, text: Why::Replenish.text(s.lang, &every) });
+                picks.push(Pick { ix, score: urgency, why: Why::Replenish, subject: Subject::Days(every.round() as u32) });
             }
             let companion = c.related(ix, Relation::BoughtWith).iter().copied().find(|&j| c.in_stock[j as usize] && !picks.iter().any(|p| p.ix == j));
             if let Some(j) = companion {
-                let title = &c.titles[ix as usize];
-                picks.push(Pick { ix: j, score: urgency * 0.9, why: Why::ReplenishCompanion, text: Why::ReplenishCompanion.text(s.lang, title) });
+                picks.push(Pick { ix: j, score: urgency * 0.9, why: Why::ReplenishCompanion, subject: Subject::Product(ix) });
             }
         }
         picks.truncate(limit);
@@ -392,18 +419,18 @@ impl Scorer {
         }
     }
 
-    fn picks(&mut self, mut why: impl FnMut(&Self, u32) -> (Why, String), lang: Lang) -> Vec<Pick> {
+    fn picks(&mut self, mut why: impl FnMut(&Self, u32) -> (Why, Subject)) -> Vec<Pick> {
         self.top
             .iter()
             .map(|&(score, ix)| {
-                let (w, subject) = why(self, ix);
-                Pick { ix, score, why: w, text: w.text(lang, &subject) }
+                let (why, subject) = why(self, ix);
+                Pick { ix, score, why, subject }
             })
             .collect()
     }
 
     /// The seed whose related lists give `ix` the most, with the relation as the reason.
-    fn strongest_seed(&self, c: &Catalog, seeds: &[(u32, f32)], ix: u32, relations: &[Relation]) -> (Why, String) {
+    fn strongest_seed(&self, c: &Catalog, seeds: &[(u32, f32)], ix: u32, relations: &[Relation]) -> (Why, Subject) {
         let mut best: Option<(f32, u32, Relation)> = None;
         for &(seed, w) in seeds {
             for &rel in relations {
@@ -416,8 +443,8 @@ impl Scorer {
             }
         }
         match best {
-            Some((_, seed, rel)) => (relation_why(rel), c.titles[seed as usize].clone()),
-            None => (Why::Popular, String::new()),
+            Some((_, seed, rel)) => (relation_why(rel), Subject::Product(seed)),
+            None => (Why::Popular, Subject::None),
         }
     }
 
@@ -437,21 +464,21 @@ impl Scorer {
         let pop = W_POP * c.popularity[i];
         let revisit: f32 = revisits(s).filter(|&(j, _)| j == ix).map(|(_, w)| w).sum();
         let (why, subject) = if revisit >= related.max(emb).max(aff).max(pop) && revisit > 0.0 {
-            (Why::RecentlyViewed, String::new())
+            (Why::RecentlyViewed, Subject::None)
         } else if related >= emb.max(aff).max(pop) && related > 0.0 {
             (rel_why, rel_subject)
         } else if emb >= aff.max(pop) && emb > 0.0 {
             let closest = self.seeds.iter().filter(|&&(seed, _)| c.embeddings.has(seed)).map(|&(seed, _)| (c.embeddings.cosine(seed, ix), seed)).max_by(|a, b| a.0.total_cmp(&b.0));
             match closest {
-                Some((_, seed)) => (Why::Viewed, c.titles[seed as usize].clone()),
-                None => (Why::Taste, String::new()),
+                Some((_, seed)) => (Why::Viewed, Subject::Product(seed)),
+                None => (Why::Taste, Subject::None),
             }
         } else if aff >= pop && aff > 0.0 {
-            (Why::Affinity, c.category_name(ix).to_string())
+            (Why::Affinity, Subject::CategoryOf(ix))
         } else {
-            (Why::Popular, String::new())
+            (Why::Popular, Subject::None)
         };
-        Pick { ix, score, why, text: why.text(s.lang, &subject) }
+        Pick { ix, score, why, subject }
     }
 }
 

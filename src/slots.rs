@@ -3,8 +3,8 @@
 //! (at most `scoring::MAX_LIMIT`), so per-candidate JSON contexts stay cheap.
 
 use crate::catalog::Catalog;
-use crate::engine::{Reason, Recommendation};
-use crate::reasons::{Lang, Why};
+use crate::reasons::Why;
+use crate::scoring::{Pick, Subject};
 use crate::rules::{Slot, Tweak};
 use serde_json::{json, Value};
 
@@ -60,26 +60,31 @@ pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
     Value::Object(m)
 }
 
-/// `data` is `{"product": …, "visitor": <the visitor context>}`; each candidate's product
-/// is written into it in turn.
-pub fn tune(recs: &mut Vec<Recommendation>, c: &Catalog, slot: Option<&Slot>, tweaks: &[Active], data: &mut Value, page_product: Option<u32>, lang: Lang) {
-    let excluded = |id: &str| tweaks.iter().any(|(t, _)| t.exclude.iter().any(|x| x == id));
-    recs.retain(|r| !excluded(&r.product_id));
+/// A pick in a tuned slot, with the campaign and variant whose tweak touched it last.
+pub struct Candidate<'a> {
+    pub pick: Pick,
+    pub by: Option<&'a (String, String)>,
+}
+
+/// Re-ranks `cands` (the strategy's pool, best first): exclusions, filters, boosts, pins,
+/// diversity. `data` is `{"product": …, "visitor": <the visitor context>}`; each
+/// candidate's product is written into it in turn.
+pub fn tune<'a>(cands: &mut Vec<Candidate<'a>>, c: &Catalog, slot: Option<&Slot>, tweaks: &'a [Active], data: &mut Value, page_product: Option<u32>) {
+    let excluded = |ix: u32| tweaks.iter().any(|(t, _)| t.exclude.iter().any(|x| x == c.id(ix)));
+    cands.retain(|r| !excluded(r.pick.ix));
     if tweaks.iter().any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty()) {
         let fields = tweaks.iter().fold(0, |m, (t, _)| m | t.product_fields);
-        recs.retain_mut(|r| {
-            let Some(ix) = c.index(&r.product_id) else { return false };
-            data["product"] = product_context(c, ix, fields);
+        cands.retain_mut(|r| {
+            data["product"] = product_context(c, r.pick.ix, fields);
             let data = &*data;
-            if !tweaks.iter().all(|(t, _)| t.filters.iter().all(|f| f.logic.matches(&data))) {
+            if !tweaks.iter().all(|(t, _)| t.filters.iter().all(|f| f.logic.matches(data))) {
                 return false;
             }
             for (t, who) in tweaks {
-                for b in t.boosts.iter().filter(|b| b.when.logic.matches(&data)) {
-                    r.score += b.weight;
-                    if let Some((campaign, variant)) = who {
-                        r.campaign_id = Some(campaign.clone());
-                        r.variant = Some(variant.clone());
+                for b in t.boosts.iter().filter(|b| b.when.logic.matches(data)) {
+                    r.pick.score += b.weight;
+                    if who.is_some() {
+                        r.by = who.as_ref();
                     }
                 }
             }
@@ -87,45 +92,38 @@ pub fn tune(recs: &mut Vec<Recommendation>, c: &Catalog, slot: Option<&Slot>, tw
         });
         // Equal scores keep the strategy's order (an unstable sort keyed on position is
         // several KB of wasm smaller than a stable one).
-        let mut keyed: Vec<(usize, Recommendation)> = std::mem::take(recs).into_iter().enumerate().collect();
-        keyed.sort_unstable_by(|(i, a), (j, b)| b.score.total_cmp(&a.score).then(i.cmp(j)));
-        *recs = keyed.into_iter().map(|(_, r)| r).collect();
+        let mut keyed: Vec<(usize, Candidate)> = std::mem::take(cands).into_iter().enumerate().collect();
+        keyed.sort_unstable_by(|(i, a), (j, b)| b.pick.score.total_cmp(&a.pick.score).then(i.cmp(j)));
+        *cands = keyed.into_iter().map(|(_, r)| r).collect();
     }
-    let mut pinned: Vec<Recommendation> = Vec::new();
-    let top = recs.first().map_or(1.0, |r| r.score);
+    let mut pinned: Vec<Candidate> = Vec::new();
+    let top = cands.first().map_or(1.0, |r| r.pick.score);
     for (t, who) in tweaks {
         for id in &t.pin {
             let Some(ix) = c.index(id) else { continue };
-            if !c.in_stock[ix as usize] || excluded(id) || Some(ix) == page_product || pinned.iter().any(|p| &p.product_id == id) {
+            if !c.in_stock[ix as usize] || excluded(ix) || Some(ix) == page_product || pinned.iter().any(|p| p.pick.ix == ix) {
                 continue;
             }
-            recs.retain(|r| &r.product_id != id);
-            pinned.push(Recommendation {
-                product_id: id.clone(),
-                score: top + 1.0,
-                slot: recs.first().map_or_else(|| slot.map_or(String::new(), |s| s.name.clone()), |r| r.slot.clone()),
-                reason: Reason { code: Why::Featured.code(), text: Why::Featured.text(lang, "") },
-                campaign_id: who.as_ref().map(|w| w.0.clone()),
-                variant: who.as_ref().map(|w| w.1.clone()),
-            });
+            cands.retain(|r| r.pick.ix != ix);
+            pinned.push(Candidate { pick: Pick { ix, score: top + 1.0, why: Why::Featured, subject: Subject::None }, by: who.as_ref() });
         }
     }
-    pinned.append(recs);
-    *recs = pinned;
+    pinned.append(cands);
+    *cands = pinned;
     if let Some(s) = slot {
-        diversify(recs, c, s.max_per_category, s.max_per_brand);
+        diversify(cands, c, s.max_per_category, s.max_per_brand);
     }
 }
 
 /// Drops results past the per-category / per-brand maximum, keeping order.
-fn diversify(recs: &mut Vec<Recommendation>, c: &Catalog, per_category: Option<usize>, per_brand: Option<usize>) {
+fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, per_category: Option<usize>, per_brand: Option<usize>) {
     if per_category.is_none() && per_brand.is_none() {
         return;
     }
     let mut seen: Vec<(u32, u32)> = Vec::new();
-    recs.retain(|r| {
-        let Some(ix) = c.index(&r.product_id) else { return false };
-        let (cat, brand) = (c.category[ix as usize], c.brand[ix as usize]);
+    cands.retain(|r| {
+        let ix = r.pick.ix as usize;
+        let (cat, brand) = (c.category[ix], c.brand[ix]);
         let same_cat = seen.iter().filter(|(sc, _)| *sc == cat).count();
         let same_brand = seen.iter().filter(|(_, sb)| *sb == brand && brand != u32::MAX).count();
         let keep = per_category.is_none_or(|n| same_cat < n) && per_brand.is_none_or(|n| same_brand < n);
