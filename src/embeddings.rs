@@ -171,6 +171,55 @@ impl Embeddings {
     }
 }
 
+impl Embeddings {
+    /// `out[i] += w × dot(row i, q)` for every row: the scoring pass's inner loop, over the
+    /// table in one sweep.
+    pub fn add_dots(&self, q: &Query, w: f32, out: &mut [f32]) {
+        let n = self.scales.len().min(out.len());
+        let qs = q.scale * w;
+        if qs == 0.0 || self.stride == 0 {
+            return;
+        }
+        let (rows, scales, out) = (&self.rows[..n * self.stride], &self.scales[..n], &mut out[..n]);
+        if self.stride == 64 {
+            let q: &[i16; 64] = q.values[..64].try_into().expect("the query has the table's stride");
+            for ((o, &s), row) in out.iter_mut().zip(scales).zip(rows.chunks_exact(64)) {
+                let row: &[i8; 64] = row.try_into().expect("rows are 64 wide");
+                *o += dot64(row, q) as f32 * s * qs;
+            }
+        } else {
+            for ((o, &s), row) in out.iter_mut().zip(scales).zip(rows.chunks_exact(self.stride)) {
+                *o += dot_i8_i16(row, &q.values) as f32 * s * qs;
+            }
+        }
+    }
+}
+
+/// `dot_i8_i16` for the common width of 64, unrolled (the size-optimised build would not).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn dot64(row: &[i8; 64], q: &[i16; 64]) -> i32 {
+    use core::arch::wasm32::*;
+    // SAFETY: the array types fix the lengths: 4 v128 of i8 and 8 of i16, all in bounds;
+    // wasm loads need no alignment.
+    unsafe {
+        let (r, q) = (row.as_ptr().cast::<v128>(), q.as_ptr().cast::<v128>());
+        let (r0, r1, r2, r3) = (v128_load(r), v128_load(r.add(1)), v128_load(r.add(2)), v128_load(r.add(3)));
+        let a = i32x4_add(i32x4_dot_i16x8(i16x8_extend_low_i8x16(r0), v128_load(q)), i32x4_dot_i16x8(i16x8_extend_high_i8x16(r0), v128_load(q.add(1))));
+        let b = i32x4_add(i32x4_dot_i16x8(i16x8_extend_low_i8x16(r1), v128_load(q.add(2))), i32x4_dot_i16x8(i16x8_extend_high_i8x16(r1), v128_load(q.add(3))));
+        let c = i32x4_add(i32x4_dot_i16x8(i16x8_extend_low_i8x16(r2), v128_load(q.add(4))), i32x4_dot_i16x8(i16x8_extend_high_i8x16(r2), v128_load(q.add(5))));
+        let d = i32x4_add(i32x4_dot_i16x8(i16x8_extend_low_i8x16(r3), v128_load(q.add(6))), i32x4_dot_i16x8(i16x8_extend_high_i8x16(r3), v128_load(q.add(7))));
+        let acc = i32x4_add(i32x4_add(a, b), i32x4_add(c, d));
+        i32x4_extract_lane::<0>(acc) + i32x4_extract_lane::<1>(acc) + i32x4_extract_lane::<2>(acc) + i32x4_extract_lane::<3>(acc)
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn dot64(row: &[i8; 64], q: &[i16; 64]) -> i32 {
+    dot_i8_i16(row, q)
+}
+
 /// Integer dot product of a row with a query of the same padded length.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
@@ -227,6 +276,21 @@ mod tests {
             let got = t.dot(i as u32, &q);
             assert!((got - exact).abs() < 0.01, "row {i}: {got} vs {exact}");
             assert!((t.cosine(i as u32, i as u32) - 1.0).abs() < 0.01);
+        }
+    }
+
+    #[test]
+    fn the_sweep_over_all_rows_matches_row_by_row_dot_products() {
+        for dim in [64, 20] {
+            let rows: Vec<Vec<f32>> = (0..9).map(|r| (0..dim).map(|k| ((r * 7 + k * 3) % 11) as f32 - 5.0).collect()).collect();
+            let t = table(&rows.iter().map(Vec::as_slice).collect::<Vec<_>>());
+            let mut q = Query::default();
+            q.set(&rows[2], &t);
+            let mut out = vec![1.0f32; 9];
+            t.add_dots(&q, 0.5, &mut out);
+            for (i, o) in out.iter().enumerate() {
+                assert!((o - (1.0 + 0.5 * t.dot(i as u32, &q))).abs() < 1e-4, "dim {dim} row {i}");
+            }
         }
     }
 

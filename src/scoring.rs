@@ -152,18 +152,13 @@ impl Scorer {
         // Plain index loops over pre-sliced columns: the size-optimised release build
         // neither inlines iterator adapters nor hoists bounds checks on its own.
         let n = c.len();
-        let (e, q) = (&c.embeddings, &self.query_q);
         let (pop, cat, brand) = (&c.popularity[..n], &c.category[..n], &c.brand[..n]);
         let (nodes, brands) = (&self.node_total[..], &self.brand_w[..]);
         let scores = &mut self.scores[..n];
-        let with_query = !q.is_empty();
         for i in 0..n {
-            let mut sc = scores[i] + W_POP * pop[i] + W_AFF * affinity(nodes, brands, cat[i], brand[i]);
-            if with_query {
-                sc += W_EMB * e.dot(i as u32, q);
-            }
-            scores[i] = sc;
+            scores[i] += W_POP * pop[i] + W_AFF * affinity(nodes, brands, cat[i], brand[i]);
         }
+        c.embeddings.add_dots(&self.query_q, W_EMB, scores);
         for (ix, w) in revisits(s) {
             self.scores[ix as usize] += w;
         }
@@ -187,8 +182,9 @@ impl Scorer {
         self.query_q.set(&self.query, &c.embeddings);
         for i in 0..c.len() {
             let same_leaf = if c.category[i] == leaf { 0.2 } else { 0.0 };
-            self.scores[i] += 0.05 * c.popularity[i] + same_leaf + c.embeddings.dot(i as u32, &self.query_q);
+            self.scores[i] += 0.05 * c.popularity[i] + same_leaf;
         }
+        c.embeddings.add_dots(&self.query_q, 1.0, &mut self.scores);
         self.exclude(Some(p));
         if s.personal {
             self.exclude_owned(s);
