@@ -10,6 +10,7 @@ import { picture } from "/www/drawing.js";
 import { t, setLang, getLang, locale, categoryName, TOP_CATEGORIES } from "/www/text.js";
 import { settings, now, save, reload as reloadSettings, SETTINGS_KEY } from "/www/settings.js";
 import { mountSimulator } from "/www/simulator.js";
+import { publishedRules, onPublish } from "/www/rules.js";
 
 setLang(settings.lang);
 document.documentElement.lang = getLang();
@@ -27,8 +28,10 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 const href = (...parts) => `#/${parts.map(encodeURIComponent).join("/")}`;
 
 const vitrin = await loadVitrin();
+const published = publishedRules(vitrin);
 const engine = vitrin.create({
   catalog,
+  rules: published.rules,
   profile: settings.profile ?? undefined,
   locale: locale(),
   currency: "TRY",
@@ -36,6 +39,7 @@ const engine = vitrin.create({
   now,
 });
 engine.on("error", (error) => console.warn(`vitrin: ${error.code}: ${error.message}`));
+document.documentElement.dataset.rulesRevision = String(published.revision);
 
 const main = document.getElementById("main");
 const timing = { firstRecommendationMs: null, lastRecommendMs: null };
@@ -348,6 +352,7 @@ function mountChrome() {
     <form class="search" role="search"><input name="q" type="search" placeholder="${t("search")}" aria-label="${t("search")}"><button>${t("searchButton")}</button></form>
     <div class="top-actions">
       <span id="greeting" class="muted"></span>
+      <a class="playground-link" href="/www/playground.html" target="_blank">${t("playground")}</a>
       <div class="lang" role="group" aria-label="Language">${["tr", "en"].map((l) => `<button data-lang="${l}" aria-pressed="${l === getLang()}">${l.toUpperCase()}</button>`).join("")}</div>
       <a class="cart-link" href="#/cart">${t("cart")} <span id="cart-count" class="badge" hidden></span></a>
     </div>`;
@@ -398,6 +403,31 @@ addEventListener("storage", (event) => {
   if (JSON.stringify({ ...settings, offsetMs: 0 }) !== before) location.reload();
   else refresh();
 });
+
+// The playground published new rules: apply them in place, keep the visitor where they are.
+onPublish(({ rules, revision }) => {
+  try {
+    engine.setRules(rules);
+  } catch (error) {
+    console.warn(`vitrin: rules revision ${revision} refused, the previous rules stay: ${error.message}`);
+    return false;
+  }
+  document.documentElement.dataset.rulesRevision = String(revision);
+  refresh();
+  assistant.refresh();
+  announce(t("rulesApplied", { n: revision }));
+  return true;
+});
+
+const notice = document.getElementById("notice");
+let noticeTimer;
+/** A short message at the top of the page, read out by screen readers. */
+function announce(text) {
+  notice.textContent = text;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (notice.hidden = true), 4000);
+}
 
 navigate();
 assistant.engine = engine;

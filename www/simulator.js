@@ -8,6 +8,8 @@ import { settings, save, resetSettings, now } from "/www/settings.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+// Long enough for the cart-idle campaign (10 minutes), short of the 30-minute gap that starts a new session.
+const IDLE = 10 * 60_000;
 
 const pick = (pair) => pair[getLang() === "en" ? 1 : 0];
 
@@ -24,6 +26,7 @@ export function mountSimulator({ container, engine, catalog, onChange }) {
       <fieldset><legend>${t("clock")}</legend>
         <p class="sim-now"></p>
         <div class="sim-buttons">
+          <button type="button" data-advance="${IDLE}" title="${t("idleHint")}">${t("idle")}</button>
           <button type="button" data-advance="${HOUR}">${t("hour")}</button>
           <button type="button" data-advance="${DAY}">${t("day")}</button>
           <button type="button" data-advance="${7 * DAY}">${t("week")}</button>
