@@ -257,7 +257,12 @@ fillSources();
 
 const simulator = mountSimulator({ container: $("simbar"), engine, catalog, onChange: render });
 
-textarea.addEventListener("input", validate);
+// A paste can fire an input event per line: validate once per frame.
+let pending = 0;
+textarea.addEventListener("input", () => {
+  cancelAnimationFrame(pending);
+  pending = requestAnimationFrame(validate);
+});
 textarea.addEventListener("scroll", syncScroll);
 document.addEventListener("click", (event) => {
   const target = event.target.closest("[data-start]");

@@ -1,12 +1,14 @@
-// The demo storefront (www/) in headless Chromium, driven through its UI like a visitor.
-// Needs pkg/ (`cargo xtask build`) and the demo catalog (`cargo xtask demo-catalog`); `cargo xtask
-// test` makes both before the browser suites.
+// The demo storefront (www/) in headless Chromium, driven through its UI like a visitor:
+// BRIEF scenario 1 (live re-ranking) and scenario 2 (cart abandonment, with the simulator's
+// idle control instead of real minutes). Every journey fails on a console error or an uncaught
+// page error. Needs pkg/ (`cargo xtask build`) and the demo catalog (`cargo xtask demo-catalog`);
+// `cargo xtask test` makes both before the browser suites.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, screenshot, withPage } from "../support/browser.mjs";
+import { REPO_ROOT, screenshot, watchErrors, withPage } from "../support/browser.mjs";
 
 const RUNNING = "fashion/shoes/running";
 
@@ -60,6 +62,84 @@ test("scenario 1: after three running shoes, the home's for_you slot shows runni
       assert.deepEqual(requests.filter((u) => !u.startsWith(`${url}/`)), [], "every request went to the local server");
       assert.deepEqual(errors, []);
       await screenshot(page, "home");
+    },
+    { contextOptions: { viewport: { width: 1280, height: 900 } } },
+  );
+});
+
+const IDLE = 10 * 60_000;
+
+/** The assistant's bubble as the visitor sees it. */
+function bubble(page) {
+  return page.evaluate(() => {
+    const b = document.querySelector("vitrin-assistant").shadowRoot.querySelector(".bubble");
+    return { hidden: b.hidden, text: b.textContent };
+  });
+}
+
+/** Lets the engine's prompt check (a microtask) and a frame pass. */
+const settle = (page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+
+/** The visitor simulator's "idle 10 minutes" button (opening the panel first). */
+async function idle(page) {
+  if (!(await page.$eval("#simulator", (d) => d.open))) await page.click("#simulator summary");
+  await page.click(`#simulator [data-advance="${IDLE}"]`);
+  await settle(page);
+}
+
+test("scenario 2: a cart left idle brings the assistant with the visitor's name, items and voucher; dismissed, it does not come back", async () => {
+  await withPage(
+    async ({ page, context, url, errors }) => {
+      await page.goto(`${url}/`);
+      await page.waitForFunction(() => document.body.dataset.ready === "1");
+      const ttfr = await page.evaluate(() => document.documentElement.dataset.firstRecommendationMs);
+      console.log(`demo storefront (scenario 2 start): first recommendation rendered ${ttfr} ms after navigation`);
+
+      // The simulator plays Ayşe's profile.
+      await page.click("#simulator summary");
+      await page.selectOption('#simulator [name="persona"]', "ayse");
+      await page.waitForSelector("#greeting:has-text('Ayşe')");
+      await page.click("#simulator summary");
+
+      await page.click('[data-slot="for_you"] .card .card-title a');
+      await page.waitForSelector(".product h1");
+      const title = await page.textContent(".product h1");
+      await page.click('[data-action="add"]');
+      await page.waitForSelector("#cart-count:not([hidden])");
+      await settle(page);
+      assert.equal((await bubble(page)).hidden, true, "nothing is said while the visitor is active");
+
+      await idle(page);
+      await page.waitForFunction(() => !document.querySelector("vitrin-assistant").shadowRoot.querySelector(".bubble").hidden);
+      const shown = await bubble(page);
+      assert.match(shown.text, /^Ayşe, sepetinizdeki 1 ürün sizi bekliyor \(₺[\d.]+,\d\d\)\. SEPET10 koduyla %10 indirim\./);
+      assert.ok(shown.text.includes(title), `the bubble lists the item in the cart: ${shown.text}`);
+      assert.match(shown.text, /Sepete git/);
+      await page.click("#simulator summary");
+      await screenshot(page, "assistant");
+
+      await page.locator("vitrin-assistant .close").click();
+      assert.equal((await bubble(page)).hidden, true, "the close button dismisses it");
+
+      // Idle again, and again after a reload (same session): the campaign stays quiet.
+      await idle(page);
+      assert.equal((await bubble(page)).hidden, true, "not shown again after another idle period");
+      await page.reload();
+      await page.waitForFunction(() => document.body.dataset.ready === "1");
+      await idle(page);
+      assert.equal((await bubble(page)).hidden, true, "not shown again after a reload");
+
+      // The playground says why, and counts the one impression.
+      const playground = await context.newPage();
+      watchErrors(playground, errors);
+      await playground.goto(`${url}/www/playground.html`);
+      await playground.waitForFunction(() => document.body.dataset.ready === "1");
+      const why = await playground.textContent('#campaigns [data-campaign="cart-idle"]');
+      assert.match(why, /\/campaigns\/0\/caps\/dismissCooldownMinutes/, why);
+      assert.equal(await playground.getAttribute('#campaigns [data-campaign="cart-idle"]', "data-acts"), "false");
+      assert.equal(await playground.textContent('#metrics [data-campaign="cart-idle"][data-variant="default"] [data-metric="impressions"]'), "1");
+
+      assert.deepEqual(errors, []);
     },
     { contextOptions: { viewport: { width: 1280, height: 900 } } },
   );
