@@ -7,8 +7,7 @@
 
 import example from "/examples/rules/demo-storefront.json" with { type: "json" };
 
-export const EXAMPLE_RULES = example;
-export const RULES_KEY = "vitrin-demo-rules";
+const RULES_KEY = "vitrin-demo-rules";
 const CHANNEL = "vitrin-demo-rules";
 
 /** `{ rules, revision, publishedAt }` in force: the last publication, or the example (revision 0). */
