@@ -65,7 +65,7 @@ export async function interleave(candidates, opts) {
   const warm = Math.max(4 * opts.targetMs, 40);
   for (const c of list) c.warm = 0;
   while (list.some((c) => c.warm < warm)) {
-    for (const c of list) {
+    for (const c of list.filter((c) => c.warm < warm)) {
       const t0 = clock();
       c.fn();
       c.warm += clock() - t0;

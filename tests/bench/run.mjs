@@ -1,9 +1,12 @@
-// `cargo xtask bench [--quick] [--no-browser]`: vitrin against what a store would use
-// instead, in Node and in headless Chromium, in one run. The cases live in cases.mjs (one
-// module for both platforms); this script adds the native references (tests/bench/native.c
-// built with the system C compiler), cold starts in fresh processes and pages, and the
-// package size, then prints and writes target/bench/results.json and results.md (the
-// table for the issue's note). A report, not a test: timings are never asserted.
+// `cargo xtask bench [--quick | --smoke] [--no-browser]`: vitrin against what a store
+// would use instead, in Node and in headless Chromium, in one run. The cases live in
+// cases.mjs (one module for both platforms); this script adds the native references
+// (tests/bench/native.c built with the system C compiler), cold starts in fresh processes
+// and pages, and the package size, then prints and writes target/bench/results.json and
+// results.md (the table for the issue's note). A report, not a test: timings are never
+// asserted. `--quick`: fewer rounds, no 100k; `--smoke` (what `cargo xtask test` runs,
+// through bench.test.mjs): one round of everything at 1k, Node only, written to
+// target/bench/smoke/ so it never replaces a real run's results.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -14,15 +17,19 @@ import { loadVitrin } from "../../pkg/node.js";
 import { fmt, ratioText, runAll, VITRIN_BYTES_PER_PRODUCT } from "./cases.mjs";
 
 const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const browserWanted = !args.includes("--no-browser");
-const unknown = args.filter((a) => !["--quick", "--no-browser"].includes(a));
+const smoke = args.includes("--smoke");
+const quick = smoke || args.includes("--quick");
+const browserWanted = !smoke && !args.includes("--no-browser");
+const unknown = args.filter((a) => !["--quick", "--smoke", "--no-browser"].includes(a));
 if (unknown.length) {
-  console.error(`bench: unknown arguments ${unknown.join(" ")} (usage: cargo xtask bench [--quick] [--no-browser])`);
+  console.error(`bench: unknown arguments ${unknown.join(" ")} (usage: cargo xtask bench [--quick | --smoke] [--no-browser])`);
   process.exit(2);
 }
-const OPTS = quick ? { rounds: 3, targetMs: 5, sizes: [1_000, 10_000] } : { rounds: 11, targetMs: 20, sizes: [1_000, 10_000, 100_000] };
-const COLD_SAMPLES = quick ? 2 : 7;
+const OPTS = smoke
+  ? { rounds: 1, targetMs: 1, sizes: [1_000] }
+  : quick ? { rounds: 3, targetMs: 5, sizes: [1_000, 10_000] } : { rounds: 11, targetMs: 20, sizes: [1_000, 10_000, 100_000] };
+const COLD_SAMPLES = smoke ? 1 : quick ? 2 : 7;
+const OUT = smoke ? "target/bench/smoke/" : "target/bench/";
 const root = new URL("../../", import.meta.url);
 const path = (p) => new URL(p, root).pathname;
 const started = performance.now();
@@ -37,13 +44,13 @@ const results = {
 
 /** Builds and runs tests/bench/native.c; null when there is no C compiler. */
 function native() {
-  const exe = path("target/bench/native");
+  const exe = path(`${OUT}native`);
   const cc = spawnSync("cc", ["-O2", "-msse4.1", "-o", exe, path("tests/bench/native.c")], { encoding: "utf8" });
   if (cc.error || cc.status !== 0) {
     console.log(`native references skipped: cc failed (${cc.error?.message ?? cc.stderr.trim()})`);
     return null;
   }
-  const out = spawnSync(exe, [String(OPTS.rounds)], { encoding: "utf8" });
+  const out = spawnSync(exe, [String(Math.max(OPTS.rounds, 3))], { encoding: "utf8" });
   if (out.status !== 0) {
     console.log(`native references skipped: ${out.stderr}`);
     return null;
@@ -51,7 +58,7 @@ function native() {
   return JSON.parse(out.stdout);
 }
 
-mkdirSync(path("target/bench/"), { recursive: true });
+mkdirSync(path(OUT), { recursive: true });
 heading("native (C, SSE4.1)");
 results.native = native();
 if (results.native) {
@@ -196,8 +203,8 @@ function caseTable(get) {
 }
 const bw = results.native?.readGBs;
 const md = [];
-md.push(`# vitrin benchmarks${quick ? " (quick run: fewer rounds, no 100k)" : ""}`);
-md.push(`Command: \`cargo xtask bench${quick ? " --quick" : ""}\`. Machine: ${results.machine.cpu ?? "?"} (${results.machine.cpus} cores, shared), ${results.machine.platform}; Node ${process.version}${results.chromium ? `, Chromium ${results.chromium.version} (headless)` : ""}. ` +
+md.push(`# vitrin benchmarks${smoke ? " (smoke run: one round, 1k only; not for reading)" : quick ? " (quick run: fewer rounds, no 100k)" : ""}`);
+md.push(`Command: \`cargo xtask bench${args.length ? ` ${args.join(" ")}` : ""}\`. Machine: ${results.machine.cpu ?? "?"} (${results.machine.cpus} cores, shared), ${results.machine.platform}; Node ${process.version}${results.chromium ? `, Chromium ${results.chromium.version} (headless)` : ""}. ` +
   `Each cell: median per operation (min–max over ${OPTS.rounds} interleaved rounds). "ratio": a baseline's median over vitrin's (the case's first row) in the same run, i.e. how many times faster vitrin is; for another vitrin row, its time as a fraction of the first row's.`);
 for (const n of OPTS.sizes) {
   md.push(`\n## Scoring: top ${20} from a \`for_you\` slot with a filter and a boost, ${n.toLocaleString("en")} products × 64 dims\n`);
@@ -217,6 +224,7 @@ for (const n of OPTS.sizes) {
   }
   md.push("\n" + refs.map((r) => `- ${r}`).join("\n"));
 }
+md.push(`\nThe slot: \`for_you\` with the filter \`product.price <= 40\` and a +0.3 boost for the category \`shoes\` (tests/bench/cases.mjs, SCORING_RULES), for a visitor with three recent views and one cart line. The JS baselines compute the same blend (embedding cosine, category/brand affinity, popularity, related-list and revisit bonuses, cart excluded) and apply the filter to every product before its dot product, so they skip the arithmetic for the ~47% of products the filter or the stock drops; vitrin scores every product and applies filters and boosts to its best 80 (ARCHITECTURE.md, slots).`);
 md.push(`\nRead bandwidth: native (C, SSE sum over 256 MB) ${bw ?? "–"} GB/s; JS Float32Array sum over 64 MB: ${platforms.map(([p, r]) => `${p} ${r.bandwidth.gbPerS.toFixed(1)} GB/s`).join(", ")} (scalar JS is compute-bound below the memory's limit).`);
 md.push(`\n## Rules: a campaign condition of 17 JsonLogic operations, per evaluation\n`);
 md.push(header);
@@ -272,8 +280,8 @@ for (const [a, m, ok] of aims) md.push(`| ${a} | ${m} | ${ok ? "yes" : "**no**"}
 results.aims = aims.map(([aim, measured, met]) => ({ aim, measured, met }));
 results.seconds = (performance.now() - started) / 1000;
 md.push(`\nBench run took ${results.seconds.toFixed(0)} s.`);
-writeFileSync(path("target/bench/results.json"), JSON.stringify(results, null, 2));
-writeFileSync(path("target/bench/results.md"), md.join("\n") + "\n");
+writeFileSync(path(`${OUT}results.json`), JSON.stringify(results, null, 2));
+writeFileSync(path(`${OUT}results.md`), md.join("\n") + "\n");
 heading("aims");
 for (const [a, m, ok] of aims) console.log(`  ${ok ? "met " : "MISS"}  ${a}: ${m}`);
-console.log(`\nwrote target/bench/results.json and target/bench/results.md (${results.seconds.toFixed(0)} s)`);
+console.log(`\nwrote ${OUT}results.json and ${OUT}results.md (${results.seconds.toFixed(0)} s)`);

@@ -29,7 +29,8 @@ pub fn demo(args: &[String]) -> Result {
     run(cmd("node").args(["www/serve.mjs", "--port", &port]))
 }
 
-/// Runs `tests/bench/run.mjs` (writes `target/bench/results.json`), forwarding `args`.
+/// Runs `tests/bench/run.mjs` (Node and headless Chromium; writes `target/bench/results.json`
+/// and `results.md`), forwarding `args` (`--quick`, `--smoke`, `--no-browser`).
 pub fn bench(args: &[String]) -> Result {
     let script = root().join("tests/bench/run.mjs");
     if !script.exists() {

@@ -59,6 +59,9 @@ pub fn test() -> Result {
     rows.push(suite("replay smoke tests/replay", || {
         node_tests("tests/replay", pkg_ok)
     }));
+    rows.push(suite("bench smoke tests/bench", || {
+        node_tests("tests/bench", pkg_ok)
+    }));
 
     print_summary(&rows, start.elapsed());
     let failed = rows
