@@ -5,6 +5,7 @@
 
 mod build;
 mod democatalog;
+mod fuzz;
 mod manifest;
 mod run;
 mod setup;
@@ -25,6 +26,9 @@ tasks:
   demo [--port N]        setup + build + demo-catalog + serve the repository on http://127.0.0.1:N/ (default 8080)
   demo-catalog           write the demo catalog (target/demo/catalog.json, www/generated/catalog.js)
   bench [args]           setup + build + node tests/bench/run.mjs [args]
+  fuzz [--seconds N] [TARGET…]
+                         libFuzzer over every input decoder, N s per target (default 60);
+                         figures in target/hardening/fuzz.json (installs cargo-fuzz if missing)
   replay [--data DIR]    setup + build + node tests/replay/run.mjs --data DIR
                          (default DIR: ../shared/data/diginetica, relative to the repository root)
 ";
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         "demo-catalog" => democatalog::generate(),
         "bench" => run::bench(rest),
         "replay" => run::replay(rest),
+        "fuzz" => fuzz::fuzz(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())

@@ -1,0 +1,17 @@
+//! Prompt templates (rules' `prompt.text`): parsing every hole and filter, then rendering
+//! with values of every JSON type, and the plain-text fallback.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use serde_json::{json, Value};
+use vitrin::template::{parse, plain, render};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(src) = std::str::from_utf8(data) else { return };
+    let Ok(pieces) = parse(src) else { return };
+    let values = [Value::Null, json!(""), json!("Ayşe <b>"), json!(1), json!(-0.0), json!(1e308), json!([1, 2]), json!({"a": 1})];
+    for v in &values {
+        let parts = render(&pieces, &|_| v.clone());
+        let _ = plain(&parts, "TRY");
+        let _ = serde_json::to_string(&parts).expect("parts serialise");
+    }
+});
