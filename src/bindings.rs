@@ -70,7 +70,8 @@ pub fn evaluate_condition(condition: &str, data: &str) -> Result<String, JsValue
         let errors = errors.into_iter().map(|e| crate::error::PathError { path: e.path, message: e.message }).collect();
         fail(Error::many("invalid_condition", "invalid JsonLogic condition", errors))
     })?;
-    Ok(logic.apply(&data).to_string())
+    let result = logic.try_apply(&data).map_err(|e| fail(Error::at("evaluation_limit", &e.path, e.message)))?;
+    Ok(result.to_string())
 }
 
 /// A change other tabs must apply, held until the next flush.

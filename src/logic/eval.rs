@@ -1,14 +1,60 @@
 //! Evaluating a compiled rule against data, with json-logic-js semantics. Results borrow
 //! from the data or the rule wherever they can; only new values allocate. Recursion follows
-//! the compiled tree, whose depth the compiler bounds. Depends only on serde_json.
+//! the compiled tree, whose depth the compiler bounds. Work is bounded too (`budget`):
+//! every node evaluated, value copied and string byte written spends from it, so a rule
+//! that doubles its `reduce` accumulator or nests loops stops in milliseconds instead of
+//! exhausting the wasm memory. Depends only on serde_json.
 
 use super::compile::{array_index, Node};
 use super::js::{compare, loose_eq, number, parse_float, push_js_string, strict_eq, to_js_string, to_number, truthy_v, V};
 use super::ops::Op;
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 static NULL: Value = Value::Null;
+
+thread_local! {
+    /// Work left to the evaluation under way; outside `budget`, unlimited.
+    static FUEL: Cell<u64> = const { Cell::new(u64::MAX) };
+}
+
+/// Runs `f` with `work` units to spend; answers its result and whether the work ran out.
+/// Once it has, every node evaluates to undefined (and tests to false) at once.
+pub(super) fn budget<R>(work: u64, f: impl FnOnce() -> R) -> (R, bool) {
+    let outer = FUEL.with(|c| c.replace(work));
+    let r = f();
+    let left = FUEL.with(|c| c.replace(outer));
+    (r, left == 0)
+}
+
+/// Takes `n` units; false, and nothing left, when fewer remain.
+fn spend(n: u64) -> bool {
+    FUEL.with(|c| {
+        let left = c.get();
+        c.set(if left > n { left - n } else { 0 });
+        left > n
+    })
+}
+
+/// What copying a value costs: a unit per JSON value and per 8 bytes of its strings.
+fn weight(v: &Value) -> u64 {
+    match v {
+        Value::Array(items) => 1 + items.iter().map(weight).sum::<u64>(),
+        Value::Object(map) => 1 + map.iter().map(|(k, v)| k.len() as u64 / 8 + weight(v)).sum::<u64>(),
+        Value::String(s) => 1 + s.len() as u64 / 8,
+        _ => 1,
+    }
+}
+
+/// A copy of `v`, paid for; null once the budget is spent.
+fn copy(v: &Value) -> Value {
+    if spend(weight(v)) {
+        v.clone()
+    } else {
+        Value::Null
+    }
+}
 
 /// An evaluation result: borrowed from the data or the rule, or new. `Undef` and `Num` hold
 /// what JS operators can produce but JSON cannot (undefined, NaN, ±Infinity); later
@@ -34,7 +80,7 @@ impl<'a> Val<'a> {
     pub fn into_value(self) -> Value {
         match self {
             Val::Undef => Value::Null,
-            Val::Ref(r) => r.clone(),
+            Val::Ref(r) => copy(r),
             Val::Own(o) => o,
             Val::Num(f) => number(f),
         }
@@ -52,7 +98,7 @@ impl<'a> Val<'a> {
     fn into_static(self) -> Val<'static> {
         match self {
             Val::Undef => Val::Undef,
-            Val::Ref(r) => Val::Own(r.clone()),
+            Val::Ref(r) => Val::Own(copy(r)),
             Val::Own(o) => Val::Own(o),
             Val::Num(f) => Val::Num(f),
         }
@@ -68,6 +114,9 @@ pub(super) enum Scope<'a> {
 }
 
 pub(super) fn eval<'a>(node: &'a Node, scope: Scope<'a>) -> Val<'a> {
+    if !spend(1) {
+        return Val::Undef;
+    }
     match node {
         Node::Const(v) => Val::Ref(v),
         Node::Array(items) => Val::Own(Value::Array(items.iter().map(|n| eval(n, scope).into_value()).collect())),
@@ -180,7 +229,7 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
                 // A missing body is undefined for every item.
                 items.iter().map(|x| f.map_or(Val::Undef, |n| eval(n, Scope::Data(x))).into_value()).collect()
             } else {
-                items.iter().filter(|x| f.is_some_and(|n| test(n, Scope::Data(x)))).cloned().collect()
+                items.iter().filter(|x| f.is_some_and(|n| test(n, Scope::Data(x)))).map(copy).collect()
             }))
         }
         Op::Reduce => {
@@ -205,7 +254,7 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             for n in args {
                 match eval(n, scope) {
                     Val::Own(Value::Array(items)) => out.extend(items),
-                    Val::Ref(Value::Array(items)) => out.extend(items.iter().cloned()),
+                    Val::Ref(Value::Array(items)) => out.extend(items.iter().map(copy)),
                     other => out.push(other.into_value()),
                 }
             }
@@ -217,7 +266,11 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
                 let v = eval(n, scope);
                 // Array.prototype.join writes null and undefined as nothing.
                 if !matches!(v.v(), V::Undef | V::Json(Value::Null)) {
+                    let before = out.len();
                     push_js_string(&mut out, v.v());
+                    if !spend(1 + (out.len() - before) as u64 / 8) {
+                        return Val::Undef;
+                    }
                 }
             }
             Val::Own(Value::String(out))
@@ -315,6 +368,9 @@ fn pair<R>(args: &[Node], scope: Scope<'_>, f: impl FnOnce(V, V) -> R) -> R {
 /// arguments' (comparisons, `!`, `and`, `or`, `if`, the array tests) answer without building
 /// the value; `matches` and filter/all/none/some bodies run through here.
 pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
+    if !spend(1) {
+        return false;
+    }
     match node {
         Node::Op(op, args) => predicate(*op, args, scope),
         other => truthy_v(eval(other, scope).v()),

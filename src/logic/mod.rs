@@ -21,8 +21,9 @@
 //! - `apply` never fails: where json-logic-js throws on data (`missing_some` over null
 //!   options) it answers as if the missing length were NaN.
 //!
-//! Evaluation work is not bounded: a rule nesting `map` over data arrays costs the product of
-//! their lengths, as in JS. Recursion is bounded by `MAX_DEPTH`.
+//! Recursion is bounded by `MAX_DEPTH`, and work by `MAX_WORK`: json-logic-js would run a
+//! rule that doubles a string in `reduce` until the page runs out of memory; here it stops
+//! (`try_apply` reports it, `apply` answers null, `matches` false) and the engine goes on.
 
 mod compile;
 mod eval;
@@ -32,7 +33,7 @@ mod ops;
 mod tests;
 
 use compile::{Compiler, Node};
-use eval::{eval, Scope};
+use eval::{budget, eval, Scope};
 use serde_json::Value;
 use std::fmt;
 
@@ -42,6 +43,11 @@ pub use js::{decimal, truthy};
 pub const MAX_DEPTH: usize = 64;
 /// Most JSON values (rules, arguments, literals) a rule may contain.
 pub const MAX_NODES: usize = 10_000;
+
+/// Work one evaluation may do: a unit per node evaluated, per JSON value copied and per
+/// 8 bytes of string written. Conditions over a visitor's context spend a few hundred; the
+/// bound keeps a hostile rule to tens of milliseconds and a few tens of MB.
+pub const MAX_WORK: u64 = 4_000_000;
 
 /// A compile error at a JSON Pointer relative to the rule root (`/and/1/==/0`).
 #[derive(Debug, Clone, PartialEq)]
@@ -78,14 +84,24 @@ impl Logic {
         }
     }
 
-    /// Evaluate against data (the JsonLogic "data" object).
-    pub fn apply(&self, data: &Value) -> Value {
-        eval(&self.root, Scope::Data(data)).into_value()
+    /// Evaluate against data (the JsonLogic "data" object); an error when the evaluation
+    /// needs more than `MAX_WORK`.
+    pub fn try_apply(&self, data: &Value) -> Result<Value, LogicError> {
+        match budget(MAX_WORK, || eval(&self.root, Scope::Data(data)).into_value()) {
+            (v, false) => Ok(v),
+            (_, true) => Err(LogicError { path: String::new(), message: format!("evaluating the rule takes more than {MAX_WORK} steps") }),
+        }
     }
 
-    /// Evaluate and apply JsonLogic truthiness.
+    /// `try_apply`, with null for a rule that runs out of work.
+    pub fn apply(&self, data: &Value) -> Value {
+        self.try_apply(data).unwrap_or(Value::Null)
+    }
+
+    /// Evaluate and apply JsonLogic truthiness; false when the rule runs out of work.
     pub fn matches(&self, data: &Value) -> bool {
-        eval::test(&self.root, Scope::Data(data))
+        let (pass, spent) = budget(MAX_WORK, || eval::test(&self.root, Scope::Data(data)));
+        pass && !spent
     }
 
     /// Names of the top-level data variables the rule reads: the first segment of each
