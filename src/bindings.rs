@@ -187,6 +187,8 @@ impl RawEngine {
     }
 
     pub fn track(&self, event: &str, now: f64) -> Result<(), JsValue> {
+        #[cfg(feature = "test-panic")]
+        assert!(!event.contains("\"vitrin-test-panic\""), "forced panic (test-panic build)");
         let now = clock(now)?;
         let v = input(event, "invalid_event")?;
         let mut i = self.inner.borrow_mut();

@@ -7,6 +7,7 @@ mod build;
 mod democatalog;
 mod fuzz;
 mod manifest;
+mod panicpkg;
 mod run;
 mod setup;
 mod sizes;

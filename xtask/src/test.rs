@@ -52,8 +52,10 @@ pub fn test() -> Result {
         node_tests("tests/node", pkg_ok)
     }));
     rows.push(suite("browser tests/browser", || {
-        // The demo storefront's journeys need its generated catalog.
+        // The demo storefront's journeys need its generated catalog; the hardening
+        // tests a build with a forced panic.
         crate::democatalog::generate()?;
+        crate::panicpkg::build()?;
         node_tests("tests/browser", pkg_ok)
     }));
     rows.push(suite("replay smoke tests/replay", || {
