@@ -291,7 +291,7 @@ class Engine {
     this.#check();
     const at = this.#time();
     guarded(() => this.#raw.track(toJson(event, "invalid_event"), at), () => undefined);
-    if (!broken) for (const sink of this.#eventSinks) sink({ ...event, at });
+    if (!broken) for (const sink of this.#eventSinks) sink({ ...event, at: event.at ?? at });
     this.#promptsChanged();
   }
 

@@ -182,7 +182,10 @@ export function startSync(engine, options, hooks) {
     try {
       doc = await res.json();
     } catch (e) {
-      return report("sync_failed", `sync: the server's ${name} is not JSON: ${e?.message ?? e}`);
+      // A body cut off on the way (TypeError) is tried again next time, silently like
+      // an unreachable server; a complete body that is not JSON is the server's fault.
+      if (e?.name === "SyntaxError") report("sync_failed", `sync: the server's ${name} is not JSON: ${e.message}`);
+      return;
     }
     if (stopped) return;
     const etag = res.headers.get("etag");

@@ -191,6 +191,21 @@ impl Db {
         Ok(n)
     }
 
+    /// Stored events as stored, oldest first, of one visitor or of all: `f(visitor, id,
+    /// source, body)` with `body` the event's JSON text (`vitrin-server events`).
+    pub fn each_stored(&self, visitor: Option<&str>, mut f: impl FnMut(&str, &str, &str, &str)) -> rusqlite::Result<u64> {
+        let mut st = self.conn.prepare(
+            "SELECT visitor_id, id, source, body FROM events WHERE ?1 IS NULL OR visitor_id = ?1 ORDER BY visitor_id, at, id",
+        )?;
+        let mut rows = st.query([visitor])?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            f(r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str()?, r.get_ref(2)?.as_str()?, r.get_ref(3)?.as_str()?);
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// The times of the oldest and the newest stored event.
     pub fn time_span(&self) -> rusqlite::Result<Option<(f64, f64)>> {
         let span: (Option<f64>, Option<f64>) = self.conn.query_row("SELECT MIN(at), MAX(at) FROM events", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -311,6 +326,10 @@ mod tests {
         assert_eq!(db.each_event(|v, e, _| seen.push((v.to_string(), e.at))).unwrap(), 3);
         assert_eq!(db.time_span().unwrap(), Some((1.0, 2.0)));
         assert_eq!(seen[2], ("v2".to_string(), 1.0));
+        let mut stored = Vec::new();
+        assert_eq!(db.each_stored(Some("v1"), |v, id, source, _| stored.push(format!("{v}/{id}/{source}"))).unwrap(), 2);
+        assert_eq!(stored, ["v1/e1/web", "v1/e2/web"]);
+        assert_eq!(db.each_stored(None, |_, _, _, _| {}).unwrap(), 3);
     }
 
     #[test]

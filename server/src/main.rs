@@ -8,7 +8,8 @@ use vitrin_server::http;
 const USAGE: &str = "usage: vitrin-server <command>
 
 commands:
-  build [--sessions FILE.csv[.gz]] [--db FILE] [--orders FILE.csv[.gz]] --out catalog.json
+  build [--sessions FILE.csv[.gz]] [--db FILE] [--orders FILE.csv[.gz]] [--base FEED.json]
+        --out catalog.json
         [--profiles-out FILE.jsonl] [--holdout-last-fraction F --validation-out FILE.jsonl]
         [--list-len N] [--window N] [--decay X] [--backward X] [--damping X]
         [--trend-half-life X] [--embedding-dim N]
@@ -16,7 +17,9 @@ commands:
       bought in one order, embedding with --embedding-dim N ≤ 64) from any of: a session
       log (session_id,item_id,position); the server's database (stored views and
       purchases); an orders export (visitorId,orderId,productId,quantity,price,at),
-      stored into --db when given so profiles span channels. --profiles-out writes every
+      stored into --db when given so profiles span channels. --base: the store's catalog
+      (titles, categories, prices) that the learned fields are laid over; without it
+      every learned item gets placeholders. --profiles-out writes every
       stored visitor's profile, one per line. With a holdout, the last F of the log's
       sessions stay out of the model and their prefixes go to --validation-out.
   serve --db FILE --catalog FILE --port N --token T [--rules FILE] [--host ADDR]
@@ -28,6 +31,10 @@ commands:
       `Authorization: Bearer T` (T ≥ 16 characters; or VITRIN_TOKEN). CORS answers only
       the listed origins (`*` for any). --rate: requests per second per client address
       (default 20, bursts of 5 s worth).
+  events --db FILE [--visitor ID]
+      Prints the stored events, one JSON object per line: {visitorId, id, source,
+      event}, oldest first per visitor (an export for a warehouse, or a look at what
+      arrived).
   help
       Shows this text.";
 
@@ -36,6 +43,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("build") => build(&args[1..]),
         Some("serve") => serve(&args[1..]),
+        Some("events") => events(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -54,6 +62,7 @@ fn main() -> ExitCode {
 
 fn build(args: &[String]) -> Result<(), String> {
     let (mut sessions, mut db, mut orders, mut out, mut profiles_out, mut validation_out, mut holdout) = (None, None, None, None, None, None, 0.0);
+    let mut base = None;
     let mut params = Params::default();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -63,6 +72,7 @@ fn build(args: &[String]) -> Result<(), String> {
             "--db" => db = Some(PathBuf::from(value()?)),
             "--orders" => orders = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--base" => base = Some(PathBuf::from(value()?)),
             "--profiles-out" => profiles_out = Some(PathBuf::from(value()?)),
             "--validation-out" => validation_out = Some(PathBuf::from(value()?)),
             "--holdout-last-fraction" => holdout = number(flag, value()?)?,
@@ -92,7 +102,7 @@ fn build(args: &[String]) -> Result<(), String> {
     if params.embedding_dim > MAX_EMBEDDING_DIM {
         return Err(format!("--embedding-dim is at most {MAX_EMBEDDING_DIM}"));
     }
-    let opts = Options { sessions, db, orders, out: out.clone(), profiles_out: profiles_out.clone(), holdout, validation_out, params };
+    let opts = Options { sessions, db, orders, out: out.clone(), base, profiles_out: profiles_out.clone(), holdout, validation_out, params };
     let report = builder::build(&opts).map_err(|e| format!("build: {e}"))?;
     println!("{report}");
     println!("wrote {}", out.display());
@@ -144,6 +154,38 @@ fn serve(args: &[String]) -> Result<(), String> {
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(http::serve(cfg))
+}
+
+fn events(args: &[String]) -> Result<(), String> {
+    use std::io::Write;
+    let (mut db, mut visitor) = (None, None);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--db" => db = Some(PathBuf::from(value()?)),
+            "--visitor" => visitor = Some(value()?.clone()),
+            other => return Err(format!("events: unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let path = db.ok_or("events needs --db FILE")?;
+    if !path.exists() {
+        return Err(format!("{}: no such database", path.display()));
+    }
+    let db = vitrin_server::db::Db::open(&path).map_err(|e| format!("database {}: {e}", path.display()))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = None;
+    db.each_stored(visitor.as_deref(), |visitor, id, source, body| {
+        let line = format!("{{\"visitorId\":{},\"id\":{},\"source\":{},\"event\":{body}}}", serde_json::Value::from(visitor), serde_json::Value::from(id), serde_json::Value::from(source));
+        if let Err(e) = writeln!(out, "{line}") {
+            failed.get_or_insert(e);
+        }
+    })
+    .map_err(|e| format!("database {}: {e}", path.display()))?;
+    match failed {
+        Some(e) => Err(e.to_string()),
+        None => out.flush().map_err(|e| e.to_string()),
+    }
 }
 
 fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {

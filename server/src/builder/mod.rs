@@ -38,6 +38,9 @@ pub struct Options {
     pub db: Option<PathBuf>,
     pub orders: Option<PathBuf>,
     pub out: PathBuf,
+    /// The store's catalog (product feed) to lay the learned fields over; without it the
+    /// catalog holds placeholders (title, category, price) for every learned item.
+    pub base: Option<PathBuf>,
     /// One profile per line for every visitor in the database.
     pub profiles_out: Option<PathBuf>,
     /// Share of the log's last sessions kept out of the model, in [0, 1).
@@ -50,7 +53,7 @@ pub struct Options {
 impl Options {
     /// Options for a session log alone, with the default parameters.
     pub fn sessions(sessions: PathBuf, out: PathBuf) -> Options {
-        Options { sessions: Some(sessions), db: None, orders: None, out, profiles_out: None, holdout: 0.0, validation_out: None, params: Params::default() }
+        Options { sessions: Some(sessions), db: None, orders: None, out, base: None, profiles_out: None, holdout: 0.0, validation_out: None, params: Params::default() }
     }
 }
 
@@ -67,6 +70,8 @@ pub struct Report {
     pub imported: u64,
     pub already_imported: u64,
     pub items: usize,
+    /// With a base catalog: its products, and how many of them were learned about.
+    pub base: Option<(usize, usize)>,
     pub validation_prefixes: u64,
     pub profiles: u64,
     pub catalog: write::Bytes,
@@ -95,6 +100,8 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     }
     let start = Instant::now();
     let mut report = Report::default();
+    // Read (and checked by the engine) first: a bad feed fails before an hour of learning.
+    let base = opts.base.as_deref().map(read_base).transpose()?;
     let mut items = Items::default();
     let total = match &opts.sessions {
         Some(path) => sessions::count_sessions(&mut sessions::open(path)?)?,
@@ -118,15 +125,28 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     }
     report.items = items.len();
     let trained = model.finish(items.len());
-    report.catalog = replace(&opts.out, |out| write::catalog(out, &items, &trained))?;
+    report.catalog = match &base {
+        Some(base) => {
+            let (bytes, learned) = replace(&opts.out, |out| write::merged(out, base, &items, &trained))?;
+            report.base = Some((base["products"].as_array().map_or(0, Vec::len), learned));
+            bytes
+        }
+        None => replace(&opts.out, |out| write::catalog(out, &items, &trained))?,
+    };
     // The model's memory goes back before the profiles' catalog is read.
-    drop((trained, items));
+    drop((trained, items, base));
     if let (Some(path), Some(db)) = (&opts.profiles_out, &db) {
         report.profiles = write_profiles(db, &opts.out, path)?;
     }
     report.seconds = start.elapsed().as_secs_f64();
     report.peak_bytes = peak_memory();
     Ok(report)
+}
+
+fn read_base(path: &Path) -> io::Result<serde_json::Value> {
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?).map_err(|e| invalid(format!("{}: not JSON: {e}", path.display())))?;
+    vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
+    Ok(doc)
 }
 
 /// Writes `path` through a temporary file renamed over it, so a reader (the server)
@@ -316,6 +336,9 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let mb = |b: u64| b as f64 / 1e6;
         writeln!(f, "sessions: {} in the model, {} held out; {} items", self.model_sessions, self.holdout_sessions, self.items)?;
+        if let Some((products, learned)) = self.base {
+            writeln!(f, "base catalog: {products} products, {learned} of them learned about")?;
+        }
         if self.holdout_sessions > 0 {
             writeln!(f, "validation prefixes: {}", self.validation_prefixes)?;
         }
@@ -470,6 +493,42 @@ mod tests {
         for p in &profiles {
             vitrin::profile::Profile::from_json(p).unwrap();
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_base_catalog_keeps_the_stores_fields_and_gets_the_learned_ones() {
+        use serde_json::{json, Value};
+        let dir = std::env::temp_dir().join(format!("vitrin-builder-base-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (orders_path, base_path) = (dir.join("orders.csv"), dir.join("feed.json"));
+        // `gone` was bought but is no longer in the feed; `z` is in the feed but never touched.
+        std::fs::write(&orders_path, "v1,O1,a,1,,2026-01-02\nv1,O1,b,1,,2026-01-02\nv2,O2,a,1,,2026-01-03\nv2,O2,gone,1,,2026-01-03\n").unwrap();
+        let feed = json!({"products": [
+            {"id": "a", "title": "Shoe", "category": "shoes/running", "price": 900, "related": {"goesWith": ["z"]}, "popularity": 7},
+            {"id": "b", "title": "Socks", "category": "shoes/socks", "price": 50},
+            {"id": "z", "title": "Bag", "category": "bags", "price": 300, "popularity": 3}]});
+        std::fs::write(&base_path, feed.to_string()).unwrap();
+        let mut opts = Options { orders: Some(orders_path), base: Some(base_path.clone()), ..Options::sessions(PathBuf::new(), dir.join("catalog.json")) };
+        opts.sessions = None;
+        let report = build(&opts).unwrap();
+        assert_eq!(report.base, Some((3, 2)));
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&opts.out).unwrap()).unwrap();
+        let products = doc["products"].as_array().unwrap();
+        assert_eq!(products.iter().map(|p| p["id"].as_str().unwrap()).collect::<Vec<_>>(), ["a", "b", "z"]);
+        assert_eq!((products[0]["title"].as_str(), products[0]["price"].as_i64()), (Some("Shoe"), Some(900)));
+        assert_eq!(products[0]["related"]["boughtWith"], json!(["b"]), "`gone` is not for sale");
+        assert_eq!(products[0]["related"]["goesWith"], json!(["z"]), "the store's own lists stay");
+        assert_eq!(products[2]["popularity"], json!(0), "nobody touched it");
+        vitrin::catalog::Catalog::from_json(&doc).unwrap();
+
+        // A feed the engine refuses stops the build before anything is written over.
+        std::fs::write(&base_path, r#"{"products": [{"id": "a"}]}"#).unwrap();
+        let before = std::fs::read_to_string(&opts.out).unwrap();
+        let err = build(&opts).unwrap_err().to_string();
+        assert!(err.contains("feed.json") && err.contains("/products/0/"), "{err}");
+        assert_eq!(std::fs::read_to_string(&opts.out).unwrap(), before);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

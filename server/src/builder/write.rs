@@ -73,6 +73,48 @@ pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained) -> io::Result<B
     Ok(Bytes { raw: out.raw, gzip })
 }
 
+/// Writes the store's own catalog `base` (its product feed) to `out` with what was learned
+/// laid over each product: `popularity` (0 for a product nobody touched), `embedding`,
+/// `related.similar` and `related.boughtWith`; every other field, `related.goesWith`
+/// included, is the store's. Learned items missing from the feed are left out: the feed
+/// decides what is for sale, in the products and in their lists. Returns the sizes and how many products were learned about.
+pub fn merged<W: Write>(out: W, base: &serde_json::Value, items: &Items, model: &Trained) -> io::Result<(Bytes, usize)> {
+    use serde_json::{json, Value};
+    let products = base.get("products").and_then(Value::as_array).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the base catalog has no `products` array"))?;
+    let mut out = Measured { out, raw: 0, gzip: GzEncoder::new(Count::default(), Compression::new(6)) };
+    // Lists name only products of the feed.
+    let sold: std::collections::HashSet<&str> = products.iter().filter_map(|p| p.get("id").and_then(Value::as_str)).collect();
+    let ids = |list: &[u32]| -> Value { list.iter().map(|&j| items.id(j)).filter(|id| sold.contains(id)).map(Value::from).collect() };
+    let mut learned = 0;
+    out.put("{\"products\":[")?;
+    for (k, product) in products.iter().enumerate() {
+        let mut p = product.clone();
+        let ix = p.get("id").and_then(Value::as_str).and_then(|id| items.get(id)).map(|ix| ix as usize);
+        if let (Some(ix), Some(obj)) = (ix, p.as_object_mut()) {
+            learned += 1;
+            obj.insert("popularity".into(), json!(model.popularity[ix]));
+            if let Some(row) = model.embeddings.get(ix * model.dim..(ix + 1) * model.dim).filter(|r| r.iter().any(|x| *x != 0.0)) {
+                obj.insert("embedding".into(), row.iter().map(|x| json!((x * 1e4).round() / 1e4)).collect());
+            }
+            let related = obj.entry("related").or_insert_with(|| json!({}));
+            if let Some(related) = related.as_object_mut() {
+                related.insert("similar".into(), ids(&model.similar[ix]));
+                if !model.bought_with[ix].is_empty() {
+                    related.insert("boughtWith".into(), ids(&model.bought_with[ix]));
+                }
+            }
+        } else if let Some(obj) = p.as_object_mut() {
+            obj.insert("popularity".into(), json!(0));
+        }
+        out.put(if k == 0 { "\n" } else { ",\n" })?;
+        out.put(&p.to_string())?;
+    }
+    out.put("\n]}\n")?;
+    out.out.flush()?;
+    let gzip = out.gzip.finish()?.0;
+    Ok((Bytes { raw: out.raw, gzip }, learned))
+}
+
 fn id_list(line: &mut String, items: &Items, list: &[u32]) {
     line.push('[');
     for (k, &j) in list.iter().enumerate() {
