@@ -1,7 +1,8 @@
 //! `cargo xtask fuzz [--seconds N] [TARGET…]`: libFuzzer (cargo-fuzz) over every entry point
 //! that takes outside bytes, N seconds per target (default 60), one process each, niced.
 //! Seeds `fuzz/corpus/` (`node fuzz/seed.mjs`), installs cargo-fuzz when missing, and writes
-//! the figures to `target/hardening/fuzz.json` and `fuzz.md` (read by `tests/hardening.mjs`).
+//! the figures to `target/hardening/fuzz-<target>.json` (read by `tests/hardening.mjs`) and
+//! the run's table to `fuzz.md`.
 //! Crash inputs stay in `fuzz/artifacts/<target>/`; each becomes a test in `tests/`.
 
 use std::collections::BTreeSet;
@@ -50,9 +51,11 @@ pub fn fuzz(args: &[String]) -> Result {
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
     let mut rows = Vec::new();
     for target in chosen {
-        rows.push(run_target(target, seconds, &out_dir)?);
+        let row = run_target(target, seconds, &out_dir)?;
+        // One file per target: a later run of some targets keeps the others' figures.
+        write(&out_dir.join(format!("fuzz-{target}.json")), &to_json(&row))?;
+        rows.push(row);
     }
-    write(&out_dir.join("fuzz.json"), &to_json(&rows))?;
     let table = to_markdown(&rows);
     write(&out_dir.join("fuzz.md"), &table)?;
     println!("\n{table}");
@@ -125,21 +128,15 @@ fn run_target(target: &str, seconds: u64, out_dir: &Path) -> Result<Row> {
     Ok(Row { target: target.to_string(), seconds, executions, crashes })
 }
 
-fn to_json(rows: &[Row]) -> String {
-    let items: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            let crashes: Vec<String> = r.crashes.iter().map(|c| format!("\"{c}\"")).collect();
-            format!(
-                "  {{\"target\": \"{}\", \"seconds\": {}, \"executions\": {}, \"crashes\": [{}]}}",
-                r.target,
-                r.seconds,
-                r.executions,
-                crashes.join(", ")
-            )
-        })
-        .collect();
-    format!("[\n{}\n]\n", items.join(",\n"))
+fn to_json(r: &Row) -> String {
+    let crashes: Vec<String> = r.crashes.iter().map(|c| format!("\"{c}\"")).collect();
+    format!(
+        "{{\"target\": \"{}\", \"seconds\": {}, \"executions\": {}, \"crashes\": [{}]}}\n",
+        r.target,
+        r.seconds,
+        r.executions,
+        crashes.join(", ")
+    )
 }
 
 fn to_markdown(rows: &[Row]) -> String {

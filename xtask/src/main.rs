@@ -29,7 +29,7 @@ tasks:
   bench [args]           setup + build + node tests/bench/run.mjs [args]
   fuzz [--seconds N] [TARGET…]
                          libFuzzer over every input decoder, N s per target (default 60);
-                         figures in target/hardening/fuzz.json (installs cargo-fuzz if missing)
+                         figures in target/hardening/fuzz-*.json (installs cargo-fuzz if missing)
   replay [--data DIR]    setup + build + node tests/replay/run.mjs --data DIR
                          (default DIR: ../shared/data/diginetica, relative to the repository root)
 ";
