@@ -91,7 +91,14 @@ struct Inner {
     outbox: Vec<Outgoing>,
     emit: js_sys::Function,
     dirty: bool,
+    /// Set when the stored value was damaged and this tab started clean: it asked the open
+    /// tabs for their state (`hello`) and keeps its own events until one answers, so it
+    /// does not go on from, and store, a state that lost the visitor's cart.
+    asking: Option<Vec<Event>>,
 }
+
+/// Events a tab waiting for another's state keeps; beyond this no tab is answering.
+const MAX_ASKING: usize = 256;
 
 impl Inner {
     fn emit(&self, kind: &str, payload: &str) {
@@ -101,6 +108,12 @@ impl Inner {
 
     /// Queues a change for the other tabs; the first of a task asks the wrapper for `postTabs`.
     fn send(&mut self, change: Outgoing) {
+        if let (Some(kept), Outgoing::Event(e)) = (&mut self.asking, &change) {
+            kept.push(e.clone());
+            if kept.len() > MAX_ASKING {
+                self.asking = None;
+            }
+        }
         if self.tabs.is_some() {
             if self.outbox.is_empty() {
                 self.emit("outbox", "");
@@ -139,6 +152,7 @@ impl Inner {
             if let Err(e) = self.engine.restore(&text) {
                 let _ = self.store.remove_all(&self.key);
                 self.emit("error", &e.to_json());
+                self.asking = Some(Vec::new());
             }
         }
     }
@@ -166,7 +180,7 @@ impl RawEngine {
         let key = o.opt_str("storageKey").map_err(fail)?.unwrap_or("vitrin").to_string();
         let engine = Engine::with_packed(&opts, packed(&table, &embeddings, dim)).map_err(fail)?;
         let (store, store_err) = Store::open(kind);
-        let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, outbox: Vec::new(), emit, dirty: false }));
+        let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, outbox: Vec::new(), emit, dirty: false, asking: None }));
         {
             let mut i = inner.borrow_mut();
             if let Some(e) = store_err {
@@ -182,7 +196,14 @@ impl RawEngine {
             let Ok(mut i) = rc.try_borrow_mut() else { return };
             i.on_tab_message(&msg);
         });
-        inner.borrow_mut().tabs = tabs;
+        {
+            let mut i = inner.borrow_mut();
+            match (&tabs, i.asking.is_some()) {
+                (Some(t), true) => t.post(r#"{"kind":"hello"}"#),
+                _ => i.asking = None,
+            }
+            i.tabs = tabs;
+        }
         Ok(RawEngine { inner })
     }
 
@@ -309,6 +330,7 @@ impl RawEngine {
         i.engine.forget();
         i.dirty = false;
         i.outbox.clear();
+        i.asking = None;
         if let Err(e) = i.store.remove_all(&i.key) {
             i.emit("error", &e.to_json());
         }
@@ -324,7 +346,8 @@ impl RawEngine {
 }
 
 impl Inner {
-    /// A message from another tab: a batch of its changes (`flush`), or `forget`.
+    /// A message from another tab: a batch of its changes (`flush`), `forget`, or a tab that
+    /// found the stored value damaged asking for the state (`hello`, answered by `state`).
     fn on_tab_message(&mut self, msg: &str) {
         let Ok(v) = serde_json::from_str::<Value>(msg) else { return };
         match v.get("kind").and_then(Value::as_str) {
@@ -352,10 +375,26 @@ impl Inner {
                     self.emit("change", "");
                 }
             }
+            Some("hello") if self.asking.is_none() => {
+                if let (Some(doc), Some(tabs)) = (self.engine.snapshot(), &self.tabs) {
+                    tabs.post(&json!({"kind": "state", "doc": doc}).to_string());
+                }
+            }
+            Some("state") if self.asking.is_some() => {
+                let doc = v.get("doc").and_then(Value::as_str).unwrap_or_default();
+                if self.engine.restore(doc).is_ok() {
+                    for e in self.asking.take().into_iter().flatten() {
+                        let _ = self.engine.apply_remote(&e.to_json());
+                    }
+                    self.changed();
+                    self.emit("change", "");
+                }
+            }
             Some("forget") => {
                 self.engine.forget();
                 self.dirty = false;
                 self.outbox.clear();
+                self.asking = None;
                 self.emit("change", "");
             }
             _ => {}

@@ -141,9 +141,14 @@ impl VisitorState {
             EventKind::Page { page, .. } => self.page = Some(page.name().to_string()),
             EventKind::Search { query } if personal => {
                 self.page = Some(Page::Search.name().to_string());
-                self.searches.retain(|q| q != query);
-                self.searches.insert(0, query.clone());
-                self.searches.truncate(MAX_SEARCHES);
+                // An empty search box is a visit to the search page, not a query to keep
+                // (and the stored state refuses empty queries).
+                let query = query.trim();
+                if !query.is_empty() {
+                    self.searches.retain(|q| q != query);
+                    self.searches.insert(0, query.to_string());
+                    self.searches.truncate(MAX_SEARCHES);
+                }
             }
             EventKind::View { product_id } if personal => {
                 self.recently_viewed.insert(0, Viewed { product_id: product_id.clone(), at });

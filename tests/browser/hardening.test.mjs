@@ -87,13 +87,22 @@ test("storage fault: another writer changes the stored state before and after th
     return { errors, cart: e.state().cart.map((l) => l.productId) };
   });
   assert.deepEqual(await reload(), { errors: [], cart: ["p1"] }, "the engine's write replaces the whole value");
-  // Lands after the write: the next tab to load reports it and starts clean; the writing
-  // tab still holds the cart and its next change stores it again.
+  // Lands after the write: the next tab to load reports it, takes the state of the tab
+  // still open (its own view kept) and stores it again.
   await other.evaluate(() => localStorage.setItem("shop", "garbage"));
-  assert.deepEqual(await reload(), { errors: ["storage_corrupt"], cart: [] });
+  const late = await open(context);
+  const adopted = await late.evaluate(async () => {
+    window.engine = make({ storageKey: "shop" });
+    engine.track({ type: "view", productId: "p5" });
+    await new Promise((r) => setTimeout(r, 200));
+    return { errors, cart: engine.state().cart.map((l) => l.productId), viewed: engine.state().recentlyViewed };
+  });
+  assert.deepEqual(adopted, { errors: ["storage_corrupt"], cart: ["p1"], viewed: ["p5"] });
   await a.evaluate(async () => { engine.track({ type: "add_to_cart", productId: "p2" }); await settle(); });
+  await late.waitForTimeout(100);
   const stored = await a.evaluate(() => JSON.parse(localStorage.getItem("shop")).visitor.cart.map((l) => l.productId));
   assert.deepEqual(stored, ["p1", "p2"]);
+  assert.deepEqual(await late.evaluate(() => engine.state().cart.map((l) => l.productId)), ["p1", "p2"]);
   figures.storageFaults.push({ fault: "changed by another writer before / after the engine's write", reported: ["storage_corrupt"], cartKept: true });
   await context.close();
 });

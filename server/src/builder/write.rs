@@ -94,7 +94,7 @@ pub fn merged<W: Write>(out: W, base: &serde_json::Value, items: &Items, model: 
             learned += 1;
             obj.insert("popularity".into(), json!(model.popularity[ix]));
             if let Some(row) = model.embeddings.get(ix * model.dim..(ix + 1) * model.dim).filter(|r| r.iter().any(|x| *x != 0.0)) {
-                obj.insert("embedding".into(), row.iter().map(|x| json!((x * 1e4).round() / 1e4)).collect());
+                obj.insert("embedding".into(), row.iter().map(|&x| json!((f64::from(x) * 1e4).round() / 1e4)).collect());
             }
             let related = obj.entry("related").or_insert_with(|| json!({}));
             if let Some(related) = related.as_object_mut() {
