@@ -37,6 +37,9 @@ pub enum Relation {
 
 #[derive(Debug, Default, Clone)]
 pub struct Catalog {
+    /// Distinct for every catalog built, so what is computed per catalog (slot conditions
+    /// over products, `slots::ProductCondition`) knows when it is stale.
+    pub generation: u64,
     ids: Vec<String>,
     by_id: HashMap<String, u32>,
     pub titles: Vec<String>,
@@ -90,7 +93,8 @@ impl Catalog {
     pub fn from_json_packed(v: &Value, packed: Option<Packed>) -> Result<Catalog> {
         let root = Obj::new(v, "", CODE)?;
         let products = root.opt_arr("products", MAX_PRODUCTS)?.ok_or_else(|| root.err("products", "is required"))?;
-        let mut c = Catalog::default();
+        static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut c = Catalog { generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Catalog::default() };
         let mut raw = RawRows::default();
         let mut table = None;
         match packed {

@@ -173,7 +173,7 @@ impl Embeddings {
 
 impl Embeddings {
     /// `out[i] += w × dot(row i, q)` for every row: the scoring pass's inner loop, over the
-    /// table in one sweep.
+    /// table in one sweep. Rows already at -inf (filtered out) are skipped.
     pub fn add_dots(&self, q: &Query, w: f32, out: &mut [f32]) {
         let n = self.scales.len().min(out.len());
         let qs = q.scale * w;
@@ -184,6 +184,9 @@ impl Embeddings {
         if self.stride == 64 {
             let q: &[i16; 64] = q.values[..64].try_into().expect("the query has the table's stride");
             for ((o, &s), row) in out.iter_mut().zip(scales).zip(rows.chunks_exact(64)) {
+                if *o == f32::NEG_INFINITY {
+                    continue;
+                }
                 let row: &[i8; 64] = row.try_into().expect("rows are 64 wide");
                 *o += dot64(row, q) as f32 * s * qs;
             }

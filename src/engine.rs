@@ -171,8 +171,13 @@ impl Engine {
         let ctx = (campaign_tweaks || slot_conditions).then(|| self.visitor_context(now));
         let tweaks = self.active_tweaks(slot, now, ctx.as_ref());
         let tuned = !tweaks.is_empty() || rule_slot.is_some_and(|s| s.max_per_category.is_some() || s.max_per_brand.is_some());
-        // Filters, boosts and diversity re-rank a wider pool of the strategy's best.
-        let pool = if tuned { (limit * 4).clamp(40, MAX_LIMIT) } else { limit };
+        // Exclusions, visitor conditions and diversity re-rank a wider pool of the
+        // strategy's best; product-only conditions apply to the whole catalog first.
+        let narrowing = rule_slot.is_some_and(|s| s.max_per_category.is_some() || s.max_per_brand.is_some())
+            || tweaks.iter().any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty() || !t.exclude.is_empty())
+            || (strategy == Strategy::Replenish && tweaks.iter().any(|(t, _)| t.has_conditions()));
+        let pool = if narrowing { (limit * 4).clamp(40, MAX_LIMIT) } else { limit };
+        crate::slots::prefilter(&mut scorer.prefilter, &self.catalog, &tweaks);
         let picks = scorer.recommend(&signals, strategy, product, pool);
         let mut cands: Vec<Candidate> = picks.into_iter().map(|pick| Candidate { pick, by: None }).collect();
         if tuned {

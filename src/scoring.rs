@@ -4,6 +4,7 @@
 //! the best. Scratch buffers live in `Scorer` and are reused, so a call allocates only
 //! its result. Depends on `catalog`, `visitor`, `profile`, `reasons`.
 
+use std::rc::Rc;
 use crate::catalog::{Catalog, Relation};
 use crate::embeddings::Query;
 use crate::profile::Profile;
@@ -104,8 +105,23 @@ impl Pick {
     }
 }
 
+/// A slot's product-only filters and boosts (`slots::prefilter`), applied to every product
+/// by the next `recommend` before it selects.
+#[derive(Default)]
+pub struct Prefilter {
+    /// Added to product i's score when `active`: its boosts, or -inf when a filter drops it.
+    pub adjust: Vec<f32>,
+    pub active: bool,
+    applied: bool,
+    /// The product sets (and boost weights; `None`: a filter) `adjust` was made from, kept
+    /// so that unchanged sets reuse it; holding them keeps their pointers unique.
+    pub made_from: Vec<(Rc<[u64]>, Option<f32>)>,
+    pub wanted: Vec<(Rc<[u64]>, Option<f32>)>,
+}
+
 #[derive(Default)]
 pub struct Scorer {
+    pub prefilter: Prefilter,
     scores: Vec<f32>,
     node_total: Vec<f32>,
     brand_w: Vec<f32>,
@@ -133,14 +149,26 @@ impl Scorer {
             return Vec::new();
         }
         let strategy = if !s.personal && strategy == Strategy::ForYou { Strategy::Trending } else { strategy };
-        match strategy {
+        self.prefilter.applied = false;
+        let mut picks = match strategy {
             Strategy::ForYou => self.for_you(s, product, limit),
             Strategy::Similar => self.similar(s, product, limit),
             Strategy::BoughtTogether => self.bought_together(s, product, limit),
             Strategy::RecentlyViewed => self.recently_viewed(s, product, limit),
             Strategy::Trending => self.trending(s, limit),
             Strategy::Replenish => self.replenish(s, limit),
+        };
+        if self.prefilter.active && !self.prefilter.applied {
+            // `replenish` ranks without `select`: its picks take the prefilter here, and
+            // keep their order of urgency.
+            let adjust = &self.prefilter.adjust;
+            picks.retain_mut(|p| {
+                p.score += adjust[p.ix as usize];
+                p.score > f32::NEG_INFINITY
+            });
         }
+        self.prefilter.active = false;
+        picks
     }
 
     fn for_you(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
@@ -158,7 +186,9 @@ impl Scorer {
         for i in 0..n {
             scores[i] += W_POP * pop[i] + W_AFF * affinity(nodes, brands, cat[i], brand[i]);
         }
-        c.embeddings.add_dots(&self.query_q, W_EMB, scores);
+        // Before the dot products, which skip the products a filter dropped.
+        self.apply_prefilter();
+        c.embeddings.add_dots(&self.query_q, W_EMB, &mut self.scores[..n]);
         for (ix, w) in revisits(s) {
             self.scores[ix as usize] += w;
         }
@@ -397,6 +427,7 @@ impl Scorer {
     /// (ties: lower index first). Most products lose to the current worst at a glance.
     fn select(&mut self, c: &Catalog, limit: usize) {
         self.top.clear();
+        self.apply_prefilter();
         let in_stock = &c.in_stock[..self.scores.len()];
         let mut worst = f32::NEG_INFINITY;
         for (i, &sc) in self.scores.iter().enumerate() {
@@ -412,6 +443,18 @@ impl Scorer {
             if self.top.len() == limit {
                 worst = self.top[limit - 1].0;
             }
+        }
+    }
+
+    /// Adds the prefilter's adjustments to the scores, once per `recommend`.
+    fn apply_prefilter(&mut self) {
+        let p = &mut self.prefilter;
+        if p.applied {
+            return;
+        }
+        p.applied = true;
+        if p.active {
+            self.scores.iter_mut().zip(&p.adjust).for_each(|(s, a)| *s += a);
         }
     }
 

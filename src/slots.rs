@@ -1,12 +1,17 @@
-//! Rule-tuned slots: exclusions, JsonLogic filters and boosts over each candidate
-//! product, pins, and diversity, applied to a strategy's ranked pool. The pool is small
-//! (at most `scoring::MAX_LIMIT`), so per-candidate JSON contexts stay cheap.
+//! Rule-tuned slots. Filters and boosts that read only `product.*` are fixed sets of
+//! products for a catalog: computed once (`ProductCondition`) and applied to every product
+//! in the scoring pass (`prefilter`), so a filter never empties a slot and a boost can lift
+//! any product. The rest — exclusions, conditions that read the visitor, pins, diversity —
+//! re-rank the strategy's pool, which is small (at most `scoring::MAX_LIMIT`), so
+//! per-candidate JSON contexts stay cheap.
 
 use crate::catalog::Catalog;
 use crate::reasons::Why;
-use crate::scoring::{Pick, Subject};
-use crate::rules::{Slot, Tweak};
+use crate::rules::{Condition, Slot, Tweak};
+use crate::scoring::{Pick, Prefilter, Subject};
 use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// A tweak with the campaign and variant that asked for it (`None`: the slot's own).
 pub type Active<'a> = (&'a Tweak, Option<(String, String)>);
@@ -35,6 +40,92 @@ pub fn product_fields(condition: &Value) -> u16 {
         }),
         _ => 0,
     }
+}
+
+/// True when the condition reads nothing but `product.*` (every `var` a constant path
+/// into it, no `missing`), so its answer depends on the product alone.
+pub fn reads_only_product(condition: &Value) -> bool {
+    match condition {
+        Value::Array(a) => a.iter().all(reads_only_product),
+        Value::Object(o) => o.iter().all(|(op, arg)| match op.as_str() {
+            "var" => {
+                let (path, default) = match arg {
+                    Value::Array(a) => (a.first().unwrap_or(&Value::Null), a.get(1..).unwrap_or_default()),
+                    path => (path, &[][..]),
+                };
+                matches!(path, Value::String(p) if p == "product" || p.starts_with("product.")) && default.iter().all(reads_only_product)
+            }
+            "missing" | "missing_some" => false,
+            _ => reads_only_product(arg),
+        }),
+        _ => true,
+    }
+}
+
+/// A slot condition over the product alone: for a given catalog, the set of products it
+/// holds for (bit i: product i), evaluated on first use and kept until the catalog changes.
+pub struct ProductCondition {
+    pub cond: Condition,
+    fields: u16,
+    set: RefCell<Option<(u64, Rc<[u64]>)>>,
+}
+
+impl ProductCondition {
+    pub fn new(cond: Condition, fields: u16) -> ProductCondition {
+        ProductCondition { cond, fields, set: RefCell::new(None) }
+    }
+
+    pub fn products(&self, c: &Catalog) -> Rc<[u64]> {
+        if let Some((generation, set)) = &*self.set.borrow() {
+            if *generation == c.generation {
+                return set.clone();
+            }
+        }
+        let mut bits = vec![0u64; c.len().div_ceil(64)];
+        let mut data = json!({"product": null});
+        for ix in 0..c.len() {
+            data["product"] = product_context(c, ix as u32, self.fields);
+            if self.cond.logic.matches(&data) {
+                bits[ix / 64] |= 1 << (ix % 64);
+            }
+        }
+        let set: Rc<[u64]> = bits.into();
+        *self.set.borrow_mut() = Some((c.generation, set.clone()));
+        set
+    }
+
+    pub fn holds(&self, c: &Catalog, ix: u32) -> bool {
+        self.products(c)[ix as usize / 64] & (1 << (ix % 64)) != 0
+    }
+}
+
+/// Loads the product-only filters and boosts of `tweaks` into the scorer's prefilter for
+/// the next `recommend`: one number per product (its boosts, or -inf when a filter drops
+/// it), rebuilt only when the sets in force change.
+pub fn prefilter(p: &mut Prefilter, c: &Catalog, tweaks: &[Active]) {
+    p.wanted.clear();
+    for (t, _) in tweaks {
+        p.wanted.extend(t.product_filters.iter().map(|f| (f.products(c), None)));
+        p.wanted.extend(t.product_boosts.iter().map(|(b, w)| (b.products(c), Some(*w))));
+    }
+    p.active = !p.wanted.is_empty();
+    let same = p.wanted.len() == p.made_from.len() && p.wanted.iter().zip(&p.made_from).all(|((a, x), (b, y))| Rc::ptr_eq(a, b) && x == y);
+    if same || !p.active {
+        return;
+    }
+    p.adjust.clear();
+    p.adjust.resize(c.len(), 0.0);
+    for (set, weight) in &p.wanted {
+        for (ix, a) in p.adjust.iter_mut().enumerate() {
+            let holds = set[ix / 64] & (1 << (ix % 64)) != 0;
+            match weight {
+                None if !holds => *a = f32::NEG_INFINITY,
+                Some(w) if holds => *a += w,
+                _ => {}
+            }
+        }
+    }
+    std::mem::swap(&mut p.made_from, &mut p.wanted);
 }
 
 /// The product as conditions see it (`product.*` in the rules reference), with only the
@@ -68,10 +159,17 @@ pub struct Candidate<'a> {
 
 /// Re-ranks `cands` (the strategy's pool, best first): exclusions, filters, boosts, pins,
 /// diversity. `data` is `{"product": …, "visitor": <the visitor context>}`; each
-/// candidate's product is written into it in turn.
+/// candidate's product is written into it in turn; the product-only conditions were
+/// applied by the scoring pass (`prefilter`).
 pub fn tune<'a>(cands: &mut Vec<Candidate<'a>>, c: &Catalog, slot: Option<&Slot>, tweaks: &'a [Active], data: &mut Value, page_product: Option<u32>) {
     let excluded = |ix: u32| tweaks.iter().any(|(t, _)| t.exclude.iter().any(|x| x == c.id(ix)));
     cands.retain(|r| !excluded(r.pick.ix));
+    // A campaign whose product-only boost lifted a pick is credited with it.
+    for r in cands.iter_mut() {
+        if let Some((_, who)) = tweaks.iter().rev().find(|(t, who)| who.is_some() && t.product_boosts.iter().any(|(b, _)| b.holds(c, r.pick.ix))) {
+            r.by = who.as_ref();
+        }
+    }
     if tweaks.iter().any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty()) {
         let fields = tweaks.iter().fold(0, |m, (t, _)| m | t.product_fields);
         cands.retain_mut(|r| {
@@ -137,6 +235,21 @@ fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, per_category: Option<usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_conditions_over_the_product_alone_are_product_only() {
+        for (condition, want) in [
+            (json!({"<=": [{"var": "product.price"}, 50]}), true),
+            (json!({"and": [{"var": ["product.tags.0", {"var": "product.brand"}]}, {"in": ["x", {"var": "product.categories"}]}]}), true),
+            (json!({"<=": [{"var": "product.price"}, {"var": "visitor.cart.value"}]}), false),
+            (json!({"var": ["product.price", {"var": "visitor.hour"}]}), false),
+            (json!({"var": {"cat": ["product.", "price"]}}), false),
+            (json!({"missing": ["product.price"]}), false),
+            (json!({"var": "productivity"}), false),
+        ] {
+            assert_eq!(reads_only_product(&condition), want, "{condition}");
+        }
+    }
 
     #[test]
     fn conditions_fill_only_the_product_fields_they_read() {

@@ -244,6 +244,33 @@ fn slots_obey_filters_boosts_pins_exclusions_and_diversity() {
     assert!(recs.iter().all(|r| r.slot == "shelf"));
 }
 
+/// Product-only filters and boosts apply to the whole catalog, not just the strategy's
+/// best: a filter matching only unpopular products still fills the slot, a boost lifts the
+/// least popular product to the top (crediting the campaign that asked), and both follow a
+/// new catalog.
+#[test]
+fn product_conditions_reach_past_the_strategy_pool() {
+    let big = |n: usize, rare: &str| {
+        let products: Vec<Value> = (0..n)
+            .map(|i| json!({"id": format!("p{i}"), "title": "x", "price": 10, "popularity": n - i,
+                            "category": if i >= n - 5 { rare } else { "fashion/shirts" }}))
+            .collect();
+        json!({ "products": products })
+    };
+    let rules = json!({"version": 1,
+        "slots": {"lenses": {"strategy": "trending", "limit": 4, "filters": [{"==": [{"var": "product.category"}, "eyewear/lenses"]}]}},
+        "campaigns": [{"id": "last", "trigger": {"type": "always"}, "slots": {"trending": {"boosts": [{"when": {"==": [{"var": "product.id"}, "p299"]}, "weight": 10}]}}}]});
+    let mut e = Engine::new(&json!({"catalog": big(300, "eyewear/lenses"), "rules": rules, "localId": "v"})).unwrap();
+    let ids = |e: &mut Engine, slot: &str| e.recommend(slot, None, None, T0).unwrap().into_iter().map(|r| (r.product_id, r.campaign_id)).collect::<Vec<_>>();
+    let lenses: Vec<String> = ids(&mut e, "lenses").into_iter().map(|(id, _)| id).collect();
+    assert_eq!(lenses, ["p295", "p296", "p297", "p298"], "ranks 296-299 of 300, far past any pool");
+    let trending = ids(&mut e, "trending");
+    assert_eq!(trending[0], ("p299".to_string(), Some("last".to_string())));
+    assert_eq!(trending[1], ("p0".to_string(), None));
+    e.set_catalog(&big(300, "pets/cat")).unwrap();
+    assert_eq!(ids(&mut e, "lenses"), [], "the new catalog has no lenses");
+}
+
 #[test]
 fn messaging_consent_silences_prompts() {
     let mut e = Engine::new(&json!({"catalog": catalog(), "consent": {"messaging": false},

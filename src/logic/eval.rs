@@ -32,7 +32,7 @@ pub(super) fn budget<R>(work: u64, f: impl FnOnce() -> R) -> (R, bool) {
 fn spend(n: u64) -> bool {
     FUEL.with(|c| {
         let left = c.get();
-        c.set(if left > n { left - n } else { 0 });
+        c.set(left.saturating_sub(n));
         left > n
     })
 }

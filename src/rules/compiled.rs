@@ -6,6 +6,7 @@ use super::spec::parse_datetime;
 use super::Condition;
 use crate::error::join;
 use crate::logic::Logic;
+use crate::slots::{product_fields, reads_only_product, ProductCondition};
 use crate::template::Piece;
 use serde_json::Value;
 
@@ -19,17 +20,25 @@ pub struct Boost {
 
 #[derive(Default)]
 pub struct Tweak {
+    /// Conditions that read the visitor: evaluated for each candidate of the strategy's pool.
     pub filters: Vec<Condition>,
     pub boosts: Vec<Boost>,
+    /// Conditions over the product alone: applied to the whole catalog in the scoring pass.
+    pub product_filters: Vec<ProductCondition>,
+    pub product_boosts: Vec<(ProductCondition, f32)>,
     pub pin: Vec<String>,
     pub exclude: Vec<String>,
-    /// The `product.*` fields its filters and boosts read (`slots::product_fields`).
+    /// The `product.*` fields its visitor-reading filters and boosts read (`slots::product_fields`).
     pub product_fields: u16,
 }
 
 impl Tweak {
     pub fn is_empty(&self) -> bool {
-        self.filters.is_empty() && self.boosts.is_empty() && self.pin.is_empty() && self.exclude.is_empty()
+        !self.has_conditions() && self.pin.is_empty() && self.exclude.is_empty()
+    }
+
+    pub fn has_conditions(&self) -> bool {
+        !(self.filters.is_empty() && self.boosts.is_empty() && self.product_filters.is_empty() && self.product_boosts.is_empty())
     }
 }
 
@@ -133,20 +142,27 @@ fn cond(v: &Value, path: String) -> Option<Condition> {
 
 fn tweak(v: &Value, path: &str) -> Tweak {
     let list = |k: &str| v.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    Tweak {
-        filters: list("filters").iter().enumerate().filter_map(|(i, c)| cond(c, join(&join(path, "filters"), i))).collect(),
-        boosts: list("boosts")
-            .iter()
-            .enumerate()
-            .filter_map(|(i, b)| {
-                let when = cond(b.get("when")?, join(&join(&join(path, "boosts"), i), "when"))?;
-                Some(Boost { when, weight: f(b, "weight")? as f32 })
-            })
-            .collect(),
-        pin: strings(v, "pin"),
-        exclude: strings(v, "exclude"),
-        product_fields: list("filters").iter().chain(list("boosts")).fold(0, |m, c| m | crate::slots::product_fields(c)),
+    let mut t = Tweak { pin: strings(v, "pin"), exclude: strings(v, "exclude"), ..Tweak::default() };
+    for (i, json) in list("filters").iter().enumerate() {
+        let Some(c) = cond(json, join(&join(path, "filters"), i)) else { continue };
+        if reads_only_product(json) {
+            t.product_filters.push(ProductCondition::new(c, product_fields(json)));
+        } else {
+            t.product_fields |= product_fields(json);
+            t.filters.push(c);
+        }
     }
+    for (i, b) in list("boosts").iter().enumerate() {
+        let (Some(json), Some(weight)) = (b.get("when"), f(b, "weight")) else { continue };
+        let Some(when) = cond(json, join(&join(&join(path, "boosts"), i), "when")) else { continue };
+        if reads_only_product(json) {
+            t.product_boosts.push((ProductCondition::new(when, product_fields(json)), weight as f32));
+        } else {
+            t.product_fields |= product_fields(json);
+            t.boosts.push(Boost { when, weight: weight as f32 });
+        }
+    }
+    t
 }
 
 fn tweaks(v: Option<&Value>, path: &str) -> Vec<(String, Tweak)> {

@@ -317,6 +317,9 @@ value, a "did you mean". A refused document leaves the rules in force untouched.
 `when`, `filters` and boosts' `when` are [JsonLogic](https://jsonlogic.com) with the
 official semantics (the official test suite passes in full). Campaign conditions read the
 visitor context below; slot filters and boosts read `{ "product": …, "visitor": … }`.
+A filter or boost that reads only `product.*` applies to the whole catalog (computed once
+per catalog), so it can fill a slot from anywhere in the ranking; one that also reads
+`visitor.*` applies to the strategy's best 40–80 products for each call.
 Time values use the store's time zone (`utcOffsetMinutes`).
 
 | context value | meaning |

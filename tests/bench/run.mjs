@@ -224,7 +224,7 @@ for (const n of OPTS.sizes) {
   }
   md.push("\n" + refs.map((r) => `- ${r}`).join("\n"));
 }
-md.push(`\nThe slot: \`for_you\` with the filter \`product.price <= 40\` and a +0.3 boost for the category \`shoes\` (tests/bench/cases.mjs, SCORING_RULES), for a visitor with three recent views and one cart line. The JS baselines compute the same blend (embedding cosine, category/brand affinity, popularity, related-list and revisit bonuses, cart excluded) and apply the filter to every product before its dot product, so they skip the arithmetic for the ~47% of products the filter or the stock drops; vitrin scores every product and applies filters and boosts to its best 80 (ARCHITECTURE.md, slots).`);
+md.push(`\nThe slot: \`for_you\` with the filter \`product.price <= 40\` and a +0.3 boost for the category \`shoes\` (tests/bench/cases.mjs, SCORING_RULES), for a visitor with three recent views and one cart line. The JS baselines compute the same blend (embedding cosine, category/brand affinity, popularity, related-list and revisit bonuses, cart excluded) and apply the filter to every product before its dot product, so they skip the arithmetic for the ~47% of products the filter or the stock drops; vitrin applies this product-only filter and boost to the whole catalog from a per-catalog cache, before its dot products, which skip dropped products (ARCHITECTURE.md, slots).`);
 md.push(`\nRead bandwidth: native (C, SSE sum over 256 MB) ${bw ?? "–"} GB/s; JS Float32Array sum over 64 MB: ${platforms.map(([p, r]) => `${p} ${r.bandwidth.gbPerS.toFixed(1)} GB/s`).join(", ")} (scalar JS is compute-bound below the memory's limit).`);
 md.push(`\n## Rules: a campaign condition of 17 JsonLogic operations, per evaluation\n`);
 md.push(header);

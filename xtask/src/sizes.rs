@@ -9,9 +9,9 @@ use crate::util::{cmd, files_ending, output, write, Result};
 /// but the Node loader (the scalar wasm replaces the SIMD one where SIMD is missing; it is
 /// listed, not added). Checked by `cargo xtask test`; the README states this number: change
 /// them together. It holds today's engine with rules, JsonLogic (JS semantics), sync, the
-/// binary embedding table and the assistant (about 182 KiB) with a little room; the product
-/// aims far lower (issue 8: 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 184 * 1024;
+/// binary embedding table, the assistant, the JsonLogic work budget and whole-catalog slot
+/// conditions (about 186 KiB) with a little room; the product aims far lower (issue 8: 60 KB).
+pub const SIZE_BUDGET_GZIP: u64 = 188 * 1024;
 
 /// Files a browser never downloads together with the rest.
 fn outside_total(name: &str) -> bool {
