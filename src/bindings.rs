@@ -352,14 +352,12 @@ impl Inner {
         let Ok(v) = serde_json::from_str::<Value>(msg) else { return };
         match v.get("kind").and_then(Value::as_str) {
             Some("batch") => {
-                let mut events = false;
+                // Views, cart lines and prompt actions (caps, dismissals) all change what
+                // this tab shows: one `change` for the batch.
+                let mut any = false;
                 for m in v.get("messages").and_then(Value::as_array).into_iter().flatten() {
                     let ok = match m.get("kind").and_then(Value::as_str) {
-                        Some("event") => {
-                            let ok = self.engine.apply_remote(&m["event"]).is_ok();
-                            events |= ok;
-                            ok
-                        }
+                        Some("event") => self.engine.apply_remote(&m["event"]).is_ok(),
                         Some("prompt") => {
                             let field = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
                             let at = m.get("at").and_then(Value::as_f64).unwrap_or(0.0);
@@ -367,11 +365,10 @@ impl Inner {
                         }
                         _ => false,
                     };
-                    if ok {
-                        self.changed();
-                    }
+                    any |= ok;
                 }
-                if events {
+                if any {
+                    self.changed();
                     self.emit("change", "");
                 }
             }

@@ -91,6 +91,20 @@ test("two engines with one storage key see each other's cart changes", async () 
   assert.deepEqual(d.state().cart, [], "and nothing is left stored");
 });
 
+test("a prompt dismissed in one tab is gone from the other, which hears one change", async () => {
+  const key = `dismiss${keys++}`;
+  const rules = { version: 1, campaigns: [{ id: "hi", trigger: { type: "always" }, caps: { dismissCooldownMinutes: 60 }, prompt: { text: { en: "Hi" } } }] };
+  const [a, b] = [await fresh({ storageKey: key, rules }), await fresh({ storageKey: key, rules })];
+  let changes = 0;
+  b.on("change", () => changes++);
+  const [p] = a.prompts();
+  assert.equal(b.prompts()[0].id, p.id);
+  a.dismiss(p.id);
+  await nextTask();
+  assert.equal(changes, 1);
+  assert.deepEqual(b.prompts(), []);
+});
+
 test("without personalization consent nothing is stored and for_you is not personal", async () => {
   const key = `consent${keys++}`;
   const a = await fresh({ storageKey: key, consent: { personalization: false } });
