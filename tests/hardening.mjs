@@ -13,6 +13,19 @@ const load = (name) => {
   if (!existsSync(file)) throw new Error(`${file} is missing: see the usage line at the top of tests/hardening.mjs`);
   return JSON.parse(readFileSync(file, "utf8"));
 };
+/** What the fuzzers and the hostile inputs found in earlier runs, and the tests that keep it fixed. */
+const FOUND = [
+  {
+    by: "fuzz: events",
+    what: "an empty search query was kept in the visitor state, which the stored-state reader refuses: the whole state (cart included) was lost on the next page",
+    test: "tests/engine.rs an_empty_search_does_not_spoil_the_stored_state",
+  },
+  {
+    by: "hostile inputs",
+    what: "JsonLogic that doubles a reduce accumulator or nests loops over constant lists ran the wasm out of memory, disabling vitrin for the page; now bounded by a work budget",
+    test: "tests/hardening.rs (4 tests)",
+  },
+];
 const ORDER = ["rules", "catalog", "embeddings_table", "profile", "restore", "events", "template", "jsonlogic"];
 const fuzz = (existsSync(dir) ? readdirSync(dir) : [])
   .filter((f) => /^fuzz-.+\.json$/.test(f))
@@ -48,6 +61,14 @@ for (const r of fuzz) lines.push(`| ${r.target} | ${WHAT[r.target] ?? ""} | ${r.
 const execs = fuzz.reduce((s, r) => s + r.executions, 0);
 const secs = fuzz.reduce((s, r) => s + r.seconds, 0);
 lines.push(`| **all** | | **${secs}** (${(secs / 3600).toFixed(2)} h) | **${n(execs)}** | **${fuzz.reduce((s, r) => s + r.crashes.length, 0)}** |`, "");
+lines.push(
+  "### Found and fixed (each now a regression test)",
+  "",
+  "| found by | what | test |",
+  "|---|---|---|",
+  ...FOUND.map((f) => `| ${f.by} | ${f.what} | \`${f.test}\` |`),
+  "",
+);
 
 const worst = hostile.cases.reduce((a, b) => (b.ms > a.ms ? b : a));
 lines.push(
