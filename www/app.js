@@ -5,19 +5,17 @@
 
 import { loadVitrin } from "vitrin";
 import "vitrin/assistant";
-import source from "/www/generated/catalog.js";
 import { picture } from "/www/drawing.js";
 import { t, setLang, getLang, locale, categoryName, TOP_CATEGORIES } from "/www/text.js";
 import { settings, now, save, reload as reloadSettings, SETTINGS_KEY } from "/www/settings.js";
 import { mountSimulator } from "/www/simulator.js";
 import { publishedRules, onPublish } from "/www/rules.js";
+import { demoCatalog, createDemoEngine } from "/www/engine.js";
 
 setLang(settings.lang);
 document.documentElement.lang = getLang();
 
-// Titles in the page's language: the engine quotes them in its reasons.
-const catalog = getLang() === "en" ? { products: source.products.map((p) => ({ ...p, title: p.titleEn })) } : source;
-const products = new Map(catalog.products.map((p) => [p.id, p]));
+const { catalog, products } = demoCatalog();
 const money = new Intl.NumberFormat(locale(), { style: "currency", currency: "TRY" });
 const number = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 });
 const FREE_SHIPPING_FROM = 1000;
@@ -29,16 +27,7 @@ const href = (...parts) => `#/${parts.map(encodeURIComponent).join("/")}`;
 
 const vitrin = await loadVitrin();
 const published = publishedRules(vitrin);
-const engine = vitrin.create({
-  catalog,
-  rules: published.rules,
-  profile: settings.profile ?? undefined,
-  locale: locale(),
-  currency: "TRY",
-  consent: settings.consent,
-  now,
-});
-engine.on("error", (error) => console.warn(`vitrin: ${error.code}: ${error.message}`));
+const engine = createDemoEngine(vitrin, catalog, published.rules);
 document.documentElement.dataset.rulesRevision = String(published.revision);
 
 const main = document.getElementById("main");

@@ -4,12 +4,12 @@
 // read the results per campaign and variant.
 
 import { loadVitrin } from "vitrin";
-import source from "/www/generated/catalog.js";
 import { t, setLang, getLang, locale } from "/www/text.js";
 import { settings, now, reload as reloadSettings, SETTINGS_KEY } from "/www/settings.js";
 import { mountSimulator } from "/www/simulator.js";
 import { publishedRules, publish, onApplied } from "/www/rules.js";
 import { locate } from "/www/pointer.js";
+import { demoCatalog, createDemoEngine } from "/www/engine.js";
 
 setLang(settings.lang);
 document.documentElement.lang = getLang();
@@ -28,8 +28,7 @@ const SLOTS = ["for_you", "similar", "bought_together", "recently_viewed", "repl
 // The draft survives a reload of this tab (the simulator's reset reloads it).
 const DRAFT_KEY = "vitrin-demo-draft";
 
-const catalog = getLang() === "en" ? { products: source.products.map((p) => ({ ...p, title: p.titleEn })) } : source;
-const products = new Map(catalog.products.map((p) => [p.id, p]));
+const { catalog, products } = demoCatalog();
 const money = new Intl.NumberFormat(locale(), { style: "currency", currency: "TRY" });
 const percent = new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 });
 const points = new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1, signDisplay: "always" });
@@ -43,16 +42,7 @@ const vitrin = await loadVitrin();
 let published = publishedRules(vitrin);
 // The preview engine shares the storefront's storage key: it sees the same visitor (cart, views,
 // sessions, caps) and the results the storefront tabs record. The draft rules stay in its memory.
-const engine = vitrin.create({
-  catalog,
-  rules: published.rules,
-  profile: settings.profile ?? undefined,
-  locale: locale(),
-  currency: "TRY",
-  consent: settings.consent,
-  now,
-});
-engine.on("error", (error) => console.warn(`vitrin: ${error.code}: ${error.message}`));
+const engine = createDemoEngine(vitrin, catalog, published.rules);
 
 const textarea = $("rules");
 const marks = document.querySelector(".editor-marks");

@@ -3,13 +3,12 @@
 // ETag/304, rules refusal, profiles built from purchases and applied to the engine.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVitrin } from "../../pkg/node.js";
 import { startSync, MAX_QUEUE } from "../../pkg/sync.js";
-import { REPO_ROOT } from "../support/repo.mjs";
+import { buildServer, startVitrinServer } from "../support/sync-server.mjs";
 
 const TOKEN = "sync-test-token-0123456789";
 const DAY = 86_400_000;
@@ -31,28 +30,16 @@ let server;
 let base;
 
 before(async () => {
-  // Debug build: `cargo test --workspace` has usually built it already.
-  const built = spawnSync("cargo", ["build", "--quiet", "-p", "vitrin-server"], { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
-  assert.equal(built.status, 0, "cargo build -p vitrin-server failed");
+  buildServer();
   dir = mkdtempSync(join(tmpdir(), "vitrin-sync-"));
   writeFileSync(join(dir, "catalog.json"), JSON.stringify(catalog));
   writeFileSync(join(dir, "rules.json"), JSON.stringify(rules));
-  const bin = join(REPO_ROOT, "target", "debug", "vitrin-server");
-  const args = ["serve", "--db", join(dir, "vitrin.db"), "--catalog", join(dir, "catalog.json"), "--rules", join(dir, "rules.json")];
-  server = spawn(bin, [...args, "--port", "0", "--token", TOKEN, "--rate", "1000"], { stdio: ["ignore", "pipe", "inherit"] });
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    server.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-    server.on("exit", (code) => reject(new Error(`vitrin-server exited with ${code}`)));
-  });
+  server = await startVitrinServer(["--db", join(dir, "vitrin.db"), "--catalog", join(dir, "catalog.json"), "--rules", join(dir, "rules.json"), "--token", TOKEN, "--rate", "1000"]);
+  base = server.base;
 });
 
 after(() => {
-  server?.kill();
+  server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
