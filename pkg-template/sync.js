@@ -51,6 +51,17 @@ function mintId() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
+let minted = 0;
+/**
+ * An event id that sorts in the order the page tracked: the time, a counter, then a random
+ * part for uniqueness. The server orders a visitor's events by time, then id, so events of
+ * the same millisecond (a purchase right after its add_to_cart) keep their order.
+ */
+function eventId() {
+  minted = (minted + 1) % 36 ** 4;
+  return `${Date.now().toString(36).padStart(9, "0")}-${minted.toString(36).padStart(4, "0")}-${mintId()}`;
+}
+
 /**
  * Starts syncing `engine` with the store's server.
  *
@@ -273,7 +284,7 @@ export function startSync(engine, options, hooks) {
 
   const unsubscribe = hooks.onEvent?.((event) => {
     if (stopped || !url("eventsUrl")) return;
-    state.queue.push({ ...event, id: mintId() });
+    state.queue.push({ ...event, id: eventId() });
     if (state.queue.length > MAX_QUEUE) {
       const over = state.queue.length - MAX_QUEUE;
       state.queue.splice(0, over);

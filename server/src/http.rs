@@ -159,10 +159,11 @@ impl App {
 
     /// The catalog in force, first re-read when its file changed since the last look.
     fn catalog(&self) -> Arc<ServedCatalog> {
-        let current = self.catalog.read().unwrap().clone();
         let modified = std::fs::metadata(&self.catalog_path).and_then(|m| m.modified()).ok();
-        // One request re-reads; the others serve what is in force meanwhile.
-        let Ok(mut seen) = self.catalog_seen.try_lock() else { return current };
+        // One request re-reads; the others wait for it rather than serve the old catalog,
+        // which would answer a client asking right after the change with a stale 304.
+        let mut seen = self.catalog_seen.lock().unwrap();
+        let current = self.catalog.read().unwrap().clone();
         if modified.is_none() || modified == *seen {
             return current;
         }
