@@ -66,6 +66,12 @@ export interface Options {
   storage?: "local" | "memory";
   /** Default `"vitrin"`; engines (tabs) with one key share the visitor's state. */
   storageKey?: string;
+  /**
+   * A preview of the visitor: reads the stored state and follows the other tabs, but never
+   * writes storage or tells the other tabs anything (its own calls stay in its memory, and
+   * `forget()` clears only that). Default false.
+   */
+  readOnly?: boolean;
   locale?: string;
   currency?: string;
   consent?: Consent;

@@ -95,6 +95,9 @@ struct Inner {
     /// tabs for their state (`hello`) and keeps its own events until one answers, so it
     /// does not go on from, and store, a state that lost the visitor's cart.
     asking: Option<Vec<Event>>,
+    /// `readOnly`: follows the stored state and the other tabs, never writes or posts (a
+    /// preview, such as the rules playground's, must not record into the visitor's state).
+    read_only: bool,
 }
 
 /// Events a tab waiting for another's state keeps; beyond this no tab is answering.
@@ -108,6 +111,9 @@ impl Inner {
 
     /// Queues a change for the other tabs; the first of a task asks the wrapper for `postTabs`.
     fn send(&mut self, change: Outgoing) {
+        if self.read_only {
+            return;
+        }
         if let (Some(kept), Outgoing::Event(e)) = (&mut self.asking, &change) {
             kept.push(e.clone());
             if kept.len() > MAX_ASKING {
@@ -136,7 +142,7 @@ impl Inner {
     }
 
     fn changed(&mut self) {
-        if !self.dirty {
+        if !self.dirty && !self.read_only {
             self.dirty = true;
             self.emit("dirty", "");
         }
@@ -150,9 +156,11 @@ impl Inner {
         };
         if let Some(text) = stored {
             if let Err(e) = self.engine.restore(&text) {
-                let _ = self.store.remove_all(&self.key);
                 self.emit("error", &e.to_json());
-                self.asking = Some(Vec::new());
+                if !self.read_only {
+                    let _ = self.store.remove_all(&self.key);
+                    self.asking = Some(Vec::new());
+                }
             }
         }
     }
@@ -178,9 +186,10 @@ impl RawEngine {
             return Err(fail(o.err("storage", "expected \"local\" or \"memory\"")));
         }
         let key = o.opt_str("storageKey").map_err(fail)?.unwrap_or("vitrin").to_string();
+        let read_only = o.opt_bool("readOnly").map_err(fail)?.unwrap_or(false);
         let engine = Engine::with_packed(&opts, packed(&table, &embeddings, dim)).map_err(fail)?;
         let (store, store_err) = Store::open(kind);
-        let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, outbox: Vec::new(), emit, dirty: false, asking: None }));
+        let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, outbox: Vec::new(), emit, dirty: false, asking: None, read_only }));
         {
             let mut i = inner.borrow_mut();
             if let Some(e) = store_err {
@@ -298,8 +307,10 @@ impl RawEngine {
         let consent = i.engine.set_consent(&v).map_err(fail)?;
         if consent.personalization {
             i.changed();
-        } else if let Err(e) = i.store.remove_all(&i.key) {
-            i.emit("error", &e.to_json());
+        } else if !i.read_only {
+            if let Err(e) = i.store.remove_all(&i.key) {
+                i.emit("error", &e.to_json());
+            }
         }
         Ok(())
     }
@@ -331,6 +342,9 @@ impl RawEngine {
         i.dirty = false;
         i.outbox.clear();
         i.asking = None;
+        if i.read_only {
+            return;
+        }
         if let Err(e) = i.store.remove_all(&i.key) {
             i.emit("error", &e.to_json());
         }
@@ -372,7 +386,7 @@ impl Inner {
                     self.emit("change", "");
                 }
             }
-            Some("hello") if self.asking.is_none() => {
+            Some("hello") if self.asking.is_none() && !self.read_only => {
                 if let (Some(doc), Some(tabs)) = (self.engine.snapshot(), &self.tabs) {
                     tabs.post(&json!({"kind": "state", "doc": doc}).to_string());
                 }

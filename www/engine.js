@@ -10,9 +10,9 @@ export function demoCatalog() {
   return { catalog, products: new Map(catalog.products.map((p) => [p.id, p])) };
 }
 
-/** An engine over `catalog` with `rules` for the simulated visitor (persona profile, consent, clock). */
-export function createDemoEngine(vitrin, catalog, rules) {
-  const engine = vitrin.create({ catalog, rules, profile: settings.profile ?? undefined, locale: locale(), currency: "TRY", consent: settings.consent, now });
+/** An engine over `catalog` with `rules` for the simulated visitor (persona profile, consent, clock); `extra`: more options. */
+export function createDemoEngine(vitrin, catalog, rules, extra = {}) {
+  const engine = vitrin.create({ catalog, rules, profile: settings.profile ?? undefined, locale: locale(), currency: "TRY", consent: settings.consent, now, ...extra });
   engine.on("error", (error) => console.warn(`vitrin: ${error.code}: ${error.message}`));
   return engine;
 }

@@ -41,8 +41,9 @@ const $ = (id) => document.getElementById(id);
 const vitrin = await loadVitrin();
 let published = publishedRules(vitrin);
 // The preview engine shares the storefront's storage key: it sees the same visitor (cart, views,
-// sessions, caps) and the results the storefront tabs record. The draft rules stay in its memory.
-const engine = createDemoEngine(vitrin, catalog, published.rules);
+// sessions, caps) and the results the storefront tabs record. It is read-only: previewing
+// draft rules records no impression or exposure into the visitor's state.
+const engine = createDemoEngine(vitrin, catalog, published.rules, { readOnly: true });
 
 const textarea = $("rules");
 const marks = document.querySelector(".editor-marks");
@@ -245,7 +246,9 @@ for (const [id, key] of [["preview-title", "pgPreview"], ["prompt-title", "pgPro
 }
 fillSources();
 
-const simulator = mountSimulator({ container: $("simbar"), engine, catalog, onChange: render });
+// Resetting from here erases the visitor for every tab: through an engine that may write.
+const forget = () => createDemoEngine(vitrin, catalog).forget();
+const simulator = mountSimulator({ container: $("simbar"), engine, catalog, onChange: render, forget });
 
 // A paste can fire an input event per line: validate once per frame.
 let pending = 0;

@@ -14,7 +14,7 @@ const IDLE = 10 * 60_000;
 const pick = (pair) => pair[getLang() === "en" ? 1 : 0];
 
 /** Adds the panel to `container`; `onChange` runs after anything that changes what the page shows. */
-export function mountSimulator({ container, engine, catalog, onChange }) {
+export function mountSimulator({ container, engine, catalog, onChange, forget = () => engine.forget() }) {
   const panel = document.createElement("details");
   panel.className = "simulator";
   panel.id = "simulator";
@@ -62,7 +62,7 @@ export function mountSimulator({ container, engine, catalog, onChange }) {
   }
 
   function forgetVisitor() {
-    engine.forget();
+    forget();
     resetSettings();
     location.hash = "#/";
     location.reload();

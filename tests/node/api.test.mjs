@@ -105,6 +105,30 @@ test("a prompt dismissed in one tab is gone from the other, which hears one chan
   assert.deepEqual(b.prompts(), []);
 });
 
+test("a read-only engine follows the stored state and the other tabs but records nothing", async () => {
+  const key = `preview${keys++}`;
+  const rules = { version: 1, campaigns: [{ id: "hi", trigger: { type: "always" }, caps: { perSession: 1 }, prompt: { text: { en: "Hi" } } }] };
+  const shop = await fresh({ storageKey: key, rules });
+  shop.track({ type: "add_to_cart", productId: "p1" });
+  await nextTask();
+  const preview = await fresh({ storageKey: key, rules, readOnly: true });
+  assert.deepEqual(preview.state().cart, [{ productId: "p1", quantity: 1 }], "reads the stored state");
+  let changes = 0;
+  shop.on("change", () => changes++);
+  preview.track({ type: "add_to_cart", productId: "p2" });
+  preview.shown(preview.prompts()[0].id);
+  preview.forget();
+  await nextTask();
+  assert.equal(changes, 0, "the other tab hears nothing");
+  assert.deepEqual(shop.state().cart, [{ productId: "p1", quantity: 1 }]);
+  assert.equal(shop.prompts().length, 1, "the preview's impression used no cap");
+  shop.track({ type: "view", productId: "p3" });
+  await nextTask();
+  assert.deepEqual(preview.state().recentlyViewed, ["p3"], "follows the other tab");
+  const later = await fresh({ storageKey: key });
+  assert.deepEqual(later.state().cart, [{ productId: "p1", quantity: 1 }], "and storage holds the shop's state only");
+});
+
 test("without personalization consent nothing is stored and for_you is not personal", async () => {
   const key = `consent${keys++}`;
   const a = await fresh({ storageKey: key, consent: { personalization: false } });
