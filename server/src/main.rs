@@ -23,14 +23,17 @@ commands:
       stored visitor's profile, one per line. With a holdout, the last F of the log's
       sessions stay out of the model and their prefixes go to --validation-out.
   serve --db FILE --catalog FILE --port N --token T [--rules FILE] [--host ADDR]
-        [--cors ORIGIN…] [--rate R]
+        [--cors ORIGIN…] [--rate R] [--build-every MINUTES --build-base FEED.json
+        [--embedding-dim N]]
       Serves the HTTP API of server/openapi.yaml on ADDR:N (127.0.0.1 unless --host;
       port 0 picks a free one; prints `listening on http://ADDR:PORT`). The SQLite
       database is created on first start; the catalog file is re-read when it changes;
       --rules is published when the database holds no rules yet. PUT /v1/rules needs
       `Authorization: Bearer T` (T ≥ 16 characters; or VITRIN_TOKEN). CORS answers only
       the listed origins (`*` for any). --rate: requests per second per client address
-      (default 20, bursts of 5 s worth).
+      (default 20, bursts of 5 s worth). --build-every: runs the builder on the
+      database every MINUTES, laying what it learns over FEED.json (the store's
+      catalog) into the served catalog file, which the server then follows.
   events --db FILE [--visitor ID]
       Prints the stored events, one JSON object per line: {visitorId, id, source,
       event}, oldest first per visitor (an export for a warehouse, or a look at what
@@ -115,6 +118,7 @@ fn build(args: &[String]) -> Result<(), String> {
 fn serve(args: &[String]) -> Result<(), String> {
     let (mut db, mut catalog, mut rules, mut port, mut token) = (None, None, None, None, None);
     let (mut host, mut cors, mut rate) = ("127.0.0.1".parse().expect("an address"), Vec::new(), 20.0f64);
+    let (mut build_every, mut build_base, mut params) = (None::<f64>, None, Params::default());
     let mut it = args.iter().peekable();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -126,6 +130,9 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--port" => port = Some(number(flag, value()?)?),
             "--token" => token = Some(value()?.clone()),
             "--rate" => rate = number(flag, value()?)?,
+            "--build-every" => build_every = Some(number(flag, value()?)?),
+            "--build-base" => build_base = Some(PathBuf::from(value()?)),
+            "--embedding-dim" => params.embedding_dim = number(flag, value()?)?,
             "--cors" => {
                 cors.push(value()?.clone());
                 while let Some(origin) = it.next_if(|a| !a.starts_with("--")) {
@@ -152,6 +159,17 @@ fn serve(args: &[String]) -> Result<(), String> {
         cors,
         rate,
     };
+    if let Some(minutes) = build_every {
+        if !(minutes.is_finite() && minutes > 0.0) {
+            return Err("--build-every must be a positive number of minutes".into());
+        }
+        if params.embedding_dim > MAX_EMBEDDING_DIM {
+            return Err(format!("--embedding-dim is at most {MAX_EMBEDDING_DIM}"));
+        }
+        let base = build_base.ok_or("--build-every needs --build-base FEED.json, the store's catalog")?;
+        let opts = Options { db: Some(cfg.db.clone()), base: Some(base), params, sessions: None, ..Options::sessions(PathBuf::new(), cfg.catalog.clone()) };
+        builder::every(opts, std::time::Duration::from_secs_f64(minutes * 60.0), Default::default());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(http::serve(cfg))
 }

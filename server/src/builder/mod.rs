@@ -88,6 +88,22 @@ fn db_error(e: rusqlite::Error) -> io::Error {
     io::Error::other(format!("database: {e}"))
 }
 
+/// Runs `build(opts)` every `every` in a thread of its own until `stop` is set
+/// (`vitrin-server serve --build-every`): the server follows the catalog file it writes. A
+/// failed build is reported and the next one tried on time.
+pub fn every(opts: Options, every: std::time::Duration, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(every);
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        match build(&opts) {
+            Ok(report) => println!("vitrin-server: scheduled build\n{report}"),
+            Err(e) => eprintln!("vitrin-server: scheduled build failed: {e}"),
+        }
+    })
+}
+
 pub fn build(opts: &Options) -> io::Result<Report> {
     if !(0.0..1.0).contains(&opts.holdout) {
         return Err(invalid("the holdout fraction must be in [0, 1)"));
@@ -493,6 +509,34 @@ mod tests {
         for p in &profiles {
             vitrin::profile::Profile::from_json(p).unwrap();
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn scheduled_builds_rewrite_the_catalog_as_events_arrive() {
+        use crate::db::{Db, NewEvent, Source};
+        let dir = std::env::temp_dir().join(format!("vitrin-builder-every-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (db_path, feed, out) = (dir.join("vitrin.db"), dir.join("feed.json"), dir.join("catalog.json"));
+        let product = |id: &str| serde_json::json!({"id": id, "title": id, "category": "c", "price": 1});
+        std::fs::write(&feed, serde_json::json!({"products": [product("a"), product("b")]}).to_string()).unwrap();
+        let view = |id: &str, p: &str, at: f64| NewEvent { id: id.into(), event: vitrin::events::Event::from_json(&serde_json::json!({"type": "view", "productId": p, "at": at}), 0.0).unwrap() };
+        Db::open(&db_path).unwrap().ingest("v", &[view("1", "a", 1e12), view("2", "b", 1e12 + 1.0)], &[], Source::Web, 0.0).unwrap();
+        let opts = Options { db: Some(db_path), base: Some(feed), sessions: None, ..Options::sessions(PathBuf::new(), out.clone()) };
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = every(opts, std::time::Duration::from_millis(20), stop.clone());
+        let related = || -> Option<serde_json::Value> {
+            let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).ok()?).ok()?;
+            Some(doc["products"][0]["related"]["similar"].clone())
+        };
+        let start = Instant::now();
+        while related() != Some(serde_json::json!(["b"])) {
+            assert!(start.elapsed().as_secs() < 10, "no scheduled build wrote the catalog");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        thread.join().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
