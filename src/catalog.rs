@@ -123,7 +123,8 @@ impl Catalog {
             }
             let node = c.intern_category(category);
             c.category.push(node);
-            let brand = p.opt_str("brand")?.map(|b| c.intern_brand(b)).unwrap_or(NONE);
+            // A blank brand is no brand (the visitor's interests never key on "").
+            let brand = p.opt_str("brand")?.filter(|b| !b.trim().is_empty()).map(|b| c.intern_brand(b)).unwrap_or(NONE);
             c.brand.push(brand);
             c.prices.push(p.num_in("price", 0.0, 1e12)? as f32);
             c.in_stock.push(p.opt_bool("inStock")?.unwrap_or(true));

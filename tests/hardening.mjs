@@ -21,6 +21,11 @@ const FOUND = [
     test: "tests/engine.rs an_empty_search_does_not_spoil_the_stored_state",
   },
   {
+    by: "fuzz: catalog",
+    what: "a product with an empty brand gave the visitor a brand interest keyed \"\", which the stored-state reader refuses: the state was lost on the next page",
+    test: "tests/engine.rs a_blank_brand_does_not_spoil_the_stored_state",
+  },
+  {
     by: "hostile inputs",
     what: "JsonLogic that doubles a reduce accumulator or nests loops over constant lists ran the wasm out of memory, disabling vitrin for the page; now bounded by a work budget",
     test: "tests/hardening.rs (4 tests)",
