@@ -11,6 +11,7 @@
 //! visitor's profile, served by `GET /v1/profile/{id}` and written in bulk with
 //! `--profiles-out` for a CDN or key-value store.
 
+mod csv;
 pub mod model;
 pub mod orders;
 pub mod profile;

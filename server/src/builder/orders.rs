@@ -13,11 +13,10 @@
 //! commas. Each row becomes a `purchase` event checked by the engine's validator, with id
 //! `order:<orderId>:<productId>`, so importing a file twice stores it once.
 
+use super::csv::{self, Lines};
 use crate::db::NewEvent;
-use flate2::read::MultiGzDecoder;
 use serde_json::json;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead};
 use std::path::Path;
 use vitrin::events::Event;
 
@@ -31,61 +30,43 @@ pub struct Row {
 }
 
 pub struct OrdersReader<R> {
-    input: R,
-    line: String,
-    line_no: u64,
+    lines: Lines<R>,
 }
 
 pub fn open(path: &Path) -> io::Result<OrdersReader<Box<dyn BufRead>>> {
-    let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
-    let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let input: Box<dyn BufRead> = if gzip { Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file))) } else { Box::new(file) };
-    Ok(OrdersReader { input, line: String::new(), line_no: 0 })
+    Ok(OrdersReader::new(csv::open(path)?))
 }
 
 impl<R: BufRead> OrdersReader<R> {
     pub fn new(input: R) -> OrdersReader<R> {
-        OrdersReader { input, line: String::new(), line_no: 0 }
+        OrdersReader { lines: Lines::new(input, "visitorId,") }
     }
 
     /// The next row; `None` at the end of the file.
     pub fn next_row(&mut self) -> io::Result<Option<Row>> {
-        loop {
-            self.line.clear();
-            if self.input.read_line(&mut self.line)? == 0 {
-                return Ok(None);
-            }
-            self.line_no += 1;
-            let line = self.line.trim_end_matches(['\n', '\r']);
-            if line.is_empty() || (self.line_no == 1 && line.starts_with("visitorId,")) {
-                continue;
-            }
-            let f: Vec<&str> = line.split(',').map(str::trim).collect();
-            let [visitor, order, product, quantity, price, at] = f[..] else {
-                return Err(self.bad(&format!("expected 6 fields: {HEADER}")));
-            };
-            if visitor.is_empty() || order.is_empty() || product.is_empty() {
-                return Err(self.bad("empty visitorId, orderId or productId"));
-            }
-            let number = |s: &str, what: &str| s.parse::<f64>().map_err(|_| self.bad(&format!("{what} `{s}` is not a number")));
-            let quantity = if quantity.is_empty() { 1.0 } else { number(quantity, "quantity")? };
-            let mut item = json!({"productId": product, "quantity": quantity});
-            if !price.is_empty() {
-                item["price"] = json!(number(price, "price")?);
-            }
-            let at = parse_time(at).ok_or_else(|| self.bad(&format!("at `{at}` is neither ms since the epoch nor YYYY-MM-DD[THH:MM:SS[.fff]Z]")))?;
-            let doc = json!({"type": "purchase", "orderId": order, "items": [item], "at": at});
-            let event = Event::from_json(&doc, 0.0).map_err(|e| {
-                let field = e.path.as_deref().and_then(|p| p.rsplit('/').next()).unwrap_or_default();
-                self.bad(&format!("{field} {}", e.errors.first().map_or(&e.message, |x| &x.message)))
-            })?;
-            let id = format!("order:{order}:{product}");
-            return Ok(Some(Row { visitor: visitor.to_string(), order: order.to_string(), event: NewEvent { id, event } }));
+        let Some((line_no, line)) = self.lines.next()? else { return Ok(None) };
+        let bad = |what: &str| csv::bad(line_no, what);
+        let f: Vec<&str> = line.split(',').map(str::trim).collect();
+        let [visitor, order, product, quantity, price, at] = f[..] else {
+            return Err(bad(&format!("expected 6 fields: {HEADER}")));
+        };
+        if visitor.is_empty() || order.is_empty() || product.is_empty() {
+            return Err(bad("empty visitorId, orderId or productId"));
         }
-    }
-
-    fn bad(&self, what: &str) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidData, format!("line {}: {what}", self.line_no))
+        let number = |s: &str, what: &str| s.parse::<f64>().map_err(|_| bad(&format!("{what} `{s}` is not a number")));
+        let quantity = if quantity.is_empty() { 1.0 } else { number(quantity, "quantity")? };
+        let mut item = json!({"productId": product, "quantity": quantity});
+        if !price.is_empty() {
+            item["price"] = json!(number(price, "price")?);
+        }
+        let at = parse_time(at).ok_or_else(|| bad(&format!("at `{at}` is neither ms since the epoch nor YYYY-MM-DD[THH:MM:SS[.fff]Z]")))?;
+        let doc = json!({"type": "purchase", "orderId": order, "items": [item], "at": at});
+        let event = Event::from_json(&doc, 0.0).map_err(|e| {
+            let field = e.path.as_deref().and_then(|p| p.rsplit('/').next()).unwrap_or_default();
+            bad(&format!("{field} {}", e.errors.first().map_or(&e.message, |x| &x.message)))
+        })?;
+        let id = format!("order:{order}:{product}");
+        Ok(Some(Row { visitor: visitor.to_string(), order: order.to_string(), event: NewEvent { id, event } }))
     }
 }
 

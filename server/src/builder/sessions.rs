@@ -2,10 +2,9 @@
 //! gzip detected by its magic bytes), rows of one session contiguous, sessions in time
 //! order. Holds one session in memory at a time.
 
-use flate2::read::MultiGzDecoder;
+use super::csv::{self, Lines};
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead};
 use std::path::Path;
 
 /// Item ids interned to dense indices in order of first appearance.
@@ -51,9 +50,7 @@ pub struct Session {
 }
 
 pub struct SessionReader<R> {
-    input: R,
-    line: String,
-    line_no: u64,
+    lines: Lines<R>,
     /// The first row of the next session, read while finding the end of the current one.
     pending: Option<(String, u64, String)>,
     rows: u64,
@@ -61,15 +58,12 @@ pub struct SessionReader<R> {
 
 /// Opens a log file, gunzipping it when it starts with the gzip magic bytes.
 pub fn open(path: &Path) -> io::Result<SessionReader<Box<dyn BufRead>>> {
-    let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
-    let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let input: Box<dyn BufRead> = if gzip { Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file))) } else { Box::new(file) };
-    Ok(SessionReader::new(input))
+    Ok(SessionReader::new(csv::open(path)?))
 }
 
 impl<R: BufRead> SessionReader<R> {
     pub fn new(input: R) -> SessionReader<R> {
-        SessionReader { input, line: String::new(), line_no: 0, pending: None, rows: 0 }
+        SessionReader { lines: Lines::new(input, "session_id,"), pending: None, rows: 0 }
     }
 
     /// Rows read so far.
@@ -104,31 +98,17 @@ impl<R: BufRead> SessionReader<R> {
     }
 
     fn row(&mut self) -> io::Result<Option<(String, u64, String)>> {
-        loop {
-            self.line.clear();
-            if self.input.read_line(&mut self.line)? == 0 {
-                return Ok(None);
-            }
-            self.line_no += 1;
-            let line = self.line.trim_end_matches(['\n', '\r']);
-            if line.is_empty() || (self.line_no == 1 && line.starts_with("session_id,")) {
-                continue;
-            }
-            let mut f = line.split(',');
-            let (Some(session), Some(item), Some(position), None) = (f.next(), f.next(), f.next(), f.next()) else {
-                return Err(self.bad("expected 3 fields: session_id,item_id,position"));
-            };
-            let position = position.trim().parse().map_err(|_| self.bad("position is not a whole number"))?;
-            if session.is_empty() || item.is_empty() {
-                return Err(self.bad("empty session_id or item_id"));
-            }
-            self.rows += 1;
-            return Ok(Some((session.to_string(), position, item.to_string())));
+        let Some((line_no, line)) = self.lines.next()? else { return Ok(None) };
+        let mut f = line.split(',');
+        let (Some(session), Some(item), Some(position), None) = (f.next(), f.next(), f.next(), f.next()) else {
+            return Err(csv::bad(line_no, "expected 3 fields: session_id,item_id,position"));
+        };
+        let position = position.trim().parse().map_err(|_| csv::bad(line_no, "position is not a whole number"))?;
+        if session.is_empty() || item.is_empty() {
+            return Err(csv::bad(line_no, "empty session_id or item_id"));
         }
-    }
-
-    fn bad(&self, what: &str) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidData, format!("line {}: {what}", self.line_no))
+        self.rows += 1;
+        Ok(Some((session.to_string(), position, item.to_string())))
     }
 }
 
