@@ -170,10 +170,11 @@ impl Engine {
         let slot_conditions = rule_slot.is_some_and(|s| !s.tweak.filters.is_empty() || !s.tweak.boosts.is_empty());
         let ctx = (campaign_tweaks || slot_conditions).then(|| self.visitor_context(now));
         let tweaks = self.active_tweaks(slot, now, ctx.as_ref());
-        let tuned = !tweaks.is_empty() || rule_slot.is_some_and(|s| s.max_per_category.is_some() || s.max_per_brand.is_some());
+        let diversity = rule_slot.is_some_and(|s| s.max_per_category.is_some() || s.max_per_brand.is_some());
+        let tuned = diversity || !tweaks.is_empty();
         // Exclusions, visitor conditions and diversity re-rank a wider pool of the
         // strategy's best; product-only conditions apply to the whole catalog first.
-        let narrowing = rule_slot.is_some_and(|s| s.max_per_category.is_some() || s.max_per_brand.is_some())
+        let narrowing = diversity
             || tweaks.iter().any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty() || !t.exclude.is_empty())
             || (strategy == Strategy::Replenish && tweaks.iter().any(|(t, _)| t.has_conditions()));
         let pool = if narrowing { (limit * 4).clamp(40, MAX_LIMIT) } else { limit };
