@@ -226,6 +226,18 @@ impl Db {
         Ok(version)
     }
 
+    /// Every published revision, newest first: (version, published at, body).
+    pub fn rules_revisions(&self) -> rusqlite::Result<Vec<(i64, f64, String)>> {
+        let mut st = self.conn.prepare_cached("SELECT version, published_at, body FROM rules ORDER BY version DESC")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect()
+    }
+
+    /// One published revision's body.
+    pub fn rules_revision(&self, version: i64) -> rusqlite::Result<Option<String>> {
+        self.conn.query_row("SELECT body FROM rules WHERE version = ?1", [version], |r| r.get(0)).optional()
+    }
+
     /// Every visitor's metric counters.
     pub fn metric_rows(&self) -> rusqlite::Result<Vec<MetricRow>> {
         let mut st = self.conn.prepare_cached(
@@ -339,5 +351,9 @@ mod tests {
         db.publish_rules(r#"{"version":1}"#, 1.0).unwrap();
         let v2 = db.publish_rules(r#"{"version":1,"campaigns":[]}"#, 2.0).unwrap();
         assert_eq!(db.rules().unwrap(), Some((v2, r#"{"version":1,"campaigns":[]}"#.to_string())));
+        let all = db.rules_revisions().unwrap();
+        assert_eq!(all.iter().map(|(v, at, _)| (*v, *at)).collect::<Vec<_>>(), [(v2, 2.0), (v2 - 1, 1.0)]);
+        assert_eq!(db.rules_revision(v2 - 1).unwrap().as_deref(), Some(r#"{"version":1}"#));
+        assert_eq!(db.rules_revision(99).unwrap(), None);
     }
 }

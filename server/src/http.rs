@@ -6,7 +6,7 @@
 //! `{ code, message, path, errors? }`, `path` a JSON Pointer into the request body.
 
 use crate::db::{Db, Source};
-use crate::{builder, ingest, metrics};
+use crate::{builder, ingest, metrics, results};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path as UrlPath, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -63,7 +63,11 @@ impl Doc {
             let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::new(6));
             gz.write_all(&body).and_then(|_| gz.finish()).map(Bytes::from).ok()
         });
-        Doc { etag: format!("\"{:016x}\"", fnv1a(&body)), gzip: gzip.flatten(), body }
+        Doc { etag: Doc::etag_of(&body), gzip: gzip.flatten(), body }
+    }
+
+    fn etag_of(body: &[u8]) -> String {
+        format!("\"{:016x}\"", fnv1a(body))
     }
 }
 
@@ -218,6 +222,10 @@ pub fn router(app: Shared, cors: &[String]) -> Router {
         .route("/v1/rules", get(get_rules).put(put_rules))
         .route("/v1/profile/{visitor_id}", get(get_profile))
         .route("/v1/metrics", get(get_metrics))
+        .route("/v1/results", get(get_results))
+        .route("/v1/rules/revisions", get(get_revisions))
+        .route("/v1/rules/revisions/{version}", get(get_revision))
+        .route("/v1/rules/rollback", axum::routing::post(post_rollback))
         .layer(middleware::from_fn_with_state(app.clone(), rate_limit))
         .with_state(app);
     if cors.is_empty() {
@@ -350,21 +358,67 @@ async fn put_rules(State(app): State<Shared>, headers: HeaderMap, body: Body) ->
     }
     let value = json_body(body, vitrin::rules::MAX_RULES_BYTES).await?;
     vitrin::rules::validate(&value).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-    let text = value.to_string();
-    let state = app.clone();
-    let version = blocking(move || {
-        let mut db = state.db.lock().unwrap();
+    publish(app, value.to_string()).await
+}
+
+/// Stores `text` (validated) as the next revision and puts it in force; answers
+/// `{ version, etag }` with that revision's own ETag.
+async fn publish(app: Shared, text: String) -> Result<Response, ApiError> {
+    let (version, etag) = blocking(move || {
+        let mut db = app.db.lock().unwrap();
         let version = db.publish_rules(&text, now_ms())?;
+        let doc = Arc::new(Doc::new(text));
+        let etag = doc.etag.clone();
         // Swapped while the database lock is held, so concurrent publishes land in order.
-        *state.rules.write().unwrap() = Some(Arc::new(Doc::new(text)));
-        Ok::<_, rusqlite::Error>(version)
+        *app.rules.write().unwrap() = Some(doc);
+        Ok::<_, rusqlite::Error>((version, etag))
     })
     .await?
     .map_err(internal)?;
-    let etag = app.rules.read().unwrap().as_ref().map(|d| d.etag.clone()).unwrap_or_default();
     let mut res = axum::Json(json!({"version": version, "etag": etag})).into_response();
     res.headers_mut().insert(header::ETAG, HeaderValue::from_str(&etag).map_err(internal)?);
     Ok(res)
+}
+
+/// Every published revision, newest first: `[{ version, publishedAt, etag, live }]`.
+async fn get_revisions(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let revisions = blocking(move || app.db.lock().unwrap().rules_revisions()).await?.map_err(internal)?;
+    let list: Vec<Value> = revisions
+        .iter()
+        .enumerate()
+        .map(|(i, (version, at, body))| json!({"version": version, "publishedAt": at, "etag": Doc::etag_of(body.as_bytes()), "live": i == 0}))
+        .collect();
+    Ok(conditional(&headers, &Doc::new(Value::Array(list).to_string())))
+}
+
+fn revision_number(text: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_revision", "a revision is a positive whole number"))
+}
+
+async fn revision_body(app: &Shared, version: i64) -> Result<String, ApiError> {
+    let state = app.clone();
+    let body = blocking(move || state.db.lock().unwrap().rules_revision(version)).await?.map_err(internal)?;
+    body.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_revision", format!("no revision {version} was published")))
+}
+
+async fn get_revision(State(app): State<Shared>, UrlPath(version): UrlPath<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let body = revision_body(&app, revision_number(&version)?).await?;
+    Ok(conditional(&headers, &Doc::new(body)))
+}
+
+/// `POST /v1/rules/rollback { version }`: publishes an earlier revision again, as a new
+/// revision (history only grows), after checking it against today's engine.
+async fn post_rollback(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    if !app.authorized(&headers) {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "rolling back needs `Authorization: Bearer <token>`"));
+    }
+    let value = json_body(body, 1024).await?;
+    let version = value.get("version").and_then(Value::as_i64).filter(|v| *v > 0);
+    let version = version.ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_revision", "/version", "`version` must be a positive whole number")))?;
+    let text = revision_body(&app, version).await?;
+    let doc: Value = serde_json::from_str(&text).map_err(internal)?;
+    vitrin::rules::validate(&doc).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    publish(app, text).await
 }
 
 async fn get_profile(State(app): State<Shared>, UrlPath(visitor): UrlPath<String>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -386,4 +440,13 @@ async fn get_profile(State(app): State<Shared>, UrlPath(visitor): UrlPath<String
 async fn get_metrics(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
     let rows = blocking(move || app.db.lock().unwrap().metric_rows()).await?.map_err(internal)?;
     Ok(conditional(&headers, &Doc::new(metrics::report(&rows).to_string())))
+}
+
+/// The marketer's report (`results`) over the metric rows and the rules in force.
+async fn get_results(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let state = app.clone();
+    let rows = blocking(move || state.db.lock().unwrap().metric_rows()).await?.map_err(internal)?;
+    let rules = app.rules.read().unwrap().clone();
+    let rules: Option<Value> = rules.and_then(|d| serde_json::from_slice(&d.body).ok());
+    Ok(conditional(&headers, &Doc::new(results::report(&rows, rules.as_ref()).to_string())))
 }

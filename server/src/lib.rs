@@ -7,3 +7,5 @@ pub mod db;
 pub mod http;
 pub mod ingest;
 pub mod metrics;
+pub mod results;
+pub mod stats;
