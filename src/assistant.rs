@@ -27,7 +27,7 @@ pub struct Prompt {
     pub product_ids: Vec<String>,
     /// The products with what a prompt shows of them (extra to API.md's `productIds`).
     pub products: Vec<PromptProduct>,
-    pub reason: crate::engine::Reason,
+    pub reason: crate::reasons::Reason,
     pub priority: i64,
     /// The text as parts for the page to format with `Intl` and escape; `core.js`
     /// replaces `text` and `html` with that rendering and drops these.
@@ -84,7 +84,7 @@ pub fn pick<'a>(texts: &'a [(String, Vec<Piece>)], lang: &str) -> &'a [Piece] {
 }
 
 /// Reason code and text of a campaign's prompt, from what triggered it.
-pub fn reason(c: &Campaign, lang: &str) -> crate::engine::Reason {
+pub fn reason(c: &Campaign, lang: &str) -> crate::reasons::Reason {
     let tr = lang == "tr";
     let (code, en, tr_text) = match c.trigger {
         Trigger::CartIdle { .. } | Trigger::ExitIntent => ("cart_abandonment", "Items are waiting in your cart", "Sepetinizde ürünler sizi bekliyor"),
@@ -95,7 +95,7 @@ pub fn reason(c: &Campaign, lang: &str) -> crate::engine::Reason {
         Trigger::Returning => ("welcome_back", "Welcome back", "Tekrar hoş geldiniz"),
         Trigger::Event { .. } | Trigger::Page { .. } | Trigger::Always => ("campaign", "A campaign for you", "Size özel kampanya"),
     };
-    crate::engine::Reason { code, text: if tr { tr_text } else { en }.to_string() }
+    crate::reasons::Reason { code, text: if tr { tr_text } else { en }.to_string() }
 }
 
 pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill) -> Prompt {

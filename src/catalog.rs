@@ -38,7 +38,7 @@ pub enum Relation {
 #[derive(Debug, Default, Clone)]
 pub struct Catalog {
     /// Distinct for every catalog built, so what is computed per catalog (slot conditions
-    /// over products, `slots::ProductCondition`) knows when it is stale.
+    /// over products, `rules::product::ProductCondition`) knows when it is stale.
     pub generation: u64,
     ids: Vec<String>,
     by_id: HashMap<String, u32>,

@@ -11,6 +11,7 @@ use crate::rules::{Rules, Tweak};
 use crate::json::Obj;
 use crate::profile::Profile;
 use crate::reasons::Lang;
+pub use crate::reasons::Reason;
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
 use crate::slots::Candidate;
 use crate::visitor::VisitorState;
@@ -26,12 +27,6 @@ pub const MAX_STORED_BYTES: usize = 512 * 1024;
 pub struct Consent {
     pub personalization: bool,
     pub messaging: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reason {
-    pub code: &'static str,
-    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,6 +1,14 @@
-//! vitrin: in-browser personalization. The engine (everything but `bindings` and
-//! `platform`) is plain Rust with no JavaScript types; `bindings` adapts it to JS and
-//! `platform` to browser storage and tabs, both compiled only for wasm32.
+//! vitrin: in-browser personalization. The core (every module but `web`) is plain Rust
+//! with no JavaScript types, covered by `cargo test` on the host; `web` adapts it to JS,
+//! browser storage and tabs, compiled only for wasm32.
+//!
+//! Layers, lowest first; a module imports only from its own layer or below:
+//! 1. `error`, `json`, `embeddings`, `logic` (JsonLogic), `reasons`
+//! 2. `catalog`, `events`, `profile`, `visitor`
+//! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
+//! 4. `scoring`, `slots`, `campaigns`, `assistant`
+//! 5. `engine` (the facade answering API.md)
+//! 6. `web` (wasm32 only: bindings and platform)
 
 pub mod assistant;
 pub mod campaigns;
@@ -25,6 +33,4 @@ pub use error::Error;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
-#[cfg(target_arch = "wasm32")]
-mod platform;
+mod web;

@@ -1,6 +1,13 @@
 //! Reason codes and their readable texts, in English and Turkish. The code is the stable
 //! part (analytics, tests); the text is for the visitor. Depends on nothing.
 
+/// A result's reason as the page receives it: the stable code and the readable text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Reason {
+    pub code: &'static str,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]

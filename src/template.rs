@@ -47,7 +47,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
             None => (inner, None),
         };
         if !VARIABLES.contains(&var) {
-            errors.push(format!("unknown variable \"{var}\"{}; variables are {}", crate::rules::spec::did_you_mean(var, VARIABLES.iter().copied()), VARIABLES.join(", ")));
+            errors.push(format!("unknown variable \"{var}\"{}; variables are {}", crate::error::did_you_mean(var, VARIABLES.iter().copied()), VARIABLES.join(", ")));
         }
         let filter = filter.map(|f| {
             let (name, args) = match f.split_once(':') {
@@ -55,7 +55,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
                 None => (f, Vec::new()),
             };
             if !FILTERS.contains(&name) {
-                errors.push(format!("unknown filter \"{name}\"{}; filters are {}", crate::rules::spec::did_you_mean(name, FILTERS.iter().copied()), FILTERS.join(", ")));
+                errors.push(format!("unknown filter \"{name}\"{}; filters are {}", crate::error::did_you_mean(name, FILTERS.iter().copied()), FILTERS.join(", ")));
             }
             if name == "plural" && args.len() != 2 {
                 errors.push("plural takes two forms: plural: \"item\", \"items\"".to_string());

@@ -1,4 +1,4 @@
-//! What every fuzz target shares: bytes → JSON the way `bindings.rs` reads them, a small
+//! What every fuzz target shares: bytes → JSON the way `src/web/bindings.rs` reads them, a small
 //! fixed catalog, and one pass over every engine call so a document that is accepted is
 //! also used (ranking, prompts, explain, snapshot and restore), not only validated.
 

@@ -6,7 +6,7 @@ use super::spec::parse_datetime;
 use super::Condition;
 use crate::error::join;
 use crate::logic::Logic;
-use crate::slots::{product_fields, reads_only_product, ProductCondition};
+use super::product::{product_fields, reads_only_product, ProductCondition};
 use crate::template::Piece;
 use serde_json::Value;
 
@@ -28,7 +28,7 @@ pub struct Tweak {
     pub product_boosts: Vec<(ProductCondition, f32)>,
     pub pin: Vec<String>,
     pub exclude: Vec<String>,
-    /// The `product.*` fields its visitor-reading filters and boosts read (`slots::product_fields`).
+    /// The `product.*` fields its visitor-reading filters and boosts read (`product::product_fields`).
     pub product_fields: u16,
 }
 

@@ -5,6 +5,7 @@
 //! evaluation never re-reads JSON. Depends on `spec`, `logic`, `error`.
 
 mod compiled;
+pub mod product;
 pub mod spec;
 
 pub use compiled::*;

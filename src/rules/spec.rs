@@ -4,6 +4,7 @@
 //! as `vitrin/rules.schema.json`, and `reference` into the rules reference page.
 //! Depends on `error` and `logic` (to compile conditions while checking).
 
+pub use crate::error::did_you_mean;
 use crate::error::{join, PathError};
 use crate::json::{num, type_name};
 use serde_json::{json, Map, Value};
@@ -152,30 +153,6 @@ fn expected(ty: &Ty) -> &'static str {
     }
 }
 
-/// `" (did you mean \"x\"?)"` when a candidate is within two edits, else empty.
-pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!(" (did you mean \"{c}\"?)"))
-        .unwrap_or_default()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
 
 /// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`.
 pub fn parse_datetime(s: &str) -> Option<f64> {

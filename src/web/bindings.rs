@@ -7,7 +7,7 @@ use crate::engine::Engine;
 use crate::events::Event;
 use crate::error::Error;
 use crate::json::{parse, Obj};
-use crate::platform::{Store, Tabs};
+use super::platform::{Store, Tabs};
 use crate::rules::MAX_RULES_BYTES;
 use serde_json::{json, Value};
 use std::cell::RefCell;
