@@ -11,6 +11,7 @@ import { settings, now, save, reload as reloadSettings, SETTINGS_KEY } from "/ww
 import { mountSimulator } from "/www/simulator.js";
 import { publishedRules, onPublish } from "/www/rules.js";
 import { demoCatalog, createDemoEngine } from "/www/engine.js";
+import { syncOptions } from "/www/backend.js";
 
 setLang(settings.lang);
 document.documentElement.lang = getLang();
@@ -27,7 +28,8 @@ const href = (...parts) => `#/${parts.map(encodeURIComponent).join("/")}`;
 
 const vitrin = await loadVitrin();
 const published = publishedRules(vitrin);
-const engine = createDemoEngine(vitrin, catalog, published.rules);
+// With the demo server (cargo xtask demo), events and rules go through the SDK's sync.
+const engine = createDemoEngine(vitrin, catalog, published.rules, syncOptions());
 document.documentElement.dataset.rulesRevision = String(published.revision);
 
 const main = document.getElementById("main");

@@ -18,6 +18,9 @@ use std::collections::BTreeMap;
 pub const ALPHA: f64 = 0.05;
 /// Visitors (both arms) at which the confidence sequence is tightest (gbstats' default).
 pub const TUNING: f64 = 5000.0;
+/// Below this many visitors in the variant or the holdout no verdict is given: the normal
+/// approximation behind every interval here needs a few dozen per arm.
+pub const MIN_VISITORS: u64 = 30;
 /// Below this SRM p-value the split is called broken (GrowthBook's threshold).
 pub const SRM_THRESHOLD: f64 = 0.001;
 
@@ -122,27 +125,36 @@ fn estimate(e: &Estimate) -> Value {
 }
 
 /// One metric of a variant against the holdout: absolute and relative differences read
-/// once (fixed horizon) and the relative one anytime-valid.
+/// once (fixed horizon), and both anytime-valid (`anytime`: absolute, `anytimeRelative`).
 fn comparison(control: &Sample, treatment: &Sample) -> Value {
     let mut v = Map::new();
-    if let Some(e) = stats::t_test(control, treatment, Difference::Absolute, ALPHA) {
-        v.insert("absolute".into(), estimate(&e));
+    for (key, kind) in [
+        ("absolute", Difference::Absolute),
+        ("relative", Difference::Relative),
+    ] {
+        if let Some(e) = stats::t_test(control, treatment, kind, ALPHA) {
+            v.insert(key.into(), estimate(&e));
+        }
     }
-    if let Some(e) = stats::t_test(control, treatment, Difference::Relative, ALPHA) {
-        v.insert("relative".into(), estimate(&e));
-    }
-    if let Some(e) = stats::sequential(control, treatment, Difference::Relative, ALPHA, TUNING) {
-        v.insert("anytime".into(), estimate(&e));
+    for (key, kind) in [
+        ("anytime", Difference::Absolute),
+        ("anytimeRelative", Difference::Relative),
+    ] {
+        if let Some(e) = stats::sequential(control, treatment, kind, ALPHA, TUNING) {
+            v.insert(key.into(), estimate(&e));
+        }
     }
     Value::Object(v)
 }
 
-fn pct(x: f64) -> String {
-    format!("{:+.1}%", x * 100.0)
+/// A difference of rates in percentage points: `+2.4 points`.
+fn points(x: f64) -> String {
+    format!("{:+.1} points", x * 100.0)
 }
 
-/// The verdict on a variant's conversion rate against the holdout, from the anytime-valid
-/// interval (so it may be read at any time): `(code, sentence)`.
+/// The verdict on a variant's conversion rate against the holdout: `(code, sentence)`. It
+/// reads the anytime-valid interval of the difference in points, so it may be read at any
+/// time; a relative interval needs many control conversions before it says anything.
 pub fn verdict(
     arm: &str,
     variant: &ArmTotals,
@@ -159,13 +171,19 @@ pub fn verdict(
                 .into(),
         );
     };
-    let Some(e) = stats::sequential(
-        &h.conversion(),
-        &variant.conversion(),
-        Difference::Relative,
-        ALPHA,
-        TUNING,
-    ) else {
+    let (pv, ph) = (variant.conversion().mean(), h.conversion().mean());
+    let e = (variant.visitors >= MIN_VISITORS && h.visitors >= MIN_VISITORS)
+        .then(|| {
+            stats::sequential(
+                &h.conversion(),
+                &variant.conversion(),
+                Difference::Absolute,
+                ALPHA,
+                TUNING,
+            )
+        })
+        .flatten();
+    let Some(e) = e else {
         return (
             "too_few",
             format!(
@@ -174,19 +192,18 @@ pub fn verdict(
             ),
         );
     };
-    let range = format!("{} to {}", pct(e.low), pct(e.high));
+    let rates = format!(
+        "{:.1}% against {:.1}% in the holdout",
+        pv * 100.0,
+        ph * 100.0
+    );
+    let range = format!("{} to {}", points(e.low), points(e.high));
     if e.low > 0.0 {
-        ("better", format!("{arm} converts better than the holdout: {} (95% anytime-valid interval {range}). This holds however often the results were looked at.", pct(e.effect)))
+        ("better", format!("{arm} converts better than the holdout: {rates}, {} (95% anytime-valid interval {range}). This holds however often the results were looked at.", points(e.effect)))
     } else if e.high < 0.0 {
-        (
-            "worse",
-            format!(
-                "{arm} converts worse than the holdout: {} (95% anytime-valid interval {range}).",
-                pct(e.effect)
-            ),
-        )
+        ("worse", format!("{arm} converts worse than the holdout: {rates}, {} (95% anytime-valid interval {range}).", points(e.effect)))
     } else {
-        ("not_significant", format!("Not significant yet: {arm}'s uplift is {} but could be anywhere from {range}. Keep it running; the interval stays valid however often you look.", pct(e.effect)))
+        ("not_significant", format!("Not significant yet: {rates}; the difference could be anywhere from {range}. Keep it running; the interval stays valid however often you look."))
     }
 }
 
@@ -210,10 +227,12 @@ pub fn report(rows: &[MetricRow], rules: Option<&Value>) -> Value {
             stats::srm_p_value(&observed, &weights)
         };
         let broken = srm.is_some_and(|p| p < SRM_THRESHOLD);
+        // A configured holdout is listed before its first visitor (the control is missing);
+        // other arms once they have visitors.
         let mut order: Vec<String> = split
             .iter()
+            .filter(|(id, share)| arms.contains_key(id) || (id == HOLDOUT && *share > 0.0))
             .map(|(id, _)| id.clone())
-            .filter(|id| arms.contains_key(id) || id == HOLDOUT)
             .collect();
         order.extend(
             arms.keys()
@@ -365,7 +384,7 @@ mod tests {
         );
         assert!((a["revenueUplift"]["absolute"]["effect"].as_f64().unwrap() - 5.0).abs() < 1e-9);
         let any = &a["conversionUplift"]["anytime"];
-        let rel = &a["conversionUplift"]["relative"];
+        let rel = &a["conversionUplift"]["absolute"];
         assert!(
             any["low"].as_f64() < rel["low"].as_f64()
                 && any["high"].as_f64() > rel["high"].as_f64(),

@@ -5,6 +5,7 @@
 
 mod build;
 mod democatalog;
+mod demoserver;
 mod fuzz;
 mod manifest;
 mod panicpkg;
@@ -24,7 +25,13 @@ tasks:
                          Chromium + chromedriver (apt), npm dev packages (wasm-opt, tsc, playwright-core)
   build                  build the npm package into pkg/ and print its size table (target/size.json)
   test                   setup + build + every suite: cargo test, size budget, node tests, browser tests
-  demo [--port N]        setup + build + demo-catalog + serve the repository on http://127.0.0.1:N/ (default 8080)
+  demo [--port N] [--server-port N] [--traffic VISITORS] [--fresh]
+                         setup + build + demo-catalog + serve the repository on http://127.0.0.1:N/
+                         (default 8080) and vitrin-server beside it (default port 8787, database
+                         target/demo/vitrin.db, emptied by --fresh); --traffic plays that many
+                         simulated visitors through the package against the server
+  traffic --server URL [--visitors N] [--seed S] [--effect A=0.04,B=0.01]
+                         the traffic simulator (www/traffic.mjs) against a running vitrin-server
   demo-catalog           write the demo catalog (target/demo/catalog.json, www/generated/catalog.js)
   bench [args]           setup + build + node tests/bench/run.mjs [args]
   fuzz [--seconds N] [TARGET…]
@@ -47,6 +54,7 @@ fn main() -> ExitCode {
         "build" => build::build().map(|_| ()),
         "test" => test::test(),
         "demo" => run::demo(rest),
+        "traffic" => run::traffic(rest),
         "demo-catalog" => democatalog::generate(),
         "bench" => run::bench(rest),
         "replay" => run::replay(rest),

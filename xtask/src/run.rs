@@ -9,24 +9,43 @@ fn prepare() -> Result {
     crate::build::build().map(|_| ())
 }
 
-/// Serves the repository root (demo storefront at `/`) until Ctrl-C.
+/// Serves the repository root (demo storefront at `/`) and the reference server beside it
+/// until Ctrl-C; `--traffic N` plays N simulated visitors against the server once both are up.
 pub fn demo(args: &[String]) -> Result {
-    let mut port = "8080".to_string();
+    let (mut port, mut server_port, mut traffic, mut fresh) =
+        ("8080".to_string(), "8787".to_string(), None, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--port" => port = it.next().ok_or("--port needs a number")?.clone(),
+            "--server-port" => server_port = it.next().ok_or("--server-port needs a number")?.clone(),
+            "--traffic" => traffic = Some(it.next().ok_or("--traffic needs a number of visitors")?.clone()),
+            "--fresh" => fresh = true,
             other => {
                 return Err(format!(
-                    "demo: unknown argument `{other}` (usage: cargo xtask demo [--port N])"
+                    "demo: unknown argument `{other}` (usage: cargo xtask demo [--port N] [--server-port N] [--traffic VISITORS] [--fresh])"
                 ))
             }
         }
     }
     prepare()?;
     crate::democatalog::generate()?;
-    println!("demo: http://127.0.0.1:{port}/  (Ctrl-C to stop)");
+    let server = crate::demoserver::start(&server_port, &port, fresh)?;
+    if let Some(n) = traffic {
+        // In the background: the storefront is up meanwhile and the results fill as it plays.
+        cmd("node")
+            .args(["www/traffic.mjs", "--server", &server.url, "--visitors", &n])
+            .spawn()
+            .map_err(|e| format!("starting the traffic simulator: {e}"))?;
+    }
+    println!("demo: http://127.0.0.1:{port}/  playground: http://127.0.0.1:{port}/www/playground.html  (Ctrl-C to stop)");
     run(cmd("node").args(["www/serve.mjs", "--port", &port]))
+}
+
+/// `cargo xtask traffic --server URL [--visitors N] [...]`: the traffic simulator against a
+/// running server (`cargo xtask demo` prints its URL).
+pub fn traffic(args: &[String]) -> Result {
+    run(cmd("node").arg("www/traffic.mjs").args(args))
 }
 
 /// Runs `tests/bench/run.mjs` (Node and headless Chromium; writes `target/bench/results.json`
