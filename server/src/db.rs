@@ -1,5 +1,6 @@
-//! SQLite storage of the server: events (idempotent by the id the browser minted), the
-//! rules in force (every published version kept), and per-visitor metric counters. One
+//! SQLite storage of the server: events and exposures (idempotent by the id the browser
+//! minted), the rules in force (every published version kept), each visitor's figures per
+//! campaign arm (derived from their events, see `ingest`), and the token secret. One
 //! connection, WAL journal; every write is one transaction. Migrations are numbered SQL
 //! scripts applied in order and recorded in `schema_version`.
 
@@ -37,6 +38,32 @@ const MIGRATIONS: &[&str] = &[
         revenue REAL NOT NULL,
         PRIMARY KEY (visitor_id, campaign, variant)
     ) WITHOUT ROWID;",
+    // 2: metrics derived from events instead of the browser's counters (which anyone could
+    // inflate): exposures as sent, per-visitor arm figures, the token secret.
+    "DROP TABLE metrics;
+    CREATE TABLE exposures (
+        visitor_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        shown INTEGER NOT NULL,
+        clicks INTEGER NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (visitor_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE arms (
+        visitor_id TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        first_at REAL NOT NULL,
+        last_at REAL NOT NULL,
+        shown INTEGER NOT NULL,
+        clicks INTEGER NOT NULL,
+        conversions INTEGER NOT NULL,
+        revenue REAL NOT NULL,
+        PRIMARY KEY (visitor_id, campaign, variant)
+    ) WITHOUT ROWID;
+    CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;",
 ];
 
 /// Where an event came from: the browser SDK, or an orders import (shop, app).
@@ -70,16 +97,44 @@ pub struct NewEvent {
     pub event: Event,
 }
 
-/// One visitor's counters for one campaign arm, as the SDK's `metrics()` reports them.
+/// A visitor's exposure to a campaign arm as the SDK reports it: prompts shown (for the
+/// holdout: moments the campaign would have spoken) and clicked since its last report.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MetricRow {
-    pub visitor_id: String,
+pub struct Exposure {
+    pub id: String,
     pub campaign: String,
     pub variant: String,
-    pub impressions: u64,
+    pub shown: u32,
+    pub clicks: u32,
+    pub at: f64,
+}
+
+/// One visitor's figures in one campaign arm, derived on the server: exposures and clicks
+/// from their exposures, conversions and revenue from their purchases.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct VisitorArm {
+    pub first_at: f64,
+    pub last_at: f64,
+    pub shown: u64,
     pub clicks: u64,
     pub conversions: u64,
     pub revenue: f64,
+}
+
+/// A visitor's arm row before and after a write (`None`: absent), for the totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmChange {
+    pub campaign: String,
+    pub variant: String,
+    pub before: Option<VisitorArm>,
+    pub after: Option<VisitorArm>,
+}
+
+/// What ingest needs to know of the published rules: how long after an exposure a
+/// purchase counts for a campaign, and the price of a line without one.
+pub trait Attribution {
+    fn window_ms(&self, campaign: &str) -> f64;
+    fn price(&self, product: &str) -> f64;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -127,26 +182,137 @@ impl Db {
         self.conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))
     }
 
-    /// Stores a visitor's batch in one transaction: events whose id is already stored
-    /// count as duplicates; metric counters only ever grow (a late, older snapshot
-    /// cannot lower them).
-    pub fn ingest(&mut self, visitor: &str, events: &[NewEvent], metrics: &[MetricRow], source: Source, now: f64) -> rusqlite::Result<Ingested> {
+    /// Stores a visitor's batch in one transaction: events and exposures whose id is
+    /// already stored count as duplicates and change nothing. A new exposure opens or
+    /// extends the visitor's row for that arm; a new purchase within the campaign's
+    /// attribution window of an arm the visitor was exposed to (first exposure ≤ purchase ≤
+    /// last exposure + window) adds a conversion and its value there. Returns the arm rows
+    /// it changed, for the running totals.
+    pub fn ingest_with(
+        &mut self,
+        visitor: &str,
+        events: &[NewEvent],
+        exposures: &[Exposure],
+        attribution: &dyn Attribution,
+        source: Source,
+        now: f64,
+    ) -> rusqlite::Result<(Ingested, Vec<ArmChange>)> {
         let tx = self.conn.transaction()?;
-        let got = insert_events(&tx, visitor, events, source, now)?;
+        let mut got = Ingested::default();
+        let mut arms = visitor_arms(&tx, visitor)?;
+        let before = arms.clone();
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO exposures (visitor_id, id, campaign, variant, shown, clicks, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (visitor_id, id) DO NOTHING",
+            )?;
+            for x in exposures {
+                if st.execute(params![visitor, x.id, x.campaign, x.variant, x.shown, x.clicks, x.at])? == 0 {
+                    got.duplicates += 1;
+                    continue;
+                }
+                got.accepted += 1;
+                let arm = arms.entry((x.campaign.clone(), x.variant.clone())).or_insert(VisitorArm { first_at: x.at, last_at: x.at, ..VisitorArm::default() });
+                arm.first_at = arm.first_at.min(x.at);
+                arm.last_at = arm.last_at.max(x.at);
+                arm.shown += u64::from(x.shown);
+                arm.clicks += u64::from(x.clicks);
+            }
+        }
+        let stored = insert_events(&tx, visitor, events, source, now)?;
+        got.accepted += stored.iter().filter(|s| **s).count();
+        got.duplicates += stored.iter().filter(|s| !**s).count();
+        for (e, _) in events.iter().zip(&stored).filter(|(_, s)| **s) {
+            let vitrin::events::EventKind::Purchase { items, .. } = &e.event.kind else {
+                continue;
+            };
+            let value: f64 = items.iter().map(|i| i.price.unwrap_or_else(|| attribution.price(&i.product_id)) * f64::from(i.quantity)).sum();
+            for ((campaign, _), arm) in arms.iter_mut() {
+                if arm.first_at <= e.event.at && e.event.at <= arm.last_at + attribution.window_ms(campaign) {
+                    arm.conversions += 1;
+                    arm.revenue = ((arm.revenue + value) * 100.0).round() / 100.0;
+                }
+            }
+        }
+        let mut changes = Vec::new();
         {
             let mut up = tx.prepare_cached(
-                "INSERT INTO metrics (visitor_id, campaign, variant, impressions, clicks, conversions, revenue)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (visitor_id, campaign, variant) DO UPDATE SET
-                   impressions = MAX(impressions, excluded.impressions), clicks = MAX(clicks, excluded.clicks),
-                   conversions = MAX(conversions, excluded.conversions), revenue = MAX(revenue, excluded.revenue)",
+                "INSERT OR REPLACE INTO arms (visitor_id, campaign, variant, first_at, last_at, shown, clicks, conversions, revenue)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
-            for m in metrics {
-                up.execute(params![visitor, m.campaign, m.variant, m.impressions as i64, m.clicks as i64, m.conversions as i64, m.revenue])?;
+            for ((campaign, variant), arm) in &arms {
+                let was = before.get(&(campaign.clone(), variant.clone())).copied();
+                if was == Some(*arm) {
+                    continue;
+                }
+                up.execute(params![
+                    visitor,
+                    campaign,
+                    variant,
+                    arm.first_at,
+                    arm.last_at,
+                    arm.shown as i64,
+                    arm.clicks as i64,
+                    arm.conversions as i64,
+                    arm.revenue
+                ])?;
+                changes.push(ArmChange { campaign: campaign.clone(), variant: variant.clone(), before: was, after: Some(*arm) });
             }
         }
         tx.commit()?;
-        Ok(got)
+        Ok((got, changes))
+    }
+
+    /// `ingest_with` the default attribution window and no catalog prices.
+    pub fn ingest(
+        &mut self,
+        visitor: &str,
+        events: &[NewEvent],
+        exposures: &[Exposure],
+        source: Source,
+        now: f64,
+    ) -> rusqlite::Result<(Ingested, Vec<ArmChange>)> {
+        self.ingest_with(visitor, events, exposures, &crate::metrics::Campaigns::default(), source, now)
+    }
+
+    /// Moves everything of visitor `from` (an anonymous visitor who logged in) to `into`:
+    /// events, exposures and arm rows (summed where both have one). Returns the events
+    /// moved and the arm rows changed.
+    pub fn merge(&mut self, from: &str, into: &str) -> rusqlite::Result<(usize, Vec<ArmChange>)> {
+        let tx = self.conn.transaction()?;
+        let moved = tx.execute("UPDATE OR IGNORE events SET visitor_id = ?2 WHERE visitor_id = ?1", params![from, into])?;
+        tx.execute("DELETE FROM events WHERE visitor_id = ?1", [from])?;
+        tx.execute("UPDATE OR IGNORE exposures SET visitor_id = ?2 WHERE visitor_id = ?1", params![from, into])?;
+        tx.execute("DELETE FROM exposures WHERE visitor_id = ?1", [from])?;
+        let theirs = visitor_arms(&tx, from)?;
+        let mut ours = visitor_arms(&tx, into)?;
+        let mut changes = Vec::new();
+        for ((campaign, variant), arm) in theirs {
+            changes.push(ArmChange { campaign: campaign.clone(), variant: variant.clone(), before: Some(arm), after: None });
+            let key = (campaign, variant);
+            let was = ours.get(&key).copied();
+            let sum = match was {
+                None => arm,
+                Some(o) => VisitorArm {
+                    first_at: o.first_at.min(arm.first_at),
+                    last_at: o.last_at.max(arm.last_at),
+                    shown: o.shown + arm.shown,
+                    clicks: o.clicks + arm.clicks,
+                    conversions: o.conversions + arm.conversions,
+                    revenue: o.revenue + arm.revenue,
+                },
+            };
+            tx.execute(
+                "INSERT OR REPLACE INTO arms (visitor_id, campaign, variant, first_at, last_at, shown, clicks, conversions, revenue)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![into, key.0, key.1, sum.first_at, sum.last_at, sum.shown as i64, sum.clicks as i64, sum.conversions as i64, sum.revenue],
+            )?;
+            changes.push(ArmChange { campaign: key.0.clone(), variant: key.1.clone(), before: was, after: Some(sum) });
+            ours.insert(key, sum);
+        }
+        tx.execute("DELETE FROM arms WHERE visitor_id = ?1", [from])?;
+        tx.commit()?;
+        Ok((moved, changes))
     }
 
     /// Imports events of many visitors (an orders file) in one transaction.
@@ -154,9 +320,10 @@ impl Db {
         let tx = self.conn.transaction()?;
         let mut total = Ingested::default();
         for (visitor, event) in rows {
-            let got = insert_events(&tx, visitor, std::slice::from_ref(event), source, now)?;
-            total.accepted += got.accepted;
-            total.duplicates += got.duplicates;
+            match insert_events(&tx, visitor, std::slice::from_ref(event), source, now)?[0] {
+                true => total.accepted += 1,
+                false => total.duplicates += 1,
+            }
         }
         tx.commit()?;
         Ok(total)
@@ -194,9 +361,7 @@ impl Db {
     /// Stored events as stored, oldest first, of one visitor or of all: `f(visitor, id,
     /// source, body)` with `body` the event's JSON text (`vitrin-server events`).
     pub fn each_stored(&self, visitor: Option<&str>, mut f: impl FnMut(&str, &str, &str, &str)) -> rusqlite::Result<u64> {
-        let mut st = self.conn.prepare(
-            "SELECT visitor_id, id, source, body FROM events WHERE ?1 IS NULL OR visitor_id = ?1 ORDER BY visitor_id, at, id",
-        )?;
+        let mut st = self.conn.prepare("SELECT visitor_id, id, source, body FROM events WHERE ?1 IS NULL OR visitor_id = ?1 ORDER BY visitor_id, at, id")?;
         let mut rows = st.query([visitor])?;
         let mut n = 0;
         while let Some(r) = rows.next()? {
@@ -238,38 +403,73 @@ impl Db {
         self.conn.query_row("SELECT body FROM rules WHERE version = ?1", [version], |r| r.get(0)).optional()
     }
 
-    /// Every visitor's metric counters.
-    pub fn metric_rows(&self) -> rusqlite::Result<Vec<MetricRow>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT visitor_id, campaign, variant, impressions, clicks, conversions, revenue FROM metrics ORDER BY campaign, variant, visitor_id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(MetricRow {
-                visitor_id: r.get(0)?,
-                campaign: r.get(1)?,
-                variant: r.get(2)?,
-                impressions: r.get::<_, i64>(3)? as u64,
-                clicks: r.get::<_, i64>(4)? as u64,
-                conversions: r.get::<_, i64>(5)? as u64,
-                revenue: r.get(6)?,
-            })
-        })?;
+    /// Every published rules document, oldest first (the campaigns metrics may name).
+    pub fn all_rules(&self) -> rusqlite::Result<Vec<String>> {
+        let mut st = self.conn.prepare("SELECT body FROM rules ORDER BY version")?;
+        let rows = st.query_map([], |r| r.get(0))?;
         rows.collect()
+    }
+
+    /// Every visitor's arm rows, streamed to `f(campaign, variant, row)` (the totals at start).
+    pub fn each_arm(&self, mut f: impl FnMut(&str, &str, VisitorArm)) -> rusqlite::Result<()> {
+        let mut st = self.conn.prepare("SELECT campaign, variant, first_at, last_at, shown, clicks, conversions, revenue FROM arms")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            f(r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str()?, arm_row(r, 2)?);
+        }
+        Ok(())
+    }
+
+    /// The secret named `name`, created from `make` on first use and kept from then on.
+    pub fn secret(&mut self, name: &str, make: impl FnOnce() -> Vec<u8>) -> rusqlite::Result<Vec<u8>> {
+        let tx = self.conn.transaction()?;
+        let found: Option<Vec<u8>> = tx.query_row("SELECT value FROM secrets WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+        let value = match found {
+            Some(v) => v,
+            None => {
+                let v = make();
+                tx.execute("INSERT INTO secrets (name, value) VALUES (?1, ?2)", params![name, v])?;
+                v
+            }
+        };
+        tx.commit()?;
+        Ok(value)
     }
 }
 
-fn insert_events(tx: &Transaction, visitor: &str, events: &[NewEvent], source: Source, now: f64) -> rusqlite::Result<Ingested> {
+fn arm_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<VisitorArm> {
+    Ok(VisitorArm {
+        first_at: r.get(at)?,
+        last_at: r.get(at + 1)?,
+        shown: r.get::<_, i64>(at + 2)? as u64,
+        clicks: r.get::<_, i64>(at + 3)? as u64,
+        conversions: r.get::<_, i64>(at + 4)? as u64,
+        revenue: r.get(at + 5)?,
+    })
+}
+
+type Arms = std::collections::BTreeMap<(String, String), VisitorArm>;
+
+fn visitor_arms(tx: &Transaction, visitor: &str) -> rusqlite::Result<Arms> {
+    let mut st = tx.prepare_cached("SELECT campaign, variant, first_at, last_at, shown, clicks, conversions, revenue FROM arms WHERE visitor_id = ?1")?;
+    let mut rows = st.query([visitor])?;
+    let mut out = Arms::new();
+    while let Some(r) = rows.next()? {
+        out.insert((r.get(0)?, r.get(1)?), arm_row(r, 2)?);
+    }
+    Ok(out)
+}
+
+/// Inserts the events; for each, whether it was new (false: its id was already stored).
+fn insert_events(tx: &Transaction, visitor: &str, events: &[NewEvent], source: Source, now: f64) -> rusqlite::Result<Vec<bool>> {
     let mut st = tx.prepare_cached(
         "INSERT INTO events (visitor_id, id, type, at, body, source, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (visitor_id, id) DO NOTHING",
     )?;
-    let mut got = Ingested::default();
+    let mut got = Vec::with_capacity(events.len());
     for e in events {
         let body = e.event.to_json().to_string();
-        match st.execute(params![visitor, e.id, e.event.kind.name(), e.event.at, body, source.name(), now])? {
-            0 => got.duplicates += 1,
-            _ => got.accepted += 1,
-        }
+        got.push(st.execute(params![visitor, e.id, e.event.kind.name(), e.event.at, body, source.name(), now])? > 0);
     }
     Ok(got)
 }
@@ -311,29 +511,39 @@ mod tests {
         assert!(err.contains("schema version 99"), "{err}");
     }
 
+    struct Fixed;
+    impl Attribution for Fixed {
+        fn window_ms(&self, _: &str) -> f64 {
+            10.0
+        }
+        fn price(&self, _: &str) -> f64 {
+            4.0
+        }
+    }
+
+    fn exposure(id: &str, variant: &str, at: f64) -> Exposure {
+        Exposure { id: id.into(), campaign: "c".into(), variant: variant.into(), shown: 1, clicks: 0, at }
+    }
+
+    fn buy(id: &str, at: f64) -> NewEvent {
+        NewEvent {
+            id: id.into(),
+            event: Event::from_json(&json!({"type": "purchase", "orderId": id, "items": [{"productId": "p", "quantity": 2}], "at": at}), 0.0).unwrap(),
+        }
+    }
+
     #[test]
-    fn ingest_is_idempotent_per_visitor_and_metrics_only_grow() {
+    fn ingest_is_idempotent_per_visitor() {
         let mut db = Db::open(&temp("ingest")).unwrap();
         let batch = [view("e1", "a", 1.0), view("e2", "b", 2.0)];
-        let m = |impressions, conversions| MetricRow {
-            visitor_id: String::new(),
-            campaign: "c".into(),
-            variant: "a".into(),
-            impressions,
-            clicks: 0,
-            conversions,
-            revenue: 0.0,
-        };
-        assert_eq!(db.ingest("v1", &batch, &[m(2, 1)], Source::Web, 0.0).unwrap(), Ingested { accepted: 2, duplicates: 0 });
-        // The retried batch (its response was lost) adds nothing; an older snapshot lowers nothing.
-        assert_eq!(db.ingest("v1", &batch, &[m(1, 0)], Source::Web, 0.0).unwrap(), Ingested { accepted: 0, duplicates: 2 });
+        assert_eq!(db.ingest_with("v1", &batch, &[], &Fixed, Source::Web, 0.0).unwrap().0, Ingested { accepted: 2, duplicates: 0 });
+        // The retried batch (its response was lost) adds nothing.
+        assert_eq!(db.ingest_with("v1", &batch, &[], &Fixed, Source::Web, 0.0).unwrap().0, Ingested { accepted: 0, duplicates: 2 });
         // Another visitor's ids are their own.
-        assert_eq!(db.ingest("v2", &batch[..1], &[], Source::Web, 0.0).unwrap().accepted, 1);
+        assert_eq!(db.ingest_with("v2", &batch[..1], &[], &Fixed, Source::Web, 0.0).unwrap().0.accepted, 1);
         let events = db.visitor_events("v1", 100).unwrap();
         assert_eq!(events.iter().map(|(e, _)| e.at).collect::<Vec<_>>(), [1.0, 2.0]);
         assert_eq!(db.visitor_events("v1", 1).unwrap()[0].0.at, 2.0, "the limit keeps the most recent");
-        let rows = db.metric_rows().unwrap();
-        assert_eq!((rows.len(), rows[0].impressions, rows[0].conversions), (1, 2, 1));
         let mut seen = Vec::new();
         assert_eq!(db.each_event(|v, e, _| seen.push((v.to_string(), e.at))).unwrap(), 3);
         assert_eq!(db.time_span().unwrap(), Some((1.0, 2.0)));
@@ -342,6 +552,40 @@ mod tests {
         assert_eq!(db.each_stored(Some("v1"), |v, id, source, _| stored.push(format!("{v}/{id}/{source}"))).unwrap(), 2);
         assert_eq!(stored, ["v1/e1/web", "v1/e2/web"]);
         assert_eq!(db.each_stored(None, |_, _, _, _| {}).unwrap(), 3);
+    }
+
+    #[test]
+    fn purchases_convert_in_the_arms_the_visitor_was_exposed_to_within_the_window() {
+        let mut db = Db::open(&temp("arms")).unwrap();
+        // A purchase before any exposure converts nowhere.
+        let (_, changes) = db.ingest_with("v", &[buy("o0", 5.0)], &[exposure("x1", "a", 10.0)], &Fixed, Source::Web, 0.0).unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!((changes[0].before, changes[0].after.unwrap().conversions), (None, 0));
+        // Within 10 ms of the last exposure: a conversion worth 2 × 4; later: none.
+        let (_, changes) = db.ingest_with("v", &[buy("o1", 15.0), buy("o2", 30.0)], &[], &Fixed, Source::Web, 0.0).unwrap();
+        let after = changes[0].after.unwrap();
+        assert_eq!((after.conversions, after.revenue, after.shown), (1, 8.0, 1));
+        // Retried: nothing changes, nothing is reported.
+        let (got, changes) = db.ingest_with("v", &[buy("o1", 15.0)], &[exposure("x1", "a", 10.0)], &Fixed, Source::Web, 0.0).unwrap();
+        assert_eq!((got.duplicates, changes.len()), (2, 0));
+        // Merging an anonymous visitor sums the rows of the same arm.
+        db.ingest_with("anon", &[view("e9", "p", 1.0)], &[exposure("x2", "a", 1.0)], &Fixed, Source::Web, 0.0).unwrap();
+        let (moved, changes) = db.merge("anon", "v").unwrap();
+        assert_eq!(moved, 1);
+        assert_eq!(changes.iter().filter(|c| c.after.is_none()).count(), 1, "the anonymous row goes");
+        let mut rows = Vec::new();
+        db.each_arm(|c, v, arm| rows.push((c.to_string(), v.to_string(), arm.shown, arm.first_at))).unwrap();
+        assert_eq!(rows, [("c".to_string(), "a".to_string(), 2, 1.0)]);
+        assert_eq!(db.visitor_events("anon", 10).unwrap().len(), 0);
+        assert_eq!(db.visitor_events("v", 10).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn a_secret_is_made_once_and_kept() {
+        let path = temp("secret");
+        let first = Db::open(&path).unwrap().secret("token", || vec![1, 2, 3]).unwrap();
+        let again = Db::open(&path).unwrap().secret("token", || vec![9]).unwrap();
+        assert_eq!((first, again), (vec![1, 2, 3], vec![1, 2, 3]));
     }
 
     #[test]

@@ -1,13 +1,20 @@
-//! `vitrin-server serve`: the HTTP API of `server/openapi.yaml` on axum. Catalog, rules,
-//! profiles and metrics are served with strong ETags (FNV-1a of the body) and answer
-//! `If-None-Match` with 304; the catalog file is re-read when it changes on disk (the
-//! builder replaces it atomically), and a file the engine refuses leaves the served one
-//! in place. SQLite calls run on the blocking pool. Every error is JSON
-//! `{ code, message, path, errors? }`, `path` a JSON Pointer into the request body.
+//! `vitrin-server serve`: the HTTP API of `server/openapi.yaml` on axum (the connection
+//! loop, its timeouts and limits are in `conn`). Catalog, rules, profiles and metrics are
+//! served with strong ETags (FNV-1a of the body) and answer `If-None-Match` with 304; the
+//! catalog file is re-read when it changes on disk (the builder replaces it atomically),
+//! and a file the engine refuses leaves the served one in place. SQLite calls run on the
+//! blocking pool. Every error is JSON `{ code, message, path, errors? }`, `path` a JSON
+//! Pointer into the request body.
+//!
+//! Who may do what: a visitor's events and profile need that visitor's token (`token`);
+//! rules publishing needs the store's token; metrics the store's token or the read token.
+//! A write from a browser page must come from the server's own origin or a `--cors` one.
 
 use crate::db::{Db, Source};
-use crate::{builder, ingest, metrics, results};
+use crate::metrics::{Campaigns, Totals};
+use crate::{builder, ingest, metrics, results, token};
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path as UrlPath, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode};
@@ -33,6 +40,12 @@ pub const MAX_EVENTS_BYTES: usize = 1024 * 1024;
 pub const MAX_PROFILE_EVENTS: usize = 10_000;
 /// Rate-limit buckets kept before idle (full) ones are dropped.
 const MAX_BUCKETS: usize = 100_000;
+/// A visitor may send this many events at once (the SDK's whole offline queue).
+const VISITOR_BURST: f64 = 1000.0;
+/// Longest URI answered; longer ones get 414 (hyper's own cap is 64 KiB).
+const MAX_URI: usize = 8 * 1024;
+/// Most header bytes answered; more get 431.
+const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -47,6 +60,33 @@ pub struct Config {
     pub cors: Vec<String>,
     /// Sustained requests per second per client address; bursts of five seconds' worth.
     pub rate: f64,
+    /// Token signing secret; `None`: the one stored in the database (made on first start).
+    pub secret: Option<Vec<u8>>,
+    /// A second token that may read metrics only (a dashboard's).
+    pub read_token: Option<String>,
+    /// Sustained events per minute per visitor; bursts of `VISITOR_BURST`.
+    pub visitor_rate: f64,
+    pub limits: crate::conn::Limits,
+}
+
+impl Config {
+    /// A configuration with the default rates and limits.
+    pub fn new(db: PathBuf, catalog: PathBuf, token: String) -> Config {
+        Config {
+            db,
+            catalog,
+            rules: None,
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: 0,
+            token,
+            cors: Vec::new(),
+            rate: 20.0,
+            secret: None,
+            read_token: None,
+            visitor_rate: 120.0,
+            limits: crate::conn::Limits::default(),
+        }
+    }
 }
 
 /// A document as served: its bytes, gzipped copy for large ones, and ETag.
@@ -88,8 +128,19 @@ pub struct App {
     catalog_seen: Mutex<Option<SystemTime>>,
     rules: RwLock<Option<Arc<Doc>>>,
     token: String,
+    read_token: Option<String>,
+    secret: Vec<u8>,
     limiter: Mutex<HashMap<IpAddr, Bucket>>,
     rate: f64,
+    visitors: Mutex<HashMap<String, Bucket>>,
+    visitor_rate: f64,
+    cors: Vec<String>,
+    /// Campaigns of every published revision: what exposures may name.
+    campaigns: RwLock<Campaigns>,
+    /// Running metrics; ingest adds to them after each commit, readers copy them out.
+    totals: Mutex<Totals>,
+    /// The last rendered metrics document and the totals version it shows.
+    metrics_doc: Mutex<Option<(u64, Arc<Doc>)>>,
 }
 
 struct Bucket {
@@ -101,7 +152,7 @@ struct Bucket {
 pub struct ApiError(StatusCode, Error);
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError(status, Error { path: Some(String::new()), ..Error::new(code, message) })
     }
 }
@@ -121,7 +172,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
+pub fn internal(e: impl std::fmt::Display) -> ApiError {
     eprintln!("vitrin-server: {e}");
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "the server failed; try again")
 }
@@ -149,6 +200,16 @@ impl App {
             db.publish_rules(&text, now_ms()).map_err(|e| e.to_string())?;
         }
         let rules = db.rules().map_err(|e| e.to_string())?.map(|(_, body)| Arc::new(Doc::new(body)));
+        let mut campaigns = Campaigns::default();
+        for body in db.all_rules().map_err(|e| e.to_string())? {
+            campaigns.add(&serde_json::from_str(&body).unwrap_or_default());
+        }
+        let mut totals = Totals::default();
+        db.each_arm(|c, v, row| totals.row(c, v, row)).map_err(|e| e.to_string())?;
+        let secret = match &cfg.secret {
+            Some(s) => s.clone(),
+            None => db.secret("token", || token::random(32)).map_err(|e| e.to_string())?,
+        };
         Ok(App {
             db: Mutex::new(db),
             catalog_path: cfg.catalog.clone(),
@@ -156,8 +217,16 @@ impl App {
             catalog_seen: Mutex::new(seen),
             rules: RwLock::new(rules),
             token: cfg.token.clone(),
+            read_token: cfg.read_token.clone(),
+            secret,
             limiter: Mutex::new(HashMap::new()),
             rate: cfg.rate,
+            visitors: Mutex::new(HashMap::new()),
+            visitor_rate: cfg.visitor_rate,
+            cors: cfg.cors.clone(),
+            campaigns: RwLock::new(campaigns),
+            totals: Mutex::new(totals),
+            metrics_doc: Mutex::new(None),
         })
     }
 
@@ -186,29 +255,97 @@ impl App {
         }
     }
 
-    /// Takes one token from the client's bucket; false when it is empty.
+    /// Takes one request from the client's bucket; false when it is empty.
     fn admit(&self, ip: IpAddr) -> bool {
-        let burst = self.rate * 5.0;
-        let now = Instant::now();
-        let mut buckets = self.limiter.lock().unwrap();
-        if buckets.len() >= MAX_BUCKETS {
-            buckets.retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * self.rate < burst);
-        }
-        let b = buckets.entry(ip).or_insert(Bucket { tokens: burst, at: now });
-        b.tokens = (b.tokens + now.duration_since(b.at).as_secs_f64() * self.rate).min(burst);
-        b.at = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        take(&self.limiter, ip, 1.0, self.rate, self.rate * 5.0)
     }
 
-    fn authorized(&self, headers: &HeaderMap) -> bool {
-        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-        // Compared in full whatever the first difference, so timing tells nothing.
-        given.is_some_and(|g| g.len() == self.token.len() && g.bytes().zip(self.token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0)
+    /// Takes `n` events from the visitor's bucket; false when there are not that many left.
+    fn admit_events(&self, visitor: &str, n: usize) -> bool {
+        take(&self.visitors, visitor.to_string(), n as f64, self.visitor_rate / 60.0, VISITOR_BURST)
+    }
+
+    /// Whether the request carries the store's token (or, when `read` is allowed, the read token).
+    fn store(&self, headers: &HeaderMap, read: bool) -> bool {
+        let given = bearer(headers);
+        let same = |want: &str| given.is_some_and(|g| same_bytes(g.as_bytes(), want.as_bytes()));
+        same(&self.token) || (read && self.read_token.as_deref().is_some_and(same))
+    }
+
+    /// The visitor a token names, or the answer refusing it.
+    fn visitor(&self, token: Option<&str>) -> Result<String, ApiError> {
+        let token = token.ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "this needs the visitor's token (`token` in the body or `Authorization: Bearer <token>`)")
+        })?;
+        let now = (now_ms() / 1000.0) as u64;
+        token::verify(&self.secret, token, now)
+            .map(|(id, _)| id)
+            .map_err(|why| ApiError::new(StatusCode::UNAUTHORIZED, why.code(), "the visitor token is not valid here; get a new one"))
+    }
+
+    /// A browser's write must come from this server's origin or a configured one: a page
+    /// elsewhere could otherwise post for whoever visits it.
+    fn origin_allowed(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+            return true;
+        };
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let authority = origin.split_once("://").map(|(_, a)| a);
+        self.cors.iter().any(|o| o == "*" || o == origin) || (host.is_some() && authority == host)
+    }
+
+    /// The metrics document, rendered again only when the totals moved since the last one.
+    fn metrics(&self) -> Arc<Doc> {
+        let totals = self.totals.lock().unwrap();
+        let mut cached = self.metrics_doc.lock().unwrap();
+        if let Some((version, doc)) = cached.as_ref().filter(|(v, _)| *v == totals.version) {
+            let _ = version;
+            return doc.clone();
+        }
+        let doc = Arc::new(Doc::new(metrics::report(&totals).to_string()));
+        *cached = Some((totals.version, doc.clone()));
+        doc
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim)
+}
+
+/// Compared in full whatever the first difference, so timing tells nothing.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Token bucket: takes `n` from `key`'s bucket (refilled at `rate` per second up to `burst`).
+fn take<K: std::hash::Hash + Eq>(buckets: &Mutex<HashMap<K, Bucket>>, key: K, n: f64, rate: f64, burst: f64) -> bool {
+    let now = Instant::now();
+    let mut buckets = buckets.lock().unwrap();
+    if buckets.len() >= MAX_BUCKETS {
+        buckets.retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * rate < burst);
+    }
+    let b = buckets.entry(key).or_insert(Bucket { tokens: burst, at: now });
+    b.tokens = (b.tokens + now.duration_since(b.at).as_secs_f64() * rate).min(burst);
+    b.at = now;
+    if b.tokens >= n {
+        b.tokens -= n;
+        true
+    } else {
+        false
+    }
+}
+
+struct Attribution<'a> {
+    campaigns: &'a Campaigns,
+    catalog: &'a Catalog,
+}
+
+impl crate::db::Attribution for Attribution<'_> {
+    fn window_ms(&self, campaign: &str) -> f64 {
+        self.campaigns.window_ms(campaign)
+    }
+    fn price(&self, product: &str) -> f64 {
+        self.catalog.index(product).map_or(0.0, |ix| self.catalog.prices[ix as usize] as f64)
     }
 }
 
@@ -217,6 +354,8 @@ type Shared = Arc<App>;
 /// The router with every endpoint, the rate limit and CORS.
 pub fn router(app: Shared, cors: &[String]) -> Router {
     let api = Router::new()
+        .route("/v1/visitors", axum::routing::post(post_visitor))
+        .route("/v1/visitors/merge", axum::routing::post(post_merge))
         .route("/v1/events", axum::routing::post(post_events))
         .route("/v1/catalog", get(get_catalog))
         .route("/v1/rules", get(get_rules).put(put_rules))
@@ -226,36 +365,35 @@ pub fn router(app: Shared, cors: &[String]) -> Router {
         .route("/v1/rules/revisions", get(get_revisions))
         .route("/v1/rules/revisions/{version}", get(get_revision))
         .route("/v1/rules/rollback", axum::routing::post(post_rollback))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), rate_limit))
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app);
     if cors.is_empty() {
         return api;
     }
-    let origins = if cors.iter().any(|o| o == "*") {
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(cors.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
-    };
+    let origins = if cors.iter().any(|o| o == "*") { AllowOrigin::any() } else { AllowOrigin::list(cors.iter().filter_map(|o| HeaderValue::from_str(o).ok())) };
     api.layer(
         CorsLayer::new()
             .allow_origin(origins)
             .allow_methods([Method::GET, Method::POST, Method::PUT])
-            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::IF_NONE_MATCH])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::IF_NONE_MATCH, header::IF_MATCH])
             .expose_headers([header::ETAG])
             .max_age(Duration::from_secs(600)),
     )
 }
 
-/// Serves until SIGINT or SIGTERM. Prints `listening on http://ADDR` once bound (port 0
-/// picks a free one), which scripts wait for.
+/// Serves until SIGINT or SIGTERM, then drains (see `conn`). Prints `listening on
+/// http://ADDR` once bound (port 0 picks a free one), which scripts wait for.
 pub async fn serve(cfg: Config) -> Result<(), String> {
     let app = Arc::new(App::open(&cfg)?);
     let listener = tokio::net::TcpListener::bind((cfg.host, cfg.port)).await.map_err(|e| format!("binding {}:{}: {e}", cfg.host, cfg.port))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("listening on http://{addr}");
     std::io::stdout().flush().ok();
-    let service = router(app, &cfg.cors).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+    crate::conn::run(listener, router(app, &cfg.cors), cfg.limits, shutdown()).await;
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -271,6 +409,32 @@ async fn shutdown() {
 #[cfg(not(unix))]
 async fn shutdown() {
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Refuses what no endpoint should read: an overlong URI or header section, and writes
+/// from origins not allowed.
+async fn guard(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    if request.uri().to_string().len() > MAX_URI {
+        return ApiError::new(StatusCode::URI_TOO_LONG, "uri_too_long", format!("the URI is over {MAX_URI} bytes")).into_response();
+    }
+    let header_bytes: usize = request.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return ApiError::new(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", format!("the headers are over {MAX_HEADER_BYTES} bytes"))
+            .into_response();
+    }
+    let write = matches!(*request.method(), Method::POST | Method::PUT);
+    if write && !app.origin_allowed(request.headers()) {
+        return ApiError::new(StatusCode::FORBIDDEN, "origin_not_allowed", "this origin may not write here (see the server's --cors)").into_response();
+    }
+    next.run(request).await
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint; see openapi.yaml")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method; see openapi.yaml")
 }
 
 async fn rate_limit(State(app): State<Shared>, request: Request, next: Next) -> Response {
@@ -320,10 +484,12 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
     })
 }
 
-/// The body as JSON, refused with 413 past `limit` bytes and 400 when it is not JSON.
+/// The body as JSON, refused with 413 past `limit` bytes, 408 when it does not arrive in
+/// `BODY_TIMEOUT` (a trickled body would hold the connection), 400 when it is not JSON.
 async fn json_body(body: Body, limit: usize) -> Result<Value, ApiError> {
-    let bytes = axum::body::to_bytes(body, limit)
+    let bytes = tokio::time::timeout(crate::conn::BODY_TIMEOUT, axum::body::to_bytes(body, limit))
         .await
+        .map_err(|_| ApiError::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", "the body did not arrive in time"))?
         .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the body is over {limit} bytes")))?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("the body is not JSON: {e}")))
 }
@@ -332,11 +498,70 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     tokio::task::spawn_blocking(f).await.map_err(internal)
 }
 
-/// Batches come from `sendBeacon` (text/plain) as well as `fetch`, so any content type is read as JSON.
-async fn post_events(State(app): State<Shared>, body: Body) -> Result<Response, ApiError> {
+/// A new anonymous visitor: a random id and its token. With a valid token already
+/// (`Authorization: Bearer`), the same visitor's token renewed.
+async fn post_visitor(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let visitor = match bearer(&headers) {
+        Some(t) => app.visitor(Some(t))?,
+        None => token::anonymous_id(),
+    };
+    let expires = (now_ms() / 1000.0) as u64 + token::ANONYMOUS_SECS;
+    let token = token::mint(&app.secret, &visitor, expires);
+    Ok((StatusCode::CREATED, axum::Json(json!({"visitorId": visitor, "token": token, "expiresAt": expires * 1000}))).into_response())
+}
+
+/// Logging in: the anonymous visitor named by `from` (their token) becomes the visitor of
+/// the bearer token, with everything stored for them.
+async fn post_merge(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let into = app.visitor(bearer(&headers))?;
+    let value = json_body(body, 4096).await?;
+    let from = value
+        .get("from")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_merge", "/from", "is required: the anonymous visitor's token")))?;
+    let from = app.visitor(Some(from)).map_err(|ApiError(status, e)| ApiError(status, Error { path: Some("/from".into()), ..e }))?;
+    if !from.starts_with(token::ANONYMOUS_PREFIX) {
+        return Err(ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Error::at("invalid_merge", "/from", "only an anonymous (server-issued) visitor merges into another"),
+        ));
+    }
+    if from == into {
+        return Ok(axum::Json(json!({"visitorId": into, "moved": 0})).into_response());
+    }
+    let state = app.clone();
+    let (moved, changes) = blocking(move || state.db.lock().unwrap().merge(&from, &into).map(|(n, c)| (n, c))).await?.map_err(internal)?;
+    app.totals.lock().unwrap().apply(&changes);
+    let into = app.visitor(bearer(&headers))?;
+    Ok(axum::Json(json!({"visitorId": into, "moved": moved})).into_response())
+}
+
+/// Batches come from `sendBeacon` (text/plain) as well as `fetch`, so any content type is
+/// read as JSON; a beacon cannot carry headers, so the token may come in the body.
+async fn post_events(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
     let value = json_body(body, MAX_EVENTS_BYTES).await?;
-    let batch = ingest::parse(&value, now_ms()).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-    let got = blocking(move || app.db.lock().unwrap().ingest(&batch.visitor, &batch.events, &batch.metrics, Source::Web, now_ms())).await?.map_err(internal)?;
+    let batch = ingest::parse(&value, now_ms(), &app.campaigns.read().unwrap()).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    let visitor = app.visitor(batch.token.as_deref().or(bearer(&headers)))?;
+    if visitor != batch.visitor {
+        return Err(ApiError(StatusCode::FORBIDDEN, Error::at("token_mismatch", "/visitorId", "the token names another visitor")));
+    }
+    if !app.admit_events(&visitor, batch.events.len() + batch.exposures.len()) {
+        let mut res = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many events from this visitor; retry later").into_response();
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        return Ok(res);
+    }
+    let state = app.clone();
+    let (got, changes) = blocking(move || {
+        let campaigns = state.campaigns.read().unwrap();
+        let catalog = state.catalog.read().unwrap().clone();
+        let attribution = Attribution { campaigns: &campaigns, catalog: &catalog.parsed };
+        let out = state.db.lock().unwrap().ingest_with(&batch.visitor, &batch.events, &batch.exposures, &attribution, Source::Web, now_ms());
+        out
+    })
+    .await?
+    .map_err(internal)?;
+    // After the commit and outside the database lock: a metrics reader never waits on SQLite.
+    app.totals.lock().unwrap().apply(&changes);
     Ok(axum::Json(json!({"accepted": got.accepted, "duplicates": got.duplicates})).into_response())
 }
 
@@ -352,29 +577,42 @@ async fn get_rules(State(app): State<Shared>, headers: HeaderMap) -> Result<Resp
 }
 
 /// Publishes rules after the engine's own validation; a refused document changes nothing.
+/// Publishes are serialised by the database lock; `If-Match` (the ETag the editor started
+/// from) refuses a publish over someone else's with 412.
 async fn put_rules(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
-    if !app.authorized(&headers) {
+    if !app.store(&headers, false) {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "publishing rules needs `Authorization: Bearer <token>`"));
     }
     let value = json_body(body, vitrin::rules::MAX_RULES_BYTES).await?;
     vitrin::rules::validate(&value).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-    publish(app, value.to_string()).await
+    let expected: Option<Vec<String>> = headers.get(header::IF_MATCH).map(|v| v.to_str().unwrap_or("").split(',').map(|t| t.trim().to_string()).collect());
+    publish(app, value.to_string(), expected).await
 }
 
 /// Stores `text` (validated) as the next revision and puts it in force; answers
-/// `{ version, etag }` with that revision's own ETag.
-async fn publish(app: Shared, text: String) -> Result<Response, ApiError> {
+/// `{ version, etag }` with that revision's own ETag. Publishes are serialised by the
+/// database lock; with `expected` (If-Match) a publish over another is refused with 412.
+async fn publish(app: Shared, text: String, expected: Option<Vec<String>>) -> Result<Response, ApiError> {
+    let value: Value = serde_json::from_str(&text).map_err(internal)?;
+    let state = app.clone();
     let (version, etag) = blocking(move || {
-        let mut db = app.db.lock().unwrap();
-        let version = db.publish_rules(&text, now_ms())?;
+        let mut db = state.db.lock().unwrap();
+        if let Some(tags) = expected {
+            let live = state.rules.read().unwrap().as_ref().map(|d| d.etag.clone());
+            if !tags.iter().any(|t| t == "*" && live.is_some() || Some(t) == live.as_ref()) {
+                return Err(ApiError::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", "the rules changed since the ETag in If-Match; reload and publish again"));
+            }
+        }
+        let version = db.publish_rules(&text, now_ms()).map_err(internal)?;
+        state.campaigns.write().unwrap().add(&value);
         let doc = Arc::new(Doc::new(text));
         let etag = doc.etag.clone();
-        // Swapped while the database lock is held, so concurrent publishes land in order.
-        *app.rules.write().unwrap() = Some(doc);
-        Ok::<_, rusqlite::Error>((version, etag))
+        // Swapped while the database lock is held, so concurrent publishes land in order;
+        // the answer names this publish's document, whatever came after it.
+        *state.rules.write().unwrap() = Some(doc);
+        Ok((version, etag))
     })
-    .await?
-    .map_err(internal)?;
+    .await??;
     let mut res = axum::Json(json!({"version": version, "etag": etag})).into_response();
     res.headers_mut().insert(header::ETAG, HeaderValue::from_str(&etag).map_err(internal)?);
     Ok(res)
@@ -409,7 +647,7 @@ async fn get_revision(State(app): State<Shared>, UrlPath(version): UrlPath<Strin
 /// `POST /v1/rules/rollback { version }`: publishes an earlier revision again, as a new
 /// revision (history only grows), after checking it against today's engine.
 async fn post_rollback(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
-    if !app.authorized(&headers) {
+    if !app.store(&headers, false) {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "rolling back needs `Authorization: Bearer <token>`"));
     }
     let value = json_body(body, 1024).await?;
@@ -418,12 +656,17 @@ async fn post_rollback(State(app): State<Shared>, headers: HeaderMap, body: Body
     let text = revision_body(&app, version).await?;
     let doc: Value = serde_json::from_str(&text).map_err(internal)?;
     vitrin::rules::validate(&doc).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-    publish(app, text).await
+    publish(app, text, None).await
 }
 
-async fn get_profile(State(app): State<Shared>, UrlPath(visitor): UrlPath<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+/// A visitor's profile: for that visitor's token, or the store's.
+async fn get_profile(State(app): State<Shared>, path: Result<UrlPath<String>, PathRejection>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let UrlPath(visitor) = path.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_visitor", "the visitor id in the path is not valid UTF-8"))?;
     if !ingest::visitor_id(&visitor) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_visitor", format!("a visitor id is 1–{} bytes", ingest::MAX_VISITOR_ID)));
+    }
+    if !app.store(&headers, false) && app.visitor(bearer(&headers))? != visitor {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "token_mismatch", "the token names another visitor"));
     }
     let profile = blocking(move || -> Result<Option<Value>, ApiError> {
         let events = app.db.lock().unwrap().visitor_events(&visitor, MAX_PROFILE_EVENTS).map_err(internal)?;
@@ -434,19 +677,36 @@ async fn get_profile(State(app): State<Shared>, UrlPath(visitor): UrlPath<String
     let profile = profile.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_visitor", "no events stored for this visitor"))?;
     // Never serve what the engine would refuse.
     vitrin::profile::Profile::from_json(&profile).map_err(internal)?;
-    Ok(conditional(&headers, &Doc::new(profile.to_string())))
+    let mut res = conditional(&headers, &Doc::new(profile.to_string()));
+    // Personal: no shared cache may keep it.
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    Ok(res)
 }
 
+/// The running totals (never a database read): for the store's token or the read token.
 async fn get_metrics(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let rows = blocking(move || app.db.lock().unwrap().metric_rows()).await?.map_err(internal)?;
-    Ok(conditional(&headers, &Doc::new(metrics::report(&rows).to_string())))
+    if !app.store(&headers, true) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "metrics need `Authorization: Bearer <token>` (the store's token or the read token)",
+        ));
+    }
+    let mut res = conditional(&headers, &app.metrics());
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    Ok(res)
 }
 
-/// The marketer's report (`results`) over the metric rows and the rules in force.
+/// The marketer's report (`results`) over the running totals and the rules in force: for
+/// the store's token or the read token, like the metrics it is made of.
 async fn get_results(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let state = app.clone();
-    let rows = blocking(move || state.db.lock().unwrap().metric_rows()).await?.map_err(internal)?;
+    if !app.store(&headers, true) {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "results need `Authorization: Bearer <token>` (the store's token or the read token)"));
+    }
+    let totals = app.totals.lock().unwrap().clone();
     let rules = app.rules.read().unwrap().clone();
     let rules: Option<Value> = rules.and_then(|d| serde_json::from_slice(&d.body).ok());
-    Ok(conditional(&headers, &Doc::new(results::report(&rows, rules.as_ref()).to_string())))
+    let mut res = conditional(&headers, &Doc::new(results::report(&totals, rules.as_ref()).to_string()));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    Ok(res)
 }

@@ -3,9 +3,11 @@
 //! events and order imports into the catalog and the visitors' profiles.
 
 pub mod builder;
+pub mod conn;
 pub mod db;
 pub mod http;
 pub mod ingest;
 pub mod metrics;
 pub mod results;
 pub mod stats;
+pub mod token;

@@ -23,17 +23,29 @@ commands:
       stored visitor's profile, one per line. With a holdout, the last F of the log's
       sessions stay out of the model and their prefixes go to --validation-out.
   serve --db FILE --catalog FILE --port N --token T [--rules FILE] [--host ADDR]
-        [--cors ORIGIN…] [--rate R] [--build-every MINUTES --build-base FEED.json
-        [--embedding-dim N]]
+        [--cors ORIGIN…] [--rate R] [--secret S] [--read-token T] [--visitor-rate N]
+        [--max-connections N] [--header-timeout SECONDS] [--idle-timeout SECONDS]
+        [--drain SECONDS] [--build-every MINUTES --build-base FEED.json [--embedding-dim N]]
       Serves the HTTP API of server/openapi.yaml on ADDR:N (127.0.0.1 unless --host;
       port 0 picks a free one; prints `listening on http://ADDR:PORT`). The SQLite
       database is created on first start; the catalog file is re-read when it changes;
-      --rules is published when the database holds no rules yet. PUT /v1/rules needs
-      `Authorization: Bearer T` (T ≥ 16 characters; or VITRIN_TOKEN). CORS answers only
-      the listed origins (`*` for any). --rate: requests per second per client address
-      (default 20, bursts of 5 s worth). --build-every: runs the builder on the
+      --rules is published when the database holds no rules yet. PUT /v1/rules and
+      GET /v1/metrics need `Authorization: Bearer T` (T ≥ 16 characters; or
+      VITRIN_TOKEN); --read-token: a second token for GET /v1/metrics only. Visitor
+      tokens are signed with --secret (≥ 32 bytes; or VITRIN_SECRET), else with a secret
+      made on first start and kept in the database. CORS answers only the listed origins
+      (`*` for any), and browsers may write only from those and the server's own origin.
+      --rate: requests per second per client address (default 20, bursts of 5 s worth).
+      --visitor-rate: events per minute per visitor (default 120, bursts of 1000).
+      --max-connections (default 1024; past it: 503), --header-timeout (10),
+      --idle-timeout (60), --drain: on SIGTERM, seconds requests in flight may take
+      (10). --build-every: runs the builder on the
       database every MINUTES, laying what it learns over FEED.json (the store's
       catalog) into the served catalog file, which the server then follows.
+  token (--db FILE | --secret S) --visitor ID [--days N]
+      Prints a visitor token for ID valid N days (default 30): what the store's backend
+      hands its logged-in customer's page (sync `visitorId` + `token`). The secret is
+      --secret (or VITRIN_SECRET), else the one the server keeps in --db.
   events --db FILE [--visitor ID]
       Prints the stored events, one JSON object per line: {visitorId, id, source,
       event}, oldest first per visitor (an export for a warehouse, or a look at what
@@ -47,6 +59,7 @@ fn main() -> ExitCode {
         Some("build") => build(&args[1..]),
         Some("serve") => serve(&args[1..]),
         Some("events") => events(&args[1..]),
+        Some("token") => token(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -119,6 +132,14 @@ fn serve(args: &[String]) -> Result<(), String> {
     let (mut db, mut catalog, mut rules, mut port, mut token) = (None, None, None, None, None);
     let (mut host, mut cors, mut rate) = ("127.0.0.1".parse().expect("an address"), Vec::new(), 20.0f64);
     let (mut build_every, mut build_base, mut params) = (None::<f64>, None, Params::default());
+    let (mut secret, mut read_token, mut visitor_rate, mut limits) = (None, None, 120.0f64, vitrin_server::conn::Limits::default());
+    let seconds = |flag: &str, text: &str| -> Result<std::time::Duration, String> {
+        let s: f64 = number(flag, text)?;
+        if !(s.is_finite() && s > 0.0) {
+            return Err(format!("{flag} must be a positive number of seconds"));
+        }
+        Ok(std::time::Duration::from_secs_f64(s))
+    };
     let mut it = args.iter().peekable();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -133,6 +154,13 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--build-every" => build_every = Some(number(flag, value()?)?),
             "--build-base" => build_base = Some(PathBuf::from(value()?)),
             "--embedding-dim" => params.embedding_dim = number(flag, value()?)?,
+            "--secret" => secret = Some(value()?.clone()),
+            "--read-token" => read_token = Some(value()?.clone()),
+            "--visitor-rate" => visitor_rate = number(flag, value()?)?,
+            "--max-connections" => limits.connections = number(flag, value()?)?,
+            "--header-timeout" => limits.header = seconds(flag, value()?)?,
+            "--idle-timeout" => limits.idle = seconds(flag, value()?)?,
+            "--drain" => limits.drain = seconds(flag, value()?)?,
             "--cors" => {
                 cors.push(value()?.clone());
                 while let Some(origin) = it.next_if(|a| !a.starts_with("--")) {
@@ -149,15 +177,26 @@ fn serve(args: &[String]) -> Result<(), String> {
     if !rate.is_finite() || rate <= 0.0 {
         return Err("--rate must be positive".into());
     }
+    if !visitor_rate.is_finite() || visitor_rate <= 0.0 {
+        return Err("--visitor-rate must be positive".into());
+    }
+    if limits.connections == 0 {
+        return Err("--max-connections must be at least 1".into());
+    }
+    if read_token.as_ref().is_some_and(|t| t.len() < 16) {
+        return Err("the read token must be at least 16 characters".into());
+    }
     let cfg = http::Config {
-        db: db.ok_or("serve needs --db FILE")?,
-        catalog: catalog.ok_or("serve needs --catalog FILE")?,
         rules,
         host,
         port: port.ok_or("serve needs --port N (0 picks a free one)")?,
-        token,
         cors,
         rate,
+        secret: secret_arg(secret)?,
+        read_token,
+        visitor_rate,
+        limits,
+        ..http::Config::new(db.ok_or("serve needs --db FILE")?, catalog.ok_or("serve needs --catalog FILE")?, token)
     };
     if let Some(minutes) = build_every {
         if !(minutes.is_finite() && minutes > 0.0) {
@@ -171,7 +210,57 @@ fn serve(args: &[String]) -> Result<(), String> {
         builder::every(opts, std::time::Duration::from_secs_f64(minutes * 60.0), Default::default());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(http::serve(cfg))
+    let served = runtime.block_on(http::serve(cfg));
+    // The drain is over: a database call still running gets a moment, nothing more.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served
+}
+
+/// `--secret` or VITRIN_SECRET, at least `MIN_SECRET` bytes; `None` when neither is set.
+fn secret_arg(given: Option<String>) -> Result<Option<Vec<u8>>, String> {
+    let Some(secret) = given.or_else(|| std::env::var("VITRIN_SECRET").ok()) else {
+        return Ok(None);
+    };
+    if secret.len() < vitrin_server::token::MIN_SECRET {
+        return Err(format!("the secret must be at least {} bytes", vitrin_server::token::MIN_SECRET));
+    }
+    Ok(Some(secret.into_bytes()))
+}
+
+fn token(args: &[String]) -> Result<(), String> {
+    let (mut db, mut secret, mut visitor, mut days) = (None, None, None, vitrin_server::token::DEFAULT_SECS as f64 / 86_400.0);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--db" => db = Some(PathBuf::from(value()?)),
+            "--secret" => secret = Some(value()?.clone()),
+            "--visitor" => visitor = Some(value()?.clone()),
+            "--days" => days = number(flag, value()?)?,
+            other => return Err(format!("token: unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let visitor = visitor.ok_or("token needs --visitor ID")?;
+    if !vitrin_server::ingest::visitor_id(&visitor) {
+        return Err(format!("a visitor id is 1–{} bytes", vitrin_server::ingest::MAX_VISITOR_ID));
+    }
+    if !(days.is_finite() && days > 0.0) {
+        return Err("--days must be positive".into());
+    }
+    let secret = match (secret_arg(secret)?, db) {
+        (Some(s), _) => s,
+        (None, Some(path)) => {
+            if !path.exists() {
+                return Err(format!("{}: no such database (start the server once, or give --secret)", path.display()));
+            }
+            let mut db = vitrin_server::db::Db::open(&path).map_err(|e| format!("database {}: {e}", path.display()))?;
+            db.secret("token", || vitrin_server::token::random(32)).map_err(|e| e.to_string())?
+        }
+        (None, None) => return Err("token needs --secret S (or VITRIN_SECRET) or --db FILE".into()),
+    };
+    let expires = (http::now_ms() / 1000.0 + days * 86_400.0) as u64;
+    println!("{}", vitrin_server::token::mint(&secret, &visitor, expires));
+    Ok(())
 }
 
 fn events(args: &[String]) -> Result<(), String> {
@@ -194,7 +283,12 @@ fn events(args: &[String]) -> Result<(), String> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = None;
     db.each_stored(visitor.as_deref(), |visitor, id, source, body| {
-        let line = format!("{{\"visitorId\":{},\"id\":{},\"source\":{},\"event\":{body}}}", serde_json::Value::from(visitor), serde_json::Value::from(id), serde_json::Value::from(source));
+        let line = format!(
+            "{{\"visitorId\":{},\"id\":{},\"source\":{},\"event\":{body}}}",
+            serde_json::Value::from(visitor),
+            serde_json::Value::from(id),
+            serde_json::Value::from(source)
+        );
         if let Err(e) = writeln!(out, "{line}") {
             failed.get_or_insert(e);
         }

@@ -8,8 +8,7 @@
 //! impression; for the holdout, a moment the campaign would have spoken), converted when
 //! they converted at least once, and brings their attributed revenue.
 
-use crate::db::MetricRow;
-use crate::metrics::HOLDOUT;
+use crate::metrics::{Totals, HOLDOUT};
 use crate::stats::{self, Difference, Estimate, Sample};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -38,16 +37,6 @@ pub struct ArmTotals {
 }
 
 impl ArmTotals {
-    pub fn add_visitor(&mut self, impressions: u64, clicks: u64, conversions: u64, revenue: f64) {
-        self.visitors += 1;
-        self.converted += u64::from(conversions > 0);
-        self.conversions += conversions;
-        self.impressions += impressions;
-        self.clicks += clicks;
-        self.revenue += revenue;
-        self.revenue_sq += revenue * revenue;
-    }
-
     fn conversion(&self) -> Sample {
         Sample::proportion(self.visitors, self.converted)
     }
@@ -61,17 +50,18 @@ impl ArmTotals {
     }
 }
 
-/// campaign → arm → totals, from per-visitor rows (exposed visitors only).
-pub fn totals(rows: &[MetricRow]) -> BTreeMap<String, BTreeMap<String, ArmTotals>> {
-    let mut out: BTreeMap<String, BTreeMap<String, ArmTotals>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.impressions > 0) {
-        out.entry(r.campaign.clone())
-            .or_default()
-            .entry(r.variant.clone())
-            .or_default()
-            .add_visitor(r.impressions, r.clicks, r.conversions, r.revenue);
-    }
-    out
+/// campaign → arm → totals, from the server's running totals (exposed visitors only).
+pub fn totals(totals: &Totals) -> BTreeMap<String, BTreeMap<String, ArmTotals>> {
+    let arm = |a: &crate::metrics::Arm| ArmTotals {
+        visitors: a.visitors,
+        converted: a.converted,
+        conversions: a.conversions,
+        impressions: a.impressions,
+        clicks: a.clicks,
+        revenue: a.revenue,
+        revenue_sq: a.revenue_squares,
+    };
+    totals.arms.iter().map(|(c, arms)| (c.clone(), arms.iter().filter(|(_, a)| a.visitors > 0).map(|(v, a)| (v.clone(), arm(a))).collect())).collect()
 }
 
 /// Arms and the share of visitors each should get, the holdout first.
@@ -210,9 +200,9 @@ pub fn verdict(
 /// The response document: `{ alpha, tuning, campaigns: [{ id, name?, arms: [...],
 /// srm: { pValue, mismatch, expected } | null }] }`, arms in the configured order (the
 /// holdout first) then any no longer configured.
-pub fn report(rows: &[MetricRow], rules: Option<&Value>) -> Value {
+pub fn report(running: &Totals, rules: Option<&Value>) -> Value {
     let mut campaigns = Vec::new();
-    for (campaign, arms) in totals(rows) {
+    for (campaign, arms) in totals(running) {
         let config = rules.and_then(|r| configured_split(r, &campaign));
         let split = config.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
         // SRM over the configured arms with visitors expected (weight > 0).
@@ -296,24 +286,13 @@ pub fn report(rows: &[MetricRow], rules: Option<&Value>) -> Value {
 mod tests {
     use super::*;
 
-    fn row(visitor: usize, variant: &str, conversions: u64, revenue: f64) -> MetricRow {
-        MetricRow {
-            visitor_id: format!("v{visitor}"),
-            campaign: "c".into(),
-            variant: variant.into(),
-            impressions: 1,
-            clicks: 0,
-            conversions,
-            revenue,
-        }
-    }
+    use crate::db::VisitorArm;
 
     /// A known event log: `n` exposed visitors in `variant` of whom `converted` bought once for `price`.
-    fn arm(rows: &mut Vec<MetricRow>, variant: &str, n: usize, converted: usize, price: f64) {
-        let start = rows.len();
+    fn arm(rows: &mut Totals, variant: &str, n: usize, converted: usize, price: f64) {
         for i in 0..n {
             let c = u64::from(i < converted);
-            rows.push(row(start + i, variant, c, c as f64 * price));
+            rows.row("c", variant, VisitorArm { shown: 1, conversions: c, revenue: c as f64 * price, ..VisitorArm::default() });
         }
     }
 
@@ -323,15 +302,10 @@ mod tests {
 
     #[test]
     fn arithmetic_on_a_known_log() {
-        let mut rows = Vec::new();
+        let mut rows = Totals::default();
         arm(&mut rows, HOLDOUT, 1000, 50, 100.0);
         arm(&mut rows, "A", 4500, 450, 100.0);
         arm(&mut rows, "B", 4500, 226, 100.0);
-        // A visitor never exposed (no impression) counts nowhere.
-        rows.push(MetricRow {
-            impressions: 0,
-            ..row(99_999, "A", 1, 50.0)
-        });
         let doc = report(&rows, Some(&rules()));
         let c = &doc["campaigns"][0];
         assert_eq!(
@@ -403,7 +377,7 @@ mod tests {
 
     #[test]
     fn a_broken_split_is_flagged_and_overrides_every_verdict() {
-        let mut rows = Vec::new();
+        let mut rows = Totals::default();
         arm(&mut rows, HOLDOUT, 500, 25, 10.0);
         arm(&mut rows, "A", 3000, 300, 10.0);
         arm(&mut rows, "B", 1500, 75, 10.0);
@@ -416,7 +390,7 @@ mod tests {
 
     #[test]
     fn missing_holdout_and_small_samples_say_so() {
-        let mut rows = Vec::new();
+        let mut rows = Totals::default();
         arm(&mut rows, "A", 10, 1, 10.0);
         let doc = report(&rows, None);
         let c = &doc["campaigns"][0];

@@ -7,9 +7,10 @@ use axum::Router;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tower::ServiceExt;
-use vitrin_server::http::{router, App, Config};
+use vitrin_server::http::{now_ms, router, App, Config};
 
 const TOKEN: &str = "test-token-0123456789";
+const SECRET: &[u8] = b"results-test-secret-0123456789abcd";
 
 fn rules(text: &str) -> Value {
     json!({"version": 1, "campaigns": [{
@@ -28,14 +29,10 @@ fn server(name: &str) -> Router {
     std::fs::write(dir.join("catalog.json"), catalog.to_string()).unwrap();
     std::fs::write(dir.join("rules.json"), rules("v1").to_string()).unwrap();
     let cfg = Config {
-        db: dir.join("vitrin.db"),
-        catalog: dir.join("catalog.json"),
         rules: Some(dir.join("rules.json")),
-        host: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        token: TOKEN.into(),
-        cors: vec![],
         rate: 1e6,
+        secret: Some(SECRET.to_vec()),
+        ..Config::new(dir.join("vitrin.db"), dir.join("catalog.json"), TOKEN.into())
     };
     router(Arc::new(App::open(&cfg).unwrap()), &cfg.cors)
 }
@@ -56,8 +53,9 @@ async fn send(r: &Router, req: Request<Body>) -> (StatusCode, Value) {
     )
 }
 
+/// A GET with the store's token (results and revisions are the store's to read).
 async fn get(r: &Router, path: &str) -> (StatusCode, Value) {
-    send(r, Request::get(path).body(Body::empty()).unwrap()).await
+    send(r, Request::get(path).header(header::AUTHORIZATION, format!("Bearer {TOKEN}")).body(Body::empty()).unwrap()).await
 }
 
 async fn with_token(
@@ -81,13 +79,16 @@ async fn with_token(
 async fn results_per_arm_from_a_known_log() {
     let r = server("log");
     // 100 holdout visitors (5 convert), 450 in A (45 convert), 450 in B (23 convert),
-    // each conversion worth 100.
+    // each conversion a purchase worth 100 after the exposure.
     let mut n = 0;
+    let now = now_ms();
     for (arm, visitors, converted) in [("holdout", 100, 5), ("A", 450, 45), ("B", 450, 23)] {
         for i in 0..visitors {
-            let c = u64::from(i < converted);
-            let body = json!({"visitorId": format!("v{n}"), "events": [],
-                "metrics": {"litter": {arm: {"impressions": 1, "clicks": c, "conversions": c, "revenue": c as f64 * 100.0}}}});
+            let visitor = format!("v{n}");
+            let token = vitrin_server::token::mint(SECRET, &visitor, (now / 1000.0) as u64 + 3600);
+            let exposure = json!({"id": "x", "campaignId": "litter", "variant": arm, "shown": 1, "clicks": u32::from(i < converted), "at": now - 2000.0});
+            let events = if i < converted { vec![json!({"id": "o", "type": "purchase", "orderId": "o", "items": [{"productId": "litter-5l", "quantity": 1}], "at": now - 1000.0})] } else { vec![] };
+            let body = json!({"visitorId": visitor, "token": token, "events": events, "exposures": [exposure]});
             n += 1;
             assert_eq!(
                 send(
