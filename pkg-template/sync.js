@@ -13,6 +13,18 @@
 //
 // Storage follows the engine's consent rule: nothing is stored, and no event is sent,
 // without personalization consent.
+//
+// Who the events are for: a visitor token (server/README.md, "Visitor tokens"). The store
+// passes its logged-in customer's `visitorId` and `token` (minted by its backend); else
+// the page asks `visitorUrl` (by default `eventsUrl` with `/events` → `/visitors`) for an
+// anonymous id and token once and keeps them. When a customer logs in on a device that
+// was anonymous, the anonymous history is merged into the customer on the server. The
+// token goes in the events body (a beacon cannot carry headers) and as a Bearer header
+// for the profile.
+//
+// Metrics: the server counts conversions and revenue from the purchases themselves; the
+// page only reports exposures (prompts shown, holdout moments, clicks) as they grow in
+// the engine's counters, for campaigns of the rules the server published.
 
 /** Events kept while the server cannot be reached; older ones are dropped past this. */
 export const MAX_QUEUE = 1000;
@@ -25,6 +37,11 @@ const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 5 * 60_000;
 /** A request slower than this is abandoned (and retried like a failure). */
 const TIMEOUT_MS = 15_000;
+/** The server refuses events older than 30 days; older queued ones are dropped unsent. */
+const MAX_EVENT_AGE_MS = 29 * 86_400_000;
+/** Prompts counted in one exposure report (the server's bound). */
+const MAX_EXPOSURE_COUNT = 1000;
+const ANONYMOUS_PREFIX = "anon-";
 const DOCS = [
   ["catalog", "catalogUrl", "setCatalog"],
   ["profile", "profileUrl", "setProfile"],
@@ -66,9 +83,10 @@ function eventId() {
  * Starts syncing `engine` with the store's server.
  *
  * @param engine   the engine (its setCatalog / setRules / setProfile / state / metrics)
- * @param options  `{ catalogUrl?, rulesUrl?, profileUrl?, eventsUrl?, intervalMs?, visitorId? }`;
- *                 `{visitorId}` in `profileUrl` is replaced by the visitor's id: `visitorId`
- *                 when given (the store's customer id), else one minted and stored here
+ * @param options  `{ catalogUrl?, rulesUrl?, profileUrl?, eventsUrl?, visitorUrl?, intervalMs?,
+ *                 visitorId?, token? }`; `{visitorId}` in `profileUrl` is replaced by the
+ *                 visitor's id: `visitorId` when given (the store's customer id, with the
+ *                 `token` its backend minted), else the anonymous one `visitorUrl` issued
  * @param hooks    `{ onEvent(cb) → unsubscribe, error(code, message, details?), storage?, storageKey? }`:
  *                 `onEvent` delivers each event the engine accepted (with `at`); `error`
  *                 reports on the engine's error channel; `storage` is a Storage
@@ -117,12 +135,24 @@ export function startSync(engine, options, hooks) {
   // The queue and visitor id live under `${storageKey}:sync`; each document under
   // `${storageKey}:sync:<name>`, so a large catalog never rewrites the queue.
   const saved = read(key);
+  const text = (v) => (typeof v === "string" && v ? v : null);
+  const given = text(opts.visitorId);
+  const savedId = text(saved?.visitorId);
+  const visitorUrl = text(opts.visitorUrl) ?? (text(opts.eventsUrl)?.match(/\/events(?=$|\?)/) ? opts.eventsUrl.replace(/\/events(?=$|\?)/, "/visitors") : null);
   const state = {
-    visitorId: typeof opts.visitorId === "string" && opts.visitorId ? opts.visitorId : typeof saved?.visitorId === "string" ? saved.visitorId : mintId(),
+    // Without a token service, a locally minted id (for servers that need no token).
+    visitorId: given ?? savedId ?? (visitorUrl ? null : mintId()),
+    token: text(opts.token) ?? (savedId && savedId === (given ?? savedId) ? text(saved?.token) : null),
+    // An anonymous past on this device to merge into the customer who just logged in.
+    mergeFrom: given && savedId !== given && savedId?.startsWith(ANONYMOUS_PREFIX) ? text(saved?.token) : null,
     queue: Array.isArray(saved?.queue) ? saved.queue.filter((e) => e && typeof e.id === "string") : [],
+    // The engine's impression and click counters already reported, per campaign and variant.
+    sent: saved?.sent && typeof saved.sent === "object" ? saved.sent : {},
   };
   const etags = {};
-  const persistQueue = () => write(key, { v: 1, visitorId: state.visitorId, queue: state.queue });
+  const persistQueue = () =>
+    write(key, { v: 1, visitorId: state.visitorId, token: state.token, mergeFrom: state.mergeFrom, queue: state.queue, sent: state.sent });
+  if (text(saved?.mergeFrom) && !state.mergeFrom && state.visitorId === savedId) state.mergeFrom = saved.mergeFrom;
   // Many events in one task are stored (and consent checked) once, after it.
   let persistQueued = false;
   const persistSoon = () => {
@@ -137,13 +167,30 @@ export function startSync(engine, options, hooks) {
 
   const url = (name) => {
     const u = opts[name];
-    return typeof u === "string" && u ? u.replaceAll("{visitorId}", encodeURIComponent(state.visitorId)) : null;
+    if (typeof u !== "string" || !u) return null;
+    if (!u.includes("{visitorId}")) return u;
+    return state.visitorId ? u.replaceAll("{visitorId}", encodeURIComponent(state.visitorId)) : null;
+  };
+  const auth = () => (state.token ? { authorization: `Bearer ${state.token}` } : {});
+
+  // campaign → its variants, from the rules the server published (null: no rulesUrl, so
+  // every campaign the engine counts is reported).
+  let published = null;
+  const learnRules = (doc) => {
+    published = new Map();
+    for (const c of Array.isArray(doc?.campaigns) ? doc.campaigns : []) {
+      const ids = (Array.isArray(c?.variants) ? c.variants : []).map((v) => v?.id).filter((id) => typeof id === "string");
+      if (ids.length === 0) ids.push("default");
+      if (c?.holdout > 0) ids.push("holdout");
+      published.set(c?.id, new Set(ids));
+    }
   };
 
   /** Applies a document; a refused one is reported and the one in force kept. */
   const apply = (name, setter, doc) => {
     try {
       engine[setter](doc);
+      if (name === "rules") learnRules(doc);
       return true;
     } catch (e) {
       report(e?.code ?? `invalid_${name}`, `sync: the server's ${name} was refused: ${e?.message ?? e}`, { path: e?.path, errors: e?.errors });
@@ -180,11 +227,12 @@ export function startSync(engine, options, hooks) {
   }
 
   async function refreshOne(name, urlKey, setter) {
+    if (name === "profile") await identify();
     const target = url(urlKey);
     if (!target) return;
     let res;
     try {
-      res = await request(target, { headers: etags[name] ? { "if-none-match": etags[name] } : {}, cache: "no-store" });
+      res = await request(target, { headers: { ...(etags[name] ? { "if-none-match": etags[name] } : {}), ...(name === "profile" ? auth() : {}) }, cache: "no-store" });
     } catch {
       return; // offline or slow: the copy in force stays; next interval tries again
     }
@@ -214,14 +262,90 @@ export function startSync(engine, options, hooks) {
   let sendTimer = null;
   let attempt = 0;
 
-  /** The oldest events that fit one request, with the visitor's metric counters. */
+  let identifying = null;
+  /**
+   * Makes sure the page has a visitor token: asks `visitorUrl` for an anonymous one when
+   * it has none (and no customer id was given), then merges a pending anonymous past.
+   */
+  function identify() {
+    if (identifying) return identifying;
+    identifying = (async () => {
+      if (!state.token && !given && visitorUrl && consented()) {
+        try {
+          const res = await request(visitorUrl, { method: "POST" });
+          const got = res.ok ? await res.json() : null;
+          if (text(got?.visitorId) && text(got?.token)) {
+            state.visitorId = got.visitorId;
+            state.token = got.token;
+            persistQueue();
+          }
+        } catch {
+          // offline: the next send or refresh asks again
+        }
+      }
+      if (state.mergeFrom && state.token && visitorUrl) {
+        try {
+          const res = await request(`${visitorUrl}/merge`, { method: "POST", headers: { ...auth(), "content-type": "application/json" }, body: JSON.stringify({ from: state.mergeFrom }) });
+          // Merged, or refused for good (an expired anonymous token): not asked again.
+          if (res.ok || (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)) {
+            state.mergeFrom = null;
+            persistQueue();
+          }
+        } catch {
+          // offline: merged on a later send
+        }
+      }
+    })().finally(() => {
+      identifying = null;
+    });
+    return identifying;
+  }
+
+  /** Queues exposure reports for what the engine's impression and click counters gained. */
+  function noteExposures(at) {
+    if (!url("eventsUrl") || !consented()) return false;
+    let metrics;
+    try {
+      metrics = engine.metrics();
+    } catch {
+      return false;
+    }
+    let added = false;
+    for (const [campaignId, variants] of Object.entries(metrics ?? {})) {
+      for (const [variant, c] of Object.entries(variants ?? {})) {
+        const k = `${campaignId}\u0000${variant}`;
+        const was = state.sent[k] ?? { shown: 0, clicks: 0 };
+        const now = { shown: c?.impressions ?? 0, clicks: c?.clicks ?? 0 };
+        // Counters that went down were reset (forget): they count from zero again.
+        const reset = now.shown < was.shown || now.clicks < was.clicks;
+        const shown = reset ? now.shown : now.shown - was.shown;
+        const clicks = reset ? now.clicks : now.clicks - was.clicks;
+        if (shown <= 0 && clicks <= 0) continue;
+        state.sent[k] = now;
+        if (published && !published.get(campaignId)?.has(variant)) continue;
+        const cap = (n) => Math.min(Math.max(n, 0), MAX_EXPOSURE_COUNT);
+        state.queue.push({ type: "exposure", id: eventId(), campaignId, variant, shown: cap(shown), clicks: cap(clicks), at });
+        added = true;
+      }
+    }
+    return added;
+  }
+
+  /** The oldest events and exposure reports that fit one request, with the visitor's token. */
   function nextBatch() {
-    const body = { visitorId: state.visitorId, events: [], metrics: engine.metrics() };
+    const stale = Date.now() - MAX_EVENT_AGE_MS;
+    state.queue = state.queue.filter((e) => !(typeof e.at === "number" && e.at < stale));
+    const body = { visitorId: state.visitorId, ...(state.token ? { token: state.token } : {}), events: [], exposures: [] };
     let total = bytes(body);
+    let n = 0;
     for (const e of state.queue) {
       const size = bytes(e) + 1;
-      if (body.events.length > 0 && total + size > MAX_BATCH_BYTES) break;
-      body.events.push(e);
+      if (n > 0 && total + size > MAX_BATCH_BYTES) break;
+      if (e.type === "exposure") {
+        const { type: _, ...report } = e;
+        body.exposures.push(report);
+      } else body.events.push(e);
+      n++;
       total += size;
     }
     return body;
@@ -245,23 +369,37 @@ export function startSync(engine, options, hooks) {
       return Promise.resolve();
     }
     sending = (async () => {
+      await identify();
       while (state.queue.length > 0 && !stopped) {
-        const batch = nextBatch();
+        const batch = state.visitorId ? nextBatch() : null;
+        if (batch && batch.events.length + batch.exposures.length === 0) break;
         let res;
         try {
-          res = await request(target, { method: "POST", body: JSON.stringify(batch), headers: { "content-type": "text/plain;charset=UTF-8" }, keepalive: true });
+          // No visitor yet (the token service unreachable): waits like a failed send.
+          res = batch && (await request(target, { method: "POST", body: JSON.stringify(batch), headers: { "content-type": "text/plain;charset=UTF-8" }, keepalive: true }));
         } catch {
           res = null;
         }
+        const sent = batch ? [...batch.events, ...batch.exposures] : [];
         if (res && res.ok) {
           attempt = 0;
-          drop(batch.events);
+          drop(sent);
           continue;
         }
-        if (res && res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+        if (res && (res.status === 401 || res.status === 403)) {
+          // The token is missing, expired or not this visitor's: the events wait. An
+          // anonymous visitor starts over with a new id; a customer needs a fresh token
+          // from the store (the next page gets one).
           const why = await res.json().catch(() => ({}));
-          drop(batch.events);
-          report("sync_rejected", `sync: the server refused ${batch.events.length} event(s): ${why.message ?? res.status}`, { path: why.path });
+          if (!given && visitorUrl) {
+            state.visitorId = null;
+            state.token = null;
+            persistQueue();
+          } else report("sync_unauthorized", `sync: the server refused the visitor token: ${why.message ?? res.status}`, { path: why.path });
+        } else if (res && res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+          const why = await res.json().catch(() => ({}));
+          drop(sent);
+          report("sync_rejected", `sync: the server refused ${sent.length} event(s): ${why.message ?? res.status}`, { path: why.path });
           continue;
         }
         // Down, 5xx, 408/429 or a lost response: the batch stays and goes again later.
@@ -284,6 +422,8 @@ export function startSync(engine, options, hooks) {
 
   const unsubscribe = hooks.onEvent?.((event) => {
     if (stopped || !url("eventsUrl")) return;
+    // Exposures first, dated no later than this event: a purchase after a prompt converts.
+    noteExposures(event.at);
     state.queue.push({ ...event, id: eventId() });
     if (state.queue.length > MAX_QUEUE) {
       const over = state.queue.length - MAX_QUEUE;
@@ -298,7 +438,8 @@ export function startSync(engine, options, hooks) {
   // unknown), so the next page resends it and the server counts it once.
   const onHide = () => {
     const target = url("eventsUrl");
-    if (!target || state.queue.length === 0 || typeof navigator === "undefined" || !navigator.sendBeacon) return;
+    if (target && noteExposures(Date.now())) persistQueue();
+    if (!target || !state.visitorId || state.queue.length === 0 || typeof navigator === "undefined" || !navigator.sendBeacon) return;
     try {
       navigator.sendBeacon(target, new Blob([JSON.stringify(nextBatch())], { type: "text/plain;charset=UTF-8" }));
     } catch {
@@ -313,6 +454,10 @@ export function startSync(engine, options, hooks) {
 
   const tick = () => {
     refresh();
+    if (noteExposures(Date.now())) {
+      persistSoon();
+      scheduleSend(BATCH_DELAY_MS);
+    }
     later(tick, intervalMs);
   };
   const ready = refresh();
@@ -336,7 +481,11 @@ export function startSync(engine, options, hooks) {
     /** Drops the queue, copies and visitor id (the engine's `forget()`). */
     forget() {
       state.queue = [];
-      state.visitorId = typeof opts.visitorId === "string" && opts.visitorId ? opts.visitorId : mintId();
+      state.sent = {};
+      state.mergeFrom = null;
+      // A forgotten anonymous visitor gets a new id from the server next time.
+      state.visitorId = given ?? (visitorUrl ? null : mintId());
+      state.token = given ? text(opts.token) : null;
       for (const k of [key, ...DOCS.map(([name]) => `${key}:${name}`)]) {
         try {
           storage.removeItem(k);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchBrowser, startServer } from "../support/browser.mjs";
-import { buildServer, startVitrinServer, startFaultProxy, runBuilder, storedEvents, until } from "../support/sync-server.mjs";
+import { buildServer, startVitrinServer, startFaultProxy, runBuilder, storedEvents, until, mintToken } from "../support/sync-server.mjs";
 
 const TOKEN = "browser-sync-token-0123456789";
 const DAY = 86_400_000;
@@ -55,7 +55,8 @@ async function open(context, visitor, { interval } = {}) {
   const page = await context.newPage();
   page.problems = [];
   page.on("pageerror", (e) => page.problems.push(e.message));
-  const q = new URLSearchParams({ api: proxy.url, visitor, ...(interval ? { interval: String(interval) } : {}) });
+  // A logged-in customer: the store's backend minted the page its visitor token.
+  const q = new URLSearchParams({ api: proxy.url, visitor, token: mintToken(visitor), ...(interval ? { interval: String(interval) } : {}) });
   await page.goto(`${site.url}/tests/browser/pages/sync.html?${q}`);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
   return page;
@@ -149,7 +150,7 @@ test("rules published with PUT reach an open page without a reload; metrics ride
 
   await track(page, [{ type: "view", productId: "book" }]);
   const metrics = await until(async () => {
-    const m = await (await fetch(`${api.base}/v1/metrics`)).json();
+    const m = await (await fetch(`${api.base}/v1/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
     return m.hello && m;
   }, "the metrics snapshot");
   assert.deepEqual(Object.values(metrics.hello).map((v) => v.impressions), [1]);

@@ -1,6 +1,7 @@
 // Server sync (pkg/sync.js) against the real `vitrin-server serve` on a free loopback port
 // with a temporary database: events delivered once through retries and offline spells,
-// ETag/304, rules refusal, profiles built from purchases and applied to the engine.
+// ETag/304, rules refusal, profiles built from purchases and applied to the engine,
+// visitor tokens (anonymous ids from the server, login merging), metrics from exposures.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -8,11 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVitrin } from "../../pkg/node.js";
 import { startSync, MAX_QUEUE } from "../../pkg/sync.js";
-import { buildServer, startVitrinServer } from "../support/sync-server.mjs";
+import { buildServer, startVitrinServer, mintToken } from "../support/sync-server.mjs";
 
 const TOKEN = "sync-test-token-0123456789";
 const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 0, 5);
+// Within the 30 days before the server's clock it accepts event times from.
+const T0 = Math.floor(Date.now() / DAY) * DAY - 25 * DAY;
 // Nothing listens on port 1: every request there fails like a server that is down.
 const DOWN = "http://127.0.0.1:1";
 
@@ -23,7 +25,7 @@ const catalog = {
     { id: "book", title: "Novel", category: "books/novels", price: 150, popularity: 50 },
   ],
 };
-const rules = { version: 1, campaigns: [{ id: "hello", trigger: { type: "always" }, prompt: { text: { en: "Hello" } } }] };
+const rules = { version: 1, campaigns: [{ id: "hello", trigger: { type: "always" }, holdout: 0, prompt: { text: { en: "Hello" } } }] };
 
 let dir;
 let server;
@@ -77,10 +79,13 @@ async function withFetch(wrap, fn) {
 }
 
 const buy = (orderId, productId, at) => ({ type: "purchase", orderId, items: [{ productId, quantity: 1, price: 450 }], at });
-const profileOf = async (id) => (await fetch(`${base}/v1/profile/${encodeURIComponent(id)}`)).json();
+/** The profile as the store's backend reads it (its token reads any visitor's). */
+const profileOf = async (id) => (await fetch(`${base}/v1/profile/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+/** Sync options for a logged-in customer: their id and the token the store minted. */
+const customer = (visitorId, urls) => ({ ...urls, visitorId, token: mintToken(visitorId) });
 
 test("a retried batch is stored once, and nothing is sent again after a success", async () => {
-  const v = await visitor({ sync: { eventsUrl: `${base}/v1/events`, visitorId: "retry-1" } });
+  const v = await visitor({ sync: customer("retry-1", { eventsUrl: `${base}/v1/events` }) });
   const replies = [];
   await withFetch(
     (real) => async (url, init) => {
@@ -107,7 +112,7 @@ test("a retried batch is stored once, and nothing is sent again after a success"
 
 test("events tracked while the server is down survive a reload and arrive once", async () => {
   const key = `offline${keys++}`;
-  const first = await visitor({ storageKey: key, sync: { eventsUrl: `${DOWN}/v1/events`, visitorId: "offline-1" } });
+  const first = await visitor({ storageKey: key, sync: customer("offline-1", { eventsUrl: `${DOWN}/v1/events` }) });
   first.engine.track({ type: "view", productId: "lens", at: T0 });
   first.engine.track({ type: "add_to_cart", productId: "lens", at: T0 + 1 });
   await first.sync.flush(); // fails: kept for later
@@ -122,7 +127,7 @@ test("events tracked while the server is down survive a reload and arrive once",
       return res;
     },
     async () => {
-      const s = await visitor({ storageKey: key, sync: { eventsUrl: `${base}/v1/events`, visitorId: "offline-1" } });
+      const s = await visitor({ storageKey: key, sync: customer("offline-1", { eventsUrl: `${base}/v1/events` }) });
       await s.sync.flush();
       return s;
     },
@@ -135,7 +140,7 @@ test("events tracked while the server is down survive a reload and arrive once",
 
 test(`past ${MAX_QUEUE} unsent events the oldest are dropped with an error`, async () => {
   const key = `overflow${keys++}`;
-  const v = await visitor({ storageKey: key, sync: { eventsUrl: `${DOWN}/v1/events`, visitorId: "overflow-1" } });
+  const v = await visitor({ storageKey: key, sync: customer("overflow-1", { eventsUrl: `${DOWN}/v1/events` }) });
   for (let i = 0; i < MAX_QUEUE + 3; i++) v.engine.track({ type: "view", productId: "book", at: T0 + i });
   assert.equal(v.errors.filter((e) => e.code === "sync_overflow").length, 3);
   v.sync.stop();
@@ -149,7 +154,7 @@ test(`past ${MAX_QUEUE} unsent events the oldest are dropped with an error`, asy
       return res;
     },
     async () => {
-      const s = await visitor({ storageKey: key, sync: { eventsUrl: `${base}/v1/events`, visitorId: "overflow-1" } });
+      const s = await visitor({ storageKey: key, sync: customer("overflow-1", { eventsUrl: `${base}/v1/events` }) });
       await s.sync.flush();
       s.sync.stop();
     },
@@ -228,21 +233,21 @@ test("the profile built from the visitor's purchases reaches the engine: repleni
   let clock = T0;
   const v = await visitor({
     now: () => clock,
-    sync: { eventsUrl: `${base}/v1/events`, profileUrl: `${base}/v1/profile/{visitorId}`, visitorId: "buyer-1" },
+    sync: customer("buyer-1", { eventsUrl: `${base}/v1/events`, profileUrl: `${base}/v1/profile/{visitorId}` }),
   });
   await v.sync.ready; // 404: no profile yet, and no error
   assert.deepEqual(v.errors, []);
   v.engine.track(buy("p-1", "lens", T0));
-  v.engine.track(buy("p-2", "lens", T0 + 30 * DAY));
+  v.engine.track(buy("p-2", "lens", T0 + 20 * DAY));
   await v.sync.flush();
   const profile = await profileOf("buyer-1");
-  assert.deepEqual(profile.purchases.map((p) => p.at), [T0, T0 + 30 * DAY]);
-  assert.deepEqual(profile.cycles, [{ productId: "lens", everyDays: 30, lastAt: T0 + 30 * DAY }]);
+  assert.deepEqual(profile.purchases.map((p) => p.at), [T0, T0 + 20 * DAY]);
+  assert.deepEqual(profile.cycles, [{ productId: "lens", everyDays: 20, lastAt: T0 + 20 * DAY }]);
   assert.ok(profile.segments.includes("repeat_buyer"));
 
-  // A new visit 58 days in: the visitor's own history is gone, the synced profile is not.
+  // A new visit 38 days in: the visitor's own history is gone, the synced profile is not.
   v.engine.forget();
-  clock = T0 + 58 * DAY;
+  clock = T0 + 38 * DAY;
   assert.deepEqual(v.engine.recommend({ slot: "replenish" }), []);
   await v.sync.refresh();
   assert.equal(v.engine.recommend({ slot: "replenish" })[0]?.productId, "lens");
@@ -262,7 +267,7 @@ test("on pagehide the queue leaves by beacon; the next page resends it and the s
   });
   const key = `beacon${keys++}`;
   try {
-    const v = await visitor({ storageKey: key, sync: { eventsUrl: `${base}/v1/events`, visitorId: "beacon-1" } });
+    const v = await visitor({ storageKey: key, sync: customer("beacon-1", { eventsUrl: `${base}/v1/events` }) });
     v.engine.track(buy("b-1", "solution", T0));
     page.dispatchEvent(new Event("pagehide"));
     v.sync.stop();
@@ -282,7 +287,7 @@ test("on pagehide the queue leaves by beacon; the next page resends it and the s
       return res;
     },
     async () => {
-      const next = await visitor({ storageKey: key, sync: { eventsUrl: `${base}/v1/events`, visitorId: "beacon-1" } });
+      const next = await visitor({ storageKey: key, sync: customer("beacon-1", { eventsUrl: `${base}/v1/events` }) });
       await next.sync.flush();
       await next.sync.flush();
       next.sync.stop();
@@ -290,4 +295,63 @@ test("on pagehide the queue leaves by beacon; the next page resends it and the s
   );
   assert.deepEqual(replies, [{ accepted: 0, duplicates: 1 }], "resent once, stored once, then never again");
   assert.equal((await profileOf("beacon-1")).purchases.length, 1);
+});
+
+test("an anonymous visitor gets its id and token from the server, and logging in merges its history into the customer", async () => {
+  const key = `anon${keys++}`;
+  const persistent = new Map();
+  const storage = { getItem: (k) => persistent.get(k) ?? null, setItem: (k, v) => persistent.set(k, v), removeItem: (k) => persistent.delete(k) };
+  const start = async (sync) => {
+    const engine = await createVitrin({ catalog, storage: "memory", storageKey: key, now: () => T0 });
+    const sinks = new Set();
+    const errors = [];
+    const s = startSync(engine, sync, { onEvent: (cb) => (sinks.add(cb), () => sinks.delete(cb)), error: (code) => errors.push(code), storage, storageKey: key });
+    const track = (e) => (engine.track(e), sinks.forEach((cb) => cb({ ...e, at: e.at ?? T0 })));
+    return { engine, sync: s, track, errors };
+  };
+  const anon = await start({ eventsUrl: `${base}/v1/events`, profileUrl: `${base}/v1/profile/{visitorId}` });
+  anon.track({ type: "view", productId: "solution", at: T0 });
+  await anon.sync.flush();
+  const saved = JSON.parse(persistent.get(`${key}:sync`));
+  assert.match(saved.visitorId, /^anon-[0-9a-f]{32}$/, "an id the server issued");
+  assert.equal(saved.queue.length, 0, "delivered under it");
+  assert.deepEqual((await profileOf(saved.visitorId)).affinities.category, { "eyewear/solution": 1 });
+  // Nobody else reads it: the profile needs the visitor's own token.
+  assert.equal((await fetch(`${base}/v1/profile/${saved.visitorId}`)).status, 401);
+  anon.sync.stop();
+
+  // The same device logs in as cust-9: its past moves to the customer.
+  const login = await start(customer("cust-9", { eventsUrl: `${base}/v1/events`, profileUrl: `${base}/v1/profile/{visitorId}` }));
+  login.track({ type: "view", productId: "lens", at: T0 + 1 });
+  await login.sync.flush();
+  const merged = await profileOf("cust-9");
+  assert.deepEqual(Object.keys(merged.affinities.category).sort(), ["eyewear/lenses", "eyewear/solution"]);
+  assert.equal((await fetch(`${base}/v1/profile/${saved.visitorId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 404);
+  await login.sync.refresh();
+  assert.deepEqual(login.errors, []);
+  login.sync.stop();
+});
+
+test("metrics on the server come from the page's exposures and its purchases, not from its counters", async () => {
+  const put = await fetch(`${base}/v1/rules`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ version: 1, campaigns: [{ id: "promo", trigger: { type: "always" }, attributionHours: 1, prompt: { text: { en: "Hi" } } }] }),
+  });
+  assert.equal(put.status, 200);
+  let clock = Date.now();
+  const v = await visitor({ now: () => clock, sync: customer("metrics-1", { eventsUrl: `${base}/v1/events`, rulesUrl: `${base}/v1/rules` }) });
+  await v.sync.ready;
+  const [p] = v.engine.prompts();
+  assert.equal(p.campaignId, "promo");
+  v.engine.shown(p.id);
+  v.engine.clicked(p.id);
+  clock += 1000;
+  v.engine.track({ type: "purchase", orderId: "m-1", items: [{ productId: "lens", quantity: 2, price: 450 }], at: clock });
+  await v.sync.flush();
+  const metrics = await (await fetch(`${base}/v1/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+  const arm = metrics.promo.default;
+  assert.deepEqual([arm.visitors, arm.impressions, arm.clicks, arm.conversions, arm.revenue], [1, 1, 1, 1, 900]);
+  assert.equal((await fetch(`${base}/v1/metrics`)).status, 401, "metrics are the store's to read");
+  v.sync.stop();
 });

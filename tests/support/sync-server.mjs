@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { REPO_ROOT } from "./repo.mjs";
 
 export const SERVER_BIN = join(REPO_ROOT, "target", "debug", "vitrin-server");
+/** The token secret every test server signs with, so tests can mint visitor tokens. */
+export const SECRET = "sync-tests-secret-0123456789abcdef";
 
 /** Builds the server binary (a no-op when `cargo test --workspace` already did). */
 export function buildServer() {
@@ -20,7 +22,7 @@ export function buildServer() {
  * `{ base, stop() }` once it prints the address it listens on.
  */
 export async function startVitrinServer(args) {
-  const child = spawn(SERVER_BIN, ["serve", ...args, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(SERVER_BIN, ["serve", ...args, "--secret", SECRET, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   const base = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk) => {
@@ -31,6 +33,11 @@ export async function startVitrinServer(args) {
     child.on("exit", (code) => reject(new Error(`vitrin-server exited with ${code}`)));
   });
   return { base, stop: () => child.kill() };
+}
+
+/** A visitor token for `visitor` as the store's backend mints it (`vitrin-server token`). */
+export function mintToken(visitor) {
+  return execFileSync(SERVER_BIN, ["token", "--secret", SECRET, "--visitor", visitor], { encoding: "utf8" }).trim();
 }
 
 /** Runs `vitrin-server build …args`; returns what it printed (its report). */
