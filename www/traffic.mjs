@@ -3,8 +3,12 @@
 // visitor is one engine with memory storage, a persona's profile (www/personas.js) under an
 // id of its own, the server's catalog and rules, and the SDK's own sync posting its events.
 //
-//   node www/traffic.mjs --server http://127.0.0.1:8787 [--visitors 5000] [--seed 1]
+//   node www/traffic.mjs --server http://127.0.0.1:8787 [--token T] [--visitors 5000] [--seed 1]
 //                        [--effect A=0.04,B=0.01,default=0.02] [--concurrency 250]
+//
+// Each simulated visitor is anonymous to the server: its sync gets an id and token from
+// `POST /v1/visitors`, as a new shopper's page does. `--token` (the store's) reads the
+// results at the end.
 //
 // The simulated truth (what the experiment should find): a visitor buys with a base
 // probability (6% for a persona whose profile matches a pet campaign, 4% otherwise), plus the
@@ -33,12 +37,13 @@ function rng(seed) {
 }
 
 function parseArgs(argv) {
-  const out = { server: null, visitors: 1000, seed: 1, effect: null, concurrency: 250, quiet: false };
+  const out = { server: null, token: null, visitors: 1000, seed: 1, effect: null, concurrency: 250, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case "--server": out.server = value().replace(/\/$/, ""); break;
+      case "--token": out.token = value(); break;
       case "--visitors": out.visitors = Number(value()); break;
       case "--seed": out.seed = Number(value()); break;
       case "--concurrency": out.concurrency = Number(value()); break;
@@ -74,8 +79,8 @@ function trackFetch() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function getJson(url) {
-  const res = await fetch(url);
+async function getJson(url, token) {
+  const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   if (!res.ok) throw new Error(`traffic: GET ${url} answered ${res.status}`);
   return res.json();
 }
@@ -125,14 +130,15 @@ export async function playTraffic({ server, visitors, seed = 1, effect = null, c
     for (let i = start; i < Math.min(visitors, start + concurrency); i++) {
       const visitorId = `sim-${runId}-${i}`;
       const persona = personaFor();
-      // Visitors arrive over the last two weeks of real time, so events are dated like a live shop's.
-      let clock = Date.now() - Math.floor(random() * 14 * DAY);
+      // Visitors arrive over the last two weeks of real time, so events are dated like a live
+      // shop's; an hour back at least, so a visit's last step is not ahead of the server's clock.
+      let clock = Date.now() - 60 * MINUTE - Math.floor(random() * 14 * DAY);
       const base = persona.build?.(catalog, clock);
       const profile = base ? { ...base, visitorId } : { visitorId, updatedAt: clock };
       const engine = vitrin.create({
         catalog, rules, profile, storage: "memory", storageKey: `sim:${visitorId}`, locale: "tr-TR", currency: "TRY",
         now: () => clock,
-        sync: { eventsUrl: `${server}/v1/events`, visitorId, intervalMs: 3_600_000 },
+        sync: { eventsUrl: `${server}/v1/events`, intervalMs: 3_600_000 },
       });
       wave.push(engine);
       let seen = null;
@@ -170,6 +176,9 @@ export async function playTraffic({ server, visitors, seed = 1, effect = null, c
       }
       totals.prompted += seen ? 1 : 0;
       totals.visitors++;
+      // Lets the syncs' sockets write what they started: a request held back for seconds
+      // behind a busy loop meets the server's header timeout.
+      await new Promise((r) => setImmediate(r));
     }
     // The syncs send each visitor's batch a second after its first event; wait for delivery.
     await sleep(1_100);
@@ -206,6 +215,6 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   });
   console.log(`\ntraffic: ${totals.visitors} visitors in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${totals.prompted} saw a prompt, ${totals.purchases} bought (${totals.revenue.toFixed(2)} TRY); ${totals.failed} failed requests`);
   // The server aggregates what arrived; show what a marketer now reads.
-  console.log(resultsTable(await getJson(`${args.server}/v1/results`)));
+  if (args.token) console.log(resultsTable(await getJson(`${args.server}/v1/results`, args.token)));
   process.exit(0);
 }

@@ -2,7 +2,8 @@
 //! idle timeout on every connection (no byte either way for `idle`), a connection limit
 //! (past it a connection gets 503 and is closed), and a graceful drain on shutdown
 //! (requests in flight finish, idle connections close, and after `drain` whatever is left
-//! is dropped). hyper answers requests it cannot parse itself (400, 414, 431) with an
+//! is dropped). A kept-alive connection waiting for its next request closes after the
+//! header timeout, announced in `Keep-Alive: timeout=`. hyper answers requests it cannot parse itself (400, 414, 431) with an
 //! empty body; `Io` replaces those answers with the API's JSON error body.
 
 use axum::Router;
@@ -21,13 +22,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
 use tokio::time::{Instant, Sleep};
 
-/// A request body must arrive within this long once its headers have.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(20);
-
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// The request line and headers must arrive within this long.
     pub header: Duration,
+    /// A request body must arrive within this long once its headers have.
+    pub body: Duration,
     /// A connection with no byte read or written for this long is closed.
     pub idle: Duration,
     /// Open connections at once.
@@ -38,7 +38,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { header: Duration::from_secs(10), idle: Duration::from_secs(60), connections: 1024, drain: Duration::from_secs(10) }
+        Limits {
+            header: Duration::from_secs(10),
+            body: Duration::from_secs(20),
+            idle: Duration::from_secs(60),
+            connections: 1024,
+            drain: Duration::from_secs(10),
+        }
     }
 }
 
@@ -49,6 +55,17 @@ pub async fn run(listener: TcpListener, router: Router, limits: Limits, shutdown
     let mut http = http1::Builder::new();
     // One buffer per write, so `Io` sees a response head whole.
     http.timer(TokioTimer::new()).header_read_timeout(limits.header).writev(false);
+    // hyper's header timer also runs while a kept-alive connection waits for its next
+    // request, so that is when an idle one closes; clients are told to stop reusing it a
+    // little before, or a request they send as it closes is lost.
+    let hint = axum::http::HeaderValue::from_str(&format!("timeout={}", limits.header.as_secs().saturating_sub(2).max(1))).expect("ASCII");
+    let router = router.layer(axum::middleware::map_response(move |mut res: axum::response::Response| {
+        let hint = hint.clone();
+        async move {
+            res.headers_mut().insert("keep-alive", hint);
+            res
+        }
+    }));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {

@@ -141,6 +141,7 @@ pub struct App {
     totals: Mutex<Totals>,
     /// The last rendered metrics document and the totals version it shows.
     metrics_doc: Mutex<Option<(u64, Arc<Doc>)>>,
+    body_timeout: Duration,
 }
 
 struct Bucket {
@@ -227,6 +228,7 @@ impl App {
             campaigns: RwLock::new(campaigns),
             totals: Mutex::new(totals),
             metrics_doc: Mutex::new(None),
+            body_timeout: cfg.limits.body,
         })
     }
 
@@ -485,12 +487,16 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 }
 
 /// The body as JSON, refused with 413 past `limit` bytes, 408 when it does not arrive in
-/// `BODY_TIMEOUT` (a trickled body would hold the connection), 400 when it is not JSON.
-async fn json_body(body: Body, limit: usize) -> Result<Value, ApiError> {
-    let bytes = tokio::time::timeout(crate::conn::BODY_TIMEOUT, axum::body::to_bytes(body, limit))
-        .await
-        .map_err(|_| ApiError::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", "the body did not arrive in time"))?
-        .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the body is over {limit} bytes")))?;
+/// the body timeout (a trickled body would hold the connection), 400 when it is not JSON.
+async fn json_body(body: Body, limit: usize, wait: Duration) -> Result<Value, ApiError> {
+    let late = || ApiError::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", "the body did not arrive in time");
+    let bytes = tokio::time::timeout(wait, axum::body::to_bytes(body, limit)).await.map_err(|_| late())?.map_err(|e| {
+        if e.into_inner().downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the body is over {limit} bytes"))
+        } else {
+            late()
+        }
+    })?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("the body is not JSON: {e}")))
 }
 
@@ -514,7 +520,7 @@ async fn post_visitor(State(app): State<Shared>, headers: HeaderMap) -> Result<R
 /// the bearer token, with everything stored for them.
 async fn post_merge(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
     let into = app.visitor(bearer(&headers))?;
-    let value = json_body(body, 4096).await?;
+    let value = json_body(body, 4096, app.body_timeout).await?;
     let from = value
         .get("from")
         .and_then(Value::as_str)
@@ -539,7 +545,7 @@ async fn post_merge(State(app): State<Shared>, headers: HeaderMap, body: Body) -
 /// Batches come from `sendBeacon` (text/plain) as well as `fetch`, so any content type is
 /// read as JSON; a beacon cannot carry headers, so the token may come in the body.
 async fn post_events(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
-    let value = json_body(body, MAX_EVENTS_BYTES).await?;
+    let value = json_body(body, MAX_EVENTS_BYTES, app.body_timeout).await?;
     let batch = ingest::parse(&value, now_ms(), &app.campaigns.read().unwrap()).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let visitor = app.visitor(batch.token.as_deref().or(bearer(&headers)))?;
     if visitor != batch.visitor {
@@ -583,7 +589,7 @@ async fn put_rules(State(app): State<Shared>, headers: HeaderMap, body: Body) ->
     if !app.store(&headers, false) {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "publishing rules needs `Authorization: Bearer <token>`"));
     }
-    let value = json_body(body, vitrin::rules::MAX_RULES_BYTES).await?;
+    let value = json_body(body, vitrin::rules::MAX_RULES_BYTES, app.body_timeout).await?;
     vitrin::rules::validate(&value).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let expected: Option<Vec<String>> = headers.get(header::IF_MATCH).map(|v| v.to_str().unwrap_or("").split(',').map(|t| t.trim().to_string()).collect());
     publish(app, value.to_string(), expected).await
@@ -600,7 +606,11 @@ async fn publish(app: Shared, text: String, expected: Option<Vec<String>>) -> Re
         if let Some(tags) = expected {
             let live = state.rules.read().unwrap().as_ref().map(|d| d.etag.clone());
             if !tags.iter().any(|t| t == "*" && live.is_some() || Some(t) == live.as_ref()) {
-                return Err(ApiError::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", "the rules changed since the ETag in If-Match; reload and publish again"));
+                return Err(ApiError::new(
+                    StatusCode::PRECONDITION_FAILED,
+                    "precondition_failed",
+                    "the rules changed since the ETag in If-Match; reload and publish again",
+                ));
             }
         }
         let version = db.publish_rules(&text, now_ms()).map_err(internal)?;
@@ -630,7 +640,10 @@ async fn get_revisions(State(app): State<Shared>, headers: HeaderMap) -> Result<
 }
 
 fn revision_number(text: &str) -> Result<i64, ApiError> {
-    text.parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_revision", "a revision is a positive whole number"))
+    text.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_revision", "a revision is a positive whole number"))
 }
 
 async fn revision_body(app: &Shared, version: i64) -> Result<String, ApiError> {
@@ -650,9 +663,10 @@ async fn post_rollback(State(app): State<Shared>, headers: HeaderMap, body: Body
     if !app.store(&headers, false) {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "rolling back needs `Authorization: Bearer <token>`"));
     }
-    let value = json_body(body, 1024).await?;
+    let value = json_body(body, 1024, app.body_timeout).await?;
     let version = value.get("version").and_then(Value::as_i64).filter(|v| *v > 0);
-    let version = version.ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_revision", "/version", "`version` must be a positive whole number")))?;
+    let version = version
+        .ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_revision", "/version", "`version` must be a positive whole number")))?;
     let text = revision_body(&app, version).await?;
     let doc: Value = serde_json::from_str(&text).map_err(internal)?;
     vitrin::rules::validate(&doc).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
@@ -701,7 +715,11 @@ async fn get_metrics(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
 /// the store's token or the read token, like the metrics it is made of.
 async fn get_results(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
     if !app.store(&headers, true) {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "results need `Authorization: Bearer <token>` (the store's token or the read token)"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "results need `Authorization: Bearer <token>` (the store's token or the read token)",
+        ));
     }
     let totals = app.totals.lock().unwrap().clone();
     let rules = app.rules.read().unwrap().clone();

@@ -24,7 +24,8 @@ commands:
       sessions stay out of the model and their prefixes go to --validation-out.
   serve --db FILE --catalog FILE --port N --token T [--rules FILE] [--host ADDR]
         [--cors ORIGIN…] [--rate R] [--secret S] [--read-token T] [--visitor-rate N]
-        [--max-connections N] [--header-timeout SECONDS] [--idle-timeout SECONDS]
+        [--max-connections N] [--header-timeout SECONDS] [--body-timeout SECONDS]
+        [--idle-timeout SECONDS]
         [--drain SECONDS] [--build-every MINUTES --build-base FEED.json [--embedding-dim N]]
       Serves the HTTP API of server/openapi.yaml on ADDR:N (127.0.0.1 unless --host;
       port 0 picks a free one; prints `listening on http://ADDR:PORT`). The SQLite
@@ -37,9 +38,10 @@ commands:
       (`*` for any), and browsers may write only from those and the server's own origin.
       --rate: requests per second per client address (default 20, bursts of 5 s worth).
       --visitor-rate: events per minute per visitor (default 120, bursts of 1000).
-      --max-connections (default 1024; past it: 503), --header-timeout (10),
-      --idle-timeout (60), --drain: on SIGTERM, seconds requests in flight may take
-      (10). --build-every: runs the builder on the
+      --max-connections (default 1024; past it: 503), --header-timeout (10; also how
+      long a kept-alive connection waits for its next request), --body-timeout (20),
+      --idle-timeout (60: no byte either way mid-request), --drain: on SIGTERM, seconds
+      requests in flight may take (10). --build-every: runs the builder on the
       database every MINUTES, laying what it learns over FEED.json (the store's
       catalog) into the served catalog file, which the server then follows.
   token (--db FILE | --secret S) --visitor ID [--days N]
@@ -159,6 +161,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--visitor-rate" => visitor_rate = number(flag, value()?)?,
             "--max-connections" => limits.connections = number(flag, value()?)?,
             "--header-timeout" => limits.header = seconds(flag, value()?)?,
+            "--body-timeout" => limits.body = seconds(flag, value()?)?,
             "--idle-timeout" => limits.idle = seconds(flag, value()?)?,
             "--drain" => limits.drain = seconds(flag, value()?)?,
             "--cors" => {

@@ -45,7 +45,7 @@ test("simulated visitors fill the experiment: every arm, split as configured, th
   const totals = await playTraffic({ server: server.base, visitors, seed: 7, effect: { A: 0.3, B: 0 }, concurrency: 200 });
   assert.equal(totals.visitors, visitors);
   assert.equal(totals.failed, 0, "every batch was accepted");
-  const results = await (await fetch(`${server.base}/v1/results`)).json();
+  const results = await (await fetch(`${server.base}/v1/results`, { headers: { authorization: "Bearer traffic-test-token-0123" } })).json();
   const c = results.campaigns.find((x) => x.id === "cat-toys");
   assert.ok(c, JSON.stringify(results));
   const arm = (id) => c.arms.find((a) => a.id === id);

@@ -34,6 +34,8 @@ fn token() -> Result<String> {
 
 pub struct DemoServer {
     pub url: String,
+    /// The store's token: publishing rules, reading metrics and results.
+    pub token: String,
     pub child: Child,
 }
 
@@ -99,5 +101,5 @@ pub fn start(port: &str, origin_port: &str, fresh: bool) -> Result<DemoServer> {
         ),
     )?;
     println!("demo: vitrin-server on {url} (database {})", db.display());
-    Ok(DemoServer { url, child })
+    Ok(DemoServer { url, token, child })
 }
