@@ -19,9 +19,14 @@ export class VitrinError extends Error {
 /** A module using one SIMD128 instruction: valid only where the engine's SIMD build runs. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
+/** Whether this runtime runs the engine's SIMD128 build (else the loaders take the scalar one). */
+export function simd() {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
 /** The engine build this runtime can run: SIMD128, else scalar. */
 export function wasmFile() {
-  return WebAssembly.validate(SIMD_PROBE) ? "vitrin_core_bg.wasm" : "vitrin_core_scalar_bg.wasm";
+  return simd() ? "vitrin_core_bg.wasm" : "vitrin_core_scalar_bg.wasm";
 }
 
 const EVENTS = ["prompt", "error", "change"];

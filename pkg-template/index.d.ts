@@ -77,6 +77,10 @@ export interface Options {
   consent?: Consent;
   /** The clock, ms since the epoch; default `Date.now`. */
   now?: () => number;
+  /** A decision snapshot from `takeSnapshot` on the server: `recommend` answers from it first (README, "Server-rendered first paint"). */
+  snapshot?: Snapshot | null;
+  /** Logs every decision with its explain; also on with `?vitrin_debug=1` or `localStorage["vitrin:debug"] = "1"`. */
+  debug?: boolean;
   sync?: { catalogUrl?: string; rulesUrl?: string; profileUrl?: string; eventsUrl?: string; intervalMs?: number; visitorId?: string };
 }
 
@@ -100,6 +104,24 @@ export interface Reason {
   code: string;
   /** Readable, in the engine's locale. */
   text: string;
+}
+
+/** The slots every engine knows, without rules. */
+export type BuiltInSlot = "for_you" | "similar" | "bought_together" | "recently_viewed" | "trending" | "replenish";
+
+/**
+ * The slots your rules add. Register them so `recommend` rejects a misspelt slot:
+ * @example declare module "vitrin" { interface Slots { home: true; pdp: true } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface Slots {}
+
+export type SlotName = BuiltInSlot | Extract<keyof Slots, string>;
+
+export interface RecommendRequest {
+  slot: SlotName;
+  productId?: string;
+  limit?: number;
 }
 
 export interface Recommendation {
@@ -145,7 +167,7 @@ export type Metrics = Record<string, Record<string, { impressions: number; click
  */
 export declare class VitrinError extends Error {
   readonly name: "VitrinError";
-  /** Stable snake_case code, e.g. `invalid_event`, `unknown_product`, `invalid_rules`. */
+  /** Stable snake_case code, e.g. `invalid_event`, `unknown_product`, `invalid_rules`, `load_failed` (then `cause` holds why). */
   readonly code: string;
   /** JSON Pointer of the input at fault. */
   readonly path?: string;
@@ -156,7 +178,7 @@ export interface Engine {
   /** @example engine.track({ type: "view", productId: "shoe-1" }) */
   track(event: VitrinEvent): void;
   /** @example engine.recommend({ slot: "similar", productId: "shoe-1", limit: 8 }) */
-  recommend(request: { slot: string; productId?: string; limit?: number }): Recommendation[];
+  recommend(request: RecommendRequest): Recommendation[];
   prompts(): Prompt[];
   shown(promptId: string): void;
   dismiss(promptId: string): void;
@@ -195,3 +217,23 @@ export declare function loadVitrin(): Promise<Vitrin>;
 
 /** @example const engine = await createVitrin({ catalog, locale: "tr-TR", currency: "TRY" }); */
 export declare function createVitrin(options: Options): Promise<Engine>;
+
+/** Decisions the store's server computed for the first paint (`takeSnapshot`); plain JSON. */
+export interface Snapshot {
+  vitrin: 1;
+  /** How long the browser keeps these answers: until the visitor's first event other than a page view, or the whole page. */
+  hold: "interaction" | "page";
+  decisions: { slot: string; productId?: string; limit?: number; items: Recommendation[] }[];
+}
+
+/**
+ * Runs `engine.recommend` for each request (on the server) and returns the decisions to embed in the page.
+ * @example const snapshot = takeSnapshot(engine, [{ slot: "for_you", limit: 8 }]);
+ */
+export declare function takeSnapshot(engine: Engine, requests: RecommendRequest[], options?: { hold?: "interaction" | "page" }): Snapshot;
+
+/** The snapshot as JSON safe to put inside `<script type="application/json" id="vitrin-snapshot">`. */
+export declare function snapshotJson(snapshot: Snapshot): string;
+
+/** Reads the embedded snapshot in the browser; null when the page has none. */
+export declare function readSnapshot(id?: string): Snapshot | null;

@@ -1,18 +1,15 @@
-// Browser entry point: fetches and instantiates the wasm next to this file once.
+// Browser entry point: fetches and instantiates the wasm next to this file once. The two
+// URLs are literal so every bundler (Vite, webpack, Turbopack, Rollup, esbuild) sees them,
+// emits the two .wasm files and rewrites the URLs; a plain page resolves them itself.
 import init, * as wasm from "./vitrin_core.js";
-import { bind, wasmFile } from "./core.js";
+import { simd } from "./core.js";
+import { makeLoader } from "./loader.js";
 
 export { VitrinError } from "./core.js";
+export { takeSnapshot, snapshotJson, readSnapshot } from "./snapshot.js";
 
-let loading = null;
-
-/** Instantiates vitrin's WebAssembly once; later calls return the same instance. */
-export function loadVitrin() {
-  loading ??= init({ module_or_path: new URL(`./${wasmFile()}`, import.meta.url) }).then(() => bind(wasm));
-  return loading;
-}
-
-/** `loadVitrin()` then `create(options)`. */
-export async function createVitrin(options) {
-  return (await loadVitrin()).create(options);
-}
+export const { loadVitrin, createVitrin } = makeLoader(async () => {
+  const url = simd() ? new URL("./vitrin_core_bg.wasm", import.meta.url) : new URL("./vitrin_core_scalar_bg.wasm", import.meta.url);
+  await init({ module_or_path: url });
+  return wasm;
+});

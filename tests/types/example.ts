@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit` by `cargo xtask build`: the declarations must accept what
 // the README shows and reject obvious misuse (the @ts-expect-error lines).
-import { createVitrin, loadVitrin, VitrinError, type Catalog, type Recommendation } from "vitrin";
+import { createVitrin, loadVitrin, takeSnapshot, VitrinError, type Catalog, type Recommendation } from "vitrin";
 
 const catalog: Catalog = { products: [{ id: "p1", title: "Shoe", category: "shoes/running", price: 10 }] };
 
@@ -19,5 +19,16 @@ export async function example(): Promise<Recommendation[]> {
   } catch (e) {
     if (e instanceof VitrinError) console.log(e.code, e.path);
   }
+  // @ts-expect-error: a slot neither built in nor registered (a typo of for_you)
+  engine.recommend({ slot: "for-you" });
+  engine.recommend({ slot: "home" }); // registered below, as a store registers its rules' slots
+  const snapshot = takeSnapshot(engine, [{ slot: "for_you", limit: 4 }]);
+  await createVitrin({ catalog, snapshot, debug: true });
   return engine.recommend({ slot: "for_you", limit: 4 });
+}
+
+declare module "vitrin" {
+  interface Slots {
+    home: true;
+  }
 }

@@ -13,6 +13,8 @@ use crate::util::{cargo_home, cmd, copy_dir, copy_file, read, root, run, secs, w
 pub const CORE: &str = "vitrin_core";
 /// The build without SIMD128, for browsers that lack it (the loaders pick one).
 pub const SCALAR_WASM: &str = "vitrin_core_scalar_bg.wasm";
+/// The script-tag build: one classic script exposing the API as `globalThis.vitrin`.
+pub const GLOBAL_SCRIPT: &str = "vitrin.global.js";
 
 /// Features the Rust wasm32 target enables by default (and so wasm-bindgen's output uses);
 /// wasm-opt must be told, or it rejects the module.
@@ -60,6 +62,7 @@ pub fn build() -> Result<SizeReport> {
     })?;
     let pkg = root.join("pkg");
     stage("assemble pkg/", || assemble(&pkg, &bindgen_dir, &opt_wasm, &opt_scalar))?;
+    stage("script-tag build (esbuild)", || script_tag_build(&pkg))?;
     let report = measure(&pkg)?;
     report.print();
     report.write(&target.join("size.json"))?;
@@ -187,6 +190,33 @@ fn assemble(pkg: &Path, bindgen_dir: &Path, opt_wasm: &Path, opt_scalar: &Path) 
     write(&manifest, &stamped)?;
     println!("build: pkg/package.json version {version}");
     Ok(())
+}
+
+/// The build for pages without a bundler: `pkg/script.js` and what it imports, bundled into
+/// one classic script, `vitrin.global.js`, that sets `globalThis.vitrin`. The entry itself is
+/// not shipped.
+fn script_tag_build(pkg: &Path) -> Result {
+    let esbuild = root().join("node_modules").join(".bin").join("esbuild");
+    if !esbuild.exists() {
+        return Err(format!(
+            "{} missing: run `cargo xtask setup` (npm package esbuild)",
+            esbuild.display()
+        ));
+    }
+    let entry = pkg.join("script.js");
+    run(cmd(esbuild)
+        .arg(&entry)
+        .args([
+            "--bundle",
+            "--format=iife",
+            "--minify",
+            "--target=es2020",
+            "--legal-comments=none",
+            // The glue's default wasm URL (import.meta.url) is never used: script.js passes one.
+            "--log-override:empty-import-meta=silent",
+        ])
+        .arg(format!("--outfile={}", pkg.join(GLOBAL_SCRIPT).display())))?;
+    std::fs::remove_file(&entry).map_err(|e| format!("removing {}: {e}", entry.display()))
 }
 
 fn type_check() -> Result {

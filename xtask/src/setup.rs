@@ -132,7 +132,7 @@ fn npm_packages() -> Result<String> {
         (Some(l), Some(i)) => l <= i,
         _ => false,
     };
-    let tools_present = ["wasm-opt", "tsc", "playwright-core"]
+    let tools_present = ["wasm-opt", "tsc", "playwright-core", "esbuild"]
         .iter()
         .all(|t| root.join("node_modules/.bin").join(t).exists());
     if fresh && tools_present {

@@ -10,12 +10,16 @@ use crate::util::{cmd, files_ending, output, write, Result};
 /// listed, not added). Checked by `cargo xtask test`; the README states this number: change
 /// them together. It holds today's engine with rules, JsonLogic (JS semantics), sync, the
 /// binary embedding table, the assistant, the JsonLogic work budget and whole-catalog slot
-/// conditions (about 186 KiB) with a little room; the product aims far lower (issue 8: 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 188 * 1024;
+/// conditions (about 186 KiB), plus the loader's retry, server-snapshot adoption, debug mode
+/// and `vitrin/react` (5 KiB), with a little room; the product aims far lower (issue 8: 60 KB).
+pub const SIZE_BUDGET_GZIP: u64 = 193 * 1024;
 
-/// Files a browser never downloads together with the rest.
+/// Files a browser never downloads together with the rest: the Node, edge and test entries,
+/// and the alternatives to the ES-module files (the scalar wasm, the script-tag build).
 fn outside_total(name: &str) -> bool {
-    name == "node.js" || name == crate::build::SCALAR_WASM
+    ["node.js", "edge.js", "testing.js"].contains(&name)
+        || name == crate::build::SCALAR_WASM
+        || name == crate::build::GLOBAL_SCRIPT
 }
 
 #[derive(Clone, Copy, Default)]

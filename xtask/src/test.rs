@@ -8,6 +8,8 @@ use crate::util::{cmd, files_ending, root, run, run_with_timeout, secs, timed, R
 
 /// Wall-time limit of one `node --test` suite; `VITRIN_SUITE_TIMEOUT_SECS` overrides it.
 const SUITE_TIMEOUT: Duration = Duration::from_secs(600);
+/// Wall-time limit of the consumers suite (a cold run installs Next.js, Vite and webpack).
+const CONSUMERS_TIMEOUT: Duration = Duration::from_secs(1800);
 /// Limit of a single node test (`--test-timeout`), in milliseconds.
 const NODE_TEST_TIMEOUT_MS: u32 = 120_000;
 
@@ -58,6 +60,11 @@ pub fn test() -> Result {
         crate::panicpkg::build()?;
         node_tests("tests/browser", pkg_ok)
     }));
+    rows.push(suite("consumers tests/consumers", || {
+        // The packed tarball in fixture apps (Next.js, Vite, webpack, …): their installs are
+        // cached under target/consumers/, but cold builds of two Next.js apps take a while.
+        node_tests_within("tests/consumers", pkg_ok, CONSUMERS_TIMEOUT)
+    }));
     rows.push(suite("replay smoke tests/replay", || {
         node_tests("tests/replay", pkg_ok)
     }));
@@ -94,6 +101,10 @@ fn suite(name: &'static str, f: impl FnOnce() -> Result<Outcome>) -> Row {
 /// `node --test` over every `*.test.mjs` under `dir` (listed explicitly: Node 20 and 22 differ
 /// in how they expand a directory argument).
 fn node_tests(dir: &str, pkg_ok: bool) -> Result<Outcome> {
+    node_tests_within(dir, pkg_ok, SUITE_TIMEOUT)
+}
+
+fn node_tests_within(dir: &str, pkg_ok: bool, default_limit: Duration) -> Result<Outcome> {
     let root = root();
     let files = files_ending(&root.join(dir), ".test.mjs");
     if files.is_empty() {
@@ -110,7 +121,7 @@ fn node_tests(dir: &str, pkg_ok: bool) -> Result<Outcome> {
         .ok()
         .and_then(|s| s.parse().ok())
         .map(Duration::from_secs)
-        .unwrap_or(SUITE_TIMEOUT);
+        .unwrap_or(default_limit);
     let mut c = cmd("node");
     c.arg("--test")
         .arg(format!("--test-timeout={NODE_TEST_TIMEOUT_MS}"))

@@ -1,0 +1,55 @@
+// What every entry point (index.js, node.js, edge.js, the script-tag build) shares: load the
+// wasm once, retry after a failure, and add the JavaScript-only options to `create`
+// (`snapshot`, `debug`) around the engine that core.js builds.
+
+import { bind, VitrinError } from "./core.js";
+import { adoptSnapshot } from "./snapshot.js";
+import { debugEnabled, logDecisions } from "./debug.js";
+
+/**
+ * `instantiate()` resolves to an initialised wasm-bindgen module. A failed load is not
+ * cached: the next `loadVitrin()` tries again (a flaky network, a CDN hiccup).
+ */
+export function makeLoader(instantiate) {
+  let loading = null;
+  function loadVitrin() {
+    loading ??= Promise.resolve()
+      .then(instantiate)
+      .then(
+        (wasm) => withJsOptions(bind(wasm)),
+        (cause) => {
+          loading = null;
+          throw loadFailed(cause);
+        },
+      );
+    return loading;
+  }
+  async function createVitrin(options) {
+    return (await loadVitrin()).create(options);
+  }
+  return { loadVitrin, createVitrin };
+}
+
+function loadFailed(cause) {
+  const why = cause && cause.message ? cause.message : String(cause);
+  const e = new VitrinError("load_failed", `vitrin's WebAssembly could not be loaded: ${why}`);
+  e.cause = cause;
+  return e;
+}
+
+/** The API of core.js with `create` taking the options only JavaScript handles. */
+function withJsOptions(vitrin) {
+  return Object.freeze({
+    ...vitrin,
+    create(options) {
+      if (options === null || typeof options !== "object" || Array.isArray(options)) return vitrin.create(options);
+      const { snapshot, debug, ...rest } = options;
+      if (debug !== undefined && typeof debug !== "boolean") throw new VitrinError("invalid_options", "debug must be a boolean", { path: "/debug" });
+      const pinned = snapshot === undefined ? null : adoptSnapshot(snapshot, rest.catalog);
+      const engine = vitrin.create(rest);
+      if (pinned) pinned.attach(engine);
+      if (debug ?? debugEnabled()) logDecisions(engine);
+      return engine;
+    },
+  });
+}

@@ -1,0 +1,7 @@
+import { createVitrin } from "vitrin";
+import { catalog, profile } from "../../shared/catalog.js";
+import { render } from "../../shared/render.js";
+
+const engine = await createVitrin({ catalog, profile });
+engine.track({ type: "view", productId: "p4" });
+render(engine.recommend({ slot: "for_you", limit: 4 }), "vite");

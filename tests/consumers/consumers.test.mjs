@@ -1,0 +1,292 @@
+// The package as storefront developers meet it: `npm pack` of pkg/, installed into the
+// committed fixture apps of tests/consumers/apps (no bundler configuration in any of them),
+// built with each tool, loaded in Chromium (or its runtime) and asked for recommendations.
+// Each must render them with no console error; the Next.js page is server-rendered from a
+// snapshot and must hydrate with no warning and no layout shift. Writes the table of
+// target/consumers/results.md (project × zero config × bytes × time × layout shift).
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { launchBrowser, screenshot, startServer, watchErrors } from "../support/browser.mjs";
+import { BIN, MEASURE_LAYOUT_SHIFT, WORK, bytes, filesUnder, freePort, kb, prepare, run, serve, strayPackageFiles } from "./support.mjs";
+
+const LONG = { timeout: 900_000 };
+const rows = [];
+let browser;
+let packed;
+
+before(async () => {
+  packed = prepare();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const table = [
+    "| project | zero config | bytes vitrin adds (raw / gzip) | time to first recommendation | layout shift |",
+    "|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.project} | ${r.zeroConfig} | ${r.bytes} | ${r.time} | ${r.cls} |`),
+  ].join("\n");
+  writeFileSync(join(WORK, "results.md"), `${table}\n`);
+  console.log(`\n${table}\n`);
+});
+
+/**
+ * Opens `url`, waits for the app's report (window.__vitrin), asserts no console error, and
+ * returns what the page measured.
+ */
+async function visit(url, name, { ready = () => window.__vitrin, then } = {}) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(MEASURE_LAYOUT_SHIFT);
+    const errors = watchErrors(page);
+    const warnings = [];
+    page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+    await page.goto(url);
+    await page.waitForFunction(ready, null, { timeout: 60_000 });
+    await page.waitForTimeout(300);
+    const report = await page.evaluate(() => ({ ...window.__vitrin, cls: window.__cls, fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime, items: [...document.querySelectorAll("#recs li")].map((li) => li.dataset.productId) }));
+    await screenshot(page, `consumer-${name}`);
+    if (then) report.then = await then(page);
+    assert.deepEqual(errors, [], `${name}: console errors`);
+    assert.equal(report.items.length, 4, `${name}: four recommendations on the page`);
+    return { ...report, warnings };
+  } finally {
+    await context.close();
+  }
+}
+
+/** A bundler's output: only the page's own files and the package's .wasm, nothing else of the package. */
+function checkOutput(dir, name) {
+  const files = filesUnder(dir);
+  assert.deepEqual(strayPackageFiles(files), [], `${name}: package files copied into the output`);
+  const wasm = files.filter((f) => f.endsWith(".wasm"));
+  assert.ok(wasm.length >= 1 && wasm.length <= 2, `${name}: the SIMD and scalar .wasm, no other copies (${wasm.join(", ")})`);
+  return vitrinBytes(dir, files);
+}
+
+/**
+ * What a browser downloads of vitrin from a build output: the JavaScript files holding
+ * vitrin's code (found by a string of its loader) and one .wasm (the SIMD build, the smaller).
+ */
+function vitrinBytes(dir, files) {
+  const js = files.filter((f) => /\.m?js$/.test(f) && readFileSync(join(dir, f), "utf8").includes("could not be loaded"));
+  const [wasm] = files.filter((f) => f.endsWith(".wasm")).sort((a, b) => statSync(join(dir, a)).size - statSync(join(dir, b)).size);
+  return bytes(dir, [...js, wasm]);
+}
+
+function row(project, size, report, zeroConfig = "yes") {
+  rows.push({
+    project,
+    zeroConfig,
+    bytes: size ? `${kb(size.raw)} / ${kb(size.gzip)}` : "—",
+    time: report.firstRecommendationMs != null ? `${Math.round(report.firstRecommendationMs)} ms` : "—",
+    cls: report.cls != null ? report.cls.toFixed(3) : "—",
+  });
+}
+
+test("the tarball holds what it names and passes publint and arethetypeswrong", LONG, async () => {
+  for (const f of ["README.md", "LICENSE", "index.js", "node.js", "edge.js", "react.js", "testing.js", "vitrin.global.js", "vitrin_core_bg.wasm", "vitrin_core_scalar_bg.wasm"]) {
+    assert.ok(packed.files.includes(f), `tarball lacks ${f}`);
+  }
+  const manifest = JSON.parse(readFileSync(join(WORK, "node_modules/vitrin/package.json"), "utf8"));
+  assert.ok(manifest.repository?.url && manifest.homepage && manifest.license === "MIT");
+  const lint = await run(join(BIN, "publint"), ["--strict", join(WORK, "node_modules/vitrin")]);
+  assert.doesNotMatch(lint, /error|warning|suggestion/i, lint);
+  // ESM only by design: a require() of it is not a supported way to load wasm here.
+  // The .wasm exports (for edge setups that bind the module themselves) are not JavaScript.
+  const attw = await run(join(BIN, "attw"), [packed.tarball, "--profile", "esm-only", "--no-color", "--exclude-entrypoints", "./vitrin_core_bg.wasm", "./vitrin_core_scalar_bg.wasm"]);
+  // attw exits non-zero on a problem; check the table too, minus the ignored CommonJS columns.
+  assert.doesNotMatch(attw.replace(/\(ignored[^│]*/g, ""), /❌|💀|⚠️|🐛|🎭/u, attw);
+});
+
+test("Node ≥ 20: imports and recommends with no flags", LONG, async () => {
+  const out = JSON.parse(await run("node", [join(WORK, "apps/node/index.mjs")]));
+  assert.equal(out.items.length, 4);
+  assert.equal(out.snapshot.decisions[0].items.length, 4);
+  row("Node 20 (`node index.mjs`)", null, { firstRecommendationMs: out.firstRecommendationMs });
+});
+
+test("Vite build: zero config, only the .wasm emitted, recommends in Chromium", LONG, async () => {
+  const app = join(WORK, "apps/vite");
+  rmSync(join(app, "dist"), { recursive: true, force: true });
+  await run(join(BIN, "vite"), ["build", "--logLevel", "warn"], { cwd: app });
+  const size = checkOutput(join(app, "dist"), "vite build");
+  const server = await startServer({ port: 0, root: join(app, "dist") });
+  try {
+    const report = await visit(`${server.url}/index.html`, "vite-build");
+    row("Vite 8 build", size, report);
+  } finally {
+    await server.close();
+  }
+});
+
+test("Vite dev server: zero config (no optimizeDeps), recommends in Chromium", LONG, async () => {
+  const app = join(WORK, "apps/vite");
+  rmSync(join(app, "node_modules/.vite"), { recursive: true, force: true });
+  const port = await freePort();
+  const dev = await serve(join(BIN, "vite"), ["--port", String(port), "--strictPort", "--host", "127.0.0.1"], { cwd: app, ready: /ready in|Local:/ });
+  try {
+    const report = await visit(`http://127.0.0.1:${port}/`, "vite-dev");
+    row("Vite 8 dev server", null, report);
+  } finally {
+    await dev.stop();
+  }
+});
+
+test("webpack 5: zero config (`webpack --mode production`), recommends in Chromium", LONG, async () => {
+  const app = join(WORK, "apps/webpack");
+  rmSync(join(app, "dist"), { recursive: true, force: true });
+  await run(join(BIN, "webpack"), ["--mode", "production"], { cwd: app });
+  cpSync(join(app, "index.html"), join(app, "dist/index.html"));
+  const size = checkOutput(join(app, "dist"), "webpack");
+  const server = await startServer({ port: 0, root: join(app, "dist") });
+  try {
+    row("webpack 5", size, await visit(`${server.url}/index.html`, "webpack"));
+  } finally {
+    await server.close();
+  }
+});
+
+test("esbuild: bundles, the two .wasm copied beside the bundle, recommends in Chromium", LONG, async () => {
+  // esbuild leaves `new URL("./x.wasm", import.meta.url)` alone (it bundles no assets from it):
+  // the README says to copy the two files next to the bundle.
+  const app = join(WORK, "apps/vite");
+  const out = join(WORK, "apps/esbuild-out");
+  rmSync(out, { recursive: true, force: true });
+  await run(join(BIN, "esbuild"), [join(app, "main.js"), "--bundle", "--format=esm", `--outdir=${out}`, "--log-level=warning"]);
+  for (const f of ["vitrin_core_bg.wasm", "vitrin_core_scalar_bg.wasm"]) cpSync(join(WORK, "node_modules/vitrin", f), join(out, f));
+  cpSync(join(app, "index.html"), join(out, "index.html"));
+  const size = checkOutput(out, "esbuild");
+  const server = await startServer({ port: 0, root: out });
+  try {
+    row("esbuild", size, await visit(`${server.url}/index.html`, "esbuild"), "copy the 2 .wasm");
+  } finally {
+    await server.close();
+  }
+});
+
+test("a plain page with an import map, the script-tag build, and a Web Worker", LONG, async () => {
+  // As a CDN serves it: the script and the wasm in one folder, nothing else.
+  const cdn = join(WORK, "cdn");
+  rmSync(cdn, { recursive: true, force: true });
+  for (const f of ["vitrin.global.js", "vitrin_core_bg.wasm", "vitrin_core_scalar_bg.wasm"]) cpSync(join(WORK, "node_modules/vitrin", f), join(cdn, f));
+  const { catalog, profile } = await import(pathToFileURL(join(WORK, "shared/catalog.js")).href);
+  writeFileSync(join(WORK, "shared/catalog.json"), JSON.stringify({ catalog, profile }));
+  const server = await startServer({ port: 0, root: WORK });
+  const pkg = join(WORK, "node_modules/vitrin");
+  try {
+    const plain = await visit(`${server.url}/apps/plain/`, "plain");
+    row("plain page + import map", bytes(pkg, ["index.js", "core.js", "loader.js", "snapshot.js", "debug.js", "sync.js", "vitrin_core.js", "vitrin_core_bg.wasm"]), plain);
+    const script = await visit(`${server.url}/apps/script/`, "script");
+    row("script tag (`vitrin.global.js`)", bytes(cdn, ["vitrin.global.js", "vitrin_core_bg.wasm"]), script);
+    const worker = await visit(`${server.url}/apps/worker/`, "worker");
+    assert.equal(worker.where, "worker (storage: memory)");
+    row("Web Worker (module)", null, worker);
+  } finally {
+    await server.close();
+  }
+});
+
+test("an edge runtime that refuses to compile wasm from bytes: the edge entry's precompiled module", LONG, async () => {
+  const app = join(WORK, "apps/edge");
+  const bundle = join(app, "dist/index.js");
+  const wasmPath = join(WORK, "node_modules/vitrin/vitrin_core_bg.wasm");
+  // What Vercel's and Cloudflare's bundlers do with `import m from "x.wasm?module"`: the
+  // platform compiles the file at deploy time and binds the module; here the host compiles it.
+  const { build } = await import(pathToFileURL(join(WORK, "node_modules/esbuild/lib/main.js")).href);
+  await build({
+    entryPoints: [join(app, "index.js")],
+    bundle: true,
+    format: "iife",
+    platform: "neutral",
+    conditions: ["edge-light"],
+    mainFields: ["module", "main"],
+    outfile: bundle,
+    logLevel: "error",
+    plugins: [
+      {
+        name: "wasm-module-binding",
+        setup(b) {
+          b.onResolve({ filter: /\.wasm\?module$/ }, (a) => ({ path: a.path, namespace: "wasm-binding" }));
+          b.onLoad({ filter: /.*/, namespace: "wasm-binding" }, () => ({ contents: "export default globalThis.__VITRIN_WASM__;" }));
+        },
+      },
+    ],
+  });
+  const { EdgeRuntime } = await import(pathToFileURL(join(WORK, "node_modules/edge-runtime/dist/index.js")).href);
+  // As on Vercel (and under `next start`): the platform compiles the module outside the
+  // isolate and binds it; inside, compiling wasm from bytes is disallowed.
+  const runtime = new EdgeRuntime({
+    codeGeneration: { strings: false, wasm: false },
+    extend: (ctx) => Object.assign(ctx, { __VITRIN_WASM__: new WebAssembly.Module(readFileSync(wasmPath)) }),
+  });
+  const refused = await runtime.evaluate(`WebAssembly.compile(new Uint8Array([0,97,115,109,1,0,0,0])).then(() => false, () => true)`);
+  assert.equal(refused, true, "the runtime refuses to compile wasm from bytes");
+  await runtime.evaluate(readFileSync(bundle, "utf8"));
+  const res = await runtime.dispatchFetch("https://shop.example/recs");
+  const body = await res.json();
+  assert.equal(body.items.length, 4);
+  row("edge-runtime (Vercel Edge), wasm from bytes refused", null, body);
+});
+
+async function nextApp(name, buildArgs) {
+  const app = join(WORK, "apps", name);
+  const routes = ["/api/recs", "/edge-recs"];
+  if (name !== "next") {
+    rmSync(join(app, "app"), { recursive: true, force: true });
+    cpSync(join(WORK, "apps/next/app"), join(app, "app"), { recursive: true });
+  }
+  if (buildArgs.includes("--webpack")) {
+    // Next.js 16's webpack build fails on any edge route handler, vitrin or not
+    // ("route_client-reference-manifest.js" missing; the edge runtime is deprecated there).
+    rmSync(join(app, "app/edge-recs"), { recursive: true, force: true });
+    routes.pop();
+  }
+  await run(join(BIN, "next"), ["build", ...buildArgs], { cwd: app, env: { NEXT_TELEMETRY_DISABLED: "1" } });
+  const port = await freePort();
+  const server = await serve(join(BIN, "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: app, env: { NEXT_TELEMETRY_DISABLED: "1" }, ready: /Ready in|started server/i });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const html = await (await fetch(`${base}/`)).text();
+    assert.equal((html.match(/data-product-id=/g) ?? []).length, 4, `${name}: the server-rendered HTML holds the four recommendations`);
+    // After a product view the live session re-ranks and the hook re-renders.
+    const reranked = async (page) => {
+      const before = await page.$$eval("#recs li", (lis) => lis.map((li) => li.dataset.productId).join());
+      await page.click("#view-p1");
+      await page.waitForFunction((b) => [...document.querySelectorAll("#recs li")].map((li) => li.dataset.productId).join() !== b, before, { timeout: 10_000 });
+      return page.$$eval("#recs li", (lis) => lis.map((li) => li.textContent));
+    };
+    const report = await visit(`${base}/`, name, { ready: () => window.__vitrin?.engineReadyMs, then: reranked });
+    assert.ok(report.then.some((t) => /viewed Product 1\b/.test(t)), `${name}: re-ranked toward the viewed product: ${report.then}`);
+    assert.ok(!report.warnings.some((w) => /hydrat/i.test(w)), `${name}: hydration warning: ${report.warnings.join("\n")}`);
+    assert.equal(report.cls, 0, `${name}: layout shift`);
+    const snapshotIds = [...html.matchAll(/data-product-id="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(report.items, snapshotIds, `${name}: the engine kept the server's first paint`);
+    for (const route of routes) {
+      const res = await fetch(base + route);
+      assert.equal(res.status, 200, `${name} ${route}: ${res.status} ${await res.clone().text()}`);
+      assert.equal((await res.json()).items.length, 4, `${name} ${route}`);
+    }
+    const staticDir = join(app, ".next/static");
+    const files = filesUnder(staticDir);
+    assert.deepEqual(strayPackageFiles(files), [], `${name}: package files in .next/static`);
+    return { report, size: vitrinBytes(staticDir, files) };
+  } finally {
+    await server.stop();
+  }
+}
+
+test("Next.js (Turbopack): server component snapshot, client hydration, route handlers (Node and edge)", LONG, async () => {
+  const { report, size } = await nextApp("next", []);
+  row("Next.js 16, Turbopack (SSR snapshot)", size, { firstRecommendationMs: report.fcp, cls: report.cls });
+});
+
+test("Next.js (webpack): the same app with `next build --webpack`", LONG, async () => {
+  const { report, size } = await nextApp("next-webpack", ["--webpack"]);
+  row("Next.js 16, webpack (SSR snapshot)", size, { firstRecommendationMs: report.fcp, cls: report.cls });
+});
