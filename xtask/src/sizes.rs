@@ -6,13 +6,13 @@ use std::path::Path;
 use crate::util::{cmd, files_ending, output, write, Result};
 
 /// Budget for the gzip total of what a browser can download: the SIMD wasm and every `.js`
-/// but the Node loader (the scalar wasm replaces the SIMD one where SIMD is missing; it is
-/// listed, not added). Checked by `cargo xtask test`; the README states this number: change
+/// but those of `outside_total` (listed, not added). Checked by `cargo xtask test`; the README states this number: change
 /// them together. It holds today's engine with rules, JsonLogic (JS semantics), sync, the
 /// binary embedding table, the assistant, the JsonLogic work budget and whole-catalog slot
 /// conditions (about 186 KiB), plus the loader's retry, server-snapshot adoption, debug mode
-/// and `vitrin/react` (5 KiB), with a little room; the product aims far lower (issue 8: 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 193 * 1024;
+/// and `vitrin/react` (5 KiB) and visitor tokens in sync.js (2 KiB), with a little room; the
+/// product aims far lower (issue 8: 60 KB).
+pub const SIZE_BUDGET_GZIP: u64 = 196 * 1024;
 
 /// Files a browser never downloads together with the rest: the Node, edge and test entries,
 /// and the alternatives to the ES-module files (the scalar wasm, the script-tag build).
