@@ -1,15 +1,17 @@
 //! Hostile documents on the host: inputs that would make the engine run for minutes or
 //! exhaust memory get an error (or a false condition) within a bounded time, and the engine
 //! answers normally afterwards. Regression tests for what `cargo xtask fuzz` and
-//! tests/node/hostile.test.mjs found; the bound asserted is generous (2 s) so a busy
-//! machine does not fail them, the worst measured times are in tests/HARDENING.md.
+//! tests/node/hostile.test.mjs found. What stops them is the work budget (`MAX_WORK`, a
+//! count, so the errors are deterministic); the wall-clock bound here only catches a hang,
+//! so it is wide enough (60 s) that a busy shared machine running a debug build never trips
+//! it. The measured times are in tests/HARDENING.md.
 
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use vitrin::logic::{Logic, MAX_WORK};
 use vitrin::Engine;
 
-const BOUND: Duration = Duration::from_secs(2);
+const BOUND: Duration = Duration::from_secs(60);
 const NOW: f64 = 1_793_610_000_000.0;
 
 fn timed<T>(f: impl FnOnce() -> T) -> T {
