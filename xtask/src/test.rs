@@ -66,6 +66,9 @@ pub fn test() -> Result {
         node_tests_within("tests/consumers", pkg_ok, CONSUMERS_TIMEOUT)
     }));
     rows.push(suite("replay smoke tests/replay", || {
+        // The replay runs the builder with `cargo run --release`: compile it here, outside
+        // the node suite's per-file time limit, so a cold or busy machine does not time out.
+        run(cmd("cargo").args(["build", "--release", "-p", "vitrin-server"]))?;
         node_tests("tests/replay", pkg_ok)
     }));
     rows.push(suite("bench smoke tests/bench", || {
