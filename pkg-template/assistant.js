@@ -102,7 +102,8 @@ export class VitrinAssistant extends HTMLElement {
       const a = document.createElement("a");
       a.className = "cta";
       a.textContent = prompt.cta.label;
-      a.href = /^(https?:\/\/|\/(?!\/))/i.test(prompt.cta.url) ? prompt.cta.url : "#";
+      // The core's one URL rule (src/url.rs), read as the browser reads the text.
+      a.href = this.#engine?._isSafeUrl?.(prompt.cta.url) ? prompt.cta.url : "#";
       a.addEventListener("click", () => this.#engine?.clicked(prompt.id));
       b.append(a);
     }

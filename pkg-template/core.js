@@ -212,6 +212,7 @@ class Engine {
   #destroyed = false;
   #sync = null;
   #eventSinks = new Set();
+  #wasm;
 
   constructor(wasm, options) {
     if (!isObject(options)) throw new VitrinError("invalid_options", "options must be an object", { path: "" });
@@ -219,6 +220,7 @@ class Engine {
     if (typeof now !== "function") throw new VitrinError("invalid_options", "now must be a function returning ms since the epoch", { path: "/now" });
     if (sync !== undefined && !isObject(sync)) throw new VitrinError("invalid_options", "sync must be an object", { path: "/sync" });
     this.#now = now;
+    this.#wasm = wasm;
     this.#format = formatters(typeof rest.locale === "string" ? rest.locale : "en", typeof rest.currency === "string" ? rest.currency : "TRY");
     const emit = (kind, payload) => {
       if (kind === "dirty") return this.#scheduleFlush();
@@ -426,6 +428,11 @@ class Engine {
     return guarded(() => JSON.parse(this.#raw.explain(campaignId, this.#time())), () => ({ acts: false, because: [] }));
   }
 
+  /** Internal, for `<vitrin-assistant>`: the core's URL rule (src/url.rs). */
+  _isSafeUrl(url) {
+    return typeof url === "string" && guarded(() => this.#wasm.isSafeUrl(url), () => false);
+  }
+
   /** Internal, for `cargo xtask bench`: how many of `iterations` evaluations of a campaign's condition matched. */
   _benchCondition(campaignId, iterations) {
     this.#check();
@@ -463,6 +470,9 @@ export function bind(wasm) {
     version: wasm.version(),
     evaluateCondition(condition, data) {
       return guarded(() => JSON.parse(wasm.evaluateCondition(toJson(condition, "invalid_condition"), toJson(data ?? null, "invalid_data"))), () => null);
+    },
+    isSafeUrl(url) {
+      return typeof url === "string" && guarded(() => wasm.isSafeUrl(url), () => false);
     },
     validateRules(rules) {
       let text;

@@ -206,6 +206,12 @@ export interface Vitrin {
   /** JsonLogic with the official semantics. @example vitrin.evaluateCondition({ ">": [{ var: "n" }, 2] }, { n: 3 }) // true */
   evaluateCondition(condition: unknown, data?: unknown): unknown;
   validateRules(rules: unknown): { ok: boolean; errors: { path: string; message: string }[] };
+  /**
+   * The rule every CTA and product `url`/`image` passes: an http(s) URL or a path on the
+   * page's own site, read as a browser parses it (backslashes, tabs, newlines).
+   * @example vitrin.isSafeUrl("/\\evil.example/x") // false: the browser goes to evil.example
+   */
+  isSafeUrl(url: string): boolean;
   create(options: Options): Engine;
 }
 

@@ -129,6 +129,12 @@ impl Catalog {
             c.prices.push(p.num_in("price", 0.0, 1e12)? as f32);
             c.in_stock.push(p.opt_bool("inStock")?.unwrap_or(true));
             c.tags.push(p.opt_strs("tags", 100)?.into_iter().map(String::from).collect());
+            // What a prompt hands the page to follow or load: http(s) or the page's origin.
+            for key in ["url", "image"] {
+                if p.opt_str(key)?.is_some_and(|u| !crate::url::is_safe_url(u)) {
+                    return Err(p.err(key, "must be an http(s) URL or a path on the store's site"));
+                }
+            }
             c.urls.push(p.opt_str("url")?.map(String::from));
             c.images.push(p.opt_str("image")?.map(String::from));
             raw_pop.push(p.opt_num_in("popularity", 0.0, 1e15)?.unwrap_or(0.0) as f32);
@@ -308,6 +314,16 @@ mod tests {
         assert_eq!(c.root_category(0), pets);
         assert_eq!(c.category_name(0), "food");
         assert!(!c.in_stock[1]);
+    }
+
+    #[test]
+    fn a_link_or_image_a_browser_would_take_off_the_site_or_run_is_refused() {
+        let with = |key: &str, url: &str| Catalog::from_json(&json!({"products": [{"id": "a", "title": "A", "category": "c", "price": 1, key: url}]}));
+        for (key, url) in [("url", "javascript:alert(1)"), ("image", "java\tscript:x"), ("url", "/\\evil.example/x"), ("image", "//evil.example/a.png")] {
+            let err = with(key, url).err().unwrap_or_else(|| panic!("{url:?} accepted"));
+            assert_eq!(err.path.as_deref(), Some(format!("/products/0/{key}").as_str()), "{url:?}");
+        }
+        assert!(with("url", "/p/a").is_ok() && with("image", "https://cdn.example/a.png").is_ok());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! browser storage and tabs, compiled only for wasm32.
 //!
 //! Layers, lowest first; a module imports only from its own layer or below:
-//! 1. `error`, `json`, `embeddings`, `logic` (JsonLogic), `reasons`
+//! 1. `error`, `json`, `embeddings`, `logic` (JsonLogic), `reasons`, `url` (the one URL rule)
 //! 2. `catalog`, `events`, `profile`, `visitor`
 //! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
 //! 4. `scoring`, `slots`, `campaigns`, `assistant`
@@ -25,6 +25,7 @@ pub mod rules;
 pub mod scoring;
 pub mod slots;
 pub mod template;
+pub mod url;
 pub mod visitor;
 
 pub use engine::Engine;

@@ -309,3 +309,15 @@ fn the_schema_describes_what_validation_accepts() {
     assert_eq!(triggers.len(), 10);
     assert!(triggers.iter().any(|t| t["properties"]["type"]["const"] == "cart_idle"));
 }
+
+#[test]
+fn a_cta_the_browser_would_send_off_the_site_is_refused_as_it_reads_it() {
+    let doc = |url: &str| json!({"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"}, "prompt": {"text": {"en": "Hi"}, "cta": {"label": {"en": "Go"}, "url": url}}}]});
+    for url in ["/\\evil.example/x", "/\t/evil.example/x", "/\n/evil.example/x", "\\\\evil.example", " javascript:alert(1)", "java\nscript:alert(1)", "data:text/html,x"] {
+        let found = paths(doc(url));
+        assert!(found.iter().any(|(p, _)| p == "/campaigns/0/prompt/cta/url"), "{url:?}: {found:?}");
+    }
+    for url in ["/cart", "https://shop.example/cart", "cart?x=1"] {
+        assert!(paths(doc(url)).is_empty(), "{url:?}");
+    }
+}

@@ -281,9 +281,8 @@ fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError
         }
     }
     if let Some(url) = p.get("cta").and_then(|c| c.get("url")).and_then(Value::as_str) {
-        let lower = url.trim().to_ascii_lowercase();
-        if !(lower.starts_with('/') && !lower.starts_with("//") || lower.starts_with("https://") || lower.starts_with("http://")) {
-            errors.push(PathError { path: join(&join(path, "cta"), "url"), message: "must be a path (/cart) or an http(s) URL".into() });
+        if !crate::url::is_safe_url(url) {
+            errors.push(PathError { path: join(&join(path, "cta"), "url"), message: "must be a path on the store's site (/cart) or an http(s) URL".into() });
         }
     }
 }

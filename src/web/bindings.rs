@@ -62,6 +62,12 @@ pub fn validate_rules(rules: &str) -> String {
     }
 }
 
+/// The core's URL rule (`crate::url`), for `<vitrin-assistant>` and stores drawing their own links.
+#[wasm_bindgen(js_name = isSafeUrl)]
+pub fn is_safe_url(url: &str) -> bool {
+    crate::url::is_safe_url(url)
+}
+
 #[wasm_bindgen(js_name = evaluateCondition)]
 pub fn evaluate_condition(condition: &str, data: &str) -> Result<String, JsValue> {
     let rule = input(condition, "invalid_condition")?;

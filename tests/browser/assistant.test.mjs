@@ -62,3 +62,24 @@ test("markup in a product title or a name stays text in the assistant", async ()
     assert.deepEqual(errors, []);
   }, { path: "/tests/browser/pages/assistant.html" });
 });
+
+test("a CTA the browser would send to another site or run never becomes the link", async () => {
+  await withPage(async ({ page, errors }) => {
+    await page.waitForFunction(() => document.body.dataset.ready === "1");
+    const hrefs = await page.evaluate(() => {
+      const urls = ["/\\evil.example/x", "/\t/evil.example/x", "/\n/evil.example/x", "\\\\evil.example", " javascript:window.pwned=1", "java\nscript:window.pwned=1", "//evil.example", "/cart"];
+      return urls.map((url, i) => {
+        // A prompt object from anywhere (not only this engine's validated rules).
+        assistant.show({ id: "idle:default", campaignId: "idle", text: "x", html: "x", cta: { label: "Go", url }, productIds: [], reason: { code: "x", text: "x" }, priority: 0 });
+        const a = assistant.shadowRoot.querySelector(".cta");
+        const got = { url, href: a.href, same: new URL(a.href).origin === location.origin };
+        assistant.dismiss();
+        return got;
+      });
+    });
+    for (const { url, href, same } of hrefs) assert.ok(same && /^https?:/.test(href), `${JSON.stringify(url)} became ${href}`);
+    assert.match(hrefs.at(-1).href, /\/cart$/, "a path on the site stays");
+    assert.ok(hrefs.slice(0, -1).every((h) => h.href.endsWith("#")), JSON.stringify(hrefs));
+    assert.deepEqual(errors, []);
+  }, { path: "/tests/browser/pages/assistant.html" });
+});
