@@ -26,6 +26,34 @@ export interface Catalog {
    * product order, instead of `embedding` arrays: loads without parsing a number.
    */
   embeddings?: ArrayBuffer | Uint8Array;
+  /**
+   * The weights `for_you` blends, fitted to the store's own sessions by `vitrin-server
+   * build` (server/README.md, "Fitted weights"). Every field optional; absent ones take
+   * the engine's defaults; an unknown name is an `invalid_catalog` error.
+   * @example { products, blend: { revisit: 1.6, revisitRecency: 1, recency: 0.6 } }
+   */
+  blend?: Blend;
+}
+
+/** Ranking weights of `for_you` (all ≥ 0; the decays and `recency` at most 1, `seeds` 1–50). */
+export interface Blend {
+  /** The k-th most recent view seeds the related lists with weight `recency^k`. */
+  recency?: number;
+  /** How many recent views seed. */
+  seeds?: number;
+  /** A viewed product comes back with `revisit * revisitRecency^k` for its k-th most recent view. */
+  revisit?: number;
+  revisitRecency?: number;
+  /** A related list's r-th entry weighs `1 / (1 + rankDecay * r)`. */
+  rankDecay?: number;
+  /** Weight of the best single seed's contribution (max pooling) beside the sum over seeds. */
+  maxPool?: number;
+  similar?: number;
+  boughtWith?: number;
+  goesWith?: number;
+  embedding?: number;
+  affinity?: number;
+  popularity?: number;
 }
 
 /** The compact profile the store's server computes for a visitor. */

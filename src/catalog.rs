@@ -2,6 +2,7 @@
 //! indices, category paths as a tree of interned nodes, embeddings in the quantised table
 //! of `embeddings`, related lists in flat offset tables. Depends on `json`/`error`/`embeddings`.
 
+use crate::blend::Blend;
 use crate::embeddings::Embeddings;
 use crate::error::{join, Error, Result};
 use crate::json::{type_name, Obj};
@@ -62,6 +63,8 @@ pub struct Catalog {
     pub embeddings: Embeddings,
     /// Popularity in [0, 1] (the optional `popularity` field, scaled by its maximum).
     pub popularity: Vec<f32>,
+    /// The ranking weights learned for this store (the optional `blend` object).
+    pub blend: Blend,
     bought_with: Lists,
     goes_with: Lists,
     similar: Lists,
@@ -95,6 +98,9 @@ impl Catalog {
         let products = root.opt_arr("products", MAX_PRODUCTS)?.ok_or_else(|| root.err("products", "is required"))?;
         static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut c = Catalog { generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Catalog::default() };
+        if let Some(b) = root.opt_obj("blend")? {
+            c.blend = Blend::from_obj(&b)?;
+        }
         let mut raw = RawRows::default();
         let mut table = None;
         match packed {

@@ -3,7 +3,8 @@
 //! browser storage and tabs, compiled only for wasm32.
 //!
 //! Layers, lowest first; a module imports only from its own layer or below:
-//! 1. `error`, `json`, `embeddings`, `logic` (JsonLogic), `reasons`, `url` (the one URL rule)
+//! 1. `error`, `json`, `embeddings`, `logic` (JsonLogic), `reasons`, `url` (the one URL rule),
+//!    `blend` (the ranking weights a catalog carries)
 //! 2. `catalog`, `events`, `profile`, `visitor`
 //! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
 //! 4. `scoring`, `slots`, `campaigns`, `assistant`
@@ -11,6 +12,7 @@
 //! 6. `web` (wasm32 only: bindings and platform)
 
 pub mod assistant;
+pub mod blend;
 pub mod campaigns;
 pub mod catalog;
 pub mod embeddings;

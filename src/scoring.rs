@@ -5,6 +5,7 @@
 //! its result. Depends on `catalog`, `visitor`, `profile`, `reasons`.
 
 use std::rc::Rc;
+use crate::blend::Blend;
 use crate::catalog::{Catalog, Relation};
 use crate::embeddings::Query;
 use crate::profile::Profile;
@@ -13,22 +14,6 @@ use crate::visitor::VisitorState;
 
 pub const MAX_LIMIT: usize = 100;
 const DAY_MS: f64 = 86_400_000.0;
-/// Weights of the blend; chosen on the validation split of the replay (see ARCHITECTURE.md).
-const W_EMB: f32 = 0.6;
-const W_AFF: f32 = 0.3;
-const W_POP: f32 = 0.1;
-const W_SIMILAR: f32 = 1.0;
-const W_BOUGHT_WITH: f32 = 0.8;
-const W_GOES_WITH: f32 = 0.6;
-/// A product the visitor viewed is a candidate itself: in replayed shop sessions a fifth
-/// of next views go back to a product of the session, most often the last one or two.
-/// The k-th most recent view adds `REVISIT * REVISIT_RECENCY^k`; repeat views add up.
-/// (A flat penalty of 0.3 instead cost 13 points of HR@20 on the replay's validation.)
-const REVISIT: f32 = 2.0;
-const REVISIT_RECENCY: f32 = 0.85;
-/// Weight of the k-th most recent view is `RECENCY^k`.
-const RECENCY: f32 = 0.75;
-const SESSION_SEEDS: usize = 20;
 /// A replenishment shows from this many days before it is due.
 pub const REPLENISH_WINDOW_DAYS: f64 = 7.0;
 
@@ -129,11 +114,10 @@ pub struct Scorer {
     query: Vec<f32>,
     query_q: Query,
     seeds: Vec<(u32, f32)>,
+    /// Max pooling's scratch: per product its best seed contribution, and the products set.
+    best: Vec<f32>,
+    touched: Vec<u32>,
     top: Vec<(f32, u32)>,
-}
-
-fn rank_factor(rank: usize) -> f32 {
-    1.0 / (1.0 + 0.15 * rank as f32)
 }
 
 impl Scorer {
@@ -183,12 +167,13 @@ impl Scorer {
         let (pop, cat, brand) = (&c.popularity[..n], &c.category[..n], &c.brand[..n]);
         let (nodes, brands) = (&self.node_total[..], &self.brand_w[..]);
         let scores = &mut self.scores[..n];
+        let (w_pop, w_aff) = (c.blend.popularity, c.blend.affinity);
         for i in 0..n {
-            scores[i] += W_POP * pop[i] + W_AFF * affinity(nodes, brands, cat[i], brand[i]);
+            scores[i] += w_pop * pop[i] + w_aff * affinity(nodes, brands, cat[i], brand[i]);
         }
         // Before the dot products, which skip the products a filter dropped.
         self.apply_prefilter();
-        c.embeddings.add_dots(&self.query_q, W_EMB, &mut self.scores[..n]);
+        c.embeddings.add_dots(&self.query_q, c.blend.embedding, &mut self.scores[..n]);
         for (ix, w) in revisits(s) {
             self.scores[ix as usize] += w;
         }
@@ -203,7 +188,7 @@ impl Scorer {
         let c = s.catalog;
         let Some(p) = product else { return Vec::new() };
         for (r, &j) in c.related(p, Relation::Similar).iter().enumerate() {
-            self.scores[j as usize] += W_SIMILAR * rank_factor(r);
+            self.scores[j as usize] += c.blend.similar * c.blend.rank_factor(r);
         }
         let leaf = c.category[p as usize];
         self.query.clear();
@@ -305,24 +290,45 @@ impl Scorer {
         let c = s.catalog;
         self.seeds.clear();
         let mut w = 1.0;
-        for v in s.state.recently_viewed.iter().take(SESSION_SEEDS) {
+        for v in s.state.recently_viewed.iter().take(c.blend.seed_count()) {
             if let Some(ix) = c.index(&v.product_id) {
                 self.seeds.push((ix, w));
             }
-            w *= RECENCY;
+            w *= c.blend.recency;
         }
         self.seeds.extend(s.state.cart.iter().filter_map(|l| c.index(&l.product_id)).map(|ix| (ix, 1.0)));
     }
 
+    /// Adds each seed's related lists (sum pooling) and, with `blend.max_pool`, the best
+    /// single seed's contribution per candidate (max pooling).
     fn add_related(&mut self, c: &Catalog, relations: &[Relation]) {
+        let b = &c.blend;
+        let pool = b.max_pool > 0.0;
+        if pool && self.best.len() != c.len() {
+            self.best.clear();
+            self.best.resize(c.len(), 0.0);
+        }
         for &(seed, w) in &self.seeds {
             for &rel in relations {
-                let wr = w * relation_weight(rel);
+                let wr = w * relation_weight(b, rel);
                 for (r, &j) in c.related(seed, rel).iter().enumerate() {
-                    self.scores[j as usize] += wr * rank_factor(r);
+                    let x = wr * b.rank_factor(r);
+                    self.scores[j as usize] += x;
+                    if pool {
+                        let best = &mut self.best[j as usize];
+                        if *best == 0.0 {
+                            self.touched.push(j);
+                        }
+                        *best = best.max(x);
+                    }
                 }
             }
         }
+        for &j in &self.touched {
+            self.scores[j as usize] += b.max_pool * self.best[j as usize];
+            self.best[j as usize] = 0.0;
+        }
+        self.touched.clear();
     }
 
     /// The taste vector: recency-weighted views blended with the profile embedding.
@@ -474,7 +480,7 @@ impl Scorer {
         for &(seed, w) in seeds {
             for &rel in relations {
                 if let Some(r) = c.related(seed, rel).iter().position(|&j| j == ix) {
-                    let contrib = w * relation_weight(rel) * rank_factor(r);
+                    let contrib = w * relation_weight(&c.blend, rel) * c.blend.rank_factor(r);
                     if best.is_none_or(|b| contrib > b.0) {
                         best = Some((contrib, seed, rel));
                     }
@@ -496,11 +502,11 @@ impl Scorer {
         let related: f32 = self
             .seeds
             .iter()
-            .flat_map(|&(seed, w)| all.iter().filter_map(move |&rel| c.related(seed, rel).iter().position(|&j| j == ix).map(|r| w * relation_weight(rel) * rank_factor(r))))
+            .flat_map(|&(seed, w)| all.iter().filter_map(move |&rel| c.related(seed, rel).iter().position(|&j| j == ix).map(|r| w * relation_weight(&c.blend, rel) * c.blend.rank_factor(r))))
             .sum();
-        let emb = W_EMB * c.embeddings.dot(ix, &self.query_q);
-        let aff = W_AFF * self.affinity(c, i);
-        let pop = W_POP * c.popularity[i];
+        let emb = c.blend.embedding * c.embeddings.dot(ix, &self.query_q);
+        let aff = c.blend.affinity * self.affinity(c, i);
+        let pop = c.blend.popularity * c.popularity[i];
         let revisit: f32 = revisits(s).filter(|&(j, _)| j == ix).map(|(_, w)| w).sum();
         let (why, subject) = if revisit >= related.max(emb).max(aff).max(pop) && revisit > 0.0 {
             (Why::RecentlyViewed, Subject::None)
@@ -530,15 +536,16 @@ fn affinity(nodes: &[f32], brands: &[f32], node: u32, brand: u32) -> f32 {
 
 /// The visitor's recent views (most recent first) with their `for_you` revisit weight.
 fn revisits<'a>(s: &'a Signals) -> impl Iterator<Item = (u32, f32)> + 'a {
-    let weights = std::iter::successors(Some(REVISIT), |w| Some(w * REVISIT_RECENCY));
+    let b = &s.catalog.blend;
+    let weights = std::iter::successors(Some(b.revisit), |w| Some(w * b.revisit_recency));
     s.state.recently_viewed.iter().zip(weights).filter_map(|(v, w)| Some((s.catalog.index(&v.product_id)?, w)))
 }
 
-fn relation_weight(rel: Relation) -> f32 {
+fn relation_weight(b: &Blend, rel: Relation) -> f32 {
     match rel {
-        Relation::Similar => W_SIMILAR,
-        Relation::BoughtWith => W_BOUGHT_WITH,
-        Relation::GoesWith => W_GOES_WITH,
+        Relation::Similar => b.similar,
+        Relation::BoughtWith => b.bought_with,
+        Relation::GoesWith => b.goes_with,
     }
 }
 

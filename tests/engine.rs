@@ -271,3 +271,32 @@ fn embeddings_passed_packed_rank_like_embeddings_in_the_json() {
     let damaged = Engine::with_packed(&json!({ "catalog": { "products": stripped["products"] } }), Some(Packed::Table(&table[..40])));
     assert_eq!(damaged.err().unwrap().path.as_deref(), Some("/catalog/embeddings"));
 }
+
+#[test]
+fn the_catalogs_blend_sets_how_strongly_viewed_products_come_back() {
+    // Two views, then `for_you`: with the store's revisit weight at 0 the viewed products
+    // give way to their neighbours; with a strong one (a shop whose shoppers return to
+    // what they viewed) the last viewed product leads.
+    let for_you = |blend: Value| {
+        let mut doc = catalog(60, 7);
+        doc["blend"] = blend;
+        let mut e = Engine::new(&json!({ "catalog": doc })).unwrap();
+        for (k, p) in ["p1", "p8"].iter().enumerate() {
+            e.track(&json!({"type": "view", "productId": p, "at": k}), 0.0)
+                .unwrap();
+        }
+        ids(&e.recommend("for_you", None, Some(5), 10.0).unwrap())
+    };
+    let none = for_you(json!({"revisit": 0}));
+    assert!(!none.iter().any(|id| id == "p1" || id == "p8"), "{none:?}");
+    let strong = for_you(json!({"revisit": 20, "revisitRecency": 0.5}));
+    assert_eq!(strong[..2], ["p8", "p1"], "{strong:?}");
+    // A misspelt weight is refused with its path, not ignored.
+    let mut doc = catalog(5, 7);
+    doc["blend"] = json!({"revisitt": 1});
+    let Err(err) = Engine::new(&json!({ "catalog": doc })) else { panic!("a misspelt weight is refused") };
+    assert_eq!(
+        (err.code, err.path.as_deref()),
+        ("invalid_catalog", Some("/catalog/blend/revisitt"))
+    );
+}

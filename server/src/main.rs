@@ -12,7 +12,7 @@ commands:
         --out catalog.json
         [--profiles-out FILE.jsonl] [--holdout-last-fraction F --validation-out FILE.jsonl]
         [--list-len N] [--window N] [--decay X] [--backward X] [--damping X]
-        [--trend-half-life X] [--embedding-dim N]
+        [--trend-half-life X] [--embedding-dim N] [--fit-fraction F] [--fit-cases N]
       Builds the catalog (popularity, related.similar = viewed next, related.boughtWith =
       bought in one order, embedding with --embedding-dim N ≤ 64) from any of: a session
       log (session_id,item_id,position); the server's database (stored views and
@@ -22,6 +22,10 @@ commands:
       every learned item gets placeholders. --profiles-out writes every
       stored visitor's profile, one per line. With a holdout, the last F of the log's
       sessions stay out of the model and their prefixes go to --validation-out.
+      The ranking weights (`blend` in the catalog) are fitted on the log's own last
+      sessions: the last F (default 0.1; 0: the engine's defaults) of the model's
+      sessions wait outside a first model, and up to N (default 5000) of their prefixes
+      are replayed through the engine for each weight tried.
   serve --db FILE --catalog FILE --port N --token T [--rules FILE] [--host ADDR]
         [--cors ORIGIN…] [--rate R] [--secret S] [--read-token T] [--visitor-rate N]
         [--max-connections N] [--header-timeout SECONDS] [--body-timeout SECONDS]
@@ -82,6 +86,7 @@ fn build(args: &[String]) -> Result<(), String> {
     let (mut sessions, mut db, mut orders, mut out, mut profiles_out, mut validation_out, mut holdout) = (None, None, None, None, None, None, 0.0);
     let mut base = None;
     let mut params = Params::default();
+    let (mut fit, mut fit_cases) = (builder::FIT_FRACTION, builder::FIT_CASES);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -101,6 +106,8 @@ fn build(args: &[String]) -> Result<(), String> {
             "--damping" => params.damping = number(flag, value()?)?,
             "--trend-half-life" => params.trend_half_life = number(flag, value()?)?,
             "--embedding-dim" => params.embedding_dim = number(flag, value()?)?,
+            "--fit-fraction" => fit = number(flag, value()?)?,
+            "--fit-cases" => fit_cases = number(flag, value()?)?,
             other => return Err(format!("build: unknown argument `{other}`\n\n{USAGE}")),
         }
     }
@@ -120,7 +127,7 @@ fn build(args: &[String]) -> Result<(), String> {
     if params.embedding_dim > MAX_EMBEDDING_DIM {
         return Err(format!("--embedding-dim is at most {MAX_EMBEDDING_DIM}"));
     }
-    let opts = Options { sessions, db, orders, out: out.clone(), base, profiles_out: profiles_out.clone(), holdout, validation_out, params };
+    let opts = Options { sessions, db, orders, out: out.clone(), base, profiles_out: profiles_out.clone(), holdout, validation_out, params, fit, fit_cases };
     let report = builder::build(&opts).map_err(|e| format!("build: {e}"))?;
     println!("{report}");
     println!("wrote {}", out.display());

@@ -1,14 +1,17 @@
 // Replays real shopping sessions through the built package exactly as a storefront runs
 // it: the catalog from `vitrin-server build`, one engine with memory storage, and per
 // session prefix `forget()`, one `view` event per item, then `recommend` on the
-// `for_you` slot. Scores next-item HR/MRR against two baselines computed here and the
-// published figures (shared/data/README.md has the protocol).
+// `for_you` slot. Scores next-item HR/MRR against the harness baselines computed here
+// (POP, S-POP, item-kNN on the last item, sequential rules) and, for a dataset whose
+// figures are published, those (shared/data/README.md has the protocol).
 //
-//   node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--out FILE]
+//   node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--fit-cases N] [--out FILE]
 //
-// DIR holds train_interactions.csv.gz and test_prefixes.jsonl.gz. Parameters are chosen
-// on the validation split (the last 10% of the training sessions, held out of its
-// catalog); the test split is for the final figure only.
+// DIR holds train_interactions.csv.gz and test_prefixes.jsonl.gz (any shop's log in that
+// shape). The builder fits the engine's weights on the last sessions of each catalog's own
+// training log (--fit-cases: prefixes replayed per trial); the validation split (the last
+// 10% of the training sessions, held out of its catalog) checks them; the test split is
+// for the final figure only.
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -18,17 +21,33 @@ import { pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { PKG_DIR, REPO_ROOT } from "../support/repo.mjs";
 
-const USAGE = "usage: node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--out FILE]";
+const USAGE = "usage: node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--fit-cases N] [--out FILE]";
 const SLOT = "for_you";
 const K = 20;
 const HOLDOUT = 0.1;
-// Published HR@20 / MRR@20 on the same test split (SR-GNN paper, Table 2).
-const PUBLISHED = { "Item-KNN": [35.75, 11.57], NARM: [49.7, 16.17], "SR-GNN": [50.73, 17.59] };
+// Published HR@20 / MRR@20, per dataset, recognised by its size (training rows, test
+// prefixes) rather than its folder name, so no other shop is ever compared with them.
+const PUBLISHED = [
+  {
+    name: "Diginetica (SR-GNN split)",
+    trainRows: 906_140,
+    testCases: 60_858,
+    rows: {
+      // SR-GNN paper, Table 2; then GCE-GNN (SIGIR 2020), COTREC (CIKM 2021), S2-DHCN (AAAI 2021).
+      "Item-KNN": [35.75, 11.57],
+      NARM: [49.7, 16.17],
+      "SR-GNN": [50.73, 17.59],
+      "S2-DHCN": [53.66, 18.51],
+      COTREC: [54.18, 19.07],
+      "GCE-GNN": [54.22, 19.04],
+    },
+  },
+];
 // GRU4Rec's item-kNN regularisation: sim = co / (sqrt(n_i * n_j) + LAMBDA).
 const KNN_LAMBDA = 20;
 
 function parseArgs(argv) {
-  const opts = { data: null, pkg: PKG_DIR, limit: Infinity, out: null };
+  const opts = { data: null, pkg: PKG_DIR, limit: Infinity, fitCases: null, out: null };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value\n${USAGE}`);
@@ -38,10 +57,13 @@ function parseArgs(argv) {
       case "--data": opts.data = resolve(value()); break;
       case "--pkg": opts.pkg = resolve(value()); break;
       case "--out": opts.out = resolve(value()); break;
-      case "--limit": {
+      case "--limit":
+      case "--fit-cases": {
+        const flag = argv[i];
         const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) throw new Error(`--limit needs a positive whole number\n${USAGE}`);
-        opts.limit = n;
+        if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive whole number\n${USAGE}`);
+        if (flag === "--limit") opts.limit = n;
+        else opts.fitCases = n;
         break;
       }
       default: throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
@@ -69,20 +91,23 @@ function lines(file) {
   return text.split("\n").filter((l) => l.trim() !== "");
 }
 
-/** Prefix cases with ids as strings (the catalog's ids). */
+/** Prefix cases with ids as strings (the catalog's ids), and how many the file holds. */
 function readCases(file, limit) {
   const out = [];
-  for (const line of lines(file)) {
+  const all = lines(file);
+  for (const line of all) {
     if (out.length >= limit) break;
     const { prefix, target } = JSON.parse(line);
     out.push({ prefix: prefix.map(String), target: String(target) });
   }
-  return out;
+  return { cases: out, total: all.length };
 }
 
-/** Sessions of the log in file order, items ordered by position; the grouping the builder uses. */
+/** Sessions of the log in file order, items ordered by position (the grouping the builder
+ *  uses), and the log's row count. */
 function readSessions(file) {
   const sessions = [];
+  let count = 0;
   let id = null;
   let rows = [];
   const flush = () => {
@@ -97,9 +122,10 @@ function readSessions(file) {
       id = session;
     }
     rows.push([Number(position), item]);
+    count++;
   }
   flush();
-  return sessions;
+  return { sessions, rows: count };
 }
 
 function newMetrics() {
@@ -150,12 +176,89 @@ async function replayEngine(createVitrin, catalog, cases) {
   return { metrics: finish(m), latencies };
 }
 
-/** POP: the K items viewed most often in training, for every case. */
-function popBaseline(train) {
+/** Training view counts per item. */
+function viewCounts(train) {
   const counts = new Map();
   for (const s of train) for (const item of s) counts.set(item, (counts.get(item) ?? 0) + 1);
-  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, K).map((e) => e[0]);
+  return counts;
+}
+
+/** POP: the K items viewed most often in training, for every case. */
+function popBaseline(train) {
+  const top = [...viewCounts(train)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, K).map((e) => e[0]);
   return () => top;
+}
+
+/**
+ * S-POP: the session's own items, most often viewed in it first (ties: the more popular
+ * in training), then POP's list for the rest.
+ */
+function sessionPopBaseline(train) {
+  const counts = viewCounts(train);
+  const pop = popBaseline(train)();
+  return (prefix) => {
+    const inSession = new Map();
+    for (const item of prefix) inSession.set(item, (inSession.get(item) ?? 0) + 1);
+    const own = [...inSession].sort((a, b) => b[1] - a[1] || (counts.get(b[0]) ?? 0) - (counts.get(a[0]) ?? 0)).map((e) => e[0]);
+    for (const item of pop) {
+      if (own.length >= K) break;
+      if (!inSession.has(item)) own.push(item);
+    }
+    return own.slice(0, K);
+  };
+}
+
+/**
+ * Sequential rules (Ludewig & Jannach 2018, "SR"): item b viewed up to SR_STEPS views after
+ * item a makes a rule a → b weighing 1/distance; the last item's strongest rules.
+ */
+const SR_STEPS = 10;
+function sequentialRulesBaseline(train) {
+  const index = new Map();
+  const ids = [];
+  const intern = (id) => {
+    let ix = index.get(id);
+    if (ix === undefined) {
+      index.set(id, (ix = ids.length));
+      ids.push(id);
+    }
+    return ix;
+  };
+  const sessions = train.map((s) => Int32Array.from(s, intern));
+  // Occurrences item → (session, position), as an offset table.
+  const n = ids.length;
+  const start = new Int32Array(n + 1);
+  for (const s of sessions) for (const i of s) start[i + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, n);
+  const occSession = new Int32Array(start[n]);
+  const occPos = new Int32Array(start[n]);
+  sessions.forEach((s, k) => s.forEach((i, p) => {
+    occSession[fill[i]] = k;
+    occPos[fill[i]++] = p;
+  }));
+  const weight = new Float64Array(n);
+  const cache = new Map();
+  return (prefix) => {
+    const last = index.get(prefix[prefix.length - 1]);
+    if (last === undefined) return [];
+    let list = cache.get(last);
+    if (list) return list;
+    const touched = [];
+    for (let o = start[last]; o < start[last + 1]; o++) {
+      const s = sessions[occSession[o]];
+      for (let d = 1; d <= SR_STEPS && occPos[o] + d < s.length; d++) {
+        const j = s[occPos[o] + d];
+        if (j === last) continue;
+        if (weight[j] === 0) touched.push(j);
+        weight[j] += 1 / d;
+      }
+    }
+    list = touched.map((j) => [j, weight[j]]).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, K).map((e) => ids[e[0]]);
+    for (const j of touched) weight[j] = 0;
+    cache.set(last, list);
+    return list;
+  };
 }
 
 /**
@@ -214,19 +317,27 @@ function percentile(sorted, q) {
   return sorted.length ? Math.round(sorted[Math.floor(q * (sorted.length - 1))] * 1000) / 1000 : 0;
 }
 
+/** The harness baselines, computed from each split's training sessions. */
+const BASELINES = [
+  ["pop", "POP", popBaseline],
+  ["sessionPop", "S-POP", sessionPopBaseline],
+  ["itemKnn", "item-KNN (last item)", itemKnnBaseline],
+  ["sequentialRules", "sequential rules", sequentialRulesBaseline],
+];
+
 function table(result) {
-  const rows = [
-    ["vitrin (for_you)", result.validation, result.test],
-    ["POP", result.baselines.pop.validation, result.baselines.pop.test],
-    ["item-KNN (last item)", result.baselines.itemKnn.validation, result.baselines.itemKnn.test],
-  ];
+  const rows = [["vitrin (for_you)", result.validation, result.test]];
+  for (const [key, label] of BASELINES) rows.push([label, result.baselines[key].validation, result.baselines[key].test]);
   const f = (x) => x.toFixed(2).padStart(7);
   const out = [`${"".padEnd(22)}${"validation: HR@20  MRR@20   HR@10  MRR@10".padEnd(44)}   test: HR@20  MRR@20   HR@10  MRR@10`];
   for (const [name, v, t] of rows) {
     out.push(`${name.padEnd(22)}${" ".repeat(10)}${f(v.hr20)} ${f(v.mrr20)} ${f(v.hr10)} ${f(v.mrr10)}${" ".repeat(11)}${f(t.hr20)} ${f(t.mrr20)} ${f(t.hr10)} ${f(t.mrr10)}`);
   }
-  for (const [name, [hr, mrr]] of Object.entries(PUBLISHED)) {
-    out.push(`${`${name} (published)`.padEnd(22)}${" ".repeat(54)}     ${f(hr)} ${f(mrr)}`);
+  if (result.published) {
+    out.push(`published on ${result.published.dataset}:`);
+    for (const [name, { hr20, mrr20 }] of Object.entries(result.published.rows)) {
+      out.push(`${`${name}`.padEnd(22)}${" ".repeat(54)}     ${f(hr20)} ${f(mrr20)}`);
+    }
   }
   out.push(`cases: validation ${result.validation.cases}, test ${result.test.cases}`);
   return out.join("\n");
@@ -247,27 +358,31 @@ async function main() {
     testCatalog: join(work, "test-catalog.json"),
   };
 
+  const fit = opts.fitCases ? ["--fit-cases", String(opts.fitCases)] : [];
   console.log(`replay ${name}: building the validation catalog (last ${HOLDOUT * 100}% of training sessions held out)`);
-  build(["--sessions", sessionsFile, "--holdout-last-fraction", String(HOLDOUT), "--validation-out", files.validationCases, "--out", files.validationCatalog]);
+  build(["--sessions", sessionsFile, "--holdout-last-fraction", String(HOLDOUT), "--validation-out", files.validationCases, "--out", files.validationCatalog, ...fit]);
   console.log(`replay ${name}: building the test catalog (all training sessions)`);
-  build(["--sessions", sessionsFile, "--out", files.testCatalog]);
+  build(["--sessions", sessionsFile, "--out", files.testCatalog, ...fit]);
 
   const { createVitrin } = await import(pathToFileURL(join(opts.pkg, "node.js")).href);
-  const sessions = readSessions(sessionsFile);
+  const { sessions, rows } = readSessions(sessionsFile);
   const modelSessions = sessions.length - Math.round(sessions.length * HOLDOUT);
+  const test = readCases(testFile, opts.limit);
   const splits = {
-    validation: { catalog: files.validationCatalog, cases: readCases(files.validationCases, opts.limit), train: sessions.slice(0, modelSessions) },
-    test: { catalog: files.testCatalog, cases: readCases(testFile, opts.limit), train: sessions },
+    validation: { catalog: files.validationCatalog, cases: readCases(files.validationCases, opts.limit).cases, train: sessions.slice(0, modelSessions) },
+    test: { catalog: files.testCatalog, cases: test.cases, train: sessions },
   };
+  const published = PUBLISHED.find((p) => p.trainRows === rows && p.testCases === test.total);
 
-  const result = { slot: SLOT, limit: K, validation: null, test: null, latencyMs: null, bundleBytes: null, baselines: { pop: {}, itemKnn: {} } };
+  const result = { slot: SLOT, limit: K, validation: null, test: null, latencyMs: null, bundleBytes: null, blend: {}, baselines: Object.fromEntries(BASELINES.map(([key]) => [key, {}])) };
   for (const [split, { catalog, cases, train }] of Object.entries(splits)) {
     const t0 = performance.now();
     const bytes = readFileSync(catalog);
-    const { metrics, latencies } = await replayEngine(createVitrin, JSON.parse(bytes.toString("utf8")), cases);
+    const doc = JSON.parse(bytes.toString("utf8"));
+    result.blend[split] = doc.blend ?? null;
+    const { metrics, latencies } = await replayEngine(createVitrin, doc, cases);
     result[split] = metrics;
-    result.baselines.pop[split] = baseline(popBaseline(train), cases);
-    result.baselines.itemKnn[split] = baseline(itemKnnBaseline(train), cases);
+    for (const [key, , make] of BASELINES) result.baselines[key][split] = baseline(make(train), cases);
     console.log(`replay ${name}: ${split}: ${cases.length} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     if (split === "test") {
       // What ships: the full catalog, and the latency a visitor sees with it.
@@ -276,7 +391,7 @@ async function main() {
       result.bundleBytes = { raw: bytes.length, gzip: gzipSync(bytes, { level: 6 }).length };
     }
   }
-  result.published = Object.fromEntries(Object.entries(PUBLISHED).map(([k, [hr20, mrr20]]) => [k, { hr20, mrr20 }]));
+  result.published = published ? { dataset: published.name, rows: Object.fromEntries(Object.entries(published.rows).map(([k, [hr20, mrr20]]) => [k, { hr20, mrr20 }])) } : null;
   result.casesLimit = Number.isFinite(opts.limit) ? opts.limit : null;
   result.seconds = Math.round((performance.now() - started) / 100) / 10;
 
@@ -284,6 +399,7 @@ async function main() {
   console.log(table(result));
   console.log(`recommend latency (test): p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
   console.log(`catalog bundle (test): ${result.bundleBytes.raw} bytes raw, ${result.bundleBytes.gzip} bytes gzip`);
+  console.log(`fitted blend (test catalog): ${JSON.stringify(result.blend.test)}`);
   console.log(`replay took ${result.seconds} s`);
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);

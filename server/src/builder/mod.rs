@@ -12,6 +12,7 @@
 //! `--profiles-out` for a CDN or key-value store.
 
 mod csv;
+pub mod fit;
 pub mod model;
 pub mod orders;
 pub mod profile;
@@ -49,12 +50,35 @@ pub struct Options {
     /// Where the held-out sessions' prefixes go.
     pub validation_out: Option<PathBuf>,
     pub params: Params,
+    /// Share of the model's last log sessions whose prefixes fit the ranking weights
+    /// (`fit`), in [0, 1); 0 ships the engine's defaults.
+    pub fit: f64,
+    /// At most this many prefixes are replayed per trial of the fit.
+    pub fit_cases: usize,
 }
+
+/// Defaults of the fit: a tenth of the log, 5,000 prefixes.
+pub const FIT_FRACTION: f64 = 0.1;
+pub const FIT_CASES: usize = 5_000;
+/// Fewer held-out sessions than this say too little to move a weight: the defaults stand.
+const MIN_FIT_SESSIONS: u64 = 20;
 
 impl Options {
     /// Options for a session log alone, with the default parameters.
     pub fn sessions(sessions: PathBuf, out: PathBuf) -> Options {
-        Options { sessions: Some(sessions), db: None, orders: None, out, base: None, profiles_out: None, holdout: 0.0, validation_out: None, params: Params::default() }
+        Options {
+            sessions: Some(sessions),
+            db: None,
+            orders: None,
+            out,
+            base: None,
+            profiles_out: None,
+            holdout: 0.0,
+            validation_out: None,
+            params: Params::default(),
+            fit: FIT_FRACTION,
+            fit_cases: FIT_CASES,
+        }
     }
 }
 
@@ -74,6 +98,9 @@ pub struct Report {
     /// With a base catalog: its products, and how many of them were learned about.
     pub base: Option<(usize, usize)>,
     pub validation_prefixes: u64,
+    /// Sessions held out of the first model to fit the weights, and what the fit found.
+    pub fit_sessions: u64,
+    pub fit: Option<fit::Fit>,
     pub profiles: u64,
     pub catalog: write::Bytes,
     pub seconds: f64,
@@ -109,6 +136,9 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     if !(0.0..1.0).contains(&opts.holdout) {
         return Err(invalid("the holdout fraction must be in [0, 1)"));
     }
+    if !(0.0..1.0).contains(&opts.fit) {
+        return Err(invalid("the fit fraction must be in [0, 1)"));
+    }
     if opts.sessions.is_none() && opts.db.is_none() && opts.orders.is_none() {
         return Err(invalid("nothing to learn from: give a session log, a database or an orders file"));
     }
@@ -127,8 +157,14 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     report.holdout_sessions = (total as f64 * opts.holdout).round() as u64;
     report.model_sessions = total - report.holdout_sessions;
     let mut model = Model::new(opts.params.clone(), report.model_sessions);
+    // The model's last sessions wait outside it until the weights are fitted on them.
+    report.fit_sessions = (report.model_sessions as f64 * opts.fit).round() as u64;
+    if report.fit_sessions < MIN_FIT_SESSIONS {
+        report.fit_sessions = 0;
+    }
+    let mut held = Held::default();
     if let Some(path) = &opts.sessions {
-        learn_log(path, opts, &mut items, &mut model, &mut report)?;
+        held = learn_log(path, opts, &mut items, &mut model, &mut report)?;
     }
     let mut db = opts.db.as_deref().map(Db::open).transpose().map_err(db_error)?;
     if let Some(path) = &opts.orders {
@@ -141,14 +177,25 @@ pub fn build(opts: &Options) -> io::Result<Report> {
         learn_events(db, &mut items, &mut model, &mut report)?;
     }
     report.items = items.len();
+    let blend = if held.sessions.is_empty() {
+        None
+    } else {
+        let fitted = fit_blend(&model, &items, base.as_ref(), &held, opts.fit_cases)?;
+        for s in &held.sessions {
+            model.add(s);
+        }
+        let blend = fitted.blend;
+        report.fit = Some(fitted);
+        Some(blend)
+    };
     let trained = model.finish(items.len());
     report.catalog = match &base {
         Some(base) => {
-            let (bytes, learned) = replace(&opts.out, |out| write::merged(out, base, &items, &trained))?;
+            let (bytes, learned) = replace(&opts.out, |out| write::merged(out, base, &items, &trained, blend.as_ref()))?;
             report.base = Some((base["products"].as_array().map_or(0, Vec::len), learned));
             bytes
         }
-        None => replace(&opts.out, |out| write::catalog(out, &items, &trained))?,
+        None => replace(&opts.out, |out| write::catalog(out, &items, &trained, blend.as_ref()))?,
     };
     // The model's memory goes back before the profiles' catalog is read.
     drop((trained, items, base));
@@ -176,17 +223,53 @@ fn replace<T>(path: &Path, write: impl FnOnce(BufWriter<File>) -> io::Result<T>)
     Ok(got)
 }
 
-fn learn_log(path: &Path, opts: &Options, items: &mut Items, model: &mut Model, report: &mut Report) -> io::Result<()> {
+/// The log's sessions kept out of the model until the fit, and how many items were known
+/// before the first of them (later ones are new to the fitted model).
+#[derive(Default)]
+struct Held {
+    sessions: Vec<Vec<u32>>,
+    known_items: usize,
+}
+
+/// The catalog the model knows without the held sessions, the held sessions' prefixes
+/// replayed against it, and the weights that rank them best.
+fn fit_blend(model: &Model, items: &Items, base: Option<&serde_json::Value>, held: &Held, max_cases: usize) -> io::Result<fit::Fit> {
+    let trained = model.finish(items.len());
+    let mut bytes = Vec::new();
+    match base {
+        Some(base) => write::merged(&mut bytes, base, items, &trained, None)?.0,
+        None => write::catalog(&mut bytes, items, &trained, None)?,
+    };
+    drop(trained);
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
+    drop(bytes);
+    let mut catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
+    drop(doc);
+    let sessions = held.sessions.iter().map(|s| s.iter().filter(|&&ix| (ix as usize) < held.known_items).map(|&ix| items.id(ix)).collect());
+    let cases = fit::cases(&catalog, sessions, max_cases);
+    Ok(fit::fit(&mut catalog, &cases))
+}
+
+fn learn_log(path: &Path, opts: &Options, items: &mut Items, model: &mut Model, report: &mut Report) -> io::Result<Held> {
     let mut reader = sessions::open(path)?;
     let mut validation = opts.validation_out.as_ref().map(|p| File::create(p).map(BufWriter::new)).transpose()?;
     let mut session = Session::default();
     let mut interned = Vec::new();
     let mut seen = 0u64;
+    let mut held = Held::default();
+    let fit_from = report.model_sessions - report.fit_sessions;
     while reader.next_into(&mut session)? {
         if seen < report.model_sessions {
+            if seen == fit_from {
+                held.known_items = items.len();
+            }
             interned.clear();
             interned.extend(session.items.iter().map(|id| items.intern(id)));
-            model.add(&interned);
+            if seen < fit_from {
+                model.add(&interned);
+            } else {
+                held.sessions.push(interned.clone());
+            }
         } else if let Some(out) = validation.as_mut() {
             // Like the test split: items the model never saw cannot be served, so they go.
             let known: Vec<&str> = session.items.iter().map(String::as_str).filter(|id| items.get(id).is_some()).collect();
@@ -198,7 +281,7 @@ fn learn_log(path: &Path, opts: &Options, items: &mut Items, model: &mut Model, 
         out.flush()?;
     }
     report.rows += reader.rows();
-    Ok(())
+    Ok(held)
 }
 
 /// Stores the orders file's rows as events of their visitors, in chunked transactions.
@@ -362,6 +445,11 @@ impl fmt::Display for Report {
         if self.event_sessions + self.orders + self.imported + self.already_imported > 0 {
             writeln!(f, "events: {} sessions and {} orders learned; orders file: {} rows imported, {} already stored", self.event_sessions, self.orders, self.imported, self.already_imported)?;
         }
+        if let Some(fit) = &self.fit {
+            let (a, b) = (fit.before, fit.after);
+            writeln!(f, "fit: {} sessions held out, {} prefixes, {} trials: HR@20 {:.2} → {:.2}, MRR@20 {:.2} → {:.2}", self.fit_sessions, b.cases, fit.trials, a.hr20, b.hr20, a.mrr20, b.mrr20)?;
+            writeln!(f, "blend: {}", fit.blend.to_json())?;
+        }
         if self.profiles > 0 {
             writeln!(f, "profiles: {}", self.profiles)?;
         }
@@ -453,6 +541,37 @@ mod tests {
         assert_eq!(ids(ix("10")), ["20", "30"]);
         assert_eq!(ids(ix("30")), ["20", "10"]);
         assert!(catalog.popularity[ix("10") as usize] == 1.0 && catalog.popularity[ix("30") as usize] < 1.0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn fits_the_blend_to_a_shop_whose_shoppers_never_go_back() {
+        // Every session walks a chain of products forward: the next product is always new,
+        // so the default pull of the products already viewed only gets in the way.
+        let dir = std::env::temp_dir().join(format!("vitrin-builder-fit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut log = String::from("session_id,item_id,position\n");
+        for s in 0..400 {
+            for k in 0..4 {
+                log.push_str(&format!("{s},sku-{},{k}\n", (s * 7 + k) % 60));
+            }
+        }
+        let sessions = dir.join("sessions.csv");
+        std::fs::write(&sessions, log).unwrap();
+        let report = build(&Options::sessions(sessions, dir.join("catalog.json"))).unwrap();
+        let fit = report.fit.clone().expect("a log long enough is fitted");
+        assert_eq!(report.fit_sessions, 40);
+        assert!(fit.after.mrr20 > fit.before.mrr20 + 10.0, "{fit:?}");
+        assert!(fit.blend.revisit < vitrin::blend::Blend::default().revisit, "{fit:?}");
+        // Shipped in the catalog, and read back by the engine.
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("catalog.json")).unwrap()).unwrap();
+        let catalog = vitrin::catalog::Catalog::from_json(&doc).unwrap();
+        assert_eq!(catalog.blend.to_json(), fit.blend.to_json());
+        // Without a fit the catalog carries no blend: the engine's defaults apply.
+        let plain = Options { fit: 0.0, ..Options::sessions(dir.join("sessions.csv"), dir.join("plain.json")) };
+        assert!(build(&plain).unwrap().fit.is_none());
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("plain.json")).unwrap()).unwrap();
+        assert!(doc.get("blend").is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

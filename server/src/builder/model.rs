@@ -149,13 +149,16 @@ impl Model {
     }
 
     /// Popularity, related lists and embeddings for `n_items` items (items never seen get none).
-    pub fn finish(self, n_items: usize) -> Trained {
-        let Model { params, mut views, mut trend, pairs, baskets, .. } = self;
-        views.resize(n_items, 0);
+    /// Leaves the model as it was, so that it can learn more and finish again (the fit
+    /// finishes it once before the held-out sessions join it).
+    pub fn finish(&self, n_items: usize) -> Trained {
+        let Model { params, views, trend, pairs, baskets, .. } = self;
+        let mut trend = trend.clone();
         trend.resize(n_items, 0.0);
-        let norm: Vec<f32> = views.iter().map(|&v| (v.max(1) as f32).powf(params.damping)).collect();
-        let scored = |m: HashMap<u64, f32, _>, damped: bool| -> Vec<(u32, f32, u32)> {
-            m.into_iter().map(|(k, w)| ((k >> 32) as u32, if damped { w / norm[(k as u32) as usize] } else { w }, k as u32)).collect()
+        let views = |i: usize| views.get(i).copied().unwrap_or(0).max(1) as f32;
+        let norm: Vec<f32> = (0..n_items).map(|i| views(i).powf(params.damping)).collect();
+        let scored = |m: &HashMap<u64, f32, _>, damped: bool| -> Vec<(u32, f32, u32)> {
+            m.iter().map(|(&k, &w)| ((k >> 32) as u32, if damped { w / norm[(k as u32) as usize] } else { w }, k as u32)).collect()
         };
         let similar = scored(pairs, true);
         let bought = scored(baskets, false);

@@ -3,6 +3,7 @@
 //! the `{"prefix":[…],"target":…}` lines of `test_prefixes.jsonl`.
 
 use super::model::Trained;
+use vitrin::blend::Blend;
 use super::sessions::Items;
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -33,8 +34,9 @@ pub struct Bytes {
 
 /// Writes the catalog to `out`. Placeholders where the log knows nothing (title, category,
 /// price); `related.similar` holds the "viewed next" list, `related.boughtWith` the
-/// co-purchases (when any), `embedding` the item's vector (when built). Returns its sizes.
-pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained) -> io::Result<Bytes> {
+/// co-purchases (when any), `embedding` the item's vector (when built); `blend` the
+/// ranking weights fitted for the store (when fitted). Returns its sizes.
+pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained, blend: Option<&Blend>) -> io::Result<Bytes> {
     let mut out = Measured { out, raw: 0, gzip: GzEncoder::new(Count::default(), Compression::new(6)) };
     let mut line = String::new();
     out.put("{\"products\":[")?;
@@ -67,18 +69,27 @@ pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained) -> io::Result<B
         line.push_str("}}");
         out.put(&line)?;
     }
-    out.put("\n]}\n")?;
+    out.put(&end(blend))?;
     out.out.flush()?;
     let gzip = out.gzip.finish()?.0;
     Ok(Bytes { raw: out.raw, gzip })
+}
+
+/// The end of the catalog document, after its products.
+fn end(blend: Option<&Blend>) -> String {
+    match blend {
+        Some(b) => format!("\n],\n\"blend\":{}}}\n", b.to_json()),
+        None => "\n]}\n".to_string(),
+    }
 }
 
 /// Writes the store's own catalog `base` (its product feed) to `out` with what was learned
 /// laid over each product: `popularity` (0 for a product nobody touched), `embedding`,
 /// `related.similar` and `related.boughtWith`; every other field, `related.goesWith`
 /// included, is the store's. Learned items missing from the feed are left out: the feed
-/// decides what is for sale, in the products and in their lists. Returns the sizes and how many products were learned about.
-pub fn merged<W: Write>(out: W, base: &serde_json::Value, items: &Items, model: &Trained) -> io::Result<(Bytes, usize)> {
+/// decides what is for sale, in the products and in their lists. A fitted `blend` replaces
+/// the feed's. Returns the sizes and how many products were learned about.
+pub fn merged<W: Write>(out: W, base: &serde_json::Value, items: &Items, model: &Trained, blend: Option<&Blend>) -> io::Result<(Bytes, usize)> {
     use serde_json::{json, Value};
     let products = base.get("products").and_then(Value::as_array).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the base catalog has no `products` array"))?;
     let mut out = Measured { out, raw: 0, gzip: GzEncoder::new(Count::default(), Compression::new(6)) };
@@ -109,7 +120,10 @@ pub fn merged<W: Write>(out: W, base: &serde_json::Value, items: &Items, model: 
         out.put(if k == 0 { "\n" } else { ",\n" })?;
         out.put(&p.to_string())?;
     }
-    out.put("\n]}\n")?;
+    match (blend, base.get("blend")) {
+        (None, Some(theirs)) => out.put(&format!("\n],\n\"blend\":{theirs}}}\n"))?,
+        (blend, _) => out.put(&end(blend))?,
+    }
     out.out.flush()?;
     let gzip = out.gzip.finish()?.0;
     Ok((Bytes { raw: out.raw, gzip }, learned))

@@ -1,0 +1,165 @@
+//! The weights `for_you` blends, as one plain value: the store's builder learns them from
+//! its own session log (`vitrin-server build` fits them on a validation split) and ships
+//! them in the catalog's optional `blend` object; a catalog without one ranks with the
+//! defaults. The field table `Blend::FIELDS` is the only list of their names: reading,
+//! writing, the bounds and the builder's search all derive from it. Depends on `json`.
+
+use crate::error::Result;
+use crate::json::Obj;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Blend {
+    /// The k-th most recent view seeds the related lists with weight `recency^k`.
+    pub recency: f32,
+    /// How many recent views seed.
+    pub seeds: f32,
+    /// A product the visitor viewed is a candidate itself: the k-th most recent view adds
+    /// `revisit * revisit_recency^k` (repeat views add up). Shops differ a lot here.
+    pub revisit: f32,
+    pub revisit_recency: f32,
+    /// A related list's r-th entry weighs `1 / (1 + rank_decay * r)`.
+    pub rank_decay: f32,
+    /// Beside the recency-weighted sum over the seeds, the best single seed's
+    /// contribution to a candidate (max pooling), times this.
+    pub max_pool: f32,
+    /// Relation weights of the related lists.
+    pub similar: f32,
+    pub bought_with: f32,
+    pub goes_with: f32,
+    /// Dense terms: embedding similarity to the taste vector, category/brand affinity,
+    /// popularity prior.
+    pub embedding: f32,
+    pub affinity: f32,
+    pub popularity: f32,
+}
+
+/// One tunable weight: its JSON name, accessor and accepted range.
+pub struct Field {
+    pub name: &'static str,
+    pub get: fn(&Blend) -> f32,
+    pub set: fn(&mut Blend, f32),
+    pub min: f32,
+    pub max: f32,
+}
+
+macro_rules! fields {
+    ($($name:literal $field:ident $min:literal..$max:literal),* $(,)?) => {
+        &[$(Field { name: $name, get: |b| b.$field, set: |b, x| b.$field = x, min: $min, max: $max }),*]
+    };
+}
+
+impl Default for Blend {
+    /// Chosen on the Diginetica replay's validation split; a store's own fit replaces them.
+    fn default() -> Blend {
+        Blend {
+            recency: 0.75,
+            seeds: 20.0,
+            revisit: 2.0,
+            revisit_recency: 0.85,
+            rank_decay: 0.15,
+            max_pool: 0.0,
+            similar: 1.0,
+            bought_with: 0.8,
+            goes_with: 0.6,
+            embedding: 0.6,
+            affinity: 0.3,
+            popularity: 0.1,
+        }
+    }
+}
+
+impl Blend {
+    pub const FIELDS: &'static [Field] = fields![
+        "recency" recency 0.0..1.0,
+        "seeds" seeds 1.0..50.0,
+        "revisit" revisit 0.0..100.0,
+        "revisitRecency" revisit_recency 0.0..1.0,
+        "rankDecay" rank_decay 0.0..10.0,
+        "maxPool" max_pool 0.0..100.0,
+        "similar" similar 0.0..100.0,
+        "boughtWith" bought_with 0.0..100.0,
+        "goesWith" goes_with 0.0..100.0,
+        "embedding" embedding 0.0..100.0,
+        "affinity" affinity 0.0..100.0,
+        "popularity" popularity 0.0..100.0,
+    ];
+
+    /// Reads a `blend` object: every field optional (the default stands in), each within
+    /// its range; an unknown name is an error, since a misspelt weight would silently do nothing.
+    pub fn from_obj(o: &Obj) -> Result<Blend> {
+        let mut b = Blend::default();
+        for key in o.map.keys() {
+            if !Blend::FIELDS.iter().any(|f| f.name == key) {
+                let names: Vec<&str> = Blend::FIELDS.iter().map(|f| f.name).collect();
+                return Err(o.err(key, format!("unknown weight; known: {}", names.join(", "))));
+            }
+        }
+        for f in Blend::FIELDS {
+            if let Some(x) = o.opt_num_in(f.name, f.min as f64, f.max as f64)? {
+                (f.set)(&mut b, x as f32);
+            }
+        }
+        Ok(b)
+    }
+
+    /// The `blend` object, every field written.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        for f in Blend::FIELDS {
+            // Four significant digits are plenty for a weight and keep the JSON short.
+            let x = (f.get)(self) as f64;
+            let rounded = format!("{x:.4e}").parse::<f64>().unwrap_or(x);
+            m.insert(f.name.to_string(), Value::from(rounded));
+        }
+        Value::Object(m)
+    }
+
+    /// How many recent views seed, as a count.
+    pub fn seed_count(&self) -> usize {
+        self.seeds.round() as usize
+    }
+
+    /// The weight of a related list's entry at `rank`.
+    #[inline(always)]
+    pub fn rank_factor(&self, rank: usize) -> f32 {
+        1.0 / (1.0 + self.rank_decay * rank as f32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(v: Value) -> Result<Blend> {
+        Blend::from_obj(&Obj::new(&v, "/blend", "invalid_catalog")?)
+    }
+
+    #[test]
+    fn round_trips_and_defaults_what_is_absent() {
+        let mut b = Blend::default();
+        b.revisit = 3.5;
+        b.max_pool = 0.25;
+        assert_eq!(read(b.to_json()).unwrap(), b);
+        assert_eq!(
+            read(json!({"revisit": 0.5})).unwrap(),
+            Blend {
+                revisit: 0.5,
+                ..Blend::default()
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_names_and_out_of_range_values_with_their_path() {
+        let e = read(json!({"revisits": 1})).unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_deref()),
+            ("invalid_catalog", Some("/blend/revisits"))
+        );
+        let e = read(json!({"recency": 2})).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("/blend/recency"));
+        assert!(read(json!({"seeds": "many"})).is_err());
+    }
+}
