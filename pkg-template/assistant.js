@@ -3,7 +3,9 @@
 // It shows the top prompt in a polite live region, reports shown / dismiss / clicked back to
 // the engine, dismisses with Escape or its close button, and returns focus where it was.
 // Theme it with --vitrin-bg, --vitrin-fg, --vitrin-accent, --vitrin-radius, --vitrin-font,
-// --vitrin-shadow. Stores that draw their own UI use engine.on("prompt") and never load this.
+// --vitrin-shadow. The element has the `open` attribute while a prompt shows, so a page can
+// keep its end clear of it (on a phone it covers the bottom of the screen; its bubble is at
+// most 45vh there). Stores that draw their own UI use engine.on("prompt") and never load this.
 
 const STYLE = `
 :host { position: fixed; inset: auto 1rem 1rem auto; z-index: 2147483000; max-width: min(22rem, calc(100vw - 2rem));
@@ -11,6 +13,7 @@ const STYLE = `
 .bubble { background: var(--vitrin-bg, #fff); border-radius: var(--vitrin-radius, 14px); padding: 1rem 2.5rem 1rem 1rem;
   box-shadow: var(--vitrin-shadow, 0 8px 30px rgba(0,0,0,.18)); position: relative; }
 .bubble[hidden] { display: none; }
+@media (max-width: 480px) { :host { inset: auto .5rem .5rem .5rem; max-width: none; } .bubble { max-height: 45vh; overflow: auto; } }
 .close { position: absolute; top: .4rem; right: .4rem; border: 0; background: transparent; font-size: 1.3rem; line-height: 1;
   padding: .3rem .5rem; cursor: pointer; color: inherit; border-radius: 8px; }
 .close:focus-visible, .cta:focus-visible { outline: 2px solid var(--vitrin-accent, #0a66ff); outline-offset: 2px; }
@@ -112,6 +115,7 @@ export class VitrinAssistant extends HTMLElement {
     why.textContent = prompt.reason.text;
     b.append(why, close);
     b.hidden = false;
+    this.toggleAttribute("open", true);
     this.#engine?.shown(prompt.id);
     this.dispatchEvent(new CustomEvent("vitrin-shown", { detail: prompt }));
   }
@@ -128,6 +132,7 @@ export class VitrinAssistant extends HTMLElement {
     const hadFocus = this.#root.activeElement !== null;
     this.#prompt = null;
     this.#bubble.hidden = true;
+    this.removeAttribute("open");
     this.#bubble.replaceChildren();
     this.#engine?.dismiss(p.id);
     if (hadFocus) (this.#returnFocus ?? document.body).focus?.();

@@ -26,6 +26,8 @@ const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 const href = (...parts) => `#/${parts.map(encodeURIComponent).join("/")}`;
 
+// The header needs no engine: paint it while the wasm downloads.
+mountChrome();
 const vitrin = await loadVitrin();
 const published = publishedRules(vitrin);
 // With the demo server (cargo xtask demo), events and rules go through the SDK's sync.
@@ -351,7 +353,6 @@ function mountChrome() {
   document.querySelector("vitrin-assistant").setAttribute("close-label", getLang() === "en" ? "Close" : "Kapat");
 }
 
-mountChrome();
 const assistant = document.querySelector("vitrin-assistant");
 const simulator = mountSimulator({
   container: document.getElementById("catnav"),

@@ -2,7 +2,10 @@
 //
 // Serves the repository root (or `root`) on 127.0.0.1: `/` → /www/index.html, correct MIME
 // types (`.wasm` → application/wasm), no directory listing, nothing outside the root (symlinks
-// included), GET/HEAD only, `Cache-Control: no-store` so a rebuilt pkg/ is always seen.
+// included), GET/HEAD only. Text and wasm go brotli- or gzip-compressed when the client
+// accepts it (compressed once per file version, kept in memory); every response carries an
+// ETag and `Cache-Control: no-cache`, so the browser keeps its copy and revalidates it (a
+// 304, no body) and a rebuilt pkg/ is still seen at once.
 //
 //   node www/serve.mjs [--port N] [--root DIR]      (N = 0 picks a free port; default 8080)
 //   import { startServer } from "../../www/serve.mjs";
@@ -10,7 +13,9 @@
 
 import { createServer } from "node:http";
 import { createReadStream } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlib, gzip } from "node:zlib";
 import { extname, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -36,6 +41,35 @@ export const MIME_TYPES = {
   ".ts": "text/plain; charset=utf-8",
   ".csv": "text/csv; charset=utf-8",
 };
+
+/** Types worth compressing (images here are already compressed, except SVG). */
+const COMPRESSIBLE = /^(text\/|application\/(json|wasm|javascript)|image\/svg)/;
+const ENCODERS = {
+  br: promisify((b, cb) => brotliCompress(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: b.length } }, cb)),
+  gzip: promisify((b, cb) => gzip(b, { level: 9 }, cb)),
+};
+/** Compressed bodies by file, version and encoding; a new build (new mtime or size) is a new key. */
+const compressed = new Map();
+
+/** The best encoding the client accepts, or null. */
+function encodingFor(req, type, size) {
+  if (size < 1024 || !COMPRESSIBLE.test(type)) return null;
+  const accepted = String(req.headers["accept-encoding"] ?? "");
+  if (/\bbr\b/.test(accepted)) return "br";
+  if (/\bgzip\b/.test(accepted)) return "gzip";
+  return null;
+}
+
+async function compressedBody(found, encoding) {
+  const key = `${found.file}\0${found.version}\0${encoding}`;
+  let body = compressed.get(key);
+  if (!body) {
+    body = ENCODERS[encoding](await readFile(found.file));
+    compressed.set(key, body);
+    body.catch(() => compressed.delete(key));
+  }
+  return body;
+}
 
 function send(res, status, text, headers = {}) {
   res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...headers });
@@ -67,9 +101,13 @@ async function resolveFile(root, urlPath) {
     if (!pathname.endsWith("/")) return { status: 301, location: pathname + "/" };
     const index = resolve(real, "index.html");
     const indexInfo = await stat(index).catch(() => null);
-    return indexInfo?.isFile() ? { file: index, size: indexInfo.size } : { status: 404 };
+    return indexInfo?.isFile() ? found(index, indexInfo) : { status: 404 };
   }
-  return info.isFile() ? { file: real, size: info.size } : { status: 404 };
+  return info.isFile() ? found(real, info) : { status: 404 };
+}
+
+function found(file, info) {
+  return { file, size: info.size, version: `${info.size.toString(36)}-${Math.trunc(info.mtimeMs).toString(36)}` };
 }
 
 /**
@@ -94,12 +132,20 @@ export async function startServer({ port = 8080, root = REPO_ROOT, host = "127.0
         const text = { 400: "Bad Request", 403: "Forbidden", 404: "Not Found" }[found.status];
         return send(res, found.status, text);
       }
-      res.writeHead(200, {
-        "Content-Type": MIME_TYPES[extname(found.file).toLowerCase()] ?? "application/octet-stream",
-        "Content-Length": found.size,
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-      });
+      const type = MIME_TYPES[extname(found.file).toLowerCase()] ?? "application/octet-stream";
+      const etag = `W/"${found.version}"`;
+      const headers = { "Content-Type": type, ETag: etag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff", Vary: "Accept-Encoding" };
+      if (String(req.headers["if-none-match"] ?? "").split(/\s*,\s*/).includes(etag)) {
+        res.writeHead(304, headers);
+        return res.end();
+      }
+      const encoding = encodingFor(req, type, found.size);
+      if (encoding) {
+        const body = await compressedBody(found, encoding);
+        res.writeHead(200, { ...headers, "Content-Encoding": encoding, "Content-Length": body.length });
+        return res.end(req.method === "HEAD" ? undefined : body);
+      }
+      res.writeHead(200, { ...headers, "Content-Length": found.size });
       if (req.method === "HEAD") return res.end();
       createReadStream(found.file)
         .on("error", () => res.destroy())

@@ -77,3 +77,37 @@ test("HEAD has headers and no body; other methods are refused", async () => {
   assert.equal(head.body, "");
   assert.equal((await get("/a.wasm", "POST")).status, 405);
 });
+
+test("compresses text and wasm for clients that accept it, and revalidates with the ETag", async () => {
+  const { brotliDecompressSync, gunzipSync } = await import("node:zlib");
+  const big = "export const x = 1;\n".repeat(500);
+  await writeFile(join(dir, "root", "big.js"), big);
+  const fetchRaw = (headers) =>
+    new Promise((ok, fail) => {
+      const req = request(`${server.url}/big.js`, { headers }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on("error", fail);
+      req.end();
+    });
+  const br = await fetchRaw({ "accept-encoding": "gzip, deflate, br" });
+  assert.equal(br.headers["content-encoding"], "br");
+  assert.equal(br.headers.vary, "Accept-Encoding");
+  assert.ok(br.body.length < big.length / 10);
+  assert.equal(brotliDecompressSync(br.body).toString(), big);
+  const gz = await fetchRaw({ "accept-encoding": "gzip" });
+  assert.equal(gz.headers["content-encoding"], "gzip");
+  assert.equal(gunzipSync(gz.body).toString(), big);
+  const plain = await fetchRaw({});
+  assert.equal(plain.headers["content-encoding"], undefined);
+  assert.equal(plain.body.toString(), big);
+  assert.equal(plain.headers["cache-control"], "no-cache");
+  const again = await fetchRaw({ "if-none-match": plain.headers.etag, "accept-encoding": "br" });
+  assert.equal(again.status, 304);
+  assert.equal(again.body.length, 0);
+  // A rebuilt file is a new version: the old ETag no longer matches.
+  await writeFile(join(dir, "root", "big.js"), big + "// rebuilt\n");
+  assert.equal((await fetchRaw({ "if-none-match": plain.headers.etag })).status, 200);
+});

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { launchBrowser, screenshot, startServer, watchErrors } from "../support/browser.mjs";
+import { launchBrowser, REPO_ROOT, screenshot, startServer, watchErrors } from "../support/browser.mjs";
 import { BIN, MEASURE_LAYOUT_SHIFT, WORK, bytes, filesUnder, freePort, kb, prepare, run, serve, strayPackageFiles } from "./support.mjs";
 
 const LONG = { timeout: 900_000 };
@@ -232,6 +232,15 @@ test("an edge runtime that refuses to compile wasm from bytes: the edge entry's 
   const body = await res.json();
   assert.equal(body.items.length, 4);
   row("edge-runtime (Vercel Edge), wasm from bytes refused", null, body);
+});
+
+test("vitrin/testing in a store's own tests: Vitest, no configuration, Node and jsdom", LONG, async () => {
+  const out = await run(join(BIN, "vitest"), ["run", "--reporter=verbose"], { cwd: join(WORK, "apps/vitest"), env: { CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" } });
+  assert.match(out, /Tests\s+3 passed/, out);
+});
+
+test("the types as a TypeScript React store meets them (tsc over the installed package)", LONG, async () => {
+  await run(join(REPO_ROOT, "node_modules/.bin/tsc"), ["-p", join(WORK, "apps/types")]);
 });
 
 async function nextApp(name, buildArgs) {
