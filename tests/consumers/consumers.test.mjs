@@ -184,6 +184,21 @@ test("a plain page with an import map, the script-tag build, and a Web Worker", 
     row("plain page + import map", bytes(pkg, ["index.js", "core.js", "loader.js", "snapshot.js", "debug.js", "sync.js", "vitrin_core.js", "vitrin_core_bg.wasm"]), plain);
     const script = await visit(`${server.url}/apps/script/`, "script");
     row("script tag (`vitrin.global.js`)", bytes(cdn, ["vitrin.global.js", "vitrin_core_bg.wasm"]), script);
+    // The first download of the engine fails (a flaky network): load_failed, then a retry works.
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      let aborted = false;
+      await page.route("**/vitrin_core_bg.wasm", (route) => (aborted ? route.continue() : ((aborted = true), route.abort())));
+      await page.goto(`${server.url}/apps/plain/retry.html`);
+      const retry = await (await page.waitForFunction(() => window.__retry, null, { timeout: 60_000 })).jsonValue();
+      assert.equal(retry.first.vitrinError, true);
+      assert.equal(retry.first.code, "load_failed");
+      assert.match(retry.first.cause, /TypeError/);
+      assert.deepEqual(retry.second, { loaded: true });
+    } finally {
+      await context.close();
+    }
     const worker = await visit(`${server.url}/apps/worker/`, "worker");
     assert.equal(worker.where, "worker (storage: memory)");
     row("Web Worker (module)", null, worker);
