@@ -11,7 +11,7 @@ const SUITE_TIMEOUT: Duration = Duration::from_secs(600);
 /// Wall-time limit of the consumers suite (a cold run installs Next.js, Vite and webpack).
 const CONSUMERS_TIMEOUT: Duration = Duration::from_secs(1800);
 /// Limit of a single node test (`--test-timeout`), in milliseconds.
-const NODE_TEST_TIMEOUT_MS: u32 = 120_000;
+const NODE_TEST_TIMEOUT_MS: u64 = 120_000;
 
 enum Outcome {
     Pass,
@@ -63,7 +63,12 @@ pub fn test() -> Result {
     rows.push(suite("consumers tests/consumers", || {
         // The packed tarball in fixture apps (Next.js, Vite, webpack, …): their installs are
         // cached under target/consumers/, but cold builds of two Next.js apps take a while.
-        node_tests_within("tests/consumers", pkg_ok, CONSUMERS_TIMEOUT)
+        node_tests_within(
+            "tests/consumers",
+            pkg_ok,
+            CONSUMERS_TIMEOUT,
+            CONSUMERS_TIMEOUT,
+        )
     }));
     rows.push(suite("replay smoke tests/replay", || {
         // The replay runs the builder with `cargo run --release`: compile it here, outside
@@ -104,10 +109,18 @@ fn suite(name: &'static str, f: impl FnOnce() -> Result<Outcome>) -> Row {
 /// `node --test` over every `*.test.mjs` under `dir` (listed explicitly: Node 20 and 22 differ
 /// in how they expand a directory argument).
 fn node_tests(dir: &str, pkg_ok: bool) -> Result<Outcome> {
-    node_tests_within(dir, pkg_ok, SUITE_TIMEOUT)
+    let test_timeout = Duration::from_millis(NODE_TEST_TIMEOUT_MS);
+    node_tests_within(dir, pkg_ok, SUITE_TIMEOUT, test_timeout)
 }
 
-fn node_tests_within(dir: &str, pkg_ok: bool, default_limit: Duration) -> Result<Outcome> {
+/// `node_tests` with a suite limit and a per-test limit (`--test-timeout`; the runner counts a
+/// whole file as one test too).
+fn node_tests_within(
+    dir: &str,
+    pkg_ok: bool,
+    default_limit: Duration,
+    test_timeout: Duration,
+) -> Result<Outcome> {
     let root = root();
     let files = files_ending(&root.join(dir), ".test.mjs");
     if files.is_empty() {
@@ -127,7 +140,7 @@ fn node_tests_within(dir: &str, pkg_ok: bool, default_limit: Duration) -> Result
         .unwrap_or(default_limit);
     let mut c = cmd("node");
     c.arg("--test")
-        .arg(format!("--test-timeout={NODE_TEST_TIMEOUT_MS}"))
+        .arg(format!("--test-timeout={}", test_timeout.as_millis()))
         .args(rel);
     run_with_timeout(&mut c, limit).map(|_| Outcome::Pass)
 }
