@@ -468,8 +468,13 @@ class Engine {
 export function bind(wasm) {
   return Object.freeze({
     version: wasm.version(),
-    evaluateCondition(condition, data) {
-      return guarded(() => JSON.parse(wasm.evaluateCondition(toJson(condition, "invalid_condition"), toJson(data ?? null, "invalid_data"))), () => null);
+    evaluateCondition(condition, data, options) {
+      // The clock and zone `now`, `today` and the date operators read: this browser's unless given.
+      const now = options?.now ?? Date.now();
+      const offset = options?.utcOffsetMinutes ?? -new Date(now).getTimezoneOffset();
+      if (!Number.isFinite(now)) throw argError("/now", "now must be ms since the epoch");
+      if (!Number.isFinite(offset)) throw argError("/utcOffsetMinutes", "utcOffsetMinutes must be a number");
+      return guarded(() => JSON.parse(wasm.evaluateCondition(toJson(condition, "invalid_condition"), toJson(data ?? null, "invalid_data"), now, offset)), () => null);
     },
     isSafeUrl(url) {
       return typeof url === "string" && guarded(() => wasm.isSafeUrl(url), () => false);

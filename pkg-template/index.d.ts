@@ -231,8 +231,11 @@ export interface Engine {
 
 export interface Vitrin {
   readonly version: string;
-  /** JsonLogic with the official semantics. @example vitrin.evaluateCondition({ ">": [{ var: "n" }, 2] }, { n: 3 }) // true */
-  evaluateCondition(condition: unknown, data?: unknown): unknown;
+  /** JsonLogic with the official semantics, plus the query builders' operators (RULES.md);
+   * `now`, `today` and the date operators read `options.now` (default `Date.now()`) in the
+   * zone `options.utcOffsetMinutes` (default this browser's).
+   * @example vitrin.evaluateCondition({ ">": [{ var: "n" }, 2] }, { n: 3 }) // true */
+  evaluateCondition(condition: unknown, data?: unknown, options?: { now?: number; utcOffsetMinutes?: number }): unknown;
   validateRules(rules: unknown): { ok: boolean; errors: { path: string; message: string }[] };
   /**
    * The rule every CTA and product `url`/`image` passes: an http(s) URL or a path on the

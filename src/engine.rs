@@ -135,6 +135,7 @@ impl Engine {
     }
 
     pub fn recommend(&mut self, slot: &str, product_id: Option<&str>, limit: Option<u32>, now: f64) -> Result<Vec<Recommendation>> {
+        self.set_clock(now);
         // The scorer's buffers are lent out while the rules stay borrowed (an error return
         // leaves fresh buffers behind, nothing else).
         let mut scorer = std::mem::take(&mut self.scorer);
@@ -235,6 +236,11 @@ impl Engine {
     }
 
     /// The context rule conditions read (documented in the rules reference).
+    /// The time conditions' date operators (`now`, `today`, …) read, in the store's zone.
+    fn set_clock(&self, now: f64) {
+        crate::logic::set_clock(crate::logic::Clock { now, utc_offset_ms: self.rules.utc_offset_ms });
+    }
+
     pub fn visitor_context(&self, now: f64) -> Value {
         campaigns::context(&self.visitor(now), &self.rules)
     }
@@ -243,6 +249,7 @@ impl Engine {
     /// visitor is never spoken to twice at once). Holdout visitors get nothing, but the
     /// moment the campaign would have spoken is recorded for the uplift comparison.
     pub fn prompts(&mut self, now: f64) -> Vec<Prompt> {
+        self.set_clock(now);
         if !self.consent.messaging {
             return Vec::new();
         }
@@ -400,6 +407,7 @@ impl Engine {
     /// API.md `explain(campaignId)`: would the campaign act for this visitor now, and if
     /// not, every schedule, trigger, condition, cap or holdout check that stops it.
     pub fn explain(&self, campaign_id: &str, now: f64) -> Result<Value> {
+        self.set_clock(now);
         let c = self.rules.campaign(campaign_id).ok_or_else(|| Error::at("unknown_campaign", "", format!("no campaign \"{campaign_id}\" in the rules")))?;
         let v = self.visitor(now);
         let ctx = self.visitor_context(now);
@@ -419,6 +427,7 @@ impl Engine {
     /// context built once, as `prompts()` does; answers how many evaluations matched. The
     /// benchmark times this to compare the engine's rule evaluation with JS evaluators.
     pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Result<u32> {
+        self.set_clock(now);
         let c = self.rules.campaign(campaign_id).ok_or_else(|| Error::at("unknown_campaign", "", format!("no campaign \"{campaign_id}\" in the rules")))?;
         let when = c.when.as_ref().ok_or_else(|| Error::at("no_condition", "", format!("campaign \"{campaign_id}\" has no condition")))?;
         let ctx = self.visitor_context(now);

@@ -183,3 +183,18 @@ const EDGE_CASES: &str = r#"[
     [{"var": [{"/": [0, 0]}, "d"]}, "d"],
     [{}, {}]
 ]"#;
+
+/// The operators the JsonLogic query builders add (RULES.md "Operators from the query
+/// builders"), against what the editors' own implementations answer: recorded by
+/// `tests/conformance/editors.mjs` at a fixed clock in the store's zone.
+#[test]
+fn editor_operators_match_the_editors() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/editors.json")).expect("editors file");
+    let suite: Value = serde_json::from_str(&text).expect("editors file is JSON");
+    vitrin::logic::set_clock(vitrin::logic::Clock { now: suite["now"].as_f64().unwrap(), utc_offset_ms: suite["utcOffsetMinutes"].as_f64().unwrap() * 60_000.0 });
+    let cases: Vec<&Value> = suite["cases"].as_array().unwrap().iter().filter(|c| c.is_array()).collect();
+    let failures: Vec<String> = cases.iter().filter_map(|c| check(&c[0], &suite["data"], &c[1])).collect();
+    println!("editor operators: {}/{} passed", cases.len() - failures.len(), cases.len());
+    assert!(cases.len() >= 50, "the editors file should hold its cases");
+    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+}

@@ -4,7 +4,7 @@
 
 use super::eval::{eval, Scope};
 use super::js::{to_js_string, V};
-use super::ops::{suggest, Op};
+use super::ops::{editor_origin, suggest, Op};
 use super::{LogicError, MAX_DEPTH, MAX_NODES};
 use serde_json::{Map, Value};
 
@@ -130,8 +130,13 @@ impl Compiler {
     fn operator(&mut self, name: &str, args: &Value, depth: usize) -> Node {
         let op = Op::from_name(name);
         if op.is_none() {
-            let hint = suggest(name).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default();
-            self.error(format!("unknown operator \"{name}\"{hint}"));
+            match editor_origin(name) {
+                Some(origin) => self.error(format!("unsupported operator \"{name}\": {origin}")),
+                None => {
+                    let hint = suggest(name).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default();
+                    self.error(format!("unknown operator \"{name}\"{hint}"));
+                }
+            }
         }
         self.at(name, |c| {
             // `{"op": x}` is `{"op": [x]}`, with x's pointer being "/op".

@@ -7,6 +7,8 @@
 
 use super::compile::{array_index, Node};
 use super::js::{compare, loose_eq, number, parse_float, push_js_string, strict_eq, to_js_string, to_number, truthy_v, V};
+use super::case;
+use super::dates::{self, Unit};
 use super::ops::Op;
 use serde_json::{Map, Value};
 use std::cell::Cell;
@@ -277,6 +279,53 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
         }
         Op::Substr => Val::Own(Value::String(substr(a0().v(), a1().v(), arg(args, 2, scope).v()))),
         Op::Log => a0(),
+        Op::StartsWith | Op::EndsWith | Op::DateEq | Op::DateNe | Op::DatetimeEq | Op::DatetimeNe => boolean(predicate(op, args, scope)),
+        Op::ToLowerCase | Op::ToUpperCase => match a0().v() {
+            // JS throws for anything but a string (json-logic-js lets it); here, undefined.
+            V::Json(Value::String(s)) if spend(1 + s.len() as u64 / 8) => {
+                Val::Own(Value::String(if op == Op::ToLowerCase { case::to_lower(s) } else { case::to_upper(s) }))
+            }
+            _ => Val::Undef,
+        },
+        Op::Now => Val::Num(dates::clock().now),
+        Op::Today => {
+            let c = dates::clock();
+            Val::Num(dates::truncate(c.now, Unit::Day, c.utc_offset_ms))
+        }
+        Op::DateAdd => {
+            let offset = dates::clock().utc_offset_ms;
+            let (t, unit) = (date(a0().v()), unit(arg(args, 2, scope).v()));
+            let n = to_number(a1().v());
+            Val::Num(match (t, unit) {
+                (Some(t), Some(unit)) => dates::add(t, n, unit, offset),
+                _ => f64::NAN,
+            })
+        }
+        Op::DatetimeTruncate => {
+            let offset = dates::clock().utc_offset_ms;
+            Val::Num(match (date(a0().v()), unit(a1().v())) {
+                (Some(t), Some(unit)) => dates::truncate(t, unit, offset),
+                _ => f64::NAN,
+            })
+        }
+    }
+}
+
+/// A date operand in ms: a number, or an ISO 8601 string read in the store's zone.
+fn date(v: V) -> Option<f64> {
+    let t = match v {
+        V::Num(f) => f,
+        V::Json(Value::Number(n)) => n.as_f64()?,
+        V::Json(Value::String(s)) => dates::parse_iso(s, dates::clock().utc_offset_ms)?,
+        _ => return None,
+    };
+    t.is_finite().then_some(t)
+}
+
+fn unit(v: V) -> Option<Unit> {
+    match v {
+        V::Json(Value::String(s)) => Unit::parse(s),
+        _ => None,
     }
 }
 
@@ -424,6 +473,28 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
             V::Json(Value::Array(items)) => items.iter().any(|x| strict_eq(needle, V::Json(x))),
             _ => false,
         }),
+        Op::StartsWith | Op::EndsWith => pair(args, scope, |a, b| match a {
+            // react-querybuilder's definition: a string subject, the needle as `String(b)`.
+            V::Json(Value::String(s)) => {
+                let needle = to_js_string(b);
+                if op == Op::StartsWith {
+                    s.starts_with(&*needle)
+                } else {
+                    s.ends_with(&*needle)
+                }
+            }
+            _ => false,
+        }),
+        Op::DateEq | Op::DateNe => {
+            // Null on either side is never the same day (react-awesome-query-builder).
+            let offset = dates::clock().utc_offset_ms;
+            let same = pair(args, scope, |a, b| match (date(a), date(b)) {
+                (Some(a), Some(b)) => dates::day_of(a, offset) == dates::day_of(b, offset),
+                _ => false,
+            });
+            same == (op == Op::DateEq)
+        }
+        Op::DatetimeEq | Op::DatetimeNe => pair(args, scope, |a, b| matches!((date(a), date(b)), (Some(a), Some(b)) if a == b)) == (op == Op::DatetimeEq),
         _ => truthy_v(apply_op(op, args, scope).v()),
     }
 }

@@ -25,7 +25,9 @@
 //! rule that doubles a string in `reduce` until the page runs out of memory; here it stops
 //! (`try_apply` reports it, `apply` answers null, `matches` false) and the engine goes on.
 
+mod case;
 mod compile;
+pub mod dates;
 mod eval;
 mod js;
 mod ops;
@@ -37,7 +39,14 @@ use eval::{budget, eval, Scope};
 use serde_json::Value;
 use std::fmt;
 
+pub use dates::{set_clock, Clock};
 pub use js::{decimal, truthy};
+
+/// Whether the operator spelt `name` reads the engine's clock or the store's time zone, so
+/// a condition using it must be evaluated at the time of the decision, not cached.
+pub fn reads_clock(name: &str) -> bool {
+    ops::Op::from_name(name).is_some_and(ops::Op::reads_clock)
+}
 
 /// Deepest nesting of arrays and rule objects a rule may have.
 pub const MAX_DEPTH: usize = 64;

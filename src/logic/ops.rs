@@ -43,10 +43,23 @@ pub(super) enum Op {
     Cat,
     Substr,
     Log,
+    // What the JsonLogic query builders add (see `dates.rs` and RULES.md).
+    StartsWith,
+    EndsWith,
+    ToLowerCase,
+    ToUpperCase,
+    DateEq,
+    DateNe,
+    DatetimeEq,
+    DatetimeNe,
+    Now,
+    Today,
+    DateAdd,
+    DatetimeTruncate,
 }
 
 /// Spellings in rules. `==` comes first so that it wins ties among suggestions for `=`.
-const NAMES: [(&str, Op); 35] = [
+const NAMES: [(&str, Op); 49] = [
     ("==", Op::Eq),
     ("===", Op::StrictEq),
     ("!=", Op::Ne),
@@ -82,7 +95,33 @@ const NAMES: [(&str, Op); 35] = [
     ("cat", Op::Cat),
     ("substr", Op::Substr),
     ("log", Op::Log),
+    ("startsWith", Op::StartsWith),
+    ("endsWith", Op::EndsWith),
+    ("toLowerCase", Op::ToLowerCase),
+    ("toUpperCase", Op::ToUpperCase),
+    ("date==", Op::DateEq),
+    ("date!=", Op::DateNe),
+    ("datetime==", Op::DatetimeEq),
+    ("datetime!=", Op::DatetimeNe),
+    ("now", Op::Now),
+    ("today", Op::Today),
+    ("start_of_today", Op::Today),
+    ("date_add", Op::DateAdd),
+    ("datetime_add", Op::DateAdd),
+    ("datetime_truncate", Op::DatetimeTruncate),
 ];
+
+/// Operators the JsonLogic query builders can emit that vitrin does not run, with the
+/// editor option each comes from, so an error names what the marketer picked.
+const EDITOR_ONLY: [(&str, &str); 2] = [
+    ("regexTest", "react-awesome-query-builder's regex test; use startsWith, endsWith or in"),
+    ("strlen", "react-awesome-query-builder's string length"),
+];
+
+/// The editor option an operator vitrin does not run comes from.
+pub(super) fn editor_origin(name: &str) -> Option<&'static str> {
+    EDITOR_ONLY.iter().find(|(n, _)| *n == name).map(|&(_, what)| what)
+}
 
 impl Op {
     pub(super) fn from_name(name: &str) -> Option<Op> {
@@ -98,7 +137,13 @@ impl Op {
     /// constant arguments can be evaluated once at compile time. Scoped operators are left
     /// out: nested ones over constant arrays could multiply into unbounded compile work.
     pub(super) fn is_pure(self) -> bool {
-        !matches!(self, Op::Var | Op::Missing | Op::MissingSome) && !self.is_scoped()
+        !matches!(self, Op::Var | Op::Missing | Op::MissingSome) && !self.is_scoped() && !self.reads_clock()
+    }
+
+    /// Operators that read the engine's clock or the store's time zone (strings without a
+    /// zone are read in it), so their result changes with the time of evaluation.
+    pub(super) fn reads_clock(self) -> bool {
+        matches!(self, Op::DateEq | Op::DateNe | Op::DatetimeEq | Op::DatetimeNe | Op::Now | Op::Today | Op::DateAdd | Op::DatetimeTruncate)
     }
 
     /// The least number of arguments below which json-logic-js throws.
@@ -120,14 +165,14 @@ impl Op {
 pub(super) fn suggest(name: &str) -> Option<&'static str> {
     // Operator names are ASCII; Unicode case tables would cost the wasm more than they help.
     let lower: Vec<char> = name.to_ascii_lowercase().chars().collect();
-    // No operator is longer than 12 characters, so nothing longer than 14 is within 2.
-    if lower.len() > 14 {
+    // No operator is longer than 17 characters, so nothing longer than 19 is within 2.
+    if lower.len() > 19 {
         return None;
     }
     NAMES
         .iter()
         .map(|&(cand, _)| {
-            let c: Vec<char> = cand.chars().collect();
+            let c: Vec<char> = cand.to_ascii_lowercase().chars().collect();
             (distance(&lower, &c), !same_chars(&lower, &c), c.len(), cand)
         })
         .filter(|&(d, _, len, _)| d <= 2 && d <= (lower.len() / 2).max(1) && d < len.max(lower.len()))

@@ -339,6 +339,31 @@ Time values use the store's time zone (`utcOffsetMinutes`).
 | `profile.name`, `profile.segments`, `profile.categoryAffinity`, `profile.brandAffinity` | from the synced profile |
 | `product.id`, `title`, `category`, `categories`, `brand`, `price`, `inStock`, `tags`, `popularity` | in slot filters and boosts: the candidate product (`categories` = its path and ancestors) |
 
+### Operators from the query builders
+
+Beyond JsonLogic's own operators, conditions may use what the common visual editors emit
+(react-querybuilder 8's `formatQuery(q, "jsonlogic")`, @react-awesome-query-builder 6's
+`jsonLogicFormat`), with those editors' meaning; the package's `vitrin/editor` configures
+both editors to offer only what vitrin runs.
+
+| operator | editor option | meaning |
+|---|---|---|
+| `startsWith`, `endsWith` | "begins with", "ends with" (and their "does not" forms under `!`) | the first argument is a string that starts (ends) with the second, read as text; false for anything but a string |
+| `toLowerCase`, `toUpperCase` | the Lowercase / Uppercase functions | Unicode case mapping as JS's (`İ` lower-cases to `i̇`); undefined for anything but a string |
+| `date==`, `date!=` | `==` / `!=` on a date field | the same calendar day in the store's zone; null or an unreadable date is never the same day |
+| `datetime==`, `datetime!=` | `==` / `!=` on a date-time field | the same instant |
+| `now` | Now | the engine's clock (the `now` option), ms |
+| `today`, `start_of_today` | Today, Start of today | the start of today in the store's zone, ms |
+| `date_add`, `datetime_add` | Relative (`[date, n, unit]`) | the date plus `n` units: `year`, `quarter`, `month`, `week`, `day`, `hour`, `minute`, `second`, `millisecond` (plural too, or moment's `y Q M w d h m s ms`); days and months whole (rounded half away from zero), counted in the store's zone, a month after the 31st ends on the month's last day |
+| `datetime_truncate` | Truncate (`[date, unit]`) | the start of the unit the date falls in, in the store's zone; weeks start on Sunday (`isoWeek`: Monday) |
+
+A date is a number (ms since the epoch) or an ISO 8601 string: `2026-12-24` is the start of
+that day in the store's zone, `2026-12-24T10:30:00Z` or `…+03:00` that instant, and
+`2026-12-24T10:30` wall-clock time in the store's zone. The date operators answer ms, so
+`<`, `<=`, `between` (`{"<=": [a, x, b]}`) compare them as numbers; an unreadable date
+gives NaN, which no comparison holds for. The editors' `regexTest` and `strlen` are
+refused with an error naming the editor option they come from.
+
 ## Decisions
 
 - A campaign **acts** when its schedule is open, its trigger holds, its `when` holds, and

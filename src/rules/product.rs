@@ -36,7 +36,7 @@ pub fn product_fields(condition: &Value) -> u16 {
 }
 
 /// True when the condition reads nothing but `product.*` (every `var` a constant path
-/// into it, no `missing`), so its answer depends on the product alone.
+/// into it, no `missing`, no clock), so its answer depends on the product alone.
 pub fn reads_only_product(condition: &Value) -> bool {
     match condition {
         Value::Array(a) => a.iter().all(reads_only_product),
@@ -49,6 +49,8 @@ pub fn reads_only_product(condition: &Value) -> bool {
                 matches!(path, Value::String(p) if p == "product" || p.starts_with("product.")) && default.iter().all(reads_only_product)
             }
             "missing" | "missing_some" => false,
+            // The clock changes after the product sets are computed.
+            name if crate::logic::reads_clock(name) => false,
             _ => reads_only_product(arg),
         }),
         _ => true,

@@ -69,8 +69,9 @@ pub fn is_safe_url(url: &str) -> bool {
 }
 
 #[wasm_bindgen(js_name = evaluateCondition)]
-pub fn evaluate_condition(condition: &str, data: &str) -> Result<String, JsValue> {
+pub fn evaluate_condition(condition: &str, data: &str, now: f64, utc_offset_minutes: f64) -> Result<String, JsValue> {
     let rule = input(condition, "invalid_condition")?;
+    crate::logic::set_clock(crate::logic::Clock { now, utc_offset_ms: utc_offset_minutes * 60_000.0 });
     let data = input(data, "invalid_data")?;
     let logic = crate::logic::Logic::compile(&rule).map_err(|errors| {
         let errors = errors.into_iter().map(|e| crate::error::PathError { path: e.path, message: e.message }).collect();
