@@ -474,7 +474,9 @@ export function bind(wasm) {
       const offset = options?.utcOffsetMinutes ?? -new Date(now).getTimezoneOffset();
       if (!Number.isFinite(now)) throw argError("/now", "now must be ms since the epoch");
       if (!Number.isFinite(offset)) throw argError("/utcOffsetMinutes", "utcOffsetMinutes must be a number");
-      return guarded(() => JSON.parse(wasm.evaluateCondition(toJson(condition, "invalid_condition"), toJson(data ?? null, "invalid_data"), now, offset)), () => null);
+      const scope = options?.scope ?? "";
+      if (!["", "campaign", "slot"].includes(scope)) throw argError("/scope", "scope must be \"campaign\" or \"slot\"");
+      return guarded(() => JSON.parse(wasm.evaluateCondition(toJson(condition, "invalid_condition"), toJson(data ?? null, "invalid_data"), now, offset, scope)), () => null);
     },
     isSafeUrl(url) {
       return typeof url === "string" && guarded(() => wasm.isSafeUrl(url), () => false);

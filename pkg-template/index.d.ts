@@ -233,10 +233,14 @@ export interface Vitrin {
   readonly version: string;
   /** JsonLogic with the official semantics, plus the query builders' operators (RULES.md);
    * `now`, `today` and the date operators read `options.now` (default `Date.now()`) in the
-   * zone `options.utcOffsetMinutes` (default this browser's).
+   * zone `options.utcOffsetMinutes` (default this browser's). With `options.scope` the condition
+   * is read as a campaign's (or a slot filter's) is: unknown variables throw `invalid_condition`,
+   * numeric strings in `in` lists over numbers are numbers, date strings compared with dates are dates.
    * @example vitrin.evaluateCondition({ ">": [{ var: "n" }, 2] }, { n: 3 }) // true */
-  evaluateCondition(condition: unknown, data?: unknown, options?: { now?: number; utcOffsetMinutes?: number }): unknown;
-  validateRules(rules: unknown): { ok: boolean; errors: { path: string; message: string }[] };
+  evaluateCondition(condition: unknown, data?: unknown, options?: { now?: number; utcOffsetMinutes?: number; scope?: "campaign" | "slot" }): unknown;
+  /** Every error with its JSON Pointer; `warnings` (present only when there are some) lists what is
+   * read differently from how it is written, e.g. `"6"` in an `in` list over the number `weekday`. */
+  validateRules(rules: unknown): { ok: boolean; errors: { path: string; message: string }[]; warnings?: { path: string; message: string }[] };
   /**
    * The rule every CTA and product `url`/`image` passes: an http(s) URL or a path on the
    * page's own site, read as a browser parses it (backslashes, tabs, newlines).

@@ -54,3 +54,101 @@ fn product_filters_that_read_the_clock_follow_it() {
         "everything on the 25th"
     );
 }
+
+fn errors(doc: Value) -> Vec<(String, String)> {
+    vitrin::rules::problems(&doc)
+        .into_iter()
+        .map(|e| (e.path, e.message))
+        .collect()
+}
+
+#[test]
+fn variables_the_context_does_not_have_are_refused_where_they_are() {
+    let doc = json!({"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"}, "when": {"and": [
+        {">=": [{"var": "cart.valeu"}, 200]}, {"startsWith": [{"var": "product.category"}, "pets/"]}, {"in": ["vip", {"var": "profile.segments"}]},
+        {">": [{"var": "cart.categories.pets/cat/litter"}, 0]}, {"some": [{"var": "cart.productIds"}, {"==": [{"var": ""}, "x"]}]}]}}],
+        "slots": {"deals": {"strategy": "trending", "filters": [{"==": [{"var": "product.brnd"}, "Pati"]}, {"in": ["vip", {"var": "visitor.profile.segments"}]}]}}});
+    let found = errors(doc);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found[0].0, "/slots/deals/filters/0/==/0/var");
+    assert!(
+        found[0].1.contains("unknown variable \"product.brnd\"")
+            && found[0].1.contains("did you mean \"product.brand\""),
+        "{}",
+        found[0].1
+    );
+    assert_eq!(found[1].0, "/campaigns/0/when/and/0/>=/0/var");
+    assert!(
+        found[1].1.contains("did you mean \"cart.value\""),
+        "{}",
+        found[1].1
+    );
+    assert_eq!(found[2].0, "/campaigns/0/when/and/1/startsWith/0/var");
+    assert!(
+        found[2]
+            .1
+            .contains("campaign conditions read the visitor context"),
+        "{}",
+        found[2].1
+    );
+}
+
+#[test]
+fn editor_operators_vitrin_does_not_run_name_the_editor_option() {
+    let doc = json!({"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"}, "when": {"regexTest": [{"var": "profile.name"}, "^A"]}}]});
+    let found = errors(doc);
+    assert_eq!(found[0].0, "/campaigns/0/when");
+    assert!(
+        found[0]
+            .1
+            .contains("react-awesome-query-builder's regex test"),
+        "{}",
+        found[0].1
+    );
+    let typo = errors(
+        json!({"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"}, "when": {"startswith": [{"var": "page"}, "c"]}}]}),
+    );
+    assert!(
+        typo[0].1.contains("did you mean \"startsWith\""),
+        "{}",
+        typo[0].1
+    );
+}
+
+#[test]
+fn numeric_strings_in_lists_over_numbers_are_numbers_with_a_warning() {
+    // react-querybuilder without parseNumbers exports "weekday in Sunday, Saturday" as text.
+    let rules = json!({"version": 1, "campaigns": [{"id": "weekend", "trigger": {"type": "always"},
+        "when": {"in": [{"var": "weekday"}, ["0", "6"]]}, "prompt": {"text": {"en": "Weekend"}}}]});
+    let warnings = vitrin::rules::warnings(&rules);
+    assert_eq!(warnings.len(), 2);
+    assert_eq!(warnings[0].path, "/campaigns/0/when/in/1/0");
+    assert!(
+        warnings[0].message.contains("taken as the number 0"),
+        "{}",
+        warnings[0].message
+    );
+    assert!(errors(rules.clone()).is_empty());
+    let mut e = engine(rules);
+    // 2026-12-26T12:00+03:00 is a Saturday; the 24th a Thursday.
+    assert_eq!(e.prompts(EVE + 2.0 * 24.0 * HOUR + 10.0 * HOUR).len(), 1);
+    assert!(e.prompts(EVE + 10.0 * HOUR).is_empty());
+}
+
+#[test]
+fn date_strings_compared_with_now_are_dates_in_the_store_zone() {
+    let campaign = |when: Value| json!({"version": 1, "utcOffsetMinutes": 180, "campaigns": [{"id": "sale", "trigger": {"type": "always"}, "when": when, "prompt": {"text": {"en": "Sale"}}}]});
+    // What an editor's date widget becomes in the saved JSON: text.
+    let mut e = engine(campaign(
+        json!({"<=": ["2026-12-24T00:00", {"var": "now"}, "2026-12-26"]}),
+    ));
+    assert_eq!(e.prompts(EVE).len(), 1, "00:30 on the 24th in Istanbul");
+    assert!(
+        e.prompts(EVE - 2.0 * HOUR).is_empty(),
+        "still the 23rd in Istanbul"
+    );
+    assert!(
+        e.prompts(EVE + 2.0 * 24.0 * HOUR).is_empty(),
+        "the 26th has begun"
+    );
+}

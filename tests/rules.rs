@@ -288,6 +288,7 @@ fn shipped_schema_and_reference_are_current() {
     let files = [
         ("rules.schema.json", serde_json::to_string_pretty(&vitrin::rules::schema()).unwrap() + "\n"),
         ("RULES.md", vitrin::rules::reference()),
+        ("vocabulary.js", format!("// Generated from src/rules/vocabulary.rs (the context vocabulary); `cargo test` fails when stale.\nexport const VOCABULARY = {};\n", serde_json::to_string_pretty(&vitrin::rules::vocabulary::json()).unwrap())),
     ];
     for (name, fresh) in files {
         let path = format!("{dir}/{name}");

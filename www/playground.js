@@ -10,6 +10,8 @@ import { mountSimulator } from "/www/simulator.js";
 import { publishedRules, publish, onApplied } from "/www/rules.js";
 import { locate } from "/www/pointer.js";
 import { demoCatalog, createDemoEngine } from "/www/engine.js";
+import { mountConditionBuilder } from "/www/condition-builder.js";
+import { PERSONAS } from "/www/personas.js";
 
 setLang(settings.lang);
 document.documentElement.lang = getLang();
@@ -51,6 +53,8 @@ const marks = document.querySelector(".editor-marks");
 let draft = published.rules;
 let draftValid = true;
 let acks = 0;
+/** The visual condition builder, following every valid draft (www/condition-builder.js). */
+let conditionBuilder = null;
 
 // ---- editor and validation ----
 
@@ -115,6 +119,7 @@ function validate() {
   out.innerHTML = `<p class="good">${t("pgValid", { campaigns: doc.campaigns?.length ?? 0, slots: Object.keys(doc.slots ?? {}).length })}</p>`;
   draft = doc;
   engine.setRules(draft);
+  conditionBuilder?.show(doc);
   setValid(true);
   render();
 }
@@ -303,6 +308,15 @@ addEventListener("storage", (event) => {
   render();
 });
 
+conditionBuilder = await mountConditionBuilder({
+  container: $("builder"),
+  catalog,
+  segments: PERSONAS.filter((p) => p.build).flatMap((p) => p.build(catalog, now()).segments ?? []),
+  onText(text) {
+    textarea.value = text;
+    validate();
+  },
+});
 textarea.value = sessionStorage.getItem(DRAFT_KEY) ?? JSON.stringify(published.rules, null, 2) + "\n";
 validate();
 render();

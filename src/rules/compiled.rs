@@ -137,7 +137,8 @@ fn templates(v: Option<&Value>) -> Vec<(String, Vec<Piece>)> {
 }
 
 fn cond(v: &Value, path: String) -> Option<Condition> {
-    Logic::compile(v).ok().map(|logic| Condition { logic, path })
+    let checked = super::vocabulary::check(v, super::vocabulary::Scope::at(&path), &path);
+    Logic::compile(&checked.condition).ok().map(|logic| Condition { logic, path })
 }
 
 fn tweak(v: &Value, path: &str) -> Tweak {

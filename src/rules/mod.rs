@@ -7,6 +7,7 @@
 mod compiled;
 pub mod product;
 pub mod spec;
+pub mod vocabulary;
 
 pub use compiled::*;
 
@@ -218,6 +219,9 @@ pub fn problems(rules: &Value) -> Vec<PathError> {
         return vec![PathError { path: "/version".into(), message: format!("unsupported rules version {v}; this build reads version {VERSION}") }];
     }
     spec::check(rules, &Ty::Obj(&RULES), "", &mut errors);
+    for (path, condition) in vocabulary::conditions(rules) {
+        errors.extend(vocabulary::check(condition, vocabulary::Scope::at(&path), &path).errors);
+    }
     let campaigns = rules.get("campaigns").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let mut ids: Vec<&str> = Vec::new();
     for (i, c) in campaigns.iter().enumerate() {
@@ -287,6 +291,12 @@ fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError
     }
 }
 
+/// What a document's conditions hold that vitrin reads differently from how it is written
+/// (numeric strings in an `in` list over a number), each with its JSON Pointer.
+pub fn warnings(rules: &Value) -> Vec<PathError> {
+    vocabulary::conditions(rules).into_iter().flat_map(|(path, c)| vocabulary::check(c, vocabulary::Scope::at(&path), &path).warnings).collect()
+}
+
 pub fn validate(rules: &Value) -> Result<()> {
     let errors = problems(rules);
     if errors.is_empty() {
@@ -320,25 +330,14 @@ visitor context below; slot filters and boosts read `{ "product": …, "visitor"
 A filter or boost that reads only `product.*` applies to the whole catalog (computed once
 per catalog), so it can fill a slot from anywhere in the ranking; one that also reads
 `visitor.*` applies to the strategy's best 40–80 products for each call.
-Time values use the store's time zone (`utcOffsetMinutes`).
+Time values use the store's time zone (`utcOffsetMinutes`). A variable the context does
+not have is an error (with a "did you mean"); a number written as text in an `in` list over
+a number variable is taken as the number, with a warning (`validateRules(…).warnings`); a
+date string compared with a date variable (`now`) is read as a date.
 
-| context value | meaning |
-|---|---|
-| `now` | ms since the epoch (the engine's clock) |
-| `year`, `month` (1–12), `day`, `hour` (0–23), `weekday` (0 = Sunday) | calendar parts in the store's time zone |
-| `locale` | `en` or `tr` |
-| `page` | the last page type tracked |
-| `cart.count`, `cart.lines`, `cart.value` | units, lines, and value (catalog prices × quantity) |
-| `cart.productIds`, `cart.categories` | ids; units per category path and every ancestor (`{"pets": 2, "pets/cat": 2}`) |
-| `cart.minutesSinceChange` | whole minutes since the cart last changed, `null` when empty |
-| `views.session`, `views.byCategory`, `views.recent` | views this session; per category path (with ancestors) this session; the last 10 product ids |
-| `session.count`, `session.minutes` | sessions so far (a 30-minute gap starts one); minutes into this one |
-| `purchases.count`, `purchases.daysSinceLast`, `purchases.categories` | purchases here and in the profile; days since the last (`null` if none); per category path |
-| `daysSinceFirstVisit` | days since the first tracked event |
-| `searches` | the last search queries, newest first |
-| `profile.name`, `profile.segments`, `profile.categoryAffinity`, `profile.brandAffinity` | from the synced profile |
-| `product.id`, `title`, `category`, `categories`, `brand`, `price`, `inStock`, `tags`, `popularity` | in slot filters and boosts: the candidate product (`categories` = its path and ancestors) |
+"#;
 
+const REFERENCE_OPERATORS: &str = r#"
 ### Operators from the query builders
 
 Beyond JsonLogic's own operators, conditions may use what the common visual editors emit
@@ -384,5 +383,5 @@ refused with an error naming the editor option they come from.
 
 /// The rules reference page (`RULES.md` in the package).
 pub fn reference() -> String {
-    format!("{REFERENCE_INTRO}{}", spec::reference(&RULES))
+    format!("{REFERENCE_INTRO}{}{REFERENCE_OPERATORS}{}", vocabulary::reference(), spec::reference(&RULES))
 }

@@ -56,10 +56,20 @@ pub fn version() -> String {
 
 #[wasm_bindgen(js_name = validateRules)]
 pub fn validate_rules(rules: &str) -> String {
-    match parse(rules, MAX_RULES_BYTES, "invalid_rules").and_then(|v| crate::rules::validate(&v)) {
-        Ok(()) => json!({"ok": true, "errors": []}).to_string(),
-        Err(e) => json!({"ok": false, "errors": e.errors}).to_string(),
+    let doc = match parse(rules, MAX_RULES_BYTES, "invalid_rules") {
+        Ok(doc) => doc,
+        Err(e) => return json!({"ok": false, "errors": e.errors}).to_string(),
+    };
+    let mut out = match crate::rules::validate(&doc) {
+        Ok(()) => json!({"ok": true, "errors": []}),
+        Err(e) => json!({"ok": false, "errors": e.errors}),
+    };
+    // Only when there are some, so the answer to a clean document stays `{ ok, errors }`.
+    let warnings = crate::rules::warnings(&doc);
+    if !warnings.is_empty() {
+        out["warnings"] = json!(warnings);
     }
+    out.to_string()
 }
 
 /// The core's URL rule (`crate::url`), for `<vitrin-assistant>` and stores drawing their own links.
@@ -69,10 +79,18 @@ pub fn is_safe_url(url: &str) -> bool {
 }
 
 #[wasm_bindgen(js_name = evaluateCondition)]
-pub fn evaluate_condition(condition: &str, data: &str, now: f64, utc_offset_minutes: f64) -> Result<String, JsValue> {
-    let rule = input(condition, "invalid_condition")?;
+pub fn evaluate_condition(condition: &str, data: &str, now: f64, utc_offset_minutes: f64, scope: &str) -> Result<String, JsValue> {
+    let mut rule = input(condition, "invalid_condition")?;
     crate::logic::set_clock(crate::logic::Clock { now, utc_offset_ms: utc_offset_minutes * 60_000.0 });
     let data = input(data, "invalid_data")?;
+    // With a scope, read as the engine reads a campaign's (or slot's) condition.
+    if let Some(scope) = crate::rules::vocabulary::Scope::named(scope) {
+        let checked = crate::rules::vocabulary::check(&rule, scope, "");
+        if !checked.errors.is_empty() {
+            return Err(fail(Error::many("invalid_condition", "invalid condition", checked.errors)));
+        }
+        rule = checked.condition;
+    }
     let logic = crate::logic::Logic::compile(&rule).map_err(|errors| {
         let errors = errors.into_iter().map(|e| crate::error::PathError { path: e.path, message: e.message }).collect();
         fail(Error::many("invalid_condition", "invalid JsonLogic condition", errors))

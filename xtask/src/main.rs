@@ -9,6 +9,7 @@ mod demoserver;
 mod fuzz;
 mod manifest;
 mod panicpkg;
+mod querybuilder;
 mod run;
 mod setup;
 mod sizes;

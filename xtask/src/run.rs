@@ -30,6 +30,7 @@ pub fn demo(args: &[String]) -> Result {
     }
     prepare()?;
     crate::democatalog::generate()?;
+    crate::querybuilder::bundle()?;
     let server = crate::demoserver::start(&server_port, &port, fresh)?;
     if let Some(n) = traffic {
         // In the background: the storefront is up meanwhile and the results fill as it plays.

@@ -10,14 +10,18 @@ use crate::util::{cmd, files_ending, output, write, Result};
 /// them together. It holds today's engine with rules, JsonLogic (JS semantics), sync, the
 /// binary embedding table, the assistant, the JsonLogic work budget and whole-catalog slot
 /// conditions (about 186 KiB), plus the loader's retry, server-snapshot adoption, debug mode
-/// and `vitrin/react` (5 KiB) and visitor tokens in sync.js (2 KiB), with a little room; the
-/// product aims far lower (issue 8: 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 196 * 1024;
+/// and `vitrin/react` (5 KiB), visitor tokens in sync.js (2 KiB) and what conditions from the
+/// query builders need (issue 19: their date and case operators and the vocabulary check of
+/// every condition's variables, 8 KiB), with a little room; the product aims far lower
+/// (issue 8: 60 KB).
+pub const SIZE_BUDGET_GZIP: u64 = 204 * 1024;
 
 /// Files a browser never downloads together with the rest: the Node, edge and test entries,
-/// and the alternatives to the ES-module files (the scalar wasm, the script-tag build).
+/// the alternatives to the ES-module files (the scalar wasm, the script-tag build), and the
+/// query builders' field configuration (`editor.js` and the `vocabulary.js` it reads), loaded
+/// by marketers' tools, never by a storefront.
 fn outside_total(name: &str) -> bool {
-    ["node.js", "edge.js", "testing.js"].contains(&name)
+    ["node.js", "edge.js", "testing.js", "editor.js", "vocabulary.js"].contains(&name)
         || name == crate::build::SCALAR_WASM
         || name == crate::build::GLOBAL_SCRIPT
 }

@@ -57,6 +57,7 @@ pub fn test() -> Result {
         // The demo storefront's journeys need its generated catalog; the hardening
         // tests a build with a forced panic.
         crate::democatalog::generate()?;
+        crate::querybuilder::bundle()?;
         crate::panicpkg::build()?;
         node_tests("tests/browser", pkg_ok)
     }));

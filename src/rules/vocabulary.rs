@@ -1,0 +1,499 @@
+//! The context vocabulary: every variable a condition can read, with its type and where its
+//! allowed values come from. The one list: the rules reference's context table, the query
+//! builders' field configuration (`vitrin/editor`, through the generated
+//! `pkg-template/vocabulary.js`) and the checks on conditions derive from it. Checking walks
+//! a condition's JSON: unknown variables are errors; numeric strings in an `in` list over a
+//! number variable are warnings (and compile as numbers); date strings compared with a date
+//! variable are read as dates. Knows nothing of campaigns beyond where conditions sit.
+
+use crate::error::PathError;
+use serde_json::{json, Map, Value};
+
+/// What a variable holds, as the editors type it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Number,
+    Text,
+    /// ms since the epoch.
+    Date,
+    Bool,
+    /// One of `values`.
+    Select,
+    /// A list of `values`.
+    List,
+    /// An object with one number per category path (with ancestors) or brand.
+    PerCategory,
+    PerBrand,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Number => "number",
+            Kind::Text => "text",
+            Kind::Date => "datetime",
+            Kind::Bool => "boolean",
+            Kind::Select => "select",
+            Kind::List => "list",
+            Kind::PerCategory => "per category",
+            Kind::PerBrand => "per brand",
+        }
+    }
+}
+
+/// Where the allowed values come from: a fixed list, or the store's data.
+#[derive(Debug, Clone, Copy)]
+pub enum Values {
+    Any,
+    Fixed(&'static [&'static str]),
+    /// `categories`, `brands`, `tags`, `products` (from the catalog) or `segments` (profiles).
+    Store(&'static str),
+}
+
+pub struct Var {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub values: Values,
+}
+
+const fn var(name: &'static str, kind: Kind, values: Values) -> Var {
+    Var { name, kind, values }
+}
+
+use Kind::*;
+use Values::{Any, Fixed, Store};
+
+/// The visitor context campaign conditions read (and slot conditions as `visitor.*`).
+pub const VISITOR: [Var; 28] = [
+    var("now", Date, Any),
+    var("year", Number, Any),
+    var("month", Number, Any),
+    var("day", Number, Any),
+    var("hour", Number, Any),
+    var(
+        "weekday",
+        Number,
+        Fixed(&["0", "1", "2", "3", "4", "5", "6"]),
+    ),
+    var("locale", Select, Fixed(&["en", "tr"])),
+    var(
+        "page",
+        Select,
+        Fixed(&["home", "category", "product", "cart", "checkout", "search"]),
+    ),
+    var("cart.count", Number, Any),
+    var("cart.lines", Number, Any),
+    var("cart.value", Number, Any),
+    var("cart.productIds", List, Store("products")),
+    var("cart.categories", PerCategory, Store("categories")),
+    var("cart.minutesSinceChange", Number, Any),
+    var("views.session", Number, Any),
+    var("views.byCategory", PerCategory, Store("categories")),
+    var("views.recent", List, Store("products")),
+    var("session.count", Number, Any),
+    var("session.minutes", Number, Any),
+    var("purchases.count", Number, Any),
+    var("purchases.daysSinceLast", Number, Any),
+    var("purchases.categories", PerCategory, Store("categories")),
+    var("daysSinceFirstVisit", Number, Any),
+    var("searches", List, Any),
+    var("profile.name", Text, Any),
+    var("profile.segments", List, Store("segments")),
+    var("profile.categoryAffinity", PerCategory, Store("categories")),
+    var("profile.brandAffinity", PerBrand, Store("brands")),
+];
+
+/// Labels and meanings of `VISITOR`, row for row: apart, so the wasm build (which
+/// checks names only) does not carry them.
+const VISITOR_TEXT: [(&str, &str); 28] = [
+    ("Now", "ms since the epoch (the engine's clock)"),
+    ("Year", "the year in the store's time zone"),
+    ("Month (1–12)", "the month, 1–12"),
+    ("Day of month", "the day of the month"),
+    ("Hour (0–23)", "the hour, 0–23"),
+    ("Weekday (0 = Sunday)", "the day of the week, 0 = Sunday"),
+    ("Language", "`en` or `tr`"),
+    ("Page type", "the last page type tracked"),
+    ("Cart units", "units in the cart"),
+    ("Cart lines", "lines in the cart"),
+    ("Cart value", "catalog prices × quantity"),
+    ("Cart products", "the ids in the cart"),
+    (
+        "Cart units in",
+        "units per category path and every ancestor (`{\"pets\": 2, \"pets/cat\": 2}`)",
+    ),
+    (
+        "Minutes since the cart changed",
+        "whole minutes since the cart last changed, `null` when empty",
+    ),
+    ("Views this session", "product views this session"),
+    (
+        "Views this session in",
+        "views this session per category path (with ancestors)",
+    ),
+    ("Recently viewed", "the last 10 product ids viewed"),
+    ("Sessions", "sessions so far (a 30-minute gap starts one)"),
+    ("Minutes into this session", "minutes into this session"),
+    ("Purchases", "purchases here and in the profile"),
+    (
+        "Days since the last purchase",
+        "days since the last purchase (`null` if none)",
+    ),
+    (
+        "Purchases in",
+        "purchases per category path (with ancestors)",
+    ),
+    (
+        "Days since the first visit",
+        "days since the first tracked event",
+    ),
+    ("Recent searches", "the last search queries, newest first"),
+    ("Name", "the name in the synced profile"),
+    ("Segments", "the profile's segments"),
+    ("Affinity to", "the profile's affinity per category path"),
+    ("Affinity to brand", "the profile's affinity per brand"),
+];
+
+/// The candidate product slot filters and boosts read as `product.*`.
+pub const PRODUCT: [Var; 9] = [
+    var("id", Select, Store("products")),
+    var("title", Text, Any),
+    var("category", Select, Store("categories")),
+    var("categories", List, Store("categories")),
+    var("brand", Select, Store("brands")),
+    var("price", Number, Any),
+    var("inStock", Bool, Any),
+    var("tags", List, Store("tags")),
+    var("popularity", Number, Any),
+];
+
+/// Labels and meanings of `PRODUCT`, row for row: apart, so the wasm build (which
+/// checks names only) does not carry them.
+const PRODUCT_TEXT: [(&str, &str); 9] = [
+    ("Product", "the product id"),
+    ("Product title", "the title"),
+    ("Product category", "the category path"),
+    (
+        "Product category or parent",
+        "its category path and every ancestor",
+    ),
+    ("Product brand", "the brand"),
+    ("Product price", "the price"),
+    ("Product in stock", "false when the catalog says so"),
+    ("Product tags", "the catalog's tags"),
+    ("Product popularity", "the catalog's popularity"),
+];
+
+/// What a condition reads: the visitor context (campaign `when`) or `{product, visitor}`
+/// (slot filters and boosts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Campaign,
+    Slot,
+}
+
+impl Scope {
+    /// `"campaign"` or `"slot"`; `None` for anything else.
+    pub fn named(name: &str) -> Option<Scope> {
+        match name {
+            "campaign" => Some(Scope::Campaign),
+            "slot" => Some(Scope::Slot),
+            _ => None,
+        }
+    }
+
+    /// The scope of the condition at a JSON Pointer into a rules document: filters and
+    /// boosts are slot conditions, every other `when` a campaign's.
+    pub fn at(pointer: &str) -> Scope {
+        if pointer.contains("/filters/") || pointer.contains("/boosts/") {
+            Scope::Slot
+        } else {
+            Scope::Campaign
+        }
+    }
+}
+
+/// The variable a `var` path reads, if the vocabulary has one; `Err` with a suggestion when
+/// it names none. Paths may stop at an object (`cart`) or go one step into a list
+/// (`length`, an index) or a per-category map (its key).
+fn resolve(path: &str, scope: Scope) -> Result<Option<&'static Var>, Option<String>> {
+    let (list, rest, prefix): (&[Var], &str, &str) = match scope {
+        Scope::Campaign => (&VISITOR, path, ""),
+        Scope::Slot => match path.split_once('.').map_or((path, ""), |(a, b)| (a, b)) {
+            ("product", rest) => (&PRODUCT, rest, "product."),
+            ("visitor", rest) => (&VISITOR, rest, "visitor."),
+            _ if path == "product" || path == "visitor" => return Ok(None),
+            _ => {
+                return Err(Some(
+                    "slot conditions read `product.*` and `visitor.*`".into(),
+                ))
+            }
+        },
+    };
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    for v in list {
+        if rest == v.name {
+            return Ok(Some(v));
+        }
+        if let Some(tail) = rest.strip_prefix(v.name).and_then(|t| t.strip_prefix('.')) {
+            let deeper = match v.kind {
+                PerCategory | PerBrand => !tail.is_empty(),
+                List => tail == "length" || tail.bytes().all(|b| b.is_ascii_digit()),
+                Text => tail == "length",
+                _ => false,
+            };
+            if deeper {
+                return Ok(Some(v));
+            }
+        }
+        // A path that stops at an object the variable sits in (`cart`).
+        if v.name
+            .strip_prefix(rest)
+            .is_some_and(|t| t.starts_with('.'))
+        {
+            return Ok(None);
+        }
+    }
+    let names: Vec<String> = list.iter().map(|v| format!("{prefix}{}", v.name)).collect();
+    Err(Some(crate::rules::spec::did_you_mean(
+        path,
+        names.iter().map(String::as_str),
+    )))
+}
+
+/// Findings on one condition, and the condition as it compiles.
+pub struct Checked {
+    pub errors: Vec<PathError>,
+    pub warnings: Vec<PathError>,
+    pub condition: Value,
+}
+
+const COMPARISONS: [&str; 8] = ["==", "!=", "===", "!==", "<", "<=", ">", ">="];
+const SCOPED: [&str; 6] = ["map", "filter", "reduce", "all", "none", "some"];
+
+/// Checks the variables a condition reads against the vocabulary and returns it as it
+/// compiles (see the module comment). `path` is the condition's JSON Pointer.
+pub fn check(condition: &Value, scope: Scope, path: &str) -> Checked {
+    let mut c = Checked {
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        condition: Value::Null,
+    };
+    c.condition = walk(condition, scope, path, &mut c);
+    c
+}
+
+fn var_path(v: &Value) -> Option<&str> {
+    let arg = v.as_object().filter(|o| o.len() == 1)?.get("var")?;
+    match arg {
+        Value::String(s) => Some(s),
+        Value::Array(a) => a.first()?.as_str(),
+        _ => None,
+    }
+}
+
+fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
+    let Some((op, args)) = v
+        .as_object()
+        .filter(|o| o.len() == 1)
+        .and_then(|o| o.iter().next())
+    else {
+        return match v {
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| walk(x, scope, &format!("{path}/{i}"), c))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+    };
+    let at = format!("{path}/{}", op.replace('~', "~0").replace('/', "~1"));
+    if op == "var" {
+        if let Some(name) = var_path(v) {
+            if let Err(hint) = resolve(name, scope) {
+                let reads = if scope == Scope::Campaign {
+                    "campaign conditions read the visitor context"
+                } else {
+                    "slot conditions read `product.*` and `visitor.*`"
+                };
+                let hint = hint
+                    .filter(|h| !h.is_empty())
+                    .unwrap_or_else(|| format!("; {reads} (RULES.md \"Conditions\")"));
+                c.errors.push(PathError {
+                    path: at,
+                    message: format!("unknown variable \"{name}\"{hint}"),
+                });
+            }
+        }
+        return v.clone();
+    }
+    let list: Vec<Value> = match args {
+        Value::Array(a) => a.clone(),
+        other => vec![other.clone()],
+    };
+    let kind_of = |x: &Value| {
+        var_path(x)
+            .and_then(|p| resolve(p, scope).ok().flatten())
+            .map(|v| v.kind)
+    };
+    let mut out: Vec<Value> = Vec::with_capacity(list.len());
+    for (i, x) in list.iter().enumerate() {
+        let here = format!("{at}/{i}");
+        // Bodies of map/filter/… read the array's items, not the context.
+        out.push(if i == 1 && SCOPED.contains(&op.as_str()) {
+            x.clone()
+        } else {
+            walk(x, scope, &here, c)
+        });
+    }
+    if COMPARISONS.contains(&op.as_str()) && list.iter().any(|x| kind_of(x) == Some(Date)) {
+        // A date string compared with a date variable is a date (the editors' export of a
+        // `Date`), read in the store's zone when the condition runs.
+        for x in out.iter_mut() {
+            if matches!(x, Value::String(s) if crate::logic::dates::parse_iso(s, 0.0).is_some()) {
+                *x = json!({"datetime_add": [x.take(), 0, "ms"]});
+            }
+        }
+    }
+    if op == "in" && list.first().and_then(kind_of) == Some(Number) {
+        if let Some(Value::Array(items)) = out.get_mut(1) {
+            for (i, item) in items.iter_mut().enumerate() {
+                if let Some(n) = item
+                    .as_str()
+                    .and_then(crate::logic::decimal)
+                    .filter(|n| n.is_finite())
+                {
+                    c.warnings.push(PathError {
+                        path: format!("{at}/1/{i}"),
+                        message: format!(
+                            "\"{}\" is text where {} is a number; taken as the number {n}",
+                            item.as_str().unwrap_or_default(),
+                            var_path(&list[0]).unwrap_or_default()
+                        ),
+                    });
+                    *item = json!(n);
+                }
+            }
+        }
+    }
+    let mut m = Map::new();
+    m.insert(
+        op.clone(),
+        if args.is_array() {
+            Value::Array(out)
+        } else {
+            out.pop().unwrap_or(Value::Null)
+        },
+    );
+    Value::Object(m)
+}
+
+/// Every condition in a rules document, with its JSON Pointer.
+pub fn conditions(rules: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    fn tweak<'a>(t: &'a Value, path: &str, out: &mut Vec<(String, &'a Value)>) {
+        for (i, f) in t
+            .get("filters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            out.push((format!("{path}/filters/{i}"), f));
+        }
+        for (i, b) in t
+            .get("boosts")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(w) = b.get("when") {
+                out.push((format!("{path}/boosts/{i}/when"), w));
+            }
+        }
+    }
+    fn slots<'a>(s: Option<&'a Value>, path: &str, out: &mut Vec<(String, &'a Value)>) {
+        for (name, t) in s.and_then(Value::as_object).into_iter().flatten() {
+            tweak(
+                t,
+                &format!(
+                    "{path}/slots/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                ),
+                out,
+            );
+        }
+    }
+    slots(rules.get("slots"), "", &mut out);
+    for (i, c) in rules
+        .get("campaigns")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let path = format!("/campaigns/{i}");
+        if let Some(w) = c.get("when") {
+            out.push((format!("{path}/when"), w));
+        }
+        slots(c.get("slots"), &path, &mut out);
+        for (k, v) in c
+            .get("variants")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            slots(v.get("slots"), &format!("{path}/variants/{k}"), &mut out);
+        }
+    }
+    out
+}
+
+/// The vocabulary as JSON, for the editors' configuration (`vitrin/editor`).
+pub fn json() -> Value {
+    let list = |vars: &[Var], texts: &[(&str, &str)], scope: &str| -> Vec<Value> {
+        vars.iter()
+            .zip(texts)
+            .map(|(v, &(label, doc))| {
+                let name = if scope == "product" { format!("product.{}", v.name) } else { v.name.to_string() };
+                let mut o = json!({"name": name, "type": v.kind.name(), "label": label, "scope": scope, "doc": doc});
+                match v.values {
+                    Values::Fixed(list) => o["values"] = json!(list),
+                    Values::Store(source) => o["values"] = json!(source),
+                    Values::Any => {}
+                }
+                o
+            })
+            .collect()
+    };
+    Value::Array(
+        [
+            list(&VISITOR, &VISITOR_TEXT, "visitor"),
+            list(&PRODUCT, &PRODUCT_TEXT, "product"),
+        ]
+        .concat(),
+    )
+}
+
+/// The context table of the rules reference.
+pub fn reference() -> String {
+    let mut s = String::from("| context value | type | meaning |\n|---|---|---|\n");
+    for (v, (_, doc)) in VISITOR.iter().zip(VISITOR_TEXT) {
+        s.push_str(&format!("| `{}` | {} | {doc} |\n", v.name, v.kind.name()));
+    }
+    for (v, (_, doc)) in PRODUCT.iter().zip(PRODUCT_TEXT) {
+        s.push_str(&format!(
+            "| `product.{}` | {} | in slot filters and boosts: the candidate product's {} |\n",
+            v.name,
+            v.kind.name(),
+            doc.trim_start_matches("the ")
+        ));
+    }
+    s
+}
