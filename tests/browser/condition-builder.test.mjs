@@ -20,8 +20,9 @@ test("the cat-litter audience built visually, two-way with the JSON, published, 
       await shop.goto(`${url}/`);
       await ready(shop);
       const before = await firstForYou(shop);
-      const litter = catalog.products.find((p) => p.category.startsWith("pets/cat/litter") && p.inStock !== false && p.id !== before)
-        ?? catalog.products.find((p) => p.category.startsWith("pets/cat") && p.inStock !== false && p.id !== before);
+      // The demo catalog's cat products (litter where it has some).
+      const cat = (prefix) => catalog.products.find((p) => p.category.startsWith(prefix) && p.inStock !== false && p.id !== before);
+      const litter = cat("pets/cat/litter") ?? cat("pets/cat");
 
       const playground = await context.newPage();
       watchErrors(playground, errors);
@@ -65,7 +66,9 @@ test("the cat-litter audience built visually, two-way with the JSON, published, 
       assert.notEqual(await firstForYou(shop), litter.id, "a visitor outside the audience sees no change");
 
       // A cat owner (the simulator's persona Can) is in the audience: the litter comes first.
-      await shop.selectOption('#simbar select[name="persona"]', "can");
+      await shop.click("#simulator summary");
+      await shop.selectOption('#simulator [name="persona"]', "can");
+      await shop.click("#simulator summary");
       await shop.waitForFunction((id) => document.querySelector('[data-slot="for_you"] .card')?.dataset.productId === id, litter.id);
       assert.equal(await shop.$eval('[data-slot="for_you"] .card .card-reason', (r) => r.dataset.reason), "featured");
       await screenshot(shop, "condition-builder-storefront");

@@ -167,7 +167,8 @@ test("prototype-pollution keys through the JS wrapper change nothing but their o
   engine.track({ type: "add_to_cart", productId: "constructor", quantity: 2 });
   engine.setProfile(hostile(`"visitorId": "__proto__", "updatedAt": 0, "affinities": {"category": {"__proto__": 1}, "brand": {"constructor": 1}}`));
   engine.setRules({ version: 1, campaigns: [
-    { id: "__proto__", priority: 2, trigger: { type: "always" }, when: { "==": [{ var: "__proto__.polluted" }, 1] }, prompt: { text: { en: "a" } } },
+    // A variable the context has (one number per category path), keyed by a prototype name.
+    { id: "__proto__", priority: 2, trigger: { type: "always" }, when: { "==": [{ var: "cart.categories.__proto__" }, 1] }, prompt: { text: { en: "a" } } },
     { id: "constructor", priority: 1, trigger: { type: "always" }, prompt: { text: { en: "b" } } },
   ] });
   const [prompt] = engine.prompts();
