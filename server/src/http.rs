@@ -525,7 +525,7 @@ async fn post_merge(State(app): State<Shared>, headers: HeaderMap, body: Body) -
         .get("from")
         .and_then(Value::as_str)
         .ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_merge", "/from", "is required: the anonymous visitor's token")))?;
-    let from = app.visitor(Some(from)).map_err(|ApiError(status, e)| ApiError(status, Error { path: Some("/from".into()), ..e }))?;
+    let from = app.visitor(Some(from)).map_err(|ApiError(_, e)| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error { path: Some("/from".into()), ..e }))?;
     if !from.starts_with(token::ANONYMOUS_PREFIX) {
         return Err(ApiError(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -535,10 +535,9 @@ async fn post_merge(State(app): State<Shared>, headers: HeaderMap, body: Body) -
     if from == into {
         return Ok(axum::Json(json!({"visitorId": into, "moved": 0})).into_response());
     }
-    let state = app.clone();
-    let (moved, changes) = blocking(move || state.db.lock().unwrap().merge(&from, &into).map(|(n, c)| (n, c))).await?.map_err(internal)?;
+    let (state, customer) = (app.clone(), into.clone());
+    let (moved, changes) = blocking(move || state.db.lock().unwrap().merge(&from, &customer)).await?.map_err(internal)?;
     app.totals.lock().unwrap().apply(&changes);
-    let into = app.visitor(bearer(&headers))?;
     Ok(axum::Json(json!({"visitorId": into, "moved": moved})).into_response())
 }
 
@@ -558,11 +557,13 @@ async fn post_events(State(app): State<Shared>, headers: HeaderMap, body: Body) 
     }
     let state = app.clone();
     let (got, changes) = blocking(move || {
+        // Lock order everywhere: the database, then the campaigns (a publish holds the
+        // first while it adds to the second).
+        let mut db = state.db.lock().unwrap();
         let campaigns = state.campaigns.read().unwrap();
         let catalog = state.catalog.read().unwrap().clone();
         let attribution = Attribution { campaigns: &campaigns, catalog: &catalog.parsed };
-        let out = state.db.lock().unwrap().ingest_with(&batch.visitor, &batch.events, &batch.exposures, &attribution, Source::Web, now_ms());
-        out
+        db.ingest_with(&batch.visitor, &batch.events, &batch.exposures, &attribution, Source::Web, now_ms())
     })
     .await?
     .map_err(internal)?;

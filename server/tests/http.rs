@@ -541,3 +541,37 @@ async fn unknown_routes_methods_and_bad_paths_answer_the_json_error_body() {
         assert_eq!((r.status, r.body["code"].as_str(), r.body["path"].as_str()), (status, Some(code), Some("")));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ingest_and_publishes_at_once_never_wait_on_each_other() {
+    let s = server("together", 1_000_000.0);
+    publish_cart_campaign(&s).await;
+    let now = now_ms();
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let router = s.router.clone();
+        tasks.push(tokio::spawn(async move {
+            let req = if i % 2 == 0 {
+                let visitor = format!("v{i}");
+                let body = json!({"visitorId": visitor, "token": visitor_token(&visitor), "events": [{"id": "e", "type": "view", "productId": "lens", "at": now}],
+                                  "exposures": [{"id": "x", "campaignId": "cart", "variant": "a", "shown": 1, "at": now}]});
+                Request::post("/v1/events").body(Body::from(body.to_string())).unwrap()
+            } else {
+                let rules = json!({"version": 1, "campaigns": [{"id": "cart", "trigger": {"type": "always"}, "holdout": 50, "variants": [{"id": "a", "weight": 1, "prompt": {"text": {"en": format!("Hi {i}")}}}]}]});
+                Request::put("/v1/rules").header(header::AUTHORIZATION, format!("Bearer {TOKEN}")).body(Body::from(rules.to_string())).unwrap()
+            };
+            router.oneshot(req).await.unwrap().status()
+        }));
+    }
+    let all = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.unwrap());
+        }
+        statuses
+    })
+    .await
+    .expect("ingest and publishing deadlocked");
+    assert!(all.iter().all(|s| *s == StatusCode::OK), "{all:?}");
+    assert_eq!(s.get_as("/v1/metrics", None, Some(TOKEN)).await.body["cart"]["a"]["visitors"], 100);
+}

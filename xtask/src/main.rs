@@ -7,6 +7,7 @@ mod build;
 mod democatalog;
 mod demoserver;
 mod fuzz;
+mod loadtest;
 mod manifest;
 mod panicpkg;
 mod querybuilder;
@@ -38,6 +39,10 @@ tasks:
   fuzz [--seconds N] [TARGET…]
                          libFuzzer over every input decoder, N s per target (default 60);
                          figures in target/hardening/fuzz-*.json (installs cargo-fuzz if missing)
+  loadtest [--seconds S] [--rounds N]
+                         the release vitrin-server on loopback under 1, 8 and 32 posting clients,
+                         alone and with a metrics reader and a rules publisher beside them:
+                         events/s, p50/p99, the ratio, peak memory (target/loadtest/results.json)
   replay [--data DIR]    setup + build + node tests/replay/run.mjs --data DIR
                          (default DIR: ../shared/data/diginetica, relative to the repository root)
 ";
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
         "bench" => run::bench(rest),
         "replay" => run::replay(rest),
         "fuzz" => fuzz::fuzz(rest),
+        "loadtest" => loadtest::loadtest(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())
