@@ -387,10 +387,13 @@ class Engine {
     return this;
   }
 
-  setRules(rules) {
+  setRules(rules, options) {
     this.#check();
-    guarded(() => this.#raw.setRules(toJson(rules, "invalid_rules")), () => undefined);
+    // Only on request: by default a document with any error changes nothing.
+    const skip = options?.skipInvalidCampaigns === true;
+    const skipped = guarded(() => JSON.parse(this.#raw.setRules(toJson(rules, "invalid_rules"), skip)), () => []);
     this.#promptsChanged();
+    return { skipped };
   }
 
   setProfile(profile) {

@@ -216,7 +216,13 @@ export interface Engine {
   on(kind: "error", callback: (error: VitrinError) => void): this;
   on(kind: "change", callback: () => void): this;
   off(kind: "prompt" | "error" | "change", callback: (...args: never[]) => void): this;
-  setRules(rules: Rules): void;
+  /**
+   * Invalid rules throw `invalid_rules` and change nothing. With `skipInvalidCampaigns`, when
+   * every error lies inside campaigns, those campaigns are left out and the rest applies;
+   * `skipped` lists them with their errors.
+   * @example const { skipped } = engine.setRules(rules, { skipInvalidCampaigns: true });
+   */
+  setRules(rules: Rules, options?: { skipInvalidCampaigns?: boolean }): { skipped: { path: string; id?: string; errors: { path: string; message: string }[] }[] };
   setProfile(profile: Profile): void;
   setCatalog(catalog: Catalog): void;
   setConsent(consent: Consent): void;

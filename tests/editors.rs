@@ -152,3 +152,23 @@ fn date_strings_compared_with_now_are_dates_in_the_store_zone() {
         "the 26th has begun"
     );
 }
+
+#[test]
+fn one_bad_campaign_is_left_out_only_when_asked() {
+    let doc = json!({"version": 1, "campaigns": [
+        {"id": "good", "trigger": {"type": "always"}, "prompt": {"text": {"en": "Hi"}}},
+        {"id": "bad", "trigger": {"type": "always"}, "when": {"regexTest": [{"var": "profile.name"}, "^A"]}},
+        {"id": "also-good", "trigger": {"type": "always"}, "when": {"startsWith": [{"var": "page"}, "c"]}}]});
+    assert!(vitrin::rules::validate(&doc).is_err(), "by default the whole document is refused");
+    let (kept, skipped) = vitrin::rules::without_invalid_campaigns(&doc).unwrap();
+    let ids: Vec<&str> = kept["campaigns"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["good", "also-good"]);
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["id"], "bad");
+    assert_eq!(skipped[0]["path"], "/campaigns/1");
+    assert!(skipped[0]["errors"][0]["message"].as_str().unwrap().contains("regex test"));
+    // An error outside the campaigns cannot be left out.
+    let mut broken = doc.clone();
+    broken["utcOffsetMinutes"] = json!("three hours");
+    assert!(vitrin::rules::without_invalid_campaigns(&broken).is_err());
+}

@@ -113,6 +113,7 @@ function validate() {
     setValid(false);
     drawMarks(text, found);
     out.innerHTML = `<p class="bad">${t("pgErrors", { n: errors.length })}</p><ol class="errors">${found.map((e) => errorItem(text, e)).join("")}</ol>`;
+    offerPartial(doc, errors, out);
     return;
   }
   drawMarks(text, []);
@@ -122,6 +123,19 @@ function validate() {
   conditionBuilder?.show(doc);
   setValid(true);
   render();
+}
+
+/** The draft without its broken campaigns, published only if the marketer asks (issue 19):
+ * offered when every error lies inside a campaign and what remains is valid. */
+let partial = null;
+function offerPartial(doc, errors, out) {
+  const broken = new Set(errors.map((e) => /^\/campaigns\/(\d+)(\/|$)/.exec(e.path)?.[1]));
+  partial = null;
+  if (broken.has(undefined) || !Array.isArray(doc.campaigns)) return;
+  const rest = { ...doc, campaigns: doc.campaigns.filter((_, i) => !broken.has(String(i))) };
+  if (!vitrin.validateRules(rest).ok) return;
+  partial = rest;
+  out.insertAdjacentHTML("beforeend", `<button type="button" id="publish-valid">${esc(t("pgPublishValid", { n: broken.size }))}</button>`);
 }
 
 function setValid(valid) {
@@ -285,6 +299,13 @@ $("publish").addEventListener("click", () => {
   if (!draftValid) return;
   acks = 0;
   published = publish(vitrin, draft, now());
+  fillSources();
+  showPublished();
+});
+$("validation").addEventListener("click", (event) => {
+  if (!event.target.closest("#publish-valid") || !partial) return;
+  acks = 0;
+  published = publish(vitrin, partial, now());
   fillSources();
   showPublished();
 });

@@ -93,6 +93,7 @@ const WORDS = {
   pgExample: ["Örnek: {name}", "Example: {name}"],
   pgValid: ["✓ Geçerli: {campaigns} kampanya, {slots} slot", "✓ Valid: {campaigns} campaigns, {slots} slots"],
   pgErrors: ["{n} hata — yayınlanamaz", "{n} errors — cannot publish"],
+  pgPublishValid: ["Yine de yayınla: hatalı {n} kampanya dışarıda kalır", "Publish anyway, leaving out the {n} broken campaign(s)"],
   pgSyntax: ["JSON söz dizimi hatası", "JSON syntax error"],
   pgLine: ["satır {line}, sütun {column}", "line {line}, column {column}"],
   pgPublishedAt: ["Sürüm {n} yayınlandı; {tabs} mağaza sekmesi yenilenmeden uyguladı.", "Revision {n} published; applied without a reload in {tabs} storefront tab(s)."],

@@ -297,6 +297,34 @@ pub fn warnings(rules: &Value) -> Vec<PathError> {
     vocabulary::conditions(rules).into_iter().flat_map(|(path, c)| vocabulary::check(c, vocabulary::Scope::at(&path), &path).warnings).collect()
 }
 
+/// The document without its campaigns that have errors, and what was left out
+/// (`{path, id, errors}` each): what a marketer publishes when they choose to leave broken
+/// campaigns out. Every problem when one lies outside the campaigns.
+pub fn without_invalid_campaigns(rules: &Value) -> std::result::Result<(Value, Vec<Value>), Vec<PathError>> {
+    let errors = problems(rules);
+    let campaign = |e: &PathError| e.path.strip_prefix("/campaigns/").and_then(|r| r.split('/').next()?.parse::<usize>().ok());
+    if errors.iter().any(|e| campaign(e).is_none()) {
+        return Err(errors);
+    }
+    let mut doc = rules.clone();
+    let mut skipped = Vec::new();
+    if let Some(list) = doc.get_mut("campaigns").and_then(Value::as_array_mut) {
+        let bad: Vec<usize> = (0..list.len()).filter(|&i| errors.iter().any(|e| campaign(e) == Some(i))).collect();
+        for &i in bad.iter().rev() {
+            let c = list.remove(i);
+            let own: Vec<&PathError> = errors.iter().filter(|e| campaign(e) == Some(i)).collect();
+            skipped.insert(0, serde_json::json!({"path": format!("/campaigns/{i}"), "id": c.get("id"), "errors": own}));
+        }
+    }
+    // Caps or priorities may name a removed campaign: what remains must stand on its own.
+    let rest = problems(&doc);
+    if rest.is_empty() {
+        Ok((doc, skipped))
+    } else {
+        Err(errors)
+    }
+}
+
 pub fn validate(rules: &Value) -> Result<()> {
     let errors = problems(rules);
     if errors.is_empty() {

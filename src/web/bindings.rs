@@ -319,10 +319,20 @@ impl RawEngine {
         self.inner.borrow_mut().engine.set_profile(&v).map_err(fail)
     }
 
+    /// With `skip_invalid`, campaigns with errors are left out (when every error lies in
+    /// one); answers what was left out, as JSON.
     #[wasm_bindgen(js_name = setRules)]
-    pub fn set_rules(&self, rules: &str) -> Result<(), JsValue> {
-        let v = parse(rules, MAX_RULES_BYTES, "invalid_rules").map_err(fail)?;
-        self.inner.borrow_mut().engine.set_rules(&v).map_err(fail)
+    pub fn set_rules(&self, rules: &str, skip_invalid: bool) -> Result<String, JsValue> {
+        let mut v = parse(rules, MAX_RULES_BYTES, "invalid_rules").map_err(fail)?;
+        let mut skipped = Vec::new();
+        if skip_invalid {
+            match crate::rules::without_invalid_campaigns(&v) {
+                Ok((kept, left_out)) => (v, skipped) = (kept, left_out),
+                Err(errors) => return Err(fail(Error::many("invalid_rules", "invalid rules", errors))),
+            }
+        }
+        self.inner.borrow_mut().engine.set_rules(&v).map_err(fail)?;
+        Ok(Value::Array(skipped).to_string())
     }
 
     #[wasm_bindgen(js_name = setConsent)]

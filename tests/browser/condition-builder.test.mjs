@@ -72,6 +72,18 @@ test("the cat-litter audience built visually, two-way with the JSON, published, 
       await shop.waitForFunction((id) => document.querySelector('[data-slot="for_you"] .card')?.dataset.productId === id, litter.id);
       assert.equal(await shop.$eval('[data-slot="for_you"] .card .card-reason', (r) => r.dataset.reason), "featured");
       await screenshot(shop, "condition-builder-storefront");
+
+      // A condition an editor exported with an operator vitrin does not run: the error names
+      // the editor's option, nothing is published, unless the marketer leaves that campaign out.
+      const next = JSON.parse(await playground.inputValue("#rules"));
+      next.campaigns.push({ id: "by-regex", trigger: { type: "always" }, when: { regexTest: [{ var: "profile.name" }, "^C"] } });
+      await playground.fill("#rules", JSON.stringify(next, null, 2));
+      await playground.waitForSelector("#validation .bad");
+      assert.match(await playground.textContent("#validation"), /react-awesome-query-builder's regex test/);
+      assert.equal(await playground.isDisabled("#publish"), true);
+      await playground.click("#publish-valid");
+      await shop.waitForFunction(() => document.documentElement.dataset.rulesRevision === "2");
+      assert.equal(await firstForYou(shop), litter.id, "the audience campaign still acts in revision 2");
       assert.deepEqual(errors, []);
     },
     { contextOptions: { viewport: { width: 1400, height: 1000 } } },

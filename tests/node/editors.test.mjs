@@ -305,3 +305,17 @@ test("validateRules warns where an editor wrote numbers as text, and refuses unk
   assert.match(bad.errors.find((e) => e.path === "/campaigns/0/when/and/1/==/0/var").message, /unknown variable "product.brand"/);
   assert.throws(() => vitrin.evaluateCondition({ "==": [{ var: "cart.valeu" }, 1] }, {}, { scope: "campaign" }), (e) => e.code === "invalid_condition" && /did you mean "cart.value"/.test(e.errors[0].message));
 });
+
+test("a document with one bad campaign changes nothing, unless the marketer asks to leave it out", async () => {
+  const engine = vitrin.create({ catalog, storage: "memory" });
+  const good = { id: "good", trigger: { type: "always" }, prompt: { text: { en: "Hi" } } };
+  engine.setRules({ version: 1, campaigns: [good] });
+  const doc = { version: 1, campaigns: [{ ...good, id: "new" }, { id: "bad", trigger: { type: "always" }, when: { strlen: [{ var: "profile.name" }] } }] };
+  assert.throws(() => engine.setRules(doc), (e) => e.code === "invalid_rules" && /string length/.test(e.errors[0].message));
+  assert.deepEqual(engine.prompts().map((p) => p.campaignId), ["good"], "the rules in force are kept");
+  const { skipped } = engine.setRules(doc, { skipInvalidCampaigns: true });
+  assert.deepEqual(skipped.map((s) => [s.id, s.path]), [["bad", "/campaigns/1"]]);
+  assert.deepEqual(engine.prompts().map((p) => p.campaignId), ["new"]);
+  assert.throws(() => engine.setRules({ ...doc, utcOffsetMinutes: "x" }, { skipInvalidCampaigns: true }), (e) => e.code === "invalid_rules");
+  assert.deepEqual(engine.prompts().map((p) => p.campaignId), ["new"]);
+});
