@@ -159,14 +159,25 @@ fn one_bad_campaign_is_left_out_only_when_asked() {
         {"id": "good", "trigger": {"type": "always"}, "prompt": {"text": {"en": "Hi"}}},
         {"id": "bad", "trigger": {"type": "always"}, "when": {"regexTest": [{"var": "profile.name"}, "^A"]}},
         {"id": "also-good", "trigger": {"type": "always"}, "when": {"startsWith": [{"var": "page"}, "c"]}}]});
-    assert!(vitrin::rules::validate(&doc).is_err(), "by default the whole document is refused");
+    assert!(
+        vitrin::rules::validate(&doc).is_err(),
+        "by default the whole document is refused"
+    );
     let (kept, skipped) = vitrin::rules::without_invalid_campaigns(&doc).unwrap();
-    let ids: Vec<&str> = kept["campaigns"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = kept["campaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["good", "also-good"]);
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0]["id"], "bad");
     assert_eq!(skipped[0]["path"], "/campaigns/1");
-    assert!(skipped[0]["errors"][0]["message"].as_str().unwrap().contains("regex test"));
+    assert!(skipped[0]["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("regex test"));
     // An error outside the campaigns cannot be left out.
     let mut broken = doc.clone();
     broken["utcOffsetMinutes"] = json!("three hours");
