@@ -251,7 +251,7 @@ test("an edge runtime that refuses to compile wasm from bytes: the edge entry's 
 
 test("vitrin/testing in a store's own tests: Vitest, no configuration, Node and jsdom", LONG, async () => {
   const out = await run(join(BIN, "vitest"), ["run", "--reporter=verbose"], { cwd: join(WORK, "apps/vitest"), env: { CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" } });
-  assert.match(out, /Tests\s+3 passed/, out);
+  assert.match(out, /Tests\s+4 passed/, out);
 });
 
 test("the types as a TypeScript React store meets them (tsc over the installed package)", LONG, async () => {

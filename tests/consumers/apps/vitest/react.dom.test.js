@@ -1,0 +1,35 @@
+// @vitest-environment jsdom
+// vitrin/react in a browser-like DOM: the provider creates the engine, the hooks re-render
+// after the page's own calls, and unmounting destroys the engine it created.
+import { createElement as h, act } from "react";
+import { createRoot } from "react-dom/client";
+import { expect, test } from "vitest";
+import { VitrinProvider, useRecommendations, useVitrin } from "vitrin/react";
+import { fixtureCatalog } from "vitrin/testing";
+
+globalThis.IS_REACT_ACT_ENVIRONMENT = true;
+
+test("provider and hooks: snapshot first, then live, re-render on track, clean up on unmount", async () => {
+  let engine = null;
+  function ForYou() {
+    const items = useRecommendations({ slot: "for_you", limit: 3 });
+    engine = useVitrin();
+    return h("ul", null, items.map((r) => h("li", { key: r.productId }, r.productId)));
+  }
+  const snapshot = { vitrin: 1, hold: "interaction", decisions: [{ slot: "for_you", limit: 3, items: ["shirt-2", "toy-1", "shoe-3"].map((productId) => ({ productId, score: 1, slot: "for_you", reason: { code: "popular", text: "Popular" } })) }] };
+  const container = document.createElement("div");
+  const root = createRoot(container);
+  const text = () => [...container.querySelectorAll("li")].map((li) => li.textContent).join();
+  await act(async () => root.render(h(VitrinProvider, { options: { catalog: fixtureCatalog, storage: "memory" }, snapshot }, h(ForYou))));
+  expect(text()).toBe("shirt-2,toy-1,shoe-3");
+  // The wasm loads asynchronously: let time pass inside act, so the provider's update renders.
+  for (let i = 0; i < 200 && !engine; i++) await act(() => new Promise((r) => setTimeout(r, 50)));
+  expect(engine).not.toBeNull();
+  expect(text()).toBe("shirt-2,toy-1,shoe-3");
+  await act(async () => engine.track({ type: "view", productId: "food-1" }));
+  expect(text()).not.toBe("shirt-2,toy-1,shoe-3");
+  expect(text()).toContain("toy-1");
+  const created = engine;
+  await act(async () => root.unmount());
+  expect(() => created.recommend({ slot: "for_you" })).toThrow(/destroyed/);
+}, 30_000);
