@@ -1,7 +1,8 @@
 // Hostile documents through the built package (pkg/) in Node: each gets a VitrinError with
 // a code and a path (or, for validateRules, an answer) within BOUND_MS, and the engine
-// answers normally afterwards. The bound is generous so a busy machine does not fail it;
-// the times measured go to target/hardening/hostile.json (tests/HARDENING.md reports the worst).
+// answers normally afterwards. What stops each input is a size or work limit (deterministic);
+// BOUND_MS only catches a hang, wide enough that a shared, loaded machine never trips it (2 s
+// did). The times measured go to target/hardening/hostile.json (tests/HARDENING.md reports the worst).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -10,7 +11,7 @@ import { loadVitrin, createVitrin, VitrinError } from "../../pkg/node.js";
 import { makeCatalog } from "../support/catalog.mjs";
 import { REPO_ROOT } from "../support/repo.mjs";
 
-const BOUND_MS = 2000;
+const BOUND_MS = 30_000;
 const NOW = 1_793_610_000_000;
 const catalog = makeCatalog(40);
 const vitrin = await loadVitrin();
