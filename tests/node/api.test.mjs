@@ -10,6 +10,13 @@ const cargoVersion = readFileSync(new URL("../../Cargo.toml", import.meta.url), 
 let keys = 0;
 const fresh = (extra = {}) => createVitrin({ catalog, storage: "memory", storageKey: `t${keys++}`, now: () => 1_700_000_000_000, ...extra });
 const nextTask = () => new Promise((r) => setTimeout(r, 20));
+// Tabs talk over BroadcastChannel, whose delivery a loaded machine can delay past one task:
+// wait for what must arrive (bounded), and keep the fixed wait only where nothing may arrive.
+async function until(arrived, what) {
+  for (const start = Date.now(); !arrived(); await nextTask()) {
+    if (Date.now() - start > 10_000) assert.fail(`still waiting after 10 s: ${what}`);
+  }
+}
 
 test("loadVitrin is idempotent and reports the crate version", async () => {
   const a = await loadVitrin();
@@ -76,7 +83,9 @@ test("two engines with one storage key see each other's cart changes", async () 
   for (let i = 0; i < 20; i++) {
     (i % 2 ? a : b).track({ type: "add_to_cart", productId: `p${i % 5}` });
   }
-  await nextTask();
+  const items = (e) => e.state().cart.reduce((n, l) => n + l.quantity, 0);
+  await until(() => items(a) === 20 && items(b) === 20, "both tabs hold all 20 additions");
+  await nextTask(); // the storage flushes (zero-delay timers) the last batch scheduled
   const cart = (e) => Object.fromEntries(e.state().cart.map((l) => [l.productId, l.quantity]));
   assert.deepEqual(cart(a), { p0: 4, p1: 4, p2: 4, p3: 4, p4: 4 });
   assert.deepEqual(cart(b), cart(a));
@@ -85,8 +94,7 @@ test("two engines with one storage key see each other's cart changes", async () 
   const c = await fresh({ storageKey: key });
   assert.deepEqual(cart(c), cart(a), "a new engine starts from the stored state");
   a.forget();
-  await nextTask();
-  assert.deepEqual(b.state().cart, [], "forget reaches the other tab");
+  await until(() => b.state().cart.length === 0 && c.state().cart.length === 0, "forget reaches the other tabs");
   const d = await fresh({ storageKey: key });
   assert.deepEqual(d.state().cart, [], "and nothing is left stored");
 });
@@ -100,6 +108,7 @@ test("a prompt dismissed in one tab is gone from the other, which hears one chan
   const [p] = a.prompts();
   assert.equal(b.prompts()[0].id, p.id);
   a.dismiss(p.id);
+  await until(() => changes > 0, "the other tab hears the dismissal");
   await nextTask();
   assert.equal(changes, 1);
   assert.deepEqual(b.prompts(), []);
@@ -123,7 +132,7 @@ test("a read-only engine follows the stored state and the other tabs but records
   assert.deepEqual(shop.state().cart, [{ productId: "p1", quantity: 1 }]);
   assert.equal(shop.prompts().length, 1, "the preview's impression used no cap");
   shop.track({ type: "view", productId: "p3" });
-  await nextTask();
+  await until(() => preview.state().recentlyViewed.length > 0, "the preview follows the other tab");
   assert.deepEqual(preview.state().recentlyViewed, ["p3"], "follows the other tab");
   const later = await fresh({ storageKey: key });
   assert.deepEqual(later.state().cart, [{ productId: "p1", quantity: 1 }], "and storage holds the shop's state only");
