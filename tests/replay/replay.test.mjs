@@ -31,7 +31,7 @@ function assertMetrics(m, where, cases = LIMIT) {
 
 test("replay of 200 prefixes per split writes the result file and vitrin beats POP", {
   skip: !existsSync(DATA) && `no data at ${DATA}`,
-  // A cold `cargo build --release` of the builder comes first.
+  // A cold `cargo build --profile server` of the builder comes first.
   timeout: 600_000,
 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "vitrin-replay-"));

@@ -5,23 +5,26 @@
 // (POP, S-POP, item-kNN on the last item, sequential rules) and, for a dataset whose
 // figures are published, those (shared/data/README.md has the protocol).
 //
-//   node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--fit-cases N] [--out FILE]
+//   node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--fit-cases N] [--out FILE] [--builder plans]
 //
 // DIR holds train_interactions.csv.gz and test_prefixes.jsonl.gz (any shop's log in that
 // shape). The builder fits the engine's weights on the last sessions of each catalog's own
 // training log (--fit-cases: prefixes replayed per trial); the validation split (the last
 // 10% of the training sessions, held out of its catalog) checks them; the test split is
 // for the final figure only.
+// `--builder plans` builds both catalogs with the DataFusion plans over the session log
+// imported as a Parquet event log (server/README.md) instead of the hand-written builder:
+// the figures must not change.
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { PKG_DIR, REPO_ROOT } from "../support/repo.mjs";
 
-const USAGE = "usage: node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--fit-cases N] [--out FILE]";
+const USAGE = "usage: node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--fit-cases N] [--out FILE] [--builder plans]";
 const SLOT = "for_you";
 const K = 20;
 const HOLDOUT = 0.1;
@@ -47,7 +50,7 @@ const PUBLISHED = [
 const KNN_LAMBDA = 20;
 
 function parseArgs(argv) {
-  const opts = { data: null, pkg: PKG_DIR, limit: Infinity, fitCases: null, out: null };
+  const opts = { data: null, pkg: PKG_DIR, limit: Infinity, fitCases: null, out: null, builder: "hand" };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value\n${USAGE}`);
@@ -57,6 +60,11 @@ function parseArgs(argv) {
       case "--data": opts.data = resolve(value()); break;
       case "--pkg": opts.pkg = resolve(value()); break;
       case "--out": opts.out = resolve(value()); break;
+      case "--builder": {
+        opts.builder = value();
+        if (!["hand", "plans"].includes(opts.builder)) throw new Error(`--builder is hand or plans\n${USAGE}`);
+        break;
+      }
       case "--limit":
       case "--fit-cases": {
         const flag = argv[i];
@@ -74,16 +82,19 @@ function parseArgs(argv) {
   return opts;
 }
 
-/** `vitrin-server build …`, its report echoed. */
-function build(args) {
-  const r = spawnSync("cargo", ["run", "--release", "--quiet", "-p", "vitrin-server", "--", "build", ...args], {
+/** `vitrin-server …` (its optimised build; with the plans when they build), its report echoed. */
+function server(args, features = []) {
+  const r = spawnSync("cargo", ["run", "--profile", "server", "--quiet", "-p", "vitrin-server", ...features, "--", ...args], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
   });
-  if (r.status !== 0) throw new Error(`vitrin-server build failed (${r.error?.message ?? `exit ${r.status}`})`);
+  if (r.status !== 0) throw new Error(`vitrin-server ${args[0]} failed (${r.error?.message ?? `exit ${r.status}`})`);
   for (const line of r.stdout.trimEnd().split("\n")) console.log(`  builder: ${line}`);
 }
+
+let features = [];
+const build = (args) => server(["build", ...args], features);
 
 function lines(file) {
   const bytes = readFileSync(file);
@@ -359,10 +370,18 @@ async function main() {
   };
 
   const fit = opts.fitCases ? ["--fit-cases", String(opts.fitCases)] : [];
+  let source = ["--sessions", sessionsFile];
+  if (opts.builder === "plans") {
+    features = ["--features", "plans"];
+    const log = join(work, "event-log");
+    rmSync(log, { recursive: true, force: true });
+    server(["log", "import-sessions", "--sessions", sessionsFile, "--to", log], features);
+    source = ["--log", log];
+  }
   console.log(`replay ${name}: building the validation catalog (last ${HOLDOUT * 100}% of training sessions held out)`);
-  build(["--sessions", sessionsFile, "--holdout-last-fraction", String(HOLDOUT), "--validation-out", files.validationCases, "--out", files.validationCatalog, ...fit]);
+  build([...source, "--holdout-last-fraction", String(HOLDOUT), "--validation-out", files.validationCases, "--out", files.validationCatalog, ...fit]);
   console.log(`replay ${name}: building the test catalog (all training sessions)`);
-  build(["--sessions", sessionsFile, "--out", files.testCatalog, ...fit]);
+  build([...source, "--out", files.testCatalog, ...fit]);
 
   const { createVitrin } = await import(pathToFileURL(join(opts.pkg, "node.js")).href);
   const { sessions, rows } = readSessions(sessionsFile);

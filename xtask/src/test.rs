@@ -72,9 +72,10 @@ pub fn test() -> Result {
         )
     }));
     rows.push(suite("replay smoke tests/replay", || {
-        // The replay runs the builder with `cargo run --release`: compile it here, outside
-        // the node suite's per-file time limit, so a cold or busy machine does not time out.
-        run(cmd("cargo").args(["build", "--release", "-p", "vitrin-server"]))?;
+        // The replay runs the builder with `cargo run --profile server`: compile it here,
+        // outside the node suite's per-file time limit, so a cold or busy machine does not
+        // time out.
+        run(cmd("cargo").args(["build", "--profile", "server", "-p", "vitrin-server"]))?;
         node_tests("tests/replay", pkg_ok)
     }));
     rows.push(suite("bench smoke tests/bench", || {

@@ -207,7 +207,7 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     Ok(report)
 }
 
-fn read_base(path: &Path) -> io::Result<serde_json::Value> {
+pub(crate) fn read_base(path: &Path) -> io::Result<serde_json::Value> {
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?).map_err(|e| invalid(format!("{}: not JSON: {e}", path.display())))?;
     vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
     Ok(doc)
@@ -215,7 +215,7 @@ fn read_base(path: &Path) -> io::Result<serde_json::Value> {
 
 /// Writes `path` through a temporary file renamed over it, so a reader (the server)
 /// never sees half a file.
-fn replace<T>(path: &Path, write: impl FnOnce(BufWriter<File>) -> io::Result<T>) -> io::Result<T> {
+pub(crate) fn replace<T>(path: &Path, write: impl FnOnce(BufWriter<File>) -> io::Result<T>) -> io::Result<T> {
     let name = path.file_name().ok_or_else(|| invalid(format!("{} is not a file path", path.display())))?;
     let tmp = path.with_file_name(format!(".{}.tmp", name.to_string_lossy()));
     let got = write(BufWriter::new(File::create(&tmp)?))?;

@@ -76,6 +76,22 @@ impl Hasher for PairHasher {
     }
 }
 
+/// The counts the model learns from: what this module's streaming pass accumulates and what
+/// the DataFusion plans (`crate::plans`) compute over the event log. `train` turns either
+/// into the same `Trained`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts<P> {
+    /// Views per interned item.
+    pub views: Vec<u32>,
+    /// Σ over an item's views of 0.5^(session age / trend half-life).
+    pub trend: Vec<f64>,
+    /// (a, b, weight), any iterable: Σ over sessions of the sequence weights of b near a,
+    /// in either direction (`Params::step_weights`); one entry per ordered pair.
+    pub pairs: P,
+    /// (a, b, orders holding both); one entry per ordered pair.
+    pub baskets: P,
+}
+
 pub struct Model {
     params: Params,
     /// Sessions the model will see, to place each on the trend's time axis.
@@ -83,9 +99,11 @@ pub struct Model {
     seen: u64,
     views: Vec<u32>,
     trend: Vec<f64>,
-    pairs: HashMap<u64, f32, BuildHasherDefault<PairHasher>>,
+    // f64 sums (the entry is 16 bytes with an f32 too): a sum does not depend on the order
+    // of its terms at f32 precision, so every engine that adds them agrees.
+    pairs: HashMap<u64, f64, BuildHasherDefault<PairHasher>>,
     /// Orders holding both items, per ordered pair.
-    baskets: HashMap<u64, f32, BuildHasherDefault<PairHasher>>,
+    baskets: HashMap<u64, f64, BuildHasherDefault<PairHasher>>,
 }
 
 impl Model {
@@ -122,14 +140,13 @@ impl Model {
             self.views[i] += 1;
             self.trend[i] += recency;
         }
+        let steps = p.step_weights();
         for (k, &a) in items.iter().enumerate() {
-            let mut w = 1.0;
-            for &b in items.iter().skip(k + 1).take(p.window) {
+            for (&b, &(forward, backward)) in items[k + 1..].iter().zip(&steps) {
                 if a != b {
-                    *self.pairs.entry(key(a, b)).or_default() += w;
-                    *self.pairs.entry(key(b, a)).or_default() += p.backward * w;
+                    *self.pairs.entry(key(a, b)).or_default() += forward;
+                    *self.pairs.entry(key(b, a)).or_default() += backward;
                 }
-                w *= p.decay;
             }
         }
     }
@@ -152,35 +169,64 @@ impl Model {
     /// Leaves the model as it was, so that it can learn more and finish again (the fit
     /// finishes it once before the held-out sessions join it).
     pub fn finish(&self, n_items: usize) -> Trained {
-        let Model { params, views, trend, pairs, baskets, .. } = self;
-        let mut trend = trend.clone();
-        trend.resize(n_items, 0.0);
-        let views = |i: usize| views.get(i).copied().unwrap_or(0).max(1) as f32;
-        let norm: Vec<f32> = (0..n_items).map(|i| views(i).powf(params.damping)).collect();
-        let scored = |m: &HashMap<u64, f32, _>, damped: bool| -> Vec<(u32, f32, u32)> {
-            m.iter().map(|(&k, &w)| ((k >> 32) as u32, if damped { w / norm[(k as u32) as usize] } else { w }, k as u32)).collect()
-        };
-        let similar = scored(pairs, true);
-        let bought = scored(baskets, false);
-        let dim = params.embedding_dim.min(MAX_EMBEDDING_DIM);
-        let mut embeddings = vec![0f32; n_items * dim];
-        if dim > 0 {
-            for &(a, w, b) in similar.iter().chain(&bought) {
-                let signs = splitmix(b as u64);
-                let row = &mut embeddings[a as usize * dim..(a as usize + 1) * dim];
-                for (k, x) in row.iter_mut().enumerate() {
-                    *x += if signs >> k & 1 == 1 { w } else { -w };
-                }
-            }
-            embeddings.chunks_mut(dim).for_each(vitrin::catalog::normalize);
-        }
-        Trained { popularity: trend, similar: top_lists(similar, n_items, params.list_len), bought_with: top_lists(bought, n_items, params.list_len), embeddings, dim }
+        let unpack = |(&k, &w): (&u64, &f64)| ((k >> 32) as u32, k as u32, w);
+        let counts = Counts { views: self.views.clone(), trend: self.trend.clone(), pairs: self.pairs.iter().map(unpack), baskets: self.baskets.iter().map(unpack) };
+        train(&self.params, counts, n_items)
     }
 }
 
-/// Per item, its `len` best-scored neighbours; ties to the lower index so that builds are reproducible.
-fn top_lists(mut scored: Vec<(u32, f32, u32)>, n_items: usize, len: usize) -> Vec<Vec<u32>> {
+impl Params {
+    /// (forward, backward) weight of an item `d` steps after another, for d = 1..=window:
+    /// `decay^(d-1)` in f32 as it always was, widened to f64 for summing.
+    pub fn step_weights(&self) -> Vec<(f64, f64)> {
+        let mut w = 1.0f32;
+        (0..self.window)
+            .map(|_| {
+                let step = (f64::from(w), f64::from(self.backward * w));
+                w *= self.decay;
+                step
+            })
+            .collect()
+    }
+}
+
+/// Popularity, related lists and embeddings for `n_items` items from their counts.
+pub fn train<P: IntoIterator<Item = (u32, u32, f64)>>(params: &Params, counts: Counts<P>, n_items: usize) -> Trained {
+    let Counts { mut views, mut trend, pairs, baskets } = counts;
+    views.resize(n_items, 0);
+    trend.resize(n_items, 0.0);
+    let norm: Vec<f32> = views.iter().map(|&v| (v.max(1) as f32).powf(params.damping)).collect();
+    let scored = |m: P, damped: bool| -> Vec<(u32, f32, u32)> {
+        m.into_iter().map(|(a, b, w)| (a, if damped { w as f32 / norm[b as usize] } else { w as f32 }, b)).collect()
+    };
+    // Sorted once, for the lists and so that the embeddings add up in the same order
+    // whichever engine counted the pairs.
+    let similar = by_item(scored(pairs, true));
+    let bought = by_item(scored(baskets, false));
+    let dim = params.embedding_dim.min(MAX_EMBEDDING_DIM);
+    let mut embeddings = vec![0f32; n_items * dim];
+    if dim > 0 {
+        for &(a, w, b) in similar.iter().chain(&bought) {
+            let signs = splitmix(b as u64);
+            let row = &mut embeddings[a as usize * dim..(a as usize + 1) * dim];
+            for (k, x) in row.iter_mut().enumerate() {
+                *x += if signs >> k & 1 == 1 { w } else { -w };
+            }
+        }
+        embeddings.chunks_mut(dim).for_each(vitrin::catalog::normalize);
+    }
+    Trained { popularity: trend, similar: top_lists(similar, n_items, params.list_len), bought_with: top_lists(bought, n_items, params.list_len), embeddings, dim }
+}
+
+/// (item, score, neighbour) by item, best score first, ties to the lower index so that
+/// builds are reproducible.
+fn by_item(mut scored: Vec<(u32, f32, u32)>) -> Vec<(u32, f32, u32)> {
     scored.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
+    scored
+}
+
+/// Per item, its `len` best-scored neighbours from `by_item`'s order.
+fn top_lists(scored: Vec<(u32, f32, u32)>, n_items: usize, len: usize) -> Vec<Vec<u32>> {
     let mut lists = vec![Vec::new(); n_items];
     for (a, _, b) in scored {
         let list = &mut lists[a as usize];
