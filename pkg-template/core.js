@@ -30,6 +30,27 @@ export function wasmFile() {
 }
 
 const EVENTS = ["prompt", "error", "change"];
+/** Bits of what the session wants after a call (src/session.rs `Wants`). */
+const WANTS_FLUSH = 1;
+const WANTS_END_TASK = 2;
+const WANTS_DRAIN = 4;
+
+function mintId() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** The channel to the page's other tabs with this storage key, or null where there is none. */
+function openChannel(key) {
+  try {
+    if (typeof BroadcastChannel !== "function") return null;
+    const channel = new BroadcastChannel(`vitrin:${key}`);
+    // Node keeps a process alive while a channel is open; vitrin should not.
+    channel.unref?.();
+    return channel;
+  } catch {
+    return null;
+  }
+}
 const live = new Set();
 let broken = null;
 
@@ -213,6 +234,7 @@ class Engine {
   #sync = null;
   #eventSinks = new Set();
   #wasm;
+  #channel = null;
 
   constructor(wasm, options) {
     if (!isObject(options)) throw new VitrinError("invalid_options", "options must be an object", { path: "" });
@@ -222,22 +244,29 @@ class Engine {
     this.#now = now;
     this.#wasm = wasm;
     this.#format = formatters(typeof rest.locale === "string" ? rest.locale : "en", typeof rest.currency === "string" ? rest.currency : "TRY");
-    const emit = (kind, payload) => {
-      if (kind === "dirty") return this.#scheduleFlush();
-      if (kind === "outbox") return queueMicrotask(() => this.#postTabs());
-      // Deliver after the current call returns: listeners attached right after
-      // create() still hear about a damaged stored state found while creating.
-      queueMicrotask(() => this._emit(kind, payload ? fromWasm(payload) ?? payload : undefined));
-    };
-    // A random id for experiment bucketing when the store gives no profile; the stored
-    // one wins when the visitor has been here before.
-    const localId = globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
+    // The visitor's id when none is stored (the stored one wins; the store's own
+    // `visitorId`, given here or as `sync.visitorId`, wins over both).
+    const localId = mintId();
+    const visitorId = rest.visitorId ?? sync?.visitorId;
     const packed = packCatalog(rest.catalog);
-    const json = utf8.encode(toJson({ localId, ...rest, catalog: packed.json }, "invalid_options"));
-    this.#raw = guarded(() => new wasm.RawEngine(json, emit, packed.table, packed.rows, packed.dim), () => {
-      throw broken;
-    });
+    const json = utf8.encode(toJson({ localId, ...rest, ...(visitorId === undefined ? {} : { visitorId }), catalog: packed.json }, "invalid_options"));
+    const channel = openChannel(typeof rest.storageKey === "string" ? rest.storageKey : "vitrin");
+    try {
+      this.#raw = guarded(() => new wasm.RawEngine(json, packed.table, packed.rows, packed.dim, channel !== null), () => {
+        throw broken;
+      });
+    } catch (e) {
+      channel?.close();
+      throw e;
+    }
+    this.#channel = channel;
+    if (channel) {
+      channel.onmessage = (e) => {
+        if (typeof e.data === "string" && !this.#destroyed) this.#after(() => this.#raw.receive(e.data));
+      };
+    }
     live.add(this);
+    this.#after(() => this.#raw.wants());
     if (typeof addEventListener === "function") {
       this.#onHide = () => this.#flush();
       addEventListener("pagehide", this.#onHide);
@@ -252,6 +281,8 @@ class Engine {
         error: (code, message, details) => this._emit("error", new VitrinError(code, message, details ?? {})),
         storage: rest.storage === "memory" ? null : localStorageOrNull(),
         storageKey: rest.storageKey,
+        visitorId: () => guarded(() => this.#raw.visitorId(), () => ""),
+        identify: (id) => this.#after(() => this.#raw.identify(id)),
       });
     }
   }
@@ -271,14 +302,44 @@ class Engine {
     this.#flushTimer.unref?.();
   }
 
-  #postTabs() {
-    if (!this.#destroyed) guarded(() => this.#raw.postTabs(), () => undefined);
+  /** Runs a session call and arranges what it wants: a flush, an end-of-task post, effects. */
+  #after(call) {
+    const wants = guarded(call, () => 0);
+    if (wants & WANTS_FLUSH) this.#scheduleFlush();
+    if (wants & WANTS_END_TASK) queueMicrotask(() => this.#endTask());
+    if (wants & WANTS_DRAIN) this.#drain();
+    return wants;
+  }
+
+  #endTask() {
+    if (!this.#destroyed) this.#after(() => this.#raw.endTask());
   }
 
   #flush() {
     if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
-    if (!this.#destroyed) guarded(() => this.#raw.flush(), () => undefined);
+    if (!this.#destroyed) this.#after(() => this.#raw.flush());
+  }
+
+  /** Carries out the session's effects for the page: tab posts now, notices after the call. */
+  #drain() {
+    const effects = guarded(() => JSON.parse(this.#raw.drain()), () => []);
+    for (const effect of effects) {
+      if (effect.post !== undefined) {
+        try {
+          this.#channel?.postMessage(effect.post);
+        } catch {
+          // A closed channel or a detached page: the other tabs catch up from storage.
+        }
+      } else if (effect.error) {
+        const err = new VitrinError(effect.error.code, effect.error.message, effect.error);
+        // After the current call returns: listeners attached right after create() still
+        // hear about a damaged stored state found while creating.
+        queueMicrotask(() => this._emit("error", err));
+      } else if (effect.change) {
+        queueMicrotask(() => this._emit("change"));
+      }
+    }
   }
 
   _emit(kind, payload) {
@@ -297,7 +358,7 @@ class Engine {
   track(event) {
     this.#check();
     const at = this.#time();
-    guarded(() => this.#raw.track(toJson(event, "invalid_event"), at), () => undefined);
+    this.#after(() => this.#raw.track(toJson(event, "invalid_event"), at));
     if (!broken) for (const sink of this.#eventSinks) sink({ ...event, at: event.at ?? at });
     this.#promptsChanged();
   }
@@ -343,18 +404,22 @@ class Engine {
     if (typeof slot !== "string") throw argError("/slot", "slot must be a string");
     if (productId != null && typeof productId !== "string") throw argError("/productId", "productId must be a string");
     if (limit != null && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) throw argError("/limit", "limit must be an integer between 1 and 100");
-    return guarded(() => JSON.parse(this.#raw.recommend(slot, productId ?? undefined, limit ?? undefined, this.#time())), () => []);
+    const recs = guarded(() => JSON.parse(this.#raw.recommend(slot, productId ?? undefined, limit ?? undefined, this.#time())), () => []);
+    this.#after(() => this.#raw.wants());
+    return recs;
   }
 
   prompts() {
     this.#check();
-    return guarded(() => JSON.parse(this.#raw.prompts(this.#time())), () => []).map((p) => renderPrompt(p, this.#format));
+    const prompts = guarded(() => JSON.parse(this.#raw.prompts(this.#time())), () => []);
+    this.#after(() => this.#raw.wants());
+    return prompts.map((p) => renderPrompt(p, this.#format));
   }
 
   #promptAction(action, id) {
     this.#check();
     if (typeof id !== "string") throw argError("", "a prompt id is a string");
-    guarded(() => this.#raw.promptAction(action, id, this.#time()), () => undefined);
+    this.#after(() => this.#raw.promptAction(action, id, this.#time()));
     if (action !== "shown") this.#lastPromptId = null;
     this.#promptsChanged();
   }
@@ -411,7 +476,7 @@ class Engine {
 
   setConsent(consent) {
     this.#check();
-    guarded(() => this.#raw.setConsent(toJson(consent, "invalid_consent")), () => undefined);
+    this.#after(() => this.#raw.setConsent(toJson(consent, "invalid_consent")));
     this.#promptsChanged();
   }
 
@@ -442,9 +507,20 @@ class Engine {
     return guarded(() => this.#raw.benchCondition(campaignId, iterations, this.#time()), () => 0);
   }
 
+  /**
+   * The store names the visitor: its customer id after a login, or the id its server
+   * issued. The one visitor id from now on (bucketing, sync, storage, every tab); arms
+   * the visitor already met stay as they were.
+   */
+  identify(visitorId) {
+    this.#check();
+    if (typeof visitorId !== "string") throw argError("", "a visitor id is a string");
+    this.#after(() => this.#raw.identify(visitorId));
+  }
+
   forget() {
     this.#check();
-    guarded(() => this.#raw.forget(), () => undefined);
+    this.#after(() => this.#raw.forget(mintId()));
     this.#sync?.forget();
   }
 
@@ -460,10 +536,11 @@ class Engine {
       removeEventListener("visibilitychange", this.#onHide);
     }
     if (this.#onExit) document.removeEventListener("mouseout", this.#onExit);
-    guarded(() => {
-      this.#raw.destroy();
-      this.#raw.free();
-    }, () => undefined);
+    if (this.#channel) {
+      this.#channel.onmessage = null;
+      this.#channel.close();
+    }
+    guarded(() => this.#raw.free(), () => undefined);
   }
 }
 

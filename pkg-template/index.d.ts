@@ -100,6 +100,11 @@ export interface Options {
    * `forget()` clears only that). Default false.
    */
   readOnly?: boolean;
+  /**
+   * The store's id for the visitor (a logged-in customer). Without it the engine mints one
+   * and keeps it until `forget()`: the one id bucketing, storage, sync and the server use.
+   */
+  visitorId?: string;
   locale?: string;
   currency?: string;
   consent?: Consent;
@@ -171,7 +176,7 @@ export interface Prompt {
   cta?: { label: string; url: string };
   productIds: string[];
   /** The offered products as the prompt shows them. */
-  products: { id: string; title: string; price: number; url?: string; image?: string }[];
+  products: { id: string; title: string; price: number; brand?: string; category: string; url?: string; image?: string }[];
   reason: Reason;
   priority: number;
 }
@@ -184,6 +189,8 @@ export interface VisitorStateView {
   page?: string | null;
   sessionCount?: number;
   consent?: Required<Consent>;
+  /** The visitor's one id (bucketing, sync, the server); new after `forget()`. */
+  visitorId: string;
 }
 
 export type Metrics = Record<string, Record<string, { impressions: number; clicks: number; conversions: number; revenue: number }>>;
@@ -230,7 +237,16 @@ export interface Engine {
   metrics(): Metrics;
   /** @example engine.explain("cart-idle") // { acts: false, variant: "A", because: [{ path: "/campaigns/0/caps/perDay", reason: "…" }] } */
   explain(campaignId: string): { acts: boolean; variant: string; because: { path: string; reason: string }[] };
-  /** Erases every local trace of the visitor, in this tab and the others. */
+  /**
+   * The store names the visitor (its customer id after a login, or its server's id): the
+   * visitor's one id from now on, in every tab. Variants already shown stay as they were.
+   * @example engine.identify("customer-42")
+   */
+  identify(visitorId: string): void;
+  /**
+   * Erases every local trace of the visitor, in this tab and the others; the visitor gets
+   * a new id (or keeps the store's given `visitorId`) and is bucketed afresh.
+   */
   forget(): void;
   destroy(): void;
 }

@@ -87,7 +87,9 @@ function eventId() {
  *                 visitorId?, token? }`; `{visitorId}` in `profileUrl` is replaced by the
  *                 visitor's id: `visitorId` when given (the store's customer id, with the
  *                 `token` its backend minted), else the anonymous one `visitorUrl` issued
- * @param hooks    `{ onEvent(cb) → unsubscribe, error(code, message, details?), storage?, storageKey? }`:
+ * @param hooks    `{ onEvent(cb) → unsubscribe, error(code, message, details?), storage?, storageKey?,
+ *                 visitorId?(), identify?(id) }`: the engine's one visitor id, and telling the
+ *                 engine the id the server knows the visitor by (bucketing and sync share it);
  *                 `onEvent` delivers each event the engine accepted (with `at`); `error`
  *                 reports on the engine's error channel; `storage` is a Storage
  *                 (localStorage) or null for page memory
@@ -141,7 +143,7 @@ export function startSync(engine, options, hooks) {
   const visitorUrl = text(opts.visitorUrl) ?? (text(opts.eventsUrl)?.match(/\/events(?=$|\?)/) ? opts.eventsUrl.replace(/\/events(?=$|\?)/, "/visitors") : null);
   const state = {
     // Without a token service, a locally minted id (for servers that need no token).
-    visitorId: given ?? savedId ?? (visitorUrl ? null : mintId()),
+    visitorId: given ?? savedId ?? (visitorUrl ? null : hooks.visitorId?.() || mintId()),
     token: text(opts.token) ?? (savedId && savedId === (given ?? savedId) ? text(saved?.token) : null),
     // An anonymous past on this device to merge into the customer who just logged in.
     mergeFrom: given && savedId !== given && savedId?.startsWith(ANONYMOUS_PREFIX) ? text(saved?.token) : null,
@@ -153,6 +155,11 @@ export function startSync(engine, options, hooks) {
   const persistQueue = () =>
     write(key, { v: 1, visitorId: state.visitorId, token: state.token, mergeFrom: state.mergeFrom, queue: state.queue, sent: state.sent });
   if (text(saved?.mergeFrom) && !state.mergeFrom && state.visitorId === savedId) state.mergeFrom = saved.mergeFrom;
+  // One visitor id: the engine buckets by the id the server knows (arms already met stay).
+  const tellEngine = () => {
+    if (state.visitorId && state.visitorId !== hooks.visitorId?.()) hooks.identify?.(state.visitorId);
+  };
+  tellEngine();
   // Many events in one task are stored (and consent checked) once, after it.
   let persistQueued = false;
   const persistSoon = () => {
@@ -277,6 +284,7 @@ export function startSync(engine, options, hooks) {
           if (text(got?.visitorId) && text(got?.token)) {
             state.visitorId = got.visitorId;
             state.token = got.token;
+            tellEngine();
             persistQueue();
           }
         } catch {
@@ -484,7 +492,8 @@ export function startSync(engine, options, hooks) {
       state.sent = {};
       state.mergeFrom = null;
       // A forgotten anonymous visitor gets a new id from the server next time.
-      state.visitorId = given ?? (visitorUrl ? null : mintId());
+      // The engine forgot first: without a token service its new id is the visitor's.
+      state.visitorId = given ?? (visitorUrl ? null : hooks.visitorId?.() || mintId());
       state.token = given ? text(opts.token) : null;
       for (const k of [key, ...DOCS.map(([name]) => `${key}:${name}`)]) {
         try {

@@ -3,7 +3,7 @@
 //! Depends on `rules` (the prompt spec) and `scoring` (to choose products).
 
 use crate::rules::{Campaign, PromptSpec, Trigger};
-use crate::template::{self, Part, Piece};
+use crate::template::{self, Part, Piece, Var};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -41,6 +41,10 @@ pub struct PromptProduct {
     pub id: String,
     pub title: String,
     pub price: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// The product's category as a shopper reads it (the last part of its path).
+    pub category: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,20 +104,21 @@ pub fn reason(c: &Campaign, lang: &str) -> crate::reasons::Reason {
 
 pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill) -> Prompt {
     let first = fill.products.first();
-    let values = |var: &str| -> Value {
+    let values = |var: Var| -> Value {
         match var {
-            "name" => fill.name.map_or(Value::Null, |n| json!(n)),
-            "voucher" => spec.voucher.as_ref().map_or(Value::Null, |v| json!(v)),
-            "endsAt" => c.to.map_or(Value::Null, |t| json!(t)),
-            "campaign" => json!(c.name.as_deref().unwrap_or(&c.id)),
-            "cart.count" => json!(fill.cart.0),
-            "cart.lines" => json!(fill.cart.1),
-            "cart.value" => json!(fill.cart.2),
-            "product.title" => first.map_or(Value::Null, |p| json!(p.title)),
-            "product.price" => first.map_or(Value::Null, |p| json!(p.price)),
-            "products.count" => json!(fill.products.len()),
-            "days" => fill.days.map_or(Value::Null, |d| json!(d.round())),
-            _ => Value::Null,
+            Var::Name => fill.name.map_or(Value::Null, |n| json!(n)),
+            Var::Voucher => spec.voucher.as_ref().map_or(Value::Null, |v| json!(v)),
+            Var::EndsAt => c.to.map_or(Value::Null, |t| json!(t)),
+            Var::Campaign => json!(c.name.as_deref().unwrap_or(&c.id)),
+            Var::CartCount => json!(fill.cart.0),
+            Var::CartLines => json!(fill.cart.1),
+            Var::CartValue => json!(fill.cart.2),
+            Var::ProductTitle => first.map_or(Value::Null, |p| json!(p.title)),
+            Var::ProductPrice => first.map_or(Value::Null, |p| json!(p.price)),
+            Var::ProductBrand => first.and_then(|p| p.brand.as_ref()).map_or(Value::Null, |b| json!(b)),
+            Var::ProductCategory => first.map_or(Value::Null, |p| json!(p.category)),
+            Var::ProductsCount => json!(fill.products.len()),
+            Var::Days => fill.days.map_or(Value::Null, |d| json!(d.round())),
         }
     };
     let parts = template::render(pick(&spec.text, lang), &values);

@@ -24,12 +24,6 @@ pub struct Visitor<'a> {
     pub utc_offset_ms: f64,
 }
 
-impl Visitor<'_> {
-    pub fn id(&self) -> &str {
-        self.profile.map(|p| p.visitor_id.as_str()).unwrap_or(&self.state.local_id)
-    }
-}
-
 /// Calendar parts of a time in the store's zone: (year, month 1–12, day, hour, weekday 0 = Sunday).
 pub fn calendar(now: f64, utc_offset_ms: f64) -> (i64, i64, i64, i64, i64) {
     let local = now + utc_offset_ms;

@@ -14,7 +14,7 @@ use crate::reasons::Lang;
 pub use crate::reasons::Reason;
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
 use crate::slots::Candidate;
-use crate::visitor::VisitorState;
+use crate::visitor::{Assignment, VisitorState};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -51,8 +51,13 @@ pub struct Engine {
     currency: String,
     rules: Rules,
     scorer: Scorer,
-    /// Set when a read (`prompts`) recorded something worth storing.
+    /// Set when a read (`prompts`, `recommend`) recorded something worth storing.
     recorded: bool,
+    /// Arms recorded since the last `take_assigned`, for the other tabs.
+    assigned: Vec<Assignment>,
+    /// The store's own id for the visitor (option `visitorId`, a logged-in customer): it
+    /// wins over a stored one and survives `forget()`.
+    given_id: Option<String>,
 }
 
 fn consent_from(v: Option<Obj>, base: Consent) -> Result<Consent> {
@@ -80,17 +85,22 @@ impl Engine {
             None => Rules::default(),
         };
         let all = Consent { personalization: true, messaging: true };
-        let local_id = o.opt_str("localId")?.unwrap_or_default().to_string();
+        // `visitorId`: the store's id for the visitor; `localId`: one minted by the page,
+        // used when nothing is stored.
+        let given_id = o.opt_str("visitorId")?.filter(|id| !id.is_empty()).map(String::from);
+        let visitor_id = given_id.clone().or(o.opt_str("localId")?.map(String::from)).unwrap_or_default();
         Ok(Engine {
             catalog,
             profile,
             rules,
-            state: VisitorState { local_id, ..VisitorState::default() },
+            state: VisitorState { visitor_id, ..VisitorState::default() },
             consent: consent_from(o.opt_obj("consent")?, all)?,
             lang: Lang::from_locale(o.opt_str("locale")?.unwrap_or("en")),
             currency: o.opt_str("currency")?.unwrap_or("TRY").to_string(),
             scorer: Scorer::default(),
             recorded: false,
+            assigned: Vec::new(),
+            given_id,
         })
     }
 
@@ -104,11 +114,17 @@ impl Engine {
 
     /// Validates and applies an event; returns it in canonical form for other tabs.
     pub fn track(&mut self, event: &Value, now: f64) -> Result<Event> {
-        let event = Event::from_json(event, now)?;
+        let mut event = Event::from_json(event, now)?;
         for (id, path) in event.product_refs() {
             if self.catalog.index(id).is_none() {
                 return Err(Error::at("unknown_product", path, format!("no product \"{id}\" in the catalog")));
             }
+        }
+        // Other tabs remove what was removed here, not "the whole line" of theirs, which
+        // may hold an add this tab has not heard of yet: so the tabs' carts converge.
+        if let EventKind::RemoveFromCart { product_id, quantity } = &mut event.kind {
+            let line = self.state.cart.iter().find(|l| &l.product_id == product_id).map_or(0, |l| l.quantity);
+            *quantity = Some(quantity.map_or(line, |q| q.min(line)));
         }
         self.apply(&event);
         Ok(event)
@@ -174,6 +190,7 @@ impl Engine {
             || tweaks.iter().any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty() || !t.exclude.is_empty())
             || (strategy == Strategy::Replenish && tweaks.iter().any(|(t, _)| t.has_conditions()));
         let pool = if narrowing { (limit * 4).clamp(40, MAX_LIMIT) } else { limit };
+        let exposed: Vec<(String, String)> = tweaks.iter().filter_map(|(_, by)| by.clone()).collect();
         crate::slots::prefilter(&mut scorer.prefilter, &self.catalog, &tweaks);
         let picks = scorer.recommend(&signals, strategy, product, pool);
         let mut cands: Vec<Candidate> = picks.into_iter().map(|pick| Candidate { pick, by: None }).collect();
@@ -198,6 +215,9 @@ impl Engine {
             })
             .collect();
         self.scorer = scorer;
+        for (campaign, arm) in exposed {
+            self.expose(&campaign, &arm, now);
+        }
         Ok(recs)
     }
 
@@ -211,7 +231,7 @@ impl Engine {
         let Some(ctx) = ctx else { return out };
         let v = self.visitor(now);
         for c in &self.rules.campaigns {
-            let arm = campaigns::arm(c, v.id());
+            let arm = self.arm(c);
             if arm == "holdout" {
                 continue;
             }
@@ -222,6 +242,64 @@ impl Engine {
             }
         }
         out
+    }
+
+    /// The visitor's arm of a campaign: the one recorded at the first exposure while the
+    /// campaign still has it, else the visitor id's bucket.
+    fn arm<'a>(&'a self, c: &'a crate::rules::Campaign) -> &'a str {
+        let known = |arm: &str| arm == "holdout" || (arm == "default" && c.variants.is_empty()) || c.variants.iter().any(|v| v.id == arm);
+        match self.state.assignment(&c.id) {
+            Some(a) if known(&a.arm) => &a.arm,
+            _ => campaigns::arm(c, &self.state.visitor_id),
+        }
+    }
+
+    /// Records that the visitor met a campaign's arm (a prompt, a holdout moment, a slot
+    /// tweak), making the arm sticky.
+    fn expose(&mut self, campaign: &str, arm: &str, now: f64) {
+        if self.state.assignment(campaign).is_some_and(|a| a.arm == arm) {
+            return;
+        }
+        let a = Assignment { campaign: campaign.to_string(), arm: arm.to_string(), at: now };
+        // A recorded arm the rules no longer have is replaced by the one now in force.
+        self.state.assignments.retain(|x| x.campaign != campaign);
+        if self.state.assign(a.clone()) {
+            self.assigned.push(a);
+            self.recorded = true;
+        }
+    }
+
+    /// Arms another tab recorded; true when this tab's state changed.
+    pub fn apply_assignment(&mut self, a: Assignment) -> bool {
+        self.state.assign(a)
+    }
+
+    /// Arms recorded here since the last call, for the other tabs.
+    pub fn take_assigned(&mut self) -> Vec<Assignment> {
+        std::mem::take(&mut self.assigned)
+    }
+
+    pub fn visitor_id(&self) -> &str {
+        &self.state.visitor_id
+    }
+
+    /// The store names the visitor (login, or a server-issued id). Arms already recorded
+    /// stay; campaigns the visitor has not met yet bucket the new id.
+    pub fn identify(&mut self, id: &str) -> bool {
+        if self.state.visitor_id == id {
+            return false;
+        }
+        self.state.visitor_id = id.to_string();
+        true
+    }
+
+    /// Another tab's visitor id: two tabs that minted ids at once settle on the smaller.
+    pub fn adopt_visitor_id(&mut self, id: &str) -> bool {
+        if id.is_empty() || self.given_id.is_some() || (!self.state.visitor_id.is_empty() && self.state.visitor_id.as_str() <= id) {
+            return false;
+        }
+        self.state.visitor_id = id.to_string();
+        true
     }
 
     fn visitor(&self, now: f64) -> Visitor<'_> {
@@ -261,7 +339,7 @@ impl Engine {
         for i in order {
             let c = &self.rules.campaigns[i];
             let v = self.visitor(now);
-            let arm = campaigns::arm(c, v.id());
+            let arm = self.arm(c);
             let spec = prompt_spec(c, arm);
             if spec.is_none() && arm != "holdout" {
                 continue;
@@ -277,6 +355,10 @@ impl Engine {
                 _ => holdouts.push(i),
             }
         }
+        if let Some((i, arm, _)) = &chosen {
+            let id = self.rules.campaigns[*i].id.clone();
+            self.expose(&id, &arm.clone(), now);
+        }
         let prompt = chosen.and_then(|(i, arm, source)| {
             let ids = self.prompt_products(&source, now);
             let c = &self.rules.campaigns[i];
@@ -285,6 +367,7 @@ impl Engine {
         });
         for i in holdouts {
             let id = self.rules.campaigns[i].id.clone();
+            self.expose(&id, "holdout", now);
             let session_started = self.state.session_started;
             let log = self.state.campaign_log(&id, "holdout");
             if log.exposed_at < session_started {
@@ -330,7 +413,15 @@ impl Engine {
             .into_iter()
             .filter_map(|id| {
                 let i = c.index(&id)? as usize;
-                Some(assistant::PromptProduct { title: c.titles[i].clone(), price: c.prices[i], url: c.urls[i].clone(), image: c.images[i].clone(), id })
+                Some(assistant::PromptProduct {
+                    title: c.titles[i].clone(),
+                    price: c.prices[i],
+                    brand: c.brand_names.get(c.brand[i] as usize).cloned(),
+                    category: c.category_name(i as u32).to_string(),
+                    url: c.urls[i].clone(),
+                    image: c.images[i].clone(),
+                    id,
+                })
             })
             .collect::<Vec<_>>();
         let value: f64 = self.state.cart.iter().filter_map(|l| c.index(&l.product_id).map(|ix| c.prices[ix as usize] as f64 * l.quantity as f64)).sum();
@@ -382,12 +473,17 @@ impl Engine {
         match action {
             "shown" => {
                 let log = self.state.campaign_log(&id, arm);
-                log.shown.insert(0, now);
+                // Newest first whatever order the tabs' actions arrive in.
+                let at = log.shown.partition_point(|&t| t > now);
+                log.shown.insert(at, now);
                 log.shown.truncate(crate::visitor::MAX_SHOWN);
                 log.shown_total += 1;
                 self.state.metric(&id, arm).impressions += 1;
             }
-            "dismiss" => self.state.campaign_log(&id, arm).dismissed_at = now,
+            "dismiss" => {
+                let log = self.state.campaign_log(&id, arm);
+                log.dismissed_at = log.dismissed_at.max(now);
+            }
             "clicked" => self.state.metric(&id, arm).clicks += 1,
             _ => return Err(Error::at("invalid_argument", "", format!("unknown prompt action \"{action}\""))),
         }
@@ -413,7 +509,7 @@ impl Engine {
         let ctx = self.visitor_context(now);
         let mut because = campaigns::applies(c, &v, &ctx, true);
         because.extend(campaigns::cap_blocks(c, &self.rules, &self.state, now));
-        let arm = campaigns::arm(c, v.id());
+        let arm = self.arm(c);
         if arm == "holdout" {
             because.push(campaigns::Block { path: format!("{}/holdout", c.path), reason: "the visitor is in the holdout (control) group".into() });
         }
@@ -450,6 +546,7 @@ impl Engine {
             "searches": s.searches,
             "page": s.page,
             "sessionCount": s.session_count,
+            "visitorId": s.visitor_id,
             "consent": {"personalization": self.consent.personalization, "messaging": self.consent.messaging},
         })
     }
@@ -500,8 +597,10 @@ impl Engine {
             None => return Err(Error::at("storage_corrupt", "/v", "stored state is not a vitrin document")),
         }
         let mut state = VisitorState::from_json(doc.get("visitor").unwrap_or(&Value::Null))?;
-        if state.local_id.is_empty() {
-            state.local_id = std::mem::take(&mut self.state.local_id);
+        match &self.given_id {
+            Some(id) => state.visitor_id = id.clone(),
+            None if state.visitor_id.is_empty() => state.visitor_id = std::mem::take(&mut self.state.visitor_id),
+            None => {}
         }
         self.state = state;
         Ok(())
@@ -517,9 +616,13 @@ impl Engine {
         Ok(())
     }
 
-    pub fn forget(&mut self) {
-        self.state = VisitorState { local_id: std::mem::take(&mut self.state.local_id), ..VisitorState::default() };
+    /// Erases the visitor: state, arms and profile. The visitor becomes `new_id` (a fresh
+    /// one minted by the page, the same in every tab), or stays the store's given id.
+    pub fn forget(&mut self, new_id: &str) {
+        let visitor_id = self.given_id.clone().unwrap_or_else(|| new_id.to_string());
+        self.state = VisitorState { visitor_id, ..VisitorState::default() };
         self.profile = None;
+        self.assigned.clear();
     }
 }
 

@@ -9,7 +9,8 @@
 //! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
 //! 4. `scoring`, `slots`, `campaigns`, `assistant`
 //! 5. `engine` (the facade answering API.md)
-//! 6. `web` (wasm32 only: bindings and platform)
+//! 6. `session` (the engine in a page: visitor id, storage, tabs, consent erasure)
+//! 7. `web` (wasm32 only: bindings and platform)
 
 pub mod assistant;
 pub mod blend;
@@ -25,6 +26,7 @@ pub mod profile;
 pub mod reasons;
 pub mod rules;
 pub mod scoring;
+pub mod session;
 pub mod slots;
 pub mod template;
 pub mod url;

@@ -7,17 +7,59 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// Variables a template may use. `name` can be absent at run time, so it needs a `default`.
-pub const VARIABLES: &[&str] = &[
-    "name", "voucher", "endsAt", "campaign", "cart.count", "cart.lines", "cart.value",
-    "product.title", "product.price", "product.brand", "product.category", "products.count", "days",
-];
+/// The variables a template may use, written once: `parse` accepts these names, the
+/// rules reference lists them, and `assistant::build` gives each a value (its match has
+/// no fallback, so a variable added here without a value does not compile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Var {
+    /// The visitor's name; may be absent at run time, so it needs a `default`.
+    Name,
+    Voucher,
+    EndsAt,
+    Campaign,
+    CartCount,
+    CartLines,
+    CartValue,
+    ProductTitle,
+    ProductPrice,
+    ProductBrand,
+    ProductCategory,
+    ProductsCount,
+    Days,
+}
+
+impl Var {
+    pub const ALL: [(&'static str, Var); 13] = [
+        ("name", Var::Name),
+        ("voucher", Var::Voucher),
+        ("endsAt", Var::EndsAt),
+        ("campaign", Var::Campaign),
+        ("cart.count", Var::CartCount),
+        ("cart.lines", Var::CartLines),
+        ("cart.value", Var::CartValue),
+        ("product.title", Var::ProductTitle),
+        ("product.price", Var::ProductPrice),
+        ("product.brand", Var::ProductBrand),
+        ("product.category", Var::ProductCategory),
+        ("products.count", Var::ProductsCount),
+        ("days", Var::Days),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Var> {
+        Var::ALL.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+
+    pub fn names() -> impl Iterator<Item = &'static str> + Clone {
+        Var::ALL.iter().map(|(n, _)| *n)
+    }
+}
+
 pub const FILTERS: &[&str] = &["money", "date", "number", "plural", "default", "upper", "lower"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     Text(String),
-    Hole { var: String, filter: Option<(String, Vec<String>)> },
+    Hole { var: Var, filter: Option<(String, Vec<String>)> },
 }
 
 /// A part of a rendered prompt: literal template text, or a value and how to format it.
@@ -46,8 +88,9 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
             Some((v, f)) => (v.trim(), Some(f.trim())),
             None => (inner, None),
         };
-        if !VARIABLES.contains(&var) {
-            errors.push(format!("unknown variable \"{var}\"{}; variables are {}", crate::error::did_you_mean(var, VARIABLES.iter().copied()), VARIABLES.join(", ")));
+        let known = Var::from_name(var);
+        if known.is_none() {
+            errors.push(format!("unknown variable \"{var}\"{}; variables are {}", crate::error::did_you_mean(var, Var::names()), Var::names().collect::<Vec<_>>().join(", ")));
         }
         let filter = filter.map(|f| {
             let (name, args) = match f.split_once(':') {
@@ -65,7 +108,9 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
         if var == "name" && !matches!(&filter, Some((f, _)) if f == "default") {
             errors.push("the visitor's name may be unknown: write {{name | default: \"…\"}}".to_string());
         }
-        pieces.push(Piece::Hole { var: var.to_string(), filter });
+        if let Some(var) = known {
+            pieces.push(Piece::Hole { var, filter });
+        }
         rest = &rest[open + close + 2..];
     }
     if !rest.is_empty() {
@@ -83,18 +128,18 @@ fn split_args(s: &str) -> Vec<String> {
 }
 
 /// The variables of a template that a campaign must provide (for `voucher`, `endsAt`).
-pub fn uses(pieces: &[Piece], var: &str) -> bool {
-    pieces.iter().any(|p| matches!(p, Piece::Hole { var: v, .. } if v == var))
+pub fn uses(pieces: &[Piece], var: Var) -> bool {
+    pieces.iter().any(|p| matches!(p, Piece::Hole { var: v, .. } if *v == var))
 }
 
-/// Fills the holes from `values` (looked up by variable name).
-pub fn render(pieces: &[Piece], values: &dyn Fn(&str) -> Value) -> Vec<Part> {
+/// Fills the holes from `values`.
+pub fn render(pieces: &[Piece], values: &dyn Fn(Var) -> Value) -> Vec<Part> {
     pieces
         .iter()
         .map(|p| match p {
             Piece::Text(t) => Part::Text { text: t.clone() },
             Piece::Hole { var, filter } => Part::Value {
-                value: values(var),
+                value: values(*var),
                 format: filter.as_ref().map(|(f, _)| f.clone()),
                 args: filter.as_ref().map(|(_, a)| a.clone()).unwrap_or_default(),
             },
@@ -141,8 +186,8 @@ mod tests {
         let p = parse("Merhaba {{name | default: \"misafir\"}}, {{cart.count | plural: \"ürün\", \"ürün\"}} {{cart.value|money}}").unwrap();
         assert_eq!(p.len(), 6);
         let parts = render(&p, &|v| match v {
-            "cart.count" => json!(2),
-            "cart.value" => json!(99.5),
+            Var::CartCount => json!(2),
+            Var::CartValue => json!(99.5),
             _ => Value::Null,
         });
         assert_eq!(plain(&parts, "TRY"), "Merhaba misafir, 2 ürün 99.5 TRY");

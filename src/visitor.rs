@@ -69,6 +69,10 @@ fn decay(elapsed_ms: f64) -> f64 {
 #[serde(rename_all = "camelCase")]
 pub struct VisitorState {
     pub cart: Vec<CartLine>,
+    /// Removals heard from another tab before the adds they remove (a product's
+    /// quantity is its adds minus its removals, shown while positive): so tabs that hear
+    /// one another's cart changes in different orders end with the same cart.
+    pub cart_debt: Vec<CartLine>,
     /// Most recent first; a product viewed twice appears twice.
     pub recently_viewed: Vec<Viewed>,
     pub category_interest: Vec<Interest>,
@@ -83,10 +87,29 @@ pub struct VisitorState {
     pub last_cart_change: f64,
     /// When each event type last happened (campaign triggers).
     pub last_events: Vec<EventTime>,
-    /// A random id minted in this browser; bucketing uses it when no profile is set.
-    pub local_id: String,
+    /// The one visitor id: bucketing, sync and the server all use it. Minted in the
+    /// browser (or given by the store), kept until `forget()`.
+    pub visitor_id: String,
+    /// Sticky arms: the variant (or `holdout`) each campaign exposed this visitor to.
+    pub assignments: Vec<Assignment>,
     pub campaigns: Vec<CampaignLog>,
     pub metrics: Vec<MetricRow>,
+}
+
+/// The arm a campaign exposed the visitor to, first at `at`. Once recorded it is the
+/// visitor's arm for good (a new visitor id or new weights do not move it); two tabs that
+/// recorded different arms keep the earlier one (ties: the smaller arm), so they agree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    pub campaign: String,
+    pub arm: String,
+    pub at: f64,
+}
+
+impl Assignment {
+    fn before(&self, other: &Assignment) -> bool {
+        (self.at, &self.arm) < (other.at, &other.arm)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -156,10 +179,12 @@ impl VisitorState {
                 self.note_interest(product_id, catalog, 1.0, at);
             }
             EventKind::AddToCart { product_id, quantity } => {
+                let quantity = self.pay_debt(product_id, *quantity);
                 let full = self.cart.len() >= MAX_CART_LINES;
                 match self.cart.iter_mut().find(|l| &l.product_id == product_id) {
-                    Some(line) => line.quantity = line.quantity.saturating_add(*quantity).min(crate::events::MAX_QUANTITY as u32),
-                    None if !full => self.cart.push(CartLine { product_id: product_id.clone(), quantity: *quantity, added_at: at }),
+                    _ if quantity == 0 => {}
+                    Some(line) => line.quantity = line.quantity.saturating_add(quantity).min(crate::events::MAX_QUANTITY as u32),
+                    None if !full => self.cart.push(CartLine { product_id: product_id.clone(), quantity, added_at: at }),
                     None => {}
                 }
                 self.last_cart_change = at;
@@ -168,13 +193,25 @@ impl VisitorState {
                 }
             }
             EventKind::RemoveFromCart { product_id, quantity } => {
-                if let Some(pos) = self.cart.iter().position(|l| &l.product_id == product_id) {
-                    match quantity {
-                        Some(q) if self.cart[pos].quantity > *q => self.cart[pos].quantity -= q,
-                        _ => {
-                            self.cart.remove(pos);
-                        }
+                let line = self.cart.iter().position(|l| &l.product_id == product_id);
+                let had = line.map_or(0, |pos| self.cart[pos].quantity);
+                match (line, quantity) {
+                    (Some(pos), Some(q)) if had > *q => self.cart[pos].quantity -= q,
+                    (Some(pos), _) => {
+                        self.cart.remove(pos);
                     }
+                    (None, _) => {}
+                }
+                // More removed than this tab holds: another tab's add is still on its way.
+                if let Some(rest) = quantity.map(|q| q.saturating_sub(had)).filter(|&r| r > 0) {
+                    let room = self.cart_debt.len() < MAX_CART_LINES;
+                    match self.cart_debt.iter_mut().find(|d| &d.product_id == product_id) {
+                        Some(d) => d.quantity = d.quantity.saturating_add(rest),
+                        None if room => self.cart_debt.push(CartLine { product_id: product_id.clone(), quantity: rest, added_at: at }),
+                        None => {}
+                    }
+                }
+                if line.is_some() {
                     self.last_cart_change = at;
                 }
             }
@@ -239,6 +276,36 @@ impl VisitorState {
         &mut self.metrics[pos]
     }
 
+    /// Pays what removals heard early owe out of an add; returns what is left to add.
+    fn pay_debt(&mut self, product_id: &str, quantity: u32) -> u32 {
+        let Some(pos) = self.cart_debt.iter().position(|d| d.product_id == product_id) else { return quantity };
+        let paid = self.cart_debt[pos].quantity.min(quantity);
+        self.cart_debt[pos].quantity -= paid;
+        if self.cart_debt[pos].quantity == 0 {
+            self.cart_debt.remove(pos);
+        }
+        quantity - paid
+    }
+
+    pub fn assignment(&self, campaign: &str) -> Option<&Assignment> {
+        self.assignments.iter().find(|a| a.campaign == campaign)
+    }
+
+    /// Records an arm unless an earlier one is known; true when the state changed.
+    pub fn assign(&mut self, a: Assignment) -> bool {
+        match self.assignments.iter_mut().find(|x| x.campaign == a.campaign) {
+            Some(x) if a.before(x) => *x = a,
+            Some(_) => return false,
+            None => {
+                if self.assignments.len() >= MAX_CAMPAIGNS {
+                    self.assignments.remove(0);
+                }
+                self.assignments.push(a);
+            }
+        }
+        true
+    }
+
     pub fn cart_quantity(&self) -> u32 {
         self.cart.iter().map(|l| l.quantity).sum()
     }
@@ -260,6 +327,10 @@ impl VisitorState {
         searches.truncate(MAX_SEARCHES);
         Ok(VisitorState {
             cart: list("cart", MAX_CART_LINES)?
+                .iter()
+                .map(|l| Ok(CartLine { product_id: l.str("productId")?.to_string(), quantity: count(l, "quantity")?.max(1), added_at: time(l, "addedAt")? }))
+                .collect::<Result<_>>()?,
+            cart_debt: list("cartDebt", MAX_CART_LINES)?
                 .iter()
                 .map(|l| Ok(CartLine { product_id: l.str("productId")?.to_string(), quantity: count(l, "quantity")?.max(1), added_at: time(l, "addedAt")? }))
                 .collect::<Result<_>>()?,
@@ -289,7 +360,12 @@ impl VisitorState {
             session_started: time(&o, "sessionStarted")?,
             last_cart_change: time(&o, "lastCartChange")?,
             last_events: list("lastEvents", 16)?.iter().map(|e| Ok(EventTime { kind: e.str("type")?.to_string(), at: time(e, "at")? })).collect::<Result<_>>()?,
-            local_id: o.opt_str("localId")?.unwrap_or_default().to_string(),
+            // Documents written before the one visitor id called it `localId`.
+            visitor_id: o.opt_str("visitorId")?.or(o.opt_str("localId")?).unwrap_or_default().to_string(),
+            assignments: list("assignments", MAX_CAMPAIGNS)?
+                .iter()
+                .map(|a| Ok(Assignment { campaign: a.str("campaign")?.to_string(), arm: a.str("arm")?.to_string(), at: time(a, "at")? }))
+                .collect::<Result<_>>()?,
             campaigns: list("campaigns", MAX_CAMPAIGNS)?
                 .iter()
                 .map(|c| {

@@ -322,3 +322,17 @@ fn a_cta_the_browser_would_send_off_the_site_is_refused_as_it_reads_it() {
         assert!(paths(doc(url)).is_empty(), "{url:?}");
     }
 }
+
+#[test]
+fn every_template_variable_that_validates_renders_a_value() {
+    let text = "{{product.title}}|{{product.brand}}|{{product.category}}|{{product.price}}|{{products.count}}|{{cart.count}}|{{cart.lines}}|{{cart.value}}|{{campaign}}|{{voucher}}|{{endsAt}}|{{name | default: \"x\"}}";
+    let doc = json!({"version": 1, "campaigns": [{"id": "all", "name": "All", "trigger": {"type": "always"}, "schedule": {"to": "2030-01-01T00:00:00+03:00"},
+        "prompt": {"text": {"en": text}, "products": "cart", "voucher": "V10"}}]});
+    assert!(problems(&doc).is_empty(), "{:?}", problems(&doc));
+    let mut e = engine(doc);
+    track(&mut e, json!({"type": "add_to_cart", "productId": "p4", "quantity": 2}), T0);
+    let p = e.prompts(T0).remove(0);
+    let fields: Vec<&str> = p.text.split('|').collect();
+    assert_eq!(&fields[..3], ["Product 4", "b1", "lenses"], "{}", p.text);
+    assert!(fields.iter().all(|f| !f.is_empty()), "every variable has a value: {}", p.text);
+}

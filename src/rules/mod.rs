@@ -275,10 +275,10 @@ fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError
         match crate::template::parse(t) {
             Err(msgs) => errors.extend(msgs.into_iter().map(|message| PathError { path: tpath.clone(), message })),
             Ok(pieces) => {
-                if crate::template::uses(&pieces, "voucher") && p.get("voucher").is_none() {
+                if crate::template::uses(&pieces, crate::template::Var::Voucher) && p.get("voucher").is_none() {
                     errors.push(PathError { path: tpath.clone(), message: "uses {{voucher}} but the prompt has no voucher".into() });
                 }
-                if crate::template::uses(&pieces, "endsAt") && !has_end {
+                if crate::template::uses(&pieces, crate::template::Var::EndsAt) && !has_end {
                     errors.push(PathError { path: tpath.clone(), message: "uses {{endsAt}} but the campaign's schedule has no end (schedule.to)".into() });
                 }
             }

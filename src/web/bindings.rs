@@ -4,14 +4,12 @@
 
 use crate::catalog::Packed;
 use crate::engine::Engine;
-use crate::events::Event;
+use crate::session::{Effect, Session};
 use crate::error::Error;
 use crate::json::{parse, Obj};
-use super::platform::{Store, Tabs};
+use super::platform::Store;
 use crate::rules::MAX_RULES_BYTES;
 use serde_json::{json, Value};
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 /// Largest JSON document accepted from the page (a 100k-product catalog with its
@@ -99,111 +97,49 @@ pub fn evaluate_condition(condition: &str, data: &str, now: f64, utc_offset_minu
     Ok(result.to_string())
 }
 
-/// A change other tabs must apply, held until the next flush.
-enum Outgoing {
-    Event(Event),
-    Prompt { action: String, id: String, at: f64 },
-}
-
-struct Inner {
-    engine: Engine,
-    store: Store,
-    key: String,
-    tabs: Option<Tabs>,
-    /// Changes for the other tabs, in the order they happened, posted as one message at the
-    /// end of the current task (`postTabs`, from a microtask): a `postMessage` per `track`
-    /// would cost more than the event itself.
-    outbox: Vec<Outgoing>,
-    emit: js_sys::Function,
-    dirty: bool,
-    /// Set when the stored value was damaged and this tab started clean: it asked the open
-    /// tabs for their state (`hello`) and keeps its own events until one answers, so it
-    /// does not go on from, and store, a state that lost the visitor's cart.
-    asking: Option<Vec<Event>>,
-    /// `readOnly`: follows the stored state and the other tabs, never writes or posts (a
-    /// preview, such as the rules playground's, must not record into the visitor's state).
-    read_only: bool,
-}
-
-/// Events a tab waiting for another's state keeps; beyond this no tab is answering.
-const MAX_ASKING: usize = 256;
-
-impl Inner {
-    fn emit(&self, kind: &str, payload: &str) {
-        // The wrapper's emitter only queues; it cannot throw back into the engine.
-        let _ = self.emit.call2(&JsValue::NULL, &JsValue::from_str(kind), &JsValue::from_str(payload));
-    }
-
-    /// Queues a change for the other tabs; the first of a task asks the wrapper for `postTabs`.
-    fn send(&mut self, change: Outgoing) {
-        if self.read_only {
-            return;
-        }
-        if let (Some(kept), Outgoing::Event(e)) = (&mut self.asking, &change) {
-            kept.push(e.clone());
-            if kept.len() > MAX_ASKING {
-                self.asking = None;
-            }
-        }
-        if self.tabs.is_some() {
-            if self.outbox.is_empty() {
-                self.emit("outbox", "");
-            }
-            self.outbox.push(change);
-        }
-    }
-
-    fn post_tabs(&mut self) {
-        let outbox = std::mem::take(&mut self.outbox);
-        let Some(tabs) = self.tabs.as_ref().filter(|_| !outbox.is_empty()) else { return };
-        let messages: Vec<Value> = outbox
-            .into_iter()
-            .map(|m| match m {
-                Outgoing::Event(e) => json!({"kind": "event", "event": e.to_json()}),
-                Outgoing::Prompt { action, id, at } => json!({"kind": "prompt", "action": action, "id": id, "at": at}),
-            })
-            .collect();
-        tabs.post(&json!({"kind": "batch", "messages": messages}).to_string());
-    }
-
-    fn changed(&mut self) {
-        if !self.dirty && !self.read_only {
-            self.dirty = true;
-            self.emit("dirty", "");
-        }
-    }
-
-    /// Loads the stored visitor; damaged data is removed and reported, never thrown.
-    fn load(&mut self) {
-        let stored = match self.store.get(&self.key) {
-            Ok(v) => v,
-            Err(e) => return self.emit("error", &e.to_json()),
-        };
-        if let Some(text) = stored {
-            if let Err(e) = self.engine.restore(&text) {
-                self.emit("error", &e.to_json());
-                if !self.read_only {
-                    let _ = self.store.remove_all(&self.key);
-                    self.asking = Some(Vec::new());
-                }
-            }
-        }
-    }
-}
-
+/// The engine's session and where its visitor is stored. The session decides; this
+/// carries out what it asks (`session::Effect`): storage here, tab posts and notices
+/// handed to the wrapper (`drain`), which owns the BroadcastChannel.
 #[wasm_bindgen]
 pub struct RawEngine {
-    inner: Rc<RefCell<Inner>>,
+    session: Session,
+    store: Store,
+    key: String,
+    /// Effects for the wrapper: posts to the other tabs, `change` and `error` notices.
+    outward: Vec<Effect>,
+}
+
+impl RawEngine {
+    /// Carries out the session's storage effects now and keeps the rest for `drain`;
+    /// answers the session's `Wants` as bits (1 flush, 2 end of task, 4 drain).
+    fn settle(&mut self) -> u32 {
+        let mut wants = self.session.wants();
+        for effect in self.session.drain() {
+            let result = match &effect {
+                Effect::Store(doc) => self.store.set(&self.key, doc),
+                Effect::Erase => self.store.remove_all(&self.key),
+                _ => {
+                    self.outward.push(effect);
+                    continue;
+                }
+            };
+            if let Err(e) = result {
+                self.outward.push(Effect::Error(e));
+            }
+        }
+        wants.effects = !self.outward.is_empty();
+        wants.bits()
+    }
 }
 
 #[wasm_bindgen]
 impl RawEngine {
-    /// `emit(kind, payload)` receives "error" (error JSON), "dirty" (call `flush` soon), "outbox" (call `postTabs` at the end of the task)
-    /// and "change" (another tab changed the visitor).
-    /// `options` is UTF-8 JSON; `table`, or `embeddings` with `dim`, are the catalog's
-    /// embeddings as the wrapper packed them (`catalog::Packed`).
+    /// `options` is UTF-8 JSON (API.md's options, plus `localId`: a fresh random id the
+    /// visitor gets when none is stored); `table`, or `embeddings` with `dim`, are the
+    /// catalog's embeddings as the wrapper packed them (`catalog::Packed`); `tabs`: the
+    /// wrapper has a channel to the other tabs. Call `settle` right after (`wants`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &[u8], emit: js_sys::Function, table: Option<Vec<u8>>, embeddings: Option<Vec<f32>>, dim: u32) -> Result<RawEngine, JsValue> {
+    pub fn new(options: &[u8], table: Option<Vec<u8>>, embeddings: Option<Vec<f32>>, dim: u32, tabs: bool) -> Result<RawEngine, JsValue> {
         let opts = input_bytes(options, "invalid_options")?;
         let o = Obj::new(&opts, "", "invalid_options").map_err(fail)?;
         let kind = o.opt_str("storage").map_err(fail)?.unwrap_or("auto");
@@ -214,115 +150,107 @@ impl RawEngine {
         let read_only = o.opt_bool("readOnly").map_err(fail)?.unwrap_or(false);
         let engine = Engine::with_packed(&opts, packed(&table, &embeddings, dim)).map_err(fail)?;
         let (store, store_err) = Store::open(kind);
-        let inner = Rc::new(RefCell::new(Inner { engine, store, key: key.clone(), tabs: None, outbox: Vec::new(), emit, dirty: false, asking: None, read_only }));
-        {
-            let mut i = inner.borrow_mut();
-            if let Some(e) = store_err {
-                i.emit("error", &e.to_json());
-            }
-            if i.engine.consent().personalization {
-                i.load();
-            }
-        }
-        let weak: Weak<RefCell<Inner>> = Rc::downgrade(&inner);
-        let tabs = Tabs::open(&key, move |msg| {
-            let Some(rc) = weak.upgrade() else { return };
-            let Ok(mut i) = rc.try_borrow_mut() else { return };
-            i.on_tab_message(&msg);
-        });
-        {
-            let mut i = inner.borrow_mut();
-            match (&tabs, i.asking.is_some()) {
-                (Some(t), true) => t.post(r#"{"kind":"hello"}"#),
-                _ => i.asking = None,
-            }
-            i.tabs = tabs;
-        }
-        Ok(RawEngine { inner })
+        let stored = if engine.consent().personalization { store.get(&key) } else { Ok(None) };
+        let session = Session::open(engine, stored, tabs, read_only);
+        Ok(RawEngine { session, store, key, outward: store_err.map(Effect::Error).into_iter().collect() })
     }
 
-    pub fn track(&self, event: &str, now: f64) -> Result<(), JsValue> {
+    /// What the wrapper should arrange now (bits: 1 flush soon, 2 `endTask` at the end of
+    /// the task, 4 `drain`); after calls that answer something else (`recommend`, `prompts`).
+    pub fn wants(&mut self) -> u32 {
+        self.settle()
+    }
+
+    /// The effects for the wrapper, as JSON: `[{"post": text} | {"change": true} | {"error": {…}}]`.
+    pub fn drain(&mut self) -> String {
+        let out: Vec<Value> = std::mem::take(&mut self.outward)
+            .into_iter()
+            .map(|e| match e {
+                Effect::Post(msg) => json!({"post": msg}),
+                Effect::Change => json!({"change": true}),
+                Effect::Error(e) => json!({"error": serde_json::from_str::<Value>(&e.to_json()).unwrap_or(Value::Null)}),
+                Effect::Store(_) | Effect::Erase => Value::Null,
+            })
+            .collect();
+        Value::Array(out).to_string()
+    }
+
+    pub fn track(&mut self, event: &str, now: f64) -> Result<u32, JsValue> {
         #[cfg(feature = "test-panic")]
         assert!(!event.contains("\"vitrin-test-panic\""), "forced panic (test-panic build)");
         let now = clock(now)?;
         let v = input(event, "invalid_event")?;
-        let mut i = self.inner.borrow_mut();
-        let event = i.engine.track(&v, now).map_err(fail)?;
-        i.send(Outgoing::Event(event));
-        i.changed();
-        Ok(())
+        self.session.track(&v, now).map_err(fail)?;
+        Ok(self.settle())
     }
 
-    pub fn recommend(&self, slot: &str, product_id: Option<String>, limit: Option<u32>, now: f64) -> Result<String, JsValue> {
+    pub fn recommend(&mut self, slot: &str, product_id: Option<String>, limit: Option<u32>, now: f64) -> Result<String, JsValue> {
         let now = clock(now)?;
-        let recs = self.inner.borrow_mut().engine.recommend(slot, product_id.as_deref(), limit, now).map_err(fail)?;
+        let recs = self.session.engine_mut().recommend(slot, product_id.as_deref(), limit, now).map_err(fail)?;
         Ok(serde_json::to_string(&recs).unwrap_or_else(|_| "[]".into()))
     }
 
-    pub fn prompts(&self, now: f64) -> Result<String, JsValue> {
+    pub fn prompts(&mut self, now: f64) -> Result<String, JsValue> {
         let now = clock(now)?;
-        let mut i = self.inner.borrow_mut();
-        let prompts = i.engine.prompts(now);
-        // Showing nothing can still record a holdout exposure.
-        if i.engine.take_recorded() {
-            i.changed();
-        }
+        let prompts = self.session.engine_mut().prompts(now);
         Ok(serde_json::to_string(&prompts).unwrap_or_else(|_| "[]".into()))
     }
 
     /// `action` is `shown`, `dismiss` or `clicked`.
     #[wasm_bindgen(js_name = promptAction)]
-    pub fn prompt_action(&self, action: &str, prompt_id: &str, now: f64) -> Result<(), JsValue> {
+    pub fn prompt_action(&mut self, action: &str, prompt_id: &str, now: f64) -> Result<u32, JsValue> {
         let now = clock(now)?;
-        let mut i = self.inner.borrow_mut();
-        i.engine.prompt_action(action, prompt_id, now).map_err(fail)?;
-        i.send(Outgoing::Prompt { action: action.to_string(), id: prompt_id.to_string(), at: now });
-        i.changed();
-        Ok(())
+        self.session.prompt_action(action, prompt_id, now).map_err(fail)?;
+        Ok(self.settle())
     }
 
     /// Milliseconds since the epoch of the next clock-driven prompt check, or `undefined`.
     #[wasm_bindgen(js_name = nextCheck)]
     pub fn next_check(&self, now: f64) -> Option<f64> {
-        self.inner.borrow().engine.next_check(now)
+        self.session.engine().next_check(now)
     }
 
     pub fn metrics(&self) -> String {
-        self.inner.borrow().engine.metrics().to_string()
+        self.session.engine().metrics().to_string()
     }
 
     pub fn explain(&self, campaign_id: &str, now: f64) -> Result<String, JsValue> {
         let now = clock(now)?;
-        Ok(self.inner.borrow().engine.explain(campaign_id, now).map_err(fail)?.to_string())
+        Ok(self.session.engine().explain(campaign_id, now).map_err(fail)?.to_string())
     }
 
     /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the engine.
     #[wasm_bindgen(js_name = benchCondition)]
     pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Result<u32, JsValue> {
         let now = clock(now)?;
-        self.inner.borrow().engine.bench_condition(campaign_id, iterations, now).map_err(fail)
+        self.session.engine().bench_condition(campaign_id, iterations, now).map_err(fail)
     }
 
     pub fn state(&self) -> String {
-        self.inner.borrow().engine.state().to_string()
+        self.session.engine().state().to_string()
+    }
+
+    #[wasm_bindgen(js_name = visitorId)]
+    pub fn visitor_id(&self) -> String {
+        self.session.engine().visitor_id().to_string()
     }
 
     #[wasm_bindgen(js_name = setCatalog)]
-    pub fn set_catalog(&self, catalog: &[u8], table: Option<Vec<u8>>, embeddings: Option<Vec<f32>>, dim: u32) -> Result<(), JsValue> {
+    pub fn set_catalog(&mut self, catalog: &[u8], table: Option<Vec<u8>>, embeddings: Option<Vec<f32>>, dim: u32) -> Result<(), JsValue> {
         let v = input_bytes(catalog, "invalid_catalog")?;
-        self.inner.borrow_mut().engine.set_catalog_packed(&v, packed(&table, &embeddings, dim)).map_err(fail)
+        self.session.engine_mut().set_catalog_packed(&v, packed(&table, &embeddings, dim)).map_err(fail)
     }
 
     #[wasm_bindgen(js_name = setProfile)]
-    pub fn set_profile(&self, profile: &str) -> Result<(), JsValue> {
+    pub fn set_profile(&mut self, profile: &str) -> Result<(), JsValue> {
         let v = input(profile, "invalid_profile")?;
-        self.inner.borrow_mut().engine.set_profile(&v).map_err(fail)
+        self.session.engine_mut().set_profile(&v).map_err(fail)
     }
 
     /// With `skip_invalid`, campaigns with errors are left out (when every error lies in
     /// one); answers what was left out, as JSON.
     #[wasm_bindgen(js_name = setRules)]
-    pub fn set_rules(&self, rules: &str, skip_invalid: bool) -> Result<String, JsValue> {
+    pub fn set_rules(&mut self, rules: &str, skip_invalid: bool) -> Result<String, JsValue> {
         let mut v = parse(rules, MAX_RULES_BYTES, "invalid_rules").map_err(fail)?;
         let mut skipped = Vec::new();
         if skip_invalid {
@@ -331,119 +259,48 @@ impl RawEngine {
                 Err(errors) => return Err(fail(Error::many("invalid_rules", "invalid rules", errors))),
             }
         }
-        self.inner.borrow_mut().engine.set_rules(&v).map_err(fail)?;
+        self.session.engine_mut().set_rules(&v).map_err(fail)?;
         Ok(Value::Array(skipped).to_string())
     }
 
     #[wasm_bindgen(js_name = setConsent)]
-    pub fn set_consent(&self, consent: &str) -> Result<(), JsValue> {
+    pub fn set_consent(&mut self, consent: &str) -> Result<u32, JsValue> {
         let v = input(consent, "invalid_consent")?;
-        let mut i = self.inner.borrow_mut();
-        let consent = i.engine.set_consent(&v).map_err(fail)?;
-        if consent.personalization {
-            i.changed();
-        } else if !i.read_only {
-            if let Err(e) = i.store.remove_all(&i.key) {
-                i.emit("error", &e.to_json());
-            }
+        self.session.set_consent(&v).map_err(fail)?;
+        Ok(self.settle())
+    }
+
+    /// The store names the visitor (its customer id, or its server's id for them).
+    pub fn identify(&mut self, visitor_id: &str) -> Result<u32, JsValue> {
+        if visitor_id.is_empty() || visitor_id.len() > 256 {
+            return Err(fail(Error::at("invalid_argument", "", "a visitor id is a string of 1 to 256 characters")));
         }
-        Ok(())
+        self.session.identify(visitor_id);
+        Ok(self.settle())
+    }
+
+    /// The end of the page's task: the changes for the other tabs go as one message.
+    #[wasm_bindgen(js_name = endTask)]
+    pub fn end_task(&mut self) -> u32 {
+        self.session.end_task();
+        self.settle()
     }
 
     /// Writes the visitor document if it changed; called by the wrapper off the hot path.
-    /// Posts the changes queued for the other tabs (the wrapper calls it from a microtask).
-    #[wasm_bindgen(js_name = postTabs)]
-    pub fn post_tabs(&self) {
-        self.inner.borrow_mut().post_tabs();
+    pub fn flush(&mut self) -> u32 {
+        self.session.flush();
+        self.settle()
     }
 
-    pub fn flush(&self) {
-        let mut i = self.inner.borrow_mut();
-        if !i.dirty {
-            return;
-        }
-        i.dirty = false;
-        if let Some(doc) = i.engine.snapshot() {
-            if let Err(e) = i.store.set(&i.key, &doc) {
-                i.emit("error", &e.to_json());
-            }
-        }
-        i.post_tabs();
+    /// `new_id`: a fresh random id, the visitor's from now on in every tab.
+    pub fn forget(&mut self, new_id: &str) -> u32 {
+        self.session.forget(new_id);
+        self.settle()
     }
 
-    pub fn forget(&self) {
-        let mut i = self.inner.borrow_mut();
-        i.engine.forget();
-        i.dirty = false;
-        i.outbox.clear();
-        i.asking = None;
-        if i.read_only {
-            return;
-        }
-        if let Err(e) = i.store.remove_all(&i.key) {
-            i.emit("error", &e.to_json());
-        }
-        if let Some(tabs) = &i.tabs {
-            tabs.post(r#"{"kind":"forget"}"#);
-        }
-    }
-
-    /// Stops listening to other tabs; the wrapper refuses calls after this.
-    pub fn destroy(&self) {
-        self.inner.borrow_mut().tabs = None;
-    }
-}
-
-impl Inner {
-    /// A message from another tab: a batch of its changes (`flush`), `forget`, or a tab that
-    /// found the stored value damaged asking for the state (`hello`, answered by `state`).
-    fn on_tab_message(&mut self, msg: &str) {
-        let Ok(v) = serde_json::from_str::<Value>(msg) else { return };
-        match v.get("kind").and_then(Value::as_str) {
-            Some("batch") => {
-                // Views, cart lines and prompt actions (caps, dismissals) all change what
-                // this tab shows: one `change` for the batch.
-                let mut any = false;
-                for m in v.get("messages").and_then(Value::as_array).into_iter().flatten() {
-                    let ok = match m.get("kind").and_then(Value::as_str) {
-                        Some("event") => self.engine.apply_remote(&m["event"]).is_ok(),
-                        Some("prompt") => {
-                            let field = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
-                            let at = m.get("at").and_then(Value::as_f64).unwrap_or(0.0);
-                            self.engine.prompt_action(field("action"), field("id"), at).is_ok()
-                        }
-                        _ => false,
-                    };
-                    any |= ok;
-                }
-                if any {
-                    self.changed();
-                    self.emit("change", "");
-                }
-            }
-            Some("hello") if self.asking.is_none() && !self.read_only => {
-                if let (Some(doc), Some(tabs)) = (self.engine.snapshot(), &self.tabs) {
-                    tabs.post(&json!({"kind": "state", "doc": doc}).to_string());
-                }
-            }
-            Some("state") if self.asking.is_some() => {
-                let doc = v.get("doc").and_then(Value::as_str).unwrap_or_default();
-                if self.engine.restore(doc).is_ok() {
-                    for e in self.asking.take().into_iter().flatten() {
-                        let _ = self.engine.apply_remote(&e.to_json());
-                    }
-                    self.changed();
-                    self.emit("change", "");
-                }
-            }
-            Some("forget") => {
-                self.engine.forget();
-                self.dirty = false;
-                self.outbox.clear();
-                self.asking = None;
-                self.emit("change", "");
-            }
-            _ => {}
-        }
+    /// A message another tab posted.
+    pub fn receive(&mut self, message: &str) -> u32 {
+        self.session.receive(message);
+        self.settle()
     }
 }

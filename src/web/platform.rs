@@ -1,13 +1,12 @@
-//! The browser side of the engine: where the visitor document is stored (localStorage or
-//! a per-page memory map) and how tabs of one store tell each other what happened
-//! (BroadcastChannel, in browsers and in Node). wasm32 only; no engine logic here.
+//! Where the visitor document is stored: localStorage or a per-page memory map. wasm32
+//! only; no engine logic here. (The channel between tabs is the wrapper's: it hands the
+//! messages to `RawEngine::receive`, so nothing here calls back into JavaScript.)
 
 use crate::error::Error;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{BroadcastChannel, MessageEvent};
 
 thread_local! {
     /// Memory storage is shared by every engine of the page with the same key, like
@@ -73,44 +72,5 @@ impl Store {
                 keys.iter().try_for_each(|k| s.remove_item(k).map_err(|e| storage_error(e, "remove")))
             }
         }
-    }
-}
-
-/// A BroadcastChannel named after the storage key; closed on drop.
-pub struct Tabs {
-    channel: BroadcastChannel,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-}
-
-impl Tabs {
-    /// `None` where the platform has no BroadcastChannel: the engine then works alone.
-    pub fn open(key: &str, mut on_message: impl FnMut(String) + 'static) -> Option<Tabs> {
-        let channel = BroadcastChannel::new(&format!("vitrin:{key}")).ok()?;
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let Some(text) = e.data().as_string() {
-                on_message(text);
-            }
-        });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        // Node keeps a process alive while a channel is open; vitrin should not.
-        if let Ok(unref) = js_sys::Reflect::get(&channel, &JsValue::from_str("unref")) {
-            if let Some(f) = unref.dyn_ref::<js_sys::Function>() {
-                let _ = f.call0(&channel);
-            }
-        }
-        Some(Tabs { channel, _on_message: on_message })
-    }
-
-    pub fn post(&self, message: &str) {
-        // A closed channel or a detached page cannot be helped; the other tabs catch up
-        // from storage on their next load.
-        let _ = self.channel.post_message(&JsValue::from_str(message));
-    }
-}
-
-impl Drop for Tabs {
-    fn drop(&mut self) {
-        self.channel.set_onmessage(None);
-        self.channel.close();
     }
 }

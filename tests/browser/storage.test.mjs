@@ -155,3 +155,48 @@ test("without personalization consent nothing reaches localStorage; withdrawing 
   assert.deepEqual(result, { before: 0, granted: true, after: 0 });
   await context.close();
 });
+
+test("a visitor's variant stays the same after setProfile with another visitor id, a login, a reload and in a second tab", async () => {
+  const rules = {
+    version: 1,
+    campaigns: [
+      {
+        id: "exp",
+        trigger: { type: "always" },
+        caps: { perSession: 100, perDay: 100 },
+        variants: [
+          { id: "A", weight: 1, prompt: { text: { en: "Variant A" } } },
+          { id: "B", weight: 1, prompt: { text: { en: "Variant B" } } },
+        ],
+      },
+    ],
+  };
+  for (let n = 0; n < 6; n++) {
+    const context = await browser.newContext();
+    const page = await open(context);
+    const first = await page.evaluate(async ([rules, n]) => {
+      const e = make({ rules });
+      const first = e.prompts()[0].variant;
+      e.setProfile({ visitorId: `server-${n}`, updatedAt: 0 });
+      const afterProfile = e.prompts()[0].variant;
+      e.identify(`customer-${n}`);
+      const afterLogin = e.prompts()[0].variant;
+      await settle();
+      return { first, afterProfile, afterLogin, id: e.state().visitorId };
+    }, [rules, n]);
+    assert.equal(first.afterProfile, first.first, `visitor ${n}: after setProfile`);
+    assert.equal(first.afterLogin, first.first, `visitor ${n}: after identify`);
+    const second = await open(context);
+    const inSecond = await second.evaluate((rules) => {
+      const e = make({ rules });
+      return { variant: e.prompts()[0].variant, id: e.state().visitorId };
+    }, rules);
+    assert.deepEqual(inSecond, { variant: first.first, id: `customer-${n}` }, `visitor ${n}: in a second tab`);
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === "1");
+    const reloaded = await page.evaluate((rules) => make({ rules }).prompts()[0].variant, rules);
+    assert.equal(reloaded, first.first, `visitor ${n}: after a reload`);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  }
+});

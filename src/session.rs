@@ -1,0 +1,346 @@
+//! The runtime session of one engine in one page: the engine, the visitor id, the dirty
+//! flag (what to store), the outbox and tab protocol (what the other tabs must hear),
+//! `readOnly`, and consent erasure. Plain Rust, tested on the host with several sessions
+//! over an in-memory channel (tests/session.rs).
+//!
+//! It never calls out. Every call answers with `Wants` (flush soon, post at the end of
+//! the task, effects ready) and queues `Effect`s that the platform layer drains and
+//! carries out: store this document, erase the visitor, post this message, tell the page.
+//! Must not know JavaScript, storage or channel APIs.
+//!
+//! Tab messages (JSON text, one channel per storage key):
+//! - `{"kind":"batch","visitor":id,"messages":[…]}`: what happened in a task, in order:
+//!   `{"kind":"event","event":…}`, `{"kind":"prompt","action","id","at"}`,
+//!   `{"kind":"assign","campaign","arm","at"}` (a sticky arm);
+//! - `{"kind":"hello"}` from a tab that found the stored value damaged, answered by
+//!   `{"kind":"state","doc":…}` from the others;
+//! - `{"kind":"forget","visitor":new id}`: every tab erases and becomes the new visitor;
+//! - `{"kind":"identify","visitor":id}`: the store named the visitor;
+//! - `{"kind":"visitor","visitor":id}`: the answer to a batch from a tab with another
+//!   minted id (two tabs opened at once): every tab keeps the smaller.
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::events::Event;
+use crate::visitor::Assignment;
+use serde_json::{json, Value};
+
+/// Events a tab waiting for another's state keeps; beyond this no tab is answering.
+const MAX_ASKING: usize = 256;
+
+/// What the platform must do, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Write this document under the storage key.
+    Store(String),
+    /// Remove the storage key and every `key:…` entry.
+    Erase,
+    /// Post this message to the other tabs.
+    Post(String),
+    /// Tell the page: another tab changed the visitor.
+    Change,
+    /// Tell the page on its `error` channel (never thrown: nothing the caller did).
+    Error(Error),
+}
+
+/// What the platform should arrange after a call. `flush`: the state changed, call
+/// `flush` off the hot path (a zero-delay timer, `pagehide`); `post`: changes for the
+/// other tabs are queued, call `end_task` once the current task ends (one message per
+/// task, however many events); `effects`: call `drain`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wants {
+    pub flush: bool,
+    pub post: bool,
+    pub effects: bool,
+}
+
+impl Wants {
+    /// As bits for the binding: 1 flush, 2 post, 4 effects.
+    pub fn bits(self) -> u32 {
+        u32::from(self.flush) | u32::from(self.post) << 1 | u32::from(self.effects) << 2
+    }
+}
+
+/// A change other tabs must apply, held until the end of the task.
+#[derive(Debug, Clone)]
+enum Outgoing {
+    Event(Event),
+    Prompt { action: String, id: String, at: f64 },
+    Assign(Assignment),
+}
+
+pub struct Session {
+    engine: Engine,
+    /// Whether there are other tabs to tell (the platform has a channel).
+    tabs: bool,
+    read_only: bool,
+    dirty: bool,
+    /// A flush or post already asked for and not yet done: ask once.
+    flush_asked: bool,
+    post_asked: bool,
+    outbox: Vec<Outgoing>,
+    effects: Vec<Effect>,
+    /// Set when the stored value was damaged and this tab started clean: it asked the
+    /// other tabs for their state (`hello`) and keeps its own events until one answers,
+    /// so it does not go on from, and store, a state that lost the visitor's cart.
+    asking: Option<Vec<Event>>,
+}
+
+impl Session {
+    /// Opens a session over `engine` (whose visitor id is the page's freshly minted one or
+    /// the store's). `stored` is what the storage key held, or why it could not be read.
+    /// `tabs`: the platform can talk to other tabs. `read_only`: follow the stored state
+    /// and the other tabs, never write or post (a preview must not record into the visitor).
+    pub fn open(engine: Engine, stored: Result<Option<String>, Error>, tabs: bool, read_only: bool) -> Session {
+        let mut s = Session { engine, tabs, read_only, dirty: false, flush_asked: false, post_asked: false, outbox: Vec::new(), effects: Vec::new(), asking: None };
+        if !s.engine.consent().personalization {
+            return s;
+        }
+        match stored {
+            Err(e) => s.effects.push(Effect::Error(e)),
+            Ok(None) => {
+                // A new visitor: stored at once so a later tab shares the id, and announced
+                // to tabs opened at the same moment with ids of their own.
+                s.changed();
+                if tabs && !read_only {
+                    s.effects.push(Effect::Post(json!({"kind": "visitor", "visitor": s.engine.visitor_id()}).to_string()));
+                }
+            }
+            Ok(Some(text)) => {
+                match s.engine.restore(&text) {
+                    Ok(()) => {}
+                    Err(e) => {
+                        s.effects.push(Effect::Error(e));
+                        if !read_only {
+                            s.effects.push(Effect::Erase);
+                            s.changed();
+                            if tabs {
+                                s.asking = Some(Vec::new());
+                                s.effects.push(Effect::Post(r#"{"kind":"hello"}"#.into()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The engine for calls that change nothing worth storing or telling (recommend
+    /// without campaigns, setCatalog, setRules); `after` then picks up any arm it recorded.
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
+    }
+
+    /// What to arrange now; call after every call into the session. Each need is
+    /// answered once until it is met (`flush`, `end_task`).
+    pub fn wants(&mut self) -> Wants {
+        self.collect_recorded();
+        let flush = self.dirty && !self.flush_asked;
+        self.flush_asked |= flush;
+        let post = !self.outbox.is_empty() && !self.post_asked;
+        self.post_asked |= post;
+        Wants { flush, post, effects: !self.effects.is_empty() }
+    }
+
+    /// The effects queued since the last drain, in order.
+    pub fn drain(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Arms the engine recorded (a prompt, a holdout moment, a slot tweak) become state
+    /// to store and messages for the other tabs.
+    fn collect_recorded(&mut self) {
+        if self.engine.take_recorded() {
+            self.changed();
+        }
+        for a in self.engine.take_assigned() {
+            self.send(Outgoing::Assign(a));
+        }
+    }
+
+    fn changed(&mut self) {
+        if !self.read_only && self.engine.consent().personalization {
+            self.dirty = true;
+        }
+    }
+
+    fn send(&mut self, change: Outgoing) {
+        if self.read_only {
+            return;
+        }
+        if let (Some(kept), Outgoing::Event(e)) = (&mut self.asking, &change) {
+            kept.push(e.clone());
+            if kept.len() > MAX_ASKING {
+                self.asking = None;
+            }
+        }
+        if self.tabs {
+            self.outbox.push(change);
+        }
+    }
+
+    pub fn track(&mut self, event: &Value, now: f64) -> crate::error::Result<()> {
+        let event = self.engine.track(event, now)?;
+        self.send(Outgoing::Event(event));
+        self.changed();
+        Ok(())
+    }
+
+    /// `shown`, `dismiss` or `clicked`.
+    pub fn prompt_action(&mut self, action: &str, id: &str, now: f64) -> crate::error::Result<()> {
+        self.engine.prompt_action(action, id, now)?;
+        self.send(Outgoing::Prompt { action: action.to_string(), id: id.to_string(), at: now });
+        self.changed();
+        Ok(())
+    }
+
+    /// Withdrawing personalization consent erases the stored visitor.
+    pub fn set_consent(&mut self, consent: &Value) -> crate::error::Result<()> {
+        let consent = self.engine.set_consent(consent)?;
+        if consent.personalization {
+            self.changed();
+        } else {
+            self.dirty = false;
+            if !self.read_only {
+                self.effects.push(Effect::Erase);
+            }
+        }
+        Ok(())
+    }
+
+    /// The store names the visitor (its customer id, or the id its server issued).
+    pub fn identify(&mut self, id: &str) {
+        if self.engine.identify(id) {
+            self.changed();
+            if self.tabs && !self.read_only {
+                self.effects.push(Effect::Post(json!({"kind": "identify", "visitor": id}).to_string()));
+            }
+        }
+    }
+
+    /// End of the page's task: the changes queued for the other tabs go as one message.
+    pub fn end_task(&mut self) {
+        self.post_asked = false;
+        let outbox = std::mem::take(&mut self.outbox);
+        if outbox.is_empty() || !self.tabs || self.read_only {
+            return;
+        }
+        let messages: Vec<Value> = outbox
+            .into_iter()
+            .map(|m| match m {
+                Outgoing::Event(e) => json!({"kind": "event", "event": e.to_json()}),
+                Outgoing::Prompt { action, id, at } => json!({"kind": "prompt", "action": action, "id": id, "at": at}),
+                Outgoing::Assign(a) => json!({"kind": "assign", "campaign": a.campaign, "arm": a.arm, "at": a.at}),
+            })
+            .collect();
+        let msg = json!({"kind": "batch", "visitor": self.engine.visitor_id(), "messages": messages});
+        self.effects.push(Effect::Post(msg.to_string()));
+    }
+
+    /// Writes the visitor if it changed (and posts what the other tabs have not heard).
+    pub fn flush(&mut self) {
+        self.flush_asked = false;
+        self.end_task();
+        if !std::mem::take(&mut self.dirty) || self.read_only {
+            return;
+        }
+        if let Some(doc) = self.engine.snapshot() {
+            self.effects.push(Effect::Store(doc));
+        }
+    }
+
+    /// Erases the visitor here and in every tab; `new_id` (minted by the page) is the
+    /// visitor from now on, everywhere, unless the store gave its own id.
+    pub fn forget(&mut self, new_id: &str) {
+        self.engine.forget(new_id);
+        self.dirty = false;
+        self.outbox.clear();
+        self.asking = None;
+        if self.read_only {
+            return;
+        }
+        self.effects.push(Effect::Erase);
+        if self.tabs {
+            self.effects.push(Effect::Post(json!({"kind": "forget", "visitor": self.engine.visitor_id()}).to_string()));
+        }
+    }
+
+    /// Another tab's visitor id. Tabs opened at once minted different ids: they settle
+    /// on the smaller, so a tab holding it answers one that does not.
+    fn visitor_heard(&mut self, id: &str) -> bool {
+        if self.engine.adopt_visitor_id(id) {
+            self.changed();
+            return true;
+        }
+        if !id.is_empty() && id != self.engine.visitor_id() && self.tabs && !self.read_only {
+            self.effects.push(Effect::Post(json!({"kind": "visitor", "visitor": self.engine.visitor_id()}).to_string()));
+        }
+        false
+    }
+
+    /// A message from another tab.
+    pub fn receive(&mut self, msg: &str) {
+        let Ok(v) = serde_json::from_str::<Value>(msg) else { return };
+        let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
+        match text("kind") {
+            "batch" => {
+                // Views, cart lines, prompt actions (caps, dismissals) and arms all change
+                // what this tab shows: one `Change` for the batch.
+                // A settled visitor id is not news for the page (nothing it shows changes).
+                self.visitor_heard(text("visitor"));
+                let mut any = false;
+                for m in v.get("messages").and_then(Value::as_array).into_iter().flatten() {
+                    let field = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
+                    let at = m.get("at").and_then(Value::as_f64).unwrap_or(0.0);
+                    any |= match field("kind") {
+                        "event" => self.engine.apply_remote(&m["event"]).is_ok(),
+                        "prompt" => self.engine.prompt_action(field("action"), field("id"), at).is_ok(),
+                        "assign" if !field("campaign").is_empty() && !field("arm").is_empty() => {
+                            self.engine.apply_assignment(Assignment { campaign: field("campaign").into(), arm: field("arm").into(), at })
+                        }
+                        _ => false,
+                    };
+                }
+                if any {
+                    self.changed();
+                    self.effects.push(Effect::Change);
+                }
+            }
+            "hello" if self.asking.is_none() && !self.read_only && self.tabs => {
+                if let Some(doc) = self.engine.snapshot() {
+                    self.effects.push(Effect::Post(json!({"kind": "state", "doc": doc}).to_string()));
+                }
+            }
+            "state" if self.asking.is_some() => {
+                if self.engine.restore(text("doc")).is_ok() {
+                    for e in self.asking.take().into_iter().flatten() {
+                        let _ = self.engine.apply_remote(&e.to_json());
+                    }
+                    self.changed();
+                    self.effects.push(Effect::Change);
+                }
+            }
+            "forget" => {
+                self.engine.forget(text("visitor"));
+                self.dirty = false;
+                self.outbox.clear();
+                self.asking = None;
+                self.effects.push(Effect::Change);
+            }
+            "visitor" => {
+                self.visitor_heard(text("visitor"));
+            }
+            "identify" if !text("visitor").is_empty() => {
+                if self.engine.identify(text("visitor")) {
+                    self.effects.push(Effect::Change);
+                }
+            }
+            _ => {}
+        }
+    }
+}

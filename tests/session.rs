@@ -1,0 +1,392 @@
+//! Sessions on the host: two or three tabs of one store over an in-memory channel and one
+//! shared storage value, carrying out exactly what `Session` asks (store, erase, post,
+//! notify) the way the browser wrapper does. Tabs converge on one cart, caps and arms
+//! whatever the interleaving; a variant never changes once the visitor met it.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, VecDeque};
+use vitrin::session::{Effect, Session};
+use vitrin::Engine;
+
+const T0: f64 = 1_793_577_600_000.0;
+
+fn catalog() -> Value {
+    let products: Vec<Value> = (0..6).map(|i| json!({"id": format!("p{i}"), "title": format!("P{i}"), "category": "a/b", "price": 10 + i})).collect();
+    json!({ "products": products })
+}
+
+/// A 50/50 experiment, one with a holdout, and a slot tweak per variant.
+fn rules() -> Value {
+    json!({"version": 1, "campaigns": [
+        {"id": "exp", "trigger": {"type": "always"}, "priority": 2, "caps": {"perSession": 100, "perDay": 100},
+         "variants": [{"id": "A", "weight": 1, "prompt": {"text": {"en": "A"}}}, {"id": "B", "weight": 1, "prompt": {"text": {"en": "B"}}}]},
+        {"id": "held", "trigger": {"type": "always"}, "holdout": 30, "priority": 1, "caps": {"perSession": 100, "perDay": 100},
+         "prompt": {"text": {"en": "H"}}}
+    ]})
+}
+
+#[derive(Default)]
+struct Shared {
+    stored: Option<String>,
+}
+
+struct Tab {
+    session: Session,
+    /// Messages from each other tab, in the order it posted them (one BroadcastChannel
+    /// delivers one sender's messages in order; different senders interleave freely).
+    inbox: BTreeMap<usize, VecDeque<String>>,
+    changes: usize,
+    errors: Vec<String>,
+}
+
+struct World {
+    shared: Shared,
+    tabs: Vec<Tab>,
+    now: f64,
+    next_id: usize,
+}
+
+impl World {
+    fn new() -> World {
+        World { shared: Shared::default(), tabs: Vec::new(), now: T0, next_id: 0 }
+    }
+
+    fn mint(&mut self) -> String {
+        self.next_id += 1;
+        format!("visitor-{:03}", self.next_id)
+    }
+
+    /// Opens a tab (a page load) with the page's freshly minted id and extra options.
+    fn open(&mut self, extra: Value) -> usize {
+        let mut options = json!({"catalog": catalog(), "rules": rules(), "localId": self.mint()});
+        for (k, v) in extra.as_object().unwrap() {
+            options[k] = v.clone();
+        }
+        let read_only = options.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
+        let engine = Engine::new(&options).unwrap();
+        let session = Session::open(engine, Ok(self.shared.stored.clone()), true, read_only);
+        self.tabs.push(Tab { session, inbox: BTreeMap::new(), changes: 0, errors: Vec::new() });
+        let i = self.tabs.len() - 1;
+        self.settle(i);
+        i
+    }
+
+    /// Carries out what tab `i` asks, as the wrapper does (flush and end-of-task are
+    /// left to `flush` / `end_task`, which the page runs later).
+    fn settle(&mut self, i: usize) {
+        let _ = self.tabs[i].session.wants();
+        for effect in self.tabs[i].session.drain() {
+            match effect {
+                Effect::Store(doc) => self.shared.stored = Some(doc),
+                Effect::Erase => self.shared.stored = None,
+                Effect::Post(msg) => {
+                    for (j, t) in self.tabs.iter_mut().enumerate().filter(|(j, _)| *j != i) {
+                        let _ = j;
+                        t.inbox.entry(i).or_default().push_back(msg.clone());
+                    }
+                }
+                Effect::Change => self.tabs[i].changes += 1,
+                Effect::Error(e) => self.tabs[i].errors.push(e.code.to_string()),
+            }
+        }
+    }
+
+    fn tick(&mut self) -> f64 {
+        self.now += 1000.0;
+        self.now
+    }
+
+    fn track(&mut self, i: usize, event: Value) {
+        let now = self.tick();
+        self.tabs[i].session.track(&event, now).unwrap();
+        self.settle(i);
+    }
+
+    fn end_task(&mut self, i: usize) {
+        self.tabs[i].session.end_task();
+        self.settle(i);
+    }
+
+    fn flush(&mut self, i: usize) {
+        self.tabs[i].session.flush();
+        self.settle(i);
+    }
+
+    /// Delivers the oldest message from `from` to `to`, if any.
+    fn deliver(&mut self, from: usize, to: usize) -> bool {
+        let Some(msg) = self.tabs[to].inbox.get_mut(&from).and_then(VecDeque::pop_front) else { return false };
+        self.tabs[to].session.receive(&msg);
+        self.settle(to);
+        true
+    }
+
+    /// Ends every tab's task and delivers everything, until the channel is quiet.
+    fn quiesce(&mut self) {
+        loop {
+            for i in 0..self.tabs.len() {
+                self.end_task(i);
+                self.flush(i);
+            }
+            let mut any = false;
+            for to in 0..self.tabs.len() {
+                for from in 0..self.tabs.len() {
+                    while self.deliver(from, to) {
+                        any = true;
+                    }
+                }
+            }
+            if !any {
+                break;
+            }
+        }
+    }
+
+    /// The visitor's prompt in tab `i` now (recording the exposure), as `campaign:arm`.
+    fn prompt(&mut self, i: usize) -> Option<String> {
+        let now = self.tick();
+        let p = self.tabs[i].session.engine_mut().prompts(now);
+        self.settle(i);
+        p.first().map(|p| p.id.clone())
+    }
+
+    fn variant(&self, i: usize, campaign: &str) -> String {
+        self.tabs[i].session.engine().explain(campaign, self.now).unwrap()["variant"].as_str().unwrap().to_string()
+    }
+
+    fn cart(&self, i: usize) -> BTreeMap<String, u64> {
+        let state = self.tabs[i].session.engine().state();
+        state["cart"].as_array().unwrap().iter().map(|l| (l["productId"].as_str().unwrap().to_string(), l["quantity"].as_u64().unwrap())).collect()
+    }
+
+    /// What every tab must agree on: cart, caps (impressions, dismissals) and arms.
+    fn converged_view(&self, i: usize) -> Value {
+        let e = self.tabs[i].session.engine();
+        let doc: Value = serde_json::from_str(&e.snapshot().unwrap()).unwrap();
+        let v = &doc["visitor"];
+        let caps: Vec<Value> = v["campaigns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| json!([c["id"], c["shown"], c["shownTotal"], c["dismissedAt"]]))
+            .collect::<Vec<_>>();
+        let mut caps = caps;
+        caps.sort_by_key(|c| c[0].as_str().unwrap().to_string());
+        let mut arms: Vec<Value> = v["assignments"].as_array().unwrap().iter().map(|a| json!([a["campaign"], a["arm"]])).collect();
+        arms.sort_by_key(|a| a[0].as_str().unwrap().to_string());
+        json!({"cart": self.cart(i), "caps": caps, "arms": arms, "variants": [self.variant(i, "exp"), self.variant(i, "held")], "visitor": e.visitor_id()})
+    }
+}
+
+fn add(p: &str, q: u32) -> Value {
+    json!({"type": "add_to_cart", "productId": p, "quantity": q})
+}
+
+#[test]
+fn two_tabs_share_cart_changes_in_one_message_per_task_and_forget_everywhere() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    w.flush(a);
+    let b = w.open(json!({}));
+    assert_eq!(w.tabs[a].session.engine().visitor_id(), w.tabs[b].session.engine().visitor_id(), "the second tab reads the first's visitor id");
+    for i in 0..10 {
+        w.track(if i % 2 == 0 { a } else { b }, add(&format!("p{}", i % 3), 1));
+    }
+    assert_eq!(w.tabs[b].inbox.get(&a).map_or(0, |q| q.len()), 0, "nothing is posted before the task ends");
+    w.end_task(a);
+    w.end_task(b);
+    assert_eq!(w.tabs[b].inbox[&a].len(), 1, "a task's five events go as one message");
+    w.quiesce();
+    assert_eq!(w.cart(a), w.cart(b));
+    assert_eq!(w.cart(a).values().sum::<u64>(), 10);
+    assert_eq!(w.tabs[b].changes, 1);
+
+    let before = w.tabs[a].session.engine().visitor_id().to_string();
+    w.tabs[a].session.forget("visitor-new");
+    w.settle(a);
+    assert_eq!(w.shared.stored, None, "forget erases storage");
+    w.quiesce();
+    assert!(w.cart(b).is_empty(), "and reaches the other tab");
+    assert_eq!(w.tabs[b].session.engine().visitor_id(), "visitor-new", "both tabs are the same new visitor");
+    assert_ne!(before, "visitor-new");
+}
+
+#[test]
+fn a_variant_never_changes_once_met_profile_login_reload_or_second_tab() {
+    // Over many visitors: the arm shown first is the arm after a profile with the
+    // server's id, after a login, after a reload, and in a second tab.
+    for n in 0..40 {
+        let mut w = World::new();
+        w.next_id = n * 10;
+        let a = w.open(json!({}));
+        let first = w.prompt(a).expect("the experiment speaks");
+        let arm = first.split(':').nth(1).unwrap().to_string();
+        w.tabs[a].session.engine_mut().set_profile(&json!({"visitorId": format!("server-{n}"), "updatedAt": T0})).unwrap();
+        assert_eq!(w.prompt(a).unwrap(), first, "visitor {n}: a profile with another id changes nothing");
+        w.tabs[a].session.identify(&format!("customer-{n}"));
+        w.settle(a);
+        assert_eq!(w.tabs[a].session.engine().visitor_id(), format!("customer-{n}"));
+        assert_eq!(w.prompt(a).unwrap(), first, "visitor {n}: logging in changes nothing");
+        w.quiesce();
+        let reload = w.open(json!({}));
+        assert_eq!(w.variant(reload, "exp"), arm, "visitor {n}: a reload keeps the arm");
+        assert_eq!(w.prompt(reload).unwrap(), first);
+        assert_eq!(w.tabs[reload].session.engine().visitor_id(), format!("customer-{n}"), "and the id");
+    }
+}
+
+#[test]
+fn tabs_opened_at_once_settle_on_one_visitor_and_one_arm() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    let b = w.open(json!({})); // before `a` stored anything: another minted id
+    assert_ne!(w.tabs[a].session.engine().visitor_id(), w.tabs[b].session.engine().visitor_id());
+    w.prompt(a);
+    w.prompt(b);
+    w.quiesce();
+    assert_eq!(w.converged_view(a), w.converged_view(b));
+}
+
+#[test]
+fn a_tab_that_found_storage_damaged_asks_the_others_and_keeps_its_own_events() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    w.track(a, add("p1", 2));
+    w.quiesce();
+    w.shared.stored = Some("{broken".into());
+    let b = w.open(json!({}));
+    assert_eq!(w.tabs[b].errors, ["storage_corrupt"]);
+    assert_eq!(w.shared.stored, None, "the damaged value is removed");
+    w.track(b, add("p2", 1));
+    w.quiesce();
+    assert_eq!(w.cart(b), BTreeMap::from([("p1".to_string(), 2), ("p2".to_string(), 1)]), "the other tab's cart and its own event");
+    assert_eq!(w.cart(a), w.cart(b));
+    let stored: Value = serde_json::from_str(w.shared.stored.as_deref().unwrap()).unwrap();
+    assert_eq!(stored["visitor"]["cart"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_read_only_tab_follows_but_never_writes_or_posts() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    w.track(a, add("p1", 1));
+    w.quiesce();
+    let stored = w.shared.stored.clone();
+    let r = w.open(json!({"readOnly": true}));
+    assert_eq!(w.cart(r), w.cart(a));
+    w.track(r, add("p3", 5));
+    w.prompt(r);
+    w.quiesce();
+    assert_eq!(w.shared.stored, stored, "nothing stored");
+    assert!(!w.cart(a).contains_key("p3"), "nothing told");
+    w.track(a, add("p2", 1));
+    w.quiesce();
+    assert!(w.cart(r).contains_key("p2"), "it follows the other tabs");
+}
+
+#[test]
+fn withdrawing_consent_erases_and_stores_nothing_more() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    w.track(a, add("p1", 1));
+    w.quiesce();
+    assert!(w.shared.stored.is_some());
+    w.tabs[a].session.set_consent(&json!({"personalization": false})).unwrap();
+    w.settle(a);
+    assert_eq!(w.shared.stored, None);
+    w.track(a, add("p2", 1));
+    w.quiesce();
+    assert_eq!(w.shared.stored, None);
+    let b = w.open(json!({"consent": {"personalization": false}}));
+    w.quiesce();
+    assert_eq!(w.shared.stored, None, "a tab without consent stores nothing either");
+    let _ = b;
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Add(usize, usize, u32),
+    Remove(usize, usize, Option<u32>),
+    View(usize, usize),
+    Prompt(usize),
+    Shown(usize),
+    Dismiss(usize),
+    EndTask(usize),
+    Deliver(usize, usize),
+}
+
+fn op(tabs: usize) -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0..tabs, 0..4usize, 1..3u32).prop_map(|(t, p, q)| Op::Add(t, p, q)),
+        (0..tabs, 0..4usize, prop::option::of(1..3u32)).prop_map(|(t, p, q)| Op::Remove(t, p, q)),
+        (0..tabs, 0..4usize).prop_map(|(t, p)| Op::View(t, p)),
+        (0..tabs).prop_map(Op::Prompt),
+        (0..tabs).prop_map(Op::Shown),
+        (0..tabs).prop_map(Op::Dismiss),
+        (0..tabs).prop_map(Op::EndTask),
+        (0..tabs, 0..tabs).prop_map(|(a, b)| Op::Deliver(a, b)),
+        (0..tabs, 0..tabs).prop_map(|(a, b)| Op::Deliver(a, b)),
+    ]
+}
+
+fn converge(tabs: usize, ops: Vec<Op>, opened_together: bool) -> Result<(), TestCaseError> {
+    let mut w = World::new();
+    for _ in 0..tabs {
+        let i = w.open(json!({}));
+        if !opened_together {
+            w.flush(i);
+        }
+    }
+    for op in ops {
+        match op {
+            Op::Add(t, p, q) => w.track(t, add(&format!("p{p}"), q)),
+            Op::Remove(t, p, q) => {
+                // A page removes what its cart shows.
+                if w.cart(t).contains_key(&format!("p{p}")) {
+                    let mut e = json!({"type": "remove_from_cart", "productId": format!("p{p}")});
+                    if let Some(q) = q {
+                        e["quantity"] = json!(q);
+                    }
+                    w.track(t, e);
+                }
+            }
+            Op::View(t, p) => w.track(t, json!({"type": "view", "productId": format!("p{p}")})),
+            Op::Prompt(t) => {
+                w.prompt(t);
+            }
+            Op::Shown(t) | Op::Dismiss(t) => {
+                if let Some(id) = w.prompt(t) {
+                    let action = if matches!(op, Op::Shown(_)) { "shown" } else { "dismiss" };
+                    let now = w.tick();
+                    w.tabs[t].session.prompt_action(action, &id, now).unwrap();
+                    w.settle(t);
+                }
+            }
+            Op::EndTask(t) => w.end_task(t),
+            Op::Deliver(a, b) => {
+                w.deliver(a, b);
+            }
+        }
+    }
+    w.quiesce();
+    let first = w.converged_view(0);
+    for t in 1..tabs {
+        prop_assert_eq!(&w.converged_view(t), &first, "tab {} differs from tab 0", t);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn two_tabs_converge_on_cart_caps_and_arms(ops in prop::collection::vec(op(2), 1..60), together in any::<bool>()) {
+        converge(2, ops, together)?;
+    }
+
+    #[test]
+    fn three_tabs_converge_on_cart_caps_and_arms(ops in prop::collection::vec(op(3), 1..60), together in any::<bool>()) {
+        converge(3, ops, together)?;
+    }
+}
+
