@@ -54,30 +54,41 @@ test("a variant, once shown, survives a profile with another visitor id, a login
   assert.deepEqual([...seen].sort(), ["A", "B"], "the split is real: both arms occur");
 });
 
-test("one visitor id for bucketing and sync: the events the server gets carry it; forget mints a new one everywhere", async () => {
+/** Waits until `check()` holds (tabs hear each other within a task or two; a busy machine is slower). */
+async function until(check, what) {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), what);
+}
+
+test("one visitor id for bucketing, tabs and the server: the engine takes the id the server issued; forget makes a new visitor everywhere", async () => {
   const key = `ids${keys++}`;
-  const bodies = [];
+  const batches = [];
+  let issued = 0;
   const realFetch = globalThis.fetch;
   globalThis.fetch = async (url, init) => {
-    if (init?.method === "POST") bodies.push(JSON.parse(init.body));
+    if (String(url).endsWith("/visitors")) return Response.json({ visitorId: `anon-${++issued}`, token: `token-${issued}` });
+    if (init?.method === "POST") batches.push(JSON.parse(init.body));
     return new Response(null, { status: 204 });
   };
   try {
-    const a = await open(key, { sync: { eventsUrl: "http://127.0.0.1:9/events", intervalMs: 3_600_000 } });
-    const b = await open(key);
-    // Opened in the same task, before the first stored its id: they settle on one.
-    await settle();
-    const id = a.state().visitorId;
-    assert.match(id, /\S{8,}/);
-    assert.equal(b.state().visitorId, id, "the second tab shares the id");
+    const sync = { eventsUrl: "http://127.0.0.1:9/v1/events", intervalMs: 3_600_000 };
+    // The real clock: sync drops events older than the server accepts.
+    const a = await open(key, { sync, now: Date.now });
+    await until(() => a.state().visitorId === "anon-1", "the engine buckets by the id the server issued");
+    const b = await open(key, { now: Date.now });
+    assert.equal(b.state().visitorId, "anon-1", "a second tab shares it");
+    const arm = variant(a);
+    assert.equal(variant(b), arm);
     a.track({ type: "view", productId: "p1" });
-    await new Promise((r) => setTimeout(r, 1_300));
-    assert.equal(bodies.at(-1)?.visitorId, id, "sync sends the engine's visitor id");
+    await until(() => batches.length > 0, "the events were sent");
+    assert.equal(batches[0].visitorId, "anon-1", "sync sends the same id");
     a.forget();
-    await settle();
-    const renewed = a.state().visitorId;
-    assert.notEqual(renewed, id, "forget makes a new visitor");
-    assert.equal(b.state().visitorId, renewed, "in the other tab too");
+    const fresh = a.state().visitorId;
+    assert.ok(fresh !== "anon-1" && fresh.length > 0, "forget makes a new visitor at once");
+    await until(() => b.state().visitorId === fresh, "in the other tab too");
+    a.track({ type: "view", productId: "p2" });
+    await until(() => a.state().visitorId === "anon-2", "the next send asks the server for the new visitor's id, and the engine takes it");
+    await until(() => b.state().visitorId === "anon-2", "in the other tab too");
     a.destroy();
     b.destroy();
   } finally {
