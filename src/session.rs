@@ -35,6 +35,9 @@ pub enum Effect {
     Store(String),
     /// Remove the storage key and every `key:…` entry.
     Erase,
+    /// Remove a damaged stored value; a failure is not worth reporting (the next write
+    /// replaces it, and the damage itself was reported).
+    Discard,
     /// Post this message to the other tabs.
     Post(String),
     /// Tell the page: another tab changed the visitor.
@@ -112,7 +115,7 @@ impl Session {
                     Err(e) => {
                         s.effects.push(Effect::Error(e));
                         if !read_only {
-                            s.effects.push(Effect::Erase);
+                            s.effects.push(Effect::Discard);
                             s.changed();
                             if tabs {
                                 s.asking = Some(Vec::new());

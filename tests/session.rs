@@ -79,7 +79,7 @@ impl World {
         for effect in self.tabs[i].session.drain() {
             match effect {
                 Effect::Store(doc) => self.shared.stored = Some(doc),
-                Effect::Erase => self.shared.stored = None,
+                Effect::Erase | Effect::Discard => self.shared.stored = None,
                 Effect::Post(msg) => {
                     for (j, t) in self.tabs.iter_mut().enumerate().filter(|(j, _)| *j != i) {
                         let _ = j;

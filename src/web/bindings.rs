@@ -118,6 +118,10 @@ impl RawEngine {
             let result = match &effect {
                 Effect::Store(doc) => self.store.set(&self.key, doc),
                 Effect::Erase => self.store.remove_all(&self.key),
+                Effect::Discard => {
+                    let _ = self.store.remove_all(&self.key);
+                    continue;
+                }
                 _ => {
                     self.outward.push(effect);
                     continue;
@@ -169,7 +173,7 @@ impl RawEngine {
                 Effect::Post(msg) => json!({"post": msg}),
                 Effect::Change => json!({"change": true}),
                 Effect::Error(e) => json!({"error": serde_json::from_str::<Value>(&e.to_json()).unwrap_or(Value::Null)}),
-                Effect::Store(_) | Effect::Erase => Value::Null,
+                Effect::Store(_) | Effect::Erase | Effect::Discard => Value::Null,
             })
             .collect();
         Value::Array(out).to_string()

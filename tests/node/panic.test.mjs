@@ -16,7 +16,13 @@ class TrappingEngine {
   state() {
     throw new Error("must not be called after a trap");
   }
-  flush() {}
+  // What the session asks after a call (nothing; src/session.rs `Wants`).
+  wants() {
+    return 0;
+  }
+  flush() {
+    return 0;
+  }
 }
 
 test("a trap disables vitrin without breaking the page", async () => {
