@@ -69,6 +69,30 @@ export interface Profile {
   segments?: string[];
 }
 
+// BEGIN GENERATED from the Rust name lists (src/typescript.rs); edit those, then run
+// `VITRIN_BLESS=1 cargo test --test vocabulary`.
+/** The slots every engine knows, without rules: one per built-in strategy. */
+export type BuiltInSlot = "for_you" | "similar" | "bought_together" | "recently_viewed" | "trending" | "replenish";
+/** A built-in ranking strategy (a rules slot's `strategy`). */
+export type StrategyName = "for_you" | "similar" | "bought_together" | "recently_viewed" | "trending" | "replenish";
+/** The `type` of an event. */
+export type EventType = "page" | "view" | "search" | "add_to_cart" | "remove_from_cart" | "purchase" | "exit_intent";
+/** The `page` of a `page` event. */
+export type PageType = "home" | "category" | "product" | "cart" | "checkout" | "search";
+/** The `type` of a campaign trigger. */
+export type TriggerType = "event" | "cart_idle" | "exit_intent" | "page" | "browse_abandon" | "replenishment_due" | "seasonal_habit" | "post_purchase" | "returning" | "always";
+/** Which products a prompt shows (`prompt.products`). */
+export type PromptProducts = "none" | "cart" | "complements" | "replenish" | "habit" | "cross_sell" | "recently_viewed" | "for_you";
+/** A variable of a prompt template (`{{product.brand}}`). */
+export type TemplateVariable = "name" | "voucher" | "endsAt" | "campaign" | "cart.count" | "cart.lines" | "cart.value" | "product.title" | "product.price" | "product.brand" | "product.category" | "products.count" | "days";
+/** The reason code of a recommendation. */
+export type RecommendationReasonCode = "viewed" | "bought_with" | "goes_with" | "similar" | "affinity" | "taste" | "popular" | "recently_viewed" | "replenish" | "replenish_companion" | "featured";
+/** The reason code of a prompt. */
+export type PromptReasonCode = "cart_abandonment" | "browse_abandonment" | "replenishment" | "seasonal" | "cross_sell" | "welcome_back" | "campaign";
+/** The stable `code` of a `VitrinError`. */
+export type ErrorCode = "invalid_options" | "invalid_argument" | "invalid_catalog" | "invalid_profile" | "invalid_rules" | "invalid_event" | "invalid_consent" | "invalid_condition" | "invalid_data" | "invalid_clock" | "invalid_snapshot" | "unknown_product" | "unknown_slot" | "unknown_prompt" | "unknown_campaign" | "no_condition" | "evaluation_limit" | "storage_corrupt" | "storage_version" | "storage_failed" | "storage_unavailable" | "sync_failed" | "sync_overflow" | "sync_rejected" | "sync_unauthorized" | "load_failed" | "destroyed" | "internal_error";
+// END GENERATED
+
 /**
  * The marketers' rules document. Its full format is `vitrin/rules.schema.json` (JSON
  * Schema, for editors) and `RULES.md` in the package (reference).
@@ -77,8 +101,8 @@ export interface Rules {
   version: 1;
   utcOffsetMinutes?: number;
   caps?: { perSession?: number; perDay?: number; minGapMinutes?: number };
-  slots?: Record<string, { strategy: "for_you" | "similar" | "bought_together" | "recently_viewed" | "trending" | "replenish"; [key: string]: unknown }>;
-  campaigns?: { id: string; trigger: { type: string; [key: string]: unknown }; [key: string]: unknown }[];
+  slots?: Record<string, { strategy: StrategyName; [key: string]: unknown }>;
+  campaigns?: { id: string; trigger: { type: TriggerType; [key: string]: unknown }; [key: string]: unknown }[];
 }
 
 export interface Consent {
@@ -119,7 +143,7 @@ export interface Options {
 
 /** `at` is ms since the epoch and defaults to `now()`. */
 export type VitrinEvent =
-  | { type: "page"; page: "home" | "category" | "product" | "cart" | "checkout" | "search"; categoryId?: string; at?: number }
+  | { type: "page"; page: PageType; categoryId?: string; at?: number }
   | { type: "view"; productId: string; at?: number }
   | { type: "search"; query: string; at?: number }
   | { type: "add_to_cart"; productId: string; quantity?: number; at?: number }
@@ -129,18 +153,12 @@ export type VitrinEvent =
   | { type: "exit_intent"; at?: number };
 
 export interface Reason {
-  /**
-   * Stable. Recommendations: `viewed`, `bought_with`, `goes_with`, `similar`, `affinity`, `taste`, `popular`,
-   * `recently_viewed`, `replenish`, `replenish_companion`, `featured`. Prompts: `cart_abandonment`,
-   * `browse_abandonment`, `replenishment`, `seasonal`, `cross_sell`, `welcome_back`, `campaign`.
-   */
-  code: string;
+  /** Stable: a recommendation's or a prompt's reason code. */
+  code: RecommendationReasonCode | PromptReasonCode;
   /** Readable, in the engine's locale. */
   text: string;
 }
 
-/** The slots every engine knows, without rules. */
-export type BuiltInSlot = "for_you" | "similar" | "bought_together" | "recently_viewed" | "trending" | "replenish";
 
 /**
  * The slots your rules add. Register them so `recommend` rejects a misspelt slot:
@@ -203,7 +221,7 @@ export type Metrics = Record<string, Record<string, { impressions: number; click
 export declare class VitrinError extends Error {
   readonly name: "VitrinError";
   /** Stable snake_case code, e.g. `invalid_event`, `unknown_product`, `invalid_rules`, `load_failed` (then `cause` holds why). */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** JSON Pointer of the input at fault. */
   readonly path?: string;
   readonly errors?: { path: string; message: string }[];

@@ -3,6 +3,7 @@
 //! Depends on `rules` (the prompt spec) and `scoring` (to choose products).
 
 use crate::rules::{Campaign, PromptSpec, Trigger};
+use crate::reasons::PromptWhy;
 use crate::template::{self, Part, Piece, Var};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -91,15 +92,15 @@ pub fn pick<'a>(texts: &'a [(String, Vec<Piece>)], lang: &str) -> &'a [Piece] {
 pub fn reason(c: &Campaign, lang: &str) -> crate::reasons::Reason {
     let tr = lang == "tr";
     let (code, en, tr_text) = match c.trigger {
-        Trigger::CartIdle { .. } | Trigger::ExitIntent => ("cart_abandonment", "Items are waiting in your cart", "Sepetinizde ürünler sizi bekliyor"),
-        Trigger::BrowseAbandon { .. } => ("browse_abandonment", "Picked from what you browsed", "Baktığınız ürünlerden seçildi"),
-        Trigger::ReplenishmentDue { .. } => ("replenishment", "Time to restock what you buy regularly", "Düzenli aldığınız ürünü yenileme zamanı"),
-        Trigger::SeasonalHabit => ("seasonal", "You usually shop for this at this time of year", "Yılın bu zamanında bunu alıyorsunuz"),
-        Trigger::PostPurchase { .. } => ("cross_sell", "Goes with your recent purchase", "Son alışverişinizle uyumlu"),
-        Trigger::Returning => ("welcome_back", "Welcome back", "Tekrar hoş geldiniz"),
-        Trigger::Event { .. } | Trigger::Page { .. } | Trigger::Always => ("campaign", "A campaign for you", "Size özel kampanya"),
+        Trigger::CartIdle { .. } | Trigger::ExitIntent => (PromptWhy::CartAbandonment, "Items are waiting in your cart", "Sepetinizde ürünler sizi bekliyor"),
+        Trigger::BrowseAbandon { .. } => (PromptWhy::BrowseAbandonment, "Picked from what you browsed", "Baktığınız ürünlerden seçildi"),
+        Trigger::ReplenishmentDue { .. } => (PromptWhy::Replenishment, "Time to restock what you buy regularly", "Düzenli aldığınız ürünü yenileme zamanı"),
+        Trigger::SeasonalHabit => (PromptWhy::Seasonal, "You usually shop for this at this time of year", "Yılın bu zamanında bunu alıyorsunuz"),
+        Trigger::PostPurchase { .. } => (PromptWhy::CrossSell, "Goes with your recent purchase", "Son alışverişinizle uyumlu"),
+        Trigger::Returning => (PromptWhy::WelcomeBack, "Welcome back", "Tekrar hoş geldiniz"),
+        Trigger::Event { .. } | Trigger::Page { .. } | Trigger::Always => (PromptWhy::Campaign, "A campaign for you", "Size özel kampanya"),
     };
-    crate::reasons::Reason { code, text: if tr { tr_text } else { en }.to_string() }
+    crate::reasons::Reason { code: code.name(), text: if tr { tr_text } else { en }.to_string() }
 }
 
 pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill) -> Prompt {

@@ -204,12 +204,7 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
             }
             !added && counts.iter().any(|(_, n)| n >= views)
         }
-        Trigger::ReplenishmentDue { within_days } => v.profile.is_some_and(|p| {
-            p.cycles.iter().any(|cy| {
-                let left = (cy.last_at + cy.every_days * DAY_MS - v.now) / DAY_MS;
-                left <= *within_days && left > -cy.every_days
-            })
-        }),
+        Trigger::ReplenishmentDue { within_days } => v.profile.is_some_and(|p| p.cycles.iter().any(|cy| cy.due_within(&v.state.purchases, v.now, *within_days))),
         Trigger::SeasonalHabit => {
             let (_, month, ..) = calendar(v.now, v.utc_offset_ms);
             v.profile.is_some_and(|p| p.habits.iter().any(|h| h.months.contains(&(month as u8))))

@@ -10,6 +10,7 @@ use crate::events::{Event, EventKind};
 use crate::rules::{Rules, Tweak};
 use crate::json::Obj;
 use crate::profile::Profile;
+use crate::names::ProductSource;
 use crate::reasons::Lang;
 pub use crate::reasons::Reason;
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
@@ -157,7 +158,7 @@ impl Engine {
         let mut scorer = std::mem::take(&mut self.scorer);
         let rule_slot = self.rules.slot(slot);
         let strategy = Strategy::from_name(rule_slot.map_or(slot, |s| s.strategy.as_str())).ok_or_else(|| {
-            let names: Vec<&str> = Strategy::ALL.iter().map(|(n, _)| *n).chain(self.rules.slots.iter().map(|s| s.name.as_str())).collect();
+            let names: Vec<&str> = Strategy::NAMES.iter().copied().chain(self.rules.slots.iter().map(|s| s.name.as_str())).collect();
             Error::at("unknown_slot", "/slot", format!("unknown slot \"{slot}\"; slots are {}", names.join(", ")))
         })?;
         let limit = limit.or(rule_slot.and_then(|s| s.limit)).unwrap_or(10) as usize;
@@ -349,7 +350,7 @@ impl Engine {
             }
             match spec {
                 Some(spec) if arm != "holdout" => {
-                    chosen = Some((i, arm.to_string(), spec.products.clone()));
+                    chosen = Some((i, arm.to_string(), spec.products));
                     break;
                 }
                 _ => holdouts.push(i),
@@ -360,7 +361,7 @@ impl Engine {
             self.expose(&id, &arm.clone(), now);
         }
         let prompt = chosen.and_then(|(i, arm, source)| {
-            let ids = self.prompt_products(&source, now);
+            let ids = self.prompt_products(source, now);
             let c = &self.rules.campaigns[i];
             let fill = self.fill(ids);
             prompt_spec(c, &arm).map(|spec| assistant::build(c, &arm, spec, self.lang.code(), fill))
@@ -387,7 +388,6 @@ impl Engine {
             return None;
         }
         let s = &self.state;
-        let day = 86_400_000.0;
         let mut times: Vec<f64> = Vec::new();
         for c in self.rules.campaigns.iter().filter(|c| c.prompt.is_some() || c.variants.iter().any(|v| v.prompt.is_some())) {
             times.extend(c.from);
@@ -395,7 +395,7 @@ impl Engine {
                 crate::rules::Trigger::CartIdle { idle_ms } if !s.cart.is_empty() => times.push(s.last_seen + idle_ms),
                 crate::rules::Trigger::ReplenishmentDue { within_days } => {
                     let cycles = self.profile.iter().flat_map(|p| p.cycles.iter());
-                    times.extend(cycles.map(|cy| cy.last_at + (cy.every_days - within_days) * day));
+                    times.extend(cycles.map(|cy| cy.due_from(&s.purchases, *within_days)));
                 }
                 _ => {}
             }
@@ -436,12 +436,13 @@ impl Engine {
         }
     }
 
-    fn prompt_products(&mut self, source: &str, now: f64) -> Vec<String> {
+    fn prompt_products(&mut self, source: ProductSource, now: f64) -> Vec<String> {
         let (slot, product) = match source {
-            "cart" => return self.state.cart.iter().map(|l| l.product_id.clone()).collect(),
-            "recently_viewed" => ("recently_viewed", None),
-            "replenish" => ("replenish", None),
-            "complements" | "cross_sell" => {
+            ProductSource::None => return Vec::new(),
+            ProductSource::Cart => return self.state.cart.iter().map(|l| l.product_id.clone()).collect(),
+            ProductSource::RecentlyViewed => ("recently_viewed", None),
+            ProductSource::Replenish => ("replenish", None),
+            ProductSource::Complements | ProductSource::CrossSell => {
                 let last = self.state.purchases.first().map(|b| (b.at, b.product_id.clone()));
                 let from_profile = self.profile.iter().flat_map(|p| p.purchases.iter()).map(|b| (b.at, b.product_id.clone()));
                 let newest = last.into_iter().chain(from_profile).filter(|(_, id)| self.catalog.index(id).is_some()).max_by(|a, b| a.0.total_cmp(&b.0));
@@ -450,8 +451,7 @@ impl Engine {
                     None => return Vec::new(),
                 }
             }
-            "for_you" | "habit" => ("for_you", None),
-            _ => return Vec::new(),
+            ProductSource::ForYou | ProductSource::Habit => ("for_you", None),
         };
         self.recommend(slot, product.as_deref(), Some(3), now).map(|r| r.into_iter().map(|r| r.product_id).collect()).unwrap_or_default()
     }

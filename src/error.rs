@@ -81,6 +81,42 @@ pub fn join(path: &str, token: impl std::fmt::Display) -> String {
     out
 }
 
+crate::names! {
+    /// Every `VitrinError.code`, from the engine and from the package's JavaScript alike
+    /// (the TypeScript union `ErrorCode` is generated from this list; a test checks that
+    /// every code the sources raise is here).
+    pub enum Code {
+        InvalidOptions = "invalid_options",
+        InvalidArgument = "invalid_argument",
+        InvalidCatalog = "invalid_catalog",
+        InvalidProfile = "invalid_profile",
+        InvalidRules = "invalid_rules",
+        InvalidEvent = "invalid_event",
+        InvalidConsent = "invalid_consent",
+        InvalidCondition = "invalid_condition",
+        InvalidData = "invalid_data",
+        InvalidClock = "invalid_clock",
+        InvalidSnapshot = "invalid_snapshot",
+        UnknownProduct = "unknown_product",
+        UnknownSlot = "unknown_slot",
+        UnknownPrompt = "unknown_prompt",
+        UnknownCampaign = "unknown_campaign",
+        NoCondition = "no_condition",
+        EvaluationLimit = "evaluation_limit",
+        StorageCorrupt = "storage_corrupt",
+        StorageVersion = "storage_version",
+        StorageFailed = "storage_failed",
+        StorageUnavailable = "storage_unavailable",
+        SyncFailed = "sync_failed",
+        SyncOverflow = "sync_overflow",
+        SyncRejected = "sync_rejected",
+        SyncUnauthorized = "sync_unauthorized",
+        LoadFailed = "load_failed",
+        Destroyed = "destroyed",
+        InternalError = "internal_error",
+    }
+}
+
 /// `" (did you mean \"x\"?)"` when a candidate is within two edits, else empty.
 pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     candidates

@@ -9,28 +9,29 @@ const CODE: &str = "invalid_event";
 pub const MAX_ITEMS: usize = 500;
 pub const MAX_QUANTITY: f64 = 10_000.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Page {
-    Home,
-    Category,
-    Product,
-    Cart,
-    Checkout,
-    Search,
+crate::names! {
+    /// Page types of a `page` event.
+    pub enum Page {
+        Home = "home",
+        Category = "category",
+        Product = "product",
+        Cart = "cart",
+        Checkout = "checkout",
+        Search = "search",
+    }
 }
 
-impl Page {
-    pub const ALL: [(&'static str, Page); 6] = [
-        ("home", Page::Home),
-        ("category", Page::Category),
-        ("product", Page::Product),
-        ("cart", Page::Cart),
-        ("checkout", Page::Checkout),
-        ("search", Page::Search),
-    ];
-
-    pub fn name(self) -> &'static str {
-        Page::ALL.iter().find(|(_, p)| *p == self).map(|(n, _)| *n).unwrap_or("home")
+crate::names! {
+    /// The event types of `track`.
+    pub enum EventType {
+        Page = "page",
+        View = "view",
+        Search = "search",
+        AddToCart = "add_to_cart",
+        RemoveFromCart = "remove_from_cart",
+        Purchase = "purchase",
+        /// The page saw the visitor move to leave (pointer to the top edge, back gesture).
+        ExitIntent = "exit_intent",
     }
 }
 
@@ -55,16 +56,20 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub fn name(&self) -> &'static str {
+    pub fn event_type(&self) -> EventType {
         match self {
-            EventKind::Page { .. } => "page",
-            EventKind::View { .. } => "view",
-            EventKind::Search { .. } => "search",
-            EventKind::AddToCart { .. } => "add_to_cart",
-            EventKind::RemoveFromCart { .. } => "remove_from_cart",
-            EventKind::Purchase { .. } => "purchase",
-            EventKind::ExitIntent => "exit_intent",
+            EventKind::Page { .. } => EventType::Page,
+            EventKind::View { .. } => EventType::View,
+            EventKind::Search { .. } => EventType::Search,
+            EventKind::AddToCart { .. } => EventType::AddToCart,
+            EventKind::RemoveFromCart { .. } => EventType::RemoveFromCart,
+            EventKind::Purchase { .. } => EventType::Purchase,
+            EventKind::ExitIntent => EventType::ExitIntent,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.event_type().name()
     }
 }
 
@@ -88,18 +93,21 @@ impl Event {
     pub fn from_json(v: &Value, now: f64) -> Result<Event> {
         let o = Obj::new(v, "", CODE)?;
         let at = o.opt_num_in("at", 0.0, 1e15)?.unwrap_or(now);
-        let kind = match o.str("type")? {
-            "page" => {
+        let name = o.str("type")?;
+        let Some(event_type) = EventType::from_name(name) else {
+            return Err(o.err("type", format!("unknown event type \"{name}\"; expected one of {}", EventType::NAMES.join(", "))));
+        };
+        let kind = match event_type {
+            EventType::Page => {
                 let name = o.str("page")?;
-                let page = Page::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p);
-                let page = page.ok_or_else(|| o.err("page", format!("unknown page \"{name}\"; expected one of home, category, product, cart, checkout, search")))?;
+                let page = Page::from_name(name).ok_or_else(|| o.err("page", format!("unknown page \"{name}\"; expected one of {}", Page::NAMES.join(", "))))?;
                 EventKind::Page { page, category_id: o.opt_str("categoryId")?.map(String::from) }
             }
-            "view" => EventKind::View { product_id: o.str("productId")?.to_string() },
-            "search" => EventKind::Search { query: o.opt_str("query")?.ok_or_else(|| o.err("query", "is required"))?.to_string() },
-            "add_to_cart" => EventKind::AddToCart { product_id: o.str("productId")?.to_string(), quantity: quantity(&o, "quantity")?.unwrap_or(1) },
-            "remove_from_cart" => EventKind::RemoveFromCart { product_id: o.str("productId")?.to_string(), quantity: quantity(&o, "quantity")? },
-            "purchase" => {
+            EventType::View => EventKind::View { product_id: o.str("productId")?.to_string() },
+            EventType::Search => EventKind::Search { query: o.opt_str("query")?.ok_or_else(|| o.err("query", "is required"))?.to_string() },
+            EventType::AddToCart => EventKind::AddToCart { product_id: o.str("productId")?.to_string(), quantity: quantity(&o, "quantity")?.unwrap_or(1) },
+            EventType::RemoveFromCart => EventKind::RemoveFromCart { product_id: o.str("productId")?.to_string(), quantity: quantity(&o, "quantity")? },
+            EventType::Purchase => {
                 let items = o.opt_arr("items", MAX_ITEMS)?.ok_or_else(|| o.err("items", "is required"))?;
                 if items.is_empty() {
                     return Err(o.err("items", "a purchase needs at least one item"));
@@ -118,13 +126,7 @@ impl Event {
                     .collect::<Result<_>>()?;
                 EventKind::Purchase { order_id: o.str("orderId")?.to_string(), items }
             }
-            "exit_intent" => EventKind::ExitIntent,
-            other => {
-                return Err(o.err(
-                    "type",
-                    format!("unknown event type \"{other}\"; expected page, view, search, add_to_cart, remove_from_cart, purchase or exit_intent"),
-                ))
-            }
+            EventType::ExitIntent => EventKind::ExitIntent,
         };
         Ok(Event { kind, at })
     }

@@ -3,13 +3,14 @@
 //! browser storage and tabs, compiled only for wasm32.
 //!
 //! Layers, lowest first; a module imports only from its own layer or below:
-//! 1. `error`, `json`, `embeddings`, `logic` (JsonLogic), `reasons`, `url` (the one URL rule),
-//!    `blend` (the ranking weights a catalog carries)
+//! 1. `names` (the name lists), `error`, `json`, `embeddings`, `logic` (JsonLogic), `reasons`,
+//!    `url` (the one URL rule), `blend` (the ranking weights a catalog carries)
 //! 2. `catalog`, `events`, `profile`, `visitor`
 //! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
 //! 4. `scoring`, `slots`, `campaigns`, `assistant`
 //! 5. `engine` (the facade answering API.md)
-//! 6. `session` (the engine in a page: visitor id, storage, tabs, consent erasure)
+//! 6. `session` (the engine in a page: visitor id, storage, tabs, consent erasure),
+//!    `typescript` (the name lists as the package's TypeScript unions)
 //! 7. `web` (wasm32 only: bindings and platform)
 
 pub mod assistant;
@@ -22,6 +23,7 @@ pub mod error;
 pub mod events;
 pub mod json;
 pub mod logic;
+pub mod names;
 pub mod profile;
 pub mod reasons;
 pub mod rules;
@@ -29,6 +31,8 @@ pub mod scoring;
 pub mod session;
 pub mod slots;
 pub mod template;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod typescript;
 pub mod url;
 pub mod visitor;
 

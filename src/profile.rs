@@ -23,6 +23,34 @@ pub struct Cycle {
     pub last_at: f64,
 }
 
+const DAY_MS: f64 = 86_400_000.0;
+
+impl Cycle {
+    /// When the visitor last bought the product: the profile's `lastAt`, or a purchase
+    /// tracked on the page since.
+    pub fn last_bought(&self, purchases: &[crate::visitor::Bought]) -> f64 {
+        purchases.iter().filter(|b| b.product_id == self.product_id).map(|b| b.at).fold(self.last_at, f64::max)
+    }
+
+    /// Days until the next purchase is due; negative when overdue.
+    pub fn days_left(&self, purchases: &[crate::visitor::Bought], now: f64) -> f64 {
+        (self.last_bought(purchases) + self.every_days * DAY_MS - now) / DAY_MS
+    }
+
+    /// "A replenishment is due": within `window_days` of the due date and not a whole
+    /// cycle past it. The one definition the `replenish` slot, the `replenishment_due`
+    /// trigger and the prompt timer share.
+    pub fn due_within(&self, purchases: &[crate::visitor::Bought], now: f64, window_days: f64) -> bool {
+        let left = self.days_left(purchases, now);
+        left <= window_days && left > -self.every_days
+    }
+
+    /// When `due_within(…, window_days)` starts to hold.
+    pub fn due_from(&self, purchases: &[crate::visitor::Bought], window_days: f64) -> f64 {
+        self.last_bought(purchases) + (self.every_days - window_days) * DAY_MS
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Habit {
     pub category: String,

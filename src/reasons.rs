@@ -33,40 +33,43 @@ impl Lang {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Why {
-    /// Related to a product the visitor viewed.
-    Viewed,
-    BoughtWith,
-    GoesWith,
-    Similar,
-    /// Matches a category the visitor likes.
-    Affinity,
-    /// Close to the visitor's taste embedding.
-    Taste,
-    Popular,
-    RecentlyViewed,
-    Replenish,
-    ReplenishCompanion,
-    /// Pinned by the marketer's rules.
-    Featured,
+crate::names! {
+    /// Why a product was recommended: the reason codes of `Recommendation.reason`.
+    pub enum Why {
+        /// Related to a product the visitor viewed.
+        Viewed = "viewed",
+        BoughtWith = "bought_with",
+        GoesWith = "goes_with",
+        Similar = "similar",
+        /// Matches a category the visitor likes.
+        Affinity = "affinity",
+        /// Close to the visitor's taste embedding.
+        Taste = "taste",
+        Popular = "popular",
+        RecentlyViewed = "recently_viewed",
+        Replenish = "replenish",
+        ReplenishCompanion = "replenish_companion",
+        /// Pinned by the marketer's rules.
+        Featured = "featured",
+    }
+}
+
+crate::names! {
+    /// Why a prompt speaks: the reason codes of `Prompt.reason`, from its trigger.
+    pub enum PromptWhy {
+        CartAbandonment = "cart_abandonment",
+        BrowseAbandonment = "browse_abandonment",
+        Replenishment = "replenishment",
+        Seasonal = "seasonal",
+        CrossSell = "cross_sell",
+        WelcomeBack = "welcome_back",
+        Campaign = "campaign",
+    }
 }
 
 impl Why {
     pub fn code(self) -> &'static str {
-        match self {
-            Why::Viewed => "viewed",
-            Why::BoughtWith => "bought_with",
-            Why::GoesWith => "goes_with",
-            Why::Similar => "similar",
-            Why::Affinity => "affinity",
-            Why::Taste => "taste",
-            Why::Popular => "popular",
-            Why::RecentlyViewed => "recently_viewed",
-            Why::Replenish => "replenish",
-            Why::ReplenishCompanion => "replenish_companion",
-            Why::Featured => "featured",
-        }
+        self.name()
     }
 
     /// The readable reason; `subject` is a product title, a category name or a day count.

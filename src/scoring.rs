@@ -13,34 +13,10 @@ use crate::reasons::{Lang, Why};
 use crate::visitor::VisitorState;
 
 pub const MAX_LIMIT: usize = 100;
-const DAY_MS: f64 = 86_400_000.0;
 /// A replenishment shows from this many days before it is due.
 pub const REPLENISH_WINDOW_DAYS: f64 = 7.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strategy {
-    ForYou,
-    Similar,
-    BoughtTogether,
-    RecentlyViewed,
-    Trending,
-    Replenish,
-}
-
-impl Strategy {
-    pub const ALL: [(&'static str, Strategy); 6] = [
-        ("for_you", Strategy::ForYou),
-        ("similar", Strategy::Similar),
-        ("bought_together", Strategy::BoughtTogether),
-        ("recently_viewed", Strategy::RecentlyViewed),
-        ("trending", Strategy::Trending),
-        ("replenish", Strategy::Replenish),
-    ];
-
-    pub fn from_name(name: &str) -> Option<Strategy> {
-        Strategy::ALL.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
-    }
-}
+pub use crate::names::Strategy;
 
 /// Everything a ranking reads.
 pub struct Signals<'a> {
@@ -264,9 +240,7 @@ impl Scorer {
             .iter()
             .filter_map(|cy| {
                 let ix = c.index(&cy.product_id)?;
-                let last = s.state.purchases.iter().filter(|b| b.product_id == cy.product_id).map(|b| b.at).fold(cy.last_at, f64::max);
-                let days_left = (last + cy.every_days * DAY_MS - s.now) / DAY_MS;
-                (days_left <= REPLENISH_WINDOW_DAYS && days_left > -cy.every_days).then_some((days_left, ix, cy.every_days))
+                cy.due_within(&s.state.purchases, s.now, REPLENISH_WINDOW_DAYS).then(|| (cy.days_left(&s.state.purchases, s.now), ix, cy.every_days))
             })
             .collect();
         due.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));

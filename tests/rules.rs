@@ -336,3 +336,18 @@ fn every_template_variable_that_validates_renders_a_value() {
     assert_eq!(&fields[..3], ["Product 4", "b1", "lenses"], "{}", p.text);
     assert!(fields.iter().all(|f| !f.is_empty()), "every variable has a value: {}", p.text);
 }
+
+#[test]
+fn the_replenish_slot_and_the_replenishment_due_trigger_agree_after_a_purchase() {
+    let doc = json!({"version": 1, "campaigns": [{"id": "lens", "trigger": {"type": "replenishment_due", "withinDays": 7},
+        "prompt": {"text": {"en": "Time to reorder"}, "products": "replenish"}}]});
+    let mut e = engine(doc);
+    e.set_profile(&json!({"visitorId": "v", "updatedAt": T0, "cycles": [{"productId": "p4", "everyDays": 30, "lastAt": T0 - 27.0 * DAY}]})).unwrap();
+    let slot = |e: &mut Engine| e.recommend("replenish", None, Some(3), T0 + HOUR).unwrap().into_iter().map(|r| r.product_id).collect::<Vec<_>>();
+    assert_eq!(slot(&mut e).first().map(String::as_str), Some("p4"));
+    assert_eq!(due(&mut e, T0 + HOUR), ["lens:default"]);
+    // Bought again on the page: neither the slot nor the trigger calls it due any more.
+    track(&mut e, json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "p4", "quantity": 1}]}), T0 + 30.0 * MIN);
+    assert!(!slot(&mut e).contains(&"p4".to_string()));
+    assert!(due(&mut e, T0 + HOUR).is_empty(), "the trigger agrees with the slot");
+}

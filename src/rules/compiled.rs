@@ -68,7 +68,7 @@ pub struct PromptSpec {
     /// (language, parsed template)
     pub text: Vec<(String, Vec<Piece>)>,
     pub cta: Option<(Vec<(String, Vec<Piece>)>, String)>,
-    pub products: String,
+    pub products: crate::names::ProductSource,
     pub voucher: Option<String>,
 }
 
@@ -187,7 +187,7 @@ fn prompt(v: Option<&Value>) -> Option<PromptSpec> {
     Some(PromptSpec {
         text: templates(v.get("text")),
         cta: v.get("cta").map(|c| (templates(c.get("label")), s(c, "url").unwrap_or_default().to_string())),
-        products: s(v, "products").unwrap_or("none").to_string(),
+        products: s(v, "products").and_then(crate::names::ProductSource::from_name).unwrap_or(crate::names::ProductSource::None),
         voucher: s(v, "voucher").map(String::from),
     })
 }
@@ -203,7 +203,9 @@ fn trigger(v: &Value) -> Trigger {
         "seasonal_habit" => Trigger::SeasonalHabit,
         "post_purchase" => Trigger::PostPurchase { category: s(v, "category").unwrap_or_default().to_string(), within_ms: f(v, "withinDays").unwrap_or(0.0) * DAY_MS },
         "returning" => Trigger::Returning,
-        _ => Trigger::Always,
+        "always" => Trigger::Always,
+        // `validate` admits only the tags of `TRIGGERS`, each matched above.
+        other => unreachable!("trigger type {other} passed validation without a compiled form"),
     }
 }
 

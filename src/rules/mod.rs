@@ -21,10 +21,11 @@ const CODE: &str = "invalid_rules";
 /// Largest rules document accepted (a hostile one must not hang the page).
 pub const MAX_RULES_BYTES: usize = 2 * 1024 * 1024;
 
-const STRATEGIES: &[&str] = &["for_you", "similar", "bought_together", "recently_viewed", "trending", "replenish"];
-const EVENT_TYPES: &[&str] = &["page", "view", "search", "add_to_cart", "remove_from_cart", "purchase", "exit_intent"];
-const PAGES: &[&str] = &["home", "category", "product", "cart", "checkout", "search"];
-const PRODUCT_SOURCES: &[&str] = &["none", "cart", "complements", "replenish", "habit", "cross_sell", "recently_viewed", "for_you"];
+// The name lists the format accepts are the engine's own (`names`, `events`): written once.
+const STRATEGIES: &[&str] = crate::names::Strategy::NAMES;
+const EVENT_TYPES: &[&str] = crate::events::EventType::NAMES;
+const PAGES: &[&str] = crate::events::Page::NAMES;
+const PRODUCT_SOURCES: &[&str] = crate::names::ProductSource::NAMES;
 
 const COUNT: Ty = Ty::Int { min: 0.0, max: 1e6 };
 const MINUTES: Ty = Ty::Num { min: 0.0, max: 5_256_000.0 };
@@ -170,6 +171,10 @@ trigger!(T_POST_PURCHASE, "post_purchase", "A recent purchase in a category.", [
 trigger!(T_RETURNING, "returning", "A returning visitor (second session or later) with something in the cart or recent views.", []);
 trigger!(T_ALWAYS, "always", "Due whenever `when` holds.", []);
 
+/// The trigger types, written once: validation, the schema, the reference and the
+/// TypeScript union read this list; compilation matches every tag.
+pub static TRIGGERS: &[&Shape] = &[&T_EVENT, &T_CART_IDLE, &T_EXIT, &T_PAGE, &T_BROWSE, &T_REPLENISH, &T_SEASONAL, &T_POST_PURCHASE, &T_RETURNING, &T_ALWAYS];
+
 pub static CAMPAIGN: Shape = Shape {
     name: "Campaign",
     tag: None,
@@ -178,7 +183,7 @@ pub static CAMPAIGN: Shape = Shape {
         req("id", Ty::Str, "Unique; used in metrics, `explain` and prompts."),
         opt("name", Ty::Str, "For people."),
         opt("priority", Ty::Int { min: 0.0, max: 1_000_000.0 }, "Higher wins when several are due; ties go to the earlier campaign."),
-        req("trigger", Ty::Tagged(&[&T_EVENT, &T_CART_IDLE, &T_EXIT, &T_PAGE, &T_BROWSE, &T_REPLENISH, &T_SEASONAL, &T_POST_PURCHASE, &T_RETURNING, &T_ALWAYS]), "What makes it due."),
+        req("trigger", Ty::Tagged(TRIGGERS), "What makes it due."),
         opt("when", Ty::Logic, "JsonLogic over the visitor context; must hold too."),
         opt("schedule", Ty::Obj(&SCHEDULE), "When it may act."),
         opt("caps", Ty::Obj(&CAMPAIGN_CAPS), "Its own limits."),

@@ -1,6 +1,10 @@
 // Compiled with `tsc --noEmit` by `cargo xtask build`: the declarations must accept what
 // the README shows and reject obvious misuse (the @ts-expect-error lines).
-import { createVitrin, loadVitrin, takeSnapshot, VitrinError, type Catalog, type Recommendation } from "vitrin";
+import { createVitrin, loadVitrin, takeSnapshot, VitrinError, type Catalog, type EventType, type Recommendation, type VitrinEvent } from "vitrin";
+
+// Every event type the engine knows (EventType, generated from the Rust list) has a shape.
+type Unshaped = Exclude<EventType, VitrinEvent["type"]>;
+export const everyEventTypeHasAShape: [Unshaped] extends [never] ? true : never = true;
 
 const catalog: Catalog = { products: [{ id: "p1", title: "Shoe", category: "shoes/running", price: 10 }] };
 
@@ -11,6 +15,10 @@ export async function example(): Promise<Recommendation[]> {
   if (!check.ok) console.log(check.errors[0].path, version);
   const engine = await createVitrin({ catalog, storage: "memory", consent: { personalization: true }, now: () => 0 });
   engine.on("error", (e) => console.log(e.code));
+  engine.on("error", (e) => {
+    // @ts-expect-error: not an error code vitrin has
+    if (e.code === "invalid_evnt") console.log(e);
+  });
   engine.track({ type: "view", productId: "p1" });
   // @ts-expect-error: an event type that does not exist
   engine.track({ type: "click", productId: "p1" });
