@@ -39,7 +39,8 @@ const catalog = {
 /** An engine with its own clock, in memory, for one visitor. */
 async function visitor({ start, profile, rules: r, locale = "tr-TR", consent } = {}) {
   const clock = { now: start };
-  const engine = await createVitrin({ catalog, rules: r, profile, locale, currency: "TRY", consent, storage: "memory", storageKey: `a${Math.random()}`, now: () => clock.now });
+  // The store knows its customer: the profile's visitor is the engine's (bucketing uses it).
+  const engine = await createVitrin({ catalog, rules: r, profile, visitorId: profile?.visitorId, locale, currency: "TRY", consent, storage: "memory", storageKey: `a${Math.random()}`, now: () => clock.now });
   return { engine, clock, later: (ms) => (clock.now += ms) };
 }
 
