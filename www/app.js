@@ -12,6 +12,7 @@ import { mountSimulator } from "/www/simulator.js";
 import { publishedRules, onPublish } from "/www/rules.js";
 import { demoCatalog, createDemoEngine } from "/www/engine.js";
 import { syncOptions } from "/www/backend.js";
+import { previewRequest, previewRules, previewBanner } from "/www/preview.js";
 
 setLang(settings.lang);
 document.documentElement.lang = getLang();
@@ -30,8 +31,16 @@ const href = (...parts) => `#/${parts.map(encodeURIComponent).join("/")}`;
 mountChrome();
 const vitrin = await loadVitrin();
 const published = publishedRules(vitrin);
-// With the demo server (cargo xtask demo), events and rules go through the SDK's sync.
-const engine = createDemoEngine(vitrin, catalog, published.rules, syncOptions());
+// A playground preview link shows one campaign's variant with a read-only engine and no sync;
+// otherwise, with the demo server (cargo xtask demo), events and rules go through the SDK's sync.
+const preview = previewRequest();
+const shown = preview && previewRules(published.rules, preview);
+const engine = shown ? createDemoEngine(vitrin, catalog, shown, { readOnly: true }) : createDemoEngine(vitrin, catalog, published.rules, syncOptions());
+if (shown) {
+  document.documentElement.dataset.preview = `${preview.campaignId}:${preview.variant}`;
+  document.body.insertAdjacentHTML("afterbegin", `<p class="notice preview-banner" role="status"></p>`);
+  document.querySelector(".preview-banner").textContent = previewBanner(preview);
+}
 document.documentElement.dataset.rulesRevision = String(published.revision);
 
 const main = document.getElementById("main");
@@ -398,6 +407,7 @@ addEventListener("storage", (event) => {
 
 // The playground published new rules: apply them in place, keep the visitor where they are.
 onPublish(({ rules, revision }) => {
+  if (shown) return false; // a preview keeps showing what it was asked to
   try {
     engine.setRules(rules);
   } catch (error) {

@@ -25,9 +25,12 @@ export function publishedRules(vitrin) {
 
 const channel = new BroadcastChannel(CHANNEL);
 
-/** Stores `rules` (already validated) and sends them to the open tabs; returns the publication. */
-export function publish(vitrin, rules, publishedAt) {
-  const publication = { rules, revision: publishedRules(vitrin).revision + 1, publishedAt };
+/**
+ * Stores `rules` (already validated) and sends them to the open tabs; returns the publication.
+ * `revision`: the server's number for it, when a server keeps the revisions.
+ */
+export function publish(vitrin, rules, publishedAt, revision = publishedRules(vitrin).revision + 1) {
+  const publication = { rules, revision, publishedAt };
   localStorage.setItem(RULES_KEY, JSON.stringify(publication));
   channel.postMessage({ kind: "publish", ...publication });
   return publication;

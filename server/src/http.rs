@@ -367,6 +367,7 @@ pub fn router(app: Shared, cors: &[String]) -> Router {
         .route("/v1/rules/revisions", get(get_revisions))
         .route("/v1/rules/revisions/{version}", get(get_revision))
         .route("/v1/rules/rollback", axum::routing::post(post_rollback))
+        .route("/v1/rules/check", axum::routing::post(post_check))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), rate_limit))
@@ -728,4 +729,33 @@ async fn get_results(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
     let mut res = conditional(&headers, &Doc::new(results::report(&totals, rules.as_ref()).to_string()));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     Ok(res)
+}
+
+/// `POST /v1/rules/check { rules, routes? }`: the rules against this store (the catalog in
+/// force, the visitor context, the storefront's `routes`), by the engine's own
+/// `Engine::check_rules`: `{ ok, errors, warnings }`. A marketer's tool, so it needs the
+/// token; the check lives here, not in the browser package, to keep shoppers' download small.
+async fn post_check(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    if !app.store(&headers, false) {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "checking rules needs `Authorization: Bearer <token>`"));
+    }
+    let value = json_body(body, vitrin::rules::MAX_RULES_BYTES + 64 * 1024, app.body_timeout).await?;
+    let rules = value.get("rules").cloned().ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_check", "/rules", "`rules` is required")))?;
+    let routes: Vec<String> = match value.get("routes") {
+        None => Vec::new(),
+        Some(Value::Array(list)) if list.len() <= 100 => list
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r.as_str().map(str::to_string).ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_check", format!("/routes/{i}"), "a route is a string"))))
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_check", "/routes", "`routes` is a list of at most 100 strings"))),
+    };
+    let found = blocking(move || -> Result<vitrin::rules::store::Findings, ApiError> {
+        let catalog = app.catalog();
+        let doc: Value = serde_json::from_slice(&catalog.doc.body).map_err(internal)?;
+        let engine = vitrin::engine::Engine::new(&json!({"catalog": doc, "localId": "rules-check"})).map_err(internal)?;
+        Ok(engine.check_rules(&rules, &routes, now_ms()))
+    })
+    .await??;
+    Ok(axum::Json(json!({"ok": found.errors.is_empty(), "errors": found.errors, "warnings": found.warnings})).into_response())
 }

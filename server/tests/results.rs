@@ -248,3 +248,75 @@ async fn every_revision_is_kept_and_any_can_be_put_back() {
         "the same document as revision 1"
     );
 }
+
+#[tokio::test]
+async fn rules_are_checked_against_the_store() {
+    let r = server("check");
+    let mut doc = rules("v");
+    doc["campaigns"][0]["when"] = json!({"<=": [{"var": "purchase.daysSinceLast"}, 14]});
+    doc["campaigns"][0]["prompt"]["cta"] =
+        json!({"label": {"tr": "Bak"}, "url": "/#/c/pets/cat/liter"});
+    let body = json!({"rules": doc, "routes": ["/#/", "/#/c/{category}", "/#/p/{product}"]});
+    assert_eq!(
+        with_token(&r, "POST", "/v1/rules/check", &body, None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, found) = with_token(&r, "POST", "/v1/rules/check", &body, Some(TOKEN)).await;
+    assert_eq!(
+        (status, found["ok"].as_bool()),
+        (StatusCode::OK, Some(false))
+    );
+    let paths: Vec<&str> = found["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["/campaigns/0/when/<=/0/var", "/campaigns/0/prompt/cta/url"],
+        "{found}"
+    );
+    assert!(
+        found["errors"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean \"pets/cat/litter\""),
+        "{found}"
+    );
+    assert_eq!(
+        found["warnings"][0]["path"],
+        "/campaigns/0/prompt/cta/label"
+    );
+    let (status, err) = with_token(
+        &r,
+        "POST",
+        "/v1/rules/check",
+        &json!({"rules": {}, "routes": [1]}),
+        Some(TOKEN),
+    )
+    .await;
+    assert_eq!(
+        (status, err["path"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("/routes/0"))
+    );
+    // A document that is not valid as a format gets the format's errors.
+    let (_, found) = with_token(
+        &r,
+        "POST",
+        "/v1/rules/check",
+        &json!({"rules": {"version": 1, "campaigns": [{"id": "x"}]}}),
+        Some(TOKEN),
+    )
+    .await;
+    assert!(
+        found["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["path"] == "/campaigns/0/trigger"),
+        "{found}"
+    );
+}

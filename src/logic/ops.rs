@@ -163,6 +163,11 @@ impl Op {
 /// `=` → `==`), and less than the longer name's length (so `=` does not suggest `<`). Ties
 /// go to a candidate with the same characters (`=>` → `>=`), then to table order.
 pub(super) fn suggest(name: &str) -> Option<&'static str> {
+    // Operators spelt as words in other query languages (Mongo, Django, SQL): not typos.
+    const WORDS: [(&str, &str); 11] = [("lte", "<="), ("le", "<="), ("gte", ">="), ("ge", ">="), ("lt", "<"), ("gt", ">"), ("eq", "=="), ("ne", "!="), ("neq", "!="), ("not", "!"), ("contains", "in")];
+    if let Some(&(_, op)) = WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(name)) {
+        return Some(op);
+    }
     // Operator names are ASCII; Unicode case tables would cost the wasm more than they help.
     let lower: Vec<char> = name.to_ascii_lowercase().chars().collect();
     // No operator is longer than 17 characters, so nothing longer than 19 is within 2.

@@ -8,6 +8,7 @@ mod compiled;
 pub mod product;
 pub mod spec;
 pub mod vocabulary;
+pub mod store;
 
 pub use compiled::*;
 

@@ -1,6 +1,6 @@
 // The marketers' playground (www/playground.html) next to an open storefront tab, in headless
 // Chromium: BRIEF scenario 8. A rule edited in the playground is refused with its JSON path
-// while wrong, previewed on the storefront's visitor once right, and published to the open
+// while wrong, previewed on a simulated visitor once right, and published to the open
 // storefront tab, which applies it without reloading. Fails on any console or page error.
 
 import { test } from "node:test";
@@ -45,7 +45,7 @@ test("scenario 8: a rule edited in the playground shows its error path, previews
       assert.equal(await playground.isDisabled("#publish"), true, "an invalid draft cannot be published");
       assert.deepEqual(await playground.$$eval(".editor-marks mark", (m) => m.map((e) => e.textContent)), ['"type": "alwys"']);
 
-      // Fixed: valid, and the preview shows what the storefront's visitor would get, and why.
+      // Fixed: valid, and the preview shows what a visitor would get, and why.
       campaign.trigger.type = "always";
       await playground.fill("#rules", JSON.stringify({ ...rules, campaigns: [...rules.campaigns, campaign] }, null, 2));
       await playground.waitForSelector("#validation .good");
@@ -56,7 +56,11 @@ test("scenario 8: a rule edited in the playground shows its error path, previews
       assert.match(await preview.textContent(), /featured/);
       assert.deepEqual(await forYouIds(shop), before, "nothing changes in the store before publishing");
 
+      // Publishing shows the change and asks to confirm it.
       await playground.click("#publish");
+      await playground.waitForSelector("#confirm[open]");
+      assert.match(await playground.textContent("#diff"), new RegExp(`${at}\\s+eklendi`));
+      await playground.click("#confirm-ok");
       await shop.waitForFunction((id) => document.querySelector('[data-slot="for_you"] .card')?.dataset.productId === id, pick);
       const card = await shop.$eval('[data-slot="for_you"] .card', (c) => c.querySelector(".card-reason").dataset.reason);
       assert.equal(card, "featured");
@@ -65,7 +69,7 @@ test("scenario 8: a rule edited in the playground shows its error path, previews
       assert.equal(await shop.evaluate(() => window.sameDocument), true, "the storefront tab was not reloaded");
       assert.deepEqual(navigations, [], "the storefront tab did not navigate");
       await playground.waitForSelector("#published:has-text('1 ')");
-      assert.match(await playground.textContent("#published"), /Sürüm 1 yayınlandı; 1 mağaza sekmesi/);
+      assert.match(await playground.textContent("#published"), /Sürüm 1 yayınlandı .*açık 1 mağaza sekmesi/);
 
       await screenshot(playground, "playground");
       assert.deepEqual(errors, []);

@@ -1,0 +1,130 @@
+//! Rules checked against the store (`Engine::check_rules`): the marketer's cat-litter
+//! campaign of issue 16 with the mistakes a marketer makes, each found at its JSON Pointer.
+
+use serde_json::{json, Value};
+use vitrin::engine::Engine;
+
+fn catalog() -> Value {
+    json!({"products": [
+        {"id": "cat-food-1", "title": "Dry cat food", "category": "pets/cat/food", "price": 300},
+        {"id": "cat-toy-1", "title": "Feather toy", "category": "pets/cat/toys", "price": 90},
+        {"id": "dog-food-1", "title": "Dog food", "category": "pets/dog/food", "price": 400},
+    ]})
+}
+
+const ROUTES: [&str; 6] = [
+    "/#/",
+    "/#/c/{category}",
+    "/#/p/{product}",
+    "/#/cart",
+    "/#/checkout",
+    "/#/search/{query}",
+];
+
+fn check(rules: &Value) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let engine = Engine::new(&json!({"catalog": catalog(), "localId": "v"})).unwrap();
+    let routes: Vec<String> = ROUTES.iter().map(|r| r.to_string()).collect();
+    let f = engine.check_rules(rules, &routes, 1_767_225_600_000.0);
+    let pairs =
+        |v: Vec<vitrin::error::PathError>| v.into_iter().map(|e| (e.path, e.message)).collect();
+    (pairs(f.errors), pairs(f.warnings))
+}
+
+fn litter(when: Value, cta_url: &str, cta_label: Value) -> Value {
+    json!({"version": 1, "campaigns": [{
+        "id": "cat-litter", "name": "10% off cat litter", "holdout": 10,
+        "trigger": {"type": "post_purchase", "category": "pets/cat/food", "withinDays": 14},
+        "when": when,
+        "caps": {"perDay": 1},
+        "prompt": {"text": {"tr": "Kedi kumunda %10 indirim", "en": "10% off cat litter"}, "cta": {"label": cta_label, "url": cta_url}},
+        "variants": [{"id": "A", "weight": 50}, {"id": "B", "weight": 50, "prompt": {"text": {"tr": "Kum bitmeden: %10 indirim", "en": "Before the litter runs out: 10% off"}}}]
+    }]})
+}
+
+#[test]
+fn each_mistake_is_found_at_its_path() {
+    let rules = litter(
+        json!({"and": [{"<=": [{"var": "purchase.daysSinceLast"}, 14]}, {"in": ["pets/cat/litter", {"var": "purchases.categories"}]}]}),
+        "/#/c/pets/cat/litter",
+        json!({"tr": "Kuma göz at"}),
+    );
+    let (errors, warnings) = check(&rules);
+    let at = |path: &str, list: &[(String, String)]| {
+        list.iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| panic!("nothing at {path} in {list:?}"))
+    };
+    let var = at("/campaigns/0/when/and/0/<=/0/var", &errors);
+    assert!(
+        var.contains("unknown variable \"purchase.daysSinceLast\"")
+            && var.contains("did you mean \"purchases.daysSinceLast\""),
+        "{var}"
+    );
+    let cat = at("/campaigns/0/when/and/1/in/0", &errors);
+    assert!(cat.contains("no category \"pets/cat/litter\""), "{cat}");
+    let link = at("/campaigns/0/prompt/cta/url", &errors);
+    assert!(
+        link.contains("not a page of the store") && link.contains("pets/cat/litter"),
+        "{link}"
+    );
+    let label = at("/campaigns/0/prompt/cta/label", &warnings);
+    assert!(label.contains("no \"en\" text"), "{label}");
+    assert_eq!(errors.len(), 3, "{errors:?}");
+
+    // Fixed: nothing left.
+    let fixed = litter(
+        json!({"and": [{"<=": [{"var": "purchases.daysSinceLast"}, 14]}, {"in": ["pets/cat/food", {"var": "purchases.categories"}]}]}),
+        "/#/c/pets/cat/toys",
+        json!({"tr": "Kuma göz at", "en": "See cat litter"}),
+    );
+    assert_eq!(check(&fixed), (vec![], vec![]));
+}
+
+#[test]
+fn operator_typos_are_structural_errors_with_the_operator_meant() {
+    let rules = litter(
+        json!({"lte": [{"var": "purchases.daysSinceLast"}, 14]}),
+        "/#/cart",
+        json!({"tr": "Sepet", "en": "Cart"}),
+    );
+    let (errors, _) = check(&rules);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "/campaigns/0/when");
+    assert!(
+        errors[0]
+            .1
+            .contains("unknown operator \"lte\" (did you mean \"<=\"?)"),
+        "{}",
+        errors[0].1
+    );
+}
+
+#[test]
+fn slots_products_categories_and_maps() {
+    let rules = json!({"version": 1, "slots": {"cat": {"strategy": "trending",
+        "filters": [{"in": ["pets/cat", {"var": "product.categories"}]}, {"<": [{"var": "product.prise"}, 100]}],
+        "boosts": [{"when": {">": [{"var": "visitor.views.byCategory.pets/cat"}, 0]}, "weight": 0.5}],
+        "pin": ["cat-toy-1", "cat-toy-9"]}}});
+    let (errors, warnings) = check(&rules);
+    assert_eq!(warnings, vec![]);
+    let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/slots/cat/filters/1/</0/var", "/slots/cat/pin/1"],
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].1.contains("did you mean \"product.price\""),
+        "{}",
+        errors[0].1
+    );
+    // External links and links with no routes configured are not checked.
+    let engine = Engine::new(&json!({"catalog": catalog(), "localId": "v"})).unwrap();
+    let f = engine.check_rules(
+        &litter(json!(true), "/anywhere", json!({"tr": "a", "en": "b"})),
+        &[],
+        0.0,
+    );
+    assert_eq!(f.errors, vec![]);
+}
