@@ -74,7 +74,7 @@ pub enum Source {
 }
 
 impl Source {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Source::Web => "web",
             Source::Orders => "orders",

@@ -67,6 +67,9 @@ pub struct Config {
     /// Sustained events per minute per visitor; bursts of `VISITOR_BURST`.
     pub visitor_rate: f64,
     pub limits: crate::conn::Limits,
+    /// Accepted events are also written here as Parquet (`crate::logsink`): a directory
+    /// or an `s3://` URL.
+    pub log: Option<String>,
 }
 
 impl Config {
@@ -85,6 +88,7 @@ impl Config {
             read_token: None,
             visitor_rate: 120.0,
             limits: crate::conn::Limits::default(),
+            log: None,
         }
     }
 }
@@ -142,6 +146,7 @@ pub struct App {
     /// The last rendered metrics document and the totals version it shows.
     metrics_doc: Mutex<Option<(u64, Arc<Doc>)>>,
     body_timeout: Duration,
+    log: Option<crate::logsink::LogSink>,
 }
 
 struct Bucket {
@@ -229,6 +234,7 @@ impl App {
             totals: Mutex::new(totals),
             metrics_doc: Mutex::new(None),
             body_timeout: cfg.limits.body,
+            log: cfg.log.as_deref().map(crate::logsink::LogSink::open).transpose()?,
         })
     }
 
@@ -564,7 +570,16 @@ async fn post_events(State(app): State<Shared>, headers: HeaderMap, body: Body) 
         let campaigns = state.campaigns.read().unwrap();
         let catalog = state.catalog.read().unwrap().clone();
         let attribution = Attribution { campaigns: &campaigns, catalog: &catalog.parsed };
-        db.ingest_with(&batch.visitor, &batch.events, &batch.exposures, &attribution, Source::Web, now_ms())
+        let now = now_ms();
+        let out = db.ingest_with(&batch.visitor, &batch.events, &batch.exposures, &attribution, Source::Web, now);
+        // Readers of the log keep one row per event id, so a batch with some events
+        // already stored goes whole.
+        if let (Some(log), Ok((got, _))) = (&state.log, &out) {
+            if got.accepted > 0 {
+                log.append(&batch.visitor, batch.events, Source::Web, now);
+            }
+        }
+        out
     })
     .await?
     .map_err(internal)?;

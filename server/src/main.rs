@@ -4,6 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use vitrin_server::builder::{self, model::Params, model::MAX_EMBEDDING_DIM, Options};
 use vitrin_server::http;
+#[cfg(feature = "plans")]
+use vitrin_server::{cluster, eventlog, plans};
+
+/// What `log`, `scheduler`, `executor` and `build --log` say in a build without them.
+#[cfg(not(feature = "plans"))]
+const NO_PLANS: &str = "this vitrin-server was built without the event log and DataFusion plans: cargo build -p vitrin-server --features plans";
 
 const USAGE: &str = "usage: vitrin-server <command>
 
@@ -26,11 +32,28 @@ commands:
       sessions: the last F (default 0.1; 0: the engine's defaults) of the model's
       sessions wait outside a first model, and up to N (default 5000) of their prefixes
       are replayed through the engine for each weight tried.
+  build --log DIR|URL [--cluster df://HOST:PORT] [--partitions N] --out catalog.json
+        [--base FEED.json] [--profiles-out FILE.jsonl]
+        [--holdout-last-fraction F --validation-out FILE.jsonl] [model and fit flags as above]
+      The same build as DataFusion plans over the Parquet event log (see `log`): in
+      this process, or on the Ballista cluster whose scheduler is at --cluster.
+      --partitions: partitions per plan in process (default: the cores).
+      (`log`, `scheduler`, `executor`, `build --log` and `serve --log` need a build
+      with --features plans.)
+  log export --db FILE --to DIR|URL
+  log import-sessions --sessions FILE.csv[.gz] --to DIR|URL
+      Writes the database's stored events, or a session log, into the Parquet event
+      log (files per day under DIR/day=YYYY-MM-DD/; a directory, file:// or s3://
+      URL with credentials from AWS_* variables).
+  scheduler [--host ADDR] --port N
+  executor --scheduler HOST:PORT [--host ADDR] --port N --grpc-port N [--slots N]
+        [--work-dir DIR]
+      Ballista's scheduler and executor, for `build --cluster df://HOST:PORT`.
   serve --db FILE --catalog FILE --port N --token T [--rules FILE] [--host ADDR]
         [--cors ORIGIN…] [--rate R] [--secret S] [--read-token T] [--visitor-rate N]
         [--max-connections N] [--header-timeout SECONDS] [--body-timeout SECONDS]
         [--idle-timeout SECONDS]
-        [--drain SECONDS] [--build-every MINUTES --build-base FEED.json [--embedding-dim N]]
+        [--drain SECONDS] [--log DIR|URL] [--build-every MINUTES --build-base FEED.json [--embedding-dim N]]
       Serves the HTTP API of server/openapi.yaml on ADDR:N (127.0.0.1 unless --host;
       port 0 picks a free one; prints `listening on http://ADDR:PORT`). The SQLite
       database is created on first start; the catalog file is re-read when it changes;
@@ -47,7 +70,9 @@ commands:
       --idle-timeout (60: no byte either way mid-request), --drain: on SIGTERM, seconds
       requests in flight may take (10). --build-every: runs the builder on the
       database every MINUTES, laying what it learns over FEED.json (the store's
-      catalog) into the served catalog file, which the server then follows.
+      catalog) into the served catalog file, which the server then follows. --log:
+      accepted events are also written to the Parquet event log (every minute, and
+      at shutdown).
   token (--db FILE | --secret S) --visitor ID [--days N]
       Prints a visitor token for ID valid N days (default 30): what the store's backend
       hands its logged-in customer's page (sync `visitorId` + `token`). The secret is
@@ -66,6 +91,9 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("events") => events(&args[1..]),
         Some("token") => token(&args[1..]),
+        Some("log") => log(&args[1..]),
+        Some("scheduler") => scheduler(&args[1..]),
+        Some("executor") => executor(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -84,7 +112,7 @@ fn main() -> ExitCode {
 
 fn build(args: &[String]) -> Result<(), String> {
     let (mut sessions, mut db, mut orders, mut out, mut profiles_out, mut validation_out, mut holdout) = (None, None, None, None, None, None, 0.0);
-    let mut base = None;
+    let (mut base, mut log, mut cluster, mut partitions) = (None, None, None::<String>, None::<usize>);
     let mut params = Params::default();
     let (mut fit, mut fit_cases) = (builder::FIT_FRACTION, builder::FIT_CASES);
     let mut it = args.iter();
@@ -96,6 +124,9 @@ fn build(args: &[String]) -> Result<(), String> {
             "--orders" => orders = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--base" => base = Some(PathBuf::from(value()?)),
+            "--log" => log = Some(value()?.clone()),
+            "--cluster" => cluster = Some(value()?.clone()),
+            "--partitions" => partitions = Some(number(flag, value()?)?),
             "--profiles-out" => profiles_out = Some(PathBuf::from(value()?)),
             "--validation-out" => validation_out = Some(PathBuf::from(value()?)),
             "--holdout-last-fraction" => holdout = number(flag, value()?)?,
@@ -111,11 +142,17 @@ fn build(args: &[String]) -> Result<(), String> {
             other => return Err(format!("build: unknown argument `{other}`\n\n{USAGE}")),
         }
     }
-    if sessions.is_none() && db.is_none() && orders.is_none() {
-        return Err("build needs --sessions FILE, --db FILE or --orders FILE".into());
+    if log.is_some() && (sessions.is_some() || db.is_some() || orders.is_some()) {
+        return Err("--log is the whole input: bring a session log, a database or orders into it with `vitrin-server log`".into());
+    }
+    if log.is_none() && (cluster.is_some() || partitions.is_some()) {
+        return Err("--cluster and --partitions run the plans over the event log: they need --log".into());
+    }
+    if sessions.is_none() && db.is_none() && orders.is_none() && log.is_none() {
+        return Err("build needs --sessions FILE, --db FILE, --orders FILE or --log DIR|URL".into());
     }
     let out = out.ok_or("build needs --out FILE")?;
-    if (validation_out.is_some() || holdout > 0.0) && sessions.is_none() {
+    if (validation_out.is_some() || holdout > 0.0) && sessions.is_none() && log.is_none() {
         return Err("a holdout splits the session log: it needs --sessions".into());
     }
     if validation_out.is_some() && holdout == 0.0 {
@@ -127,8 +164,20 @@ fn build(args: &[String]) -> Result<(), String> {
     if params.embedding_dim > MAX_EMBEDDING_DIM {
         return Err(format!("--embedding-dim is at most {MAX_EMBEDDING_DIM}"));
     }
-    let opts = Options { sessions, db, orders, out: out.clone(), base, profiles_out: profiles_out.clone(), holdout, validation_out, params, fit, fit_cases };
-    let report = builder::build(&opts).map_err(|e| format!("build: {e}"))?;
+    let report = match log {
+        #[cfg(feature = "plans")]
+        Some(log) => {
+            let opts = plans::Options { log, cluster, partitions, out: out.clone(), base, profiles_out: profiles_out.clone(), holdout, validation_out, params, fit, fit_cases };
+            plans::build(&opts)
+        }
+        #[cfg(not(feature = "plans"))]
+        Some(_) => {
+            let _ = (cluster, partitions, fit, fit_cases);
+            return Err(NO_PLANS.into());
+        }
+        None => builder::build(&Options { sessions, db, orders, out: out.clone(), base, profiles_out: profiles_out.clone(), holdout, validation_out, params, fit, fit_cases }),
+    }
+    .map_err(|e| format!("build: {e}"))?;
     println!("{report}");
     println!("wrote {}", out.display());
     if let Some(p) = profiles_out {
@@ -149,6 +198,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         }
         Ok(std::time::Duration::from_secs_f64(s))
     };
+    let mut log = None;
     let mut it = args.iter().peekable();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -162,6 +212,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--rate" => rate = number(flag, value()?)?,
             "--build-every" => build_every = Some(number(flag, value()?)?),
             "--build-base" => build_base = Some(PathBuf::from(value()?)),
+            "--log" => log = Some(value()?.clone()),
             "--embedding-dim" => params.embedding_dim = number(flag, value()?)?,
             "--secret" => secret = Some(value()?.clone()),
             "--read-token" => read_token = Some(value()?.clone()),
@@ -202,6 +253,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         port: port.ok_or("serve needs --port N (0 picks a free one)")?,
         cors,
         rate,
+        log,
         secret: secret_arg(secret)?,
         read_token,
         visitor_rate,
@@ -308,6 +360,120 @@ fn events(args: &[String]) -> Result<(), String> {
         Some(e) => Err(e.to_string()),
         None => out.flush().map_err(|e| e.to_string()),
     }
+}
+
+#[cfg(not(feature = "plans"))]
+fn log(_: &[String]) -> Result<(), String> {
+    Err(NO_PLANS.into())
+}
+
+#[cfg(not(feature = "plans"))]
+fn scheduler(_: &[String]) -> Result<(), String> {
+    Err(NO_PLANS.into())
+}
+
+#[cfg(not(feature = "plans"))]
+fn executor(_: &[String]) -> Result<(), String> {
+    Err(NO_PLANS.into())
+}
+
+#[cfg(feature = "plans")]
+fn log(args: &[String]) -> Result<(), String> {
+    let (mut db, mut sessions, mut to) = (None, None, None);
+    let what = args.first().map(String::as_str);
+    let mut it = args.iter().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--db" if what == Some("export") => db = Some(PathBuf::from(value()?)),
+            "--sessions" if what == Some("import-sessions") => {
+                sessions = Some(PathBuf::from(value()?))
+            }
+            "--to" => to = Some(value()?.clone()),
+            other => return Err(format!("log: unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let to = to.ok_or("log needs --to DIR|URL")?;
+    let location = eventlog::Location::parse(&to).map_err(|e| e.to_string())?;
+    let start = std::time::Instant::now();
+    match what {
+        Some("export") => {
+            let path = db.ok_or("log export needs --db FILE")?;
+            if !path.exists() {
+                return Err(format!("{}: no such database", path.display()));
+            }
+            let db = vitrin_server::db::Db::open(&path)
+                .map_err(|e| format!("database {}: {e}", path.display()))?;
+            let rows = eventlog::export(&db, location.clone()).map_err(|e| e.to_string())?;
+            println!(
+                "wrote {rows} rows to {} in {:.2} s",
+                location.url,
+                start.elapsed().as_secs_f64()
+            );
+        }
+        Some("import-sessions") => {
+            let path = sessions.ok_or("log import-sessions needs --sessions FILE")?;
+            let (n, rows) =
+                eventlog::import_sessions(&path, location.clone()).map_err(|e| e.to_string())?;
+            println!(
+                "wrote {n} sessions, {rows} rows to {} in {:.2} s",
+                location.url,
+                start.elapsed().as_secs_f64()
+            );
+        }
+        _ => {
+            return Err(format!(
+                "log needs `export` or `import-sessions`\n\n{USAGE}"
+            ))
+        }
+    }
+    Ok(())
+}
+
+#[cfg(feature = "plans")]
+fn scheduler(args: &[String]) -> Result<(), String> {
+    let (mut host, mut port) = ("127.0.0.1".to_string(), None::<u16>);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--host" => host = value()?.clone(),
+            "--port" => port = Some(number(flag, value()?)?),
+            other => return Err(format!("scheduler: unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let port = port.ok_or("scheduler needs --port N")?;
+    let bind = format!("{host}:{port}")
+        .parse()
+        .map_err(|e| format!("scheduler address {host}:{port}: {e}"))?;
+    cluster::scheduler(bind)
+}
+
+#[cfg(feature = "plans")]
+fn executor(args: &[String]) -> Result<(), String> {
+    let (mut scheduler, mut host, mut port, mut grpc_port, mut slots, mut work_dir) =
+        (None, "127.0.0.1".to_string(), None, None, None, None);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--scheduler" => scheduler = Some(value()?.clone()),
+            "--host" => host = value()?.clone(),
+            "--port" => port = Some(number(flag, value()?)?),
+            "--grpc-port" => grpc_port = Some(number(flag, value()?)?),
+            "--slots" => slots = Some(number(flag, value()?)?),
+            "--work-dir" => work_dir = Some(value()?.clone()),
+            other => return Err(format!("executor: unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    cluster::executor(cluster::Executor {
+        scheduler: scheduler.ok_or("executor needs --scheduler HOST:PORT")?,
+        host,
+        port: port.ok_or("executor needs --port N")?,
+        grpc_port: grpc_port.ok_or("executor needs --grpc-port N")?,
+        slots,
+        work_dir,
+    })
 }
 
 fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {

@@ -12,6 +12,7 @@ mod manifest;
 mod panicpkg;
 mod querybuilder;
 mod run;
+mod scaling;
 mod setup;
 mod sizes;
 mod test;
@@ -45,6 +46,10 @@ tasks:
                          events/s, p50/p99, the ratio, peak memory (target/loadtest/results.json)
   replay [--data DIR]    setup + build + node tests/replay/run.mjs --data DIR
                          (default DIR: ../shared/data/diginetica, relative to the repository root)
+  scaling [--data DIR] [--runs N]
+                         the catalog build on DIR's session log: hand-written vs DataFusion in
+                         process vs Ballista with 1 and 2 executors; rows/s and peak memory
+                         (target/scaling/scaling.md)
 ";
 
 fn main() -> ExitCode {
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         "replay" => run::replay(rest),
         "fuzz" => fuzz::fuzz(rest),
         "loadtest" => loadtest::loadtest(rest),
+        "scaling" => scaling::scaling(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(())

@@ -61,7 +61,7 @@ pub struct Options {
 pub const FIT_FRACTION: f64 = 0.1;
 pub const FIT_CASES: usize = 5_000;
 /// Fewer held-out sessions than this say too little to move a weight: the defaults stand.
-const MIN_FIT_SESSIONS: u64 = 20;
+pub(crate) const MIN_FIT_SESSIONS: u64 = 20;
 
 impl Options {
     /// Options for a session log alone, with the default parameters.
@@ -180,7 +180,7 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     let blend = if held.sessions.is_empty() {
         None
     } else {
-        let fitted = fit_blend(&model, &items, base.as_ref(), &held, opts.fit_cases)?;
+        let fitted = fit_blend(model.finish(items.len()), &items, base.as_ref(), &held, opts.fit_cases)?;
         for s in &held.sessions {
             model.add(s);
         }
@@ -226,15 +226,14 @@ pub(crate) fn replace<T>(path: &Path, write: impl FnOnce(BufWriter<File>) -> io:
 /// The log's sessions kept out of the model until the fit, and how many items were known
 /// before the first of them (later ones are new to the fitted model).
 #[derive(Default)]
-struct Held {
-    sessions: Vec<Vec<u32>>,
-    known_items: usize,
+pub(crate) struct Held {
+    pub(crate) sessions: Vec<Vec<u32>>,
+    pub(crate) known_items: usize,
 }
 
 /// The catalog the model knows without the held sessions, the held sessions' prefixes
 /// replayed against it, and the weights that rank them best.
-fn fit_blend(model: &Model, items: &Items, base: Option<&serde_json::Value>, held: &Held, max_cases: usize) -> io::Result<fit::Fit> {
-    let trained = model.finish(items.len());
+pub(crate) fn fit_blend(trained: model::Trained, items: &Items, base: Option<&serde_json::Value>, held: &Held, max_cases: usize) -> io::Result<fit::Fit> {
     let mut bytes = Vec::new();
     match base {
         Some(base) => write::merged(&mut bytes, base, items, &trained, None)?.0,

@@ -1,0 +1,550 @@
+//! The builder's aggregations as DataFusion plans over the Parquet event log
+//! (`crate::eventlog`), run in this process or, given a scheduler's address, on a Ballista
+//! cluster: the same SQL either way. The plans compute what `builder::model::Model`
+//! accumulates in its streaming pass (views and trend per item, sequence-weighted pairs,
+//! co-purchases) and `model::train` turns those counts into the same `Trained`; the
+//! catalog and profiles are written by the builder's own `write` and `profile` code.
+//!
+//! What each plan does, in the builder's terms:
+//! - one row per (`visitor_id`, `id`, `line`): a retried append may have written a row twice;
+//! - sessions: an imported log's sessions as numbered (the last `holdout` of them held
+//!   out, each dated by its place); the SDK's views cut per visitor at 30-minute gaps,
+//!   dated by their start between the log's first and last event;
+//! - items in order of first appearance (the builder interns them so, and ranks ties
+//!   by that order);
+//! - pairs: for d = 1..window, the item d steps later, weighted `Params::step_weights`
+//!   forward and backward, summed per ordered pair;
+//! - baskets: distinct products per (visitor, order), each two counted once per order;
+//! - profiles: each visitor's latest `MAX_PROFILE_EVENTS` events in time order, turned into
+//!   a profile by `builder::profile::build`.
+
+use crate::builder::model::{self, Counts, Params};
+use crate::builder::sessions::Items;
+use crate::builder::{self, profile, write, Report, SESSION_GAP_MS};
+use crate::db::Source;
+use crate::eventlog::{self, Location};
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
+use datafusion::execution::options::ParquetReadOptions;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::StreamExt;
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+use vitrin::events::Event;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The event log: a directory or an `s3://` URL.
+    pub log: String,
+    /// A Ballista scheduler (`df://host:port`); in process when `None`.
+    pub cluster: Option<String>,
+    pub out: PathBuf,
+    pub base: Option<PathBuf>,
+    pub profiles_out: Option<PathBuf>,
+    /// Share of an imported session log's last sessions kept out of the model.
+    pub holdout: f64,
+    pub validation_out: Option<PathBuf>,
+    pub params: Params,
+    /// As `builder::Options`: the share of the model's last log sessions that fit the
+    /// ranking weights, and the prefixes replayed per trial.
+    pub fit: f64,
+    pub fit_cases: usize,
+    /// Partitions per plan in process (default: the machine's cores).
+    pub partitions: Option<usize>,
+}
+
+fn failed(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("query: {e}"))
+}
+
+fn invalid(what: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, what.into())
+}
+
+pub fn build(opts: &Options) -> io::Result<Report> {
+    if !(0.0..1.0).contains(&opts.holdout) || !(0.0..1.0).contains(&opts.fit) {
+        return Err(invalid("the holdout and fit fractions must be in [0, 1)"));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(32 << 20)
+        .build()?;
+    runtime.block_on(build_async(opts))
+}
+
+/// A context in process, or one whose plans run on the Ballista cluster at `cluster`.
+pub async fn context(
+    cluster: Option<&str>,
+    partitions: Option<usize>,
+) -> io::Result<SessionContext> {
+    match cluster {
+        None => {
+            let mut config = SessionConfig::new();
+            if let Some(n) = partitions {
+                config = config.with_target_partitions(n.max(1));
+            }
+            Ok(SessionContext::new_with_config(config))
+        }
+        Some(url) => {
+            use ballista::prelude::SessionContextExt;
+            SessionContext::remote(url)
+                .await
+                .map_err(|e| io::Error::other(format!("Ballista scheduler {url}: {e}")))
+        }
+    }
+}
+
+/// Registers the log as table `events` (with its `day` partition column).
+pub async fn register(ctx: &SessionContext, location: &Location) -> io::Result<()> {
+    if location.url.scheme() != "file" {
+        ctx.register_object_store(&location.url, location.store.clone());
+    }
+    let schema = eventlog::schema();
+    let options = ParquetReadOptions::default()
+        .schema(&schema)
+        .table_partition_cols(vec![("day".to_string(), DataType::Utf8)]);
+    ctx.register_parquet("events", location.url.as_str(), options)
+        .await
+        .map_err(failed)
+}
+
+async fn query(ctx: &SessionContext, sql: &str) -> io::Result<Vec<RecordBatch>> {
+    ctx.sql(sql)
+        .await
+        .map_err(failed)?
+        .collect()
+        .await
+        .map_err(failed)
+}
+
+/// Column `i` as strings, whatever string type the engine chose.
+fn strings(batch: &RecordBatch, i: usize) -> io::Result<datafusion::arrow::array::StringArray> {
+    let col = datafusion::arrow::compute::cast(batch.column(i), &DataType::Utf8).map_err(failed)?;
+    Ok(col.as_string::<i32>().clone())
+}
+
+fn numbers(batch: &RecordBatch, i: usize) -> io::Result<datafusion::arrow::array::Float64Array> {
+    let col =
+        datafusion::arrow::compute::cast(batch.column(i), &DataType::Float64).map_err(failed)?;
+    Ok(col.as_primitive::<Float64Type>().clone())
+}
+
+fn integers(batch: &RecordBatch, i: usize) -> io::Result<datafusion::arrow::array::Int64Array> {
+    let col =
+        datafusion::arrow::compute::cast(batch.column(i), &DataType::Int64).map_err(failed)?;
+    Ok(col.as_primitive::<Int64Type>().clone())
+}
+
+/// The events the model reads, one row per (visitor_id, id, line).
+const UNIQ: &str = "uniq AS (
+  SELECT visitor_id, id, type, at, line, product_id, order_id, session FROM (
+    SELECT visitor_id, id, type, at, line, product_id, order_id, session,
+      LAG(id) OVER (PARTITION BY visitor_id ORDER BY at, id, line) AS prev_id,
+      LAG(line) OVER (PARTITION BY visitor_id ORDER BY at, id, line) AS prev_line
+    FROM events WHERE type IN ('view', 'purchase') AND product_id IS NOT NULL)
+  WHERE prev_id IS NULL OR prev_id <> id OR prev_line <> line)";
+
+/// What the log holds: sizes that set the plans' constants.
+struct Shape {
+    rows: u64,
+    /// Sessions of an imported session log.
+    log_sessions: u64,
+    /// First and last time of the SDK's and the orders' events.
+    span: Option<(f64, f64)>,
+}
+
+async fn shape(ctx: &SessionContext) -> io::Result<Shape> {
+    let b = query(ctx, "SELECT COUNT(*), MAX(session), MIN(CASE WHEN session IS NULL THEN at END), MAX(CASE WHEN session IS NULL THEN at END) FROM events").await?;
+    let b = &b[0];
+    let (n, s, lo, hi) = (
+        integers(b, 0)?,
+        integers(b, 1)?,
+        numbers(b, 2)?,
+        numbers(b, 3)?,
+    );
+    Ok(Shape {
+        rows: n.value(0) as u64,
+        log_sessions: if s.is_null(0) {
+            0
+        } else {
+            s.value(0) as u64 + 1
+        },
+        span: (!lo.is_null(0)).then(|| (lo.value(0), hi.value(0))),
+    })
+}
+
+/// Views in sessions: `visitor_id, s, p` (session key, position from 0), `product_id`,
+/// `age`: the imported log's sessions numbered in [lo, hi) (of `model` sessions, each
+/// dated by its place), and with `web` the SDK's views cut into sessions at time gaps.
+fn sessions_sql(lo: u64, hi: u64, model: u64, web: bool, span: Option<(f64, f64)>) -> String {
+    let m = model.max(1);
+    let (first, last) = span.unwrap_or((0.0, 0.0));
+    let span = (last - first).max(1.0);
+    let log = format!(
+        "{UNIQ},
+views AS (SELECT visitor_id, id, at, line, product_id, session FROM uniq WHERE type = 'view'),
+logv AS (
+  SELECT visitor_id, -1 - session AS s, CAST(line AS BIGINT) AS p, product_id,
+    CAST({m} - session - 1 AS DOUBLE) / {m} AS age
+  FROM views WHERE session IS NOT NULL AND session >= {lo} AND session < {hi})"
+    );
+    if !web {
+        return format!("{log},\nseq AS (SELECT visitor_id, s, p, product_id, age FROM logv)");
+    }
+    format!(
+        "{log},
+webv AS (
+  SELECT visitor_id, at, id, product_id,
+    CASE WHEN LAG(at) OVER (PARTITION BY visitor_id ORDER BY at, id) IS NULL
+           OR at - LAG(at) OVER (PARTITION BY visitor_id ORDER BY at, id) > {gap:?} THEN 1 ELSE 0 END AS starts
+  FROM views WHERE session IS NULL),
+webs AS (
+  SELECT visitor_id, at, id, product_id,
+    SUM(starts) OVER (PARTITION BY visitor_id ORDER BY at, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS s
+  FROM webv),
+webp AS (
+  SELECT visitor_id, s, CAST(ROW_NUMBER() OVER (PARTITION BY visitor_id, s ORDER BY at, id) - 1 AS BIGINT) AS p, product_id,
+    ({last:?} - MIN(at) OVER (PARTITION BY visitor_id, s)) / {span:?} AS age
+  FROM webs),
+seq AS (SELECT visitor_id, s, p, product_id, age FROM logv UNION ALL SELECT visitor_id, s, p, product_id, age FROM webp)",
+        gap = SESSION_GAP_MS,
+    )
+}
+
+/// Sums of the step weights per ordered pair (a, b): each view with the views 1..window
+/// steps later in its session (`LEAD`s over one sort), weighted forward (a, b) and
+/// backward (b, a).
+fn pairs_sql(sessions: &str, params: &Params) -> String {
+    let steps = params.step_weights();
+    let (mut leads, mut next, mut forward, mut backward) = (
+        String::new(),
+        String::from("CASE d"),
+        String::from("CASE d"),
+        String::from("CASE d"),
+    );
+    for (k, (f, b)) in steps.iter().enumerate() {
+        let d = k + 1;
+        let _ = write!(
+            leads,
+            ", LEAD(product_id, {d}) OVER (PARTITION BY visitor_id, s ORDER BY p) AS n{d}"
+        );
+        let _ = write!(next, " WHEN {d} THEN n{d}");
+        let _ = write!(forward, " WHEN {d} THEN {f:?}");
+        let _ = write!(backward, " WHEN {d} THEN {b:?}");
+    }
+    let ds: Vec<String> = (1..=steps.len()).map(|d| d.to_string()).collect();
+    format!(
+        "{sessions},
+nexts AS (SELECT product_id AS a{leads} FROM seq),
+steps AS (SELECT unnest(make_array({ds})) AS d),
+near AS (SELECT a, {next} END AS b, {forward} END AS f, {backward} END AS bw FROM nexts CROSS JOIN steps),
+one_way AS (SELECT a, b, SUM(f) AS f, SUM(bw) AS bw FROM near WHERE b IS NOT NULL AND a <> b GROUP BY a, b),
+both_ways AS (SELECT a, b, f, bw, unnest(make_array(0, 1)) AS k FROM one_way)
+SELECT CASE WHEN k = 0 THEN a ELSE b END AS a, CASE WHEN k = 0 THEN b ELSE a END AS b,
+  SUM(CASE WHEN k = 0 THEN f ELSE bw END) AS w
+FROM both_ways GROUP BY 1, 2",
+        ds = ds.join(", "),
+    )
+}
+
+/// Views, trend and pairs of the sessions `sessions_sql` selects; the web sessions counted.
+struct Counted {
+    views: Vec<u32>,
+    trend: Vec<f64>,
+    pairs: Vec<(u32, u32, f64)>,
+    web_sessions: u64,
+}
+
+async fn count(ctx: &SessionContext, sessions: &str, items: &Items, p: &Params) -> io::Result<Counted> {
+    let n = items.len();
+    let index = |id: &str| items.get(id).ok_or_else(|| failed(format!("item {id} is counted but was never seen")));
+    let mut c = Counted { views: vec![0; n], trend: vec![0.0; n], pairs: Vec::new(), web_sessions: 0 };
+    let counts_sql = format!(
+        "WITH {sessions} SELECT product_id, COUNT(*) AS views, SUM(power(0.5, age / {h:?})) AS trend, SUM(CASE WHEN p = 0 AND s >= 0 THEN 1 ELSE 0 END) AS starts FROM seq GROUP BY product_id",
+        h = p.trend_half_life
+    );
+    for b in query(ctx, &counts_sql).await? {
+        let (ids, v, t, st) = (strings(&b, 0)?, integers(&b, 1)?, numbers(&b, 2)?, integers(&b, 3)?);
+        for k in 0..b.num_rows() {
+            let ix = index(ids.value(k))? as usize;
+            c.views[ix] = v.value(k) as u32;
+            c.trend[ix] = t.value(k);
+            c.web_sessions += st.value(k) as u64;
+        }
+    }
+    if p.window > 0 {
+        for b in query(ctx, &format!("WITH {}", pairs_sql(sessions, p))).await? {
+            let (a, bb, w) = (strings(&b, 0)?, strings(&b, 1)?, numbers(&b, 2)?);
+            c.pairs.reserve(b.num_rows());
+            for k in 0..b.num_rows() {
+                c.pairs.push((index(a.value(k))?, index(bb.value(k))?, w.value(k)));
+            }
+        }
+    }
+    Ok(c)
+}
+
+async fn build_async(opts: &Options) -> io::Result<Report> {
+    let start = Instant::now();
+    let mut report = Report::default();
+    let base = opts.base.as_deref().map(builder::read_base).transpose()?;
+    let location = Location::parse(&opts.log)?;
+    let ctx = context(opts.cluster.as_deref(), opts.partitions).await?;
+    register(&ctx, &location).await?;
+    let shape = shape(&ctx).await?;
+    report.rows = shape.rows;
+    report.holdout_sessions = (shape.log_sessions as f64 * opts.holdout).round() as u64;
+    report.model_sessions = shape.log_sessions - report.holdout_sessions;
+    let model = report.model_sessions;
+    // As the hand-written builder: the model's last sessions fit the ranking weights first.
+    report.fit_sessions = (model as f64 * opts.fit).round() as u64;
+    if report.fit_sessions < builder::MIN_FIT_SESSIONS {
+        report.fit_sessions = 0;
+    }
+    let fit_from = model - report.fit_sessions;
+    let p = &opts.params;
+
+    // Items in order of first appearance: the imported log's model sessions, then the SDK's
+    // and the orders' events by visitor and time.
+    let items_sql = format!(
+        "WITH {UNIQ},
+keyed AS (
+  SELECT product_id, CASE WHEN session IS NULL THEN 1 ELSE 0 END AS src, session, visitor_id, at, id, line
+  FROM uniq WHERE session IS NULL OR (type = 'view' AND session < {model})),
+firsts AS (
+  SELECT product_id, src, session, visitor_id, at, id, line,
+    ROW_NUMBER() OVER (PARTITION BY product_id ORDER BY src, session, visitor_id, at, id, line) AS rn
+  FROM keyed)
+SELECT product_id, src, session FROM firsts WHERE rn = 1 ORDER BY src, session, visitor_id, at, id, line"
+    );
+    let baskets_sql = format!(
+        "WITH {UNIQ},
+lines AS (SELECT DISTINCT visitor_id, order_id, product_id FROM uniq WHERE type = 'purchase' AND session IS NULL)
+SELECT x.product_id AS a, y.product_id AS b, COUNT(*) AS n
+FROM lines x JOIN lines y ON x.visitor_id = y.visitor_id AND x.order_id = y.order_id AND x.product_id <> y.product_id
+GROUP BY x.product_id, y.product_id"
+    );
+    let orders_sql = format!("WITH {UNIQ} SELECT COUNT(*) FROM (SELECT DISTINCT visitor_id, order_id FROM uniq WHERE type = 'purchase' AND session IS NULL)");
+
+    // The plans run one after another (each uses every partition); in a cluster the
+    // scheduler spreads each over the executors.
+    let mut items = Items::default();
+    // Items of the log (they come first), and of the log before the fit's sessions.
+    let (mut from_log, mut before_fit) = (0usize, 0usize);
+    for b in query(&ctx, &items_sql).await? {
+        let (ids, src, session) = (strings(&b, 0)?, integers(&b, 1)?, integers(&b, 2)?);
+        for k in 0..b.num_rows() {
+            items.intern(ids.value(k));
+            if src.value(k) == 0 {
+                from_log += 1;
+                before_fit += usize::from((session.value(k) as u64) < fit_from);
+            }
+        }
+    }
+    let n = items.len();
+    let index = |id: &str| items.get(id).ok_or_else(|| failed(format!("item {id} is bought but was never seen")));
+    let mut baskets = Vec::new();
+    for b in query(&ctx, &baskets_sql).await? {
+        let (a, bb, c) = (strings(&b, 0)?, strings(&b, 1)?, integers(&b, 2)?);
+        for k in 0..b.num_rows() {
+            baskets.push((index(a.value(k))?, index(bb.value(k))?, c.value(k) as f64));
+        }
+    }
+    report.orders = query(&ctx, &orders_sql).await?.first().map(|b| integers(b, 0).map(|c| c.value(0) as u64)).transpose()?.unwrap_or(0);
+    if let Some(path) = &opts.validation_out {
+        report.validation_prefixes = validation(&ctx, model, &items, from_log, path).await?;
+    }
+    let mut counted = count(&ctx, &sessions_sql(0, fit_from, model, true, shape.span), &items, p).await?;
+    report.event_sessions = counted.web_sessions;
+    let blend = if report.fit_sessions > 0 {
+        let held = builder::Held { sessions: held_sessions(&ctx, fit_from, model, &items).await?, known_items: before_fit };
+        let first = model::train(p, Counts { views: counted.views.clone(), trend: counted.trend.clone(), pairs: counted.pairs.iter().copied(), baskets: baskets.iter().copied() }, n);
+        let fitted = builder::fit_blend(first, &items, base.as_ref(), &held, opts.fit_cases)?;
+        let blend = fitted.blend;
+        report.fit = Some(fitted);
+        let later = count(&ctx, &sessions_sql(fit_from, model, model, false, shape.span), &items, p).await?;
+        counted = merge(counted, later);
+        Some(blend)
+    } else {
+        None
+    };
+    report.items = n;
+    let trained = model::train(p, Counts { views: counted.views, trend: counted.trend, pairs: counted.pairs, baskets }, n);
+    report.catalog = match &base {
+        Some(base) => {
+            let (bytes, learned) = builder::replace(&opts.out, |out| write::merged(out, base, &items, &trained, blend.as_ref()))?;
+            report.base = Some((base["products"].as_array().map_or(0, Vec::len), learned));
+            bytes
+        }
+        None => builder::replace(&opts.out, |out| write::catalog(out, &items, &trained, blend.as_ref()))?,
+    };
+    drop((trained, items, base));
+    if let Some(path) = &opts.profiles_out {
+        report.profiles = profiles(&ctx, &opts.out, path).await?;
+    }
+    report.seconds = start.elapsed().as_secs_f64();
+    report.peak_bytes = builder::peak_memory();
+    Ok(report)
+}
+
+/// The counts of two sets of sessions added up.
+fn merge(mut a: Counted, b: Counted) -> Counted {
+    for (x, y) in a.views.iter_mut().zip(&b.views) {
+        *x += y;
+    }
+    for (x, y) in a.trend.iter_mut().zip(&b.trend) {
+        *x += y;
+    }
+    let key = |x: u32, y: u32| (x as u64) << 32 | y as u64;
+    let mut later: std::collections::HashMap<u64, f64> = b.pairs.iter().map(|&(x, y, w)| (key(x, y), w)).collect();
+    for (x, y, w) in a.pairs.iter_mut() {
+        if let Some(more) = later.remove(&key(*x, *y)) {
+            *w += more;
+        }
+    }
+    a.pairs.extend(later.into_iter().map(|(k, w)| ((k >> 32) as u32, k as u32, w)));
+    a.web_sessions += b.web_sessions;
+    a
+}
+
+/// The imported log's sessions in [lo, hi) as interned items in view order.
+async fn held_sessions(ctx: &SessionContext, lo: u64, hi: u64, items: &Items) -> io::Result<Vec<Vec<u32>>> {
+    let sql = format!("WITH {UNIQ} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {lo} AND session < {hi} ORDER BY session, line");
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    let mut current = None;
+    for b in query(ctx, &sql).await? {
+        let (s, ids) = (integers(&b, 0)?, strings(&b, 1)?);
+        for k in 0..b.num_rows() {
+            if current != Some(s.value(k)) {
+                out.push(Vec::new());
+                current = Some(s.value(k));
+            }
+            let ix = items.get(ids.value(k)).ok_or_else(|| failed("a held session's item was never seen"))?;
+            out.last_mut().expect("pushed").push(ix);
+        }
+    }
+    Ok(out)
+}
+
+/// The held-out sessions' prefixes, with the items the model never saw left out.
+async fn validation(
+    ctx: &SessionContext,
+    model_sessions: u64,
+    items: &Items,
+    known: usize,
+    path: &std::path::Path,
+) -> io::Result<u64> {
+    let sql = format!("WITH {UNIQ} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {model_sessions} ORDER BY session, line");
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    let mut stream = ctx
+        .sql(&sql)
+        .await
+        .map_err(failed)?
+        .execute_stream()
+        .await
+        .map_err(failed)?;
+    let (mut current, mut session, mut written) = (None, Vec::<String>::new(), 0);
+    let mut emit =
+        |session: &mut Vec<String>, out: &mut BufWriter<std::fs::File>| -> io::Result<()> {
+            let ids: Vec<&str> = session.iter().map(String::as_str).collect();
+            written += write::prefixes(out, &ids)?;
+            session.clear();
+            Ok(())
+        };
+    while let Some(b) = stream.next().await {
+        let b = b.map_err(failed)?;
+        let (s, ids) = (integers(&b, 0)?, strings(&b, 1)?);
+        for k in 0..b.num_rows() {
+            if current != Some(s.value(k)) {
+                emit(&mut session, &mut out)?;
+                current = Some(s.value(k));
+            }
+            let id = ids.value(k);
+            if items.get(id).is_some_and(|ix| (ix as usize) < known) {
+                session.push(id.to_string());
+            }
+        }
+    }
+    emit(&mut session, &mut out)?;
+    out.flush()?;
+    Ok(written)
+}
+
+/// Every visitor's profile from their latest events, against the catalog just written.
+async fn profiles(
+    ctx: &SessionContext,
+    catalog: &std::path::Path,
+    out: &std::path::Path,
+) -> io::Result<u64> {
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(catalog)?).map_err(|e| invalid(e.to_string()))?;
+    let catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
+    let sql = format!(
+        "WITH firsts AS (
+  SELECT visitor_id, id, at, source, body FROM (
+    SELECT visitor_id, id, at, source, body, LAG(id) OVER (PARTITION BY visitor_id ORDER BY at, id) AS prev_id
+    FROM events WHERE line = 0 AND session IS NULL)
+  WHERE prev_id IS NULL OR prev_id <> id),
+latest AS (
+  SELECT visitor_id, id, at, source, body, ROW_NUMBER() OVER (PARTITION BY visitor_id ORDER BY at DESC, id DESC) AS rn FROM firsts)
+SELECT visitor_id, source, body FROM latest WHERE rn <= {max} ORDER BY visitor_id, at, id",
+        max = crate::http::MAX_PROFILE_EVENTS
+    );
+    let mut stream = ctx
+        .sql(&sql)
+        .await
+        .map_err(failed)?
+        .execute_stream()
+        .await
+        .map_err(failed)?;
+    builder::replace(out, |mut w| {
+        let (mut owner, mut events, mut n) = (String::new(), Vec::new(), 0u64);
+        let mut emit = |owner: &str,
+                        events: &mut Vec<(Event, Source)>,
+                        w: &mut BufWriter<std::fs::File>|
+         -> io::Result<()> {
+            if let Some(p) = profile::build(owner, events, &catalog) {
+                writeln!(w, "{p}")?;
+                n += 1;
+            }
+            events.clear();
+            Ok(())
+        };
+        let handle = tokio::runtime::Handle::current();
+        loop {
+            let next = tokio::task::block_in_place(|| handle.block_on(stream.next()));
+            let Some(b) = next else { break };
+            let b = b.map_err(failed)?;
+            let (visitors, sources, bodies) = (strings(&b, 0)?, strings(&b, 1)?, strings(&b, 2)?);
+            for k in 0..b.num_rows() {
+                let visitor = visitors.value(k);
+                if visitor != owner {
+                    emit(&owner, &mut events, &mut w)?;
+                    owner = visitor.to_string();
+                }
+                let event = serde_json::from_str(bodies.value(k))
+                    .ok()
+                    .and_then(|v| Event::from_json(&v, 0.0).ok());
+                let event = event.ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("a logged event of {visitor} does not read back"),
+                    )
+                })?;
+                events.push((
+                    event,
+                    if sources.value(k) == "orders" {
+                        Source::Orders
+                    } else {
+                        Source::Web
+                    },
+                ));
+            }
+        }
+        emit(&owner, &mut events, &mut w)?;
+        w.flush()?;
+        Ok(n)
+    })
+}

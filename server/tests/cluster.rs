@@ -1,0 +1,171 @@
+//! The builder's plans on a Ballista cluster: a scheduler and two executors, each its own
+//! `vitrin-server` process on loopback, build the same catalog and profiles as the plans
+//! in process, and both executors take part.
+#![cfg(feature = "plans")]
+
+mod common;
+
+use common::{assert_same_catalog, read_json, read_lines, shop, temp};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use vitrin_server::db::Db;
+use vitrin_server::eventlog;
+
+const BIN: &str = env!("CARGO_BIN_EXE_vitrin-server");
+
+/// A child process stopped (and reaped) when the test ends, pass or fail.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(args: &[&str], log: &Path) -> Proc {
+    let out = std::fs::File::create(log).unwrap();
+    Proc(
+        Command::new(BIN)
+            .args(args)
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap(),
+    )
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for(port: u16, procs: &mut [&mut Proc]) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        for p in procs.iter_mut() {
+            assert!(
+                p.0.try_wait().unwrap().is_none(),
+                "a cluster process exited early"
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "nothing listens on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn build(args: &[&str]) -> Output {
+    let out = Command::new(BIN)
+        .arg("build")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn files_under(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { files_under(&p) } else { 1 })
+        .sum()
+}
+
+#[test]
+fn a_scheduler_and_two_executors_build_what_the_process_builds() {
+    let dir = temp("cluster");
+    let db = shop(&dir);
+    let log = dir.join("log");
+    eventlog::export(
+        &Db::open(&db).unwrap(),
+        eventlog::Location::parse(log.to_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+
+    let port = free_port();
+    let scheduler_at = format!("127.0.0.1:{port}");
+    let mut scheduler = spawn(
+        &["scheduler", "--port", &port.to_string()],
+        &dir.join("scheduler.log"),
+    );
+    wait_for(port, &mut [&mut scheduler]);
+    let mut executors = Vec::new();
+    for n in 0..2 {
+        let (flight, grpc) = (free_port(), free_port());
+        let work = dir.join(format!("work{n}"));
+        std::fs::create_dir_all(&work).unwrap();
+        let mut e = spawn(
+            &[
+                "executor",
+                "--scheduler",
+                &scheduler_at,
+                "--port",
+                &flight.to_string(),
+                "--grpc-port",
+                &grpc.to_string(),
+                "--slots",
+                "1",
+                "--work-dir",
+                &s(&work),
+            ],
+            &dir.join(format!("executor{n}.log")),
+        );
+        wait_for(flight, &mut [&mut scheduler, &mut e]);
+        executors.push((e, work));
+    }
+    // Executors register with their first heartbeat after binding.
+    std::thread::sleep(Duration::from_secs(2));
+
+    let common = ["--log", &s(&log), "--embedding-dim", "8", "--list-len", "5"].map(String::from);
+    let with = |extra: &[String]| -> Vec<String> { common.iter().chain(extra).cloned().collect() };
+    let cluster = format!("df://{scheduler_at}");
+    let on_cluster = with(&[
+        "--cluster".into(),
+        cluster,
+        "--out".into(),
+        s(&dir.join("cluster.json")),
+        "--profiles-out".into(),
+        s(&dir.join("cluster.jsonl")),
+    ]);
+    let in_process = with(&[
+        "--out".into(),
+        s(&dir.join("local.json")),
+        "--profiles-out".into(),
+        s(&dir.join("local.jsonl")),
+    ]);
+    build(&on_cluster.iter().map(String::as_str).collect::<Vec<_>>());
+    build(&in_process.iter().map(String::as_str).collect::<Vec<_>>());
+
+    assert_same_catalog(
+        &read_json(&dir.join("cluster.json")),
+        &read_json(&dir.join("local.json")),
+    );
+    let profiles = read_lines(&dir.join("cluster.jsonl"));
+    assert!(profiles.len() >= 60);
+    assert_eq!(profiles, read_lines(&dir.join("local.jsonl")));
+    // Both executors ran stages: each wrote shuffle files under its work directory.
+    for (mut e, work) in executors {
+        assert!(e.0.try_wait().unwrap().is_none(), "an executor died");
+        assert!(files_under(&work) > 0, "{} ran no task", work.display());
+    }
+    drop(scheduler);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

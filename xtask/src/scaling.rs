@@ -1,0 +1,258 @@
+//! `cargo xtask scaling [--data DIR] [--runs N]`: the catalog build on one data set, side by
+//! side in one run: the hand-written builder on the session log; the DataFusion plans in
+//! process over the same sessions as a Parquet log, on one partition and on every core;
+//! the same plans on a Ballista cluster (a scheduler and one, then two executors of one
+//! task slot each, every one its own process on loopback). Rows/s end to end (every pass,
+//! learning and writing the catalog) and peak resident memory (VmHWM) of every process
+//! taking part (the weights' fit, the same engine replay after either aggregation, is
+//! off). Prints a Markdown table, also written to target/scaling/scaling.md.
+
+use crate::util::{cmd, root, run, write, Result};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+struct Row {
+    what: String,
+    seconds: f64,
+    rows: u64,
+    /// Peak resident bytes: the process that builds, then the cluster's processes.
+    peaks: Vec<(String, u64)>,
+}
+
+struct Proc(Child, &'static str);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Proc {
+    /// VmHWM of the running process (Linux).
+    fn peak(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .map(|l| l.local_addr().map(|a| a.port()).unwrap_or(0))
+        .unwrap_or(0)
+}
+
+fn wait_for(port: u16) -> Result {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if start.elapsed() > Duration::from_secs(60) {
+            return Err(format!("nothing listens on {port}"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+/// Runs `vitrin-server build args`; reads its report's rows, seconds and peak.
+fn build(bin: &Path, what: &str, args: &[String]) -> Result<Row> {
+    let start = Instant::now();
+    let out = cmd(bin)
+        .arg("build")
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let wall = start.elapsed().as_secs_f64();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    if !out.status.success() {
+        return Err(format!("{what}: build failed\n{text}"));
+    }
+    // "time: 2.10 s for 906140 rows (431000 rows/s); peak memory 118.0 MB"
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("time: "))
+        .ok_or_else(|| format!("{what}: no time line in\n{text}"))?;
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let rows = words
+        .get(4)
+        .and_then(|w| w.parse().ok())
+        .ok_or_else(|| format!("bad line {line}"))?;
+    let peak = line
+        .split("peak memory ")
+        .nth(1)
+        .and_then(|m| m.trim_end_matches(" MB").parse::<f64>().ok())
+        .map_or(0, |mb| (mb * 1e6) as u64);
+    Ok(Row {
+        what: what.into(),
+        seconds: wall,
+        rows,
+        peaks: vec![("build".into(), peak)],
+    })
+}
+
+pub fn scaling(args: &[String]) -> Result {
+    let root = root();
+    let mut data = root
+        .join("..")
+        .join("shared")
+        .join("data")
+        .join("diginetica");
+    let mut runs = 1usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--data" => data = PathBuf::from(it.next().ok_or("--data needs a value")?),
+            "--runs" => {
+                runs = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--runs needs a number")?
+            }
+            other => return Err(format!("scaling: unknown argument {other}")),
+        }
+    }
+    let sessions = data.join("train_interactions.csv.gz");
+    if !sessions.exists() {
+        return Err(format!("no session log at {}", sessions.display()));
+    }
+    run(cmd("cargo").args([
+        "build",
+        "--profile",
+        "server",
+        "--quiet",
+        "-p",
+        "vitrin-server",
+        "--features",
+        "plans",
+    ]))?;
+    let bin = root.join("target").join("server").join("vitrin-server");
+    let dir = root.join("target").join("scaling");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let log = dir.join("log");
+    run(cmd(&bin)
+        .args(["log", "import-sessions", "--sessions"])
+        .arg(&sessions)
+        .arg("--to")
+        .arg(&log))?;
+    let s = |p: PathBuf| p.display().to_string();
+    // The weights' fit replays prefixes through the engine, the same code after either
+    // aggregation: left out, so the table compares the aggregations.
+    let out = |name: &str| vec!["--out".to_string(), s(dir.join(name)), "--fit-fraction".to_string(), "0".to_string()];
+    let on_log = |extra: &[&str]| -> Vec<String> {
+        ["--log".to_string(), s(log.clone())]
+            .into_iter()
+            .chain(extra.iter().map(|x| x.to_string()))
+            .collect()
+    };
+
+    let mut rows = Vec::new();
+    for _ in 0..runs {
+        rows.push(build(
+            &bin,
+            "hand-written, session log (1 thread)",
+            &[
+                vec!["--sessions".into(), s(sessions.clone())],
+                out("hand.json"),
+            ]
+            .concat(),
+        )?);
+        rows.push(build(
+            &bin,
+            "DataFusion in process, 1 partition",
+            &[on_log(&["--partitions", "1"]), out("df1.json")].concat(),
+        )?);
+        rows.push(build(
+            &bin,
+            "DataFusion in process, 2 partitions",
+            &[on_log(&["--partitions", "2"]), out("df2.json")].concat(),
+        )?);
+        for executors in [1, 2] {
+            let port = free_port();
+            let scheduler = Proc(
+                cmd(&bin)
+                    .args(["scheduler", "--port", &port.to_string()])
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .map_err(|e| e.to_string())?,
+                "scheduler",
+            );
+            wait_for(port)?;
+            let mut procs = vec![scheduler];
+            for n in 0..executors {
+                let (flight, grpc) = (free_port(), free_port());
+                let work = dir.join(format!("work-{executors}-{n}"));
+                std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+                let child = cmd(&bin)
+                    .args([
+                        "executor",
+                        "--scheduler",
+                        &format!("127.0.0.1:{port}"),
+                        "--port",
+                        &flight.to_string(),
+                        "--grpc-port",
+                        &grpc.to_string(),
+                        "--slots",
+                        "1",
+                        "--work-dir",
+                    ])
+                    .arg(&work)
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .map_err(|e| e.to_string())?;
+                procs.push(Proc(child, "executor"));
+                wait_for(flight)?;
+            }
+            std::thread::sleep(Duration::from_secs(2));
+            let what = format!(
+                "Ballista, {executors} executor{} × 1 slot",
+                if executors == 1 { "" } else { "s" }
+            );
+            let mut row = build(
+                &bin,
+                &what,
+                &[
+                    on_log(&["--cluster", &format!("df://127.0.0.1:{port}")]),
+                    out(&format!("ballista{executors}.json")),
+                ]
+                .concat(),
+            )?;
+            row.peaks[0].0 = "client".into();
+            row.peaks
+                .extend(procs.iter().map(|p| (p.1.to_string(), p.peak())));
+            rows.push(row);
+        }
+    }
+    let mb = |b: u64| b as f64 / 1e6;
+    let mut table = String::from("| build | time | rows/s | peak memory |\n|---|---|---|---|\n");
+    for r in &rows {
+        let peaks: Vec<String> = r
+            .peaks
+            .iter()
+            .map(|(who, b)| format!("{who} {:.0} MB", mb(*b)))
+            .collect();
+        let total: u64 = r.peaks.iter().map(|p| p.1).sum();
+        let peaks = if r.peaks.len() > 1 {
+            format!("{:.0} MB ({})", mb(total), peaks.join(", "))
+        } else {
+            format!("{:.0} MB", mb(total))
+        };
+        table.push_str(&format!(
+            "| {} | {:.2} s | {:.0}k | {peaks} |\n",
+            r.what,
+            r.seconds,
+            r.rows as f64 / r.seconds / 1e3
+        ));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let text = format!("{} rows of {}, {cores} cores; time is wall clock around each `vitrin-server build` (start to catalog written).\n\n{table}", rows[0].rows, sessions.display());
+    println!("\n{text}");
+    write(&dir.join("scaling.md"), &text)
+}
