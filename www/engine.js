@@ -12,7 +12,8 @@ export function demoCatalog() {
 
 /** An engine over `catalog` with `rules` for the simulated visitor (persona profile, consent, clock); `extra`: more options. */
 export function createDemoEngine(vitrin, catalog, rules, extra = {}) {
-  const engine = vitrin.create({ catalog, rules, profile: settings.profile ?? undefined, locale: locale(), currency: "TRY", consent: settings.consent, now, ...extra });
+  // The store knows its customer: the persona's id is the visitor's (bucketing, sync).
+  const engine = vitrin.create({ catalog, rules, profile: settings.profile ?? undefined, visitorId: settings.profile?.visitorId, locale: locale(), currency: "TRY", consent: settings.consent, now, ...extra });
   engine.on("error", (error) => console.warn(`vitrin: ${error.code}: ${error.message}`));
   return engine;
 }
