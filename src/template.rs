@@ -56,6 +56,24 @@ impl Var {
 
 pub const FILTERS: &[&str] = &["money", "date", "number", "plural", "default", "upper", "lower"];
 
+/// The template language's section of the rules reference, from the tables above.
+pub fn reference() -> String {
+    let names = |it: &mut dyn Iterator<Item = &'static str>| it.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    format!(
+        "## Templates\n\nPrompt texts and call-to-action labels are templates: text with `{{{{ variable }}}}` or\n\
+         `{{{{ variable | filter: argument, … }}}}` holes; arguments are quoted strings. Unknown\n\
+         variables and filters are validation errors with their path; every value is escaped for\n\
+         HTML, and the filters format with the browser's `Intl` in the engine's locale and currency.\n\n\
+         - Variables: {}. `name` may be unknown: write `{{{{name | default: \"…\"}}}}`; `endsAt` is a\n  \
+         time in ms (the campaign's `schedule.to`): write `{{{{endsAt | date}}}}`.\n\
+         - Filters: {}. `plural` takes two forms (`plural: \"item\", \"items\"`) and shows the number\n  \
+         with the form its plural category takes; `default` takes the text shown when the value is\n  \
+         unknown or empty; `money` formats in the store's currency, `date` a long date.\n",
+        names(&mut Var::names()),
+        names(&mut FILTERS.iter().copied())
+    )
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     Text(String),
@@ -105,6 +123,10 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
             }
             (name.to_string(), args)
         });
+        // A time is a number of ms: without `date` the visitor would read 1.767.225.600.000.
+        if var == "endsAt" && !matches!(&filter, Some((f, _)) if f == "date") {
+            errors.push("{{endsAt}} is a time in ms: write {{endsAt | date}}".to_string());
+        }
         if var == "name" && !matches!(&filter, Some((f, _)) if f == "default") {
             errors.push("the visitor's name may be unknown: write {{name | default: \"…\"}}".to_string());
         }

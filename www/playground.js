@@ -402,7 +402,7 @@ let resultsTag = null;
 async function refreshResults() {
   if (!server || serverError) return renderLocalMetrics();
   try {
-    const results = await api("/v1/results");
+    const results = await api("/v1/results", { auth: true });
     const tag = JSON.stringify(results);
     if (tag !== resultsTag) {
       resultsTag = tag;

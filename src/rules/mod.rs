@@ -417,5 +417,5 @@ refused with an error naming the editor option they come from.
 
 /// The rules reference page (`RULES.md` in the package).
 pub fn reference() -> String {
-    format!("{REFERENCE_INTRO}{}{REFERENCE_OPERATORS}{}", vocabulary::reference(), spec::reference(&RULES))
+    format!("{REFERENCE_INTRO}{}{REFERENCE_OPERATORS}{}\n{}", vocabulary::reference(), spec::reference(&RULES), crate::template::reference())
 }
