@@ -21,7 +21,10 @@ const ROUTES: [&str; 6] = [
     "/#/search/{query}",
 ];
 
-fn check(rules: &Value) -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// (path, message) pairs.
+type Found = Vec<(String, String)>;
+
+fn check(rules: &Value) -> (Found, Found) {
     let engine = Engine::new(&json!({"catalog": catalog(), "localId": "v"})).unwrap();
     let routes: Vec<String> = ROUTES.iter().map(|r| r.to_string()).collect();
     let f = engine.check_rules(rules, &routes, 1_767_225_600_000.0);

@@ -273,9 +273,7 @@ impl Checker<'_> {
         let rest = rest.split(['?', '#']).next().unwrap_or_default();
         let decoded: String = percent_decode(rest);
         match tail {
-            Some("{category}") if self.catalog.category_paths.iter().any(|p| *p == decoded) => {
-                Ok(())
-            }
+            Some("{category}") if self.catalog.category_paths.contains(&decoded) => Ok(()),
             Some("{category}") => {
                 let hint = did_you_mean(
                     &decoded,
