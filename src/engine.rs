@@ -315,15 +315,13 @@ impl Engine {
     }
 
     /// A rules document checked against this engine's store (`rules::store`): structural
-    /// errors first (as `validateRules`), else the catalog, context and route checks.
-    pub fn check_rules(&self, doc: &Value, routes: &[String], now: f64) -> crate::rules::store::Findings {
+    /// errors first (as `validateRules`), else the catalog and route checks.
+    pub fn check_rules(&self, doc: &Value, routes: &[String]) -> crate::rules::store::Findings {
         let errors = crate::rules::problems(doc);
         if !errors.is_empty() {
             return crate::rules::store::Findings { errors, warnings: Vec::new() };
         }
-        // A candidate product's fields as slot conditions see them; with no products, none checked.
-        let product = if self.catalog.len() > 0 { crate::rules::product::product_context(&self.catalog, 0, u16::MAX) } else { Value::Null };
-        crate::rules::store::check(doc, &self.catalog, &self.visitor_context(now), &product, routes)
+        crate::rules::store::check(doc, &self.catalog, routes)
     }
 
     /// The context rule conditions read (documented in the rules reference).

@@ -76,7 +76,7 @@ let conditionBuilder = null;
 
 // ---- the simulated visitor (isolated: memory storage, its own clock, never the shop's) ----
 
-const sim = { personaId: "can", clock: Date.now(), generation: 0, seq: 0, log: [], engine: null };
+const sim = { personaId: "new", clock: Date.now(), generation: 0, seq: 0, log: [], engine: null };
 
 function simProfile() {
   const persona = PERSONAS.find((p) => p.id === sim.personaId) ?? PERSONAS[0];
@@ -196,9 +196,15 @@ function errorItem(text, { path, message, start, end }) {
 /** Increments per edit: a store check answered after a newer edit is dropped. */
 let edits = 0;
 
+/** Checks the draft; `data-validated` on the body counts the edits checked (for tests). */
 async function validate() {
-  const text = textarea.value;
   const edit = ++edits;
+  await checkDraft(edit);
+  if (edit === edits) document.body.dataset.validated = String(edit);
+}
+
+async function checkDraft(edit) {
+  const text = textarea.value;
   sessionStorage.setItem(DRAFT_KEY, text);
   const out = $("validation");
   let doc;

@@ -769,7 +769,7 @@ async fn post_check(State(app): State<Shared>, headers: HeaderMap, body: Body) -
         let catalog = app.catalog();
         let doc: Value = serde_json::from_slice(&catalog.doc.body).map_err(internal)?;
         let engine = vitrin::engine::Engine::new(&json!({"catalog": doc, "localId": "rules-check"})).map_err(internal)?;
-        Ok(engine.check_rules(&rules, &routes, now_ms()))
+        Ok(engine.check_rules(&rules, &routes))
     })
     .await??;
     Ok(axum::Json(json!({"ok": found.errors.is_empty(), "errors": found.errors, "warnings": found.warnings})).into_response())

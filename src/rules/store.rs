@@ -1,17 +1,13 @@
 //! A valid rules document checked against the store it runs in: the catalog (category
-//! paths, product ids), the visitor context the engine builds (every `var` a condition
-//! reads), the store's page routes (where a call to action may lead) and the languages
-//! the rules themselves write in. What would leave a campaign silently inert or send a
-//! visitor to a missing page is an error; what is merely doubtful (a missing translation,
-//! a variable that may be set later) is a warning. Every finding carries its JSON Pointer.
-//!
-//! The variables are read off the context the engine really builds (`campaigns::context`
-//! for the visitor, `product::product_context` for a candidate product), so this list is
-//! never written twice.
+//! paths, product ids), the store's page routes (where a call to action may lead) and the
+//! languages the rules themselves write in. What would leave a campaign silently inert or
+//! send a visitor to a missing page is an error; what is merely doubtful (a missing
+//! translation) is a warning. Every finding carries its JSON Pointer. Unknown context
+//! variables are refused earlier, by the format's own check (`vocabulary`).
 
 use crate::catalog::Catalog;
 use crate::error::{did_you_mean, join, PathError};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// What `check` found: errors (the campaign or link would not work) and warnings.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -26,31 +22,20 @@ struct Checker<'a> {
     out: Findings,
 }
 
-/// Checks `doc` (already valid by `rules::problems`) against `catalog`. `visitor` is the
-/// engine's visitor context, `product` a candidate product's context; `routes` the store's
-/// pages as patterns (`/#/c/{category}`, `/#/p/{product}`, `/#/cart`, …; `*` ends a pattern
-/// that takes anything after it); with no routes, links are not checked.
-pub fn check(
-    doc: &Value,
-    catalog: &Catalog,
-    visitor: &Value,
-    product: &Value,
-    routes: &[String],
-) -> Findings {
+/// Checks `doc` (already valid by `rules::problems`) against `catalog`. `routes` are the
+/// store's pages as patterns (`/#/c/{category}`, `/#/p/{product}`, `/#/cart`, …; `*` ends a
+/// pattern that takes anything after it); with no routes, links are not checked.
+pub fn check(doc: &Value, catalog: &Catalog, routes: &[String]) -> Findings {
     let mut c = Checker {
         catalog,
         routes,
         out: Findings::default(),
     };
-    let slot_root = Value::Object(Map::from_iter([
-        ("product".to_string(), product.clone()),
-        ("visitor".to_string(), visitor.clone()),
-    ]));
     let mut languages: Vec<String> = Vec::new();
     collect_languages(doc, &mut languages);
     if let Some(slots) = doc.get("slots").and_then(Value::as_object) {
         for (name, s) in slots {
-            c.slot(s, &format!("/slots/{}", escape(name)), &slot_root);
+            c.slot(s, &format!("/slots/{}", escape(name)));
         }
     }
     for (i, camp) in doc
@@ -62,12 +47,12 @@ pub fn check(
     {
         let path = join("/campaigns", i);
         if let Some(when) = camp.get("when") {
-            c.logic(when, &format!("{path}/when"), visitor);
+            c.logic(when, &format!("{path}/when"));
         }
         if let Some(cat) = camp.pointer("/trigger/category").and_then(Value::as_str) {
             c.category(cat, &format!("{path}/trigger/category"));
         }
-        c.prompt_and_slots(camp, &path, &slot_root, &languages);
+        c.prompt_and_slots(camp, &path, &languages);
         for (k, v) in camp
             .get("variants")
             .and_then(Value::as_array)
@@ -75,7 +60,7 @@ pub fn check(
             .flatten()
             .enumerate()
         {
-            c.prompt_and_slots(v, &format!("{path}/variants/{k}"), &slot_root, &languages);
+            c.prompt_and_slots(v, &format!("{path}/variants/{k}"), &languages);
         }
     }
     c.out
@@ -126,13 +111,7 @@ impl Checker<'_> {
         self.out.warnings.push(PathError { path, message });
     }
 
-    fn prompt_and_slots(
-        &mut self,
-        holder: &Value,
-        path: &str,
-        slot_root: &Value,
-        languages: &[String],
-    ) {
+    fn prompt_and_slots(&mut self, holder: &Value, path: &str, languages: &[String]) {
         if let Some(p) = holder.get("prompt") {
             for key in ["text", "cta/label"] {
                 let Some(texts) = p.pointer(&format!("/{key}")).and_then(Value::as_object) else {
@@ -153,12 +132,12 @@ impl Checker<'_> {
         }
         if let Some(slots) = holder.get("slots").and_then(Value::as_object) {
             for (name, s) in slots {
-                self.slot(s, &format!("{path}/slots/{}", escape(name)), slot_root);
+                self.slot(s, &format!("{path}/slots/{}", escape(name)));
             }
         }
     }
 
-    fn slot(&mut self, s: &Value, path: &str, root: &Value) {
+    fn slot(&mut self, s: &Value, path: &str) {
         for (i, f) in s
             .get("filters")
             .and_then(Value::as_array)
@@ -166,7 +145,7 @@ impl Checker<'_> {
             .flatten()
             .enumerate()
         {
-            self.logic(f, &join(&format!("{path}/filters"), i), root);
+            self.logic(f, &join(&format!("{path}/filters"), i));
         }
         for (i, b) in s
             .get("boosts")
@@ -179,7 +158,6 @@ impl Checker<'_> {
                 self.logic(
                     when,
                     &format!("{}/when", join(&format!("{path}/boosts"), i)),
-                    root,
                 );
             }
         }
@@ -290,32 +268,24 @@ impl Checker<'_> {
         }
     }
 
-    /// Every `var` of a JsonLogic condition against the context it runs on, and every
-    /// literal category path compared with a category variable.
-    fn logic(&mut self, rule: &Value, at: &str, root: &Value) {
+    /// Every literal category path a JsonLogic condition compares with a category variable.
+    fn logic(&mut self, rule: &Value, at: &str) {
         match rule {
             Value::Array(items) => {
                 for (i, x) in items.iter().enumerate() {
-                    self.logic(x, &join(at, i), root);
+                    self.logic(x, &join(at, i));
                 }
             }
             Value::Object(map) if map.len() == 1 => {
                 let (op, args) = map.iter().next().expect("one key");
                 let here = format!("{at}/{}", escape(op));
                 if op == "var" {
-                    let name = match args {
-                        Value::Array(a) => a.first(),
-                        other => Some(other),
-                    };
-                    if let Some(Value::String(name)) = name {
-                        self.variable(name, &here, root);
-                    }
                     return;
                 }
                 if matches!(op.as_str(), "in" | "==" | "===" | "!=" | "!==") {
                     self.literal_categories(args, &here);
                 }
-                self.logic(args, &here, root);
+                self.logic(args, &here);
             }
             _ => {}
         }
@@ -344,89 +314,6 @@ impl Checker<'_> {
             }
         }
     }
-
-    fn variable(&mut self, name: &str, at: &str, root: &Value) {
-        if name.is_empty() {
-            return;
-        }
-        let mut node = root;
-        let mut walked = Vec::new();
-        for part in name.split('.') {
-            match node {
-                // A map keyed by the visitor's data (categories, brands): any key may appear.
-                Value::Object(m) if m.is_empty() && !walked.is_empty() => return,
-                Value::Object(m) => match m.get(part) {
-                    Some(next) => node = next,
-                    None => {
-                        let known = leaves(root);
-                        let hint = did_you_mean(name, known.iter().map(String::as_str));
-                        let hint = if hint.is_empty() {
-                            did_you_mean(part, m.keys().map(String::as_str))
-                        } else {
-                            hint
-                        };
-                        let prefix = if walked.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" under \"{}\"", walked.join("."))
-                        };
-                        self.error(at.to_string(), format!("unknown variable \"{name}\": the context has no \"{part}\"{prefix}, so this reads null and the condition never holds as meant{hint}"));
-                        return;
-                    }
-                },
-                Value::Array(_) if part.parse::<usize>().is_ok() => return,
-                // null now, a value later (profile.name, purchases.daysSinceLast): fine.
-                Value::Null => return,
-                _ => {
-                    self.error(
-                        at.to_string(),
-                        format!(
-                            "unknown variable \"{name}\": \"{}\" is a {} with no \"{part}\"",
-                            walked.join("."),
-                            kind(node)
-                        ),
-                    );
-                    return;
-                }
-            }
-            walked.push(part);
-        }
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "list",
-        _ => "value",
-    }
-}
-
-/// Every variable path of a context, for "did you mean".
-fn leaves(root: &Value) -> Vec<String> {
-    fn walk(v: &Value, prefix: &str, out: &mut Vec<String>) {
-        match v {
-            Value::Object(m) if !m.is_empty() => {
-                for (k, x) in m {
-                    walk(
-                        x,
-                        &if prefix.is_empty() {
-                            k.clone()
-                        } else {
-                            format!("{prefix}.{k}")
-                        },
-                        out,
-                    );
-                }
-            }
-            _ => out.push(prefix.to_string()),
-        }
-    }
-    let mut out = Vec::new();
-    walk(root, "", &mut out);
-    out
 }
 
 fn percent_decode(s: &str) -> String {

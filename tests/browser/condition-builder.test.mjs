@@ -62,6 +62,7 @@ test("the cat-litter audience built visually, two-way with the JSON, published, 
       await screenshot(playground, "condition-builder");
 
       await playground.click("#publish");
+      await playground.click("#confirm-ok"); // the diff shown, confirmed
       await shop.waitForFunction(() => document.documentElement.dataset.rulesRevision === "1");
       assert.notEqual(await firstForYou(shop), litter.id, "a visitor outside the audience sees no change");
 
