@@ -372,7 +372,7 @@ function renderLocalMetrics() {
   }
   const rows = Object.entries(metrics).flatMap(([campaign, variants]) => Object.entries(variants).map(([variant, m]) =>
     `<tr data-campaign="${esc(campaign)}" data-variant="${esc(variant)}"><td>${esc(campaign)}</td><td>${esc(variant)}</td>
-      <td class="num">${m.impressions ?? 0}</td><td class="num">${m.conversions ?? 0}</td><td class="num">${money.format(m.revenue ?? 0)}</td></tr>`));
+      <td class="num" data-metric="impressions">${m.impressions ?? 0}</td><td class="num" data-metric="conversions">${m.conversions ?? 0}</td><td class="num">${money.format(m.revenue ?? 0)}</td></tr>`));
   const head = ["pgCampaign", "pgVariant", "pgImpressions", "pgConversions", "pgRevenue"].map((k) => `<th>${t(k)}</th>`).join("");
   $("metrics").innerHTML = rows.length ? `<table class="pg-metrics"><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>` : `<p class="muted small">${pt("noResults")}</p>`;
 }

@@ -129,13 +129,15 @@ test("scenario 2: a cart left idle brings the assistant with the visitor's name,
       await idle(page);
       assert.equal((await bubble(page)).hidden, true, "not shown again after a reload");
 
-      // The playground says why, and counts the one impression.
+      // The playground previews on a visitor of its own (an empty cart: the trigger does not
+      // hold), never the shop's, and counts the shop visitor's one impression.
       const playground = await context.newPage();
       watchErrors(playground, errors);
       await playground.goto(`${url}/www/playground.html`);
       await playground.waitForFunction(() => document.body.dataset.ready === "1");
       const why = await playground.textContent('#campaigns [data-campaign="cart-idle"]');
-      assert.match(why, /\/campaigns\/0\/caps\/dismissCooldownMinutes/, why);
+      assert.match(why, /\/campaigns\/0\/trigger/, why);
+      assert.doesNotMatch(why, /dismissCooldownMinutes/, "the shop visitor's dismissal is not the preview's");
       assert.equal(await playground.getAttribute('#campaigns [data-campaign="cart-idle"]', "data-acts"), "false");
       assert.equal(await playground.textContent('#metrics [data-campaign="cart-idle"][data-variant="default"] [data-metric="impressions"]'), "1");
 
