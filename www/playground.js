@@ -451,7 +451,7 @@ function confirmChanges(title, changes) {
   $("diff").innerHTML = changes.length ? changes.map((c) => `<li data-kind="${c.kind}"><code>${esc(c.path)}</code> ${pt(c.kind)}:
       ${c.kind !== "added" ? `<del>${esc(short(c.before))}</del>` : ""} ${c.kind !== "removed" ? `<ins>${esc(short(c.after))}</ins>` : ""}</li>`).join("")
     : `<li class="muted">${pt("noChanges")}</li>`;
-  $("confirm-ok").disabled = changes.length === 0;
+  // Nothing changes: said so, and still publishable (a new revision of the same document).
   dialog.showModal();
   return new Promise((resolve) => {
     const done = (ok) => {

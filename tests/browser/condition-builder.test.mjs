@@ -83,6 +83,7 @@ test("the cat-litter audience built visually, two-way with the JSON, published, 
       assert.match(await playground.textContent("#validation"), /react-awesome-query-builder's regex test/);
       assert.equal(await playground.isDisabled("#publish"), true);
       await playground.click("#publish-valid");
+      await playground.click("#confirm-ok"); // the diff shown, confirmed
       await shop.waitForFunction(() => document.documentElement.dataset.rulesRevision === "2");
       assert.equal(await firstForYou(shop), litter.id, "the audience campaign still acts in revision 2");
       assert.deepEqual(errors, []);
