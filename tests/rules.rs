@@ -325,7 +325,7 @@ fn a_cta_the_browser_would_send_off_the_site_is_refused_as_it_reads_it() {
 
 #[test]
 fn every_template_variable_that_validates_renders_a_value() {
-    let text = "{{product.title}}|{{product.brand}}|{{product.category}}|{{product.price}}|{{products.count}}|{{cart.count}}|{{cart.lines}}|{{cart.value}}|{{campaign}}|{{voucher}}|{{endsAt}}|{{name | default: \"x\"}}";
+    let text = "{{product.title}}|{{product.brand}}|{{product.category}}|{{product.price}}|{{products.count}}|{{cart.count}}|{{cart.lines}}|{{cart.value}}|{{campaign}}|{{voucher}}|{{endsAt | date}}|{{name | default: \"x\"}}";
     let doc = json!({"version": 1, "campaigns": [{"id": "all", "name": "All", "trigger": {"type": "always"}, "schedule": {"to": "2030-01-01T00:00:00+03:00"},
         "prompt": {"text": {"en": text}, "products": "cart", "voucher": "V10"}}]});
     assert!(problems(&doc).is_empty(), "{:?}", problems(&doc));
