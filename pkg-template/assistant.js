@@ -1,7 +1,10 @@
 // <vitrin-assistant>: an optional, accessible default UI for vitrin's prompts.
 //   import "vitrin/assistant";   const el = document.querySelector("vitrin-assistant"); el.engine = engine;
-// It shows the top prompt in a polite live region, reports shown / dismiss / clicked back to
-// the engine, dismisses with Escape or its close button, and returns focus where it was.
+// It shows the top prompt in a polite live region (its products as linked cards with picture,
+// title and price), reports shown / dismiss / clicked back to the engine, performs the
+// button's action (add the products to the cart, then follow the link), dismisses with Escape
+// or its close button, takes the prompt down when the engine withdraws it (no longer true,
+// visitor changed, consent withdrawn, acted on in another tab), and returns focus where it was.
 // Theme it with --vitrin-bg, --vitrin-fg, --vitrin-accent, --vitrin-radius, --vitrin-font,
 // --vitrin-shadow. The element has the `open` attribute while a prompt shows, so a page can
 // keep its end clear of it (on a phone it covers the bottom of the screen; its bubble is at
@@ -17,8 +20,14 @@ const STYLE = `
 .close { position: absolute; top: .4rem; right: .4rem; border: 0; background: transparent; font-size: 1.3rem; line-height: 1;
   padding: .3rem .5rem; cursor: pointer; color: inherit; border-radius: 8px; }
 .close:focus-visible, .cta:focus-visible { outline: 2px solid var(--vitrin-accent, #0a66ff); outline-offset: 2px; }
-.products { display: flex; gap: .5rem; margin: .6rem 0 0; padding: 0; list-style: none; flex-wrap: wrap; }
-.products li { font-size: .85em; background: rgba(0,0,0,.05); border-radius: 8px; padding: .3rem .5rem; }
+.products { display: grid; gap: .4rem; margin: .6rem 0 0; padding: 0; list-style: none; }
+.products li > * { display: grid; grid-template-columns: auto 1fr; gap: 0 .6rem; align-items: center; font-size: .85em;
+  background: rgba(0,0,0,.05); border-radius: 8px; padding: .35rem .5rem; color: inherit; text-decoration: none; }
+.products a:hover .title { text-decoration: underline; }
+.products a:focus-visible { outline: 2px solid var(--vitrin-accent, #0a66ff); outline-offset: 1px; }
+.products img { grid-row: span 2; width: 2.6rem; height: 2.6rem; object-fit: cover; border-radius: 6px; }
+.products .title { font-weight: 600; }
+.products .price { opacity: .8; }
 .cta { display: inline-block; margin-top: .75rem; background: var(--vitrin-accent, #0a66ff); color: #fff; text-decoration: none;
   padding: .45rem .9rem; border-radius: 999px; font-weight: 600; }
 .why { display: block; margin-top: .5rem; font-size: .8em; opacity: .7; }
@@ -35,6 +44,9 @@ export class VitrinAssistant extends HTMLElement {
   #root;
   #bubble;
   #onPrompt = (p) => this.show(p);
+  #onWithdraw = (w) => {
+    if (this.#prompt?.id === w.id) this.#takeDown("vitrin-withdrawn", w);
+  };
 
   constructor() {
     super();
@@ -54,9 +66,9 @@ export class VitrinAssistant extends HTMLElement {
 
   /** The engine whose prompts this element shows. */
   set engine(engine) {
-    this.#engine?.off("prompt", this.#onPrompt);
+    this.#engine?.off("prompt", this.#onPrompt).off("withdraw", this.#onWithdraw);
     this.#engine = engine;
-    engine?.on("prompt", this.#onPrompt);
+    engine?.on("prompt", this.#onPrompt).on("withdraw", this.#onWithdraw);
     const [top] = engine ? engine.prompts() : [];
     if (top) this.show(top);
   }
@@ -65,9 +77,11 @@ export class VitrinAssistant extends HTMLElement {
     return this.#engine;
   }
 
-  /** Asks the engine again (pages that move their own clock call this). */
+  /** Asks the engine again (pages that move their own clock call this): a prompt no longer due goes, a new one shows. */
   refresh() {
-    const [top] = this.#engine ? this.#engine.prompts() : [];
+    if (!this.#engine) return;
+    this.#engine.refresh();
+    const [top] = this.#engine.prompts();
     if (top) this.show(top);
   }
 
@@ -96,7 +110,28 @@ export class VitrinAssistant extends HTMLElement {
       list.className = "products";
       for (const p of prompt.products) {
         const li = document.createElement("li");
-        li.textContent = p.title;
+        const card = document.createElement(this.#safe(p.url) ? "a" : "div");
+        if (card.tagName === "A") {
+          card.href = p.url;
+          card.addEventListener("click", () => this.#acted(prompt, "open"));
+        }
+        if (this.#safe(p.image)) {
+          const img = document.createElement("img");
+          img.src = p.image;
+          img.alt = "";
+          img.loading = "lazy";
+          card.append(img);
+        }
+        const title = document.createElement("span");
+        title.className = "title";
+        title.textContent = p.title;
+        const price = document.createElement("span");
+        price.className = "price";
+        price.textContent = p.priceText ?? "";
+        card.append(title, price);
+        if (p.reason?.text) card.title = p.reason.text;
+        li.dataset.productId = p.id;
+        li.append(card);
         list.append(li);
       }
       b.append(list);
@@ -106,8 +141,9 @@ export class VitrinAssistant extends HTMLElement {
       a.className = "cta";
       a.textContent = prompt.cta.label;
       // The core's one URL rule (src/url.rs), read as the browser reads the text.
-      a.href = this.#engine?._isSafeUrl?.(prompt.cta.url) ? prompt.cta.url : "#";
-      a.addEventListener("click", () => this.#engine?.clicked(prompt.id));
+      a.href = this.#safe(prompt.cta.url) ? prompt.cta.url : "#";
+      a.dataset.action = prompt.cta.action ?? "open";
+      a.addEventListener("click", () => this.#acted(prompt, prompt.cta.action ?? "open"));
       b.append(a);
     }
     const why = document.createElement("small");
@@ -129,23 +165,47 @@ export class VitrinAssistant extends HTMLElement {
   dismiss() {
     const p = this.#prompt;
     if (!p) return;
+    this.#takeDown("vitrin-dismissed", p);
+    this.#engine?.dismiss(p.id);
+  }
+
+  /**
+   * The visitor followed the prompt (its button or a product): the button's `add_to_cart`
+   * puts each product in the cart first; the link then goes where it leads. The prompt has
+   * done its work and leaves (`vitrin-action` tells the page, e.g. to redraw its cart).
+   */
+  #acted(prompt, action) {
+    const engine = this.#engine;
+    if (action === "add_to_cart" && engine) {
+      for (const p of prompt.products ?? []) engine.track({ type: "add_to_cart", productId: p.id, quantity: 1 });
+    }
+    this.#takeDown("vitrin-action", { prompt, action });
+    engine?.clicked(prompt.id);
+  }
+
+  /** The core's URL rule for a link or picture this element renders (false without an engine). */
+  #safe(url) {
+    return typeof url === "string" && this.#engine?._isSafeUrl?.(url) === true;
+  }
+
+  /** Removes the bubble; focus inside it goes back where it was before. */
+  #takeDown(event, detail) {
     const hadFocus = this.#root.activeElement !== null;
     this.#prompt = null;
     this.#bubble.hidden = true;
     this.removeAttribute("open");
     this.#bubble.replaceChildren();
-    this.#engine?.dismiss(p.id);
     if (hadFocus) (this.#returnFocus ?? document.body).focus?.();
     this.#returnFocus = null;
-    this.dispatchEvent(new CustomEvent("vitrin-dismissed", { detail: p }));
+    this.dispatchEvent(new CustomEvent(event, { detail }));
   }
 
   disconnectedCallback() {
-    this.#engine?.off("prompt", this.#onPrompt);
+    this.#engine?.off("prompt", this.#onPrompt).off("withdraw", this.#onWithdraw);
   }
 
   connectedCallback() {
-    if (this.#engine) this.#engine.on("prompt", this.#onPrompt);
+    if (this.#engine) this.#engine.on("prompt", this.#onPrompt).on("withdraw", this.#onWithdraw);
   }
 }
 

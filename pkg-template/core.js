@@ -29,7 +29,7 @@ export function wasmFile() {
   return simd() ? "vitrin_core_bg.wasm" : "vitrin_core_scalar_bg.wasm";
 }
 
-const EVENTS = ["prompt", "error", "change"];
+const EVENTS = ["prompt", "withdraw", "error", "change"];
 /** Bits of what the session wants after a call (src/session.rs `Wants`). */
 const WANTS_FLUSH = 1;
 const WANTS_END_TASK = 2;
@@ -179,13 +179,14 @@ function formatters(locale, currency) {
     locale,
     money: safe(() => new Intl.NumberFormat(locale, { style: "currency", currency }), { format: (v) => `${v} ${currency}` }),
     number: safe(() => new Intl.NumberFormat(locale), plain),
-    date: safe(() => new Intl.DateTimeFormat(locale, { dateStyle: "long" }), { format: (d) => d.toISOString().slice(0, 10) }),
+    // Dates are shown in the store's zone: the value moved by the store's offset, read as UTC.
+    date: safe(() => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }), { format: (d) => d.toISOString().slice(0, 10) }),
     plural: safe(() => new Intl.PluralRules(locale), { select: (n) => (n === 1 ? "one" : "other") }),
   };
 }
 
-/** Text of a template part: literal text, or a value formatted by its filter with Intl. */
-function partText(part, f) {
+/** Text of a template part: literal text, or a value formatted by its filter with Intl (dates at `zoneMs` from UTC). */
+function partText(part, f, zoneMs = 0) {
   if ("text" in part) return part.text;
   const { value: v, format, args = [] } = part;
   const num = typeof v === "number";
@@ -195,7 +196,7 @@ function partText(part, f) {
     case "number":
       return num ? f.number.format(v) : "";
     case "date":
-      return num ? f.date.format(new Date(v)) : "";
+      return num ? f.date.format(new Date(v + zoneMs)) : "";
     case "plural": {
       const n = Number(v);
       return `${f.number.format(n)} ${(f.plural.select(n) === "one" ? args[0] : args[1]) ?? ""}`;
@@ -213,9 +214,12 @@ function partText(part, f) {
 
 /** The public prompt: text rendered with Intl, and its HTML with every character escaped. */
 function renderPrompt(raw, f) {
-  const { parts, ctaParts, ...prompt } = raw;
-  const text = parts.map((p) => partText(p, f)).join("");
-  if (prompt.cta && ctaParts) prompt.cta = { ...prompt.cta, label: ctaParts.map((p) => partText(p, f)).join("") };
+  const { parts, ctaParts, utcOffsetMinutes = 0, ...prompt } = raw;
+  const zoneMs = utcOffsetMinutes * 60_000;
+  const text = parts.map((p) => partText(p, f, zoneMs)).join("");
+  if (prompt.cta && ctaParts) prompt.cta = { ...prompt.cta, label: ctaParts.map((p) => partText(p, f, zoneMs)).join("") };
+  // What a product card shows: its price formatted for the visitor's locale and currency.
+  prompt.products = (prompt.products ?? []).map((p) => ({ ...p, priceText: f.money.format(p.price) }));
   return { ...prompt, text, html: escapeHtml(text) };
 }
 
@@ -338,6 +342,8 @@ class Engine {
         queueMicrotask(() => this._emit("error", err));
       } else if (effect.change) {
         queueMicrotask(() => this._emit("change"));
+        // Another tab changed the visitor: what is due here may have changed too.
+        this.#promptsChanged();
       }
     }
   }
@@ -365,14 +371,30 @@ class Engine {
 
   /** After anything that can change what is due: tell listeners now, and time the next check. */
   #promptsChanged() {
-    if (this.#listeners.get("prompt").size === 0 || this.#destroyed) return;
+    if ((this.#listeners.get("prompt").size === 0 && this.#listeners.get("withdraw").size === 0) || this.#destroyed) return;
     queueMicrotask(() => this.#checkPrompts());
+  }
+
+  /**
+   * Checks now what is due: emits `withdraw` for a prompt on screen that stopped being
+   * true, then `prompt` for a new top prompt. Pages that move their own clock call it.
+   */
+  refresh() {
+    this.#check();
+    this.#checkPrompts();
   }
 
   #checkPrompts() {
     if (this.#destroyed || broken) return;
     clearTimeout(this.#checkTimer);
     this.#checkTimer = null;
+    const gone = guarded(() => this.#raw.withdrawal(this.#time()), () => undefined);
+    if (gone) {
+      const cut = gone.indexOf(" ");
+      const id = gone.slice(cut + 1);
+      if (this.#lastPromptId === id) this.#lastPromptId = null;
+      this._emit("withdraw", { id, campaignId: id.slice(0, id.lastIndexOf(":")), reason: gone.slice(0, cut) });
+    }
     const [top] = this.prompts();
     if (top && top.id !== this.#lastPromptId) this._emit("prompt", top);
     this.#lastPromptId = top ? top.id : null;
@@ -440,7 +462,7 @@ class Engine {
     if (!this.#listeners.has(kind)) throw argError("", `unknown event ${JSON.stringify(kind)}; expected ${EVENTS.join(", ")}`);
     if (typeof callback !== "function") throw argError("", "callback must be a function");
     this.#listeners.get(kind).add(callback);
-    if (kind === "prompt") {
+    if (kind === "prompt" || kind === "withdraw") {
       this.#watchExit();
       this.#promptsChanged();
     }
@@ -522,6 +544,7 @@ class Engine {
     this.#check();
     this.#after(() => this.#raw.forget(mintId()));
     this.#sync?.forget();
+    this.#promptsChanged();
   }
 
   destroy() {

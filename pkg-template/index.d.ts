@@ -22,6 +22,13 @@ export interface Product {
 export interface Catalog {
   products: Product[];
   /**
+   * Readable category names by path and language, for reasons ("Because you like Running
+   * shoes"). A path without a name in the visitor's language uses its English one, else its
+   * last segment humanised (`running-shoes` → "Running shoes").
+   * @example { "fashion/shoes/running": { tr: "Koşu Ayakkabısı", en: "Running shoes" } }
+   */
+  categoryNames?: Record<string, Record<string, string>>;
+  /**
    * Every product's embedding as one binary VTE1 table (README, "Large catalogs"), in
    * product order, instead of `embedding` arrays: loads without parsing a number.
    */
@@ -86,7 +93,7 @@ export type PromptProducts = "none" | "cart" | "complements" | "replenish" | "ha
 /** A variable of a prompt template (`{{product.brand}}`). */
 export type TemplateVariable = "name" | "voucher" | "endsAt" | "campaign" | "cart.count" | "cart.lines" | "cart.value" | "product.title" | "product.price" | "product.brand" | "product.category" | "products.count" | "days";
 /** The reason code of a recommendation. */
-export type RecommendationReasonCode = "viewed" | "bought_with" | "goes_with" | "similar" | "affinity" | "taste" | "popular" | "recently_viewed" | "replenish" | "replenish_companion" | "featured";
+export type RecommendationReasonCode = "viewed" | "bought_with" | "goes_with" | "similar" | "affinity" | "taste" | "popular" | "recently_viewed" | "replenish" | "replenish_companion" | "featured" | "goes_with_purchase" | "bought_with_purchase";
 /** The reason code of a prompt. */
 export type PromptReasonCode = "cart_abandonment" | "browse_abandonment" | "replenishment" | "seasonal" | "cross_sell" | "welcome_back" | "campaign";
 /** The stable `code` of a `VitrinError`. */
@@ -191,12 +198,27 @@ export interface Prompt {
   text: string;
   /** Safe to assign to `innerHTML`: every catalog, profile and visitor value is escaped. */
   html: string;
-  cta?: { label: string; url: string };
+  /** `action`: `open` follows `url`; `add_to_cart` adds `products` to the cart first (`<vitrin-assistant>` does both). */
+  cta?: { label: string; url: string; action: "open" | "add_to_cart" };
   productIds: string[];
-  /** The offered products as the prompt shows them. */
-  products: { id: string; title: string; price: number; brand?: string; category: string; url?: string; image?: string }[];
+  /** The offered products as a card shows them: `priceText` formatted by `Intl` for the locale and currency; `category` named in the visitor's language; `reason` what drove the pick. */
+  products: { id: string; title: string; price: number; priceText: string; brand?: string; category: string; url?: string; image?: string; reason?: Reason }[];
   reason: Reason;
   priority: number;
+  /** When the offer ends (ms since the epoch): the schedule's `to`, or a `post_purchase` window. The prompt is withdrawn then. */
+  endsAt?: number;
+}
+
+/**
+ * A prompt on screen that is no longer true, from `engine.on("withdraw")`: take it down.
+ * `reason`: `no_longer_due` (trigger or condition stopped holding: cart emptied, bought, …),
+ * `offer_ended`, `visitor_changed` (another profile, `forget()`), `consent_withdrawn`,
+ * `acted_elsewhere` (dismissed or clicked in another tab), `rules_changed`.
+ */
+export interface PromptWithdrawal {
+  id: string;
+  campaignId: string;
+  reason: "no_longer_due" | "offer_ended" | "visitor_changed" | "consent_withdrawn" | "acted_elsewhere" | "rules_changed";
 }
 
 export interface VisitorStateView {
@@ -236,11 +258,22 @@ export interface Engine {
   shown(promptId: string): void;
   dismiss(promptId: string): void;
   clicked(promptId: string): void;
-  /** `change` fires when another tab changed the visitor's state. */
+  /**
+   * `change` fires when another tab changed the visitor's state; `withdraw` when the prompt
+   * this page showed (`shown`) stopped being true.
+   * @example engine.on("withdraw", (w) => { if (w.id === onScreen?.id) hideBubble(); })
+   */
   on(kind: "prompt", callback: (prompt: Prompt) => void): this;
+  on(kind: "withdraw", callback: (withdrawal: PromptWithdrawal) => void): this;
   on(kind: "error", callback: (error: VitrinError) => void): this;
   on(kind: "change", callback: () => void): this;
-  off(kind: "prompt" | "error" | "change", callback: (...args: never[]) => void): this;
+  off(kind: "prompt" | "withdraw" | "error" | "change", callback: (...args: never[]) => void): this;
+  /**
+   * Checks prompts now (emits `withdraw`, then `prompt`); the engine also does so after every
+   * change and on its own timer. Pages that move their own clock call it.
+   * @example simulatedClock.advance(600_000); engine.refresh();
+   */
+  refresh(): void;
   /**
    * Invalid rules throw `invalid_rules` and change nothing. With `skipInvalidCampaigns`, when
    * every error lies inside campaigns, those campaigns are left out and the rest applies;

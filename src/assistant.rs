@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 pub struct Cta {
     pub label: String,
     pub url: String,
+    /// `open` or `add_to_cart` (`rules::CTA_ACTIONS`): what the button does before following `url`.
+    pub action: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,6 +32,12 @@ pub struct Prompt {
     pub products: Vec<PromptProduct>,
     pub reason: crate::reasons::Reason,
     pub priority: i64,
+    /// When the offer ends (ms since the epoch): the schedule's end or the trigger's window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<f64>,
+    /// The store's offset from UTC, for `core.js` to show dates in the store's zone; it
+    /// drops this with the parts.
+    pub utc_offset_minutes: f64,
     /// The text as parts for the page to format with `Intl` and escape; `core.js`
     /// replaces `text` and `html` with that rendering and drops these.
     pub parts: Vec<Part>,
@@ -50,6 +58,9 @@ pub struct PromptProduct {
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// Why this product (complements and replenishment name the purchase behind it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::reasons::Reason>,
 }
 
 /// What a prompt's template can say, gathered by the engine.
@@ -58,6 +69,7 @@ pub struct Fill<'a> {
     pub cart: (u32, usize, f64),
     pub products: Vec<PromptProduct>,
     pub days: Option<f64>,
+    pub ends_at: Option<f64>,
     pub currency: &'a str,
 }
 
@@ -88,28 +100,29 @@ pub fn pick<'a>(texts: &'a [(String, Vec<Piece>)], lang: &str) -> &'a [Piece] {
         .unwrap_or_default()
 }
 
-/// Reason code and text of a campaign's prompt, from what triggered it.
+/// Reason code and text of a campaign's prompt, from what triggered it (the engine
+/// prefers a reason the products carry: the purchase a complement goes with, a cycle).
 pub fn reason(c: &Campaign, lang: &str) -> crate::reasons::Reason {
     let tr = lang == "tr";
     let (code, en, tr_text) = match c.trigger {
-        Trigger::CartIdle { .. } | Trigger::ExitIntent => (PromptWhy::CartAbandonment, "Items are waiting in your cart", "Sepetinizde ürünler sizi bekliyor"),
-        Trigger::BrowseAbandon { .. } => (PromptWhy::BrowseAbandonment, "Picked from what you browsed", "Baktığınız ürünlerden seçildi"),
+        Trigger::CartIdle { .. } | Trigger::ExitIntent => (PromptWhy::CartAbandonment, "You put these in your cart", "Bunları sepetinize eklediniz"),
+        Trigger::BrowseAbandon { .. } => (PromptWhy::BrowseAbandonment, "You looked at several of these today", "Bugün bu ürünlerden birkaçına baktınız"),
         Trigger::ReplenishmentDue { .. } => (PromptWhy::Replenishment, "Time to restock what you buy regularly", "Düzenli aldığınız ürünü yenileme zamanı"),
         Trigger::SeasonalHabit => (PromptWhy::Seasonal, "You usually shop for this at this time of year", "Yılın bu zamanında bunu alıyorsunuz"),
         Trigger::PostPurchase { .. } => (PromptWhy::CrossSell, "Goes with your recent purchase", "Son alışverişinizle uyumlu"),
-        Trigger::Returning => (PromptWhy::WelcomeBack, "Welcome back", "Tekrar hoş geldiniz"),
+        Trigger::Returning => (PromptWhy::WelcomeBack, "You looked at these on an earlier visit", "Önceki ziyaretinizde bunlara baktınız"),
         Trigger::Event { .. } | Trigger::Page { .. } | Trigger::Always => (PromptWhy::Campaign, "A campaign for you", "Size özel kampanya"),
     };
     crate::reasons::Reason { code: code.name(), text: if tr { tr_text } else { en }.to_string() }
 }
 
-pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill) -> Prompt {
+pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill, reason: crate::reasons::Reason, utc_offset_ms: f64) -> Prompt {
     let first = fill.products.first();
     let values = |var: Var| -> Value {
         match var {
             Var::Name => fill.name.map_or(Value::Null, |n| json!(n)),
             Var::Voucher => spec.voucher.as_ref().map_or(Value::Null, |v| json!(v)),
-            Var::EndsAt => c.to.map_or(Value::Null, |t| json!(t)),
+            Var::EndsAt => fill.ends_at.map_or(Value::Null, |t| json!(t)),
             Var::Campaign => json!(c.name.as_deref().unwrap_or(&c.id)),
             Var::CartCount => json!(fill.cart.0),
             Var::CartLines => json!(fill.cart.1),
@@ -131,11 +144,13 @@ pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill)
         variant: (arm != "default").then(|| arm.to_string()),
         html: escape_html(&text),
         text,
-        cta: spec.cta.as_ref().zip(cta_parts.as_ref()).map(|((_, url), label)| Cta { label: template::plain(label, fill.currency), url: url.clone() }),
+        cta: spec.cta.as_ref().zip(cta_parts.as_ref()).map(|((_, url), label)| Cta { label: template::plain(label, fill.currency), url: url.clone(), action: spec.action.clone() }),
         product_ids: fill.products.iter().map(|p| p.id.clone()).collect(),
         products: fill.products,
-        reason: reason(c, lang),
+        reason,
         priority: c.priority,
+        ends_at: fill.ends_at,
+        utc_offset_minutes: utc_offset_ms / 60_000.0,
         parts,
         cta_parts,
     }

@@ -188,18 +188,22 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
         Trigger::ExitIntent => !s.cart.is_empty() && s.last_event("exit_intent").is_some_and(|at| v.now - at <= EXIT_INTENT_MS),
         Trigger::Page { page } => s.page.as_deref() == Some(page.as_str()),
         Trigger::BrowseAbandon { views, category } => {
+            // Views count per leaf category, or, when the trigger names a category, over its
+            // whole subtree (`fashion/shoes` counts running and casual shoes together).
             let added = s.last_event("add_to_cart").is_some_and(|at| at >= s.session_started);
             let mut counts: Vec<(u32, u32)> = Vec::new();
             let wanted = category.as_deref().and_then(|p| v.catalog.category_index(p));
             for x in s.recently_viewed.iter().filter(|x| x.at >= s.session_started) {
                 let Some(ix) = v.catalog.index(&x.product_id) else { continue };
                 let leaf = v.catalog.category[ix as usize];
-                if category.is_some() && !wanted.is_some_and(|w| v.catalog.in_category(leaf, w)) {
-                    continue;
-                }
-                match counts.iter_mut().find(|(c, _)| *c == leaf) {
+                let key = match (category, wanted) {
+                    (None, _) => leaf,
+                    (Some(_), Some(w)) if v.catalog.in_category(leaf, w) => w,
+                    _ => continue,
+                };
+                match counts.iter_mut().find(|(c, _)| *c == key) {
                     Some((_, n)) => *n += 1,
-                    None => counts.push((leaf, 1)),
+                    None => counts.push((key, 1)),
                 }
             }
             !added && counts.iter().any(|(_, n)| n >= views)
@@ -209,11 +213,7 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
             let (_, month, ..) = calendar(v.now, v.utc_offset_ms);
             v.profile.is_some_and(|p| p.habits.iter().any(|h| h.months.contains(&(month as u8))))
         }
-        Trigger::PostPurchase { category, within_ms } => {
-            let node = v.catalog.category_index(category);
-            let recent = |id: &str, at: f64| v.now - at <= *within_ms && v.now >= at && node.zip(v.catalog.index(id)).is_some_and(|(n, ix)| v.catalog.in_category(v.catalog.category[ix as usize], n));
-            s.purchases.iter().any(|b| recent(&b.product_id, b.at)) || v.profile.is_some_and(|p| p.purchases.iter().any(|b| recent(&b.product_id, b.at)))
-        }
+        Trigger::PostPurchase { .. } => ends_at(t, None, v).is_some_and(|end| v.now < end),
         Trigger::Returning => s.session_count > 1 && (!s.cart.is_empty() || !s.recently_viewed.is_empty()),
     };
     (!ok).then(|| {
@@ -231,6 +231,52 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
         }
         .to_string()
     })
+}
+
+/// When a campaign's offer ends for this visitor: its schedule's `to`, or for a
+/// `post_purchase` trigger the newest qualifying purchase plus `withinDays`, whichever is
+/// sooner. Templates show it as `{{endsAt}}`; the prompt is withdrawn then.
+pub fn ends_at(t: &Trigger, to: Option<f64>, v: &Visitor) -> Option<f64> {
+    let window = match t {
+        Trigger::PostPurchase { category, within_ms } => {
+            let node = v.catalog.category_index(category)?;
+            let fits = |id: &str| v.catalog.index(id).is_some_and(|ix| v.catalog.in_category(v.catalog.category[ix as usize], node));
+            let local = v.state.purchases.iter().map(|b| (b.at, &b.product_id));
+            let profile = v.profile.into_iter().flat_map(|p| p.purchases.iter().map(|b| (b.at, &b.product_id)));
+            let newest = local.chain(profile).filter(|(at, id)| *at <= v.now && fits(id)).map(|(at, _)| at).fold(f64::NAN, f64::max);
+            // No qualifying purchase: the window is already over.
+            Some(if newest.is_nan() { f64::NEG_INFINITY } else { newest + within_ms })
+        }
+        _ => None,
+    };
+    match (window, to) {
+        (Some(w), Some(t)) => Some(w.min(t)),
+        (w, t) => w.or(t),
+    }
+}
+
+/// Whether a prompt already on screen is still true: schedule, trigger and condition hold
+/// again now. Exit intent is a moment, so its prompt stays while the cart holds items and
+/// the visitor has done nothing since.
+pub fn still_due(c: &Campaign, v: &Visitor, ctx: &Value) -> bool {
+    let blocks = applies(c, v, ctx, true);
+    let trigger = format!("{}/trigger", c.path);
+    match c.trigger {
+        Trigger::ExitIntent => {
+            let s = v.state;
+            let lingering = !s.cart.is_empty() && s.last_event("exit_intent").is_some_and(|at| at >= s.last_seen);
+            blocks.iter().all(|b| b.path == trigger && lingering)
+        }
+        _ => blocks.is_empty(),
+    }
+}
+
+/// What a prompt is about, when other campaigns' prompts can be about the same thing: a
+/// prompt about the cart (idle cart, exit intent, or showing the cart's products).
+fn subject(c: &Campaign) -> Option<&'static str> {
+    let cart = crate::names::ProductSource::Cart;
+    let cart_prompt = c.prompt.as_ref().is_some_and(|p| p.products == cart) || c.variants.iter().any(|x| x.prompt.as_ref().is_some_and(|p| p.products == cart));
+    (matches!(c.trigger, Trigger::CartIdle { .. } | Trigger::ExitIntent) || cart_prompt).then_some("cart")
 }
 
 /// Caps that stop a prompt now: the campaign's own, then the global ones.
@@ -266,6 +312,35 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
     if all.iter().any(|&t| now - t < rules.min_gap_ms) {
         out.push(block("/caps/minGapMinutes", "quiet time after another prompt"));
     }
+    let last_dismiss = s.campaigns.iter().map(|l| l.dismissed_at).fold(0.0, f64::max);
+    if last_dismiss > 0.0 && now - last_dismiss < rules.quiet_after_dismiss_ms {
+        out.push(block("/caps/quietAfterDismissMinutes", "quiet time after the visitor dismissed a prompt"));
+    }
+    if let Some(about) = subject(c) {
+        let same = s.campaigns.iter().filter(|l| l.id != c.id && l.dismissed_at > 0.0).any(|l| {
+            let other = rules.campaign(&l.id);
+            let quiet = other.map_or(0.0, |o| o.caps.dismiss_cooldown_ms).max(c.caps.dismiss_cooldown_ms);
+            other.is_some_and(|o| subject(o) == Some(about)) && now - l.dismissed_at < quiet
+        });
+        if same {
+            out.push(block(format!("{}/prompt/products", c.path), "the visitor dismissed another prompt about the same cart"));
+        }
+    }
+    out
+}
+
+/// When the caps and quiet times that block campaign `c` now run out (for the prompt timer).
+pub fn quiet_ends(c: &Campaign, rules: &Rules, s: &VisitorState) -> Vec<f64> {
+    let mut out = Vec::new();
+    if let Some(log) = s.campaigns.iter().find(|l| l.id == c.id) {
+        out.extend(log.shown.first().map(|t| t + c.caps.cooldown_ms));
+        out.push(log.dismissed_at + c.caps.dismiss_cooldown_ms);
+    }
+    for l in s.campaigns.iter().filter(|l| l.dismissed_at > 0.0) {
+        out.push(l.dismissed_at + rules.quiet_after_dismiss_ms);
+        out.extend(rules.campaign(&l.id).map(|o| l.dismissed_at + o.caps.dismiss_cooldown_ms.max(c.caps.dismiss_cooldown_ms)));
+    }
+    out.extend(s.campaigns.iter().flat_map(|l| l.shown.first()).map(|t| t + rules.min_gap_ms));
     out
 }
 

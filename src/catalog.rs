@@ -57,6 +57,8 @@ pub struct Catalog {
     pub category_paths: Vec<String>,
     pub category_parent: Vec<u32>,
     category_by_path: HashMap<String, u32>,
+    /// Names of category nodes per language (`categoryNames`), as (node, lang, name).
+    category_names: Vec<(u32, String, String)>,
     pub brand_names: Vec<String>,
     brand_by_name: HashMap<String, u32>,
     /// One row per product (width 0 when no product has an embedding).
@@ -65,6 +67,9 @@ pub struct Catalog {
     pub popularity: Vec<f32>,
     /// The ranking weights learned for this store (the optional `blend` object).
     pub blend: Blend,
+    /// Whether the catalog shipped its own `blend` (its fit decided how strongly viewed
+    /// products come back, so `for_you` does not move them down by default).
+    pub blend_fitted: bool,
     bought_with: Lists,
     goes_with: Lists,
     similar: Lists,
@@ -100,6 +105,7 @@ impl Catalog {
         let mut c = Catalog { generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Catalog::default() };
         if let Some(b) = root.opt_obj("blend")? {
             c.blend = Blend::from_obj(&b)?;
+            c.blend_fitted = true;
         }
         let mut raw = RawRows::default();
         let mut table = None;
@@ -155,6 +161,9 @@ impl Catalog {
                 }
             }
             related_raw.push(lists);
+        }
+        if let Some(names) = root.opt_obj("categoryNames")? {
+            c.read_category_names(&names)?;
         }
         let n = c.ids.len();
         // Products read before the first embedding got no row; pad to the full table.
@@ -261,9 +270,43 @@ impl Catalog {
         }
     }
 
-    pub fn category_name(&self, ix: u32) -> &str {
-        let path = &self.category_paths[self.category[ix as usize] as usize];
-        path.rsplit('/').next().unwrap_or(path)
+    /// `categoryNames`: `{ "<path>": { "<lang>": "<name>" } }`. Paths no product uses are
+    /// kept out (nothing could show them).
+    fn read_category_names(&mut self, names: &Obj) -> Result<()> {
+        if names.map.len() > MAX_PRODUCTS {
+            return Err(Error::at(CODE, names.path.clone(), format!("at most {MAX_PRODUCTS} category names")));
+        }
+        for path in names.map.keys() {
+            let langs = names.opt_obj(path)?.ok_or_else(|| names.err(path, "expected an object of names by language"))?;
+            if langs.map.len() > 50 {
+                return Err(names.err(path, "at most 50 languages"));
+            }
+            for lang in langs.map.keys() {
+                let name = langs.str(lang)?;
+                if let Some(&node) = self.category_by_path.get(path) {
+                    self.category_names.push((node, lang.to_ascii_lowercase(), name.to_string()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The readable name of product `ix`'s category in `lang`: the catalog's name for that
+    /// language, else its English one, else the last path segment humanised
+    /// ("running-shoes" → "Running shoes").
+    pub fn category_name(&self, ix: u32, lang: &str) -> String {
+        self.category_node_name(self.category[ix as usize], lang)
+    }
+
+    pub fn category_node_name(&self, node: u32, lang: &str) -> String {
+        let named = |l: &str| self.category_names.iter().find(|(n, nl, _)| *n == node && nl == l).map(|(.., name)| name.clone());
+        named(lang).or_else(|| named("en")).unwrap_or_else(|| {
+            let path = &self.category_paths[node as usize];
+            let last = path.rsplit('/').next().unwrap_or(path).replace(['-', '_'], " ");
+            // ASCII capitals only: Unicode case tables would cost more wasm than they give.
+            let mut chars = last.trim().chars();
+            chars.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(chars).collect()).unwrap_or_default()
+        })
     }
 }
 
@@ -318,7 +361,7 @@ mod tests {
         let pets = c.category_index("pets").unwrap();
         assert!(c.in_category(c.category[1], pets));
         assert_eq!(c.root_category(0), pets);
-        assert_eq!(c.category_name(0), "food");
+        assert_eq!(c.category_name(0, "en"), "Food");
         assert!(!c.in_stock[1]);
     }
 
@@ -330,6 +373,21 @@ mod tests {
             assert_eq!(err.path.as_deref(), Some(format!("/products/0/{key}").as_str()), "{url:?}");
         }
         assert!(with("url", "/p/a").is_ok() && with("image", "https://cdn.example/a.png").is_ok());
+    }
+
+    #[test]
+    fn names_categories_per_language_with_a_humanised_fallback() {
+        let c = Catalog::from_json(&json!({
+            "products": [{"id": "a", "title": "A", "category": "fashion/shoes/running-shoes", "price": 1},
+                         {"id": "b", "title": "B", "category": "fashion/skirts", "price": 1}],
+            "categoryNames": {"fashion/shoes/running-shoes": {"tr": "Koşu Ayakkabısı", "en": "Running shoes"}, "toys": {"en": "Toys"}},
+        }))
+        .unwrap();
+        assert_eq!(c.category_name(0, "tr"), "Koşu Ayakkabısı");
+        assert_eq!(c.category_name(0, "de"), "Running shoes");
+        assert_eq!(c.category_name(1, "tr"), "Skirts");
+        let bad = Catalog::from_json(&json!({"products": [], "categoryNames": {"x": {"en": 3}}})).unwrap_err();
+        assert_eq!(bad.path.as_deref(), Some("/categoryNames/x/en"));
     }
 
     #[test]

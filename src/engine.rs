@@ -11,7 +11,7 @@ use crate::rules::{Rules, Tweak};
 use crate::json::Obj;
 use crate::profile::Profile;
 use crate::names::ProductSource;
-use crate::reasons::Lang;
+use crate::reasons::{Lang, Why};
 pub use crate::reasons::Reason;
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
 use crate::slots::Candidate;
@@ -59,7 +59,22 @@ pub struct Engine {
     /// The store's own id for the visitor (option `visitorId`, a logged-in customer): it
     /// wins over a stored one and survives `forget()`.
     given_id: Option<String>,
+    /// The prompt this page shows, for `withdrawal`.
+    on_screen: Option<OnScreen>,
 }
+
+/// A prompt on this page's screen: its id, who it was for, and when it was shown.
+struct OnScreen {
+    id: String,
+    visitor: String,
+    at: f64,
+}
+
+/// Why a prompt on screen is withdrawn (the `reason` of the `withdraw` event).
+pub const WITHDRAW_REASONS: &[&str] = &["no_longer_due", "offer_ended", "visitor_changed", "consent_withdrawn", "acted_elsewhere", "rules_changed"];
+
+/// The products a prompt shows: catalog indices with the reason each was picked.
+type Picked = Vec<(u32, Option<Reason>)>;
 
 fn consent_from(v: Option<Obj>, base: Consent) -> Result<Consent> {
     let Some(o) = v else { return Ok(base) };
@@ -102,6 +117,7 @@ impl Engine {
             recorded: false,
             assigned: Vec::new(),
             given_id,
+            on_screen: None,
         })
     }
 
@@ -152,6 +168,12 @@ impl Engine {
     }
 
     pub fn recommend(&mut self, slot: &str, product_id: Option<&str>, limit: Option<u32>, now: f64) -> Result<Vec<Recommendation>> {
+        self.recommend_with(slot, product_id, limit, now, true)
+    }
+
+    /// `recommend`; `variety` false leaves out the storefront's default diversity (a
+    /// prompt's few products are about one thing: the shirts of a January habit).
+    fn recommend_with(&mut self, slot: &str, product_id: Option<&str>, limit: Option<u32>, now: f64, variety: bool) -> Result<Vec<Recommendation>> {
         self.set_clock(now);
         // The scorer's buffers are lent out while the rules stay borrowed (an error return
         // leaves fresh buffers behind, nothing else).
@@ -183,7 +205,8 @@ impl Engine {
         let slot_conditions = rule_slot.is_some_and(|s| !s.tweak.filters.is_empty() || !s.tweak.boosts.is_empty());
         let ctx = (campaign_tweaks || slot_conditions).then(|| self.visitor_context(now));
         let tweaks = self.active_tweaks(slot, now, ctx.as_ref());
-        let diversity = rule_slot.is_some_and(|s| s.max_per_category.is_some() || s.max_per_brand.is_some());
+        let variety = crate::slots::Diversity::of(rule_slot, strategy, limit, variety, &self.state, &self.catalog);
+        let diversity = variety.is_some();
         let tuned = diversity || !tweaks.is_empty();
         // Exclusions, visitor conditions and diversity re-rank a wider pool of the
         // strategy's best; product-only conditions apply to the whole catalog first.
@@ -200,7 +223,7 @@ impl Engine {
             let mut data = serde_json::Map::new();
             data.insert("product".into(), Value::Null);
             data.insert("visitor".into(), ctx.unwrap_or(Value::Null));
-            crate::slots::tune(&mut cands, &self.catalog, rule_slot, &tweaks, &mut Value::Object(data), product);
+            crate::slots::tune(&mut cands, &self.catalog, variety.as_ref(), &tweaks, &mut Value::Object(data), product);
         }
         cands.truncate(limit);
         // Only the picks returned get their strings.
@@ -360,21 +383,35 @@ impl Engine {
             }
             match spec {
                 Some(spec) if arm != "holdout" => {
-                    chosen = Some((i, arm.to_string(), spec.products));
+                    // A prompt promising complements says nothing when there are none.
+                    let picked = match spec.products {
+                        ProductSource::Complements | ProductSource::CrossSell => {
+                            let picked = self.complements(self.products_category(c, spec), 3, now);
+                            if picked.is_empty() {
+                                continue;
+                            }
+                            Some(picked)
+                        }
+                        _ => None,
+                    };
+                    chosen = Some((i, arm.to_string(), spec.products, picked));
                     break;
                 }
                 _ => holdouts.push(i),
             }
         }
-        if let Some((i, arm, _)) = &chosen {
+        if let Some((i, arm, ..)) = &chosen {
             let id = self.rules.campaigns[*i].id.clone();
             self.expose(&id, &arm.clone(), now);
         }
-        let prompt = chosen.and_then(|(i, arm, source)| {
-            let ids = self.prompt_products(source, now);
+        let prompt = chosen.and_then(|(i, arm, source, picked)| {
+            let picked = picked.unwrap_or_else(|| self.prompt_products(source, now));
             let c = &self.rules.campaigns[i];
-            let fill = self.fill(ids);
-            prompt_spec(c, &arm).map(|spec| assistant::build(c, &arm, spec, self.lang.code(), fill))
+            let v = self.visitor(now);
+            let ends_at = campaigns::ends_at(&c.trigger, c.to, &v);
+            let reason = self.prompt_reason(c, source, &picked, now);
+            let fill = self.fill(picked, ends_at);
+            prompt_spec(c, &arm).map(|spec| assistant::build(c, &arm, spec, self.lang.code(), fill, reason, self.rules.utc_offset_ms))
         });
         for i in holdouts {
             let id = self.rules.campaigns[i].id.clone();
@@ -409,29 +446,35 @@ impl Engine {
                 }
                 _ => {}
             }
-            if let Some(log) = s.campaigns.iter().find(|l| l.id == c.id) {
-                times.extend(log.shown.first().map(|t| t + c.caps.cooldown_ms));
-                times.push(log.dismissed_at + c.caps.dismiss_cooldown_ms);
+            times.extend(campaigns::quiet_ends(c, &self.rules, s));
+            // When an offer or a window ends, the prompt about it is withdrawn.
+            times.extend(campaigns::ends_at(&c.trigger, c.to, &self.visitor(now)));
+            match &c.trigger {
+                crate::rules::Trigger::ReplenishmentDue { .. } => times.extend(self.profile.iter().flat_map(|p| p.cycles.iter()).map(|cy| cy.last_at + 2.0 * cy.every_days * 86_400_000.0)),
+                crate::rules::Trigger::Event { event, within_ms } => times.extend(s.last_event(event).map(|at| at + within_ms)),
+                _ => {}
             }
         }
         times.into_iter().filter(|&t| t > now).min_by(f64::total_cmp)
     }
 
-    fn fill(&self, ids: Vec<String>) -> assistant::Fill<'_> {
+    fn fill(&self, picked: Picked, ends_at: Option<f64>) -> assistant::Fill<'_> {
         let c = &self.catalog;
-        let products = ids
+        let products = picked
             .into_iter()
-            .filter_map(|id| {
-                let i = c.index(&id)? as usize;
-                Some(assistant::PromptProduct {
+            .map(|(ix, reason)| {
+                let i = ix as usize;
+                // The catalog refused any url or image outside the URL rule (`url`).
+                assistant::PromptProduct {
+                    id: c.id(ix).to_string(),
                     title: c.titles[i].clone(),
                     price: c.prices[i],
                     brand: c.brand_names.get(c.brand[i] as usize).cloned(),
-                    category: c.category_name(i as u32).to_string(),
+                    category: c.category_name(ix, self.lang.code()),
                     url: c.urls[i].clone(),
                     image: c.images[i].clone(),
-                    id,
-                })
+                    reason,
+                }
             })
             .collect::<Vec<_>>();
         let value: f64 = self.state.cart.iter().filter_map(|l| c.index(&l.product_id).map(|ix| c.prices[ix as usize] as f64 * l.quantity as f64)).sum();
@@ -442,28 +485,159 @@ impl Engine {
             cart: (self.state.cart_quantity(), self.state.cart.len(), (value * 100.0).round() / 100.0),
             products,
             days,
+            ends_at,
             currency: &self.currency,
         }
     }
 
-    fn prompt_products(&mut self, source: ProductSource, now: f64) -> Vec<String> {
-        let (slot, product) = match source {
-            ProductSource::None => return Vec::new(),
-            ProductSource::Cart => return self.state.cart.iter().map(|l| l.product_id.clone()).collect(),
-            ProductSource::RecentlyViewed => ("recently_viewed", None),
-            ProductSource::Replenish => ("replenish", None),
-            ProductSource::Complements | ProductSource::CrossSell => {
-                let last = self.state.purchases.first().map(|b| (b.at, b.product_id.clone()));
-                let from_profile = self.profile.iter().flat_map(|p| p.purchases.iter()).map(|b| (b.at, b.product_id.clone()));
-                let newest = last.into_iter().chain(from_profile).filter(|(_, id)| self.catalog.index(id).is_some()).max_by(|a, b| a.0.total_cmp(&b.0));
-                match newest {
-                    Some((_, id)) => ("bought_together", Some(id)),
-                    None => return Vec::new(),
+    /// The category node a campaign's prompt products must fall in: the prompt's
+    /// `productsCategory`, else the category a `browse_abandon` trigger watches.
+    fn products_category(&self, c: &crate::rules::Campaign, spec: &crate::rules::PromptSpec) -> Option<u32> {
+        let path = spec.products_category.as_deref().or(match &c.trigger {
+            crate::rules::Trigger::BrowseAbandon { category, .. } => category.as_deref(),
+            _ => None,
+        })?;
+        // A category the catalog does not have matches nothing (not everything).
+        Some(self.catalog.category_index(path).unwrap_or(u32::MAX))
+    }
+
+    /// Complements of the visitor's purchases, newest purchase first: what goes with
+    /// (`goesWith`) or is bought with (`boughtWith`) each, taken in turns so every purchase
+    /// contributes; in stock, in `category` (a node, subtree included), not in the cart,
+    /// and not bought before unless a profile cycle makes it replenishable. Each pick's
+    /// reason names the purchase and its date.
+    fn complements(&self, category: Option<u32>, limit: usize, now: f64) -> Picked {
+        let c = &self.catalog;
+        let profile = self.profile.as_ref().filter(|_| self.consent.personalization);
+        // Each product bought once, at its newest purchase, newest first (kept in order as
+        // it fills: a handful of purchases, and no sort routine in the wasm for it).
+        let mut bought: Vec<(f64, u32)> = Vec::new();
+        let local = self.state.purchases.iter().map(|b| (b.at, b.product_id.as_str()));
+        let remote = profile.into_iter().flat_map(|p| p.purchases.iter().map(|b| (b.at, b.product_id.as_str())));
+        for (at, id) in local.chain(remote).filter(|&(at, _)| at <= now) {
+            let Some(ix) = c.index(id) else { continue };
+            if let Some(k) = bought.iter().position(|&(_, b)| b == ix) {
+                if bought[k].0 >= at {
+                    continue;
+                }
+                bought.remove(k);
+            }
+            let k = bought.iter().position(|&(t, _)| t < at).unwrap_or(bought.len());
+            bought.insert(k, (at, ix));
+        }
+        let replenishable = |ix: u32| profile.is_some_and(|p| p.cycles.iter().any(|cy| cy.product_id == c.id(ix)));
+        let eligible = |j: u32| {
+            let i = j as usize;
+            c.in_stock[i]
+                && category.is_none_or(|node| node != u32::MAX && c.in_category(c.category[i], node))
+                && !self.state.cart.iter().any(|l| l.product_id == c.id(j))
+                && (!bought.iter().any(|&(_, b)| b == j) || replenishable(j))
+        };
+        let relations = [(crate::catalog::Relation::GoesWith, Why::GoesWithPurchase), (crate::catalog::Relation::BoughtWith, Why::BoughtWithPurchase)];
+        let mut out: Picked = Vec::new();
+        for rank in 0.. {
+            let mut more = false;
+            for &(at, seed) in &bought {
+                for (rel, why) in relations {
+                    let Some(&j) = c.related(seed, rel).get(rank) else { continue };
+                    more = true;
+                    if out.len() < limit && eligible(j) && !out.iter().any(|(x, _)| *x == j) {
+                        let date = crate::reasons::day_month(at, self.rules.utc_offset_ms, self.lang);
+                        out.push((j, Some(Reason { code: why.code(), text: why.text_bought(self.lang, &c.titles[seed as usize], &date) })));
+                    }
                 }
             }
-            ProductSource::ForYou | ProductSource::Habit => ("for_you", None),
+            if !more || out.len() == limit {
+                break;
+            }
+        }
+        out
+    }
+
+    fn prompt_products(&mut self, source: ProductSource, now: f64) -> Picked {
+        let slot = match source {
+            ProductSource::Cart => return self.state.cart.iter().filter_map(|l| self.catalog.index(&l.product_id)).map(|ix| (ix, None)).collect(),
+            ProductSource::RecentlyViewed => "recently_viewed",
+            ProductSource::Replenish => "replenish",
+            ProductSource::ForYou | ProductSource::Habit => "for_you",
+            ProductSource::None | ProductSource::Complements | ProductSource::CrossSell => return Vec::new(),
         };
-        self.recommend(slot, product.as_deref(), Some(3), now).map(|r| r.into_iter().map(|r| r.product_id).collect()).unwrap_or_default()
+        let recs = self.recommend_with(slot, None, Some(3), now, false).unwrap_or_default();
+        recs.into_iter().filter_map(|r| Some((self.catalog.index(&r.product_id)?, Some(r.reason)))).collect()
+    }
+
+    /// What really drove a prompt, in the visitor's language: the first product's own
+    /// reason where the products carry the story (complements, replenishment), else what
+    /// the trigger saw.
+    fn prompt_reason(&self, c: &crate::rules::Campaign, source: ProductSource, picked: &Picked, now: f64) -> Reason {
+        use crate::rules::Trigger;
+        if matches!(source, ProductSource::Complements | ProductSource::CrossSell | ProductSource::Replenish) {
+            if let Some((_, Some(r))) = picked.first() {
+                return r.clone();
+            }
+        }
+        if let Trigger::SeasonalHabit = c.trigger {
+            let (_, month, ..) = campaigns::calendar(now, self.rules.utc_offset_ms);
+            let habit = self.profile.iter().flat_map(|p| p.habits.iter()).find(|h| h.months.contains(&(month as u8)));
+            if let Some(node) = habit.and_then(|h| self.catalog.category_index(&h.category)) {
+                let name = self.catalog.category_node_name(node, self.lang.code());
+                return Reason { code: "seasonal", text: crate::reasons::seasonal_text(self.lang, &name, month as u32) };
+            }
+        }
+        assistant::reason(c, self.lang.code())
+    }
+
+    /// Who a prompt on screen is for: the visitor id and the profile's (a persona switch or
+    /// `forget()` changes one of them).
+    fn who(&self) -> String {
+        format!("{}|{}", self.state.visitor_id, self.profile.as_ref().map_or("", |p| p.visitor_id.as_str()))
+    }
+
+    /// `prompt_action` for this page's own prompt: `shown` puts it on screen (watched by
+    /// `withdrawal`), `dismiss` and `clicked` take it down. Other tabs' actions go through
+    /// `prompt_action` alone.
+    pub fn page_prompt_action(&mut self, action: &str, prompt_id: &str, now: f64) -> Result<()> {
+        self.prompt_action(action, prompt_id, now)?;
+        self.on_screen = if action == "shown" {
+            let visitor = self.who();
+            Some(OnScreen { id: prompt_id.to_string(), visitor, at: now })
+        } else {
+            self.on_screen.take().filter(|o| o.id != prompt_id)
+        };
+        Ok(())
+    }
+
+    /// The prompt on screen when it stopped being true, with why (one of
+    /// `WITHDRAW_REASONS`); it is then no longer watched. The page asks after anything
+    /// that can change what is due: an event here or in another tab, new rules, profile
+    /// or consent, `forget`, and the clock (`next_check` includes when offers end).
+    pub fn withdrawal(&mut self, now: f64) -> Option<(String, &'static str)> {
+        let on = self.on_screen.as_ref()?;
+        self.set_clock(now);
+        let campaign = on.id.rsplit_once(':').map_or(on.id.as_str(), |(c, _)| c);
+        let v = self.visitor(now);
+        let reason = if !self.consent.messaging {
+            "consent_withdrawn"
+        } else if self.who() != on.visitor {
+            "visitor_changed"
+        } else {
+            match self.rules.campaign(campaign) {
+                None => "rules_changed",
+                Some(c) => {
+                    let log = self.state.campaigns.iter().find(|l| l.id == c.id);
+                    if log.is_some_and(|l| l.dismissed_at >= on.at || l.clicked_at >= on.at) {
+                        "acted_elsewhere"
+                    } else if campaigns::ends_at(&c.trigger, c.to, &v).is_some_and(|end| now >= end) {
+                        "offer_ended"
+                    } else if !campaigns::still_due(c, &v, &self.visitor_context(now)) {
+                        "no_longer_due"
+                    } else {
+                        return None;
+                    }
+                }
+            }
+        };
+        self.on_screen.take().map(|o| (o.id, reason))
     }
 
     /// Whether `prompts()` recorded a holdout exposure since the last call.
@@ -494,7 +668,10 @@ impl Engine {
                 let log = self.state.campaign_log(&id, arm);
                 log.dismissed_at = log.dismissed_at.max(now);
             }
-            "clicked" => self.state.metric(&id, arm).clicks += 1,
+            "clicked" => {
+                self.state.campaign_log(&id, arm).clicked_at = now;
+                self.state.metric(&id, arm).clicks += 1;
+            }
             _ => return Err(Error::at("invalid_argument", "", format!("unknown prompt action \"{action}\""))),
         }
         Ok(())
@@ -633,6 +810,10 @@ impl Engine {
         self.state = VisitorState { visitor_id, ..VisitorState::default() };
         self.profile = None;
         self.assigned.clear();
+        // Whatever is on screen was for the visitor just forgotten.
+        if let Some(on) = &mut self.on_screen {
+            on.visitor.clear();
+        }
     }
 }
 

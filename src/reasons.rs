@@ -51,6 +51,10 @@ crate::names! {
         ReplenishCompanion = "replenish_companion",
         /// Pinned by the marketer's rules.
         Featured = "featured",
+        /// Goes with (`goesWith`) something the visitor bought.
+        GoesWithPurchase = "goes_with_purchase",
+        /// Often bought with something the visitor bought.
+        BoughtWithPurchase = "bought_with_purchase",
     }
 }
 
@@ -91,12 +95,55 @@ impl Why {
             (Lang::Tr, Why::BoughtWith) => format!("{subject} ile sıkça birlikte alınıyor"),
             (Lang::Tr, Why::GoesWith) => format!("{subject} ile iyi gider"),
             (Lang::Tr, Why::Similar) => format!("{subject} ürününe benzer"),
-            (Lang::Tr, Why::Affinity) => format!("{subject} ilginize göre"),
+            (Lang::Tr, Why::Affinity) => format!("İlgilendiğiniz {subject} kategorisinden"),
             (Lang::Tr, Why::Taste) => "Zevkinize göre seçildi".to_string(),
             (Lang::Tr, Why::Popular) => "Şu an çok tercih ediliyor".to_string(),
             (Lang::Tr, Why::RecentlyViewed) => "Son baktığınız ürünlerden".to_string(),
             (Lang::Tr, Why::Replenish) => format!("Bunu yaklaşık {subject} günde bir alıyorsunuz"),
             (Lang::Tr, Why::ReplenishCompanion) => format!("Düzenli aldığınız {subject} ile birlikte"),
+            (_, Why::GoesWithPurchase | Why::BoughtWithPurchase) => self.text_bought(lang, subject, ""),
         }
+    }
+
+    /// A reason naming a purchase and its date ("Goes with the X you bought on 12 April").
+    pub fn text_bought(self, lang: Lang, title: &str, date: &str) -> String {
+        let goes = self != Why::BoughtWithPurchase;
+        let on = |en: bool| match (date.is_empty(), en) {
+            (true, _) => String::new(),
+            (false, true) => format!(" on {date}"),
+            (false, false) => format!("{date} tarihinde "),
+        };
+        match (lang, goes) {
+            (Lang::En, true) => format!("Goes with the {title} you bought{}", on(true)),
+            (Lang::En, false) => format!("Often bought with the {title} you bought{}", on(true)),
+            (Lang::Tr, true) => format!("{}aldığınız {title} ile uyumlu", on(false)),
+            (Lang::Tr, false) => format!("{}aldığınız {title} ile sıkça birlikte alınıyor", on(false)),
+        }
+    }
+}
+
+const MONTHS_EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS_TR: [&str; 12] = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"];
+
+fn month_name(lang: Lang, month: u32) -> &'static str {
+    let m = (month.clamp(1, 12) - 1) as usize;
+    match lang {
+        Lang::En => MONTHS_EN[m],
+        Lang::Tr => MONTHS_TR[m],
+    }
+}
+
+/// "12 April" / "12 Nisan": a day in the store's time zone, for reasons (prompt text
+/// dates are formatted by the page's `Intl`; a reason is plain text made here).
+pub fn day_month(at: f64, utc_offset_ms: f64, lang: Lang) -> String {
+    let (_, month, day, ..) = crate::campaigns::calendar(at, utc_offset_ms);
+    format!("{day} {}", month_name(lang, month as u32))
+}
+
+/// The reason of a seasonal prompt: the habit's category and month.
+pub fn seasonal_text(lang: Lang, category: &str, month: u32) -> String {
+    match lang {
+        Lang::En => format!("You buy {category} every {}", month_name(lang, month)),
+        Lang::Tr => format!("Her {} ayında {category} alıyorsunuz", month_name(lang, month)),
     }
 }

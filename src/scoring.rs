@@ -52,14 +52,17 @@ pub enum Subject {
 
 impl Pick {
     pub fn text(&self, c: &Catalog, lang: Lang) -> String {
-        let days;
+        let owned;
         let subject = match self.subject {
             Subject::None => "",
             Subject::Product(ix) => &c.titles[ix as usize],
-            Subject::CategoryOf(ix) => c.category_name(ix),
+            Subject::CategoryOf(ix) => {
+                owned = c.category_name(ix, lang.code());
+                &owned
+            }
             Subject::Days(n) => {
-                days = n.to_string();
-                &days
+                owned = n.to_string();
+                &owned
             }
         };
         self.why.text(lang, subject)

@@ -196,7 +196,7 @@ impl Session {
 
     /// `shown`, `dismiss` or `clicked`.
     pub fn prompt_action(&mut self, action: &str, id: &str, now: f64) -> crate::error::Result<()> {
-        self.engine.prompt_action(action, id, now)?;
+        self.engine.page_prompt_action(action, id, now)?;
         self.send(Outgoing::Prompt { action: action.to_string(), id: id.to_string(), at: now });
         self.changed();
         Ok(())

@@ -9,7 +9,8 @@ use crate::catalog::Catalog;
 use crate::reasons::Why;
 use crate::rules::product::product_context;
 use crate::rules::{Slot, Tweak};
-use crate::scoring::{Pick, Prefilter, Subject};
+use crate::scoring::{Pick, Prefilter, Strategy, Subject};
+use crate::visitor::VisitorState;
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -55,7 +56,7 @@ pub struct Candidate<'a> {
 /// diversity. `data` is `{"product": …, "visitor": <the visitor context>}`; each
 /// candidate's product is written into it in turn; the product-only conditions were
 /// applied by the scoring pass (`prefilter`).
-pub fn tune<'a>(cands: &mut Vec<Candidate<'a>>, c: &Catalog, slot: Option<&Slot>, tweaks: &'a [Active], data: &mut Value, page_product: Option<u32>) {
+pub fn tune<'a>(cands: &mut Vec<Candidate<'a>>, c: &Catalog, variety: Option<&Diversity>, tweaks: &'a [Active], data: &mut Value, page_product: Option<u32>) {
     let excluded = |ix: u32| tweaks.iter().any(|(t, _)| t.exclude.iter().any(|x| x == c.id(ix)));
     cands.retain(|r| !excluded(r.pick.ix));
     // A campaign whose product-only boost lifted a pick is credited with it.
@@ -102,15 +103,77 @@ pub fn tune<'a>(cands: &mut Vec<Candidate<'a>>, c: &Catalog, slot: Option<&Slot>
     }
     pinned.append(cands);
     *cands = pinned;
-    if let Some(s) = slot {
-        diversify(cands, c, s.max_per_category, s.max_per_brand);
+    if let Some(d) = variety {
+        diversify(cands, c, d);
     }
 }
 
-/// Drops results past the per-category / per-brand maximum, keeping order.
-fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, per_category: Option<usize>, per_brand: Option<usize>) {
-    if per_category.is_none() && per_brand.is_none() {
-        return;
+/// Variety in a slot's results: at most so many per category (leaf) and per brand, and
+/// the products the visitor just viewed after the rest (`recently_viewed` shows those).
+/// Storefront `for_you` slots get it by default: half the slot per category, viewed items
+/// last (unless the catalog's fitted `blend` ranks them); a rule slot's `diversity` tunes or
+/// turns it off (`maxShare: 1, repeatViewed: true`).
+pub struct Diversity {
+    per_category: Option<usize>,
+    per_brand: Option<usize>,
+    /// The share cap (`maxShare`, default for `for_you`): picks past it move after the
+    /// rest instead of leaving, so a slot over a narrow catalog still fills.
+    per_category_soft: Option<usize>,
+    /// Catalog indices of the visitor's recent views, moved after the other picks.
+    viewed: Vec<u32>,
+}
+
+/// Share of a `for_you` slot one category may fill when the rules say nothing.
+pub const DEFAULT_MAX_SHARE: f64 = 0.5;
+
+impl Diversity {
+    /// `defaults`: whether a `for_you` slot gets the storefront's variety when its rules say nothing.
+    pub fn of(slot: Option<&Slot>, strategy: Strategy, limit: usize, defaults: bool, s: &VisitorState, c: &Catalog) -> Option<Diversity> {
+        let for_you = defaults && strategy == Strategy::ForYou;
+        let share = slot.and_then(|s| s.max_share).or(for_you.then_some(DEFAULT_MAX_SHARE));
+        let per_category_soft = share.filter(|&x| x < 1.0).map(|x| ((limit as f64 * x).ceil() as usize).max(1));
+        let per_category = slot.and_then(|s| s.max_per_category);
+        let per_brand = slot.and_then(|s| s.max_per_brand);
+        // A store whose catalog ships a fitted blend has measured how its shoppers return
+        // to what they viewed: its ranking decides, unless the rules say otherwise.
+        let repeat = slot.and_then(|s| s.repeat_viewed).unwrap_or(!for_you || c.blend_fitted);
+        let viewed = if repeat { Vec::new() } else { s.recently_viewed.iter().filter_map(|v| c.index(&v.product_id)).collect() };
+        (per_category.is_some() || per_brand.is_some() || per_category_soft.is_some() || !viewed.is_empty()).then_some(Diversity { per_category, per_brand, per_category_soft, viewed })
+    }
+}
+
+/// Drops results past the per-category / per-brand maximum, and moves viewed products and
+/// those past the share cap after the rest, keeping order otherwise.
+fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
+    let (per_category, per_brand) = (d.per_category, d.per_brand);
+    if !d.viewed.is_empty() || d.per_category_soft.is_some() {
+        let mut seen = Vec::new();
+        let mut counts: Vec<(u32, usize)> = Vec::new();
+        let mut k = 0;
+        while k < cands.len() {
+            let r = &cands[k];
+            let cat = c.category[r.pick.ix as usize];
+            let n = match counts.iter_mut().find(|(x, _)| *x == cat) {
+                Some((_, n)) => n,
+                None => {
+                    counts.push((cat, 0));
+                    &mut counts.last_mut().unwrap().1
+                }
+            };
+            let over = d.per_category_soft.is_some_and(|cap| *n >= cap);
+            if r.pick.why != Why::Featured && (over || d.viewed.contains(&r.pick.ix)) {
+                seen.push(cands.remove(k));
+            } else {
+                *n += 1;
+                k += 1;
+            }
+        }
+        // Scores stay best first: a moved pick scores at most the last one it now follows.
+        let floor = cands.last().map_or(f32::INFINITY, |r| r.pick.score);
+        for mut r in seen {
+            r.pick.score = r.pick.score.min(floor);
+            cands.push(r);
+        }
     }
     let mut seen: Vec<(u32, u32)> = Vec::new();
     cands.retain(|r| {

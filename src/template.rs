@@ -123,10 +123,8 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
             }
             (name.to_string(), args)
         });
-        // A time is a number of ms: without `date` the visitor would read 1.767.225.600.000.
-        if var == "endsAt" && !matches!(&filter, Some((f, _)) if f == "date") {
-            errors.push("{{endsAt}} is a time in ms: write {{endsAt | date}}".to_string());
-        }
+        // A time is a number of ms: `render` formats `{{endsAt}}` as a date when no filter
+        // says otherwise, so the visitor never reads 1.767.225.600.000.
         if var == "name" && !matches!(&filter, Some((f, _)) if f == "default") {
             errors.push("the visitor's name may be unknown: write {{name | default: \"…\"}}".to_string());
         }
@@ -162,7 +160,8 @@ pub fn render(pieces: &[Piece], values: &dyn Fn(Var) -> Value) -> Vec<Part> {
             Piece::Text(t) => Part::Text { text: t.clone() },
             Piece::Hole { var, filter } => Part::Value {
                 value: values(*var),
-                format: filter.as_ref().map(|(f, _)| f.clone()),
+                // A date needs no filter to read as one.
+                format: filter.as_ref().map(|(f, _)| f.clone()).or_else(|| (*var == crate::template::Var::EndsAt).then(|| "date".to_string())),
                 args: filter.as_ref().map(|(_, a)| a.clone()).unwrap_or_default(),
             },
         })

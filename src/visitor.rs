@@ -130,6 +130,8 @@ pub struct CampaignLog {
     pub shown_total: u32,
     pub dismissed_at: f64,
     pub exposed_at: f64,
+    /// Last click on its prompt, here or in another tab (0: never).
+    pub clicked_at: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -378,6 +380,8 @@ impl VisitorState {
                         shown_total: count(c, "shownTotal")?,
                         dismissed_at: time(c, "dismissedAt")?,
                         exposed_at: time(c, "exposedAt")?,
+                        // Absent in documents stored before clicks were timed.
+                        clicked_at: c.opt_num_in("clickedAt", 0.0, 1e15)?.unwrap_or(0.0),
                     })
                 })
                 .collect::<Result<_>>()?,

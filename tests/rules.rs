@@ -333,7 +333,7 @@ fn every_template_variable_that_validates_renders_a_value() {
     track(&mut e, json!({"type": "add_to_cart", "productId": "p4", "quantity": 2}), T0);
     let p = e.prompts(T0).remove(0);
     let fields: Vec<&str> = p.text.split('|').collect();
-    assert_eq!(&fields[..3], ["Product 4", "b1", "lenses"], "{}", p.text);
+    assert_eq!(&fields[..3], ["Product 4", "b1", "Lenses"], "{}", p.text);
     assert!(fields.iter().all(|f| !f.is_empty()), "every variable has a value: {}", p.text);
 }
 

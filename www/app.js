@@ -396,6 +396,8 @@ document.addEventListener("submit", (event) => {
 addEventListener("hashchange", navigate);
 // Another tab changed the cart or the views: draw the slots again.
 engine.on("change", refresh);
+// The assistant acted for the visitor (a reorder put items in the cart): show it.
+assistant.addEventListener("vitrin-action", () => queueMicrotask(refresh));
 // Another tab moved the simulated clock (redraw) or changed anything else (start over).
 addEventListener("storage", (event) => {
   if (event.key !== SETTINGS_KEY) return;

@@ -6,7 +6,7 @@ import { settings, now } from "/www/settings.js";
 
 /** The catalog with titles in the page's language (the engine quotes them in its reasons), and its products by id. Call after `setLang`. */
 export function demoCatalog() {
-  const catalog = getLang() === "en" ? { products: source.products.map((p) => ({ ...p, title: p.titleEn })) } : source;
+  const catalog = getLang() === "en" ? { ...source, products: source.products.map((p) => ({ ...p, title: p.titleEn })) } : source;
   return { catalog, products: new Map(catalog.products.map((p) => [p.id, p])) };
 }
 

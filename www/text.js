@@ -1,30 +1,10 @@
 // The storefront's own words in Turkish and English (the engine writes the reasons itself, in
-// the locale it was created with).
+// the locale it was created with). Category names come from the catalog's `categoryNames`,
+// the same the engine's reasons use.
+
+import source from "/www/generated/catalog.js";
 
 export const LOCALES = { tr: "tr-TR", en: "en-US" };
-
-const CATEGORY_NAMES = {
-  fashion: ["Moda", "Fashion"],
-  "fashion/shirts": ["Gömlek", "Shirts"],
-  "fashion/blouses": ["Bluz", "Blouses"],
-  "fashion/skirts": ["Etek", "Skirts"],
-  "fashion/shoes": ["Ayakkabı", "Shoes"],
-  "fashion/shoes/running": ["Koşu Ayakkabısı", "Running shoes"],
-  "fashion/shoes/casual": ["Günlük Ayakkabı", "Casual shoes"],
-  books: ["Kitap", "Books"],
-  "books/novels": ["Roman", "Novels"],
-  "books/children": ["Çocuk Kitapları", "Children's books"],
-  pets: ["Evcil Hayvan", "Pets"],
-  "pets/cat": ["Kedi", "Cat"],
-  "pets/cat/food": ["Kedi Maması", "Cat food"],
-  "pets/cat/toys": ["Kedi Oyuncakları", "Cat toys"],
-  "pets/dog": ["Köpek", "Dog"],
-  "pets/dog/food": ["Köpek Maması", "Dog food"],
-  eyewear: ["Gözlük & Lens", "Eyewear"],
-  "eyewear/lenses": ["Kontakt Lens", "Contact lenses"],
-  "eyewear/solution": ["Lens Solüsyonu", "Lens solution"],
-  "eyewear/frames": ["Optik Çerçeve", "Frames"],
-};
 
 const WORDS = {
   tagline: ["demo mağaza", "demo store"],
@@ -160,9 +140,10 @@ export function t(key, values = {}) {
   return pick(WORDS[key]).replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
 }
 
-/** The readable name of a category path (the path itself when unknown). */
+/** The readable name of a category path from the catalog (the path itself when unnamed). */
 export function categoryName(path) {
-  return CATEGORY_NAMES[path] ? pick(CATEGORY_NAMES[path]) : path;
+  const names = source.categoryNames?.[path];
+  return names?.[lang] ?? names?.en ?? path;
 }
 
 /** Top-level categories, in menu order. */

@@ -12,6 +12,8 @@ use serde_json::Value;
 
 const MINUTE_MS: f64 = 60_000.0;
 const DAY_MS: f64 = 86_400_000.0;
+/// Quiet time after a dismissal when the rules name none: on by default (BRIEF scenario 10).
+pub const DEFAULT_QUIET_AFTER_DISMISS_MINUTES: f64 = 30.0;
 
 pub struct Boost {
     pub when: Condition,
@@ -49,6 +51,9 @@ pub struct Slot {
     pub tweak: Tweak,
     pub max_per_category: Option<usize>,
     pub max_per_brand: Option<usize>,
+    /// `diversity.maxShare` and `diversity.repeatViewed` (`slots::Diversity`).
+    pub max_share: Option<f64>,
+    pub repeat_viewed: Option<bool>,
 }
 
 pub enum Trigger {
@@ -68,7 +73,10 @@ pub struct PromptSpec {
     /// (language, parsed template)
     pub text: Vec<(String, Vec<Piece>)>,
     pub cta: Option<(Vec<(String, Vec<Piece>)>, String)>,
+    /// The CTA's `action` (one of `CTA_ACTIONS`; `open` when absent).
+    pub action: String,
     pub products: crate::names::ProductSource,
+    pub products_category: Option<String>,
     pub voucher: Option<String>,
 }
 
@@ -112,6 +120,8 @@ pub struct Rules {
     pub utc_offset_ms: f64,
     pub caps: Caps,
     pub min_gap_ms: f64,
+    /// Quiet time after any dismissal (`caps.quietAfterDismissMinutes`).
+    pub quiet_after_dismiss_ms: f64,
     pub slots: Vec<Slot>,
     pub campaigns: Vec<Campaign>,
 }
@@ -187,7 +197,9 @@ fn prompt(v: Option<&Value>) -> Option<PromptSpec> {
     Some(PromptSpec {
         text: templates(v.get("text")),
         cta: v.get("cta").map(|c| (templates(c.get("label")), s(c, "url").unwrap_or_default().to_string())),
+        action: v.get("cta").and_then(|c| s(c, "action")).unwrap_or("open").to_string(),
         products: s(v, "products").and_then(crate::names::ProductSource::from_name).unwrap_or(crate::names::ProductSource::None),
+        products_category: s(v, "productsCategory").map(String::from),
         voucher: s(v, "voucher").map(String::from),
     })
 }
@@ -218,6 +230,7 @@ impl Rules {
             utc_offset_ms: f(v, "utcOffsetMinutes").unwrap_or(0.0) * MINUTE_MS,
             caps: caps(v.get("caps")),
             min_gap_ms: v.get("caps").and_then(|c| f(c, "minGapMinutes")).unwrap_or(0.0) * MINUTE_MS,
+            quiet_after_dismiss_ms: v.get("caps").and_then(|c| f(c, "quietAfterDismissMinutes")).unwrap_or(DEFAULT_QUIET_AFTER_DISMISS_MINUTES) * MINUTE_MS,
             slots: slots
                 .into_iter()
                 .flatten()
@@ -231,6 +244,8 @@ impl Rules {
                         tweak: tweak(sv, &join("/slots", name)),
                         max_per_category: per("maxPerCategory"),
                         max_per_brand: per("maxPerBrand"),
+                        max_share: d.and_then(|d| f(d, "maxShare")),
+                        repeat_viewed: d.and_then(|d| d.get("repeatViewed")).and_then(Value::as_bool),
                     }
                 })
                 .collect(),

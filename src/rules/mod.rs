@@ -27,6 +27,8 @@ const STRATEGIES: &[&str] = crate::names::Strategy::NAMES;
 const EVENT_TYPES: &[&str] = crate::events::EventType::NAMES;
 const PAGES: &[&str] = crate::events::Page::NAMES;
 const PRODUCT_SOURCES: &[&str] = crate::names::ProductSource::NAMES;
+/// What the assistant's button does besides following its URL.
+pub const CTA_ACTIONS: &[&str] = &["open", "add_to_cart"];
 
 const COUNT: Ty = Ty::Int { min: 0.0, max: 1e6 };
 const MINUTES: Ty = Ty::Num { min: 0.0, max: 5_256_000.0 };
@@ -47,8 +49,13 @@ pub static BOOST: Shape = Shape {
 pub static DIVERSITY: Shape = Shape {
     name: "Diversity",
     tag: None,
-    doc: spec::doc_text("Caps how many results may share a category (leaf path) or a brand."),
-    fields: &[opt("maxPerCategory", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per category."), opt("maxPerBrand", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per brand.")],
+    doc: spec::doc_text("Variety in a slot's results. A `for_you` slot has it by default: at most half its results from one category, the visitor's recent views after the rest."),
+    fields: &[
+        opt("maxPerCategory", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per category (leaf path)."),
+        opt("maxShare", Ty::Num { min: 0.01, max: 1.0 }, "At most this share of the results per category (default 0.5 for `for_you`; 1 turns it off); picks past it move after the others, so a slot over a narrow assortment still fills."),
+        opt("maxPerBrand", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per brand."),
+        opt("repeatViewed", Ty::Bool, "Let products the visitor just viewed rank where they score (default for `for_you`: false, they come after the rest, unless the catalog ships a fitted `blend`, whose revisit weight then decides)."),
+    ],
 };
 
 macro_rules! tweak_fields {
@@ -89,6 +96,7 @@ pub static GLOBAL_CAPS: Shape = Shape {
         opt("perSession", COUNT, "Prompts shown per session."),
         opt("perDay", COUNT, "Prompts shown per calendar day in the store's time zone."),
         opt("minGapMinutes", MINUTES, "Quiet time after any prompt was shown."),
+        opt("quietAfterDismissMinutes", MINUTES, "Quiet time after the visitor dismissed any prompt (default 30; 0 turns it off). A dismissed prompt about the cart also keeps every other cart prompt quiet for its `dismissCooldownMinutes`."),
     ],
 };
 
@@ -116,7 +124,11 @@ pub static CTA: Shape = Shape {
     name: "Cta",
     tag: None,
     doc: spec::doc_text("The prompt's button."),
-    fields: &[req("label", TEXTS, "Label per language (`en`, `tr`, …)."), req("url", Ty::Str, "Where the button leads.")],
+    fields: &[
+        req("label", TEXTS, "Label per language (`en`, `tr`, …)."),
+        req("url", Ty::Str, "Where the button leads: a path (`/cart`) or an http(s) URL."),
+        opt("action", Ty::OneOf(CTA_ACTIONS), "`open` (default): follow `url`. `add_to_cart`: first add the prompt's products to the cart (one each; a replenishment's item and its companion), then follow `url`."),
+    ],
 };
 
 pub static PROMPT: Shape = Shape {
@@ -126,7 +138,8 @@ pub static PROMPT: Shape = Shape {
     fields: &[
         req("text", TEXTS, "Text per language (`en`, `tr`, …); the visitor's locale picks, English is the fallback."),
         opt("cta", Ty::Obj(&CTA), "A call to action."),
-        opt("products", Ty::OneOf(PRODUCT_SOURCES), "Which products the prompt shows."),
+        opt("products", Ty::OneOf(PRODUCT_SOURCES), "Which products the prompt shows. `complements` and `cross_sell`: what goes with (`goesWith`) or is bought with (`boughtWith`) the visitor's purchases, newest purchase first, never a product already bought unless a profile cycle makes it replenishable; a campaign whose complements are none stays quiet."),
+        opt("productsCategory", Ty::Str, "Only products in this category path or below it (default for `complements`: a `browse_abandon` trigger's category)."),
         opt("voucher", Ty::Str, "A voucher code the text may offer."),
     ],
 };
@@ -244,7 +257,7 @@ pub fn problems(rules: &Value) -> Vec<PathError> {
                 errors.push(PathError { path: join(&join(&path, "schedule"), "to"), message: "the schedule ends before it starts".into() });
             }
         }
-        let has_end = at("to").is_some();
+        let has_end = at("to").is_some() || c.get("trigger").and_then(|t| t.get("type")).and_then(Value::as_str) == Some("post_purchase");
         let mut prompts: Vec<(String, &Value)> = c.get("prompt").map(|p| (join(&path, "prompt"), p)).into_iter().collect();
         let variants = c.get("variants").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         for (k, v) in variants.iter().enumerate() {
@@ -285,7 +298,7 @@ fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError
                     errors.push(PathError { path: tpath.clone(), message: "uses {{voucher}} but the prompt has no voucher".into() });
                 }
                 if crate::template::uses(&pieces, crate::template::Var::EndsAt) && !has_end {
-                    errors.push(PathError { path: tpath.clone(), message: "uses {{endsAt}} but the campaign's schedule has no end (schedule.to)".into() });
+                    errors.push(PathError { path: tpath.clone(), message: "uses {{endsAt}} but the campaign has no end (a schedule.to, or a post_purchase trigger's withinDays)".into() });
                 }
             }
         }

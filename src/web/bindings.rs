@@ -208,6 +208,13 @@ impl RawEngine {
         Ok(self.settle())
     }
 
+    /// The prompt on screen that stopped being true, as `"<reason> <prompt id>"` (a reason
+    /// has no space), or `undefined` while it holds.
+    pub fn withdrawal(&mut self, now: f64) -> Result<Option<String>, JsValue> {
+        let now = clock(now)?;
+        Ok(self.session.engine_mut().withdrawal(now).map(|(id, reason)| format!("{reason} {id}")))
+    }
+
     /// Milliseconds since the epoch of the next clock-driven prompt check, or `undefined`.
     #[wasm_bindgen(js_name = nextCheck)]
     pub fn next_check(&self, now: f64) -> Option<f64> {

@@ -56,7 +56,7 @@ test("markup in a product title or a name stays text in the assistant", async ()
       const root = assistant.shadowRoot.querySelector(".bubble");
       return { tags: [...root.querySelectorAll("*")].map((e) => e.tagName), pwned: window.pwned ?? null, text: root.textContent };
     });
-    assert.deepEqual(b.tags, ["P", "UL", "LI", "A", "SMALL", "BUTTON"]);
+    assert.deepEqual(b.tags, ["P", "UL", "LI", "DIV", "SPAN", "SPAN", "A", "SMALL", "BUTTON"]);
     assert.equal(b.pwned, null);
     assert.match(b.text, /<img src=x/);
     assert.deepEqual(errors, []);
@@ -80,6 +80,27 @@ test("a CTA the browser would send to another site or run never becomes the link
     for (const { url, href, same } of hrefs) assert.ok(same && /^https?:/.test(href), `${JSON.stringify(url)} became ${href}`);
     assert.match(hrefs.at(-1).href, /\/cart$/, "a path on the site stays");
     assert.ok(hrefs.slice(0, -1).every((h) => h.href.endsWith("#")), JSON.stringify(hrefs));
+    assert.deepEqual(errors, []);
+  }, { path: "/tests/browser/pages/assistant.html" });
+});
+
+test("a prompt that stops being true is taken down and focus goes back where it was", async () => {
+  await withPage(async ({ page, errors }) => {
+    await page.waitForFunction(() => document.body.dataset.ready === "1");
+    await page.evaluate(() => { engine.track({ type: "add_to_cart", productId: "p2" }); advance(11 * 60_000); assistant.refresh(); });
+    assert.equal((await bubble(page)).hidden, false);
+    await page.focus("#elsewhere");
+    await page.evaluate(() => {
+      window.withdrawn = [];
+      assistant.addEventListener("vitrin-withdrawn", (e) => window.withdrawn.push(e.detail.reason));
+      assistant.focusPrompt();
+    });
+    // The cart is emptied (here, or another tab): the engine withdraws the prompt.
+    await page.evaluate(() => engine.track({ type: "remove_from_cart", productId: "p2" }));
+    await page.waitForFunction(() => assistant.shadowRoot.querySelector(".bubble").hidden);
+    assert.deepEqual(await page.evaluate(() => window.withdrawn), ["no_longer_due"]);
+    assert.equal(await page.evaluate(() => document.activeElement.id), "elsewhere");
+    assert.equal(await page.evaluate(() => assistant.prompt), null);
     assert.deepEqual(errors, []);
   }, { path: "/tests/browser/pages/assistant.html" });
 });

@@ -54,7 +54,8 @@ test("scenario 1: after three running shoes, the home's for_you slot shows runni
       await page.waitForSelector('[data-slot="for_you"]:not([hidden]) .card');
       const after = await forYou(page);
       const running = (cards) => cards.filter((c) => c.category === RUNNING).length;
-      assert.ok(running(after) >= 0.75 * after.length, `mostly running shoes: ${JSON.stringify(after)}`);
+      // Variety by default: half the slot at most from one category.
+      assert.equal(running(after), Math.ceil(after.length / 2), `half running shoes: ${JSON.stringify(after)}`);
       assert.ok(running(after) > running(before), "the slot moved toward running shoes");
       assert.ok(after.some((c) => /baktığınız için|Because you viewed/.test(c.reason)), `a reason names a viewed product: ${JSON.stringify(after)}`);
 

@@ -43,7 +43,8 @@ test("the browser's engine answers from the server's snapshot until the visitor 
   const snapshot = takeSnapshot(server, [{ slot: "for_you", limit: 5 }, { slot: "similar", productId: "p1", limit: 3 }]);
   server.destroy();
   const serverIds = snapshot.decisions[0].items.map((r) => r.productId);
-  assert.ok(serverIds.every((id) => products[Number(id.slice(1))].category === "pets/cat/food"), "the server's profile shaped the snapshot");
+  // for_you keeps variety by default (at most about half from one category while others rank).
+  assert.ok(serverIds.filter((id) => products[Number(id.slice(1))].category === "pets/cat/food").length >= 3, "the server's profile shaped the snapshot");
   // Through HTML and back, as a page carries it.
   const carried = JSON.parse(snapshotJson(snapshot));
   const browser = await fresh({ snapshot: carried });

@@ -24,7 +24,7 @@ import { pathToFileURL } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { PKG_DIR, REPO_ROOT } from "../support/repo.mjs";
 
-const USAGE = "usage: node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--fit-cases N] [--out FILE] [--builder plans]";
+const USAGE = "usage: node tests/replay/run.mjs --data DIR [--pkg DIR] [--limit N] [--fit-cases N] [--out FILE] [--builder plans] [--rules FILE]";
 const SLOT = "for_you";
 const K = 20;
 const HOLDOUT = 0.1;
@@ -50,7 +50,7 @@ const PUBLISHED = [
 const KNN_LAMBDA = 20;
 
 function parseArgs(argv) {
-  const opts = { data: null, pkg: PKG_DIR, limit: Infinity, fitCases: null, out: null, builder: "hand" };
+  const opts = { data: null, pkg: PKG_DIR, limit: Infinity, fitCases: null, out: null, builder: "hand", rules: null };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value\n${USAGE}`);
@@ -65,6 +65,9 @@ function parseArgs(argv) {
         if (!["hand", "plans"].includes(opts.builder)) throw new Error(`--builder is hand or plans\n${USAGE}`);
         break;
       }
+      // Rules the engine runs with, e.g. tests/replay/diversity-off.json to measure the slot
+      // without the storefront's default variety.
+      case "--rules": opts.rules = JSON.parse(readFileSync(resolve(value()), "utf8")); break;
       case "--limit":
       case "--fit-cases": {
         const flag = argv[i];
@@ -162,9 +165,9 @@ function finish(m) {
 }
 
 /** The engine as a storefront runs it; returns metrics and every recommend latency (ms). */
-async function replayEngine(createVitrin, catalog, cases) {
+async function replayEngine(createVitrin, catalog, cases, rules) {
   let clock = Date.UTC(2026, 0, 1);
-  const engine = await createVitrin({ catalog, storage: "memory", now: () => clock });
+  const engine = await createVitrin({ catalog, storage: "memory", now: () => clock, ...(rules && { rules }) });
   const known = new Set(catalog.products.map((p) => p.id));
   const m = newMetrics();
   const latencies = new Float64Array(cases.length);
@@ -399,7 +402,7 @@ async function main() {
     const bytes = readFileSync(catalog);
     const doc = JSON.parse(bytes.toString("utf8"));
     result.blend[split] = doc.blend ?? null;
-    const { metrics, latencies } = await replayEngine(createVitrin, doc, cases);
+    const { metrics, latencies } = await replayEngine(createVitrin, doc, cases, opts.rules);
     result[split] = metrics;
     for (const [key, , make] of BASELINES) result.baselines[key][split] = baseline(make(train), cases);
     console.log(`replay ${name}: ${split}: ${cases.length} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -412,6 +415,7 @@ async function main() {
   }
   result.published = published ? { dataset: published.name, rows: Object.fromEntries(Object.entries(published.rows).map(([k, [hr20, mrr20]]) => [k, { hr20, mrr20 }])) } : null;
   result.casesLimit = Number.isFinite(opts.limit) ? opts.limit : null;
+  result.rules = opts.rules;
   result.seconds = Math.round((performance.now() - started) / 100) / 10;
 
   console.log(`\nslot "${SLOT}", limit ${K}, no productId: the personalised slot a storefront shows on its home page or beside a product, fed by the session's views`);

@@ -367,6 +367,31 @@ const BOUGHT_WITH: &[(&str, &str, usize)] = &[
     ("eyewear/solution", "eyewear/lenses", 2),
 ];
 
+/// Every category node's name (Turkish, English): the catalog's `categoryNames`, which the
+/// engine's reasons and the storefront's menus both read.
+const CATEGORY_NAMES: &[(&str, &str, &str)] = &[
+    ("fashion", "Moda", "Fashion"),
+    ("fashion/shirts", "Gömlek", "Shirts"),
+    ("fashion/blouses", "Bluz", "Blouses"),
+    ("fashion/skirts", "Etek", "Skirts"),
+    ("fashion/shoes", "Ayakkabı", "Shoes"),
+    ("fashion/shoes/running", "Koşu Ayakkabısı", "Running shoes"),
+    ("fashion/shoes/casual", "Günlük Ayakkabı", "Casual shoes"),
+    ("books", "Kitap", "Books"),
+    ("books/novels", "Roman", "Novels"),
+    ("books/children", "Çocuk Kitapları", "Children's books"),
+    ("pets", "Evcil Hayvan", "Pets"),
+    ("pets/cat", "Kedi", "Cat"),
+    ("pets/cat/food", "Kedi Maması", "Cat food"),
+    ("pets/cat/toys", "Kedi Oyuncakları", "Cat toys"),
+    ("pets/dog", "Köpek", "Dog"),
+    ("pets/dog/food", "Köpek Maması", "Dog food"),
+    ("eyewear", "Gözlük & Lens", "Eyewear"),
+    ("eyewear/lenses", "Kontakt Lens", "Contact lenses"),
+    ("eyewear/solution", "Lens Solüsyonu", "Lens solution"),
+    ("eyewear/frames", "Optik Çerçeve", "Frames"),
+];
+
 /// (from leaf, to leaf, how many): cross-category complements (an outfit's shoes).
 const GOES_WITH: &[(&str, &str, usize)] = &[
     ("fashion/blouses", "fashion/shoes/casual", 3),
@@ -725,7 +750,7 @@ fn to_json(products: &[Product]) -> String {
             p.in_stock,
             p.popularity,
             quoted(p.color),
-            quoted(&format!("#/p/{}", p.id))
+            quoted(&format!("/#/p/{}", p.id))
         );
         json_list(&mut out, p.tags.iter().map(|t| quoted(t)));
         out.push_str(",\"embedding\":");
@@ -748,7 +773,11 @@ fn to_json(products: &[Product]) -> String {
         out.push_str("}}");
         out.push_str(if i + 1 < products.len() { ",\n" } else { "\n" });
     }
-    out.push_str("]}\n");
+    out.push_str("],\n\"categoryNames\":{");
+    for (k, (path, tr, en)) in CATEGORY_NAMES.iter().enumerate() {
+        let _ = write!(out, "{}{}:{{\"tr\":{},\"en\":{}}}", if k > 0 { "," } else { "" }, quoted(path), quoted(tr), quoted(en));
+    }
+    out.push_str("}}\n");
     out
 }
 
@@ -773,6 +802,17 @@ pub fn generate() -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_category_and_its_ancestors_are_named() {
+        for c in CATEGORIES {
+            let parts: Vec<&str> = c.path.split('/').collect();
+            for k in 1..=parts.len() {
+                let path = parts[..k].join("/");
+                assert!(CATEGORY_NAMES.iter().any(|(p, ..)| *p == path), "{path} has no name");
+            }
+        }
+    }
 
     #[test]
     fn deterministic_and_coherent() {
