@@ -64,8 +64,8 @@ pub fn reference() -> String {
          `{{{{ variable | filter: argument, … }}}}` holes; arguments are quoted strings. Unknown\n\
          variables and filters are validation errors with their path; every value is escaped for\n\
          HTML, and the filters format with the browser's `Intl` in the engine's locale and currency.\n\n\
-         - Variables: {}. `name` may be unknown: write `{{{{name | default: \"…\"}}}}`; `endsAt` is a\n  \
-         time in ms (the campaign's `schedule.to`): write `{{{{endsAt | date}}}}`.\n\
+         - Variables: {}. `name` may be unknown: write `{{{{name | default: \"…\"}}}}`; `endsAt` is the\n  \
+         offer's end (the campaign's `schedule.to` or its window): `{{{{endsAt}}}}` shows it as a date.\n\
          - Filters: {}. `plural` takes two forms (`plural: \"item\", \"items\"`) and shows the number\n  \
          with the form its plural category takes; `default` takes the text shown when the value is\n  \
          unknown or empty; `money` formats in the store's currency, `date` a long date.\n",
