@@ -2,8 +2,8 @@
 //! language (plain and HTML-escaped), its button, the products it shows and why.
 //! Depends on `rules` (the prompt spec) and `scoring` (to choose products).
 
-use crate::rules::{Campaign, PromptSpec, Trigger};
 use crate::reasons::PromptWhy;
+use crate::rules::{Campaign, PromptSpec, Trigger};
 use crate::template::{self, Part, Piece, Var};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -105,18 +105,57 @@ pub fn pick<'a>(texts: &'a [(String, Vec<Piece>)], lang: &str) -> &'a [Piece] {
 pub fn reason(c: &Campaign, lang: &str) -> crate::reasons::Reason {
     let tr = lang == "tr";
     let (code, en, tr_text) = match c.trigger {
-        Trigger::CartIdle { .. } | Trigger::ExitIntent => (PromptWhy::CartAbandonment, "You put these in your cart", "Bunları sepetinize eklediniz"),
-        Trigger::BrowseAbandon { .. } => (PromptWhy::BrowseAbandonment, "You looked at several of these today", "Bugün bu ürünlerden birkaçına baktınız"),
-        Trigger::ReplenishmentDue { .. } => (PromptWhy::Replenishment, "Time to restock what you buy regularly", "Düzenli aldığınız ürünü yenileme zamanı"),
-        Trigger::SeasonalHabit => (PromptWhy::Seasonal, "You usually shop for this at this time of year", "Yılın bu zamanında bunu alıyorsunuz"),
-        Trigger::PostPurchase { .. } => (PromptWhy::CrossSell, "Goes with your recent purchase", "Son alışverişinizle uyumlu"),
-        Trigger::Returning => (PromptWhy::WelcomeBack, "You looked at these on an earlier visit", "Önceki ziyaretinizde bunlara baktınız"),
-        Trigger::Event { .. } | Trigger::Page { .. } | Trigger::Always => (PromptWhy::Campaign, "A campaign for you", "Size özel kampanya"),
+        Trigger::CartIdle { .. } | Trigger::ExitIntent => (
+            PromptWhy::CartAbandonment,
+            "You put these in your cart",
+            "Bunları sepetinize eklediniz",
+        ),
+        Trigger::BrowseAbandon { .. } => (
+            PromptWhy::BrowseAbandonment,
+            "You looked at several of these today",
+            "Bugün bu ürünlerden birkaçına baktınız",
+        ),
+        Trigger::ReplenishmentDue { .. } => (
+            PromptWhy::Replenishment,
+            "Time to restock what you buy regularly",
+            "Düzenli aldığınız ürünü yenileme zamanı",
+        ),
+        Trigger::SeasonalHabit => (
+            PromptWhy::Seasonal,
+            "You usually shop for this at this time of year",
+            "Yılın bu zamanında bunu alıyorsunuz",
+        ),
+        Trigger::PostPurchase { .. } => (
+            PromptWhy::CrossSell,
+            "Goes with your recent purchase",
+            "Son alışverişinizle uyumlu",
+        ),
+        Trigger::Returning => (
+            PromptWhy::WelcomeBack,
+            "You looked at these on an earlier visit",
+            "Önceki ziyaretinizde bunlara baktınız",
+        ),
+        Trigger::Event { .. } | Trigger::Page { .. } | Trigger::Always => (
+            PromptWhy::Campaign,
+            "A campaign for you",
+            "Size özel kampanya",
+        ),
     };
-    crate::reasons::Reason { code: code.name(), text: if tr { tr_text } else { en }.to_string() }
+    crate::reasons::Reason {
+        code: code.name(),
+        text: if tr { tr_text } else { en }.to_string(),
+    }
 }
 
-pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill, reason: crate::reasons::Reason, utc_offset_ms: f64) -> Prompt {
+pub fn build(
+    c: &Campaign,
+    arm: &str,
+    spec: &PromptSpec,
+    lang: &str,
+    fill: Fill,
+    reason: crate::reasons::Reason,
+    utc_offset_ms: f64,
+) -> Prompt {
     let first = fill.products.first();
     let values = |var: Var| -> Value {
         match var {
@@ -129,7 +168,9 @@ pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill,
             Var::CartValue => json!(fill.cart.2),
             Var::ProductTitle => first.map_or(Value::Null, |p| json!(p.title)),
             Var::ProductPrice => first.map_or(Value::Null, |p| json!(p.price)),
-            Var::ProductBrand => first.and_then(|p| p.brand.as_ref()).map_or(Value::Null, |b| json!(b)),
+            Var::ProductBrand => first
+                .and_then(|p| p.brand.as_ref())
+                .map_or(Value::Null, |b| json!(b)),
             Var::ProductCategory => first.map_or(Value::Null, |p| json!(p.category)),
             Var::ProductsCount => json!(fill.products.len()),
             Var::Days => fill.days.map_or(Value::Null, |d| json!(d.round())),
@@ -137,14 +178,25 @@ pub fn build(c: &Campaign, arm: &str, spec: &PromptSpec, lang: &str, fill: Fill,
     };
     let parts = template::render(pick(&spec.text, lang), &values);
     let text = template::plain(&parts, fill.currency);
-    let cta_parts = spec.cta.as_ref().map(|(label, _)| template::render(pick(label, lang), &values));
+    let cta_parts = spec
+        .cta
+        .as_ref()
+        .map(|(label, _)| template::render(pick(label, lang), &values));
     Prompt {
         id: format!("{}:{arm}", c.id),
         campaign_id: c.id.clone(),
         variant: (arm != "default").then(|| arm.to_string()),
         html: escape_html(&text),
         text,
-        cta: spec.cta.as_ref().zip(cta_parts.as_ref()).map(|((_, url), label)| Cta { label: template::plain(label, fill.currency), url: url.clone(), action: spec.action.clone() }),
+        cta: spec
+            .cta
+            .as_ref()
+            .zip(cta_parts.as_ref())
+            .map(|((_, url), label)| Cta {
+                label: template::plain(label, fill.currency),
+                url: url.clone(),
+                action: spec.action.clone(),
+            }),
         product_ids: fill.products.iter().map(|p| p.id.clone()).collect(),
         products: fill.products,
         reason,

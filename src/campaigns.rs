@@ -39,7 +39,9 @@ fn day_number(t: f64, utc_offset_ms: f64) -> i64 {
 
 fn add_paths(catalog: &Catalog, ix: u32, n: f64, into: &mut Map<String, Value>) {
     for node in catalog.ancestors(catalog.category[ix as usize]) {
-        let entry = into.entry(catalog.category_paths[node as usize].clone()).or_insert(json!(0.0));
+        let entry = into
+            .entry(catalog.category_paths[node as usize].clone())
+            .or_insert(json!(0.0));
         *entry = json!(entry.as_f64().unwrap_or(0.0) + n);
     }
 }
@@ -57,16 +59,33 @@ pub fn context(v: &Visitor, rules: &Rules) -> Value {
         }
     }
     let mut by_category = Map::new();
-    let session_views: Vec<_> = s.recently_viewed.iter().filter(|x| x.at >= s.session_started).collect();
+    let session_views: Vec<_> = s
+        .recently_viewed
+        .iter()
+        .filter(|x| x.at >= s.session_started)
+        .collect();
     for x in &session_views {
         if let Some(ix) = c.index(&x.product_id) {
             add_paths(c, ix, 1.0, &mut by_category);
         }
     }
-    let profile_purchases = v.profile.map(|p| p.purchases.as_slice()).unwrap_or_default();
-    let last_purchase = s.purchases.iter().map(|b| b.at).chain(profile_purchases.iter().map(|b| b.at)).fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
+    let profile_purchases = v
+        .profile
+        .map(|p| p.purchases.as_slice())
+        .unwrap_or_default();
+    let last_purchase = s
+        .purchases
+        .iter()
+        .map(|b| b.at)
+        .chain(profile_purchases.iter().map(|b| b.at))
+        .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
     let mut purchase_categories = Map::new();
-    for id in s.purchases.iter().map(|b| &b.product_id).chain(profile_purchases.iter().map(|b| &b.product_id)) {
+    for id in s
+        .purchases
+        .iter()
+        .map(|b| &b.product_id)
+        .chain(profile_purchases.iter().map(|b| &b.product_id))
+    {
         if let Some(ix) = c.index(id) {
             add_paths(c, ix, 1.0, &mut purchase_categories);
         }
@@ -133,7 +152,10 @@ pub fn arm<'a>(c: &'a Campaign, visitor: &str) -> &'a str {
         }
         x -= v.weight;
     }
-    c.variants.last().map(|v| v.id.as_str()).unwrap_or("default")
+    c.variants
+        .last()
+        .map(|v| v.id.as_str())
+        .unwrap_or("default")
 }
 
 /// One reason a campaign does not act, at a JSON Pointer into the rules.
@@ -144,7 +166,10 @@ pub struct Block {
 }
 
 fn block(path: impl Into<String>, reason: impl Into<String>) -> Block {
-    Block { path: path.into(), reason: reason.into() }
+    Block {
+        path: path.into(),
+        reason: reason.into(),
+    }
 }
 
 /// Checks schedule, trigger and condition (not caps, not the holdout): whether the
@@ -152,10 +177,16 @@ fn block(path: impl Into<String>, reason: impl Into<String>) -> Block {
 pub fn applies(c: &Campaign, v: &Visitor, ctx: &Value, all: bool) -> Vec<Block> {
     let mut out = Vec::new();
     if c.from.is_some_and(|from| v.now < from) {
-        out.push(block(format!("{}/schedule/from", c.path), "the campaign has not started yet"));
+        out.push(block(
+            format!("{}/schedule/from", c.path),
+            "the campaign has not started yet",
+        ));
     }
     if c.to.is_some_and(|to| v.now >= to) {
-        out.push(block(format!("{}/schedule/to", c.path), "the campaign has ended"));
+        out.push(block(
+            format!("{}/schedule/to", c.path),
+            "the campaign has ended",
+        ));
     }
     if !all && !out.is_empty() {
         return out;
@@ -168,9 +199,17 @@ pub fn applies(c: &Campaign, v: &Visitor, ctx: &Value, all: bool) -> Vec<Block> 
     }
     if let Some(when) = &c.when {
         if !when.logic.matches(ctx) {
-            let failing: Vec<Block> = c.when_parts.iter().filter(|p| !p.logic.matches(ctx)).map(|p| block(p.path.clone(), "this condition is false for the visitor")).collect();
+            let failing: Vec<Block> = c
+                .when_parts
+                .iter()
+                .filter(|p| !p.logic.matches(ctx))
+                .map(|p| block(p.path.clone(), "this condition is false for the visitor"))
+                .collect();
             if failing.is_empty() {
-                out.push(block(when.path.clone(), "the condition is false for the visitor"));
+                out.push(block(
+                    when.path.clone(),
+                    "the condition is false for the visitor",
+                ));
             } else {
                 out.extend(failing);
             }
@@ -183,18 +222,34 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
     let s = v.state;
     let ok = match t {
         Trigger::Always => true,
-        Trigger::Event { event, within_ms } => s.last_event(event).is_some_and(|at| v.now - at <= *within_ms && v.now >= at),
+        Trigger::Event { event, within_ms } => s
+            .last_event(event)
+            .is_some_and(|at| v.now - at <= *within_ms && v.now >= at),
         Trigger::CartIdle { idle_ms } => !s.cart.is_empty() && v.now - s.last_seen >= *idle_ms,
-        Trigger::ExitIntent => !s.cart.is_empty() && s.last_event("exit_intent").is_some_and(|at| v.now - at <= EXIT_INTENT_MS),
+        Trigger::ExitIntent => {
+            !s.cart.is_empty()
+                && s.last_event("exit_intent")
+                    .is_some_and(|at| v.now - at <= EXIT_INTENT_MS)
+        }
         Trigger::Page { page } => s.page.as_deref() == Some(page.as_str()),
         Trigger::BrowseAbandon { views, category } => {
             // Views count per leaf category, or, when the trigger names a category, over its
             // whole subtree (`fashion/shoes` counts running and casual shoes together).
-            let added = s.last_event("add_to_cart").is_some_and(|at| at >= s.session_started);
+            let added = s
+                .last_event("add_to_cart")
+                .is_some_and(|at| at >= s.session_started);
             let mut counts: Vec<(u32, u32)> = Vec::new();
-            let wanted = category.as_deref().and_then(|p| v.catalog.category_index(p));
-            for x in s.recently_viewed.iter().filter(|x| x.at >= s.session_started) {
-                let Some(ix) = v.catalog.index(&x.product_id) else { continue };
+            let wanted = category
+                .as_deref()
+                .and_then(|p| v.catalog.category_index(p));
+            for x in s
+                .recently_viewed
+                .iter()
+                .filter(|x| x.at >= s.session_started)
+            {
+                let Some(ix) = v.catalog.index(&x.product_id) else {
+                    continue;
+                };
                 let leaf = v.catalog.category[ix as usize];
                 let key = match (category, wanted) {
                     (None, _) => leaf,
@@ -208,13 +263,20 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
             }
             !added && counts.iter().any(|(_, n)| n >= views)
         }
-        Trigger::ReplenishmentDue { within_days } => v.profile.is_some_and(|p| p.cycles.iter().any(|cy| cy.due_within(&v.state.purchases, v.now, *within_days))),
+        Trigger::ReplenishmentDue { within_days } => v.profile.is_some_and(|p| {
+            p.cycles
+                .iter()
+                .any(|cy| cy.due_within(&v.state.purchases, v.now, *within_days))
+        }),
         Trigger::SeasonalHabit => {
             let (_, month, ..) = calendar(v.now, v.utc_offset_ms);
-            v.profile.is_some_and(|p| p.habits.iter().any(|h| h.months.contains(&(month as u8))))
+            v.profile
+                .is_some_and(|p| p.habits.iter().any(|h| h.months.contains(&(month as u8))))
         }
         Trigger::PostPurchase { .. } => ends_at(t, None, v).is_some_and(|end| v.now < end),
-        Trigger::Returning => s.session_count > 1 && (!s.cart.is_empty() || !s.recently_viewed.is_empty()),
+        Trigger::Returning => {
+            s.session_count > 1 && (!s.cart.is_empty() || !s.recently_viewed.is_empty())
+        }
     };
     (!ok).then(|| {
         match t {
@@ -223,7 +285,9 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
             Trigger::CartIdle { .. } => "the cart is empty or the visitor is not idle long enough",
             Trigger::ExitIntent => "no exit intent with items in the cart",
             Trigger::Page { .. } => "the visitor is on another page",
-            Trigger::BrowseAbandon { .. } => "not enough views of one category without adding to the cart",
+            Trigger::BrowseAbandon { .. } => {
+                "not enough views of one category without adding to the cart"
+            }
             Trigger::ReplenishmentDue { .. } => "no replenishment cycle is due",
             Trigger::SeasonalHabit => "no seasonal habit covers this month",
             Trigger::PostPurchase { .. } => "no recent purchase in the category",
@@ -238,14 +302,32 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
 /// sooner. Templates show it as `{{endsAt}}`; the prompt is withdrawn then.
 pub fn ends_at(t: &Trigger, to: Option<f64>, v: &Visitor) -> Option<f64> {
     let window = match t {
-        Trigger::PostPurchase { category, within_ms } => {
+        Trigger::PostPurchase {
+            category,
+            within_ms,
+        } => {
             let node = v.catalog.category_index(category)?;
-            let fits = |id: &str| v.catalog.index(id).is_some_and(|ix| v.catalog.in_category(v.catalog.category[ix as usize], node));
+            let fits = |id: &str| {
+                v.catalog
+                    .index(id)
+                    .is_some_and(|ix| v.catalog.in_category(v.catalog.category[ix as usize], node))
+            };
             let local = v.state.purchases.iter().map(|b| (b.at, &b.product_id));
-            let profile = v.profile.into_iter().flat_map(|p| p.purchases.iter().map(|b| (b.at, &b.product_id)));
-            let newest = local.chain(profile).filter(|(at, id)| *at <= v.now && fits(id)).map(|(at, _)| at).fold(f64::NAN, f64::max);
+            let profile = v
+                .profile
+                .into_iter()
+                .flat_map(|p| p.purchases.iter().map(|b| (b.at, &b.product_id)));
+            let newest = local
+                .chain(profile)
+                .filter(|(at, id)| *at <= v.now && fits(id))
+                .map(|(at, _)| at)
+                .fold(f64::NAN, f64::max);
             // No qualifying purchase: the window is already over.
-            Some(if newest.is_nan() { f64::NEG_INFINITY } else { newest + within_ms })
+            Some(if newest.is_nan() {
+                f64::NEG_INFINITY
+            } else {
+                newest + within_ms
+            })
         }
         _ => None,
     };
@@ -264,7 +346,9 @@ pub fn still_due(c: &Campaign, v: &Visitor, ctx: &Value) -> bool {
     match c.trigger {
         Trigger::ExitIntent => {
             let s = v.state;
-            let lingering = !s.cart.is_empty() && s.last_event("exit_intent").is_some_and(|at| at >= s.last_seen);
+            let lingering = !s.cart.is_empty()
+                && s.last_event("exit_intent")
+                    .is_some_and(|at| at >= s.last_seen);
             blocks.iter().all(|b| b.path == trigger && lingering)
         }
         _ => blocks.is_empty(),
@@ -275,8 +359,12 @@ pub fn still_due(c: &Campaign, v: &Visitor, ctx: &Value) -> bool {
 /// prompt about the cart (idle cart, exit intent, or showing the cart's products).
 fn subject(c: &Campaign) -> Option<&'static str> {
     let cart = crate::names::ProductSource::Cart;
-    let cart_prompt = c.prompt.as_ref().is_some_and(|p| p.products == cart) || c.variants.iter().any(|x| x.prompt.as_ref().is_some_and(|p| p.products == cart));
-    (matches!(c.trigger, Trigger::CartIdle { .. } | Trigger::ExitIntent) || cart_prompt).then_some("cart")
+    let cart_prompt = c.prompt.as_ref().is_some_and(|p| p.products == cart)
+        || c.variants
+            .iter()
+            .any(|x| x.prompt.as_ref().is_some_and(|p| p.products == cart));
+    (matches!(c.trigger, Trigger::CartIdle { .. } | Trigger::ExitIntent) || cart_prompt)
+        .then_some("cart")
 }
 
 /// Caps that stop a prompt now: the campaign's own, then the global ones.
@@ -287,43 +375,102 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
     let shown: &[f64] = log.map(|l| l.shown.as_slice()).unwrap_or_default();
     let in_session = |t: &&f64| **t >= s.session_started;
     let today = |t: &&f64| day(**t) == day(now);
-    let check = |out: &mut Vec<Block>, caps: &Caps, base: &str, session: usize, daily: usize, total: u32| {
+    let check = |out: &mut Vec<Block>,
+                 caps: &Caps,
+                 base: &str,
+                 session: usize,
+                 daily: usize,
+                 total: u32| {
         if caps.per_session.is_some_and(|n| session >= n as usize) {
-            out.push(block(format!("{base}/perSession"), "shown as often as allowed this session"));
+            out.push(block(
+                format!("{base}/perSession"),
+                "shown as often as allowed this session",
+            ));
         }
         if caps.per_day.is_some_and(|n| daily >= n as usize) {
-            out.push(block(format!("{base}/perDay"), "shown as often as allowed today"));
+            out.push(block(
+                format!("{base}/perDay"),
+                "shown as often as allowed today",
+            ));
         }
         if caps.lifetime.is_some_and(|n| total >= n) {
-            out.push(block(format!("{base}/lifetime"), "shown as often as allowed ever"));
+            out.push(block(
+                format!("{base}/lifetime"),
+                "shown as often as allowed ever",
+            ));
         }
     };
-    check(&mut out, &c.caps, &format!("{}/caps", c.path), shown.iter().filter(in_session).count(), shown.iter().filter(today).count(), log.map_or(0, |l| l.shown_total));
+    check(
+        &mut out,
+        &c.caps,
+        &format!("{}/caps", c.path),
+        shown.iter().filter(in_session).count(),
+        shown.iter().filter(today).count(),
+        log.map_or(0, |l| l.shown_total),
+    );
     if let Some(&last) = shown.first() {
         if now - last < c.caps.cooldown_ms {
-            out.push(block(format!("{}/caps/cooldownMinutes", c.path), "cooling down after it was shown"));
+            out.push(block(
+                format!("{}/caps/cooldownMinutes", c.path),
+                "cooling down after it was shown",
+            ));
         }
     }
-    if log.is_some_and(|l| l.dismissed_at > 0.0 && now - l.dismissed_at < c.caps.dismiss_cooldown_ms) {
-        out.push(block(format!("{}/caps/dismissCooldownMinutes", c.path), "quiet after the visitor dismissed it"));
+    if log
+        .is_some_and(|l| l.dismissed_at > 0.0 && now - l.dismissed_at < c.caps.dismiss_cooldown_ms)
+    {
+        out.push(block(
+            format!("{}/caps/dismissCooldownMinutes", c.path),
+            "quiet after the visitor dismissed it",
+        ));
     }
-    let all: Vec<f64> = s.campaigns.iter().flat_map(|l| l.shown.iter().copied()).collect();
-    check(&mut out, &rules.caps, "/caps", all.iter().filter(in_session).count(), all.iter().filter(today).count(), 0);
+    let all: Vec<f64> = s
+        .campaigns
+        .iter()
+        .flat_map(|l| l.shown.iter().copied())
+        .collect();
+    check(
+        &mut out,
+        &rules.caps,
+        "/caps",
+        all.iter().filter(in_session).count(),
+        all.iter().filter(today).count(),
+        0,
+    );
     if all.iter().any(|&t| now - t < rules.min_gap_ms) {
-        out.push(block("/caps/minGapMinutes", "quiet time after another prompt"));
+        out.push(block(
+            "/caps/minGapMinutes",
+            "quiet time after another prompt",
+        ));
     }
-    let last_dismiss = s.campaigns.iter().map(|l| l.dismissed_at).fold(0.0, f64::max);
+    let last_dismiss = s
+        .campaigns
+        .iter()
+        .map(|l| l.dismissed_at)
+        .fold(0.0, f64::max);
     if last_dismiss > 0.0 && now - last_dismiss < rules.quiet_after_dismiss_ms {
-        out.push(block("/caps/quietAfterDismissMinutes", "quiet time after the visitor dismissed a prompt"));
+        out.push(block(
+            "/caps/quietAfterDismissMinutes",
+            "quiet time after the visitor dismissed a prompt",
+        ));
     }
     if let Some(about) = subject(c) {
-        let same = s.campaigns.iter().filter(|l| l.id != c.id && l.dismissed_at > 0.0).any(|l| {
-            let other = rules.campaign(&l.id);
-            let quiet = other.map_or(0.0, |o| o.caps.dismiss_cooldown_ms).max(c.caps.dismiss_cooldown_ms);
-            other.is_some_and(|o| subject(o) == Some(about)) && now - l.dismissed_at < quiet
-        });
+        let same = s
+            .campaigns
+            .iter()
+            .filter(|l| l.id != c.id && l.dismissed_at > 0.0)
+            .any(|l| {
+                let other = rules.campaign(&l.id);
+                let quiet = other
+                    .map_or(0.0, |o| o.caps.dismiss_cooldown_ms)
+                    .max(c.caps.dismiss_cooldown_ms);
+                other.is_some_and(|o| subject(o) == Some(about)) && now - l.dismissed_at < quiet
+            });
         if same {
-            out.push(block(format!("{}/prompt/products", c.path), "the visitor dismissed another prompt about the same cart"));
+            out.push(block(
+                format!("{}/prompt/products", c.path),
+                "the visitor dismissed another prompt about the same cart",
+            ));
         }
     }
     out
@@ -338,9 +485,18 @@ pub fn quiet_ends(c: &Campaign, rules: &Rules, s: &VisitorState) -> Vec<f64> {
     }
     for l in s.campaigns.iter().filter(|l| l.dismissed_at > 0.0) {
         out.push(l.dismissed_at + rules.quiet_after_dismiss_ms);
-        out.extend(rules.campaign(&l.id).map(|o| l.dismissed_at + o.caps.dismiss_cooldown_ms.max(c.caps.dismiss_cooldown_ms)));
+        out.extend(
+            rules.campaign(&l.id).map(|o| {
+                l.dismissed_at + o.caps.dismiss_cooldown_ms.max(c.caps.dismiss_cooldown_ms)
+            }),
+        );
     }
-    out.extend(s.campaigns.iter().flat_map(|l| l.shown.first()).map(|t| t + rules.min_gap_ms));
+    out.extend(
+        s.campaigns
+            .iter()
+            .flat_map(|l| l.shown.first())
+            .map(|t| t + rules.min_gap_ms),
+    );
     out
 }
 

@@ -6,8 +6,8 @@ use crate::blend::Blend;
 use crate::embeddings::Embeddings;
 use crate::error::{join, Error, Result};
 use crate::json::{type_name, Obj};
-use serde_json::Value;
 use rustc_hash::FxHashMap as HashMap;
+use serde_json::Value;
 
 pub const MAX_PRODUCTS: usize = 500_000;
 pub const MAX_DIM: usize = 1024;
@@ -24,7 +24,10 @@ pub struct Lists {
 
 impl Lists {
     pub fn get(&self, ix: u32) -> &[u32] {
-        let (a, b) = (self.offsets[ix as usize] as usize, self.offsets[ix as usize + 1] as usize);
+        let (a, b) = (
+            self.offsets[ix as usize] as usize,
+            self.offsets[ix as usize + 1] as usize,
+        );
         &self.items[a..b]
     }
 }
@@ -100,9 +103,14 @@ impl Catalog {
 
     pub fn from_json_packed(v: &Value, packed: Option<Packed>) -> Result<Catalog> {
         let root = Obj::new(v, "", CODE)?;
-        let products = root.opt_arr("products", MAX_PRODUCTS)?.ok_or_else(|| root.err("products", "is required"))?;
+        let products = root
+            .opt_arr("products", MAX_PRODUCTS)?
+            .ok_or_else(|| root.err("products", "is required"))?;
         static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let mut c = Catalog { generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Catalog::default() };
+        let mut c = Catalog {
+            generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..Catalog::default()
+        };
         if let Some(b) = root.opt_obj("blend")? {
             c.blend = Blend::from_obj(&b)?;
             c.blend_fitted = true;
@@ -112,11 +120,26 @@ impl Catalog {
         match packed {
             Some(Packed::Floats { dim, rows }) => {
                 if dim > MAX_DIM || rows.len() != products.len() * dim {
-                    return Err(root.err("products", format!("packed embeddings hold {} numbers, not {} products × {dim}", rows.len(), products.len())));
+                    return Err(root.err(
+                        "products",
+                        format!(
+                            "packed embeddings hold {} numbers, not {} products × {dim}",
+                            rows.len(),
+                            products.len()
+                        ),
+                    ));
                 }
-                raw = RawRows { dim, values: rows.to_vec() };
+                raw = RawRows {
+                    dim,
+                    values: rows.to_vec(),
+                };
             }
-            Some(Packed::Table(bytes)) => table = Some(Embeddings::from_bytes(bytes, products.len(), MAX_DIM).map_err(|m| root.err("embeddings", m))?),
+            Some(Packed::Table(bytes)) => {
+                table = Some(
+                    Embeddings::from_bytes(bytes, products.len(), MAX_DIM)
+                        .map_err(|m| root.err("embeddings", m))?,
+                )
+            }
             None => {}
         }
         let mut related_raw: Vec<[Vec<&str>; 3]> = Vec::with_capacity(products.len());
@@ -131,16 +154,28 @@ impl Catalog {
             c.titles.push(p.str("title")?.to_string());
             let category = p.str("category")?;
             if category.split('/').any(str::is_empty) {
-                return Err(p.err("category", "a category path is names joined by '/', none empty"));
+                return Err(p.err(
+                    "category",
+                    "a category path is names joined by '/', none empty",
+                ));
             }
             let node = c.intern_category(category);
             c.category.push(node);
             // A blank brand is no brand (the visitor's interests never key on "").
-            let brand = p.opt_str("brand")?.filter(|b| !b.trim().is_empty()).map(|b| c.intern_brand(b)).unwrap_or(NONE);
+            let brand = p
+                .opt_str("brand")?
+                .filter(|b| !b.trim().is_empty())
+                .map(|b| c.intern_brand(b))
+                .unwrap_or(NONE);
             c.brand.push(brand);
             c.prices.push(p.num_in("price", 0.0, 1e12)? as f32);
             c.in_stock.push(p.opt_bool("inStock")?.unwrap_or(true));
-            c.tags.push(p.opt_strs("tags", 100)?.into_iter().map(String::from).collect());
+            c.tags.push(
+                p.opt_strs("tags", 100)?
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+            );
             // What a prompt hands the page to follow or load: http(s) or the page's origin.
             for key in ["url", "image"] {
                 if p.opt_str(key)?.is_some_and(|u| !crate::url::is_safe_url(u)) {
@@ -179,13 +214,24 @@ impl Catalog {
             t
         });
         let max_pop = raw_pop.iter().cloned().fold(0.0f32, f32::max);
-        c.popularity = raw_pop.iter().map(|p| if max_pop > 0.0 { p / max_pop } else { 0.0 }).collect();
-        for (k, lists) in [&mut c.bought_with, &mut c.goes_with, &mut c.similar].into_iter().enumerate() {
+        c.popularity = raw_pop
+            .iter()
+            .map(|p| if max_pop > 0.0 { p / max_pop } else { 0.0 })
+            .collect();
+        for (k, lists) in [&mut c.bought_with, &mut c.goes_with, &mut c.similar]
+            .into_iter()
+            .enumerate()
+        {
             lists.offsets.push(0);
             for (i, raw) in related_raw.iter().enumerate() {
                 // References to products this catalog does not hold are dropped: related
                 // lists are often computed over a larger assortment than the one served.
-                lists.items.extend(raw[k].iter().filter_map(|id| c.by_id.get(*id)).filter(|&&j| j as usize != i));
+                lists.items.extend(
+                    raw[k]
+                        .iter()
+                        .filter_map(|id| c.by_id.get(*id))
+                        .filter(|&&j| j as usize != i),
+                );
                 lists.offsets.push(lists.items.len() as u32);
             }
         }
@@ -243,7 +289,9 @@ impl Catalog {
 
     /// The node and its ancestors, leaf first.
     pub fn ancestors(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
-        std::iter::successors(Some(node), move |&n| Some(self.category_parent[n as usize]).filter(|&p| p != NONE))
+        std::iter::successors(Some(node), move |&n| {
+            Some(self.category_parent[n as usize]).filter(|&p| p != NONE)
+        })
     }
 
     /// Whether `node` is `ancestor` or lies below it.
@@ -253,7 +301,9 @@ impl Catalog {
 
     /// Top-level category node of a product ("pets" for "pets/cat/food").
     pub fn root_category(&self, ix: u32) -> u32 {
-        self.ancestors(self.category[ix as usize]).last().unwrap_or(NONE)
+        self.ancestors(self.category[ix as usize])
+            .last()
+            .unwrap_or(NONE)
     }
 
     /// A product's embedding, unit length as stored (quantised), for tools and tests.
@@ -274,17 +324,24 @@ impl Catalog {
     /// kept out (nothing could show them).
     fn read_category_names(&mut self, names: &Obj) -> Result<()> {
         if names.map.len() > MAX_PRODUCTS {
-            return Err(Error::at(CODE, names.path.clone(), format!("at most {MAX_PRODUCTS} category names")));
+            return Err(Error::at(
+                CODE,
+                names.path.clone(),
+                format!("at most {MAX_PRODUCTS} category names"),
+            ));
         }
         for path in names.map.keys() {
-            let langs = names.opt_obj(path)?.ok_or_else(|| names.err(path, "expected an object of names by language"))?;
+            let langs = names
+                .opt_obj(path)?
+                .ok_or_else(|| names.err(path, "expected an object of names by language"))?;
             if langs.map.len() > 50 {
                 return Err(names.err(path, "at most 50 languages"));
             }
             for lang in langs.map.keys() {
                 let name = langs.str(lang)?;
                 if let Some(&node) = self.category_by_path.get(path) {
-                    self.category_names.push((node, lang.to_ascii_lowercase(), name.to_string()));
+                    self.category_names
+                        .push((node, lang.to_ascii_lowercase(), name.to_string()));
                 }
             }
         }
@@ -299,34 +356,66 @@ impl Catalog {
     }
 
     pub fn category_node_name(&self, node: u32, lang: &str) -> String {
-        let named = |l: &str| self.category_names.iter().find(|(n, nl, _)| *n == node && nl == l).map(|(.., name)| name.clone());
+        let named = |l: &str| {
+            self.category_names
+                .iter()
+                .find(|(n, nl, _)| *n == node && nl == l)
+                .map(|(.., name)| name.clone())
+        };
         named(lang).or_else(|| named("en")).unwrap_or_else(|| {
             let path = &self.category_paths[node as usize];
-            let last = path.rsplit('/').next().unwrap_or(path).replace(['-', '_'], " ");
+            let last = path
+                .rsplit('/')
+                .next()
+                .unwrap_or(path)
+                .replace(['-', '_'], " ");
             // ASCII capitals only: Unicode case tables would cost more wasm than they give.
             let mut chars = last.trim().chars();
-            chars.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(chars).collect()).unwrap_or_default()
+            chars
+                .next()
+                .map(|f| {
+                    std::iter::once(f.to_ascii_uppercase())
+                        .chain(chars)
+                        .collect()
+                })
+                .unwrap_or_default()
         })
     }
 }
 
 /// Reads product `row`'s `embedding` into the raw table; the first one fixes the width.
 fn read_embedding(raw: &mut RawRows, row: usize, p: &Obj) -> Result<()> {
-    let Some(values) = p.opt_arr("embedding", MAX_DIM)? else { return Ok(()) };
+    let Some(values) = p.opt_arr("embedding", MAX_DIM)? else {
+        return Ok(());
+    };
     if values.is_empty() {
         return Ok(());
     }
     if raw.dim == 0 {
         raw.dim = values.len();
     } else if values.len() != raw.dim {
-        return Err(p.err("embedding", format!("expected {} numbers like the first product's, got {}", raw.dim, values.len())));
+        return Err(p.err(
+            "embedding",
+            format!(
+                "expected {} numbers like the first product's, got {}",
+                raw.dim,
+                values.len()
+            ),
+        ));
     }
-    raw.values.resize(raw.values.len().max((row + 1) * raw.dim), 0.0);
+    raw.values
+        .resize(raw.values.len().max((row + 1) * raw.dim), 0.0);
     let dst = &mut raw.values[row * raw.dim..(row + 1) * raw.dim];
     for (k, (v, d)) in values.iter().zip(dst).enumerate() {
         match v.as_f64() {
             Some(f) if f.is_finite() => *d = f as f32,
-            _ => return Err(Error::at(CODE, join(&p.at("embedding"), k), format!("expected a finite number, got {}", type_name(v)))),
+            _ => {
+                return Err(Error::at(
+                    CODE,
+                    join(&p.at("embedding"), k),
+                    format!("expected a finite number, got {}", type_name(v)),
+                ))
+            }
         }
     }
     Ok(())
@@ -356,7 +445,10 @@ mod tests {
         assert_eq!(c.index("b"), Some(1));
         assert_eq!(c.related(0, Relation::BoughtWith), &[1]);
         let e = c.embedding(0).unwrap();
-        assert!((e[0] - 0.6).abs() < 0.01 && (e[1] - 0.8).abs() < 0.01, "{e:?}");
+        assert!(
+            (e[0] - 0.6).abs() < 0.01 && (e[1] - 0.8).abs() < 0.01,
+            "{e:?}"
+        );
         assert_eq!(c.embedding(1), None);
         let pets = c.category_index("pets").unwrap();
         assert!(c.in_category(c.category[1], pets));
@@ -367,10 +459,25 @@ mod tests {
 
     #[test]
     fn a_link_or_image_a_browser_would_take_off_the_site_or_run_is_refused() {
-        let with = |key: &str, url: &str| Catalog::from_json(&json!({"products": [{"id": "a", "title": "A", "category": "c", "price": 1, key: url}]}));
-        for (key, url) in [("url", "javascript:alert(1)"), ("image", "java\tscript:x"), ("url", "/\\evil.example/x"), ("image", "//evil.example/a.png")] {
-            let err = with(key, url).err().unwrap_or_else(|| panic!("{url:?} accepted"));
-            assert_eq!(err.path.as_deref(), Some(format!("/products/0/{key}").as_str()), "{url:?}");
+        let with = |key: &str, url: &str| {
+            Catalog::from_json(
+                &json!({"products": [{"id": "a", "title": "A", "category": "c", "price": 1, key: url}]}),
+            )
+        };
+        for (key, url) in [
+            ("url", "javascript:alert(1)"),
+            ("image", "java\tscript:x"),
+            ("url", "/\\evil.example/x"),
+            ("image", "//evil.example/a.png"),
+        ] {
+            let err = with(key, url)
+                .err()
+                .unwrap_or_else(|| panic!("{url:?} accepted"));
+            assert_eq!(
+                err.path.as_deref(),
+                Some(format!("/products/0/{key}").as_str()),
+                "{url:?}"
+            );
         }
         assert!(with("url", "/p/a").is_ok() && with("image", "https://cdn.example/a.png").is_ok());
     }
@@ -386,19 +493,32 @@ mod tests {
         assert_eq!(c.category_name(0, "tr"), "Koşu Ayakkabısı");
         assert_eq!(c.category_name(0, "de"), "Running shoes");
         assert_eq!(c.category_name(1, "tr"), "Skirts");
-        let bad = Catalog::from_json(&json!({"products": [], "categoryNames": {"x": {"en": 3}}})).unwrap_err();
+        let bad = Catalog::from_json(&json!({"products": [], "categoryNames": {"x": {"en": 3}}}))
+            .unwrap_err();
         assert_eq!(bad.path.as_deref(), Some("/categoryNames/x/en"));
     }
 
     #[test]
     fn rejects_with_the_path_of_the_fault() {
         let cases = [
-            (json!({"products": [{"id": "a", "title": "A", "category": "x", "price": "1"}]}), "/products/0/price"),
-            (json!({"products": [{"id": "a", "title": "A", "category": "x", "price": 1},
-                                 {"id": "a", "title": "A", "category": "x", "price": 1}]}), "/products/1/id"),
-            (json!({"products": [{"id": "a", "title": "A", "category": "x//y", "price": 1}]}), "/products/0/category"),
-            (json!({"products": [{"id": "a", "title": "A", "category": "x", "price": 1, "embedding": [1, 2]},
-                                 {"id": "b", "title": "B", "category": "x", "price": 1, "embedding": [1]}]}), "/products/1/embedding"),
+            (
+                json!({"products": [{"id": "a", "title": "A", "category": "x", "price": "1"}]}),
+                "/products/0/price",
+            ),
+            (
+                json!({"products": [{"id": "a", "title": "A", "category": "x", "price": 1},
+                                 {"id": "a", "title": "A", "category": "x", "price": 1}]}),
+                "/products/1/id",
+            ),
+            (
+                json!({"products": [{"id": "a", "title": "A", "category": "x//y", "price": 1}]}),
+                "/products/0/category",
+            ),
+            (
+                json!({"products": [{"id": "a", "title": "A", "category": "x", "price": 1, "embedding": [1, 2]},
+                                 {"id": "b", "title": "B", "category": "x", "price": 1, "embedding": [1]}]}),
+                "/products/1/embedding",
+            ),
             (json!({"items": []}), "/products"),
             (json!([1]), ""),
         ];

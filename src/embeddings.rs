@@ -36,7 +36,11 @@ impl Query {
     /// Quantises `v` (length `dim`, any norm) to `i16`, padded to the table's stride.
     pub fn set(&mut self, v: &[f32], table: &Embeddings) {
         let max = v.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-        self.scale = if max > 0.0 { max / f32::from(i16::MAX) } else { 0.0 };
+        self.scale = if max > 0.0 {
+            max / f32::from(i16::MAX)
+        } else {
+            0.0
+        };
         self.values.clear();
         self.values.resize(table.stride, 0);
         if max > 0.0 {
@@ -54,7 +58,12 @@ impl Query {
 impl Embeddings {
     /// An empty table for rows of `dim` values (`dim` 0: the catalog has no embeddings).
     pub fn new(dim: usize) -> Embeddings {
-        Embeddings { dim, stride: dim.div_ceil(LANES) * LANES, rows: Vec::new(), scales: Vec::new() }
+        Embeddings {
+            dim,
+            stride: dim.div_ceil(LANES) * LANES,
+            rows: Vec::new(),
+            scales: Vec::new(),
+        }
     }
 
     pub fn dim(&self) -> usize {
@@ -81,31 +90,50 @@ impl Embeddings {
 
     /// Reads a `VTE1` table (see `MAGIC`) for exactly `rows` products.
     pub fn from_bytes(bytes: &[u8], rows: usize, max_dim: usize) -> Result<Embeddings, String> {
-        let word = |at: usize| bytes.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+        let word = |at: usize| {
+            bytes
+                .get(at..at + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        };
         if bytes.get(..4) != Some(&MAGIC[..]) {
             return Err("not a VTE1 embedding table (it starts with the bytes \"VTE1\")".into());
         }
         let (n, dim) = (word(4).unwrap_or(0), word(8).unwrap_or(0));
         if n != rows {
-            return Err(format!("the embedding table has {n} rows for {rows} products"));
+            return Err(format!(
+                "the embedding table has {n} rows for {rows} products"
+            ));
         }
         if dim == 0 || dim > max_dim {
-            return Err(format!("the embedding table's width {dim} is not within 1–{max_dim}"));
+            return Err(format!(
+                "the embedding table's width {dim} is not within 1–{max_dim}"
+            ));
         }
         let values_at = 12 + 4 * n;
         if bytes.len() != values_at + n * dim {
-            return Err(format!("the embedding table holds {} bytes, not the {} its header announces", bytes.len(), values_at + n * dim));
+            return Err(format!(
+                "the embedding table holds {} bytes, not the {} its header announces",
+                bytes.len(),
+                values_at + n * dim
+            ));
         }
         let mut t = Embeddings::new(dim);
         t.rows.reserve(n * t.stride);
         for r in 0..n {
             let at = 12 + 4 * r;
-            let scale = f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+            let scale =
+                f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
             if !(scale.is_finite() && scale >= 0.0) {
-                return Err(format!("row {r} has the scale {scale}; scales are finite and not negative"));
+                return Err(format!(
+                    "row {r} has the scale {scale}; scales are finite and not negative"
+                ));
             }
             let start = t.rows.len();
-            t.rows.extend(bytes[values_at + r * dim..values_at + (r + 1) * dim].iter().map(|&b| b as i8));
+            t.rows.extend(
+                bytes[values_at + r * dim..values_at + (r + 1) * dim]
+                    .iter()
+                    .map(|&b| b as i8),
+            );
             t.rows.resize(start + t.stride, 0);
             t.scales.push(scale);
         }
@@ -119,7 +147,9 @@ impl Embeddings {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(n as u32).to_le_bytes());
         out.extend_from_slice(&(self.dim as u32).to_le_bytes());
-        self.scales.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
+        self.scales
+            .iter()
+            .for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
         for r in 0..n {
             out.extend(self.row(r as u32)[..self.dim].iter().map(|&q| q as u8));
         }
@@ -148,13 +178,20 @@ impl Embeddings {
             return false;
         }
         let s = w * self.scales[ix as usize];
-        out.iter_mut().zip(self.row(ix)).for_each(|(o, &q)| *o += s * f32::from(q));
+        out.iter_mut()
+            .zip(self.row(ix))
+            .for_each(|(o, &q)| *o += s * f32::from(q));
         true
     }
 
     /// Cosine of two products' embeddings (0 when either has none).
     pub fn cosine(&self, a: u32, b: u32) -> f32 {
-        let sum: i32 = self.row(a).iter().zip(self.row(b)).map(|(&x, &y)| i32::from(x) * i32::from(y)).sum();
+        let sum: i32 = self
+            .row(a)
+            .iter()
+            .zip(self.row(b))
+            .map(|(&x, &y)| i32::from(x) * i32::from(y))
+            .sum();
         sum as f32 * self.scales[a as usize] * self.scales[b as usize]
     }
 
@@ -180,9 +217,15 @@ impl Embeddings {
         if qs == 0.0 || self.stride == 0 {
             return;
         }
-        let (rows, scales, out) = (&self.rows[..n * self.stride], &self.scales[..n], &mut out[..n]);
+        let (rows, scales, out) = (
+            &self.rows[..n * self.stride],
+            &self.scales[..n],
+            &mut out[..n],
+        );
         if self.stride == 64 {
-            let q: &[i16; 64] = q.values[..64].try_into().expect("the query has the table's stride");
+            let q: &[i16; 64] = q.values[..64]
+                .try_into()
+                .expect("the query has the table's stride");
             for ((o, &s), row) in out.iter_mut().zip(scales).zip(rows.chunks_exact(64)) {
                 if *o == f32::NEG_INFINITY {
                     continue;
@@ -191,7 +234,11 @@ impl Embeddings {
                 *o += dot64(row, q) as f32 * s * qs;
             }
         } else {
-            for ((o, &s), row) in out.iter_mut().zip(scales).zip(rows.chunks_exact(self.stride)) {
+            for ((o, &s), row) in out
+                .iter_mut()
+                .zip(scales)
+                .zip(rows.chunks_exact(self.stride))
+            {
                 *o += dot_i8_i16(row, &q.values) as f32 * s * qs;
             }
         }
@@ -207,13 +254,33 @@ fn dot64(row: &[i8; 64], q: &[i16; 64]) -> i32 {
     // wasm loads need no alignment.
     unsafe {
         let (r, q) = (row.as_ptr().cast::<v128>(), q.as_ptr().cast::<v128>());
-        let (r0, r1, r2, r3) = (v128_load(r), v128_load(r.add(1)), v128_load(r.add(2)), v128_load(r.add(3)));
-        let a = i32x4_add(i32x4_dot_i16x8(i16x8_extend_low_i8x16(r0), v128_load(q)), i32x4_dot_i16x8(i16x8_extend_high_i8x16(r0), v128_load(q.add(1))));
-        let b = i32x4_add(i32x4_dot_i16x8(i16x8_extend_low_i8x16(r1), v128_load(q.add(2))), i32x4_dot_i16x8(i16x8_extend_high_i8x16(r1), v128_load(q.add(3))));
-        let c = i32x4_add(i32x4_dot_i16x8(i16x8_extend_low_i8x16(r2), v128_load(q.add(4))), i32x4_dot_i16x8(i16x8_extend_high_i8x16(r2), v128_load(q.add(5))));
-        let d = i32x4_add(i32x4_dot_i16x8(i16x8_extend_low_i8x16(r3), v128_load(q.add(6))), i32x4_dot_i16x8(i16x8_extend_high_i8x16(r3), v128_load(q.add(7))));
+        let (r0, r1, r2, r3) = (
+            v128_load(r),
+            v128_load(r.add(1)),
+            v128_load(r.add(2)),
+            v128_load(r.add(3)),
+        );
+        let a = i32x4_add(
+            i32x4_dot_i16x8(i16x8_extend_low_i8x16(r0), v128_load(q)),
+            i32x4_dot_i16x8(i16x8_extend_high_i8x16(r0), v128_load(q.add(1))),
+        );
+        let b = i32x4_add(
+            i32x4_dot_i16x8(i16x8_extend_low_i8x16(r1), v128_load(q.add(2))),
+            i32x4_dot_i16x8(i16x8_extend_high_i8x16(r1), v128_load(q.add(3))),
+        );
+        let c = i32x4_add(
+            i32x4_dot_i16x8(i16x8_extend_low_i8x16(r2), v128_load(q.add(4))),
+            i32x4_dot_i16x8(i16x8_extend_high_i8x16(r2), v128_load(q.add(5))),
+        );
+        let d = i32x4_add(
+            i32x4_dot_i16x8(i16x8_extend_low_i8x16(r3), v128_load(q.add(6))),
+            i32x4_dot_i16x8(i16x8_extend_high_i8x16(r3), v128_load(q.add(7))),
+        );
         let acc = i32x4_add(i32x4_add(a, b), i32x4_add(c, d));
-        i32x4_extract_lane::<0>(acc) + i32x4_extract_lane::<1>(acc) + i32x4_extract_lane::<2>(acc) + i32x4_extract_lane::<3>(acc)
+        i32x4_extract_lane::<0>(acc)
+            + i32x4_extract_lane::<1>(acc)
+            + i32x4_extract_lane::<2>(acc)
+            + i32x4_extract_lane::<3>(acc)
     }
 }
 
@@ -234,18 +301,30 @@ fn dot_i8_i16(row: &[i8], q: &[i16]) -> i32 {
     for k in (0..row.len()).step_by(LANES) {
         // SAFETY: k + 16 <= row.len() <= q.len() (asserted above): one v128 of i8 and two
         // of i16 are in bounds; wasm loads need no alignment.
-        let (r, q0, q1) = unsafe { (v128_load(r.add(k).cast()), v128_load(q.add(k).cast()), v128_load(q.add(k + 8).cast())) };
+        let (r, q0, q1) = unsafe {
+            (
+                v128_load(r.add(k).cast()),
+                v128_load(q.add(k).cast()),
+                v128_load(q.add(k + 8).cast()),
+            )
+        };
         acc = i32x4_add(acc, i32x4_dot_i16x8(i16x8_extend_low_i8x16(r), q0));
         acc = i32x4_add(acc, i32x4_dot_i16x8(i16x8_extend_high_i8x16(r), q1));
     }
-    i32x4_extract_lane::<0>(acc) + i32x4_extract_lane::<1>(acc) + i32x4_extract_lane::<2>(acc) + i32x4_extract_lane::<3>(acc)
+    i32x4_extract_lane::<0>(acc)
+        + i32x4_extract_lane::<1>(acc)
+        + i32x4_extract_lane::<2>(acc)
+        + i32x4_extract_lane::<3>(acc)
 }
 
 /// Integer dot product of a row with a query of the same padded length.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
 fn dot_i8_i16(row: &[i8], q: &[i16]) -> i32 {
-    row.iter().zip(q).map(|(&r, &q)| i32::from(r) * i32::from(q)).sum()
+    row.iter()
+        .zip(q)
+        .map(|(&r, &q)| i32::from(r) * i32::from(q))
+        .sum()
 }
 
 #[cfg(test)]
@@ -285,14 +364,23 @@ mod tests {
     #[test]
     fn the_sweep_over_all_rows_matches_row_by_row_dot_products() {
         for dim in [64, 20] {
-            let rows: Vec<Vec<f32>> = (0..9).map(|r| (0..dim).map(|k| ((r * 7 + k * 3) % 11) as f32 - 5.0).collect()).collect();
+            let rows: Vec<Vec<f32>> = (0..9)
+                .map(|r| {
+                    (0..dim)
+                        .map(|k| ((r * 7 + k * 3) % 11) as f32 - 5.0)
+                        .collect()
+                })
+                .collect();
             let t = table(&rows.iter().map(Vec::as_slice).collect::<Vec<_>>());
             let mut q = Query::default();
             q.set(&rows[2], &t);
             let mut out = vec![1.0f32; 9];
             t.add_dots(&q, 0.5, &mut out);
             for (i, o) in out.iter().enumerate() {
-                assert!((o - (1.0 + 0.5 * t.dot(i as u32, &q))).abs() < 1e-4, "dim {dim} row {i}");
+                assert!(
+                    (o - (1.0 + 0.5 * t.dot(i as u32, &q))).abs() < 1e-4,
+                    "dim {dim} row {i}"
+                );
             }
         }
     }
@@ -302,13 +390,20 @@ mod tests {
         let t = table(&[&[1.0, 2.0, 3.0], &[0.0, 0.0, 0.0], &[-1.0, 0.5, 0.0]]);
         let bytes = t.to_bytes();
         let back = Embeddings::from_bytes(&bytes, 3, 1024).unwrap();
-        assert_eq!((back.dim, &back.rows, &back.scales), (t.dim, &t.rows, &t.scales));
-        assert!(Embeddings::from_bytes(&bytes, 4, 1024).unwrap_err().contains("3 rows for 4 products"));
+        assert_eq!(
+            (back.dim, &back.rows, &back.scales),
+            (t.dim, &t.rows, &t.scales)
+        );
+        assert!(Embeddings::from_bytes(&bytes, 4, 1024)
+            .unwrap_err()
+            .contains("3 rows for 4 products"));
         assert!(Embeddings::from_bytes(&bytes[..bytes.len() - 1], 3, 1024).is_err());
         assert!(Embeddings::from_bytes(b"JSON{}", 3, 1024).is_err());
         let mut bad = bytes.clone();
         bad[12..16].copy_from_slice(&f32::NAN.to_le_bytes());
-        assert!(Embeddings::from_bytes(&bad, 3, 1024).unwrap_err().contains("row 0"));
+        assert!(Embeddings::from_bytes(&bad, 3, 1024)
+            .unwrap_err()
+            .contains("row 0"));
     }
 
     #[test]

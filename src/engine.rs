@@ -2,17 +2,17 @@
 //! the calls of API.md with plain Rust values. Knows nothing of JavaScript or storage
 //! APIs: the platform layer saves what `snapshot` returns and feeds back `restore`.
 
-use crate::catalog::{Catalog, Packed};
-use crate::error::{Error, Result};
 use crate::assistant::{self, Prompt};
 use crate::campaigns::{self, Visitor};
+use crate::catalog::{Catalog, Packed};
+use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
-use crate::rules::{Rules, Tweak};
 use crate::json::Obj;
-use crate::profile::Profile;
 use crate::names::ProductSource;
-use crate::reasons::{Lang, Why};
+use crate::profile::Profile;
 pub use crate::reasons::Reason;
+use crate::reasons::{Lang, Why};
+use crate::rules::{Rules, Tweak};
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
 use crate::slots::Candidate;
 use crate::visitor::{Assignment, VisitorState};
@@ -71,7 +71,14 @@ struct OnScreen {
 }
 
 /// Why a prompt on screen is withdrawn (the `reason` of the `withdraw` event).
-pub const WITHDRAW_REASONS: &[&str] = &["no_longer_due", "offer_ended", "visitor_changed", "consent_withdrawn", "acted_elsewhere", "rules_changed"];
+pub const WITHDRAW_REASONS: &[&str] = &[
+    "no_longer_due",
+    "offer_ended",
+    "visitor_changed",
+    "consent_withdrawn",
+    "acted_elsewhere",
+    "rules_changed",
+];
 
 /// The products a prompt shows: catalog indices with the reason each was picked.
 type Picked = Vec<(u32, Option<Reason>)>;
@@ -79,7 +86,9 @@ type Picked = Vec<(u32, Option<Reason>)>;
 fn consent_from(v: Option<Obj>, base: Consent) -> Result<Consent> {
     let Some(o) = v else { return Ok(base) };
     Ok(Consent {
-        personalization: o.opt_bool("personalization")?.unwrap_or(base.personalization),
+        personalization: o
+            .opt_bool("personalization")?
+            .unwrap_or(base.personalization),
         messaging: o.opt_bool("messaging")?.unwrap_or(base.messaging),
     })
 }
@@ -94,22 +103,43 @@ impl Engine {
     /// `new`, with the catalog's embeddings passed beside the JSON (see `catalog::Packed`).
     pub fn with_packed(options: &Value, packed: Option<Packed>) -> Result<Engine> {
         let o = Obj::new(options, "", "invalid_options")?;
-        let catalog = Catalog::from_json_packed(o.get("catalog").ok_or_else(|| o.err("catalog", "is required"))?, packed).map_err(|e| nest(e, "/catalog"))?;
-        let profile = o.get("profile").map(Profile::from_json).transpose().map_err(|e| nest(e, "/profile"))?;
+        let catalog = Catalog::from_json_packed(
+            o.get("catalog")
+                .ok_or_else(|| o.err("catalog", "is required"))?,
+            packed,
+        )
+        .map_err(|e| nest(e, "/catalog"))?;
+        let profile = o
+            .get("profile")
+            .map(Profile::from_json)
+            .transpose()
+            .map_err(|e| nest(e, "/profile"))?;
         let rules = match o.get("rules") {
             Some(r) => compile_rules(r).map_err(|e| nest(e, "/rules"))?,
             None => Rules::default(),
         };
-        let all = Consent { personalization: true, messaging: true };
+        let all = Consent {
+            personalization: true,
+            messaging: true,
+        };
         // `visitorId`: the store's id for the visitor; `localId`: one minted by the page,
         // used when nothing is stored.
-        let given_id = o.opt_str("visitorId")?.filter(|id| !id.is_empty()).map(String::from);
-        let visitor_id = given_id.clone().or(o.opt_str("localId")?.map(String::from)).unwrap_or_default();
+        let given_id = o
+            .opt_str("visitorId")?
+            .filter(|id| !id.is_empty())
+            .map(String::from);
+        let visitor_id = given_id
+            .clone()
+            .or(o.opt_str("localId")?.map(String::from))
+            .unwrap_or_default();
         Ok(Engine {
             catalog,
             profile,
             rules,
-            state: VisitorState { visitor_id, ..VisitorState::default() },
+            state: VisitorState {
+                visitor_id,
+                ..VisitorState::default()
+            },
             consent: consent_from(o.opt_obj("consent")?, all)?,
             lang: Lang::from_locale(o.opt_str("locale")?.unwrap_or("en")),
             currency: o.opt_str("currency")?.unwrap_or("TRY").to_string(),
@@ -134,13 +164,26 @@ impl Engine {
         let mut event = Event::from_json(event, now)?;
         for (id, path) in event.product_refs() {
             if self.catalog.index(id).is_none() {
-                return Err(Error::at("unknown_product", path, format!("no product \"{id}\" in the catalog")));
+                return Err(Error::at(
+                    "unknown_product",
+                    path,
+                    format!("no product \"{id}\" in the catalog"),
+                ));
             }
         }
         // Other tabs remove what was removed here, not "the whole line" of theirs, which
         // may hold an add this tab has not heard of yet: so the tabs' carts converge.
-        if let EventKind::RemoveFromCart { product_id, quantity } = &mut event.kind {
-            let line = self.state.cart.iter().find(|l| &l.product_id == product_id).map_or(0, |l| l.quantity);
+        if let EventKind::RemoveFromCart {
+            product_id,
+            quantity,
+        } = &mut event.kind
+        {
+            let line = self
+                .state
+                .cart
+                .iter()
+                .find(|l| &l.product_id == product_id)
+                .map_or(0, |l| l.quantity);
             *quantity = Some(quantity.map_or(line, |q| q.min(line)));
         }
         self.apply(&event);
@@ -149,15 +192,31 @@ impl Engine {
 
     /// Applies a valid event, attributing a purchase to the campaigns the visitor saw.
     fn apply(&mut self, event: &Event) {
-        self.state.apply(event, &self.catalog, self.consent.personalization);
-        let EventKind::Purchase { items, .. } = &event.kind else { return };
+        self.state
+            .apply(event, &self.catalog, self.consent.personalization);
+        let EventKind::Purchase { items, .. } = &event.kind else {
+            return;
+        };
         let revenue: f64 = items
             .iter()
-            .map(|i| i.price.unwrap_or_else(|| self.catalog.index(&i.product_id).map_or(0.0, |ix| self.catalog.prices[ix as usize] as f64)) * i.quantity as f64)
+            .map(|i| {
+                i.price.unwrap_or_else(|| {
+                    self.catalog
+                        .index(&i.product_id)
+                        .map_or(0.0, |ix| self.catalog.prices[ix as usize] as f64)
+                }) * i.quantity as f64
+            })
             .sum();
         for c in &self.rules.campaigns {
-            let Some(log) = self.state.campaigns.iter().find(|l| l.id == c.id) else { continue };
-            let seen = log.shown.first().copied().unwrap_or(0.0).max(log.exposed_at);
+            let Some(log) = self.state.campaigns.iter().find(|l| l.id == c.id) else {
+                continue;
+            };
+            let seen = log
+                .shown
+                .first()
+                .copied()
+                .unwrap_or(0.0)
+                .max(log.exposed_at);
             if seen > 0.0 && event.at >= seen && event.at - seen <= c.attribution_ms {
                 let variant = log.variant.clone();
                 let m = self.state.metric(&c.id, &variant);
@@ -167,63 +226,134 @@ impl Engine {
         }
     }
 
-    pub fn recommend(&mut self, slot: &str, product_id: Option<&str>, limit: Option<u32>, now: f64) -> Result<Vec<Recommendation>> {
+    pub fn recommend(
+        &mut self,
+        slot: &str,
+        product_id: Option<&str>,
+        limit: Option<u32>,
+        now: f64,
+    ) -> Result<Vec<Recommendation>> {
         self.recommend_with(slot, product_id, limit, now, true)
     }
 
     /// `recommend`; `variety` false leaves out the storefront's default diversity (a
     /// prompt's few products are about one thing: the shirts of a January habit).
-    fn recommend_with(&mut self, slot: &str, product_id: Option<&str>, limit: Option<u32>, now: f64, variety: bool) -> Result<Vec<Recommendation>> {
+    fn recommend_with(
+        &mut self,
+        slot: &str,
+        product_id: Option<&str>,
+        limit: Option<u32>,
+        now: f64,
+        variety: bool,
+    ) -> Result<Vec<Recommendation>> {
         self.set_clock(now);
         // The scorer's buffers are lent out while the rules stay borrowed (an error return
         // leaves fresh buffers behind, nothing else).
         let mut scorer = std::mem::take(&mut self.scorer);
         let rule_slot = self.rules.slot(slot);
-        let strategy = Strategy::from_name(rule_slot.map_or(slot, |s| s.strategy.as_str())).ok_or_else(|| {
-            let names: Vec<&str> = Strategy::NAMES.iter().copied().chain(self.rules.slots.iter().map(|s| s.name.as_str())).collect();
-            Error::at("unknown_slot", "/slot", format!("unknown slot \"{slot}\"; slots are {}", names.join(", ")))
-        })?;
+        let strategy = Strategy::from_name(rule_slot.map_or(slot, |s| s.strategy.as_str()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Strategy::NAMES
+                    .iter()
+                    .copied()
+                    .chain(self.rules.slots.iter().map(|s| s.name.as_str()))
+                    .collect();
+                Error::at(
+                    "unknown_slot",
+                    "/slot",
+                    format!("unknown slot \"{slot}\"; slots are {}", names.join(", ")),
+                )
+            })?;
         let limit = limit.or(rule_slot.and_then(|s| s.limit)).unwrap_or(10) as usize;
         if limit == 0 || limit > MAX_LIMIT {
-            return Err(Error::at("invalid_argument", "/limit", format!("limit must be between 1 and {MAX_LIMIT}")));
+            return Err(Error::at(
+                "invalid_argument",
+                "/limit",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ));
         }
         let product = match product_id {
-            Some(id) => Some(self.catalog.index(id).ok_or_else(|| Error::at("unknown_product", "/productId", format!("no product \"{id}\" in the catalog")))?),
-            None if strategy == Strategy::Similar => return Err(Error::at("invalid_argument", "/productId", "the similar slot needs a productId")),
+            Some(id) => Some(self.catalog.index(id).ok_or_else(|| {
+                Error::at(
+                    "unknown_product",
+                    "/productId",
+                    format!("no product \"{id}\" in the catalog"),
+                )
+            })?),
+            None if strategy == Strategy::Similar => {
+                return Err(Error::at(
+                    "invalid_argument",
+                    "/productId",
+                    "the similar slot needs a productId",
+                ))
+            }
             None => None,
         };
         let signals = Signals {
             catalog: &self.catalog,
             state: &self.state,
-            profile: self.profile.as_ref().filter(|_| self.consent.personalization),
+            profile: self
+                .profile
+                .as_ref()
+                .filter(|_| self.consent.personalization),
             now,
             personal: self.consent.personalization,
             lang: self.lang,
         };
         // The visitor context is built at most once, and only when a condition will read it.
-        let campaign_tweaks = self.consent.personalization && self.rules.campaigns.iter().any(|c| !c.slots.is_empty() || c.variants.iter().any(|v| v.slots.is_some()));
-        let slot_conditions = rule_slot.is_some_and(|s| !s.tweak.filters.is_empty() || !s.tweak.boosts.is_empty());
+        let campaign_tweaks = self.consent.personalization
+            && self
+                .rules
+                .campaigns
+                .iter()
+                .any(|c| !c.slots.is_empty() || c.variants.iter().any(|v| v.slots.is_some()));
+        let slot_conditions =
+            rule_slot.is_some_and(|s| !s.tweak.filters.is_empty() || !s.tweak.boosts.is_empty());
         let ctx = (campaign_tweaks || slot_conditions).then(|| self.visitor_context(now));
         let tweaks = self.active_tweaks(slot, now, ctx.as_ref());
-        let variety = crate::slots::Diversity::of(rule_slot, strategy, limit, variety, &self.state, &self.catalog);
+        let variety = crate::slots::Diversity::of(
+            rule_slot,
+            strategy,
+            limit,
+            variety,
+            &self.state,
+            &self.catalog,
+        );
         let diversity = variety.is_some();
         let tuned = diversity || !tweaks.is_empty();
         // Exclusions, visitor conditions and diversity re-rank a wider pool of the
         // strategy's best; product-only conditions apply to the whole catalog first.
         let narrowing = diversity
-            || tweaks.iter().any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty() || !t.exclude.is_empty())
+            || tweaks.iter().any(|(t, _)| {
+                !t.filters.is_empty() || !t.boosts.is_empty() || !t.exclude.is_empty()
+            })
             || (strategy == Strategy::Replenish && tweaks.iter().any(|(t, _)| t.has_conditions()));
-        let pool = if narrowing { (limit * 4).clamp(40, MAX_LIMIT) } else { limit };
-        let exposed: Vec<(String, String)> = tweaks.iter().filter_map(|(_, by)| by.clone()).collect();
+        let pool = if narrowing {
+            (limit * 4).clamp(40, MAX_LIMIT)
+        } else {
+            limit
+        };
+        let exposed: Vec<(String, String)> =
+            tweaks.iter().filter_map(|(_, by)| by.clone()).collect();
         crate::slots::prefilter(&mut scorer.prefilter, &self.catalog, &tweaks);
         let picks = scorer.recommend(&signals, strategy, product, pool);
-        let mut cands: Vec<Candidate> = picks.into_iter().map(|pick| Candidate { pick, by: None }).collect();
+        let mut cands: Vec<Candidate> = picks
+            .into_iter()
+            .map(|pick| Candidate { pick, by: None })
+            .collect();
         if tuned {
             // The context moves into the conditions' data: no copy of it per call.
             let mut data = serde_json::Map::new();
             data.insert("product".into(), Value::Null);
             data.insert("visitor".into(), ctx.unwrap_or(Value::Null));
-            crate::slots::tune(&mut cands, &self.catalog, variety.as_ref(), &tweaks, &mut Value::Object(data), product);
+            crate::slots::tune(
+                &mut cands,
+                &self.catalog,
+                variety.as_ref(),
+                &tweaks,
+                &mut Value::Object(data),
+                product,
+            );
         }
         cands.truncate(limit);
         // Only the picks returned get their strings.
@@ -233,7 +363,10 @@ impl Engine {
                 product_id: self.catalog.id(pick.ix).to_string(),
                 score: pick.score,
                 slot: slot.to_string(),
-                reason: Reason { code: pick.why.code(), text: pick.text(&self.catalog, self.lang) },
+                reason: Reason {
+                    code: pick.why.code(),
+                    text: pick.text(&self.catalog, self.lang),
+                },
                 campaign_id: by.map(|w| w.0.clone()),
                 variant: by.map(|w| w.1.clone()),
             })
@@ -247,8 +380,18 @@ impl Engine {
 
     /// The slot tweaks in force for `slot`: the slot's own, then those of every campaign
     /// acting for this visitor now (outside the holdout), with who asked for them.
-    fn active_tweaks(&self, slot: &str, now: f64, ctx: Option<&Value>) -> Vec<(&Tweak, Option<(String, String)>)> {
-        let mut out: Vec<(&Tweak, Option<(String, String)>)> = self.rules.slot(slot).map(|s| (&s.tweak, None)).into_iter().collect();
+    fn active_tweaks(
+        &self,
+        slot: &str,
+        now: f64,
+        ctx: Option<&Value>,
+    ) -> Vec<(&Tweak, Option<(String, String)>)> {
+        let mut out: Vec<(&Tweak, Option<(String, String)>)> = self
+            .rules
+            .slot(slot)
+            .map(|s| (&s.tweak, None))
+            .into_iter()
+            .collect();
         if !self.consent.personalization {
             return out;
         }
@@ -259,8 +402,19 @@ impl Engine {
             if arm == "holdout" {
                 continue;
             }
-            let variant_slots = c.variants.iter().find(|x| x.id == arm).and_then(|x| x.slots.as_ref());
-            let Some(tweak) = variant_slots.unwrap_or(&c.slots).iter().find(|(name, _)| name == slot).map(|(_, t)| t) else { continue };
+            let variant_slots = c
+                .variants
+                .iter()
+                .find(|x| x.id == arm)
+                .and_then(|x| x.slots.as_ref());
+            let Some(tweak) = variant_slots
+                .unwrap_or(&c.slots)
+                .iter()
+                .find(|(name, _)| name == slot)
+                .map(|(_, t)| t)
+            else {
+                continue;
+            };
             if campaigns::applies(c, &v, ctx, false).is_empty() {
                 out.push((tweak, Some((c.id.clone(), arm.to_string()))));
             }
@@ -271,7 +425,11 @@ impl Engine {
     /// The visitor's arm of a campaign: the one recorded at the first exposure while the
     /// campaign still has it, else the visitor id's bucket.
     fn arm<'a>(&'a self, c: &'a crate::rules::Campaign) -> &'a str {
-        let known = |arm: &str| arm == "holdout" || (arm == "default" && c.variants.is_empty()) || c.variants.iter().any(|v| v.id == arm);
+        let known = |arm: &str| {
+            arm == "holdout"
+                || (arm == "default" && c.variants.is_empty())
+                || c.variants.iter().any(|v| v.id == arm)
+        };
         match self.state.assignment(&c.id) {
             Some(a) if known(&a.arm) => &a.arm,
             _ => campaigns::arm(c, &self.state.visitor_id),
@@ -281,10 +439,18 @@ impl Engine {
     /// Records that the visitor met a campaign's arm (a prompt, a holdout moment, a slot
     /// tweak), making the arm sticky.
     fn expose(&mut self, campaign: &str, arm: &str, now: f64) {
-        if self.state.assignment(campaign).is_some_and(|a| a.arm == arm) {
+        if self
+            .state
+            .assignment(campaign)
+            .is_some_and(|a| a.arm == arm)
+        {
             return;
         }
-        let a = Assignment { campaign: campaign.to_string(), arm: arm.to_string(), at: now };
+        let a = Assignment {
+            campaign: campaign.to_string(),
+            arm: arm.to_string(),
+            at: now,
+        };
         // A recorded arm the rules no longer have is replaced by the one now in force.
         self.state.assignments.retain(|x| x.campaign != campaign);
         if self.state.assign(a.clone()) {
@@ -319,7 +485,10 @@ impl Engine {
 
     /// Another tab's visitor id: two tabs that minted ids at once settle on the smaller.
     pub fn adopt_visitor_id(&mut self, id: &str) -> bool {
-        if id.is_empty() || self.given_id.is_some() || (!self.state.visitor_id.is_empty() && self.state.visitor_id.as_str() <= id) {
+        if id.is_empty()
+            || self.given_id.is_some()
+            || (!self.state.visitor_id.is_empty() && self.state.visitor_id.as_str() <= id)
+        {
             return false;
         }
         self.state.visitor_id = id.to_string();
@@ -330,7 +499,10 @@ impl Engine {
         Visitor {
             catalog: &self.catalog,
             state: &self.state,
-            profile: self.profile.as_ref().filter(|_| self.consent.personalization),
+            profile: self
+                .profile
+                .as_ref()
+                .filter(|_| self.consent.personalization),
             now,
             lang: self.lang.code(),
             utc_offset_ms: self.rules.utc_offset_ms,
@@ -342,7 +514,10 @@ impl Engine {
     pub fn check_rules(&self, doc: &Value, routes: &[String]) -> crate::rules::store::Findings {
         let errors = crate::rules::problems(doc);
         if !errors.is_empty() {
-            return crate::rules::store::Findings { errors, warnings: Vec::new() };
+            return crate::rules::store::Findings {
+                errors,
+                warnings: Vec::new(),
+            };
         }
         crate::rules::store::check(doc, &self.catalog, routes)
     }
@@ -350,7 +525,10 @@ impl Engine {
     /// The context rule conditions read (documented in the rules reference).
     /// The time conditions' date operators (`now`, `today`, …) read, in the store's zone.
     fn set_clock(&self, now: f64) {
-        crate::logic::set_clock(crate::logic::Clock { now, utc_offset_ms: self.rules.utc_offset_ms });
+        crate::logic::set_clock(crate::logic::Clock {
+            now,
+            utc_offset_ms: self.rules.utc_offset_ms,
+        });
     }
 
     pub fn visitor_context(&self, now: f64) -> Value {
@@ -378,7 +556,9 @@ impl Engine {
             if spec.is_none() && arm != "holdout" {
                 continue;
             }
-            if !campaigns::applies(c, &v, &ctx, false).is_empty() || !campaigns::cap_blocks(c, &self.rules, &self.state, now).is_empty() {
+            if !campaigns::applies(c, &v, &ctx, false).is_empty()
+                || !campaigns::cap_blocks(c, &self.rules, &self.state, now).is_empty()
+            {
                 continue;
             }
             match spec {
@@ -411,7 +591,17 @@ impl Engine {
             let ends_at = campaigns::ends_at(&c.trigger, c.to, &v);
             let reason = self.prompt_reason(c, source, &picked, now);
             let fill = self.fill(picked, ends_at);
-            prompt_spec(c, &arm).map(|spec| assistant::build(c, &arm, spec, self.lang.code(), fill, reason, self.rules.utc_offset_ms))
+            prompt_spec(c, &arm).map(|spec| {
+                assistant::build(
+                    c,
+                    &arm,
+                    spec,
+                    self.lang.code(),
+                    fill,
+                    reason,
+                    self.rules.utc_offset_ms,
+                )
+            })
         });
         for i in holdouts {
             let id = self.rules.campaigns[i].id.clone();
@@ -436,10 +626,17 @@ impl Engine {
         }
         let s = &self.state;
         let mut times: Vec<f64> = Vec::new();
-        for c in self.rules.campaigns.iter().filter(|c| c.prompt.is_some() || c.variants.iter().any(|v| v.prompt.is_some())) {
+        for c in self
+            .rules
+            .campaigns
+            .iter()
+            .filter(|c| c.prompt.is_some() || c.variants.iter().any(|v| v.prompt.is_some()))
+        {
             times.extend(c.from);
             match &c.trigger {
-                crate::rules::Trigger::CartIdle { idle_ms } if !s.cart.is_empty() => times.push(s.last_seen + idle_ms),
+                crate::rules::Trigger::CartIdle { idle_ms } if !s.cart.is_empty() => {
+                    times.push(s.last_seen + idle_ms)
+                }
                 crate::rules::Trigger::ReplenishmentDue { within_days } => {
                     let cycles = self.profile.iter().flat_map(|p| p.cycles.iter());
                     times.extend(cycles.map(|cy| cy.due_from(&s.purchases, *within_days)));
@@ -450,12 +647,22 @@ impl Engine {
             // When an offer or a window ends, the prompt about it is withdrawn.
             times.extend(campaigns::ends_at(&c.trigger, c.to, &self.visitor(now)));
             match &c.trigger {
-                crate::rules::Trigger::ReplenishmentDue { .. } => times.extend(self.profile.iter().flat_map(|p| p.cycles.iter()).map(|cy| cy.last_at + 2.0 * cy.every_days * 86_400_000.0)),
-                crate::rules::Trigger::Event { event, within_ms } => times.extend(s.last_event(event).map(|at| at + within_ms)),
+                crate::rules::Trigger::ReplenishmentDue { .. } => times.extend(
+                    self.profile
+                        .iter()
+                        .flat_map(|p| p.cycles.iter())
+                        .map(|cy| cy.last_at + 2.0 * cy.every_days * 86_400_000.0),
+                ),
+                crate::rules::Trigger::Event { event, within_ms } => {
+                    times.extend(s.last_event(event).map(|at| at + within_ms))
+                }
                 _ => {}
             }
         }
-        times.into_iter().filter(|&t| t > now).min_by(f64::total_cmp)
+        times
+            .into_iter()
+            .filter(|&t| t > now)
+            .min_by(f64::total_cmp)
     }
 
     fn fill(&self, picked: Picked, ends_at: Option<f64>) -> assistant::Fill<'_> {
@@ -477,12 +684,33 @@ impl Engine {
                 }
             })
             .collect::<Vec<_>>();
-        let value: f64 = self.state.cart.iter().filter_map(|l| c.index(&l.product_id).map(|ix| c.prices[ix as usize] as f64 * l.quantity as f64)).sum();
+        let value: f64 = self
+            .state
+            .cart
+            .iter()
+            .filter_map(|l| {
+                c.index(&l.product_id)
+                    .map(|ix| c.prices[ix as usize] as f64 * l.quantity as f64)
+            })
+            .sum();
         // For a replenishment, the cycle of the first product offered.
-        let days = self.profile.as_ref().and_then(|p| products.first().and_then(|first| p.cycles.iter().find(|cy| cy.product_id == first.id)).map(|cy| cy.every_days));
+        let days = self.profile.as_ref().and_then(|p| {
+            products
+                .first()
+                .and_then(|first| p.cycles.iter().find(|cy| cy.product_id == first.id))
+                .map(|cy| cy.every_days)
+        });
         assistant::Fill {
-            name: self.profile.as_ref().filter(|_| self.consent.personalization).and_then(|p| p.name.as_deref()),
-            cart: (self.state.cart_quantity(), self.state.cart.len(), (value * 100.0).round() / 100.0),
+            name: self
+                .profile
+                .as_ref()
+                .filter(|_| self.consent.personalization)
+                .and_then(|p| p.name.as_deref()),
+            cart: (
+                self.state.cart_quantity(),
+                self.state.cart.len(),
+                (value * 100.0).round() / 100.0,
+            ),
             products,
             days,
             ends_at,
@@ -492,7 +720,11 @@ impl Engine {
 
     /// The category node a campaign's prompt products must fall in: the prompt's
     /// `productsCategory`, else the category a `browse_abandon` trigger watches.
-    fn products_category(&self, c: &crate::rules::Campaign, spec: &crate::rules::PromptSpec) -> Option<u32> {
+    fn products_category(
+        &self,
+        c: &crate::rules::Campaign,
+        spec: &crate::rules::PromptSpec,
+    ) -> Option<u32> {
         let path = spec.products_category.as_deref().or(match &c.trigger {
             crate::rules::Trigger::BrowseAbandon { category, .. } => category.as_deref(),
             _ => None,
@@ -508,12 +740,21 @@ impl Engine {
     /// reason names the purchase and its date.
     fn complements(&self, category: Option<u32>, limit: usize, now: f64) -> Picked {
         let c = &self.catalog;
-        let profile = self.profile.as_ref().filter(|_| self.consent.personalization);
+        let profile = self
+            .profile
+            .as_ref()
+            .filter(|_| self.consent.personalization);
         // Each product bought once, at its newest purchase, newest first (kept in order as
         // it fills: a handful of purchases, and no sort routine in the wasm for it).
         let mut bought: Vec<(f64, u32)> = Vec::new();
-        let local = self.state.purchases.iter().map(|b| (b.at, b.product_id.as_str()));
-        let remote = profile.into_iter().flat_map(|p| p.purchases.iter().map(|b| (b.at, b.product_id.as_str())));
+        let local = self
+            .state
+            .purchases
+            .iter()
+            .map(|b| (b.at, b.product_id.as_str()));
+        let remote = profile
+            .into_iter()
+            .flat_map(|p| p.purchases.iter().map(|b| (b.at, b.product_id.as_str())));
         for (at, id) in local.chain(remote).filter(|&(at, _)| at <= now) {
             let Some(ix) = c.index(id) else { continue };
             if let Some(k) = bought.iter().position(|&(_, b)| b == ix) {
@@ -522,28 +763,48 @@ impl Engine {
                 }
                 bought.remove(k);
             }
-            let k = bought.iter().position(|&(t, _)| t < at).unwrap_or(bought.len());
+            let k = bought
+                .iter()
+                .position(|&(t, _)| t < at)
+                .unwrap_or(bought.len());
             bought.insert(k, (at, ix));
         }
-        let replenishable = |ix: u32| profile.is_some_and(|p| p.cycles.iter().any(|cy| cy.product_id == c.id(ix)));
+        let replenishable =
+            |ix: u32| profile.is_some_and(|p| p.cycles.iter().any(|cy| cy.product_id == c.id(ix)));
         let eligible = |j: u32| {
             let i = j as usize;
             c.in_stock[i]
-                && category.is_none_or(|node| node != u32::MAX && c.in_category(c.category[i], node))
+                && category
+                    .is_none_or(|node| node != u32::MAX && c.in_category(c.category[i], node))
                 && !self.state.cart.iter().any(|l| l.product_id == c.id(j))
                 && (!bought.iter().any(|&(_, b)| b == j) || replenishable(j))
         };
-        let relations = [(crate::catalog::Relation::GoesWith, Why::GoesWithPurchase), (crate::catalog::Relation::BoughtWith, Why::BoughtWithPurchase)];
+        let relations = [
+            (crate::catalog::Relation::GoesWith, Why::GoesWithPurchase),
+            (
+                crate::catalog::Relation::BoughtWith,
+                Why::BoughtWithPurchase,
+            ),
+        ];
         let mut out: Picked = Vec::new();
         for rank in 0.. {
             let mut more = false;
             for &(at, seed) in &bought {
                 for (rel, why) in relations {
-                    let Some(&j) = c.related(seed, rel).get(rank) else { continue };
+                    let Some(&j) = c.related(seed, rel).get(rank) else {
+                        continue;
+                    };
                     more = true;
                     if out.len() < limit && eligible(j) && !out.iter().any(|(x, _)| *x == j) {
-                        let date = crate::reasons::day_month(at, self.rules.utc_offset_ms, self.lang);
-                        out.push((j, Some(Reason { code: why.code(), text: why.text_bought(self.lang, &c.titles[seed as usize], &date) })));
+                        let date =
+                            crate::reasons::day_month(at, self.rules.utc_offset_ms, self.lang);
+                        out.push((
+                            j,
+                            Some(Reason {
+                                code: why.code(),
+                                text: why.text_bought(self.lang, &c.titles[seed as usize], &date),
+                            }),
+                        ));
                     }
                 }
             }
@@ -556,32 +817,62 @@ impl Engine {
 
     fn prompt_products(&mut self, source: ProductSource, now: f64) -> Picked {
         let slot = match source {
-            ProductSource::Cart => return self.state.cart.iter().filter_map(|l| self.catalog.index(&l.product_id)).map(|ix| (ix, None)).collect(),
+            ProductSource::Cart => {
+                return self
+                    .state
+                    .cart
+                    .iter()
+                    .filter_map(|l| self.catalog.index(&l.product_id))
+                    .map(|ix| (ix, None))
+                    .collect()
+            }
             ProductSource::RecentlyViewed => "recently_viewed",
             ProductSource::Replenish => "replenish",
             ProductSource::ForYou | ProductSource::Habit => "for_you",
-            ProductSource::None | ProductSource::Complements | ProductSource::CrossSell => return Vec::new(),
+            ProductSource::None | ProductSource::Complements | ProductSource::CrossSell => {
+                return Vec::new()
+            }
         };
-        let recs = self.recommend_with(slot, None, Some(3), now, false).unwrap_or_default();
-        recs.into_iter().filter_map(|r| Some((self.catalog.index(&r.product_id)?, Some(r.reason)))).collect()
+        let recs = self
+            .recommend_with(slot, None, Some(3), now, false)
+            .unwrap_or_default();
+        recs.into_iter()
+            .filter_map(|r| Some((self.catalog.index(&r.product_id)?, Some(r.reason))))
+            .collect()
     }
 
     /// What really drove a prompt, in the visitor's language: the first product's own
     /// reason where the products carry the story (complements, replenishment), else what
     /// the trigger saw.
-    fn prompt_reason(&self, c: &crate::rules::Campaign, source: ProductSource, picked: &Picked, now: f64) -> Reason {
+    fn prompt_reason(
+        &self,
+        c: &crate::rules::Campaign,
+        source: ProductSource,
+        picked: &Picked,
+        now: f64,
+    ) -> Reason {
         use crate::rules::Trigger;
-        if matches!(source, ProductSource::Complements | ProductSource::CrossSell | ProductSource::Replenish) {
+        if matches!(
+            source,
+            ProductSource::Complements | ProductSource::CrossSell | ProductSource::Replenish
+        ) {
             if let Some((_, Some(r))) = picked.first() {
                 return r.clone();
             }
         }
         if let Trigger::SeasonalHabit = c.trigger {
             let (_, month, ..) = campaigns::calendar(now, self.rules.utc_offset_ms);
-            let habit = self.profile.iter().flat_map(|p| p.habits.iter()).find(|h| h.months.contains(&(month as u8)));
+            let habit = self
+                .profile
+                .iter()
+                .flat_map(|p| p.habits.iter())
+                .find(|h| h.months.contains(&(month as u8)));
             if let Some(node) = habit.and_then(|h| self.catalog.category_index(&h.category)) {
                 let name = self.catalog.category_node_name(node, self.lang.code());
-                return Reason { code: "seasonal", text: crate::reasons::seasonal_text(self.lang, &name, month as u32) };
+                return Reason {
+                    code: "seasonal",
+                    text: crate::reasons::seasonal_text(self.lang, &name, month as u32),
+                };
             }
         }
         assistant::reason(c, self.lang.code())
@@ -590,7 +881,11 @@ impl Engine {
     /// Who a prompt on screen is for: the visitor id and the profile's (a persona switch or
     /// `forget()` changes one of them).
     fn who(&self) -> String {
-        format!("{}|{}", self.state.visitor_id, self.profile.as_ref().map_or("", |p| p.visitor_id.as_str()))
+        format!(
+            "{}|{}",
+            self.state.visitor_id,
+            self.profile.as_ref().map_or("", |p| p.visitor_id.as_str())
+        )
     }
 
     /// `prompt_action` for this page's own prompt: `shown` puts it on screen (watched by
@@ -600,7 +895,11 @@ impl Engine {
         self.prompt_action(action, prompt_id, now)?;
         self.on_screen = if action == "shown" {
             let visitor = self.who();
-            Some(OnScreen { id: prompt_id.to_string(), visitor, at: now })
+            Some(OnScreen {
+                id: prompt_id.to_string(),
+                visitor,
+                at: now,
+            })
         } else {
             self.on_screen.take().filter(|o| o.id != prompt_id)
         };
@@ -627,7 +926,8 @@ impl Engine {
                     let log = self.state.campaigns.iter().find(|l| l.id == c.id);
                     if log.is_some_and(|l| l.dismissed_at >= on.at || l.clicked_at >= on.at) {
                         "acted_elsewhere"
-                    } else if campaigns::ends_at(&c.trigger, c.to, &v).is_some_and(|end| now >= end) {
+                    } else if campaigns::ends_at(&c.trigger, c.to, &v).is_some_and(|end| now >= end)
+                    {
                         "offer_ended"
                     } else if !campaigns::still_due(c, &v, &self.visitor_context(now)) {
                         "no_longer_due"
@@ -647,7 +947,13 @@ impl Engine {
 
     /// Records that a prompt was shown, dismissed or clicked (`action`), here or in another tab.
     pub fn prompt_action(&mut self, action: &str, prompt_id: &str, now: f64) -> Result<()> {
-        let unknown = || Error::at("unknown_prompt", "", format!("no prompt \"{prompt_id}\" in the current rules"));
+        let unknown = || {
+            Error::at(
+                "unknown_prompt",
+                "",
+                format!("no prompt \"{prompt_id}\" in the current rules"),
+            )
+        };
         let (campaign, arm) = prompt_id.rsplit_once(':').ok_or_else(unknown)?;
         let c = self.rules.campaign(campaign).ok_or_else(unknown)?;
         if arm != "default" && !c.variants.iter().any(|v| v.id == arm) {
@@ -672,7 +978,13 @@ impl Engine {
                 self.state.campaign_log(&id, arm).clicked_at = now;
                 self.state.metric(&id, arm).clicks += 1;
             }
-            _ => return Err(Error::at("invalid_argument", "", format!("unknown prompt action \"{action}\""))),
+            _ => {
+                return Err(Error::at(
+                    "invalid_argument",
+                    "",
+                    format!("unknown prompt action \"{action}\""),
+                ))
+            }
         }
         Ok(())
     }
@@ -691,17 +1003,29 @@ impl Engine {
     /// not, every schedule, trigger, condition, cap or holdout check that stops it.
     pub fn explain(&self, campaign_id: &str, now: f64) -> Result<Value> {
         self.set_clock(now);
-        let c = self.rules.campaign(campaign_id).ok_or_else(|| Error::at("unknown_campaign", "", format!("no campaign \"{campaign_id}\" in the rules")))?;
+        let c = self.rules.campaign(campaign_id).ok_or_else(|| {
+            Error::at(
+                "unknown_campaign",
+                "",
+                format!("no campaign \"{campaign_id}\" in the rules"),
+            )
+        })?;
         let v = self.visitor(now);
         let ctx = self.visitor_context(now);
         let mut because = campaigns::applies(c, &v, &ctx, true);
         because.extend(campaigns::cap_blocks(c, &self.rules, &self.state, now));
         let arm = self.arm(c);
         if arm == "holdout" {
-            because.push(campaigns::Block { path: format!("{}/holdout", c.path), reason: "the visitor is in the holdout (control) group".into() });
+            because.push(campaigns::Block {
+                path: format!("{}/holdout", c.path),
+                reason: "the visitor is in the holdout (control) group".into(),
+            });
         }
         if c.prompt.is_some() && !self.consent.messaging {
-            because.push(campaigns::Block { path: String::new(), reason: "the visitor did not consent to messaging".into() });
+            because.push(campaigns::Block {
+                path: String::new(),
+                reason: "the visitor did not consent to messaging".into(),
+            });
         }
         Ok(json!({"acts": because.is_empty(), "variant": arm, "because": because}))
     }
@@ -711,10 +1035,24 @@ impl Engine {
     /// benchmark times this to compare the engine's rule evaluation with JS evaluators.
     pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Result<u32> {
         self.set_clock(now);
-        let c = self.rules.campaign(campaign_id).ok_or_else(|| Error::at("unknown_campaign", "", format!("no campaign \"{campaign_id}\" in the rules")))?;
-        let when = c.when.as_ref().ok_or_else(|| Error::at("no_condition", "", format!("campaign \"{campaign_id}\" has no condition")))?;
+        let c = self.rules.campaign(campaign_id).ok_or_else(|| {
+            Error::at(
+                "unknown_campaign",
+                "",
+                format!("no campaign \"{campaign_id}\" in the rules"),
+            )
+        })?;
+        let when = c.when.as_ref().ok_or_else(|| {
+            Error::at(
+                "no_condition",
+                "",
+                format!("campaign \"{campaign_id}\" has no condition"),
+            )
+        })?;
         let ctx = self.visitor_context(now);
-        Ok((0..iterations).map(|_| u32::from(when.logic.matches(std::hint::black_box(&ctx)))).sum())
+        Ok((0..iterations)
+            .map(|_| u32::from(when.logic.matches(std::hint::black_box(&ctx))))
+            .sum())
     }
 
     /// API.md `state()`: what vitrin holds about the visitor, for the page to show.
@@ -761,17 +1099,25 @@ impl Engine {
     /// Withdrawing personalization consent also drops the history held in memory;
     /// the platform layer erases storage.
     pub fn set_consent(&mut self, consent: &Value) -> Result<Consent> {
-        self.consent = consent_from(Some(Obj::new(consent, "", "invalid_consent")?), self.consent)?;
+        self.consent = consent_from(
+            Some(Obj::new(consent, "", "invalid_consent")?),
+            self.consent,
+        )?;
         if !self.consent.personalization {
             let cart = std::mem::take(&mut self.state.cart);
-            self.state = VisitorState { cart, ..VisitorState::default() };
+            self.state = VisitorState {
+                cart,
+                ..VisitorState::default()
+            };
         }
         Ok(self.consent)
     }
 
     /// The document to store, or `None` when consent forbids storing.
     pub fn snapshot(&self) -> Option<String> {
-        self.consent.personalization.then(|| json!({"v": STORAGE_VERSION, "visitor": self.state}).to_string())
+        self.consent
+            .personalization
+            .then(|| json!({"v": STORAGE_VERSION, "visitor": self.state}).to_string())
     }
 
     /// Restores a stored document. A corrupt, foreign or other-version one is an error
@@ -780,13 +1126,27 @@ impl Engine {
         let doc = crate::json::parse(text, MAX_STORED_BYTES, "storage_corrupt")?;
         match doc.get("v").and_then(Value::as_u64) {
             Some(v) if v == STORAGE_VERSION as u64 => {}
-            Some(v) => return Err(Error::at("storage_version", "/v", format!("stored state has version {v}, this build reads {STORAGE_VERSION}"))),
-            None => return Err(Error::at("storage_corrupt", "/v", "stored state is not a vitrin document")),
+            Some(v) => {
+                return Err(Error::at(
+                    "storage_version",
+                    "/v",
+                    format!("stored state has version {v}, this build reads {STORAGE_VERSION}"),
+                ))
+            }
+            None => {
+                return Err(Error::at(
+                    "storage_corrupt",
+                    "/v",
+                    "stored state is not a vitrin document",
+                ))
+            }
         }
         let mut state = VisitorState::from_json(doc.get("visitor").unwrap_or(&Value::Null))?;
         match &self.given_id {
             Some(id) => state.visitor_id = id.clone(),
-            None if state.visitor_id.is_empty() => state.visitor_id = std::mem::take(&mut self.state.visitor_id),
+            None if state.visitor_id.is_empty() => {
+                state.visitor_id = std::mem::take(&mut self.state.visitor_id)
+            }
             None => {}
         }
         self.state = state;
@@ -797,7 +1157,11 @@ impl Engine {
     /// catalog may differ, so unknown products are skipped rather than trusted.
     pub fn apply_remote(&mut self, event: &Value) -> Result<()> {
         let event = Event::from_json(event, 0.0)?;
-        if event.product_refs().iter().all(|(id, _)| self.catalog.index(id).is_some()) {
+        if event
+            .product_refs()
+            .iter()
+            .all(|(id, _)| self.catalog.index(id).is_some())
+        {
             self.apply(&event);
         }
         Ok(())
@@ -807,7 +1171,10 @@ impl Engine {
     /// one minted by the page, the same in every tab), or stays the store's given id.
     pub fn forget(&mut self, new_id: &str) {
         let visitor_id = self.given_id.clone().unwrap_or_else(|| new_id.to_string());
-        self.state = VisitorState { visitor_id, ..VisitorState::default() };
+        self.state = VisitorState {
+            visitor_id,
+            ..VisitorState::default()
+        };
         self.profile = None;
         self.assigned.clear();
         // Whatever is on screen was for the visitor just forgotten.
@@ -818,8 +1185,15 @@ impl Engine {
 }
 
 /// The prompt of the visitor's arm: the variant's own, else the campaign's.
-fn prompt_spec<'a>(c: &'a crate::rules::Campaign, arm: &str) -> Option<&'a crate::rules::PromptSpec> {
-    c.variants.iter().find(|x| x.id == arm).and_then(|x| x.prompt.as_ref()).or(c.prompt.as_ref())
+fn prompt_spec<'a>(
+    c: &'a crate::rules::Campaign,
+    arm: &str,
+) -> Option<&'a crate::rules::PromptSpec> {
+    c.variants
+        .iter()
+        .find(|x| x.id == arm)
+        .and_then(|x| x.prompt.as_ref())
+        .or(c.prompt.as_ref())
 }
 
 fn compile_rules(rules: &Value) -> Result<Rules> {
@@ -830,6 +1204,8 @@ fn compile_rules(rules: &Value) -> Result<Rules> {
 /// Prefixes the error's paths with where the sub-document sits in the options.
 fn nest(mut e: Error, prefix: &str) -> Error {
     e.path = e.path.map(|p| format!("{prefix}{p}"));
-    e.errors.iter_mut().for_each(|pe| pe.path = format!("{prefix}{}", pe.path));
+    e.errors
+        .iter_mut()
+        .for_each(|pe| pe.path = format!("{prefix}{}", pe.path));
     e
 }

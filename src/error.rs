@@ -25,7 +25,12 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), path: None, errors: Vec::new() }
+        Error {
+            code,
+            message: message.into(),
+            path: None,
+            errors: Vec::new(),
+        }
     }
 
     pub fn at(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -33,25 +38,38 @@ impl Error {
         let message = message.into();
         Error {
             code,
-            message: format!("{message} (at {})", if path.is_empty() { "/" } else { &path }),
-            errors: vec![PathError { path: path.clone(), message }],
+            message: format!(
+                "{message} (at {})",
+                if path.is_empty() { "/" } else { &path }
+            ),
+            errors: vec![PathError {
+                path: path.clone(),
+                message,
+            }],
             path: Some(path),
         }
     }
 
     /// Several errors in one document, each with its path; `path` is the first one.
     pub fn many(code: &'static str, what: &str, errors: Vec<PathError>) -> Self {
-        let first = errors.first().map(|e| format!(": {} at {}", e.message, display_path(&e.path)));
+        let first = errors
+            .first()
+            .map(|e| format!(": {} at {}", e.message, display_path(&e.path)));
         Error {
             code,
-            message: format!("{what}: {} error(s){}", errors.len(), first.unwrap_or_default()),
+            message: format!(
+                "{what}: {} error(s){}",
+                errors.len(),
+                first.unwrap_or_default()
+            ),
             path: errors.first().map(|e| e.path.clone()),
             errors,
         }
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| r#"{"code":"internal","message":"error"}"#.into())
+        serde_json::to_string(self)
+            .unwrap_or_else(|_| r#"{"code":"internal","message":"error"}"#.into())
     }
 }
 

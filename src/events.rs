@@ -44,13 +44,29 @@ pub struct LineItem {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
-    Page { page: Page, category_id: Option<String> },
-    View { product_id: String },
-    Search { query: String },
-    AddToCart { product_id: String, quantity: u32 },
+    Page {
+        page: Page,
+        category_id: Option<String>,
+    },
+    View {
+        product_id: String,
+    },
+    Search {
+        query: String,
+    },
+    AddToCart {
+        product_id: String,
+        quantity: u32,
+    },
     /// `quantity: None` removes the line whatever its quantity.
-    RemoveFromCart { product_id: String, quantity: Option<u32> },
-    Purchase { order_id: String, items: Vec<LineItem> },
+    RemoveFromCart {
+        product_id: String,
+        quantity: Option<u32>,
+    },
+    Purchase {
+        order_id: String,
+        items: Vec<LineItem>,
+    },
     /// The page saw the visitor move to leave (pointer to the top edge, back gesture).
     ExitIntent,
 }
@@ -95,20 +111,52 @@ impl Event {
         let at = o.opt_num_in("at", 0.0, 1e15)?.unwrap_or(now);
         let name = o.str("type")?;
         let Some(event_type) = EventType::from_name(name) else {
-            return Err(o.err("type", format!("unknown event type \"{name}\"; expected one of {}", EventType::NAMES.join(", "))));
+            return Err(o.err(
+                "type",
+                format!(
+                    "unknown event type \"{name}\"; expected one of {}",
+                    EventType::NAMES.join(", ")
+                ),
+            ));
         };
         let kind = match event_type {
             EventType::Page => {
                 let name = o.str("page")?;
-                let page = Page::from_name(name).ok_or_else(|| o.err("page", format!("unknown page \"{name}\"; expected one of {}", Page::NAMES.join(", "))))?;
-                EventKind::Page { page, category_id: o.opt_str("categoryId")?.map(String::from) }
+                let page = Page::from_name(name).ok_or_else(|| {
+                    o.err(
+                        "page",
+                        format!(
+                            "unknown page \"{name}\"; expected one of {}",
+                            Page::NAMES.join(", ")
+                        ),
+                    )
+                })?;
+                EventKind::Page {
+                    page,
+                    category_id: o.opt_str("categoryId")?.map(String::from),
+                }
             }
-            EventType::View => EventKind::View { product_id: o.str("productId")?.to_string() },
-            EventType::Search => EventKind::Search { query: o.opt_str("query")?.ok_or_else(|| o.err("query", "is required"))?.to_string() },
-            EventType::AddToCart => EventKind::AddToCart { product_id: o.str("productId")?.to_string(), quantity: quantity(&o, "quantity")?.unwrap_or(1) },
-            EventType::RemoveFromCart => EventKind::RemoveFromCart { product_id: o.str("productId")?.to_string(), quantity: quantity(&o, "quantity")? },
+            EventType::View => EventKind::View {
+                product_id: o.str("productId")?.to_string(),
+            },
+            EventType::Search => EventKind::Search {
+                query: o
+                    .opt_str("query")?
+                    .ok_or_else(|| o.err("query", "is required"))?
+                    .to_string(),
+            },
+            EventType::AddToCart => EventKind::AddToCart {
+                product_id: o.str("productId")?.to_string(),
+                quantity: quantity(&o, "quantity")?.unwrap_or(1),
+            },
+            EventType::RemoveFromCart => EventKind::RemoveFromCart {
+                product_id: o.str("productId")?.to_string(),
+                quantity: quantity(&o, "quantity")?,
+            },
             EventType::Purchase => {
-                let items = o.opt_arr("items", MAX_ITEMS)?.ok_or_else(|| o.err("items", "is required"))?;
+                let items = o
+                    .opt_arr("items", MAX_ITEMS)?
+                    .ok_or_else(|| o.err("items", "is required"))?;
                 if items.is_empty() {
                     return Err(o.err("items", "a purchase needs at least one item"));
                 }
@@ -124,7 +172,10 @@ impl Event {
                         })
                     })
                     .collect::<Result<_>>()?;
-                EventKind::Purchase { order_id: o.str("orderId")?.to_string(), items }
+                EventKind::Purchase {
+                    order_id: o.str("orderId")?.to_string(),
+                    items,
+                }
             }
             EventType::ExitIntent => EventKind::ExitIntent,
         };
@@ -134,13 +185,23 @@ impl Event {
     /// The canonical JSON form (with `at` filled in), as sent to other tabs and the server.
     pub fn to_json(&self) -> Value {
         let mut v = match &self.kind {
-            EventKind::Page { page, category_id } => json!({"type": "page", "page": page.name(), "categoryId": category_id}),
+            EventKind::Page { page, category_id } => {
+                json!({"type": "page", "page": page.name(), "categoryId": category_id})
+            }
             EventKind::View { product_id } => json!({"type": "view", "productId": product_id}),
             EventKind::Search { query } => json!({"type": "search", "query": query}),
-            EventKind::AddToCart { product_id, quantity } => json!({"type": "add_to_cart", "productId": product_id, "quantity": quantity}),
-            EventKind::RemoveFromCart { product_id, quantity } => json!({"type": "remove_from_cart", "productId": product_id, "quantity": quantity}),
+            EventKind::AddToCart {
+                product_id,
+                quantity,
+            } => json!({"type": "add_to_cart", "productId": product_id, "quantity": quantity}),
+            EventKind::RemoveFromCart {
+                product_id,
+                quantity,
+            } => json!({"type": "remove_from_cart", "productId": product_id, "quantity": quantity}),
             EventKind::ExitIntent => json!({"type": "exit_intent"}),
-            EventKind::Purchase { order_id, items } => json!({"type": "purchase", "orderId": order_id, "items": items.iter().map(|i| json!({"productId": i.product_id, "quantity": i.quantity, "price": i.price})).collect::<Vec<_>>()}),
+            EventKind::Purchase { order_id, items } => {
+                json!({"type": "purchase", "orderId": order_id, "items": items.iter().map(|i| json!({"productId": i.product_id, "quantity": i.quantity, "price": i.price})).collect::<Vec<_>>()})
+            }
         };
         v["at"] = json!(self.at);
         v
@@ -149,12 +210,16 @@ impl Event {
     /// Product ids the event refers to, with the JSON Pointer of each.
     pub fn product_refs(&self) -> Vec<(&str, String)> {
         match &self.kind {
-            EventKind::View { product_id } | EventKind::AddToCart { product_id, .. } | EventKind::RemoveFromCart { product_id, .. } => {
+            EventKind::View { product_id }
+            | EventKind::AddToCart { product_id, .. }
+            | EventKind::RemoveFromCart { product_id, .. } => {
                 vec![(product_id.as_str(), "/productId".to_string())]
             }
-            EventKind::Purchase { items, .. } => {
-                items.iter().enumerate().map(|(i, it)| (it.product_id.as_str(), format!("/items/{i}/productId"))).collect()
-            }
+            EventKind::Purchase { items, .. } => items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| (it.product_id.as_str(), format!("/items/{i}/productId")))
+                .collect(),
             EventKind::Page { .. } | EventKind::Search { .. } | EventKind::ExitIntent => Vec::new(),
         }
     }
@@ -175,7 +240,12 @@ mod tests {
             let parsed = Event::from_json(&e, 0.0).unwrap();
             assert_eq!(Event::from_json(&parsed.to_json(), 1.0).unwrap(), parsed);
         }
-        assert_eq!(Event::from_json(&json!({"type": "view", "productId": "p"}), 42.0).unwrap().at, 42.0);
+        assert_eq!(
+            Event::from_json(&json!({"type": "view", "productId": "p"}), 42.0)
+                .unwrap()
+                .at,
+            42.0
+        );
     }
 
     #[test]
@@ -183,15 +253,28 @@ mod tests {
         let cases = [
             (json!({"type": "click"}), "/type"),
             (json!({"type": "view"}), "/productId"),
-            (json!({"type": "add_to_cart", "productId": "p", "quantity": 0}), "/quantity"),
-            (json!({"type": "add_to_cart", "productId": "p", "quantity": 1.5}), "/quantity"),
-            (json!({"type": "purchase", "orderId": "o", "items": [{"quantity": 1}]}), "/items/0/productId"),
+            (
+                json!({"type": "add_to_cart", "productId": "p", "quantity": 0}),
+                "/quantity",
+            ),
+            (
+                json!({"type": "add_to_cart", "productId": "p", "quantity": 1.5}),
+                "/quantity",
+            ),
+            (
+                json!({"type": "purchase", "orderId": "o", "items": [{"quantity": 1}]}),
+                "/items/0/productId",
+            ),
             (json!({"type": "page", "page": "about"}), "/page"),
             (json!({"type": "view", "productId": "p", "at": -1}), "/at"),
         ];
         for (e, path) in cases {
             let err = Event::from_json(&e, 0.0).unwrap_err();
-            assert_eq!((err.code, err.path.as_deref()), ("invalid_event", Some(path)), "{e}");
+            assert_eq!(
+                (err.code, err.path.as_deref()),
+                ("invalid_event", Some(path)),
+                "{e}"
+            );
         }
     }
 }

@@ -29,8 +29,16 @@ pub fn type_name(v: &Value) -> &'static str {
 impl<'a> Obj<'a> {
     pub fn new(v: &'a Value, path: &str, code: &'static str) -> Result<Self> {
         match v {
-            Value::Object(map) => Ok(Obj { map, path: path.to_string(), code }),
-            other => Err(Error::at(code, path, format!("expected an object, got {}", type_name(other)))),
+            Value::Object(map) => Ok(Obj {
+                map,
+                path: path.to_string(),
+                code,
+            }),
+            other => Err(Error::at(
+                code,
+                path,
+                format!("expected an object, got {}", type_name(other)),
+            )),
         }
     }
 
@@ -79,7 +87,8 @@ impl<'a> Obj<'a> {
     }
 
     pub fn num(&self, key: &str) -> Result<f64> {
-        self.opt_num(key)?.ok_or_else(|| self.err(key, "is required"))
+        self.opt_num(key)?
+            .ok_or_else(|| self.err(key, "is required"))
     }
 
     /// A required number within `[min, max]`.
@@ -89,12 +98,22 @@ impl<'a> Obj<'a> {
     }
 
     pub fn opt_num_in(&self, key: &str, min: f64, max: f64) -> Result<Option<f64>> {
-        self.opt_num(key)?.map(|n| self.check_range(key, n, min, max)).transpose()
+        self.opt_num(key)?
+            .map(|n| self.check_range(key, n, min, max))
+            .transpose()
     }
 
     fn check_range(&self, key: &str, n: f64, min: f64, max: f64) -> Result<f64> {
         if n < min || n > max {
-            Err(self.err(key, format!("must be between {} and {}, got {}", num(min), num(max), num(n))))
+            Err(self.err(
+                key,
+                format!(
+                    "must be between {} and {}, got {}",
+                    num(min),
+                    num(max),
+                    num(n)
+                ),
+            ))
         } else {
             Ok(n)
         }
@@ -112,21 +131,26 @@ impl<'a> Obj<'a> {
     pub fn opt_arr(&self, key: &str, max: usize) -> Result<Option<&'a [Value]>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Array(a)) if a.len() > max => {
-                Err(self.err(key, format!("at most {max} entries allowed, got {}", a.len())))
-            }
+            Some(Value::Array(a)) if a.len() > max => Err(self.err(
+                key,
+                format!("at most {max} entries allowed, got {}", a.len()),
+            )),
             Some(Value::Array(a)) => Ok(Some(a)),
             Some(v) => Err(self.err(key, format!("expected an array, got {}", type_name(v)))),
         }
     }
 
     pub fn opt_obj(&self, key: &str) -> Result<Option<Obj<'a>>> {
-        self.get(key).map(|v| Obj::new(v, &self.at(key), self.code)).transpose()
+        self.get(key)
+            .map(|v| Obj::new(v, &self.at(key), self.code))
+            .transpose()
     }
 
     /// An optional array of strings (ids, tags, segments).
     pub fn opt_strs(&self, key: &str, max: usize) -> Result<Vec<&'a str>> {
-        let Some(items) = self.opt_arr(key, max)? else { return Ok(Vec::new()) };
+        let Some(items) = self.opt_arr(key, max)? else {
+            return Ok(Vec::new());
+        };
         items
             .iter()
             .enumerate()
@@ -143,7 +167,9 @@ impl<'a> Obj<'a> {
 
     /// An optional map of name → finite number (affinities).
     pub fn opt_weights(&self, key: &str, max: usize) -> Result<Vec<(&'a str, f32)>> {
-        let Some(obj) = self.opt_obj(key)? else { return Ok(Vec::new()) };
+        let Some(obj) = self.opt_obj(key)? else {
+            return Ok(Vec::new());
+        };
         if obj.map.len() > max {
             return Err(self.err(key, format!("at most {max} entries allowed")));
         }
@@ -159,13 +185,18 @@ pub fn num(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 9e15 {
         return (n as i64).to_string();
     }
-    serde_json::Number::from_f64(n).map_or_else(|| "a non-finite number".to_string(), |n| n.to_string())
+    serde_json::Number::from_f64(n)
+        .map_or_else(|| "a non-finite number".to_string(), |n| n.to_string())
 }
 
 /// Parses a document handed over as JSON text, with a size bound.
 pub fn parse(text: &str, max_bytes: usize, code: &'static str) -> Result<Value> {
     if text.len() > max_bytes {
-        return Err(Error::at(code, "", format!("document larger than {max_bytes} bytes")));
+        return Err(Error::at(
+            code,
+            "",
+            format!("document larger than {max_bytes} bytes"),
+        ));
     }
     serde_json::from_str(text).map_err(|e| Error::at(code, "", format!("malformed JSON: {e}")))
 }

@@ -29,7 +29,11 @@ impl Cycle {
     /// When the visitor last bought the product: the profile's `lastAt`, or a purchase
     /// tracked on the page since.
     pub fn last_bought(&self, purchases: &[crate::visitor::Bought]) -> f64 {
-        purchases.iter().filter(|b| b.product_id == self.product_id).map(|b| b.at).fold(self.last_at, f64::max)
+        purchases
+            .iter()
+            .filter(|b| b.product_id == self.product_id)
+            .map(|b| b.at)
+            .fold(self.last_at, f64::max)
     }
 
     /// Days until the next purchase is due; negative when overdue.
@@ -40,7 +44,12 @@ impl Cycle {
     /// "A replenishment is due": within `window_days` of the due date and not a whole
     /// cycle past it. The one definition the `replenish` slot, the `replenishment_due`
     /// trigger and the prompt timer share.
-    pub fn due_within(&self, purchases: &[crate::visitor::Bought], now: f64, window_days: f64) -> bool {
+    pub fn due_within(
+        &self,
+        purchases: &[crate::visitor::Bought],
+        now: f64,
+        window_days: f64,
+    ) -> bool {
         let left = self.days_left(purchases, now);
         left <= window_days && left > -self.every_days
     }
@@ -80,23 +89,39 @@ impl Profile {
             visitor_id: p.str("visitorId")?.to_string(),
             name: p.opt_str("name")?.map(String::from),
             updated_at: p.num_in("updatedAt", 0.0, 1e15)?,
-            segments: p.opt_strs("segments", 1000)?.into_iter().map(String::from).collect(),
+            segments: p
+                .opt_strs("segments", 1000)?
+                .into_iter()
+                .map(String::from)
+                .collect(),
             ..Profile::default()
         };
         if let Some(values) = p.opt_arr("embedding", crate::catalog::MAX_DIM)? {
             for (k, v) in values.iter().enumerate() {
                 let f = v.as_f64().filter(|f| f.is_finite());
-                let f = f.ok_or_else(|| crate::error::Error::at(CODE, join(&p.at("embedding"), k), "expected a finite number"))?;
+                let f = f.ok_or_else(|| {
+                    crate::error::Error::at(
+                        CODE,
+                        join(&p.at("embedding"), k),
+                        "expected a finite number",
+                    )
+                })?;
                 profile.embedding.push(f as f32);
             }
             crate::catalog::normalize(&mut profile.embedding);
         }
         if let Some(aff) = p.opt_obj("affinities")? {
-            let owned = |w: Vec<(&str, f32)>| w.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let owned =
+                |w: Vec<(&str, f32)>| w.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             profile.category_affinity = owned(aff.opt_weights("category", MAX_LIST)?);
             profile.brand_affinity = owned(aff.opt_weights("brand", MAX_LIST)?);
         }
-        for (i, v) in p.opt_arr("purchases", MAX_LIST)?.unwrap_or_default().iter().enumerate() {
+        for (i, v) in p
+            .opt_arr("purchases", MAX_LIST)?
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             let o = Obj::new(v, &join(&p.at("purchases"), i), CODE)?;
             profile.purchases.push(Purchase {
                 product_id: o.str("productId")?.to_string(),
@@ -104,7 +129,12 @@ impl Profile {
                 quantity: o.opt_num_in("quantity", 1.0, 1e6)?.unwrap_or(1.0) as u32,
             });
         }
-        for (i, v) in p.opt_arr("cycles", MAX_LIST)?.unwrap_or_default().iter().enumerate() {
+        for (i, v) in p
+            .opt_arr("cycles", MAX_LIST)?
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             let o = Obj::new(v, &join(&p.at("cycles"), i), CODE)?;
             profile.cycles.push(Cycle {
                 product_id: o.str("productId")?.to_string(),
@@ -112,13 +142,29 @@ impl Profile {
                 last_at: o.num_in("lastAt", 0.0, 1e15)?,
             });
         }
-        for (i, v) in p.opt_arr("habits", MAX_LIST)?.unwrap_or_default().iter().enumerate() {
+        for (i, v) in p
+            .opt_arr("habits", MAX_LIST)?
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             let o = Obj::new(v, &join(&p.at("habits"), i), CODE)?;
             let mut months = Vec::new();
-            for (k, m) in o.opt_arr("months", 12)?.unwrap_or_default().iter().enumerate() {
+            for (k, m) in o
+                .opt_arr("months", 12)?
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 match m.as_u64() {
                     Some(m @ 1..=12) => months.push(m as u8),
-                    _ => return Err(crate::error::Error::at(CODE, join(&o.at("months"), k), "expected a month number 1–12")),
+                    _ => {
+                        return Err(crate::error::Error::at(
+                            CODE,
+                            join(&o.at("months"), k),
+                            "expected a month number 1–12",
+                        ))
+                    }
                 }
             }
             profile.habits.push(Habit {
@@ -148,7 +194,10 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(p.name.as_deref(), Some("Ayşe"));
-        assert_eq!(p.category_affinity, vec![("fashion/shirts".to_string(), 0.8)]);
+        assert_eq!(
+            p.category_affinity,
+            vec![("fashion/shirts".to_string(), 0.8)]
+        );
         assert_eq!(p.purchases[0].quantity, 2);
         assert_eq!(p.cycles[0].every_days, 30.0);
         assert_eq!(p.habits[0].months, vec![1]);
@@ -159,6 +208,9 @@ mod tests {
         let err = Profile::from_json(&json!({"visitorId": "v", "updatedAt": 1, "habits": [{"category": "x", "months": [13]}]})).unwrap_err();
         assert_eq!(err.path.as_deref(), Some("/habits/0/months/0"));
         let err = Profile::from_json(&json!({"updatedAt": 1})).unwrap_err();
-        assert_eq!((err.code, err.path.as_deref()), ("invalid_profile", Some("/visitorId")));
+        assert_eq!(
+            (err.code, err.path.as_deref()),
+            ("invalid_profile", Some("/visitorId"))
+        );
     }
 }

@@ -18,7 +18,10 @@ pub enum Lang {
 impl Lang {
     /// `tr`, `tr-TR` → Turkish; anything else → English.
     pub fn from_locale(locale: &str) -> Lang {
-        if locale.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("tr")) {
+        if locale
+            .get(..2)
+            .is_some_and(|p| p.eq_ignore_ascii_case("tr"))
+        {
             Lang::Tr
         } else {
             Lang::En
@@ -100,8 +103,12 @@ impl Why {
             (Lang::Tr, Why::Popular) => "Şu an çok tercih ediliyor".to_string(),
             (Lang::Tr, Why::RecentlyViewed) => "Son baktığınız ürünlerden".to_string(),
             (Lang::Tr, Why::Replenish) => format!("Bunu yaklaşık {subject} günde bir alıyorsunuz"),
-            (Lang::Tr, Why::ReplenishCompanion) => format!("Düzenli aldığınız {subject} ile birlikte"),
-            (_, Why::GoesWithPurchase | Why::BoughtWithPurchase) => self.text_bought(lang, subject, ""),
+            (Lang::Tr, Why::ReplenishCompanion) => {
+                format!("Düzenli aldığınız {subject} ile birlikte")
+            }
+            (_, Why::GoesWithPurchase | Why::BoughtWithPurchase) => {
+                self.text_bought(lang, subject, "")
+            }
         }
     }
 
@@ -117,13 +124,31 @@ impl Why {
             (Lang::En, true) => format!("Goes with the {title} you bought{}", on(true)),
             (Lang::En, false) => format!("Often bought with the {title} you bought{}", on(true)),
             (Lang::Tr, true) => format!("{}aldığınız {title} ile uyumlu", on(false)),
-            (Lang::Tr, false) => format!("{}aldığınız {title} ile sıkça birlikte alınıyor", on(false)),
+            (Lang::Tr, false) => {
+                format!("{}aldığınız {title} ile sıkça birlikte alınıyor", on(false))
+            }
         }
     }
 }
 
-const MONTHS_EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const MONTHS_TR: [&str; 12] = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_TR: [&str; 12] = [
+    "Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
+    "Kasım", "Aralık",
+];
 
 fn month_name(lang: Lang, month: u32) -> &'static str {
     let m = (month.clamp(1, 12) - 1) as usize;
@@ -144,6 +169,9 @@ pub fn day_month(at: f64, utc_offset_ms: f64, lang: Lang) -> String {
 pub fn seasonal_text(lang: Lang, category: &str, month: u32) -> String {
     match lang {
         Lang::En => format!("You buy {category} every {}", month_name(lang, month)),
-        Lang::Tr => format!("Her {} ayında {category} alıyorsunuz", month_name(lang, month)),
+        Lang::Tr => format!(
+            "Her {} ayında {category} alıyorsunuz",
+            month_name(lang, month)
+        ),
     }
 }

@@ -4,13 +4,13 @@
 //! the best. Scratch buffers live in `Scorer` and are reused, so a call allocates only
 //! its result. Depends on `catalog`, `visitor`, `profile`, `reasons`.
 
-use std::rc::Rc;
 use crate::blend::Blend;
 use crate::catalog::{Catalog, Relation};
 use crate::embeddings::Query;
 use crate::profile::Profile;
 use crate::reasons::{Lang, Why};
 use crate::visitor::VisitorState;
+use std::rc::Rc;
 
 pub const MAX_LIMIT: usize = 100;
 /// A replenishment shows from this many days before it is due.
@@ -102,7 +102,13 @@ pub struct Scorer {
 impl Scorer {
     /// The best `limit` products for `strategy`, best first, ties broken by catalog order.
     /// `product` is the page's product (`similar`, `bought_together`), never recommended.
-    pub fn recommend(&mut self, s: &Signals, strategy: Strategy, product: Option<u32>, limit: usize) -> Vec<Pick> {
+    pub fn recommend(
+        &mut self,
+        s: &Signals,
+        strategy: Strategy,
+        product: Option<u32>,
+        limit: usize,
+    ) -> Vec<Pick> {
         let limit = limit.min(MAX_LIMIT);
         let n = s.catalog.len();
         self.scores.clear();
@@ -111,7 +117,11 @@ impl Scorer {
         if n == 0 || limit == 0 {
             return Vec::new();
         }
-        let strategy = if !s.personal && strategy == Strategy::ForYou { Strategy::Trending } else { strategy };
+        let strategy = if !s.personal && strategy == Strategy::ForYou {
+            Strategy::Trending
+        } else {
+            strategy
+        };
         self.prefilter.applied = false;
         let mut picks = match strategy {
             Strategy::ForYou => self.for_you(s, product, limit),
@@ -137,7 +147,10 @@ impl Scorer {
     fn for_you(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
         let c = s.catalog;
         self.session_seeds(s);
-        self.add_related(c, &[Relation::Similar, Relation::BoughtWith, Relation::GoesWith]);
+        self.add_related(
+            c,
+            &[Relation::Similar, Relation::BoughtWith, Relation::GoesWith],
+        );
         self.build_query(s);
         self.build_affinities(s);
         // Plain index loops over pre-sliced columns: the size-optimised release build
@@ -152,7 +165,8 @@ impl Scorer {
         }
         // Before the dot products, which skip the products a filter dropped.
         self.apply_prefilter();
-        c.embeddings.add_dots(&self.query_q, c.blend.embedding, &mut self.scores[..n]);
+        c.embeddings
+            .add_dots(&self.query_q, c.blend.embedding, &mut self.scores[..n]);
         for (ix, w) in revisits(s) {
             self.scores[ix as usize] += w;
         }
@@ -160,7 +174,10 @@ impl Scorer {
         self.exclude(product);
         self.select(c, limit);
         let picks: Vec<(f32, u32)> = self.top.clone();
-        picks.into_iter().map(|(score, ix)| self.explain_for_you(s, ix, score)).collect()
+        picks
+            .into_iter()
+            .map(|(score, ix)| self.explain_for_you(s, ix, score))
+            .collect()
     }
 
     fn similar(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
@@ -192,12 +209,22 @@ impl Scorer {
         self.seeds.clear();
         match product {
             Some(p) => self.seeds.push((p, 1.0)),
-            None => self.seeds.extend(s.state.cart.iter().filter_map(|l| c.index(&l.product_id)).map(|ix| (ix, 1.0))),
+            None => self.seeds.extend(
+                s.state
+                    .cart
+                    .iter()
+                    .filter_map(|l| c.index(&l.product_id))
+                    .map(|ix| (ix, 1.0)),
+            ),
         }
         self.add_related(c, &[Relation::BoughtWith, Relation::GoesWith]);
         // Only products some seed actually relates to qualify.
         for (sc, pop) in self.scores.iter_mut().zip(&c.popularity) {
-            *sc = if *sc > 0.0 { *sc + 0.01 * pop } else { f32::NEG_INFINITY };
+            *sc = if *sc > 0.0 {
+                *sc + 0.01 * pop
+            } else {
+                f32::NEG_INFINITY
+            };
         }
         let seeds = std::mem::take(&mut self.seeds);
         for &(ix, _) in &seeds {
@@ -205,7 +232,9 @@ impl Scorer {
         }
         self.exclude_cart(s);
         self.select(c, limit);
-        let picks = self.picks(|this, ix| this.strongest_seed(c, &seeds, ix, &[Relation::BoughtWith, Relation::GoesWith]));
+        let picks = self.picks(|this, ix| {
+            this.strongest_seed(c, &seeds, ix, &[Relation::BoughtWith, Relation::GoesWith])
+        });
         self.seeds = seeds;
         picks
     }
@@ -237,13 +266,16 @@ impl Scorer {
     /// followed by its companion (the first product it is bought with).
     fn replenish(&mut self, s: &Signals, limit: usize) -> Vec<Pick> {
         let c = s.catalog;
-        let Some(profile) = s.profile.filter(|_| s.personal) else { return Vec::new() };
+        let Some(profile) = s.profile.filter(|_| s.personal) else {
+            return Vec::new();
+        };
         let mut due: Vec<(f64, u32, f64)> = profile
             .cycles
             .iter()
             .filter_map(|cy| {
                 let ix = c.index(&cy.product_id)?;
-                cy.due_within(&s.state.purchases, s.now, REPLENISH_WINDOW_DAYS).then(|| (cy.days_left(&s.state.purchases, s.now), ix, cy.every_days))
+                cy.due_within(&s.state.purchases, s.now, REPLENISH_WINDOW_DAYS)
+                    .then(|| (cy.days_left(&s.state.purchases, s.now), ix, cy.every_days))
             })
             .collect();
         due.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -251,11 +283,25 @@ impl Scorer {
         for (days_left, ix, every) in due {
             let urgency = (1.0 - days_left / (REPLENISH_WINDOW_DAYS + every)) as f32;
             if c.in_stock[ix as usize] && !picks.iter().any(|p| p.ix == ix) {
-                picks.push(Pick { ix, score: urgency, why: Why::Replenish, subject: Subject::Days(every.round() as u32) });
+                picks.push(Pick {
+                    ix,
+                    score: urgency,
+                    why: Why::Replenish,
+                    subject: Subject::Days(every.round() as u32),
+                });
             }
-            let companion = c.related(ix, Relation::BoughtWith).iter().copied().find(|&j| c.in_stock[j as usize] && !picks.iter().any(|p| p.ix == j));
+            let companion = c
+                .related(ix, Relation::BoughtWith)
+                .iter()
+                .copied()
+                .find(|&j| c.in_stock[j as usize] && !picks.iter().any(|p| p.ix == j));
             if let Some(j) = companion {
-                picks.push(Pick { ix: j, score: urgency * 0.9, why: Why::ReplenishCompanion, subject: Subject::Product(ix) });
+                picks.push(Pick {
+                    ix: j,
+                    score: urgency * 0.9,
+                    why: Why::ReplenishCompanion,
+                    subject: Subject::Product(ix),
+                });
             }
         }
         picks.truncate(limit);
@@ -273,7 +319,13 @@ impl Scorer {
             }
             w *= c.blend.recency;
         }
-        self.seeds.extend(s.state.cart.iter().filter_map(|l| c.index(&l.product_id)).map(|ix| (ix, 1.0)));
+        self.seeds.extend(
+            s.state
+                .cart
+                .iter()
+                .filter_map(|l| c.index(&l.product_id))
+                .map(|ix| (ix, 1.0)),
+        );
     }
 
     /// Adds each seed's related lists (sum pooling) and, with `blend.max_pool`, the best
@@ -321,7 +373,10 @@ impl Scorer {
         crate::catalog::normalize(&mut self.query);
         if let Some(p) = s.profile.filter(|p| dim > 0 && p.embedding.len() == dim) {
             let (ws, wp) = if any { (0.6, 0.4) } else { (0.0, 1.0) };
-            self.query.iter_mut().zip(&p.embedding).for_each(|(q, x)| *q = ws * *q + wp * x);
+            self.query
+                .iter_mut()
+                .zip(&p.embedding)
+                .for_each(|(q, x)| *q = ws * *q + wp * x);
             crate::catalog::normalize(&mut self.query);
             any = true;
         }
@@ -339,20 +394,35 @@ impl Scorer {
         self.node_total.resize(c.category_paths.len(), 0.0);
         self.brand_w.clear();
         self.brand_w.resize(c.brand_names.len() + 1, 0.0);
-        let live_max = s.state.category_interest.iter().map(|i| i.weight_at(s.now)).fold(0.0, f64::max);
+        let live_max = s
+            .state
+            .category_interest
+            .iter()
+            .map(|i| i.weight_at(s.now))
+            .fold(0.0, f64::max);
         for i in &s.state.category_interest {
             if let Some(node) = c.category_index(&i.key) {
                 self.node_total[node as usize] += (i.weight_at(s.now) / live_max.max(1.0)) as f32;
             }
         }
-        let brand_max = s.state.brand_interest.iter().map(|i| i.weight_at(s.now)).fold(0.0, f64::max);
+        let brand_max = s
+            .state
+            .brand_interest
+            .iter()
+            .map(|i| i.weight_at(s.now))
+            .fold(0.0, f64::max);
         for i in &s.state.brand_interest {
             if let Some(b) = c.brand_index(&i.key) {
                 self.brand_w[b as usize] += (i.weight_at(s.now) / brand_max.max(1.0)) as f32;
             }
         }
         if let Some(p) = s.profile {
-            let scale = |w: &[(String, f32)]| w.iter().map(|(_, x)| x.abs()).fold(0.0f32, f32::max).max(1.0);
+            let scale = |w: &[(String, f32)]| {
+                w.iter()
+                    .map(|(_, x)| x.abs())
+                    .fold(0.0f32, f32::max)
+                    .max(1.0)
+            };
             let cs = scale(&p.category_affinity);
             for (path, w) in &p.category_affinity {
                 if let Some(node) = c.category_index(path) {
@@ -384,7 +454,10 @@ impl Scorer {
         self.exclude_cart(s);
         let c = s.catalog;
         let local = s.state.purchases.iter().map(|b| b.product_id.as_str());
-        let profile = s.profile.into_iter().flat_map(|p| p.purchases.iter().map(|b| b.product_id.as_str()));
+        let profile = s
+            .profile
+            .into_iter()
+            .flat_map(|p| p.purchases.iter().map(|b| b.product_id.as_str()));
         for id in local.chain(profile) {
             if let Some(ix) = c.index(id) {
                 self.scores[ix as usize] = f32::NEG_INFINITY;
@@ -437,7 +510,10 @@ impl Scorer {
         }
         p.applied = true;
         if p.active {
-            self.scores.iter_mut().zip(&p.adjust).for_each(|(s, a)| *s += a);
+            self.scores
+                .iter_mut()
+                .zip(&p.adjust)
+                .for_each(|(s, a)| *s += a);
         }
     }
 
@@ -446,13 +522,24 @@ impl Scorer {
             .iter()
             .map(|&(score, ix)| {
                 let (why, subject) = why(self, ix);
-                Pick { ix, score, why, subject }
+                Pick {
+                    ix,
+                    score,
+                    why,
+                    subject,
+                }
             })
             .collect()
     }
 
     /// The seed whose related lists give `ix` the most, with the relation as the reason.
-    fn strongest_seed(&self, c: &Catalog, seeds: &[(u32, f32)], ix: u32, relations: &[Relation]) -> (Why, Subject) {
+    fn strongest_seed(
+        &self,
+        c: &Catalog,
+        seeds: &[(u32, f32)],
+        ix: u32,
+        relations: &[Relation],
+    ) -> (Why, Subject) {
         let mut best: Option<(f32, u32, Relation)> = None;
         for &(seed, w) in seeds {
             for &rel in relations {
@@ -479,7 +566,14 @@ impl Scorer {
         let related: f32 = self
             .seeds
             .iter()
-            .flat_map(|&(seed, w)| all.iter().filter_map(move |&rel| c.related(seed, rel).iter().position(|&j| j == ix).map(|r| w * relation_weight(&c.blend, rel) * c.blend.rank_factor(r))))
+            .flat_map(|&(seed, w)| {
+                all.iter().filter_map(move |&rel| {
+                    c.related(seed, rel)
+                        .iter()
+                        .position(|&j| j == ix)
+                        .map(|r| w * relation_weight(&c.blend, rel) * c.blend.rank_factor(r))
+                })
+            })
             .sum();
         let emb = c.blend.embedding * c.embeddings.dot(ix, &self.query_q);
         let aff = c.blend.affinity * self.affinity(c, i);
@@ -490,7 +584,12 @@ impl Scorer {
         } else if related >= emb.max(aff).max(pop) && related > 0.0 {
             (rel_why, rel_subject)
         } else if emb >= aff.max(pop) && emb > 0.0 {
-            let closest = self.seeds.iter().filter(|&&(seed, _)| c.embeddings.has(seed)).map(|&(seed, _)| (c.embeddings.cosine(seed, ix), seed)).max_by(|a, b| a.0.total_cmp(&b.0));
+            let closest = self
+                .seeds
+                .iter()
+                .filter(|&&(seed, _)| c.embeddings.has(seed))
+                .map(|&(seed, _)| (c.embeddings.cosine(seed, ix), seed))
+                .max_by(|a, b| a.0.total_cmp(&b.0));
             match closest {
                 Some((_, seed)) => (Why::Viewed, Subject::Product(seed)),
                 None => (Why::Taste, Subject::None),
@@ -500,14 +599,23 @@ impl Scorer {
         } else {
             (Why::Popular, Subject::None)
         };
-        Pick { ix, score, why, subject }
+        Pick {
+            ix,
+            score,
+            why,
+            subject,
+        }
     }
 }
 
 /// Category (with ancestors) plus half the brand affinity of a product.
 #[inline(always)]
 fn affinity(nodes: &[f32], brands: &[f32], node: u32, brand: u32) -> f32 {
-    let brand = if brand == u32::MAX { 0.0 } else { brands[brand as usize] };
+    let brand = if brand == u32::MAX {
+        0.0
+    } else {
+        brands[brand as usize]
+    };
     nodes[node as usize] + 0.5 * brand
 }
 
@@ -515,7 +623,11 @@ fn affinity(nodes: &[f32], brands: &[f32], node: u32, brand: u32) -> f32 {
 fn revisits<'a>(s: &'a Signals) -> impl Iterator<Item = (u32, f32)> + 'a {
     let b = &s.catalog.blend;
     let weights = std::iter::successors(Some(b.revisit), |w| Some(w * b.revisit_recency));
-    s.state.recently_viewed.iter().zip(weights).filter_map(|(v, w)| Some((s.catalog.index(&v.product_id)?, w)))
+    s.state
+        .recently_viewed
+        .iter()
+        .zip(weights)
+        .filter_map(|(v, w)| Some((s.catalog.index(&v.product_id)?, w)))
 }
 
 fn relation_weight(b: &Blend, rel: Relation) -> f32 {

@@ -94,8 +94,23 @@ impl Session {
     /// the store's). `stored` is what the storage key held, or why it could not be read.
     /// `tabs`: the platform can talk to other tabs. `read_only`: follow the stored state
     /// and the other tabs, never write or post (a preview must not record into the visitor).
-    pub fn open(engine: Engine, stored: Result<Option<String>, Error>, tabs: bool, read_only: bool) -> Session {
-        let mut s = Session { engine, tabs, read_only, dirty: false, flush_asked: false, post_asked: false, outbox: Vec::new(), effects: Vec::new(), asking: None };
+    pub fn open(
+        engine: Engine,
+        stored: Result<Option<String>, Error>,
+        tabs: bool,
+        read_only: bool,
+    ) -> Session {
+        let mut s = Session {
+            engine,
+            tabs,
+            read_only,
+            dirty: false,
+            flush_asked: false,
+            post_asked: false,
+            outbox: Vec::new(),
+            effects: Vec::new(),
+            asking: None,
+        };
         if !s.engine.consent().personalization {
             return s;
         }
@@ -106,25 +121,25 @@ impl Session {
                 // to tabs opened at the same moment with ids of their own.
                 s.changed();
                 if tabs && !read_only {
-                    s.effects.push(Effect::Post(json!({"kind": "visitor", "visitor": s.engine.visitor_id()}).to_string()));
+                    s.effects.push(Effect::Post(
+                        json!({"kind": "visitor", "visitor": s.engine.visitor_id()}).to_string(),
+                    ));
                 }
             }
-            Ok(Some(text)) => {
-                match s.engine.restore(&text) {
-                    Ok(()) => {}
-                    Err(e) => {
-                        s.effects.push(Effect::Error(e));
-                        if !read_only {
-                            s.effects.push(Effect::Discard);
-                            s.changed();
-                            if tabs {
-                                s.asking = Some(Vec::new());
-                                s.effects.push(Effect::Post(r#"{"kind":"hello"}"#.into()));
-                            }
+            Ok(Some(text)) => match s.engine.restore(&text) {
+                Ok(()) => {}
+                Err(e) => {
+                    s.effects.push(Effect::Error(e));
+                    if !read_only {
+                        s.effects.push(Effect::Discard);
+                        s.changed();
+                        if tabs {
+                            s.asking = Some(Vec::new());
+                            s.effects.push(Effect::Post(r#"{"kind":"hello"}"#.into()));
                         }
                     }
                 }
-            }
+            },
         }
         s
     }
@@ -147,7 +162,11 @@ impl Session {
         self.flush_asked |= flush;
         let post = !self.outbox.is_empty() && !self.post_asked;
         self.post_asked |= post;
-        Wants { flush, post, effects: !self.effects.is_empty() }
+        Wants {
+            flush,
+            post,
+            effects: !self.effects.is_empty(),
+        }
     }
 
     /// The effects queued since the last drain, in order.
@@ -197,7 +216,11 @@ impl Session {
     /// `shown`, `dismiss` or `clicked`.
     pub fn prompt_action(&mut self, action: &str, id: &str, now: f64) -> crate::error::Result<()> {
         self.engine.page_prompt_action(action, id, now)?;
-        self.send(Outgoing::Prompt { action: action.to_string(), id: id.to_string(), at: now });
+        self.send(Outgoing::Prompt {
+            action: action.to_string(),
+            id: id.to_string(),
+            at: now,
+        });
         self.changed();
         Ok(())
     }
@@ -221,7 +244,9 @@ impl Session {
         if self.engine.identify(id) {
             self.changed();
             if self.tabs && !self.read_only {
-                self.effects.push(Effect::Post(json!({"kind": "identify", "visitor": id}).to_string()));
+                self.effects.push(Effect::Post(
+                    json!({"kind": "identify", "visitor": id}).to_string(),
+                ));
             }
         }
     }
@@ -237,11 +262,16 @@ impl Session {
             .into_iter()
             .map(|m| match m {
                 Outgoing::Event(e) => json!({"kind": "event", "event": e.to_json()}),
-                Outgoing::Prompt { action, id, at } => json!({"kind": "prompt", "action": action, "id": id, "at": at}),
-                Outgoing::Assign(a) => json!({"kind": "assign", "campaign": a.campaign, "arm": a.arm, "at": a.at}),
+                Outgoing::Prompt { action, id, at } => {
+                    json!({"kind": "prompt", "action": action, "id": id, "at": at})
+                }
+                Outgoing::Assign(a) => {
+                    json!({"kind": "assign", "campaign": a.campaign, "arm": a.arm, "at": a.at})
+                }
             })
             .collect();
-        let msg = json!({"kind": "batch", "visitor": self.engine.visitor_id(), "messages": messages});
+        let msg =
+            json!({"kind": "batch", "visitor": self.engine.visitor_id(), "messages": messages});
         self.effects.push(Effect::Post(msg.to_string()));
     }
 
@@ -269,7 +299,9 @@ impl Session {
         }
         self.effects.push(Effect::Erase);
         if self.tabs {
-            self.effects.push(Effect::Post(json!({"kind": "forget", "visitor": self.engine.visitor_id()}).to_string()));
+            self.effects.push(Effect::Post(
+                json!({"kind": "forget", "visitor": self.engine.visitor_id()}).to_string(),
+            ));
         }
     }
 
@@ -281,14 +313,18 @@ impl Session {
             return true;
         }
         if !id.is_empty() && id != self.engine.visitor_id() && self.tabs && !self.read_only {
-            self.effects.push(Effect::Post(json!({"kind": "visitor", "visitor": self.engine.visitor_id()}).to_string()));
+            self.effects.push(Effect::Post(
+                json!({"kind": "visitor", "visitor": self.engine.visitor_id()}).to_string(),
+            ));
         }
         false
     }
 
     /// A message from another tab.
     pub fn receive(&mut self, msg: &str) {
-        let Ok(v) = serde_json::from_str::<Value>(msg) else { return };
+        let Ok(v) = serde_json::from_str::<Value>(msg) else {
+            return;
+        };
         let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
         match text("kind") {
             "batch" => {
@@ -297,14 +333,26 @@ impl Session {
                 // A settled visitor id is not news for the page (nothing it shows changes).
                 self.visitor_heard(text("visitor"));
                 let mut any = false;
-                for m in v.get("messages").and_then(Value::as_array).into_iter().flatten() {
+                for m in v
+                    .get("messages")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let field = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
                     let at = m.get("at").and_then(Value::as_f64).unwrap_or(0.0);
                     any |= match field("kind") {
                         "event" => self.engine.apply_remote(&m["event"]).is_ok(),
-                        "prompt" => self.engine.prompt_action(field("action"), field("id"), at).is_ok(),
+                        "prompt" => self
+                            .engine
+                            .prompt_action(field("action"), field("id"), at)
+                            .is_ok(),
                         "assign" if !field("campaign").is_empty() && !field("arm").is_empty() => {
-                            self.engine.apply_assignment(Assignment { campaign: field("campaign").into(), arm: field("arm").into(), at })
+                            self.engine.apply_assignment(Assignment {
+                                campaign: field("campaign").into(),
+                                arm: field("arm").into(),
+                                at,
+                            })
                         }
                         _ => false,
                     };
@@ -316,7 +364,9 @@ impl Session {
             }
             "hello" if self.asking.is_none() && !self.read_only && self.tabs => {
                 if let Some(doc) = self.engine.snapshot() {
-                    self.effects.push(Effect::Post(json!({"kind": "state", "doc": doc}).to_string()));
+                    self.effects.push(Effect::Post(
+                        json!({"kind": "state", "doc": doc}).to_string(),
+                    ));
                 }
             }
             "state" if self.asking.is_some() => {

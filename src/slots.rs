@@ -23,11 +23,20 @@ pub type Active<'a> = (&'a Tweak, Option<(String, String)>);
 pub fn prefilter(p: &mut Prefilter, c: &Catalog, tweaks: &[Active]) {
     p.wanted.clear();
     for (t, _) in tweaks {
-        p.wanted.extend(t.product_filters.iter().map(|f| (f.products(c), None)));
-        p.wanted.extend(t.product_boosts.iter().map(|(b, w)| (b.products(c), Some(*w))));
+        p.wanted
+            .extend(t.product_filters.iter().map(|f| (f.products(c), None)));
+        p.wanted.extend(
+            t.product_boosts
+                .iter()
+                .map(|(b, w)| (b.products(c), Some(*w))),
+        );
     }
     p.active = !p.wanted.is_empty();
-    let same = p.wanted.len() == p.made_from.len() && p.wanted.iter().zip(&p.made_from).all(|((a, x), (b, y))| Rc::ptr_eq(a, b) && x == y);
+    let same = p.wanted.len() == p.made_from.len()
+        && p.wanted
+            .iter()
+            .zip(&p.made_from)
+            .all(|((a, x), (b, y))| Rc::ptr_eq(a, b) && x == y);
     if same || !p.active {
         return;
     }
@@ -56,21 +65,40 @@ pub struct Candidate<'a> {
 /// diversity. `data` is `{"product": …, "visitor": <the visitor context>}`; each
 /// candidate's product is written into it in turn; the product-only conditions were
 /// applied by the scoring pass (`prefilter`).
-pub fn tune<'a>(cands: &mut Vec<Candidate<'a>>, c: &Catalog, variety: Option<&Diversity>, tweaks: &'a [Active], data: &mut Value, page_product: Option<u32>) {
-    let excluded = |ix: u32| tweaks.iter().any(|(t, _)| t.exclude.iter().any(|x| x == c.id(ix)));
+pub fn tune<'a>(
+    cands: &mut Vec<Candidate<'a>>,
+    c: &Catalog,
+    variety: Option<&Diversity>,
+    tweaks: &'a [Active],
+    data: &mut Value,
+    page_product: Option<u32>,
+) {
+    let excluded = |ix: u32| {
+        tweaks
+            .iter()
+            .any(|(t, _)| t.exclude.iter().any(|x| x == c.id(ix)))
+    };
     cands.retain(|r| !excluded(r.pick.ix));
     // A campaign whose product-only boost lifted a pick is credited with it.
     for r in cands.iter_mut() {
-        if let Some((_, who)) = tweaks.iter().rev().find(|(t, who)| who.is_some() && t.product_boosts.iter().any(|(b, _)| b.holds(c, r.pick.ix))) {
+        if let Some((_, who)) = tweaks.iter().rev().find(|(t, who)| {
+            who.is_some() && t.product_boosts.iter().any(|(b, _)| b.holds(c, r.pick.ix))
+        }) {
             r.by = who.as_ref();
         }
     }
-    if tweaks.iter().any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty()) {
+    if tweaks
+        .iter()
+        .any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty())
+    {
         let fields = tweaks.iter().fold(0, |m, (t, _)| m | t.product_fields);
         cands.retain_mut(|r| {
             data["product"] = product_context(c, r.pick.ix, fields);
             let data = &*data;
-            if !tweaks.iter().all(|(t, _)| t.filters.iter().all(|f| f.logic.matches(data))) {
+            if !tweaks
+                .iter()
+                .all(|(t, _)| t.filters.iter().all(|f| f.logic.matches(data)))
+            {
                 return false;
             }
             for (t, who) in tweaks {
@@ -85,8 +113,11 @@ pub fn tune<'a>(cands: &mut Vec<Candidate<'a>>, c: &Catalog, variety: Option<&Di
         });
         // Equal scores keep the strategy's order (an unstable sort keyed on position is
         // several KB of wasm smaller than a stable one).
-        let mut keyed: Vec<(usize, Candidate)> = std::mem::take(cands).into_iter().enumerate().collect();
-        keyed.sort_unstable_by(|(i, a), (j, b)| b.pick.score.total_cmp(&a.pick.score).then(i.cmp(j)));
+        let mut keyed: Vec<(usize, Candidate)> =
+            std::mem::take(cands).into_iter().enumerate().collect();
+        keyed.sort_unstable_by(|(i, a), (j, b)| {
+            b.pick.score.total_cmp(&a.pick.score).then(i.cmp(j))
+        });
         *cands = keyed.into_iter().map(|(_, r)| r).collect();
     }
     let mut pinned: Vec<Candidate> = Vec::new();
@@ -94,11 +125,23 @@ pub fn tune<'a>(cands: &mut Vec<Candidate<'a>>, c: &Catalog, variety: Option<&Di
     for (t, who) in tweaks {
         for id in &t.pin {
             let Some(ix) = c.index(id) else { continue };
-            if !c.in_stock[ix as usize] || excluded(ix) || Some(ix) == page_product || pinned.iter().any(|p| p.pick.ix == ix) {
+            if !c.in_stock[ix as usize]
+                || excluded(ix)
+                || Some(ix) == page_product
+                || pinned.iter().any(|p| p.pick.ix == ix)
+            {
                 continue;
             }
             cands.retain(|r| r.pick.ix != ix);
-            pinned.push(Candidate { pick: Pick { ix, score: top + 1.0, why: Why::Featured, subject: Subject::None }, by: who.as_ref() });
+            pinned.push(Candidate {
+                pick: Pick {
+                    ix,
+                    score: top + 1.0,
+                    why: Why::Featured,
+                    subject: Subject::None,
+                },
+                by: who.as_ref(),
+            });
         }
     }
     pinned.append(cands);
@@ -128,17 +171,46 @@ pub const DEFAULT_MAX_SHARE: f64 = 0.5;
 
 impl Diversity {
     /// `defaults`: whether a `for_you` slot gets the storefront's variety when its rules say nothing.
-    pub fn of(slot: Option<&Slot>, strategy: Strategy, limit: usize, defaults: bool, s: &VisitorState, c: &Catalog) -> Option<Diversity> {
+    pub fn of(
+        slot: Option<&Slot>,
+        strategy: Strategy,
+        limit: usize,
+        defaults: bool,
+        s: &VisitorState,
+        c: &Catalog,
+    ) -> Option<Diversity> {
         let for_you = defaults && strategy == Strategy::ForYou;
-        let share = slot.and_then(|s| s.max_share).or(for_you.then_some(DEFAULT_MAX_SHARE));
-        let per_category_soft = share.filter(|&x| x < 1.0).map(|x| ((limit as f64 * x).ceil() as usize).max(1));
+        let share = slot
+            .and_then(|s| s.max_share)
+            .or(for_you.then_some(DEFAULT_MAX_SHARE));
+        let per_category_soft = share
+            .filter(|&x| x < 1.0)
+            .map(|x| ((limit as f64 * x).ceil() as usize).max(1));
         let per_category = slot.and_then(|s| s.max_per_category);
         let per_brand = slot.and_then(|s| s.max_per_brand);
         // A store whose catalog ships a fitted blend has measured how its shoppers return
         // to what they viewed: its ranking decides, unless the rules say otherwise.
-        let repeat = slot.and_then(|s| s.repeat_viewed).unwrap_or(!for_you || c.blend_fitted);
-        let viewed = if repeat { Vec::new() } else { s.recently_viewed.iter().filter_map(|v| c.index(&v.product_id)).collect() };
-        (per_category.is_some() || per_brand.is_some() || per_category_soft.is_some() || !viewed.is_empty()).then_some(Diversity { per_category, per_brand, per_category_soft, viewed })
+        let repeat = slot
+            .and_then(|s| s.repeat_viewed)
+            .unwrap_or(!for_you || c.blend_fitted);
+        let viewed = if repeat {
+            Vec::new()
+        } else {
+            s.recently_viewed
+                .iter()
+                .filter_map(|v| c.index(&v.product_id))
+                .collect()
+        };
+        (per_category.is_some()
+            || per_brand.is_some()
+            || per_category_soft.is_some()
+            || !viewed.is_empty())
+        .then_some(Diversity {
+            per_category,
+            per_brand,
+            per_category_soft,
+            viewed,
+        })
     }
 }
 
@@ -180,8 +252,12 @@ fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
         let ix = r.pick.ix as usize;
         let (cat, brand) = (c.category[ix], c.brand[ix]);
         let same_cat = seen.iter().filter(|(sc, _)| *sc == cat).count();
-        let same_brand = seen.iter().filter(|(_, sb)| *sb == brand && brand != u32::MAX).count();
-        let keep = per_category.is_none_or(|n| same_cat < n) && per_brand.is_none_or(|n| same_brand < n);
+        let same_brand = seen
+            .iter()
+            .filter(|(_, sb)| *sb == brand && brand != u32::MAX)
+            .count();
+        let keep =
+            per_category.is_none_or(|n| same_cat < n) && per_brand.is_none_or(|n| same_brand < n);
         if keep {
             seen.push((cat, brand));
         }

@@ -54,11 +54,15 @@ impl Var {
     }
 }
 
-pub const FILTERS: &[&str] = &["money", "date", "number", "plural", "default", "upper", "lower"];
+pub const FILTERS: &[&str] = &[
+    "money", "date", "number", "plural", "default", "upper", "lower",
+];
 
 /// The template language's section of the rules reference, from the tables above.
 pub fn reference() -> String {
-    let names = |it: &mut dyn Iterator<Item = &'static str>| it.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let names = |it: &mut dyn Iterator<Item = &'static str>| {
+        it.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    };
     format!(
         "## Templates\n\nPrompt texts and call-to-action labels are templates: text with `{{{{ variable }}}}` or\n\
          `{{{{ variable | filter: argument, … }}}}` holes; arguments are quoted strings. Unknown\n\
@@ -77,15 +81,24 @@ pub fn reference() -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     Text(String),
-    Hole { var: Var, filter: Option<(String, Vec<String>)> },
+    Hole {
+        var: Var,
+        filter: Option<(String, Vec<String>)>,
+    },
 }
 
 /// A part of a rendered prompt: literal template text, or a value and how to format it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Part {
-    Text { text: String },
-    Value { value: Value, format: Option<String>, args: Vec<String> },
+    Text {
+        text: String,
+    },
+    Value {
+        value: Value,
+        format: Option<String>,
+        args: Vec<String>,
+    },
 }
 
 /// Parses a template, naming every problem.
@@ -108,7 +121,11 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
         };
         let known = Var::from_name(var);
         if known.is_none() {
-            errors.push(format!("unknown variable \"{var}\"{}; variables are {}", crate::error::did_you_mean(var, Var::names()), Var::names().collect::<Vec<_>>().join(", ")));
+            errors.push(format!(
+                "unknown variable \"{var}\"{}; variables are {}",
+                crate::error::did_you_mean(var, Var::names()),
+                Var::names().collect::<Vec<_>>().join(", ")
+            ));
         }
         let filter = filter.map(|f| {
             let (name, args) = match f.split_once(':') {
@@ -116,7 +133,11 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
                 None => (f, Vec::new()),
             };
             if !FILTERS.contains(&name) {
-                errors.push(format!("unknown filter \"{name}\"{}; filters are {}", crate::error::did_you_mean(name, FILTERS.iter().copied()), FILTERS.join(", ")));
+                errors.push(format!(
+                    "unknown filter \"{name}\"{}; filters are {}",
+                    crate::error::did_you_mean(name, FILTERS.iter().copied()),
+                    FILTERS.join(", ")
+                ));
             }
             if name == "plural" && args.len() != 2 {
                 errors.push("plural takes two forms: plural: \"item\", \"items\"".to_string());
@@ -126,7 +147,9 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
         // A time is a number of ms: `render` formats `{{endsAt}}` as a date when no filter
         // says otherwise, so the visitor never reads 1.767.225.600.000.
         if var == "name" && !matches!(&filter, Some((f, _)) if f == "default") {
-            errors.push("the visitor's name may be unknown: write {{name | default: \"…\"}}".to_string());
+            errors.push(
+                "the visitor's name may be unknown: write {{name | default: \"…\"}}".to_string(),
+            );
         }
         if let Some(var) = known {
             pieces.push(Piece::Hole { var, filter });
@@ -144,12 +167,16 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
 }
 
 fn split_args(s: &str) -> Vec<String> {
-    s.split(',').map(|a| a.trim().trim_matches('"').to_string()).collect()
+    s.split(',')
+        .map(|a| a.trim().trim_matches('"').to_string())
+        .collect()
 }
 
 /// The variables of a template that a campaign must provide (for `voucher`, `endsAt`).
 pub fn uses(pieces: &[Piece], var: Var) -> bool {
-    pieces.iter().any(|p| matches!(p, Piece::Hole { var: v, .. } if *v == var))
+    pieces
+        .iter()
+        .any(|p| matches!(p, Piece::Hole { var: v, .. } if *v == var))
 }
 
 /// Fills the holes from `values`.
@@ -161,7 +188,10 @@ pub fn render(pieces: &[Piece], values: &dyn Fn(Var) -> Value) -> Vec<Part> {
             Piece::Hole { var, filter } => Part::Value {
                 value: values(*var),
                 // A date needs no filter to read as one.
-                format: filter.as_ref().map(|(f, _)| f.clone()).or_else(|| (*var == crate::template::Var::EndsAt).then(|| "date".to_string())),
+                format: filter
+                    .as_ref()
+                    .map(|(f, _)| f.clone())
+                    .or_else(|| (*var == crate::template::Var::EndsAt).then(|| "date".to_string())),
                 args: filter.as_ref().map(|(_, a)| a.clone()).unwrap_or_default(),
             },
         })
@@ -176,18 +206,27 @@ pub fn plain(parts: &[Part], currency: &str) -> String {
     for p in parts {
         match p {
             Part::Text { text } => out.push_str(text),
-            Part::Value { value, format, args } => {
+            Part::Value {
+                value,
+                format,
+                args,
+            } => {
                 let s = match value {
                     Value::String(s) => s.clone(),
                     Value::Null => String::new(),
                     v => v.to_string(),
                 };
                 match (format.as_deref(), value) {
-                    (Some("default"), Value::Null) => out.push_str(args.first().map_or("", String::as_str)),
+                    (Some("default"), Value::Null) => {
+                        out.push_str(args.first().map_or("", String::as_str))
+                    }
                     (Some("money"), _) => out.push_str(&format!("{s} {currency}")),
                     (Some("plural"), v) => {
                         let one = v.as_f64() == Some(1.0);
-                        out.push_str(&format!("{s} {}", args.get(usize::from(!one)).map_or("", String::as_str)));
+                        out.push_str(&format!(
+                            "{s} {}",
+                            args.get(usize::from(!one)).map_or("", String::as_str)
+                        ));
                     }
                     _ => out.push_str(&s),
                 }

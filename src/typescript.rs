@@ -17,16 +17,56 @@ fn union(doc: &str, name: &str, names: impl IntoIterator<Item = &'static str>) -
 /// The generated block of `index.d.ts`, markers included.
 pub fn vocabulary() -> String {
     let mut out = String::from("// BEGIN GENERATED from the Rust name lists (src/typescript.rs); edit those, then run\n// `VITRIN_BLESS=1 cargo test --test vocabulary`.\n");
-    out += &union("The slots every engine knows, without rules: one per built-in strategy.", "BuiltInSlot", Strategy::NAMES.iter().copied());
-    out += &union("A built-in ranking strategy (a rules slot's `strategy`).", "StrategyName", Strategy::NAMES.iter().copied());
-    out += &union("The `type` of an event.", "EventType", EventType::NAMES.iter().copied());
-    out += &union("The `page` of a `page` event.", "PageType", Page::NAMES.iter().copied());
-    out += &union("The `type` of a campaign trigger.", "TriggerType", crate::rules::TRIGGERS.iter().filter_map(|s| s.tag));
-    out += &union("Which products a prompt shows (`prompt.products`).", "PromptProducts", ProductSource::NAMES.iter().copied());
-    out += &union("A variable of a prompt template (`{{product.brand}}`).", "TemplateVariable", Var::names());
-    out += &union("The reason code of a recommendation.", "RecommendationReasonCode", Why::NAMES.iter().copied());
-    out += &union("The reason code of a prompt.", "PromptReasonCode", PromptWhy::NAMES.iter().copied());
-    out += &union("The stable `code` of a `VitrinError`.", "ErrorCode", Code::NAMES.iter().copied());
+    out += &union(
+        "The slots every engine knows, without rules: one per built-in strategy.",
+        "BuiltInSlot",
+        Strategy::NAMES.iter().copied(),
+    );
+    out += &union(
+        "A built-in ranking strategy (a rules slot's `strategy`).",
+        "StrategyName",
+        Strategy::NAMES.iter().copied(),
+    );
+    out += &union(
+        "The `type` of an event.",
+        "EventType",
+        EventType::NAMES.iter().copied(),
+    );
+    out += &union(
+        "The `page` of a `page` event.",
+        "PageType",
+        Page::NAMES.iter().copied(),
+    );
+    out += &union(
+        "The `type` of a campaign trigger.",
+        "TriggerType",
+        crate::rules::TRIGGERS.iter().filter_map(|s| s.tag),
+    );
+    out += &union(
+        "Which products a prompt shows (`prompt.products`).",
+        "PromptProducts",
+        ProductSource::NAMES.iter().copied(),
+    );
+    out += &union(
+        "A variable of a prompt template (`{{product.brand}}`).",
+        "TemplateVariable",
+        Var::names(),
+    );
+    out += &union(
+        "The reason code of a recommendation.",
+        "RecommendationReasonCode",
+        Why::NAMES.iter().copied(),
+    );
+    out += &union(
+        "The reason code of a prompt.",
+        "PromptReasonCode",
+        PromptWhy::NAMES.iter().copied(),
+    );
+    out += &union(
+        "The stable `code` of a `VitrinError`.",
+        "ErrorCode",
+        Code::NAMES.iter().copied(),
+    );
     out += "// END GENERATED\n";
     out
 }

@@ -3,8 +3,8 @@
 //! serialisable for storage. Depends on `catalog` (to read categories) and `events`.
 
 use crate::catalog::Catalog;
-use crate::events::{Event, EventKind, Page};
 use crate::error::{join, Result};
+use crate::events::{Event, EventKind, Page};
 use crate::json::Obj;
 use serde::Serialize;
 use serde_json::Value;
@@ -160,7 +160,10 @@ impl VisitorState {
         let kind = event.kind.name();
         match self.last_events.iter_mut().find(|e| e.kind == kind) {
             Some(e) => e.at = e.at.max(at),
-            None => self.last_events.push(EventTime { kind: kind.to_string(), at }),
+            None => self.last_events.push(EventTime {
+                kind: kind.to_string(),
+                at,
+            }),
         }
         match &event.kind {
             EventKind::Page { page, .. } => self.page = Some(page.name().to_string()),
@@ -176,17 +179,35 @@ impl VisitorState {
                 }
             }
             EventKind::View { product_id } if personal => {
-                self.recently_viewed.insert(0, Viewed { product_id: product_id.clone(), at });
+                self.recently_viewed.insert(
+                    0,
+                    Viewed {
+                        product_id: product_id.clone(),
+                        at,
+                    },
+                );
                 self.recently_viewed.truncate(MAX_VIEWS);
                 self.note_interest(product_id, catalog, 1.0, at);
             }
-            EventKind::AddToCart { product_id, quantity } => {
+            EventKind::AddToCart {
+                product_id,
+                quantity,
+            } => {
                 let quantity = self.pay_debt(product_id, *quantity);
                 let full = self.cart.len() >= MAX_CART_LINES;
                 match self.cart.iter_mut().find(|l| &l.product_id == product_id) {
                     _ if quantity == 0 => {}
-                    Some(line) => line.quantity = line.quantity.saturating_add(quantity).min(crate::events::MAX_QUANTITY as u32),
-                    None if !full => self.cart.push(CartLine { product_id: product_id.clone(), quantity, added_at: at }),
+                    Some(line) => {
+                        line.quantity = line
+                            .quantity
+                            .saturating_add(quantity)
+                            .min(crate::events::MAX_QUANTITY as u32)
+                    }
+                    None if !full => self.cart.push(CartLine {
+                        product_id: product_id.clone(),
+                        quantity,
+                        added_at: at,
+                    }),
                     None => {}
                 }
                 self.last_cart_change = at;
@@ -194,7 +215,10 @@ impl VisitorState {
                     self.note_interest(product_id, catalog, 2.0, at);
                 }
             }
-            EventKind::RemoveFromCart { product_id, quantity } => {
+            EventKind::RemoveFromCart {
+                product_id,
+                quantity,
+            } => {
                 let line = self.cart.iter().position(|l| &l.product_id == product_id);
                 let had = line.map_or(0, |pos| self.cart[pos].quantity);
                 match (line, quantity) {
@@ -207,9 +231,17 @@ impl VisitorState {
                 // More removed than this tab holds: another tab's add is still on its way.
                 if let Some(rest) = quantity.map(|q| q.saturating_sub(had)).filter(|&r| r > 0) {
                     let room = self.cart_debt.len() < MAX_CART_LINES;
-                    match self.cart_debt.iter_mut().find(|d| &d.product_id == product_id) {
+                    match self
+                        .cart_debt
+                        .iter_mut()
+                        .find(|d| &d.product_id == product_id)
+                    {
                         Some(d) => d.quantity = d.quantity.saturating_add(rest),
-                        None if room => self.cart_debt.push(CartLine { product_id: product_id.clone(), quantity: rest, added_at: at }),
+                        None if room => self.cart_debt.push(CartLine {
+                            product_id: product_id.clone(),
+                            quantity: rest,
+                            added_at: at,
+                        }),
                         None => {}
                     }
                 }
@@ -223,7 +255,13 @@ impl VisitorState {
                     if personal {
                         self.purchases.insert(
                             0,
-                            Bought { product_id: item.product_id.clone(), order_id: order_id.clone(), quantity: item.quantity, price: item.price, at },
+                            Bought {
+                                product_id: item.product_id.clone(),
+                                order_id: order_id.clone(),
+                                quantity: item.quantity,
+                                price: item.price,
+                                at,
+                            },
                         );
                         self.note_interest(&item.product_id, catalog, 3.0, at);
                     }
@@ -236,7 +274,9 @@ impl VisitorState {
     }
 
     fn note_interest(&mut self, product_id: &str, catalog: &Catalog, amount: f64, at: f64) {
-        let Some(ix) = catalog.index(product_id) else { return };
+        let Some(ix) = catalog.index(product_id) else {
+            return;
+        };
         let category = &catalog.category_paths[catalog.category[ix as usize] as usize];
         bump(&mut self.category_interest, category, amount, at);
         if let Some(brand) = catalog.brand_names.get(catalog.brand[ix as usize] as usize) {
@@ -245,7 +285,10 @@ impl VisitorState {
     }
 
     pub fn last_event(&self, kind: &str) -> Option<f64> {
-        self.last_events.iter().find(|e| e.kind == kind).map(|e| e.at)
+        self.last_events
+            .iter()
+            .find(|e| e.kind == kind)
+            .map(|e| e.at)
     }
 
     pub fn campaign_log(&mut self, id: &str, variant: &str) -> &mut CampaignLog {
@@ -255,7 +298,10 @@ impl VisitorState {
                 if self.campaigns.len() >= MAX_CAMPAIGNS {
                     self.campaigns.remove(0);
                 }
-                self.campaigns.push(CampaignLog { id: id.to_string(), ..CampaignLog::default() });
+                self.campaigns.push(CampaignLog {
+                    id: id.to_string(),
+                    ..CampaignLog::default()
+                });
                 self.campaigns.len() - 1
             }
         };
@@ -265,13 +311,21 @@ impl VisitorState {
     }
 
     pub fn metric(&mut self, campaign: &str, variant: &str) -> &mut MetricRow {
-        let pos = match self.metrics.iter().position(|m| m.campaign == campaign && m.variant == variant) {
+        let pos = match self
+            .metrics
+            .iter()
+            .position(|m| m.campaign == campaign && m.variant == variant)
+        {
             Some(pos) => pos,
             None => {
                 if self.metrics.len() >= MAX_CAMPAIGNS * 4 {
                     self.metrics.remove(0);
                 }
-                self.metrics.push(MetricRow { campaign: campaign.to_string(), variant: variant.to_string(), ..MetricRow::default() });
+                self.metrics.push(MetricRow {
+                    campaign: campaign.to_string(),
+                    variant: variant.to_string(),
+                    ..MetricRow::default()
+                });
                 self.metrics.len() - 1
             }
         };
@@ -280,7 +334,13 @@ impl VisitorState {
 
     /// Pays what removals heard early owe out of an add; returns what is left to add.
     fn pay_debt(&mut self, product_id: &str, quantity: u32) -> u32 {
-        let Some(pos) = self.cart_debt.iter().position(|d| d.product_id == product_id) else { return quantity };
+        let Some(pos) = self
+            .cart_debt
+            .iter()
+            .position(|d| d.product_id == product_id)
+        else {
+            return quantity;
+        };
         let paid = self.cart_debt[pos].quantity.min(quantity);
         self.cart_debt[pos].quantity -= paid;
         if self.cart_debt[pos].quantity == 0 {
@@ -295,7 +355,11 @@ impl VisitorState {
 
     /// Records an arm unless an earlier one is known; true when the state changed.
     pub fn assign(&mut self, a: Assignment) -> bool {
-        match self.assignments.iter_mut().find(|x| x.campaign == a.campaign) {
+        match self
+            .assignments
+            .iter_mut()
+            .find(|x| x.campaign == a.campaign)
+        {
             Some(x) if a.before(x) => *x = a,
             Some(_) => return false,
             None => {
@@ -320,25 +384,56 @@ impl VisitorState {
         let count = |o: &Obj, k: &str| Ok(o.num_in(k, 0.0, u32::MAX as f64)? as u32);
         let list = |key: &str, max: usize| -> Result<Vec<Obj>> {
             let items = o.opt_arr(key, usize::MAX)?.unwrap_or_default();
-            items.iter().take(max).enumerate().map(|(i, v)| Obj::new(v, &join(&o.at(key), i), CODE)).collect()
+            items
+                .iter()
+                .take(max)
+                .enumerate()
+                .map(|(i, v)| Obj::new(v, &join(&o.at(key), i), CODE))
+                .collect()
         };
         let interest = |key: &str| -> Result<Vec<Interest>> {
-            list(key, MAX_INTEREST_KEYS)?.iter().map(|i| Ok(Interest { key: i.str("key")?.to_string(), weight: i.num_in("weight", 0.0, 1e12)?, at: time(i, "at")? })).collect()
+            list(key, MAX_INTEREST_KEYS)?
+                .iter()
+                .map(|i| {
+                    Ok(Interest {
+                        key: i.str("key")?.to_string(),
+                        weight: i.num_in("weight", 0.0, 1e12)?,
+                        at: time(i, "at")?,
+                    })
+                })
+                .collect()
         };
         let mut searches = o.opt_strs("searches", usize::MAX)?;
         searches.truncate(MAX_SEARCHES);
         Ok(VisitorState {
             cart: list("cart", MAX_CART_LINES)?
                 .iter()
-                .map(|l| Ok(CartLine { product_id: l.str("productId")?.to_string(), quantity: count(l, "quantity")?.max(1), added_at: time(l, "addedAt")? }))
+                .map(|l| {
+                    Ok(CartLine {
+                        product_id: l.str("productId")?.to_string(),
+                        quantity: count(l, "quantity")?.max(1),
+                        added_at: time(l, "addedAt")?,
+                    })
+                })
                 .collect::<Result<_>>()?,
             cart_debt: list("cartDebt", MAX_CART_LINES)?
                 .iter()
-                .map(|l| Ok(CartLine { product_id: l.str("productId")?.to_string(), quantity: count(l, "quantity")?.max(1), added_at: time(l, "addedAt")? }))
+                .map(|l| {
+                    Ok(CartLine {
+                        product_id: l.str("productId")?.to_string(),
+                        quantity: count(l, "quantity")?.max(1),
+                        added_at: time(l, "addedAt")?,
+                    })
+                })
                 .collect::<Result<_>>()?,
             recently_viewed: list("recentlyViewed", MAX_VIEWS)?
                 .iter()
-                .map(|v| Ok(Viewed { product_id: v.str("productId")?.to_string(), at: time(v, "at")? }))
+                .map(|v| {
+                    Ok(Viewed {
+                        product_id: v.str("productId")?.to_string(),
+                        at: time(v, "at")?,
+                    })
+                })
                 .collect::<Result<_>>()?,
             category_interest: interest("categoryInterest")?,
             brand_interest: interest("brandInterest")?,
@@ -361,18 +456,51 @@ impl VisitorState {
             session_count: count(&o, "sessionCount")?,
             session_started: time(&o, "sessionStarted")?,
             last_cart_change: time(&o, "lastCartChange")?,
-            last_events: list("lastEvents", 16)?.iter().map(|e| Ok(EventTime { kind: e.str("type")?.to_string(), at: time(e, "at")? })).collect::<Result<_>>()?,
+            last_events: list("lastEvents", 16)?
+                .iter()
+                .map(|e| {
+                    Ok(EventTime {
+                        kind: e.str("type")?.to_string(),
+                        at: time(e, "at")?,
+                    })
+                })
+                .collect::<Result<_>>()?,
             // Documents written before the one visitor id called it `localId`.
-            visitor_id: o.opt_str("visitorId")?.or(o.opt_str("localId")?).unwrap_or_default().to_string(),
+            visitor_id: o
+                .opt_str("visitorId")?
+                .or(o.opt_str("localId")?)
+                .unwrap_or_default()
+                .to_string(),
             assignments: list("assignments", MAX_CAMPAIGNS)?
                 .iter()
-                .map(|a| Ok(Assignment { campaign: a.str("campaign")?.to_string(), arm: a.str("arm")?.to_string(), at: time(a, "at")? }))
+                .map(|a| {
+                    Ok(Assignment {
+                        campaign: a.str("campaign")?.to_string(),
+                        arm: a.str("arm")?.to_string(),
+                        at: time(a, "at")?,
+                    })
+                })
                 .collect::<Result<_>>()?,
             campaigns: list("campaigns", MAX_CAMPAIGNS)?
                 .iter()
                 .map(|c| {
                     let shown = c.opt_arr("shown", usize::MAX)?.unwrap_or_default();
-                    let shown = shown.iter().take(MAX_SHOWN).enumerate().map(|(i, t)| t.as_f64().filter(|t| t.is_finite() && *t >= 0.0).ok_or_else(|| crate::error::Error::at(CODE, join(&c.at("shown"), i), "expected a time"))).collect::<Result<_>>()?;
+                    let shown = shown
+                        .iter()
+                        .take(MAX_SHOWN)
+                        .enumerate()
+                        .map(|(i, t)| {
+                            t.as_f64()
+                                .filter(|t| t.is_finite() && *t >= 0.0)
+                                .ok_or_else(|| {
+                                    crate::error::Error::at(
+                                        CODE,
+                                        join(&c.at("shown"), i),
+                                        "expected a time",
+                                    )
+                                })
+                        })
+                        .collect::<Result<_>>()?;
                     Ok(CampaignLog {
                         id: c.str("id")?.to_string(),
                         variant: c.str("variant")?.to_string(),
@@ -411,11 +539,17 @@ fn bump(list: &mut Vec<Interest>, key: &str, amount: f64, at: f64) {
         None => {
             if list.len() >= MAX_INTEREST_KEYS {
                 // Forget the weakest interest to stay bounded.
-                if let Some(weakest) = (0..list.len()).min_by(|&a, &b| list[a].weight_at(at).total_cmp(&list[b].weight_at(at))) {
+                if let Some(weakest) = (0..list.len())
+                    .min_by(|&a, &b| list[a].weight_at(at).total_cmp(&list[b].weight_at(at)))
+                {
                     list.swap_remove(weakest);
                 }
             }
-            list.push(Interest { key: key.to_string(), weight: amount, at });
+            list.push(Interest {
+                key: key.to_string(),
+                weight: amount,
+                at,
+            });
         }
     }
 }
@@ -441,15 +575,41 @@ mod tests {
     fn cart_adds_merges_and_removes() {
         let c = catalog();
         let mut s = VisitorState::default();
-        s.apply(&ev(json!({"type": "add_to_cart", "productId": "a", "at": 1})), &c, true);
-        s.apply(&ev(json!({"type": "add_to_cart", "productId": "a", "quantity": 2, "at": 2})), &c, true);
-        s.apply(&ev(json!({"type": "add_to_cart", "productId": "b", "at": 3})), &c, true);
+        s.apply(
+            &ev(json!({"type": "add_to_cart", "productId": "a", "at": 1})),
+            &c,
+            true,
+        );
+        s.apply(
+            &ev(json!({"type": "add_to_cart", "productId": "a", "quantity": 2, "at": 2})),
+            &c,
+            true,
+        );
+        s.apply(
+            &ev(json!({"type": "add_to_cart", "productId": "b", "at": 3})),
+            &c,
+            true,
+        );
         assert_eq!(s.cart_quantity(), 4);
-        s.apply(&ev(json!({"type": "remove_from_cart", "productId": "a", "quantity": 1, "at": 4})), &c, true);
+        s.apply(
+            &ev(json!({"type": "remove_from_cart", "productId": "a", "quantity": 1, "at": 4})),
+            &c,
+            true,
+        );
         assert_eq!(s.cart[0].quantity, 2);
-        s.apply(&ev(json!({"type": "remove_from_cart", "productId": "a", "at": 5})), &c, true);
+        s.apply(
+            &ev(json!({"type": "remove_from_cart", "productId": "a", "at": 5})),
+            &c,
+            true,
+        );
         assert_eq!(s.cart.len(), 1);
-        s.apply(&ev(json!({"type": "purchase", "orderId": "o", "items": [{"productId": "b"}], "at": 6})), &c, true);
+        s.apply(
+            &ev(
+                json!({"type": "purchase", "orderId": "o", "items": [{"productId": "b"}], "at": 6}),
+            ),
+            &c,
+            true,
+        );
         assert!(s.cart.is_empty());
         assert_eq!(s.purchases[0].product_id, "b");
     }
@@ -458,7 +618,11 @@ mod tests {
     fn interest_decays_by_half_each_day() {
         let c = catalog();
         let mut s = VisitorState::default();
-        s.apply(&ev(json!({"type": "view", "productId": "a", "at": 0})), &c, true);
+        s.apply(
+            &ev(json!({"type": "view", "productId": "a", "at": 0})),
+            &c,
+            true,
+        );
         let i = &s.category_interest[0];
         assert_eq!(i.key, "shoes/running");
         assert!((i.weight_at(INTEREST_HALF_LIFE_MS) - 0.5).abs() < 1e-9);
@@ -470,7 +634,11 @@ mod tests {
         let c = catalog();
         let mut s = VisitorState::default();
         s.apply(&ev(json!({"type": "view", "productId": "a"})), &c, false);
-        s.apply(&ev(json!({"type": "add_to_cart", "productId": "a"})), &c, false);
+        s.apply(
+            &ev(json!({"type": "add_to_cart", "productId": "a"})),
+            &c,
+            false,
+        );
         assert!(s.recently_viewed.is_empty() && s.category_interest.is_empty());
         assert_eq!(s.cart.len(), 1);
     }
@@ -479,14 +647,32 @@ mod tests {
     fn stored_form_reads_back_and_damage_names_its_path() {
         let c = catalog();
         let mut s = VisitorState::default();
-        s.apply(&ev(json!({"type": "view", "productId": "a", "at": 3})), &c, true);
-        s.apply(&ev(json!({"type": "add_to_cart", "productId": "b", "at": 4})), &c, true);
+        s.apply(
+            &ev(json!({"type": "view", "productId": "a", "at": 3})),
+            &c,
+            true,
+        );
+        s.apply(
+            &ev(json!({"type": "add_to_cart", "productId": "b", "at": 4})),
+            &c,
+            true,
+        );
         s.apply(&ev(json!({"type": "purchase", "orderId": "o", "items": [{"productId": "a", "price": 2.5}], "at": 5})), &c, true);
-        s.apply(&ev(json!({"type": "search", "query": "kedi maması", "at": 6})), &c, true);
-        assert_eq!(VisitorState::from_json(&serde_json::to_value(&s).unwrap()).unwrap(), s);
+        s.apply(
+            &ev(json!({"type": "search", "query": "kedi maması", "at": 6})),
+            &c,
+            true,
+        );
+        assert_eq!(
+            VisitorState::from_json(&serde_json::to_value(&s).unwrap()).unwrap(),
+            s
+        );
         let mut doc = serde_json::to_value(&s).unwrap();
         doc["cart"][0]["quantity"] = json!("two");
-        assert_eq!(VisitorState::from_json(&doc).unwrap_err().path.as_deref(), Some("/visitor/cart/0/quantity"));
+        assert_eq!(
+            VisitorState::from_json(&doc).unwrap_err().path.as_deref(),
+            Some("/visitor/cart/0/quantity")
+        );
     }
 
     #[test]
@@ -494,7 +680,11 @@ mod tests {
         let c = catalog();
         let mut s = VisitorState::default();
         for at in [1.0, 1000.0, 1000.0 + SESSION_GAP_MS + 1.0] {
-            s.apply(&ev(json!({"type": "page", "page": "home", "at": at})), &c, true);
+            s.apply(
+                &ev(json!({"type": "page", "page": "home", "at": at})),
+                &c,
+                true,
+            );
         }
         assert_eq!(s.session_count, 2);
     }

@@ -6,21 +6,36 @@ use serde_json::{json, Value};
 use vitrin::catalog::Packed;
 use vitrin::Engine;
 
-const CATEGORIES: [&str; 6] = ["shoes/running", "shoes/casual", "fashion/shirts", "books/novels", "pets/cat/food", "eyewear/lenses"];
+const CATEGORIES: [&str; 6] = [
+    "shoes/running",
+    "shoes/casual",
+    "fashion/shirts",
+    "books/novels",
+    "pets/cat/food",
+    "eyewear/lenses",
+];
 
 /// A deterministic catalog: each category a cluster in embedding space, some products
 /// out of stock, popularity decreasing with the index, related lists inside a category.
 fn catalog(n: usize, seed: u64) -> Value {
-    let mut rng = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut rng = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut next = move || {
-        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((rng >> 33) as f64 / (1u64 << 31) as f64) as f32 - 0.5
     };
     let products: Vec<Value> = (0..n)
         .map(|i| {
             let c = i % CATEGORIES.len();
-            let embedding: Vec<f32> = (0..8).map(|d| if d == c { 1.0 } else { 0.0 } + 0.3 * next()).collect();
-            let same: Vec<String> = (1..4).map(|k| format!("p{}", (i + k * CATEGORIES.len()) % n)).collect();
+            let embedding: Vec<f32> = (0..8)
+                .map(|d| if d == c { 1.0 } else { 0.0 } + 0.3 * next())
+                .collect();
+            let same: Vec<String> = (1..4)
+                .map(|k| format!("p{}", (i + k * CATEGORIES.len()) % n))
+                .collect();
             json!({
                 "id": format!("p{i}"), "title": format!("Product {i}"), "category": CATEGORIES[c],
                 "brand": format!("brand{}", i % 4), "price": 10 + i % 50, "inStock": i % 7 != 3,
@@ -44,7 +59,13 @@ fn ids(recs: &[vitrin::engine::Recommendation]) -> Vec<String> {
     recs.iter().map(|r| r.product_id.clone()).collect()
 }
 
-const SLOTS: [&str; 5] = ["for_you", "similar", "bought_together", "recently_viewed", "trending"];
+const SLOTS: [&str; 5] = [
+    "for_you",
+    "similar",
+    "bought_together",
+    "recently_viewed",
+    "trending",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
@@ -86,19 +107,48 @@ proptest! {
 #[test]
 fn live_reranking_moves_for_you_and_similar_toward_running_shoes() {
     let mut e = engine(300);
-    let running = |recs: &[vitrin::engine::Recommendation]| recs.iter().filter(|r| category_of(&r.product_id) == "shoes/running").count();
+    let running = |recs: &[vitrin::engine::Recommendation]| {
+        recs.iter()
+            .filter(|r| category_of(&r.product_id) == "shoes/running")
+            .count()
+    };
     let before = e.recommend("for_you", None, Some(10), 0.0).unwrap();
     for (k, id) in ["p0", "p6", "p12"].iter().enumerate() {
-        e.track(&json!({"type": "view", "productId": id, "at": 1000 + k}), 0.0).unwrap();
+        e.track(
+            &json!({"type": "view", "productId": id, "at": 1000 + k}),
+            0.0,
+        )
+        .unwrap();
     }
     let after = e.recommend("for_you", None, Some(10), 2000.0).unwrap();
     // The views themselves come last (the storefront default); the share cap per category
     // only reorders, and the strategy's best 40 here are all running shoes.
-    assert!(running(&after) >= 7, "after three running-shoe views: {:?}", ids(&after));
-    assert!(running(&after) > running(&before) + 4, "before {:?}", ids(&before));
-    assert!(!ids(&after[..5]).iter().any(|id| ["p0", "p6", "p12"].contains(&id.as_str())), "viewed items are not repeated at the top: {:?}", ids(&after));
-    assert!(after.iter().any(|r| r.reason.text.starts_with("Because you viewed Product ")), "{after:?}");
-    let similar = e.recommend("similar", Some("p18"), Some(5), 2000.0).unwrap();
+    assert!(
+        running(&after) >= 7,
+        "after three running-shoe views: {:?}",
+        ids(&after)
+    );
+    assert!(
+        running(&after) > running(&before) + 4,
+        "before {:?}",
+        ids(&before)
+    );
+    assert!(
+        !ids(&after[..5])
+            .iter()
+            .any(|id| ["p0", "p6", "p12"].contains(&id.as_str())),
+        "viewed items are not repeated at the top: {:?}",
+        ids(&after)
+    );
+    assert!(
+        after
+            .iter()
+            .any(|r| r.reason.text.starts_with("Because you viewed Product ")),
+        "{after:?}"
+    );
+    let similar = e
+        .recommend("similar", Some("p18"), Some(5), 2000.0)
+        .unwrap();
     assert_eq!(running(&similar), 5, "{similar:?}");
     assert_eq!(similar[0].reason.code, "similar");
 }
@@ -106,10 +156,13 @@ fn live_reranking_moves_for_you_and_similar_toward_running_shoes() {
 #[test]
 fn bought_together_uses_the_product_or_else_the_cart() {
     let mut e = engine(60);
-    let recs = e.recommend("bought_together", Some("p1"), Some(5), 0.0).unwrap();
+    let recs = e
+        .recommend("bought_together", Some("p1"), Some(5), 0.0)
+        .unwrap();
     assert_eq!(ids(&recs), vec!["p2"]);
     assert_eq!(recs[0].reason.text, "Often bought with Product 1");
-    e.track(&json!({"type": "add_to_cart", "productId": "p4"}), 0.0).unwrap();
+    e.track(&json!({"type": "add_to_cart", "productId": "p4"}), 0.0)
+        .unwrap();
     let recs = e.recommend("bought_together", None, Some(5), 0.0).unwrap();
     assert_eq!(ids(&recs), vec!["p5"]);
 }
@@ -118,7 +171,8 @@ fn bought_together_uses_the_product_or_else_the_cart() {
 fn recently_viewed_is_most_recent_first_without_repeats() {
     let mut e = engine(30);
     for id in ["p1", "p2", "p1", "p4"] {
-        e.track(&json!({"type": "view", "productId": id}), 0.0).unwrap();
+        e.track(&json!({"type": "view", "productId": id}), 0.0)
+            .unwrap();
     }
     let recs = e.recommend("recently_viewed", None, Some(10), 0.0).unwrap();
     assert_eq!(ids(&recs), vec!["p4", "p1", "p2"]);
@@ -128,9 +182,16 @@ fn recently_viewed_is_most_recent_first_without_repeats() {
 #[test]
 fn already_bought_products_are_not_offered_again() {
     let mut e = engine(60);
-    e.track(&json!({"type": "view", "productId": "p0"}), 0.0).unwrap();
-    let top = e.recommend("for_you", None, Some(1), 0.0).unwrap()[0].product_id.clone();
-    e.track(&json!({"type": "purchase", "orderId": "o1", "items": [{"productId": top, "quantity": 1}]}), 0.0).unwrap();
+    e.track(&json!({"type": "view", "productId": "p0"}), 0.0)
+        .unwrap();
+    let top = e.recommend("for_you", None, Some(1), 0.0).unwrap()[0]
+        .product_id
+        .clone();
+    e.track(
+        &json!({"type": "purchase", "orderId": "o1", "items": [{"productId": top, "quantity": 1}]}),
+        0.0,
+    )
+    .unwrap();
     let recs = e.recommend("for_you", None, Some(20), 0.0).unwrap();
     assert!(!ids(&recs).contains(&top));
 }
@@ -160,10 +221,13 @@ fn turkish_locale_gives_turkish_reasons() {
 
 #[test]
 fn without_consent_for_you_is_not_personal_and_nothing_is_stored() {
-    let mut e = Engine::new(&json!({ "catalog": catalog(120, 3), "consent": {"personalization": false} })).unwrap();
+    let mut e =
+        Engine::new(&json!({ "catalog": catalog(120, 3), "consent": {"personalization": false} }))
+            .unwrap();
     let before = e.recommend("for_you", None, Some(10), 0.0).unwrap();
     for id in ["p0", "p6", "p12"] {
-        e.track(&json!({"type": "view", "productId": id}), 0.0).unwrap();
+        e.track(&json!({"type": "view", "productId": id}), 0.0)
+            .unwrap();
     }
     assert_eq!(e.recommend("for_you", None, Some(10), 0.0).unwrap(), before);
     assert_eq!(before[0].reason.code, "popular");
@@ -175,15 +239,36 @@ fn without_consent_for_you_is_not_personal_and_nothing_is_stored() {
 #[test]
 fn stored_state_round_trips_and_damage_is_refused_without_loss() {
     let mut a = engine(30);
-    a.track(&json!({"type": "add_to_cart", "productId": "p3", "quantity": 2}), 5.0).unwrap();
+    a.track(
+        &json!({"type": "add_to_cart", "productId": "p3", "quantity": 2}),
+        5.0,
+    )
+    .unwrap();
     let doc = a.snapshot().unwrap();
     let mut b = engine(30);
     b.restore(&doc).unwrap();
-    assert_eq!(b.state()["cart"], json!([{"productId": "p3", "quantity": 2}]));
-    for bad in ["", "{", "[]", r#"{"v":99,"visitor":{}}"#, r#"{"v":1,"visitor":{"cart":"x"}}"#, &doc[..doc.len() / 2]] {
+    assert_eq!(
+        b.state()["cart"],
+        json!([{"productId": "p3", "quantity": 2}])
+    );
+    for bad in [
+        "",
+        "{",
+        "[]",
+        r#"{"v":99,"visitor":{}}"#,
+        r#"{"v":1,"visitor":{"cart":"x"}}"#,
+        &doc[..doc.len() / 2],
+    ] {
         let err = b.restore(bad).unwrap_err();
-        assert!(err.code == "storage_corrupt" || err.code == "storage_version", "{bad}: {err:?}");
-        assert_eq!(b.state()["cart"], json!([{"productId": "p3", "quantity": 2}]), "kept after {bad}");
+        assert!(
+            err.code == "storage_corrupt" || err.code == "storage_version",
+            "{bad}: {err:?}"
+        );
+        assert_eq!(
+            b.state()["cart"],
+            json!([{"productId": "p3", "quantity": 2}]),
+            "kept after {bad}"
+        );
     }
 }
 
@@ -193,11 +278,16 @@ fn stored_state_round_trips_and_damage_is_refused_without_loss() {
 fn a_blank_brand_does_not_spoil_the_stored_state() {
     let catalog = json!({"products": [{"id": "a", "title": "A", "category": "x/y", "brand": "", "price": 1}, {"id": "b", "title": "B", "category": "x/y", "brand": " ", "price": 2}]});
     let mut a = Engine::new(&json!({ "catalog": catalog })).unwrap();
-    a.track(&json!({"type": "view", "productId": "a"}), 5.0).unwrap();
-    a.track(&json!({"type": "add_to_cart", "productId": "b"}), 6.0).unwrap();
+    a.track(&json!({"type": "view", "productId": "a"}), 5.0)
+        .unwrap();
+    a.track(&json!({"type": "add_to_cart", "productId": "b"}), 6.0)
+        .unwrap();
     let mut b = Engine::new(&json!({ "catalog": catalog })).unwrap();
     b.restore(&a.snapshot().unwrap()).unwrap();
-    assert_eq!(b.state()["cart"], json!([{"productId": "b", "quantity": 1}]));
+    assert_eq!(
+        b.state()["cart"],
+        json!([{"productId": "b", "quantity": 1}])
+    );
 }
 
 /// Found by `cargo xtask fuzz` (events): an empty search was kept as a query that the
@@ -205,27 +295,45 @@ fn a_blank_brand_does_not_spoil_the_stored_state() {
 #[test]
 fn an_empty_search_does_not_spoil_the_stored_state() {
     let mut a = engine(30);
-    a.track(&json!({"type": "add_to_cart", "productId": "p3"}), 5.0).unwrap();
+    a.track(&json!({"type": "add_to_cart", "productId": "p3"}), 5.0)
+        .unwrap();
     for query in ["", "   ", " kedi "] {
-        a.track(&json!({"type": "search", "query": query}), 6.0).unwrap();
+        a.track(&json!({"type": "search", "query": query}), 6.0)
+            .unwrap();
     }
     let mut b = engine(30);
     b.restore(&a.snapshot().unwrap()).unwrap();
-    assert_eq!(b.state()["cart"], json!([{"productId": "p3", "quantity": 1}]));
+    assert_eq!(
+        b.state()["cart"],
+        json!([{"productId": "p3", "quantity": 1}])
+    );
     assert_eq!(b.state()["searches"], json!(["kedi"]));
 }
 
 #[test]
 fn bad_calls_name_what_is_wrong() {
     let mut e = engine(10);
-    let err = e.track(&json!({"type": "view", "productId": "nope"}), 0.0).unwrap_err();
-    assert_eq!((err.code, err.path.as_deref()), ("unknown_product", Some("/productId")));
+    let err = e
+        .track(&json!({"type": "view", "productId": "nope"}), 0.0)
+        .unwrap_err();
+    assert_eq!(
+        (err.code, err.path.as_deref()),
+        ("unknown_product", Some("/productId"))
+    );
     let err = e.recommend("for_them", None, None, 0.0).unwrap_err();
     assert_eq!(err.code, "unknown_slot");
     let err = e.recommend("similar", None, None, 0.0).unwrap_err();
-    assert_eq!((err.code, err.path.as_deref()), ("invalid_argument", Some("/productId")));
-    let err = Engine::new(&json!({"catalog": {"products": [{"id": "a"}]}})).err().unwrap();
-    assert_eq!((err.code, err.path.as_deref()), ("invalid_catalog", Some("/catalog/products/0/title")));
+    assert_eq!(
+        (err.code, err.path.as_deref()),
+        ("invalid_argument", Some("/productId"))
+    );
+    let err = Engine::new(&json!({"catalog": {"products": [{"id": "a"}]}}))
+        .err()
+        .unwrap();
+    assert_eq!(
+        (err.code, err.path.as_deref()),
+        ("invalid_catalog", Some("/catalog/products/0/title"))
+    );
 }
 
 #[test]
@@ -236,12 +344,15 @@ fn a_catalog_without_embeddings_still_ranks_every_strategy() {
     }
     let mut e = Engine::new(&json!({ "catalog": doc })).unwrap();
     for id in ["p2", "p8", "p14"] {
-        e.track(&json!({"type": "view", "productId": id}), 1_000.0).unwrap();
+        e.track(&json!({"type": "view", "productId": id}), 1_000.0)
+            .unwrap();
     }
     let mine = e.recommend("for_you", None, Some(5), 2_000.0).unwrap();
     assert_eq!(mine.len(), 5);
     assert!(mine.iter().all(|r| !r.reason.text.is_empty()));
-    let similar = e.recommend("similar", Some("p2"), Some(5), 2_000.0).unwrap();
+    let similar = e
+        .recommend("similar", Some("p2"), Some(5), 2_000.0)
+        .unwrap();
     assert_eq!(category_of(&similar[0].product_id), category_of("p2"));
 }
 
@@ -251,28 +362,64 @@ fn embeddings_passed_packed_rank_like_embeddings_in_the_json() {
     let dim = 8;
     let mut packed = vec![0.0f32; 300 * dim];
     let mut stripped = doc.clone();
-    for (i, p) in stripped["products"].as_array_mut().unwrap().iter_mut().enumerate() {
+    for (i, p) in stripped["products"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
         let e = p.as_object_mut().unwrap().remove("embedding").unwrap();
         for (k, x) in e.as_array().unwrap().iter().enumerate() {
             packed[i * dim + k] = x.as_f64().unwrap() as f32;
         }
     }
     let mut a = Engine::new(&json!({ "catalog": doc })).unwrap();
-    let mut b = Engine::with_packed(&json!({ "catalog": stripped }), Some(Packed::Floats { dim, rows: &packed })).unwrap();
+    let mut b = Engine::with_packed(
+        &json!({ "catalog": stripped }),
+        Some(Packed::Floats { dim, rows: &packed }),
+    )
+    .unwrap();
     for e in [&mut a, &mut b] {
-        e.track(&json!({"type": "view", "productId": "p4"}), 1_000.0).unwrap();
+        e.track(&json!({"type": "view", "productId": "p4"}), 1_000.0)
+            .unwrap();
     }
-    let ids = |e: &mut Engine| e.recommend("for_you", None, Some(20), 2_000.0).unwrap().into_iter().map(|r| r.product_id).collect::<Vec<_>>();
+    let ids = |e: &mut Engine| {
+        e.recommend("for_you", None, Some(20), 2_000.0)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.product_id)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&mut a), ids(&mut b));
-    let bad = Engine::with_packed(&json!({ "catalog": catalog(3, 1) }), Some(Packed::Floats { dim: 8, rows: &[0.0; 7] }));
-    assert_eq!(bad.err().unwrap().path.as_deref(), Some("/catalog/products"));
+    let bad = Engine::with_packed(
+        &json!({ "catalog": catalog(3, 1) }),
+        Some(Packed::Floats {
+            dim: 8,
+            rows: &[0.0; 7],
+        }),
+    );
+    assert_eq!(
+        bad.err().unwrap().path.as_deref(),
+        Some("/catalog/products")
+    );
     // The same rows as a binary table (what a store serves beside its catalog JSON).
     let table = a.catalog().embeddings.to_bytes();
-    let mut c = Engine::with_packed(&json!({ "catalog": { "products": stripped["products"] } }), Some(Packed::Table(&table))).unwrap();
-    c.track(&json!({"type": "view", "productId": "p4"}), 1_000.0).unwrap();
+    let mut c = Engine::with_packed(
+        &json!({ "catalog": { "products": stripped["products"] } }),
+        Some(Packed::Table(&table)),
+    )
+    .unwrap();
+    c.track(&json!({"type": "view", "productId": "p4"}), 1_000.0)
+        .unwrap();
     assert_eq!(ids(&mut c), ids(&mut a));
-    let damaged = Engine::with_packed(&json!({ "catalog": { "products": stripped["products"] } }), Some(Packed::Table(&table[..40])));
-    assert_eq!(damaged.err().unwrap().path.as_deref(), Some("/catalog/embeddings"));
+    let damaged = Engine::with_packed(
+        &json!({ "catalog": { "products": stripped["products"] } }),
+        Some(Packed::Table(&table[..40])),
+    );
+    assert_eq!(
+        damaged.err().unwrap().path.as_deref(),
+        Some("/catalog/embeddings")
+    );
 }
 
 #[test]
@@ -297,7 +444,9 @@ fn the_catalogs_blend_sets_how_strongly_viewed_products_come_back() {
     // A misspelt weight is refused with its path, not ignored.
     let mut doc = catalog(5, 7);
     doc["blend"] = json!({"revisitt": 1});
-    let Err(err) = Engine::new(&json!({ "catalog": doc })) else { panic!("a misspelt weight is refused") };
+    let Err(err) = Engine::new(&json!({ "catalog": doc })) else {
+        panic!("a misspelt weight is refused")
+    };
     assert_eq!(
         (err.code, err.path.as_deref()),
         ("invalid_catalog", Some("/catalog/blend/revisitt"))

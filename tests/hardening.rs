@@ -33,15 +33,26 @@ fn doubling(op: &str, list: Value, initial: Value) -> Value {
 #[test]
 fn a_doubling_reduce_over_data_stops_with_an_error() {
     let data = json!({"xs": range(40)});
-    for rule in [doubling("cat", json!({"var": "xs"}), json!("ab")), doubling("merge", json!({"var": "xs"}), json!([1]))] {
+    for rule in [
+        doubling("cat", json!({"var": "xs"}), json!("ab")),
+        doubling("merge", json!({"var": "xs"}), json!([1])),
+    ] {
         let logic = Logic::compile(&rule).expect("the rule is valid JsonLogic");
         let err = timed(|| logic.try_apply(&data)).expect_err("runs out of work");
-        assert!(err.message.contains(&MAX_WORK.to_string()), "{}", err.message);
+        assert!(
+            err.message.contains(&MAX_WORK.to_string()),
+            "{}",
+            err.message
+        );
         assert!(!timed(|| logic.matches(&data)));
         assert_eq!(logic.apply(&data), Value::Null);
     }
     let fine = Logic::compile(&json!({"+": [1, {"var": "a"}]})).unwrap();
-    assert_eq!(fine.apply(&json!({"a": 2})), json!(3), "evaluation works after a spent budget");
+    assert_eq!(
+        fine.apply(&json!({"a": 2})),
+        json!(3),
+        "evaluation works after a spent budget"
+    );
 }
 
 #[test]
@@ -63,14 +74,22 @@ fn copying_the_data_into_every_slot_of_a_literal_is_bounded() {
 
 #[test]
 fn a_campaign_whose_condition_runs_out_is_false_and_the_engine_goes_on() {
-    let products: Vec<Value> = (0..5).map(|i| json!({"id": format!("p{i}"), "title": "t", "category": "a/b", "price": 1})).collect();
+    let products: Vec<Value> = (0..5)
+        .map(|i| json!({"id": format!("p{i}"), "title": "t", "category": "a/b", "price": 1}))
+        .collect();
     let when = json!({"!=": [doubling("cat", range(40), json!("ab")), ""]});
     let rules = json!({"version": 1, "campaigns": [
         {"id": "hostile", "priority": 2, "trigger": {"type": "always"}, "when": when, "prompt": {"text": {"en": "no"}}},
         {"id": "plain", "priority": 1, "trigger": {"type": "always"}, "prompt": {"text": {"en": "yes"}}}]});
-    let mut e = Engine::new(&json!({"catalog": {"products": products}, "rules": rules, "localId": "v"})).expect("the rules are valid");
-    let ids: Vec<String> = timed(|| e.prompts(NOW)).into_iter().map(|p| p.campaign_id).collect();
+    let mut e =
+        Engine::new(&json!({"catalog": {"products": products}, "rules": rules, "localId": "v"}))
+            .expect("the rules are valid");
+    let ids: Vec<String> = timed(|| e.prompts(NOW))
+        .into_iter()
+        .map(|p| p.campaign_id)
+        .collect();
     assert_eq!(ids, ["plain"]);
-    e.track(&json!({"type": "add_to_cart", "productId": "p1"}), NOW).unwrap();
+    e.track(&json!({"type": "add_to_cart", "productId": "p1"}), NOW)
+        .unwrap();
     assert_eq!(e.recommend("for_you", None, Some(3), NOW).unwrap().len(), 3);
 }

@@ -13,8 +13,12 @@ const CASES: usize = 277;
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
-        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
         _ => a == b,
     }
 }
@@ -27,7 +31,9 @@ fn check(rule: &Value, data: &Value, expected: &Value) -> Option<String> {
             if !same(&got, expected) {
                 Some(format!("{rule} with {data}: got {got}, want {expected}"))
             } else if logic.matches(data) != truthy(expected) {
-                Some(format!("{rule} with {data}: matches() disagrees with apply()"))
+                Some(format!(
+                    "{rule} with {data}: matches() disagrees with apply()"
+                ))
             } else {
                 None
             }
@@ -41,7 +47,11 @@ fn check(rule: &Value, data: &Value, expected: &Value) -> Option<String> {
 
 #[test]
 fn official_suite_passes_completely() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/jsonlogic.json")).expect("suite file");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/conformance/jsonlogic.json"
+    ))
+    .expect("suite file");
     let suite: Vec<Value> = serde_json::from_str(&text).expect("suite is JSON");
     let mut section = "";
     let mut total = 0;
@@ -60,18 +70,38 @@ fn official_suite_passes_completely() {
             failures.push(format!("[{section}] {failure}"));
         }
     }
-    println!("jsonlogic conformance: {}/{total} passed", total - failures.len());
+    println!(
+        "jsonlogic conformance: {}/{total} passed",
+        total - failures.len()
+    );
     assert_eq!(total, CASES, "the suite file should hold {CASES} cases");
-    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn edge_cases_match_json_logic_js() {
     let data: Value = serde_json::from_str(EDGE_DATA).expect("edge data is JSON");
     let cases: Vec<(Value, Value)> = serde_json::from_str(EDGE_CASES).expect("edge cases are JSON");
-    let failures: Vec<String> = cases.iter().filter_map(|(rule, expected)| check(rule, &data, expected)).collect();
-    println!("json-logic-js edge cases: {}/{} passed", cases.len() - failures.len(), cases.len());
-    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(rule, expected)| check(rule, &data, expected))
+        .collect();
+    println!(
+        "json-logic-js edge cases: {}/{} passed",
+        cases.len() - failures.len(),
+        cases.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Edge cases beyond the official file: each rule with what json-logic-js 2.0.5 returns for
@@ -189,12 +219,36 @@ const EDGE_CASES: &str = r#"[
 /// `tests/conformance/editors.mjs` at a fixed clock in the store's zone.
 #[test]
 fn editor_operators_match_the_editors() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/editors.json")).expect("editors file");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/conformance/editors.json"
+    ))
+    .expect("editors file");
     let suite: Value = serde_json::from_str(&text).expect("editors file is JSON");
-    vitrin::logic::set_clock(vitrin::logic::Clock { now: suite["now"].as_f64().unwrap(), utc_offset_ms: suite["utcOffsetMinutes"].as_f64().unwrap() * 60_000.0 });
-    let cases: Vec<&Value> = suite["cases"].as_array().unwrap().iter().filter(|c| c.is_array()).collect();
-    let failures: Vec<String> = cases.iter().filter_map(|c| check(&c[0], &suite["data"], &c[1])).collect();
-    println!("editor operators: {}/{} passed", cases.len() - failures.len(), cases.len());
+    vitrin::logic::set_clock(vitrin::logic::Clock {
+        now: suite["now"].as_f64().unwrap(),
+        utc_offset_ms: suite["utcOffsetMinutes"].as_f64().unwrap() * 60_000.0,
+    });
+    let cases: Vec<&Value> = suite["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c.is_array())
+        .collect();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|c| check(&c[0], &suite["data"], &c[1]))
+        .collect();
+    println!(
+        "editor operators: {}/{} passed",
+        cases.len() - failures.len(),
+        cases.len()
+    );
     assert!(cases.len() >= 50, "the editors file should hold its cases");
-    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

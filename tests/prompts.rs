@@ -52,14 +52,27 @@ fn complements_come_from_purchases_in_the_campaigns_category_subtree_with_the_pu
     let mut e = engine(browse_rules(), profile, "en");
     // Running and casual shoes count together for fashion/shoes.
     for (k, id) in ["run1", "casual3", "run2"].iter().enumerate() {
-        assert!(e.prompts(T0 + k as f64 * MIN).is_empty(), "not before the third view");
-        track(&mut e, json!({"type": "view", "productId": id}), T0 + k as f64 * MIN);
+        assert!(
+            e.prompts(T0 + k as f64 * MIN).is_empty(),
+            "not before the third view"
+        );
+        track(
+            &mut e,
+            json!({"type": "view", "productId": id}),
+            T0 + k as f64 * MIN,
+        );
     }
     let p = &e.prompts(T0 + 3.0 * MIN)[0];
     // The skirt is the newer purchase: its complements come first, then the blouse's, in turns.
     assert_eq!(p.product_ids, ["casual2", "casual1", "casual3"]);
-    assert_eq!(p.products[0].reason.as_ref().unwrap().text, "Goes with the T-skirt you bought on 2 October");
-    assert_eq!(p.products[1].reason.as_ref().unwrap().text, "Goes with the T-blouse you bought on 1 October");
+    assert_eq!(
+        p.products[0].reason.as_ref().unwrap().text,
+        "Goes with the T-skirt you bought on 2 October"
+    );
+    assert_eq!(
+        p.products[1].reason.as_ref().unwrap().text,
+        "Goes with the T-blouse you bought on 1 October"
+    );
     assert_eq!(p.reason.code, "goes_with_purchase");
     assert_eq!(p.products[0].url.as_deref(), Some("/p/casual2"));
 }
@@ -73,10 +86,16 @@ fn a_complements_prompt_with_nothing_to_offer_stays_quiet_and_nothing_bought_com
         {"id": "fashion", "priority": 1, "trigger": {"type": "always"}, "prompt": {"text": {"en": "y"}, "products": "complements", "productsCategory": "fashion"}}]});
     let mut e = engine(rules, profile, "tr");
     let p = &e.prompts(T0)[0];
-    assert_eq!(p.campaign_id, "fashion", "no pet complements: the first campaign says nothing");
+    assert_eq!(
+        p.campaign_id, "fashion",
+        "no pet complements: the first campaign says nothing"
+    );
     assert!(!p.product_ids.contains(&"blouse".to_string()));
     assert_eq!(p.product_ids, ["casual1", "skirt", "casual2"]);
-    assert_eq!(p.products[1].reason.as_ref().unwrap().text, "1 Kasım tarihinde aldığınız T-blouse ile sıkça birlikte alınıyor");
+    assert_eq!(
+        p.products[1].reason.as_ref().unwrap().text,
+        "1 Kasım tarihinde aldığınız T-blouse ile sıkça birlikte alınıyor"
+    );
 }
 
 #[test]
@@ -88,13 +107,28 @@ fn an_offer_ends_with_its_window_shows_its_date_and_is_withdrawn_then() {
     let mut e = engine(rules, profile, "en");
     let p = e.prompts(T0).remove(0);
     assert_eq!(p.ends_at, Some(bought + 14.0 * DAY));
-    assert_eq!(p.product_ids, ["toy1", "toy2"], "the food itself is not offered again");
-    assert_eq!(serde_json::to_value(&p.parts).unwrap()[1]["format"], "date", "{{endsAt}} is a date without a filter");
+    assert_eq!(
+        p.product_ids,
+        ["toy1", "toy2"],
+        "the food itself is not offered again"
+    );
+    assert_eq!(
+        serde_json::to_value(&p.parts).unwrap()[1]["format"],
+        "date",
+        "{{endsAt}} is a date without a filter"
+    );
     assert_eq!(p.utc_offset_minutes, 180.0);
     e.page_prompt_action("shown", &p.id, T0).unwrap();
-    assert_eq!(e.next_check(T0), Some(bought + 14.0 * DAY), "the page is woken when the offer ends");
+    assert_eq!(
+        e.next_check(T0),
+        Some(bought + 14.0 * DAY),
+        "the page is woken when the offer ends"
+    );
     assert_eq!(e.withdrawal(bought + 14.0 * DAY - 1.0), None);
-    assert_eq!(e.withdrawal(bought + 14.0 * DAY), Some((p.id.clone(), "offer_ended")));
+    assert_eq!(
+        e.withdrawal(bought + 14.0 * DAY),
+        Some((p.id.clone(), "offer_ended"))
+    );
     assert_eq!(e.withdrawal(bought + 15.0 * DAY), None, "reported once");
 }
 
@@ -108,53 +142,112 @@ fn cart_rules() -> Value {
 
 #[test]
 fn a_dismiss_brings_quiet_time_and_no_other_prompt_about_the_same_cart() {
-    let mut e = engine(cart_rules(), json!({"visitorId": "v", "updatedAt": T0}), "en");
-    track(&mut e, json!({"type": "add_to_cart", "productId": "run1"}), T0);
+    let mut e = engine(
+        cart_rules(),
+        json!({"visitorId": "v", "updatedAt": T0}),
+        "en",
+    );
+    track(
+        &mut e,
+        json!({"type": "add_to_cart", "productId": "run1"}),
+        T0,
+    );
     assert_eq!(e.prompts(T0 + 11.0 * MIN)[0].id, "idle:default");
-    e.page_prompt_action("shown", "idle:default", T0 + 11.0 * MIN).unwrap();
-    e.page_prompt_action("dismiss", "idle:default", T0 + 12.0 * MIN).unwrap();
+    e.page_prompt_action("shown", "idle:default", T0 + 11.0 * MIN)
+        .unwrap();
+    e.page_prompt_action("dismiss", "idle:default", T0 + 12.0 * MIN)
+        .unwrap();
     track(&mut e, json!({"type": "exit_intent"}), T0 + 20.0 * MIN);
-    assert!(e.prompts(T0 + 20.0 * MIN).is_empty(), "quiet for 30 minutes after any dismiss");
+    assert!(
+        e.prompts(T0 + 20.0 * MIN).is_empty(),
+        "quiet for 30 minutes after any dismiss"
+    );
     let why = e.explain("exit", T0 + 20.0 * MIN).unwrap();
-    let paths: Vec<&str> = why["because"].as_array().unwrap().iter().map(|b| b["path"].as_str().unwrap()).collect();
-    assert!(paths.contains(&"/caps/quietAfterDismissMinutes") && paths.contains(&"/campaigns/1/prompt/products"), "{paths:?}");
+    let paths: Vec<&str> = why["because"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"/caps/quietAfterDismissMinutes")
+            && paths.contains(&"/campaigns/1/prompt/products"),
+        "{paths:?}"
+    );
     track(&mut e, json!({"type": "exit_intent"}), T0 + 50.0 * MIN);
-    let due: Vec<String> = e.prompts(T0 + 50.0 * MIN).into_iter().map(|p| p.id).collect();
-    assert_eq!(due, ["hello:default"], "after the quiet time, a prompt about something else; the cart stays quiet for the day");
+    let due: Vec<String> = e
+        .prompts(T0 + 50.0 * MIN)
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(
+        due,
+        ["hello:default"],
+        "after the quiet time, a prompt about something else; the cart stays quiet for the day"
+    );
 }
 
 #[test]
 fn a_prompt_on_screen_is_withdrawn_when_it_stops_being_true_and_says_why() {
-    let mut e = engine(cart_rules(), json!({"visitorId": "v", "updatedAt": T0}), "en");
+    let mut e = engine(
+        cart_rules(),
+        json!({"visitorId": "v", "updatedAt": T0}),
+        "en",
+    );
     let show = |e: &mut Engine, at: f64| {
         let p = e.prompts(at).remove(0);
         e.page_prompt_action("shown", &p.id, at).unwrap();
         p
     };
-    track(&mut e, json!({"type": "add_to_cart", "productId": "run1"}), T0);
+    track(
+        &mut e,
+        json!({"type": "add_to_cart", "productId": "run1"}),
+        T0,
+    );
     let p = show(&mut e, T0 + 11.0 * MIN);
     assert_eq!(p.cta.as_ref().unwrap().action, "open");
-    assert_eq!(e.withdrawal(T0 + 12.0 * MIN), None, "still idle with a cart");
-    track(&mut e, json!({"type": "remove_from_cart", "productId": "run1"}), T0 + 13.0 * MIN);
-    assert_eq!(e.withdrawal(T0 + 13.0 * MIN), Some(("idle:default".into(), "no_longer_due")));
+    assert_eq!(
+        e.withdrawal(T0 + 12.0 * MIN),
+        None,
+        "still idle with a cart"
+    );
+    track(
+        &mut e,
+        json!({"type": "remove_from_cart", "productId": "run1"}),
+        T0 + 13.0 * MIN,
+    );
+    assert_eq!(
+        e.withdrawal(T0 + 13.0 * MIN),
+        Some(("idle:default".into(), "no_longer_due"))
+    );
 
     // Another tab dismissed it.
     let p = show(&mut e, T0 + 14.0 * MIN);
     e.prompt_action("dismiss", &p.id, T0 + 15.0 * MIN).unwrap();
-    assert_eq!(e.withdrawal(T0 + 15.0 * MIN), Some((p.id.clone(), "acted_elsewhere")));
+    assert_eq!(
+        e.withdrawal(T0 + 15.0 * MIN),
+        Some((p.id.clone(), "acted_elsewhere"))
+    );
 
     // The visitor is forgotten, or withdraws consent.
     let p = show(&mut e, T0 + 120.0 * MIN);
     e.forget("someone-else");
-    assert_eq!(e.withdrawal(T0 + 121.0 * MIN), Some((p.id.clone(), "visitor_changed")));
+    assert_eq!(
+        e.withdrawal(T0 + 121.0 * MIN),
+        Some((p.id.clone(), "visitor_changed"))
+    );
     let p = show(&mut e, T0 + 122.0 * MIN);
     e.set_consent(&json!({"messaging": false})).unwrap();
-    assert_eq!(e.withdrawal(T0 + 123.0 * MIN), Some((p.id, "consent_withdrawn")));
+    assert_eq!(
+        e.withdrawal(T0 + 123.0 * MIN),
+        Some((p.id, "consent_withdrawn"))
+    );
 
     // Dismissed here: the page took it down itself, nothing to report.
     e.set_consent(&json!({"messaging": true})).unwrap();
     let p = show(&mut e, T0 + 124.0 * MIN);
-    e.page_prompt_action("dismiss", &p.id, T0 + 125.0 * MIN).unwrap();
+    e.page_prompt_action("dismiss", &p.id, T0 + 125.0 * MIN)
+        .unwrap();
     e.set_rules(&json!({"version": 1})).unwrap();
     assert_eq!(e.withdrawal(T0 + 126.0 * MIN), None);
 }
@@ -171,7 +264,11 @@ fn a_reorder_button_carries_its_action_and_the_reason_names_the_cycle() {
     assert_eq!(p.reason.text, "You buy this every ~30 days");
     // Bought here: the cycle starts again, the prompt goes.
     e.page_prompt_action("shown", &p.id, T0).unwrap();
-    track(&mut e, json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "food", "quantity": 1}]}), T0 + MIN);
+    track(
+        &mut e,
+        json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "food", "quantity": 1}]}),
+        T0 + MIN,
+    );
     assert_eq!(e.withdrawal(T0 + MIN), Some((p.id, "no_longer_due")));
     assert!(e.prompts(T0 + DAY).is_empty());
 }
@@ -180,16 +277,26 @@ fn a_reorder_button_carries_its_action_and_the_reason_names_the_cycle() {
 fn for_you_keeps_variety_by_default_and_rules_can_turn_it_off() {
     let products: Vec<Value> = (0..40).map(|i| json!({"id": format!("p{i}"), "title": "t", "category": if i < 30 { "a/x" } else { "b/y" }, "price": 1, "popularity": 100 - i})).collect();
     let cat = json!({"products": products});
-    let count_a = |recs: &[vitrin::engine::Recommendation]| recs.iter().filter(|r| r.product_id[1..].parse::<u32>().unwrap() < 30).count();
+    let count_a = |recs: &[vitrin::engine::Recommendation]| {
+        recs.iter()
+            .filter(|r| r.product_id[1..].parse::<u32>().unwrap() < 30)
+            .count()
+    };
     let mut e = Engine::new(&json!({"catalog": cat, "localId": "v"})).unwrap();
     track(&mut e, json!({"type": "view", "productId": "p0"}), T0);
     let recs = e.recommend("for_you", None, Some(10), T0).unwrap();
     assert_eq!(count_a(&recs), 5, "half the slot per category");
-    assert!(recs.iter().all(|r| r.product_id != "p0"), "the product just viewed is not repeated");
+    assert!(
+        recs.iter().all(|r| r.product_id != "p0"),
+        "the product just viewed is not repeated"
+    );
     let off = json!({"version": 1, "slots": {"for_you": {"strategy": "for_you", "diversity": {"maxShare": 1, "repeatViewed": true}}}});
     let mut e = Engine::new(&json!({"catalog": cat, "rules": off, "localId": "v"})).unwrap();
     track(&mut e, json!({"type": "view", "productId": "p0"}), T0);
-    assert_eq!(count_a(&e.recommend("for_you", None, Some(10), T0).unwrap()), 10);
+    assert_eq!(
+        count_a(&e.recommend("for_you", None, Some(10), T0).unwrap()),
+        10
+    );
 }
 
 #[test]
@@ -197,8 +304,14 @@ fn affinity_reasons_name_the_category_in_the_visitors_language() {
     let products: Vec<Value> = (0..5).map(|i| json!({"id": format!("s{i}"), "title": "t", "category": "fashion/shirts", "price": 1})).collect();
     let cat = json!({"products": products, "categoryNames": {"fashion/shirts": {"tr": "Gömlek", "en": "Shirts"}}});
     let profile = json!({"visitorId": "z", "updatedAt": T0, "affinities": {"category": {"fashion/shirts": 1}}});
-    for (locale, text) in [("tr-TR", "İlgilendiğiniz Gömlek kategorisinden"), ("en", "Because you like Shirts")] {
-        let mut e = Engine::new(&json!({"catalog": cat, "profile": profile, "locale": locale, "localId": "v"})).unwrap();
+    for (locale, text) in [
+        ("tr-TR", "İlgilendiğiniz Gömlek kategorisinden"),
+        ("en", "Because you like Shirts"),
+    ] {
+        let mut e = Engine::new(
+            &json!({"catalog": cat, "profile": profile, "locale": locale, "localId": "v"}),
+        )
+        .unwrap();
         let r = &e.recommend("for_you", None, Some(1), T0).unwrap()[0];
         assert_eq!((r.reason.code, r.reason.text.as_str()), ("affinity", text));
     }

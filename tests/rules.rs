@@ -14,7 +14,13 @@ const DAY: f64 = 24.0 * HOUR;
 const T0: f64 = 1_793_577_600_000.0;
 
 fn catalog() -> Value {
-    let cats = ["fashion/shoes/running", "fashion/shirts", "pets/cat/food", "pets/cat/toys", "eyewear/lenses"];
+    let cats = [
+        "fashion/shoes/running",
+        "fashion/shirts",
+        "pets/cat/food",
+        "pets/cat/toys",
+        "eyewear/lenses",
+    ];
     let products: Vec<Value> = (0..40)
         .map(|i| json!({"id": format!("p{i}"), "title": format!("Product {i}"), "category": cats[i % 5], "brand": format!("b{}", i % 3),
                         "price": 100 + i, "popularity": 40 - i, "related": {"boughtWith": [format!("p{}", (i + 3) % 40)]}}))
@@ -35,13 +41,17 @@ fn due(e: &mut Engine, at: f64) -> Vec<String> {
 }
 
 fn paths(doc: Value) -> Vec<(String, String)> {
-    problems(&doc).into_iter().map(|e| (e.path, e.message)).collect()
+    problems(&doc)
+        .into_iter()
+        .map(|e| (e.path, e.message))
+        .collect()
 }
 
 #[test]
 fn every_example_validates_and_compiles() {
     let mut n = 0;
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/rules")).unwrap() {
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/rules")).unwrap()
+    {
         let path = entry.unwrap().path();
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(problems(&doc), vec![], "{}", path.display());
@@ -65,24 +75,54 @@ fn validation_lists_every_error_with_its_path() {
         ]
     }));
     let has = |path: &str, words: &str| errs.iter().any(|(p, m)| p == path && m.contains(words));
-    assert!(has("/slots/home/strategy", "\"for_me\" is not one of"), "{errs:#?}");
+    assert!(
+        has("/slots/home/strategy", "\"for_me\" is not one of"),
+        "{errs:#?}"
+    );
     assert!(has("/slots/home/limit", "between 1 and 100"), "{errs:#?}");
-    assert!(has("/campaigns/0/priorty", "did you mean \"priority\""), "{errs:#?}");
-    assert!(has("/campaigns/0/when/and/0", "did you mean \"==\""), "{errs:#?}");
+    assert!(
+        has("/campaigns/0/priorty", "did you mean \"priority\""),
+        "{errs:#?}"
+    );
+    assert!(
+        has("/campaigns/0/when/and/0", "did you mean \"==\""),
+        "{errs:#?}"
+    );
     assert!(has("/campaigns/1/id", "used twice"), "{errs:#?}");
-    assert!(has("/campaigns/1/trigger/type", "did you mean \"cart_idle\""), "{errs:#?}");
-    assert!(has("/campaigns/1/schedule/to", "ends before it starts"), "{errs:#?}");
+    assert!(
+        has("/campaigns/1/trigger/type", "did you mean \"cart_idle\""),
+        "{errs:#?}"
+    );
+    assert!(
+        has("/campaigns/1/schedule/to", "ends before it starts"),
+        "{errs:#?}"
+    );
     assert!(has("/campaigns/2/id", "is required"), "{errs:#?}");
-    assert!(has("/campaigns/2/trigger/page", "expected a string"), "{errs:#?}");
+    assert!(
+        has("/campaigns/2/trigger/page", "expected a string"),
+        "{errs:#?}"
+    );
     assert_eq!(errs.len(), 9, "{errs:#?}");
-    assert_eq!(paths(json!({"version": 2, "whatever": 1})), vec![("/version".into(), "unsupported rules version 2; this build reads version 1".into())]);
+    assert_eq!(
+        paths(json!({"version": 2, "whatever": 1})),
+        vec![(
+            "/version".into(),
+            "unsupported rules version 2; this build reads version 1".into()
+        )]
+    );
 }
 
 #[test]
 fn a_refused_document_keeps_the_rules_in_force() {
-    let mut e = engine(json!({"version": 1, "slots": {"home": {"strategy": "trending", "limit": 2}}}));
-    let err = e.set_rules(&json!({"version": 1, "slots": {"home": {"strategy": "nope"}}})).unwrap_err();
-    assert_eq!((err.code, err.path.as_deref()), ("invalid_rules", Some("/slots/home/strategy")));
+    let mut e =
+        engine(json!({"version": 1, "slots": {"home": {"strategy": "trending", "limit": 2}}}));
+    let err = e
+        .set_rules(&json!({"version": 1, "slots": {"home": {"strategy": "nope"}}}))
+        .unwrap_err();
+    assert_eq!(
+        (err.code, err.path.as_deref()),
+        ("invalid_rules", Some("/slots/home/strategy"))
+    );
     assert_eq!(e.recommend("home", None, None, T0).unwrap().len(), 2);
 }
 
@@ -106,47 +146,94 @@ fn week_rules() -> Value {
 #[test]
 fn a_week_of_caps_cooldowns_schedule_and_priorities() {
     let mut e = engine(week_rules());
-    track(&mut e, json!({"type": "add_to_cart", "productId": "p1"}), T0 + 9.0 * HOUR);
+    track(
+        &mut e,
+        json!({"type": "add_to_cart", "productId": "p1"}),
+        T0 + 9.0 * HOUR,
+    );
     // Monday: "idle" has not started; "tie" is next by priority.
-    assert_eq!(due(&mut e, T0 + 9.0 * HOUR + 11.0 * MIN), vec!["tie:default"]);
+    assert_eq!(
+        due(&mut e, T0 + 9.0 * HOUR + 11.0 * MIN),
+        vec!["tie:default"]
+    );
     let why = e.explain("idle", T0 + 9.0 * HOUR + 11.0 * MIN).unwrap();
     assert_eq!(why["acts"], json!(false));
-    assert_eq!(why["because"][0]["path"], json!("/campaigns/0/schedule/from"));
+    assert_eq!(
+        why["because"][0]["path"],
+        json!("/campaigns/0/schedule/from")
+    );
 
     // Tuesday 10:00, idle 11 minutes: "idle" wins the priority tie by coming first.
     let day1 = T0 + DAY + 10.0 * HOUR;
     track(&mut e, json!({"type": "page", "page": "cart"}), day1);
-    assert_eq!(due(&mut e, day1 + 5.0 * MIN), vec!["low:default"], "not idle long enough: only the low-priority one is due");
+    assert_eq!(
+        due(&mut e, day1 + 5.0 * MIN),
+        vec!["low:default"],
+        "not idle long enough: only the low-priority one is due"
+    );
     let p = e.prompts(day1 + 11.0 * MIN);
     assert_eq!(p.len(), 1, "only the top prompt shows");
-    assert_eq!((p[0].id.as_str(), p[0].text.as_str(), p[0].product_ids.clone()), ("idle:default", "Your cart is waiting", vec!["p1".to_string()]));
+    assert_eq!(
+        (
+            p[0].id.as_str(),
+            p[0].text.as_str(),
+            p[0].product_ids.clone()
+        ),
+        (
+            "idle:default",
+            "Your cart is waiting",
+            vec!["p1".to_string()]
+        )
+    );
     assert_eq!(p[0].reason.code, "cart_abandonment");
-    e.prompt_action("shown", "idle:default", day1 + 11.0 * MIN).unwrap();
+    e.prompt_action("shown", "idle:default", day1 + 11.0 * MIN)
+        .unwrap();
     // Per session: the same session never sees it again; "tie" is next.
     assert_eq!(due(&mut e, day1 + 25.0 * MIN), vec!["tie:default"]);
-    e.prompt_action("shown", "tie:default", day1 + 25.0 * MIN).unwrap();
+    e.prompt_action("shown", "tie:default", day1 + 25.0 * MIN)
+        .unwrap();
     // Global per-day cap of 2 is now reached: even "low" stays quiet today.
     assert_eq!(due(&mut e, day1 + 3.0 * HOUR), Vec::<String>::new());
     let why = e.explain("low", day1 + 3.0 * HOUR).unwrap();
-    assert!(why["because"].as_array().unwrap().iter().any(|b| b["path"] == "/caps/perDay"), "{why}");
+    assert!(
+        why["because"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["path"] == "/caps/perDay"),
+        "{why}"
+    );
 
     // Wednesday 05:00 (19 h after): new session and a new day, but the 20 h cool-down holds.
     let day2 = T0 + 2.0 * DAY + 5.0 * HOUR;
     track(&mut e, json!({"type": "page", "page": "home"}), day2);
     let why = e.explain("idle", day2 + 11.0 * MIN).unwrap();
-    assert_eq!(why["because"][0]["path"], json!("/campaigns/0/caps/cooldownMinutes"), "{why}");
+    assert_eq!(
+        why["because"][0]["path"],
+        json!("/campaigns/0/caps/cooldownMinutes"),
+        "{why}"
+    );
     // Wednesday 10:00: cool-down over; shown again, then dismissed.
     let day2b = T0 + 2.0 * DAY + 10.0 * HOUR;
     track(&mut e, json!({"type": "page", "page": "home"}), day2b);
     assert_eq!(due(&mut e, day2b + 11.0 * MIN), vec!["idle:default"]);
-    e.prompt_action("shown", "idle:default", day2b + 11.0 * MIN).unwrap();
-    e.prompt_action("dismiss", "idle:default", day2b + 12.0 * MIN).unwrap();
+    e.prompt_action("shown", "idle:default", day2b + 11.0 * MIN)
+        .unwrap();
+    e.prompt_action("dismiss", "idle:default", day2b + 12.0 * MIN)
+        .unwrap();
     // Thursday and Friday: quiet for 72 h after the dismiss.
     for d in [3.0, 4.0] {
         let t = T0 + d * DAY + 10.0 * HOUR;
         track(&mut e, json!({"type": "page", "page": "home"}), t);
         let why = e.explain("idle", t + 11.0 * MIN).unwrap();
-        assert!(why["because"].as_array().unwrap().iter().any(|b| b["path"] == "/campaigns/0/caps/dismissCooldownMinutes"), "day {d}: {why}");
+        assert!(
+            why["because"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["path"] == "/campaigns/0/caps/dismissCooldownMinutes"),
+            "day {d}: {why}"
+        );
     }
     // Saturday 11:00: 72 h have passed.
     let day5 = T0 + 5.0 * DAY + 11.0 * HOUR;
@@ -154,20 +241,41 @@ fn a_week_of_caps_cooldowns_schedule_and_priorities() {
     assert_eq!(due(&mut e, day5 + 11.0 * MIN), vec!["idle:default"]);
     // Sunday 08 Nov 00:00 UTC: the schedule has ended (its end is exclusive).
     let end = T0 + 6.0 * DAY;
-    track(&mut e, json!({"type": "page", "page": "home"}), end - 11.0 * MIN);
+    track(
+        &mut e,
+        json!({"type": "page", "page": "home"}),
+        end - 11.0 * MIN,
+    );
     let why = e.explain("idle", end).unwrap();
-    assert_eq!(why["because"][0]["path"], json!("/campaigns/0/schedule/to"), "{why}");
-    assert!(e.explain("idle", end - MIN).unwrap()["because"].as_array().unwrap().iter().all(|b| b["path"] != "/campaigns/0/schedule/to"));
+    assert_eq!(
+        why["because"][0]["path"],
+        json!("/campaigns/0/schedule/to"),
+        "{why}"
+    );
+    assert!(e.explain("idle", end - MIN).unwrap()["because"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b["path"] != "/campaigns/0/schedule/to"));
     assert_eq!(e.metrics()["idle"]["default"]["impressions"], json!(2));
 }
 
 #[test]
 fn explain_points_at_the_failing_part_of_a_condition() {
-    let mut e = engine(json!({"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"},
-        "when": {"and": [{">=": [{"var": "cart.count"}, 1]}, {"==": [{"var": "page"}, "cart"]}]}, "prompt": {"text": {"en": "x"}}}]}));
-    track(&mut e, json!({"type": "add_to_cart", "productId": "p2"}), T0);
+    let mut e = engine(
+        json!({"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"},
+        "when": {"and": [{">=": [{"var": "cart.count"}, 1]}, {"==": [{"var": "page"}, "cart"]}]}, "prompt": {"text": {"en": "x"}}}]}),
+    );
+    track(
+        &mut e,
+        json!({"type": "add_to_cart", "productId": "p2"}),
+        T0,
+    );
     let why = e.explain("c", T0).unwrap();
-    assert_eq!(why["because"], json!([{"path": "/campaigns/0/when/and/1", "reason": "this condition is false for the visitor"}]));
+    assert_eq!(
+        why["because"],
+        json!([{"path": "/campaigns/0/when/and/1", "reason": "this condition is false for the visitor"}])
+    );
     track(&mut e, json!({"type": "page", "page": "cart"}), T0);
     assert_eq!(e.explain("c", T0).unwrap()["acts"], json!(true));
     assert_eq!(e.explain("nope", T0).unwrap_err().code, "unknown_campaign");
@@ -175,24 +283,33 @@ fn explain_points_at_the_failing_part_of_a_condition() {
 
 #[test]
 fn variants_split_within_one_percent_and_never_change_for_a_visitor() {
-    let rules = Rules::from_valid(&json!({"version": 1, "campaigns": [{"id": "exp", "trigger": {"type": "always"}, "holdout": 10,
-        "variants": [{"id": "A", "weight": 30}, {"id": "B", "weight": 60}]}]}));
+    let rules = Rules::from_valid(
+        &json!({"version": 1, "campaigns": [{"id": "exp", "trigger": {"type": "always"}, "holdout": 10,
+        "variants": [{"id": "A", "weight": 30}, {"id": "B", "weight": 60}]}]}),
+    );
     let c = &rules.campaigns[0];
     let mut counts = std::collections::HashMap::new();
     for i in 0..100_000 {
-        *counts.entry(arm(c, &format!("visitor-{i}")).to_string()).or_insert(0u32) += 1;
+        *counts
+            .entry(arm(c, &format!("visitor-{i}")).to_string())
+            .or_insert(0u32) += 1;
     }
     for (variant, share) in [("holdout", 10.0), ("A", 30.0), ("B", 60.0)] {
         let got = counts[variant] as f64 / 1000.0;
-        assert!((got - share).abs() <= 1.0, "{variant}: {got}% of visitors, want {share}%");
+        assert!(
+            (got - share).abs() <= 1.0,
+            "{variant}: {got}% of visitors, want {share}%"
+        );
     }
     assert!((0..10).all(|i| arm(c, &format!("v{i}")) == arm(c, &format!("v{i}"))));
     // Across a reload: the stored visitor keeps its id, so its variant.
     let doc = json!({"version": 1, "campaigns": [{"id": "exp", "trigger": {"type": "always"}, "variants": [{"id": "A", "weight": 1}, {"id": "B", "weight": 1}]}]});
-    let mut a = Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": "first"})).unwrap();
+    let mut a =
+        Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": "first"})).unwrap();
     track(&mut a, json!({"type": "view", "productId": "p1"}), T0);
     let variant = a.explain("exp", T0).unwrap()["variant"].clone();
-    let mut b = Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": "second-tab"})).unwrap();
+    let mut b =
+        Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": "second-tab"})).unwrap();
     b.restore(&a.snapshot().unwrap()).unwrap();
     assert_eq!(b.explain("exp", T0).unwrap()["variant"], variant);
     assert!(bucket("first", "exp") != bucket("second-tab", "exp"));
@@ -204,27 +321,63 @@ fn the_holdout_sees_nothing_but_its_conversions_count() {
         "prompt": {"text": {"en": "Hello"}}, "slots": {"trending": {"pin": ["p9"]}}}]});
     let ids: Vec<String> = (0..200).map(|i| format!("v{i}")).collect();
     let rules = Rules::from_valid(&doc);
-    let held = ids.iter().find(|id| arm(&rules.campaigns[0], id) == "holdout").unwrap();
-    let shown = ids.iter().find(|id| arm(&rules.campaigns[0], id) != "holdout").unwrap();
+    let held = ids
+        .iter()
+        .find(|id| arm(&rules.campaigns[0], id) == "holdout")
+        .unwrap();
+    let shown = ids
+        .iter()
+        .find(|id| arm(&rules.campaigns[0], id) != "holdout")
+        .unwrap();
 
     let mut h = Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": held})).unwrap();
     track(&mut h, json!({"type": "page", "page": "home"}), T0);
     assert!(h.prompts(T0).is_empty());
-    assert_ne!(h.recommend("trending", None, Some(3), T0).unwrap()[0].product_id, "p9", "no slot change either");
-    track(&mut h, json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "p1", "quantity": 2, "price": 50}]}), T0 + HOUR);
-    assert_eq!(h.metrics()["wb"]["holdout"], json!({"impressions": 1, "clicks": 0, "conversions": 1, "revenue": 100.0}));
+    assert_ne!(
+        h.recommend("trending", None, Some(3), T0).unwrap()[0].product_id,
+        "p9",
+        "no slot change either"
+    );
+    track(
+        &mut h,
+        json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "p1", "quantity": 2, "price": 50}]}),
+        T0 + HOUR,
+    );
+    assert_eq!(
+        h.metrics()["wb"]["holdout"],
+        json!({"impressions": 1, "clicks": 0, "conversions": 1, "revenue": 100.0})
+    );
 
-    let mut s = Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": shown})).unwrap();
+    let mut s =
+        Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": shown})).unwrap();
     track(&mut s, json!({"type": "page", "page": "home"}), T0);
     let p = s.prompts(T0);
     assert_eq!(p[0].campaign_id, "wb");
     let top = &s.recommend("trending", None, Some(3), T0).unwrap()[0];
-    assert_eq!((top.product_id.as_str(), top.campaign_id.as_deref(), top.reason.code), ("p9", Some("wb"), "featured"));
+    assert_eq!(
+        (
+            top.product_id.as_str(),
+            top.campaign_id.as_deref(),
+            top.reason.code
+        ),
+        ("p9", Some("wb"), "featured")
+    );
     s.prompt_action("shown", &p[0].id, T0).unwrap();
     s.prompt_action("clicked", &p[0].id, T0).unwrap();
-    track(&mut s, json!({"type": "purchase", "orderId": "o2", "items": [{"productId": "p2", "quantity": 1}]}), T0 + 80.0 * HOUR);
-    assert_eq!(s.metrics()["wb"]["default"], json!({"impressions": 1, "clicks": 1, "conversions": 0, "revenue": 0.0}), "outside the 72 h window");
-    assert_eq!(s.prompt_action("shown", "wb:Z", T0).unwrap_err().code, "unknown_prompt");
+    track(
+        &mut s,
+        json!({"type": "purchase", "orderId": "o2", "items": [{"productId": "p2", "quantity": 1}]}),
+        T0 + 80.0 * HOUR,
+    );
+    assert_eq!(
+        s.metrics()["wb"]["default"],
+        json!({"impressions": 1, "clicks": 1, "conversions": 0, "revenue": 0.0}),
+        "outside the 72 h window"
+    );
+    assert_eq!(
+        s.prompt_action("shown", "wb:Z", T0).unwrap_err().code,
+        "unknown_prompt"
+    );
 }
 
 #[test]
@@ -252,18 +405,36 @@ fn slots_obey_filters_boosts_pins_exclusions_and_diversity() {
 fn product_conditions_reach_past_the_strategy_pool() {
     let big = |n: usize, rare: &str| {
         let products: Vec<Value> = (0..n)
-            .map(|i| json!({"id": format!("p{i}"), "title": "x", "price": 10, "popularity": n - i,
-                            "category": if i >= n - 5 { rare } else { "fashion/shirts" }}))
+            .map(|i| {
+                json!({"id": format!("p{i}"), "title": "x", "price": 10, "popularity": n - i,
+                            "category": if i >= n - 5 { rare } else { "fashion/shirts" }})
+            })
             .collect();
         json!({ "products": products })
     };
     let rules = json!({"version": 1,
         "slots": {"lenses": {"strategy": "trending", "limit": 4, "filters": [{"==": [{"var": "product.category"}, "eyewear/lenses"]}]}},
         "campaigns": [{"id": "last", "trigger": {"type": "always"}, "slots": {"trending": {"boosts": [{"when": {"==": [{"var": "product.id"}, "p299"]}, "weight": 10}]}}}]});
-    let mut e = Engine::new(&json!({"catalog": big(300, "eyewear/lenses"), "rules": rules, "localId": "v"})).unwrap();
-    let ids = |e: &mut Engine, slot: &str| e.recommend(slot, None, None, T0).unwrap().into_iter().map(|r| (r.product_id, r.campaign_id)).collect::<Vec<_>>();
-    let lenses: Vec<String> = ids(&mut e, "lenses").into_iter().map(|(id, _)| id).collect();
-    assert_eq!(lenses, ["p295", "p296", "p297", "p298"], "ranks 296-299 of 300, far past any pool");
+    let mut e = Engine::new(
+        &json!({"catalog": big(300, "eyewear/lenses"), "rules": rules, "localId": "v"}),
+    )
+    .unwrap();
+    let ids = |e: &mut Engine, slot: &str| {
+        e.recommend(slot, None, None, T0)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.product_id, r.campaign_id))
+            .collect::<Vec<_>>()
+    };
+    let lenses: Vec<String> = ids(&mut e, "lenses")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        lenses,
+        ["p295", "p296", "p297", "p298"],
+        "ranks 296-299 of 300, far past any pool"
+    );
     let trending = ids(&mut e, "trending");
     assert_eq!(trending[0], ("p299".to_string(), Some("last".to_string())));
     assert_eq!(trending[1], ("p0".to_string(), None));
@@ -277,7 +448,10 @@ fn messaging_consent_silences_prompts() {
         "rules": {"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"}, "prompt": {"text": {"en": "x"}}}]}})).unwrap();
     assert!(e.prompts(T0).is_empty());
     let why = e.explain("c", T0).unwrap();
-    assert_eq!(why["because"][0]["reason"], json!("the visitor did not consent to messaging"));
+    assert_eq!(
+        why["because"][0]["reason"],
+        json!("the visitor did not consent to messaging")
+    );
 }
 
 /// The package ships the schema and reference generated from the rules' definition;
@@ -296,7 +470,10 @@ fn shipped_schema_and_reference_are_current() {
             std::fs::write(&path, &fresh).unwrap();
         }
         let shipped = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(shipped == fresh, "{name} is stale: run VITRIN_BLESS=1 cargo test --test rules");
+        assert!(
+            shipped == fresh,
+            "{name} is stale: run VITRIN_BLESS=1 cargo test --test rules"
+        );
     }
 }
 
@@ -305,18 +482,38 @@ fn the_schema_describes_what_validation_accepts() {
     let schema = vitrin::rules::schema();
     let campaign = &schema["properties"]["campaigns"]["items"];
     assert_eq!(campaign["additionalProperties"], json!(false));
-    assert!(campaign["required"].as_array().unwrap().contains(&json!("trigger")));
-    let triggers = campaign["properties"]["trigger"]["oneOf"].as_array().unwrap();
+    assert!(campaign["required"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("trigger")));
+    let triggers = campaign["properties"]["trigger"]["oneOf"]
+        .as_array()
+        .unwrap();
     assert_eq!(triggers.len(), 10);
-    assert!(triggers.iter().any(|t| t["properties"]["type"]["const"] == "cart_idle"));
+    assert!(triggers
+        .iter()
+        .any(|t| t["properties"]["type"]["const"] == "cart_idle"));
 }
 
 #[test]
 fn a_cta_the_browser_would_send_off_the_site_is_refused_as_it_reads_it() {
     let doc = |url: &str| json!({"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"}, "prompt": {"text": {"en": "Hi"}, "cta": {"label": {"en": "Go"}, "url": url}}}]});
-    for url in ["/\\evil.example/x", "/\t/evil.example/x", "/\n/evil.example/x", "\\\\evil.example", " javascript:alert(1)", "java\nscript:alert(1)", "data:text/html,x"] {
+    for url in [
+        "/\\evil.example/x",
+        "/\t/evil.example/x",
+        "/\n/evil.example/x",
+        "\\\\evil.example",
+        " javascript:alert(1)",
+        "java\nscript:alert(1)",
+        "data:text/html,x",
+    ] {
         let found = paths(doc(url));
-        assert!(found.iter().any(|(p, _)| p == "/campaigns/0/prompt/cta/url"), "{url:?}: {found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|(p, _)| p == "/campaigns/0/prompt/cta/url"),
+            "{url:?}: {found:?}"
+        );
     }
     for url in ["/cart", "https://shop.example/cart", "cart?x=1"] {
         assert!(paths(doc(url)).is_empty(), "{url:?}");
@@ -330,11 +527,19 @@ fn every_template_variable_that_validates_renders_a_value() {
         "prompt": {"text": {"en": text}, "products": "cart", "voucher": "V10"}}]});
     assert!(problems(&doc).is_empty(), "{:?}", problems(&doc));
     let mut e = engine(doc);
-    track(&mut e, json!({"type": "add_to_cart", "productId": "p4", "quantity": 2}), T0);
+    track(
+        &mut e,
+        json!({"type": "add_to_cart", "productId": "p4", "quantity": 2}),
+        T0,
+    );
     let p = e.prompts(T0).remove(0);
     let fields: Vec<&str> = p.text.split('|').collect();
     assert_eq!(&fields[..3], ["Product 4", "b1", "Lenses"], "{}", p.text);
-    assert!(fields.iter().all(|f| !f.is_empty()), "every variable has a value: {}", p.text);
+    assert!(
+        fields.iter().all(|f| !f.is_empty()),
+        "every variable has a value: {}",
+        p.text
+    );
 }
 
 #[test]
@@ -343,11 +548,24 @@ fn the_replenish_slot_and_the_replenishment_due_trigger_agree_after_a_purchase()
         "prompt": {"text": {"en": "Time to reorder"}, "products": "replenish"}}]});
     let mut e = engine(doc);
     e.set_profile(&json!({"visitorId": "v", "updatedAt": T0, "cycles": [{"productId": "p4", "everyDays": 30, "lastAt": T0 - 27.0 * DAY}]})).unwrap();
-    let slot = |e: &mut Engine| e.recommend("replenish", None, Some(3), T0 + HOUR).unwrap().into_iter().map(|r| r.product_id).collect::<Vec<_>>();
+    let slot = |e: &mut Engine| {
+        e.recommend("replenish", None, Some(3), T0 + HOUR)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.product_id)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(slot(&mut e).first().map(String::as_str), Some("p4"));
     assert_eq!(due(&mut e, T0 + HOUR), ["lens:default"]);
     // Bought again on the page: neither the slot nor the trigger calls it due any more.
-    track(&mut e, json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "p4", "quantity": 1}]}), T0 + 30.0 * MIN);
+    track(
+        &mut e,
+        json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "p4", "quantity": 1}]}),
+        T0 + 30.0 * MIN,
+    );
     assert!(!slot(&mut e).contains(&"p4".to_string()));
-    assert!(due(&mut e, T0 + HOUR).is_empty(), "the trigger agrees with the slot");
+    assert!(
+        due(&mut e, T0 + HOUR).is_empty(),
+        "the trigger agrees with the slot"
+    );
 }

@@ -49,7 +49,12 @@ struct World {
 
 impl World {
     fn new() -> World {
-        World { shared: Shared::default(), tabs: Vec::new(), now: T0, next_id: 0 }
+        World {
+            shared: Shared::default(),
+            tabs: Vec::new(),
+            now: T0,
+            next_id: 0,
+        }
     }
 
     fn mint(&mut self) -> String {
@@ -63,10 +68,18 @@ impl World {
         for (k, v) in extra.as_object().unwrap() {
             options[k] = v.clone();
         }
-        let read_only = options.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
+        let read_only = options
+            .get("readOnly")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let engine = Engine::new(&options).unwrap();
         let session = Session::open(engine, Ok(self.shared.stored.clone()), true, read_only);
-        self.tabs.push(Tab { session, inbox: BTreeMap::new(), changes: 0, errors: Vec::new() });
+        self.tabs.push(Tab {
+            session,
+            inbox: BTreeMap::new(),
+            changes: 0,
+            errors: Vec::new(),
+        });
         let i = self.tabs.len() - 1;
         self.settle(i);
         i
@@ -115,7 +128,13 @@ impl World {
 
     /// Delivers the oldest message from `from` to `to`, if any.
     fn deliver(&mut self, from: usize, to: usize) -> bool {
-        let Some(msg) = self.tabs[to].inbox.get_mut(&from).and_then(VecDeque::pop_front) else { return false };
+        let Some(msg) = self.tabs[to]
+            .inbox
+            .get_mut(&from)
+            .and_then(VecDeque::pop_front)
+        else {
+            return false;
+        };
         self.tabs[to].session.receive(&msg);
         self.settle(to);
         true
@@ -151,12 +170,29 @@ impl World {
     }
 
     fn variant(&self, i: usize, campaign: &str) -> String {
-        self.tabs[i].session.engine().explain(campaign, self.now).unwrap()["variant"].as_str().unwrap().to_string()
+        self.tabs[i]
+            .session
+            .engine()
+            .explain(campaign, self.now)
+            .unwrap()["variant"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     fn cart(&self, i: usize) -> BTreeMap<String, u64> {
         let state = self.tabs[i].session.engine().state();
-        state["cart"].as_array().unwrap().iter().map(|l| (l["productId"].as_str().unwrap().to_string(), l["quantity"].as_u64().unwrap())).collect()
+        state["cart"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["productId"].as_str().unwrap().to_string(),
+                    l["quantity"].as_u64().unwrap(),
+                )
+            })
+            .collect()
     }
 
     /// What every tab must agree on: cart, caps (impressions, dismissals) and arms.
@@ -172,7 +208,12 @@ impl World {
             .collect::<Vec<_>>();
         let mut caps = caps;
         caps.sort_by_key(|c| c[0].as_str().unwrap().to_string());
-        let mut arms: Vec<Value> = v["assignments"].as_array().unwrap().iter().map(|a| json!([a["campaign"], a["arm"]])).collect();
+        let mut arms: Vec<Value> = v["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| json!([a["campaign"], a["arm"]]))
+            .collect();
         arms.sort_by_key(|a| a[0].as_str().unwrap().to_string());
         json!({"cart": self.cart(i), "caps": caps, "arms": arms, "variants": [self.variant(i, "exp"), self.variant(i, "held")], "visitor": e.visitor_id()})
     }
@@ -188,14 +229,29 @@ fn two_tabs_share_cart_changes_in_one_message_per_task_and_forget_everywhere() {
     let a = w.open(json!({}));
     w.flush(a);
     let b = w.open(json!({}));
-    assert_eq!(w.tabs[a].session.engine().visitor_id(), w.tabs[b].session.engine().visitor_id(), "the second tab reads the first's visitor id");
+    assert_eq!(
+        w.tabs[a].session.engine().visitor_id(),
+        w.tabs[b].session.engine().visitor_id(),
+        "the second tab reads the first's visitor id"
+    );
     for i in 0..10 {
-        w.track(if i % 2 == 0 { a } else { b }, add(&format!("p{}", i % 3), 1));
+        w.track(
+            if i % 2 == 0 { a } else { b },
+            add(&format!("p{}", i % 3), 1),
+        );
     }
-    assert_eq!(w.tabs[b].inbox.get(&a).map_or(0, |q| q.len()), 0, "nothing is posted before the task ends");
+    assert_eq!(
+        w.tabs[b].inbox.get(&a).map_or(0, |q| q.len()),
+        0,
+        "nothing is posted before the task ends"
+    );
     w.end_task(a);
     w.end_task(b);
-    assert_eq!(w.tabs[b].inbox[&a].len(), 1, "a task's five events go as one message");
+    assert_eq!(
+        w.tabs[b].inbox[&a].len(),
+        1,
+        "a task's five events go as one message"
+    );
     w.quiesce();
     assert_eq!(w.cart(a), w.cart(b));
     assert_eq!(w.cart(a).values().sum::<u64>(), 10);
@@ -207,7 +263,11 @@ fn two_tabs_share_cart_changes_in_one_message_per_task_and_forget_everywhere() {
     assert_eq!(w.shared.stored, None, "forget erases storage");
     w.quiesce();
     assert!(w.cart(b).is_empty(), "and reaches the other tab");
-    assert_eq!(w.tabs[b].session.engine().visitor_id(), "visitor-new", "both tabs are the same new visitor");
+    assert_eq!(
+        w.tabs[b].session.engine().visitor_id(),
+        "visitor-new",
+        "both tabs are the same new visitor"
+    );
     assert_ne!(before, "visitor-new");
 }
 
@@ -221,17 +281,40 @@ fn a_variant_never_changes_once_met_profile_login_reload_or_second_tab() {
         let a = w.open(json!({}));
         let first = w.prompt(a).expect("the experiment speaks");
         let arm = first.split(':').nth(1).unwrap().to_string();
-        w.tabs[a].session.engine_mut().set_profile(&json!({"visitorId": format!("server-{n}"), "updatedAt": T0})).unwrap();
-        assert_eq!(w.prompt(a).unwrap(), first, "visitor {n}: a profile with another id changes nothing");
+        w.tabs[a]
+            .session
+            .engine_mut()
+            .set_profile(&json!({"visitorId": format!("server-{n}"), "updatedAt": T0}))
+            .unwrap();
+        assert_eq!(
+            w.prompt(a).unwrap(),
+            first,
+            "visitor {n}: a profile with another id changes nothing"
+        );
         w.tabs[a].session.identify(&format!("customer-{n}"));
         w.settle(a);
-        assert_eq!(w.tabs[a].session.engine().visitor_id(), format!("customer-{n}"));
-        assert_eq!(w.prompt(a).unwrap(), first, "visitor {n}: logging in changes nothing");
+        assert_eq!(
+            w.tabs[a].session.engine().visitor_id(),
+            format!("customer-{n}")
+        );
+        assert_eq!(
+            w.prompt(a).unwrap(),
+            first,
+            "visitor {n}: logging in changes nothing"
+        );
         w.quiesce();
         let reload = w.open(json!({}));
-        assert_eq!(w.variant(reload, "exp"), arm, "visitor {n}: a reload keeps the arm");
+        assert_eq!(
+            w.variant(reload, "exp"),
+            arm,
+            "visitor {n}: a reload keeps the arm"
+        );
         assert_eq!(w.prompt(reload).unwrap(), first);
-        assert_eq!(w.tabs[reload].session.engine().visitor_id(), format!("customer-{n}"), "and the id");
+        assert_eq!(
+            w.tabs[reload].session.engine().visitor_id(),
+            format!("customer-{n}"),
+            "and the id"
+        );
     }
 }
 
@@ -240,7 +323,10 @@ fn tabs_opened_at_once_settle_on_one_visitor_and_one_arm() {
     let mut w = World::new();
     let a = w.open(json!({}));
     let b = w.open(json!({})); // before `a` stored anything: another minted id
-    assert_ne!(w.tabs[a].session.engine().visitor_id(), w.tabs[b].session.engine().visitor_id());
+    assert_ne!(
+        w.tabs[a].session.engine().visitor_id(),
+        w.tabs[b].session.engine().visitor_id()
+    );
     w.prompt(a);
     w.prompt(b);
     w.quiesce();
@@ -259,7 +345,11 @@ fn a_tab_that_found_storage_damaged_asks_the_others_and_keeps_its_own_events() {
     assert_eq!(w.shared.stored, None, "the damaged value is removed");
     w.track(b, add("p2", 1));
     w.quiesce();
-    assert_eq!(w.cart(b), BTreeMap::from([("p1".to_string(), 2), ("p2".to_string(), 1)]), "the other tab's cart and its own event");
+    assert_eq!(
+        w.cart(b),
+        BTreeMap::from([("p1".to_string(), 2), ("p2".to_string(), 1)]),
+        "the other tab's cart and its own event"
+    );
     assert_eq!(w.cart(a), w.cart(b));
     let stored: Value = serde_json::from_str(w.shared.stored.as_deref().unwrap()).unwrap();
     assert_eq!(stored["visitor"]["cart"].as_array().unwrap().len(), 2);
@@ -291,7 +381,10 @@ fn withdrawing_consent_erases_and_stores_nothing_more() {
     w.track(a, add("p1", 1));
     w.quiesce();
     assert!(w.shared.stored.is_some());
-    w.tabs[a].session.set_consent(&json!({"personalization": false})).unwrap();
+    w.tabs[a]
+        .session
+        .set_consent(&json!({"personalization": false}))
+        .unwrap();
     w.settle(a);
     assert_eq!(w.shared.stored, None);
     w.track(a, add("p2", 1));
@@ -299,7 +392,10 @@ fn withdrawing_consent_erases_and_stores_nothing_more() {
     assert_eq!(w.shared.stored, None);
     let b = w.open(json!({"consent": {"personalization": false}}));
     w.quiesce();
-    assert_eq!(w.shared.stored, None, "a tab without consent stores nothing either");
+    assert_eq!(
+        w.shared.stored, None,
+        "a tab without consent stores nothing either"
+    );
     let _ = b;
 }
 
@@ -356,7 +452,11 @@ fn converge(tabs: usize, ops: Vec<Op>, opened_together: bool) -> Result<(), Test
             }
             Op::Shown(t) | Op::Dismiss(t) => {
                 if let Some(id) = w.prompt(t) {
-                    let action = if matches!(op, Op::Shown(_)) { "shown" } else { "dismiss" };
+                    let action = if matches!(op, Op::Shown(_)) {
+                        "shown"
+                    } else {
+                        "dismiss"
+                    };
                     let now = w.tick();
                     w.tabs[t].session.prompt_action(action, &id, now).unwrap();
                     w.settle(t);
@@ -389,4 +489,3 @@ proptest! {
         converge(3, ops, together)?;
     }
 }
-

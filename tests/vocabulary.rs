@@ -14,17 +14,32 @@ fn root() -> PathBuf {
 fn the_typescript_unions_are_generated_from_the_name_lists() {
     let path = root().join("pkg-template/index.d.ts");
     let text = fs::read_to_string(&path).unwrap();
-    let (start, end) = (text.find("// BEGIN GENERATED").expect("index.d.ts has the generated block"), text.find("// END GENERATED\n").unwrap() + "// END GENERATED\n".len());
+    let (start, end) = (
+        text.find("// BEGIN GENERATED")
+            .expect("index.d.ts has the generated block"),
+        text.find("// END GENERATED\n").unwrap() + "// END GENERATED\n".len(),
+    );
     let fresh = vitrin::typescript::vocabulary();
     if std::env::var_os("VITRIN_BLESS").is_some() {
         fs::write(&path, format!("{}{fresh}{}", &text[..start], &text[end..])).unwrap();
         return;
     }
-    assert!(text[start..end] == fresh, "index.d.ts's generated block is stale: run VITRIN_BLESS=1 cargo test --test vocabulary");
+    assert!(
+        text[start..end] == fresh,
+        "index.d.ts's generated block is stale: run VITRIN_BLESS=1 cargo test --test vocabulary"
+    );
     // No hand copy of a list beside the generated one.
     let rest = format!("{}{}", &text[..start], &text[end..]);
-    for copy in ["\"for_you\" | \"similar\"", "\"home\" | \"category\"", "\"add_to_cart\" | \"remove_from_cart\"", "\"viewed\" | \"bought_with\""] {
-        assert!(!rest.contains(copy), "index.d.ts writes out {copy} by hand; use the generated type");
+    for copy in [
+        "\"for_you\" | \"similar\"",
+        "\"home\" | \"category\"",
+        "\"add_to_cart\" | \"remove_from_cart\"",
+        "\"viewed\" | \"bought_with\"",
+    ] {
+        assert!(
+            !rest.contains(copy),
+            "index.d.ts writes out {copy} by hand; use the generated type"
+        );
     }
 }
 
@@ -47,7 +62,10 @@ fn raised(text: &str, openers: &[&str]) -> Vec<String> {
         let kept = &opener[opener.rfind('"').unwrap() + 1..];
         for (i, _) in text.match_indices(opener) {
             let rest = &text[i + opener.len()..];
-            let tail: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+            let tail: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
             if !(kept.is_empty() && tail.is_empty()) && rest[tail.len()..].starts_with('"') {
                 out.push(format!("{kept}{tail}"));
             }
@@ -63,7 +81,17 @@ fn every_error_code_raised_is_in_the_one_list() {
     let mut found = Vec::new();
     for f in &sources {
         let text = fs::read_to_string(f).unwrap();
-        for code in raised(&text, &["Error::new(\"", "Error::at(\"", "Error::many(\"", "CODE: &str = \"", ", \"invalid_", ", \"storage_"]) {
+        for code in raised(
+            &text,
+            &[
+                "Error::new(\"",
+                "Error::at(\"",
+                "Error::many(\"",
+                "CODE: &str = \"",
+                ", \"invalid_",
+                ", \"storage_",
+            ],
+        ) {
             found.push((f.clone(), code));
         }
     }
@@ -75,8 +103,16 @@ fn every_error_code_raised_is_in_the_one_list() {
             found.push((f.clone(), code));
         }
     }
-    assert!(found.len() > 20, "the scan finds the codes ({})", found.len());
+    assert!(
+        found.len() > 20,
+        "the scan finds the codes ({})",
+        found.len()
+    );
     for (file, code) in found {
-        assert!(Code::from_name(&code).is_some(), "{} raises \"{code}\", which is not in vitrin::error::Code", file.display());
+        assert!(
+            Code::from_name(&code).is_some(),
+            "{} raises \"{code}\", which is not in vitrin::error::Code",
+            file.display()
+        );
     }
 }

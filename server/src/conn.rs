@@ -49,23 +49,36 @@ impl Default for Limits {
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then drains.
-pub async fn run(listener: TcpListener, router: Router, limits: Limits, shutdown: impl Future<Output = ()>) {
+pub async fn run(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) {
     let permits = Arc::new(Semaphore::new(limits.connections));
     let (stop, stopped) = watch::channel(false);
     let mut http = http1::Builder::new();
     // One buffer per write, so `Io` sees a response head whole.
-    http.timer(TokioTimer::new()).header_read_timeout(limits.header).writev(false);
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header)
+        .writev(false);
     // hyper's header timer also runs while a kept-alive connection waits for its next
     // request, so that is when an idle one closes; clients are told to stop reusing it a
     // little before, or a request they send as it closes is lost.
-    let hint = axum::http::HeaderValue::from_str(&format!("timeout={}", limits.header.as_secs().saturating_sub(2).max(1))).expect("ASCII");
-    let router = router.layer(axum::middleware::map_response(move |mut res: axum::response::Response| {
-        let hint = hint.clone();
-        async move {
-            res.headers_mut().insert("keep-alive", hint);
-            res
-        }
-    }));
+    let hint = axum::http::HeaderValue::from_str(&format!(
+        "timeout={}",
+        limits.header.as_secs().saturating_sub(2).max(1)
+    ))
+    .expect("ASCII");
+    let router = router.layer(axum::middleware::map_response(
+        move |mut res: axum::response::Response| {
+            let hint = hint.clone();
+            async move {
+                res.headers_mut().insert("keep-alive", hint);
+                res
+            }
+        },
+    ));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -86,7 +99,9 @@ pub async fn run(listener: TcpListener, router: Router, limits: Limits, shutdown
         };
         let _ = stream.set_nodelay(true);
         // The rate limit keys on the peer's address.
-        let service = TowerToHyperService::new(router.clone().layer(axum::Extension(axum::extract::ConnectInfo::<SocketAddr>(peer))));
+        let service = TowerToHyperService::new(router.clone().layer(axum::Extension(
+            axum::extract::ConnectInfo::<SocketAddr>(peer),
+        )));
         let conn = http.serve_connection(TokioIo::new(Io::new(stream, limits.idle)), service);
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
@@ -112,15 +127,26 @@ pub async fn run(listener: TcpListener, router: Router, limits: Limits, shutdown
 async fn refuse(stream: TcpStream) {
     use tokio::io::AsyncWriteExt;
     let mut stream = stream;
-    let body = error_body(503, "too_many_connections", "the server is at its connection limit; retry shortly");
+    let body = error_body(
+        503,
+        "too_many_connections",
+        "the server is at its connection limit; retry shortly",
+    );
     let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(&body)).await;
 }
 
 /// A whole HTTP response carrying the API's JSON error document, closing the connection.
 fn error_body(status: u16, code: &str, message: &str) -> Vec<u8> {
-    let reason = hyper::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
+    let reason = hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
     let doc = serde_json::json!({"code": code, "message": message, "path": ""}).to_string();
-    let retry = if status == 503 { "retry-after: 1\r\n" } else { "" };
+    let retry = if status == 503 {
+        "retry-after: 1\r\n"
+    } else {
+        ""
+    };
     format!("HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{retry}connection: close\r\n\r\n{doc}", doc.len())
         .into_bytes()
 }
@@ -129,8 +155,15 @@ fn error_body(status: u16, code: &str, message: &str) -> Vec<u8> {
 /// The router never answers a 4xx without a body, so this is unambiguous.
 fn replacement(buf: &[u8]) -> Option<Vec<u8>> {
     let head = std::str::from_utf8(buf.get(..buf.len().min(512))?).ok()?;
-    let status: u16 = head.strip_prefix("HTTP/1.1 ").or_else(|| head.strip_prefix("HTTP/1.0 "))?.get(..3)?.parse().ok()?;
-    let empty = head.to_ascii_lowercase().contains("\r\ncontent-length: 0\r\n");
+    let status: u16 = head
+        .strip_prefix("HTTP/1.1 ")
+        .or_else(|| head.strip_prefix("HTTP/1.0 "))?
+        .get(..3)?
+        .parse()
+        .ok()?;
+    let empty = head
+        .to_ascii_lowercase()
+        .contains("\r\ncontent-length: 0\r\n");
     let (code, message) = match status {
         400 => ("bad_request", "the request is not valid HTTP/1.1 (request line, header or framing, e.g. two Content-Length)"),
         414 => ("uri_too_long", "the URI is too long"),
@@ -153,7 +186,13 @@ struct Io {
 impl Io {
     fn new(inner: TcpStream, idle: Duration) -> Io {
         let now = Instant::now();
-        Io { inner, idle, last: now, timer: Box::pin(tokio::time::sleep_until(now + idle)), pending: None }
+        Io {
+            inner,
+            idle,
+            last: now,
+            timer: Box::pin(tokio::time::sleep_until(now + idle)),
+            pending: None,
+        }
     }
 
     /// Ready with an error once nothing moved for `idle`; the timer is moved lazily.
@@ -181,7 +220,11 @@ impl Io {
 }
 
 impl AsyncRead for Io {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context, buf: &mut ReadBuf) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context,
+        buf: &mut ReadBuf,
+    ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let before = buf.filled().len();
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
@@ -234,9 +277,13 @@ mod tests {
 
     #[test]
     fn only_hypers_empty_error_answers_are_replaced() {
-        let auto = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
+        let auto =
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
         let text = String::from_utf8(replacement(auto).unwrap()).unwrap();
-        assert!(text.starts_with("HTTP/1.1 431 ") && text.contains("\"code\":\"headers_too_large\""), "{text}");
+        assert!(
+            text.starts_with("HTTP/1.1 431 ") && text.contains("\"code\":\"headers_too_large\""),
+            "{text}"
+        );
         let ours = b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 60\r\n\r\n{}";
         assert!(replacement(ours).is_none());
         assert!(replacement(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").is_none());

@@ -162,8 +162,12 @@ impl Db {
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", [])?;
-        let current: Option<i64> = tx.query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))?;
+        tx.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+            [],
+        )?;
+        let current: Option<i64> =
+            tx.query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))?;
         let current = current.unwrap_or(0) as usize;
         if current > MIGRATIONS.len() {
             return Err(rusqlite::Error::InvalidParameterName(format!(
@@ -173,13 +177,20 @@ impl Db {
         }
         for (k, sql) in MIGRATIONS.iter().enumerate().skip(current) {
             tx.execute_batch(sql)?;
-            tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [k as i64 + 1])?;
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES (?1)",
+                [k as i64 + 1],
+            )?;
         }
         tx.commit()
     }
 
     pub fn schema_version(&self) -> rusqlite::Result<u32> {
-        self.conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))
+        self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+            [],
+            |r| r.get(0),
+        )
     }
 
     /// Stores a visitor's batch in one transaction: events and exposures whose id is
@@ -207,12 +218,21 @@ impl Db {
                  ON CONFLICT (visitor_id, id) DO NOTHING",
             )?;
             for x in exposures {
-                if st.execute(params![visitor, x.id, x.campaign, x.variant, x.shown, x.clicks, x.at])? == 0 {
+                if st.execute(params![
+                    visitor, x.id, x.campaign, x.variant, x.shown, x.clicks, x.at
+                ])? == 0
+                {
                     got.duplicates += 1;
                     continue;
                 }
                 got.accepted += 1;
-                let arm = arms.entry((x.campaign.clone(), x.variant.clone())).or_insert(VisitorArm { first_at: x.at, last_at: x.at, ..VisitorArm::default() });
+                let arm = arms
+                    .entry((x.campaign.clone(), x.variant.clone()))
+                    .or_insert(VisitorArm {
+                        first_at: x.at,
+                        last_at: x.at,
+                        ..VisitorArm::default()
+                    });
                 arm.first_at = arm.first_at.min(x.at);
                 arm.last_at = arm.last_at.max(x.at);
                 arm.shown += u64::from(x.shown);
@@ -226,9 +246,17 @@ impl Db {
             let vitrin::events::EventKind::Purchase { items, .. } = &e.event.kind else {
                 continue;
             };
-            let value: f64 = items.iter().map(|i| i.price.unwrap_or_else(|| attribution.price(&i.product_id)) * f64::from(i.quantity)).sum();
+            let value: f64 = items
+                .iter()
+                .map(|i| {
+                    i.price.unwrap_or_else(|| attribution.price(&i.product_id))
+                        * f64::from(i.quantity)
+                })
+                .sum();
             for ((campaign, _), arm) in arms.iter_mut() {
-                if arm.first_at <= e.event.at && e.event.at <= arm.last_at + attribution.window_ms(campaign) {
+                if arm.first_at <= e.event.at
+                    && e.event.at <= arm.last_at + attribution.window_ms(campaign)
+                {
                     arm.conversions += 1;
                     arm.revenue = ((arm.revenue + value) * 100.0).round() / 100.0;
                 }
@@ -256,7 +284,12 @@ impl Db {
                     arm.conversions as i64,
                     arm.revenue
                 ])?;
-                changes.push(ArmChange { campaign: campaign.clone(), variant: variant.clone(), before: was, after: Some(*arm) });
+                changes.push(ArmChange {
+                    campaign: campaign.clone(),
+                    variant: variant.clone(),
+                    before: was,
+                    after: Some(*arm),
+                });
             }
         }
         tx.commit()?;
@@ -272,7 +305,14 @@ impl Db {
         source: Source,
         now: f64,
     ) -> rusqlite::Result<(Ingested, Vec<ArmChange>)> {
-        self.ingest_with(visitor, events, exposures, &crate::metrics::Campaigns::default(), source, now)
+        self.ingest_with(
+            visitor,
+            events,
+            exposures,
+            &crate::metrics::Campaigns::default(),
+            source,
+            now,
+        )
     }
 
     /// Moves everything of visitor `from` (an anonymous visitor who logged in) to `into`:
@@ -280,15 +320,26 @@ impl Db {
     /// moved and the arm rows changed.
     pub fn merge(&mut self, from: &str, into: &str) -> rusqlite::Result<(usize, Vec<ArmChange>)> {
         let tx = self.conn.transaction()?;
-        let moved = tx.execute("UPDATE OR IGNORE events SET visitor_id = ?2 WHERE visitor_id = ?1", params![from, into])?;
+        let moved = tx.execute(
+            "UPDATE OR IGNORE events SET visitor_id = ?2 WHERE visitor_id = ?1",
+            params![from, into],
+        )?;
         tx.execute("DELETE FROM events WHERE visitor_id = ?1", [from])?;
-        tx.execute("UPDATE OR IGNORE exposures SET visitor_id = ?2 WHERE visitor_id = ?1", params![from, into])?;
+        tx.execute(
+            "UPDATE OR IGNORE exposures SET visitor_id = ?2 WHERE visitor_id = ?1",
+            params![from, into],
+        )?;
         tx.execute("DELETE FROM exposures WHERE visitor_id = ?1", [from])?;
         let theirs = visitor_arms(&tx, from)?;
         let mut ours = visitor_arms(&tx, into)?;
         let mut changes = Vec::new();
         for ((campaign, variant), arm) in theirs {
-            changes.push(ArmChange { campaign: campaign.clone(), variant: variant.clone(), before: Some(arm), after: None });
+            changes.push(ArmChange {
+                campaign: campaign.clone(),
+                variant: variant.clone(),
+                before: Some(arm),
+                after: None,
+            });
             let key = (campaign, variant);
             let was = ours.get(&key).copied();
             let sum = match was {
@@ -307,7 +358,12 @@ impl Db {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![into, key.0, key.1, sum.first_at, sum.last_at, sum.shown as i64, sum.clicks as i64, sum.conversions as i64, sum.revenue],
             )?;
-            changes.push(ArmChange { campaign: key.0.clone(), variant: key.1.clone(), before: was, after: Some(sum) });
+            changes.push(ArmChange {
+                campaign: key.0.clone(),
+                variant: key.1.clone(),
+                before: was,
+                after: Some(sum),
+            });
             ours.insert(key, sum);
         }
         tx.execute("DELETE FROM arms WHERE visitor_id = ?1", [from])?;
@@ -316,7 +372,12 @@ impl Db {
     }
 
     /// Imports events of many visitors (an orders file) in one transaction.
-    pub fn import(&mut self, rows: &[(String, NewEvent)], source: Source, now: f64) -> rusqlite::Result<Ingested> {
+    pub fn import(
+        &mut self,
+        rows: &[(String, NewEvent)],
+        source: Source,
+        now: f64,
+    ) -> rusqlite::Result<Ingested> {
         let tx = self.conn.transaction()?;
         let mut total = Ingested::default();
         for (visitor, event) in rows {
@@ -330,11 +391,17 @@ impl Db {
     }
 
     /// The visitor's most recent `limit` events, oldest first, with where each came from.
-    pub fn visitor_events(&self, visitor: &str, limit: usize) -> rusqlite::Result<Vec<(Event, Source)>> {
+    pub fn visitor_events(
+        &self,
+        visitor: &str,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<(Event, Source)>> {
         let mut st = self.conn.prepare_cached(
             "SELECT body, source FROM (SELECT body, source, at, id FROM events WHERE visitor_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2) ORDER BY at, id",
         )?;
-        let rows = st.query_map(params![visitor, limit as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = st.query_map(params![visitor, limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (body, source) = row?;
@@ -345,7 +412,9 @@ impl Db {
 
     /// Every stored event ordered by visitor then time, streamed to `f` (the builder's input).
     pub fn each_event(&self, mut f: impl FnMut(&str, Event, Source)) -> rusqlite::Result<u64> {
-        let mut st = self.conn.prepare("SELECT visitor_id, body, source FROM events ORDER BY visitor_id, at, id")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT visitor_id, body, source FROM events ORDER BY visitor_id, at, id")?;
         let mut rows = st.query([])?;
         let mut n = 0;
         while let Some(r) = rows.next()? {
@@ -360,12 +429,21 @@ impl Db {
 
     /// Stored events as stored, oldest first, of one visitor or of all: `f(visitor, id,
     /// source, body)` with `body` the event's JSON text (`vitrin-server events`).
-    pub fn each_stored(&self, visitor: Option<&str>, mut f: impl FnMut(&str, &str, &str, &str)) -> rusqlite::Result<u64> {
+    pub fn each_stored(
+        &self,
+        visitor: Option<&str>,
+        mut f: impl FnMut(&str, &str, &str, &str),
+    ) -> rusqlite::Result<u64> {
         let mut st = self.conn.prepare("SELECT visitor_id, id, source, body FROM events WHERE ?1 IS NULL OR visitor_id = ?1 ORDER BY visitor_id, at, id")?;
         let mut rows = st.query([visitor])?;
         let mut n = 0;
         while let Some(r) = rows.next()? {
-            f(r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str()?, r.get_ref(2)?.as_str()?, r.get_ref(3)?.as_str()?);
+            f(
+                r.get_ref(0)?.as_str()?,
+                r.get_ref(1)?.as_str()?,
+                r.get_ref(2)?.as_str()?,
+                r.get_ref(3)?.as_str()?,
+            );
             n += 1;
         }
         Ok(n)
@@ -373,19 +451,32 @@ impl Db {
 
     /// The times of the oldest and the newest stored event.
     pub fn time_span(&self) -> rusqlite::Result<Option<(f64, f64)>> {
-        let span: (Option<f64>, Option<f64>) = self.conn.query_row("SELECT MIN(at), MAX(at) FROM events", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let span: (Option<f64>, Option<f64>) =
+            self.conn
+                .query_row("SELECT MIN(at), MAX(at) FROM events", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
         Ok(span.0.zip(span.1))
     }
 
     /// The rules in force (the last published version) and its version number.
     pub fn rules(&self) -> rusqlite::Result<Option<(i64, String)>> {
-        self.conn.query_row("SELECT version, body FROM rules ORDER BY version DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+        self.conn
+            .query_row(
+                "SELECT version, body FROM rules ORDER BY version DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
     }
 
     /// Publishes a rules document (already validated); returns its version.
     pub fn publish_rules(&mut self, body: &str, now: f64) -> rusqlite::Result<i64> {
         let tx = self.conn.transaction()?;
-        tx.execute("INSERT INTO rules (body, published_at) VALUES (?1, ?2)", params![body, now])?;
+        tx.execute(
+            "INSERT INTO rules (body, published_at) VALUES (?1, ?2)",
+            params![body, now],
+        )?;
         let version = tx.last_insert_rowid();
         tx.commit()?;
         Ok(version)
@@ -393,19 +484,29 @@ impl Db {
 
     /// Every published revision, newest first: (version, published at, body).
     pub fn rules_revisions(&self) -> rusqlite::Result<Vec<(i64, f64, String)>> {
-        let mut st = self.conn.prepare_cached("SELECT version, published_at, body FROM rules ORDER BY version DESC")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT version, published_at, body FROM rules ORDER BY version DESC",
+        )?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect()
     }
 
     /// One published revision's body.
     pub fn rules_revision(&self, version: i64) -> rusqlite::Result<Option<String>> {
-        self.conn.query_row("SELECT body FROM rules WHERE version = ?1", [version], |r| r.get(0)).optional()
+        self.conn
+            .query_row(
+                "SELECT body FROM rules WHERE version = ?1",
+                [version],
+                |r| r.get(0),
+            )
+            .optional()
     }
 
     /// Every published rules document, oldest first (the campaigns metrics may name).
     pub fn all_rules(&self) -> rusqlite::Result<Vec<String>> {
-        let mut st = self.conn.prepare("SELECT body FROM rules ORDER BY version")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT body FROM rules ORDER BY version")?;
         let rows = st.query_map([], |r| r.get(0))?;
         rows.collect()
     }
@@ -415,20 +516,35 @@ impl Db {
         let mut st = self.conn.prepare("SELECT campaign, variant, first_at, last_at, shown, clicks, conversions, revenue FROM arms")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            f(r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str()?, arm_row(r, 2)?);
+            f(
+                r.get_ref(0)?.as_str()?,
+                r.get_ref(1)?.as_str()?,
+                arm_row(r, 2)?,
+            );
         }
         Ok(())
     }
 
     /// The secret named `name`, created from `make` on first use and kept from then on.
-    pub fn secret(&mut self, name: &str, make: impl FnOnce() -> Vec<u8>) -> rusqlite::Result<Vec<u8>> {
+    pub fn secret(
+        &mut self,
+        name: &str,
+        make: impl FnOnce() -> Vec<u8>,
+    ) -> rusqlite::Result<Vec<u8>> {
         let tx = self.conn.transaction()?;
-        let found: Option<Vec<u8>> = tx.query_row("SELECT value FROM secrets WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+        let found: Option<Vec<u8>> = tx
+            .query_row("SELECT value FROM secrets WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?;
         let value = match found {
             Some(v) => v,
             None => {
                 let v = make();
-                tx.execute("INSERT INTO secrets (name, value) VALUES (?1, ?2)", params![name, v])?;
+                tx.execute(
+                    "INSERT INTO secrets (name, value) VALUES (?1, ?2)",
+                    params![name, v],
+                )?;
                 v
             }
         };
@@ -461,7 +577,13 @@ fn visitor_arms(tx: &Transaction, visitor: &str) -> rusqlite::Result<Arms> {
 }
 
 /// Inserts the events; for each, whether it was new (false: its id was already stored).
-fn insert_events(tx: &Transaction, visitor: &str, events: &[NewEvent], source: Source, now: f64) -> rusqlite::Result<Vec<bool>> {
+fn insert_events(
+    tx: &Transaction,
+    visitor: &str,
+    events: &[NewEvent],
+    source: Source,
+    now: f64,
+) -> rusqlite::Result<Vec<bool>> {
     let mut st = tx.prepare_cached(
         "INSERT INTO events (visitor_id, id, type, at, body, source, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (visitor_id, id) DO NOTHING",
@@ -469,7 +591,17 @@ fn insert_events(tx: &Transaction, visitor: &str, events: &[NewEvent], source: S
     let mut got = Vec::with_capacity(events.len());
     for e in events {
         let body = e.event.to_json().to_string();
-        got.push(st.execute(params![visitor, e.id, e.event.kind.name(), e.event.at, body, source.name(), now])? > 0);
+        got.push(
+            st.execute(params![
+                visitor,
+                e.id,
+                e.event.kind.name(),
+                e.event.at,
+                body,
+                source.name(),
+                now
+            ])? > 0,
+        );
     }
     Ok(got)
 }
@@ -477,8 +609,12 @@ fn insert_events(tx: &Transaction, visitor: &str, events: &[NewEvent], source: S
 /// A stored body was validated on the way in; failing to read it back means the file was
 /// changed behind the server's back.
 fn stored_event(body: &str) -> rusqlite::Result<Event> {
-    let v: Value = serde_json::from_str(body).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
-    Event::from_json(&v, 0.0).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    let v: Value = serde_json::from_str(body).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Event::from_json(&v, 0.0).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 #[cfg(test)]
@@ -494,18 +630,33 @@ mod tests {
     }
 
     fn view(id: &str, product: &str, at: f64) -> NewEvent {
-        NewEvent { id: id.into(), event: Event::from_json(&json!({"type": "view", "productId": product, "at": at}), 0.0).unwrap() }
+        NewEvent {
+            id: id.into(),
+            event: Event::from_json(
+                &json!({"type": "view", "productId": product, "at": at}),
+                0.0,
+            )
+            .unwrap(),
+        }
     }
 
     #[test]
     fn migrates_once_and_refuses_a_newer_schema() {
         let path = temp("migrate");
-        assert_eq!(Db::open(&path).unwrap().schema_version().unwrap(), MIGRATIONS.len() as u32);
+        assert_eq!(
+            Db::open(&path).unwrap().schema_version().unwrap(),
+            MIGRATIONS.len() as u32
+        );
         // Reopening applies nothing twice.
         let db = Db::open(&path).unwrap();
-        let rows: i64 = db.conn.query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0)).unwrap();
+        let rows: i64 = db
+            .conn
+            .query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(rows, MIGRATIONS.len() as i64);
-        db.conn.execute("INSERT INTO schema_version (version) VALUES (99)", []).unwrap();
+        db.conn
+            .execute("INSERT INTO schema_version (version) VALUES (99)", [])
+            .unwrap();
         drop(db);
         let err = Db::open(&path).err().unwrap().to_string();
         assert!(err.contains("schema version 99"), "{err}");
@@ -522,7 +673,14 @@ mod tests {
     }
 
     fn exposure(id: &str, variant: &str, at: f64) -> Exposure {
-        Exposure { id: id.into(), campaign: "c".into(), variant: variant.into(), shown: 1, clicks: 0, at }
+        Exposure {
+            id: id.into(),
+            campaign: "c".into(),
+            variant: variant.into(),
+            shown: 1,
+            clicks: 0,
+            at,
+        }
     }
 
     fn buy(id: &str, at: f64) -> NewEvent {
@@ -536,20 +694,58 @@ mod tests {
     fn ingest_is_idempotent_per_visitor() {
         let mut db = Db::open(&temp("ingest")).unwrap();
         let batch = [view("e1", "a", 1.0), view("e2", "b", 2.0)];
-        assert_eq!(db.ingest_with("v1", &batch, &[], &Fixed, Source::Web, 0.0).unwrap().0, Ingested { accepted: 2, duplicates: 0 });
+        assert_eq!(
+            db.ingest_with("v1", &batch, &[], &Fixed, Source::Web, 0.0)
+                .unwrap()
+                .0,
+            Ingested {
+                accepted: 2,
+                duplicates: 0
+            }
+        );
         // The retried batch (its response was lost) adds nothing.
-        assert_eq!(db.ingest_with("v1", &batch, &[], &Fixed, Source::Web, 0.0).unwrap().0, Ingested { accepted: 0, duplicates: 2 });
+        assert_eq!(
+            db.ingest_with("v1", &batch, &[], &Fixed, Source::Web, 0.0)
+                .unwrap()
+                .0,
+            Ingested {
+                accepted: 0,
+                duplicates: 2
+            }
+        );
         // Another visitor's ids are their own.
-        assert_eq!(db.ingest_with("v2", &batch[..1], &[], &Fixed, Source::Web, 0.0).unwrap().0.accepted, 1);
+        assert_eq!(
+            db.ingest_with("v2", &batch[..1], &[], &Fixed, Source::Web, 0.0)
+                .unwrap()
+                .0
+                .accepted,
+            1
+        );
         let events = db.visitor_events("v1", 100).unwrap();
-        assert_eq!(events.iter().map(|(e, _)| e.at).collect::<Vec<_>>(), [1.0, 2.0]);
-        assert_eq!(db.visitor_events("v1", 1).unwrap()[0].0.at, 2.0, "the limit keeps the most recent");
+        assert_eq!(
+            events.iter().map(|(e, _)| e.at).collect::<Vec<_>>(),
+            [1.0, 2.0]
+        );
+        assert_eq!(
+            db.visitor_events("v1", 1).unwrap()[0].0.at,
+            2.0,
+            "the limit keeps the most recent"
+        );
         let mut seen = Vec::new();
-        assert_eq!(db.each_event(|v, e, _| seen.push((v.to_string(), e.at))).unwrap(), 3);
+        assert_eq!(
+            db.each_event(|v, e, _| seen.push((v.to_string(), e.at)))
+                .unwrap(),
+            3
+        );
         assert_eq!(db.time_span().unwrap(), Some((1.0, 2.0)));
         assert_eq!(seen[2], ("v2".to_string(), 1.0));
         let mut stored = Vec::new();
-        assert_eq!(db.each_stored(Some("v1"), |v, id, source, _| stored.push(format!("{v}/{id}/{source}"))).unwrap(), 2);
+        assert_eq!(
+            db.each_stored(Some("v1"), |v, id, source, _| stored
+                .push(format!("{v}/{id}/{source}")))
+                .unwrap(),
+            2
+        );
         assert_eq!(stored, ["v1/e1/web", "v1/e2/web"]);
         assert_eq!(db.each_stored(None, |_, _, _, _| {}).unwrap(), 3);
     }
@@ -558,23 +754,66 @@ mod tests {
     fn purchases_convert_in_the_arms_the_visitor_was_exposed_to_within_the_window() {
         let mut db = Db::open(&temp("arms")).unwrap();
         // A purchase before any exposure converts nowhere.
-        let (_, changes) = db.ingest_with("v", &[buy("o0", 5.0)], &[exposure("x1", "a", 10.0)], &Fixed, Source::Web, 0.0).unwrap();
+        let (_, changes) = db
+            .ingest_with(
+                "v",
+                &[buy("o0", 5.0)],
+                &[exposure("x1", "a", 10.0)],
+                &Fixed,
+                Source::Web,
+                0.0,
+            )
+            .unwrap();
         assert_eq!(changes.len(), 1);
-        assert_eq!((changes[0].before, changes[0].after.unwrap().conversions), (None, 0));
+        assert_eq!(
+            (changes[0].before, changes[0].after.unwrap().conversions),
+            (None, 0)
+        );
         // Within 10 ms of the last exposure: a conversion worth 2 × 4; later: none.
-        let (_, changes) = db.ingest_with("v", &[buy("o1", 15.0), buy("o2", 30.0)], &[], &Fixed, Source::Web, 0.0).unwrap();
+        let (_, changes) = db
+            .ingest_with(
+                "v",
+                &[buy("o1", 15.0), buy("o2", 30.0)],
+                &[],
+                &Fixed,
+                Source::Web,
+                0.0,
+            )
+            .unwrap();
         let after = changes[0].after.unwrap();
         assert_eq!((after.conversions, after.revenue, after.shown), (1, 8.0, 1));
         // Retried: nothing changes, nothing is reported.
-        let (got, changes) = db.ingest_with("v", &[buy("o1", 15.0)], &[exposure("x1", "a", 10.0)], &Fixed, Source::Web, 0.0).unwrap();
+        let (got, changes) = db
+            .ingest_with(
+                "v",
+                &[buy("o1", 15.0)],
+                &[exposure("x1", "a", 10.0)],
+                &Fixed,
+                Source::Web,
+                0.0,
+            )
+            .unwrap();
         assert_eq!((got.duplicates, changes.len()), (2, 0));
         // Merging an anonymous visitor sums the rows of the same arm.
-        db.ingest_with("anon", &[view("e9", "p", 1.0)], &[exposure("x2", "a", 1.0)], &Fixed, Source::Web, 0.0).unwrap();
+        db.ingest_with(
+            "anon",
+            &[view("e9", "p", 1.0)],
+            &[exposure("x2", "a", 1.0)],
+            &Fixed,
+            Source::Web,
+            0.0,
+        )
+        .unwrap();
         let (moved, changes) = db.merge("anon", "v").unwrap();
         assert_eq!(moved, 1);
-        assert_eq!(changes.iter().filter(|c| c.after.is_none()).count(), 1, "the anonymous row goes");
+        assert_eq!(
+            changes.iter().filter(|c| c.after.is_none()).count(),
+            1,
+            "the anonymous row goes"
+        );
         let mut rows = Vec::new();
-        db.each_arm(|c, v, arm| rows.push((c.to_string(), v.to_string(), arm.shown, arm.first_at))).unwrap();
+        db.each_arm(|c, v, arm| rows.push((c.to_string(), v.to_string(), arm.shown, arm.first_at)))
+            .unwrap();
         assert_eq!(rows, [("c".to_string(), "a".to_string(), 2, 1.0)]);
         assert_eq!(db.visitor_events("anon", 10).unwrap().len(), 0);
         assert_eq!(db.visitor_events("v", 10).unwrap().len(), 4);
@@ -583,8 +822,14 @@ mod tests {
     #[test]
     fn a_secret_is_made_once_and_kept() {
         let path = temp("secret");
-        let first = Db::open(&path).unwrap().secret("token", || vec![1, 2, 3]).unwrap();
-        let again = Db::open(&path).unwrap().secret("token", || vec![9]).unwrap();
+        let first = Db::open(&path)
+            .unwrap()
+            .secret("token", || vec![1, 2, 3])
+            .unwrap();
+        let again = Db::open(&path)
+            .unwrap()
+            .secret("token", || vec![9])
+            .unwrap();
         assert_eq!((first, again), (vec![1, 2, 3], vec![1, 2, 3]));
     }
 
@@ -593,11 +838,22 @@ mod tests {
         let mut db = Db::open(&temp("rules")).unwrap();
         assert_eq!(db.rules().unwrap(), None);
         db.publish_rules(r#"{"version":1}"#, 1.0).unwrap();
-        let v2 = db.publish_rules(r#"{"version":1,"campaigns":[]}"#, 2.0).unwrap();
-        assert_eq!(db.rules().unwrap(), Some((v2, r#"{"version":1,"campaigns":[]}"#.to_string())));
+        let v2 = db
+            .publish_rules(r#"{"version":1,"campaigns":[]}"#, 2.0)
+            .unwrap();
+        assert_eq!(
+            db.rules().unwrap(),
+            Some((v2, r#"{"version":1,"campaigns":[]}"#.to_string()))
+        );
         let all = db.rules_revisions().unwrap();
-        assert_eq!(all.iter().map(|(v, at, _)| (*v, *at)).collect::<Vec<_>>(), [(v2, 2.0), (v2 - 1, 1.0)]);
-        assert_eq!(db.rules_revision(v2 - 1).unwrap().as_deref(), Some(r#"{"version":1}"#));
+        assert_eq!(
+            all.iter().map(|(v, at, _)| (*v, *at)).collect::<Vec<_>>(),
+            [(v2, 2.0), (v2 - 1, 1.0)]
+        );
+        assert_eq!(
+            db.rules_revision(v2 - 1).unwrap().as_deref(),
+            Some(r#"{"version":1}"#)
+        );
         assert_eq!(db.rules_revision(99).unwrap(), None);
     }
 }

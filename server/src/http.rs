@@ -105,9 +105,16 @@ impl Doc {
         let body: Bytes = body.into();
         let gzip = (body.len() > 1024).then(|| {
             let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-            gz.write_all(&body).and_then(|_| gz.finish()).map(Bytes::from).ok()
+            gz.write_all(&body)
+                .and_then(|_| gz.finish())
+                .map(Bytes::from)
+                .ok()
         });
-        Doc { etag: Doc::etag_of(&body), gzip: gzip.flatten(), body }
+        Doc {
+            etag: Doc::etag_of(&body),
+            gzip: gzip.flatten(),
+            body,
+        }
     }
 
     fn etag_of(body: &[u8]) -> String {
@@ -116,7 +123,9 @@ impl Doc {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 struct ServedCatalog {
@@ -159,20 +168,33 @@ pub struct ApiError(StatusCode, Error);
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError(status, Error { path: Some(String::new()), ..Error::new(code, message) })
+        ApiError(
+            status,
+            Error {
+                path: Some(String::new()),
+                ..Error::new(code, message)
+            },
+        )
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let ApiError(status, e) = self;
-        let mut doc = json!({"code": e.code, "message": e.message, "path": e.path.unwrap_or_default()});
+        let mut doc =
+            json!({"code": e.code, "message": e.message, "path": e.path.unwrap_or_default()});
         if !e.errors.is_empty() {
             doc["errors"] = json!(e.errors);
         }
-        let mut res = (status, [(header::CONTENT_TYPE, "application/json")], doc.to_string()).into_response();
+        let mut res = (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            doc.to_string(),
+        )
+            .into_response();
         if status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         res
     }
@@ -180,41 +202,63 @@ impl IntoResponse for ApiError {
 
 pub fn internal(e: impl std::fmt::Display) -> ApiError {
     eprintln!("vitrin-server: {e}");
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "the server failed; try again")
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+        "the server failed; try again",
+    )
 }
 
 pub fn now_ms() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64)
 }
 
 fn load_catalog(path: &std::path::Path) -> Result<ServedCatalog, String> {
     let text = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    let value: Value = serde_json::from_slice(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let value: Value =
+        serde_json::from_slice(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
     let parsed = Catalog::from_json(&value).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(ServedCatalog { doc: Doc::new(text), parsed })
+    Ok(ServedCatalog {
+        doc: Doc::new(text),
+        parsed,
+    })
 }
 
 impl App {
     pub fn open(cfg: &Config) -> Result<App, String> {
-        let mut db = Db::open(&cfg.db).map_err(|e| format!("database {}: {e}", cfg.db.display()))?;
-        let seen = std::fs::metadata(&cfg.catalog).and_then(|m| m.modified()).ok();
+        let mut db =
+            Db::open(&cfg.db).map_err(|e| format!("database {}: {e}", cfg.db.display()))?;
+        let seen = std::fs::metadata(&cfg.catalog)
+            .and_then(|m| m.modified())
+            .ok();
         let catalog = load_catalog(&cfg.catalog)?;
         if let (Some(path), None) = (&cfg.rules, db.rules().map_err(|e| e.to_string())?) {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-            let value: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("reading {}: {e}", path.display()))?;
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
             vitrin::rules::validate(&value).map_err(|e| format!("{}: {e}", path.display()))?;
-            db.publish_rules(&text, now_ms()).map_err(|e| e.to_string())?;
+            db.publish_rules(&text, now_ms())
+                .map_err(|e| e.to_string())?;
         }
-        let rules = db.rules().map_err(|e| e.to_string())?.map(|(_, body)| Arc::new(Doc::new(body)));
+        let rules = db
+            .rules()
+            .map_err(|e| e.to_string())?
+            .map(|(_, body)| Arc::new(Doc::new(body)));
         let mut campaigns = Campaigns::default();
         for body in db.all_rules().map_err(|e| e.to_string())? {
             campaigns.add(&serde_json::from_str(&body).unwrap_or_default());
         }
         let mut totals = Totals::default();
-        db.each_arm(|c, v, row| totals.row(c, v, row)).map_err(|e| e.to_string())?;
+        db.each_arm(|c, v, row| totals.row(c, v, row))
+            .map_err(|e| e.to_string())?;
         let secret = match &cfg.secret {
             Some(s) => s.clone(),
-            None => db.secret("token", || token::random(32)).map_err(|e| e.to_string())?,
+            None => db
+                .secret("token", || token::random(32))
+                .map_err(|e| e.to_string())?,
         };
         Ok(App {
             db: Mutex::new(db),
@@ -234,13 +278,19 @@ impl App {
             totals: Mutex::new(totals),
             metrics_doc: Mutex::new(None),
             body_timeout: cfg.limits.body,
-            log: cfg.log.as_deref().map(crate::logsink::LogSink::open).transpose()?,
+            log: cfg
+                .log
+                .as_deref()
+                .map(crate::logsink::LogSink::open)
+                .transpose()?,
         })
     }
 
     /// The catalog in force, first re-read when its file changed since the last look.
     fn catalog(&self) -> Arc<ServedCatalog> {
-        let modified = std::fs::metadata(&self.catalog_path).and_then(|m| m.modified()).ok();
+        let modified = std::fs::metadata(&self.catalog_path)
+            .and_then(|m| m.modified())
+            .ok();
         // One request re-reads; the others wait for it rather than serve the old catalog,
         // which would answer a client asking right after the change with a stale 304.
         let mut seen = self.catalog_seen.lock().unwrap();
@@ -270,7 +320,13 @@ impl App {
 
     /// Takes `n` events from the visitor's bucket; false when there are not that many left.
     fn admit_events(&self, visitor: &str, n: usize) -> bool {
-        take(&self.visitors, visitor.to_string(), n as f64, self.visitor_rate / 60.0, VISITOR_BURST)
+        take(
+            &self.visitors,
+            visitor.to_string(),
+            n as f64,
+            self.visitor_rate / 60.0,
+            VISITOR_BURST,
+        )
     }
 
     /// Whether the request carries the store's token (or, when `read` is allowed, the read token).
@@ -288,7 +344,13 @@ impl App {
         let now = (now_ms() / 1000.0) as u64;
         token::verify(&self.secret, token, now)
             .map(|(id, _)| id)
-            .map_err(|why| ApiError::new(StatusCode::UNAUTHORIZED, why.code(), "the visitor token is not valid here; get a new one"))
+            .map_err(|why| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    why.code(),
+                    "the visitor token is not valid here; get a new one",
+                )
+            })
     }
 
     /// A browser's write must come from this server's origin or a configured one: a page
@@ -317,7 +379,11 @@ impl App {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
 }
 
 /// Compared in full whatever the first difference, so timing tells nothing.
@@ -326,13 +392,22 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Token bucket: takes `n` from `key`'s bucket (refilled at `rate` per second up to `burst`).
-fn take<K: std::hash::Hash + Eq>(buckets: &Mutex<HashMap<K, Bucket>>, key: K, n: f64, rate: f64, burst: f64) -> bool {
+fn take<K: std::hash::Hash + Eq>(
+    buckets: &Mutex<HashMap<K, Bucket>>,
+    key: K,
+    n: f64,
+    rate: f64,
+    burst: f64,
+) -> bool {
     let now = Instant::now();
     let mut buckets = buckets.lock().unwrap();
     if buckets.len() >= MAX_BUCKETS {
         buckets.retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * rate < burst);
     }
-    let b = buckets.entry(key).or_insert(Bucket { tokens: burst, at: now });
+    let b = buckets.entry(key).or_insert(Bucket {
+        tokens: burst,
+        at: now,
+    });
     b.tokens = (b.tokens + now.duration_since(b.at).as_secs_f64() * rate).min(burst);
     b.at = now;
     if b.tokens >= n {
@@ -353,7 +428,9 @@ impl crate::db::Attribution for Attribution<'_> {
         self.campaigns.window_ms(campaign)
     }
     fn price(&self, product: &str) -> f64 {
-        self.catalog.index(product).map_or(0.0, |ix| self.catalog.prices[ix as usize] as f64)
+        self.catalog
+            .index(product)
+            .map_or(0.0, |ix| self.catalog.prices[ix as usize] as f64)
     }
 }
 
@@ -382,12 +459,21 @@ pub fn router(app: Shared, cors: &[String]) -> Router {
     if cors.is_empty() {
         return api;
     }
-    let origins = if cors.iter().any(|o| o == "*") { AllowOrigin::any() } else { AllowOrigin::list(cors.iter().filter_map(|o| HeaderValue::from_str(o).ok())) };
+    let origins = if cors.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(cors.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
     api.layer(
         CorsLayer::new()
             .allow_origin(origins)
             .allow_methods([Method::GET, Method::POST, Method::PUT])
-            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::IF_NONE_MATCH, header::IF_MATCH])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::IF_NONE_MATCH,
+                header::IF_MATCH,
+            ])
             .expose_headers([header::ETAG])
             .max_age(Duration::from_secs(600)),
     )
@@ -397,7 +483,9 @@ pub fn router(app: Shared, cors: &[String]) -> Router {
 /// http://ADDR` once bound (port 0 picks a free one), which scripts wait for.
 pub async fn serve(cfg: Config) -> Result<(), String> {
     let app = Arc::new(App::open(&cfg)?);
-    let listener = tokio::net::TcpListener::bind((cfg.host, cfg.port)).await.map_err(|e| format!("binding {}:{}: {e}", cfg.host, cfg.port))?;
+    let listener = tokio::net::TcpListener::bind((cfg.host, cfg.port))
+        .await
+        .map_err(|e| format!("binding {}:{}: {e}", cfg.host, cfg.port))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("listening on http://{addr}");
     std::io::stdout().flush().ok();
@@ -409,10 +497,20 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
 async fn shutdown() {
     use std::task::Poll;
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
         return std::future::pending().await;
     };
-    std::future::poll_fn(|cx| if term.poll_recv(cx).is_ready() || int.poll_recv(cx).is_ready() { Poll::Ready(()) } else { Poll::Pending }).await
+    std::future::poll_fn(|cx| {
+        if term.poll_recv(cx).is_ready() || int.poll_recv(cx).is_ready() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
 }
 
 #[cfg(not(unix))]
@@ -424,36 +522,71 @@ async fn shutdown() {
 /// from origins not allowed.
 async fn guard(State(app): State<Shared>, request: Request, next: Next) -> Response {
     if request.uri().to_string().len() > MAX_URI {
-        return ApiError::new(StatusCode::URI_TOO_LONG, "uri_too_long", format!("the URI is over {MAX_URI} bytes")).into_response();
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the URI is over {MAX_URI} bytes"),
+        )
+        .into_response();
     }
-    let header_bytes: usize = request.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
     if header_bytes > MAX_HEADER_BYTES {
-        return ApiError::new(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", format!("the headers are over {MAX_HEADER_BYTES} bytes"))
-            .into_response();
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!("the headers are over {MAX_HEADER_BYTES} bytes"),
+        )
+        .into_response();
     }
     let write = matches!(*request.method(), Method::POST | Method::PUT);
     if write && !app.origin_allowed(request.headers()) {
-        return ApiError::new(StatusCode::FORBIDDEN, "origin_not_allowed", "this origin may not write here (see the server's --cors)").into_response();
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "this origin may not write here (see the server's --cors)",
+        )
+        .into_response();
     }
     next.run(request).await
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint; see openapi.yaml")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint; see openapi.yaml",
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method; see openapi.yaml")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method; see openapi.yaml",
+    )
 }
 
 async fn rate_limit(State(app): State<Shared>, request: Request, next: Next) -> Response {
     // Without connection info (in-process tests) every request shares one bucket.
-    let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
     if app.admit(ip) {
         return next.run(request).await;
     }
-    let mut res = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests from this address; retry later").into_response();
-    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    let mut res = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "too many requests from this address; retry later",
+    )
+    .into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     res
 }
 
@@ -465,49 +598,90 @@ fn conditional(headers: &HeaderMap, doc: &Doc) -> Response {
     } else {
         let gzip = doc.gzip.as_ref().filter(|_| accepts_gzip(headers));
         let mut res = Response::new(Body::from(gzip.unwrap_or(&doc.body).clone()));
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         if gzip.is_some() {
-            res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            res.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
         res
     };
     let h = res.headers_mut();
-    h.insert(header::ETAG, HeaderValue::from_str(&doc.etag).expect("hex in quotes"));
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&doc.etag).expect("hex in quotes"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     res
 }
 
 fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|tag| {
-        let tag = tag.trim();
-        // Weak comparison (RFC 9110 §13.1.2): a W/ prefix does not matter here.
-        tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag
-    })
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            // Weak comparison (RFC 9110 §13.1.2): a W/ prefix does not matter here.
+            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag
+        })
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|c| {
-        let mut parts = c.split(';').map(str::trim);
-        parts.next() == Some("gzip") && !parts.any(|p| p.replace(' ', "") == "q=0")
-    })
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|c| {
+            let mut parts = c.split(';').map(str::trim);
+            parts.next() == Some("gzip") && !parts.any(|p| p.replace(' ', "") == "q=0")
+        })
 }
 
 /// The body as JSON, refused with 413 past `limit` bytes, 408 when it does not arrive in
 /// the body timeout (a trickled body would hold the connection), 400 when it is not JSON.
 async fn json_body(body: Body, limit: usize, wait: Duration) -> Result<Value, ApiError> {
-    let late = || ApiError::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", "the body did not arrive in time");
-    let bytes = tokio::time::timeout(wait, axum::body::to_bytes(body, limit)).await.map_err(|_| late())?.map_err(|e| {
-        if e.into_inner().downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the body is over {limit} bytes"))
-        } else {
-            late()
-        }
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("the body is not JSON: {e}")))
+    let late = || {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            "the body did not arrive in time",
+        )
+    };
+    let bytes = tokio::time::timeout(wait, axum::body::to_bytes(body, limit))
+        .await
+        .map_err(|_| late())?
+        .map_err(|e| {
+            if e.into_inner()
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("the body is over {limit} bytes"),
+                )
+            } else {
+                late()
+            }
+        })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not JSON: {e}"),
+        )
+    })
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f).await.map_err(internal)
 }
 
@@ -520,46 +694,92 @@ async fn post_visitor(State(app): State<Shared>, headers: HeaderMap) -> Result<R
     };
     let expires = (now_ms() / 1000.0) as u64 + token::ANONYMOUS_SECS;
     let token = token::mint(&app.secret, &visitor, expires);
-    Ok((StatusCode::CREATED, axum::Json(json!({"visitorId": visitor, "token": token, "expiresAt": expires * 1000}))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({"visitorId": visitor, "token": token, "expiresAt": expires * 1000})),
+    )
+        .into_response())
 }
 
 /// Logging in: the anonymous visitor named by `from` (their token) becomes the visitor of
 /// the bearer token, with everything stored for them.
-async fn post_merge(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn post_merge(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let into = app.visitor(bearer(&headers))?;
     let value = json_body(body, 4096, app.body_timeout).await?;
-    let from = value
-        .get("from")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_merge", "/from", "is required: the anonymous visitor's token")))?;
-    let from = app.visitor(Some(from)).map_err(|ApiError(_, e)| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error { path: Some("/from".into()), ..e }))?;
+    let from = value.get("from").and_then(Value::as_str).ok_or_else(|| {
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Error::at(
+                "invalid_merge",
+                "/from",
+                "is required: the anonymous visitor's token",
+            ),
+        )
+    })?;
+    let from = app.visitor(Some(from)).map_err(|ApiError(_, e)| {
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Error {
+                path: Some("/from".into()),
+                ..e
+            },
+        )
+    })?;
     if !from.starts_with(token::ANONYMOUS_PREFIX) {
         return Err(ApiError(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Error::at("invalid_merge", "/from", "only an anonymous (server-issued) visitor merges into another"),
+            Error::at(
+                "invalid_merge",
+                "/from",
+                "only an anonymous (server-issued) visitor merges into another",
+            ),
         ));
     }
     if from == into {
         return Ok(axum::Json(json!({"visitorId": into, "moved": 0})).into_response());
     }
     let (state, customer) = (app.clone(), into.clone());
-    let (moved, changes) = blocking(move || state.db.lock().unwrap().merge(&from, &customer)).await?.map_err(internal)?;
+    let (moved, changes) = blocking(move || state.db.lock().unwrap().merge(&from, &customer))
+        .await?
+        .map_err(internal)?;
     app.totals.lock().unwrap().apply(&changes);
     Ok(axum::Json(json!({"visitorId": into, "moved": moved})).into_response())
 }
 
 /// Batches come from `sendBeacon` (text/plain) as well as `fetch`, so any content type is
 /// read as JSON; a beacon cannot carry headers, so the token may come in the body.
-async fn post_events(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn post_events(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let value = json_body(body, MAX_EVENTS_BYTES, app.body_timeout).await?;
-    let batch = ingest::parse(&value, now_ms(), &app.campaigns.read().unwrap()).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    let batch = ingest::parse(&value, now_ms(), &app.campaigns.read().unwrap())
+        .map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let visitor = app.visitor(batch.token.as_deref().or(bearer(&headers)))?;
     if visitor != batch.visitor {
-        return Err(ApiError(StatusCode::FORBIDDEN, Error::at("token_mismatch", "/visitorId", "the token names another visitor")));
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            Error::at(
+                "token_mismatch",
+                "/visitorId",
+                "the token names another visitor",
+            ),
+        ));
     }
     if !app.admit_events(&visitor, batch.events.len() + batch.exposures.len()) {
-        let mut res = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many events from this visitor; retry later").into_response();
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        let mut res = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many events from this visitor; retry later",
+        )
+        .into_response();
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
         return Ok(res);
     }
     let state = app.clone();
@@ -569,9 +789,19 @@ async fn post_events(State(app): State<Shared>, headers: HeaderMap, body: Body) 
         let mut db = state.db.lock().unwrap();
         let campaigns = state.campaigns.read().unwrap();
         let catalog = state.catalog.read().unwrap().clone();
-        let attribution = Attribution { campaigns: &campaigns, catalog: &catalog.parsed };
+        let attribution = Attribution {
+            campaigns: &campaigns,
+            catalog: &catalog.parsed,
+        };
         let now = now_ms();
-        let out = db.ingest_with(&batch.visitor, &batch.events, &batch.exposures, &attribution, Source::Web, now);
+        let out = db.ingest_with(
+            &batch.visitor,
+            &batch.events,
+            &batch.exposures,
+            &attribution,
+            Source::Web,
+            now,
+        );
         // Readers of the log keep one row per event id, so a batch with some events
         // already stored goes whole.
         if let (Some(log), Ok((got, _))) = (&state.log, &out) {
@@ -595,34 +825,61 @@ async fn get_catalog(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
 
 async fn get_rules(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
     let rules = app.rules.read().unwrap().clone();
-    let rules = rules.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "no_rules", "no rules have been published"))?;
+    let rules = rules.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_rules",
+            "no rules have been published",
+        )
+    })?;
     Ok(conditional(&headers, &rules))
 }
 
 /// Publishes rules after the engine's own validation; a refused document changes nothing.
 /// Publishes are serialised by the database lock; `If-Match` (the ETag the editor started
 /// from) refuses a publish over someone else's with 412.
-async fn put_rules(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn put_rules(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     if !app.store(&headers, false) {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "publishing rules needs `Authorization: Bearer <token>`"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "publishing rules needs `Authorization: Bearer <token>`",
+        ));
     }
     let value = json_body(body, vitrin::rules::MAX_RULES_BYTES, app.body_timeout).await?;
     vitrin::rules::validate(&value).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-    let expected: Option<Vec<String>> = headers.get(header::IF_MATCH).map(|v| v.to_str().unwrap_or("").split(',').map(|t| t.trim().to_string()).collect());
+    let expected: Option<Vec<String>> = headers.get(header::IF_MATCH).map(|v| {
+        v.to_str()
+            .unwrap_or("")
+            .split(',')
+            .map(|t| t.trim().to_string())
+            .collect()
+    });
     publish(app, value.to_string(), expected).await
 }
 
 /// Stores `text` (validated) as the next revision and puts it in force; answers
 /// `{ version, etag }` with that revision's own ETag. Publishes are serialised by the
 /// database lock; with `expected` (If-Match) a publish over another is refused with 412.
-async fn publish(app: Shared, text: String, expected: Option<Vec<String>>) -> Result<Response, ApiError> {
+async fn publish(
+    app: Shared,
+    text: String,
+    expected: Option<Vec<String>>,
+) -> Result<Response, ApiError> {
     let value: Value = serde_json::from_str(&text).map_err(internal)?;
     let state = app.clone();
     let (version, etag) = blocking(move || {
         let mut db = state.db.lock().unwrap();
         if let Some(tags) = expected {
             let live = state.rules.read().unwrap().as_ref().map(|d| d.etag.clone());
-            if !tags.iter().any(|t| t == "*" && live.is_some() || Some(t) == live.as_ref()) {
+            if !tags
+                .iter()
+                .any(|t| t == "*" && live.is_some() || Some(t) == live.as_ref())
+            {
                 return Err(ApiError::new(
                     StatusCode::PRECONDITION_FAILED,
                     "precondition_failed",
@@ -641,49 +898,94 @@ async fn publish(app: Shared, text: String, expected: Option<Vec<String>>) -> Re
     })
     .await??;
     let mut res = axum::Json(json!({"version": version, "etag": etag})).into_response();
-    res.headers_mut().insert(header::ETAG, HeaderValue::from_str(&etag).map_err(internal)?);
+    res.headers_mut().insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).map_err(internal)?,
+    );
     Ok(res)
 }
 
 /// Every published revision, newest first: `[{ version, publishedAt, etag, live }]`.
-async fn get_revisions(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let revisions = blocking(move || app.db.lock().unwrap().rules_revisions()).await?.map_err(internal)?;
+async fn get_revisions(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let revisions = blocking(move || app.db.lock().unwrap().rules_revisions())
+        .await?
+        .map_err(internal)?;
     let list: Vec<Value> = revisions
         .iter()
         .enumerate()
         .map(|(i, (version, at, body))| json!({"version": version, "publishedAt": at, "etag": Doc::etag_of(body.as_bytes()), "live": i == 0}))
         .collect();
-    Ok(conditional(&headers, &Doc::new(Value::Array(list).to_string())))
+    Ok(conditional(
+        &headers,
+        &Doc::new(Value::Array(list).to_string()),
+    ))
 }
 
 fn revision_number(text: &str) -> Result<i64, ApiError> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_revision", "a revision is a positive whole number"))
+    text.parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_revision",
+            "a revision is a positive whole number",
+        )
+    })
 }
 
 async fn revision_body(app: &Shared, version: i64) -> Result<String, ApiError> {
     let state = app.clone();
-    let body = blocking(move || state.db.lock().unwrap().rules_revision(version)).await?.map_err(internal)?;
-    body.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_revision", format!("no revision {version} was published")))
+    let body = blocking(move || state.db.lock().unwrap().rules_revision(version))
+        .await?
+        .map_err(internal)?;
+    body.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_revision",
+            format!("no revision {version} was published"),
+        )
+    })
 }
 
-async fn get_revision(State(app): State<Shared>, UrlPath(version): UrlPath<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn get_revision(
+    State(app): State<Shared>,
+    UrlPath(version): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let body = revision_body(&app, revision_number(&version)?).await?;
     Ok(conditional(&headers, &Doc::new(body)))
 }
 
 /// `POST /v1/rules/rollback { version }`: publishes an earlier revision again, as a new
 /// revision (history only grows), after checking it against today's engine.
-async fn post_rollback(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn post_rollback(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     if !app.store(&headers, false) {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "rolling back needs `Authorization: Bearer <token>`"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "rolling back needs `Authorization: Bearer <token>`",
+        ));
     }
     let value = json_body(body, 1024, app.body_timeout).await?;
-    let version = value.get("version").and_then(Value::as_i64).filter(|v| *v > 0);
-    let version = version
-        .ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_revision", "/version", "`version` must be a positive whole number")))?;
+    let version = value
+        .get("version")
+        .and_then(Value::as_i64)
+        .filter(|v| *v > 0);
+    let version = version.ok_or_else(|| {
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Error::at(
+                "invalid_revision",
+                "/version",
+                "`version` must be a positive whole number",
+            ),
+        )
+    })?;
     let text = revision_body(&app, version).await?;
     let doc: Value = serde_json::from_str(&text).map_err(internal)?;
     vitrin::rules::validate(&doc).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
@@ -691,26 +993,58 @@ async fn post_rollback(State(app): State<Shared>, headers: HeaderMap, body: Body
 }
 
 /// A visitor's profile: for that visitor's token, or the store's.
-async fn get_profile(State(app): State<Shared>, path: Result<UrlPath<String>, PathRejection>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let UrlPath(visitor) = path.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_visitor", "the visitor id in the path is not valid UTF-8"))?;
+async fn get_profile(
+    State(app): State<Shared>,
+    path: Result<UrlPath<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let UrlPath(visitor) = path.map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_visitor",
+            "the visitor id in the path is not valid UTF-8",
+        )
+    })?;
     if !ingest::visitor_id(&visitor) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_visitor", format!("a visitor id is 1–{} bytes", ingest::MAX_VISITOR_ID)));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_visitor",
+            format!("a visitor id is 1–{} bytes", ingest::MAX_VISITOR_ID),
+        ));
     }
     if !app.store(&headers, false) && app.visitor(bearer(&headers))? != visitor {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "token_mismatch", "the token names another visitor"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "token_mismatch",
+            "the token names another visitor",
+        ));
     }
     let profile = blocking(move || -> Result<Option<Value>, ApiError> {
-        let events = app.db.lock().unwrap().visitor_events(&visitor, MAX_PROFILE_EVENTS).map_err(internal)?;
+        let events = app
+            .db
+            .lock()
+            .unwrap()
+            .visitor_events(&visitor, MAX_PROFILE_EVENTS)
+            .map_err(internal)?;
         let catalog = app.catalog();
         Ok(builder::profile::build(&visitor, &events, &catalog.parsed))
     })
     .await??;
-    let profile = profile.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_visitor", "no events stored for this visitor"))?;
+    let profile = profile.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_visitor",
+            "no events stored for this visitor",
+        )
+    })?;
     // Never serve what the engine would refuse.
     vitrin::profile::Profile::from_json(&profile).map_err(internal)?;
     let mut res = conditional(&headers, &Doc::new(profile.to_string()));
     // Personal: no shared cache may keep it.
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     Ok(res)
 }
 
@@ -724,7 +1058,10 @@ async fn get_metrics(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
         ));
     }
     let mut res = conditional(&headers, &app.metrics());
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     Ok(res)
 }
 
@@ -741,8 +1078,14 @@ async fn get_results(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
     let totals = app.totals.lock().unwrap().clone();
     let rules = app.rules.read().unwrap().clone();
     let rules: Option<Value> = rules.and_then(|d| serde_json::from_slice(&d.body).ok());
-    let mut res = conditional(&headers, &Doc::new(results::report(&totals, rules.as_ref()).to_string()));
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    let mut res = conditional(
+        &headers,
+        &Doc::new(results::report(&totals, rules.as_ref()).to_string()),
+    );
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     Ok(res)
 }
 
@@ -750,27 +1093,72 @@ async fn get_results(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
 /// force, the visitor context, the storefront's `routes`), by the engine's own
 /// `Engine::check_rules`: `{ ok, errors, warnings }`. A marketer's tool, so it needs the
 /// token; the check lives here, not in the browser package, to keep shoppers' download small.
-async fn post_check(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn post_check(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     if !app.store(&headers, false) {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "checking rules needs `Authorization: Bearer <token>`"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "checking rules needs `Authorization: Bearer <token>`",
+        ));
     }
-    let value = json_body(body, vitrin::rules::MAX_RULES_BYTES + 64 * 1024, app.body_timeout).await?;
-    let rules = value.get("rules").cloned().ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_check", "/rules", "`rules` is required")))?;
+    let value = json_body(
+        body,
+        vitrin::rules::MAX_RULES_BYTES + 64 * 1024,
+        app.body_timeout,
+    )
+    .await?;
+    let rules = value.get("rules").cloned().ok_or_else(|| {
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Error::at("invalid_check", "/rules", "`rules` is required"),
+        )
+    })?;
     let routes: Vec<String> = match value.get("routes") {
         None => Vec::new(),
         Some(Value::Array(list)) if list.len() <= 100 => list
             .iter()
             .enumerate()
-            .map(|(i, r)| r.as_str().map(str::to_string).ok_or_else(|| ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_check", format!("/routes/{i}"), "a route is a string"))))
+            .map(|(i, r)| {
+                r.as_str().map(str::to_string).ok_or_else(|| {
+                    ApiError(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        Error::at(
+                            "invalid_check",
+                            format!("/routes/{i}"),
+                            "a route is a string",
+                        ),
+                    )
+                })
+            })
             .collect::<Result<_, _>>()?,
-        Some(_) => return Err(ApiError(StatusCode::UNPROCESSABLE_ENTITY, Error::at("invalid_check", "/routes", "`routes` is a list of at most 100 strings"))),
+        Some(_) => {
+            return Err(ApiError(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Error::at(
+                    "invalid_check",
+                    "/routes",
+                    "`routes` is a list of at most 100 strings",
+                ),
+            ))
+        }
     };
-    let found = blocking(move || -> Result<vitrin::rules::store::Findings, ApiError> {
-        let catalog = app.catalog();
-        let doc: Value = serde_json::from_slice(&catalog.doc.body).map_err(internal)?;
-        let engine = vitrin::engine::Engine::new(&json!({"catalog": doc, "localId": "rules-check"})).map_err(internal)?;
-        Ok(engine.check_rules(&rules, &routes))
-    })
+    let found = blocking(
+        move || -> Result<vitrin::rules::store::Findings, ApiError> {
+            let catalog = app.catalog();
+            let doc: Value = serde_json::from_slice(&catalog.doc.body).map_err(internal)?;
+            let engine =
+                vitrin::engine::Engine::new(&json!({"catalog": doc, "localId": "rules-check"}))
+                    .map_err(internal)?;
+            Ok(engine.check_rules(&rules, &routes))
+        },
+    )
     .await??;
-    Ok(axum::Json(json!({"ok": found.errors.is_empty(), "errors": found.errors, "warnings": found.warnings})).into_response())
+    Ok(axum::Json(
+        json!({"ok": found.errors.is_empty(), "errors": found.errors, "warnings": found.warnings}),
+    )
+    .into_response())
 }

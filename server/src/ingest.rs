@@ -51,7 +51,10 @@ fn id<'a>(o: &Obj<'a>) -> Result<&'a str> {
 
 fn in_window(o: &Obj, at: f64, now: f64) -> Result<()> {
     if at < now - MAX_AGE_MS || at > now + MAX_AHEAD_MS {
-        return Err(o.err("at", "must be within the last 30 days and at most 10 minutes ahead of the server's clock"));
+        return Err(o.err(
+            "at",
+            "must be within the last 30 days and at most 10 minutes ahead of the server's clock",
+        ));
     }
     Ok(())
 }
@@ -65,10 +68,15 @@ pub fn parse(v: &Value, now: f64, campaigns: &Campaigns) -> Result<Batch> {
         return Err(o.err("visitorId", format!("must be 1–{MAX_VISITOR_ID} bytes")));
     }
     let token = o.opt_str("token")?.map(String::from);
-    let list = o.opt_arr("events", MAX_EVENTS)?.ok_or_else(|| o.err("events", "is required"))?;
+    let list = o
+        .opt_arr("events", MAX_EVENTS)?
+        .ok_or_else(|| o.err("events", "is required"))?;
     let reports = o.opt_arr("exposures", MAX_EVENTS)?.unwrap_or(&[]);
     if list.len() + reports.len() > MAX_EVENTS {
-        return Err(o.err("events", format!("events and exposures together are at most {MAX_EVENTS}")));
+        return Err(o.err(
+            "events",
+            format!("events and exposures together are at most {MAX_EVENTS}"),
+        ));
     }
     let mut events = Vec::with_capacity(list.len());
     for (i, ev) in list.iter().enumerate() {
@@ -77,7 +85,10 @@ pub fn parse(v: &Value, now: f64, campaigns: &Campaigns) -> Result<Batch> {
         let id = id(&e)?;
         let event = Event::from_json(ev, now).map_err(|err| nest(err, &path))?;
         in_window(&e, event.at, now)?;
-        events.push(NewEvent { id: id.to_string(), event });
+        events.push(NewEvent {
+            id: id.to_string(),
+            event,
+        });
     }
     let mut exposures = Vec::with_capacity(reports.len());
     for (i, x) in reports.iter().enumerate() {
@@ -85,12 +96,24 @@ pub fn parse(v: &Value, now: f64, campaigns: &Campaigns) -> Result<Batch> {
         let (campaign, variant) = (x.str("campaignId")?, x.str("variant")?);
         if !campaigns.knows(campaign, variant) {
             let e = x.err(
-                if campaigns.knows_campaign(campaign) { "variant" } else { "campaignId" },
-                format!("no published rules have campaign \"{campaign}\" with variant \"{variant}\""),
+                if campaigns.knows_campaign(campaign) {
+                    "variant"
+                } else {
+                    "campaignId"
+                },
+                format!(
+                    "no published rules have campaign \"{campaign}\" with variant \"{variant}\""
+                ),
             );
-            return Err(Error { code: "unknown_campaign", ..e });
+            return Err(Error {
+                code: "unknown_campaign",
+                ..e
+            });
         }
-        let count = |key| x.opt_num_in(key, 0.0, MAX_COUNT).map(|n| n.unwrap_or(0.0) as u32);
+        let count = |key| {
+            x.opt_num_in(key, 0.0, MAX_COUNT)
+                .map(|n| n.unwrap_or(0.0) as u32)
+        };
         let at = x.opt_num_in("at", 0.0, 1e15)?.unwrap_or(now);
         in_window(&x, at, now)?;
         exposures.push(Exposure {
@@ -102,13 +125,22 @@ pub fn parse(v: &Value, now: f64, campaigns: &Campaigns) -> Result<Batch> {
             at,
         });
     }
-    Ok(Batch { visitor: visitor.to_string(), token, events, exposures })
+    Ok(Batch {
+        visitor: visitor.to_string(),
+        token,
+        events,
+        exposures,
+    })
 }
 
 /// The event's error with its pointer placed inside the batch.
 fn nest(err: Error, prefix: &str) -> Error {
     let path = format!("{prefix}{}", err.path.as_deref().unwrap_or(""));
-    let message = err.errors.first().map(|e| e.message.clone()).unwrap_or(err.message);
+    let message = err
+        .errors
+        .first()
+        .map(|e| e.message.clone())
+        .unwrap_or(err.message);
     Error::at(err.code, path, message)
 }
 
@@ -134,8 +166,23 @@ mod tests {
             &campaigns(),
         )
         .unwrap();
-        assert_eq!((b.visitor.as_str(), b.token.as_deref(), b.events[0].id.as_str(), b.events[0].event.at), ("v", Some("t"), "e1", NOW));
-        assert_eq!((b.exposures[0].shown, b.exposures[0].clicks, b.exposures[0].at), (1, 0, NOW - 5.0));
+        assert_eq!(
+            (
+                b.visitor.as_str(),
+                b.token.as_deref(),
+                b.events[0].id.as_str(),
+                b.events[0].event.at
+            ),
+            ("v", Some("t"), "e1", NOW)
+        );
+        assert_eq!(
+            (
+                b.exposures[0].shown,
+                b.exposures[0].clicks,
+                b.exposures[0].at
+            ),
+            (1, 0, NOW - 5.0)
+        );
     }
 
     #[test]
@@ -144,9 +191,17 @@ mod tests {
         let x = |campaign: &str, variant: &str| json!({"visitorId": "v", "events": [], "exposures": [{"id": "x", "campaignId": campaign, "variant": variant}]});
         let cases = [
             (json!({"events": []}), "invalid_batch", "/visitorId"),
-            (json!({"visitorId": "", "events": []}), "invalid_batch", "/visitorId"),
+            (
+                json!({"visitorId": "", "events": []}),
+                "invalid_batch",
+                "/visitorId",
+            ),
             (json!({"visitorId": "v"}), "invalid_batch", "/events"),
-            (json!({"visitorId": "v", "events": [{"type": "view", "productId": "p"}]}), "invalid_batch", "/events/0/id"),
+            (
+                json!({"visitorId": "v", "events": [{"type": "view", "productId": "p"}]}),
+                "invalid_batch",
+                "/events/0/id",
+            ),
             (
                 json!({"visitorId": "v", "events": [{"id": "a", "type": "view", "productId": "p"}, {"id": "b", "type": "view"}]}),
                 "invalid_event",
@@ -157,10 +212,26 @@ mod tests {
                 "invalid_event",
                 "/events/0/items/0/quantity",
             ),
-            (json!({"visitorId": "v", "events": [view(999_999_999_999_999.0)]}), "invalid_batch", "/events/0/at"),
-            (json!({"visitorId": "v", "events": [view(NOW + MAX_AHEAD_MS + 1.0)]}), "invalid_batch", "/events/0/at"),
-            (json!({"visitorId": "v", "events": [view(NOW - MAX_AGE_MS - 1.0)]}), "invalid_batch", "/events/0/at"),
-            (x("made-up", "a"), "unknown_campaign", "/exposures/0/campaignId"),
+            (
+                json!({"visitorId": "v", "events": [view(999_999_999_999_999.0)]}),
+                "invalid_batch",
+                "/events/0/at",
+            ),
+            (
+                json!({"visitorId": "v", "events": [view(NOW + MAX_AHEAD_MS + 1.0)]}),
+                "invalid_batch",
+                "/events/0/at",
+            ),
+            (
+                json!({"visitorId": "v", "events": [view(NOW - MAX_AGE_MS - 1.0)]}),
+                "invalid_batch",
+                "/events/0/at",
+            ),
+            (
+                x("made-up", "a"),
+                "unknown_campaign",
+                "/exposures/0/campaignId",
+            ),
             (x("cart", "b"), "unknown_campaign", "/exposures/0/variant"),
             (
                 json!({"visitorId": "v", "events": [], "exposures": [{"id": "x", "campaignId": "cart", "variant": "default", "clicks": -1}]}),
@@ -170,7 +241,11 @@ mod tests {
         ];
         for (body, code, path) in cases {
             let err = parse(&body, NOW, &campaigns()).unwrap_err();
-            assert_eq!((err.code, err.path.as_deref()), (code, Some(path)), "{body}");
+            assert_eq!(
+                (err.code, err.path.as_deref()),
+                (code, Some(path)),
+                "{body}"
+            );
             assert!(err.message.contains(path), "{}", err.message);
         }
         assert!(parse(&json!({"visitorId": "v", "events": [view(NOW + MAX_AHEAD_MS), view(NOW - MAX_AGE_MS)]}), NOW, &campaigns()).is_ok());

@@ -16,8 +16,8 @@ pub mod http;
 pub mod ingest;
 pub mod logsink;
 pub mod metrics;
+#[cfg(feature = "plans")]
+pub mod plans;
 pub mod results;
 pub mod stats;
 pub mod token;
-#[cfg(feature = "plans")]
-pub mod plans;

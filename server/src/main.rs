@@ -111,8 +111,17 @@ fn main() -> ExitCode {
 }
 
 fn build(args: &[String]) -> Result<(), String> {
-    let (mut sessions, mut db, mut orders, mut out, mut profiles_out, mut validation_out, mut holdout) = (None, None, None, None, None, None, 0.0);
-    let (mut base, mut log, mut cluster, mut partitions) = (None, None, None::<String>, None::<usize>);
+    let (
+        mut sessions,
+        mut db,
+        mut orders,
+        mut out,
+        mut profiles_out,
+        mut validation_out,
+        mut holdout,
+    ) = (None, None, None, None, None, None, 0.0);
+    let (mut base, mut log, mut cluster, mut partitions) =
+        (None, None, None::<String>, None::<usize>);
     let mut params = Params::default();
     let (mut fit, mut fit_cases) = (builder::FIT_FRACTION, builder::FIT_CASES);
     let mut it = args.iter();
@@ -146,10 +155,14 @@ fn build(args: &[String]) -> Result<(), String> {
         return Err("--log is the whole input: bring a session log, a database or orders into it with `vitrin-server log`".into());
     }
     if log.is_none() && (cluster.is_some() || partitions.is_some()) {
-        return Err("--cluster and --partitions run the plans over the event log: they need --log".into());
+        return Err(
+            "--cluster and --partitions run the plans over the event log: they need --log".into(),
+        );
     }
     if sessions.is_none() && db.is_none() && orders.is_none() && log.is_none() {
-        return Err("build needs --sessions FILE, --db FILE, --orders FILE or --log DIR|URL".into());
+        return Err(
+            "build needs --sessions FILE, --db FILE, --orders FILE or --log DIR|URL".into(),
+        );
     }
     let out = out.ok_or("build needs --out FILE")?;
     if (validation_out.is_some() || holdout > 0.0) && sessions.is_none() && log.is_none() {
@@ -167,7 +180,19 @@ fn build(args: &[String]) -> Result<(), String> {
     let report = match log {
         #[cfg(feature = "plans")]
         Some(log) => {
-            let opts = plans::Options { log, cluster, partitions, out: out.clone(), base, profiles_out: profiles_out.clone(), holdout, validation_out, params, fit, fit_cases };
+            let opts = plans::Options {
+                log,
+                cluster,
+                partitions,
+                out: out.clone(),
+                base,
+                profiles_out: profiles_out.clone(),
+                holdout,
+                validation_out,
+                params,
+                fit,
+                fit_cases,
+            };
             plans::build(&opts)
         }
         #[cfg(not(feature = "plans"))]
@@ -175,7 +200,19 @@ fn build(args: &[String]) -> Result<(), String> {
             let _ = (cluster, partitions, fit, fit_cases);
             return Err(NO_PLANS.into());
         }
-        None => builder::build(&Options { sessions, db, orders, out: out.clone(), base, profiles_out: profiles_out.clone(), holdout, validation_out, params, fit, fit_cases }),
+        None => builder::build(&Options {
+            sessions,
+            db,
+            orders,
+            out: out.clone(),
+            base,
+            profiles_out: profiles_out.clone(),
+            holdout,
+            validation_out,
+            params,
+            fit,
+            fit_cases,
+        }),
     }
     .map_err(|e| format!("build: {e}"))?;
     println!("{report}");
@@ -188,9 +225,14 @@ fn build(args: &[String]) -> Result<(), String> {
 
 fn serve(args: &[String]) -> Result<(), String> {
     let (mut db, mut catalog, mut rules, mut port, mut token) = (None, None, None, None, None);
-    let (mut host, mut cors, mut rate) = ("127.0.0.1".parse().expect("an address"), Vec::new(), 20.0f64);
+    let (mut host, mut cors, mut rate) = (
+        "127.0.0.1".parse().expect("an address"),
+        Vec::new(),
+        20.0f64,
+    );
     let (mut build_every, mut build_base, mut params) = (None::<f64>, None, Params::default());
-    let (mut secret, mut read_token, mut visitor_rate, mut limits) = (None, None, 120.0f64, vitrin_server::conn::Limits::default());
+    let (mut secret, mut read_token, mut visitor_rate, mut limits) =
+        (None, None, 120.0f64, vitrin_server::conn::Limits::default());
     let seconds = |flag: &str, text: &str| -> Result<std::time::Duration, String> {
         let s: f64 = number(flag, text)?;
         if !(s.is_finite() && s > 0.0) {
@@ -231,7 +273,9 @@ fn serve(args: &[String]) -> Result<(), String> {
             other => return Err(format!("serve: unknown argument `{other}`\n\n{USAGE}")),
         }
     }
-    let token: String = token.or_else(|| std::env::var("VITRIN_TOKEN").ok()).ok_or("serve needs --token T (or VITRIN_TOKEN)")?;
+    let token: String = token
+        .or_else(|| std::env::var("VITRIN_TOKEN").ok())
+        .ok_or("serve needs --token T (or VITRIN_TOKEN)")?;
     if token.len() < 16 {
         return Err("the token must be at least 16 characters".into());
     }
@@ -258,7 +302,11 @@ fn serve(args: &[String]) -> Result<(), String> {
         read_token,
         visitor_rate,
         limits,
-        ..http::Config::new(db.ok_or("serve needs --db FILE")?, catalog.ok_or("serve needs --catalog FILE")?, token)
+        ..http::Config::new(
+            db.ok_or("serve needs --db FILE")?,
+            catalog.ok_or("serve needs --catalog FILE")?,
+            token,
+        )
     };
     if let Some(minutes) = build_every {
         if !(minutes.is_finite() && minutes > 0.0) {
@@ -267,11 +315,25 @@ fn serve(args: &[String]) -> Result<(), String> {
         if params.embedding_dim > MAX_EMBEDDING_DIM {
             return Err(format!("--embedding-dim is at most {MAX_EMBEDDING_DIM}"));
         }
-        let base = build_base.ok_or("--build-every needs --build-base FEED.json, the store's catalog")?;
-        let opts = Options { db: Some(cfg.db.clone()), base: Some(base), params, sessions: None, ..Options::sessions(PathBuf::new(), cfg.catalog.clone()) };
-        builder::every(opts, std::time::Duration::from_secs_f64(minutes * 60.0), Default::default());
+        let base =
+            build_base.ok_or("--build-every needs --build-base FEED.json, the store's catalog")?;
+        let opts = Options {
+            db: Some(cfg.db.clone()),
+            base: Some(base),
+            params,
+            sessions: None,
+            ..Options::sessions(PathBuf::new(), cfg.catalog.clone())
+        };
+        builder::every(
+            opts,
+            std::time::Duration::from_secs_f64(minutes * 60.0),
+            Default::default(),
+        );
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
     let served = runtime.block_on(http::serve(cfg));
     // The drain is over: a database call still running gets a moment, nothing more.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -284,13 +346,21 @@ fn secret_arg(given: Option<String>) -> Result<Option<Vec<u8>>, String> {
         return Ok(None);
     };
     if secret.len() < vitrin_server::token::MIN_SECRET {
-        return Err(format!("the secret must be at least {} bytes", vitrin_server::token::MIN_SECRET));
+        return Err(format!(
+            "the secret must be at least {} bytes",
+            vitrin_server::token::MIN_SECRET
+        ));
     }
     Ok(Some(secret.into_bytes()))
 }
 
 fn token(args: &[String]) -> Result<(), String> {
-    let (mut db, mut secret, mut visitor, mut days) = (None, None, None, vitrin_server::token::DEFAULT_SECS as f64 / 86_400.0);
+    let (mut db, mut secret, mut visitor, mut days) = (
+        None,
+        None,
+        None,
+        vitrin_server::token::DEFAULT_SECS as f64 / 86_400.0,
+    );
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -304,7 +374,10 @@ fn token(args: &[String]) -> Result<(), String> {
     }
     let visitor = visitor.ok_or("token needs --visitor ID")?;
     if !vitrin_server::ingest::visitor_id(&visitor) {
-        return Err(format!("a visitor id is 1–{} bytes", vitrin_server::ingest::MAX_VISITOR_ID));
+        return Err(format!(
+            "a visitor id is 1–{} bytes",
+            vitrin_server::ingest::MAX_VISITOR_ID
+        ));
     }
     if !(days.is_finite() && days > 0.0) {
         return Err("--days must be positive".into());
@@ -313,10 +386,15 @@ fn token(args: &[String]) -> Result<(), String> {
         (Some(s), _) => s,
         (None, Some(path)) => {
             if !path.exists() {
-                return Err(format!("{}: no such database (start the server once, or give --secret)", path.display()));
+                return Err(format!(
+                    "{}: no such database (start the server once, or give --secret)",
+                    path.display()
+                ));
             }
-            let mut db = vitrin_server::db::Db::open(&path).map_err(|e| format!("database {}: {e}", path.display()))?;
-            db.secret("token", || vitrin_server::token::random(32)).map_err(|e| e.to_string())?
+            let mut db = vitrin_server::db::Db::open(&path)
+                .map_err(|e| format!("database {}: {e}", path.display()))?;
+            db.secret("token", || vitrin_server::token::random(32))
+                .map_err(|e| e.to_string())?
         }
         (None, None) => return Err("token needs --secret S (or VITRIN_SECRET) or --db FILE".into()),
     };
@@ -341,7 +419,8 @@ fn events(args: &[String]) -> Result<(), String> {
     if !path.exists() {
         return Err(format!("{}: no such database", path.display()));
     }
-    let db = vitrin_server::db::Db::open(&path).map_err(|e| format!("database {}: {e}", path.display()))?;
+    let db = vitrin_server::db::Db::open(&path)
+        .map_err(|e| format!("database {}: {e}", path.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = None;
     db.each_stored(visitor.as_deref(), |visitor, id, source, body| {
@@ -477,5 +556,6 @@ fn executor(args: &[String]) -> Result<(), String> {
 }
 
 fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
-    text.parse().map_err(|_| format!("{flag}: `{text}` is not a valid number"))
+    text.parse()
+        .map_err(|_| format!("{flag}: `{text}` is not a valid number"))
 }

@@ -49,9 +49,15 @@ pub struct Uplift {
 
 pub fn uplift(variant: &Arm, holdout: &Arm) -> Option<Uplift> {
     let (p1, p0) = (variant.rate()?, holdout.rate()?);
-    let se = (p1 * (1.0 - p1) / variant.visitors as f64 + p0 * (1.0 - p0) / holdout.visitors as f64).sqrt();
+    let se = (p1 * (1.0 - p1) / variant.visitors as f64
+        + p0 * (1.0 - p0) / holdout.visitors as f64)
+        .sqrt();
     let difference = p1 - p0;
-    Some(Uplift { difference, low: difference - Z_95 * se, high: difference + Z_95 * se })
+    Some(Uplift {
+        difference,
+        low: difference - Z_95 * se,
+        high: difference + Z_95 * se,
+    })
 }
 
 /// The default `attributionHours` of a campaign (the engine's).
@@ -69,14 +75,28 @@ pub struct Campaigns {
 impl Campaigns {
     /// Adds a published rules document (already validated).
     pub fn add(&mut self, rules: &Value) {
-        for c in rules.get("campaigns").and_then(Value::as_array).into_iter().flatten() {
+        for c in rules
+            .get("campaigns")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let Some(id) = c.get("id").and_then(Value::as_str) else {
                 continue;
             };
-            let hours = c.get("attributionHours").and_then(Value::as_f64).unwrap_or(DEFAULT_ATTRIBUTION_HOURS);
+            let hours = c
+                .get("attributionHours")
+                .and_then(Value::as_f64)
+                .unwrap_or(DEFAULT_ATTRIBUTION_HOURS);
             let entry = self.known.entry(id.to_string()).or_default();
             entry.1 = hours * 3_600_000.0;
-            let variants: Vec<&str> = c.get("variants").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.get("id")?.as_str()).collect();
+            let variants: Vec<&str> = c
+                .get("variants")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.get("id")?.as_str())
+                .collect();
             if variants.is_empty() {
                 entry.0.insert(DEFAULT_VARIANT.to_string());
             }
@@ -88,7 +108,9 @@ impl Campaigns {
     }
 
     pub fn knows(&self, campaign: &str, variant: &str) -> bool {
-        self.known.get(campaign).is_some_and(|(variants, _)| variants.contains(variant))
+        self.known
+            .get(campaign)
+            .is_some_and(|(variants, _)| variants.contains(variant))
     }
 
     pub fn knows_campaign(&self, campaign: &str) -> bool {
@@ -96,7 +118,9 @@ impl Campaigns {
     }
 
     pub fn window_ms(&self, campaign: &str) -> f64 {
-        self.known.get(campaign).map_or(DEFAULT_ATTRIBUTION_HOURS * 3_600_000.0, |c| c.1)
+        self.known
+            .get(campaign)
+            .map_or(DEFAULT_ATTRIBUTION_HOURS * 3_600_000.0, |c| c.1)
     }
 }
 
@@ -123,7 +147,13 @@ impl Totals {
     fn add(&mut self, campaign: &str, variant: &str, row: &VisitorArm, sign: f64) {
         let arms = self.arms.entry(campaign.to_string()).or_default();
         let arm = arms.entry(variant.to_string()).or_default();
-        let n = |x: u64, acc: &mut u64| *acc = if sign > 0.0 { *acc + x } else { acc.saturating_sub(x) };
+        let n = |x: u64, acc: &mut u64| {
+            *acc = if sign > 0.0 {
+                *acc + x
+            } else {
+                acc.saturating_sub(x)
+            }
+        };
         n(row.shown, &mut arm.impressions);
         n(row.clicks, &mut arm.clicks);
         n(row.conversions, &mut arm.conversions);
@@ -175,7 +205,10 @@ pub fn report(totals: &Totals) -> Value {
                 "convertedVisitors": arm.converted,
                 "conversionRate": arm.rate().map(round),
             });
-            if let Some(u) = holdout.filter(|_| variant != HOLDOUT).and_then(|h| uplift(arm, &h)) {
+            if let Some(u) = holdout
+                .filter(|_| variant != HOLDOUT)
+                .and_then(|h| uplift(arm, &h))
+            {
                 v["uplift"] = json!({"difference": round(u.difference), "low": round(u.low), "high": round(u.high), "confidence": 0.95});
             }
             c.insert(variant.clone(), v);
@@ -190,35 +223,73 @@ mod tests {
     use super::*;
 
     fn row(shown: u64, conversions: u64) -> VisitorArm {
-        VisitorArm { first_at: 0.0, last_at: 0.0, shown, clicks: 0, conversions, revenue: conversions as f64 * 10.0 }
+        VisitorArm {
+            first_at: 0.0,
+            last_at: 0.0,
+            shown,
+            clicks: 0,
+            conversions,
+            revenue: conversions as f64 * 10.0,
+        }
     }
 
     #[test]
     fn uplift_is_the_difference_of_proportions_with_a_normal_interval() {
         // 200 visitors saw variant a, 30 converted; 100 were held out, 10 converted.
-        let a = Arm { visitors: 200, converted: 30, ..Arm::default() };
-        let h = Arm { visitors: 100, converted: 10, ..Arm::default() };
+        let a = Arm {
+            visitors: 200,
+            converted: 30,
+            ..Arm::default()
+        };
+        let h = Arm {
+            visitors: 100,
+            converted: 10,
+            ..Arm::default()
+        };
         let u = uplift(&a, &h).unwrap();
         let se = (0.15f64 * 0.85 / 200.0 + 0.1 * 0.9 / 100.0).sqrt();
         assert!((u.difference - 0.05).abs() < 1e-12);
         assert!((u.high - u.low - 2.0 * 1.959964 * se).abs() < 1e-6);
         assert!((se - 0.039_211).abs() < 1e-6, "{se}");
-        assert!(uplift(&a, &Arm::default()).is_none(), "no holdout visitors, no uplift");
+        assert!(
+            uplift(&a, &Arm::default()).is_none(),
+            "no holdout visitors, no uplift"
+        );
     }
 
     #[test]
     fn totals_follow_changes_and_report_uplift_against_the_holdout() {
         let mut t = Totals::default();
-        for (variant, r) in [("a", row(3, 2)), ("a", row(1, 0)), (HOLDOUT, row(1, 0)), (HOLDOUT, row(1, 1))] {
+        for (variant, r) in [
+            ("a", row(3, 2)),
+            ("a", row(1, 0)),
+            (HOLDOUT, row(1, 0)),
+            (HOLDOUT, row(1, 1)),
+        ] {
             t.row("c", variant, r);
         }
         // A visitor's row grows: its old contribution goes, the new one comes.
-        t.apply(&[ArmChange { campaign: "c".into(), variant: "a".into(), before: Some(row(1, 0)), after: Some(row(2, 0)) }]);
+        t.apply(&[ArmChange {
+            campaign: "c".into(),
+            variant: "a".into(),
+            before: Some(row(1, 0)),
+            after: Some(row(2, 0)),
+        }]);
         let doc = report(&t);
         let a = &doc["c"]["a"];
-        assert_eq!((a["impressions"].as_u64(), a["conversions"].as_u64(), a["visitors"].as_u64()), (Some(5), Some(2), Some(2)));
+        assert_eq!(
+            (
+                a["impressions"].as_u64(),
+                a["conversions"].as_u64(),
+                a["visitors"].as_u64()
+            ),
+            (Some(5), Some(2), Some(2))
+        );
         assert_eq!(a["conversionRate"], 0.5);
-        assert_eq!((a["revenue"].as_f64(), a["revenueSquares"].as_f64()), (Some(20.0), Some(400.0)));
+        assert_eq!(
+            (a["revenue"].as_f64(), a["revenueSquares"].as_f64()),
+            (Some(20.0), Some(400.0))
+        );
         assert_eq!(a["uplift"]["difference"], 0.0);
         let half = 1.959964 * (0.25f64 / 2.0 + 0.25 / 2.0).sqrt();
         assert!((a["uplift"]["high"].as_f64().unwrap() - half).abs() < 1e-5);
@@ -241,6 +312,9 @@ mod tests {
         ] {
             assert_eq!(c.knows(campaign, variant), known, "{campaign}/{variant}");
         }
-        assert_eq!((c.window_ms("x"), c.window_ms("y")), (72.0 * 3_600_000.0, 72.0 * 3_600_000.0));
+        assert_eq!(
+            (c.window_ms("x"), c.window_ms("y")),
+            (72.0 * 3_600_000.0, 72.0 * 3_600_000.0)
+        );
     }
 }

@@ -257,16 +257,35 @@ struct Counted {
     web_sessions: u64,
 }
 
-async fn count(ctx: &SessionContext, sessions: &str, items: &Items, p: &Params) -> io::Result<Counted> {
+async fn count(
+    ctx: &SessionContext,
+    sessions: &str,
+    items: &Items,
+    p: &Params,
+) -> io::Result<Counted> {
     let n = items.len();
-    let index = |id: &str| items.get(id).ok_or_else(|| failed(format!("item {id} is counted but was never seen")));
-    let mut c = Counted { views: vec![0; n], trend: vec![0.0; n], pairs: Vec::new(), web_sessions: 0 };
+    let index = |id: &str| {
+        items
+            .get(id)
+            .ok_or_else(|| failed(format!("item {id} is counted but was never seen")))
+    };
+    let mut c = Counted {
+        views: vec![0; n],
+        trend: vec![0.0; n],
+        pairs: Vec::new(),
+        web_sessions: 0,
+    };
     let counts_sql = format!(
         "WITH {sessions} SELECT product_id, COUNT(*) AS views, SUM(power(0.5, age / {h:?})) AS trend, SUM(CASE WHEN p = 0 AND s >= 0 THEN 1 ELSE 0 END) AS starts FROM seq GROUP BY product_id",
         h = p.trend_half_life
     );
     for b in query(ctx, &counts_sql).await? {
-        let (ids, v, t, st) = (strings(&b, 0)?, integers(&b, 1)?, numbers(&b, 2)?, integers(&b, 3)?);
+        let (ids, v, t, st) = (
+            strings(&b, 0)?,
+            integers(&b, 1)?,
+            numbers(&b, 2)?,
+            integers(&b, 3)?,
+        );
         for k in 0..b.num_rows() {
             let ix = index(ids.value(k))? as usize;
             c.views[ix] = v.value(k) as u32;
@@ -279,7 +298,8 @@ async fn count(ctx: &SessionContext, sessions: &str, items: &Items, p: &Params) 
             let (a, bb, w) = (strings(&b, 0)?, strings(&b, 1)?, numbers(&b, 2)?);
             c.pairs.reserve(b.num_rows());
             for k in 0..b.num_rows() {
-                c.pairs.push((index(a.value(k))?, index(bb.value(k))?, w.value(k)));
+                c.pairs
+                    .push((index(a.value(k))?, index(bb.value(k))?, w.value(k)));
             }
         }
     }
@@ -344,7 +364,11 @@ GROUP BY x.product_id, y.product_id"
         }
     }
     let n = items.len();
-    let index = |id: &str| items.get(id).ok_or_else(|| failed(format!("item {id} is bought but was never seen")));
+    let index = |id: &str| {
+        items
+            .get(id)
+            .ok_or_else(|| failed(format!("item {id} is bought but was never seen")))
+    };
     let mut baskets = Vec::new();
     for b in query(&ctx, &baskets_sql).await? {
         let (a, bb, c) = (strings(&b, 0)?, strings(&b, 1)?, integers(&b, 2)?);
@@ -352,33 +376,75 @@ GROUP BY x.product_id, y.product_id"
             baskets.push((index(a.value(k))?, index(bb.value(k))?, c.value(k) as f64));
         }
     }
-    report.orders = query(&ctx, &orders_sql).await?.first().map(|b| integers(b, 0).map(|c| c.value(0) as u64)).transpose()?.unwrap_or(0);
+    report.orders = query(&ctx, &orders_sql)
+        .await?
+        .first()
+        .map(|b| integers(b, 0).map(|c| c.value(0) as u64))
+        .transpose()?
+        .unwrap_or(0);
     if let Some(path) = &opts.validation_out {
         report.validation_prefixes = validation(&ctx, model, &items, from_log, path).await?;
     }
-    let mut counted = count(&ctx, &sessions_sql(0, fit_from, model, true, shape.span), &items, p).await?;
+    let mut counted = count(
+        &ctx,
+        &sessions_sql(0, fit_from, model, true, shape.span),
+        &items,
+        p,
+    )
+    .await?;
     report.event_sessions = counted.web_sessions;
     let blend = if report.fit_sessions > 0 {
-        let held = builder::Held { sessions: held_sessions(&ctx, fit_from, model, &items).await?, known_items: before_fit };
-        let first = model::train(p, Counts { views: counted.views.clone(), trend: counted.trend.clone(), pairs: counted.pairs.iter().copied(), baskets: baskets.iter().copied() }, n);
+        let held = builder::Held {
+            sessions: held_sessions(&ctx, fit_from, model, &items).await?,
+            known_items: before_fit,
+        };
+        let first = model::train(
+            p,
+            Counts {
+                views: counted.views.clone(),
+                trend: counted.trend.clone(),
+                pairs: counted.pairs.iter().copied(),
+                baskets: baskets.iter().copied(),
+            },
+            n,
+        );
         let fitted = builder::fit_blend(first, &items, base.as_ref(), &held, opts.fit_cases)?;
         let blend = fitted.blend;
         report.fit = Some(fitted);
-        let later = count(&ctx, &sessions_sql(fit_from, model, model, false, shape.span), &items, p).await?;
+        let later = count(
+            &ctx,
+            &sessions_sql(fit_from, model, model, false, shape.span),
+            &items,
+            p,
+        )
+        .await?;
         counted = merge(counted, later);
         Some(blend)
     } else {
         None
     };
     report.items = n;
-    let trained = model::train(p, Counts { views: counted.views, trend: counted.trend, pairs: counted.pairs, baskets }, n);
+    let trained = model::train(
+        p,
+        Counts {
+            views: counted.views,
+            trend: counted.trend,
+            pairs: counted.pairs,
+            baskets,
+        },
+        n,
+    );
     report.catalog = match &base {
         Some(base) => {
-            let (bytes, learned) = builder::replace(&opts.out, |out| write::merged(out, base, &items, &trained, blend.as_ref()))?;
+            let (bytes, learned) = builder::replace(&opts.out, |out| {
+                write::merged(out, base, &items, &trained, blend.as_ref())
+            })?;
             report.base = Some((base["products"].as_array().map_or(0, Vec::len), learned));
             bytes
         }
-        None => builder::replace(&opts.out, |out| write::catalog(out, &items, &trained, blend.as_ref()))?,
+        None => builder::replace(&opts.out, |out| {
+            write::catalog(out, &items, &trained, blend.as_ref())
+        })?,
     };
     drop((trained, items, base));
     if let Some(path) = &opts.profiles_out {
@@ -398,19 +464,29 @@ fn merge(mut a: Counted, b: Counted) -> Counted {
         *x += y;
     }
     let key = |x: u32, y: u32| (x as u64) << 32 | y as u64;
-    let mut later: std::collections::HashMap<u64, f64> = b.pairs.iter().map(|&(x, y, w)| (key(x, y), w)).collect();
+    let mut later: std::collections::HashMap<u64, f64> =
+        b.pairs.iter().map(|&(x, y, w)| (key(x, y), w)).collect();
     for (x, y, w) in a.pairs.iter_mut() {
         if let Some(more) = later.remove(&key(*x, *y)) {
             *w += more;
         }
     }
-    a.pairs.extend(later.into_iter().map(|(k, w)| ((k >> 32) as u32, k as u32, w)));
+    a.pairs.extend(
+        later
+            .into_iter()
+            .map(|(k, w)| ((k >> 32) as u32, k as u32, w)),
+    );
     a.web_sessions += b.web_sessions;
     a
 }
 
 /// The imported log's sessions in [lo, hi) as interned items in view order.
-async fn held_sessions(ctx: &SessionContext, lo: u64, hi: u64, items: &Items) -> io::Result<Vec<Vec<u32>>> {
+async fn held_sessions(
+    ctx: &SessionContext,
+    lo: u64,
+    hi: u64,
+    items: &Items,
+) -> io::Result<Vec<Vec<u32>>> {
     let sql = format!("WITH {UNIQ} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {lo} AND session < {hi} ORDER BY session, line");
     let mut out: Vec<Vec<u32>> = Vec::new();
     let mut current = None;
@@ -421,7 +497,9 @@ async fn held_sessions(ctx: &SessionContext, lo: u64, hi: u64, items: &Items) ->
                 out.push(Vec::new());
                 current = Some(s.value(k));
             }
-            let ix = items.get(ids.value(k)).ok_or_else(|| failed("a held session's item was never seen"))?;
+            let ix = items
+                .get(ids.value(k))
+                .ok_or_else(|| failed("a held session's item was never seen"))?;
             out.last_mut().expect("pushed").push(ix);
         }
     }

@@ -61,7 +61,19 @@ pub fn totals(totals: &Totals) -> BTreeMap<String, BTreeMap<String, ArmTotals>> 
         revenue: a.revenue,
         revenue_sq: a.revenue_squares,
     };
-    totals.arms.iter().map(|(c, arms)| (c.clone(), arms.iter().filter(|(_, a)| a.visitors > 0).map(|(v, a)| (v.clone(), arm(a))).collect())).collect()
+    totals
+        .arms
+        .iter()
+        .map(|(c, arms)| {
+            (
+                c.clone(),
+                arms.iter()
+                    .filter(|(_, a)| a.visitors > 0)
+                    .map(|(v, a)| (v.clone(), arm(a)))
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// Arms and the share of visitors each should get, the holdout first.
@@ -292,7 +304,16 @@ mod tests {
     fn arm(rows: &mut Totals, variant: &str, n: usize, converted: usize, price: f64) {
         for i in 0..n {
             let c = u64::from(i < converted);
-            rows.row("c", variant, VisitorArm { shown: 1, conversions: c, revenue: c as f64 * price, ..VisitorArm::default() });
+            rows.row(
+                "c",
+                variant,
+                VisitorArm {
+                    shown: 1,
+                    conversions: c,
+                    revenue: c as f64 * price,
+                    ..VisitorArm::default()
+                },
+            );
         }
     }
 

@@ -60,14 +60,19 @@ pub fn mint(secret: &[u8], visitor: &str, expires: u64) -> String {
 pub fn verify(secret: &[u8], token: &str, now: u64) -> Result<(String, u64), Refused> {
     let (payload, sig) = token.rsplit_once('.').ok_or(Refused::Malformed)?;
     let mut parts = payload.split('.');
-    let (Some("v1"), Some(id), Some(exp), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some("v1"), Some(id), Some(exp), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(Refused::Malformed);
     };
     let sig = B64.decode(sig).map_err(|_| Refused::Malformed)?;
     // Checked before anything in the payload is believed; the comparison is constant-time.
-    mac(secret, payload).verify_slice(&sig).map_err(|_| Refused::BadSignature)?;
+    mac(secret, payload)
+        .verify_slice(&sig)
+        .map_err(|_| Refused::BadSignature)?;
     let exp: u64 = exp.parse().map_err(|_| Refused::Malformed)?;
-    let id = String::from_utf8(B64.decode(id).map_err(|_| Refused::Malformed)?).map_err(|_| Refused::Malformed)?;
+    let id = String::from_utf8(B64.decode(id).map_err(|_| Refused::Malformed)?)
+        .map_err(|_| Refused::Malformed)?;
     if now >= exp {
         return Err(Refused::Expired);
     }
@@ -98,7 +103,10 @@ mod tests {
         let t = mint(SECRET, "cust.42", 1000);
         assert_eq!(verify(SECRET, &t, 999), Ok(("cust.42".to_string(), 1000)));
         assert_eq!(verify(SECRET, &t, 1000), Err(Refused::Expired));
-        assert_eq!(verify(b"another secret, just as long....", &t, 0), Err(Refused::BadSignature));
+        assert_eq!(
+            verify(b"another secret, just as long....", &t, 0),
+            Err(Refused::BadSignature)
+        );
     }
 
     #[test]
@@ -109,7 +117,14 @@ mod tests {
         assert_eq!(verify(SECRET, &forged, 0), Err(Refused::BadSignature));
         let later = t.replacen("1000", "9999", 1);
         assert_eq!(verify(SECRET, &later, 0), Err(Refused::BadSignature));
-        for bad in ["", "v1", "v1.a.b", "v2.YQ.1000.x", "v1.YQ.1000.!!", "v1.YQ.1000.sig.extra"] {
+        for bad in [
+            "",
+            "v1",
+            "v1.a.b",
+            "v2.YQ.1000.x",
+            "v1.YQ.1000.!!",
+            "v1.YQ.1000.sig.extra",
+        ] {
             assert!(verify(SECRET, bad, 0).is_err(), "{bad}");
         }
     }
@@ -119,7 +134,10 @@ mod tests {
         // The Node recipe in the module docs, computed by hand.
         let payload = format!("v1.{}.{}", B64.encode("cust-42"), 1_900_000_000);
         let sig = B64.encode(mac(SECRET, &payload).finalize().into_bytes());
-        assert_eq!(mint(SECRET, "cust-42", 1_900_000_000), format!("{payload}.{sig}"));
+        assert_eq!(
+            mint(SECRET, "cust-42", 1_900_000_000),
+            format!("{payload}.{sig}")
+        );
         let ids: std::collections::HashSet<String> = (0..100).map(|_| anonymous_id()).collect();
         assert_eq!(ids.len(), 100);
         assert!(ids.iter().all(|id| id.len() == ANONYMOUS_PREFIX.len() + 32));

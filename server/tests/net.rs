@@ -27,21 +27,42 @@ fn start(name: &str, extra: &[&str]) -> Server {
     let dir = std::env::temp_dir().join(format!("vitrin-net-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("catalog.json"), r#"{"products":[{"id":"a","title":"A","category":"c","price":1}]}"#).unwrap();
+    std::fs::write(
+        dir.join("catalog.json"),
+        r#"{"products":[{"id":"a","title":"A","category":"c","price":1}]}"#,
+    )
+    .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_vitrin-server"))
         .args(["serve", "--db"])
         .arg(dir.join("vitrin.db"))
         .arg("--catalog")
         .arg(dir.join("catalog.json"))
-        .args(["--port", "0", "--token", "net-test-token-0123456789", "--rate", "100000"])
+        .args([
+            "--port",
+            "0",
+            "--token",
+            "net-test-token-0123456789",
+            "--rate",
+            "100000",
+        ])
         .args(extra)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("{line}")).to_string();
-    Server { child, addr, _dir: dir }
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    Server {
+        child,
+        addr,
+        _dir: dir,
+    }
 }
 
 impl Server {
@@ -68,7 +89,11 @@ fn answer(s: &mut TcpStream) -> (u16, Value) {
         buf.extend_from_slice(&chunk[..n]);
         let text = String::from_utf8_lossy(&buf);
         if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let len = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse::<usize>().unwrap()));
+            let len = head.lines().find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length: ")
+                    .map(|v| v.trim().parse::<usize>().unwrap())
+            });
             if n == 0 || len.is_some_and(|len| body.len() >= len) {
                 let status = head[9..12].parse().unwrap();
                 return (status, serde_json::from_str(body).unwrap_or(Value::Null));
@@ -90,7 +115,9 @@ fn closed_within(s: &mut TcpStream, within: Duration) -> (bool, Duration, Vec<u8
         match s.read(&mut chunk) {
             Ok(0) => return (true, start.elapsed(), got),
             Ok(n) => got.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return (true, start.elapsed(), got),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return (true, start.elapsed(), got)
+            }
             Err(_) => return (false, start.elapsed(), got),
         }
     }
@@ -98,16 +125,33 @@ fn closed_within(s: &mut TcpStream, within: Duration) -> (bool, Duration, Vec<u8
 
 #[test]
 fn idle_half_sent_and_trickled_connections_are_closed() {
-    let s = start("timeouts", &["--header-timeout", "1", "--idle-timeout", "3", "--body-timeout", "1"]);
+    let s = start(
+        "timeouts",
+        &[
+            "--header-timeout",
+            "1",
+            "--idle-timeout",
+            "3",
+            "--body-timeout",
+            "1",
+        ],
+    );
     // Connected, nothing sent.
     let mut idle = s.connect();
     let (closed, after, _) = closed_within(&mut idle, Duration::from_secs(6));
-    assert!(closed && after < Duration::from_secs(5), "idle: closed {closed} after {after:?}");
+    assert!(
+        closed && after < Duration::from_secs(5),
+        "idle: closed {closed} after {after:?}"
+    );
     // Half a request head, then silence.
     let mut half = s.connect();
-    half.write_all(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\n").unwrap();
+    half.write_all(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
     let (closed, after, _) = closed_within(&mut half, Duration::from_secs(5));
-    assert!(closed && after < Duration::from_secs(4), "half-sent: closed {closed} after {after:?}");
+    assert!(
+        closed && after < Duration::from_secs(4),
+        "half-sent: closed {closed} after {after:?}"
+    );
     // A head trickled a byte at a time never completes within the header timeout.
     let mut trickle = s.connect();
     let start = Instant::now();
@@ -124,23 +168,47 @@ fn idle_half_sent_and_trickled_connections_are_closed() {
     assert!(start.elapsed() < Duration::from_secs(8));
     // A body that stops half way: 408 with the JSON error body.
     let mut body = s.connect();
-    body.write_all(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"visitorId\":").unwrap();
+    body.write_all(
+        b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"visitorId\":",
+    )
+    .unwrap();
     let (status, doc) = answer(&mut body);
     assert_eq!((status, doc["code"].as_str()), (408, Some("body_timeout")));
     // The server still answers a normal request.
-    assert_eq!(s.raw(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").0, 200);
+    assert_eq!(
+        s.raw(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .0,
+        200
+    );
 }
 
 #[test]
 fn past_the_connection_limit_a_client_gets_503_and_the_server_recovers() {
-    let s = start("limit", &["--max-connections", "3", "--idle-timeout", "2", "--header-timeout", "2"]);
+    let s = start(
+        "limit",
+        &[
+            "--max-connections",
+            "3",
+            "--idle-timeout",
+            "2",
+            "--header-timeout",
+            "2",
+        ],
+    );
     let held: Vec<TcpStream> = (0..3).map(|_| s.connect()).collect();
     std::thread::sleep(Duration::from_millis(200));
     let (status, doc) = s.raw(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\n\r\n");
-    assert_eq!((status, doc["code"].as_str()), (503, Some("too_many_connections")));
+    assert_eq!(
+        (status, doc["code"].as_str()),
+        (503, Some("too_many_connections"))
+    );
     // The idle ones are closed by their timeout; then there is room again.
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(s.raw(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").0, 200);
+    assert_eq!(
+        s.raw(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .0,
+        200
+    );
     drop(held);
 }
 
@@ -148,21 +216,29 @@ fn past_the_connection_limit_a_client_gets_503_and_the_server_recovers() {
 fn sigterm_drains_and_exits_while_a_client_keeps_a_connection_open() {
     let mut s = start("drain", &["--drain", "2"]);
     let mut open = s.connect();
-    open.write_all(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    open.write_all(b"GET /v1/catalog HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let mut head = [0u8; 12];
     open.read_exact(&mut head).unwrap();
     assert_eq!(&head[9..12], b"200");
     // A second client holds a connection without sending anything.
     let _silent = s.connect();
     let start = Instant::now();
-    let term = Command::new("kill").args(["-TERM", &s.child.id().to_string()]).status().unwrap();
+    let term = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(term.success());
     loop {
         if let Some(status) = s.child.try_wait().unwrap() {
             assert!(status.success(), "{status:?}");
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(5), "still running {:?} after SIGTERM", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "still running {:?} after SIGTERM",
+            start.elapsed()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -170,7 +246,10 @@ fn sigterm_drains_and_exits_while_a_client_keeps_a_connection_open() {
 #[test]
 fn requests_hyper_refuses_get_the_json_error_body() {
     let s = start("errors", &[]);
-    let long = format!("GET /v1/catalog?{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    let long = format!(
+        "GET /v1/catalog?{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(70_000)
+    );
     let many: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
     let cases: Vec<(Vec<u8>, u16, &str)> = vec![
         (long.into_bytes(), 414, "uri_too_long"),
@@ -182,6 +261,11 @@ fn requests_hyper_refuses_get_the_json_error_body() {
     ];
     for (raw, status, code) in cases {
         let (got, doc) = s.raw(&raw);
-        assert_eq!((got, doc["code"].as_str(), doc["path"].as_str()), (status, Some(code), Some("")), "{}", String::from_utf8_lossy(&raw[..raw.len().min(60)]));
+        assert_eq!(
+            (got, doc["code"].as_str(), doc["path"].as_str()),
+            (status, Some(code), Some("")),
+            "{}",
+            String::from_utf8_lossy(&raw[..raw.len().min(60)])
+        );
     }
 }

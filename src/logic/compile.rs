@@ -22,7 +22,10 @@ pub(super) fn array_index(key: &str) -> Option<usize> {
     if b.is_empty() || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
-    b.iter().try_fold(0usize, |n, &d| n.checked_mul(10)?.checked_add(usize::from(d.checked_sub(b'0').filter(|d| *d < 10)?)))
+    b.iter().try_fold(0usize, |n, &d| {
+        n.checked_mul(10)?
+            .checked_add(usize::from(d.checked_sub(b'0').filter(|d| *d < 10)?))
+    })
 }
 
 /// The segments `var` splits a constant path into: null and "" name the whole data, anything
@@ -31,7 +34,13 @@ fn static_path(key: &Value) -> Vec<Seg> {
     match key {
         Value::Null => Vec::new(),
         Value::String(s) if s.is_empty() => Vec::new(),
-        other => to_js_string(V::Json(other)).split('.').map(|k| Seg { key: k.into(), index: array_index(k) }).collect(),
+        other => to_js_string(V::Json(other))
+            .split('.')
+            .map(|k| Seg {
+                key: k.into(),
+                index: array_index(k),
+            })
+            .collect(),
     }
 }
 
@@ -41,7 +50,10 @@ pub(super) enum Node {
     /// An array whose items are not all constant: each evaluated.
     Array(Vec<Node>),
     /// `var` with a constant path; the default is evaluated only when the path is absent.
-    Var { path: Vec<Seg>, default: Option<Box<Node>> },
+    Var {
+        path: Vec<Seg>,
+        default: Option<Box<Node>>,
+    },
     Op(Op, Vec<Node>),
 }
 
@@ -59,11 +71,20 @@ pub(super) struct Compiler {
 
 impl Compiler {
     pub fn new() -> Self {
-        Compiler { errors: Vec::new(), vars: Vec::new(), nodes: 0, path: String::new(), bodies: 0 }
+        Compiler {
+            errors: Vec::new(),
+            vars: Vec::new(),
+            nodes: 0,
+            path: String::new(),
+            bodies: 0,
+        }
     }
 
     fn error(&mut self, message: String) {
-        self.errors.push(LogicError { path: self.path.clone(), message });
+        self.errors.push(LogicError {
+            path: self.path.clone(),
+            message,
+        });
     }
 
     /// Runs `f` with `token` appended to the current pointer (escaped per RFC 6901).
@@ -98,7 +119,11 @@ impl Compiler {
                 Node::Const(Value::Null)
             }
             Value::Array(items) => {
-                let nodes: Vec<Node> = items.iter().enumerate().map(|(i, x)| self.at(&i.to_string(), |c| c.node(x, depth + 1))).collect();
+                let nodes: Vec<Node> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| self.at(&i.to_string(), |c| c.node(x, depth + 1)))
+                    .collect();
                 match consts(nodes) {
                     Ok(values) => Node::Const(Value::Array(values)),
                     Err(nodes) => Node::Array(nodes),
@@ -119,7 +144,11 @@ impl Compiler {
             return Node::Const(Value::Object(Map::new()));
         }
         let keys: Vec<String> = map.keys().map(|k| format!("\"{k}\"")).collect();
-        self.error(format!("a rule has exactly one operator key, found {}: {}", keys.len(), keys.join(", ")));
+        self.error(format!(
+            "a rule has exactly one operator key, found {}: {}",
+            keys.len(),
+            keys.join(", ")
+        ));
         // Each entry compiled as a rule of its own, so errors inside them are listed too.
         for (name, args) in map {
             self.operator(name, args, depth);
@@ -133,7 +162,9 @@ impl Compiler {
             match editor_origin(name) {
                 Some(origin) => self.error(format!("unsupported operator \"{name}\": {origin}")),
                 None => {
-                    let hint = suggest(name).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default();
+                    let hint = suggest(name)
+                        .map(|s| format!(" (did you mean \"{s}\"?)"))
+                        .unwrap_or_default();
                     self.error(format!("unknown operator \"{name}\"{hint}"));
                 }
             }
@@ -141,7 +172,11 @@ impl Compiler {
         self.at(name, |c| {
             // `{"op": x}` is `{"op": [x]}`, with x's pointer being "/op".
             let nodes: Vec<Node> = match args {
-                Value::Array(items) => items.iter().enumerate().map(|(i, x)| c.at(&i.to_string(), |c| c.arg(op, i, x, depth))).collect(),
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| c.at(&i.to_string(), |c| c.arg(op, i, x, depth)))
+                    .collect(),
                 other => vec![c.arg(op, 0, other, depth)],
             };
             match op {
@@ -163,11 +198,19 @@ impl Compiler {
     fn build(&mut self, op: Op, nodes: Vec<Node>) -> Node {
         if nodes.len() < op.min_args() {
             let n = op.min_args();
-            self.error(format!("needs at least {n} argument{} (json-logic-js throws)", if n == 1 { "" } else { "s" }));
+            self.error(format!(
+                "needs at least {n} argument{} (json-logic-js throws)",
+                if n == 1 { "" } else { "s" }
+            ));
         }
         match op {
             Op::Var => match nodes.first() {
-                None => return Node::Var { path: Vec::new(), default: None },
+                None => {
+                    return Node::Var {
+                        path: Vec::new(),
+                        default: None,
+                    }
+                }
                 Some(Node::Const(key)) => {
                     let path = static_path(key);
                     if let Some(first) = path.first() {

@@ -5,10 +5,13 @@
 //! that doubles its `reduce` accumulator or nests loops stops in milliseconds instead of
 //! exhausting the wasm memory. Depends only on serde_json.
 
-use super::compile::{array_index, Node};
-use super::js::{compare, loose_eq, number, parse_float, push_js_string, strict_eq, to_js_string, to_number, truthy_v, V};
 use super::case;
+use super::compile::{array_index, Node};
 use super::dates::{self, Unit};
+use super::js::{
+    compare, loose_eq, number, parse_float, push_js_string, strict_eq, to_js_string, to_number,
+    truthy_v, V,
+};
 use super::ops::Op;
 use serde_json::{Map, Value};
 use std::cell::Cell;
@@ -43,7 +46,12 @@ fn spend(n: u64) -> bool {
 fn weight(v: &Value) -> u64 {
     match v {
         Value::Array(items) => 1 + items.iter().map(weight).sum::<u64>(),
-        Value::Object(map) => 1 + map.iter().map(|(k, v)| k.len() as u64 / 8 + weight(v)).sum::<u64>(),
+        Value::Object(map) => {
+            1 + map
+                .iter()
+                .map(|(k, v)| k.len() as u64 / 8 + weight(v))
+                .sum::<u64>()
+        }
         Value::String(s) => 1 + s.len() as u64 / 8,
         _ => 1,
     }
@@ -112,7 +120,10 @@ impl<'a> Val<'a> {
 #[derive(Clone, Copy)]
 pub(super) enum Scope<'a> {
     Data(&'a Value),
-    Reduce { current: &'a Value, accumulator: V<'a> },
+    Reduce {
+        current: &'a Value,
+        accumulator: V<'a>,
+    },
 }
 
 pub(super) fn eval<'a>(node: &'a Node, scope: Scope<'a>) -> Val<'a> {
@@ -121,8 +132,11 @@ pub(super) fn eval<'a>(node: &'a Node, scope: Scope<'a>) -> Val<'a> {
     }
     match node {
         Node::Const(v) => Val::Ref(v),
-        Node::Array(items) => Val::Own(Value::Array(items.iter().map(|n| eval(n, scope).into_value()).collect())),
-        Node::Var { path, default } => match lookup(scope, path.iter().map(|s| (&*s.key, s.index))) {
+        Node::Array(items) => Val::Own(Value::Array(
+            items.iter().map(|n| eval(n, scope).into_value()).collect(),
+        )),
+        Node::Var { path, default } => match lookup(scope, path.iter().map(|s| (&*s.key, s.index)))
+        {
             Some(v) => v,
             None => not_found(default.as_deref().map(|d| eval(d, scope))),
         },
@@ -170,14 +184,20 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             // JS compares `options.length` (undefined, so NaN, unless array or string).
             let (len, keys): (f64, Vec<V>) = match options.v() {
                 V::Json(Value::Array(list)) => match list.first() {
-                    Some(Value::Array(inner)) => (list.len() as f64, inner.iter().map(V::Json).collect()),
+                    Some(Value::Array(inner)) => {
+                        (list.len() as f64, inner.iter().map(V::Json).collect())
+                    }
                     _ => (list.len() as f64, list.iter().map(V::Json).collect()),
                 },
                 s @ V::Json(Value::String(text)) => (text.chars().count() as f64, vec![s]),
                 other => (f64::NAN, vec![other]),
             };
             let absent = missing(scope, &keys);
-            Val::Own(Value::Array(if len - absent.len() as f64 >= need { Vec::new() } else { absent }))
+            Val::Own(Value::Array(if len - absent.len() as f64 >= need {
+                Vec::new()
+            } else {
+                absent
+            }))
         }
         Op::If => {
             let mut pairs = args.chunks_exact(2);
@@ -187,7 +207,10 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
                 }
             }
             // An odd last argument is the else branch; without one the result is null.
-            pairs.remainder().first().map_or(Val::Ref(&NULL), |n| eval(n, scope))
+            pairs
+                .remainder()
+                .first()
+                .map_or(Val::Ref(&NULL), |n| eval(n, scope))
         }
         Op::Or | Op::And => {
             // The deciding value itself, or the last one.
@@ -200,22 +223,50 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             }
             last
         }
-        Op::Eq | Op::Ne | Op::StrictEq | Op::StrictNe | Op::Not | Op::NotNot | Op::Gt | Op::Ge | Op::Lt | Op::Le | Op::All | Op::None | Op::Some | Op::In => {
-            boolean(predicate(op, args, scope))
-        }
+        Op::Eq
+        | Op::Ne
+        | Op::StrictEq
+        | Op::StrictNe
+        | Op::Not
+        | Op::NotNot
+        | Op::Gt
+        | Op::Ge
+        | Op::Lt
+        | Op::Le
+        | Op::All
+        | Op::None
+        | Op::Some
+        | Op::In => boolean(predicate(op, args, scope)),
         Op::Max | Op::Min => {
-            let mut acc = if op == Op::Max { f64::NEG_INFINITY } else { f64::INFINITY };
+            let mut acc = if op == Op::Max {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
             for n in args {
                 let x = number_arg(n, scope, to_number);
-                acc = if x.is_nan() || acc.is_nan() { f64::NAN } else if op == Op::Max { acc.max(x) } else { acc.min(x) };
+                acc = if x.is_nan() || acc.is_nan() {
+                    f64::NAN
+                } else if op == Op::Max {
+                    acc.max(x)
+                } else {
+                    acc.min(x)
+                };
             }
             Val::Num(acc)
         }
-        Op::Add => Val::Num(args.iter().fold(0.0, |sum, n| sum + number_arg(n, scope, parse_float))),
+        Op::Add => Val::Num(
+            args.iter()
+                .fold(0.0, |sum, n| sum + number_arg(n, scope, parse_float)),
+        ),
         Op::Mul => match args {
             // JS reduce without an initial value returns a lone item untouched.
             [only] => eval(only, scope),
-            _ => Val::Num(args.iter().map(|n| number_arg(n, scope, parse_float)).product()),
+            _ => Val::Num(
+                args.iter()
+                    .map(|n| number_arg(n, scope, parse_float))
+                    .product(),
+            ),
         },
         Op::Sub => Val::Num(pair(args, scope, |a, b| match b {
             V::Undef => -to_number(a),
@@ -229,9 +280,19 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             let f = args.get(1);
             Val::Own(Value::Array(if op == Op::Map {
                 // A missing body is undefined for every item.
-                items.iter().map(|x| f.map_or(Val::Undef, |n| eval(n, Scope::Data(x))).into_value()).collect()
+                items
+                    .iter()
+                    .map(|x| {
+                        f.map_or(Val::Undef, |n| eval(n, Scope::Data(x)))
+                            .into_value()
+                    })
+                    .collect()
             } else {
-                items.iter().filter(|x| f.is_some_and(|n| test(n, Scope::Data(x)))).map(copy).collect()
+                items
+                    .iter()
+                    .filter(|x| f.is_some_and(|n| test(n, Scope::Data(x))))
+                    .map(copy)
+                    .collect()
             }))
         }
         Op::Reduce => {
@@ -245,7 +306,14 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             let mut acc = initial.into_static();
             for x in items.iter() {
                 acc = match args.get(1) {
-                    Some(f) => eval(f, Scope::Reduce { current: x, accumulator: acc.v() }).into_static(),
+                    Some(f) => eval(
+                        f,
+                        Scope::Reduce {
+                            current: x,
+                            accumulator: acc.v(),
+                        },
+                    )
+                    .into_static(),
                     None => Val::Undef,
                 };
             }
@@ -277,13 +345,26 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             }
             Val::Own(Value::String(out))
         }
-        Op::Substr => Val::Own(Value::String(substr(a0().v(), a1().v(), arg(args, 2, scope).v()))),
+        Op::Substr => Val::Own(Value::String(substr(
+            a0().v(),
+            a1().v(),
+            arg(args, 2, scope).v(),
+        ))),
         Op::Log => a0(),
-        Op::StartsWith | Op::EndsWith | Op::DateEq | Op::DateNe | Op::DatetimeEq | Op::DatetimeNe => boolean(predicate(op, args, scope)),
+        Op::StartsWith
+        | Op::EndsWith
+        | Op::DateEq
+        | Op::DateNe
+        | Op::DatetimeEq
+        | Op::DatetimeNe => boolean(predicate(op, args, scope)),
         Op::ToLowerCase | Op::ToUpperCase => match a0().v() {
             // JS throws for anything but a string (json-logic-js lets it); here, undefined.
             V::Json(Value::String(s)) if spend(1 + s.len() as u64 / 8) => {
-                Val::Own(Value::String(if op == Op::ToLowerCase { case::to_lower(s) } else { case::to_upper(s) }))
+                Val::Own(Value::String(if op == Op::ToLowerCase {
+                    case::to_lower(s)
+                } else {
+                    case::to_upper(s)
+                }))
             }
             _ => Val::Undef,
         },
@@ -334,7 +415,13 @@ fn unit(v: V) -> Option<Unit> {
 fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
     match (node, scope) {
         (Node::Const(v), _) => Some(V::Json(v)),
-        (Node::Var { path, default: None }, _) => {
+        (
+            Node::Var {
+                path,
+                default: None,
+            },
+            _,
+        ) => {
             let mut segs = path.iter().map(|s| (&*s.key, s.index));
             match root(scope, &mut segs) {
                 Root::Walk(start) => match walk(start, &mut segs) {
@@ -352,7 +439,11 @@ fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
 }
 
 /// A view of an argument (undefined when absent), evaluating into `held` if need be.
-fn view<'s, 'a: 's>(node: Option<&'a Node>, scope: Scope<'a>, held: &'s mut Option<Val<'a>>) -> V<'s> {
+fn view<'s, 'a: 's>(
+    node: Option<&'a Node>,
+    scope: Scope<'a>,
+    held: &'s mut Option<Val<'a>>,
+) -> V<'s> {
     let Some(n) = node else {
         return V::Undef;
     };
@@ -387,13 +478,21 @@ impl Items<'_> {
     }
 }
 
-fn items<'s, 'a: 's>(list: Option<&'a Node>, scope: Scope<'a>, held: &'s mut Option<Val<'a>>) -> Items<'s> {
+fn items<'s, 'a: 's>(
+    list: Option<&'a Node>,
+    scope: Scope<'a>,
+    held: &'s mut Option<Val<'a>>,
+) -> Items<'s> {
     if let Some(Node::Op(Op::Filter, args)) = list {
         let V::Json(Value::Array(all)) = view(args.first(), scope, held) else {
             return Items::All(&[]);
         };
         let f = args.get(1);
-        return Items::Picked(all.iter().filter(|x| f.is_some_and(|n| test(n, Scope::Data(x)))).collect());
+        return Items::Picked(
+            all.iter()
+                .filter(|x| f.is_some_and(|n| test(n, Scope::Data(x))))
+                .collect(),
+        );
     }
     match view(list, scope, held) {
         V::Json(Value::Array(all)) => Items::All(all),
@@ -410,7 +509,10 @@ fn number_arg(node: &Node, scope: Scope<'_>, conv: fn(V) -> f64) -> f64 {
 /// Runs `f` on views of the first two arguments.
 fn pair<R>(args: &[Node], scope: Scope<'_>, f: impl FnOnce(V, V) -> R) -> R {
     let (mut a, mut b) = (None, None);
-    f(view(args.first(), scope, &mut a), view(args.get(1), scope, &mut b))
+    f(
+        view(args.first(), scope, &mut a),
+        view(args.get(1), scope, &mut b),
+    )
 }
 
 /// JsonLogic truthiness of a node's value. Operators whose truthiness follows from their
@@ -444,15 +546,26 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
         Op::Not => !args.first().is_some_and(|n| test(n, scope)),
         Op::NotNot => args.first().is_some_and(|n| test(n, scope)),
         Op::Eq | Op::Ne => pair(args, scope, |a, b| loose_eq(a, b) == (op == Op::Eq)),
-        Op::StrictEq | Op::StrictNe => pair(args, scope, |a, b| strict_eq(a, b) == (op == Op::StrictEq)),
-        Op::Gt => pair(args, scope, |a, b| compare(a, b).is_some_and(Ordering::is_gt)),
-        Op::Ge => pair(args, scope, |a, b| compare(a, b).is_some_and(Ordering::is_ge)),
+        Op::StrictEq | Op::StrictNe => {
+            pair(args, scope, |a, b| strict_eq(a, b) == (op == Op::StrictEq))
+        }
+        Op::Gt => pair(args, scope, |a, b| {
+            compare(a, b).is_some_and(Ordering::is_gt)
+        }),
+        Op::Ge => pair(args, scope, |a, b| {
+            compare(a, b).is_some_and(Ordering::is_ge)
+        }),
         Op::Lt | Op::Le => {
-            let ok = if op == Op::Lt { Ordering::is_lt } else { Ordering::is_le };
+            let ok = if op == Op::Lt {
+                Ordering::is_lt
+            } else {
+                Ordering::is_le
+            };
             // With a third value that is not undefined, "between": a < b < c.
             pair(args, scope, |a, b| {
                 let c = arg(args, 2, scope);
-                compare(a, b).is_some_and(ok) && (matches!(c, Val::Undef) || compare(b, c.v()).is_some_and(ok))
+                compare(a, b).is_some_and(ok)
+                    && (matches!(c, Val::Undef) || compare(b, c.v()).is_some_and(ok))
             })
         }
         Op::All | Op::None | Op::Some => {
@@ -494,14 +607,23 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
             });
             same == (op == Op::DateEq)
         }
-        Op::DatetimeEq | Op::DatetimeNe => pair(args, scope, |a, b| matches!((date(a), date(b)), (Some(a), Some(b)) if a == b)) == (op == Op::DatetimeEq),
+        Op::DatetimeEq | Op::DatetimeNe => {
+            pair(
+                args,
+                scope,
+                |a, b| matches!((date(a), date(b)), (Some(a), Some(b)) if a == b),
+            ) == (op == Op::DatetimeEq)
+        }
         _ => truthy_v(apply_op(op, args, scope).v()),
     }
 }
 
 /// Follows `segs` from the scope; `None` is JS `undefined` (absent), which `var` turns into
 /// its default. Arrays and strings also have `length`; strings index by character.
-fn lookup<'a, 'k>(scope: Scope<'a>, mut segs: impl Iterator<Item = (&'k str, Option<usize>)>) -> Option<Val<'a>> {
+fn lookup<'a, 'k>(
+    scope: Scope<'a>,
+    mut segs: impl Iterator<Item = (&'k str, Option<usize>)>,
+) -> Option<Val<'a>> {
     let start = match root(scope, &mut segs) {
         Root::Walk(v) => v,
         Root::Done(answer) => return answer,
@@ -527,10 +649,16 @@ enum Root<'a> {
     Done(Option<Val<'a>>),
 }
 
-fn root<'a, 'k>(scope: Scope<'a>, segs: &mut impl Iterator<Item = (&'k str, Option<usize>)>) -> Root<'a> {
+fn root<'a, 'k>(
+    scope: Scope<'a>,
+    segs: &mut impl Iterator<Item = (&'k str, Option<usize>)>,
+) -> Root<'a> {
     let (current, accumulator) = match scope {
         Scope::Data(d) => return Root::Walk(d),
-        Scope::Reduce { current, accumulator } => (current, accumulator),
+        Scope::Reduce {
+            current,
+            accumulator,
+        } => (current, accumulator),
     };
     match segs.next() {
         None => Root::Done(Some(whole(scope))),
@@ -549,7 +677,10 @@ fn root<'a, 'k>(scope: Scope<'a>, segs: &mut impl Iterator<Item = (&'k str, Opti
 fn whole(scope: Scope<'_>) -> Val<'_> {
     match scope {
         Scope::Data(d) => Val::Ref(d),
-        Scope::Reduce { current, accumulator } => {
+        Scope::Reduce {
+            current,
+            accumulator,
+        } => {
             let mut pair = Map::new();
             pair.insert("current".into(), current.clone());
             if !matches!(accumulator, V::Undef) {
@@ -568,7 +699,10 @@ enum Walk<'a, 'k> {
     Derived(&'a Value, &'k str, Option<usize>),
 }
 
-fn walk<'a, 'k>(mut cur: &'a Value, segs: &mut impl Iterator<Item = (&'k str, Option<usize>)>) -> Walk<'a, 'k> {
+fn walk<'a, 'k>(
+    mut cur: &'a Value,
+    segs: &mut impl Iterator<Item = (&'k str, Option<usize>)>,
+) -> Walk<'a, 'k> {
     for (key, index) in segs {
         let next = match (cur, index) {
             (Value::Object(m), _) => m.get(key),
@@ -600,19 +734,26 @@ fn lookup_key<'a>(scope: Scope<'a>, key: V) -> Option<Val<'a>> {
     match key {
         V::Undef | V::Json(Value::Null) => Some(whole(scope)),
         V::Json(Value::String(s)) if s.is_empty() => Some(whole(scope)),
-        k => lookup(scope, to_js_string(k).split('.').map(|k| (k, array_index(k)))),
+        k => lookup(
+            scope,
+            to_js_string(k).split('.').map(|k| (k, array_index(k))),
+        ),
     }
 }
 
 /// The keys whose `var` is absent, null or "". An array key is `var`'s `[path, default]`.
 fn missing(scope: Scope<'_>, keys: &[V]) -> Vec<Value> {
-    let blank = |v: V| matches!(v, V::Json(Value::Null)) || matches!(v, V::Json(Value::String(s)) if s.is_empty());
+    let blank = |v: V| {
+        matches!(v, V::Json(Value::Null)) || matches!(v, V::Json(Value::String(s)) if s.is_empty())
+    };
     keys.iter()
         .filter(|key| match key {
-            V::Json(Value::Array(pair)) => match lookup_key(scope, pair.first().map_or(V::Undef, V::Json)) {
-                Some(v) => blank(v.v()),
-                None => pair.get(1).map_or(true, |d| blank(V::Json(d))),
-            },
+            V::Json(Value::Array(pair)) => {
+                match lookup_key(scope, pair.first().map_or(V::Undef, V::Json)) {
+                    Some(v) => blank(v.v()),
+                    None => pair.get(1).map_or(true, |d| blank(V::Json(d))),
+                }
+            }
             k => lookup_key(scope, **k).map_or(true, |v| blank(v.v())),
         })
         .map(|k| k.to_value())
@@ -635,7 +776,11 @@ fn substr(source: V, start: V, length: V) -> String {
         }
     };
     let from = int(start);
-    let from = if from < 0.0 { (size + from).max(0.0) } else { from.min(size) };
+    let from = if from < 0.0 {
+        (size + from).max(0.0)
+    } else {
+        from.min(size)
+    };
     let len = to_number(length);
     let to = if matches!(length, V::Undef) {
         size
@@ -644,5 +789,8 @@ fn substr(source: V, start: V, length: V) -> String {
     } else {
         from + int(length).min(size - from)
     };
-    s.chars().skip(from as usize).take((to - from) as usize).collect()
+    s.chars()
+        .skip(from as usize)
+        .take((to - from) as usize)
+        .collect()
 }

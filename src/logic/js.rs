@@ -111,7 +111,11 @@ pub fn decimal(s: &str) -> Option<f64> {
     match serde_json::from_str::<f64>(&json) {
         Ok(f) => Some(f),
         // The syntax is valid, so the only failure is an exponent too large for an f64.
-        Err(_) => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        Err(_) => Some(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }),
     }
 }
 
@@ -131,7 +135,13 @@ fn str_to_number(s: &str) -> f64 {
         Some(b'b' | b'B') => 2,
         _ => return decimal(t).unwrap_or(f64::NAN),
     };
-    t[2..].chars().try_fold(0.0, |n, c| c.to_digit(radix).map(|d| n * f64::from(radix) + f64::from(d))).unwrap_or(f64::NAN)
+    t[2..]
+        .chars()
+        .try_fold(0.0, |n, c| {
+            c.to_digit(radix)
+                .map(|d| n * f64::from(radix) + f64::from(d))
+        })
+        .unwrap_or(f64::NAN)
 }
 
 /// A value as JS operators see it: JSON, plus what JSON cannot hold (`undefined`, and the
@@ -217,7 +227,9 @@ fn push_f64(out: &mut String, f: f64) {
 /// The shortest round-trip digits come from serde_json's float printer (already in the
 /// binary, unlike core's); they are re-laid out by the rules of JS `Number::toString`.
 fn push_digits(out: &mut String, f: f64) {
-    let printed = Number::from_f64(f).map(|n| n.to_string()).unwrap_or_default();
+    let printed = Number::from_f64(f)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let (mantissa, exp) = printed.split_once(['e', 'E']).unwrap_or((&printed, "0"));
     let exp: i64 = exp.trim_start_matches('+').parse().unwrap_or(0);
     let int_len = mantissa.find('.').unwrap_or(mantissa.len());
@@ -312,7 +324,9 @@ enum Prim<'a> {
 impl Prim<'_> {
     fn of(v: V<'_>) -> Prim<'_> {
         match v {
-            V::Json(Value::String(_) | Value::Array(_) | Value::Object(_)) => Prim::Str(to_js_string(v)),
+            V::Json(Value::String(_) | Value::Array(_) | Value::Object(_)) => {
+                Prim::Str(to_js_string(v))
+            }
             other => Prim::Num(to_number(other)),
         }
     }
@@ -343,7 +357,8 @@ pub(super) fn strict_eq(a: V, b: V) -> bool {
         (V::Undef, V::Undef) | (V::Json(Value::Null), V::Json(Value::Null)) => true,
         (V::Json(Value::Bool(x)), V::Json(Value::Bool(y))) => x == y,
         (V::Json(Value::String(x)), V::Json(Value::String(y))) => x == y,
-        (V::Json(x @ Value::Array(_)), V::Json(y @ Value::Array(_))) | (V::Json(x @ Value::Object(_)), V::Json(y @ Value::Object(_))) => std::ptr::eq(x, y),
+        (V::Json(x @ Value::Array(_)), V::Json(y @ Value::Array(_)))
+        | (V::Json(x @ Value::Object(_)), V::Json(y @ Value::Object(_))) => std::ptr::eq(x, y),
         _ => false,
     }
 }
@@ -355,7 +370,10 @@ pub(super) fn loose_eq(a: V, b: V) -> bool {
         return a.nullish() && b.nullish();
     }
     match (a, b) {
-        (V::Json(x @ (Value::Array(_) | Value::Object(_))), V::Json(y @ (Value::Array(_) | Value::Object(_)))) => std::ptr::eq(x, y),
+        (
+            V::Json(x @ (Value::Array(_) | Value::Object(_))),
+            V::Json(y @ (Value::Array(_) | Value::Object(_))),
+        ) => std::ptr::eq(x, y),
         _ => match (Prim::of(a), Prim::of(b)) {
             (Prim::Str(s), Prim::Str(t)) => s == t,
             (p, q) => p.num() == q.num(),

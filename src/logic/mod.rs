@@ -67,7 +67,11 @@ pub struct LogicError {
 
 impl fmt::Display for LogicError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "the rule root" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "the rule root"
+        } else {
+            &self.path
+        };
         write!(f, "{} (at {path})", self.message)
     }
 }
@@ -96,9 +100,14 @@ impl Logic {
     /// Evaluate against data (the JsonLogic "data" object); an error when the evaluation
     /// needs more than `MAX_WORK`.
     pub fn try_apply(&self, data: &Value) -> Result<Value, LogicError> {
-        match budget(MAX_WORK, || eval(&self.root, Scope::Data(data)).into_value()) {
+        match budget(MAX_WORK, || {
+            eval(&self.root, Scope::Data(data)).into_value()
+        }) {
             (v, false) => Ok(v),
-            (_, true) => Err(LogicError { path: String::new(), message: format!("evaluating the rule takes more than {MAX_WORK} steps") }),
+            (_, true) => Err(LogicError {
+                path: String::new(),
+                message: format!("evaluating the rule takes more than {MAX_WORK} steps"),
+            }),
         }
     }
 

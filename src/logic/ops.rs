@@ -114,13 +114,19 @@ const NAMES: [(&str, Op); 49] = [
 /// Operators the JsonLogic query builders can emit that vitrin does not run, with the
 /// editor option each comes from, so an error names what the marketer picked.
 const EDITOR_ONLY: [(&str, &str); 2] = [
-    ("regexTest", "react-awesome-query-builder's regex test; use startsWith, endsWith or in"),
+    (
+        "regexTest",
+        "react-awesome-query-builder's regex test; use startsWith, endsWith or in",
+    ),
     ("strlen", "react-awesome-query-builder's string length"),
 ];
 
 /// The editor option an operator vitrin does not run comes from.
 pub(super) fn editor_origin(name: &str) -> Option<&'static str> {
-    EDITOR_ONLY.iter().find(|(n, _)| *n == name).map(|&(_, what)| what)
+    EDITOR_ONLY
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, what)| what)
 }
 
 impl Op {
@@ -130,20 +136,35 @@ impl Op {
 
     /// Operators whose second argument is a rule run once per array item, against the item.
     pub(super) fn is_scoped(self) -> bool {
-        matches!(self, Op::Map | Op::Filter | Op::Reduce | Op::All | Op::None | Op::Some)
+        matches!(
+            self,
+            Op::Map | Op::Filter | Op::Reduce | Op::All | Op::None | Op::Some
+        )
     }
 
     /// Operators whose result depends only on their arguments' values, so a call with
     /// constant arguments can be evaluated once at compile time. Scoped operators are left
     /// out: nested ones over constant arrays could multiply into unbounded compile work.
     pub(super) fn is_pure(self) -> bool {
-        !matches!(self, Op::Var | Op::Missing | Op::MissingSome) && !self.is_scoped() && !self.reads_clock()
+        !matches!(self, Op::Var | Op::Missing | Op::MissingSome)
+            && !self.is_scoped()
+            && !self.reads_clock()
     }
 
     /// Operators that read the engine's clock or the store's time zone (strings without a
     /// zone are read in it), so their result changes with the time of evaluation.
     pub(super) fn reads_clock(self) -> bool {
-        matches!(self, Op::DateEq | Op::DateNe | Op::DatetimeEq | Op::DatetimeNe | Op::Now | Op::Today | Op::DateAdd | Op::DatetimeTruncate)
+        matches!(
+            self,
+            Op::DateEq
+                | Op::DateNe
+                | Op::DatetimeEq
+                | Op::DatetimeNe
+                | Op::Now
+                | Op::Today
+                | Op::DateAdd
+                | Op::DatetimeTruncate
+        )
     }
 
     /// The least number of arguments below which json-logic-js throws.
@@ -164,7 +185,19 @@ impl Op {
 /// go to a candidate with the same characters (`=>` → `>=`), then to table order.
 pub(super) fn suggest(name: &str) -> Option<&'static str> {
     // Operators spelt as words in other query languages (Mongo, Django, SQL): not typos.
-    const WORDS: [(&str, &str); 11] = [("lte", "<="), ("le", "<="), ("gte", ">="), ("ge", ">="), ("lt", "<"), ("gt", ">"), ("eq", "=="), ("ne", "!="), ("neq", "!="), ("not", "!"), ("contains", "in")];
+    const WORDS: [(&str, &str); 11] = [
+        ("lte", "<="),
+        ("le", "<="),
+        ("gte", ">="),
+        ("ge", ">="),
+        ("lt", "<"),
+        ("gt", ">"),
+        ("eq", "=="),
+        ("ne", "!="),
+        ("neq", "!="),
+        ("not", "!"),
+        ("contains", "in"),
+    ];
     if let Some(&(_, op)) = WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(name)) {
         return Some(op);
     }
@@ -180,7 +213,9 @@ pub(super) fn suggest(name: &str) -> Option<&'static str> {
             let c: Vec<char> = cand.to_ascii_lowercase().chars().collect();
             (distance(&lower, &c), !same_chars(&lower, &c), c.len(), cand)
         })
-        .filter(|&(d, _, len, _)| d <= 2 && d <= (lower.len() / 2).max(1) && d < len.max(lower.len()))
+        .filter(|&(d, _, len, _)| {
+            d <= 2 && d <= (lower.len() / 2).max(1) && d < len.max(lower.len())
+        })
         .min_by_key(|&(d, other_chars, _, _)| (d, other_chars))
         .map(|(.., cand)| cand)
 }

@@ -5,7 +5,9 @@ use super::*;
 use serde_json::{json, Map};
 
 fn run(rule: Value, data: Value) -> Value {
-    Logic::compile(&rule).unwrap_or_else(|e| panic!("{rule}: {e:?}")).apply(&data)
+    Logic::compile(&rule)
+        .unwrap_or_else(|e| panic!("{rule}: {e:?}"))
+        .apply(&data)
 }
 
 fn errors(rule: Value) -> Vec<LogicError> {
@@ -21,7 +23,10 @@ fn errors_ref(rule: &Value) -> Vec<LogicError> {
 }
 
 fn err(path: &str, message: &str) -> LogicError {
-    LogicError { path: path.into(), message: message.into() }
+    LogicError {
+        path: path.into(),
+        message: message.into(),
+    }
 }
 
 /// Takes a value apart without recursion: dropping a 10,000-deep value the normal way
@@ -48,14 +53,41 @@ fn nested_nots(levels: usize) -> Value {
 
 #[test]
 fn unknown_operators_are_reported_at_their_path_with_a_suggestion() {
-    assert_eq!(errors(json!({"and": [{"==": [1, 1]}, {"=": [1, 1]}]})), vec![err("/and/1", "unknown operator \"=\" (did you mean \"==\"?)")]);
-    assert_eq!(errors(json!({"AND": [true]}))[0].message, "unknown operator \"AND\" (did you mean \"and\"?)");
-    assert_eq!(errors(json!({"=>": [2, 1]}))[0].message, "unknown operator \"=>\" (did you mean \">=\"?)");
-    assert_eq!(errors(json!({"mising": ["a"]}))[0].message, "unknown operator \"mising\" (did you mean \"missing\"?)");
-    assert_eq!(errors(json!({"frobnicate": []}))[0].message, "unknown operator \"frobnicate\"");
-    assert_eq!(errors(json!({"a": []}))[0].message, "unknown operator \"a\"");
-    assert_eq!(errors(json!({"ni": ["a", "abc"]}))[0].message, "unknown operator \"ni\" (did you mean \"in\"?)");
-    assert_eq!(errors(json!({"Math.abs": [-1]}))[0].message, "unknown operator \"Math.abs\"");
+    assert_eq!(
+        errors(json!({"and": [{"==": [1, 1]}, {"=": [1, 1]}]})),
+        vec![err(
+            "/and/1",
+            "unknown operator \"=\" (did you mean \"==\"?)"
+        )]
+    );
+    assert_eq!(
+        errors(json!({"AND": [true]}))[0].message,
+        "unknown operator \"AND\" (did you mean \"and\"?)"
+    );
+    assert_eq!(
+        errors(json!({"=>": [2, 1]}))[0].message,
+        "unknown operator \"=>\" (did you mean \">=\"?)"
+    );
+    assert_eq!(
+        errors(json!({"mising": ["a"]}))[0].message,
+        "unknown operator \"mising\" (did you mean \"missing\"?)"
+    );
+    assert_eq!(
+        errors(json!({"frobnicate": []}))[0].message,
+        "unknown operator \"frobnicate\""
+    );
+    assert_eq!(
+        errors(json!({"a": []}))[0].message,
+        "unknown operator \"a\""
+    );
+    assert_eq!(
+        errors(json!({"ni": ["a", "abc"]}))[0].message,
+        "unknown operator \"ni\" (did you mean \"in\"?)"
+    );
+    assert_eq!(
+        errors(json!({"Math.abs": [-1]}))[0].message,
+        "unknown operator \"Math.abs\""
+    );
 }
 
 #[test]
@@ -65,7 +97,10 @@ fn every_error_is_listed_with_an_escaped_pointer() {
         errors(rule),
         vec![
             err("/~1/0", "unknown operator \"xyzzy\""),
-            err("/~1/1/if/1", "a rule has exactly one operator key, found 2: \"a\", \"b\""),
+            err(
+                "/~1/1/if/1",
+                "a rule has exactly one operator key, found 2: \"a\", \"b\""
+            ),
             err("/~1/1/if/1", "unknown operator \"a\""),
             err("/~1/1/if/1", "unknown operator \"b\""),
             err("/~1/1/if/1/b", "unknown operator \"zz\""),
@@ -78,10 +113,19 @@ fn every_error_is_listed_with_an_escaped_pointer() {
 
 #[test]
 fn arity_errors_only_where_json_logic_js_throws() {
-    assert_eq!(errors(json!({"*": []})), vec![err("/*", "needs at least 1 argument (json-logic-js throws)")]);
+    assert_eq!(
+        errors(json!({"*": []})),
+        vec![err(
+            "/*",
+            "needs at least 1 argument (json-logic-js throws)"
+        )]
+    );
     assert_eq!(run(json!({"all": []}), json!(null)), json!(false));
     assert_eq!(run(json!({}), json!(null)), json!({}));
-    assert_eq!(errors(json!({"missing_some": [1]}))[0].message, "needs at least 2 arguments (json-logic-js throws)");
+    assert_eq!(
+        errors(json!({"missing_some": [1]}))[0].message,
+        "needs at least 2 arguments (json-logic-js throws)"
+    );
     // Lenient like the reference: extra or missing arguments are fine elsewhere.
     assert_eq!(run(json!({"!": [false, 1, 2]}), json!(null)), json!(true));
     assert_eq!(run(json!({"if": []}), json!(null)), json!(null));
@@ -134,7 +178,10 @@ fn variables_lists_top_level_names_read_from_the_data() {
         {"<": [{"var": "cart.count"}, 3]},
     ]});
     let l = Logic::compile(&rule).unwrap();
-    assert_eq!(l.variables(), ["cart", "views", "user", "email", "phone", "items", "base", "key", "visitor"]);
+    assert_eq!(
+        l.variables(),
+        ["cart", "views", "user", "email", "phone", "items", "base", "key", "visitor"]
+    );
 }
 
 #[test]
@@ -150,21 +197,65 @@ fn non_finite_results_are_null() {
         json!({"min": [1, "x"]}),
         json!({"-": [{"var": "obj"}, 1]}),
     ] {
-        assert_eq!(run(rule.clone(), json!({"a": 1, "zero": 0, "obj": {}})), Value::Null, "{rule}");
+        assert_eq!(
+            run(rule.clone(), json!({"a": 1, "zero": 0, "obj": {}})),
+            Value::Null,
+            "{rule}"
+        );
     }
     // Only the final result is null: operators in between see what JS would.
     let data = json!({"zero": 0});
-    assert_eq!(run(json!({"cat": ["x", {"/": [1, 0]}, {"-": "a"}]}), json!(null)), json!("xInfinityNaN"));
-    assert_eq!(run(json!({">": [{"/": [1, {"var": "zero"}]}, 2]}), data.clone()), json!(true));
-    assert_eq!(run(json!({"<": [{"/": [0, {"var": "zero"}]}, 0.5]}), data.clone()), json!(false));
+    assert_eq!(
+        run(
+            json!({"cat": ["x", {"/": [1, 0]}, {"-": "a"}]}),
+            json!(null)
+        ),
+        json!("xInfinityNaN")
+    );
+    assert_eq!(
+        run(json!({">": [{"/": [1, {"var": "zero"}]}, 2]}), data.clone()),
+        json!(true)
+    );
+    assert_eq!(
+        run(
+            json!({"<": [{"/": [0, {"var": "zero"}]}, 0.5]}),
+            data.clone()
+        ),
+        json!(false)
+    );
     assert_eq!(run(json!({"!!": [{"min": []}]}), data.clone()), json!(true));
-    assert_eq!(run(json!({"var": [{"/": [0, 0]}, "d"]}), json!({"NaN": "n"})), json!("n"));
-    assert_eq!(run(json!({"map": [[1, 0], {"/": [1, {"var": ""}]}]}), data.clone()), json!([1, null]));
-    assert_eq!(run(json!({"reduce": [[1, 2], {"*": [{"var": "accumulator"}, 2]}, {"max": []}]}), data.clone()), Value::Null);
-    assert!(!Logic::compile(&json!({"==": [{"/": [0, 0]}, {"/": [0, 0]}]})).unwrap().matches(&data));
+    assert_eq!(
+        run(json!({"var": [{"/": [0, 0]}, "d"]}), json!({"NaN": "n"})),
+        json!("n")
+    );
+    assert_eq!(
+        run(
+            json!({"map": [[1, 0], {"/": [1, {"var": ""}]}]}),
+            data.clone()
+        ),
+        json!([1, null])
+    );
+    assert_eq!(
+        run(
+            json!({"reduce": [[1, 2], {"*": [{"var": "accumulator"}, 2]}, {"max": []}]}),
+            data.clone()
+        ),
+        Value::Null
+    );
+    assert!(
+        !Logic::compile(&json!({"==": [{"/": [0, 0]}, {"/": [0, 0]}]}))
+            .unwrap()
+            .matches(&data)
+    );
     // `undefined` likewise: {"and": []} gives undefined, which is === only to itself.
-    assert_eq!(run(json!({"===": [{"and": []}, {"log": []}]}), json!(null)), json!(true));
-    assert_eq!(run(json!({"substr": [{"or": []}, 0, 3]}), json!(null)), json!("und"));
+    assert_eq!(
+        run(json!({"===": [{"and": []}, {"log": []}]}), json!(null)),
+        json!(true)
+    );
+    assert_eq!(
+        run(json!({"substr": [{"or": []}, 0, 3]}), json!(null)),
+        json!("und")
+    );
     assert_eq!(run(json!({"-": [5, {"and": []}]}), json!(null)), json!(-5));
 }
 
@@ -177,13 +268,25 @@ fn numbers_print_like_javascript() {
     assert_eq!(cat(json!(1e21)), json!("1e+21"));
     assert_eq!(cat(json!(1.5e-7)), json!("1.5e-7"));
     assert_eq!(cat(json!(0.000001)), json!("0.000001"));
-    assert_eq!(cat(json!(123456789012345680000.0)), json!("123456789012345680000"));
+    assert_eq!(
+        cat(json!(123456789012345680000.0)),
+        json!("123456789012345680000")
+    );
     assert_eq!(cat(json!(-1234.5678)), json!("-1234.5678"));
     assert_eq!(cat(json!(5e-324)), json!("5e-324"));
     let data = json!({"v": [1, null, [2, [3]], true, {}]});
-    assert_eq!(run(json!({"cat": [{"var": "v"}]}), data), json!("1,,2,3,true,[object Object]"));
-    assert_eq!(run(json!({"+": [0.1, 0.2]}), json!(null)), json!(0.30000000000000004));
-    assert_eq!(run(json!({"*": [{"var": "x"}, 2]}), json!({"x": "1.5"})), json!(3));
+    assert_eq!(
+        run(json!({"cat": [{"var": "v"}]}), data),
+        json!("1,,2,3,true,[object Object]")
+    );
+    assert_eq!(
+        run(json!({"+": [0.1, 0.2]}), json!(null)),
+        json!(0.30000000000000004)
+    );
+    assert_eq!(
+        run(json!({"*": [{"var": "x"}, 2]}), json!({"x": "1.5"})),
+        json!(3)
+    );
 }
 
 #[test]
@@ -200,8 +303,14 @@ fn strings_convert_to_numbers_like_javascript() {
     assert_eq!(num("12px"), Value::Null);
     assert_eq!(num("-0x10"), Value::Null);
     // parseFloat (used by + and *) takes a numeric prefix instead.
-    assert_eq!(run(json!({"+": [{"var": "s"}]}), json!({"s": "12px"})), json!(12));
-    assert_eq!(run(json!({"+": [{"var": "s"}]}), json!({"s": "-Infinityx"})), Value::Null);
+    assert_eq!(
+        run(json!({"+": [{"var": "s"}]}), json!({"s": "12px"})),
+        json!(12)
+    );
+    assert_eq!(
+        run(json!({"+": [{"var": "s"}]}), json!({"s": "-Infinityx"})),
+        Value::Null
+    );
     assert_eq!(decimal("007.50"), Some(7.5));
     assert_eq!(decimal("+1"), Some(1.0));
     assert_eq!(decimal("1e"), None);
@@ -210,7 +319,12 @@ fn strings_convert_to_numbers_like_javascript() {
 
 #[test]
 fn equality_and_comparison_follow_javascript() {
-    let eq = |a: Value, b: Value| run(json!({"==": [{"var": "a"}, {"var": "b"}]}), json!({"a": a, "b": b}));
+    let eq = |a: Value, b: Value| {
+        run(
+            json!({"==": [{"var": "a"}, {"var": "b"}]}),
+            json!({"a": a, "b": b}),
+        )
+    };
     assert_eq!(eq(json!(1), json!("1")), json!(true));
     assert_eq!(eq(json!(0), json!("")), json!(true));
     assert_eq!(eq(json!(true), json!("1")), json!(true));
@@ -221,18 +335,41 @@ fn equality_and_comparison_follow_javascript() {
     assert_eq!(eq(json!({}), json!("[object Object]")), json!(true));
     assert_eq!(eq(json!([1]), json!([1])), json!(false));
     // The same data value is identical to itself, as in JS.
-    assert_eq!(run(json!({"===": [{"var": "a"}, {"var": "a"}]}), json!({"a": [1]})), json!(true));
-    assert_eq!(run(json!({"in": [{"var": "a.0"}, {"var": "a"}]}), json!({"a": [[1]]})), json!(true));
+    assert_eq!(
+        run(
+            json!({"===": [{"var": "a"}, {"var": "a"}]}),
+            json!({"a": [1]})
+        ),
+        json!(true)
+    );
+    assert_eq!(
+        run(
+            json!({"in": [{"var": "a.0"}, {"var": "a"}]}),
+            json!({"a": [[1]]})
+        ),
+        json!(true)
+    );
 
-    let lt = |a: Value, b: Value| run(json!({"<": [{"var": "a"}, {"var": "b"}]}), json!({"a": a, "b": b}));
+    let lt = |a: Value, b: Value| {
+        run(
+            json!({"<": [{"var": "a"}, {"var": "b"}]}),
+            json!({"a": a, "b": b}),
+        )
+    };
     assert_eq!(lt(json!("10"), json!("9")), json!(true)); // both strings: text order
     assert_eq!(lt(json!("10"), json!(9)), json!(false)); // otherwise numbers
     assert_eq!(lt(json!(null), json!(1)), json!(true));
     assert_eq!(lt(json!("a"), json!(1)), json!(false));
     assert_eq!(lt(json!(1), json!("a")), json!(false));
     assert_eq!(lt(json!("\u{ffff}"), json!("\u{10000}")), json!(false)); // UTF-16 order
-    assert_eq!(run(json!({"<=": [1, {"var": "x"}, 3]}), json!({"x": 3})), json!(true));
-    assert_eq!(run(json!({"<": [1, {"var": "x"}, 3]}), json!({"x": 3})), json!(false));
+    assert_eq!(
+        run(json!({"<=": [1, {"var": "x"}, 3]}), json!({"x": 3})),
+        json!(true)
+    );
+    assert_eq!(
+        run(json!({"<": [1, {"var": "x"}, 3]}), json!({"x": 3})),
+        json!(false)
+    );
 }
 
 #[test]
@@ -241,14 +378,35 @@ fn var_reads_paths_lengths_and_defaults() {
     assert_eq!(run(json!({"var": "a.b.1"}), data.clone()), json!(20));
     assert_eq!(run(json!({"var": "a.b.01"}), data.clone()), Value::Null);
     assert_eq!(run(json!({"var": "a.b.length"}), data.clone()), json!(3));
-    assert_eq!(run(json!({"var": "a.b.2.c.length"}), data.clone()), json!(2));
+    assert_eq!(
+        run(json!({"var": "a.b.2.c.length"}), data.clone()),
+        json!(2)
+    );
     assert_eq!(run(json!({"var": "s.1"}), data.clone()), json!("b"));
     assert_eq!(run(json!({"var": ["n", 5]}), data.clone()), Value::Null); // present null wins
     assert_eq!(run(json!({"var": ["n.x", 5]}), data.clone()), json!(5));
-    assert_eq!(run(json!({"var": ["zz", {"+": [1, 1]}]}), data.clone()), json!(2));
-    assert_eq!(run(json!({"var": {"cat": ["a.b.", {"var": "i"}]}}), json!({"a": {"b": [7, 8]}, "i": 1})), json!(8));
-    assert_eq!(run(json!({"reduce": [[1, 2], {"var": ""}, 0]}), json!(null)), json!({"current": 2, "accumulator": {"current": 1, "accumulator": 0}}));
-    assert_eq!(run(json!({"reduce": [[1, 2], {"var": "other"}, 0]}), json!(null)), Value::Null);
+    assert_eq!(
+        run(json!({"var": ["zz", {"+": [1, 1]}]}), data.clone()),
+        json!(2)
+    );
+    assert_eq!(
+        run(
+            json!({"var": {"cat": ["a.b.", {"var": "i"}]}}),
+            json!({"a": {"b": [7, 8]}, "i": 1})
+        ),
+        json!(8)
+    );
+    assert_eq!(
+        run(json!({"reduce": [[1, 2], {"var": ""}, 0]}), json!(null)),
+        json!({"current": 2, "accumulator": {"current": 1, "accumulator": 0}})
+    );
+    assert_eq!(
+        run(
+            json!({"reduce": [[1, 2], {"var": "other"}, 0]}),
+            json!(null)
+        ),
+        Value::Null
+    );
 }
 
 #[test]
@@ -270,7 +428,10 @@ fn operators_at_their_edges() {
         (json!({"*": ["2"]}), json!("2")),
         (json!({"+": "3"}), json!(3)),
         (json!({"-": "3"}), json!(-3)),
-        (json!({"merge": [[1, [2]], 3, null]}), json!([1, [2], 3, null])),
+        (
+            json!({"merge": [[1, [2]], 3, null]}),
+            json!([1, [2], 3, null]),
+        ),
         (json!({"and": []}), Value::Null),
         (json!({"log": "x"}), json!("x")),
         (json!({"map": [[1, 2]]}), json!([null, null])),
@@ -289,10 +450,13 @@ fn operators_at_their_edges() {
 
 #[test]
 fn constant_subtrees_are_folded_and_data_reads_are_not() {
-    let l = Logic::compile(&json!({"if": [{"<": [1, 2]}, {"cat": ["a", {"+": [1, 2]}]}, "no"]})).unwrap();
+    let l = Logic::compile(&json!({"if": [{"<": [1, 2]}, {"cat": ["a", {"+": [1, 2]}]}, "no"]}))
+        .unwrap();
     assert!(matches!(l.root, Node::Const(ref v) if v == "a3"));
     let l = Logic::compile(&json!({"==": [{"var": "x"}, {"*": [2, 3]}]})).unwrap();
-    assert!(matches!(&l.root, Node::Op(_, args) if matches!(args[1], Node::Const(ref v) if v == 6)));
+    assert!(
+        matches!(&l.root, Node::Op(_, args) if matches!(args[1], Node::Const(ref v) if v == 6))
+    );
 }
 
 /// Deterministic pseudo-random numbers (xorshift), so that failures reproduce.
@@ -310,8 +474,43 @@ impl Rng {
 }
 
 const NAMES: [&str; 37] = [
-    "var", "missing", "missing_some", "if", "?:", "==", "===", "!=", "!==", "!", "!!", "or", "and", ">", ">=", "<", "<=", "max", "min",
-    "+", "-", "*", "/", "%", "map", "filter", "reduce", "all", "none", "some", "merge", "in", "cat", "substr", "log", "=", "nope",
+    "var",
+    "missing",
+    "missing_some",
+    "if",
+    "?:",
+    "==",
+    "===",
+    "!=",
+    "!==",
+    "!",
+    "!!",
+    "or",
+    "and",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "max",
+    "min",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "map",
+    "filter",
+    "reduce",
+    "all",
+    "none",
+    "some",
+    "merge",
+    "in",
+    "cat",
+    "substr",
+    "log",
+    "=",
+    "nope",
 ];
 
 fn leaf(r: &mut Rng) -> Value {
@@ -342,7 +541,9 @@ fn random_rule(r: &mut Rng, depth: usize) -> Value {
         return leaf(r);
     }
     let name = r.pick(&NAMES);
-    let args: Vec<Value> = (0..r.next() % 4).map(|_| random_rule(r, depth - 1)).collect();
+    let args: Vec<Value> = (0..r.next() % 4)
+        .map(|_| random_rule(r, depth - 1))
+        .collect();
     match r.next() % 5 {
         0 => json!({ name: args.into_iter().next().unwrap_or(Value::Null) }),
         1 => Value::Array(args),
@@ -371,7 +572,13 @@ fn compile_and_apply_never_panic() {
         }
     }
     assert!(compiled > 1_000, "only {compiled} random rules compiled");
-    for odd in [json!({}), json!({"var": [[[[]]]]}), json!({"": 1}), json!({"missing_some": [null, null]}), json!({"var": {"var": {"var": ""}}})] {
+    for odd in [
+        json!({}),
+        json!({"var": [[[[]]]]}),
+        json!({"": 1}),
+        json!({"missing_some": [null, null]}),
+        json!({"var": {"var": {"var": ""}}}),
+    ] {
         if let Ok(l) = Logic::compile(&odd) {
             datas.iter().for_each(|d| drop(l.apply(d)));
         }

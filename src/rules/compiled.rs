@@ -2,11 +2,11 @@
 //! date parsed once. Built only from a document `problems` found nothing wrong with,
 //! so reading it cannot fail; defaults are the documented ones.
 
+use super::product::{product_fields, reads_only_product, ProductCondition};
 use super::spec::parse_datetime;
 use super::Condition;
 use crate::error::join;
 use crate::logic::Logic;
-use super::product::{product_fields, reads_only_product, ProductCondition};
 use crate::template::Piece;
 use serde_json::Value;
 
@@ -40,7 +40,10 @@ impl Tweak {
     }
 
     pub fn has_conditions(&self) -> bool {
-        !(self.filters.is_empty() && self.boosts.is_empty() && self.product_filters.is_empty() && self.product_boosts.is_empty())
+        !(self.filters.is_empty()
+            && self.boosts.is_empty()
+            && self.product_filters.is_empty()
+            && self.product_boosts.is_empty())
     }
 }
 
@@ -57,14 +60,29 @@ pub struct Slot {
 }
 
 pub enum Trigger {
-    Event { event: String, within_ms: f64 },
-    CartIdle { idle_ms: f64 },
+    Event {
+        event: String,
+        within_ms: f64,
+    },
+    CartIdle {
+        idle_ms: f64,
+    },
     ExitIntent,
-    Page { page: String },
-    BrowseAbandon { views: u32, category: Option<String> },
-    ReplenishmentDue { within_days: f64 },
+    Page {
+        page: String,
+    },
+    BrowseAbandon {
+        views: u32,
+        category: Option<String>,
+    },
+    ReplenishmentDue {
+        within_days: f64,
+    },
     SeasonalHabit,
-    PostPurchase { category: String, within_ms: f64 },
+    PostPurchase {
+        category: String,
+        within_ms: f64,
+    },
     Returning,
     Always,
 }
@@ -135,49 +153,96 @@ fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 fn strings(v: &Value, key: &str) -> Vec<String> {
-    v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect()).unwrap_or_default()
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn texts(v: Option<&Value>) -> Vec<(String, String)> {
-    v.and_then(Value::as_object).map(|m| m.iter().filter_map(|(k, t)| Some((k.clone(), t.as_str()?.to_string()))).collect()).unwrap_or_default()
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, t)| Some((k.clone(), t.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn templates(v: Option<&Value>) -> Vec<(String, Vec<Piece>)> {
-    texts(v).into_iter().map(|(lang, t)| (lang, crate::template::parse(&t).unwrap_or_default())).collect()
+    texts(v)
+        .into_iter()
+        .map(|(lang, t)| (lang, crate::template::parse(&t).unwrap_or_default()))
+        .collect()
 }
 
 fn cond(v: &Value, path: String) -> Option<Condition> {
     let checked = super::vocabulary::check(v, super::vocabulary::Scope::at(&path), &path);
-    Logic::compile(&checked.condition).ok().map(|logic| Condition { logic, path })
+    Logic::compile(&checked.condition)
+        .ok()
+        .map(|logic| Condition { logic, path })
 }
 
 fn tweak(v: &Value, path: &str) -> Tweak {
-    let list = |k: &str| v.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    let mut t = Tweak { pin: strings(v, "pin"), exclude: strings(v, "exclude"), ..Tweak::default() };
+    let list = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    let mut t = Tweak {
+        pin: strings(v, "pin"),
+        exclude: strings(v, "exclude"),
+        ..Tweak::default()
+    };
     for (i, json) in list("filters").iter().enumerate() {
-        let Some(c) = cond(json, join(&join(path, "filters"), i)) else { continue };
+        let Some(c) = cond(json, join(&join(path, "filters"), i)) else {
+            continue;
+        };
         if reads_only_product(json) {
-            t.product_filters.push(ProductCondition::new(c, product_fields(json)));
+            t.product_filters
+                .push(ProductCondition::new(c, product_fields(json)));
         } else {
             t.product_fields |= product_fields(json);
             t.filters.push(c);
         }
     }
     for (i, b) in list("boosts").iter().enumerate() {
-        let (Some(json), Some(weight)) = (b.get("when"), f(b, "weight")) else { continue };
-        let Some(when) = cond(json, join(&join(&join(path, "boosts"), i), "when")) else { continue };
+        let (Some(json), Some(weight)) = (b.get("when"), f(b, "weight")) else {
+            continue;
+        };
+        let Some(when) = cond(json, join(&join(&join(path, "boosts"), i), "when")) else {
+            continue;
+        };
         if reads_only_product(json) {
-            t.product_boosts.push((ProductCondition::new(when, product_fields(json)), weight as f32));
+            t.product_boosts.push((
+                ProductCondition::new(when, product_fields(json)),
+                weight as f32,
+            ));
         } else {
             t.product_fields |= product_fields(json);
-            t.boosts.push(Boost { when, weight: weight as f32 });
+            t.boosts.push(Boost {
+                when,
+                weight: weight as f32,
+            });
         }
     }
     t
 }
 
 fn tweaks(v: Option<&Value>, path: &str) -> Vec<(String, Tweak)> {
-    v.and_then(Value::as_object).map(|m| m.iter().map(|(k, t)| (k.clone(), tweak(t, &join(path, k)))).collect()).unwrap_or_default()
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, t)| (k.clone(), tweak(t, &join(path, k))))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn caps(v: Option<&Value>) -> Caps {
@@ -196,9 +261,20 @@ fn prompt(v: Option<&Value>) -> Option<PromptSpec> {
     let v = v?;
     Some(PromptSpec {
         text: templates(v.get("text")),
-        cta: v.get("cta").map(|c| (templates(c.get("label")), s(c, "url").unwrap_or_default().to_string())),
-        action: v.get("cta").and_then(|c| s(c, "action")).unwrap_or("open").to_string(),
-        products: s(v, "products").and_then(crate::names::ProductSource::from_name).unwrap_or(crate::names::ProductSource::None),
+        cta: v.get("cta").map(|c| {
+            (
+                templates(c.get("label")),
+                s(c, "url").unwrap_or_default().to_string(),
+            )
+        }),
+        action: v
+            .get("cta")
+            .and_then(|c| s(c, "action"))
+            .unwrap_or("open")
+            .to_string(),
+        products: s(v, "products")
+            .and_then(crate::names::ProductSource::from_name)
+            .unwrap_or(crate::names::ProductSource::None),
         products_category: s(v, "productsCategory").map(String::from),
         voucher: s(v, "voucher").map(String::from),
     })
@@ -206,14 +282,29 @@ fn prompt(v: Option<&Value>) -> Option<PromptSpec> {
 
 fn trigger(v: &Value) -> Trigger {
     match s(v, "type").unwrap_or("always") {
-        "event" => Trigger::Event { event: s(v, "event").unwrap_or_default().to_string(), within_ms: f(v, "withinMinutes").unwrap_or(30.0) * MINUTE_MS },
-        "cart_idle" => Trigger::CartIdle { idle_ms: f(v, "minutes").unwrap_or(0.0) * MINUTE_MS },
+        "event" => Trigger::Event {
+            event: s(v, "event").unwrap_or_default().to_string(),
+            within_ms: f(v, "withinMinutes").unwrap_or(30.0) * MINUTE_MS,
+        },
+        "cart_idle" => Trigger::CartIdle {
+            idle_ms: f(v, "minutes").unwrap_or(0.0) * MINUTE_MS,
+        },
         "exit_intent" => Trigger::ExitIntent,
-        "page" => Trigger::Page { page: s(v, "page").unwrap_or_default().to_string() },
-        "browse_abandon" => Trigger::BrowseAbandon { views: f(v, "views").unwrap_or(1.0) as u32, category: s(v, "category").map(String::from) },
-        "replenishment_due" => Trigger::ReplenishmentDue { within_days: f(v, "withinDays").unwrap_or(7.0) },
+        "page" => Trigger::Page {
+            page: s(v, "page").unwrap_or_default().to_string(),
+        },
+        "browse_abandon" => Trigger::BrowseAbandon {
+            views: f(v, "views").unwrap_or(1.0) as u32,
+            category: s(v, "category").map(String::from),
+        },
+        "replenishment_due" => Trigger::ReplenishmentDue {
+            within_days: f(v, "withinDays").unwrap_or(7.0),
+        },
         "seasonal_habit" => Trigger::SeasonalHabit,
-        "post_purchase" => Trigger::PostPurchase { category: s(v, "category").unwrap_or_default().to_string(), within_ms: f(v, "withinDays").unwrap_or(0.0) * DAY_MS },
+        "post_purchase" => Trigger::PostPurchase {
+            category: s(v, "category").unwrap_or_default().to_string(),
+            within_ms: f(v, "withinDays").unwrap_or(0.0) * DAY_MS,
+        },
         "returning" => Trigger::Returning,
         "always" => Trigger::Always,
         // `validate` admits only the tags of `TRIGGERS`, each matched above.
@@ -225,12 +316,24 @@ impl Rules {
     /// Compiles a document that `super::problems` accepted.
     pub fn from_valid(v: &Value) -> Rules {
         let slots = v.get("slots").and_then(Value::as_object);
-        let campaigns = v.get("campaigns").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let campaigns = v
+            .get("campaigns")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         Rules {
             utc_offset_ms: f(v, "utcOffsetMinutes").unwrap_or(0.0) * MINUTE_MS,
             caps: caps(v.get("caps")),
-            min_gap_ms: v.get("caps").and_then(|c| f(c, "minGapMinutes")).unwrap_or(0.0) * MINUTE_MS,
-            quiet_after_dismiss_ms: v.get("caps").and_then(|c| f(c, "quietAfterDismissMinutes")).unwrap_or(DEFAULT_QUIET_AFTER_DISMISS_MINUTES) * MINUTE_MS,
+            min_gap_ms: v
+                .get("caps")
+                .and_then(|c| f(c, "minGapMinutes"))
+                .unwrap_or(0.0)
+                * MINUTE_MS,
+            quiet_after_dismiss_ms: v
+                .get("caps")
+                .and_then(|c| f(c, "quietAfterDismissMinutes"))
+                .unwrap_or(DEFAULT_QUIET_AFTER_DISMISS_MINUTES)
+                * MINUTE_MS,
             slots: slots
                 .into_iter()
                 .flatten()
@@ -245,11 +348,17 @@ impl Rules {
                         max_per_category: per("maxPerCategory"),
                         max_per_brand: per("maxPerBrand"),
                         max_share: d.and_then(|d| f(d, "maxShare")),
-                        repeat_viewed: d.and_then(|d| d.get("repeatViewed")).and_then(Value::as_bool),
+                        repeat_viewed: d
+                            .and_then(|d| d.get("repeatViewed"))
+                            .and_then(Value::as_bool),
                     }
                 })
                 .collect(),
-            campaigns: campaigns.iter().enumerate().map(|(i, c)| campaign(c, join("/campaigns", i))).collect(),
+            campaigns: campaigns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| campaign(c, join("/campaigns", i)))
+                .collect(),
         }
     }
 
@@ -264,11 +373,23 @@ impl Rules {
 
 fn campaign(c: &Value, path: String) -> Campaign {
     let when_path = join(&path, "when");
-    let when_parts = match c.get("when").and_then(|w| w.get("and")).and_then(Value::as_array) {
-        Some(parts) => parts.iter().enumerate().filter_map(|(k, p)| cond(p, join(&join(&when_path, "and"), k))).collect(),
+    let when_parts = match c
+        .get("when")
+        .and_then(|w| w.get("and"))
+        .and_then(Value::as_array)
+    {
+        Some(parts) => parts
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| cond(p, join(&join(&when_path, "and"), k)))
+            .collect(),
         None => Vec::new(),
     };
-    let at = |k: &str| c.get("schedule").and_then(|sc| s(sc, k)).and_then(parse_datetime);
+    let at = |k: &str| {
+        c.get("schedule")
+            .and_then(|sc| s(sc, k))
+            .and_then(parse_datetime)
+    };
     Campaign {
         id: s(c, "id").unwrap_or_default().to_string(),
         name: s(c, "name").map(String::from),
@@ -291,7 +412,9 @@ fn campaign(c: &Value, path: String) -> Campaign {
                         id: s(v, "id").unwrap_or_default().to_string(),
                         weight: f(v, "weight").unwrap_or(0.0),
                         prompt: prompt(v.get("prompt")),
-                        slots: v.get("slots").map(|sl| tweaks(Some(sl), &join(&join(&join(&path, "variants"), k), "slots"))),
+                        slots: v.get("slots").map(|sl| {
+                            tweaks(Some(sl), &join(&join(&join(&path, "variants"), k), "slots"))
+                        }),
                     })
                     .collect()
             })

@@ -7,8 +7,8 @@
 mod compiled;
 pub mod product;
 pub mod spec;
-pub mod vocabulary;
 pub mod store;
+pub mod vocabulary;
 
 pub use compiled::*;
 
@@ -31,8 +31,14 @@ const PRODUCT_SOURCES: &[&str] = crate::names::ProductSource::NAMES;
 pub const CTA_ACTIONS: &[&str] = &["open", "add_to_cart"];
 
 const COUNT: Ty = Ty::Int { min: 0.0, max: 1e6 };
-const MINUTES: Ty = Ty::Num { min: 0.0, max: 5_256_000.0 };
-const DAYS: Ty = Ty::Num { min: 0.0, max: 3650.0 };
+const MINUTES: Ty = Ty::Num {
+    min: 0.0,
+    max: 5_256_000.0,
+};
+const DAYS: Ty = Ty::Num {
+    min: 0.0,
+    max: 3650.0,
+};
 const IDS: Ty = Ty::List(&Ty::Str, 1000);
 const TEXTS: Ty = Ty::Map(&Ty::Str, 20);
 
@@ -84,7 +90,9 @@ pub static SLOT: Shape = Shape {
 pub static SLOT_TWEAK: Shape = Shape {
     name: "SlotTweak",
     tag: None,
-    doc: spec::doc_text("Changes a campaign makes to a slot while it acts for the visitor (not in the holdout)."),
+    doc: spec::doc_text(
+        "Changes a campaign makes to a slot while it acts for the visitor (not in the holdout).",
+    ),
     fields: tweak_fields!(),
 };
 
@@ -106,10 +114,18 @@ pub static CAMPAIGN_CAPS: Shape = Shape {
     doc: spec::doc_text("Limits on one campaign's prompt, on top of the global caps."),
     fields: &[
         opt("perSession", COUNT, "Times shown per session."),
-        opt("perDay", COUNT, "Times shown per calendar day in the store's time zone."),
+        opt(
+            "perDay",
+            COUNT,
+            "Times shown per calendar day in the store's time zone.",
+        ),
         opt("lifetime", COUNT, "Times shown ever."),
         opt("cooldownMinutes", MINUTES, "Quiet time after it was shown."),
-        opt("dismissCooldownMinutes", MINUTES, "Quiet time after the visitor dismissed it."),
+        opt(
+            "dismissCooldownMinutes",
+            MINUTES,
+            "Quiet time after the visitor dismissed it.",
+        ),
     ],
 };
 
@@ -161,51 +177,158 @@ macro_rules! trigger {
         pub static $name: Shape = Shape { name: concat!("Trigger ", $tag), tag: Some($tag), doc: spec::doc_text($doc), fields: &[$($field),*] };
     };
 }
-trigger!(T_EVENT, "event", "Right after the visitor did something.", [
-    req("event", Ty::OneOf(EVENT_TYPES), "The event type."),
-    opt("withinMinutes", MINUTES, "How long after the event the campaign stays due (default 30).")
-]);
-trigger!(T_CART_IDLE, "cart_idle", "The cart holds items and the visitor has done nothing for a while.", [
-    req("minutes", MINUTES, "Idle time.")
-]);
+trigger!(
+    T_EVENT,
+    "event",
+    "Right after the visitor did something.",
+    [
+        req("event", Ty::OneOf(EVENT_TYPES), "The event type."),
+        opt(
+            "withinMinutes",
+            MINUTES,
+            "How long after the event the campaign stays due (default 30)."
+        )
+    ]
+);
+trigger!(
+    T_CART_IDLE,
+    "cart_idle",
+    "The cart holds items and the visitor has done nothing for a while.",
+    [req("minutes", MINUTES, "Idle time.")]
+);
 trigger!(T_EXIT, "exit_intent", "The page reported exit intent (`track({type: \"exit_intent\"})`) in the last minute while the cart holds items.", []);
-trigger!(T_PAGE, "page", "The visitor is on a page type.", [req("page", Ty::OneOf(PAGES), "The page type.")]);
-trigger!(T_BROWSE, "browse_abandon", "Several views of one category in this session without adding anything to the cart.", [
-    req("views", Ty::Int { min: 1.0, max: 1000.0 }, "Views of one category."),
-    opt("category", Ty::Str, "Only this category path (or below it).")
-]);
-trigger!(T_REPLENISH, "replenishment_due", "A profile cycle (`cycles`) comes due.", [
-    opt("withinDays", DAYS, "Due within this many days (default 7).")
-]);
-trigger!(T_SEASONAL, "seasonal_habit", "A profile habit (`habits`) covers the current month in the store's time zone.", []);
-trigger!(T_POST_PURCHASE, "post_purchase", "A recent purchase in a category.", [
-    req("category", Ty::Str, "Category path of the purchase (or above it)."),
-    req("withinDays", DAYS, "How recent.")
-]);
-trigger!(T_RETURNING, "returning", "A returning visitor (second session or later) with something in the cart or recent views.", []);
+trigger!(
+    T_PAGE,
+    "page",
+    "The visitor is on a page type.",
+    [req("page", Ty::OneOf(PAGES), "The page type.")]
+);
+trigger!(
+    T_BROWSE,
+    "browse_abandon",
+    "Several views of one category in this session without adding anything to the cart.",
+    [
+        req(
+            "views",
+            Ty::Int {
+                min: 1.0,
+                max: 1000.0
+            },
+            "Views of one category."
+        ),
+        opt(
+            "category",
+            Ty::Str,
+            "Only this category path (or below it)."
+        )
+    ]
+);
+trigger!(
+    T_REPLENISH,
+    "replenishment_due",
+    "A profile cycle (`cycles`) comes due.",
+    [opt(
+        "withinDays",
+        DAYS,
+        "Due within this many days (default 7)."
+    )]
+);
+trigger!(
+    T_SEASONAL,
+    "seasonal_habit",
+    "A profile habit (`habits`) covers the current month in the store's time zone.",
+    []
+);
+trigger!(
+    T_POST_PURCHASE,
+    "post_purchase",
+    "A recent purchase in a category.",
+    [
+        req(
+            "category",
+            Ty::Str,
+            "Category path of the purchase (or above it)."
+        ),
+        req("withinDays", DAYS, "How recent.")
+    ]
+);
+trigger!(
+    T_RETURNING,
+    "returning",
+    "A returning visitor (second session or later) with something in the cart or recent views.",
+    []
+);
 trigger!(T_ALWAYS, "always", "Due whenever `when` holds.", []);
 
 /// The trigger types, written once: validation, the schema, the reference and the
 /// TypeScript union read this list; compilation matches every tag.
-pub static TRIGGERS: &[&Shape] = &[&T_EVENT, &T_CART_IDLE, &T_EXIT, &T_PAGE, &T_BROWSE, &T_REPLENISH, &T_SEASONAL, &T_POST_PURCHASE, &T_RETURNING, &T_ALWAYS];
+pub static TRIGGERS: &[&Shape] = &[
+    &T_EVENT,
+    &T_CART_IDLE,
+    &T_EXIT,
+    &T_PAGE,
+    &T_BROWSE,
+    &T_REPLENISH,
+    &T_SEASONAL,
+    &T_POST_PURCHASE,
+    &T_RETURNING,
+    &T_ALWAYS,
+];
 
 pub static CAMPAIGN: Shape = Shape {
     name: "Campaign",
     tag: None,
     doc: spec::doc_text("A prompt and/or slot changes for visitors who match, when they match."),
     fields: &[
-        req("id", Ty::Str, "Unique; used in metrics, `explain` and prompts."),
+        req(
+            "id",
+            Ty::Str,
+            "Unique; used in metrics, `explain` and prompts.",
+        ),
         opt("name", Ty::Str, "For people."),
-        opt("priority", Ty::Int { min: 0.0, max: 1_000_000.0 }, "Higher wins when several are due; ties go to the earlier campaign."),
+        opt(
+            "priority",
+            Ty::Int {
+                min: 0.0,
+                max: 1_000_000.0,
+            },
+            "Higher wins when several are due; ties go to the earlier campaign.",
+        ),
         req("trigger", Ty::Tagged(TRIGGERS), "What makes it due."),
-        opt("when", Ty::Logic, "JsonLogic over the visitor context; must hold too."),
+        opt(
+            "when",
+            Ty::Logic,
+            "JsonLogic over the visitor context; must hold too.",
+        ),
         opt("schedule", Ty::Obj(&SCHEDULE), "When it may act."),
         opt("caps", Ty::Obj(&CAMPAIGN_CAPS), "Its own limits."),
         opt("prompt", Ty::Obj(&PROMPT), "What the assistant says."),
-        opt("slots", Ty::Map(&Ty::Obj(&SLOT_TWEAK), 50), "Slot tweaks while it acts, by slot name."),
-        opt("variants", Ty::List(&Ty::Obj(&VARIANT), 20), "Experiment arms."),
-        opt("holdout", Ty::Num { min: 0.0, max: 50.0 }, "Percent of visitors who never see its action (the control group)."),
-        opt("attributionHours", Ty::Num { min: 0.0, max: 8760.0 }, "A purchase this soon after an impression counts as a conversion (default 72)."),
+        opt(
+            "slots",
+            Ty::Map(&Ty::Obj(&SLOT_TWEAK), 50),
+            "Slot tweaks while it acts, by slot name.",
+        ),
+        opt(
+            "variants",
+            Ty::List(&Ty::Obj(&VARIANT), 20),
+            "Experiment arms.",
+        ),
+        opt(
+            "holdout",
+            Ty::Num {
+                min: 0.0,
+                max: 50.0,
+            },
+            "Percent of visitors who never see its action (the control group).",
+        ),
+        opt(
+            "attributionHours",
+            Ty::Num {
+                min: 0.0,
+                max: 8760.0,
+            },
+            "A purchase this soon after an impression counts as a conversion (default 72).",
+        ),
     ],
 };
 
@@ -235,31 +358,61 @@ pub fn problems(rules: &Value) -> Vec<PathError> {
     let mut errors = Vec::new();
     if let Some(v) = rules.get("version").filter(|v| v.as_u64() != Some(VERSION)) {
         // An unknown version is refused before anything else is read: its fields may mean other things.
-        return vec![PathError { path: "/version".into(), message: format!("unsupported rules version {v}; this build reads version {VERSION}") }];
+        return vec![PathError {
+            path: "/version".into(),
+            message: format!("unsupported rules version {v}; this build reads version {VERSION}"),
+        }];
     }
     spec::check(rules, &Ty::Obj(&RULES), "", &mut errors);
     for (path, condition) in vocabulary::conditions(rules) {
         errors.extend(vocabulary::check(condition, vocabulary::Scope::at(&path), &path).errors);
     }
-    let campaigns = rules.get("campaigns").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let campaigns = rules
+        .get("campaigns")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let mut ids: Vec<&str> = Vec::new();
     for (i, c) in campaigns.iter().enumerate() {
         let path = join("/campaigns", i);
         if let Some(id) = c.get("id").and_then(Value::as_str) {
             if ids.contains(&id) {
-                errors.push(PathError { path: join(&path, "id"), message: format!("campaign id \"{id}\" is used twice") });
+                errors.push(PathError {
+                    path: join(&path, "id"),
+                    message: format!("campaign id \"{id}\" is used twice"),
+                });
             }
             ids.push(id);
         }
-        let at = |k: &str| c.get("schedule").and_then(|s| s.get(k)).and_then(Value::as_str).and_then(spec::parse_datetime);
+        let at = |k: &str| {
+            c.get("schedule")
+                .and_then(|s| s.get(k))
+                .and_then(Value::as_str)
+                .and_then(spec::parse_datetime)
+        };
         if let (Some(from), Some(to)) = (at("from"), at("to")) {
             if to <= from {
-                errors.push(PathError { path: join(&join(&path, "schedule"), "to"), message: "the schedule ends before it starts".into() });
+                errors.push(PathError {
+                    path: join(&join(&path, "schedule"), "to"),
+                    message: "the schedule ends before it starts".into(),
+                });
             }
         }
-        let has_end = at("to").is_some() || c.get("trigger").and_then(|t| t.get("type")).and_then(Value::as_str) == Some("post_purchase");
-        let mut prompts: Vec<(String, &Value)> = c.get("prompt").map(|p| (join(&path, "prompt"), p)).into_iter().collect();
-        let variants = c.get("variants").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let has_end = at("to").is_some()
+            || c.get("trigger")
+                .and_then(|t| t.get("type"))
+                .and_then(Value::as_str)
+                == Some("post_purchase");
+        let mut prompts: Vec<(String, &Value)> = c
+            .get("prompt")
+            .map(|p| (join(&path, "prompt"), p))
+            .into_iter()
+            .collect();
+        let variants = c
+            .get("variants")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         for (k, v) in variants.iter().enumerate() {
             if let Some(p) = v.get("prompt") {
                 prompts.push((join(&join(&join(&path, "variants"), k), "prompt"), p));
@@ -272,13 +425,23 @@ pub fn problems(rules: &Value) -> Vec<PathError> {
         for (k, v) in variants.iter().enumerate() {
             if let Some(id) = v.get("id").and_then(Value::as_str) {
                 if vids.contains(&id) || id == "holdout" {
-                    errors.push(PathError { path: join(&join(&join(&path, "variants"), k), "id"), message: format!("variant id \"{id}\" is used twice or reserved") });
+                    errors.push(PathError {
+                        path: join(&join(&join(&path, "variants"), k), "id"),
+                        message: format!("variant id \"{id}\" is used twice or reserved"),
+                    });
                 }
                 vids.push(id);
             }
         }
-        if !variants.is_empty() && variants.iter().all(|v| v.get("weight").and_then(Value::as_f64) == Some(0.0)) {
-            errors.push(PathError { path: join(&path, "variants"), message: "at least one variant needs a weight above 0".into() });
+        if !variants.is_empty()
+            && variants
+                .iter()
+                .all(|v| v.get("weight").and_then(Value::as_f64) == Some(0.0))
+        {
+            errors.push(PathError {
+                path: join(&path, "variants"),
+                message: "at least one variant needs a weight above 0".into(),
+            });
         }
     }
     errors
@@ -287,15 +450,34 @@ pub fn problems(rules: &Value) -> Vec<PathError> {
 /// Templates parse, use only variables the campaign provides, and the button leads
 /// somewhere safe (a path or an http(s) URL: never `javascript:`).
 fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError>) {
-    let texts = p.get("text").and_then(Value::as_object).into_iter().flatten().map(|(k, t)| (join(&join(path, "text"), k), t));
-    let labels = p.get("cta").and_then(|c| c.get("label")).and_then(Value::as_object).into_iter().flatten().map(|(k, t)| (join(&join(&join(path, "cta"), "label"), k), t));
+    let texts = p
+        .get("text")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, t)| (join(&join(path, "text"), k), t));
+    let labels = p
+        .get("cta")
+        .and_then(|c| c.get("label"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, t)| (join(&join(&join(path, "cta"), "label"), k), t));
     for (tpath, t) in texts.chain(labels) {
         let Some(t) = t.as_str() else { continue };
         match crate::template::parse(t) {
-            Err(msgs) => errors.extend(msgs.into_iter().map(|message| PathError { path: tpath.clone(), message })),
+            Err(msgs) => errors.extend(msgs.into_iter().map(|message| PathError {
+                path: tpath.clone(),
+                message,
+            })),
             Ok(pieces) => {
-                if crate::template::uses(&pieces, crate::template::Var::Voucher) && p.get("voucher").is_none() {
-                    errors.push(PathError { path: tpath.clone(), message: "uses {{voucher}} but the prompt has no voucher".into() });
+                if crate::template::uses(&pieces, crate::template::Var::Voucher)
+                    && p.get("voucher").is_none()
+                {
+                    errors.push(PathError {
+                        path: tpath.clone(),
+                        message: "uses {{voucher}} but the prompt has no voucher".into(),
+                    });
                 }
                 if crate::template::uses(&pieces, crate::template::Var::EndsAt) && !has_end {
                     errors.push(PathError { path: tpath.clone(), message: "uses {{endsAt}} but the campaign has no end (a schedule.to, or a post_purchase trigger's withinDays)".into() });
@@ -303,9 +485,16 @@ fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError
             }
         }
     }
-    if let Some(url) = p.get("cta").and_then(|c| c.get("url")).and_then(Value::as_str) {
+    if let Some(url) = p
+        .get("cta")
+        .and_then(|c| c.get("url"))
+        .and_then(Value::as_str)
+    {
         if !crate::url::is_safe_url(url) {
-            errors.push(PathError { path: join(&join(path, "cta"), "url"), message: "must be a path on the store's site (/cart) or an http(s) URL".into() });
+            errors.push(PathError {
+                path: join(&join(path, "cta"), "url"),
+                message: "must be a path on the store's site (/cart) or an http(s) URL".into(),
+            });
         }
     }
 }
@@ -313,22 +502,33 @@ fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError
 /// What a document's conditions hold that vitrin reads differently from how it is written
 /// (numeric strings in an `in` list over a number), each with its JSON Pointer.
 pub fn warnings(rules: &Value) -> Vec<PathError> {
-    vocabulary::conditions(rules).into_iter().flat_map(|(path, c)| vocabulary::check(c, vocabulary::Scope::at(&path), &path).warnings).collect()
+    vocabulary::conditions(rules)
+        .into_iter()
+        .flat_map(|(path, c)| vocabulary::check(c, vocabulary::Scope::at(&path), &path).warnings)
+        .collect()
 }
 
 /// The document without its campaigns that have errors, and what was left out
 /// (`{path, id, errors}` each): what a marketer publishes when they choose to leave broken
 /// campaigns out. Every problem when one lies outside the campaigns.
-pub fn without_invalid_campaigns(rules: &Value) -> std::result::Result<(Value, Vec<Value>), Vec<PathError>> {
+pub fn without_invalid_campaigns(
+    rules: &Value,
+) -> std::result::Result<(Value, Vec<Value>), Vec<PathError>> {
     let errors = problems(rules);
-    let campaign = |e: &PathError| e.path.strip_prefix("/campaigns/").and_then(|r| r.split('/').next()?.parse::<usize>().ok());
+    let campaign = |e: &PathError| {
+        e.path
+            .strip_prefix("/campaigns/")
+            .and_then(|r| r.split('/').next()?.parse::<usize>().ok())
+    };
     if errors.iter().any(|e| campaign(e).is_none()) {
         return Err(errors);
     }
     let mut doc = rules.clone();
     let mut skipped = Vec::new();
     if let Some(list) = doc.get_mut("campaigns").and_then(Value::as_array_mut) {
-        let bad: Vec<usize> = (0..list.len()).filter(|&i| errors.iter().any(|e| campaign(e) == Some(i))).collect();
+        let bad: Vec<usize> = (0..list.len())
+            .filter(|&i| errors.iter().any(|e| campaign(e) == Some(i)))
+            .collect();
         for &i in bad.iter().rev() {
             let c = list.remove(i);
             let own: Vec<&PathError> = errors.iter().filter(|e| campaign(e) == Some(i)).collect();
@@ -430,5 +630,10 @@ refused with an error naming the editor option they come from.
 
 /// The rules reference page (`RULES.md` in the package).
 pub fn reference() -> String {
-    format!("{REFERENCE_INTRO}{}{REFERENCE_OPERATORS}{}\n{}", vocabulary::reference(), spec::reference(&RULES), crate::template::reference())
+    format!(
+        "{REFERENCE_INTRO}{}{REFERENCE_OPERATORS}{}\n{}",
+        vocabulary::reference(),
+        spec::reference(&RULES),
+        crate::template::reference()
+    )
 }

@@ -10,7 +10,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The fields of `product.*` in the rules reference, in bit order.
-const PRODUCT_FIELDS: [&str; 9] = ["id", "title", "category", "categories", "brand", "price", "inStock", "tags", "popularity"];
+const PRODUCT_FIELDS: [&str; 9] = [
+    "id",
+    "title",
+    "category",
+    "categories",
+    "brand",
+    "price",
+    "inStock",
+    "tags",
+    "popularity",
+];
 const ALL_FIELDS: u16 = (1 << PRODUCT_FIELDS.len()) - 1;
 
 /// Which `product.*` fields a condition may read, as a bit set over `PRODUCT_FIELDS`:
@@ -22,14 +32,25 @@ pub fn product_fields(condition: &Value) -> u16 {
             Some("") => ALL_FIELDS,
             Some(rest) => rest.strip_prefix('.').map_or(0, |f| {
                 let f = f.split('.').next().unwrap_or(f);
-                PRODUCT_FIELDS.iter().position(|&k| k == f).map_or(0, |b| 1 << b)
+                PRODUCT_FIELDS
+                    .iter()
+                    .position(|&k| k == f)
+                    .map_or(0, |b| 1 << b)
             }),
             None => 0,
         },
         Value::Array(a) => a.iter().fold(0, |m, v| m | product_fields(v)),
         Value::Object(o) => o.iter().fold(0, |m, (op, arg)| {
-            let computed = op == "var" && !matches!(arg.as_array().and_then(|a| a.first()).unwrap_or(arg), Value::String(_) | Value::Number(_) | Value::Null);
-            m | if computed { ALL_FIELDS } else { product_fields(arg) }
+            let computed = op == "var"
+                && !matches!(
+                    arg.as_array().and_then(|a| a.first()).unwrap_or(arg),
+                    Value::String(_) | Value::Number(_) | Value::Null
+                );
+            m | if computed {
+                ALL_FIELDS
+            } else {
+                product_fields(arg)
+            }
         }),
         _ => 0,
     }
@@ -43,10 +64,14 @@ pub fn reads_only_product(condition: &Value) -> bool {
         Value::Object(o) => o.iter().all(|(op, arg)| match op.as_str() {
             "var" => {
                 let (path, default) = match arg {
-                    Value::Array(a) => (a.first().unwrap_or(&Value::Null), a.get(1..).unwrap_or_default()),
+                    Value::Array(a) => (
+                        a.first().unwrap_or(&Value::Null),
+                        a.get(1..).unwrap_or_default(),
+                    ),
                     path => (path, &[][..]),
                 };
-                matches!(path, Value::String(p) if p == "product" || p.starts_with("product.")) && default.iter().all(reads_only_product)
+                matches!(path, Value::String(p) if p == "product" || p.starts_with("product."))
+                    && default.iter().all(reads_only_product)
             }
             "missing" | "missing_some" => false,
             // The clock changes after the product sets are computed.
@@ -67,7 +92,11 @@ pub struct ProductCondition {
 
 impl ProductCondition {
     pub fn new(cond: Condition, fields: u16) -> ProductCondition {
-        ProductCondition { cond, fields, set: RefCell::new(None) }
+        ProductCondition {
+            cond,
+            fields,
+            set: RefCell::new(None),
+        }
     }
 
     pub fn products(&self, c: &Catalog) -> Rc<[u64]> {
@@ -100,12 +129,19 @@ impl ProductCondition {
 pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
     let i = ix as usize;
     let mut m = serde_json::Map::new();
-    for (b, &k) in PRODUCT_FIELDS.iter().enumerate().filter(|&(b, _)| fields & (1 << b) != 0) {
+    for (b, &k) in PRODUCT_FIELDS
+        .iter()
+        .enumerate()
+        .filter(|&(b, _)| fields & (1 << b) != 0)
+    {
         let v = match b {
             0 => json!(c.id(ix)),
             1 => json!(c.titles[i]),
             2 => json!(c.category_paths[c.category[i] as usize]),
-            3 => c.ancestors(c.category[i]).map(|n| json!(c.category_paths[n as usize])).collect(),
+            3 => c
+                .ancestors(c.category[i])
+                .map(|n| json!(c.category_paths[n as usize]))
+                .collect(),
             4 => json!(c.brand_names.get(c.brand[i] as usize)),
             5 => json!(c.prices[i]),
             6 => json!(c.in_stock[i]),
@@ -125,9 +161,18 @@ mod tests {
     fn only_conditions_over_the_product_alone_are_product_only() {
         for (condition, want) in [
             (json!({"<=": [{"var": "product.price"}, 50]}), true),
-            (json!({"and": [{"var": ["product.tags.0", {"var": "product.brand"}]}, {"in": ["x", {"var": "product.categories"}]}]}), true),
-            (json!({"<=": [{"var": "product.price"}, {"var": "visitor.cart.value"}]}), false),
-            (json!({"var": ["product.price", {"var": "visitor.hour"}]}), false),
+            (
+                json!({"and": [{"var": ["product.tags.0", {"var": "product.brand"}]}, {"in": ["x", {"var": "product.categories"}]}]}),
+                true,
+            ),
+            (
+                json!({"<=": [{"var": "product.price"}, {"var": "visitor.cart.value"}]}),
+                false,
+            ),
+            (
+                json!({"var": ["product.price", {"var": "visitor.hour"}]}),
+                false,
+            ),
             (json!({"var": {"cat": ["product.", "price"]}}), false),
             (json!({"missing": ["product.price"]}), false),
             (json!({"var": "productivity"}), false),
@@ -141,8 +186,14 @@ mod tests {
         let bit = |f: &str| 1u16 << PRODUCT_FIELDS.iter().position(|&k| k == f).unwrap();
         let cases = [
             (json!({"<=": [{"var": "product.price"}, 50]}), bit("price")),
-            (json!({"in": ["x", {"var": "product.categories"}]}), bit("categories")),
-            (json!({"and": [{"var": "product.tags.0"}, {"==": [{"var": ["product.brand", "?"]}, "A"]}]}), bit("tags") | bit("brand")),
+            (
+                json!({"in": ["x", {"var": "product.categories"}]}),
+                bit("categories"),
+            ),
+            (
+                json!({"and": [{"var": "product.tags.0"}, {"==": [{"var": ["product.brand", "?"]}, "A"]}]}),
+                bit("tags") | bit("brand"),
+            ),
             (json!({"var": "product"}), ALL_FIELDS),
             (json!({"var": {"cat": ["product.", "price"]}}), ALL_FIELDS),
             (json!({">": [{"var": "visitor.cart.count"}, 1]}), 0),
@@ -150,7 +201,13 @@ mod tests {
         for (condition, want) in cases {
             assert_eq!(product_fields(&condition), want, "{condition}");
         }
-        let c = Catalog::from_json(&json!({"products": [{"id": "a", "title": "A", "category": "x/y", "price": 5}]})).unwrap();
-        assert_eq!(product_context(&c, 0, bit("price") | bit("categories")), json!({"price": 5.0, "categories": ["x/y", "x"]}));
+        let c = Catalog::from_json(
+            &json!({"products": [{"id": "a", "title": "A", "category": "x/y", "price": 5}]}),
+        )
+        .unwrap();
+        assert_eq!(
+            product_context(&c, 0, bit("price") | bit("categories")),
+            json!({"price": 5.0, "categories": ["x/y", "x"]})
+        );
     }
 }

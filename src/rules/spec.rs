@@ -11,8 +11,14 @@ use serde_json::{json, Map, Value};
 
 pub enum Ty {
     Str,
-    Num { min: f64, max: f64 },
-    Int { min: f64, max: f64 },
+    Num {
+        min: f64,
+        max: f64,
+    },
+    Int {
+        min: f64,
+        max: f64,
+    },
     Bool,
     OneOf(&'static [&'static str]),
     /// A JsonLogic condition, compiled while checking.
@@ -43,11 +49,21 @@ pub struct Shape {
 }
 
 pub const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
-    Field { name, ty, required: true, doc: doc_text(doc) }
+    Field {
+        name,
+        ty,
+        required: true,
+        doc: doc_text(doc),
+    }
 }
 
 pub const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Field {
-    Field { name, ty, required: false, doc: doc_text(doc) }
+    Field {
+        name,
+        ty,
+        required: false,
+        doc: doc_text(doc),
+    }
 }
 
 /// Docs serve the schema and the reference, which are generated on the host; the wasm
@@ -62,45 +78,73 @@ pub const fn doc_text(doc: &'static str) -> &'static str {
 
 /// Validates `v` against `ty`, appending every problem found.
 pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
-    let mut fail = |message: String| errors.push(PathError { path: path.to_string(), message });
+    let mut fail = |message: String| {
+        errors.push(PathError {
+            path: path.to_string(),
+            message,
+        })
+    };
     match (ty, v) {
-        (Ty::Str, Value::String(s)) if s.len() > crate::json::MAX_STRING => fail(format!("longer than {} bytes", crate::json::MAX_STRING)),
+        (Ty::Str, Value::String(s)) if s.len() > crate::json::MAX_STRING => {
+            fail(format!("longer than {} bytes", crate::json::MAX_STRING))
+        }
         (Ty::Str, Value::String(_)) | (Ty::Bool, Value::Bool(_)) => {}
         (Ty::Num { min, max }, Value::Number(n)) | (Ty::Int { min, max }, Value::Number(n)) => {
             let f = n.as_f64().unwrap_or(f64::NAN);
             if !(f >= *min && f <= *max) {
-                fail(format!("must be between {} and {}, got {}", num(*min), num(*max), n));
+                fail(format!(
+                    "must be between {} and {}, got {}",
+                    num(*min),
+                    num(*max),
+                    n
+                ));
             } else if matches!(ty, Ty::Int { .. }) && f.fract() != 0.0 {
                 fail(format!("must be a whole number, got {n}"));
             }
         }
         (Ty::OneOf(options), Value::String(s)) => {
             if !options.contains(&s.as_str()) {
-                fail(format!("\"{s}\" is not one of {}{}", options.join(", "), did_you_mean(s, options.iter().copied())));
+                fail(format!(
+                    "\"{s}\" is not one of {}{}",
+                    options.join(", "),
+                    did_you_mean(s, options.iter().copied())
+                ));
             }
         }
         (Ty::Logic, v) => {
             if let Err(errs) = crate::logic::Logic::compile(v) {
-                errors.extend(errs.into_iter().map(|e| PathError { path: format!("{path}{}", e.path), message: e.message }));
+                errors.extend(errs.into_iter().map(|e| PathError {
+                    path: format!("{path}{}", e.path),
+                    message: e.message,
+                }));
             }
         }
         (Ty::DateTime, Value::String(s)) => {
             if parse_datetime(s).is_none() {
-                fail(format!("\"{s}\" is not a date-time like 2026-01-31T23:59:59+03:00"));
+                fail(format!(
+                    "\"{s}\" is not a date-time like 2026-01-31T23:59:59+03:00"
+                ));
             }
         }
         (Ty::List(inner, max), Value::Array(items)) => {
             if items.len() > *max {
-                fail(format!("at most {max} entries allowed, got {}", items.len()));
+                fail(format!(
+                    "at most {max} entries allowed, got {}",
+                    items.len()
+                ));
             } else {
-                items.iter().enumerate().for_each(|(i, item)| check(item, inner, &join(path, i), errors));
+                items
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, item)| check(item, inner, &join(path, i), errors));
             }
         }
         (Ty::Map(inner, max), Value::Object(map)) => {
             if map.len() > *max {
                 fail(format!("at most {max} entries allowed, got {}", map.len()));
             } else {
-                map.iter().for_each(|(k, item)| check(item, inner, &join(path, k), errors));
+                map.iter()
+                    .for_each(|(k, item)| check(item, inner, &join(path, k), errors));
             }
         }
         (Ty::Obj(shape), Value::Object(map)) => check_fields(map, shape, path, errors),
@@ -111,12 +155,19 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
                     Some(shape) => check_fields(map, shape, path, errors),
                     None => errors.push(PathError {
                         path: join(path, "type"),
-                        message: format!("unknown type \"{t}\"; expected one of {}{}", tags().collect::<Vec<_>>().join(", "), did_you_mean(t, tags())),
+                        message: format!(
+                            "unknown type \"{t}\"; expected one of {}{}",
+                            tags().collect::<Vec<_>>().join(", "),
+                            did_you_mean(t, tags())
+                        ),
                     }),
                 },
                 None => errors.push(PathError {
                     path: join(path, "type"),
-                    message: format!("is required: one of {}", tags().collect::<Vec<_>>().join(", ")),
+                    message: format!(
+                        "is required: one of {}",
+                        tags().collect::<Vec<_>>().join(", ")
+                    ),
                 }),
             }
         }
@@ -131,12 +182,23 @@ fn check_fields(map: &Map<String, Value>, shape: &Shape, path: &str, errors: &mu
             None if shape.tag.is_some() && key == "type" => {}
             None => errors.push(PathError {
                 path: join(path, key),
-                message: format!("unknown field \"{key}\" in {}{}", shape.name, did_you_mean(key, shape.fields.iter().map(|f| f.name))),
+                message: format!(
+                    "unknown field \"{key}\" in {}{}",
+                    shape.name,
+                    did_you_mean(key, shape.fields.iter().map(|f| f.name))
+                ),
             }),
         }
     }
-    for field in shape.fields.iter().filter(|f| f.required && !map.contains_key(f.name)) {
-        errors.push(PathError { path: join(path, field.name), message: format!("is required in {}", shape.name) });
+    for field in shape
+        .fields
+        .iter()
+        .filter(|f| f.required && !map.contains_key(f.name))
+    {
+        errors.push(PathError {
+            path: join(path, field.name),
+            message: format!("is required in {}", shape.name),
+        });
     }
 }
 
@@ -153,22 +215,31 @@ fn expected(ty: &Ty) -> &'static str {
     }
 }
 
-
 /// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`.
 pub fn parse_datetime(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = s.get(r)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     if b.len() < 17 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
         return None;
     }
-    let (y, mo, d, h, mi) = (digits(0..4)?, digits(5..7)?, digits(8..10)?, digits(11..13)?, digits(14..16)?);
+    let (y, mo, d, h, mi) = (
+        digits(0..4)?,
+        digits(5..7)?,
+        digits(8..10)?,
+        digits(11..13)?,
+        digits(14..16)?,
+    );
     let mut rest = &s[16..];
     let mut secs = 0.0;
     if let Some(r) = rest.strip_prefix(':') {
-        let end = r.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(r.len());
+        let end = r
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(r.len());
         secs = crate::logic::decimal(&r[..end]).filter(|s| (0.0..61.0).contains(s))?;
         rest = &r[end..];
     }
@@ -192,7 +263,9 @@ pub fn parse_datetime(s: &str) -> Option<f64> {
 }
 
 fn digits_of(s: &str) -> Option<i64> {
-    s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+    s.bytes()
+        .all(|c| c.is_ascii_digit())
+        .then(|| s.parse().ok())?
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {
@@ -239,9 +312,13 @@ pub fn schema(ty: &Ty) -> Value {
         Ty::Logic => json!({"$ref": "#/$defs/JsonLogic"}),
         Ty::DateTime => json!({"type": "string", "format": "date-time"}),
         Ty::List(inner, max) => json!({"type": "array", "items": schema(inner), "maxItems": max}),
-        Ty::Map(inner, max) => json!({"type": "object", "additionalProperties": schema(inner), "maxProperties": max}),
+        Ty::Map(inner, max) => {
+            json!({"type": "object", "additionalProperties": schema(inner), "maxProperties": max})
+        }
         Ty::Obj(shape) => shape_schema(shape),
-        Ty::Tagged(shapes) => json!({"oneOf": shapes.iter().map(|s| shape_schema(s)).collect::<Vec<_>>()}),
+        Ty::Tagged(shapes) => {
+            json!({"oneOf": shapes.iter().map(|s| shape_schema(s)).collect::<Vec<_>>()})
+        }
     }
 }
 
@@ -266,13 +343,21 @@ fn ty_name(ty: &Ty) -> String {
         Ty::Num { min, max } => format!("number {}–{}", num(*min), num(*max)),
         Ty::Int { min, max } => format!("integer {}–{}", num(*min), num(*max)),
         Ty::Bool => "boolean".into(),
-        Ty::OneOf(o) => o.iter().map(|s| format!("`\"{s}\"`")).collect::<Vec<_>>().join(" \\| "),
+        Ty::OneOf(o) => o
+            .iter()
+            .map(|s| format!("`\"{s}\"`"))
+            .collect::<Vec<_>>()
+            .join(" \\| "),
         Ty::Logic => "JsonLogic".into(),
         Ty::DateTime => "date-time".into(),
         Ty::List(inner, max) => format!("array (≤ {max}) of {}", ty_name(inner)),
         Ty::Map(inner, _) => format!("map of name → {}", ty_name(inner)),
         Ty::Obj(s) => format!("[{}](#{})", s.name, s.name.to_lowercase()),
-        Ty::Tagged(shapes) => shapes.iter().map(|s| format!("[{}](#{})", s.name, s.name.to_lowercase())).collect::<Vec<_>>().join(" \\| "),
+        Ty::Tagged(shapes) => shapes
+            .iter()
+            .map(|s| format!("[{}](#{})", s.name, s.name.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(" \\| "),
     }
 }
 
@@ -288,7 +373,13 @@ pub fn reference(root: &'static Shape) -> String {
         }
         out.push_str("| field | type | required | meaning |\n|---|---|---|---|\n");
         for f in shape.fields {
-            out.push_str(&format!("| `{}` | {} | {} | {} |\n", f.name, ty_name(&f.ty), if f.required { "yes" } else { "" }, f.doc));
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                f.name,
+                ty_name(&f.ty),
+                if f.required { "yes" } else { "" },
+                f.doc
+            ));
         }
         out.push('\n');
     }
@@ -322,9 +413,21 @@ mod tests {
     fn dates_parse_with_offsets_and_round_trip_days() {
         assert_eq!(parse_datetime("1970-01-01T00:00:00Z"), Some(0.0));
         assert_eq!(parse_datetime("1970-01-01T03:00+03:00"), Some(0.0));
-        assert_eq!(parse_datetime("2026-01-01T00:00:00Z"), Some(1_767_225_600_000.0));
-        assert_eq!(parse_datetime("2025-12-31T22:29:59.5-01:30"), Some(1_767_225_599_500.0));
-        for bad in ["2026-02-30T00:00Z", "2026-01-01", "2026-01-01T25:00Z", "2026-01-01T00:00+0300", "2026-1-01T00:00Z"] {
+        assert_eq!(
+            parse_datetime("2026-01-01T00:00:00Z"),
+            Some(1_767_225_600_000.0)
+        );
+        assert_eq!(
+            parse_datetime("2025-12-31T22:29:59.5-01:30"),
+            Some(1_767_225_599_500.0)
+        );
+        for bad in [
+            "2026-02-30T00:00Z",
+            "2026-01-01",
+            "2026-01-01T25:00Z",
+            "2026-01-01T00:00+0300",
+            "2026-1-01T00:00Z",
+        ] {
             assert_eq!(parse_datetime(bad), None, "{bad}");
         }
         for days in [-1000, 0, 59, 10_000, 20_454] {
@@ -335,7 +438,10 @@ mod tests {
 
     #[test]
     fn suggestions_come_within_two_edits() {
-        assert_eq!(did_you_mean("priorty", ["priority", "caps"].into_iter()), " (did you mean \"priority\"?)");
+        assert_eq!(
+            did_you_mean("priorty", ["priority", "caps"].into_iter()),
+            " (did you mean \"priority\"?)"
+        );
         assert_eq!(did_you_mean("zzz", ["priority"].into_iter()), "");
     }
 }

@@ -2,13 +2,13 @@
 //! primitives, call the engine, and return JSON text or throw the error's JSON (the
 //! package's `core.js` turns it into a `VitrinError`). wasm32 only.
 
+use super::platform::Store;
 use crate::catalog::Packed;
 use crate::engine::Engine;
-use crate::session::{Effect, Session};
 use crate::error::Error;
 use crate::json::{parse, Obj};
-use super::platform::Store;
 use crate::rules::MAX_RULES_BYTES;
+use crate::session::{Effect, Session};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
@@ -25,10 +25,17 @@ fn input(text: &str, code: &'static str) -> Result<Value, JsValue> {
 }
 
 /// The catalog's embeddings as the wrapper passed them: a `VTE1` table, or floats.
-fn packed<'a>(table: &'a Option<Vec<u8>>, rows: &'a Option<Vec<f32>>, dim: u32) -> Option<Packed<'a>> {
+fn packed<'a>(
+    table: &'a Option<Vec<u8>>,
+    rows: &'a Option<Vec<f32>>,
+    dim: u32,
+) -> Option<Packed<'a>> {
     match (table, rows) {
         (Some(bytes), _) => Some(Packed::Table(bytes)),
-        (None, Some(rows)) => Some(Packed::Floats { dim: dim as usize, rows }),
+        (None, Some(rows)) => Some(Packed::Floats {
+            dim: dim as usize,
+            rows,
+        }),
         (None, None) => None,
     }
 }
@@ -36,14 +43,22 @@ fn packed<'a>(table: &'a Option<Vec<u8>>, rows: &'a Option<Vec<f32>>, dim: u32) 
 /// JSON passed as UTF-8 bytes: for documents as large as a catalog, encoding them in JS
 /// (`TextEncoder`) is several times faster than passing a string.
 fn input_bytes(bytes: &[u8], code: &'static str) -> Result<Value, JsValue> {
-    std::str::from_utf8(bytes).map_err(|e| fail(Error::at(code, "", format!("not UTF-8: {e}")))).and_then(|text| input(text, code))
+    std::str::from_utf8(bytes)
+        .map_err(|e| fail(Error::at(code, "", format!("not UTF-8: {e}"))))
+        .and_then(|text| input(text, code))
 }
 
 fn clock(now: f64) -> Result<f64, JsValue> {
     if now.is_finite() && now >= 0.0 {
         Ok(now)
     } else {
-        Err(fail(Error::new("invalid_clock", format!("now() must return milliseconds since the epoch, got {}", crate::json::num(now)))))
+        Err(fail(Error::new(
+            "invalid_clock",
+            format!(
+                "now() must return milliseconds since the epoch, got {}",
+                crate::json::num(now)
+            ),
+        )))
     }
 }
 
@@ -77,23 +92,48 @@ pub fn is_safe_url(url: &str) -> bool {
 }
 
 #[wasm_bindgen(js_name = evaluateCondition)]
-pub fn evaluate_condition(condition: &str, data: &str, now: f64, utc_offset_minutes: f64, scope: &str) -> Result<String, JsValue> {
+pub fn evaluate_condition(
+    condition: &str,
+    data: &str,
+    now: f64,
+    utc_offset_minutes: f64,
+    scope: &str,
+) -> Result<String, JsValue> {
     let mut rule = input(condition, "invalid_condition")?;
-    crate::logic::set_clock(crate::logic::Clock { now, utc_offset_ms: utc_offset_minutes * 60_000.0 });
+    crate::logic::set_clock(crate::logic::Clock {
+        now,
+        utc_offset_ms: utc_offset_minutes * 60_000.0,
+    });
     let data = input(data, "invalid_data")?;
     // With a scope, read as the engine reads a campaign's (or slot's) condition.
     if let Some(scope) = crate::rules::vocabulary::Scope::named(scope) {
         let checked = crate::rules::vocabulary::check(&rule, scope, "");
         if !checked.errors.is_empty() {
-            return Err(fail(Error::many("invalid_condition", "invalid condition", checked.errors)));
+            return Err(fail(Error::many(
+                "invalid_condition",
+                "invalid condition",
+                checked.errors,
+            )));
         }
         rule = checked.condition;
     }
     let logic = crate::logic::Logic::compile(&rule).map_err(|errors| {
-        let errors = errors.into_iter().map(|e| crate::error::PathError { path: e.path, message: e.message }).collect();
-        fail(Error::many("invalid_condition", "invalid JsonLogic condition", errors))
+        let errors = errors
+            .into_iter()
+            .map(|e| crate::error::PathError {
+                path: e.path,
+                message: e.message,
+            })
+            .collect();
+        fail(Error::many(
+            "invalid_condition",
+            "invalid JsonLogic condition",
+            errors,
+        ))
     })?;
-    let result = logic.try_apply(&data).map_err(|e| fail(Error::at("evaluation_limit", &e.path, e.message)))?;
+    let result = logic
+        .try_apply(&data)
+        .map_err(|e| fail(Error::at("evaluation_limit", &e.path, e.message)))?;
     Ok(result.to_string())
 }
 
@@ -143,20 +183,39 @@ impl RawEngine {
     /// catalog's embeddings as the wrapper packed them (`catalog::Packed`); `tabs`: the
     /// wrapper has a channel to the other tabs. Call `settle` right after (`wants`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &[u8], table: Option<Vec<u8>>, embeddings: Option<Vec<f32>>, dim: u32, tabs: bool) -> Result<RawEngine, JsValue> {
+    pub fn new(
+        options: &[u8],
+        table: Option<Vec<u8>>,
+        embeddings: Option<Vec<f32>>,
+        dim: u32,
+        tabs: bool,
+    ) -> Result<RawEngine, JsValue> {
         let opts = input_bytes(options, "invalid_options")?;
         let o = Obj::new(&opts, "", "invalid_options").map_err(fail)?;
         let kind = o.opt_str("storage").map_err(fail)?.unwrap_or("auto");
         if !matches!(kind, "auto" | "local" | "memory") {
             return Err(fail(o.err("storage", "expected \"local\" or \"memory\"")));
         }
-        let key = o.opt_str("storageKey").map_err(fail)?.unwrap_or("vitrin").to_string();
+        let key = o
+            .opt_str("storageKey")
+            .map_err(fail)?
+            .unwrap_or("vitrin")
+            .to_string();
         let read_only = o.opt_bool("readOnly").map_err(fail)?.unwrap_or(false);
         let engine = Engine::with_packed(&opts, packed(&table, &embeddings, dim)).map_err(fail)?;
         let (store, store_err) = Store::open(kind);
-        let stored = if engine.consent().personalization { store.get(&key) } else { Ok(None) };
+        let stored = if engine.consent().personalization {
+            store.get(&key)
+        } else {
+            Ok(None)
+        };
         let session = Session::open(engine, stored, tabs, read_only);
-        Ok(RawEngine { session, store, key, outward: store_err.map(Effect::Error).into_iter().collect() })
+        Ok(RawEngine {
+            session,
+            store,
+            key,
+            outward: store_err.map(Effect::Error).into_iter().collect(),
+        })
     }
 
     /// What the wrapper should arrange now (bits: 1 flush soon, 2 `endTask` at the end of
@@ -181,16 +240,29 @@ impl RawEngine {
 
     pub fn track(&mut self, event: &str, now: f64) -> Result<u32, JsValue> {
         #[cfg(feature = "test-panic")]
-        assert!(!event.contains("\"vitrin-test-panic\""), "forced panic (test-panic build)");
+        assert!(
+            !event.contains("\"vitrin-test-panic\""),
+            "forced panic (test-panic build)"
+        );
         let now = clock(now)?;
         let v = input(event, "invalid_event")?;
         self.session.track(&v, now).map_err(fail)?;
         Ok(self.settle())
     }
 
-    pub fn recommend(&mut self, slot: &str, product_id: Option<String>, limit: Option<u32>, now: f64) -> Result<String, JsValue> {
+    pub fn recommend(
+        &mut self,
+        slot: &str,
+        product_id: Option<String>,
+        limit: Option<u32>,
+        now: f64,
+    ) -> Result<String, JsValue> {
         let now = clock(now)?;
-        let recs = self.session.engine_mut().recommend(slot, product_id.as_deref(), limit, now).map_err(fail)?;
+        let recs = self
+            .session
+            .engine_mut()
+            .recommend(slot, product_id.as_deref(), limit, now)
+            .map_err(fail)?;
         Ok(serde_json::to_string(&recs).unwrap_or_else(|_| "[]".into()))
     }
 
@@ -202,9 +274,16 @@ impl RawEngine {
 
     /// `action` is `shown`, `dismiss` or `clicked`.
     #[wasm_bindgen(js_name = promptAction)]
-    pub fn prompt_action(&mut self, action: &str, prompt_id: &str, now: f64) -> Result<u32, JsValue> {
+    pub fn prompt_action(
+        &mut self,
+        action: &str,
+        prompt_id: &str,
+        now: f64,
+    ) -> Result<u32, JsValue> {
         let now = clock(now)?;
-        self.session.prompt_action(action, prompt_id, now).map_err(fail)?;
+        self.session
+            .prompt_action(action, prompt_id, now)
+            .map_err(fail)?;
         Ok(self.settle())
     }
 
@@ -212,7 +291,11 @@ impl RawEngine {
     /// has no space), or `undefined` while it holds.
     pub fn withdrawal(&mut self, now: f64) -> Result<Option<String>, JsValue> {
         let now = clock(now)?;
-        Ok(self.session.engine_mut().withdrawal(now).map(|(id, reason)| format!("{reason} {id}")))
+        Ok(self
+            .session
+            .engine_mut()
+            .withdrawal(now)
+            .map(|(id, reason)| format!("{reason} {id}")))
     }
 
     /// Milliseconds since the epoch of the next clock-driven prompt check, or `undefined`.
@@ -227,14 +310,27 @@ impl RawEngine {
 
     pub fn explain(&self, campaign_id: &str, now: f64) -> Result<String, JsValue> {
         let now = clock(now)?;
-        Ok(self.session.engine().explain(campaign_id, now).map_err(fail)?.to_string())
+        Ok(self
+            .session
+            .engine()
+            .explain(campaign_id, now)
+            .map_err(fail)?
+            .to_string())
     }
 
     /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the engine.
     #[wasm_bindgen(js_name = benchCondition)]
-    pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Result<u32, JsValue> {
+    pub fn bench_condition(
+        &self,
+        campaign_id: &str,
+        iterations: u32,
+        now: f64,
+    ) -> Result<u32, JsValue> {
         let now = clock(now)?;
-        self.session.engine().bench_condition(campaign_id, iterations, now).map_err(fail)
+        self.session
+            .engine()
+            .bench_condition(campaign_id, iterations, now)
+            .map_err(fail)
     }
 
     pub fn state(&self) -> String {
@@ -247,9 +343,18 @@ impl RawEngine {
     }
 
     #[wasm_bindgen(js_name = setCatalog)]
-    pub fn set_catalog(&mut self, catalog: &[u8], table: Option<Vec<u8>>, embeddings: Option<Vec<f32>>, dim: u32) -> Result<(), JsValue> {
+    pub fn set_catalog(
+        &mut self,
+        catalog: &[u8],
+        table: Option<Vec<u8>>,
+        embeddings: Option<Vec<f32>>,
+        dim: u32,
+    ) -> Result<(), JsValue> {
         let v = input_bytes(catalog, "invalid_catalog")?;
-        self.session.engine_mut().set_catalog_packed(&v, packed(&table, &embeddings, dim)).map_err(fail)
+        self.session
+            .engine_mut()
+            .set_catalog_packed(&v, packed(&table, &embeddings, dim))
+            .map_err(fail)
     }
 
     #[wasm_bindgen(js_name = setProfile)]
@@ -267,7 +372,9 @@ impl RawEngine {
         if skip_invalid {
             match crate::rules::without_invalid_campaigns(&v) {
                 Ok((kept, left_out)) => (v, skipped) = (kept, left_out),
-                Err(errors) => return Err(fail(Error::many("invalid_rules", "invalid rules", errors))),
+                Err(errors) => {
+                    return Err(fail(Error::many("invalid_rules", "invalid rules", errors)))
+                }
             }
         }
         self.session.engine_mut().set_rules(&v).map_err(fail)?;
@@ -284,7 +391,11 @@ impl RawEngine {
     /// The store names the visitor (its customer id, or its server's id for them).
     pub fn identify(&mut self, visitor_id: &str) -> Result<u32, JsValue> {
         if visitor_id.is_empty() || visitor_id.len() > 256 {
-            return Err(fail(Error::at("invalid_argument", "", "a visitor id is a string of 1 to 256 characters")));
+            return Err(fail(Error::at(
+                "invalid_argument",
+                "",
+                "a visitor id is a string of 1 to 256 characters",
+            )));
         }
         self.session.identify(visitor_id);
         Ok(self.settle())

@@ -20,8 +20,14 @@ pub enum Store {
 }
 
 fn storage_error(e: JsValue, what: &str) -> Error {
-    let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
-    Error::new("storage_failed", format!("localStorage {what} failed: {detail}"))
+    let detail = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_default();
+    Error::new(
+        "storage_failed",
+        format!("localStorage {what} failed: {detail}"),
+    )
 }
 
 impl Store {
@@ -31,12 +37,23 @@ impl Store {
             return (Store::Memory, None);
         }
         let Some(window) = web_sys::window() else {
-            let err = (kind == "local").then(|| Error::new("storage_unavailable", "no localStorage here; keeping state in memory"));
+            let err = (kind == "local").then(|| {
+                Error::new(
+                    "storage_unavailable",
+                    "no localStorage here; keeping state in memory",
+                )
+            });
             return (Store::Memory, err);
         };
         match window.local_storage() {
             Ok(Some(s)) => (Store::Local(s), None),
-            Ok(None) => (Store::Memory, Some(Error::new("storage_unavailable", "localStorage is disabled; keeping state in memory"))),
+            Ok(None) => (
+                Store::Memory,
+                Some(Error::new(
+                    "storage_unavailable",
+                    "localStorage is disabled; keeping state in memory",
+                )),
+            ),
             Err(e) => (Store::Memory, Some(storage_error(e, "access"))),
         }
     }
@@ -54,13 +71,19 @@ impl Store {
                 MEMORY.with(|m| m.borrow_mut().insert(key.to_string(), value.to_string()));
                 Ok(())
             }
-            Store::Local(s) => s.set_item(key, value).map_err(|e| storage_error(e, "write")),
+            Store::Local(s) => s
+                .set_item(key, value)
+                .map_err(|e| storage_error(e, "write")),
         }
     }
 
     /// Removes `key` and every `key:…` entry (all that vitrin ever stores under a key).
     pub fn remove_all(&self, key: &str) -> Result<(), Error> {
-        let ours = |k: &str| k == key || k.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'));
+        let ours = |k: &str| {
+            k == key
+                || k.strip_prefix(key)
+                    .is_some_and(|rest| rest.starts_with(':'))
+        };
         match self {
             Store::Memory => {
                 MEMORY.with(|m| m.borrow_mut().retain(|k, _| !ours(k)));
@@ -68,8 +91,12 @@ impl Store {
             }
             Store::Local(s) => {
                 let len = s.length().map_err(|e| storage_error(e, "read"))?;
-                let keys: Vec<String> = (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| ours(k)).collect();
-                keys.iter().try_for_each(|k| s.remove_item(k).map_err(|e| storage_error(e, "remove")))
+                let keys: Vec<String> = (0..len)
+                    .filter_map(|i| s.key(i).ok().flatten())
+                    .filter(|k| ours(k))
+                    .collect();
+                keys.iter()
+                    .try_for_each(|k| s.remove_item(k).map_err(|e| storage_error(e, "remove")))
             }
         }
     }

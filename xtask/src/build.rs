@@ -38,12 +38,18 @@ pub fn build() -> Result<SizeReport> {
     // Two builds of one source: SIMD128 (what every current browser runs) and scalar.
     let simd = target.clone();
     let scalar = target.join("scalar");
-    stage("cargo build (wasm32, release, simd128)", || cargo_build(&simd, true))?;
-    stage("cargo build (wasm32, release, scalar)", || cargo_build(&scalar, false))?;
+    stage("cargo build (wasm32, release, simd128)", || {
+        cargo_build(&simd, true)
+    })?;
+    stage("cargo build (wasm32, release, scalar)", || {
+        cargo_build(&scalar, false)
+    })?;
     let bindgen_dir = target.join("wasm-bindgen");
     let scalar_bindgen_dir = target.join("wasm-bindgen-scalar");
     stage("wasm-bindgen", || wasm_bindgen(&simd, &bindgen_dir))?;
-    stage("wasm-bindgen (scalar)", || wasm_bindgen(&scalar, &scalar_bindgen_dir))?;
+    stage("wasm-bindgen (scalar)", || {
+        wasm_bindgen(&scalar, &scalar_bindgen_dir)
+    })?;
     stage("same JS glue for both builds", || {
         let glue = format!("{CORE}.js");
         if read(&bindgen_dir.join(&glue))? == read(&scalar_bindgen_dir.join(&glue))? {
@@ -58,10 +64,15 @@ pub fn build() -> Result<SizeReport> {
         wasm_opt(&bindgen_dir.join(format!("{CORE}_bg.wasm")), &opt_wasm)
     })?;
     stage("wasm-opt -Oz (scalar)", || {
-        wasm_opt(&scalar_bindgen_dir.join(format!("{CORE}_bg.wasm")), &opt_scalar)
+        wasm_opt(
+            &scalar_bindgen_dir.join(format!("{CORE}_bg.wasm")),
+            &opt_scalar,
+        )
     })?;
     let pkg = root.join("pkg");
-    stage("assemble pkg/", || assemble(&pkg, &bindgen_dir, &opt_wasm, &opt_scalar))?;
+    stage("assemble pkg/", || {
+        assemble(&pkg, &bindgen_dir, &opt_wasm, &opt_scalar)
+    })?;
     stage("script-tag build (esbuild)", || script_tag_build(&pkg))?;
     let report = measure(&pkg)?;
     report.print();

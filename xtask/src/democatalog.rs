@@ -775,7 +775,14 @@ fn to_json(products: &[Product]) -> String {
     }
     out.push_str("],\n\"categoryNames\":{");
     for (k, (path, tr, en)) in CATEGORY_NAMES.iter().enumerate() {
-        let _ = write!(out, "{}{}:{{\"tr\":{},\"en\":{}}}", if k > 0 { "," } else { "" }, quoted(path), quoted(tr), quoted(en));
+        let _ = write!(
+            out,
+            "{}{}:{{\"tr\":{},\"en\":{}}}",
+            if k > 0 { "," } else { "" },
+            quoted(path),
+            quoted(tr),
+            quoted(en)
+        );
     }
     out.push_str("}}\n");
     out
@@ -809,7 +816,10 @@ mod tests {
             let parts: Vec<&str> = c.path.split('/').collect();
             for k in 1..=parts.len() {
                 let path = parts[..k].join("/");
-                assert!(CATEGORY_NAMES.iter().any(|(p, ..)| *p == path), "{path} has no name");
+                assert!(
+                    CATEGORY_NAMES.iter().any(|(p, ..)| *p == path),
+                    "{path} has no name"
+                );
             }
         }
     }

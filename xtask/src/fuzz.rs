@@ -13,7 +13,16 @@ use std::time::Instant;
 use crate::util::{available, cmd, read, root, run, write, Result};
 
 /// The targets of `fuzz/Cargo.toml`, in the order they run.
-const TARGETS: &[&str] = &["rules", "catalog", "embeddings_table", "profile", "restore", "events", "template", "jsonlogic"];
+const TARGETS: &[&str] = &[
+    "rules",
+    "catalog",
+    "embeddings_table",
+    "profile",
+    "restore",
+    "events",
+    "template",
+    "jsonlogic",
+];
 
 struct Row {
     target: String,
@@ -30,10 +39,17 @@ pub fn fuzz(args: &[String]) -> Result {
         match a.as_str() {
             "--seconds" => {
                 let n = it.next().ok_or("--seconds needs a number")?;
-                seconds = n.parse().map_err(|_| format!("--seconds: `{n}` is not a whole number"))?;
+                seconds = n
+                    .parse()
+                    .map_err(|_| format!("--seconds: `{n}` is not a whole number"))?;
             }
             t if TARGETS.contains(&t) => chosen.push(t),
-            other => return Err(format!("fuzz: unknown argument `{other}` (targets: {})", TARGETS.join(", "))),
+            other => {
+                return Err(format!(
+                    "fuzz: unknown argument `{other}` (targets: {})",
+                    TARGETS.join(", ")
+                ))
+            }
         }
     }
     if chosen.is_empty() {
@@ -48,7 +64,8 @@ pub fn fuzz(args: &[String]) -> Result {
     run(fuzz_cmd().args(["build", "-O"]))?;
 
     let out_dir = root().join("target").join("hardening");
-    std::fs::create_dir_all(&out_dir).map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
     let mut rows = Vec::new();
     for target in chosen {
         let row = run_target(target, seconds, &out_dir)?;
@@ -59,11 +76,18 @@ pub fn fuzz(args: &[String]) -> Result {
     let table = to_markdown(&rows);
     write(&out_dir.join("fuzz.md"), &table)?;
     println!("\n{table}");
-    let crashed: Vec<&str> = rows.iter().filter(|r| !r.crashes.is_empty()).map(|r| r.target.as_str()).collect();
+    let crashed: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.crashes.is_empty())
+        .map(|r| r.target.as_str())
+        .collect();
     if crashed.is_empty() {
         Ok(())
     } else {
-        Err(format!("crashes in {} (inputs under fuzz/artifacts/)", crashed.join(", ")))
+        Err(format!(
+            "crashes in {} (inputs under fuzz/artifacts/)",
+            crashed.join(", ")
+        ))
     }
 }
 
@@ -88,20 +112,26 @@ fn fuzz_cmd() -> std::process::Command {
         c.arg("fuzz");
         c
     };
-    c.current_dir(root().join("fuzz")).env("RUSTC_BOOTSTRAP", "1");
+    c.current_dir(root().join("fuzz"))
+        .env("RUSTC_BOOTSTRAP", "1");
     c
 }
 
 fn artifacts(target: &str) -> BTreeSet<String> {
     std::fs::read_dir(root().join("fuzz").join("artifacts").join(target))
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn run_target(target: &str, seconds: u64, out_dir: &Path) -> Result<Row> {
     let before = artifacts(target);
     let log = out_dir.join(format!("fuzz-{target}.log"));
-    let file = std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
+    let file =
+        std::fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
     let corpus = format!("corpus/{target}");
     let mut c = fuzz_cmd();
     c.args(["run", "-O", target, &corpus, "--"])
@@ -122,10 +152,22 @@ fn run_target(target: &str, seconds: u64, out_dir: &Path) -> Result<Row> {
         .unwrap_or(0);
     let crashes: Vec<String> = artifacts(target).difference(&before).cloned().collect();
     if !status.success() && crashes.is_empty() {
-        return Err(format!("cargo fuzz run {target} failed ({status}) without a crash input; see {}", log.display()));
+        return Err(format!(
+            "cargo fuzz run {target} failed ({status}) without a crash input; see {}",
+            log.display()
+        ));
     }
-    println!("fuzz: {target}: {executions} executions in {:.0}s, {} crash(es)", start.elapsed().as_secs_f64(), crashes.len());
-    Ok(Row { target: target.to_string(), seconds, executions, crashes })
+    println!(
+        "fuzz: {target}: {executions} executions in {:.0}s, {} crash(es)",
+        start.elapsed().as_secs_f64(),
+        crashes.len()
+    );
+    Ok(Row {
+        target: target.to_string(),
+        seconds,
+        executions,
+        crashes,
+    })
 }
 
 fn to_json(r: &Row) -> String {
@@ -142,7 +184,13 @@ fn to_json(r: &Row) -> String {
 fn to_markdown(rows: &[Row]) -> String {
     let mut s = String::from("| target | seconds | executions | crashes |\n|---|---:|---:|---:|\n");
     for r in rows {
-        s.push_str(&format!("| {} | {} | {} | {} |\n", r.target, r.seconds, r.executions, r.crashes.len()));
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.target,
+            r.seconds,
+            r.executions,
+            r.crashes.len()
+        ));
     }
     s
 }

@@ -31,11 +31,20 @@ struct Conn {
 
 impl Conn {
     fn new(addr: &str) -> Conn {
-        Conn { addr: addr.to_string(), reader: None }
+        Conn {
+            addr: addr.to_string(),
+            reader: None,
+        }
     }
 
     /// Sends a request; the status and body. Reconnects once when the server closed.
-    fn send(&mut self, method: &str, path: &str, auth: Option<&str>, body: &str) -> std::io::Result<(u16, String)> {
+    fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        auth: Option<&str>,
+        body: &str,
+    ) -> std::io::Result<(u16, String)> {
         for attempt in 0..2 {
             if self.reader.is_none() {
                 let s = TcpStream::connect(&self.addr)?;
@@ -44,9 +53,14 @@ impl Conn {
                 self.reader = Some(BufReader::new(s));
             }
             let r = self.reader.as_mut().expect("connected");
-            let auth = auth.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+            let auth = auth
+                .map(|t| format!("Authorization: Bearer {t}\r\n"))
+                .unwrap_or_default();
             let head = format!("{method} {path} HTTP/1.1\r\nHost: loadtest\r\n{auth}Content-Type: text/plain\r\nContent-Length: {}\r\n\r\n", body.len());
-            let sent = r.get_mut().write_all(head.as_bytes()).and_then(|_| r.get_mut().write_all(body.as_bytes()));
+            let sent = r
+                .get_mut()
+                .write_all(head.as_bytes())
+                .and_then(|_| r.get_mut().write_all(body.as_bytes()));
             match sent.and_then(|_| read_response(r)) {
                 Ok(answer) => return Ok(answer),
                 Err(e) if attempt == 0 => {
@@ -63,7 +77,10 @@ impl Conn {
 fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<(u16, String)> {
     let mut line = String::new();
     if r.read_line(&mut line)? == 0 {
-        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "closed",
+        ));
     }
     let status: u16 = line.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
     let mut len = 0;
@@ -89,7 +106,9 @@ fn field<'a>(json: &'a str, key: &str) -> Option<&'a str> {
 }
 
 fn now_ms() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }
 
 fn rules(n: u64) -> String {
@@ -99,7 +118,13 @@ fn rules(n: u64) -> String {
 }
 
 /// One client posting batches until `stop`; returns its post latencies.
-fn client(addr: String, id: usize, stop: Arc<AtomicBool>, events: Arc<AtomicU64>, failed: Arc<AtomicU64>) -> Vec<Duration> {
+fn client(
+    addr: String,
+    id: usize,
+    stop: Arc<AtomicBool>,
+    events: Arc<AtomicU64>,
+    failed: Arc<AtomicU64>,
+) -> Vec<Duration> {
     let mut conn = Conn::new(&addr);
     let mut latencies = Vec::new();
     let (mut visitor, mut token, mut batch) = (String::new(), String::new(), BATCHES_PER_VISITOR);
@@ -119,8 +144,14 @@ fn client(addr: String, id: usize, stop: Arc<AtomicBool>, events: Arc<AtomicU64>
             }
         }
         let at = now_ms();
-        let mut list: Vec<String> =
-            (0..EVENTS_PER_BATCH).map(|k| format!(r#"{{"id":"{id}-{n}-{k}","type":"view","productId":"p{}","at":{at}}}"#, (n as usize + k) % 200)).collect();
+        let mut list: Vec<String> = (0..EVENTS_PER_BATCH)
+            .map(|k| {
+                format!(
+                    r#"{{"id":"{id}-{n}-{k}","type":"view","productId":"p{}","at":{at}}}"#,
+                    (n as usize + k) % 200
+                )
+            })
+            .collect();
         if batch % 10 == 9 {
             list.pop();
             list.push(format!(
@@ -129,8 +160,17 @@ fn client(addr: String, id: usize, stop: Arc<AtomicBool>, events: Arc<AtomicU64>
             ));
         }
         let arm = ["A", "B", "holdout"][(id + n as usize) % 3];
-        let exposures = if batch == 0 { format!(r#"[{{"id":"{id}-{n}-x","campaignId":"load","variant":"{arm}","shown":1,"at":{at}}}]"#) } else { "[]".into() };
-        let body = format!(r#"{{"visitorId":"{visitor}","token":"{token}","events":[{}],"exposures":{exposures}}}"#, list.join(","));
+        let exposures = if batch == 0 {
+            format!(
+                r#"[{{"id":"{id}-{n}-x","campaignId":"load","variant":"{arm}","shown":1,"at":{at}}}]"#
+            )
+        } else {
+            "[]".into()
+        };
+        let body = format!(
+            r#"{{"visitorId":"{visitor}","token":"{token}","events":[{}],"exposures":{exposures}}}"#,
+            list.join(",")
+        );
         let start = Instant::now();
         match conn.send("POST", "/v1/events", None, &body) {
             Ok((200, _)) => {
@@ -183,23 +223,46 @@ fn phase(addr: &str, clients: usize, side: bool, seconds: f64) -> Phase {
     let (events, failed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let workers: Vec<_> = (0..clients)
         .map(|i| {
-            let (addr, stop, events, failed) = (addr.to_string(), stop.clone(), events.clone(), failed.clone());
-            let id = i + clients * 1000 + if side { 500 } else { 0 } + (now_ms() % 1_000_000) as usize * 100_000;
+            let (addr, stop, events, failed) = (
+                addr.to_string(),
+                stop.clone(),
+                events.clone(),
+                failed.clone(),
+            );
+            let id = i
+                + clients * 1000
+                + if side { 500 } else { 0 }
+                + (now_ms() % 1_000_000) as usize * 100_000;
             std::thread::spawn(move || client(addr, id, stop, events, failed))
         })
         .collect();
     let sides = side.then(|| {
-        let reader =
-            beside(addr.to_string(), stop.clone(), Duration::from_millis(10), |c, _| matches!(c.send("GET", "/v1/metrics", Some(TOKEN), ""), Ok((200, _))));
-        let publisher = beside(addr.to_string(), stop.clone(), Duration::from_millis(100), |c, n| {
-            matches!(c.send("PUT", "/v1/rules", Some(TOKEN), &rules(n)), Ok((200, _)))
-        });
+        let reader = beside(
+            addr.to_string(),
+            stop.clone(),
+            Duration::from_millis(10),
+            |c, _| matches!(c.send("GET", "/v1/metrics", Some(TOKEN), ""), Ok((200, _))),
+        );
+        let publisher = beside(
+            addr.to_string(),
+            stop.clone(),
+            Duration::from_millis(100),
+            |c, n| {
+                matches!(
+                    c.send("PUT", "/v1/rules", Some(TOKEN), &rules(n)),
+                    Ok((200, _))
+                )
+            },
+        );
         (reader, publisher)
     });
     let start = Instant::now();
     std::thread::sleep(Duration::from_secs_f64(seconds));
     stop.store(true, Ordering::Relaxed);
-    let mut latencies: Vec<Duration> = workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect();
+    let mut latencies: Vec<Duration> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap_or_default())
+        .collect();
     let elapsed = start.elapsed().as_secs_f64();
     let (mut reads, mut publishes, mut side_failed) = (0, 0, 0);
     if let Some((r, p)) = sides {
@@ -211,7 +274,11 @@ fn phase(addr: &str, clients: usize, side: bool, seconds: f64) -> Phase {
         side_failed += bad;
     }
     latencies.sort();
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
     Phase {
         clients,
         side,
@@ -227,7 +294,14 @@ fn phase(addr: &str, clients: usize, side: bool, seconds: f64) -> Phase {
 /// A field of /proc/PID/status in kB.
 fn proc_kb(pid: u32, key: &str) -> Option<u64> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    text.lines().find_map(|l| l.strip_prefix(key)?.trim().strip_suffix("kB")?.trim().parse().ok())
+    text.lines().find_map(|l| {
+        l.strip_prefix(key)?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse()
+            .ok()
+    })
 }
 
 struct Server(Child);
@@ -254,9 +328,19 @@ pub fn loadtest(args: &[String]) -> Result {
     let dir = root().join("target/loadtest");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let products: Vec<String> =
-        (0..200).map(|i| format!(r#"{{"id":"p{i}","title":"Product {i}","category":"c{}/leaf","price":{}}}"#, i % 10, 10 + i)).collect();
-    write(&dir.join("catalog.json"), &format!(r#"{{"products":[{}]}}"#, products.join(",")))?;
+    let products: Vec<String> = (0..200)
+        .map(|i| {
+            format!(
+                r#"{{"id":"p{i}","title":"Product {i}","category":"c{}/leaf","price":{}}}"#,
+                i % 10,
+                10 + i
+            )
+        })
+        .collect();
+    write(
+        &dir.join("catalog.json"),
+        &format!(r#"{{"products":[{}]}}"#, products.join(",")),
+    )?;
     write(&dir.join("rules.json"), &rules(0))?;
     let mut child = cmd(root().join("target/release/vitrin-server"))
         .arg("serve")
@@ -266,23 +350,46 @@ pub fn loadtest(args: &[String]) -> Result {
         .arg(dir.join("catalog.json"))
         .arg("--rules")
         .arg(dir.join("rules.json"))
-        .args(["--port", "0", "--token", TOKEN, "--secret", SECRET, "--rate", "1000000000"])
+        .args([
+            "--port",
+            "0",
+            "--token",
+            TOKEN,
+            "--secret",
+            SECRET,
+            "--rate",
+            "1000000000",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("starting vitrin-server: {e}"))?;
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line).map_err(|e| e.to_string())?;
+    BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
     let server = Server(child);
-    let addr = line.trim().strip_prefix("listening on http://").ok_or(format!("vitrin-server did not start: {line:?}"))?.to_string();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .ok_or(format!("vitrin-server did not start: {line:?}"))?
+        .to_string();
     let pid = server.0.id();
 
     let mut phases = Vec::new();
     for &clients in &CLIENTS {
         for round in 0..rounds {
             // Alternate which goes first, so a warming database favours neither.
-            for side in if round % 2 == 0 { [false, true] } else { [true, false] } {
+            for side in if round % 2 == 0 {
+                [false, true]
+            } else {
+                [true, false]
+            } {
                 let p = phase(&addr, clients, side, seconds);
-                eprintln!("loadtest: {clients} client(s){}: {:.0} events/s", if side { " + reader + publisher" } else { "" }, p.events_per_s);
+                eprintln!(
+                    "loadtest: {clients} client(s){}: {:.0} events/s",
+                    if side { " + reader + publisher" } else { "" },
+                    p.events_per_s
+                );
                 phases.push(p);
             }
         }
@@ -291,19 +398,48 @@ pub fn loadtest(args: &[String]) -> Result {
     drop(server);
 
     let mean = |clients: usize, side: bool, f: &dyn Fn(&Phase) -> f64| {
-        let v: Vec<f64> = phases.iter().filter(|p| p.clients == clients && p.side == side).map(f).collect();
+        let v: Vec<f64> = phases
+            .iter()
+            .filter(|p| p.clients == clients && p.side == side)
+            .map(f)
+            .collect();
         v.iter().sum::<f64>() / v.len().max(1) as f64
     };
-    let sum = |clients: usize, f: &dyn Fn(&Phase) -> u64| phases.iter().filter(|p| p.clients == clients).map(f).sum::<u64>();
+    let sum = |clients: usize, f: &dyn Fn(&Phase) -> u64| {
+        phases
+            .iter()
+            .filter(|p| p.clients == clients)
+            .map(f)
+            .sum::<u64>()
+    };
     println!("\n| clients | beside ingest | events/s | p50 ms | p99 ms | metrics reads | publishes | failed |");
     println!("|---|---|---|---|---|---|---|---|");
     let mut json = Vec::new();
     for &clients in &CLIENTS {
         for side in [false, true] {
-            let (eps, p50, p99) = (mean(clients, side, &|p| p.events_per_s), mean(clients, side, &|p| p.p50_ms), mean(clients, side, &|p| p.p99_ms));
-            let (reads, pubs) = if side { (sum(clients, &|p| p.reads), sum(clients, &|p| p.publishes)) } else { (0, 0) };
-            let failed: u64 = phases.iter().filter(|p| p.clients == clients && p.side == side).map(|p| p.failed).sum();
-            println!("| {clients} | {} | {eps:.0} | {p50:.2} | {p99:.2} | {reads} | {pubs} | {failed} |", if side { "reader + publisher" } else { "nothing" });
+            let (eps, p50, p99) = (
+                mean(clients, side, &|p| p.events_per_s),
+                mean(clients, side, &|p| p.p50_ms),
+                mean(clients, side, &|p| p.p99_ms),
+            );
+            let (reads, pubs) = if side {
+                (sum(clients, &|p| p.reads), sum(clients, &|p| p.publishes))
+            } else {
+                (0, 0)
+            };
+            let failed: u64 = phases
+                .iter()
+                .filter(|p| p.clients == clients && p.side == side)
+                .map(|p| p.failed)
+                .sum();
+            println!(
+                "| {clients} | {} | {eps:.0} | {p50:.2} | {p99:.2} | {reads} | {pubs} | {failed} |",
+                if side {
+                    "reader + publisher"
+                } else {
+                    "nothing"
+                }
+            );
             json.push(format!(
                 r#"{{"clients":{clients},"beside":{side},"eventsPerSecond":{eps:.1},"p50Ms":{p50:.3},"p99Ms":{p99:.3},"metricsReads":{reads},"publishes":{pubs},"failed":{failed}}}"#
             ));
@@ -312,11 +448,15 @@ pub fn loadtest(args: &[String]) -> Result {
     println!();
     let mut ratios = Vec::new();
     for &clients in &CLIENTS {
-        let ratio = mean(clients, true, &|p| p.events_per_s) / mean(clients, false, &|p| p.events_per_s).max(1e-9);
+        let ratio = mean(clients, true, &|p| p.events_per_s)
+            / mean(clients, false, &|p| p.events_per_s).max(1e-9);
         println!("{clients} client(s): ingest with a metrics reader and a publisher beside it runs at {:.1}% of ingest alone", ratio * 100.0);
         ratios.push(format!(r#"{{"clients":{clients},"ratio":{ratio:.4}}}"#));
     }
-    println!("server peak memory (VmHWM): {:.1} MB", peak_kb as f64 / 1024.0);
+    println!(
+        "server peak memory (VmHWM): {:.1} MB",
+        peak_kb as f64 / 1024.0
+    );
     write(
         &dir.join("results.json"),
         &format!(

@@ -12,12 +12,29 @@ pub fn build() -> Result {
     let target = root.join("target").join("panic");
     let out = root.join("target").join("pkg-panic");
     run(cmd("cargo")
-        .args(["build", "--target", WASM_TARGET, "-p", "vitrin", "--lib", "--features", "test-panic", "--target-dir"])
+        .args([
+            "build",
+            "--target",
+            WASM_TARGET,
+            "-p",
+            "vitrin",
+            "--lib",
+            "--features",
+            "test-panic",
+            "--target-dir",
+        ])
         .arg(&target))?;
     let _ = std::fs::remove_dir_all(&out);
     run(cmd("wasm-bindgen")
         .arg(target.join(WASM_TARGET).join("debug").join("vitrin.wasm"))
-        .args(["--target", "web", "--out-name", CORE, "--no-typescript", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--out-name",
+            CORE,
+            "--no-typescript",
+            "--out-dir",
+        ])
         .arg(&out))?;
     copy_dir(&root.join("pkg-template"), &out)?;
     // Built without SIMD128: the loaders may pick either file name.

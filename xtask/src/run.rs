@@ -35,7 +35,15 @@ pub fn demo(args: &[String]) -> Result {
     if let Some(n) = traffic {
         // In the background: the storefront is up meanwhile and the results fill as it plays.
         cmd("node")
-            .args(["www/traffic.mjs", "--server", &server.url, "--token", &server.token, "--visitors", &n])
+            .args([
+                "www/traffic.mjs",
+                "--server",
+                &server.url,
+                "--token",
+                &server.token,
+                "--visitors",
+                &n,
+            ])
             .spawn()
             .map_err(|e| format!("starting the traffic simulator: {e}"))?;
     }

@@ -145,7 +145,14 @@ pub fn scaling(args: &[String]) -> Result {
     let s = |p: PathBuf| p.display().to_string();
     // The weights' fit replays prefixes through the engine, the same code after either
     // aggregation: left out, so the table compares the aggregations.
-    let out = |name: &str| vec!["--out".to_string(), s(dir.join(name)), "--fit-fraction".to_string(), "0".to_string()];
+    let out = |name: &str| {
+        vec![
+            "--out".to_string(),
+            s(dir.join(name)),
+            "--fit-fraction".to_string(),
+            "0".to_string(),
+        ]
+    };
     let on_log = |extra: &[&str]| -> Vec<String> {
         ["--log".to_string(), s(log.clone())]
             .into_iter()

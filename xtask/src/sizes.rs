@@ -23,7 +23,14 @@ pub const SIZE_BUDGET_GZIP: u64 = 218 * 1024;
 /// query builders' field configuration (`editor.js` and the `vocabulary.js` it reads), loaded
 /// by marketers' tools, never by a storefront.
 fn outside_total(name: &str) -> bool {
-    ["node.js", "edge.js", "testing.js", "editor.js", "vocabulary.js"].contains(&name)
+    [
+        "node.js",
+        "edge.js",
+        "testing.js",
+        "editor.js",
+        "vocabulary.js",
+    ]
+    .contains(&name)
         || name == crate::build::SCALAR_WASM
         || name == crate::build::GLOBAL_SCRIPT
 }

@@ -42,6 +42,9 @@ pub fn test() -> Result {
         time,
     });
 
+    rows.push(suite("rustfmt", || {
+        run(cmd("cargo").args(["fmt", "--all", "--", "--check"])).map(|_| Outcome::Pass)
+    }));
     rows.push(suite("cargo test (host)", || {
         run(cmd("cargo").args(["test", "--workspace"])).map(|_| Outcome::Pass)
     }));

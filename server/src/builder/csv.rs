@@ -10,7 +10,11 @@ use std::path::Path;
 pub fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
     let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
     let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gzip { Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file))) } else { Box::new(file) })
+    Ok(if gzip {
+        Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(file)))
+    } else {
+        Box::new(file)
+    })
 }
 
 pub struct Lines<R> {
@@ -23,7 +27,12 @@ pub struct Lines<R> {
 
 impl<R: BufRead> Lines<R> {
     pub fn new(input: R, header: &'static str) -> Lines<R> {
-        Lines { input, line: String::new(), line_no: 0, header }
+        Lines {
+            input,
+            line: String::new(),
+            line_no: 0,
+            header,
+        }
     }
 
     /// The next data line (its number, its text without the line ending); `None` at the end.
@@ -47,5 +56,8 @@ impl<R: BufRead> Lines<R> {
 
 /// The error for line `line_no`.
 pub fn bad(line_no: u64, what: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, format!("line {line_no}: {what}"))
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("line {line_no}: {what}"),
+    )
 }

@@ -119,7 +119,11 @@ fn db_error(e: rusqlite::Error) -> io::Error {
 /// Runs `build(opts)` every `every` in a thread of its own until `stop` is set
 /// (`vitrin-server serve --build-every`): the server follows the catalog file it writes. A
 /// failed build is reported and the next one tried on time.
-pub fn every(opts: Options, every: std::time::Duration, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> std::thread::JoinHandle<()> {
+pub fn every(
+    opts: Options,
+    every: std::time::Duration,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || loop {
         std::thread::sleep(every);
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -140,10 +144,14 @@ pub fn build(opts: &Options) -> io::Result<Report> {
         return Err(invalid("the fit fraction must be in [0, 1)"));
     }
     if opts.sessions.is_none() && opts.db.is_none() && opts.orders.is_none() {
-        return Err(invalid("nothing to learn from: give a session log, a database or an orders file"));
+        return Err(invalid(
+            "nothing to learn from: give a session log, a database or an orders file",
+        ));
     }
     if opts.profiles_out.is_some() && opts.db.is_none() {
-        return Err(invalid("profiles come from the database: --profiles-out needs --db"));
+        return Err(invalid(
+            "profiles come from the database: --profiles-out needs --db",
+        ));
     }
     let start = Instant::now();
     let mut report = Report::default();
@@ -166,7 +174,12 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     if let Some(path) = &opts.sessions {
         held = learn_log(path, opts, &mut items, &mut model, &mut report)?;
     }
-    let mut db = opts.db.as_deref().map(Db::open).transpose().map_err(db_error)?;
+    let mut db = opts
+        .db
+        .as_deref()
+        .map(Db::open)
+        .transpose()
+        .map_err(db_error)?;
     if let Some(path) = &opts.orders {
         match db.as_mut() {
             Some(db) => import_orders(path, db, &mut report)?,
@@ -180,7 +193,13 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     let blend = if held.sessions.is_empty() {
         None
     } else {
-        let fitted = fit_blend(model.finish(items.len()), &items, base.as_ref(), &held, opts.fit_cases)?;
+        let fitted = fit_blend(
+            model.finish(items.len()),
+            &items,
+            base.as_ref(),
+            &held,
+            opts.fit_cases,
+        )?;
         for s in &held.sessions {
             model.add(s);
         }
@@ -191,11 +210,15 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     let trained = model.finish(items.len());
     report.catalog = match &base {
         Some(base) => {
-            let (bytes, learned) = replace(&opts.out, |out| write::merged(out, base, &items, &trained, blend.as_ref()))?;
+            let (bytes, learned) = replace(&opts.out, |out| {
+                write::merged(out, base, &items, &trained, blend.as_ref())
+            })?;
             report.base = Some((base["products"].as_array().map_or(0, Vec::len), learned));
             bytes
         }
-        None => replace(&opts.out, |out| write::catalog(out, &items, &trained, blend.as_ref()))?,
+        None => replace(&opts.out, |out| {
+            write::catalog(out, &items, &trained, blend.as_ref())
+        })?,
     };
     // The model's memory goes back before the profiles' catalog is read.
     drop((trained, items, base));
@@ -208,15 +231,22 @@ pub fn build(opts: &Options) -> io::Result<Report> {
 }
 
 pub(crate) fn read_base(path: &Path) -> io::Result<serde_json::Value> {
-    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?).map_err(|e| invalid(format!("{}: not JSON: {e}", path.display())))?;
-    vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)
+        .map_err(|e| invalid(format!("{}: not JSON: {e}", path.display())))?;
+    vitrin::catalog::Catalog::from_json(&doc)
+        .map_err(|e| invalid(format!("{}: {e}", path.display())))?;
     Ok(doc)
 }
 
 /// Writes `path` through a temporary file renamed over it, so a reader (the server)
 /// never sees half a file.
-pub(crate) fn replace<T>(path: &Path, write: impl FnOnce(BufWriter<File>) -> io::Result<T>) -> io::Result<T> {
-    let name = path.file_name().ok_or_else(|| invalid(format!("{} is not a file path", path.display())))?;
+pub(crate) fn replace<T>(
+    path: &Path,
+    write: impl FnOnce(BufWriter<File>) -> io::Result<T>,
+) -> io::Result<T> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| invalid(format!("{} is not a file path", path.display())))?;
     let tmp = path.with_file_name(format!(".{}.tmp", name.to_string_lossy()));
     let got = write(BufWriter::new(File::create(&tmp)?))?;
     std::fs::rename(&tmp, path)?;
@@ -233,25 +263,48 @@ pub(crate) struct Held {
 
 /// The catalog the model knows without the held sessions, the held sessions' prefixes
 /// replayed against it, and the weights that rank them best.
-pub(crate) fn fit_blend(trained: model::Trained, items: &Items, base: Option<&serde_json::Value>, held: &Held, max_cases: usize) -> io::Result<fit::Fit> {
+pub(crate) fn fit_blend(
+    trained: model::Trained,
+    items: &Items,
+    base: Option<&serde_json::Value>,
+    held: &Held,
+    max_cases: usize,
+) -> io::Result<fit::Fit> {
     let mut bytes = Vec::new();
     match base {
         Some(base) => write::merged(&mut bytes, base, items, &trained, None)?.0,
         None => write::catalog(&mut bytes, items, &trained, None)?,
     };
     drop(trained);
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
+    let doc: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
     drop(bytes);
-    let mut catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
+    let mut catalog =
+        vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
     drop(doc);
-    let sessions = held.sessions.iter().map(|s| s.iter().filter(|&&ix| (ix as usize) < held.known_items).map(|&ix| items.id(ix)).collect());
+    let sessions = held.sessions.iter().map(|s| {
+        s.iter()
+            .filter(|&&ix| (ix as usize) < held.known_items)
+            .map(|&ix| items.id(ix))
+            .collect()
+    });
     let cases = fit::cases(&catalog, sessions, max_cases);
     Ok(fit::fit(&mut catalog, &cases))
 }
 
-fn learn_log(path: &Path, opts: &Options, items: &mut Items, model: &mut Model, report: &mut Report) -> io::Result<Held> {
+fn learn_log(
+    path: &Path,
+    opts: &Options,
+    items: &mut Items,
+    model: &mut Model,
+    report: &mut Report,
+) -> io::Result<Held> {
     let mut reader = sessions::open(path)?;
-    let mut validation = opts.validation_out.as_ref().map(|p| File::create(p).map(BufWriter::new)).transpose()?;
+    let mut validation = opts
+        .validation_out
+        .as_ref()
+        .map(|p| File::create(p).map(BufWriter::new))
+        .transpose()?;
     let mut session = Session::default();
     let mut interned = Vec::new();
     let mut seen = 0u64;
@@ -271,7 +324,12 @@ fn learn_log(path: &Path, opts: &Options, items: &mut Items, model: &mut Model, 
             }
         } else if let Some(out) = validation.as_mut() {
             // Like the test split: items the model never saw cannot be served, so they go.
-            let known: Vec<&str> = session.items.iter().map(String::as_str).filter(|id| items.get(id).is_some()).collect();
+            let known: Vec<&str> = session
+                .items
+                .iter()
+                .map(String::as_str)
+                .filter(|id| items.get(id).is_some())
+                .collect();
             report.validation_prefixes += write::prefixes(out, &known)?;
         }
         seen += 1;
@@ -308,13 +366,24 @@ fn import_orders(path: &Path, db: &mut Db, report: &mut Report) -> io::Result<()
 }
 
 /// Learns co-purchases straight from the orders file (no database to keep them in).
-fn learn_orders(path: &Path, items: &mut Items, model: &mut Model, report: &mut Report) -> io::Result<()> {
+fn learn_orders(
+    path: &Path,
+    items: &mut Items,
+    model: &mut Model,
+    report: &mut Report,
+) -> io::Result<()> {
     let mut reader = orders::open(path)?;
     let mut basket = Basket::default();
     while let Some(r) = reader.next_row()? {
         report.rows += 1;
         if let EventKind::Purchase { items: lines, .. } = &r.event.event.kind {
-            basket.add(&r.visitor, &r.order, lines.iter().map(|l| items.intern(&l.product_id)), model, report);
+            basket.add(
+                &r.visitor,
+                &r.order,
+                lines.iter().map(|l| items.intern(&l.product_id)),
+                model,
+                report,
+            );
         }
     }
     basket.flush(model, report);
@@ -329,7 +398,14 @@ struct Basket {
 }
 
 impl Basket {
-    fn add(&mut self, visitor: &str, order: &str, items: impl Iterator<Item = u32>, model: &mut Model, report: &mut Report) {
+    fn add(
+        &mut self,
+        visitor: &str,
+        order: &str,
+        items: impl Iterator<Item = u32>,
+        model: &mut Model,
+        report: &mut Report,
+    ) {
         if self.key.0 != visitor || self.key.1 != order {
             self.flush(model, report);
             self.key = (visitor.to_string(), order.to_string());
@@ -348,8 +424,15 @@ impl Basket {
 
 /// Stored events, visitor by visitor in time order: views cut into sessions dated by
 /// their start (age 0 for the newest event, 1 for the oldest), purchases into orders.
-fn learn_events(db: &Db, items: &mut Items, model: &mut Model, report: &mut Report) -> io::Result<()> {
-    let Some((first, last)) = db.time_span().map_err(db_error)? else { return Ok(()) };
+fn learn_events(
+    db: &Db,
+    items: &mut Items,
+    model: &mut Model,
+    report: &mut Report,
+) -> io::Result<()> {
+    let Some((first, last)) = db.time_span().map_err(db_error)? else {
+        return Ok(());
+    };
     let span = (last - first).max(1.0);
     let mut session: Vec<u32> = Vec::new();
     let (mut owner, mut session_start, mut last_view) = (String::new(), 0.0, f64::NEG_INFINITY);
@@ -374,8 +457,17 @@ fn learn_events(db: &Db, items: &mut Items, model: &mut Model, report: &mut Repo
                 last_view = event.at;
                 session.push(items.intern(product_id));
             }
-            EventKind::Purchase { order_id, items: lines } => {
-                basket.add(visitor, order_id, lines.iter().map(|l| items.intern(&l.product_id)), model, report);
+            EventKind::Purchase {
+                order_id,
+                items: lines,
+            } => {
+                basket.add(
+                    visitor,
+                    order_id,
+                    lines.iter().map(|l| items.intern(&l.product_id)),
+                    model,
+                    report,
+                );
             }
             _ => {}
         })
@@ -389,7 +481,8 @@ fn learn_events(db: &Db, items: &mut Items, model: &mut Model, report: &mut Repo
 
 /// Every stored visitor's profile, one JSON document per line, against the catalog just built.
 fn write_profiles(db: &Db, catalog: &Path, out: &Path) -> io::Result<u64> {
-    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(catalog)?).map_err(|e| invalid(e.to_string()))?;
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(catalog)?).map_err(|e| invalid(e.to_string()))?;
     let catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
     replace(out, |mut w| {
         let mut events = Vec::new();
@@ -434,9 +527,16 @@ pub fn peak_memory() -> Option<u64> {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let mb = |b: u64| b as f64 / 1e6;
-        writeln!(f, "sessions: {} in the model, {} held out; {} items", self.model_sessions, self.holdout_sessions, self.items)?;
+        writeln!(
+            f,
+            "sessions: {} in the model, {} held out; {} items",
+            self.model_sessions, self.holdout_sessions, self.items
+        )?;
         if let Some((products, learned)) = self.base {
-            writeln!(f, "base catalog: {products} products, {learned} of them learned about")?;
+            writeln!(
+                f,
+                "base catalog: {products} products, {learned} of them learned about"
+            )?;
         }
         if self.holdout_sessions > 0 {
             writeln!(f, "validation prefixes: {}", self.validation_prefixes)?;
@@ -452,9 +552,20 @@ impl fmt::Display for Report {
         if self.profiles > 0 {
             writeln!(f, "profiles: {}", self.profiles)?;
         }
-        writeln!(f, "catalog: {:.2} MB raw, {:.2} MB gzip", mb(self.catalog.raw), mb(self.catalog.gzip))?;
+        writeln!(
+            f,
+            "catalog: {:.2} MB raw, {:.2} MB gzip",
+            mb(self.catalog.raw),
+            mb(self.catalog.gzip)
+        )?;
         // End to end: every pass over every source, learning and writing.
-        write!(f, "time: {:.2} s for {} rows ({:.0} rows/s)", self.seconds, self.rows, self.rows as f64 / self.seconds.max(1e-9))?;
+        write!(
+            f,
+            "time: {:.2} s for {} rows ({:.0} rows/s)",
+            self.seconds,
+            self.rows,
+            self.rows as f64 / self.seconds.max(1e-9)
+        )?;
         match self.peak_bytes {
             Some(b) => write!(f, "; peak memory {:.1} MB", mb(b)),
             None => write!(f, "; peak memory not available on this platform"),
@@ -481,17 +592,29 @@ mod tests {
 
     #[test]
     fn reads_sessions_in_position_order() {
-        let got = read_all("session_id,item_id,position\ns1,x,1\ns1,y,0\ns2,z,0\n\ns1,w,0\n").unwrap();
+        let got =
+            read_all("session_id,item_id,position\ns1,x,1\ns1,y,0\ns2,z,0\n\ns1,w,0\n").unwrap();
         assert_eq!(got, [vec!["y", "x"], vec!["z"], vec!["w"]]);
         let err = read_all("s1,x,0\ns1,y\n").unwrap_err();
-        assert_eq!(err.to_string(), "line 2: expected 3 fields: session_id,item_id,position");
+        assert_eq!(
+            err.to_string(),
+            "line 2: expected 3 fields: session_id,item_id,position"
+        );
         assert!(read_all("s1,x,first\n").is_err());
     }
 
     /// a=0 b=1 c=2 d=3. Forward pairs weigh 1 at one step and 0.5 at two, backward half that:
     /// a→b 2, a→c 1, a→d 1; b→a 1, b→c 1; c→a 1.25, c→b 0.5; d→a 0.5.
     fn tiny(damping: f32) -> Trained {
-        let params = Params { window: 2, decay: 0.5, backward: 0.5, damping, list_len: 2, trend_half_life: 0.5, embedding_dim: 0 };
+        let params = Params {
+            window: 2,
+            decay: 0.5,
+            backward: 0.5,
+            damping,
+            list_len: 2,
+            trend_half_life: 0.5,
+            embedding_dim: 0,
+        };
         let mut model = Model::new(params, 4);
         for s in [&[0, 1, 2][..], &[0, 1], &[0, 3], &[2, 0]] {
             model.add(s);
@@ -503,7 +626,10 @@ mod tests {
     fn related_lists_follow_sequence_aware_co_occurrence() {
         let t = tiny(0.0);
         // Ties go to the lower index; lists are cut at list_len; no item relates to itself.
-        assert_eq!(t.similar, [vec![1, 2], vec![0, 2], vec![0, 1], vec![0], vec![]]);
+        assert_eq!(
+            t.similar,
+            [vec![1, 2], vec![0, 2], vec![0, 1], vec![0], vec![]]
+        );
         // Damping by the neighbour's views (a 4, b 2, c 2, d 1) lifts the rarely seen d.
         assert_eq!(tiny(1.0).similar[0], [1, 3]);
         // Sessions 3, 2, 1 and 0 sessions before the end weigh 0.5^(age / 0.5) with age in quarters.
@@ -519,15 +645,33 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let log = "session_id,item_id,position\n1,10,0\n1,20,1\n1,30,2\n2,20,0\n2,10,1\n3,10,0\n3,99,1\n3,20,2\n3,10,3\n";
         let sessions = dir.join("sessions.csv.gz");
-        let mut gz = GzEncoder::new(File::create(&sessions).unwrap(), flate2::Compression::default());
+        let mut gz = GzEncoder::new(
+            File::create(&sessions).unwrap(),
+            flate2::Compression::default(),
+        );
         gz.write_all(log.as_bytes()).unwrap();
         gz.finish().unwrap();
-        let opts = Options { holdout: 0.34, validation_out: Some(dir.join("validation.jsonl")), ..Options::sessions(sessions, dir.join("catalog.json")) };
+        let opts = Options {
+            holdout: 0.34,
+            validation_out: Some(dir.join("validation.jsonl")),
+            ..Options::sessions(sessions, dir.join("catalog.json"))
+        };
         let report = build(&opts).unwrap();
-        assert_eq!((report.rows, report.model_sessions, report.holdout_sessions, report.items), (9, 2, 1, 3));
+        assert_eq!(
+            (
+                report.rows,
+                report.model_sessions,
+                report.holdout_sessions,
+                report.items
+            ),
+            (9, 2, 1, 3)
+        );
         // Item 99 was never seen by the model, so it leaves the held-out session like in the test split.
         let validation = std::fs::read_to_string(dir.join("validation.jsonl")).unwrap();
-        assert_eq!(validation, "{\"prefix\":[10,20],\"target\":10}\n{\"prefix\":[10],\"target\":20}\n");
+        assert_eq!(
+            validation,
+            "{\"prefix\":[10,20],\"target\":10}\n{\"prefix\":[10],\"target\":20}\n"
+        );
         assert_eq!(report.validation_prefixes, 2);
 
         let text = std::fs::read_to_string(&opts.out).unwrap();
@@ -535,11 +679,20 @@ mod tests {
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["products"][0]["title"], "Item 10");
         let catalog = vitrin::catalog::Catalog::from_json(&doc).unwrap();
-        let ids = |ix: u32| -> Vec<&str> { catalog.related(ix, vitrin::catalog::Relation::Similar).iter().map(|&j| catalog.id(j)).collect() };
+        let ids = |ix: u32| -> Vec<&str> {
+            catalog
+                .related(ix, vitrin::catalog::Relation::Similar)
+                .iter()
+                .map(|&j| catalog.id(j))
+                .collect()
+        };
         let ix = |id: &str| catalog.index(id).unwrap();
         assert_eq!(ids(ix("10")), ["20", "30"]);
         assert_eq!(ids(ix("30")), ["20", "10"]);
-        assert!(catalog.popularity[ix("10") as usize] == 1.0 && catalog.popularity[ix("30") as usize] < 1.0);
+        assert!(
+            catalog.popularity[ix("10") as usize] == 1.0
+                && catalog.popularity[ix("30") as usize] < 1.0
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -561,15 +714,23 @@ mod tests {
         let fit = report.fit.clone().expect("a log long enough is fitted");
         assert_eq!(report.fit_sessions, 40);
         assert!(fit.after.mrr20 > fit.before.mrr20 + 10.0, "{fit:?}");
-        assert!(fit.blend.revisit < vitrin::blend::Blend::default().revisit, "{fit:?}");
+        assert!(
+            fit.blend.revisit < vitrin::blend::Blend::default().revisit,
+            "{fit:?}"
+        );
         // Shipped in the catalog, and read back by the engine.
-        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("catalog.json")).unwrap()).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("catalog.json")).unwrap()).unwrap();
         let catalog = vitrin::catalog::Catalog::from_json(&doc).unwrap();
         assert_eq!(catalog.blend.to_json(), fit.blend.to_json());
         // Without a fit the catalog carries no blend: the engine's defaults apply.
-        let plain = Options { fit: 0.0, ..Options::sessions(dir.join("sessions.csv"), dir.join("plain.json")) };
+        let plain = Options {
+            fit: 0.0,
+            ..Options::sessions(dir.join("sessions.csv"), dir.join("plain.json"))
+        };
         assert!(build(&plain).unwrap().fit.is_none());
-        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("plain.json")).unwrap()).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("plain.json")).unwrap()).unwrap();
         assert!(doc.get("blend").is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -585,13 +746,36 @@ mod tests {
         let minute = 60_000.0;
         let view = |id: &str, product: &str, at: f64| NewEvent {
             id: id.into(),
-            event: vitrin::events::Event::from_json(&json!({"type": "view", "productId": product, "at": at}), 0.0).unwrap(),
+            event: vitrin::events::Event::from_json(
+                &json!({"type": "view", "productId": product, "at": at}),
+                0.0,
+            )
+            .unwrap(),
         };
         // Web: v1 views a, b then (after an hour, a new session) c, a; v2 views b, c.
         let t = 1_767_225_600_000.0;
         let mut db = Db::open(&db_path).unwrap();
-        db.ingest("v1", &[view("1", "a", t), view("2", "b", t + minute), view("3", "c", t + 90.0 * minute), view("4", "a", t + 91.0 * minute)], &[], Source::Web, 0.0).unwrap();
-        db.ingest("v2", &[view("1", "b", t), view("2", "c", t + minute)], &[], Source::Web, 0.0).unwrap();
+        db.ingest(
+            "v1",
+            &[
+                view("1", "a", t),
+                view("2", "b", t + minute),
+                view("3", "c", t + 90.0 * minute),
+                view("4", "a", t + 91.0 * minute),
+            ],
+            &[],
+            Source::Web,
+            0.0,
+        )
+        .unwrap();
+        db.ingest(
+            "v2",
+            &[view("1", "b", t), view("2", "c", t + minute)],
+            &[],
+            Source::Web,
+            0.0,
+        )
+        .unwrap();
         drop(db);
         // In the shop: v1 buys a and c in one order, v3 buys a and b.
         std::fs::write(&orders_path, format!("{}\nv1,S1,a,1,5,{t}\nv1,S1,c,2,,{t}\nv3,S2,a,1,,2026-01-02\nv3,S2,b,1,,2026-01-02\n", orders::HEADER)).unwrap();
@@ -599,20 +783,44 @@ mod tests {
             db: Some(db_path.clone()),
             orders: Some(orders_path.clone()),
             profiles_out: Some(dir.join("profiles.jsonl")),
-            params: Params { embedding_dim: 8, ..Params::default() },
+            params: Params {
+                embedding_dim: 8,
+                ..Params::default()
+            },
             ..Options::sessions(PathBuf::new(), dir.join("catalog.json"))
         };
         opts.sessions = None;
         let report = build(&opts).unwrap();
-        assert_eq!((report.imported, report.already_imported, report.orders, report.event_sessions), (4, 0, 2, 3));
-        assert_eq!((report.rows, report.items, report.profiles), (4 + 6 + 4, 3, 3));
+        assert_eq!(
+            (
+                report.imported,
+                report.already_imported,
+                report.orders,
+                report.event_sessions
+            ),
+            (4, 0, 2, 3)
+        );
+        assert_eq!(
+            (report.rows, report.items, report.profiles),
+            (4 + 6 + 4, 3, 3)
+        );
         // Importing the same file again stores nothing twice.
         let again = build(&opts).unwrap();
-        assert_eq!((again.imported, again.already_imported, again.orders), (0, 4, 2));
+        assert_eq!(
+            (again.imported, again.already_imported, again.orders),
+            (0, 4, 2)
+        );
 
-        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&opts.out).unwrap()).unwrap();
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(&opts.out).unwrap()).unwrap();
         let catalog = vitrin::catalog::Catalog::from_json(&doc).unwrap();
-        let ids = |id: &str, rel| -> Vec<&str> { catalog.related(catalog.index(id).unwrap(), rel).iter().map(|&j| catalog.id(j)).collect() };
+        let ids = |id: &str, rel| -> Vec<&str> {
+            catalog
+                .related(catalog.index(id).unwrap(), rel)
+                .iter()
+                .map(|&j| catalog.id(j))
+                .collect()
+        };
         // One order each: a tie, which goes to c, seen before b.
         assert_eq!(ids("a", vitrin::catalog::Relation::BoughtWith), ["c", "b"]);
         assert_eq!(ids("c", vitrin::catalog::Relation::BoughtWith), ["a"]);
@@ -620,7 +828,11 @@ mod tests {
         assert_eq!(catalog.embeddings.dim(), 8);
         assert!(catalog.embedding(catalog.index("a").unwrap()).is_some());
 
-        let profiles: Vec<Value> = std::fs::read_to_string(dir.join("profiles.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let profiles: Vec<Value> = std::fs::read_to_string(dir.join("profiles.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         let v1 = profiles.iter().find(|p| p["visitorId"] == "v1").unwrap();
         assert_eq!(v1["segments"], json!(["buyer", "cross_channel"]));
         assert_eq!(v1["purchases"].as_array().unwrap().len(), 2);
@@ -637,21 +849,55 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("vitrin-builder-every-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let (db_path, feed, out) = (dir.join("vitrin.db"), dir.join("feed.json"), dir.join("catalog.json"));
-        let product = |id: &str| serde_json::json!({"id": id, "title": id, "category": "c", "price": 1});
-        std::fs::write(&feed, serde_json::json!({"products": [product("a"), product("b")]}).to_string()).unwrap();
-        let view = |id: &str, p: &str, at: f64| NewEvent { id: id.into(), event: vitrin::events::Event::from_json(&serde_json::json!({"type": "view", "productId": p, "at": at}), 0.0).unwrap() };
-        Db::open(&db_path).unwrap().ingest("v", &[view("1", "a", 1e12), view("2", "b", 1e12 + 1.0)], &[], Source::Web, 0.0).unwrap();
-        let opts = Options { db: Some(db_path), base: Some(feed), sessions: None, ..Options::sessions(PathBuf::new(), out.clone()) };
+        let (db_path, feed, out) = (
+            dir.join("vitrin.db"),
+            dir.join("feed.json"),
+            dir.join("catalog.json"),
+        );
+        let product =
+            |id: &str| serde_json::json!({"id": id, "title": id, "category": "c", "price": 1});
+        std::fs::write(
+            &feed,
+            serde_json::json!({"products": [product("a"), product("b")]}).to_string(),
+        )
+        .unwrap();
+        let view = |id: &str, p: &str, at: f64| NewEvent {
+            id: id.into(),
+            event: vitrin::events::Event::from_json(
+                &serde_json::json!({"type": "view", "productId": p, "at": at}),
+                0.0,
+            )
+            .unwrap(),
+        };
+        Db::open(&db_path)
+            .unwrap()
+            .ingest(
+                "v",
+                &[view("1", "a", 1e12), view("2", "b", 1e12 + 1.0)],
+                &[],
+                Source::Web,
+                0.0,
+            )
+            .unwrap();
+        let opts = Options {
+            db: Some(db_path),
+            base: Some(feed),
+            sessions: None,
+            ..Options::sessions(PathBuf::new(), out.clone())
+        };
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let thread = every(opts, std::time::Duration::from_millis(20), stop.clone());
         let related = || -> Option<serde_json::Value> {
-            let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).ok()?).ok()?;
+            let doc: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&out).ok()?).ok()?;
             Some(doc["products"][0]["related"]["similar"].clone())
         };
         let start = Instant::now();
         while related() != Some(serde_json::json!(["b"])) {
-            assert!(start.elapsed().as_secs() < 10, "no scheduled build wrote the catalog");
+            assert!(
+                start.elapsed().as_secs() < 10,
+                "no scheduled build wrote the catalog"
+            );
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -673,16 +919,38 @@ mod tests {
             {"id": "b", "title": "Socks", "category": "shoes/socks", "price": 50},
             {"id": "z", "title": "Bag", "category": "bags", "price": 300, "popularity": 3}]});
         std::fs::write(&base_path, feed.to_string()).unwrap();
-        let mut opts = Options { orders: Some(orders_path), base: Some(base_path.clone()), ..Options::sessions(PathBuf::new(), dir.join("catalog.json")) };
+        let mut opts = Options {
+            orders: Some(orders_path),
+            base: Some(base_path.clone()),
+            ..Options::sessions(PathBuf::new(), dir.join("catalog.json"))
+        };
         opts.sessions = None;
         let report = build(&opts).unwrap();
         assert_eq!(report.base, Some((3, 2)));
-        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&opts.out).unwrap()).unwrap();
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(&opts.out).unwrap()).unwrap();
         let products = doc["products"].as_array().unwrap();
-        assert_eq!(products.iter().map(|p| p["id"].as_str().unwrap()).collect::<Vec<_>>(), ["a", "b", "z"]);
-        assert_eq!((products[0]["title"].as_str(), products[0]["price"].as_i64()), (Some("Shoe"), Some(900)));
-        assert_eq!(products[0]["related"]["boughtWith"], json!(["b"]), "`gone` is not for sale");
-        assert_eq!(products[0]["related"]["goesWith"], json!(["z"]), "the store's own lists stay");
+        assert_eq!(
+            products
+                .iter()
+                .map(|p| p["id"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            ["a", "b", "z"]
+        );
+        assert_eq!(
+            (products[0]["title"].as_str(), products[0]["price"].as_i64()),
+            (Some("Shoe"), Some(900))
+        );
+        assert_eq!(
+            products[0]["related"]["boughtWith"],
+            json!(["b"]),
+            "`gone` is not for sale"
+        );
+        assert_eq!(
+            products[0]["related"]["goesWith"],
+            json!(["z"]),
+            "the store's own lists stay"
+        );
         assert_eq!(products[2]["popularity"], json!(0), "nobody touched it");
         vitrin::catalog::Catalog::from_json(&doc).unwrap();
 
@@ -690,7 +958,10 @@ mod tests {
         std::fs::write(&base_path, r#"{"products": [{"id": "a"}]}"#).unwrap();
         let before = std::fs::read_to_string(&opts.out).unwrap();
         let err = build(&opts).unwrap_err().to_string();
-        assert!(err.contains("feed.json") && err.contains("/products/0/"), "{err}");
+        assert!(
+            err.contains("feed.json") && err.contains("/products/0/"),
+            "{err}"
+        );
         assert_eq!(std::fs::read_to_string(&opts.out).unwrap(), before);
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -698,7 +969,14 @@ mod tests {
     #[test]
     fn random_projection_points_items_with_the_same_neighbours_the_same_way() {
         // Items 0 and 1 are both always followed by 2 and 3; item 4 only by 5.
-        let mut model = Model::new(Params { embedding_dim: 32, backward: 0.0, ..Params::default() }, 3);
+        let mut model = Model::new(
+            Params {
+                embedding_dim: 32,
+                backward: 0.0,
+                ..Params::default()
+            },
+            3,
+        );
         for s in [&[0, 2, 3][..], &[1, 2, 3], &[4, 5]] {
             model.add(s);
         }
@@ -706,8 +984,14 @@ mod tests {
         let row = |i: usize| &t.embeddings[i * 32..(i + 1) * 32];
         let dot = |a: usize, b: usize| row(a).iter().zip(row(b)).map(|(x, y)| x * y).sum::<f32>();
         assert!((dot(0, 0) - 1.0).abs() < 1e-5, "unit length");
-        assert!((dot(0, 1) - 1.0).abs() < 1e-5, "same neighbours, same direction");
+        assert!(
+            (dot(0, 1) - 1.0).abs() < 1e-5,
+            "same neighbours, same direction"
+        );
         assert!(dot(0, 4).abs() < 0.7, "different neighbours: {}", dot(0, 4));
-        assert!(row(5).iter().all(|x| *x == 0.0), "no neighbours after it, no backward weight: no vector");
+        assert!(
+            row(5).iter().all(|x| *x == 0.0),
+            "no neighbours after it, no backward weight: no vector"
+        );
     }
 }

@@ -40,7 +40,15 @@ pub const MAX_EMBEDDING_DIM: usize = 64;
 
 impl Default for Params {
     fn default() -> Params {
-        Params { window: 8, decay: 0.7, backward: 0.5, damping: 0.25, list_len: 30, trend_half_life: 0.1, embedding_dim: 0 }
+        Params {
+            window: 8,
+            decay: 0.7,
+            backward: 0.5,
+            damping: 0.25,
+            list_len: 30,
+            trend_half_life: 0.1,
+            embedding_dim: 0,
+        }
     }
 }
 
@@ -170,7 +178,12 @@ impl Model {
     /// finishes it once before the held-out sessions join it).
     pub fn finish(&self, n_items: usize) -> Trained {
         let unpack = |(&k, &w): (&u64, &f64)| ((k >> 32) as u32, k as u32, w);
-        let counts = Counts { views: self.views.clone(), trend: self.trend.clone(), pairs: self.pairs.iter().map(unpack), baskets: self.baskets.iter().map(unpack) };
+        let counts = Counts {
+            views: self.views.clone(),
+            trend: self.trend.clone(),
+            pairs: self.pairs.iter().map(unpack),
+            baskets: self.baskets.iter().map(unpack),
+        };
         train(&self.params, counts, n_items)
     }
 }
@@ -191,13 +204,37 @@ impl Params {
 }
 
 /// Popularity, related lists and embeddings for `n_items` items from their counts.
-pub fn train<P: IntoIterator<Item = (u32, u32, f64)>>(params: &Params, counts: Counts<P>, n_items: usize) -> Trained {
-    let Counts { mut views, mut trend, pairs, baskets } = counts;
+pub fn train<P: IntoIterator<Item = (u32, u32, f64)>>(
+    params: &Params,
+    counts: Counts<P>,
+    n_items: usize,
+) -> Trained {
+    let Counts {
+        mut views,
+        mut trend,
+        pairs,
+        baskets,
+    } = counts;
     views.resize(n_items, 0);
     trend.resize(n_items, 0.0);
-    let norm: Vec<f32> = views.iter().map(|&v| (v.max(1) as f32).powf(params.damping)).collect();
+    let norm: Vec<f32> = views
+        .iter()
+        .map(|&v| (v.max(1) as f32).powf(params.damping))
+        .collect();
     let scored = |m: P, damped: bool| -> Vec<(u32, f32, u32)> {
-        m.into_iter().map(|(a, b, w)| (a, if damped { w as f32 / norm[b as usize] } else { w as f32 }, b)).collect()
+        m.into_iter()
+            .map(|(a, b, w)| {
+                (
+                    a,
+                    if damped {
+                        w as f32 / norm[b as usize]
+                    } else {
+                        w as f32
+                    },
+                    b,
+                )
+            })
+            .collect()
     };
     // Sorted once, for the lists and so that the embeddings add up in the same order
     // whichever engine counted the pairs.
@@ -213,9 +250,17 @@ pub fn train<P: IntoIterator<Item = (u32, u32, f64)>>(params: &Params, counts: C
                 *x += if signs >> k & 1 == 1 { w } else { -w };
             }
         }
-        embeddings.chunks_mut(dim).for_each(vitrin::catalog::normalize);
+        embeddings
+            .chunks_mut(dim)
+            .for_each(vitrin::catalog::normalize);
     }
-    Trained { popularity: trend, similar: top_lists(similar, n_items, params.list_len), bought_with: top_lists(bought, n_items, params.list_len), embeddings, dim }
+    Trained {
+        popularity: trend,
+        similar: top_lists(similar, n_items, params.list_len),
+        bought_with: top_lists(bought, n_items, params.list_len),
+        embeddings,
+        dim,
+    }
 }
 
 /// (item, score, neighbour) by item, best score first, ties to the lower index so that

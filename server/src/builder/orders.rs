@@ -39,12 +39,16 @@ pub fn open(path: &Path) -> io::Result<OrdersReader<Box<dyn BufRead>>> {
 
 impl<R: BufRead> OrdersReader<R> {
     pub fn new(input: R) -> OrdersReader<R> {
-        OrdersReader { lines: Lines::new(input, "visitorId,") }
+        OrdersReader {
+            lines: Lines::new(input, "visitorId,"),
+        }
     }
 
     /// The next row; `None` at the end of the file.
     pub fn next_row(&mut self) -> io::Result<Option<Row>> {
-        let Some((line_no, line)) = self.lines.next()? else { return Ok(None) };
+        let Some((line_no, line)) = self.lines.next()? else {
+            return Ok(None);
+        };
         let bad = |what: &str| csv::bad(line_no, what);
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
         let [visitor, order, product, quantity, price, at] = f[..] else {
@@ -53,20 +57,42 @@ impl<R: BufRead> OrdersReader<R> {
         if visitor.is_empty() || order.is_empty() || product.is_empty() {
             return Err(bad("empty visitorId, orderId or productId"));
         }
-        let number = |s: &str, what: &str| s.parse::<f64>().map_err(|_| bad(&format!("{what} `{s}` is not a number")));
-        let quantity = if quantity.is_empty() { 1.0 } else { number(quantity, "quantity")? };
+        let number = |s: &str, what: &str| {
+            s.parse::<f64>()
+                .map_err(|_| bad(&format!("{what} `{s}` is not a number")))
+        };
+        let quantity = if quantity.is_empty() {
+            1.0
+        } else {
+            number(quantity, "quantity")?
+        };
         let mut item = json!({"productId": product, "quantity": quantity});
         if !price.is_empty() {
             item["price"] = json!(number(price, "price")?);
         }
-        let at = parse_time(at).ok_or_else(|| bad(&format!("at `{at}` is neither ms since the epoch nor YYYY-MM-DD[THH:MM:SS[.fff]Z]")))?;
+        let at = parse_time(at).ok_or_else(|| {
+            bad(&format!(
+                "at `{at}` is neither ms since the epoch nor YYYY-MM-DD[THH:MM:SS[.fff]Z]"
+            ))
+        })?;
         let doc = json!({"type": "purchase", "orderId": order, "items": [item], "at": at});
         let event = Event::from_json(&doc, 0.0).map_err(|e| {
-            let field = e.path.as_deref().and_then(|p| p.rsplit('/').next()).unwrap_or_default();
-            bad(&format!("{field} {}", e.errors.first().map_or(&e.message, |x| &x.message)))
+            let field = e
+                .path
+                .as_deref()
+                .and_then(|p| p.rsplit('/').next())
+                .unwrap_or_default();
+            bad(&format!(
+                "{field} {}",
+                e.errors.first().map_or(&e.message, |x| &x.message)
+            ))
         })?;
         let id = format!("order:{order}:{product}");
-        Ok(Some(Row { visitor: visitor.to_string(), order: order.to_string(), event: NewEvent { id, event } }))
+        Ok(Some(Row {
+            visitor: visitor.to_string(),
+            order: order.to_string(),
+            event: NewEvent { id, event },
+        }))
     }
 }
 
@@ -87,7 +113,11 @@ pub fn parse_time(s: &str) -> Option<f64> {
     let mut ms = days_from_civil(y, m, day) as f64 * 86_400_000.0;
     if let Some(t) = time {
         let mut hms = t.splitn(3, ':');
-        let (h, min, sec) = (hms.next()?.parse::<f64>().ok()?, hms.next()?.parse::<f64>().ok()?, hms.next()?.parse::<f64>().ok()?);
+        let (h, min, sec) = (
+            hms.next()?.parse::<f64>().ok()?,
+            hms.next()?.parse::<f64>().ok()?,
+            hms.next()?.parse::<f64>().ok()?,
+        );
         if !(0.0..24.0).contains(&h) || !(0.0..60.0).contains(&min) || !(0.0..61.0).contains(&sec) {
             return None;
         }
@@ -117,22 +147,47 @@ mod tests {
         let text = format!("{HEADER}\nc1,A1,lens,2,450.5,2026-01-05T10:30:00Z\nc1,A1,sol,,,1700000000000\n\nc2,B7,lens,1,,2016-05-09\n");
         let mut r = OrdersReader::new(Cursor::new(text));
         let a = r.next_row().unwrap().unwrap();
-        assert_eq!((a.visitor.as_str(), a.order.as_str(), a.event.id.as_str()), ("c1", "A1", "order:A1:lens"));
+        assert_eq!(
+            (a.visitor.as_str(), a.order.as_str(), a.event.id.as_str()),
+            ("c1", "A1", "order:A1:lens")
+        );
         assert_eq!(a.event.event.at, 1_767_609_000_000.0);
-        let EventKind::Purchase { items, .. } = &a.event.event.kind else { panic!() };
+        let EventKind::Purchase { items, .. } = &a.event.event.kind else {
+            panic!()
+        };
         assert_eq!((items[0].quantity, items[0].price), (2, Some(450.5)));
         let b = r.next_row().unwrap().unwrap();
-        let EventKind::Purchase { items, .. } = &b.event.event.kind else { panic!() };
-        assert_eq!((items[0].quantity, items[0].price, b.event.event.at), (1, None, 1_700_000_000_000.0));
-        assert_eq!(r.next_row().unwrap().unwrap().event.event.at, 1_462_752_000_000.0);
+        let EventKind::Purchase { items, .. } = &b.event.event.kind else {
+            panic!()
+        };
+        assert_eq!(
+            (items[0].quantity, items[0].price, b.event.event.at),
+            (1, None, 1_700_000_000_000.0)
+        );
+        assert_eq!(
+            r.next_row().unwrap().unwrap().event.event.at,
+            1_462_752_000_000.0
+        );
         assert!(r.next_row().unwrap().is_none());
     }
 
     #[test]
     fn names_the_line_and_the_fault() {
-        let err = |text: &str| OrdersReader::new(Cursor::new(text.to_string())).next_row().unwrap_err().to_string();
-        assert_eq!(err("c1,A1,lens,1,2\n"), format!("line 1: expected 6 fields: {HEADER}"));
-        assert!(err("c1,A1,lens,0,,5\n").starts_with("line 1: quantity "), "{}", err("c1,A1,lens,0,,5\n"));
+        let err = |text: &str| {
+            OrdersReader::new(Cursor::new(text.to_string()))
+                .next_row()
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err("c1,A1,lens,1,2\n"),
+            format!("line 1: expected 6 fields: {HEADER}")
+        );
+        assert!(
+            err("c1,A1,lens,0,,5\n").starts_with("line 1: quantity "),
+            "{}",
+            err("c1,A1,lens,0,,5\n")
+        );
         assert!(err("c1,A1,lens,1,,2026-13-01\n").contains("at `2026-13-01`"));
         assert!(err("c1,,lens,1,,5\n").contains("empty"));
     }
@@ -140,7 +195,14 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(parse_time("1970-01-01"), Some(0.0));
-        assert_eq!(parse_time("2000-03-01T00:00:01.5Z"), Some(951_868_801_500.0));
-        assert_eq!(parse_time("2000-03-01T00:00:01"), None, "a time needs its Z");
+        assert_eq!(
+            parse_time("2000-03-01T00:00:01.5Z"),
+            Some(951_868_801_500.0)
+        );
+        assert_eq!(
+            parse_time("2000-03-01T00:00:01"),
+            None,
+            "a time needs its Z"
+        );
     }
 }

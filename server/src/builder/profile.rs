@@ -35,7 +35,9 @@ pub fn build(visitor: &str, events: &[(Event, Source)], catalog: &Catalog) -> Op
     let mut brands: HashMap<&str, f64> = HashMap::new();
     let mut embedding = vec![0f32; catalog.embeddings.dim()];
     let mut interest = |product: &str, weight: f64, at: f64| {
-        let Some(ix) = catalog.index(product) else { return };
+        let Some(ix) = catalog.index(product) else {
+            return;
+        };
         let w = weight * 0.5f64.powf((latest - at) / DAY_MS / HALF_LIFE_DAYS);
         *categories.entry(category_path(catalog, ix)).or_default() += w;
         if let Some(name) = catalog.brand_names.get(catalog.brand[ix as usize] as usize) {
@@ -48,7 +50,10 @@ pub fn build(visitor: &str, events: &[(Event, Source)], catalog: &Catalog) -> Op
     for (e, _) in events {
         match &e.kind {
             EventKind::View { product_id } => interest(product_id, 1.0, e.at),
-            EventKind::AddToCart { product_id, quantity: _ } => interest(product_id, 3.0, e.at),
+            EventKind::AddToCart {
+                product_id,
+                quantity: _,
+            } => interest(product_id, 3.0, e.at),
             EventKind::Purchase { order_id, items } => {
                 orders.insert(order_id);
                 for it in items {
@@ -65,7 +70,9 @@ pub fn build(visitor: &str, events: &[(Event, Source)], catalog: &Catalog) -> Op
     if orders.len() >= 2 {
         segments.push("repeat_buyer");
     }
-    if events.iter().any(|(_, s)| *s == Source::Web) && events.iter().any(|(_, s)| *s == Source::Orders) {
+    if events.iter().any(|(_, s)| *s == Source::Web)
+        && events.iter().any(|(_, s)| *s == Source::Orders)
+    {
         segments.push("cross_channel");
     }
     if !cycles.is_empty() {
@@ -106,7 +113,10 @@ fn top(weights: HashMap<&str, f64>) -> Map<String, Value> {
     let max = weights.values().cloned().fold(0.0, f64::max);
     let mut v: Vec<(&str, f64)> = weights.into_iter().filter(|(_, w)| *w > 0.0).collect();
     v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    v.into_iter().take(MAX_AFFINITIES).map(|(k, w)| (k.to_string(), json!(round(w / max, 3)))).collect()
+    v.into_iter()
+        .take(MAX_AFFINITIES)
+        .map(|(k, w)| (k.to_string(), json!(round(w / max, 3))))
+        .collect()
 }
 
 /// Products bought on at least two different days, with the median gap between buys.
@@ -126,7 +136,11 @@ fn cycles(purchases: &[(&str, f64, u32)]) -> Vec<Value> {
         let mut gaps: Vec<f64> = times.windows(2).map(|w| (w[1] - w[0]) / DAY_MS).collect();
         gaps.sort_by(f64::total_cmp);
         let mid = gaps.len() / 2;
-        let median = if gaps.len() % 2 == 1 { gaps[mid] } else { (gaps[mid - 1] + gaps[mid]) / 2.0 };
+        let median = if gaps.len() % 2 == 1 {
+            gaps[mid]
+        } else {
+            (gaps[mid - 1] + gaps[mid]) / 2.0
+        };
         out.push(json!({"productId": product, "everyDays": round(median.min(3650.0), 1), "lastAt": times[times.len() - 1]}));
     }
     out
@@ -138,13 +152,24 @@ fn habits(purchases: &[(&str, f64, u32)], catalog: &Catalog) -> Vec<Value> {
     let mut by_category: BTreeMap<&str, Vec<(i64, u8)>> = BTreeMap::new();
     for (p, at, _) in purchases {
         if let Some(ix) = catalog.index(p) {
-            by_category.entry(category_path(catalog, ix)).or_default().push(year_month(*at));
+            by_category
+                .entry(category_path(catalog, ix))
+                .or_default()
+                .push(year_month(*at));
         }
     }
     let mut out = Vec::new();
     for (category, dates) in by_category {
         let months: Vec<u8> = (1..=12u8)
-            .filter(|m| dates.iter().filter(|d| d.1 == *m).map(|d| d.0).collect::<BTreeSet<_>>().len() >= 2)
+            .filter(|m| {
+                dates
+                    .iter()
+                    .filter(|d| d.1 == *m)
+                    .map(|d| d.0)
+                    .collect::<BTreeSet<_>>()
+                    .len()
+                    >= 2
+            })
             .collect();
         if months.is_empty() {
             continue;
@@ -185,7 +210,9 @@ mod tests {
     }
 
     fn buy(order: &str, product: &str, at: f64) -> Event {
-        ev(json!({"type": "purchase", "orderId": order, "items": [{"productId": product, "quantity": 1}], "at": at}))
+        ev(
+            json!({"type": "purchase", "orderId": order, "items": [{"productId": product, "quantity": 1}], "at": at}),
+        )
     }
 
     /// 2024-11-15 and 2025-11-20 (UTC) in ms.
@@ -202,7 +229,10 @@ mod tests {
             (buy("o3b", "lens", NOV_2024 + 30.2 * DAY_MS), Source::Web),
             (buy("o4", "lens", NOV_2024 + 70.0 * DAY_MS), Source::Web),
             (buy("o5", "coat", NOV_2025), Source::Web),
-            (ev(json!({"type": "view", "productId": "shirt", "at": NOV_2025})), Source::Web),
+            (
+                ev(json!({"type": "view", "productId": "shirt", "at": NOV_2025})),
+                Source::Web,
+            ),
         ];
         let p = build("v1", &events, &c).unwrap();
         // The same-day repeat is one trip: gaps 30 and 40 days, median 35. Coats: 370 days.
@@ -213,10 +243,28 @@ mod tests {
                 {"productId": "lens", "everyDays": 35.0, "lastAt": NOV_2024 + 70.0 * DAY_MS}
             ])
         );
-        assert_eq!(p["habits"], json!([{"category": "fashion/coats", "months": [11], "perYear": 1.0}]));
-        assert_eq!(p["affinities"]["category"]["fashion/coats"], 1.0, "the latest purchase weighs most");
-        assert!(p["affinities"]["brand"]["Mavi"].as_f64().unwrap() > p["affinities"]["brand"]["Acme"].as_f64().unwrap());
-        assert_eq!(p["segments"], json!(["buyer", "repeat_buyer", "cross_channel", "replenisher", "seasonal"]));
+        assert_eq!(
+            p["habits"],
+            json!([{"category": "fashion/coats", "months": [11], "perYear": 1.0}])
+        );
+        assert_eq!(
+            p["affinities"]["category"]["fashion/coats"], 1.0,
+            "the latest purchase weighs most"
+        );
+        assert!(
+            p["affinities"]["brand"]["Mavi"].as_f64().unwrap()
+                > p["affinities"]["brand"]["Acme"].as_f64().unwrap()
+        );
+        assert_eq!(
+            p["segments"],
+            json!([
+                "buyer",
+                "repeat_buyer",
+                "cross_channel",
+                "replenisher",
+                "seasonal"
+            ])
+        );
         assert_eq!(p["purchases"].as_array().unwrap().len(), 6);
         assert_eq!(p["updatedAt"], NOV_2025);
         // What the builder writes is what the engine reads.
@@ -228,8 +276,19 @@ mod tests {
     #[test]
     fn a_single_buy_is_no_cycle_and_views_make_a_new_visitor() {
         let c = catalog();
-        let p = build("v", &[(ev(json!({"type": "view", "productId": "lens", "at": 5})), Source::Web)], &c).unwrap();
-        assert_eq!((p["cycles"].clone(), p["segments"].clone()), (json!([]), json!(["new"])));
+        let p = build(
+            "v",
+            &[(
+                ev(json!({"type": "view", "productId": "lens", "at": 5})),
+                Source::Web,
+            )],
+            &c,
+        )
+        .unwrap();
+        assert_eq!(
+            (p["cycles"].clone(), p["segments"].clone()),
+            (json!([]), json!(["new"]))
+        );
         assert!(p.get("embedding").is_none());
     }
 

@@ -63,7 +63,11 @@ pub fn open(path: &Path) -> io::Result<SessionReader<Box<dyn BufRead>>> {
 
 impl<R: BufRead> SessionReader<R> {
     pub fn new(input: R) -> SessionReader<R> {
-        SessionReader { lines: Lines::new(input, "session_id,"), pending: None, rows: 0 }
+        SessionReader {
+            lines: Lines::new(input, "session_id,"),
+            pending: None,
+            rows: 0,
+        }
     }
 
     /// Rows read so far.
@@ -98,12 +102,22 @@ impl<R: BufRead> SessionReader<R> {
     }
 
     fn row(&mut self) -> io::Result<Option<(String, u64, String)>> {
-        let Some((line_no, line)) = self.lines.next()? else { return Ok(None) };
-        let mut f = line.split(',');
-        let (Some(session), Some(item), Some(position), None) = (f.next(), f.next(), f.next(), f.next()) else {
-            return Err(csv::bad(line_no, "expected 3 fields: session_id,item_id,position"));
+        let Some((line_no, line)) = self.lines.next()? else {
+            return Ok(None);
         };
-        let position = position.trim().parse().map_err(|_| csv::bad(line_no, "position is not a whole number"))?;
+        let mut f = line.split(',');
+        let (Some(session), Some(item), Some(position), None) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            return Err(csv::bad(
+                line_no,
+                "expected 3 fields: session_id,item_id,position",
+            ));
+        };
+        let position = position
+            .trim()
+            .parse()
+            .map_err(|_| csv::bad(line_no, "position is not a whole number"))?;
         if session.is_empty() || item.is_empty() {
             return Err(csv::bad(line_no, "empty session_id or item_id"));
         }

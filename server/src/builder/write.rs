@@ -3,12 +3,12 @@
 //! the `{"prefix":[…],"target":…}` lines of `test_prefixes.jsonl`.
 
 use super::model::Trained;
-use vitrin::blend::Blend;
 use super::sessions::Items;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::fmt::Write as _;
 use std::io::{self, Write};
+use vitrin::blend::Blend;
 
 /// Counts the bytes written through it.
 #[derive(Default)]
@@ -36,8 +36,17 @@ pub struct Bytes {
 /// price); `related.similar` holds the "viewed next" list, `related.boughtWith` the
 /// co-purchases (when any), `embedding` the item's vector (when built); `blend` the
 /// ranking weights fitted for the store (when fitted). Returns its sizes.
-pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained, blend: Option<&Blend>) -> io::Result<Bytes> {
-    let mut out = Measured { out, raw: 0, gzip: GzEncoder::new(Count::default(), Compression::new(6)) };
+pub fn catalog<W: Write>(
+    out: W,
+    items: &Items,
+    model: &Trained,
+    blend: Option<&Blend>,
+) -> io::Result<Bytes> {
+    let mut out = Measured {
+        out,
+        raw: 0,
+        gzip: GzEncoder::new(Count::default(), Compression::new(6)),
+    };
     let mut line = String::new();
     out.put("{\"products\":[")?;
     for ix in 0..items.len() {
@@ -49,7 +58,11 @@ pub fn catalog<W: Write>(out: W, items: &Items, model: &Trained, blend: Option<&
         json_str(&mut line, &format!("Item {id}"));
         line.push_str(",\"category\":\"all\",\"price\":0,\"popularity\":");
         significant(&mut line, model.popularity[ix]);
-        if let Some(row) = model.embeddings.get(ix * model.dim..(ix + 1) * model.dim).filter(|r| r.iter().any(|x| *x != 0.0)) {
+        if let Some(row) = model
+            .embeddings
+            .get(ix * model.dim..(ix + 1) * model.dim)
+            .filter(|r| r.iter().any(|x| *x != 0.0))
+        {
             line.push_str(",\"embedding\":[");
             for (k, x) in row.iter().enumerate() {
                 if k > 0 {
@@ -89,23 +102,63 @@ fn end(blend: Option<&Blend>) -> String {
 /// included, is the store's. Learned items missing from the feed are left out: the feed
 /// decides what is for sale, in the products and in their lists. A fitted `blend` replaces
 /// the feed's. Returns the sizes and how many products were learned about.
-pub fn merged<W: Write>(out: W, base: &serde_json::Value, items: &Items, model: &Trained, blend: Option<&Blend>) -> io::Result<(Bytes, usize)> {
+pub fn merged<W: Write>(
+    out: W,
+    base: &serde_json::Value,
+    items: &Items,
+    model: &Trained,
+    blend: Option<&Blend>,
+) -> io::Result<(Bytes, usize)> {
     use serde_json::{json, Value};
-    let products = base.get("products").and_then(Value::as_array).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the base catalog has no `products` array"))?;
-    let mut out = Measured { out, raw: 0, gzip: GzEncoder::new(Count::default(), Compression::new(6)) };
+    let products = base
+        .get("products")
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the base catalog has no `products` array",
+            )
+        })?;
+    let mut out = Measured {
+        out,
+        raw: 0,
+        gzip: GzEncoder::new(Count::default(), Compression::new(6)),
+    };
     // Lists name only products of the feed.
-    let sold: std::collections::HashSet<&str> = products.iter().filter_map(|p| p.get("id").and_then(Value::as_str)).collect();
-    let ids = |list: &[u32]| -> Value { list.iter().map(|&j| items.id(j)).filter(|id| sold.contains(id)).map(Value::from).collect() };
+    let sold: std::collections::HashSet<&str> = products
+        .iter()
+        .filter_map(|p| p.get("id").and_then(Value::as_str))
+        .collect();
+    let ids = |list: &[u32]| -> Value {
+        list.iter()
+            .map(|&j| items.id(j))
+            .filter(|id| sold.contains(id))
+            .map(Value::from)
+            .collect()
+    };
     let mut learned = 0;
     out.put("{\"products\":[")?;
     for (k, product) in products.iter().enumerate() {
         let mut p = product.clone();
-        let ix = p.get("id").and_then(Value::as_str).and_then(|id| items.get(id)).map(|ix| ix as usize);
+        let ix = p
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| items.get(id))
+            .map(|ix| ix as usize);
         if let (Some(ix), Some(obj)) = (ix, p.as_object_mut()) {
             learned += 1;
             obj.insert("popularity".into(), json!(model.popularity[ix]));
-            if let Some(row) = model.embeddings.get(ix * model.dim..(ix + 1) * model.dim).filter(|r| r.iter().any(|x| *x != 0.0)) {
-                obj.insert("embedding".into(), row.iter().map(|&x| json!((f64::from(x) * 1e4).round() / 1e4)).collect());
+            if let Some(row) = model
+                .embeddings
+                .get(ix * model.dim..(ix + 1) * model.dim)
+                .filter(|r| r.iter().any(|x| *x != 0.0))
+            {
+                obj.insert(
+                    "embedding".into(),
+                    row.iter()
+                        .map(|&x| json!((f64::from(x) * 1e4).round() / 1e4))
+                        .collect(),
+                );
             }
             let related = obj.entry("related").or_insert_with(|| json!({}));
             if let Some(related) = related.as_object_mut() {
@@ -185,13 +238,20 @@ fn significant(out: &mut String, x: f64) {
     }
     let decimals = (3 - x.log10().floor() as i32).max(0) as usize;
     let text = format!("{x:.decimals$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
     out.push_str(text);
 }
 
 /// Numeric ids as numbers (as in `test_prefixes.jsonl`), any other id as a string.
 fn json_item(out: &mut String, id: &str) {
-    let plain = !id.is_empty() && id.len() < 16 && id.bytes().all(|b| b.is_ascii_digit()) && (id == "0" || !id.starts_with('0'));
+    let plain = !id.is_empty()
+        && id.len() < 16
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && (id == "0" || !id.starts_with('0'));
     if plain {
         out.push_str(id);
     } else {
