@@ -383,6 +383,11 @@ impl Session {
                 self.dirty = false;
                 self.outbox.clear();
                 self.asking = None;
+                // A flush of this tab may have landed after the other tab erased: erase
+                // again, so nothing of the old visitor stays stored.
+                if !self.read_only {
+                    self.effects.push(Effect::Erase);
+                }
                 self.effects.push(Effect::Change);
             }
             "visitor" => {

@@ -272,6 +272,33 @@ fn two_tabs_share_cart_changes_in_one_message_per_task_and_forget_everywhere() {
 }
 
 #[test]
+fn a_flush_that_lands_after_another_tab_forgot_is_erased_when_the_forget_arrives() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    w.flush(a);
+    let b = w.open(json!({}));
+    w.track(b, add("p1", 2));
+    w.end_task(b);
+    w.quiesce();
+    w.track(b, add("p2", 1));
+    w.end_task(b);
+    assert!(w.deliver(b, a), "a hears b's last change");
+    w.tabs[a].session.forget("visitor-new");
+    w.settle(a);
+    assert_eq!(w.shared.stored, None, "forget erases storage");
+    // b's flush was already due when a forgot: it writes the old visitor back...
+    w.flush(b);
+    assert!(w.shared.stored.is_some());
+    // ...until the forget reaches b, which erases again.
+    w.quiesce();
+    assert!(w.cart(b).is_empty());
+    assert_eq!(
+        w.shared.stored, None,
+        "nothing of the old visitor is left stored"
+    );
+}
+
+#[test]
 fn a_variant_never_changes_once_met_profile_login_reload_or_second_tab() {
     // Over many visitors: the arm shown first is the arm after a profile with the
     // server's id, after a login, after a reload, and in a second tab.

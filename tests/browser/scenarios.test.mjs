@@ -379,6 +379,8 @@ test("scenario 8 — marketer loop: a prompt written in the playground is refuse
     await playground.fill("#rules", draft());
     await playground.waitForSelector("#validation .good");
     await playground.click("#publish");
+    await playground.waitForSelector("#confirm[open]"); // the diff against the live rules
+    await playground.click("#confirm-ok");
     await bubbleShown(shop);
     assert.equal((await bubble(shop)).text, "Kış indirimi başladı!");
     assert.equal(await shop.evaluate(() => window.sameDocument), true, "no reload");
@@ -418,7 +420,7 @@ test("scenario 9 — explain why: every card and prompt says why in words, with 
 });
 
 test("scenario 10 — don't spam: after a dismissed cart prompt, leaving the page does not bring another prompt about the same cart", async () => {
-  await journey(async ({ page, context, url, errors }) => {
+  await journey(async ({ page, url }) => {
     await persona(page, "ayse");
     await viewProduct(page, url, "fashion/skirts", 0);
     await addToCart(page);
@@ -437,14 +439,9 @@ test("scenario 10 — don't spam: after a dismissed cart prompt, leaving the pag
     const later = await bubble(page);
     assert.ok(later.hidden || !/sepet/i.test(later.text), `an hour later: nothing about the same cart (${later.text})`);
     await screenshot(page, "scenario-10-2-exit-intent-quiet");
-
-    const playground = await context.newPage();
-    watchErrors(playground, errors);
-    await playground.goto(`${url}/www/playground.html`);
-    await playground.waitForFunction(() => document.body.dataset.ready === "1");
-    const why = await playground.textContent('#campaigns [data-campaign="cart-exit"]');
-    assert.match(why, /\/campaigns\/1\/prompt\/products/, why);
-    await screenshot(playground, "scenario-10-3-why-quiet");
+    // Why it stays quiet (`/campaigns/1/prompt/products` in explain) is asserted on the host
+    // (tests/prompts.rs): the playground now explains a simulated visitor of its own, never
+    // the shop's.
   });
 });
 
