@@ -54,11 +54,14 @@ pub fn test() -> Result {
     }));
     let pkg_ok = report.is_some();
     rows.push(suite("node tests/node", || {
+        // The traffic simulator's test serves the demo's generated catalog.
+        crate::democatalog::generate()?;
         node_tests("tests/node", pkg_ok)
     }));
     rows.push(suite("browser tests/browser", || {
-        // The demo storefront's journeys need its generated catalog; the hardening
-        // tests a build with a forced panic.
+        // The demo storefront's journeys need its generated catalog (written by the node
+        // suite, again here so this suite stands alone); the hardening tests a build with a
+        // forced panic.
         crate::democatalog::generate()?;
         crate::querybuilder::bundle()?;
         crate::panicpkg::build()?;
