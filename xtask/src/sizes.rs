@@ -19,13 +19,15 @@ use crate::util::{cmd, files_ending, output, write, Result};
 pub const SIZE_BUDGET_GZIP: u64 = 218 * 1024;
 
 /// Files a browser never downloads together with the rest: the Node, edge and test entries,
-/// the alternatives to the ES-module files (the scalar wasm, the script-tag build), and the
+/// the alternatives to the ES-module files (the scalar wasm, the script-tag build, the inline
+/// entry with its wasm in JavaScript), and the
 /// query builders' field configuration (`editor.js` and the `vocabulary.js` it reads), loaded
 /// by marketers' tools, never by a storefront.
 fn outside_total(name: &str) -> bool {
     [
         "node.js",
         "edge.js",
+        "inline.js",
         "testing.js",
         "editor.js",
         "vocabulary.js",
@@ -33,6 +35,7 @@ fn outside_total(name: &str) -> bool {
     .contains(&name)
         || name == crate::build::SCALAR_WASM
         || name == crate::build::GLOBAL_SCRIPT
+        || name == crate::build::INLINE_WASM
 }
 
 #[derive(Clone, Copy, Default)]
