@@ -275,9 +275,56 @@ test("an edge runtime that refuses to compile wasm from bytes: the edge entry's 
   row("edge-runtime (Vercel Edge), wasm from bytes refused", null, body);
 });
 
+test("Cloudflare's workerd: a module worker importing the precompiled wasm, as wrangler bundles it", LONG, async () => {
+  const app = join(WORK, "apps/workerd");
+  const { build } = await import(pathToFileURL(join(WORK, "node_modules/esbuild/lib/main.js")).href);
+  // wrangler's bundling: esbuild with the `workerd` condition, and a `.wasm?module` import
+  // kept as an import of a wasm module that the upload carries beside the script.
+  await build({
+    entryPoints: [join(app, "worker.js")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    outfile: join(app, "dist/worker.js"),
+    logLevel: "error",
+    plugins: [
+      {
+        name: "wasm-module",
+        setup(b) {
+          b.onResolve({ filter: /\.wasm\?module$/ }, (a) => ({ path: `./${a.path.replace(/^.*\//, "").replace(/\?module$/, "")}`, external: true }));
+        },
+      },
+    ],
+  });
+  const port = await freePort();
+  const started = performance.now();
+  const workerd = await serve(join(BIN, "workerd"), ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`], { cwd: app, ready: null });
+  try {
+    // workerd prints nothing once it listens: poll until it answers.
+    let res;
+    for (let i = 0; i < 600 && !res; i++) {
+      res = await fetch(`http://127.0.0.1:${port}/recs`).catch(() => null);
+      if (!res) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(res, `workerd answered: ${workerd.output()}`);
+    const body = await res.json();
+    const elapsed = performance.now() - started;
+    assert.equal(res.status, 200, JSON.stringify(body));
+    assert.equal(body.compileFromBytesRefused, true, "workerd refuses to compile wasm from bytes");
+    assert.equal(body.items.length, 4);
+    // Inside a worker the clock stands still while code runs (timers advance only on I/O):
+    // the time is the first request's, from outside, including workerd's start.
+    row("workerd (Cloudflare Workers), `vitrin` → edge entry", null, { firstRecommendationMs: elapsed });
+  } finally {
+    await workerd.stop();
+  }
+});
+
 test("vitrin/testing in a store's own tests: Vitest, no configuration, Node and jsdom", LONG, async () => {
   const out = await run(join(BIN, "vitest"), ["run", "--reporter=verbose"], { cwd: join(WORK, "apps/vitest"), env: { CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" } });
-  assert.match(out, /Tests\s+4 passed/, out);
+  assert.match(out, /Tests\s+5 passed/, out);
 });
 
 test("the types as a TypeScript React store meets them (tsc over the installed package)", LONG, async () => {

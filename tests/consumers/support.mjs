@@ -61,8 +61,9 @@ export function run(command, args, { cwd = WORK, env = {}, timeoutMs = 600_000 }
 }
 
 /**
- * Starts a long-running command and resolves once `ready` matches its output. `stop()` ends it
- * (its whole process group: next start and vite spawn children).
+ * Starts a long-running command and resolves once `ready` matches its output (at once when
+ * `ready` is null: a server that prints nothing; poll it). `stop()` ends it (its whole process
+ * group: next start and vite spawn children).
  */
 export function serve(command, args, { cwd = WORK, env = {}, ready, timeoutMs = 120_000 }) {
   return new Promise((resolve, reject) => {
@@ -84,13 +85,17 @@ export function serve(command, args, { cwd = WORK, env = {}, ready, timeoutMs = 
     }, timeoutMs);
     const check = (d) => {
       out += d;
-      if (ready.test(out)) {
+      if (ready?.test(out)) {
         clearTimeout(timer);
         resolve({ stop, output: () => out });
       }
     };
     child.stdout.on("data", check);
     child.stderr.on("data", check);
+    if (!ready) {
+      clearTimeout(timer);
+      resolve({ stop, output: () => out });
+    }
     child.on("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`${command} exited ${code} before it was ready:\n${out.slice(-3000)}`));

@@ -33,3 +33,33 @@ test("provider and hooks: snapshot first, then live, re-render on track, clean u
   await act(async () => root.unmount());
   expect(() => created.recommend({ slot: "for_you" })).toThrow(/destroyed/);
 }, 30_000);
+
+test("another tab's engine changes the cart: the hook re-renders on its `change`", async () => {
+  // Two engines on one storage key stand for two tabs of the store: the same localStorage and
+  // BroadcastChannel name. Only the other tab's engine is called; this one only hears it.
+  const storageKey = `other-tab-${Date.now()}`;
+  const { createVitrin } = await import("vitrin");
+  const here = await createVitrin({ catalog: fixtureCatalog, storageKey });
+  const other = await createVitrin({ catalog: fixtureCatalog, storageKey });
+  let renders = 0;
+  function BoughtTogether() {
+    renders++;
+    const items = useRecommendations({ slot: "bought_together", limit: 3 });
+    return h("ul", null, items.map((r) => h("li", { key: r.productId }, r.productId)));
+  }
+  const container = document.createElement("div");
+  const root = createRoot(container);
+  const text = () => [...container.querySelectorAll("li")].map((li) => li.textContent).join();
+  await act(async () => root.render(h(VitrinProvider, { engine: here }, h(BoughtTogether))));
+  expect(text()).toBe("");
+  const before = renders;
+  other.track({ type: "add_to_cart", productId: "shoe-1" });
+  // The other tab's message arrives as a task of its own: wait for it inside act.
+  for (let i = 0; i < 100 && !text().includes("sock-1"); i++) await act(() => new Promise((r) => setTimeout(r, 20)));
+  expect(text()).toContain("sock-1");
+  expect(renders).toBeGreaterThan(before);
+  expect(here.state().cart.map((l) => l.productId)).toEqual(["shoe-1"]);
+  await act(async () => root.unmount());
+  other.destroy();
+  here.destroy();
+}, 30_000);
