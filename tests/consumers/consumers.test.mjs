@@ -327,8 +327,31 @@ test("vitrin/testing in a store's own tests: Vitest, no configuration, Node and 
   assert.match(out, /Tests\s+5 passed/, out);
 });
 
+test("vitrin/testing in a store's own tests: Jest (ESM), Node and jsdom environments", LONG, async () => {
+  // ESM as Jest documents it (node --experimental-vm-modules); the jsdom files name
+  // vitrin/jest-environment in their docblock (jsdom lacks TextEncoder/TextDecoder).
+  const out = await run("node", ["--experimental-vm-modules", join(WORK, "node_modules/jest/bin/jest.js"), "--ci", "--verbose"], { cwd: join(WORK, "apps/jest"), env: { NO_COLOR: "1", FORCE_COLOR: "0" } });
+  assert.match(out, /Tests:\s+4 passed, 4 total/, out);
+  assert.match(out, /PASS \.\/react\.dom\.test\.js/, out);
+});
+
 test("the types as a TypeScript React store meets them (tsc over the installed package)", LONG, async () => {
   await run(join(REPO_ROOT, "node_modules/.bin/tsc"), ["-p", join(WORK, "apps/types")]);
+});
+
+test("the types reject a misspelt slot and an unknown event type (tsc must fail, on exactly the marked lines)", LONG, async () => {
+  const app = join(WORK, "apps/types-reject");
+  const failed = await run(join(REPO_ROOT, "node_modules/.bin/tsc"), ["-p", app, "--pretty", "false"]).then(
+    (out) => assert.fail(`tsc accepted the mistakes:\n${out}`),
+    (e) => e.message,
+  );
+  const source = readFileSync(join(app, "wrong.ts"), "utf8").split("\n");
+  const marked = source.flatMap((line, i) => (line.includes("// REJECT") ? [i + 1] : []));
+  const rejected = [...failed.matchAll(/wrong\.ts\((\d+),\d+\): error TS\d+/g)].map((m) => Number(m[1]));
+  assert.ok(marked.length >= 6);
+  assert.deepEqual(rejected, marked, failed);
+  // The message names the right spelling, as an editor shows it.
+  assert.match(failed, /"for-you"' is not assignable to type 'SlotName'. Did you mean '"for_you"'/);
 });
 
 async function nextApp(name, buildArgs) {

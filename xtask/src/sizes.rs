@@ -29,6 +29,7 @@ fn outside_total(name: &str) -> bool {
         "edge.js",
         "inline.js",
         "testing.js",
+        "jest-environment.js",
         "editor.js",
         "vocabulary.js",
     ]
