@@ -179,11 +179,11 @@ async function serveInlineBundle(dir, app, name, project) {
 // Rollup needs an assets plugin), so the default entry's fetch would 404 there: these apps
 // import `vitrin/inline`, whose wasm is inside the JavaScript. No bundler option beyond the
 // bundling itself.
-test("esbuild: `esbuild --bundle` of an app importing vitrin/inline, recommends in Chromium", LONG, async () => {
+test("esbuild: `esbuild --bundle --minify` of an app importing vitrin/inline, recommends in Chromium", LONG, async () => {
   const app = join(WORK, "apps/esbuild");
   const out = join(app, "dist");
   rmSync(out, { recursive: true, force: true });
-  await run(join(BIN, "esbuild"), [join(app, "main.js"), "--bundle", "--format=esm", `--outdir=${out}`, "--log-level=warning"]);
+  await run(join(BIN, "esbuild"), [join(app, "main.js"), "--bundle", "--minify", "--format=esm", `--outdir=${out}`, "--log-level=warning"]);
   await serveInlineBundle(out, app, "esbuild", "esbuild (`vitrin/inline`)");
 });
 
@@ -193,7 +193,31 @@ test("Rollup: `rollup -p node-resolve` of an app importing vitrin/inline, recomm
   rmSync(out, { recursive: true, force: true });
   // node-resolve is how Rollup finds anything in node_modules; no other plugin.
   await run(join(BIN, "rollup"), ["main.js", "--plugin", "node-resolve", "--format", "es", "--dir", "dist", "--silent"], { cwd: app });
-  await serveInlineBundle(out, app, "rollup", "Rollup 4 + node-resolve (`vitrin/inline`)");
+  await serveInlineBundle(out, app, "rollup", "Rollup 4 + node-resolve (`vitrin/inline`, not minified)");
+});
+
+test("Rollup with the default entry: no .wasm emitted, and load_failed tells the developer to import vitrin/inline", LONG, async () => {
+  // Why vitrin/inline exists: the same Rollup build of an app importing "vitrin" leaves the
+  // wasm behind, and the error a developer sees must say what to do.
+  const app = join(WORK, "apps/vite");
+  const out = join(WORK, "apps/rollup/dist-default");
+  rmSync(out, { recursive: true, force: true });
+  await run(join(BIN, "rollup"), ["main.js", "--plugin", "node-resolve", "--format", "es", "--dir", out, "--silent"], { cwd: app });
+  assert.deepEqual(filesUnder(out).filter((f) => f.endsWith(".wasm")), [], "Rollup emitted a .wasm without a plugin");
+  cpSync(join(app, "index.html"), join(out, "index.html"));
+  const server = await startServer({ port: 0, root: out });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const failure = new Promise((resolve) => page.on("pageerror", resolve));
+    await page.goto(`${server.url}/index.html`);
+    const error = await failure;
+    assert.match(error.message, /could not be loaded: failed to fetch Wasm: 404/);
+    assert.match(error.message, /import "vitrin\/inline"/);
+  } finally {
+    await context.close();
+    await server.close();
+  }
 });
 
 test("a plain page with an import map, the script-tag build, and a Web Worker", LONG, async () => {
