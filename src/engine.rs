@@ -473,6 +473,11 @@ impl Engine {
         &self.state.visitor_id
     }
 
+    /// How many times the visitor was forgotten in this browser (`VisitorState::generation`).
+    pub fn generation(&self) -> u32 {
+        self.state.generation
+    }
+
     /// The store names the visitor (login, or a server-issued id). Arms already recorded
     /// stay; campaigns the visitor has not met yet bucket the new id.
     pub fn identify(&mut self, id: &str) -> bool {
@@ -1170,9 +1175,15 @@ impl Engine {
     /// Erases the visitor: state, arms and profile. The visitor becomes `new_id` (a fresh
     /// one minted by the page, the same in every tab), or stays the store's given id.
     pub fn forget(&mut self, new_id: &str) {
+        self.forget_as(new_id, self.state.generation.saturating_add(1));
+    }
+
+    /// `forget` as another tab did it: the visitor's `generation` is the one it reached.
+    pub fn forget_as(&mut self, new_id: &str, generation: u32) {
         let visitor_id = self.given_id.clone().unwrap_or_else(|| new_id.to_string());
         self.state = VisitorState {
             visitor_id,
+            generation,
             ..VisitorState::default()
         };
         self.profile = None;

@@ -8,13 +8,17 @@
 //! carries out: store this document, erase the visitor, post this message, tell the page.
 //! Must not know JavaScript, storage or channel APIs.
 //!
-//! Tab messages (JSON text, one channel per storage key):
+//! Tab messages (JSON text, one channel per storage key); every message about the visitor
+//! carries `"generation"`, how many times the visitor was forgotten: a message from an
+//! earlier generation is dropped (it was on the way when a tab forgot), one from a later
+//! generation means a forget this tab has not heard yet.
 //! - `{"kind":"batch","visitor":id,"messages":[…]}`: what happened in a task, in order:
 //!   `{"kind":"event","event":…}`, `{"kind":"prompt","action","id","at"}`,
 //!   `{"kind":"assign","campaign","arm","at"}` (a sticky arm);
 //! - `{"kind":"hello"}` from a tab that found the stored value damaged, answered by
 //!   `{"kind":"state","doc":…}` from the others;
-//! - `{"kind":"forget","visitor":new id}`: every tab erases and becomes the new visitor;
+//! - `{"kind":"forget","visitor":new id}`: every tab erases and becomes the new visitor
+//!   (two tabs that forgot at once reach the same generation and settle on one id);
 //! - `{"kind":"identify","visitor":id}`: the store named the visitor;
 //! - `{"kind":"visitor","visitor":id}`: the answer to a batch from a tab with another
 //!   minted id (two tabs opened at once): every tab keeps the smaller.
@@ -121,9 +125,8 @@ impl Session {
                 // to tabs opened at the same moment with ids of their own.
                 s.changed();
                 if tabs && !read_only {
-                    s.effects.push(Effect::Post(
-                        json!({"kind": "visitor", "visitor": s.engine.visitor_id()}).to_string(),
-                    ));
+                    s.effects
+                        .push(Effect::Post(s.message("visitor", json!({}))));
                 }
             }
             Ok(Some(text)) => match s.engine.restore(&text) {
@@ -244,9 +247,8 @@ impl Session {
         if self.engine.identify(id) {
             self.changed();
             if self.tabs && !self.read_only {
-                self.effects.push(Effect::Post(
-                    json!({"kind": "identify", "visitor": id}).to_string(),
-                ));
+                self.effects
+                    .push(Effect::Post(self.message("identify", json!({}))));
             }
         }
     }
@@ -270,9 +272,8 @@ impl Session {
                 }
             })
             .collect();
-        let msg =
-            json!({"kind": "batch", "visitor": self.engine.visitor_id(), "messages": messages});
-        self.effects.push(Effect::Post(msg.to_string()));
+        let msg = self.message("batch", json!({ "messages": messages }));
+        self.effects.push(Effect::Post(msg));
     }
 
     /// Writes the visitor if it changed (and posts what the other tabs have not heard).
@@ -291,18 +292,30 @@ impl Session {
     /// visitor from now on, everywhere, unless the store gave its own id.
     pub fn forget(&mut self, new_id: &str) {
         self.engine.forget(new_id);
-        self.dirty = false;
-        self.outbox.clear();
-        self.asking = None;
+        self.forgotten();
         if self.read_only {
             return;
         }
         self.effects.push(Effect::Erase);
         if self.tabs {
-            self.effects.push(Effect::Post(
-                json!({"kind": "forget", "visitor": self.engine.visitor_id()}).to_string(),
-            ));
+            self.effects
+                .push(Effect::Post(self.message("forget", json!({}))));
         }
+    }
+
+    /// Nothing pending for the visitor just forgotten may be stored or told.
+    fn forgotten(&mut self) {
+        self.dirty = false;
+        self.outbox.clear();
+        self.asking = None;
+    }
+
+    /// A message about this tab's visitor, as the other tabs read it.
+    fn message(&self, kind: &str, mut fields: Value) -> String {
+        fields["kind"] = json!(kind);
+        fields["visitor"] = json!(self.engine.visitor_id());
+        fields["generation"] = json!(self.engine.generation());
+        fields.to_string()
     }
 
     /// Another tab's visitor id. Tabs opened at once minted different ids: they settle
@@ -313,9 +326,8 @@ impl Session {
             return true;
         }
         if !id.is_empty() && id != self.engine.visitor_id() && self.tabs && !self.read_only {
-            self.effects.push(Effect::Post(
-                json!({"kind": "visitor", "visitor": self.engine.visitor_id()}).to_string(),
-            ));
+            self.effects
+                .push(Effect::Post(self.message("visitor", json!({}))));
         }
         false
     }
@@ -326,7 +338,35 @@ impl Session {
             return;
         };
         let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
-        match text("kind") {
+        let kind = text("kind");
+        if !matches!(kind, "hello" | "state") {
+            let generation = v
+                .get("generation")
+                .and_then(Value::as_u64)
+                .map_or(0, |g| u32::try_from(g).unwrap_or(u32::MAX));
+            match generation.cmp(&self.engine.generation()) {
+                // On the way when this tab heard the forget: about the visitor forgotten.
+                std::cmp::Ordering::Less => return,
+                // Another tab forgot (the forget itself, or a message of a tab that heard it
+                // from a third one first): erase, as that forget asks.
+                std::cmp::Ordering::Greater => {
+                    self.engine.forget_as(text("visitor"), generation);
+                    self.forgotten();
+                    // A flush of this tab may have landed after the other tab erased: erase
+                    // again, so nothing of the old visitor stays stored.
+                    if !self.read_only {
+                        self.effects.push(Effect::Erase);
+                    }
+                    self.effects.push(Effect::Change);
+                }
+                // Two tabs forgot at once: both are the new visitor, under two fresh ids.
+                std::cmp::Ordering::Equal if kind == "forget" => {
+                    self.visitor_heard(text("visitor"));
+                }
+                std::cmp::Ordering::Equal => {}
+            }
+        }
+        match kind {
             "batch" => {
                 // Views, cart lines, prompt actions (caps, dismissals) and arms all change
                 // what this tab shows: one `Change` for the batch.
@@ -377,18 +417,6 @@ impl Session {
                     self.changed();
                     self.effects.push(Effect::Change);
                 }
-            }
-            "forget" => {
-                self.engine.forget(text("visitor"));
-                self.dirty = false;
-                self.outbox.clear();
-                self.asking = None;
-                // A flush of this tab may have landed after the other tab erased: erase
-                // again, so nothing of the old visitor stays stored.
-                if !self.read_only {
-                    self.effects.push(Effect::Erase);
-                }
-                self.effects.push(Effect::Change);
             }
             "visitor" => {
                 self.visitor_heard(text("visitor"));

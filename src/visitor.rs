@@ -90,6 +90,10 @@ pub struct VisitorState {
     /// The one visitor id: bucketing, sync and the server all use it. Minted in the
     /// browser (or given by the store), kept until `forget()`.
     pub visitor_id: String,
+    /// How many times the visitor was forgotten in this browser: tab messages carry it, so
+    /// one written before a `forget()` another tab heard is dropped, never applied to the
+    /// new visitor.
+    pub generation: u32,
     /// Sticky arms: the variant (or `holdout`) each campaign exposed this visitor to.
     pub assignments: Vec<Assignment>,
     pub campaigns: Vec<CampaignLog>,
@@ -471,6 +475,10 @@ impl VisitorState {
                 .or(o.opt_str("localId")?)
                 .unwrap_or_default()
                 .to_string(),
+            // Documents written before generations have none: the first.
+            generation: o
+                .opt_num_in("generation", 0.0, u32::MAX as f64)?
+                .unwrap_or(0.0) as u32,
             assignments: list("assignments", MAX_CAMPAIGNS)?
                 .iter()
                 .map(|a| {

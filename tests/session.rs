@@ -299,6 +299,56 @@ fn a_flush_that_lands_after_another_tab_forgot_is_erased_when_the_forget_arrives
 }
 
 #[test]
+fn a_batch_still_on_the_way_when_a_tab_forgets_never_lands_in_the_new_visitor() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    w.flush(a);
+    let b = w.open(json!({}));
+    w.quiesce();
+    let old = w.tabs[a].session.engine().visitor_id().to_string();
+    // b adds to the cart and posts it; a forgets before the batch arrives.
+    w.track(b, add("p1", 2));
+    w.end_task(b);
+    w.tabs[a].session.forget("visitor-zzz");
+    w.settle(a);
+    assert!(w.deliver(b, a), "b's batch reaches a after a forgot");
+    assert!(
+        w.cart(a).is_empty(),
+        "the old visitor's cart stays forgotten"
+    );
+    assert_eq!(w.tabs[a].session.engine().visitor_id(), "visitor-zzz");
+    w.quiesce();
+    for t in [a, b] {
+        assert!(w.cart(t).is_empty(), "tab {t}: nothing of the old visitor");
+        assert_eq!(w.tabs[t].session.engine().visitor_id(), "visitor-zzz");
+    }
+    assert_ne!(old, "visitor-zzz");
+}
+
+#[test]
+fn two_tabs_that_forget_at_once_become_one_new_visitor() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    w.flush(a);
+    let b = w.open(json!({}));
+    w.quiesce();
+    w.tabs[a].session.forget("visitor-new-a");
+    w.settle(a);
+    w.tabs[b].session.forget("visitor-new-b");
+    w.settle(b);
+    w.track(b, add("p2", 1));
+    w.quiesce();
+    for t in [a, b] {
+        assert_eq!(w.tabs[t].session.engine().visitor_id(), "visitor-new-a");
+        assert_eq!(
+            w.cart(t).get("p2"),
+            Some(&1),
+            "tab {t}: the new visitor's cart"
+        );
+    }
+}
+
+#[test]
 fn a_variant_never_changes_once_met_profile_login_reload_or_second_tab() {
     // Over many visitors: the arm shown first is the arm after a profile with the
     // server's id, after a login, after a reload, and in a second tab.
@@ -436,6 +486,7 @@ enum Op {
     Dismiss(usize),
     EndTask(usize),
     Deliver(usize, usize),
+    Forget(usize),
 }
 
 fn op(tabs: usize) -> impl Strategy<Value = Op> {
@@ -447,6 +498,7 @@ fn op(tabs: usize) -> impl Strategy<Value = Op> {
         (0..tabs).prop_map(Op::Shown),
         (0..tabs).prop_map(Op::Dismiss),
         (0..tabs).prop_map(Op::EndTask),
+        (0..tabs).prop_map(Op::Forget),
         (0..tabs, 0..tabs).prop_map(|(a, b)| Op::Deliver(a, b)),
         (0..tabs, 0..tabs).prop_map(|(a, b)| Op::Deliver(a, b)),
     ]
@@ -490,6 +542,11 @@ fn converge(tabs: usize, ops: Vec<Op>, opened_together: bool) -> Result<(), Test
                 }
             }
             Op::EndTask(t) => w.end_task(t),
+            Op::Forget(t) => {
+                let id = w.mint();
+                w.tabs[t].session.forget(&id);
+                w.settle(t);
+            }
             Op::Deliver(a, b) => {
                 w.deliver(a, b);
             }
