@@ -291,11 +291,14 @@ impl Session {
     /// Erases the visitor here and in every tab; `new_id` (minted by the page) is the
     /// visitor from now on, everywhere, unless the store gave its own id.
     pub fn forget(&mut self, new_id: &str) {
-        self.engine.forget(new_id);
-        self.forgotten();
         if self.read_only {
+            // Only this view starts over; it goes on following the other tabs.
+            self.engine.forget_as(new_id, self.engine.generation());
+            self.forgotten();
             return;
         }
+        self.engine.forget(new_id);
+        self.forgotten();
         self.effects.push(Effect::Erase);
         if self.tabs {
             self.effects

@@ -449,6 +449,13 @@ fn a_read_only_tab_follows_but_never_writes_or_posts() {
     w.track(a, add("p2", 1));
     w.quiesce();
     assert!(w.cart(r).contains_key("p2"), "it follows the other tabs");
+    // Its forget starts only its own view over; it goes on following.
+    w.tabs[r].session.forget("visitor-preview");
+    w.settle(r);
+    w.track(a, add("p4", 1));
+    w.quiesce();
+    assert!(w.cart(a).contains_key("p1"), "the shop's visitor is kept");
+    assert!(w.cart(r).contains_key("p4"), "it follows after its forget");
 }
 
 #[test]
