@@ -4,8 +4,8 @@
 //! compiled (`rules::Rules`), the visitor as `VisitorState` + `Profile`.
 
 use crate::catalog::Catalog;
+use crate::logic::dates::civil_from_days;
 use crate::profile::Profile;
-use crate::rules::spec::civil_from_days;
 use crate::rules::{Campaign, Caps, Rules, Trigger};
 use crate::visitor::VisitorState;
 use serde_json::{json, Map, Value};

@@ -329,6 +329,24 @@ impl App {
         )
     }
 
+    /// `Ok` for the store's token (or, where `read`, the read token); else the answer
+    /// saying what `what` needs.
+    fn authorize(&self, headers: &HeaderMap, read: bool, what: &str) -> Result<(), ApiError> {
+        if self.store(headers, read) {
+            return Ok(());
+        }
+        let tokens = if read {
+            " (the store's token or the read token)"
+        } else {
+            ""
+        };
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            format!("{what} needs `Authorization: Bearer <token>`{tokens}"),
+        ))
+    }
+
     /// Whether the request carries the store's token (or, when `read` is allowed, the read token).
     fn store(&self, headers: &HeaderMap, read: bool) -> bool {
         let given = bearer(headers);
@@ -843,13 +861,7 @@ async fn put_rules(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    if !app.store(&headers, false) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "publishing rules needs `Authorization: Bearer <token>`",
-        ));
-    }
+    app.authorize(&headers, false, "Publishing rules")?;
     let value = json_body(body, vitrin::rules::MAX_RULES_BYTES, app.body_timeout).await?;
     vitrin::rules::validate(&value).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let expected: Option<Vec<String>> = headers.get(header::IF_MATCH).map(|v| {
@@ -964,13 +976,7 @@ async fn post_rollback(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    if !app.store(&headers, false) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "rolling back needs `Authorization: Bearer <token>`",
-        ));
-    }
+    app.authorize(&headers, false, "Rolling back")?;
     let value = json_body(body, 1024, app.body_timeout).await?;
     let version = value
         .get("version")
@@ -1040,41 +1046,30 @@ async fn get_profile(
     // Never serve what the engine would refuse.
     vitrin::profile::Profile::from_json(&profile).map_err(internal)?;
     let mut res = conditional(&headers, &Doc::new(profile.to_string()));
-    // Personal: no shared cache may keep it.
+    private(&mut res);
+    Ok(res)
+}
+
+/// Personal or store-only: no shared cache may keep it.
+fn private(res: &mut Response) {
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
-    Ok(res)
 }
 
 /// The running totals (never a database read): for the store's token or the read token.
 async fn get_metrics(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if !app.store(&headers, true) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "metrics need `Authorization: Bearer <token>` (the store's token or the read token)",
-        ));
-    }
+    app.authorize(&headers, true, "Reading metrics")?;
     let mut res = conditional(&headers, &app.metrics());
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
+    private(&mut res);
     Ok(res)
 }
 
 /// The marketer's report (`results`) over the running totals and the rules in force: for
 /// the store's token or the read token, like the metrics it is made of.
 async fn get_results(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if !app.store(&headers, true) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "results need `Authorization: Bearer <token>` (the store's token or the read token)",
-        ));
-    }
+    app.authorize(&headers, true, "Reading results")?;
     let totals = app.totals.lock().unwrap().clone();
     let rules = app.rules.read().unwrap().clone();
     let rules: Option<Value> = rules.and_then(|d| serde_json::from_slice(&d.body).ok());
@@ -1082,10 +1077,7 @@ async fn get_results(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
         &headers,
         &Doc::new(results::report(&totals, rules.as_ref()).to_string()),
     );
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
+    private(&mut res);
     Ok(res)
 }
 
@@ -1098,13 +1090,7 @@ async fn post_check(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    if !app.store(&headers, false) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "checking rules needs `Authorization: Bearer <token>`",
-        ));
-    }
+    app.authorize(&headers, false, "Checking rules")?;
     let value = json_body(
         body,
         vitrin::rules::MAX_RULES_BYTES + 64 * 1024,

@@ -251,6 +251,14 @@ mod tests {
     const H: f64 = 3_600_000.0;
 
     #[test]
+    fn civil_dates_round_trip() {
+        for days in [-1000, 0, 59, 10_000, 20_454] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    #[test]
     fn iso_strings_read_dates_in_the_store_zone_and_instants_as_given() {
         let day = days_from_civil(2026, 12, 24) as f64 * DAY_MS;
         assert_eq!(parse_iso("2026-12-24", 3.0 * H), Some(day - 3.0 * H));

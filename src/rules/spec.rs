@@ -215,90 +215,16 @@ fn expected(ty: &Ty) -> &'static str {
     }
 }
 
-/// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`.
+/// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`: a schedule names
+/// its zone, so only the strict form of what `logic::dates::parse_iso` reads.
 pub fn parse_datetime(s: &str) -> Option<f64> {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    if b.len() < 17 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+    let zoned = s.ends_with('Z')
+        || (b.len() >= 22 && matches!(b[b.len() - 6], b'+' | b'-') && b[b.len() - 3] == b':');
+    if b.len() < 17 || b[10] != b'T' || !zoned {
         return None;
     }
-    let (y, mo, d, h, mi) = (
-        digits(0..4)?,
-        digits(5..7)?,
-        digits(8..10)?,
-        digits(11..13)?,
-        digits(14..16)?,
-    );
-    let mut rest = &s[16..];
-    let mut secs = 0.0;
-    if let Some(r) = rest.strip_prefix(':') {
-        let end = r
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(r.len());
-        secs = crate::logic::decimal(&r[..end]).filter(|s| (0.0..61.0).contains(s))?;
-        rest = &r[end..];
-    }
-    let offset_min = match rest {
-        "Z" => 0,
-        _ if rest.len() == 6 && rest.as_bytes()[3] == b':' => {
-            let sign = match rest.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            sign * (digits_of(&rest[1..3])? * 60 + digits_of(&rest[4..6])?)
-        }
-        _ => return None,
-    };
-    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 {
-        return None;
-    }
-    let days = days_from_civil(y, mo, d);
-    Some(((days * 24 + h) * 60 + mi - offset_min) as f64 * 60_000.0 + secs * 1000.0)
-}
-
-fn digits_of(s: &str) -> Option<i64> {
-    s.bytes()
-        .all(|c| c.is_ascii_digit())
-        .then(|| s.parse().ok())?
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// (year, month 1–12, day) of a day count since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    crate::logic::dates::parse_iso(s, 0.0)
 }
 
 /// The JSON Schema (draft 2020-12) of a type.
@@ -429,10 +355,6 @@ mod tests {
             "2026-1-01T00:00Z",
         ] {
             assert_eq!(parse_datetime(bad), None, "{bad}");
-        }
-        for days in [-1000, 0, 59, 10_000, 20_454] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
         }
     }
 
