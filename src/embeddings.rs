@@ -125,7 +125,8 @@ impl Embeddings {
                 f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
             if !(scale.is_finite() && scale >= 0.0) {
                 return Err(format!(
-                    "row {r} has the scale {scale}; scales are finite and not negative"
+                    "row {r} has the scale {}; scales are finite and not negative",
+                    crate::json::num(f64::from(scale))
                 ));
             }
             let start = t.rows.len();

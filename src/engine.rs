@@ -1122,7 +1122,7 @@ impl Engine {
     pub fn snapshot(&self) -> Option<String> {
         self.consent
             .personalization
-            .then(|| json!({"v": STORAGE_VERSION, "visitor": self.state}).to_string())
+            .then(|| crate::jsontext::text(&json!({"v": STORAGE_VERSION, "visitor": self.state})))
     }
 
     /// Restores a stored document. A corrupt, foreign or other-version one is an error

@@ -68,8 +68,13 @@ impl Error {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self)
-            .unwrap_or_else(|_| r#"{"code":"internal","message":"error"}"#.into())
+        crate::jsontext::text(&self.to_value())
+    }
+
+    /// `{ code, message, path?, errors? }`, the shape `VitrinError` is built from.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self)
+            .unwrap_or_else(|_| serde_json::json!({"code": "internal_error", "message": "error"}))
     }
 }
 

@@ -3,7 +3,7 @@
 //! browser storage and tabs, compiled only for wasm32.
 //!
 //! Layers, lowest first; a module imports only from its own layer or below:
-//! 1. `names` (the name lists), `error`, `json`, `embeddings`, `logic` (JsonLogic), `reasons`,
+//! 1. `names` (the name lists), `error`, `json` (and `jsontext`, the JSON text reader and writer), `embeddings`, `logic` (JsonLogic), `reasons`,
 //!    `url` (the one URL rule), `blend` (the ranking weights a catalog carries)
 //! 2. `catalog`, `events`, `profile`, `visitor`
 //! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
@@ -22,6 +22,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod json;
+pub mod jsontext;
 pub mod logic;
 pub mod names;
 pub mod profile;

@@ -318,7 +318,7 @@ impl Session {
         fields["kind"] = json!(kind);
         fields["visitor"] = json!(self.engine.visitor_id());
         fields["generation"] = json!(self.engine.generation());
-        fields.to_string()
+        crate::jsontext::text(&fields)
     }
 
     /// Another tab's visitor id. Tabs opened at once minted different ids: they settle
@@ -337,7 +337,7 @@ impl Session {
 
     /// A message from another tab.
     pub fn receive(&mut self, msg: &str) {
-        let Ok(v) = serde_json::from_str::<Value>(msg) else {
+        let Ok(v) = crate::jsontext::read(msg) else {
             return;
         };
         let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
@@ -407,9 +407,9 @@ impl Session {
             }
             "hello" if self.asking.is_none() && !self.read_only && self.tabs => {
                 if let Some(doc) = self.engine.snapshot() {
-                    self.effects.push(Effect::Post(
-                        json!({"kind": "state", "doc": doc}).to_string(),
-                    ));
+                    self.effects.push(Effect::Post(crate::jsontext::text(
+                        &json!({"kind": "state", "doc": doc}),
+                    )));
                 }
             }
             "state" if self.asking.is_some() => {

@@ -214,7 +214,7 @@ pub fn plain(parts: &[Part], currency: &str) -> String {
                 let s = match value {
                     Value::String(s) => s.clone(),
                     Value::Null => String::new(),
-                    v => v.to_string(),
+                    v => crate::jsontext::text(v),
                 };
                 match (format.as_deref(), value) {
                     (Some("default"), Value::Null) => {

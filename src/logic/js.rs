@@ -71,7 +71,7 @@ fn decimal_len(b: &[u8]) -> usize {
 }
 
 /// A whole string in JS decimal syntax (`+1`, `.5`, `2.`, `007`, `1e3`; no spaces, no
-/// `Infinity`). Parsed by serde_json's number reader because core's `f64::from_str` would
+/// `Infinity`). Parsed by the JSON number reader (`jsontext::number`) because core's `f64::from_str` would
 /// add its own tables to the wasm.
 pub fn decimal(s: &str) -> Option<f64> {
     let b = s.as_bytes();
@@ -108,15 +108,12 @@ pub fn decimal(s: &str) -> Option<f64> {
         None => rest,
     };
     json.push_str(rest);
-    match serde_json::from_str::<f64>(&json) {
-        Ok(f) => Some(f),
-        // The syntax is valid, so the only failure is an exponent too large for an f64.
-        Err(_) => Some(if neg {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        }),
-    }
+    // The syntax is valid, so the only failure is an exponent too large for an f64.
+    Some(crate::jsontext::number(&json).unwrap_or(if neg {
+        f64::NEG_INFINITY
+    } else {
+        f64::INFINITY
+    }))
 }
 
 /// JS `Number(s)` for a string.

@@ -360,7 +360,10 @@ pub fn problems(rules: &Value) -> Vec<PathError> {
         // An unknown version is refused before anything else is read: its fields may mean other things.
         return vec![PathError {
             path: "/version".into(),
-            message: format!("unsupported rules version {v}; this build reads version {VERSION}"),
+            message: format!(
+                "unsupported rules version {}; this build reads version {VERSION}",
+                crate::jsontext::text(v)
+            ),
         }];
     }
     spec::check(rules, &Ty::Obj(&RULES), "", &mut errors);

@@ -370,9 +370,10 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
                     c.warnings.push(PathError {
                         path: format!("{at}/1/{i}"),
                         message: format!(
-                            "\"{}\" is text where {} is a number; taken as the number {n}",
+                            "\"{}\" is text where {} is a number; taken as the number {}",
                             item.as_str().unwrap_or_default(),
-                            var_path(&list[0]).unwrap_or_default()
+                            var_path(&list[0]).unwrap_or_default(),
+                            crate::json::num(n)
                         ),
                     });
                     *item = json!(n);

@@ -7,6 +7,7 @@ use crate::catalog::Packed;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::json::{parse, Obj};
+use crate::jsontext::text;
 use crate::rules::MAX_RULES_BYTES;
 use crate::session::{Effect, Session};
 use serde_json::{json, Value};
@@ -71,7 +72,7 @@ pub fn version() -> String {
 pub fn validate_rules(rules: &str) -> String {
     let doc = match parse(rules, MAX_RULES_BYTES, "invalid_rules") {
         Ok(doc) => doc,
-        Err(e) => return json!({"ok": false, "errors": e.errors}).to_string(),
+        Err(e) => return text(&json!({"ok": false, "errors": e.errors})),
     };
     let mut out = match crate::rules::validate(&doc) {
         Ok(()) => json!({"ok": true, "errors": []}),
@@ -82,7 +83,7 @@ pub fn validate_rules(rules: &str) -> String {
     if !warnings.is_empty() {
         out["warnings"] = json!(warnings);
     }
-    out.to_string()
+    text(&out)
 }
 
 /// The core's URL rule (`crate::url`), for `<vitrin-assistant>` and stores drawing their own links.
@@ -134,7 +135,7 @@ pub fn evaluate_condition(
     let result = logic
         .try_apply(&data)
         .map_err(|e| fail(Error::at("evaluation_limit", &e.path, e.message)))?;
-    Ok(result.to_string())
+    Ok(text(&result))
 }
 
 /// The engine's session and where its visitor is stored. The session decides; this
@@ -231,11 +232,11 @@ impl RawEngine {
             .map(|e| match e {
                 Effect::Post(msg) => json!({"post": msg}),
                 Effect::Change => json!({"change": true}),
-                Effect::Error(e) => json!({"error": serde_json::from_str::<Value>(&e.to_json()).unwrap_or(Value::Null)}),
+                Effect::Error(e) => json!({"error": e.to_value()}),
                 Effect::Store(_) | Effect::Erase | Effect::Discard => Value::Null,
             })
             .collect();
-        Value::Array(out).to_string()
+        text(&Value::Array(out))
     }
 
     pub fn track(&mut self, event: &str, now: f64) -> Result<u32, JsValue> {
@@ -263,13 +264,17 @@ impl RawEngine {
             .engine_mut()
             .recommend(slot, product_id.as_deref(), limit, now)
             .map_err(fail)?;
-        Ok(serde_json::to_string(&recs).unwrap_or_else(|_| "[]".into()))
+        Ok(text(
+            &serde_json::to_value(&recs).unwrap_or(Value::Array(Vec::new())),
+        ))
     }
 
     pub fn prompts(&mut self, now: f64) -> Result<String, JsValue> {
         let now = clock(now)?;
         let prompts = self.session.engine_mut().prompts(now);
-        Ok(serde_json::to_string(&prompts).unwrap_or_else(|_| "[]".into()))
+        Ok(text(
+            &serde_json::to_value(&prompts).unwrap_or(Value::Array(Vec::new())),
+        ))
     }
 
     /// `action` is `shown`, `dismiss` or `clicked`.
@@ -305,7 +310,7 @@ impl RawEngine {
     }
 
     pub fn metrics(&self) -> String {
-        self.session.engine().metrics().to_string()
+        text(&self.session.engine().metrics())
     }
 
     pub fn explain(&self, campaign_id: &str, now: f64) -> Result<String, JsValue> {
@@ -314,8 +319,8 @@ impl RawEngine {
             .session
             .engine()
             .explain(campaign_id, now)
-            .map_err(fail)?
-            .to_string())
+            .map(|v| text(&v))
+            .map_err(fail)?)
     }
 
     /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the engine.
@@ -334,7 +339,7 @@ impl RawEngine {
     }
 
     pub fn state(&self) -> String {
-        self.session.engine().state().to_string()
+        text(&self.session.engine().state())
     }
 
     #[wasm_bindgen(js_name = visitorId)]
@@ -378,7 +383,7 @@ impl RawEngine {
             }
         }
         self.session.engine_mut().set_rules(&v).map_err(fail)?;
-        Ok(Value::Array(skipped).to_string())
+        Ok(text(&Value::Array(skipped)))
     }
 
     #[wasm_bindgen(js_name = setConsent)]

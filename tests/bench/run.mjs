@@ -277,6 +277,36 @@ md.push(`\n## Aims of issue 8 (judged on ${aimName})\n`);
 md.push(`| aim | measured | met |\n|---|--:|:-:|`);
 for (const [a, m, ok] of aims) md.push(`| ${a} | ${m} | ${ok ? "yes" : "**no**"} |`);
 
+// Issue 13's figures, side by side, from this one run (ratios of medians measured
+// interleaved; judged on Chromium's figures where Chromium ran).
+const headline = [];
+const gbRow = Object.entries(results.size.others).find(([k]) => k.startsWith("GrowthBook") && k.includes("measured"));
+if (results.size.vitrin) {
+  const t = results.size.vitrin.browserTotal;
+  const vs = gbRow ? ` vs GrowthBook ${kb(gbRow[1].gzip)} / ${kb(gbRow[1].brotli)} (${(t.gzip / gbRow[1].gzip).toFixed(1)}× its gzip)` : "";
+  headline.push([`package gzip / brotli (all a browser can download; budget ${kb(results.size.vitrin.budgetGzip)} gz, aim ≤ 100 KB)`, `${kb(t.gzip)} / ${kb(t.brotli)}${vs}`, t.gzip <= 100 * 1024]);
+  const c = results.size.vitrin.core;
+  headline.push([`  engine only (index, core, sync, glue, wasm)`, `${kb(c.gzip)} / ${kb(c.brotli)}`, null]);
+}
+if (aimRes.cold) {
+  const r = aimRes.cold.vitrin.totalMs.median / aimRes.cold.js.totalMs.median;
+  headline.push([`cold first recommendation, 10k, ${aimName} (vitrin ÷ plain-JS baseline, aim ≤ 1.0)`, `${r.toFixed(2)} (${fmt(aimRes.cold.vitrin.totalMs.median)} vs ${fmt(aimRes.cold.js.totalMs.median)})`, r <= 1]);
+}
+if (rulesRows) {
+  const r = rulesRows["json-logic-js apply"].ratio;
+  headline.push([`campaign condition vs json-logic-js (aim ≥ 10×)`, `${r.toFixed(1)}× faster (${fmt(rulesRows["vitrin compiled condition in the engine"].median)} vs ${fmt(rulesRows["json-logic-js apply"].median)})`, r >= 10]);
+}
+const promptsRows = aimRes.throughput?.prompts;
+if (promptsRows) {
+  const [vName, jsName] = Object.keys(promptsRows);
+  const r = promptsRows[jsName].ratio;
+  headline.push([`prompts() with 20 campaigns vs json-logic-js over their 20 conditions (aim ≥ 1×)`, `${r >= 1 ? `${r.toFixed(2)}× faster` : `${(1 / r).toFixed(2)}× slower`} (${fmt(promptsRows[vName].median)} vs ${fmt(promptsRows[jsName].median)})`, r >= 1]);
+}
+md.push(`\n## Issue 13, side by side (judged on ${aimName})\n`);
+md.push(`| figure | this run | met |\n|---|--:|:-:|`);
+for (const [a, m, ok] of headline) md.push(`| ${a} | ${m} | ${ok == null ? "" : ok ? "yes" : "**no**"} |`);
+results.issue13 = headline.map(([figure, measured, met]) => ({ figure, measured, met }));
+
 results.aims = aims.map(([aim, measured, met]) => ({ aim, measured, met }));
 results.seconds = (performance.now() - started) / 1000;
 md.push(`\nBench run took ${results.seconds.toFixed(0)} s.`);
@@ -284,4 +314,6 @@ writeFileSync(path(`${OUT}results.json`), JSON.stringify(results, null, 2));
 writeFileSync(path(`${OUT}results.md`), md.join("\n") + "\n");
 heading("aims");
 for (const [a, m, ok] of aims) console.log(`  ${ok ? "met " : "MISS"}  ${a}: ${m}`);
+heading(`issue 13, side by side (${aimName})`);
+for (const [a, m, ok] of headline) console.log(`  ${ok == null ? "    " : ok ? "met " : "MISS"}  ${a}: ${m}`);
 console.log(`\nwrote ${OUT}results.json and ${OUT}results.md (${results.seconds.toFixed(0)} s)`);

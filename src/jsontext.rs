@@ -1,0 +1,627 @@
+//! JSON text ⇄ `serde_json::Value`: the lean reader and writer every document crosses at the
+//! edge (options, events, catalog, profile, rules, stored state, tab messages, answers).
+//! serde_json's own `from_str`/`to_string` are generic over serde's visitor and serializer
+//! traits and carry its error formatting and `std::io` adapters; in the wasm they cost more
+//! than this whole module (ARCHITECTURE.md, "JSON at the edge", has the measured figure).
+//! Semantics follow serde_json: numbers read as u64, i64 or f64 the way it reads them (same
+//! digits, same rounding), objects keep serde_json's key order, strings escape alike, 128
+//! levels of nesting at most. Depends on serde_json's `Value` type only.
+
+use serde_json::{Map, Number, Value};
+
+/// Deepest nesting of arrays and objects read (serde_json's limit too).
+const MAX_DEPTH: usize = 128;
+
+/// Reads one JSON document (surrounding whitespace allowed); the error says what and where
+/// ("expected `:` at line 1 column 7").
+pub fn read(text: &str) -> Result<Value, String> {
+    let mut r = Reader {
+        b: text.as_bytes(),
+        text,
+        pos: 0,
+        depth: 0,
+    };
+    let v = r.value().and_then(|v| {
+        r.skip_ws();
+        if r.pos < r.b.len() {
+            Err("trailing characters")
+        } else {
+            Ok(v)
+        }
+    });
+    v.map_err(|what| {
+        let before = &r.b[..r.pos.min(r.b.len())];
+        let line = 1 + before.iter().filter(|&&c| c == b'\n').count();
+        let column = 1 + before.iter().rev().take_while(|&&c| c != b'\n').count();
+        format!("{what} at line {line} column {column}")
+    })
+}
+
+/// A whole string in JSON number syntax as serde_json reads it into an f64; `None` for
+/// anything else, and for a number beyond the f64 range.
+pub fn number(s: &str) -> Option<f64> {
+    let mut r = Reader {
+        b: s.as_bytes(),
+        text: s,
+        pos: 0,
+        depth: 0,
+    };
+    match r.number() {
+        Ok(v) if r.pos == s.len() => v.as_f64(),
+        _ => None,
+    }
+}
+
+/// The document as compact JSON text, byte for byte what `serde_json::to_string` writes.
+pub fn text(v: &Value) -> String {
+    let mut out = String::new();
+    write(&mut out, v);
+    out
+}
+
+pub fn write(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_number(out, n),
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, k);
+                out.push(':');
+                write(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_number(out: &mut String, n: &Number) {
+    if let Some(u) = n.as_u64() {
+        write_u64(out, u);
+    } else if let Some(i) = n.as_i64() {
+        out.push('-');
+        write_u64(out, i.unsigned_abs());
+    } else {
+        // A float: serde_json's shortest round-trip printer, through `Number`'s Display.
+        out.push_str(&n.to_string());
+    }
+}
+
+fn write_u64(out: &mut String, mut u: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+}
+
+/// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX`
+/// escapes (lowercase hex, as serde_json writes them), everything else as is.
+pub fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        let escape = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[(c >> 4) as usize] as char);
+            out.push(HEX[(c & 15) as usize] as char);
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+type Step<T> = Result<T, &'static str>;
+
+impl Reader<'_> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn value(&mut self) -> Step<Value> {
+        self.skip_ws();
+        match self.peek() {
+            None => Err("EOF while parsing a value"),
+            Some(b'n') => self.word("null", Value::Null),
+            Some(b't') => self.word("true", Value::Bool(true)),
+            Some(b'f') => self.word("false", Value::Bool(false)),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'[') => {
+                self.nest()?;
+                let mut items = Vec::new();
+                self.skip_ws();
+                if self.peek() == Some(b']') {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        items.push(self.value()?);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => self.pos += 1,
+                            Some(b']') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            None => return Err("EOF while parsing a list"),
+                            _ => return Err("expected `,` or `]`"),
+                        }
+                    }
+                }
+                self.depth -= 1;
+                Ok(Value::Array(items))
+            }
+            Some(b'{') => {
+                self.nest()?;
+                let mut map = Map::new();
+                self.skip_ws();
+                if self.peek() == Some(b'}') {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b'"') => {}
+                            None => return Err("EOF while parsing an object"),
+                            _ => return Err("key must be a string"),
+                        }
+                        let key = self.string()?;
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b':') => self.pos += 1,
+                            None => return Err("EOF while parsing an object"),
+                            _ => return Err("expected `:`"),
+                        }
+                        let item = self.value()?;
+                        map.insert(key, item);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => self.pos += 1,
+                            Some(b'}') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            None => return Err("EOF while parsing an object"),
+                            _ => return Err("expected `,` or `}`"),
+                        }
+                    }
+                }
+                self.depth -= 1;
+                Ok(Value::Object(map))
+            }
+            Some(_) => Err("expected value"),
+        }
+    }
+
+    fn nest(&mut self) -> Step<()> {
+        self.pos += 1;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            Err("recursion limit exceeded")
+        } else {
+            Ok(())
+        }
+    }
+
+    fn word(&mut self, word: &str, v: Value) -> Step<Value> {
+        if self.b[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(v)
+        } else {
+            Err("expected value")
+        }
+    }
+
+    /// A string starting at `"`; the text is valid UTF-8, so runs without escapes are
+    /// copied as they are.
+    fn string(&mut self) -> Step<String> {
+        self.pos += 1;
+        let mut out = String::new();
+        let mut start = self.pos;
+        loop {
+            match self.peek() {
+                None => return Err("EOF while parsing a string"),
+                Some(b'"') => {
+                    out.push_str(&self.text[start..self.pos]);
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    out.push_str(&self.text[start..self.pos]);
+                    self.pos += 1;
+                    let c = self.peek().ok_or("EOF while parsing a string")?;
+                    self.pos += 1;
+                    match c {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => out.push(self.unicode()?),
+                        _ => return Err("invalid escape"),
+                    }
+                    start = self.pos;
+                }
+                Some(0..=0x1f) => {
+                    return Err("control character (\\u0000-\\u001F) found while parsing a string")
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+    }
+
+    /// After `\u`: one code point, a surrogate pair taking two escapes.
+    fn unicode(&mut self) -> Step<char> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xd800..=0xdbff => {
+                if !self.b[self.pos..].starts_with(b"\\u") {
+                    return Err("lone leading surrogate in hex escape");
+                }
+                self.pos += 2;
+                let low = self.hex4()?;
+                if !(0xdc00..=0xdfff).contains(&low) {
+                    return Err("lone leading surrogate in hex escape");
+                }
+                0x10000 + ((first - 0xd800) << 10) + (low - 0xdc00)
+            }
+            0xdc00..=0xdfff => return Err("lone trailing surrogate in hex escape"),
+            c => c,
+        };
+        char::from_u32(code).ok_or("invalid unicode code point")
+    }
+
+    fn hex4(&mut self) -> Step<u32> {
+        let mut n = 0;
+        for _ in 0..4 {
+            let d = match self.peek() {
+                Some(c @ b'0'..=b'9') => c - b'0',
+                Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                None => return Err("EOF while parsing a string"),
+                _ => return Err("invalid escape"),
+            };
+            n = n * 16 + u32::from(d);
+            self.pos += 1;
+        }
+        Ok(n)
+    }
+
+    /// serde_json's number reading: digits into a u64 significand (integer digits past its
+    /// precision count in the exponent, fraction digits past it are dropped), then scaled by
+    /// a power of ten.
+    fn number(&mut self) -> Step<Value> {
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let mut significand: u64 = 0;
+        let mut exponent: i64 = 0;
+        // The next digit, when the significand can still take it.
+        let push = |s: u64, d: u8| s.checked_mul(10).and_then(|s| s.checked_add(u64::from(d)));
+        let mut float = false;
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err("invalid number");
+                }
+            }
+            Some(b'1'..=b'9') => {
+                let mut full = false;
+                while let Some(c @ b'0'..=b'9') = self.peek() {
+                    self.pos += 1;
+                    match push(significand, c - b'0') {
+                        Some(s) if !full => significand = s,
+                        _ => {
+                            full = true;
+                            exponent += 1;
+                        }
+                    }
+                }
+                float = full;
+            }
+            None => return Err("EOF while parsing a value"),
+            _ => return Err("invalid number"),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            float = true;
+            let from = self.pos;
+            let mut full = false;
+            while let Some(c @ b'0'..=b'9') = self.peek() {
+                self.pos += 1;
+                match push(significand, c - b'0') {
+                    Some(s) if !full => {
+                        significand = s;
+                        exponent -= 1;
+                    }
+                    _ => full = true,
+                }
+            }
+            self.digits_from(from)?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            float = true;
+            let positive = match self.peek() {
+                Some(b'+') => {
+                    self.pos += 1;
+                    true
+                }
+                Some(b'-') => {
+                    self.pos += 1;
+                    false
+                }
+                _ => true,
+            };
+            let from = self.pos;
+            let mut e: i64 = 0;
+            while let Some(c @ b'0'..=b'9') = self.peek() {
+                self.pos += 1;
+                // Saturates far beyond any f64 exponent; the scaling below decides.
+                e = (e * 10 + i64::from(c - b'0')).min(1 << 40);
+            }
+            self.digits_from(from)?;
+            exponent += if positive { e } else { -e };
+        }
+        if float {
+            return float_value(negative, significand as f64, exponent);
+        }
+        Ok(if !negative {
+            Value::from(significand)
+        } else if significand == 0 {
+            // serde_json reads `-0` as the float -0.0.
+            Value::from(-0.0)
+        } else if significand <= 1 << 63 {
+            Value::from(0i64.wrapping_sub_unsigned(significand))
+        } else {
+            Value::from(-(significand as f64))
+        })
+    }
+
+    /// At least one digit since `from`.
+    fn digits_from(&self, from: usize) -> Step<()> {
+        match (self.pos > from, self.pos < self.b.len()) {
+            (true, _) => Ok(()),
+            (false, true) => Err("invalid number"),
+            (false, false) => Err("EOF while parsing a value"),
+        }
+    }
+}
+
+/// `f × 10^exponent`, scaled as serde_json scales it (one multiplication or division by an
+/// exact power of ten, divisions by 1e308 first for the smallest numbers).
+fn float_value(negative: bool, mut f: f64, mut exponent: i64) -> Step<Value> {
+    loop {
+        match POW10.get(exponent.unsigned_abs() as usize) {
+            Some(&pow) => {
+                if exponent >= 0 {
+                    f *= pow;
+                    if f.is_infinite() {
+                        return Err("number out of range");
+                    }
+                } else {
+                    f /= pow;
+                }
+                break;
+            }
+            None => {
+                if f == 0.0 {
+                    break;
+                }
+                if exponent >= 0 {
+                    return Err("number out of range");
+                }
+                f /= 1e308;
+                exponent += 308;
+            }
+        }
+    }
+    Ok(Value::from(if negative { -f } else { f }))
+}
+
+#[rustfmt::skip]
+static POW10: [f64; 309] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28, 1e29, 1e30, 1e31,
+    1e32, 1e33, 1e34, 1e35, 1e36, 1e37, 1e38, 1e39, 1e40, 1e41, 1e42, 1e43, 1e44, 1e45, 1e46,
+    1e47, 1e48, 1e49, 1e50, 1e51, 1e52, 1e53, 1e54, 1e55, 1e56, 1e57, 1e58, 1e59, 1e60, 1e61,
+    1e62, 1e63, 1e64, 1e65, 1e66, 1e67, 1e68, 1e69, 1e70, 1e71, 1e72, 1e73, 1e74, 1e75, 1e76,
+    1e77, 1e78, 1e79, 1e80, 1e81, 1e82, 1e83, 1e84, 1e85, 1e86, 1e87, 1e88, 1e89, 1e90, 1e91,
+    1e92, 1e93, 1e94, 1e95, 1e96, 1e97, 1e98, 1e99, 1e100, 1e101, 1e102, 1e103, 1e104, 1e105,
+    1e106, 1e107, 1e108, 1e109, 1e110, 1e111, 1e112, 1e113, 1e114, 1e115, 1e116, 1e117, 1e118,
+    1e119, 1e120, 1e121, 1e122, 1e123, 1e124, 1e125, 1e126, 1e127, 1e128, 1e129, 1e130, 1e131,
+    1e132, 1e133, 1e134, 1e135, 1e136, 1e137, 1e138, 1e139, 1e140, 1e141, 1e142, 1e143, 1e144,
+    1e145, 1e146, 1e147, 1e148, 1e149, 1e150, 1e151, 1e152, 1e153, 1e154, 1e155, 1e156, 1e157,
+    1e158, 1e159, 1e160, 1e161, 1e162, 1e163, 1e164, 1e165, 1e166, 1e167, 1e168, 1e169, 1e170,
+    1e171, 1e172, 1e173, 1e174, 1e175, 1e176, 1e177, 1e178, 1e179, 1e180, 1e181, 1e182, 1e183,
+    1e184, 1e185, 1e186, 1e187, 1e188, 1e189, 1e190, 1e191, 1e192, 1e193, 1e194, 1e195, 1e196,
+    1e197, 1e198, 1e199, 1e200, 1e201, 1e202, 1e203, 1e204, 1e205, 1e206, 1e207, 1e208, 1e209,
+    1e210, 1e211, 1e212, 1e213, 1e214, 1e215, 1e216, 1e217, 1e218, 1e219, 1e220, 1e221, 1e222,
+    1e223, 1e224, 1e225, 1e226, 1e227, 1e228, 1e229, 1e230, 1e231, 1e232, 1e233, 1e234, 1e235,
+    1e236, 1e237, 1e238, 1e239, 1e240, 1e241, 1e242, 1e243, 1e244, 1e245, 1e246, 1e247, 1e248,
+    1e249, 1e250, 1e251, 1e252, 1e253, 1e254, 1e255, 1e256, 1e257, 1e258, 1e259, 1e260, 1e261,
+    1e262, 1e263, 1e264, 1e265, 1e266, 1e267, 1e268, 1e269, 1e270, 1e271, 1e272, 1e273, 1e274,
+    1e275, 1e276, 1e277, 1e278, 1e279, 1e280, 1e281, 1e282, 1e283, 1e284, 1e285, 1e286, 1e287,
+    1e288, 1e289, 1e290, 1e291, 1e292, 1e293, 1e294, 1e295, 1e296, 1e297, 1e298, 1e299, 1e300,
+    1e301, 1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Documents of every kind read as serde_json reads them and write back as it writes.
+    #[test]
+    fn reads_and_writes_as_serde_json_does() {
+        let docs = [
+            r#"{"b":[1,-2,3.5,-0.0,1e3,1E-3,0,-0,18446744073709551615,18446744073709551616,-9223372036854775808,-9223372036854775809],"a":"x\"\\\/\b\f\n\r\t\u0001\u00e9\ud83d\ude00é","c":{},"d":[],"e":null,"f":true,"g":false}"#,
+            " [ 1 , { \"k\" : [ ] } ] \n",
+            "123456789012345678901234567890.123456789e-5",
+            "0.1",
+            "2.5e-310",
+            "1e-400",
+            "4.9406564584124654e-324",
+            "1.7976931348623157e308",
+            "-1234.5678e+12",
+            "\"\\u001f\\u007f\"",
+        ];
+        for doc in docs {
+            let ours = read(doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
+            let theirs: Value = serde_json::from_str(doc).unwrap();
+            assert_eq!(ours, theirs, "{doc}");
+            assert_eq!(
+                text(&ours),
+                serde_json::to_string(&theirs).unwrap(),
+                "{doc}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_json_refuses() {
+        let bad = [
+            "",
+            " ",
+            "{",
+            "[1,]",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "{1:2}",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "1e+",
+            "tru",
+            "nul",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"a\u{1}b\"",
+            "1 2",
+            "1e400",
+            "-1e400",
+            "[1]x",
+            "NaN",
+            "Infinity",
+            "+1",
+        ];
+        for doc in bad {
+            assert!(read(doc).is_err(), "{doc:?} read");
+            assert!(
+                serde_json::from_str::<Value>(doc).is_err(),
+                "{doc:?} serde_json"
+            );
+        }
+        let deep = "[".repeat(129) + &"]".repeat(129);
+        assert_eq!(
+            read(&deep).unwrap_err(),
+            "recursion limit exceeded at line 1 column 130"
+        );
+        assert!(read(&("[".repeat(128) + &"]".repeat(128))).is_ok());
+        assert_eq!(
+            read("{\"a\":\n  tru}").unwrap_err(),
+            "expected value at line 2 column 3"
+        );
+    }
+
+    #[test]
+    fn numbers_alone() {
+        assert_eq!(number("1e3"), Some(1000.0));
+        assert_eq!(number("-0.5"), Some(-0.5));
+        assert_eq!(number("1e400"), None);
+        assert_eq!(number("1x"), None);
+        assert_eq!(number(" 1"), None);
+    }
+
+    /// Many random numbers in every notation: the same f64 bits as serde_json's reader.
+    #[test]
+    fn numbers_round_like_serde_json() {
+        let mut seed = 0x9e3779b97f4a7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let r = next();
+            let f = f64::from_bits(r);
+            let doc = match r % 4 {
+                0 if f.is_finite() => serde_json::to_string(&f).unwrap(),
+                1 => format!(
+                    "{}.{}e{}",
+                    r % 100_000,
+                    next() % 1_000_000_007,
+                    (next() % 700) as i64 - 350
+                ),
+                2 => format!("-{}{}", next(), next()),
+                _ => format!("{}e-{}", next() % 1000, next() % 30),
+            };
+            let theirs: Value = serde_json::from_str(&doc).unwrap_or(Value::Null);
+            match read(&doc) {
+                Ok(ours) => assert_eq!(ours, theirs, "{doc}"),
+                Err(_) => assert_eq!(theirs, Value::Null, "{doc}"),
+            }
+        }
+    }
+}
