@@ -594,3 +594,18 @@ impl Drop for Appender {
         self.close();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_are_utc_calendar_days() {
+        let day = 86_400_000.0;
+        assert_eq!(super::day(0.0), "1970-01-01");
+        assert_eq!(super::day(-1.0), "1969-12-31");
+        assert_eq!(super::day(1e12), "2001-09-09");
+        // 2000-02-29 (a leap day of a century year) is day 11016.
+        assert_eq!(super::day(11_016.0 * day), "2000-02-29");
+        assert_eq!(super::day(11_017.0 * day - 1.0), "2000-02-29");
+        assert_eq!(super::day(11_017.0 * day), "2000-03-01");
+    }
+}

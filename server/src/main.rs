@@ -32,12 +32,15 @@ commands:
       sessions: the last F (default 0.1; 0: the engine's defaults) of the model's
       sessions wait outside a first model, and up to N (default 5000) of their prefixes
       are replayed through the engine for each weight tried.
-  build --log DIR|URL [--cluster df://HOST:PORT] [--partitions N] --out catalog.json
+  build --log DIR|URL [--cluster df://HOST:PORT [--job-timeout SECONDS]] [--partitions N]
+        --out catalog.json
         [--base FEED.json] [--profiles-out FILE.jsonl]
         [--holdout-last-fraction F --validation-out FILE.jsonl] [model and fit flags as above]
       The same build as DataFusion plans over the Parquet event log (see `log`): in
       this process, or on the Ballista cluster whose scheduler is at --cluster.
       --partitions: partitions per plan in process (default: the cores).
+      --job-timeout: the longest one plan may run (default on a cluster: 1800) before
+      the build fails; a task that dies on an executor otherwise leaves its job waiting.
       (`log`, `scheduler`, `executor`, `build --log` and `serve --log` need a build
       with --features plans.)
   log export --db FILE --to DIR|URL
@@ -120,8 +123,8 @@ fn build(args: &[String]) -> Result<(), String> {
         mut validation_out,
         mut holdout,
     ) = (None, None, None, None, None, None, 0.0);
-    let (mut base, mut log, mut cluster, mut partitions) =
-        (None, None, None::<String>, None::<usize>);
+    let (mut base, mut log, mut cluster, mut partitions, mut job_timeout) =
+        (None, None, None::<String>, None::<usize>, None::<u64>);
     let mut params = Params::default();
     let (mut fit, mut fit_cases) = (builder::FIT_FRACTION, builder::FIT_CASES);
     let mut it = args.iter();
@@ -136,6 +139,7 @@ fn build(args: &[String]) -> Result<(), String> {
             "--log" => log = Some(value()?.clone()),
             "--cluster" => cluster = Some(value()?.clone()),
             "--partitions" => partitions = Some(number(flag, value()?)?),
+            "--job-timeout" => job_timeout = Some(number(flag, value()?)?),
             "--profiles-out" => profiles_out = Some(PathBuf::from(value()?)),
             "--validation-out" => validation_out = Some(PathBuf::from(value()?)),
             "--holdout-last-fraction" => holdout = number(flag, value()?)?,
@@ -154,10 +158,13 @@ fn build(args: &[String]) -> Result<(), String> {
     if log.is_some() && (sessions.is_some() || db.is_some() || orders.is_some()) {
         return Err("--log is the whole input: bring a session log, a database or orders into it with `vitrin-server log`".into());
     }
-    if log.is_none() && (cluster.is_some() || partitions.is_some()) {
+    if log.is_none() && (cluster.is_some() || partitions.is_some() || job_timeout.is_some()) {
         return Err(
-            "--cluster and --partitions run the plans over the event log: they need --log".into(),
+            "--cluster, --partitions and --job-timeout run the plans over the event log: they need --log".into(),
         );
+    }
+    if job_timeout == Some(0) {
+        return Err("--job-timeout is in seconds and must be positive".into());
     }
     if sessions.is_none() && db.is_none() && orders.is_none() && log.is_none() {
         return Err(
@@ -184,6 +191,7 @@ fn build(args: &[String]) -> Result<(), String> {
                 log,
                 cluster,
                 partitions,
+                job_timeout: job_timeout.map(std::time::Duration::from_secs),
                 out: out.clone(),
                 base,
                 profiles_out: profiles_out.clone(),
@@ -197,7 +205,7 @@ fn build(args: &[String]) -> Result<(), String> {
         }
         #[cfg(not(feature = "plans"))]
         Some(_) => {
-            let _ = (cluster, partitions, fit, fit_cases);
+            let _ = (cluster, partitions, job_timeout, fit, fit_cases);
             return Err(NO_PLANS.into());
         }
         None => builder::build(&Options {

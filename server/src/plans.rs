@@ -31,7 +31,7 @@ use futures::StreamExt;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use vitrin::events::Event;
 
 #[derive(Debug, Clone)]
@@ -53,6 +53,82 @@ pub struct Options {
     pub fit_cases: usize,
     /// Partitions per plan in process (default: the machine's cores).
     pub partitions: Option<usize>,
+    /// The longest one plan may run (default on a cluster: `JOB_TIMEOUT`; none in process).
+    pub job_timeout: Option<Duration>,
+}
+
+/// How long one plan may run on a cluster unless told otherwise. A task that dies on an
+/// executor (a panic, a killed process) is not always reported to the scheduler, and then
+/// its job never ends: the deadline turns that into an error.
+pub const JOB_TIMEOUT: Duration = Duration::from_secs(1800);
+
+/// Where the plans run, and how long each may take.
+pub struct Engine {
+    pub ctx: SessionContext,
+    timeout: Option<Duration>,
+}
+
+impl Engine {
+    /// When a plan started now must have ended.
+    fn deadline(&self) -> Option<tokio::time::Instant> {
+        self.timeout.map(|t| tokio::time::Instant::now() + t)
+    }
+
+    /// `work` bounded by `deadline`.
+    async fn within<T>(
+        &self,
+        deadline: Option<tokio::time::Instant>,
+        work: impl std::future::Future<Output = io::Result<T>>,
+    ) -> io::Result<T> {
+        let Some(at) = deadline else {
+            return work.await;
+        };
+        match tokio::time::timeout_at(at, work).await {
+            Ok(done) => done,
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "a plan ran longer than {} s (--job-timeout); on a cluster, a task may have failed on an executor: see the executors' logs",
+                    self.timeout.unwrap_or_default().as_secs()
+                ),
+            )),
+        }
+    }
+
+    /// Starts `sql`, returning its stream and its deadline for reading it.
+    async fn stream(
+        &self,
+        sql: &str,
+    ) -> io::Result<(
+        datafusion::execution::SendableRecordBatchStream,
+        Option<tokio::time::Instant>,
+    )> {
+        let deadline = self.deadline();
+        let stream = self
+            .within(deadline, async {
+                self.ctx
+                    .sql(sql)
+                    .await
+                    .map_err(failed)?
+                    .execute_stream()
+                    .await
+                    .map_err(failed)
+            })
+            .await?;
+        Ok((stream, deadline))
+    }
+
+    /// The next batch of a stream from `stream`, within its deadline.
+    async fn next(
+        &self,
+        stream: &mut datafusion::execution::SendableRecordBatchStream,
+        deadline: Option<tokio::time::Instant>,
+    ) -> io::Result<Option<RecordBatch>> {
+        self.within(deadline, async {
+            stream.next().await.transpose().map_err(failed)
+        })
+        .await
+    }
 }
 
 fn failed(e: impl std::fmt::Display) -> io::Error {
@@ -88,8 +164,19 @@ pub async fn context(
             Ok(SessionContext::new_with_config(config))
         }
         Some(url) => {
-            use ballista::prelude::SessionContextExt;
-            SessionContext::remote(url)
+            use ballista::prelude::{SessionConfigExt, SessionContextExt};
+            // Ballista's static planner. Under its adaptive planner (on by default in 55) a
+            // sort of these plans ended up with zero partitions in a task; each executor
+            // resets every node of a task's plan, DataFusion 55.2's SortExec asserts (in a
+            // debug build) that it has a partition, the task panics, the scheduler is never
+            // told, and the job never ends. The static planner runs the same stages.
+            let config =
+                SessionConfig::new_with_ballista().with_ballista_adaptive_query_planner(false);
+            let state = datafusion::execution::SessionStateBuilder::new()
+                .with_config(config)
+                .with_default_features()
+                .build();
+            SessionContext::remote_with_state(url, state)
                 .await
                 .map_err(|e| io::Error::other(format!("Ballista scheduler {url}: {e}")))
         }
@@ -110,13 +197,19 @@ pub async fn register(ctx: &SessionContext, location: &Location) -> io::Result<(
         .map_err(failed)
 }
 
-async fn query(ctx: &SessionContext, sql: &str) -> io::Result<Vec<RecordBatch>> {
-    ctx.sql(sql)
+async fn query(engine: &Engine, sql: &str) -> io::Result<Vec<RecordBatch>> {
+    engine
+        .within(engine.deadline(), async {
+            engine
+                .ctx
+                .sql(sql)
+                .await
+                .map_err(failed)?
+                .collect()
+                .await
+                .map_err(failed)
+        })
         .await
-        .map_err(failed)?
-        .collect()
-        .await
-        .map_err(failed)
 }
 
 /// Column `i` as strings, whatever string type the engine chose.
@@ -155,7 +248,7 @@ struct Shape {
     span: Option<(f64, f64)>,
 }
 
-async fn shape(ctx: &SessionContext) -> io::Result<Shape> {
+async fn shape(ctx: &Engine) -> io::Result<Shape> {
     let b = query(ctx, "SELECT COUNT(*), MAX(session), MIN(CASE WHEN session IS NULL THEN at END), MAX(CASE WHEN session IS NULL THEN at END) FROM events").await?;
     let b = &b[0];
     let (n, s, lo, hi) = (
@@ -178,24 +271,34 @@ async fn shape(ctx: &SessionContext) -> io::Result<Shape> {
 /// Views in sessions: `visitor_id, s, p` (session key, position from 0), `product_id`,
 /// `age`: the imported log's sessions numbered in [lo, hi) (of `model` sessions, each
 /// dated by its place), and with `web` the SDK's views cut into sessions at time gaps.
-fn sessions_sql(lo: u64, hi: u64, model: u64, web: bool, span: Option<(f64, f64)>) -> String {
+/// `None` when both parts are empty. A part known to be empty is left out of the plan:
+/// each part sorts the whole log for its window functions.
+fn sessions_sql(
+    lo: u64,
+    hi: u64,
+    model: u64,
+    web: bool,
+    span: Option<(f64, f64)>,
+) -> Option<String> {
     let m = model.max(1);
-    let (first, last) = span.unwrap_or((0.0, 0.0));
-    let span = (last - first).max(1.0);
-    let log = format!(
+    let mut parts = vec![format!(
         "{UNIQ},
-views AS (SELECT visitor_id, id, at, line, product_id, session FROM uniq WHERE type = 'view'),
-logv AS (
+views AS (SELECT visitor_id, id, at, line, product_id, session FROM uniq WHERE type = 'view')"
+    )];
+    let mut seq = Vec::new();
+    if lo < hi {
+        parts.push(format!(
+            "logv AS (
   SELECT visitor_id, -1 - session AS s, CAST(line AS BIGINT) AS p, product_id,
     CAST({m} - session - 1 AS DOUBLE) / {m} AS age
   FROM views WHERE session IS NOT NULL AND session >= {lo} AND session < {hi})"
-    );
-    if !web {
-        return format!("{log},\nseq AS (SELECT visitor_id, s, p, product_id, age FROM logv)");
+        ));
+        seq.push("SELECT visitor_id, s, p, product_id, age FROM logv");
     }
-    format!(
-        "{log},
-webv AS (
+    if let (true, Some((first, last))) = (web, span) {
+        let span = (last - first).max(1.0);
+        parts.push(format!(
+            "webv AS (
   SELECT visitor_id, at, id, product_id,
     CASE WHEN LAG(at) OVER (PARTITION BY visitor_id ORDER BY at, id) IS NULL
            OR at - LAG(at) OVER (PARTITION BY visitor_id ORDER BY at, id) > {gap:?} THEN 1 ELSE 0 END AS starts
@@ -207,10 +310,16 @@ webs AS (
 webp AS (
   SELECT visitor_id, s, CAST(ROW_NUMBER() OVER (PARTITION BY visitor_id, s ORDER BY at, id) - 1 AS BIGINT) AS p, product_id,
     ({last:?} - MIN(at) OVER (PARTITION BY visitor_id, s)) / {span:?} AS age
-  FROM webs),
-seq AS (SELECT visitor_id, s, p, product_id, age FROM logv UNION ALL SELECT visitor_id, s, p, product_id, age FROM webp)",
-        gap = SESSION_GAP_MS,
-    )
+  FROM webs)",
+            gap = SESSION_GAP_MS,
+        ));
+        seq.push("SELECT visitor_id, s, p, product_id, age FROM webp");
+    }
+    if seq.is_empty() {
+        return None;
+    }
+    parts.push(format!("seq AS ({})", seq.join(" UNION ALL ")));
+    Some(parts.join(",\n"))
 }
 
 /// Sums of the step weights per ordered pair (a, b): each view with the views 1..window
@@ -258,8 +367,8 @@ struct Counted {
 }
 
 async fn count(
-    ctx: &SessionContext,
-    sessions: &str,
+    ctx: &Engine,
+    sessions: Option<String>,
     items: &Items,
     p: &Params,
 ) -> io::Result<Counted> {
@@ -275,6 +384,10 @@ async fn count(
         pairs: Vec::new(),
         web_sessions: 0,
     };
+    let Some(sessions) = sessions else {
+        return Ok(c);
+    };
+    let sessions = sessions.as_str();
     let counts_sql = format!(
         "WITH {sessions} SELECT product_id, COUNT(*) AS views, SUM(power(0.5, age / {h:?})) AS trend, SUM(CASE WHEN p = 0 AND s >= 0 THEN 1 ELSE 0 END) AS starts FROM seq GROUP BY product_id",
         h = p.trend_half_life
@@ -311,8 +424,13 @@ async fn build_async(opts: &Options) -> io::Result<Report> {
     let mut report = Report::default();
     let base = opts.base.as_deref().map(builder::read_base).transpose()?;
     let location = Location::parse(&opts.log)?;
-    let ctx = context(opts.cluster.as_deref(), opts.partitions).await?;
-    register(&ctx, &location).await?;
+    let ctx = Engine {
+        ctx: context(opts.cluster.as_deref(), opts.partitions).await?,
+        timeout: opts
+            .job_timeout
+            .or(opts.cluster.is_some().then_some(JOB_TIMEOUT)),
+    };
+    register(&ctx.ctx, &location).await?;
     let shape = shape(&ctx).await?;
     report.rows = shape.rows;
     report.holdout_sessions = (shape.log_sessions as f64 * opts.holdout).round() as u64;
@@ -387,7 +505,7 @@ GROUP BY x.product_id, y.product_id"
     }
     let mut counted = count(
         &ctx,
-        &sessions_sql(0, fit_from, model, true, shape.span),
+        sessions_sql(0, fit_from, model, true, shape.span),
         &items,
         p,
     )
@@ -413,7 +531,7 @@ GROUP BY x.product_id, y.product_id"
         report.fit = Some(fitted);
         let later = count(
             &ctx,
-            &sessions_sql(fit_from, model, model, false, shape.span),
+            sessions_sql(fit_from, model, model, false, shape.span),
             &items,
             p,
         )
@@ -481,12 +599,7 @@ fn merge(mut a: Counted, b: Counted) -> Counted {
 }
 
 /// The imported log's sessions in [lo, hi) as interned items in view order.
-async fn held_sessions(
-    ctx: &SessionContext,
-    lo: u64,
-    hi: u64,
-    items: &Items,
-) -> io::Result<Vec<Vec<u32>>> {
+async fn held_sessions(ctx: &Engine, lo: u64, hi: u64, items: &Items) -> io::Result<Vec<Vec<u32>>> {
     let sql = format!("WITH {UNIQ} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {lo} AND session < {hi} ORDER BY session, line");
     let mut out: Vec<Vec<u32>> = Vec::new();
     let mut current = None;
@@ -508,7 +621,7 @@ async fn held_sessions(
 
 /// The held-out sessions' prefixes, with the items the model never saw left out.
 async fn validation(
-    ctx: &SessionContext,
+    ctx: &Engine,
     model_sessions: u64,
     items: &Items,
     known: usize,
@@ -516,13 +629,7 @@ async fn validation(
 ) -> io::Result<u64> {
     let sql = format!("WITH {UNIQ} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {model_sessions} ORDER BY session, line");
     let mut out = BufWriter::new(std::fs::File::create(path)?);
-    let mut stream = ctx
-        .sql(&sql)
-        .await
-        .map_err(failed)?
-        .execute_stream()
-        .await
-        .map_err(failed)?;
+    let (mut stream, deadline) = ctx.stream(&sql).await?;
     let (mut current, mut session, mut written) = (None, Vec::<String>::new(), 0);
     let mut emit =
         |session: &mut Vec<String>, out: &mut BufWriter<std::fs::File>| -> io::Result<()> {
@@ -531,8 +638,7 @@ async fn validation(
             session.clear();
             Ok(())
         };
-    while let Some(b) = stream.next().await {
-        let b = b.map_err(failed)?;
+    while let Some(b) = ctx.next(&mut stream, deadline).await? {
         let (s, ids) = (integers(&b, 0)?, strings(&b, 1)?);
         for k in 0..b.num_rows() {
             if current != Some(s.value(k)) {
@@ -552,7 +658,7 @@ async fn validation(
 
 /// Every visitor's profile from their latest events, against the catalog just written.
 async fn profiles(
-    ctx: &SessionContext,
+    ctx: &Engine,
     catalog: &std::path::Path,
     out: &std::path::Path,
 ) -> io::Result<u64> {
@@ -570,13 +676,7 @@ latest AS (
 SELECT visitor_id, source, body FROM latest WHERE rn <= {max} ORDER BY visitor_id, at, id",
         max = crate::http::MAX_PROFILE_EVENTS
     );
-    let mut stream = ctx
-        .sql(&sql)
-        .await
-        .map_err(failed)?
-        .execute_stream()
-        .await
-        .map_err(failed)?;
+    let (mut stream, deadline) = ctx.stream(&sql).await?;
     builder::replace(out, |mut w| {
         let (mut owner, mut events, mut n) = (String::new(), Vec::new(), 0u64);
         let mut emit = |owner: &str,
@@ -592,9 +692,9 @@ SELECT visitor_id, source, body FROM latest WHERE rn <= {max} ORDER BY visitor_i
         };
         let handle = tokio::runtime::Handle::current();
         loop {
-            let next = tokio::task::block_in_place(|| handle.block_on(stream.next()));
+            let next =
+                tokio::task::block_in_place(|| handle.block_on(ctx.next(&mut stream, deadline)))?;
             let Some(b) = next else { break };
-            let b = b.map_err(failed)?;
             let (visitors, sources, bodies) = (strings(&b, 0)?, strings(&b, 1)?, strings(&b, 2)?);
             for k in 0..b.num_rows() {
                 let visitor = visitors.value(k);

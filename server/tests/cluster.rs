@@ -1,6 +1,8 @@
 //! The builder's plans on a Ballista cluster: a scheduler and two executors, each its own
 //! `vitrin-server` process on loopback, build the same catalog and profiles as the plans
-//! in process, and both executors take part.
+//! in process, and both executors take part. Every process the test starts is killed
+//! when the test ends, pass or fail, and every wait is bounded: a job that fails on the
+//! cluster is an error, never a hang.
 #![cfg(feature = "plans")]
 
 mod common;
@@ -8,7 +10,7 @@ mod common;
 use common::{assert_same_catalog, read_json, read_lines, shop, temp};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use vitrin_server::db::Db;
 use vitrin_server::eventlog;
@@ -62,20 +64,42 @@ fn wait_for(port: u16, procs: &mut [&mut Proc]) {
     }
 }
 
-fn build(args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .arg("build")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+/// Runs `vitrin-server build args` (each plan bounded by `--job-timeout`), killed if the
+/// whole build outlasts `BUILD_LIMIT`: whether it succeeded, and what it printed.
+fn build(args: &[&str], log: &Path) -> (bool, String) {
+    const BUILD_LIMIT: Duration = Duration::from_secs(300);
+    let out = std::fs::File::create(log).unwrap();
+    let mut p = Proc(
+        Command::new(BIN)
+            .arg("build")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap(),
     );
-    out
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = p.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < BUILD_LIMIT,
+            "the build ran over {BUILD_LIMIT:?}:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    (
+        status.success(),
+        std::fs::read_to_string(log).unwrap_or_default(),
+    )
+}
+
+fn built(args: &[String], log: &Path) {
+    let (ok, text) = build(&args.iter().map(String::as_str).collect::<Vec<_>>(), log);
+    assert!(ok, "{text}");
 }
 
 fn files_under(dir: &Path) -> usize {
@@ -137,22 +161,27 @@ fn a_scheduler_and_two_executors_build_what_the_process_builds() {
     let common = ["--log", &s(&log), "--embedding-dim", "8", "--list-len", "5"].map(String::from);
     let with = |extra: &[String]| -> Vec<String> { common.iter().chain(extra).cloned().collect() };
     let cluster = format!("df://{scheduler_at}");
-    let on_cluster = with(&[
-        "--cluster".into(),
-        cluster,
-        "--out".into(),
-        s(&dir.join("cluster.json")),
-        "--profiles-out".into(),
-        s(&dir.join("cluster.jsonl")),
-    ]);
+    let on_cluster = |job_timeout: &str| {
+        with(&[
+            "--cluster".into(),
+            cluster.clone(),
+            "--job-timeout".into(),
+            job_timeout.into(),
+            "--out".into(),
+            s(&dir.join("cluster.json")),
+            "--profiles-out".into(),
+            s(&dir.join("cluster.jsonl")),
+        ])
+    };
     let in_process = with(&[
         "--out".into(),
         s(&dir.join("local.json")),
         "--profiles-out".into(),
         s(&dir.join("local.jsonl")),
     ]);
-    build(&on_cluster.iter().map(String::as_str).collect::<Vec<_>>());
-    build(&in_process.iter().map(String::as_str).collect::<Vec<_>>());
+    // A plan of this size on two executors takes seconds.
+    built(&on_cluster("120"), &dir.join("build-cluster.log"));
+    built(&in_process, &dir.join("build-local.log"));
 
     assert_same_catalog(
         &read_json(&dir.join("cluster.json")),
@@ -162,10 +191,22 @@ fn a_scheduler_and_two_executors_build_what_the_process_builds() {
     assert!(profiles.len() >= 60);
     assert_eq!(profiles, read_lines(&dir.join("local.jsonl")));
     // Both executors ran stages: each wrote shuffle files under its work directory.
-    for (mut e, work) in executors {
+    for (e, work) in executors.iter_mut() {
         assert!(e.0.try_wait().unwrap().is_none(), "an executor died");
-        assert!(files_under(&work) > 0, "{} ran no task", work.display());
+        assert!(files_under(work) > 0, "{} ran no task", work.display());
     }
+
+    // With its executors gone the scheduler holds the job forever: the build gives up at
+    // its deadline with an error that says where to look.
+    executors.clear();
+    let start = Instant::now();
+    let stranded = on_cluster("3");
+    let (ok, text) = build(
+        &stranded.iter().map(String::as_str).collect::<Vec<_>>(),
+        &dir.join("build-stranded.log"),
+    );
+    assert!(!ok && text.contains("--job-timeout"), "{text}");
+    assert!(start.elapsed() < Duration::from_secs(60), "{text}");
     drop(scheduler);
     std::fs::remove_dir_all(&dir).unwrap();
 }

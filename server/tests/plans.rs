@@ -28,7 +28,10 @@ fn plan_options(log: &Path, out: PathBuf) -> plans::Options {
             list_len: 5,
             ..Params::default()
         },
+        fit: builder::FIT_FRACTION,
+        fit_cases: builder::FIT_CASES,
         partitions: Some(3),
+        job_timeout: None,
     }
 }
 
@@ -202,32 +205,41 @@ async fn the_server_appends_what_it_accepts_to_the_log_once() {
     )
     .unwrap();
     let log = dir.join("log");
+    const SECRET: &[u8] = b"test-secret-0123456789-0123456789";
     let cfg = Config {
-        db: dir.join("vitrin.db"),
-        catalog: dir.join("catalog.json"),
-        rules: None,
-        host: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        token: "test-token-0123456789".into(),
-        cors: vec![],
         rate: 1000.0,
+        secret: Some(SECRET.to_vec()),
         log: Some(log.display().to_string()),
+        ..Config::new(
+            dir.join("vitrin.db"),
+            dir.join("catalog.json"),
+            "test-token-0123456789".into(),
+        )
     };
     let app = std::sync::Arc::new(App::open(&cfg).unwrap());
     let r = router(app, &cfg.cors);
     let day = 86_400_000.0;
-    let post = |body: Value| {
+    // Event times inside the window the server accepts: three days ago and the day after.
+    let now = vitrin_server::http::now_ms();
+    let t0 = (now / day).floor() * day - 3.0 * day + 3_600_000.0;
+    let post = |mut body: Value| {
+        let visitor = body["visitorId"].as_str().unwrap().to_string();
+        body["token"] = json!(vitrin_server::token::mint(
+            SECRET,
+            &visitor,
+            (now / 1000.0) as u64 + 3600
+        ));
         Request::post("/v1/events")
             .body(Body::from(body.to_string()))
             .unwrap()
     };
     let first = json!({"visitorId": "v1", "events": [
-        {"id": "e1", "type": "view", "productId": "a", "at": 1e12},
-        {"id": "e2", "type": "purchase", "orderId": "o1", "items": [{"productId": "a", "quantity": 1}, {"productId": "b", "quantity": 2, "price": 3}], "at": 1e12 + day}]});
+        {"id": "e1", "type": "view", "productId": "a", "at": t0},
+        {"id": "e2", "type": "purchase", "orderId": "o1", "items": [{"productId": "a", "quantity": 1}, {"productId": "b", "quantity": 2, "price": 3}], "at": t0 + day}]});
     for body in [
         first.clone(),
         first,
-        json!({"visitorId": "v2", "events": [{"id": "e1", "type": "search", "query": "x", "at": 1e12}]}),
+        json!({"visitorId": "v2", "events": [{"id": "e1", "type": "search", "query": "x", "at": t0}]}),
     ] {
         assert!(r
             .clone()
@@ -256,15 +268,16 @@ async fn the_server_appends_what_it_accepts_to_the_log_once() {
     let text = datafusion::arrow::util::pretty::pretty_format_batches(&rows)
         .unwrap()
         .to_string();
-    let want = "\
+    let (d0, d1) = (eventlog::day(t0), eventlog::day(t0 + day));
+    let want = format!("\
 +------------+----+----------+------+------------+----------+-------+----------+--------+------------+
 | visitor_id | id | type     | line | product_id | quantity | price | order_id | source | day        |
 +------------+----+----------+------+------------+----------+-------+----------+--------+------------+
-| v1         | e1 | view     | 0    | a          |          |       |          | web    | 2001-09-09 |
-| v1         | e2 | purchase | 0    | a          | 1        |       | o1       | web    | 2001-09-10 |
-| v1         | e2 | purchase | 1    | b          | 2        | 3.0   | o1       | web    | 2001-09-10 |
-| v2         | e1 | search   | 0    |            |          |       |          | web    | 2001-09-09 |
-+------------+----+----------+------+------------+----------+-------+----------+--------+------------+";
+| v1         | e1 | view     | 0    | a          |          |       |          | web    | {d0} |
+| v1         | e2 | purchase | 0    | a          | 1        |       | o1       | web    | {d1} |
+| v1         | e2 | purchase | 1    | b          | 2        | 3.0   | o1       | web    | {d1} |
+| v2         | e1 | search   | 0    |            |          |       |          | web    | {d0} |
++------------+----+----------+------+------------+----------+-------+----------+--------+------------+");
     assert_eq!(text, want);
     std::fs::remove_dir_all(&dir).unwrap();
 }
