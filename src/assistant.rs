@@ -2,13 +2,14 @@
 //! language (plain and HTML-escaped), its button, the products it shows and why.
 //! Depends on `rules` (the prompt spec) and `scoring` (to choose products).
 
+use crate::json;
+use crate::jsontext::{object, ToJson};
 use crate::reasons::PromptWhy;
 use crate::rules::{Campaign, PromptSpec, Trigger};
 use crate::template::{self, Part, Piece, Var};
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cta {
     pub label: String,
     pub url: String,
@@ -16,16 +17,13 @@ pub struct Cta {
     pub action: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
     pub id: String,
     pub campaign_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
     pub text: String,
     pub html: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cta: Option<Cta>,
     pub product_ids: Vec<String>,
     /// The products with what a prompt shows of them (extra to API.md's `productIds`).
@@ -33,7 +31,6 @@ pub struct Prompt {
     pub reason: crate::reasons::Reason,
     pub priority: i64,
     /// When the offer ends (ms since the epoch): the schedule's end or the trigger's window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<f64>,
     /// The store's offset from UTC, for `core.js` to show dates in the store's zone; it
     /// drops this with the parts.
@@ -41,26 +38,69 @@ pub struct Prompt {
     /// The text as parts for the page to format with `Intl` and escape; `core.js`
     /// replaces `text` and `html` with that rendering and drops these.
     pub parts: Vec<Part>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cta_parts: Option<Vec<Part>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// `Some(value)` when present: the fields JSON leaves out when absent.
+fn some<T: ToJson>(v: &Option<T>) -> Option<Value> {
+    v.as_ref().map(T::to_json)
+}
+
+impl ToJson for Cta {
+    fn to_json(&self) -> Value {
+        json!({"label": self.label, "url": self.url, "action": self.action})
+    }
+}
+
+/// The page's `Prompt` (camelCase; absent options left out).
+impl ToJson for Prompt {
+    fn to_json(&self) -> Value {
+        object([
+            ("id", Some(self.id.to_json())),
+            ("campaignId", Some(self.campaign_id.to_json())),
+            ("variant", some(&self.variant)),
+            ("text", Some(self.text.to_json())),
+            ("html", Some(self.html.to_json())),
+            ("cta", some(&self.cta)),
+            ("productIds", Some(self.product_ids.to_json())),
+            ("products", Some(self.products.to_json())),
+            ("reason", Some(self.reason.to_json())),
+            ("priority", Some(self.priority.to_json())),
+            ("endsAt", some(&self.ends_at)),
+            ("utcOffsetMinutes", Some(self.utc_offset_minutes.to_json())),
+            ("parts", Some(self.parts.to_json())),
+            ("ctaParts", some(&self.cta_parts)),
+        ])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct PromptProduct {
     pub id: String,
     pub title: String,
     pub price: f32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// The product's category as a shopper reads it (the last part of its path).
     pub category: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Why this product (complements and replenishment name the purchase behind it).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::reasons::Reason>,
+}
+
+impl ToJson for PromptProduct {
+    fn to_json(&self) -> Value {
+        object([
+            ("id", Some(self.id.to_json())),
+            ("title", Some(self.title.to_json())),
+            ("price", Some(self.price.to_json())),
+            ("brand", some(&self.brand)),
+            ("category", Some(self.category.to_json())),
+            ("url", some(&self.url)),
+            ("image", some(&self.image)),
+            ("reason", some(&self.reason)),
+        ])
+    }
 }
 
 /// What a prompt's template can say, gathered by the engine.

@@ -4,11 +4,12 @@
 //! compiled (`rules::Rules`), the visitor as `VisitorState` + `Profile`.
 
 use crate::catalog::Catalog;
+use crate::json;
 use crate::logic::dates::civil_from_days;
 use crate::profile::Profile;
 use crate::rules::{Campaign, Caps, Rules, Trigger};
 use crate::visitor::VisitorState;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const DAY_MS: f64 = 86_400_000.0;
 /// Exit intent counts for this long after the page reported it.
@@ -159,10 +160,16 @@ pub fn arm<'a>(c: &'a Campaign, visitor: &str) -> &'a str {
 }
 
 /// One reason a campaign does not act, at a JSON Pointer into the rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub path: String,
     pub reason: String,
+}
+
+impl crate::jsontext::ToJson for Block {
+    fn to_json(&self) -> Value {
+        json!({"path": self.path, "reason": self.reason})
+    }
 }
 
 fn block(path: impl Into<String>, reason: impl Into<String>) -> Block {

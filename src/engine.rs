@@ -7,7 +7,9 @@ use crate::campaigns::{self, Visitor};
 use crate::catalog::{Catalog, Packed};
 use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
+use crate::json;
 use crate::json::Obj;
+use crate::jsontext::{object, ToJson};
 use crate::names::ProductSource;
 use crate::profile::Profile;
 pub use crate::reasons::Reason;
@@ -16,8 +18,7 @@ use crate::rules::{Rules, Tweak};
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
 use crate::slots::Candidate;
 use crate::visitor::{Assignment, VisitorState};
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Version of the stored visitor document; older or newer ones are reset, not guessed at.
 pub const STORAGE_VERSION: u32 = 1;
@@ -30,17 +31,28 @@ pub struct Consent {
     pub messaging: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
     pub product_id: String,
     pub score: f32,
     pub slot: String,
     pub reason: Reason,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
+}
+
+/// API.md's `Recommendation` (camelCase; `campaignId` and `variant` only when set).
+impl ToJson for Recommendation {
+    fn to_json(&self) -> Value {
+        object([
+            ("productId", Some(self.product_id.to_json())),
+            ("score", Some(self.score.to_json())),
+            ("slot", Some(self.slot.to_json())),
+            ("reason", Some(self.reason.to_json())),
+            ("campaignId", self.campaign_id.as_ref().map(ToJson::to_json)),
+            ("variant", self.variant.as_ref().map(ToJson::to_json)),
+        ])
+    }
 }
 
 pub struct Engine {

@@ -1,10 +1,9 @@
 //! The one error type of the engine: a stable snake_case code, a human message and the
 //! JSON Pointer of the input at fault. Depends on nothing but std and serde_json.
 
-use serde::Serialize;
-
 /// One problem found in a document, located by a JSON Pointer (RFC 6901).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(serde::Serialize))]
 pub struct PathError {
     pub path: String,
     pub message: String,
@@ -12,15 +11,19 @@ pub struct PathError {
 
 /// What every fallible public entry point returns. `code` is part of the public
 /// contract (`VitrinError.code` in JS), so codes are only ever added, never renamed.
-#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct Error {
     pub code: &'static str,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<PathError>,
+}
+
+impl crate::jsontext::ToJson for PathError {
+    fn to_json(&self) -> serde_json::Value {
+        crate::json!({"path": self.path, "message": self.message})
+    }
 }
 
 impl Error {
@@ -73,8 +76,16 @@ impl Error {
 
     /// `{ code, message, path?, errors? }`, the shape `VitrinError` is built from.
     pub fn to_value(&self) -> serde_json::Value {
-        serde_json::to_value(self)
-            .unwrap_or_else(|_| serde_json::json!({"code": "internal_error", "message": "error"}))
+        use crate::jsontext::ToJson;
+        crate::jsontext::object([
+            ("code", Some(self.code.to_json())),
+            ("message", Some(self.message.to_json())),
+            ("path", self.path.as_ref().map(ToJson::to_json)),
+            (
+                "errors",
+                (!self.errors.is_empty()).then(|| self.errors.to_json()),
+            ),
+        ])
     }
 }
 

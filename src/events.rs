@@ -2,8 +2,9 @@
 //! is checked by the engine, not here. Depends on `json`/`error`.
 
 use crate::error::{join, Result};
+use crate::json;
 use crate::json::Obj;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const CODE: &str = "invalid_event";
 pub const MAX_ITEMS: usize = 500;

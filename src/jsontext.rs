@@ -502,6 +502,139 @@ static POW10: [f64; 309] = [
     1e301, 1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308,
 ];
 
+/// A value as a JSON document: what `serde_json::to_value` answered, without serde's
+/// serializer machinery in the wasm (ARCHITECTURE.md, "JSON at the edge").
+pub trait ToJson {
+    fn to_json(&self) -> Value;
+}
+
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl ToJson for Map<String, Value> {
+    fn to_json(&self) -> Value {
+        Value::Object(self.clone())
+    }
+}
+
+impl ToJson for str {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_owned())
+    }
+}
+
+impl ToJson for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl ToJson for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+/// Numbers as serde_json holds them: integers exact, floats (f32 widened) as f64, a
+/// non-finite float as `null`.
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                Value::from(*self)
+            }
+        }
+    )*};
+}
+numbers!(u8, u16, u32, u64, usize, i32, i64, f32, f64);
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, T::to_json)
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(T::to_json).collect())
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        self.as_slice().to_json()
+    }
+}
+
+/// An object from `(name, value)` pairs, leaving out those whose value is `None`
+/// (serde's `skip_serializing_if`).
+pub fn object<const N: usize>(fields: [(&str, Option<Value>); N]) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v?)))
+            .collect(),
+    )
+}
+
+/// `serde_json::json!`'s syntax (`null`, `true`, `[…]`, `{"key": value, (expr): value}`),
+/// with every other value turned into JSON by `ToJson` rather than serde.
+#[macro_export]
+macro_rules! json {
+    (@array [$($elems:expr,)*]) => { vec![$($elems,)*] };
+    (@array [$($elems:expr),*]) => { vec![$($elems),*] };
+    (@array [$($elems:expr,)*] null $($rest:tt)*) => { $crate::json!(@array [$($elems,)* $crate::json!(null)] $($rest)*) };
+    (@array [$($elems:expr,)*] true $($rest:tt)*) => { $crate::json!(@array [$($elems,)* $crate::json!(true)] $($rest)*) };
+    (@array [$($elems:expr,)*] false $($rest:tt)*) => { $crate::json!(@array [$($elems,)* $crate::json!(false)] $($rest)*) };
+    (@array [$($elems:expr,)*] [$($array:tt)*] $($rest:tt)*) => { $crate::json!(@array [$($elems,)* $crate::json!([$($array)*])] $($rest)*) };
+    (@array [$($elems:expr,)*] {$($map:tt)*} $($rest:tt)*) => { $crate::json!(@array [$($elems,)* $crate::json!({$($map)*})] $($rest)*) };
+    (@array [$($elems:expr,)*] $next:expr, $($rest:tt)*) => { $crate::json!(@array [$($elems,)* $crate::json!($next),] $($rest)*) };
+    (@array [$($elems:expr,)*] $last:expr) => { $crate::json!(@array [$($elems,)* $crate::json!($last)]) };
+    (@array [$($elems:expr),*] , $($rest:tt)*) => { $crate::json!(@array [$($elems,)*] $($rest)*) };
+
+    (@object $object:ident () () ()) => {};
+    (@object $object:ident [$($key:tt)+] ($value:expr) , $($rest:tt)*) => {
+        let _ = $object.insert(($($key)+).into(), $value);
+        $crate::json!(@object $object () ($($rest)*) ($($rest)*));
+    };
+    (@object $object:ident [$($key:tt)+] ($value:expr)) => {
+        let _ = $object.insert(($($key)+).into(), $value);
+    };
+    (@object $object:ident ($($key:tt)+) (: null $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object [$($key)+] ($crate::json!(null)) $($rest)*); };
+    (@object $object:ident ($($key:tt)+) (: true $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object [$($key)+] ($crate::json!(true)) $($rest)*); };
+    (@object $object:ident ($($key:tt)+) (: false $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object [$($key)+] ($crate::json!(false)) $($rest)*); };
+    (@object $object:ident ($($key:tt)+) (: [$($array:tt)*] $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object [$($key)+] ($crate::json!([$($array)*])) $($rest)*); };
+    (@object $object:ident ($($key:tt)+) (: {$($map:tt)*} $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object [$($key)+] ($crate::json!({$($map)*})) $($rest)*); };
+    (@object $object:ident ($($key:tt)+) (: $value:expr , $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object [$($key)+] ($crate::json!($value)) , $($rest)*); };
+    (@object $object:ident ($($key:tt)+) (: $value:expr) $copy:tt) => { $crate::json!(@object $object [$($key)+] ($crate::json!($value))); };
+    (@object $object:ident () (($key:expr) : $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object ($key) (: $($rest)*) (: $($rest)*)); };
+    (@object $object:ident ($($key:tt)*) ($tt:tt $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object ($($key)* $tt) ($($rest)*) ($($rest)*)); };
+
+    (null) => { ::serde_json::Value::Null };
+    (true) => { ::serde_json::Value::Bool(true) };
+    (false) => { ::serde_json::Value::Bool(false) };
+    ([]) => { ::serde_json::Value::Array(vec![]) };
+    ([ $($tt:tt)+ ]) => { ::serde_json::Value::Array($crate::json!(@array [] $($tt)+)) };
+    ({}) => { ::serde_json::Value::Object(::serde_json::Map::new()) };
+    ({ $($tt:tt)+ }) => {
+        ::serde_json::Value::Object({
+            let mut object = ::serde_json::Map::new();
+            $crate::json!(@object object () ($($tt)+) ($($tt)+));
+            object
+        })
+    };
+    ($other:expr) => { $crate::jsontext::ToJson::to_json(&$other) };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

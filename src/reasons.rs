@@ -2,10 +2,16 @@
 //! part (analytics, tests); the text is for the visitor. Depends on nothing.
 
 /// A result's reason as the page receives it: the stable code and the readable text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
     pub code: &'static str,
     pub text: String,
+}
+
+impl crate::jsontext::ToJson for Reason {
+    fn to_json(&self) -> serde_json::Value {
+        crate::json!({"code": self.code, "text": self.text})
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

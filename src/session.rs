@@ -26,8 +26,9 @@
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::events::Event;
+use crate::json;
 use crate::visitor::Assignment;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Events a tab waiting for another's state keeps; beyond this no tab is answering.
 const MAX_ASKING: usize = 256;

@@ -4,7 +4,6 @@
 //! the filter to format them — so the page can format money, dates and plurals with the
 //! browser's `Intl` and escape every value for HTML. Depends on `error`, serde_json.
 
-use serde::Serialize;
 use serde_json::Value;
 
 /// The variables a template may use, written once: `parse` accepts these names, the
@@ -88,8 +87,7 @@ pub enum Piece {
 }
 
 /// A part of a rendered prompt: literal template text, or a value and how to format it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Part {
     Text {
         text: String,
@@ -177,6 +175,20 @@ pub fn uses(pieces: &[Piece], var: Var) -> bool {
     pieces
         .iter()
         .any(|p| matches!(p, Piece::Hole { var: v, .. } if *v == var))
+}
+
+/// `{ text }` or `{ value, format, args }` (`format` null when none), as `core.js` reads them.
+impl crate::jsontext::ToJson for Part {
+    fn to_json(&self) -> Value {
+        match self {
+            Part::Text { text } => crate::json!({ "text": text }),
+            Part::Value {
+                value,
+                format,
+                args,
+            } => crate::json!({"value": value, "format": format, "args": args}),
+        }
+    }
 }
 
 /// Fills the holes from `values`.

@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::error::{join, Result};
 use crate::events::{Event, EventKind, Page};
 use crate::json::Obj;
-use serde::Serialize;
+use crate::jsontext::ToJson;
 use serde_json::Value;
 
 pub const MAX_VIEWS: usize = 50;
@@ -22,23 +22,20 @@ const CODE: &str = "storage_corrupt";
 /// A gap longer than this starts a new session (the common analytics convention).
 pub const SESSION_GAP_MS: f64 = 30.0 * 60_000.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CartLine {
     pub product_id: String,
     pub quantity: u32,
     pub added_at: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Viewed {
     pub product_id: String,
     pub at: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bought {
     pub product_id: String,
     pub order_id: String,
@@ -48,7 +45,7 @@ pub struct Bought {
 }
 
 /// A count that halves every `INTEREST_HALF_LIFE_MS`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Interest {
     pub key: String,
     pub weight: f64,
@@ -65,8 +62,7 @@ fn decay(elapsed_ms: f64) -> f64 {
     0.5f64.powf(elapsed_ms.max(0.0) / INTEREST_HALF_LIFE_MS)
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorState {
     pub cart: Vec<CartLine>,
     /// Removals heard from another tab before the adds they remove (a product's
@@ -103,7 +99,7 @@ pub struct VisitorState {
 /// The arm a campaign exposed the visitor to, first at `at`. Once recorded it is the
 /// visitor's arm for good (a new visitor id or new weights do not move it); two tabs that
 /// recorded different arms keep the earlier one (ties: the smaller arm), so they agree.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
     pub campaign: String,
     pub arm: String,
@@ -116,17 +112,15 @@ impl Assignment {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventTime {
-    #[serde(rename = "type")]
     pub kind: String,
     pub at: f64,
 }
 
 /// What one campaign did to this visitor: its impressions (most recent first, bounded),
 /// its last dismissal, and for holdout visitors the times it would have acted.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignLog {
     pub id: String,
     pub variant: String,
@@ -138,7 +132,7 @@ pub struct CampaignLog {
     pub clicked_at: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricRow {
     pub campaign: String,
     pub variant: String,
@@ -146,6 +140,107 @@ pub struct MetricRow {
     pub clicks: u32,
     pub conversions: u32,
     pub revenue: f64,
+}
+
+/// The stored visitor document (read back by `VisitorState::from_json`): camelCase fields,
+/// every field written.
+impl ToJson for CartLine {
+    fn to_json(&self) -> Value {
+        crate::json!({"productId": self.product_id, "quantity": self.quantity, "addedAt": self.added_at})
+    }
+}
+
+impl ToJson for Viewed {
+    fn to_json(&self) -> Value {
+        crate::json!({"productId": self.product_id, "at": self.at})
+    }
+}
+
+impl ToJson for Bought {
+    fn to_json(&self) -> Value {
+        crate::json!({"productId": self.product_id, "orderId": self.order_id, "quantity": self.quantity, "price": self.price, "at": self.at})
+    }
+}
+
+impl ToJson for Interest {
+    fn to_json(&self) -> Value {
+        crate::json!({"key": self.key, "weight": self.weight, "at": self.at})
+    }
+}
+
+impl ToJson for Assignment {
+    fn to_json(&self) -> Value {
+        crate::json!({"campaign": self.campaign, "arm": self.arm, "at": self.at})
+    }
+}
+
+impl ToJson for EventTime {
+    fn to_json(&self) -> Value {
+        crate::json!({"type": self.kind, "at": self.at})
+    }
+}
+
+impl ToJson for CampaignLog {
+    fn to_json(&self) -> Value {
+        let CampaignLog {
+            id,
+            variant,
+            shown,
+            shown_total,
+            dismissed_at,
+            exposed_at,
+            clicked_at,
+        } = self;
+        crate::json!({
+            "id": id, "variant": variant, "shown": shown, "shownTotal": shown_total,
+            "dismissedAt": dismissed_at, "exposedAt": exposed_at, "clickedAt": clicked_at
+        })
+    }
+}
+
+impl ToJson for MetricRow {
+    fn to_json(&self) -> Value {
+        crate::json!({
+            "campaign": self.campaign, "variant": self.variant, "impressions": self.impressions,
+            "clicks": self.clicks, "conversions": self.conversions, "revenue": self.revenue
+        })
+    }
+}
+
+impl ToJson for VisitorState {
+    fn to_json(&self) -> Value {
+        // Every field named: a field added to the struct and not stored fails to compile.
+        let VisitorState {
+            cart,
+            cart_debt,
+            recently_viewed,
+            category_interest,
+            brand_interest,
+            purchases,
+            searches,
+            page,
+            first_seen,
+            last_seen,
+            session_count,
+            session_started,
+            last_cart_change,
+            last_events,
+            visitor_id,
+            generation,
+            assignments,
+            campaigns,
+            metrics,
+        } = self;
+        crate::json!({
+            "cart": cart, "cartDebt": cart_debt, "recentlyViewed": recently_viewed,
+            "categoryInterest": category_interest, "brandInterest": brand_interest,
+            "purchases": purchases, "searches": searches, "page": page,
+            "firstSeen": first_seen, "lastSeen": last_seen, "sessionCount": session_count,
+            "sessionStarted": session_started, "lastCartChange": last_cart_change,
+            "lastEvents": last_events, "visitorId": visitor_id, "generation": generation,
+            "assignments": assignments, "campaigns": campaigns, "metrics": metrics
+        })
+    }
 }
 
 impl VisitorState {
@@ -380,7 +475,7 @@ impl VisitorState {
         self.cart.iter().map(|l| l.quantity).sum()
     }
 
-    /// Reads back what `Serialize` wrote, checking every field; lists longer than their
+    /// Reads back what `to_json` wrote, checking every field; lists longer than their
     /// bound (written by another build, or tampered with) are cut to it.
     pub fn from_json(v: &Value) -> Result<VisitorState> {
         let o = Obj::new(v, "/visitor", CODE)?;
@@ -671,11 +766,8 @@ mod tests {
             &c,
             true,
         );
-        assert_eq!(
-            VisitorState::from_json(&serde_json::to_value(&s).unwrap()).unwrap(),
-            s
-        );
-        let mut doc = serde_json::to_value(&s).unwrap();
+        assert_eq!(VisitorState::from_json(&s.to_json()).unwrap(), s);
+        let mut doc = s.to_json();
         doc["cart"][0]["quantity"] = json!("two");
         assert_eq!(
             VisitorState::from_json(&doc).unwrap_err().path.as_deref(),

@@ -113,7 +113,7 @@ fn an_offer_ends_with_its_window_shows_its_date_and_is_withdrawn_then() {
         "the food itself is not offered again"
     );
     assert_eq!(
-        serde_json::to_value(&p.parts).unwrap()[1]["format"],
+        vitrin::jsontext::ToJson::to_json(&p.parts)[1]["format"],
         "date",
         "{{endsAt}} is a date without a filter"
     );

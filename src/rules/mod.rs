@@ -535,7 +535,10 @@ pub fn without_invalid_campaigns(
         for &i in bad.iter().rev() {
             let c = list.remove(i);
             let own: Vec<&PathError> = errors.iter().filter(|e| campaign(e) == Some(i)).collect();
-            skipped.insert(0, serde_json::json!({"path": format!("/campaigns/{i}"), "id": c.get("id"), "errors": own}));
+            skipped.insert(
+                0,
+                crate::json!({"path": format!("/campaigns/{i}"), "id": c.get("id"), "errors": own}),
+            );
         }
     }
     // Caps or priorities may name a removed campaign: what remains must stand on its own.

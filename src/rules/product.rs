@@ -5,7 +5,8 @@
 
 use super::Condition;
 use crate::catalog::Catalog;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 

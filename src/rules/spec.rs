@@ -6,8 +6,9 @@
 
 pub use crate::error::did_you_mean;
 use crate::error::{join, PathError};
+use crate::json;
 use crate::json::{num, type_name};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 pub enum Ty {
     Str,

@@ -7,7 +7,8 @@
 //! variable are read as dates. Knows nothing of campaigns beyond where conditions sit.
 
 use crate::error::PathError;
-use serde_json::{json, Map, Value};
+use crate::json;
+use serde_json::{Map, Value};
 
 /// What a variable holds, as the editors type it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,11 +6,13 @@ use super::platform::Store;
 use crate::catalog::Packed;
 use crate::engine::Engine;
 use crate::error::Error;
+use crate::json;
 use crate::json::{parse, Obj};
 use crate::jsontext::text;
+use crate::jsontext::ToJson;
 use crate::rules::MAX_RULES_BYTES;
 use crate::session::{Effect, Session};
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 /// Largest JSON document accepted from the page (a 100k-product catalog with its
@@ -264,17 +266,13 @@ impl RawEngine {
             .engine_mut()
             .recommend(slot, product_id.as_deref(), limit, now)
             .map_err(fail)?;
-        Ok(text(
-            &serde_json::to_value(&recs).unwrap_or(Value::Array(Vec::new())),
-        ))
+        Ok(text(&recs.to_json()))
     }
 
     pub fn prompts(&mut self, now: f64) -> Result<String, JsValue> {
         let now = clock(now)?;
         let prompts = self.session.engine_mut().prompts(now);
-        Ok(text(
-            &serde_json::to_value(&prompts).unwrap_or(Value::Array(Vec::new())),
-        ))
+        Ok(text(&prompts.to_json()))
     }
 
     /// `action` is `shown`, `dismiss` or `clicked`.

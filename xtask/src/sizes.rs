@@ -16,9 +16,9 @@ use crate::util::{cmd, files_ending, output, write, Result};
 /// ranking blend, and the assistant's prompt lifecycle, complements, product cards and
 /// actions, offer end dates, category names and slot variety (issue 14: about 7.5 KiB), with
 /// a little room; the product aims far lower (issue 8: 60 KB). Issue 13 cut the wasm by
-/// 17 KB gzip (a lean JSON reader and writer, no float formatting: ARCHITECTURE.md) and
-/// lowered the budget to just above what it reached.
-pub const SIZE_BUDGET_GZIP: u64 = 202 * 1024;
+/// 21 KB gzip (a lean JSON reader and writer, no serde serializer, no float formatting:
+/// ARCHITECTURE.md) and lowered the budget to just above what it reached.
+pub const SIZE_BUDGET_GZIP: u64 = 198 * 1024;
 
 /// Files a browser never downloads together with the rest: the Node, edge and test entries,
 /// the alternatives to the ES-module files (the scalar wasm, the script-tag build, the inline
