@@ -341,7 +341,8 @@ class Engine {
         // hear about a damaged stored state found while creating.
         queueMicrotask(() => this._emit("error", err));
       } else if (effect.change) {
-        queueMicrotask(() => this._emit("change"));
+        const detail = { cause: effect.change };
+        queueMicrotask(() => this._emit("change", detail));
         // Another tab changed the visitor: what is due here may have changed too.
         this.#promptsChanged();
       }

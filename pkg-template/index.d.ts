@@ -215,6 +215,11 @@ export interface Prompt {
  * `offer_ended`, `visitor_changed` (another profile, `forget()`), `consent_withdrawn`,
  * `acted_elsewhere` (dismissed or clicked in another tab), `rules_changed`.
  */
+/** What another tab did to this tab's visitor (the `change` event). */
+export interface VisitorChange {
+  cause: "acted" | "restored" | "forgot" | "identified";
+}
+
 export interface PromptWithdrawal {
   id: string;
   campaignId: string;
@@ -259,14 +264,17 @@ export interface Engine {
   dismiss(promptId: string): void;
   clicked(promptId: string): void;
   /**
-   * `change` fires when another tab changed the visitor's state; `withdraw` when the prompt
+   * `change` fires when another tab changed the visitor's state (`cause`: `acted` — events,
+   * prompt actions, variant assignments; `restored` — this tab caught up with the others as
+   * it started; `forgot` — `forget()` there; `identified` — the visitor identified there);
+   * `withdraw` when the prompt
    * this page showed (`shown`) stopped being true.
    * @example engine.on("withdraw", (w) => { if (w.id === onScreen?.id) hideBubble(); })
    */
   on(kind: "prompt", callback: (prompt: Prompt) => void): this;
   on(kind: "withdraw", callback: (withdrawal: PromptWithdrawal) => void): this;
   on(kind: "error", callback: (error: VitrinError) => void): this;
-  on(kind: "change", callback: () => void): this;
+  on(kind: "change", callback: (change: VisitorChange) => void): this;
   off(kind: "prompt" | "withdraw" | "error" | "change", callback: (...args: never[]) => void): this;
   /**
    * Checks prompts now (emits `withdraw`, then `prompt`); the engine also does so after every
@@ -335,7 +343,7 @@ export declare function createVitrin(options: Options): Promise<Engine>;
 /** Decisions the store's server computed for the first paint (`takeSnapshot`); plain JSON. */
 export interface Snapshot {
   vitrin: 1;
-  /** How long the browser keeps these answers: until the visitor's first event other than a page view, or the whole page. */
+  /** How long the browser keeps these answers: until the visitor's first event other than a page view (in any of the store's tabs), or the whole page. */
   hold: "interaction" | "page";
   decisions: { slot: string; productId?: string; limit?: number; items: Recommendation[] }[];
 }

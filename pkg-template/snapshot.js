@@ -19,7 +19,8 @@ function bad(path, message) {
 /**
  * Runs `engine.recommend` for each request and returns the decisions as plain JSON.
  * `hold` says how long the browser keeps them: `"interaction"` (default) until the visitor's
- * first event other than a page view, `"page"` for the engine's whole life.
+ * first event other than a page view (in this tab or another), `"page"` for the engine's
+ * whole life.
  */
 export function takeSnapshot(engine, requests, { hold = "interaction" } = {}) {
   if (!Array.isArray(requests)) throw new VitrinError("invalid_argument", "requests must be an array of { slot, productId?, limit? }", { path: "" });
@@ -83,6 +84,11 @@ export function adoptSnapshot(snapshot, catalog) {
           track.call(this, event);
           if (event?.type !== "page") held = false;
         };
+        // The visitor acting in another tab (or being forgotten or identified there) is an
+        // interaction too; catching up with the other tabs at start is not.
+        engine.on("change", (change) => {
+          if (change?.cause !== "restored") held = false;
+        });
       }
     },
   };

@@ -45,10 +45,37 @@ pub enum Effect {
     Discard,
     /// Post this message to the other tabs.
     Post(String),
-    /// Tell the page: another tab changed the visitor.
-    Change,
+    /// Tell the page: another tab changed the visitor, and how.
+    Change(ChangeCause),
     /// Tell the page on its `error` channel (never thrown: nothing the caller did).
     Error(Error),
+}
+
+/// Why another tab's message changed this tab's visitor (the `cause` of the page's `change`).
+/// A server-rendered first paint held until the visitor's first interaction ends on every
+/// cause but `Restored`: catching up at start is no interaction, and must not move the page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ChangeCause {
+    /// The visitor acted in another tab: events, prompt actions, variant assignments.
+    Acted,
+    /// This tab caught up with the other tabs' live state as it started.
+    Restored,
+    /// `forget()` in another tab: the visitor this tab knew is erased.
+    Forgot,
+    /// Another tab identified the visitor (another id, maybe another profile).
+    Identified,
+}
+
+impl ChangeCause {
+    /// The name the page sees (`engine.on("change", ({ cause }) => …)`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Acted => "acted",
+            Self::Restored => "restored",
+            Self::Forgot => "forgot",
+            Self::Identified => "identified",
+        }
+    }
 }
 
 /// What the platform should arrange after a call. `flush`: the state changed, call
@@ -361,7 +388,7 @@ impl Session {
                     if !self.read_only {
                         self.effects.push(Effect::Erase);
                     }
-                    self.effects.push(Effect::Change);
+                    self.effects.push(Effect::Change(ChangeCause::Forgot));
                 }
                 // Two tabs forgot at once: both are the new visitor, under two fresh ids.
                 std::cmp::Ordering::Equal if kind == "forget" => {
@@ -403,7 +430,7 @@ impl Session {
                 }
                 if any {
                     self.changed();
-                    self.effects.push(Effect::Change);
+                    self.effects.push(Effect::Change(ChangeCause::Acted));
                 }
             }
             "hello" if self.asking.is_none() && !self.read_only && self.tabs => {
@@ -419,7 +446,7 @@ impl Session {
                         let _ = self.engine.apply_remote(&e.to_json());
                     }
                     self.changed();
-                    self.effects.push(Effect::Change);
+                    self.effects.push(Effect::Change(ChangeCause::Restored));
                 }
             }
             "visitor" => {
@@ -427,7 +454,7 @@ impl Session {
             }
             "identify" if !text("visitor").is_empty() => {
                 if self.engine.identify(text("visitor")) {
-                    self.effects.push(Effect::Change);
+                    self.effects.push(Effect::Change(ChangeCause::Identified));
                 }
             }
             _ => {}

@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
-use vitrin::session::{Effect, Session};
+use vitrin::session::{ChangeCause, Effect, Session};
 use vitrin::Engine;
 
 const T0: f64 = 1_793_577_600_000.0;
@@ -36,7 +36,8 @@ struct Tab {
     /// Messages from each other tab, in the order it posted them (one BroadcastChannel
     /// delivers one sender's messages in order; different senders interleave freely).
     inbox: BTreeMap<usize, VecDeque<String>>,
-    changes: usize,
+    /// What each `change` told the page, in order.
+    changes: Vec<ChangeCause>,
     errors: Vec<String>,
 }
 
@@ -77,7 +78,7 @@ impl World {
         self.tabs.push(Tab {
             session,
             inbox: BTreeMap::new(),
-            changes: 0,
+            changes: Vec::new(),
             errors: Vec::new(),
         });
         let i = self.tabs.len() - 1;
@@ -99,7 +100,7 @@ impl World {
                         t.inbox.entry(i).or_default().push_back(msg.clone());
                     }
                 }
-                Effect::Change => self.tabs[i].changes += 1,
+                Effect::Change(cause) => self.tabs[i].changes.push(cause),
                 Effect::Error(e) => self.tabs[i].errors.push(e.code.to_string()),
             }
         }
@@ -255,7 +256,11 @@ fn two_tabs_share_cart_changes_in_one_message_per_task_and_forget_everywhere() {
     w.quiesce();
     assert_eq!(w.cart(a), w.cart(b));
     assert_eq!(w.cart(a).values().sum::<u64>(), 10);
-    assert_eq!(w.tabs[b].changes, 1);
+    assert_eq!(
+        w.tabs[b].changes,
+        [ChangeCause::Acted],
+        "one change, for the visitor's own acts"
+    );
 
     let before = w.tabs[a].session.engine().visitor_id().to_string();
     w.tabs[a].session.forget("visitor-new");
@@ -263,12 +268,39 @@ fn two_tabs_share_cart_changes_in_one_message_per_task_and_forget_everywhere() {
     assert_eq!(w.shared.stored, None, "forget erases storage");
     w.quiesce();
     assert!(w.cart(b).is_empty(), "and reaches the other tab");
+    assert_eq!(w.tabs[b].changes.last(), Some(&ChangeCause::Forgot));
     assert_eq!(
         w.tabs[b].session.engine().visitor_id(),
         "visitor-new",
         "both tabs are the same new visitor"
     );
     assert_ne!(before, "visitor-new");
+}
+
+#[test]
+fn a_tab_that_finds_storage_damaged_catches_up_from_the_others_and_calls_it_restored() {
+    let mut w = World::new();
+    let a = w.open(json!({}));
+    w.track(a, add("p1", 2));
+    w.end_task(a);
+    w.quiesce();
+    w.shared.stored = Some("{damaged".into());
+    let b = w.open(json!({}));
+    w.quiesce();
+    assert_eq!(
+        w.cart(b),
+        w.cart(a),
+        "b asked the open tab for its live state"
+    );
+    // A page's first paint held until the visitor acts must not end on this.
+    assert_eq!(w.tabs[b].changes, [ChangeCause::Restored]);
+    w.track(a, add("p2", 1));
+    w.end_task(a);
+    w.quiesce();
+    assert_eq!(
+        w.tabs[b].changes,
+        [ChangeCause::Restored, ChangeCause::Acted]
+    );
 }
 
 #[test]

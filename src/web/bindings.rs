@@ -227,13 +227,13 @@ impl RawEngine {
         self.settle()
     }
 
-    /// The effects for the wrapper, as JSON: `[{"post": text} | {"change": true} | {"error": {…}}]`.
+    /// The effects for the wrapper, as JSON: `[{"post": text} | {"change": cause} | {"error": {…}}]`.
     pub fn drain(&mut self) -> String {
         let out: Vec<Value> = std::mem::take(&mut self.outward)
             .into_iter()
             .map(|e| match e {
                 Effect::Post(msg) => json!({"post": msg}),
-                Effect::Change => json!({"change": true}),
+                Effect::Change(cause) => json!({"change": cause.name()}),
                 Effect::Error(e) => json!({"error": e.to_value()}),
                 Effect::Store(_) | Effect::Erase | Effect::Discard => Value::Null,
             })

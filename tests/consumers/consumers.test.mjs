@@ -91,7 +91,7 @@ function row(project, size, report, zeroConfig = "yes") {
 }
 
 test("the tarball holds what it names and passes publint and arethetypeswrong", LONG, async () => {
-  for (const f of ["README.md", "LICENSE", "index.js", "node.js", "edge.js", "react.js", "testing.js", "vitrin.global.js", "vitrin_core_bg.wasm", "vitrin_core_scalar_bg.wasm"]) {
+  for (const f of ["README.md", "LICENSE", "index.js", "node.js", "edge.js", "inline.js", "vitrin_core_inline.js", "react.js", "testing.js", "jest-environment.js", "vitrin.global.js", "vitrin_core_bg.wasm", "vitrin_core_scalar_bg.wasm"]) {
     assert.ok(packed.files.includes(f), `tarball lacks ${f}`);
   }
   const manifest = JSON.parse(readFileSync(join(WORK, "node_modules/vitrin/package.json"), "utf8"));
@@ -378,6 +378,33 @@ test("the types reject a misspelt slot and an unknown event type (tsc must fail,
   assert.match(failed, /"for-you"' is not assignable to type 'SlotName'. Did you mean '"for_you"'/);
 });
 
+/**
+ * Two tabs of the store (one browser context: one localStorage, one BroadcastChannel): a
+ * product view in the second re-ranks the first tab's list, which nobody touched, through
+ * the engine's `change` and the vitrin/react hook.
+ */
+async function otherTab(base, name) {
+  const context = await browser.newContext();
+  try {
+    const [here, there] = [await context.newPage(), await context.newPage()];
+    const errors = watchErrors(here);
+    watchErrors(there, errors);
+    for (const page of [here, there]) {
+      await page.goto(`${base}/`);
+      await page.waitForFunction(() => window.__vitrin?.engineReadyMs, null, { timeout: 60_000 });
+    }
+    const texts = () => here.$$eval("#recs li", (lis) => lis.map((li) => li.textContent));
+    const before = await texts();
+    assert.ok(!before.some((t) => /viewed Product 1\b/.test(t)), `${name}: ${before}`);
+    await there.click("#view-p1");
+    await here.waitForFunction(() => [...document.querySelectorAll("#recs li")].some((li) => /viewed Product 1\b/.test(li.textContent)), null, { timeout: 10_000 });
+    await screenshot(here, `consumer-${name}-other-tab`);
+    assert.deepEqual(errors, [], `${name}: console errors with two tabs`);
+  } finally {
+    await context.close();
+  }
+}
+
 async function nextApp(name, buildArgs) {
   const app = join(WORK, "apps", name);
   const routes = ["/api/recs", "/edge-recs"];
@@ -411,6 +438,7 @@ async function nextApp(name, buildArgs) {
     assert.equal(report.cls, 0, `${name}: layout shift`);
     const snapshotIds = [...html.matchAll(/data-product-id="([^"]+)"/g)].map((m) => m[1]);
     assert.deepEqual(report.items, snapshotIds, `${name}: the engine kept the server's first paint`);
+    await otherTab(base, name);
     for (const route of routes) {
       const res = await fetch(base + route);
       assert.equal(res.status, 200, `${name} ${route}: ${res.status} ${await res.clone().text()}`);

@@ -20,6 +20,13 @@ const products = Array.from({ length: 30 }, (_, i) => ({
 const catalog = { products };
 const profile = { visitorId: "v1", updatedAt: NOW() - 86_400_000, affinities: { category: { "pets/cat/food": 1 } } };
 let keys = 0;
+const nextTask = () => new Promise((r) => setTimeout(r, 20));
+// BroadcastChannel delivery can lag on a loaded machine: wait for what must arrive (bounded).
+async function until(arrived, what) {
+  for (const start = Date.now(); !arrived(); await nextTask()) {
+    if (Date.now() - start > 10_000) assert.fail(`still waiting after 10 s: ${what}`);
+  }
+}
 const fresh = (extra = {}) => createVitrin({ catalog, storage: "memory", storageKey: `entries-${++keys}`, now: NOW, ...extra });
 
 test("a failed load rejects with load_failed and its cause, and the next call tries again", async () => {
@@ -59,6 +66,35 @@ test("the browser's engine answers from the server's snapshot until the visitor 
   assert.notDeepEqual(browser.recommend({ slot: "for_you", limit: 5 }).map((r) => r.productId), serverIds, "after an interaction the session re-ranks");
   browser.destroy();
   live.destroy();
+});
+
+test("hold: interaction also ends when the visitor acts in another tab; opening on that tab's stored state keeps it", async () => {
+  const server = await fresh({ profile });
+  const snapshot = takeSnapshot(server, [{ slot: "for_you", limit: 5 }]);
+  server.destroy();
+  const serverIds = snapshot.decisions[0].items.map((r) => r.productId);
+  const ids = (e) => e.recommend({ slot: "for_you", limit: 5 }).map((r) => r.productId);
+  // Another tab of the store is already open, with a live session of its own.
+  const storageKey = `entries-tabs-${++keys}`;
+  const other = await fresh({ storageKey });
+  other.track({ type: "view", productId: "p4" });
+  await nextTask();
+  const here = await fresh({ storageKey, snapshot });
+  const causes = [];
+  here.on("change", (change) => causes.push(change.cause));
+  await nextTask();
+  await nextTask();
+  // (A tab that finds storage damaged catches up from the others with cause "restored",
+  // which keeps the hold too: tests/session.rs covers that cause.)
+  assert.ok(causes.every((c) => c === "restored"), `nothing acted yet: ${causes}`);
+  assert.deepEqual(here.state().recentlyViewed, ["p4"], "this tab started from the other's state");
+  assert.deepEqual(ids(here), serverIds, "which keeps the first paint");
+  other.track({ type: "add_to_cart", productId: "p7" });
+  await until(() => causes.includes("acted"), "the other tab's add to cart");
+  assert.deepEqual(here.state().cart, [{ productId: "p7", quantity: 1 }]);
+  assert.notDeepEqual(ids(here), serverIds, "after the visitor acted elsewhere this tab re-ranks");
+  here.destroy();
+  other.destroy();
 });
 
 test("hold: page keeps the snapshot; items of products the browser lacks are dropped", async () => {
