@@ -508,7 +508,13 @@ impl Engine {
         {
             return false;
         }
+        let before = self.who();
         self.state.visitor_id = id.to_string();
+        // The same visitor under the id the tabs settled on: a prompt on screen stays.
+        let after = self.who();
+        if let Some(on) = self.on_screen.as_mut().filter(|on| on.visitor == before) {
+            on.visitor = after;
+        }
         true
     }
 

@@ -443,6 +443,28 @@ fn tabs_opened_at_once_settle_on_one_visitor_and_one_arm() {
 }
 
 #[test]
+fn a_prompt_on_screen_stays_when_the_tabs_settle_on_one_id() {
+    let mut w = World::new();
+    let first = w.open(json!({}));
+    let a = w.open(json!({})); // before `first` stored anything: a later minted id
+    let id = w.prompt(a).expect("a prompt is due");
+    let now = w.tick();
+    w.tabs[a].session.prompt_action("shown", &id, now).unwrap();
+    w.settle(a);
+    let minted = w.tabs[a].session.engine().visitor_id().to_string();
+    w.quiesce();
+    let settled = w.tabs[a].session.engine().visitor_id().to_string();
+    assert_ne!(minted, settled, "this tab took the other's id");
+    assert_eq!(settled, w.tabs[first].session.engine().visitor_id());
+    let now = w.tick();
+    assert_eq!(
+        w.tabs[a].session.engine_mut().withdrawal(now),
+        None,
+        "the same visitor: the prompt stays"
+    );
+}
+
+#[test]
 fn a_tab_that_found_storage_damaged_asks_the_others_and_keeps_its_own_events() {
     let mut w = World::new();
     let a = w.open(json!({}));

@@ -74,6 +74,9 @@ export function mountSimulator({ container, engine, catalog, onChange, forget = 
     if (!persona.build) return forgetVisitor();
     const profile = persona.build(catalog, now());
     save({ personaId: persona.id, profile });
+    // The store knows its customer: the persona's id is the visitor's, as a new tab's
+    // `visitorId` option makes it (www/engine.js), so every tab is the same visitor.
+    engine.identify(profile.visitorId);
     engine.setProfile(profile);
     onChange();
   });
