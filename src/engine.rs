@@ -335,10 +335,11 @@ impl Engine {
         let tuned = diversity || !tweaks.is_empty();
         // Exclusions, visitor conditions and diversity re-rank a wider pool of the
         // strategy's best; product-only conditions apply to the whole catalog first.
+        let reranked = tweaks
+            .iter()
+            .any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty() || !t.exclude.is_empty());
         let narrowing = diversity
-            || tweaks.iter().any(|(t, _)| {
-                !t.filters.is_empty() || !t.boosts.is_empty() || !t.exclude.is_empty()
-            })
+            || reranked
             || (strategy == Strategy::Replenish && tweaks.iter().any(|(t, _)| t.has_conditions()));
         let pool = if narrowing {
             (limit * 4).clamp(40, MAX_LIMIT)
@@ -348,6 +349,14 @@ impl Engine {
         let exposed: Vec<(String, String)> =
             tweaks.iter().filter_map(|(_, by)| by.clone()).collect();
         crate::slots::prefilter(&mut scorer.prefilter, &self.catalog, &tweaks);
+        // The pool already holds the slot's share of each category where others exist, so
+        // the share holds even when the strategy's best are all one category. Visitor
+        // conditions and exclusions re-rank the pool afterwards: there the share only
+        // reorders the pool (a capped one could lose the picks they lift).
+        if let Some(d) = variety.as_ref().filter(|_| !reranked) {
+            scorer.per_category = d.pool_cap();
+            scorer.uncounted.extend_from_slice(d.moved_last());
+        }
         let picks = scorer.recommend(&signals, strategy, product, pool);
         let mut cands: Vec<Candidate> = picks
             .into_iter()

@@ -86,6 +86,13 @@ pub struct Prefilter {
 #[derive(Default)]
 pub struct Scorer {
     pub prefilter: Prefilter,
+    /// At most this many picks per leaf category in the next `recommend`'s selection while
+    /// other candidates remain (a slot's diversity share); the best of the rest fill up after.
+    pub per_category: Option<usize>,
+    /// Products the cap does not count (the visitor's views, which the slot moves last).
+    pub uncounted: Vec<u32>,
+    cat_count: Vec<u16>,
+    capped: Vec<(f32, u32)>,
     scores: Vec<f32>,
     node_total: Vec<f32>,
     brand_w: Vec<f32>,
@@ -141,6 +148,8 @@ impl Scorer {
             });
         }
         self.prefilter.active = false;
+        self.per_category = None;
+        self.uncounted.clear();
         picks
     }
 
@@ -481,9 +490,19 @@ impl Scorer {
 
     /// Keeps the `limit` best in-stock, non-excluded products in `self.top`, best first
     /// (ties: lower index first). Most products lose to the current worst at a glance.
+    /// With `per_category`, no leaf category holds more than that many places while other
+    /// candidates exist; when they run out, the best of the rest follow (a narrow catalog
+    /// still fills the slot), scored at most as the last capped pick.
     fn select(&mut self, c: &Catalog, limit: usize) {
         self.top.clear();
         self.apply_prefilter();
+        match self.per_category.take() {
+            Some(cap) if cap < limit => self.select_capped(c, limit, cap),
+            _ => self.select_top(c, limit),
+        }
+    }
+
+    fn select_top(&mut self, c: &Catalog, limit: usize) {
         let in_stock = &c.in_stock[..self.scores.len()];
         let mut worst = f32::NEG_INFINITY;
         for (i, &sc) in self.scores.iter().enumerate() {
@@ -500,6 +519,67 @@ impl Scorer {
                 worst = self.top[limit - 1].0;
             }
         }
+    }
+
+    /// `select_top` with at most `cap` per leaf category: a candidate whose category is full
+    /// must beat that category's worst place and takes it.
+    fn select_capped(&mut self, c: &Catalog, limit: usize, cap: usize) {
+        let n = self.scores.len();
+        let (in_stock, cats) = (&c.in_stock[..n], &c.category[..n]);
+        self.cat_count.clear();
+        self.cat_count.resize(c.category_paths.len(), 0);
+        let counts = &mut self.cat_count[..];
+        let (top, free) = (&mut self.top, &self.uncounted[..]);
+        let counted = |j: u32| !free.contains(&j);
+        let mut worst = f32::NEG_INFINITY;
+        let mut left_out = false;
+        for (i, &sc) in self.scores.iter().enumerate() {
+            if !(sc > worst || (top.len() < limit && sc > f32::NEG_INFINITY)) || !in_stock[i] {
+                continue;
+            }
+            let k = cats[i];
+            if counted(i as u32) && counts[k as usize] as usize >= cap {
+                left_out = true;
+                let same = |&(_, j): &(f32, u32)| cats[j as usize] == k && counted(j);
+                let Some(at) = top.iter().rposition(same) else {
+                    continue;
+                };
+                if !(sc > top[at].0) {
+                    continue;
+                }
+                top.remove(at);
+            } else {
+                if top.len() == limit {
+                    if let Some((_, j)) = top.pop().filter(|&(_, j)| counted(j)) {
+                        counts[cats[j as usize] as usize] -= 1;
+                    }
+                }
+                if counted(i as u32) {
+                    counts[k as usize] += 1;
+                }
+            }
+            let pos = top.partition_point(|&(s, _)| s >= sc);
+            top.insert(pos, (sc, i as u32));
+            worst = if top.len() == limit {
+                top[limit - 1].0
+            } else {
+                f32::NEG_INFINITY
+            };
+        }
+        if !left_out || self.top.len() == limit {
+            return;
+        }
+        // Too few categories: the best of the rest fill the places left.
+        std::mem::swap(&mut self.top, &mut self.capped);
+        for &(_, j) in &self.capped {
+            self.scores[j as usize] = f32::NEG_INFINITY;
+        }
+        self.select_top(c, limit - self.capped.len());
+        let floor = self.capped.last().map_or(f32::INFINITY, |p| p.0);
+        self.capped
+            .extend(self.top.iter().map(|&(s, j)| (s.min(floor), j)));
+        std::mem::swap(&mut self.top, &mut self.capped);
+        self.capped.clear();
     }
 
     /// Adds the prefilter's adjustments to the scores, once per `recommend`.

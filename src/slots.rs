@@ -159,7 +159,8 @@ pub fn tune<'a>(
 pub struct Diversity {
     per_category: Option<usize>,
     per_brand: Option<usize>,
-    /// The share cap (`maxShare`, default for `for_you`): picks past it move after the
+    /// The share cap (`maxShare`, default for `for_you`): the scorer's pool keeps at most
+    /// this many per category while others have candidates; picks past it move after the
     /// rest instead of leaving, so a slot over a narrow catalog still fills.
     per_category_soft: Option<usize>,
     /// Catalog indices of the visitor's recent views, moved after the other picks.
@@ -211,6 +212,22 @@ impl Diversity {
             per_category_soft,
             viewed,
         })
+    }
+}
+
+impl Diversity {
+    /// Places per leaf category the strategy's pool keeps while other categories have
+    /// candidates (`Scorer::per_category`): the share, or the hard maximum if lower.
+    pub fn pool_cap(&self) -> Option<usize> {
+        match (self.per_category, self.per_category_soft) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The viewed products the slot moves after the rest (not counted against the share).
+    pub fn moved_last(&self) -> &[u32] {
+        &self.viewed
     }
 }
 

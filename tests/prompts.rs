@@ -316,3 +316,60 @@ fn affinity_reasons_name_the_category_in_the_visitors_language() {
         assert_eq!((r.reason.code, r.reason.text.as_str()), ("affinity", text));
     }
 }
+
+#[test]
+fn the_share_holds_when_the_strategys_best_are_all_one_category() {
+    // The 100 most popular products are shoes; a few shirts and bags rank far below them.
+    let products: Vec<Value> = (0..120)
+        .map(|i| {
+            let category = match i {
+                0..100 => "fashion/shoes",
+                100..110 => "fashion/shirts",
+                _ => "fashion/bags",
+            };
+            json!({"id": format!("p{i}"), "title": "t", "category": category, "price": 1, "popularity": 1000 - i})
+        })
+        .collect();
+    let shoes = |recs: &[vitrin::engine::Recommendation]| {
+        recs.iter()
+            .filter(|r| r.product_id[1..].parse::<u32>().unwrap() < 100)
+            .count()
+    };
+    let cat = json!({"products": products});
+    let mut e = Engine::new(&json!({"catalog": cat, "localId": "v"})).unwrap();
+    let recs = e.recommend("for_you", None, Some(12), T0).unwrap();
+    assert_eq!(recs.len(), 12);
+    assert_eq!(
+        shoes(&recs),
+        6,
+        "half the slot, the rest from the other categories"
+    );
+    assert_eq!(recs[0].product_id, "p0", "the best shoe still leads");
+    assert!(
+        recs.windows(2).all(|w| w[0].score >= w[1].score),
+        "scores stay best first"
+    );
+    // Tuned per slot: a quarter.
+    let quarter = json!({"version": 1, "slots": {"shop": {"strategy": "for_you", "diversity": {"maxShare": 0.25}}}});
+    let mut e = Engine::new(&json!({"catalog": cat, "rules": quarter, "localId": "v"})).unwrap();
+    let recs = e.recommend("shop", None, Some(12), T0).unwrap();
+    // Three categories of three fill nine places; the best shoes left fill the last three.
+    assert_eq!((recs.len(), shoes(&recs[..9]), shoes(&recs)), (12, 3, 6));
+    // Off: the twelve best shoes.
+    let off = json!({"version": 1, "slots": {"for_you": {"strategy": "for_you", "diversity": {"maxShare": 1}}}});
+    let mut e = Engine::new(&json!({"catalog": cat, "rules": off, "localId": "v"})).unwrap();
+    assert_eq!(
+        shoes(&e.recommend("for_you", None, Some(12), T0).unwrap()),
+        12
+    );
+    // A shop of shoes only still fills the slot.
+    let only: Vec<Value> = (0..30).map(|i| json!({"id": format!("p{i}"), "title": "t", "category": "fashion/shoes", "price": 1, "popularity": 100 - i})).collect();
+    let mut e = Engine::new(&json!({"catalog": {"products": only}, "localId": "v"})).unwrap();
+    let ids: Vec<String> = e
+        .recommend("for_you", None, Some(12), T0)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.product_id)
+        .collect();
+    assert_eq!(ids, (0..12).map(|i| format!("p{i}")).collect::<Vec<_>>());
+}
