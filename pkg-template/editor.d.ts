@@ -18,6 +18,15 @@ export interface VocabularyOptions {
 }
 
 /** The vocabulary as written, before the store's values are filled in. */
+/** Every `explain` code's text in English and Turkish, `{limit}`, `{minutes}`, `{views}` standing for its params. */
+export const EXPLAIN_TEXTS: Readonly<Record<import("./index.js").ExplainCode, { en: string; tr: string }>>;
+
+/**
+ * One block of `engine.explain(id).because` in `lang` ("tr" or "en"; others read English).
+ * @example explainText({ code: "quiet_after_prompt", params: { minutes: 12 }, path: "/caps/minGapMinutes", reason: "…" }, "tr") // "Başka bir mesajdan sonraki sessiz süre (12 dk kaldı)"
+ */
+export function explainText(block: import("./index.js").ExplainBlock, lang?: string): string;
+
 export const VOCABULARY: readonly {
   name: string; label: string; doc: string; scope: "visitor" | "product";
   type: Variable["type"] | "per category" | "per brand";

@@ -4,9 +4,21 @@
 // exports conditions with vitrin's meaning. Loaded by marketers' tools, never by a
 // storefront: it imports neither the engine nor either editor.
 
-import { VOCABULARY } from "./vocabulary.js";
+import { VOCABULARY, EXPLAIN_TEXTS } from "./vocabulary.js";
 
-export { VOCABULARY };
+export { VOCABULARY, EXPLAIN_TEXTS };
+
+/**
+ * One block of `engine.explain(id).because` in a marketer's language ("tr" or "en"; others
+ * read English): its code's text with the parameters written in. The engine's own `reason`
+ * stays English; a code this table does not know shows it.
+ */
+export function explainText(block, lang = "en") {
+  const texts = EXPLAIN_TEXTS[block?.code];
+  const text = texts?.[String(lang).slice(0, 2).toLowerCase()] ?? texts?.en;
+  if (!text) return block?.reason ?? "";
+  return text.replace(/\{(\w+)\}/g, (whole, name) => String(block.params?.[name] ?? whole));
+}
 
 // Variable types, as the vocabulary names them.
 const NUMBER = "number", TEXT = "text", DATE = "datetime", BOOL = "boolean", SELECT = "select", LIST = "list";

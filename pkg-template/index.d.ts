@@ -96,9 +96,22 @@ export type TemplateVariable = "name" | "voucher" | "endsAt" | "campaign" | "car
 export type RecommendationReasonCode = "viewed" | "bought_with" | "goes_with" | "similar" | "affinity" | "taste" | "popular" | "recently_viewed" | "replenish" | "replenish_companion" | "featured" | "goes_with_purchase" | "bought_with_purchase";
 /** The reason code of a prompt. */
 export type PromptReasonCode = "cart_abandonment" | "browse_abandonment" | "replenishment" | "seasonal" | "cross_sell" | "welcome_back" | "campaign";
+/** Why a campaign does not act now: the `code` of an `explain()` block. */
+export type ExplainCode = "not_started" | "ended" | "no_recent_event" | "cart_not_idle" | "no_exit_intent" | "other_page" | "too_few_views" | "no_replenishment_due" | "no_seasonal_habit" | "no_recent_purchase" | "not_returning" | "condition_false" | "per_session" | "per_day" | "lifetime" | "cooling_down" | "dismissed" | "quiet_after_prompt" | "quiet_after_dismiss" | "same_subject_dismissed" | "no_products" | "holdout" | "no_messaging_consent";
 /** The stable `code` of a `VitrinError`. */
 export type ErrorCode = "invalid_options" | "invalid_argument" | "invalid_catalog" | "invalid_profile" | "invalid_rules" | "invalid_event" | "invalid_consent" | "invalid_condition" | "invalid_data" | "invalid_clock" | "invalid_snapshot" | "unknown_product" | "unknown_slot" | "unknown_prompt" | "unknown_campaign" | "no_condition" | "evaluation_limit" | "storage_corrupt" | "storage_version" | "storage_failed" | "storage_unavailable" | "sync_failed" | "sync_overflow" | "sync_rejected" | "sync_unauthorized" | "load_failed" | "destroyed" | "internal_error";
 // END GENERATED
+
+/** One check that stops a campaign (`engine.explain(id).because`). */
+export interface ExplainBlock {
+  /** JSON Pointer into the rules ("" for consent). */
+  path: string;
+  code: ExplainCode;
+  /** The number its text names: `limit`, `minutes` or `views`. */
+  params: { limit?: number; minutes?: number; views?: number };
+  /** The English text. */
+  reason: string;
+}
 
 /**
  * The marketers' rules document. Its full format is `vitrin/rules.schema.json` (JSON
@@ -294,8 +307,14 @@ export interface Engine {
   setConsent(consent: Consent): void;
   state(): VisitorStateView;
   metrics(): Metrics;
-  /** @example engine.explain("cart-idle") // { acts: false, variant: "A", because: [{ path: "/campaigns/0/caps/perDay", reason: "…" }] } */
-  explain(campaignId: string): { acts: boolean; variant: string; because: { path: string; reason: string }[] };
+  /**
+   * Would the campaign act for this visitor now, and if not, every check that stops it: a JSON
+   * Pointer into the rules, a stable `code`, its `params` (a cap's `limit`, the `minutes` a quiet
+   * time has left, the `views` a trigger needs) and the English `reason`. `vitrin/editor`'s
+   * `explainText(block, "tr")` writes it in Turkish.
+   * @example engine.explain("cart-idle") // { acts: false, variant: "A", because: [{ path: "/campaigns/0/caps/perDay", code: "per_day", params: { limit: 1 }, reason: "shown as often as allowed today (1)" }] }
+   */
+  explain(campaignId: string): { acts: boolean; variant: string; because: ExplainBlock[] };
   /**
    * The store names the visitor (its customer id after a login, or its server's id): the
    * visitor's one id from now on, in every tab. Variants already shown stay as they were.

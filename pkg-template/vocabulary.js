@@ -1,4 +1,4 @@
-// Generated from src/rules/vocabulary.rs (the context vocabulary); `cargo test` fails when stale.
+// Generated from src/rules/vocabulary.rs (the context vocabulary) and src/reasons.rs (the explain codes' texts); `cargo test` fails when stale.
 export const VOCABULARY = [
   {
     "doc": "ms since the epoch (the engine's clock)",
@@ -294,3 +294,97 @@ export const VOCABULARY = [
     "type": "number"
   }
 ];
+export const EXPLAIN_TEXTS = {
+  "cart_not_idle": {
+    "en": "the cart is empty or the visitor is not idle long enough",
+    "tr": "Sepet boş ya da ziyaretçi yeterince uzun süredir hareketsiz değil"
+  },
+  "condition_false": {
+    "en": "this condition is false for the visitor",
+    "tr": "Bu koşul ziyaretçi için doğru değil"
+  },
+  "cooling_down": {
+    "en": "cooling down after it was shown ({minutes} min left)",
+    "tr": "Gösterildikten sonraki bekleme süresi ({minutes} dk kaldı)"
+  },
+  "dismissed": {
+    "en": "quiet after the visitor dismissed it ({minutes} min left)",
+    "tr": "Ziyaretçi kapattığı için sessiz ({minutes} dk kaldı)"
+  },
+  "ended": {
+    "en": "the campaign has ended",
+    "tr": "Kampanya sona erdi"
+  },
+  "holdout": {
+    "en": "the visitor is in the holdout (control) group",
+    "tr": "Ziyaretçi holdout (kontrol) grubunda"
+  },
+  "lifetime": {
+    "en": "shown as often as allowed ever ({limit})",
+    "tr": "Şimdiye dek izin verilen sayıda gösterildi ({limit})"
+  },
+  "no_exit_intent": {
+    "en": "no exit intent with items in the cart",
+    "tr": "Sepette ürün varken çıkış niyeti yok"
+  },
+  "no_messaging_consent": {
+    "en": "the visitor did not consent to messaging",
+    "tr": "Ziyaretçi mesajlara izin vermedi"
+  },
+  "no_products": {
+    "en": "no product fits the prompt (it would show none)",
+    "tr": "Mesaja uyan ürün yok (hiçbirini gösteremezdi)"
+  },
+  "no_recent_event": {
+    "en": "the event has not happened recently",
+    "tr": "Olay yakın zamanda gerçekleşmedi"
+  },
+  "no_recent_purchase": {
+    "en": "no recent purchase in the category",
+    "tr": "Bu kategoride yakın zamanda satın alma yok"
+  },
+  "no_replenishment_due": {
+    "en": "no replenishment cycle is due",
+    "tr": "Yenileme zamanı gelmiş bir ürün yok"
+  },
+  "no_seasonal_habit": {
+    "en": "no seasonal habit covers this month",
+    "tr": "Bu aya düşen mevsimsel bir alışkanlık yok"
+  },
+  "not_returning": {
+    "en": "not a returning visitor with a cart or views",
+    "tr": "Sepeti ya da baktığı ürünleri olan, geri dönen bir ziyaretçi değil"
+  },
+  "not_started": {
+    "en": "the campaign has not started yet",
+    "tr": "Kampanya henüz başlamadı"
+  },
+  "other_page": {
+    "en": "the visitor is on another page",
+    "tr": "Ziyaretçi başka bir sayfada"
+  },
+  "per_day": {
+    "en": "shown as often as allowed today ({limit})",
+    "tr": "Bugün izin verilen sayıda gösterildi ({limit})"
+  },
+  "per_session": {
+    "en": "shown as often as allowed this session ({limit})",
+    "tr": "Bu oturumda izin verilen sayıda gösterildi ({limit})"
+  },
+  "quiet_after_dismiss": {
+    "en": "quiet time after the visitor dismissed a prompt ({minutes} min left)",
+    "tr": "Ziyaretçi bir mesajı kapattıktan sonraki sessiz süre ({minutes} dk kaldı)"
+  },
+  "quiet_after_prompt": {
+    "en": "quiet time after another prompt ({minutes} min left)",
+    "tr": "Başka bir mesajdan sonraki sessiz süre ({minutes} dk kaldı)"
+  },
+  "same_subject_dismissed": {
+    "en": "the visitor dismissed another prompt about the same cart ({minutes} min left)",
+    "tr": "Ziyaretçi aynı sepetle ilgili başka bir mesajı kapattı ({minutes} dk kaldı)"
+  },
+  "too_few_views": {
+    "en": "fewer than {views} views of one category without adding to the cart",
+    "tr": "Sepete eklemeden tek bir kategoride {views} ürüne bakılmadı"
+  }
+};

@@ -7,6 +7,7 @@ use crate::catalog::Catalog;
 use crate::json;
 use crate::logic::dates::civil_from_days;
 use crate::profile::Profile;
+use crate::reasons::Blocked;
 use crate::rules::{Campaign, Caps, Rules, Trigger};
 use crate::visitor::VisitorState;
 use serde_json::{Map, Value};
@@ -159,24 +160,53 @@ pub fn arm<'a>(c: &'a Campaign, visitor: &str) -> &'a str {
         .unwrap_or("default")
 }
 
-/// One reason a campaign does not act, at a JSON Pointer into the rules.
+/// One reason a campaign does not act, at a JSON Pointer into the rules: a stable code
+/// with at most one number (a cap's limit, the minutes a quiet time has left).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub path: String,
-    pub reason: String,
+    pub code: Blocked,
+    pub param: Option<(&'static str, u64)>,
 }
 
+/// `{ path, code, params, reason }`: `reason` is the English text, `params` what the texts
+/// of other languages (`vitrin/editor`'s `explainText`) write in.
 impl crate::jsontext::ToJson for Block {
     fn to_json(&self) -> Value {
-        json!({"path": self.path, "reason": self.reason})
+        let mut params = Map::new();
+        if let Some((name, n)) = self.param {
+            params.insert(name.into(), Value::from(n));
+        }
+        let mut out = Map::new();
+        out.insert("path".into(), Value::from(self.path.as_str()));
+        out.insert("code".into(), Value::from(self.code.name()));
+        out.insert("params".into(), Value::Object(params));
+        out.insert(
+            "reason".into(),
+            Value::from(self.code.reason(self.param.map(|p| p.1))),
+        );
+        Value::Object(out)
     }
 }
 
-fn block(path: impl Into<String>, reason: impl Into<String>) -> Block {
+pub fn block(path: impl Into<String>, code: Blocked) -> Block {
     Block {
         path: path.into(),
-        reason: reason.into(),
+        code,
+        param: None,
     }
+}
+
+fn block_with(path: impl Into<String>, code: Blocked, name: &'static str, n: u64) -> Block {
+    Block {
+        param: Some((name, n)),
+        ..block(path, code)
+    }
+}
+
+/// Whole minutes until `end` (at least 1 while it has not come).
+fn minutes_left(end: f64, now: f64) -> u64 {
+    ((end - now) / 60_000.0).ceil().max(1.0) as u64
 }
 
 /// Checks schedule, trigger and condition (not caps, not the holdout): whether the
@@ -186,20 +216,20 @@ pub fn applies(c: &Campaign, v: &Visitor, ctx: &Value, all: bool) -> Vec<Block> 
     if c.from.is_some_and(|from| v.now < from) {
         out.push(block(
             format!("{}/schedule/from", c.path),
-            "the campaign has not started yet",
+            Blocked::NotStarted,
         ));
     }
     if c.to.is_some_and(|to| v.now >= to) {
-        out.push(block(
-            format!("{}/schedule/to", c.path),
-            "the campaign has ended",
-        ));
+        out.push(block(format!("{}/schedule/to", c.path), Blocked::Ended));
     }
     if !all && !out.is_empty() {
         return out;
     }
     if let Some(why) = trigger_blocks(&c.trigger, v) {
-        out.push(block(format!("{}/trigger", c.path), why));
+        out.push(Block {
+            path: format!("{}/trigger", c.path),
+            ..why
+        });
         if !all {
             return out;
         }
@@ -210,13 +240,10 @@ pub fn applies(c: &Campaign, v: &Visitor, ctx: &Value, all: bool) -> Vec<Block> 
                 .when_parts
                 .iter()
                 .filter(|p| !p.logic.matches(ctx))
-                .map(|p| block(p.path.clone(), "this condition is false for the visitor"))
+                .map(|p| block(p.path.clone(), Blocked::ConditionFalse))
                 .collect();
             if failing.is_empty() {
-                out.push(block(
-                    when.path.clone(),
-                    "the condition is false for the visitor",
-                ));
+                out.push(block(when.path.clone(), Blocked::ConditionFalse));
             } else {
                 out.extend(failing);
             }
@@ -225,7 +252,8 @@ pub fn applies(c: &Campaign, v: &Visitor, ctx: &Value, all: bool) -> Vec<Block> 
     out
 }
 
-fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
+/// Why the trigger does not hold now, if it does not (the path is the caller's).
+fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<Block> {
     let s = v.state;
     let ok = match t {
         Trigger::Always => true,
@@ -285,22 +313,24 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<String> {
             s.session_count > 1 && (!s.cart.is_empty() || !s.recently_viewed.is_empty())
         }
     };
-    (!ok).then(|| {
-        match t {
-            Trigger::Always => "",
-            Trigger::Event { .. } => "the event has not happened recently",
-            Trigger::CartIdle { .. } => "the cart is empty or the visitor is not idle long enough",
-            Trigger::ExitIntent => "no exit intent with items in the cart",
-            Trigger::Page { .. } => "the visitor is on another page",
-            Trigger::BrowseAbandon { .. } => {
-                "not enough views of one category without adding to the cart"
-            }
-            Trigger::ReplenishmentDue { .. } => "no replenishment cycle is due",
-            Trigger::SeasonalHabit => "no seasonal habit covers this month",
-            Trigger::PostPurchase { .. } => "no recent purchase in the category",
-            Trigger::Returning => "not a returning visitor with a cart or views",
+    (!ok).then(|| match t {
+        Trigger::BrowseAbandon { views, .. } => {
+            block_with("", Blocked::TooFewViews, "views", *views as u64)
         }
-        .to_string()
+        _ => block(
+            "",
+            match t {
+                Trigger::Event { .. } => Blocked::NoRecentEvent,
+                Trigger::CartIdle { .. } => Blocked::CartNotIdle,
+                Trigger::ExitIntent => Blocked::NoExitIntent,
+                Trigger::Page { .. } => Blocked::OtherPage,
+                Trigger::ReplenishmentDue { .. } => Blocked::NoReplenishmentDue,
+                Trigger::SeasonalHabit => Blocked::NoSeasonalHabit,
+                Trigger::PostPurchase { .. } => Blocked::NoRecentPurchase,
+                // `returning` (`always` is never false; `browse_abandon` is above).
+                _ => Blocked::NotReturning,
+            },
+        ),
     })
 }
 
@@ -388,23 +418,15 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
                  session: usize,
                  daily: usize,
                  total: u32| {
-        if caps.per_session.is_some_and(|n| session >= n as usize) {
-            out.push(block(
-                format!("{base}/perSession"),
-                "shown as often as allowed this session",
-            ));
-        }
-        if caps.per_day.is_some_and(|n| daily >= n as usize) {
-            out.push(block(
-                format!("{base}/perDay"),
-                "shown as often as allowed today",
-            ));
-        }
-        if caps.lifetime.is_some_and(|n| total >= n) {
-            out.push(block(
-                format!("{base}/lifetime"),
-                "shown as often as allowed ever",
-            ));
+        let limits = [
+            (caps.per_session, session, "perSession", Blocked::PerSession),
+            (caps.per_day, daily, "perDay", Blocked::PerDay),
+            (caps.lifetime, total as usize, "lifetime", Blocked::Lifetime),
+        ];
+        for (limit, count, key, code) in limits {
+            if let Some(n) = limit.filter(|&n| count >= n as usize) {
+                out.push(block_with(format!("{base}/{key}"), code, "limit", n as u64));
+            }
         }
     };
     check(
@@ -417,18 +439,22 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
     );
     if let Some(&last) = shown.first() {
         if now - last < c.caps.cooldown_ms {
-            out.push(block(
+            out.push(block_with(
                 format!("{}/caps/cooldownMinutes", c.path),
-                "cooling down after it was shown",
+                Blocked::CoolingDown,
+                "minutes",
+                minutes_left(last + c.caps.cooldown_ms, now),
             ));
         }
     }
-    if log
-        .is_some_and(|l| l.dismissed_at > 0.0 && now - l.dismissed_at < c.caps.dismiss_cooldown_ms)
+    if let Some(l) =
+        log.filter(|l| l.dismissed_at > 0.0 && now - l.dismissed_at < c.caps.dismiss_cooldown_ms)
     {
-        out.push(block(
+        out.push(block_with(
             format!("{}/caps/dismissCooldownMinutes", c.path),
-            "quiet after the visitor dismissed it",
+            Blocked::Dismissed,
+            "minutes",
+            minutes_left(l.dismissed_at + c.caps.dismiss_cooldown_ms, now),
         ));
     }
     let all: Vec<f64> = s
@@ -444,10 +470,13 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
         all.iter().filter(today).count(),
         0,
     );
-    if all.iter().any(|&t| now - t < rules.min_gap_ms) {
-        out.push(block(
+    let last_shown = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if now - last_shown < rules.min_gap_ms {
+        out.push(block_with(
             "/caps/minGapMinutes",
-            "quiet time after another prompt",
+            Blocked::QuietAfterPrompt,
+            "minutes",
+            minutes_left(last_shown + rules.min_gap_ms, now),
         ));
     }
     let last_dismiss = s
@@ -456,27 +485,33 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
         .map(|l| l.dismissed_at)
         .fold(0.0, f64::max);
     if last_dismiss > 0.0 && now - last_dismiss < rules.quiet_after_dismiss_ms {
-        out.push(block(
+        out.push(block_with(
             "/caps/quietAfterDismissMinutes",
-            "quiet time after the visitor dismissed a prompt",
+            Blocked::QuietAfterDismiss,
+            "minutes",
+            minutes_left(last_dismiss + rules.quiet_after_dismiss_ms, now),
         ));
     }
     if let Some(about) = subject(c) {
-        let same = s
+        let quiet_until = s
             .campaigns
             .iter()
             .filter(|l| l.id != c.id && l.dismissed_at > 0.0)
-            .any(|l| {
-                let other = rules.campaign(&l.id);
+            .filter_map(|l| {
+                let other = rules.campaign(&l.id)?;
                 let quiet = other
-                    .map_or(0.0, |o| o.caps.dismiss_cooldown_ms)
+                    .caps
+                    .dismiss_cooldown_ms
                     .max(c.caps.dismiss_cooldown_ms);
-                other.is_some_and(|o| subject(o) == Some(about)) && now - l.dismissed_at < quiet
-            });
-        if same {
-            out.push(block(
+                (subject(other) == Some(about)).then_some(l.dismissed_at + quiet)
+            })
+            .fold(f64::NEG_INFINITY, f64::max);
+        if now < quiet_until {
+            out.push(block_with(
                 format!("{}/prompt/products", c.path),
-                "the visitor dismissed another prompt about the same cart",
+                Blocked::SameSubjectDismissed,
+                "minutes",
+                minutes_left(quiet_until, now),
             ));
         }
     }

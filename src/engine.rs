@@ -13,7 +13,7 @@ use crate::jsontext::{object, ToJson};
 use crate::names::ProductSource;
 use crate::profile::Profile;
 pub use crate::reasons::Reason;
-use crate::reasons::{Lang, Why};
+use crate::reasons::{Blocked, Lang, Why};
 use crate::rules::{Rules, Tweak};
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
 use crate::slots::Candidate;
@@ -1048,17 +1048,35 @@ impl Engine {
         because.extend(campaigns::cap_blocks(c, &self.rules, &self.state, now));
         let arm = self.arm(c);
         if arm == "holdout" {
-            because.push(campaigns::Block {
-                path: format!("{}/holdout", c.path),
-                reason: "the visitor is in the holdout (control) group".into(),
-            });
+            because.push(campaigns::block(
+                format!("{}/holdout", c.path),
+                Blocked::Holdout,
+            ));
         }
         if c.prompt.is_some() && !self.consent.messaging {
-            because.push(campaigns::Block {
-                path: String::new(),
-                reason: "the visitor did not consent to messaging".into(),
-            });
+            because.push(campaigns::block("", Blocked::NoMessagingConsent));
         }
+        // A complements prompt with nothing to show stays quiet (as `prompts` decides).
+        if let Some(spec) = prompt_spec(c, arm).filter(|_| because.is_empty()) {
+            if matches!(
+                spec.products,
+                ProductSource::Complements | ProductSource::CrossSell
+            ) && self
+                .complements(self.products_category(c, spec), 3, now)
+                .is_empty()
+            {
+                let at = match c
+                    .variants
+                    .iter()
+                    .position(|x| x.id == arm && x.prompt.is_some())
+                {
+                    Some(k) => format!("{}/variants/{k}/prompt/products", c.path),
+                    None => format!("{}/prompt/products", c.path),
+                };
+                because.push(campaigns::block(at, Blocked::NoProducts));
+            }
+        }
+        let because: Vec<Value> = because.iter().map(|b| b.to_json()).collect();
         Ok(json!({"acts": because.is_empty(), "variant": arm, "because": because}))
     }
 

@@ -181,3 +181,108 @@ pub fn seasonal_text(lang: Lang, category: &str, month: u32) -> String {
         ),
     }
 }
+
+/// Declares `Blocked` (a `names!` list) with each code's English and Turkish text, where
+/// `{name}` stands for the block's parameter. One table: `explain` writes the English as
+/// `reason`; the Turkish is read only by the generated `vitrin/editor` table
+/// (`explain_texts`), so the linker keeps it out of the engine's wasm.
+macro_rules! explain_codes {
+    ($($(#[$m:meta])* $variant:ident = $code:literal, $en:literal, $tr:literal;)+) => {
+        crate::names! {
+            /// Why a campaign does not act now: the codes of `explain().because[].code`.
+            pub enum Blocked { $($(#[$m])* $variant = $code),+ }
+        }
+
+        impl Blocked {
+            /// The English text, `{name}` standing for the parameter.
+            pub fn english(self) -> &'static str {
+                match self { $(Blocked::$variant => $en),+ }
+            }
+
+            /// The Turkish text (host only: the generated table).
+            pub fn turkish(self) -> &'static str {
+                match self { $(Blocked::$variant => $tr),+ }
+            }
+        }
+    };
+}
+
+explain_codes! {
+    NotStarted = "not_started", "the campaign has not started yet", "Kampanya henüz başlamadı";
+    Ended = "ended", "the campaign has ended", "Kampanya sona erdi";
+    NoRecentEvent = "no_recent_event", "the event has not happened recently",
+        "Olay yakın zamanda gerçekleşmedi";
+    CartNotIdle = "cart_not_idle", "the cart is empty or the visitor is not idle long enough",
+        "Sepet boş ya da ziyaretçi yeterince uzun süredir hareketsiz değil";
+    NoExitIntent = "no_exit_intent", "no exit intent with items in the cart",
+        "Sepette ürün varken çıkış niyeti yok";
+    OtherPage = "other_page", "the visitor is on another page", "Ziyaretçi başka bir sayfada";
+    TooFewViews = "too_few_views",
+        "fewer than {views} views of one category without adding to the cart",
+        "Sepete eklemeden tek bir kategoride {views} ürüne bakılmadı";
+    NoReplenishmentDue = "no_replenishment_due", "no replenishment cycle is due",
+        "Yenileme zamanı gelmiş bir ürün yok";
+    NoSeasonalHabit = "no_seasonal_habit", "no seasonal habit covers this month",
+        "Bu aya düşen mevsimsel bir alışkanlık yok";
+    NoRecentPurchase = "no_recent_purchase", "no recent purchase in the category",
+        "Bu kategoride yakın zamanda satın alma yok";
+    NotReturning = "not_returning", "not a returning visitor with a cart or views",
+        "Sepeti ya da baktığı ürünleri olan, geri dönen bir ziyaretçi değil";
+    ConditionFalse = "condition_false", "this condition is false for the visitor",
+        "Bu koşul ziyaretçi için doğru değil";
+    PerSession = "per_session", "shown as often as allowed this session ({limit})",
+        "Bu oturumda izin verilen sayıda gösterildi ({limit})";
+    PerDay = "per_day", "shown as often as allowed today ({limit})",
+        "Bugün izin verilen sayıda gösterildi ({limit})";
+    Lifetime = "lifetime", "shown as often as allowed ever ({limit})",
+        "Şimdiye dek izin verilen sayıda gösterildi ({limit})";
+    CoolingDown = "cooling_down", "cooling down after it was shown ({minutes} min left)",
+        "Gösterildikten sonraki bekleme süresi ({minutes} dk kaldı)";
+    Dismissed = "dismissed", "quiet after the visitor dismissed it ({minutes} min left)",
+        "Ziyaretçi kapattığı için sessiz ({minutes} dk kaldı)";
+    QuietAfterPrompt = "quiet_after_prompt",
+        "quiet time after another prompt ({minutes} min left)",
+        "Başka bir mesajdan sonraki sessiz süre ({minutes} dk kaldı)";
+    QuietAfterDismiss = "quiet_after_dismiss",
+        "quiet time after the visitor dismissed a prompt ({minutes} min left)",
+        "Ziyaretçi bir mesajı kapattıktan sonraki sessiz süre ({minutes} dk kaldı)";
+    SameSubjectDismissed = "same_subject_dismissed",
+        "the visitor dismissed another prompt about the same cart ({minutes} min left)",
+        "Ziyaretçi aynı sepetle ilgili başka bir mesajı kapattı ({minutes} dk kaldı)";
+    /// A complements or cross-sell prompt with no product that fits says nothing.
+    NoProducts = "no_products", "no product fits the prompt (it would show none)",
+        "Mesaja uyan ürün yok (hiçbirini gösteremezdi)";
+    Holdout = "holdout", "the visitor is in the holdout (control) group",
+        "Ziyaretçi holdout (kontrol) grubunda";
+    NoMessagingConsent = "no_messaging_consent", "the visitor did not consent to messaging",
+        "Ziyaretçi mesajlara izin vermedi";
+}
+
+impl Blocked {
+    /// The English text with the parameter written in (each text names at most one).
+    pub fn reason(self, param: Option<u64>) -> String {
+        let text = self.english();
+        let mut out = String::with_capacity(text.len() + 8);
+        match (param, text.find('{'), text.find('}')) {
+            (Some(n), Some(open), Some(close)) => {
+                out.push_str(&text[..open]);
+                out.push_str(&n.to_string());
+                out.push_str(&text[close + 1..]);
+            }
+            _ => out.push_str(text),
+        }
+        out
+    }
+}
+
+/// `{ code: { en, tr } }` for every explain code: the table `vitrin/editor` ships.
+pub fn explain_texts() -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for &b in Blocked::ALL {
+        out.insert(
+            b.name().to_string(),
+            serde_json::json!({"en": b.english(), "tr": b.turkish()}),
+        );
+    }
+    serde_json::Value::Object(out)
+}

@@ -494,46 +494,42 @@ impl Scorer {
     /// candidates exist; when they run out, the best of the rest follow (a narrow catalog
     /// still fills the slot), scored at most as the last capped pick.
     fn select(&mut self, c: &Catalog, limit: usize) {
-        self.top.clear();
         self.apply_prefilter();
-        match self.per_category.take() {
-            Some(cap) if cap < limit => self.select_capped(c, limit, cap),
-            _ => self.select_top(c, limit),
+        let cap = self.per_category.take().unwrap_or(usize::MAX);
+        if !self.select_top(c, limit, cap) {
+            return;
         }
+        // Too few categories: the best of the rest fill the places left.
+        std::mem::swap(&mut self.top, &mut self.capped);
+        for &(_, j) in &self.capped {
+            self.scores[j as usize] = f32::NEG_INFINITY;
+        }
+        self.select_top(c, limit - self.capped.len(), usize::MAX);
+        let floor = self.capped.last().map_or(f32::INFINITY, |p| p.0);
+        self.capped
+            .extend(self.top.iter().map(|&(s, j)| (s.min(floor), j)));
+        std::mem::swap(&mut self.top, &mut self.capped);
+        self.capped.clear();
     }
 
-    fn select_top(&mut self, c: &Catalog, limit: usize) {
-        let in_stock = &c.in_stock[..self.scores.len()];
-        let mut worst = f32::NEG_INFINITY;
-        for (i, &sc) in self.scores.iter().enumerate() {
-            // NaN and excluded (-inf) never pass; once full, neither does a tie (a later index).
-            if !(sc > worst || (self.top.len() < limit && sc > f32::NEG_INFINITY)) || !in_stock[i] {
-                continue;
-            }
-            if self.top.len() == limit {
-                self.top.pop();
-            }
-            let pos = self.top.partition_point(|&(s, _)| s >= sc);
-            self.top.insert(pos, (sc, i as u32));
-            if self.top.len() == limit {
-                worst = self.top[limit - 1].0;
-            }
-        }
-    }
-
-    /// `select_top` with at most `cap` per leaf category: a candidate whose category is full
-    /// must beat that category's worst place and takes it.
-    fn select_capped(&mut self, c: &Catalog, limit: usize, cap: usize) {
+    /// The selection, at most `cap` per leaf category (`uncounted` products aside): a
+    /// candidate whose category is full must beat that category's worst place and takes it.
+    /// True when the cap left a candidate out and places are still free.
+    fn select_top(&mut self, c: &Catalog, limit: usize, cap: usize) -> bool {
+        self.top.clear();
         let n = self.scores.len();
         let (in_stock, cats) = (&c.in_stock[..n], &c.category[..n]);
+        let capped = cap < limit;
         self.cat_count.clear();
-        self.cat_count.resize(c.category_paths.len(), 0);
-        let counts = &mut self.cat_count[..];
-        let (top, free) = (&mut self.top, &self.uncounted[..]);
-        let counted = |j: u32| !free.contains(&j);
+        if capped {
+            self.cat_count.resize(c.category_paths.len(), 0);
+        }
+        let (top, counts, free) = (&mut self.top, &mut self.cat_count, &self.uncounted);
+        let counted = |j: u32| capped && !free.contains(&j);
         let mut worst = f32::NEG_INFINITY;
         let mut left_out = false;
         for (i, &sc) in self.scores.iter().enumerate() {
+            // NaN and excluded (-inf) never pass; once full, neither does a tie (a later index).
             if !(sc > worst || (top.len() < limit && sc > f32::NEG_INFINITY)) || !in_stock[i] {
                 continue;
             }
@@ -541,13 +537,10 @@ impl Scorer {
             if counted(i as u32) && counts[k as usize] as usize >= cap {
                 left_out = true;
                 let same = |&(_, j): &(f32, u32)| cats[j as usize] == k && counted(j);
-                let Some(at) = top.iter().rposition(same) else {
-                    continue;
+                match top.iter().rposition(same) {
+                    Some(at) if sc > top[at].0 => top.remove(at),
+                    _ => continue,
                 };
-                if !(sc > top[at].0) {
-                    continue;
-                }
-                top.remove(at);
             } else {
                 if top.len() == limit {
                     if let Some((_, j)) = top.pop().filter(|&(_, j)| counted(j)) {
@@ -560,26 +553,11 @@ impl Scorer {
             }
             let pos = top.partition_point(|&(s, _)| s >= sc);
             top.insert(pos, (sc, i as u32));
-            worst = if top.len() == limit {
-                top[limit - 1].0
-            } else {
-                f32::NEG_INFINITY
-            };
+            if top.len() == limit {
+                worst = top[limit - 1].0;
+            }
         }
-        if !left_out || self.top.len() == limit {
-            return;
-        }
-        // Too few categories: the best of the rest fill the places left.
-        std::mem::swap(&mut self.top, &mut self.capped);
-        for &(_, j) in &self.capped {
-            self.scores[j as usize] = f32::NEG_INFINITY;
-        }
-        self.select_top(c, limit - self.capped.len());
-        let floor = self.capped.last().map_or(f32::INFINITY, |p| p.0);
-        self.capped
-            .extend(self.top.iter().map(|&(s, j)| (s.min(floor), j)));
-        std::mem::swap(&mut self.top, &mut self.capped);
-        self.capped.clear();
+        left_out && top.len() < limit
     }
 
     /// Adds the prefilter's adjustments to the scores, once per `recommend`.

@@ -6,7 +6,7 @@
 use crate::error::Code;
 use crate::events::{EventType, Page};
 use crate::names::{ProductSource, Strategy};
-use crate::reasons::{PromptWhy, Why};
+use crate::reasons::{Blocked, PromptWhy, Why};
 use crate::template::Var;
 
 fn union(doc: &str, name: &str, names: impl IntoIterator<Item = &'static str>) -> String {
@@ -61,6 +61,11 @@ pub fn vocabulary() -> String {
         "The reason code of a prompt.",
         "PromptReasonCode",
         PromptWhy::NAMES.iter().copied(),
+    );
+    out += &union(
+        "Why a campaign does not act now: the `code` of an `explain()` block.",
+        "ExplainCode",
+        Blocked::NAMES.iter().copied(),
     );
     out += &union(
         "The stable `code` of a `VitrinError`.",

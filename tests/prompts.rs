@@ -174,6 +174,21 @@ fn a_dismiss_brings_quiet_time_and_no_other_prompt_about_the_same_cart() {
             && paths.contains(&"/campaigns/1/prompt/products"),
         "{paths:?}"
     );
+    // Each block has a stable code and what other languages' texts need (minutes left).
+    let quiet = why["because"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["path"] == "/caps/quietAfterDismissMinutes")
+        .unwrap();
+    assert_eq!(
+        (&quiet["code"], &quiet["params"], &quiet["reason"]),
+        (
+            &json!("quiet_after_dismiss"),
+            &json!({"minutes": 22}),
+            &json!("quiet time after the visitor dismissed a prompt (22 min left)")
+        )
+    );
     track(&mut e, json!({"type": "exit_intent"}), T0 + 50.0 * MIN);
     let due: Vec<String> = e
         .prompts(T0 + 50.0 * MIN)
@@ -372,4 +387,43 @@ fn the_share_holds_when_the_strategys_best_are_all_one_category() {
         .map(|r| r.product_id)
         .collect();
     assert_eq!(ids, (0..12).map(|i| format!("p{i}")).collect::<Vec<_>>());
+}
+
+#[test]
+fn explain_says_when_a_complements_prompt_would_have_nothing_to_show() {
+    // A new visitor bought nothing: the shoes prompt would be empty, so it stays quiet.
+    let mut e = engine(browse_rules(), json!(null), "en");
+    for (k, id) in ["run1", "casual3", "run2"].iter().enumerate() {
+        track(
+            &mut e,
+            json!({"type": "view", "productId": id}),
+            T0 + k as f64 * MIN,
+        );
+    }
+    assert!(e.prompts(T0 + 3.0 * MIN).is_empty());
+    let why = e.explain("shoes", T0 + 3.0 * MIN).unwrap();
+    assert_eq!(why["acts"], json!(false));
+    assert_eq!(
+        why["because"],
+        json!([{"path": "/campaigns/0/prompt/products", "code": "no_products", "params": {},
+            "reason": "no product fits the prompt (it would show none)"}])
+    );
+    // Two views: the trigger names how many it needs.
+    let mut e = engine(browse_rules(), json!(null), "en");
+    track(&mut e, json!({"type": "view", "productId": "run1"}), T0);
+    let why = e.explain("shoes", T0 + MIN).unwrap();
+    assert_eq!(why["because"][0]["code"], json!("too_few_views"));
+    assert_eq!(why["because"][0]["params"], json!({"views": 3}));
+}
+
+#[test]
+fn every_explain_code_has_its_texts_and_each_parameter_in_both() {
+    for &b in vitrin::reasons::Blocked::ALL {
+        let (en, tr) = (b.english(), b.turkish());
+        assert!(!en.is_empty() && !tr.is_empty() && en != tr, "{}", b.name());
+        for name in ["limit", "minutes", "views"] {
+            let key = format!("{{{name}}}");
+            assert_eq!(en.contains(&key), tr.contains(&key), "{} {key}", b.name());
+        }
+    }
 }

@@ -274,7 +274,7 @@ fn explain_points_at_the_failing_part_of_a_condition() {
     let why = e.explain("c", T0).unwrap();
     assert_eq!(
         why["because"],
-        json!([{"path": "/campaigns/0/when/and/1", "reason": "this condition is false for the visitor"}])
+        json!([{"path": "/campaigns/0/when/and/1", "code": "condition_false", "params": {}, "reason": "this condition is false for the visitor"}])
     );
     track(&mut e, json!({"type": "page", "page": "cart"}), T0);
     assert_eq!(e.explain("c", T0).unwrap()["acts"], json!(true));
@@ -462,7 +462,7 @@ fn shipped_schema_and_reference_are_current() {
     let files = [
         ("rules.schema.json", serde_json::to_string_pretty(&vitrin::rules::schema()).unwrap() + "\n"),
         ("RULES.md", vitrin::rules::reference()),
-        ("vocabulary.js", format!("// Generated from src/rules/vocabulary.rs (the context vocabulary); `cargo test` fails when stale.\nexport const VOCABULARY = {};\n", serde_json::to_string_pretty(&vitrin::rules::vocabulary::json()).unwrap())),
+        ("vocabulary.js", format!("// Generated from src/rules/vocabulary.rs (the context vocabulary) and src/reasons.rs (the explain codes' texts); `cargo test` fails when stale.\nexport const VOCABULARY = {};\nexport const EXPLAIN_TEXTS = {};\n", serde_json::to_string_pretty(&vitrin::rules::vocabulary::json()).unwrap(), serde_json::to_string_pretty(&vitrin::reasons::explain_texts()).unwrap())),
     ];
     for (name, fresh) in files {
         let path = format!("{dir}/{name}");

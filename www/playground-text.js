@@ -23,6 +23,7 @@ const WORDS = {
   reset: ["Baştan", "Start over"],
   simLine: ["{name} · {clock} · sepet {cart} ürün · kimlik {id}", "{name} · {clock} · cart {cart} item(s) · id {id}"],
   newVisitor: ["Yeni ziyaretçi", "New visitor"],
+  priority: ["öncelik {n}", "priority {n}"],
   storeErrors: ["{n} mağaza hatası — yayınlanamaz", "{n} errors against the store — cannot publish"],
   storeWarnings: ["{n} uyarı", "{n} warning(s)"],
   liveSince: ["Yayında: sürüm {n} ({at}).", "Live: revision {n} ({at})."],

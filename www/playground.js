@@ -15,6 +15,7 @@ import { PERSONAS } from "/www/personas.js";
 import { mountConditionBuilder } from "/www/condition-builder.js";
 import { backend, api } from "/www/backend.js";
 import { pt, verdictText, formatRate, formatPoints } from "/www/playground-text.js";
+import { explainText } from "/pkg/editor.js";
 
 setLang(settings.lang);
 document.documentElement.lang = getLang();
@@ -323,7 +324,7 @@ function renderCampaigns() {
   const shopLink = (c, variant) => `<a class="small" target="_blank" data-preview-link href="/?preview=${encodeURIComponent(`${c.id}:${variant}`)}">${pt("previewLink")}: ${esc(variant)}</a>`;
   $("campaigns").innerHTML = campaigns.length ? `<ul class="pg-campaigns">${campaigns.map((c) => {
     const why = sim.engine.explain(c.id);
-    const because = why.because.map((b) => `<li>${link(b.path)} ${esc(b.reason)}</li>`).join("");
+    const because = why.because.map((b) => `<li data-code="${esc(b.code)}">${link(b.path)} ${esc(explainText(b, getLang()))}</li>`).join("");
     const arms = c.prompt || c.variants?.some((v) => v.prompt) ? (c.variants?.map((v) => v.id) ?? ["default"]) : [];
     return `<li data-campaign="${esc(c.id)}" data-acts="${why.acts}"><span class="${why.acts ? "good" : "bad"}">${why.acts ? "✓" : "✗"} ${t(why.acts ? "pgActs" : "pgBlocked")}</span>
       <strong>${esc(c.id)}</strong>${c.name ? ` <span class="muted">${esc(c.name)}</span>` : ""}${why.variant ? ` · ${t("pgVariant").toLowerCase()} <code>${esc(why.variant)}</code>` : ""}
@@ -337,7 +338,7 @@ function renderPrompt() {
     ? `<div class="bubble-preview" data-campaign="${esc(top.campaignId)}" data-variant="${esc(top.variant ?? "default")}"><p>${top.html}</p>
         ${top.productIds.length ? `<p class="muted small">${top.productIds.map((id) => esc(products.get(id)?.title ?? id)).join(" · ")}</p>` : ""}
         ${top.cta ? `<p class="small"><strong>${esc(top.cta.label)}</strong> → <code>${esc(top.cta.url)}</code></p>` : ""}
-        <p class="why small"><code>${esc(top.campaignId)}/${esc(top.variant ?? "default")}</code> · ${esc(top.reason.text)} · priority ${top.priority}</p></div>`
+        <p class="why small"><code>${esc(top.campaignId)}/${esc(top.variant ?? "default")}</code> · ${esc(top.reason.text)} · ${pt("priority", { n: top.priority })}</p></div>`
     : `<p class="muted small">${t("pgNoPrompt")}</p>`;
 }
 

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { screenshot, watchErrors, withPage, REPO_ROOT } from "../support/browser.mjs";
 import { buildServer, startVitrinServer, until } from "../support/sync-server.mjs";
 import { playTraffic } from "../../www/traffic.mjs";
+import { EXPLAIN_TEXTS } from "../../pkg/vocabulary.js";
 
 const TOKEN = "marketer-test-token-0123456789";
 let dir;
@@ -127,6 +128,15 @@ test("issue 16: a campaign written with mistakes, fixed, previewed, published, m
       const bubble = playground.locator('#prompt [data-campaign="cat-litter"]');
       assert.match(await bubble.textContent(), /KUM10/);
       assert.equal(await playground.getAttribute('#campaigns [data-campaign="cat-litter"]', "data-acts"), "true");
+      // Why the other campaigns stay quiet, in the page's language (Turkish), from the engine's codes.
+      assert.match(
+        await playground.textContent('#campaigns [data-campaign="lens-reorder"] li[data-code="no_replenishment_due"]'),
+        /Yenileme zamanı gelmiş bir ürün yok/,
+      );
+      const explained = await playground.$$eval("#campaigns li[data-code]", (items) => items.map((li) => li.textContent));
+      assert.ok(explained.length >= 3, JSON.stringify(explained));
+      const english = Object.values(EXPLAIN_TEXTS).map((t) => t.en.split(" {")[0].split(" (")[0]);
+      assert.deepEqual(explained.filter((text) => english.some((en) => text.includes(en))), [], "no English explanation in the Turkish page");
       await playground.selectOption("#sim-product", { index: 3 });
       await playground.click('[data-sim="cart"]');
       assert.equal(await shopVisitor(), before, "the preview wrote nothing into the shop visitor's state");
