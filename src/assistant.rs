@@ -217,7 +217,8 @@ pub fn build(
         }
     };
     let parts = template::render(pick(&spec.text, lang), &values);
-    let text = template::plain(&parts, fill.currency);
+    let plain_lang = crate::reasons::Lang::from_locale(lang);
+    let text = template::plain(&parts, fill.currency, plain_lang, utc_offset_ms);
     let cta_parts = spec
         .cta
         .as_ref()
@@ -233,7 +234,7 @@ pub fn build(
             .as_ref()
             .zip(cta_parts.as_ref())
             .map(|((_, url), label)| Cta {
-                label: template::plain(label, fill.currency),
+                label: template::plain(label, fill.currency, plain_lang, utc_offset_ms),
                 url: url.clone(),
                 action: spec.action.clone(),
             }),

@@ -386,7 +386,7 @@ impl Engine {
                 slot: slot.to_string(),
                 reason: Reason {
                     code: pick.why.code(),
-                    text: pick.text(&self.catalog, self.lang),
+                    text: pick.text(&self.catalog, self.lang, self.rules.utc_offset_ms),
                 },
                 campaign_id: by.map(|w| w.0.clone()),
                 variant: by.map(|w| w.1.clone()),

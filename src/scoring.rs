@@ -48,12 +48,19 @@ pub enum Subject {
     CategoryOf(u32),
     /// A number of days.
     Days(u32),
+    /// A product the visitor bought, and when (the newest purchase of it).
+    Bought(u32, f64),
 }
 
 impl Pick {
-    pub fn text(&self, c: &Catalog, lang: Lang) -> String {
+    /// The reason's text; dates of purchases in the store's zone.
+    pub fn text(&self, c: &Catalog, lang: Lang, utc_offset_ms: f64) -> String {
         let owned;
         let subject = match self.subject {
+            Subject::Bought(ix, at) => {
+                let date = crate::reasons::day_month(at, utc_offset_ms, lang);
+                return self.why.text_bought(lang, &c.titles[ix as usize], &date);
+            }
             Subject::None => "",
             Subject::Product(ix) => &c.titles[ix as usize],
             Subject::CategoryOf(ix) => {
@@ -100,6 +107,8 @@ pub struct Scorer {
     query: Vec<f32>,
     query_q: Query,
     seeds: Vec<(u32, f32)>,
+    /// The visitor's purchases among the seeds, with when each was last bought.
+    bought: Vec<(u32, f64)>,
     /// Max pooling's scratch: per product its best seed contribution, and the products set.
     best: Vec<f32>,
     touched: Vec<u32>,
@@ -213,20 +222,49 @@ impl Scorer {
         self.picks(|_, _| (Why::Similar, Subject::Product(p)))
     }
 
+    /// What is bought with or goes with the page's product, else with the cart and the
+    /// visitor's purchases (a purchase weighs less than the cart, and less as it ages).
+    /// Never the seeds, the cart, or, with personalization, a product bought before unless
+    /// a profile cycle makes it replenishable; a pick driven by a purchase names it and its date.
     fn bought_together(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
         let c = s.catalog;
+        const RELATIONS: [Relation; 2] = [Relation::BoughtWith, Relation::GoesWith];
         self.seeds.clear();
+        self.bought.clear();
+        if s.personal {
+            for (at, id) in purchases(s) {
+                let Some(ix) = c.index(id) else { continue };
+                match self.bought.iter_mut().find(|(j, _)| *j == ix) {
+                    Some(b) => b.1 = b.1.max(at),
+                    None => self.bought.push((ix, at)),
+                }
+            }
+        }
+        let mut from_cart = 1;
         match product {
             Some(p) => self.seeds.push((p, 1.0)),
-            None => self.seeds.extend(
-                s.state
-                    .cart
-                    .iter()
-                    .filter_map(|l| c.index(&l.product_id))
-                    .map(|ix| (ix, 1.0)),
-            ),
+            None => {
+                self.seeds.extend(
+                    s.state
+                        .cart
+                        .iter()
+                        .filter_map(|l| c.index(&l.product_id))
+                        .map(|ix| (ix, 1.0)),
+                );
+                from_cart = self.seeds.len();
+                for &(ix, at) in &self.bought {
+                    if self.seeds.iter().any(|&(j, _)| j == ix) {
+                        continue; // in the cart: a cart line
+                    }
+                    let age_days = ((s.now - at) / 86_400_000.0).max(0.0) as f32;
+                    self.seeds.push((
+                        ix,
+                        PURCHASE_SEED * 0.5f32.powf(age_days / PURCHASE_HALF_LIFE_DAYS),
+                    ));
+                }
+            }
         }
-        self.add_related(c, &[Relation::BoughtWith, Relation::GoesWith]);
+        self.add_related(c, &RELATIONS);
         // Only products some seed actually relates to qualify.
         for (sc, pop) in self.scores.iter_mut().zip(&c.popularity) {
             *sc = if *sc > 0.0 {
@@ -236,13 +274,35 @@ impl Scorer {
             };
         }
         let seeds = std::mem::take(&mut self.seeds);
-        for &(ix, _) in &seeds {
-            self.exclude(Some(ix));
-        }
+        self.exclude(product);
         self.exclude_cart(s);
+        for &(ix, _) in &self.bought {
+            let replenishable = s.profile.is_some_and(|p| {
+                p.cycles
+                    .iter()
+                    .any(|cy| c.index(&cy.product_id) == Some(ix))
+            });
+            if !replenishable {
+                self.scores[ix as usize] = f32::NEG_INFINITY;
+            }
+        }
         self.select(c, limit);
         let picks = self.picks(|this, ix| {
-            this.strongest_seed(c, &seeds, ix, &[Relation::BoughtWith, Relation::GoesWith])
+            let (why, subject) = this.strongest_seed(c, &seeds, ix, &RELATIONS);
+            // Seeds after the page's product or the cart lines are purchases.
+            let bought = match subject {
+                Subject::Product(seed) if seeds[from_cart..].iter().any(|&(j, _)| j == seed) => {
+                    this.bought.iter().find(|(j, _)| *j == seed).copied()
+                }
+                _ => None,
+            };
+            match bought {
+                Some((seed, at)) if why == Why::GoesWith => {
+                    (Why::GoesWithPurchase, Subject::Bought(seed, at))
+                }
+                Some((seed, at)) => (Why::BoughtWithPurchase, Subject::Bought(seed, at)),
+                None => (why, subject),
+            }
         });
         self.seeds = seeds;
         picks
@@ -675,6 +735,25 @@ fn affinity(nodes: &[f32], brands: &[f32], node: u32, brand: u32) -> f32 {
         brands[brand as usize]
     };
     nodes[node as usize] + 0.5 * brand
+}
+
+/// A purchase as a `bought_together` seed weighs this much against a cart line (1) when
+/// new, and half as much every `PURCHASE_HALF_LIFE_DAYS`.
+const PURCHASE_SEED: f32 = 0.6;
+const PURCHASE_HALF_LIFE_DAYS: f32 = 60.0;
+
+/// The visitor's purchases (this browser's and the profile's) up to now: (when, product id).
+fn purchases<'a>(s: &'a Signals) -> impl Iterator<Item = (f64, &'a str)> + 'a {
+    let local = s
+        .state
+        .purchases
+        .iter()
+        .map(|b| (b.at, b.product_id.as_str()));
+    let profile = s
+        .profile
+        .into_iter()
+        .flat_map(|p| p.purchases.iter().map(|b| (b.at, b.product_id.as_str())));
+    local.chain(profile).filter(move |&(at, _)| at <= s.now)
 }
 
 /// The visitor's recent views (most recent first) with their `for_you` revisit weight.

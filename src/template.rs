@@ -211,9 +211,15 @@ pub fn render(pieces: &[Piece], values: &dyn Fn(Var) -> Value) -> Vec<Part> {
 }
 
 /// Plain text of the parts without `Intl` (host tests, and the fallback where the page
-/// has no `Intl`): numbers as JSON writes them, money with its currency code, case left
-/// as written (Unicode case tables would cost more wasm than the rest of this module).
-pub fn plain(parts: &[Part], currency: &str) -> String {
+/// has no `Intl`): numbers as JSON writes them, money with its currency code, a date as
+/// "12 December 2026" in the store's zone, case left as written (Unicode case tables
+/// would cost more wasm than the rest of this module).
+pub fn plain(
+    parts: &[Part],
+    currency: &str,
+    lang: crate::reasons::Lang,
+    utc_offset_ms: f64,
+) -> String {
     let mut out = String::new();
     for p in parts {
         match p {
@@ -233,6 +239,13 @@ pub fn plain(parts: &[Part], currency: &str) -> String {
                         out.push_str(args.first().map_or("", String::as_str))
                     }
                     (Some("money"), _) => out.push_str(&format!("{s} {currency}")),
+                    (Some("date"), Value::Number(n)) => {
+                        let at = n.as_f64().unwrap_or(0.0);
+                        let (year, ..) = crate::campaigns::calendar(at, utc_offset_ms);
+                        out.push_str(&crate::reasons::day_month(at, utc_offset_ms, lang));
+                        out.push(' ');
+                        out.push_str(&year.to_string());
+                    }
                     (Some("plural"), v) => {
                         let one = v.as_f64() == Some(1.0);
                         out.push_str(&format!(
@@ -254,6 +267,22 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn an_end_date_reads_as_a_date_in_the_store_zone_without_intl() {
+        let p = parse("{{endsAt}}").unwrap();
+        // 2026-12-14T21:00:00Z is 15 December in Istanbul (+03:00).
+        let parts = render(&p, &|_| json!(1_797_282_000_000.0));
+        let istanbul = 180.0 * 60_000.0;
+        assert_eq!(
+            plain(&parts, "TRY", crate::reasons::Lang::Tr, istanbul),
+            "15 Aralık 2026"
+        );
+        assert_eq!(
+            plain(&parts, "TRY", crate::reasons::Lang::En, 0.0),
+            "14 December 2026"
+        );
+    }
+
+    #[test]
     fn parses_holes_and_filters() {
         let p = parse("Merhaba {{name | default: \"misafir\"}}, {{cart.count | plural: \"ürün\", \"ürün\"}} {{cart.value|money}}").unwrap();
         assert_eq!(p.len(), 6);
@@ -262,7 +291,10 @@ mod tests {
             Var::CartValue => json!(99.5),
             _ => Value::Null,
         });
-        assert_eq!(plain(&parts, "TRY"), "Merhaba misafir, 2 ürün 99.5 TRY");
+        assert_eq!(
+            plain(&parts, "TRY", crate::reasons::Lang::Tr, 0.0),
+            "Merhaba misafir, 2 ürün 99.5 TRY"
+        );
     }
 
     #[test]

@@ -427,3 +427,60 @@ fn every_explain_code_has_its_texts_and_each_parameter_in_both() {
         }
     }
 }
+
+#[test]
+fn bought_together_draws_on_the_visitors_purchases_and_says_which() {
+    // Cat food and a toy three days ago; a blouse and a skirt (which a cycle makes
+    // replenishable) a month ago.
+    let profile = json!({"visitorId": "can", "updatedAt": T0,
+        "purchases": [{"productId": "food", "at": T0 - 3.0 * DAY, "quantity": 1}, {"productId": "toy1", "at": T0 - 3.0 * DAY, "quantity": 1},
+                      {"productId": "blouse", "at": T0 - 32.0 * DAY, "quantity": 1}, {"productId": "skirt", "at": T0 - 31.0 * DAY, "quantity": 1}],
+        "cycles": [{"productId": "skirt", "everyDays": 30, "lastAt": T0 - 31.0 * DAY}]});
+    let mut e = engine(json!({"version": 1}), profile, "en");
+    let recs = e.recommend("bought_together", None, Some(10), T0).unwrap();
+    let reason = |id: &str| {
+        recs.iter()
+            .find(|r| r.product_id == id)
+            .map(|r| (r.reason.code, r.reason.text.clone()))
+    };
+    assert_eq!(
+        reason("toy2"),
+        Some((
+            "bought_with_purchase",
+            "Often bought with the T-food you bought on 30 October".to_string()
+        ))
+    );
+    assert_eq!(
+        reason("casual1"),
+        Some((
+            "goes_with_purchase",
+            "Goes with the T-blouse you bought on 1 October".to_string()
+        ))
+    );
+    assert!(reason("blouse2").is_some());
+    // Bought before: not again, unless a cycle makes it replenishable.
+    assert_eq!(reason("toy1"), None, "the toy was bought");
+    assert_eq!(reason("blouse"), None, "the blouse was bought");
+    assert!(reason("skirt").is_some(), "the skirt is replenishable");
+    // The newer purchase weighs more: the food's companions lead the blouse's.
+    let at = |id: &str| recs.iter().position(|r| r.product_id == id).unwrap();
+    assert!(at("toy2") < at("casual1"), "{recs:#?}");
+
+    // A cart line weighs more than a purchase, and is never suggested itself.
+    track(
+        &mut e,
+        json!({"type": "add_to_cart", "productId": "skirt"}),
+        T0,
+    );
+    let recs = e.recommend("bought_together", None, Some(10), T0).unwrap();
+    assert!(recs.iter().all(|r| r.product_id != "skirt"));
+    assert_eq!(recs[0].reason.code, "goes_with", "{recs:#?}");
+
+    // Without personalization consent, purchases are not read.
+    let mut e = Engine::new(&json!({"catalog": catalog(), "profile": {"visitorId": "can", "updatedAt": T0,
+        "purchases": [{"productId": "blouse", "at": T0 - DAY, "quantity": 1}]}, "consent": {"personalization": false}, "localId": "v"})).unwrap();
+    assert!(e
+        .recommend("bought_together", None, Some(10), T0)
+        .unwrap()
+        .is_empty());
+}

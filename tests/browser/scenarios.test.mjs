@@ -67,6 +67,7 @@ function bubble(page) {
         href: li.querySelector("a")?.getAttribute("href") ?? null,
         title: li.querySelector(".title").textContent,
         price: li.querySelector(".price").textContent,
+        image: li.querySelector("img")?.getAttribute("src") ?? null,
       })),
       cta: cta && { label: cta.textContent, href: cta.getAttribute("href"), action: cta.dataset.action },
     };
@@ -222,6 +223,11 @@ test("scenario 3 — browse abandonment: shoes of any kind, then shoes that go w
     assert.equal((await bubble(page)).hidden, true, "two views are not enough");
     await viewProduct(page, url, "fashion/shoes/running", 1);
     await bubbleShown(page);
+    // Each card's picture has loaded (a real image file, drawn for the demo catalog).
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelector("vitrin-assistant").shadowRoot.querySelectorAll(".products img")];
+      return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+    });
     const b = await bubble(page);
     assert.equal(b.text, "Geçen ay aldıklarınızla uyumlu ayakkabılar");
     assert.ok(b.products.length >= 2, JSON.stringify(b.products));
@@ -230,6 +236,9 @@ test("scenario 3 — browse abandonment: shoes of any kind, then shoes that go w
       assert.ok(!bought.includes(p.id), `${p.id} was not bought already`);
       assert.ok(bought.some((x) => byId.get(x).related.goesWith?.includes(p.id) || byId.get(x).related.boughtWith?.includes(p.id)), `${p.id} goes with a purchase`);
       assert.match(p.price, /^₺[\d.]+,\d\d$/);
+      assert.equal(p.title, byId.get(p.id).title);
+      assert.equal(p.href, `/#/p/${p.id}`);
+      assert.equal(p.image, byId.get(p.id).image);
     }
     const blouse = byId.get(bought[0]).title;
     assert.match(b.why, new RegExp(`^\\d{1,2} (Ocak|Şubat|Mart|Nisan|Mayıs|Haziran|Temmuz|Ağustos|Eylül|Ekim|Kasım|Aralık) tarihinde aldığınız ${blouse} ile uyumlu$`), b.why);
