@@ -30,8 +30,9 @@ test("scenario 1: three running-shoe views re-rank for_you and similar", async (
   const before = engine.recommend({ slot: "for_you", limit: 10 });
   for (const id of ["p0", "p6", "p12"]) engine.track({ type: "view", productId: id });
   const after = engine.recommend({ slot: "for_you", limit: 10 });
-  assert.ok(running(after) >= 7, JSON.stringify(after));
-  assert.ok(running(after) > running(before) + 4);
+  // Running shoes fill the storefront's default share of the slot (half), no more.
+  assert.equal(running(after), 5, JSON.stringify(after));
+  assert.ok(running(after) >= running(before) + 3, JSON.stringify(before));
   for (const r of after) {
     assert.equal(r.slot, "for_you");
     assert.equal(typeof r.score, "number");
