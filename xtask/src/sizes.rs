@@ -17,8 +17,11 @@ use crate::util::{cmd, files_ending, output, write, Result};
 /// actions, offer end dates, category names and slot variety (issue 14: about 7.5 KiB), with
 /// a little room; the product aims far lower (issue 8: 60 KB). Issue 13 cut the wasm by
 /// 21 KB gzip (a lean JSON reader and writer, no serde serializer, no float formatting:
-/// ARCHITECTURE.md) and lowered the budget to just above what it reached.
-pub const SIZE_BUDGET_GZIP: u64 = 198 * 1024;
+/// ARCHITECTURE.md) and lowered the budget to just above what it reached; the last gaps of
+/// issues 14 and 16 (explain codes with their parameters, the category-capped selection
+/// that makes the variety share hold, `bought_together` from purchases, plain-text dates)
+/// then went over it by 1.7 KB.
+pub const SIZE_BUDGET_GZIP: u64 = 200 * 1024;
 
 /// Files a browser never downloads together with the rest: the Node, edge and test entries,
 /// the alternatives to the ES-module files (the scalar wasm, the script-tag build, the inline
