@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 struct Row {
     what: String,
+    /// The catalog it wrote.
+    out: PathBuf,
     seconds: f64,
     rows: u64,
     /// Peak resident bytes: the process that builds, then the cluster's processes.
@@ -60,18 +62,20 @@ fn wait_for(port: u16) -> Result {
     Ok(())
 }
 
-/// Runs `vitrin-server build args`; reads its report's rows, seconds and peak.
-fn build(bin: &Path, what: &str, args: &[String]) -> Result<Row> {
+/// Runs `vitrin-server build args --out out`; reads its report's rows, seconds and peak.
+fn build(bin: &Path, what: &str, args: &[String], out: PathBuf) -> Result<Row> {
     let start = Instant::now();
-    let out = cmd(bin)
+    let done = cmd(bin)
         .arg("build")
         .args(args)
+        .arg("--out")
+        .arg(&out)
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| e.to_string())?;
     let wall = start.elapsed().as_secs_f64();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    if !out.status.success() {
+    let text = String::from_utf8_lossy(&done.stdout).to_string();
+    if !done.status.success() {
         return Err(format!("{what}: build failed\n{text}"));
     }
     // "time: 2.10 s for 906140 rows (431000 rows/s); peak memory 118.0 MB"
@@ -91,6 +95,7 @@ fn build(bin: &Path, what: &str, args: &[String]) -> Result<Row> {
         .map_or(0, |mb| (mb * 1e6) as u64);
     Ok(Row {
         what: what.into(),
+        out,
         seconds: wall,
         rows,
         peaks: vec![("build".into(), peak)],
@@ -132,7 +137,8 @@ pub fn scaling(args: &[String]) -> Result {
         "--features",
         "plans",
     ]))?;
-    let bin = root.join("target").join("server").join("vitrin-server");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
+    let bin = target.join("server").join("vitrin-server");
     let dir = root.join("target").join("scaling");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -145,14 +151,7 @@ pub fn scaling(args: &[String]) -> Result {
     let s = |p: PathBuf| p.display().to_string();
     // The weights' fit replays prefixes through the engine, the same code after either
     // aggregation: left out, so the table compares the aggregations.
-    let out = |name: &str| {
-        vec![
-            "--out".to_string(),
-            s(dir.join(name)),
-            "--fit-fraction".to_string(),
-            "0".to_string(),
-        ]
-    };
+    let no_fit = || vec!["--fit-fraction".to_string(), "0".to_string()];
     let on_log = |extra: &[&str]| -> Vec<String> {
         ["--log".to_string(), s(log.clone())]
             .into_iter()
@@ -165,21 +164,20 @@ pub fn scaling(args: &[String]) -> Result {
         rows.push(build(
             &bin,
             "hand-written, session log (1 thread)",
-            &[
-                vec!["--sessions".into(), s(sessions.clone())],
-                out("hand.json"),
-            ]
-            .concat(),
+            &[vec!["--sessions".into(), s(sessions.clone())], no_fit()].concat(),
+            dir.join("hand.json"),
         )?);
         rows.push(build(
             &bin,
             "DataFusion in process, 1 partition",
-            &[on_log(&["--partitions", "1"]), out("df1.json")].concat(),
+            &[on_log(&["--partitions", "1"]), no_fit()].concat(),
+            dir.join("df1.json"),
         )?);
         rows.push(build(
             &bin,
             "DataFusion in process, 2 partitions",
-            &[on_log(&["--partitions", "2"]), out("df2.json")].concat(),
+            &[on_log(&["--partitions", "2"]), no_fit()].concat(),
+            dir.join("df2.json"),
         )?);
         for executors in [1, 2] {
             let port = free_port();
@@ -227,9 +225,10 @@ pub fn scaling(args: &[String]) -> Result {
                 &what,
                 &[
                     on_log(&["--cluster", &format!("df://127.0.0.1:{port}")]),
-                    out(&format!("ballista{executors}.json")),
+                    no_fit(),
                 ]
                 .concat(),
+                dir.join(format!("ballista{executors}.json")),
             )?;
             row.peaks[0].0 = "client".into();
             row.peaks
@@ -238,7 +237,20 @@ pub fn scaling(args: &[String]) -> Result {
         }
     }
     let mb = |b: u64| b as f64 / 1e6;
-    let mut table = String::from("| build | time | rows/s | peak memory |\n|---|---|---|---|\n");
+    // The hand-written builder's catalog is the reference: the same bytes, or where not.
+    let reference = std::fs::read(&rows[0].out).map_err(|e| e.to_string())?;
+    let same = |r: &Row| match std::fs::read(&r.out) {
+        Ok(b) if b == reference => "same bytes".to_string(),
+        Ok(b) => {
+            let at = b.iter().zip(&reference).take_while(|(x, y)| x == y).count();
+            format!("differs from byte {at}")
+        }
+        Err(e) => e.to_string(),
+    };
+    let mut table = String::from(
+        "| build | time | rows/s | vs hand-written | peak memory | catalog |\n|---|---|---|---|---|---|\n",
+    );
+    let base = rows[0].rows as f64 / rows[0].seconds;
     for r in &rows {
         let peaks: Vec<String> = r
             .peaks
@@ -251,11 +263,14 @@ pub fn scaling(args: &[String]) -> Result {
         } else {
             format!("{:.0} MB", mb(total))
         };
+        let rate = r.rows as f64 / r.seconds;
         table.push_str(&format!(
-            "| {} | {:.2} s | {:.0}k | {peaks} |\n",
+            "| {} | {:.2} s | {:.0}k | {:.2}× | {peaks} | {} |\n",
             r.what,
             r.seconds,
-            r.rows as f64 / r.seconds / 1e3
+            rate / 1e3,
+            rate / base,
+            same(r)
         ));
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -12,6 +12,11 @@ use crate::util::{cmd, files_ending, root, run, run_with_timeout, secs, timed, R
 const SUITE_TIMEOUT: Duration = Duration::from_secs(1200);
 /// Wall-time limit of the consumers suite (a cold run installs Next.js, Vite and webpack).
 const CONSUMERS_TIMEOUT: Duration = Duration::from_secs(1800);
+/// Wall-time limits of the builder-plans suite: compiling DataFusion and Ballista (cold on
+/// CI), then its tests (the in-process plans against the hand-written builder, and a
+/// Ballista scheduler with two executor processes).
+const PLANS_BUILD_TIMEOUT: Duration = Duration::from_secs(3600);
+const PLANS_TEST_TIMEOUT: Duration = Duration::from_secs(900);
 /// Limit of a single node test (`--test-timeout`, which also bounds each file), in
 /// milliseconds: a hang guard (the marketer's journey takes about a minute, over two under load).
 const NODE_TEST_TIMEOUT_MS: u64 = 300_000;
@@ -86,6 +91,24 @@ pub fn test() -> Result {
         // time out.
         run(cmd("cargo").args(["build", "--profile", "server", "-p", "vitrin-server"]))?;
         node_tests("tests/replay", pkg_ok)
+    }));
+    rows.push(suite("builder plans (DataFusion, Ballista)", || {
+        let plans = [
+            "test",
+            "-p",
+            "vitrin-server",
+            "--features",
+            "plans",
+            "--test",
+            "plans",
+            "--test",
+            "cluster",
+        ];
+        run_with_timeout(
+            cmd("cargo").args(plans).arg("--no-run"),
+            PLANS_BUILD_TIMEOUT,
+        )?;
+        run_with_timeout(cmd("cargo").args(plans), PLANS_TEST_TIMEOUT).map(|_| Outcome::Pass)
     }));
     rows.push(suite("bench smoke tests/bench", || {
         node_tests("tests/bench", pkg_ok)
