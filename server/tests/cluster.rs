@@ -67,7 +67,7 @@ fn wait_for(port: u16, procs: &mut [&mut Proc]) {
 /// Runs `vitrin-server build args` (each plan bounded by `--job-timeout`), killed if the
 /// whole build outlasts `BUILD_LIMIT`: whether it succeeded, and what it printed.
 fn build(args: &[&str], log: &Path) -> (bool, String) {
-    const BUILD_LIMIT: Duration = Duration::from_secs(300);
+    const BUILD_LIMIT: Duration = Duration::from_secs(900);
     let out = std::fs::File::create(log).unwrap();
     let mut p = Proc(
         Command::new(BIN)
@@ -179,8 +179,9 @@ fn a_scheduler_and_two_executors_build_what_the_process_builds() {
         "--profiles-out".into(),
         s(&dir.join("local.jsonl")),
     ]);
-    // A plan of this size on two executors takes seconds.
-    built(&on_cluster("120"), &dir.join("build-cluster.log"));
+    // A plan of this size on two executors takes seconds (a debug build on a busy machine:
+    // a minute).
+    built(&on_cluster("600"), &dir.join("build-cluster.log"));
     built(&in_process, &dir.join("build-local.log"));
 
     assert_same_catalog(

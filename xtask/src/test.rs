@@ -16,7 +16,7 @@ const CONSUMERS_TIMEOUT: Duration = Duration::from_secs(1800);
 /// CI), then its tests (the in-process plans against the hand-written builder, and a
 /// Ballista scheduler with two executor processes).
 const PLANS_BUILD_TIMEOUT: Duration = Duration::from_secs(3600);
-const PLANS_TEST_TIMEOUT: Duration = Duration::from_secs(900);
+const PLANS_TEST_TIMEOUT: Duration = Duration::from_secs(1500);
 /// Limit of a single node test (`--test-timeout`, which also bounds each file), in
 /// milliseconds: a hang guard (the marketer's journey takes about a minute, over two under load).
 const NODE_TEST_TIMEOUT_MS: u64 = 300_000;
