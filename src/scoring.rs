@@ -99,6 +99,8 @@ pub struct Scorer {
     /// Products the cap does not count (the visitor's views, which the slot moves last).
     pub uncounted: Vec<u32>,
     cat_count: Vec<u16>,
+    /// Per full category, the score of its worst place in the selection.
+    cat_floor: Vec<f32>,
     capped: Vec<(f32, u32)>,
     scores: Vec<f32>,
     node_total: Vec<f32>,
@@ -555,7 +557,10 @@ impl Scorer {
     /// still fills the slot), scored at most as the last capped pick.
     fn select(&mut self, c: &Catalog, limit: usize) {
         self.apply_prefilter();
-        let cap = self.per_category.take().unwrap_or(usize::MAX);
+        // One category in the whole catalog: nothing to vary, and no capped pass to pay for.
+        let cap = (self.per_category.take())
+            .filter(|_| c.category_paths.len() > 1)
+            .unwrap_or(usize::MAX);
         if !self.select_top(c, limit, cap) {
             return;
         }
@@ -583,8 +588,10 @@ impl Scorer {
         self.cat_count.clear();
         if capped {
             self.cat_count.resize(c.category_paths.len(), 0);
+            self.cat_floor.resize(c.category_paths.len(), 0.0);
         }
-        let (top, counts, free) = (&mut self.top, &mut self.cat_count, &self.uncounted);
+        let (top, counts, floor) = (&mut self.top, &mut self.cat_count, &mut self.cat_floor);
+        let free = &self.uncounted;
         let counted = |j: u32| capped && !free.contains(&j);
         let mut worst = f32::NEG_INFINITY;
         let mut left_out = false;
@@ -593,26 +600,38 @@ impl Scorer {
             if !(sc > worst || (top.len() < limit && sc > f32::NEG_INFINITY)) || !in_stock[i] {
                 continue;
             }
-            let k = cats[i];
-            if counted(i as u32) && counts[k as usize] as usize >= cap {
+            let k = cats[i] as usize;
+            let mine = counted(i as u32);
+            // The last counted place of category k: its worst (`top` is best first).
+            let last = |top: &[(f32, u32)]| {
+                top.iter()
+                    .rposition(|&(_, j)| cats[j as usize] as usize == k && counted(j))
+            };
+            if mine && counts[k] as usize >= cap {
+                // A full category: only a candidate better than its worst place gets in
+                // (`floor`), taking that place; the slot's other places stay as they are.
                 left_out = true;
-                let same = |&(_, j): &(f32, u32)| cats[j as usize] == k && counted(j);
-                match top.iter().rposition(same) {
-                    Some(at) if sc > top[at].0 => top.remove(at),
-                    _ => continue,
-                };
+                if !(sc > floor[k]) {
+                    continue;
+                }
+                if let Some(at) = last(top) {
+                    top.remove(at);
+                }
             } else {
                 if top.len() == limit {
                     if let Some((_, j)) = top.pop().filter(|&(_, j)| counted(j)) {
                         counts[cats[j as usize] as usize] -= 1;
                     }
                 }
-                if counted(i as u32) {
-                    counts[k as usize] += 1;
+                if mine {
+                    counts[k] += 1;
                 }
             }
             let pos = top.partition_point(|&(s, _)| s >= sc);
             top.insert(pos, (sc, i as u32));
+            if mine && counts[k] as usize >= cap {
+                floor[k] = last(top).map_or(f32::NEG_INFINITY, |at| top[at].0);
+            }
             if top.len() == limit {
                 worst = top[limit - 1].0;
             }
