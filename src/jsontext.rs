@@ -264,22 +264,25 @@ impl Reader<'_> {
     }
 
     /// A string starting at `"`; the text is valid UTF-8, so runs without escapes are
-    /// copied as they are.
+    /// found with one scan and copied as they are.
     fn string(&mut self) -> Step<String> {
         self.pos += 1;
         let mut out = String::new();
-        let mut start = self.pos;
+        let b = self.b;
         loop {
-            match self.peek() {
-                None => return Err("EOF while parsing a string"),
-                Some(b'"') => {
-                    out.push_str(&self.text[start..self.pos]);
-                    self.pos += 1;
-                    return Ok(out);
-                }
-                Some(b'\\') => {
-                    out.push_str(&self.text[start..self.pos]);
-                    self.pos += 1;
+            let rest = &b[self.pos..];
+            let run = rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .ok_or_else(|| {
+                    self.pos = self.b.len();
+                    "EOF while parsing a string"
+                })?;
+            out.push_str(&self.text[self.pos..self.pos + run]);
+            self.pos += run + 1;
+            match rest[run] {
+                b'"' => return Ok(out),
+                b'\\' => {
                     let c = self.peek().ok_or("EOF while parsing a string")?;
                     self.pos += 1;
                     match c {
@@ -294,12 +297,11 @@ impl Reader<'_> {
                         b'u' => out.push(self.unicode()?),
                         _ => return Err("invalid escape"),
                     }
-                    start = self.pos;
                 }
-                Some(0..=0x1f) => {
-                    return Err("control character (\\u0000-\\u001F) found while parsing a string")
+                _ => {
+                    self.pos -= 1;
+                    return Err("control character (\\u0000-\\u001F) found while parsing a string");
                 }
-                Some(_) => self.pos += 1,
             }
         }
     }

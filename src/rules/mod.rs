@@ -349,7 +349,7 @@ pub static RULES: Shape = Shape {
 pub fn schema() -> Value {
     let mut s = spec::schema(&Ty::Obj(&RULES));
     s["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
-    s["$defs"] = serde_json::json!({"JsonLogic": {"description": "A JsonLogic rule (jsonlogic.com): an object with one operator key, or a literal."}});
+    s["$defs"] = crate::json!({"JsonLogic": {"description": "A JsonLogic rule (jsonlogic.com): an object with one operator key, or a literal."}});
     s
 }
 
