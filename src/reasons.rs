@@ -281,7 +281,7 @@ pub fn explain_texts() -> serde_json::Value {
     for &b in Blocked::ALL {
         out.insert(
             b.name().to_string(),
-            serde_json::json!({"en": b.english(), "tr": b.turkish()}),
+            crate::json!({"en": b.english(), "tr": b.turkish()}),
         );
     }
     serde_json::Value::Object(out)
