@@ -225,9 +225,9 @@ impl Scorer {
     }
 
     /// What is bought with or goes with the page's product, else with the cart and the
-    /// visitor's purchases (a purchase weighs less than the cart, and less as it ages).
-    /// Never the seeds, the cart, or, with personalization, a product bought before unless
-    /// a profile cycle makes it replenishable; a pick driven by a purchase names it and its date.
+    /// visitor's purchases (a purchase weighs less than the cart, and less as it ages; then
+    /// never a product bought before unless a profile cycle makes it replenishable). Never
+    /// the page's product or the cart; a pick driven by a purchase names it and its date.
     fn bought_together(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
         let c = s.catalog;
         const RELATIONS: [Relation; 2] = [Relation::BoughtWith, Relation::GoesWith];
@@ -278,7 +278,8 @@ impl Scorer {
         let seeds = std::mem::take(&mut self.seeds);
         self.exclude(product);
         self.exclude_cart(s);
-        for &(ix, _) in &self.bought {
+        // From purchases, never what was bought (a product page keeps its own relations).
+        for &(ix, _) in self.bought.iter().filter(|_| product.is_none()) {
             let replenishable = s.profile.is_some_and(|p| {
                 p.cycles
                     .iter()
