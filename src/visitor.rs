@@ -504,27 +504,21 @@ impl VisitorState {
         };
         let mut searches = o.opt_strs("searches", usize::MAX)?;
         searches.truncate(MAX_SEARCHES);
+        let cart_lines = |key: &str| -> Result<Vec<CartLine>> {
+            list(key, MAX_CART_LINES)?
+                .iter()
+                .map(|l| {
+                    Ok(CartLine {
+                        product_id: l.str("productId")?.to_string(),
+                        quantity: count(l, "quantity")?.max(1),
+                        added_at: time(l, "addedAt")?,
+                    })
+                })
+                .collect()
+        };
         Ok(VisitorState {
-            cart: list("cart", MAX_CART_LINES)?
-                .iter()
-                .map(|l| {
-                    Ok(CartLine {
-                        product_id: l.str("productId")?.to_string(),
-                        quantity: count(l, "quantity")?.max(1),
-                        added_at: time(l, "addedAt")?,
-                    })
-                })
-                .collect::<Result<_>>()?,
-            cart_debt: list("cartDebt", MAX_CART_LINES)?
-                .iter()
-                .map(|l| {
-                    Ok(CartLine {
-                        product_id: l.str("productId")?.to_string(),
-                        quantity: count(l, "quantity")?.max(1),
-                        added_at: time(l, "addedAt")?,
-                    })
-                })
-                .collect::<Result<_>>()?,
+            cart: cart_lines("cart")?,
+            cart_debt: cart_lines("cartDebt")?,
             recently_viewed: list("recentlyViewed", MAX_VIEWS)?
                 .iter()
                 .map(|v| {
