@@ -5,14 +5,13 @@
 
 use crate::catalog::Catalog;
 use crate::json;
-use crate::logic::dates::civil_from_days;
+use crate::logic::dates::{calendar, day_number, DAY_MS};
 use crate::profile::Profile;
 use crate::reasons::Blocked;
 use crate::rules::{Campaign, Caps, Rules, Trigger};
 use crate::visitor::VisitorState;
 use serde_json::{Map, Value};
 
-const DAY_MS: f64 = 86_400_000.0;
 /// Exit intent counts for this long after the page reported it.
 const EXIT_INTENT_MS: f64 = 60_000.0;
 
@@ -24,19 +23,6 @@ pub struct Visitor<'a> {
     pub now: f64,
     pub lang: &'a str,
     pub utc_offset_ms: f64,
-}
-
-/// Calendar parts of a time in the store's zone: (year, month 1–12, day, hour, weekday 0 = Sunday).
-pub fn calendar(now: f64, utc_offset_ms: f64) -> (i64, i64, i64, i64, i64) {
-    let local = now + utc_offset_ms;
-    let days = (local / DAY_MS).floor() as i64;
-    let (y, m, d) = civil_from_days(days);
-    let hour = ((local - days as f64 * DAY_MS) / 3_600_000.0).floor() as i64;
-    (y, m, d, hour, (days + 4).rem_euclid(7))
-}
-
-fn day_number(t: f64, utc_offset_ms: f64) -> i64 {
-    ((t + utc_offset_ms) / DAY_MS).floor() as i64
 }
 
 fn add_paths(catalog: &Catalog, ix: u32, n: f64, into: &mut Map<String, Value>) {
@@ -545,15 +531,6 @@ pub fn quiet_ends(c: &Campaign, rules: &Rules, s: &VisitorState) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn calendar_reads_the_store_zone() {
-        // 2026-01-01T00:30:00Z is 03:30 on a Thursday in Istanbul (+03:00).
-        let t = 1_767_227_400_000.0;
-        assert_eq!(calendar(t, 0.0), (2026, 1, 1, 0, 4));
-        assert_eq!(calendar(t, 180.0 * 60_000.0), (2026, 1, 1, 3, 4));
-        assert_eq!(calendar(t, -60.0 * 60_000.0), (2025, 12, 31, 23, 3));
-    }
 
     #[test]
     fn buckets_split_visitors_within_one_percent_of_the_weights() {

@@ -893,7 +893,7 @@ impl Engine {
             }
         }
         if let Trigger::SeasonalHabit = c.trigger {
-            let (_, month, ..) = campaigns::calendar(now, self.rules.utc_offset_ms);
+            let (_, month, ..) = crate::logic::dates::calendar(now, self.rules.utc_offset_ms);
             let habit = self
                 .profile
                 .iter()

@@ -4,6 +4,7 @@
 
 use crate::error::{join, Result};
 use crate::json::Obj;
+use crate::logic::dates::DAY_MS;
 use serde_json::Value;
 
 const CODE: &str = "invalid_profile";
@@ -22,8 +23,6 @@ pub struct Cycle {
     pub every_days: f64,
     pub last_at: f64,
 }
-
-const DAY_MS: f64 = 86_400_000.0;
 
 impl Cycle {
     /// When the visitor last bought the product: the profile's `lastAt`, or a purchase

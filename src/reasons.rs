@@ -167,7 +167,7 @@ fn month_name(lang: Lang, month: u32) -> &'static str {
 /// "12 April" / "12 Nisan": a day in the store's time zone, for reasons (prompt text
 /// dates are formatted by the page's `Intl`; a reason is plain text made here).
 pub fn day_month(at: f64, utc_offset_ms: f64, lang: Lang) -> String {
-    let (_, month, day, ..) = crate::campaigns::calendar(at, utc_offset_ms);
+    let (_, month, day, ..) = crate::logic::dates::calendar(at, utc_offset_ms);
     format!("{day} {}", month_name(lang, month as u32))
 }
 

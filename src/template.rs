@@ -241,7 +241,7 @@ pub fn plain(
                     (Some("money"), _) => out.push_str(&format!("{s} {currency}")),
                     (Some("date"), Value::Number(n)) => {
                         let at = n.as_f64().unwrap_or(0.0);
-                        let (year, ..) = crate::campaigns::calendar(at, utc_offset_ms);
+                        let (year, ..) = crate::logic::dates::calendar(at, utc_offset_ms);
                         out.push_str(&crate::reasons::day_month(at, utc_offset_ms, lang));
                         out.push(' ');
                         out.push_str(&year.to_string());

@@ -37,6 +37,20 @@ pub(super) fn clock() -> Clock {
     CLOCK.with(Cell::get)
 }
 
+/// Calendar parts of a time in the store's zone: (year, month 1–12, day, hour, weekday 0 = Sunday).
+pub fn calendar(now: f64, utc_offset_ms: f64) -> (i64, i64, i64, i64, i64) {
+    let local = now + utc_offset_ms;
+    let days = (local / DAY_MS).floor() as i64;
+    let (y, m, d) = civil_from_days(days);
+    let hour = ((local - days as f64 * DAY_MS) / 3_600_000.0).floor() as i64;
+    (y, m, d, hour, (days + 4).rem_euclid(7))
+}
+
+/// The day a time falls on in the store's zone, as days since the epoch.
+pub fn day_number(t: f64, utc_offset_ms: f64) -> i64 {
+    ((t + utc_offset_ms) / DAY_MS).floor() as i64
+}
+
 fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
@@ -247,6 +261,15 @@ pub(super) fn day_of(t: f64, offset: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_reads_the_store_zone() {
+        // 2026-01-01T00:30:00Z is 03:30 on a Thursday in Istanbul (+03:00).
+        let t = 1_767_227_400_000.0;
+        assert_eq!(calendar(t, 0.0), (2026, 1, 1, 0, 4));
+        assert_eq!(calendar(t, 180.0 * 60_000.0), (2026, 1, 1, 3, 4));
+        assert_eq!(calendar(t, -60.0 * 60_000.0), (2025, 12, 31, 23, 3));
+    }
 
     const H: f64 = 3_600_000.0;
 

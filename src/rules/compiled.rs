@@ -6,12 +6,12 @@ use super::product::{product_fields, reads_only_product, ProductCondition};
 use super::spec::parse_datetime;
 use super::Condition;
 use crate::error::join;
+use crate::logic::dates::DAY_MS;
 use crate::logic::Logic;
 use crate::template::Piece;
 use serde_json::Value;
 
 const MINUTE_MS: f64 = 60_000.0;
-const DAY_MS: f64 = 86_400_000.0;
 /// Quiet time after a dismissal when the rules name none: on by default (BRIEF scenario 10).
 pub const DEFAULT_QUIET_AFTER_DISMISS_MINUTES: f64 = 30.0;
 
