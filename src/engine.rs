@@ -683,7 +683,7 @@ impl Engine {
                     self.profile
                         .iter()
                         .flat_map(|p| p.cycles.iter())
-                        .map(|cy| cy.last_at + 2.0 * cy.every_days * 86_400_000.0),
+                        .map(|cy| cy.due_until(&s.purchases)),
                 ),
                 crate::rules::Trigger::Event { event, within_ms } => {
                     times.extend(s.last_event(event).map(|at| at + within_ms))

@@ -53,6 +53,11 @@ impl Cycle {
         left <= window_days && left > -self.every_days
     }
 
+    /// When `due_within` stops holding: a whole cycle past the due date.
+    pub fn due_until(&self, purchases: &[crate::visitor::Bought]) -> f64 {
+        self.last_bought(purchases) + 2.0 * self.every_days * DAY_MS
+    }
+
     /// When `due_within(…, window_days)` starts to hold.
     pub fn due_from(&self, purchases: &[crate::visitor::Bought], window_days: f64) -> f64 {
         self.last_bought(purchases) + (self.every_days - window_days) * DAY_MS
@@ -200,6 +205,30 @@ mod tests {
         assert_eq!(p.purchases[0].quantity, 2);
         assert_eq!(p.cycles[0].every_days, 30.0);
         assert_eq!(p.habits[0].months, vec![1]);
+    }
+
+    #[test]
+    fn the_due_window_opens_and_closes_where_due_within_says() {
+        let cy = Cycle {
+            product_id: "lens".into(),
+            every_days: 30.0,
+            last_at: 0.0,
+        };
+        // A purchase tracked on the page after the profile's lastAt moves the whole window.
+        let bought = [crate::visitor::Bought {
+            product_id: "lens".into(),
+            order_id: "o".into(),
+            quantity: 1,
+            price: None,
+            at: 10.0 * DAY_MS,
+        }];
+        for purchases in [&[][..], &bought[..]] {
+            let (from, until) = (cy.due_from(purchases, 3.0), cy.due_until(purchases));
+            assert!(!cy.due_within(purchases, from - 1.0, 3.0));
+            assert!(cy.due_within(purchases, from, 3.0));
+            assert!(cy.due_within(purchases, until - 1.0, 3.0));
+            assert!(!cy.due_within(purchases, until, 3.0));
+        }
     }
 
     #[test]

@@ -569,3 +569,40 @@ fn the_replenish_slot_and_the_replenishment_due_trigger_agree_after_a_purchase()
         "the trigger agrees with the slot"
     );
 }
+
+/// A variable the vocabulary accepts but the context never fills makes a campaign silently
+/// inert: for a visitor who has done everything (viewed, searched, carted, bought, has a
+/// profile), every visitor variable holds a value.
+#[test]
+fn every_context_variable_has_a_value_for_an_active_visitor() {
+    for var in vitrin::rules::vocabulary::VISITOR.iter().map(|v| v.name) {
+        let rules = json!({"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"},
+            "when": {"!==": [{"var": var}, null]}, "prompt": {"text": {"en": "x"}}}]});
+        let mut e = engine(rules);
+        e.set_profile(
+            &json!({"visitorId": "visitor-1", "name": "Ayşe", "updatedAt": T0 - 86_400_000.0,
+            "affinities": {"category": {"pets/cat/food": 0.8}, "brand": {"b1": 0.5}},
+            "segments": ["vip"]}),
+        )
+        .unwrap();
+        let events = [
+            json!({"type": "page", "page": "home"}),
+            json!({"type": "view", "productId": "p2"}),
+            json!({"type": "search", "query": "kedi maması"}),
+            json!({"type": "add_to_cart", "productId": "p2", "quantity": 1}),
+            json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "p2", "quantity": 1}]}),
+            json!({"type": "view", "productId": "p7"}),
+            json!({"type": "add_to_cart", "productId": "p7", "quantity": 2}),
+        ];
+        for (i, event) in events.into_iter().enumerate() {
+            track(&mut e, event, T0 + i as f64 * 60_000.0);
+        }
+        let why = e.explain("c", T0 + 3_600_000.0).unwrap();
+        assert_eq!(why["acts"], json!(true), "`{var}` has no value: {why}");
+        assert_eq!(
+            due(&mut e, T0 + 3_600_000.0).len(),
+            1,
+            "`{var}` has no value"
+        );
+    }
+}
