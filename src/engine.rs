@@ -568,8 +568,9 @@ impl Engine {
     }
 
     /// Campaigns due now, caps applied: the top-priority prompt (at most one, so the
-    /// visitor is never spoken to twice at once). Holdout visitors get nothing, but the
-    /// moment the campaign would have spoken is recorded for the uplift comparison.
+    /// visitor is never spoken to twice at once). For a visitor in a campaign's holdout the
+    /// campaign is skipped (a lower-priority one may speak), and the moment it would have
+    /// spoken is recorded for the uplift comparison.
     pub fn prompts(&mut self, now: f64) -> Vec<Prompt> {
         self.set_clock(now);
         if !self.consent.messaging {

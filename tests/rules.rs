@@ -380,6 +380,32 @@ fn the_holdout_sees_nothing_but_its_conversions_count() {
     );
 }
 
+/// A campaign's holdout sees what it would without the campaign: a lower-priority prompt
+/// that is due, not silence, so the uplift compares the campaign with the shop as it was.
+#[test]
+fn the_holdout_gets_the_prompt_it_would_get_without_the_campaign() {
+    let doc = json!({"version": 1, "campaigns": [
+        {"id": "big", "priority": 9, "trigger": {"type": "always"}, "holdout": 50, "prompt": {"text": {"en": "Big"}}},
+        {"id": "small", "priority": 1, "trigger": {"type": "always"}, "prompt": {"text": {"en": "Small"}}}]});
+    let rules = Rules::from_valid(&doc);
+    let ids: Vec<String> = (0..200).map(|i| format!("v{i}")).collect();
+    for (held, expect) in [(true, "small"), (false, "big")] {
+        let id = ids
+            .iter()
+            .find(|id| (arm(&rules.campaigns[0], id) == "holdout") == held)
+            .unwrap();
+        let mut e =
+            Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": id})).unwrap();
+        track(&mut e, json!({"type": "page", "page": "home"}), T0);
+        let p = e.prompts(T0);
+        assert_eq!(p[0].campaign_id, expect, "holdout: {held}");
+        if held {
+            // The moment `big` would have spoken counts for its holdout.
+            assert_eq!(e.metrics()["big"]["holdout"]["impressions"], json!(1));
+        }
+    }
+}
+
 #[test]
 fn slots_obey_filters_boosts_pins_exclusions_and_diversity() {
     let mut e = engine(json!({"version": 1, "slots": {"shelf": {

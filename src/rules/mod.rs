@@ -623,7 +623,9 @@ refused with an error naming the editor option they come from.
   its caps and the global caps. `explain(campaignId)` lists every check that fails, with
   its JSON Pointer.
 - When several prompts are due, only the one with the highest `priority` is returned;
-  equal priorities go to the campaign listed first.
+  equal priorities go to the campaign listed first. For a visitor in a campaign's holdout
+  that campaign does not exist: a lower-priority campaign that is due speaks instead, so
+  the holdout measures the campaign against what the visitor would see without it.
 - **Variants**: the visitor's bucket is FNV-1a of `visitorId \0 campaignId` (profile id,
   else an id minted in the browser and stored), mixed and mapped to [0, 100). Buckets
   below `holdout` are the holdout; the rest split by the variants' weights. It never changes
