@@ -7,11 +7,11 @@
 //! git-ignored. `cargo xtask demo-catalog` (run by `test`) resets it to `null`, so pages
 //! served by the test suites use only the server a test points them at.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Child, Stdio};
+use std::process::Child;
 
-use crate::util::{cmd, root, run, write, Result};
+use crate::util::{cmd, root, run, serve, write, Result};
 
 pub const SERVER_JS: &str = "www/generated/server.js";
 
@@ -62,38 +62,25 @@ pub fn start(port: &str, origin_port: &str, fresh: bool) -> Result<DemoServer> {
         format!("http://127.0.0.1:{origin_port}"),
         format!("http://localhost:{origin_port}"),
     ];
-    let mut child = cmd(root().join("target/debug/vitrin-server"))
-        .arg("serve")
-        .arg("--db")
-        .arg(&db)
-        .arg("--catalog")
-        .arg(dir.join("catalog.json"))
-        .args([
-            "--rules",
-            "examples/rules/demo-storefront.json",
-            "--port",
-            port,
-            "--token",
-            &token,
-        ])
-        // The traffic simulator plays thousands of visitors from one address.
-        .args(["--rate", "100000", "--cors"])
-        .args(&origins)
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("starting vitrin-server: {e}"))?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .map_err(|e| e.to_string())?;
-    let Some(url) = line
-        .trim()
-        .strip_prefix("listening on ")
-        .map(str::to_string)
-    else {
-        let _ = child.kill();
-        return Err(format!("vitrin-server did not start (it said {line:?})"));
-    };
+    let (child, url) = serve(
+        cmd(root().join("target/debug/vitrin-server"))
+            .arg("serve")
+            .arg("--db")
+            .arg(&db)
+            .arg("--catalog")
+            .arg(dir.join("catalog.json"))
+            .args([
+                "--rules",
+                "examples/rules/demo-storefront.json",
+                "--port",
+                port,
+                "--token",
+                &token,
+            ])
+            // The traffic simulator plays thousands of visitors from one address.
+            .args(["--rate", "100000", "--cors"])
+            .args(&origins),
+    )?;
     write(
         &root().join(SERVER_JS),
         &format!(

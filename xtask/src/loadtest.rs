@@ -7,10 +7,10 @@
 //! events/s, p50/p99 of the event posts, the ratio with/without the readers, and the
 //! server's peak memory (VmHWM); writes target/loadtest/results.json. Stops by itself.
 
-use crate::util::{cmd, root, run, write, Result};
+use crate::util::{cmd, root, run, serve, write, Result};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -342,36 +342,30 @@ pub fn loadtest(args: &[String]) -> Result {
         &format!(r#"{{"products":[{}]}}"#, products.join(",")),
     )?;
     write(&dir.join("rules.json"), &rules(0))?;
-    let mut child = cmd(root().join("target/release/vitrin-server"))
-        .arg("serve")
-        .arg("--db")
-        .arg(dir.join("vitrin.db"))
-        .arg("--catalog")
-        .arg(dir.join("catalog.json"))
-        .arg("--rules")
-        .arg(dir.join("rules.json"))
-        .args([
-            "--port",
-            "0",
-            "--token",
-            TOKEN,
-            "--secret",
-            SECRET,
-            "--rate",
-            "1000000000",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("starting vitrin-server: {e}"))?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .map_err(|e| e.to_string())?;
+    let (child, url) = serve(
+        cmd(root().join("target/release/vitrin-server"))
+            .arg("serve")
+            .arg("--db")
+            .arg(dir.join("vitrin.db"))
+            .arg("--catalog")
+            .arg(dir.join("catalog.json"))
+            .arg("--rules")
+            .arg(dir.join("rules.json"))
+            .args([
+                "--port",
+                "0",
+                "--token",
+                TOKEN,
+                "--secret",
+                SECRET,
+                "--rate",
+                "1000000000",
+            ]),
+    )?;
     let server = Server(child);
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .ok_or(format!("vitrin-server did not start: {line:?}"))?
+    let addr = url
+        .strip_prefix("http://")
+        .ok_or(format!("vitrin-server listens on {url}, not http"))?
         .to_string();
     let pid = server.0.id();
 

@@ -276,3 +276,23 @@ pub fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// Starts `vitrin-server serve` (already given its arguments) and waits for its first line,
+/// `listening on <url>`: the child and the URL, or an error with what it said instead (the
+/// child then killed).
+pub fn serve(c: &mut Command) -> Result<(std::process::Child, String)> {
+    use std::io::{BufRead, BufReader};
+    let mut child = c
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("starting vitrin-server: {e}"))?;
+    let mut line = String::new();
+    let read = BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line);
+    match line.trim().strip_prefix("listening on ") {
+        Some(url) if read.is_ok() => Ok((child, url.to_string())),
+        _ => {
+            let _ = child.kill();
+            Err(format!("vitrin-server did not start (it said {line:?})"))
+        }
+    }
+}
