@@ -481,67 +481,46 @@ impl VisitorState {
         let o = Obj::new(v, "/visitor", CODE)?;
         let time = |o: &Obj, k: &str| o.num_in(k, 0.0, 1e15);
         let count = |o: &Obj, k: &str| Ok(o.num_in(k, 0.0, u32::MAX as f64)? as u32);
-        let list = |key: &str, max: usize| -> Result<Vec<Obj>> {
-            let items = o.opt_arr(key, usize::MAX)?.unwrap_or_default();
-            items
-                .iter()
-                .take(max)
-                .enumerate()
-                .map(|(i, v)| Obj::new(v, &join(&o.at(key), i), CODE))
-                .collect()
-        };
         let interest = |key: &str| -> Result<Vec<Interest>> {
-            list(key, MAX_INTEREST_KEYS)?
-                .iter()
-                .map(|i| {
-                    Ok(Interest {
-                        key: i.str("key")?.to_string(),
-                        weight: i.num_in("weight", 0.0, 1e12)?,
-                        at: time(i, "at")?,
-                    })
+            read_list(&o, key, MAX_INTEREST_KEYS, &|i| {
+                Ok(Interest {
+                    key: i.str("key")?.to_string(),
+                    weight: i.num_in("weight", 0.0, 1e12)?,
+                    at: time(i, "at")?,
                 })
-                .collect()
+            })
         };
         let mut searches = o.opt_strs("searches", usize::MAX)?;
         searches.truncate(MAX_SEARCHES);
         let cart_lines = |key: &str| -> Result<Vec<CartLine>> {
-            list(key, MAX_CART_LINES)?
-                .iter()
-                .map(|l| {
-                    Ok(CartLine {
-                        product_id: l.str("productId")?.to_string(),
-                        quantity: count(l, "quantity")?.max(1),
-                        added_at: time(l, "addedAt")?,
-                    })
+            read_list(&o, key, MAX_CART_LINES, &|l| {
+                Ok(CartLine {
+                    product_id: l.str("productId")?.to_string(),
+                    quantity: count(l, "quantity")?.max(1),
+                    added_at: time(l, "addedAt")?,
                 })
-                .collect()
+            })
         };
         Ok(VisitorState {
             cart: cart_lines("cart")?,
             cart_debt: cart_lines("cartDebt")?,
-            recently_viewed: list("recentlyViewed", MAX_VIEWS)?
-                .iter()
-                .map(|v| {
-                    Ok(Viewed {
-                        product_id: v.str("productId")?.to_string(),
-                        at: time(v, "at")?,
-                    })
+            recently_viewed: read_list(&o, "recentlyViewed", MAX_VIEWS, &|v| {
+                Ok(Viewed {
+                    product_id: v.str("productId")?.to_string(),
+                    at: time(v, "at")?,
                 })
-                .collect::<Result<_>>()?,
+            })?,
             category_interest: interest("categoryInterest")?,
             brand_interest: interest("brandInterest")?,
-            purchases: list("purchases", MAX_PURCHASES)?
-                .iter()
-                .map(|b| {
-                    Ok(Bought {
-                        product_id: b.str("productId")?.to_string(),
-                        order_id: b.str("orderId")?.to_string(),
-                        quantity: count(b, "quantity")?,
-                        price: b.opt_num("price")?,
-                        at: time(b, "at")?,
-                    })
+            purchases: read_list(&o, "purchases", MAX_PURCHASES, &|b| {
+                Ok(Bought {
+                    product_id: b.str("productId")?.to_string(),
+                    order_id: b.str("orderId")?.to_string(),
+                    quantity: count(b, "quantity")?,
+                    price: b.opt_num("price")?,
+                    at: time(b, "at")?,
                 })
-                .collect::<Result<_>>()?,
+            })?,
             searches: searches.into_iter().map(String::from).collect(),
             page: o.opt_str("page")?.map(String::from),
             first_seen: time(&o, "firstSeen")?,
@@ -549,15 +528,12 @@ impl VisitorState {
             session_count: count(&o, "sessionCount")?,
             session_started: time(&o, "sessionStarted")?,
             last_cart_change: time(&o, "lastCartChange")?,
-            last_events: list("lastEvents", 16)?
-                .iter()
-                .map(|e| {
-                    Ok(EventTime {
-                        kind: e.str("type")?.to_string(),
-                        at: time(e, "at")?,
-                    })
+            last_events: read_list(&o, "lastEvents", 16, &|e| {
+                Ok(EventTime {
+                    kind: e.str("type")?.to_string(),
+                    at: time(e, "at")?,
                 })
-                .collect::<Result<_>>()?,
+            })?,
             // Documents written before the one visitor id called it `localId`.
             visitor_id: o
                 .opt_str("visitorId")?
@@ -568,63 +544,60 @@ impl VisitorState {
             generation: o
                 .opt_num_in("generation", 0.0, u32::MAX as f64)?
                 .unwrap_or(0.0) as u32,
-            assignments: list("assignments", MAX_CAMPAIGNS)?
-                .iter()
-                .map(|a| {
-                    Ok(Assignment {
-                        campaign: a.str("campaign")?.to_string(),
-                        arm: a.str("arm")?.to_string(),
-                        at: time(a, "at")?,
-                    })
+            assignments: read_list(&o, "assignments", MAX_CAMPAIGNS, &|a| {
+                Ok(Assignment {
+                    campaign: a.str("campaign")?.to_string(),
+                    arm: a.str("arm")?.to_string(),
+                    at: time(a, "at")?,
                 })
-                .collect::<Result<_>>()?,
-            campaigns: list("campaigns", MAX_CAMPAIGNS)?
-                .iter()
-                .map(|c| {
-                    let shown = c.opt_arr("shown", usize::MAX)?.unwrap_or_default();
-                    let shown = shown
-                        .iter()
-                        .take(MAX_SHOWN)
-                        .enumerate()
-                        .map(|(i, t)| {
-                            t.as_f64()
-                                .filter(|t| t.is_finite() && *t >= 0.0)
-                                .ok_or_else(|| {
-                                    crate::error::Error::at(
-                                        CODE,
-                                        join(&c.at("shown"), i),
-                                        "expected a time",
-                                    )
-                                })
-                        })
-                        .collect::<Result<_>>()?;
-                    Ok(CampaignLog {
-                        id: c.str("id")?.to_string(),
-                        variant: c.str("variant")?.to_string(),
-                        shown,
-                        shown_total: count(c, "shownTotal")?,
-                        dismissed_at: time(c, "dismissedAt")?,
-                        exposed_at: time(c, "exposedAt")?,
-                        // Absent in documents stored before clicks were timed.
-                        clicked_at: c.opt_num_in("clickedAt", 0.0, 1e15)?.unwrap_or(0.0),
-                    })
+            })?,
+            campaigns: read_list(&o, "campaigns", MAX_CAMPAIGNS, &|c| {
+                let mut shown = Vec::new();
+                let times = c.opt_arr("shown", usize::MAX)?.unwrap_or_default();
+                for (i, t) in times.iter().take(MAX_SHOWN).enumerate() {
+                    match t.as_f64().filter(|t| t.is_finite() && *t >= 0.0) {
+                        Some(t) => shown.push(t),
+                        None => {
+                            let at = join(&c.at("shown"), i);
+                            return Err(crate::error::Error::at(CODE, at, "expected a time"));
+                        }
+                    }
+                }
+                Ok(CampaignLog {
+                    id: c.str("id")?.to_string(),
+                    variant: c.str("variant")?.to_string(),
+                    shown,
+                    shown_total: count(c, "shownTotal")?,
+                    dismissed_at: time(c, "dismissedAt")?,
+                    exposed_at: time(c, "exposedAt")?,
+                    // Absent in documents stored before clicks were timed.
+                    clicked_at: c.opt_num_in("clickedAt", 0.0, 1e15)?.unwrap_or(0.0),
                 })
-                .collect::<Result<_>>()?,
-            metrics: list("metrics", MAX_CAMPAIGNS * 4)?
-                .iter()
-                .map(|m| {
-                    Ok(MetricRow {
-                        campaign: m.str("campaign")?.to_string(),
-                        variant: m.str("variant")?.to_string(),
-                        impressions: count(m, "impressions")?,
-                        clicks: count(m, "clicks")?,
-                        conversions: count(m, "conversions")?,
-                        revenue: m.num_in("revenue", 0.0, 1e15)?,
-                    })
+            })?,
+            metrics: read_list(&o, "metrics", MAX_CAMPAIGNS * 4, &|m| {
+                Ok(MetricRow {
+                    campaign: m.str("campaign")?.to_string(),
+                    variant: m.str("variant")?.to_string(),
+                    impressions: count(m, "impressions")?,
+                    clicks: count(m, "clicks")?,
+                    conversions: count(m, "conversions")?,
+                    revenue: m.num_in("revenue", 0.0, 1e15)?,
                 })
-                .collect::<Result<_>>()?,
+            })?,
         })
     }
+}
+
+/// Each object of the array `key` (at most `max` of them) read by `f`. A loop, not
+/// `collect::<Result<_>>()`: that compiles an adapter per item type and closure (~1 KB of
+/// wasm each, a dozen of them here).
+fn read_list<T>(o: &Obj, key: &str, max: usize, f: &dyn Fn(&Obj) -> Result<T>) -> Result<Vec<T>> {
+    let items = o.opt_arr(key, usize::MAX)?.unwrap_or_default();
+    let mut out = Vec::with_capacity(items.len().min(max));
+    for (i, v) in items.iter().take(max).enumerate() {
+        out.push(f(&Obj::new(v, &join(&o.at(key), i), CODE)?)?);
+    }
+    Ok(out)
 }
 
 fn bump(list: &mut Vec<Interest>, key: &str, amount: f64, at: f64) {

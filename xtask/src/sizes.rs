@@ -20,8 +20,9 @@ use crate::util::{cmd, files_ending, output, write, Result};
 /// ARCHITECTURE.md) and lowered the budget to just above what it reached; the last gaps of
 /// issues 14 and 16 (explain codes with their parameters, the category-capped selection
 /// that makes the variety share hold, `bought_together` from purchases, plain-text dates)
-/// then went over it by 1.7 KB.
-pub const SIZE_BUDGET_GZIP: u64 = 200 * 1024;
+/// then went over it by 1.7 KB. Minifying the shipped JavaScript (`build::minify`) took
+/// 12.9 KB gzip off the total; the budget followed it down.
+pub const SIZE_BUDGET_GZIP: u64 = 188 * 1024;
 
 /// Files a browser never downloads together with the rest: the Node, edge and test entries,
 /// the alternatives to the ES-module files (the scalar wasm, the script-tag build, the inline
