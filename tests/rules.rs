@@ -632,3 +632,36 @@ fn every_context_variable_has_a_value_for_an_active_visitor() {
         );
     }
 }
+
+/// A field left out takes the default RULES.md states, and the schema offers the same
+/// value to editors.
+#[test]
+fn left_out_fields_take_their_stated_defaults() {
+    use vitrin::rules::Trigger;
+    let doc = json!({"version": 1, "campaigns": [
+        {"id": "e", "trigger": {"type": "event", "event": "add_to_cart"},
+         "prompt": {"text": {"en": "x"}, "cta": {"label": {"en": "Go"}, "url": "/cart"}}},
+        {"id": "r", "trigger": {"type": "replenishment_due"}, "prompt": {"text": {"en": "x"}}}]});
+    assert!(problems(&doc).is_empty());
+    let rules = Rules::from_valid(&doc);
+    assert_eq!(rules.quiet_after_dismiss_ms, 30.0 * 60_000.0);
+    let (e, r) = (&rules.campaigns[0], &rules.campaigns[1]);
+    assert!(matches!(e.trigger, Trigger::Event { within_ms, .. } if within_ms == 30.0 * 60_000.0));
+    assert!(matches!(r.trigger, Trigger::ReplenishmentDue { within_days } if within_days == 7.0));
+    assert_eq!(e.prompt.as_ref().unwrap().action, "open");
+    assert_eq!(e.attribution_ms, 72.0 * 3_600_000.0);
+
+    let reference = vitrin::rules::reference();
+    for row in [
+        "How long after the event the campaign stays due. Default: 30.",
+        "Default: `open`.",
+        "Default: 72.",
+    ] {
+        assert!(reference.contains(row), "RULES.md lacks {row:?}");
+    }
+    let schema = vitrin::rules::schema().to_string();
+    assert!(
+        schema.contains(r#""default":72"#),
+        "the schema carries the defaults"
+    );
+}

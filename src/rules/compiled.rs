@@ -12,8 +12,6 @@ use crate::template::Piece;
 use serde_json::Value;
 
 const MINUTE_MS: f64 = 60_000.0;
-/// Quiet time after a dismissal when the rules name none: on by default (BRIEF scenario 10).
-pub const DEFAULT_QUIET_AFTER_DISMISS_MINUTES: f64 = 30.0;
 
 pub struct Boost {
     pub when: Condition,
@@ -267,10 +265,8 @@ fn prompt(v: Option<&Value>) -> Option<PromptSpec> {
                 s(c, "url").unwrap_or_default().to_string(),
             )
         }),
-        action: v
-            .get("cta")
-            .and_then(|c| s(c, "action"))
-            .unwrap_or("open")
+        action: super::CTA
+            .str_or_preset(v.get("cta").unwrap_or(&Value::Null), "action")
             .to_string(),
         products: s(v, "products")
             .and_then(crate::names::ProductSource::from_name)
@@ -284,7 +280,7 @@ fn trigger(v: &Value) -> Trigger {
     match s(v, "type").unwrap_or("always") {
         "event" => Trigger::Event {
             event: s(v, "event").unwrap_or_default().to_string(),
-            within_ms: f(v, "withinMinutes").unwrap_or(30.0) * MINUTE_MS,
+            within_ms: super::T_EVENT.num_or_preset(v, "withinMinutes") * MINUTE_MS,
         },
         "cart_idle" => Trigger::CartIdle {
             idle_ms: f(v, "minutes").unwrap_or(0.0) * MINUTE_MS,
@@ -298,7 +294,7 @@ fn trigger(v: &Value) -> Trigger {
             category: s(v, "category").map(String::from),
         },
         "replenishment_due" => Trigger::ReplenishmentDue {
-            within_days: f(v, "withinDays").unwrap_or(7.0),
+            within_days: super::T_REPLENISH.num_or_preset(v, "withinDays"),
         },
         "seasonal_habit" => Trigger::SeasonalHabit,
         "post_purchase" => Trigger::PostPurchase {
@@ -329,11 +325,10 @@ impl Rules {
                 .and_then(|c| f(c, "minGapMinutes"))
                 .unwrap_or(0.0)
                 * MINUTE_MS,
-            quiet_after_dismiss_ms: v
-                .get("caps")
-                .and_then(|c| f(c, "quietAfterDismissMinutes"))
-                .unwrap_or(DEFAULT_QUIET_AFTER_DISMISS_MINUTES)
-                * MINUTE_MS,
+            quiet_after_dismiss_ms: super::GLOBAL_CAPS.num_or_preset(
+                v.get("caps").unwrap_or(&Value::Null),
+                "quietAfterDismissMinutes",
+            ) * MINUTE_MS,
             slots: slots
                 .into_iter()
                 .flatten()
@@ -420,7 +415,7 @@ fn campaign(c: &Value, path: String) -> Campaign {
             })
             .unwrap_or_default(),
         holdout: f(c, "holdout").unwrap_or(0.0),
-        attribution_ms: f(c, "attributionHours").unwrap_or(72.0) * 3_600_000.0,
+        attribution_ms: super::CAMPAIGN.num_or_preset(c, "attributionHours") * 3_600_000.0,
         path,
     }
 }

@@ -15,7 +15,7 @@ pub use compiled::*;
 use crate::error::{join, Error, PathError, Result};
 use crate::logic::Logic;
 use serde_json::Value;
-use spec::{opt, req, Shape, Ty};
+use spec::{opt, opt_or, req, Preset, Shape, Ty};
 
 pub const VERSION: u64 = 1;
 const CODE: &str = "invalid_rules";
@@ -104,7 +104,7 @@ pub static GLOBAL_CAPS: Shape = Shape {
         opt("perSession", COUNT, "Prompts shown per session."),
         opt("perDay", COUNT, "Prompts shown per calendar day in the store's time zone."),
         opt("minGapMinutes", MINUTES, "Quiet time after any prompt was shown."),
-        opt("quietAfterDismissMinutes", MINUTES, "Quiet time after the visitor dismissed any prompt (default 30; 0 turns it off). A dismissed prompt about the cart also keeps every other cart prompt quiet for its `dismissCooldownMinutes`."),
+        opt_or("quietAfterDismissMinutes", MINUTES, Preset::Num(30.0), "Quiet time after the visitor dismissed any prompt (0 turns it off). A dismissed prompt about the cart also keeps every other cart prompt quiet for its `dismissCooldownMinutes`."),
     ],
 };
 
@@ -143,7 +143,7 @@ pub static CTA: Shape = Shape {
     fields: &[
         req("label", TEXTS, "Label per language (`en`, `tr`, …)."),
         req("url", Ty::Str, "Where the button leads: a path (`/cart`) or an http(s) URL."),
-        opt("action", Ty::OneOf(CTA_ACTIONS), "`open` (default): follow `url`. `add_to_cart`: first add the prompt's products to the cart (one each; a replenishment's item and its companion), then follow `url`."),
+        opt_or("action", Ty::OneOf(CTA_ACTIONS), Preset::Str("open"), "`open`: follow `url`. `add_to_cart`: first add the prompt's products to the cart (one each; a replenishment's item and its companion), then follow `url`."),
     ],
 };
 
@@ -183,10 +183,11 @@ trigger!(
     "Right after the visitor did something.",
     [
         req("event", Ty::OneOf(EVENT_TYPES), "The event type."),
-        opt(
+        opt_or(
             "withinMinutes",
             MINUTES,
-            "How long after the event the campaign stays due (default 30)."
+            Preset::Num(30.0),
+            "How long after the event the campaign stays due."
         )
     ]
 );
@@ -227,10 +228,11 @@ trigger!(
     T_REPLENISH,
     "replenishment_due",
     "A profile cycle (`cycles`) comes due.",
-    [opt(
+    [opt_or(
         "withinDays",
         DAYS,
-        "Due within this many days (default 7)."
+        Preset::Num(7.0),
+        "Due within this many days."
     )]
 );
 trigger!(
@@ -321,13 +323,14 @@ pub static CAMPAIGN: Shape = Shape {
             },
             "Percent of visitors who never see its action (the control group).",
         ),
-        opt(
+        opt_or(
             "attributionHours",
             Ty::Num {
                 min: 0.0,
                 max: 8760.0,
             },
-            "A purchase this soon after an impression counts as a conversion (default 72).",
+            Preset::Num(72.0),
+            "A purchase this soon after an impression counts as a conversion.",
         ),
     ],
 };

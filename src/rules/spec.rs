@@ -39,6 +39,15 @@ pub struct Field {
     pub ty: Ty,
     pub required: bool,
     pub doc: &'static str,
+    /// What an optional field is when left out: written here once for the compiler, the
+    /// schema and the reference.
+    pub preset: Option<Preset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Preset {
+    Num(f64),
+    Str(&'static str),
 }
 
 pub struct Shape {
@@ -55,6 +64,7 @@ pub const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
         ty,
         required: true,
         doc: doc_text(doc),
+        preset: None,
     }
 }
 
@@ -64,6 +74,44 @@ pub const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Field {
         ty,
         required: false,
         doc: doc_text(doc),
+        preset: None,
+    }
+}
+
+/// An optional field with the value it takes when left out.
+pub const fn opt_or(name: &'static str, ty: Ty, preset: Preset, doc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        required: false,
+        doc: doc_text(doc),
+        preset: Some(preset),
+    }
+}
+
+impl Shape {
+    fn preset(&self, name: &str) -> Option<Preset> {
+        self.fields.iter().find(|f| f.name == name)?.preset
+    }
+
+    /// `v`'s number field `name`, or its preset.
+    pub fn num_or_preset(&self, v: &Value, name: &str) -> f64 {
+        match (v.get(name).and_then(Value::as_f64), self.preset(name)) {
+            (Some(x), _) => x,
+            (None, Some(Preset::Num(x))) => x,
+            // Only a name without a numeric preset gets here: `tests/rules.rs` compiles
+            // every preset's field left out.
+            (None, _) => f64::NAN,
+        }
+    }
+
+    /// `v`'s string field `name`, or its preset.
+    pub fn str_or_preset<'a>(&self, v: &'a Value, name: &str) -> &'a str {
+        match (v.get(name).and_then(Value::as_str), self.preset(name)) {
+            (Some(x), _) => x,
+            (None, Some(Preset::Str(x))) => x,
+            (None, _) => "",
+        }
     }
 }
 
@@ -257,6 +305,13 @@ fn shape_schema(shape: &Shape) -> Value {
     for f in shape.fields {
         let mut s = schema(&f.ty);
         s["description"] = json!(f.doc);
+        match f.preset {
+            // Whole numbers as integers, as a person writes them.
+            Some(Preset::Num(x)) if x.fract() == 0.0 => s["default"] = json!(x as i64),
+            Some(Preset::Num(x)) => s["default"] = json!(x),
+            Some(Preset::Str(x)) => s["default"] = json!(x),
+            None => {}
+        }
         props.insert(f.name.into(), s);
     }
     let mut required: Vec<&str> = shape.tag.map(|_| "type").into_iter().collect();
@@ -305,7 +360,11 @@ pub fn reference(root: &'static Shape) -> String {
                 f.name,
                 ty_name(&f.ty),
                 if f.required { "yes" } else { "" },
-                f.doc
+                match f.preset {
+                    Some(Preset::Num(x)) => format!("{} Default: {}.", f.doc, num(x)),
+                    Some(Preset::Str(x)) => format!("{} Default: `{x}`.", f.doc),
+                    None => f.doc.to_string(),
+                }
             ));
         }
         out.push('\n');
