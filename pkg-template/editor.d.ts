@@ -15,6 +15,8 @@ export interface VocabularyOptions {
   segments?: string[];
   /** "campaign" (the visitor context; default) or "slot" (`product.*` and `visitor.*`). */
   scope?: "campaign" | "slot";
+  /** The labels' language: "en" (default) or "tr"; any other reads English. */
+  lang?: string;
 }
 
 /** The vocabulary as written, before the store's values are filled in. */
@@ -28,10 +30,13 @@ export const EXPLAIN_TEXTS: Readonly<Record<import("./index.js").ExplainCode, { 
 export function explainText(block: import("./index.js").ExplainBlock, lang?: string): string;
 
 export const VOCABULARY: readonly {
-  name: string; label: string; doc: string; scope: "visitor" | "product";
+  /** `label` is the English one of `labels`. */
+  name: string; label: string; labels: { en: string; tr: string }; doc: string; scope: "visitor" | "product";
   type: Variable["type"] | "per category" | "per brand";
   /** A fixed list, or the store data the values come from ("categories", "brands", "tags", "products", "segments"). */
   values?: string[] | string;
+  /** Labels of a fixed list's values, e.g. `page`'s `cart`: `{ en: "Cart", tr: "Sepet" }`. */
+  valueLabels?: Record<string, { en: string; tr: string }>;
 }[];
 
 /**
@@ -48,6 +53,16 @@ export function reactQueryBuilderFields(options?: VocabularyOptions): {
   name: string; label: string; operators: { name: string; value: string; label: string }[];
   inputType?: string; valueEditorType?: string; values?: { name: string; value: string; label: string }[]; defaultValue?: unknown;
 }[];
+
+/**
+ * react-querybuilder 8's own words (buttons, tooltips, AND/OR) in `lang` ("en" or "tr"), as
+ * `<QueryBuilder>` props beside `fields` built with the same `lang`.
+ * @example createElement(QueryBuilder, { fields: reactQueryBuilderFields({ catalog, lang: "tr" }), ...reactQueryBuilderTexts("tr") })
+ */
+export function reactQueryBuilderTexts(lang?: string): {
+  combinators: { name: "and" | "or"; value: "and" | "or"; label: string }[];
+  translations: Record<string, { label?: string; title: string }>;
+};
 
 /** `formatQuery` options: JsonLogic with numbers as numbers for number fields. */
 export const reactQueryBuilderFormat: Readonly<{ format: "jsonlogic"; parseNumbers: "strict-limited" }>;

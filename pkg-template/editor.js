@@ -39,26 +39,35 @@ function storeValues({ catalog, segments } = {}) {
   return { categories: list(categories), brands: list(brands), tags: list(tags), products, segments: list(new Set(segments ?? [])) };
 }
 
+/** The editors' languages; any other reads English. */
+const language = (lang) => (String(lang ?? "en").slice(0, 2).toLowerCase() === "tr" ? "tr" : "en");
+
+/** Before a visitor variable's label in a slot condition. */
+const VISITOR_PREFIX = { en: "Visitor: ", tr: "Ziyaretçi: " };
+
 /**
  * The variables one kind of condition reads, with their allowed values resolved and maps
  * expanded into one number variable per category (or brand).
- * `scope`: "campaign" (the visitor context) or "slot" (`product.*` and `visitor.*`).
+ * `scope`: "campaign" (the visitor context) or "slot" (`product.*` and `visitor.*`);
+ * `lang`: the labels' language, "en" (default) or "tr".
  */
-export function variables({ catalog, segments, scope = "campaign" } = {}) {
+export function variables({ catalog, segments, scope = "campaign", lang } = {}) {
   const store = storeValues({ catalog, segments });
+  const ln = language(lang);
   const out = [];
   for (const v of VOCABULARY) {
     if (scope === "campaign" && v.scope !== "visitor") continue;
     const slotVisitor = scope === "slot" && v.scope === "visitor";
     const name = slotVisitor ? `visitor.${v.name}` : v.name;
-    const label = slotVisitor ? `Visitor: ${v.label}` : v.label;
+    const own = v.labels?.[ln] ?? v.label;
+    const label = slotVisitor ? `${VISITOR_PREFIX[ln]}${own}` : own;
     if (PER[v.type]) {
       // A map: one number variable per category path (or brand) of the store.
       for (const k of store[PER[v.type]]) out.push({ name: `${name}.${k.value}`, type: NUMBER, label: `${label} ${k.value}` });
       continue;
     }
     const values = typeof v.values === "string" ? store[v.values]
-      : v.values?.map((x) => ({ value: v.type === NUMBER ? Number(x) : x, label: String(x) }));
+      : v.values?.map((x) => ({ value: v.type === NUMBER ? Number(x) : x, label: v.valueLabels?.[x]?.[ln] ?? String(x) }));
     out.push({ name, type: v.type, label, ...(values ? { values } : {}) });
   }
   return out;
@@ -75,9 +84,41 @@ const RQB_OPERATORS = {
   [DATE]: ["<", "<=", ">", ">=", "between", "notBetween"],
 };
 
-const RQB_LABELS = { "=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", between: "between", notBetween: "not between", in: "is one of",
-  notIn: "is not one of", null: "is empty", notNull: "is set", contains: "contains", doesNotContain: "does not contain", beginsWith: "begins with",
-  doesNotBeginWith: "does not begin with", endsWith: "ends with", doesNotEndWith: "does not end with" };
+// Operator labels and the builder's own words (react-querybuilder's `translations` and
+// `combinators` props), per language.
+const RQB_LABELS = {
+  en: { "=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", between: "between", notBetween: "not between", in: "is one of",
+    notIn: "is not one of", null: "is empty", notNull: "is set", contains: "contains", doesNotContain: "does not contain", beginsWith: "begins with",
+    doesNotBeginWith: "does not begin with", endsWith: "ends with", doesNotEndWith: "does not end with" },
+  tr: { "=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", between: "arasında", notBetween: "arasında değil", in: "şunlardan biri",
+    notIn: "şunlardan biri değil", null: "boş", notNull: "dolu", contains: "içerir", doesNotContain: "içermez", beginsWith: "ile başlar",
+    doesNotBeginWith: "ile başlamaz", endsWith: "ile biter", doesNotEndWith: "ile bitmez" },
+};
+
+const RQB_WORDS = {
+  en: { and: "AND", or: "OR", field: "Variable", operator: "Operator", value: "Value", values: "Values", combinator: "All or any",
+    addRule: ["+ Rule", "Add a rule"], addGroup: ["+ Group", "Add a group"], removeRule: "Remove this rule", removeGroup: "Remove this group" },
+  tr: { and: "VE", or: "VEYA", field: "Değişken", operator: "İşlem", value: "Değer", values: "Değerler", combinator: "Tümü ya da biri",
+    addRule: ["+ Kural", "Kural ekle"], addGroup: ["+ Grup", "Grup ekle"], removeRule: "Bu kuralı sil", removeGroup: "Bu grubu sil" },
+};
+
+/**
+ * react-querybuilder 8's own words in `lang` ("en" or "tr"): spread into `<QueryBuilder>`
+ * beside `fields` so its buttons, tooltips and AND/OR speak the marketer's language.
+ * @example createElement(QueryBuilder, { fields, ...reactQueryBuilderTexts("tr") })
+ */
+export function reactQueryBuilderTexts(lang) {
+  const w = RQB_WORDS[language(lang)];
+  const title = (title) => ({ title });
+  return {
+    combinators: [{ name: "and", value: "and", label: w.and }, { name: "or", value: "or", label: w.or }],
+    translations: {
+      fields: title(w.field), operators: title(w.operator), value: title(w.value), values: title(w.values), combinators: title(w.combinator),
+      addRule: { label: w.addRule[0], title: w.addRule[1] }, addGroup: { label: w.addGroup[0], title: w.addGroup[1] },
+      removeRule: { label: "⨯", title: w.removeRule }, removeGroup: { label: "⨯", title: w.removeGroup },
+    },
+  };
+}
 
 /**
  * Fields for react-querybuilder 8's `<QueryBuilder fields={…}>` and `formatQuery`: each with
@@ -86,8 +127,9 @@ const RQB_LABELS = { "=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=
  * @example const fields = reactQueryBuilderFields({ catalog, segments: ["vip"] });
  */
 export function reactQueryBuilderFields(options) {
+  const labels = RQB_LABELS[language(options?.lang)];
   return variables(options).map((v) => {
-    const field = { name: v.name, label: v.label, operators: RQB_OPERATORS[v.type].map((name) => ({ name, value: name, label: RQB_LABELS[name] })) };
+    const field = { name: v.name, label: v.label, operators: RQB_OPERATORS[v.type].map((name) => ({ name, value: name, label: labels[name] })) };
     if (v.type === NUMBER) field.inputType = "number";
     if (v.type === DATE) field.inputType = "datetime-local";
     if (v.type === BOOL) Object.assign(field, { valueEditorType: "checkbox", defaultValue: true });

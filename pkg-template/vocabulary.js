@@ -3,6 +3,10 @@ export const VOCABULARY = [
   {
     "doc": "ms since the epoch (the engine's clock)",
     "label": "Now",
+    "labels": {
+      "en": "Now",
+      "tr": "Şu an"
+    },
     "name": "now",
     "scope": "visitor",
     "type": "datetime"
@@ -10,6 +14,10 @@ export const VOCABULARY = [
   {
     "doc": "the year in the store's time zone",
     "label": "Year",
+    "labels": {
+      "en": "Year",
+      "tr": "Yıl"
+    },
     "name": "year",
     "scope": "visitor",
     "type": "number"
@@ -17,6 +25,10 @@ export const VOCABULARY = [
   {
     "doc": "the month, 1–12",
     "label": "Month (1–12)",
+    "labels": {
+      "en": "Month (1–12)",
+      "tr": "Ay (1–12)"
+    },
     "name": "month",
     "scope": "visitor",
     "type": "number"
@@ -24,6 +36,10 @@ export const VOCABULARY = [
   {
     "doc": "the day of the month",
     "label": "Day of month",
+    "labels": {
+      "en": "Day of month",
+      "tr": "Ayın günü"
+    },
     "name": "day",
     "scope": "visitor",
     "type": "number"
@@ -31,16 +47,54 @@ export const VOCABULARY = [
   {
     "doc": "the hour, 0–23",
     "label": "Hour (0–23)",
+    "labels": {
+      "en": "Hour (0–23)",
+      "tr": "Saat (0–23)"
+    },
     "name": "hour",
     "scope": "visitor",
     "type": "number"
   },
   {
     "doc": "the day of the week, 0 = Sunday",
-    "label": "Weekday (0 = Sunday)",
+    "label": "Weekday",
+    "labels": {
+      "en": "Weekday",
+      "tr": "Haftanın günü"
+    },
     "name": "weekday",
     "scope": "visitor",
     "type": "number",
+    "valueLabels": {
+      "0": {
+        "en": "Sunday",
+        "tr": "Pazar"
+      },
+      "1": {
+        "en": "Monday",
+        "tr": "Pazartesi"
+      },
+      "2": {
+        "en": "Tuesday",
+        "tr": "Salı"
+      },
+      "3": {
+        "en": "Wednesday",
+        "tr": "Çarşamba"
+      },
+      "4": {
+        "en": "Thursday",
+        "tr": "Perşembe"
+      },
+      "5": {
+        "en": "Friday",
+        "tr": "Cuma"
+      },
+      "6": {
+        "en": "Saturday",
+        "tr": "Cumartesi"
+      }
+    },
     "values": [
       "0",
       "1",
@@ -54,9 +108,23 @@ export const VOCABULARY = [
   {
     "doc": "`en` or `tr`",
     "label": "Language",
+    "labels": {
+      "en": "Language",
+      "tr": "Dil"
+    },
     "name": "locale",
     "scope": "visitor",
     "type": "select",
+    "valueLabels": {
+      "en": {
+        "en": "English",
+        "tr": "İngilizce"
+      },
+      "tr": {
+        "en": "Turkish",
+        "tr": "Türkçe"
+      }
+    },
     "values": [
       "en",
       "tr"
@@ -65,9 +133,39 @@ export const VOCABULARY = [
   {
     "doc": "the last page type tracked",
     "label": "Page type",
+    "labels": {
+      "en": "Page type",
+      "tr": "Sayfa türü"
+    },
     "name": "page",
     "scope": "visitor",
     "type": "select",
+    "valueLabels": {
+      "cart": {
+        "en": "Cart",
+        "tr": "Sepet"
+      },
+      "category": {
+        "en": "Category",
+        "tr": "Kategori"
+      },
+      "checkout": {
+        "en": "Checkout",
+        "tr": "Ödeme"
+      },
+      "home": {
+        "en": "Home",
+        "tr": "Ana sayfa"
+      },
+      "product": {
+        "en": "Product",
+        "tr": "Ürün"
+      },
+      "search": {
+        "en": "Search",
+        "tr": "Arama"
+      }
+    },
     "values": [
       "home",
       "category",
@@ -80,6 +178,10 @@ export const VOCABULARY = [
   {
     "doc": "units in the cart",
     "label": "Cart units",
+    "labels": {
+      "en": "Cart units",
+      "tr": "Sepetteki adet"
+    },
     "name": "cart.count",
     "scope": "visitor",
     "type": "number"
@@ -87,6 +189,10 @@ export const VOCABULARY = [
   {
     "doc": "lines in the cart",
     "label": "Cart lines",
+    "labels": {
+      "en": "Cart lines",
+      "tr": "Sepetteki satır"
+    },
     "name": "cart.lines",
     "scope": "visitor",
     "type": "number"
@@ -94,6 +200,10 @@ export const VOCABULARY = [
   {
     "doc": "catalog prices × quantity",
     "label": "Cart value",
+    "labels": {
+      "en": "Cart value",
+      "tr": "Sepet tutarı"
+    },
     "name": "cart.value",
     "scope": "visitor",
     "type": "number"
@@ -101,6 +211,10 @@ export const VOCABULARY = [
   {
     "doc": "the ids in the cart",
     "label": "Cart products",
+    "labels": {
+      "en": "Cart products",
+      "tr": "Sepetteki ürünler"
+    },
     "name": "cart.productIds",
     "scope": "visitor",
     "type": "list",
@@ -109,6 +223,10 @@ export const VOCABULARY = [
   {
     "doc": "units per category path and every ancestor (`{\"pets\": 2, \"pets/cat\": 2}`)",
     "label": "Cart units in",
+    "labels": {
+      "en": "Cart units in",
+      "tr": "Sepetteki adet:"
+    },
     "name": "cart.categories",
     "scope": "visitor",
     "type": "per category",
@@ -117,6 +235,10 @@ export const VOCABULARY = [
   {
     "doc": "whole minutes since the cart last changed, `null` when empty",
     "label": "Minutes since the cart changed",
+    "labels": {
+      "en": "Minutes since the cart changed",
+      "tr": "Sepet değişeli geçen dakika"
+    },
     "name": "cart.minutesSinceChange",
     "scope": "visitor",
     "type": "number"
@@ -124,6 +246,10 @@ export const VOCABULARY = [
   {
     "doc": "product views this session",
     "label": "Views this session",
+    "labels": {
+      "en": "Views this session",
+      "tr": "Bu oturumdaki görüntüleme"
+    },
     "name": "views.session",
     "scope": "visitor",
     "type": "number"
@@ -131,6 +257,10 @@ export const VOCABULARY = [
   {
     "doc": "views this session per category path (with ancestors)",
     "label": "Views this session in",
+    "labels": {
+      "en": "Views this session in",
+      "tr": "Bu oturumdaki görüntüleme:"
+    },
     "name": "views.byCategory",
     "scope": "visitor",
     "type": "per category",
@@ -139,6 +269,10 @@ export const VOCABULARY = [
   {
     "doc": "the last 10 product ids viewed",
     "label": "Recently viewed",
+    "labels": {
+      "en": "Recently viewed",
+      "tr": "Son bakılanlar"
+    },
     "name": "views.recent",
     "scope": "visitor",
     "type": "list",
@@ -147,6 +281,10 @@ export const VOCABULARY = [
   {
     "doc": "sessions so far (a 30-minute gap starts one)",
     "label": "Sessions",
+    "labels": {
+      "en": "Sessions",
+      "tr": "Oturum sayısı"
+    },
     "name": "session.count",
     "scope": "visitor",
     "type": "number"
@@ -154,6 +292,10 @@ export const VOCABULARY = [
   {
     "doc": "minutes into this session",
     "label": "Minutes into this session",
+    "labels": {
+      "en": "Minutes into this session",
+      "tr": "Bu oturumdaki dakika"
+    },
     "name": "session.minutes",
     "scope": "visitor",
     "type": "number"
@@ -161,6 +303,10 @@ export const VOCABULARY = [
   {
     "doc": "purchases here and in the profile",
     "label": "Purchases",
+    "labels": {
+      "en": "Purchases",
+      "tr": "Satın alma sayısı"
+    },
     "name": "purchases.count",
     "scope": "visitor",
     "type": "number"
@@ -168,6 +314,10 @@ export const VOCABULARY = [
   {
     "doc": "days since the last purchase (`null` if none)",
     "label": "Days since the last purchase",
+    "labels": {
+      "en": "Days since the last purchase",
+      "tr": "Son satın almadan beri gün"
+    },
     "name": "purchases.daysSinceLast",
     "scope": "visitor",
     "type": "number"
@@ -175,6 +325,10 @@ export const VOCABULARY = [
   {
     "doc": "purchases per category path (with ancestors)",
     "label": "Purchases in",
+    "labels": {
+      "en": "Purchases in",
+      "tr": "Satın alma:"
+    },
     "name": "purchases.categories",
     "scope": "visitor",
     "type": "per category",
@@ -183,6 +337,10 @@ export const VOCABULARY = [
   {
     "doc": "days since the first tracked event",
     "label": "Days since the first visit",
+    "labels": {
+      "en": "Days since the first visit",
+      "tr": "İlk ziyaretten beri gün"
+    },
     "name": "daysSinceFirstVisit",
     "scope": "visitor",
     "type": "number"
@@ -190,6 +348,10 @@ export const VOCABULARY = [
   {
     "doc": "the last search queries, newest first",
     "label": "Recent searches",
+    "labels": {
+      "en": "Recent searches",
+      "tr": "Son aramalar"
+    },
     "name": "searches",
     "scope": "visitor",
     "type": "list"
@@ -197,6 +359,10 @@ export const VOCABULARY = [
   {
     "doc": "the name in the synced profile",
     "label": "Name",
+    "labels": {
+      "en": "Name",
+      "tr": "Ad"
+    },
     "name": "profile.name",
     "scope": "visitor",
     "type": "text"
@@ -204,6 +370,10 @@ export const VOCABULARY = [
   {
     "doc": "the profile's segments",
     "label": "Segments",
+    "labels": {
+      "en": "Segments",
+      "tr": "Segmentler"
+    },
     "name": "profile.segments",
     "scope": "visitor",
     "type": "list",
@@ -212,6 +382,10 @@ export const VOCABULARY = [
   {
     "doc": "the profile's affinity per category path",
     "label": "Affinity to",
+    "labels": {
+      "en": "Affinity to",
+      "tr": "Kategori ilgisi:"
+    },
     "name": "profile.categoryAffinity",
     "scope": "visitor",
     "type": "per category",
@@ -220,6 +394,10 @@ export const VOCABULARY = [
   {
     "doc": "the profile's affinity per brand",
     "label": "Affinity to brand",
+    "labels": {
+      "en": "Affinity to brand",
+      "tr": "Marka ilgisi:"
+    },
     "name": "profile.brandAffinity",
     "scope": "visitor",
     "type": "per brand",
@@ -228,6 +406,10 @@ export const VOCABULARY = [
   {
     "doc": "the product id",
     "label": "Product",
+    "labels": {
+      "en": "Product",
+      "tr": "Ürün"
+    },
     "name": "product.id",
     "scope": "product",
     "type": "select",
@@ -236,6 +418,10 @@ export const VOCABULARY = [
   {
     "doc": "the title",
     "label": "Product title",
+    "labels": {
+      "en": "Product title",
+      "tr": "Ürün adı"
+    },
     "name": "product.title",
     "scope": "product",
     "type": "text"
@@ -243,6 +429,10 @@ export const VOCABULARY = [
   {
     "doc": "the category path",
     "label": "Product category",
+    "labels": {
+      "en": "Product category",
+      "tr": "Ürün kategorisi"
+    },
     "name": "product.category",
     "scope": "product",
     "type": "select",
@@ -251,6 +441,10 @@ export const VOCABULARY = [
   {
     "doc": "its category path and every ancestor",
     "label": "Product category or parent",
+    "labels": {
+      "en": "Product category or parent",
+      "tr": "Ürün kategorisi ya da üstü"
+    },
     "name": "product.categories",
     "scope": "product",
     "type": "list",
@@ -259,6 +453,10 @@ export const VOCABULARY = [
   {
     "doc": "the brand",
     "label": "Product brand",
+    "labels": {
+      "en": "Product brand",
+      "tr": "Ürün markası"
+    },
     "name": "product.brand",
     "scope": "product",
     "type": "select",
@@ -267,6 +465,10 @@ export const VOCABULARY = [
   {
     "doc": "the price",
     "label": "Product price",
+    "labels": {
+      "en": "Product price",
+      "tr": "Ürün fiyatı"
+    },
     "name": "product.price",
     "scope": "product",
     "type": "number"
@@ -274,6 +476,10 @@ export const VOCABULARY = [
   {
     "doc": "false when the catalog says so",
     "label": "Product in stock",
+    "labels": {
+      "en": "Product in stock",
+      "tr": "Ürün stokta"
+    },
     "name": "product.inStock",
     "scope": "product",
     "type": "boolean"
@@ -281,6 +487,10 @@ export const VOCABULARY = [
   {
     "doc": "the catalog's tags",
     "label": "Product tags",
+    "labels": {
+      "en": "Product tags",
+      "tr": "Ürün etiketleri"
+    },
     "name": "product.tags",
     "scope": "product",
     "type": "list",
@@ -289,6 +499,10 @@ export const VOCABULARY = [
   {
     "doc": "the catalog's popularity",
     "label": "Product popularity",
+    "labels": {
+      "en": "Product popularity",
+      "tr": "Ürün popülerliği"
+    },
     "name": "product.popularity",
     "scope": "product",
     "type": "number"

@@ -45,6 +45,7 @@ export async function mountConditionBuilder({ container, catalog, segments, onTe
   const builder = lib.mountQueryBuilder(container.querySelector('[data-builder="editor"]'), {
     catalog,
     segments,
+    lang: getLang(),
     onQuery(query) {
       const c = campaign();
       if (!c) return;

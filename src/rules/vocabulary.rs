@@ -104,55 +104,155 @@ pub const VISITOR: [Var; 28] = [
     var("profile.brandAffinity", PerBrand, Store("brands")),
 ];
 
-/// Labels and meanings of `VISITOR`, row for row: apart, so the wasm build (which
-/// checks names only) does not carry them.
-const VISITOR_TEXT: [(&str, &str); 28] = [
-    ("Now", "ms since the epoch (the engine's clock)"),
-    ("Year", "the year in the store's time zone"),
-    ("Month (1–12)", "the month, 1–12"),
-    ("Day of month", "the day of the month"),
-    ("Hour (0–23)", "the hour, 0–23"),
-    ("Weekday (0 = Sunday)", "the day of the week, 0 = Sunday"),
-    ("Language", "`en` or `tr`"),
-    ("Page type", "the last page type tracked"),
-    ("Cart units", "units in the cart"),
-    ("Cart lines", "lines in the cart"),
-    ("Cart value", "catalog prices × quantity"),
-    ("Cart products", "the ids in the cart"),
-    (
+/// A variable's words for people: its label in English and Turkish (the editors'), its
+/// meaning (the reference's), and the labels of its fixed values, value for value.
+struct Words {
+    en: &'static str,
+    tr: &'static str,
+    doc: &'static str,
+    values: &'static [(&'static str, &'static str)],
+}
+
+const fn words(en: &'static str, tr: &'static str, doc: &'static str) -> Words {
+    Words {
+        en,
+        tr,
+        doc,
+        values: &[],
+    }
+}
+
+const fn words_values(
+    en: &'static str,
+    tr: &'static str,
+    doc: &'static str,
+    values: &'static [(&'static str, &'static str)],
+) -> Words {
+    Words {
+        en,
+        tr,
+        doc,
+        values,
+    }
+}
+
+/// The words of `VISITOR`, row for row: apart, so the wasm build (which checks names only)
+/// does not carry them. A per-category (or brand) label is followed by the key.
+const VISITOR_TEXT: [Words; 28] = [
+    words("Now", "Şu an", "ms since the epoch (the engine's clock)"),
+    words("Year", "Yıl", "the year in the store's time zone"),
+    words("Month (1–12)", "Ay (1–12)", "the month, 1–12"),
+    words("Day of month", "Ayın günü", "the day of the month"),
+    words("Hour (0–23)", "Saat (0–23)", "the hour, 0–23"),
+    words_values(
+        "Weekday",
+        "Haftanın günü",
+        "the day of the week, 0 = Sunday",
+        &[
+            ("Sunday", "Pazar"),
+            ("Monday", "Pazartesi"),
+            ("Tuesday", "Salı"),
+            ("Wednesday", "Çarşamba"),
+            ("Thursday", "Perşembe"),
+            ("Friday", "Cuma"),
+            ("Saturday", "Cumartesi"),
+        ],
+    ),
+    words_values(
+        "Language",
+        "Dil",
+        "`en` or `tr`",
+        &[("English", "İngilizce"), ("Turkish", "Türkçe")],
+    ),
+    words_values(
+        "Page type",
+        "Sayfa türü",
+        "the last page type tracked",
+        &[
+            ("Home", "Ana sayfa"),
+            ("Category", "Kategori"),
+            ("Product", "Ürün"),
+            ("Cart", "Sepet"),
+            ("Checkout", "Ödeme"),
+            ("Search", "Arama"),
+        ],
+    ),
+    words("Cart units", "Sepetteki adet", "units in the cart"),
+    words("Cart lines", "Sepetteki satır", "lines in the cart"),
+    words("Cart value", "Sepet tutarı", "catalog prices × quantity"),
+    words("Cart products", "Sepetteki ürünler", "the ids in the cart"),
+    words(
         "Cart units in",
+        "Sepetteki adet:",
         "units per category path and every ancestor (`{\"pets\": 2, \"pets/cat\": 2}`)",
     ),
-    (
+    words(
         "Minutes since the cart changed",
+        "Sepet değişeli geçen dakika",
         "whole minutes since the cart last changed, `null` when empty",
     ),
-    ("Views this session", "product views this session"),
-    (
+    words(
+        "Views this session",
+        "Bu oturumdaki görüntüleme",
+        "product views this session",
+    ),
+    words(
         "Views this session in",
+        "Bu oturumdaki görüntüleme:",
         "views this session per category path (with ancestors)",
     ),
-    ("Recently viewed", "the last 10 product ids viewed"),
-    ("Sessions", "sessions so far (a 30-minute gap starts one)"),
-    ("Minutes into this session", "minutes into this session"),
-    ("Purchases", "purchases here and in the profile"),
-    (
+    words(
+        "Recently viewed",
+        "Son bakılanlar",
+        "the last 10 product ids viewed",
+    ),
+    words(
+        "Sessions",
+        "Oturum sayısı",
+        "sessions so far (a 30-minute gap starts one)",
+    ),
+    words(
+        "Minutes into this session",
+        "Bu oturumdaki dakika",
+        "minutes into this session",
+    ),
+    words(
+        "Purchases",
+        "Satın alma sayısı",
+        "purchases here and in the profile",
+    ),
+    words(
         "Days since the last purchase",
+        "Son satın almadan beri gün",
         "days since the last purchase (`null` if none)",
     ),
-    (
+    words(
         "Purchases in",
+        "Satın alma:",
         "purchases per category path (with ancestors)",
     ),
-    (
+    words(
         "Days since the first visit",
+        "İlk ziyaretten beri gün",
         "days since the first tracked event",
     ),
-    ("Recent searches", "the last search queries, newest first"),
-    ("Name", "the name in the synced profile"),
-    ("Segments", "the profile's segments"),
-    ("Affinity to", "the profile's affinity per category path"),
-    ("Affinity to brand", "the profile's affinity per brand"),
+    words(
+        "Recent searches",
+        "Son aramalar",
+        "the last search queries, newest first",
+    ),
+    words("Name", "Ad", "the name in the synced profile"),
+    words("Segments", "Segmentler", "the profile's segments"),
+    words(
+        "Affinity to",
+        "Kategori ilgisi:",
+        "the profile's affinity per category path",
+    ),
+    words(
+        "Affinity to brand",
+        "Marka ilgisi:",
+        "the profile's affinity per brand",
+    ),
 ];
 
 /// The candidate product slot filters and boosts read as `product.*`.
@@ -168,21 +268,29 @@ pub const PRODUCT: [Var; 9] = [
     var("popularity", Number, Any),
 ];
 
-/// Labels and meanings of `PRODUCT`, row for row: apart, so the wasm build (which
-/// checks names only) does not carry them.
-const PRODUCT_TEXT: [(&str, &str); 9] = [
-    ("Product", "the product id"),
-    ("Product title", "the title"),
-    ("Product category", "the category path"),
-    (
+/// The words of `PRODUCT`, row for row (see `VISITOR_TEXT`).
+const PRODUCT_TEXT: [Words; 9] = [
+    words("Product", "Ürün", "the product id"),
+    words("Product title", "Ürün adı", "the title"),
+    words("Product category", "Ürün kategorisi", "the category path"),
+    words(
         "Product category or parent",
+        "Ürün kategorisi ya da üstü",
         "its category path and every ancestor",
     ),
-    ("Product brand", "the brand"),
-    ("Product price", "the price"),
-    ("Product in stock", "false when the catalog says so"),
-    ("Product tags", "the catalog's tags"),
-    ("Product popularity", "the catalog's popularity"),
+    words("Product brand", "Ürün markası", "the brand"),
+    words("Product price", "Ürün fiyatı", "the price"),
+    words(
+        "Product in stock",
+        "Ürün stokta",
+        "false when the catalog says so",
+    ),
+    words("Product tags", "Ürün etiketleri", "the catalog's tags"),
+    words(
+        "Product popularity",
+        "Ürün popülerliği",
+        "the catalog's popularity",
+    ),
 ];
 
 /// What a condition reads: the visitor context (campaign `when`) or `{product, visitor}`
@@ -459,14 +567,25 @@ pub fn conditions(rules: &Value) -> Vec<(String, &Value)> {
 
 /// The vocabulary as JSON, for the editors' configuration (`vitrin/editor`).
 pub fn json() -> Value {
-    let list = |vars: &[Var], texts: &[(&str, &str)], scope: &str| -> Vec<Value> {
+    let list = |vars: &[Var], texts: &[Words], scope: &str| -> Vec<Value> {
         vars.iter()
             .zip(texts)
-            .map(|(v, &(label, doc))| {
+            .map(|(v, w)| {
                 let name = if scope == "product" { format!("product.{}", v.name) } else { v.name.to_string() };
-                let mut o = json!({"name": name, "type": v.kind.name(), "label": label, "scope": scope, "doc": doc});
+                let mut o = json!({"name": name, "type": v.kind.name(), "label": w.en, "labels": {"en": w.en, "tr": w.tr}, "scope": scope, "doc": w.doc});
                 match v.values {
-                    Values::Fixed(list) => o["values"] = json!(list),
+                    Values::Fixed(list) => {
+                        o["values"] = json!(list);
+                        assert!(w.values.is_empty() || w.values.len() == list.len(), "{name}: a label for each value");
+                        if !w.values.is_empty() {
+                            o["valueLabels"] = list
+                                .iter()
+                                .zip(w.values)
+                                .map(|(value, (en, tr))| (value.to_string(), json!({"en": en, "tr": tr})))
+                                .collect::<Map<String, Value>>()
+                                .into();
+                        }
+                    }
                     Values::Store(source) => o["values"] = json!(source),
                     Values::Any => {}
                 }
@@ -486,15 +605,20 @@ pub fn json() -> Value {
 /// The context table of the rules reference.
 pub fn reference() -> String {
     let mut s = String::from("| context value | type | meaning |\n|---|---|---|\n");
-    for (v, (_, doc)) in VISITOR.iter().zip(VISITOR_TEXT) {
-        s.push_str(&format!("| `{}` | {} | {doc} |\n", v.name, v.kind.name()));
+    for (v, w) in VISITOR.iter().zip(VISITOR_TEXT) {
+        s.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            v.name,
+            v.kind.name(),
+            w.doc
+        ));
     }
-    for (v, (_, doc)) in PRODUCT.iter().zip(PRODUCT_TEXT) {
+    for (v, w) in PRODUCT.iter().zip(PRODUCT_TEXT) {
         s.push_str(&format!(
             "| `product.{}` | {} | in slot filters and boosts: the candidate product's {} |\n",
             v.name,
             v.kind.name(),
-            doc.trim_start_matches("the ")
+            w.doc.trim_start_matches("the ")
         ));
     }
     s

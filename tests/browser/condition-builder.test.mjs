@@ -1,7 +1,9 @@
 // The playground's visual condition builder (react-querybuilder with vitrin/editor's fields)
 // in headless Chromium, next to an open storefront tab: the cat-litter audience is built by
 // clicking, the JSON view follows, a JSON edit flows back into the builder, and once
-// published the campaign acts on the storefront for a cat owner and for nobody else.
+// published the campaign acts on the storefront for a cat owner and for nobody else. The
+// builder speaks the page's language: no English word of the editor in the Turkish page, no
+// Turkish one in the English page.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,8 +15,38 @@ const ready = (page) => page.waitForFunction(() => document.body.dataset.ready =
 const firstForYou = (page) => page.$eval('[data-slot="for_you"] .card', (c) => c.dataset.productId);
 const when = async (page, id) => JSON.parse(await page.inputValue("#rules")).campaigns.find((c) => c.id === id).when;
 
+/** What a person reads in the editor: option texts, button labels, tooltips. */
+const builderTexts = (page) =>
+  page.$eval("#builder .queryBuilder", (root) => [
+    ...[...root.querySelectorAll("option, button")].map((e) => e.textContent),
+    ...[...root.querySelectorAll("[title]")].map((e) => e.title),
+  ]);
+
+const words = (texts) => new Set(texts.flatMap((t) => String(t).toLowerCase().match(/\p{L}+/gu) ?? []));
+
+/**
+ * The words of the editor's texts in `lang` that its other language does not share, the
+ * store's own data (category paths, brands, titles, segments) left out: what must never show
+ * in the other language's builder. From vitrin/editor itself, so a new label is covered.
+ */
+function ownWords(editor, lang, { catalog, segments }) {
+  const texts = (l) => {
+    const fields = editor.reactQueryBuilderFields({ catalog, segments, lang: l });
+    const { translations, combinators } = editor.reactQueryBuilderTexts(l);
+    return [
+      ...fields.flatMap((f) => [f.label, ...f.operators.map((o) => o.label), ...(f.values ?? []).map((v) => v.label)]),
+      ...Object.values(translations).flatMap((t) => [t.label, t.title]),
+      ...combinators.map((c) => c.label),
+    ];
+  };
+  const other = words(texts(lang === "tr" ? "en" : "tr"));
+  const store = words(catalog.products.flatMap((p) => [p.id, p.title, p.category, p.brand, ...(p.tags ?? [])]).concat(segments));
+  return [...words(texts(lang))].filter((w) => !other.has(w) && !store.has(w));
+}
+
 test("the cat-litter audience built visually, two-way with the JSON, published, acts on the storefront", async () => {
   const { default: catalog } = await import(pathToFileURL(join(REPO_ROOT, "www/generated/catalog.js")));
+  const editor = await import(pathToFileURL(join(REPO_ROOT, "pkg/editor.js")));
   await withPage(
     async ({ page: shop, context, url, errors }) => {
       await shop.goto(`${url}/`);
@@ -39,6 +71,28 @@ test("the cat-litter audience built visually, two-way with the JSON, published, 
       Object.assign(added, { name: "Cat litter first for cat owners", priority: 90, slots: { for_you: { pin: [litter.id] } } });
       await playground.fill("#rules", JSON.stringify(rules, null, 2));
       await playground.waitForSelector("#validation .good");
+
+      // The builder in the page's language (Turkish): its buttons, variables, operators and
+      // fixed values, and no English word of the editor anywhere in it.
+      await playground.click("#builder .ruleGroup-addRule");
+      const scratch = playground.locator("#builder .rule").first();
+      await scratch.locator(".rule-fields").selectOption("page");
+      assert.equal((await playground.textContent("#builder .ruleGroup-addRule")).trim(), "+ Kural");
+      assert.equal(await scratch.locator(".rule-fields option:checked").textContent(), "Sayfa türü");
+      assert.ok((await scratch.locator(".rule-value option").allTextContents()).includes("Sepet"));
+      let texts = await builderTexts(playground);
+      assert.ok(texts.includes("Sepet tutarı") && texts.includes("VE") && texts.includes("Kural ekle"), JSON.stringify(texts));
+      await screenshot(playground, "condition-builder-tr");
+      await scratch.locator(".rule-fields").selectOption("profile.segments");
+      texts = texts.concat(await builderTexts(playground));
+      assert.ok(texts.includes("içermez"), JSON.stringify(texts));
+      const storeSegments = await scratch.locator(".rule-value option").allTextContents();
+      const englishWords = ownWords(editor, "en", { catalog, segments: storeSegments });
+      // The list can fail: it holds the words the issue found on the Turkish page.
+      for (const w of ["cart", "value", "rule", "does", "contain"]) assert.ok(englishWords.includes(w), w);
+      assert.deepEqual([...words(texts)].filter((w) => englishWords.includes(w)), [], "English words in the Turkish builder");
+      await scratch.locator(".rule-remove").click();
+      await playground.waitForFunction(() => !document.querySelector("#builder .rule"));
 
       // The audience, by clicking: segments contains cat-owner.
       await playground.click("#builder .ruleGroup-addRule");
@@ -86,6 +140,24 @@ test("the cat-litter audience built visually, two-way with the JSON, published, 
       await playground.click("#confirm-ok"); // the diff shown, confirmed
       await shop.waitForFunction(() => document.documentElement.dataset.rulesRevision === "2");
       assert.equal(await firstForYou(shop), litter.id, "the audience campaign still acts in revision 2");
+
+      // The shop switched to English: a playground opened now speaks English, no Turkish word
+      // of the editor in it.
+      await shop.click('[data-lang="en"]');
+      const english = await context.newPage();
+      watchErrors(english, errors);
+      await english.goto(`${url}/www/playground.html`);
+      await ready(english);
+      await english.waitForSelector("#builder .queryBuilder");
+      assert.equal((await english.textContent("#builder .ruleGroup-addRule")).trim(), "+ Rule");
+      await english.click("#builder .ruleGroup-addRule");
+      await english.locator("#builder .rule").last().locator(".rule-fields").selectOption("profile.segments");
+      const shown = await builderTexts(english);
+      assert.ok(shown.includes("Cart value") && shown.includes("does not contain") && shown.includes("AND"), JSON.stringify(shown));
+      const turkish = ownWords(editor, "tr", { catalog, segments: storeSegments });
+      for (const w of ["sepet", "tutarı", "kural", "içermez"]) assert.ok(turkish.includes(w), w);
+      assert.deepEqual([...words(shown)].filter((w) => turkish.includes(w)), [], "Turkish words in the English builder");
+      await screenshot(english, "condition-builder-en");
       assert.deepEqual(errors, []);
     },
     { contextOptions: { viewport: { width: 1400, height: 1000 } } },

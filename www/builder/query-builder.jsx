@@ -7,7 +7,7 @@ import { createRoot } from "react-dom/client";
 import { QueryBuilder, formatQuery } from "react-querybuilder";
 import { parseJsonLogic } from "react-querybuilder/parseJsonLogic";
 import "react-querybuilder/dist/query-builder.css";
-import { reactQueryBuilderFields, reactQueryBuilderFormat } from "../../pkg/editor.js";
+import { reactQueryBuilderFields, reactQueryBuilderFormat, reactQueryBuilderTexts } from "../../pkg/editor.js";
 
 const EMPTY = { combinator: "and", rules: [] };
 
@@ -23,11 +23,12 @@ export function fromJsonLogic(json, fields) {
 }
 
 /**
- * Mounts the builder in `element`; `onQuery(query)` on every edit. Answers
- * `{ setQuery(query), fields }` for changes made elsewhere (the JSON view).
+ * Mounts the builder in `element`, speaking `lang` ("tr" or "en"); `onQuery(query)` on every
+ * edit. Answers `{ setQuery(query), fields }` for changes made elsewhere (the JSON view).
  */
-export function mountQueryBuilder(element, { catalog, segments, onQuery }) {
-  const fields = reactQueryBuilderFields({ catalog, segments });
+export function mountQueryBuilder(element, { catalog, segments, lang, onQuery }) {
+  const fields = reactQueryBuilderFields({ catalog, segments, lang });
+  const texts = reactQueryBuilderTexts(lang);
   let push = () => {};
   function Builder() {
     const [query, setQuery] = useState(EMPTY);
@@ -36,6 +37,7 @@ export function mountQueryBuilder(element, { catalog, segments, onQuery }) {
     }, []);
     return createElement(QueryBuilder, {
       fields,
+      ...texts,
       query,
       onQueryChange: (q) => {
         setQuery(q);
