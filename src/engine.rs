@@ -1260,7 +1260,7 @@ fn compile_rules(rules: &Value) -> Result<Rules> {
 
 /// Prefixes the error's paths with where the sub-document sits in the options.
 fn nest(mut e: Error, prefix: &str) -> Error {
-    e.path = e.path.map(|p| format!("{prefix}{p}"));
+    e.path = e.path.take().map(|p| format!("{prefix}{p}"));
     e.errors
         .iter_mut()
         .for_each(|pe| pe.path = format!("{prefix}{}", pe.path));

@@ -168,19 +168,16 @@ pub struct ApiError(StatusCode, Error);
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError(
-            status,
-            Error {
-                path: Some(String::new()),
-                ..Error::new(code, message)
-            },
-        )
+        let mut e = Error::new(code, message);
+        e.path = Some(String::new());
+        ApiError(status, e)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let ApiError(status, e) = self;
+        let e = e.into_data();
         let mut doc =
             json!({"code": e.code, "message": e.message, "path": e.path.unwrap_or_default()});
         if !e.errors.is_empty() {
@@ -738,14 +735,9 @@ async fn post_merge(
             ),
         )
     })?;
-    let from = app.visitor(Some(from)).map_err(|ApiError(_, e)| {
-        ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Error {
-                path: Some("/from".into()),
-                ..e
-            },
-        )
+    let from = app.visitor(Some(from)).map_err(|ApiError(_, mut e)| {
+        e.path = Some("/from".into());
+        ApiError(StatusCode::UNPROCESSABLE_ENTITY, e)
     })?;
     if !from.starts_with(token::ANONYMOUS_PREFIX) {
         return Err(ApiError(

@@ -95,7 +95,7 @@ pub fn parse(v: &Value, now: f64, campaigns: &Campaigns) -> Result<Batch> {
         let x = Obj::new(x, &join("/exposures", i), CODE)?;
         let (campaign, variant) = (x.str("campaignId")?, x.str("variant")?);
         if !campaigns.knows(campaign, variant) {
-            let e = x.err(
+            let mut e = x.err(
                 if campaigns.knows_campaign(campaign) {
                     "variant"
                 } else {
@@ -105,10 +105,8 @@ pub fn parse(v: &Value, now: f64, campaigns: &Campaigns) -> Result<Batch> {
                     "no published rules have campaign \"{campaign}\" with variant \"{variant}\""
                 ),
             );
-            return Err(Error {
-                code: "unknown_campaign",
-                ..e
-            });
+            e.code = "unknown_campaign";
+            return Err(e);
         }
         let count = |key| {
             x.opt_num_in(key, 0.0, MAX_COUNT)
@@ -140,7 +138,7 @@ fn nest(err: Error, prefix: &str) -> Error {
         .errors
         .first()
         .map(|e| e.message.clone())
-        .unwrap_or(err.message);
+        .unwrap_or_else(|| err.message.clone());
     Error::at(err.code, path, message)
 }
 
