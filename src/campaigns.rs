@@ -83,8 +83,8 @@ pub fn context(v: &Visitor, rules: &Rules) -> Value {
         Some(p) => json!({
             "name": p.name,
             "segments": p.segments,
-            "categoryAffinity": p.category_affinity.iter().map(|(k, w)| (k.clone(), json!(w))).collect::<Map<_, _>>(),
-            "brandAffinity": p.brand_affinity.iter().map(|(k, w)| (k.clone(), json!(w))).collect::<Map<_, _>>(),
+            "categoryAffinity": weights(&p.category_affinity),
+            "brandAffinity": weights(&p.brand_affinity),
         }),
         None => json!({"name": null, "segments": [], "categoryAffinity": {}, "brandAffinity": {}}),
     };
@@ -106,6 +106,15 @@ pub fn context(v: &Visitor, rules: &Rules) -> Value {
         "profile": profile,
         "variant": null,
     })
+}
+
+/// `{name: weight}`, inserted one by one: `collect()` into a map compiles a stable sort.
+fn weights(list: &[(String, f32)]) -> Value {
+    let mut map = Map::new();
+    for (k, w) in list {
+        map.insert(k.clone(), json!(w));
+    }
+    Value::Object(map)
 }
 
 /// FNV-1a over `visitor \0 campaign`, mapped to [0, 100): stable across reloads, tabs and

@@ -578,7 +578,10 @@ impl Engine {
         }
         let ctx = self.visitor_context(now);
         let mut order: Vec<usize> = (0..self.rules.campaigns.len()).collect();
-        order.sort_unstable_by_key(|&i| (std::cmp::Reverse(self.rules.campaigns[i].priority), i));
+        // Highest priority first; equal priorities in the rules' order.
+        crate::order::sort_by_key(&mut order, |&i| {
+            (-(self.rules.campaigns[i].priority as f64), 0)
+        });
         let mut holdouts: Vec<usize> = Vec::new();
         let mut chosen = None;
         for i in order {

@@ -4,7 +4,7 @@
 //!
 //! Layers, lowest first; a module imports only from its own layer or below:
 //! 1. `names` (the name lists), `error`, `json` (and `jsontext`, the JSON text reader and writer), `embeddings`, `logic` (JsonLogic), `reasons`,
-//!    `url` (the one URL rule), `blend` (the ranking weights a catalog carries)
+//!    `url` (the one URL rule), `blend` (the ranking weights a catalog carries), `order` (the one sort)
 //! 2. `catalog`, `events`, `profile`, `visitor`
 //! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
 //! 4. `scoring`, `slots`, `campaigns`, `assistant`
@@ -25,6 +25,7 @@ pub mod json;
 pub mod jsontext;
 pub mod logic;
 pub mod names;
+pub mod order;
 pub mod profile;
 pub mod reasons;
 pub mod rules;

@@ -350,7 +350,7 @@ impl Scorer {
                     .then(|| (cy.days_left(&s.state.purchases, s.now), ix, cy.every_days))
             })
             .collect();
-        due.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        crate::order::sort_by_key(&mut due, |d| (d.0, d.1));
         let mut picks: Vec<Pick> = Vec::new();
         for (days_left, ix, every) in due {
             let urgency = (1.0 - days_left / (REPLENISH_WINDOW_DAYS + every)) as f32;

@@ -111,14 +111,8 @@ pub fn tune<'a>(
             }
             true
         });
-        // Equal scores keep the strategy's order (an unstable sort keyed on position is
-        // several KB of wasm smaller than a stable one).
-        let mut keyed: Vec<(usize, Candidate)> =
-            std::mem::take(cands).into_iter().enumerate().collect();
-        keyed.sort_unstable_by(|(i, a), (j, b)| {
-            b.pick.score.total_cmp(&a.pick.score).then(i.cmp(j))
-        });
-        *cands = keyed.into_iter().map(|(_, r)| r).collect();
+        // Best first; equal scores keep the strategy's order.
+        crate::order::sort_by_key(cands, |r| (-f64::from(r.pick.score), 0));
     }
     let mut pinned: Vec<Candidate> = Vec::new();
     let top = cands.first().map_or(1.0, |r| r.pick.score);
