@@ -55,6 +55,14 @@ export interface Blend {
   rankDecay?: number;
   /** Weight of the best single seed's contribution (max pooling) beside the sum over seeds. */
   maxPool?: number;
+  /**
+   * Neighbours of neighbours: the `twoHopSeeds` most recent views pass on the `similar`
+   * lists of the first `twoHopFanout` products in their own, times this and both ranks'
+   * factors (0, the default: off).
+   */
+  twoHop?: number;
+  twoHopSeeds?: number;
+  twoHopFanout?: number;
   similar?: number;
   boughtWith?: number;
   goesWith?: number;

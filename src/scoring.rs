@@ -171,6 +171,7 @@ impl Scorer {
             c,
             &[Relation::Similar, Relation::BoughtWith, Relation::GoesWith],
         );
+        self.add_two_hop(c);
         self.build_query(s);
         self.build_affinities(s);
         // Plain index loops over pre-sliced columns: the size-optimised release build
@@ -430,6 +431,40 @@ impl Scorer {
             self.best[j as usize] = 0.0;
         }
         self.touched.clear();
+    }
+
+    /// Neighbours of neighbours (`Blend::two_hop`): the "viewed together" lists of the first
+    /// products in the most recent seeds' own, weighted by the seed and both ranks.
+    fn add_two_hop(&mut self, c: &Catalog) {
+        let b = &c.blend;
+        if b.two_hop <= 0.0 {
+            return;
+        }
+        let (seeds, fanout) = b.two_hop_counts();
+        for &(seed, w) in self.seeds.iter().take(seeds) {
+            let near = c.related(seed, Relation::Similar);
+            for (r, &m) in near.iter().take(fanout).enumerate() {
+                let w1 = w * b.two_hop * b.rank_factor(r);
+                for (r2, &j) in c.related(m, Relation::Similar).iter().enumerate() {
+                    self.scores[j as usize] += w1 * b.rank_factor(r2);
+                }
+            }
+        }
+    }
+
+    /// The seed whose neighbours' "viewed together" lists hold `ix` (`add_two_hop`).
+    fn two_hop_seed(&self, c: &Catalog, ix: u32) -> Option<u32> {
+        let (seeds, fanout) = c.blend.two_hop_counts();
+        self.seeds
+            .iter()
+            .take(seeds)
+            .map(|&(seed, _)| seed)
+            .find(|&seed| {
+                c.related(seed, Relation::Similar)
+                    .iter()
+                    .take(fanout)
+                    .any(|&m| c.related(m, Relation::Similar).contains(&ix))
+            })
     }
 
     /// The taste vector: recency-weighted views blended with the profile embedding.
@@ -721,6 +756,12 @@ impl Scorer {
             (Why::RecentlyViewed, Subject::None)
         } else if related >= emb.max(aff).max(pop) && related > 0.0 {
             (rel_why, rel_subject)
+        } else if let Some(seed) = (c.blend.two_hop > 0.0 && related == 0.0)
+            .then(|| self.two_hop_seed(c, ix))
+            .flatten()
+        {
+            // Only a neighbour of a neighbour: the view it came through is the reason.
+            (Why::Viewed, Subject::Product(seed))
         } else if emb >= aff.max(pop) && emb > 0.0 {
             let closest = self
                 .seeds

@@ -453,3 +453,36 @@ fn the_catalogs_blend_sets_how_strongly_viewed_products_come_back() {
         ("invalid_catalog", Some("/catalog/blend/revisitt"))
     );
 }
+
+#[test]
+fn two_hop_reaches_what_the_viewed_products_neighbours_are_viewed_with() {
+    // "kettle" is viewed with "teapot", which is viewed with "cups" and "tea": nobody
+    // viewed cups or tea right beside the kettle, and "umbrella" is the bestseller. With the
+    // store's two-hop weight the teapot's neighbours follow it, named after the kettle;
+    // without it the bestseller comes first among products no view relates to.
+    let products: Vec<Value> = [
+        ("kettle", vec!["teapot"], 1),
+        ("teapot", vec!["cups", "tea"], 1),
+        ("cups", vec![], 1),
+        ("tea", vec![], 1),
+        ("umbrella", vec![], 100),
+    ]
+    .iter()
+    .map(|(id, similar, pop)| {
+        json!({"id": id, "title": id.to_uppercase(), "category": "home", "price": 5,
+               "popularity": pop, "related": {"similar": similar}})
+    })
+    .collect();
+    let for_you = |blend: Value| {
+        let doc = json!({"products": products, "blend": blend});
+        let mut e = Engine::new(&json!({ "catalog": doc })).unwrap();
+        e.track(&json!({"type": "view", "productId": "kettle"}), 0.0)
+            .unwrap();
+        e.recommend("for_you", None, Some(4), 10.0).unwrap()
+    };
+    let off = for_you(json!({"twoHop": 0, "revisit": 0}));
+    assert_eq!(ids(&off)[..2], ["teapot", "umbrella"], "{:?}", ids(&off));
+    let on = for_you(json!({"twoHop": 0.5, "revisit": 0}));
+    assert_eq!(ids(&on)[..3], ["teapot", "cups", "tea"], "{:?}", ids(&on));
+    assert_eq!(on[1].reason.text, "Because you viewed KETTLE");
+}

@@ -127,6 +127,10 @@ fn tunable(c: &Catalog) -> Vec<&'static Field> {
         "seeds",
         "popularity",
     ];
+    if has(Relation::Similar) {
+        // After its strength, how many neighbours pass their lists on.
+        names.extend(["twoHop", "twoHopFanout"]);
+    }
     if has(Relation::BoughtWith) {
         names.push("boughtWith");
     }
