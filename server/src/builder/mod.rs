@@ -736,6 +736,33 @@ mod tests {
     }
 
     #[test]
+    fn fits_two_hops_for_a_shop_whose_next_view_is_a_neighbours_neighbour() {
+        // Shoppers view a kettle with its teapot and the teapot with its cups, and lately go
+        // from the kettle straight to the cups: no list joins those two, two hops do.
+        let dir = std::env::temp_dir().join(format!("vitrin-builder-hop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut log = String::from("session_id,item_id,position\n");
+        for s in 0..400 {
+            let k = (s / 2) % 40;
+            let pair = match (s >= 360, s % 2) {
+                (true, _) => ["kettle", "cups"],
+                (false, 0) => ["kettle", "teapot"],
+                (false, _) => ["teapot", "cups"],
+            };
+            for (p, item) in pair.iter().enumerate() {
+                log.push_str(&format!("{s},{item}-{k},{p}\n"));
+            }
+        }
+        let sessions = dir.join("sessions.csv");
+        std::fs::write(&sessions, log).unwrap();
+        let report = build(&Options::sessions(sessions, dir.join("catalog.json"))).unwrap();
+        let fit = report.fit.expect("a log long enough is fitted");
+        assert!(fit.blend.two_hop > 0.0, "{fit:?}");
+        assert!(fit.after.hr20 > fit.before.hr20 + 30.0, "{fit:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn builds_from_stored_events_and_an_orders_import_with_profiles_across_channels() {
         use crate::db::{Db, NewEvent, Source};
         use serde_json::{json, Value};
