@@ -46,10 +46,11 @@ tasks:
                          events/s, p50/p99, the ratio, peak memory (target/loadtest/results.json)
   replay [--data DIR]    setup + build + node tests/replay/run.mjs --data DIR
                          (default DIR: ../shared/data/diginetica, relative to the repository root)
-  scaling [--data DIR] [--runs N]
+  scaling [--data DIR] [--runs N] [--profile NAME]
                          the catalog build on DIR's session log: hand-written vs DataFusion in
-                         process vs Ballista with 1 and 2 executors; rows/s and peak memory
-                         (target/scaling/scaling.md)
+                         process vs Ballista with 1 and 2 executors; rows/s and peak memory,
+                         the load average, a projection for more executors by arithmetic
+                         (target/scaling/scaling.md; profile default `server`)
 ";
 
 fn main() -> ExitCode {

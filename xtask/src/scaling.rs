@@ -1,11 +1,13 @@
-//! `cargo xtask scaling [--data DIR] [--runs N]`: the catalog build on one data set, side by
+//! `cargo xtask scaling [--data DIR] [--runs N] [--profile NAME]`: the catalog build on one data set, side by
 //! side in one run: the hand-written builder on the session log; the DataFusion plans in
 //! process over the same sessions as a Parquet log, on one partition and on every core;
 //! the same plans on a Ballista cluster (a scheduler and one, then two executors of one
 //! task slot each, every one its own process on loopback). Rows/s end to end (every pass,
 //! learning and writing the catalog) and peak resident memory (VmHWM) of every process
 //! taking part (the weights' fit, the same engine replay after either aggregation, is
-//! off). Prints a Markdown table, also written to target/scaling/scaling.md.
+//! off). Then a projection for more executors, by arithmetic from the two cluster rows
+//! (stated as such), and the load average around the run, since the machine may be shared.
+//! Prints Markdown, also written to target/scaling/scaling.md.
 
 use crate::util::{cmd, root, run, write, Result};
 use std::net::{TcpListener, TcpStream};
@@ -102,6 +104,48 @@ fn build(bin: &Path, what: &str, args: &[String], out: PathBuf) -> Result<Row> {
     })
 }
 
+/// The 1-, 5- and 15-minute load averages (Linux).
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Time on n executors by Amdahl's law fitted to the one- and two-executor times: a part
+/// that does not divide (planning, the scheduler, the client's collect and catalog writing)
+/// and a part that divides evenly among executors, each on a core of its own. Shuffle
+/// traffic growing with n is not modelled, so this is a best case.
+fn projection(t1: f64, t2: f64, rows: u64) -> String {
+    let divisible = 2.0 * (t1 - t2);
+    let fixed = t1 - divisible;
+    let mut s = format!(
+        "Projection (arithmetic, not measured): fitting t(n) = a + b/n to the two cluster rows gives \
+         a = {fixed:.2} s that does not divide among executors and b = {divisible:.2} s that does.\n\n"
+    );
+    if divisible <= 0.0 || fixed < 0.0 {
+        s.push_str(
+            "The two-executor run was not faster than the one-executor run by a factor the model \
+             can read (on a shared 2-core machine the executors compete for the same cores), so \
+             no projection is made from this run.\n",
+        );
+        return s;
+    }
+    s.push_str("| executors | projected time | projected rows/s |\n|---|---|---|\n");
+    for n in [1u32, 2, 4, 8, 16, 32] {
+        let t = fixed + divisible / f64::from(n);
+        s.push_str(&format!(
+            "| {n} | {t:.2} s | {:.0}k |\n",
+            rows as f64 / t / 1e3
+        ));
+    }
+    s.push_str(&format!(
+        "\nThe limit as executors grow is {:.0}k rows/s (the part that does not divide); \
+         a log k times larger scales both parts by about k.\n",
+        rows as f64 / fixed.max(1e-9) / 1e3
+    ));
+    s
+}
+
 pub fn scaling(args: &[String]) -> Result {
     let root = root();
     let mut data = root
@@ -110,6 +154,8 @@ pub fn scaling(args: &[String]) -> Result {
         .join("data")
         .join("diginetica");
     let mut runs = 1usize;
+    // `dev` checks the comparison itself quickly on a small log; its figures mean nothing.
+    let mut profile = "server".to_string();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -120,6 +166,7 @@ pub fn scaling(args: &[String]) -> Result {
                     .and_then(|n| n.parse().ok())
                     .ok_or("--runs needs a number")?
             }
+            "--profile" => profile = it.next().ok_or("--profile needs a name")?.clone(),
             other => return Err(format!("scaling: unknown argument {other}")),
         }
     }
@@ -130,7 +177,7 @@ pub fn scaling(args: &[String]) -> Result {
     run(cmd("cargo").args([
         "build",
         "--profile",
-        "server",
+        &profile,
         "--quiet",
         "-p",
         "vitrin-server",
@@ -138,7 +185,9 @@ pub fn scaling(args: &[String]) -> Result {
         "plans",
     ]))?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
-    let bin = target.join("server").join("vitrin-server");
+    let bin = target
+        .join(if profile == "dev" { "debug" } else { &profile })
+        .join("vitrin-server");
     let dir = root.join("target").join("scaling");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -159,6 +208,7 @@ pub fn scaling(args: &[String]) -> Result {
             .collect()
     };
 
+    let load_before = load();
     let mut rows = Vec::new();
     for _ in 0..runs {
         rows.push(build(
@@ -274,7 +324,43 @@ pub fn scaling(args: &[String]) -> Result {
         ));
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let text = format!("{} rows of {}, {cores} cores; time is wall clock around each `vitrin-server build` (start to catalog written).\n\n{table}", rows[0].rows, sessions.display());
+    let cluster = |n: &str| {
+        rows.iter()
+            .filter(|r| r.what.starts_with(&format!("Ballista, {n} ")))
+            .map(|r| r.seconds)
+            .sum::<f64>()
+            / runs as f64
+    };
+    let text = format!(
+        "{} rows of {}, profile `{profile}`, {cores} cores; time is wall clock around each `vitrin-server build` \
+         (start to catalog written). Load average (1, 5, 15 min): {load_before} before, {} after.\n\n\
+         {table}\n{}",
+        rows[0].rows,
+        sessions.display(),
+        load(),
+        projection(cluster("1"), cluster("2"), rows[0].rows)
+    );
     println!("\n{text}");
     write(&dir.join("scaling.md"), &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::projection;
+
+    #[test]
+    fn projection_fits_the_two_cluster_times() {
+        // 10 s on one executor, 6 s on two: 2 s fixed, 8 s that divides; 4 executors: 4 s.
+        let text = projection(10.0, 6.0, 1_000_000);
+        assert!(text.contains("a = 2.00 s"), "{text}");
+        assert!(text.contains("| 4 | 4.00 s | 250k |"), "{text}");
+        assert!(text.contains("500k rows/s"), "{text}");
+    }
+
+    #[test]
+    fn no_projection_without_a_speedup() {
+        let text = projection(10.0, 10.5, 1_000_000);
+        assert!(text.contains("no projection is made"), "{text}");
+        assert!(!text.contains("| 4 |"), "{text}");
+    }
 }
