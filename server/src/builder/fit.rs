@@ -128,8 +128,8 @@ fn tunable(c: &Catalog) -> Vec<&'static Field> {
         "popularity",
     ];
     if has(Relation::Similar) {
-        // After its strength, how many neighbours pass their lists on.
-        names.extend(["twoHop", "twoHopFanout"]);
+        // After its strength, how many views and how many of their neighbours pass on.
+        names.extend(["twoHop", "twoHopSeeds", "twoHopFanout"]);
     }
     if has(Relation::BoughtWith) {
         names.push("boughtWith");
