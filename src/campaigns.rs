@@ -6,8 +6,10 @@
 use crate::catalog::Catalog;
 use crate::json;
 use crate::logic::dates::{calendar, day_number, DAY_MS};
+use crate::logic::Fields;
 use crate::profile::Profile;
 use crate::reasons::Blocked;
+use crate::rules::vocabulary::CONTEXT as NAMES;
 use crate::rules::{Campaign, Caps, Rules, Trigger};
 use crate::visitor::VisitorState;
 use serde_json::{Map, Value};
@@ -34,78 +36,107 @@ fn add_paths(catalog: &Catalog, ix: u32, n: f64, into: &mut Map<String, Value>) 
     }
 }
 
-/// The visitor context of the rules reference ("Context"), built once per decision.
-pub fn context(v: &Visitor, rules: &Rules) -> Value {
+/// The visitor context of the rules reference ("Context") for one decision: each value made
+/// the first time a condition reads it (`field`), read by index by conditions compiled
+/// against `vocabulary::CONTEXT` (`Logic::index`). `fill` is `|i| field(visitor, i)`.
+pub fn fields<'a>(fill: &'a dyn Fn(usize) -> Value) -> Fields<'a> {
+    Fields::new(&NAMES, fill)
+}
+
+/// The whole context as one object (slot conditions read it under `visitor`).
+pub fn context(v: &Visitor) -> Value {
+    let fill = |i| field(v, i);
+    fields(&fill).into_value()
+}
+
+/// The context's value `NAMES[i]` for the visitor now.
+pub fn field(v: &Visitor, i: usize) -> Value {
     let (c, s) = (v.catalog, v.state);
-    let (year, month, day, hour, weekday) = calendar(v.now, rules.utc_offset_ms);
-    let mut cart_categories = Map::new();
-    let mut value = 0.0;
-    for l in &s.cart {
-        if let Some(ix) = c.index(&l.product_id) {
-            value += c.prices[ix as usize] as f64 * l.quantity as f64;
-            add_paths(c, ix, l.quantity as f64, &mut cart_categories);
-        }
-    }
-    let mut by_category = Map::new();
-    let session_views: Vec<_> = s
-        .recently_viewed
-        .iter()
-        .filter(|x| x.at >= s.session_started)
-        .collect();
-    for x in &session_views {
-        if let Some(ix) = c.index(&x.product_id) {
-            add_paths(c, ix, 1.0, &mut by_category);
-        }
-    }
-    let profile_purchases = v
-        .profile
-        .map(|p| p.purchases.as_slice())
-        .unwrap_or_default();
-    let last_purchase = s
-        .purchases
-        .iter()
-        .map(|b| b.at)
-        .chain(profile_purchases.iter().map(|b| b.at))
-        .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
-    let mut purchase_categories = Map::new();
-    for id in s
-        .purchases
-        .iter()
-        .map(|b| &b.product_id)
-        .chain(profile_purchases.iter().map(|b| &b.product_id))
-    {
-        if let Some(ix) = c.index(id) {
-            add_paths(c, ix, 1.0, &mut purchase_categories);
-        }
-    }
     let days = |t: f64| ((v.now - t) / DAY_MS * 100.0).round() / 100.0;
-    let profile = match v.profile {
-        Some(p) => json!({
-            "name": p.name,
-            "segments": p.segments,
-            "categoryAffinity": weights(&p.category_affinity),
-            "brandAffinity": weights(&p.brand_affinity),
-        }),
-        None => json!({"name": null, "segments": [], "categoryAffinity": {}, "brandAffinity": {}}),
+    // Cheap to compute whole; one copy of each in the code.
+    let (year, month, day, hour, weekday) = calendar(v.now, v.utc_offset_ms);
+    let profile_purchases = v.profile.map_or(&[][..], |p| &p.purchases);
+    let session_views = || {
+        s.recently_viewed
+            .iter()
+            .filter(|x| x.at >= s.session_started)
     };
-    json!({
-        "now": v.now, "year": year, "month": month, "day": day, "hour": hour, "weekday": weekday,
-        "locale": v.lang,
-        "page": s.page,
-        "cart": {
-            "count": s.cart_quantity(), "lines": s.cart.len(), "value": (value * 100.0).round() / 100.0,
-            "productIds": s.cart.iter().map(|l| &l.product_id).collect::<Vec<_>>(),
-            "categories": cart_categories,
-            "minutesSinceChange": if s.cart.is_empty() { Value::Null } else { json!(((v.now - s.last_cart_change) / 60_000.0).floor()) },
+    let per_category = |ids: &mut dyn Iterator<Item = (&str, f64)>| per_category(c, ids);
+    match NAMES[i] {
+        "now" => json!(v.now),
+        "year" => json!(year),
+        "month" => json!(month),
+        "day" => json!(day),
+        "hour" => json!(hour),
+        "weekday" => json!(weekday),
+        "locale" => json!(v.lang),
+        "page" => json!(s.page),
+        "cart.count" => json!(s.cart_quantity()),
+        "cart.lines" => json!(s.cart.len()),
+        "cart.value" => {
+            let mut value = 0.0;
+            for l in &s.cart {
+                if let Some(ix) = c.index(&l.product_id) {
+                    value += c.prices[ix as usize] as f64 * l.quantity as f64;
+                }
+            }
+            json!((value * 100.0).round() / 100.0)
+        }
+        "cart.productIds" => json!(s.cart.iter().map(|l| &l.product_id).collect::<Vec<_>>()),
+        "cart.categories" => per_category(
+            &mut s
+                .cart
+                .iter()
+                .map(|l| (l.product_id.as_str(), l.quantity as f64)),
+        ),
+        "cart.minutesSinceChange" => match s.cart.is_empty() {
+            true => Value::Null,
+            false => json!(((v.now - s.last_cart_change) / 60_000.0).floor()),
         },
-        "views": { "session": session_views.len(), "byCategory": by_category, "recent": s.recently_viewed.iter().take(10).map(|x| &x.product_id).collect::<Vec<_>>() },
-        "session": { "count": s.session_count, "minutes": if s.session_count == 0 { 0.0 } else { ((v.now - s.session_started) / 60_000.0).floor() } },
-        "purchases": { "count": s.purchases.len() + profile_purchases.len(), "daysSinceLast": last_purchase.map(days), "categories": purchase_categories },
-        "daysSinceFirstVisit": if s.first_seen > 0.0 { json!(days(s.first_seen)) } else { Value::Null },
-        "searches": s.searches,
-        "profile": profile,
-        "variant": null,
-    })
+        "views.session" => json!(session_views().count()),
+        "views.byCategory" => {
+            per_category(&mut session_views().map(|x| (x.product_id.as_str(), 1.0)))
+        }
+        "views.recent" => json!(s
+            .recently_viewed
+            .iter()
+            .take(10)
+            .map(|x| &x.product_id)
+            .collect::<Vec<_>>()),
+        "session.count" => json!(s.session_count),
+        "session.minutes" => json!(if s.session_count == 0 {
+            0.0
+        } else {
+            ((v.now - s.session_started) / 60_000.0).floor()
+        }),
+        "purchases.count" => json!(s.purchases.len() + profile_purchases.len()),
+        "purchases.daysSinceLast" => json!(s
+            .purchases
+            .iter()
+            .map(|b| b.at)
+            .chain(profile_purchases.iter().map(|b| b.at))
+            .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))))
+            .map(days)),
+        "purchases.categories" => per_category(
+            &mut s
+                .purchases
+                .iter()
+                .map(|b| &b.product_id)
+                .chain(profile_purchases.iter().map(|b| &b.product_id))
+                .map(|id| (id.as_str(), 1.0)),
+        ),
+        "daysSinceFirstVisit" => match s.first_seen > 0.0 {
+            true => json!(days(s.first_seen)),
+            false => Value::Null,
+        },
+        "searches" => json!(s.searches),
+        "profile.name" => json!(v.profile.and_then(|p| p.name.as_ref())),
+        "profile.segments" => json!(v.profile.map(|p| p.segments.as_slice()).unwrap_or_default()),
+        "profile.categoryAffinity" => weights(v.profile.map_or(&[], |p| &p.category_affinity)),
+        "profile.brandAffinity" => weights(v.profile.map_or(&[], |p| &p.brand_affinity)),
+        "variant" => Value::Null,
+        _ => unreachable!(),
+    }
 }
 
 /// `{name: weight}`, inserted one by one: `collect()` into a map compiles a stable sort.
@@ -113,6 +144,17 @@ fn weights(list: &[(String, f32)]) -> Value {
     let mut map = Map::new();
     for (k, w) in list {
         map.insert(k.clone(), json!(w));
+    }
+    Value::Object(map)
+}
+
+/// Units per category path and every ancestor, over the catalog's products among `ids`.
+fn per_category(c: &Catalog, ids: &mut dyn Iterator<Item = (&str, f64)>) -> Value {
+    let mut map = Map::new();
+    for (id, n) in ids {
+        if let Some(ix) = c.index(id) {
+            add_paths(c, ix, n, &mut map);
+        }
     }
     Value::Object(map)
 }
@@ -206,7 +248,7 @@ fn minutes_left(end: f64, now: f64) -> u64 {
 
 /// Checks schedule, trigger and condition (not caps, not the holdout): whether the
 /// campaign applies to the visitor now. Empty means it does.
-pub fn applies(c: &Campaign, v: &Visitor, ctx: &Value, all: bool) -> Vec<Block> {
+pub fn applies(c: &Campaign, v: &Visitor, ctx: &Fields, all: bool) -> Vec<Block> {
     let mut out = Vec::new();
     if c.from.is_some_and(|from| v.now < from) {
         out.push(block(
@@ -230,11 +272,11 @@ pub fn applies(c: &Campaign, v: &Visitor, ctx: &Value, all: bool) -> Vec<Block> 
         }
     }
     if let Some(when) = &c.when {
-        if !when.logic.matches(ctx) {
+        if !when.logic.matches_fields(ctx) {
             let failing: Vec<Block> = c
                 .when_parts
                 .iter()
-                .filter(|p| !p.logic.matches(ctx))
+                .filter(|p| !p.logic.matches_fields(ctx))
                 .map(|p| block(p.path.clone(), Blocked::ConditionFalse))
                 .collect();
             if failing.is_empty() {
@@ -372,7 +414,7 @@ pub fn ends_at(t: &Trigger, to: Option<f64>, v: &Visitor) -> Option<f64> {
 /// Whether a prompt already on screen is still true: schedule, trigger and condition hold
 /// again now. Exit intent is a moment, so its prompt stays while the cart holds items and
 /// the visitor has done nothing since.
-pub fn still_due(c: &Campaign, v: &Visitor, ctx: &Value) -> bool {
+pub fn still_due(c: &Campaign, v: &Visitor, ctx: &Fields) -> bool {
     let blocks = applies(c, v, ctx, true);
     let trigger = format!("{}/trigger", c.path);
     match c.trigger {

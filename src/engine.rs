@@ -321,7 +321,9 @@ impl Engine {
                 .any(|c| !c.slots.is_empty() || c.variants.iter().any(|v| v.slots.is_some()));
         let slot_conditions =
             rule_slot.is_some_and(|s| !s.tweak.filters.is_empty() || !s.tweak.boosts.is_empty());
-        let ctx = (campaign_tweaks || slot_conditions).then(|| self.visitor_context(now));
+        let v = self.visitor(now);
+        let fill = |i| campaigns::field(&v, i);
+        let ctx = (campaign_tweaks || slot_conditions).then(|| campaigns::fields(&fill));
         let tweaks = self.active_tweaks(slot, now, ctx.as_ref());
         let variety = crate::slots::Diversity::of(
             rule_slot,
@@ -366,7 +368,10 @@ impl Engine {
             // The context moves into the conditions' data: no copy of it per call.
             let mut data = serde_json::Map::new();
             data.insert("product".into(), Value::Null);
-            data.insert("visitor".into(), ctx.unwrap_or(Value::Null));
+            data.insert(
+                "visitor".into(),
+                ctx.map_or(Value::Null, crate::logic::Fields::into_value),
+            );
             crate::slots::tune(
                 &mut cands,
                 &self.catalog,
@@ -405,7 +410,7 @@ impl Engine {
         &self,
         slot: &str,
         now: f64,
-        ctx: Option<&Value>,
+        ctx: Option<&crate::logic::Fields>,
     ) -> Vec<(&Tweak, Option<(String, String)>)> {
         let mut out: Vec<(&Tweak, Option<(String, String)>)> = self
             .rules
@@ -564,7 +569,7 @@ impl Engine {
     }
 
     pub fn visitor_context(&self, now: f64) -> Value {
-        campaigns::context(&self.visitor(now), &self.rules)
+        campaigns::context(&self.visitor(now))
     }
 
     /// Campaigns due now, caps applied: the top-priority prompt (at most one, so the
@@ -576,7 +581,9 @@ impl Engine {
         if !self.consent.messaging {
             return Vec::new();
         }
-        let ctx = self.visitor_context(now);
+        let ctx_visitor = self.visitor(now);
+        let fill = |i| campaigns::field(&ctx_visitor, i);
+        let ctx = campaigns::fields(&fill);
         let mut order: Vec<usize> = (0..self.rules.campaigns.len()).collect();
         // Highest priority first; equal priorities in the rules' order.
         crate::order::sort_by_key(&mut order, |&i| {
@@ -965,7 +972,11 @@ impl Engine {
                     } else if campaigns::ends_at(&c.trigger, c.to, &v).is_some_and(|end| now >= end)
                     {
                         "offer_ended"
-                    } else if !campaigns::still_due(c, &v, &self.visitor_context(now)) {
+                    } else if !campaigns::still_due(
+                        c,
+                        &v,
+                        &campaigns::fields(&|i| campaigns::field(&v, i)),
+                    ) {
                         "no_longer_due"
                     } else {
                         return None;
@@ -1047,8 +1058,8 @@ impl Engine {
             )
         })?;
         let v = self.visitor(now);
-        let ctx = self.visitor_context(now);
-        let mut because = campaigns::applies(c, &v, &ctx, true);
+        let fill = |i| campaigns::field(&v, i);
+        let mut because = campaigns::applies(c, &v, &campaigns::fields(&fill), true);
         because.extend(campaigns::cap_blocks(c, &self.rules, &self.state, now));
         let arm = self.arm(c);
         if arm == "holdout" {
@@ -1103,9 +1114,11 @@ impl Engine {
                 format!("campaign \"{campaign_id}\" has no condition"),
             )
         })?;
-        let ctx = self.visitor_context(now);
+        let v = self.visitor(now);
+        let fill = |i| campaigns::field(&v, i);
+        let ctx = campaigns::fields(&fill);
         Ok((0..iterations)
-            .map(|_| u32::from(when.logic.matches(std::hint::black_box(&ctx))))
+            .map(|_| u32::from(when.logic.matches_fields(std::hint::black_box(&ctx))))
             .sum())
     }
 

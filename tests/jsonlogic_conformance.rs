@@ -4,7 +4,7 @@
 //! from json-logic-js itself.
 
 use serde_json::Value;
-use vitrin::logic::{truthy, Logic};
+use vitrin::logic::{truthy, Fields, Logic};
 
 const CASES: usize = 277;
 
@@ -34,6 +34,10 @@ fn check(rule: &Value, data: &Value, expected: &Value) -> Option<String> {
                 Some(format!(
                     "{rule} with {data}: matches() disagrees with apply()"
                 ))
+            } else if indexed(&logic, data).is_some_and(|m| m != truthy(expected)) {
+                Some(format!(
+                    "{rule} with {data}: reading the data by index disagrees with apply()"
+                ))
             } else {
                 None
             }
@@ -43,6 +47,47 @@ fn check(rule: &Value, data: &Value, expected: &Value) -> Option<String> {
             Some(format!("{rule}: compile error {}", errors.join("; ")))
         }
     }
+}
+
+/// `matches_fields` over the data cut into fields (top-level keys, and the keys one level
+/// down in non-empty objects, as `a.b`), the rule indexed against their names, as campaign
+/// conditions read the visitor context; `None` for data that is not an object or has
+/// dotted keys.
+fn indexed(logic: &Logic, data: &Value) -> Option<bool> {
+    let top = data.as_object()?;
+    let mut names: Vec<String> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    for (k, v) in top {
+        match v.as_object().filter(|m| !m.is_empty()) {
+            Some(inner) => {
+                for (k2, v2) in inner {
+                    names.push(format!("{k}.{k2}"));
+                    values.push(v2.clone());
+                }
+            }
+            None => {
+                names.push(k.clone());
+                values.push(v.clone());
+            }
+        }
+    }
+    if names
+        .iter()
+        .any(|n| n.split('.').count() > 2 || n.is_empty())
+    {
+        return None;
+    }
+    let names: &'static [&'static str] = Box::leak(
+        names
+            .into_iter()
+            .map(|n| &*Box::leak(n.into_boxed_str()))
+            .collect(),
+    );
+    let logic = logic.clone().index(names);
+    let fill = |i: usize| values[i].clone();
+    let fields = Fields::new(names, &fill);
+    assert_eq!(fields.whole(), data, "the fields nest back into the data");
+    Some(logic.matches_fields(&fields))
 }
 
 #[test]

@@ -665,3 +665,22 @@ fn left_out_fields_take_their_stated_defaults() {
         "the schema carries the defaults"
     );
 }
+
+#[test]
+fn the_visitor_context_has_a_value_at_every_name_conditions_read() {
+    let mut e = engine(json!({"version": 1, "campaigns": []}));
+    track(&mut e, json!({"type": "view", "productId": "p2"}), T0);
+    track(
+        &mut e,
+        json!({"type": "add_to_cart", "productId": "p7"}),
+        T0 + MIN,
+    );
+    let ctx = e.visitor_context(T0 + 2.0 * MIN);
+    for name in vitrin::rules::vocabulary::CONTEXT {
+        let at = name.split('.').try_fold(&ctx, |v, k| v.get(k));
+        assert!(at.is_some(), "no {name} in {ctx}");
+    }
+    assert_eq!(ctx["cart"]["categories"]["pets/cat"], json!(1.0));
+    assert_eq!(ctx["views"]["byCategory"]["pets"], json!(1.0));
+    assert_eq!(ctx["cart"]["value"], json!(107.0));
+}

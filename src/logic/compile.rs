@@ -50,33 +50,29 @@ pub(super) enum Node {
     /// An array whose items are not all constant: each evaluated.
     Array(Vec<Node>),
     /// `var` with a constant path; the default is evaluated only when the path is absent.
+    /// `slot`: the `Fields` value the path starts in and how many segments it spans, set by
+    /// `Logic::index` (read only when the rule runs over `Fields`).
     Var {
         path: Vec<Seg>,
         default: Option<Box<Node>>,
+        slot: Option<(u16, u8)>,
     },
     Op(Op, Vec<Node>),
 }
 
 pub(super) struct Compiler {
     pub errors: Vec<LogicError>,
-    /// First path segments of data-scope `var`s and `missing` keys, in order of appearance.
-    pub vars: Vec<String>,
     nodes: usize,
     /// JSON Pointer of the value being compiled.
     path: String,
-    /// How many map/filter/reduce/all/none/some bodies enclose it: a `var` in a body reads
-    /// the array item, not the data.
-    bodies: usize,
 }
 
 impl Compiler {
     pub fn new() -> Self {
         Compiler {
             errors: Vec::new(),
-            vars: Vec::new(),
             nodes: 0,
             path: String::new(),
-            bodies: 0,
         }
     }
 
@@ -175,23 +171,15 @@ impl Compiler {
                 Value::Array(items) => items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| c.at(&i.to_string(), |c| c.arg(op, i, x, depth)))
+                    .map(|(i, x)| c.at(&i.to_string(), |c| c.node(x, depth + 1)))
                     .collect(),
-                other => vec![c.arg(op, 0, other, depth)],
+                other => vec![c.node(other, depth + 1)],
             };
             match op {
                 Some(op) => c.build(op, nodes),
                 None => Node::Const(Value::Null),
             }
         })
-    }
-
-    fn arg(&mut self, op: Option<Op>, i: usize, x: &Value, depth: usize) -> Node {
-        let body = i == 1 && op.is_some_and(Op::is_scoped);
-        self.bodies += usize::from(body);
-        let node = self.node(x, depth + 1);
-        self.bodies -= usize::from(body);
-        node
     }
 
     /// Called with the pointer at the operator's key, so arity errors point there.
@@ -209,35 +197,20 @@ impl Compiler {
                     return Node::Var {
                         path: Vec::new(),
                         default: None,
+                        slot: None,
                     }
                 }
                 Some(Node::Const(key)) => {
                     let path = static_path(key);
-                    if let Some(first) = path.first() {
-                        self.note_var(&first.key);
-                    }
                     let default = nodes.into_iter().nth(1).map(Box::new);
-                    return Node::Var { path, default };
+                    return Node::Var {
+                        path,
+                        default,
+                        slot: None,
+                    };
                 }
                 Some(_) => {}
             },
-            Op::Missing => {
-                let keys: Vec<&Value> = nodes.iter().filter_map(as_const).collect();
-                let keys = match keys.first() {
-                    Some(Value::Array(list)) => list.iter().collect(),
-                    _ => keys,
-                };
-                keys.into_iter().for_each(|k| self.note_key(k));
-            }
-            Op::MissingSome => {
-                if let Some(Value::Array(list)) = nodes.get(1).and_then(as_const) {
-                    let keys = match list.first() {
-                        Some(Value::Array(inner)) => inner,
-                        _ => list,
-                    };
-                    keys.iter().for_each(|k| self.note_key(k));
-                }
-            }
             _ => {}
         }
         if op.is_pure() && nodes.iter().all(|n| matches!(n, Node::Const(_))) {
@@ -251,33 +224,6 @@ impl Compiler {
             return folded.map_or(call, Node::Const);
         }
         Node::Op(op, nodes)
-    }
-
-    fn note_key(&mut self, key: &Value) {
-        let key = match key {
-            // `missing` reads an array key as `{"var": [path, default]}`.
-            Value::Array(pair) => match pair.first() {
-                Some(k) => k,
-                None => return,
-            },
-            k => k,
-        };
-        if let Some(first) = static_path(key).first() {
-            self.note_var(&first.key);
-        }
-    }
-
-    fn note_var(&mut self, name: &str) {
-        if self.bodies == 0 && !name.is_empty() && !self.vars.iter().any(|v| v == name) {
-            self.vars.push(name.to_string());
-        }
-    }
-}
-
-fn as_const(node: &Node) -> Option<&Value> {
-    match node {
-        Node::Const(v) => Some(v),
-        _ => None,
     }
 }
 
@@ -293,4 +239,38 @@ fn consts(nodes: Vec<Node>) -> Result<Vec<Value>, Vec<Node>> {
             _ => None,
         })
         .collect())
+}
+
+impl Node {
+    /// Points every constant `var` path that starts with one of `names` (dotted, as
+    /// `Fields` holds them) at that name's index; the longest name wins.
+    pub fn index(&mut self, names: &[&str]) {
+        match self {
+            Node::Const(_) => {}
+            Node::Array(items) | Node::Op(_, items) => {
+                items.iter_mut().for_each(|n| n.index(names))
+            }
+            Node::Var {
+                path,
+                default,
+                slot,
+            } => {
+                *slot = None;
+                for (i, name) in names.iter().enumerate() {
+                    let parts = name.split('.').count();
+                    let longer = slot.map_or(0, |(_, n)| usize::from(n)) < parts;
+                    if longer
+                        && parts <= path.len().min(255)
+                        && i <= usize::from(u16::MAX)
+                        && name.split('.').zip(path.iter()).all(|(a, b)| a == &*b.key)
+                    {
+                        *slot = Some((i as u16, parts as u8));
+                    }
+                }
+                if let Some(d) = default {
+                    d.index(names);
+                }
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@
 //! exhausting the wasm memory. Depends only on serde_json.
 
 use super::case;
-use super::compile::{array_index, Node};
+use super::compile::{array_index, Node, Seg};
 use super::dates::{self, Unit};
 use super::js::{
     compare, loose_eq, number, parse_float, push_js_string, strict_eq, to_js_string, to_number,
@@ -14,7 +14,7 @@ use super::js::{
 };
 use super::ops::Op;
 use serde_json::{Map, Value};
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::cmp::Ordering;
 
 static NULL: Value = Value::Null;
@@ -115,11 +115,72 @@ impl<'a> Val<'a> {
     }
 }
 
+/// Data given as values at fixed names ("cart.value", one dot at most), each made by `fill` the first
+/// time a rule reads it. A rule indexed with the same names (`Logic::index`) reads a value
+/// by its index, with no lookup by name; anything else (a computed `var`, `missing`, the
+/// whole data) reads the object the values nest into, built once when first needed.
+pub struct Fields<'a> {
+    names: &'a [&'a str],
+    cells: Vec<OnceCell<Value>>,
+    fill: &'a dyn Fn(usize) -> Value,
+    whole: OnceCell<Value>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(names: &'a [&'a str], fill: &'a dyn Fn(usize) -> Value) -> Self {
+        Fields {
+            names,
+            cells: names.iter().map(|_| OnceCell::new()).collect(),
+            fill,
+            whole: OnceCell::new(),
+        }
+    }
+
+    /// Whether rules indexed with `names` may read these fields by index.
+    pub(super) fn has_names(&self, names: usize) -> bool {
+        self.names.as_ptr() as usize == names
+    }
+
+    pub fn get(&self, i: usize) -> &Value {
+        self.cells[i].get_or_init(|| (self.fill)(i))
+    }
+
+    /// The values nested into one object by their names ("cart.value": `cart` → `value`;
+    /// a name has one dot at most).
+    pub fn whole(&self) -> &Value {
+        self.whole.get_or_init(|| {
+            let mut root = Map::new();
+            for (i, name) in self.names.iter().enumerate() {
+                let v = self.get(i).clone();
+                match name.split_once('.') {
+                    None => drop(root.insert(name.to_string(), v)),
+                    Some((outer, inner)) => {
+                        let entry = root
+                            .entry(outer.to_string())
+                            .or_insert_with(|| Value::Object(Map::new()));
+                        if let Value::Object(m) = entry {
+                            m.insert(inner.to_string(), v);
+                        }
+                    }
+                }
+            }
+            Value::Object(root)
+        })
+    }
+
+    pub fn into_value(self) -> Value {
+        self.whole();
+        self.whole.into_inner().unwrap_or(Value::Null)
+    }
+}
+
 /// What `var` reads: the data, or inside a `reduce` body the pair json-logic-js passes as
 /// `{"current": …, "accumulator": …}`, kept as two references instead of a built object.
 #[derive(Clone, Copy)]
 pub(super) enum Scope<'a> {
     Data(&'a Value),
+    /// Indexed fields: a `var` whose path starts at one of them reads it by index.
+    Fields(&'a Fields<'a>),
     Reduce {
         current: &'a Value,
         accumulator: V<'a>,
@@ -135,12 +196,33 @@ pub(super) fn eval<'a>(node: &'a Node, scope: Scope<'a>) -> Val<'a> {
         Node::Array(items) => Val::Own(Value::Array(
             items.iter().map(|n| eval(n, scope).into_value()).collect(),
         )),
-        Node::Var { path, default } => match lookup(scope, path.iter().map(|s| (&*s.key, s.index)))
-        {
-            Some(v) => v,
-            None => not_found(default.as_deref().map(|d| eval(d, scope))),
-        },
+        Node::Var {
+            path,
+            default,
+            slot,
+        } => {
+            let (start, path) = var_start(scope, path, *slot);
+            match lookup(start, path.iter().map(|s| (&*s.key, s.index))) {
+                Some(v) => v,
+                None => not_found(default.as_deref().map(|d| eval(d, scope))),
+            }
+        }
         Node::Op(op, args) => apply_op(*op, args, scope),
+    }
+}
+
+/// Where a constant `var` path starts: at its field, read by index, when the rule runs over
+/// `Fields` (the path's rest is walked from there), else at the scope.
+fn var_start<'a>(
+    scope: Scope<'a>,
+    path: &'a [Seg],
+    slot: Option<(u16, u8)>,
+) -> (Scope<'a>, &'a [Seg]) {
+    match (scope, slot) {
+        (Scope::Fields(f), Some((ix, skip))) => {
+            (Scope::Data(f.get(ix.into())), &path[usize::from(skip)..])
+        }
+        _ => (scope, path),
     }
 }
 
@@ -419,11 +501,13 @@ fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
             Node::Var {
                 path,
                 default: None,
+                slot,
             },
             _,
         ) => {
+            let (start, path) = var_start(scope, path, *slot);
             let mut segs = path.iter().map(|s| (&*s.key, s.index));
-            match root(scope, &mut segs) {
+            match root(start, &mut segs) {
                 Root::Walk(start) => match walk(start, &mut segs) {
                     Walk::Found(v) => Some(V::Json(v)),
                     Walk::Absent => Some(V::Json(&NULL)),
@@ -655,6 +739,7 @@ fn root<'a, 'k>(
 ) -> Root<'a> {
     let (current, accumulator) = match scope {
         Scope::Data(d) => return Root::Walk(d),
+        Scope::Fields(f) => return Root::Walk(f.whole()),
         Scope::Reduce {
             current,
             accumulator,
@@ -677,6 +762,7 @@ fn root<'a, 'k>(
 fn whole(scope: Scope<'_>) -> Val<'_> {
     match scope {
         Scope::Data(d) => Val::Ref(d),
+        Scope::Fields(f) => Val::Ref(f.whole()),
         Scope::Reduce {
             current,
             accumulator,

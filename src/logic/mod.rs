@@ -35,6 +35,7 @@ mod ops;
 mod tests;
 
 use compile::{Compiler, Node};
+pub use eval::Fields;
 use eval::{budget, eval, Scope};
 use serde_json::Value;
 use std::fmt;
@@ -82,7 +83,8 @@ impl std::error::Error for LogicError {}
 #[derive(Debug, Clone)]
 pub struct Logic {
     root: Node,
-    vars: Vec<String>,
+    /// Address of the names `index` pointed the rule's paths at (0: none).
+    indexed: usize,
 }
 
 impl Logic {
@@ -91,7 +93,7 @@ impl Logic {
         let mut c = Compiler::new();
         let root = c.node(rule, 0);
         if c.errors.is_empty() {
-            Ok(Logic { root, vars: c.vars })
+            Ok(Logic { root, indexed: 0 })
         } else {
             Err(c.errors)
         }
@@ -122,10 +124,23 @@ impl Logic {
         pass && !spent
     }
 
-    /// Names of the top-level data variables the rule reads: the first segment of each
-    /// constant `var` path and `missing`/`missing_some` key, in order of first appearance.
-    /// Paths inside map/filter/reduce/all/none/some bodies read array items and are left out.
-    pub fn variables(&self) -> Vec<String> {
-        self.vars.clone()
+    /// Points the rule's constant `var` paths at `names`, so that over `Fields` made with
+    /// the same (static) list it reads them by index. Evaluation over other data is unchanged.
+    pub fn index(mut self, names: &'static [&'static str]) -> Logic {
+        self.root.index(names);
+        self.indexed = names.as_ptr() as usize;
+        self
+    }
+
+    /// `matches` over fields: by index when the rule was indexed with their names, else over
+    /// the object they nest into.
+    pub fn matches_fields(&self, data: &Fields) -> bool {
+        let scope = if data.has_names(self.indexed) {
+            Scope::Fields(data)
+        } else {
+            Scope::Data(data.whole())
+        };
+        let (pass, spent) = budget(MAX_WORK, || eval::test(&self.root, scope));
+        pass && !spent
     }
 }

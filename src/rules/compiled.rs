@@ -181,9 +181,14 @@ fn templates(v: Option<&Value>) -> Vec<(String, Vec<Piece>)> {
 
 fn cond(v: &Value, path: String) -> Option<Condition> {
     let checked = super::vocabulary::check(v, super::vocabulary::Scope::at(&path), &path);
+    // Indexed against the visitor context's names: a campaign condition reads its values
+    // by index (slot conditions run over other data and read by name).
     Logic::compile(&checked.condition)
         .ok()
-        .map(|logic| Condition { logic, path })
+        .map(|logic| Condition {
+            logic: logic.index(&super::vocabulary::CONTEXT),
+            path,
+        })
 }
 
 fn tweak(v: &Value, path: &str) -> Tweak {

@@ -104,6 +104,19 @@ pub const VISITOR: [Var; 28] = [
     var("profile.brandAffinity", PerBrand, Store("brands")),
 ];
 
+/// The visitor context's names, as conditions read them: the vocabulary's variables, then
+/// `variant` (always null; kept for conditions written before variants had their own arms).
+pub static CONTEXT: [&str; VISITOR.len() + 1] = {
+    let mut names = [""; VISITOR.len() + 1];
+    let mut i = 0;
+    while i < VISITOR.len() {
+        names[i] = VISITOR[i].name;
+        i += 1;
+    }
+    names[i] = "variant";
+    names
+};
+
 /// A variable's words for people: its label in English and Turkish (the editors'), its
 /// meaning (the reference's), and the labels of its fixed values, value for value.
 struct Words {
