@@ -161,18 +161,17 @@ impl Event {
                 if items.is_empty() {
                     return Err(o.err("items", "a purchase needs at least one item"));
                 }
-                let items = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        let it = Obj::new(v, &join("/items", i), CODE)?;
-                        Ok(LineItem {
-                            product_id: it.str("productId")?.to_string(),
-                            quantity: quantity(&it, "quantity")?.unwrap_or(1),
-                            price: it.opt_num_in("price", 0.0, 1e12)?,
-                        })
-                    })
-                    .collect::<Result<_>>()?;
+                // A loop: `collect::<Result<_>>()` compiles an adapter of its own.
+                let mut lines = Vec::with_capacity(items.len());
+                for (i, v) in items.iter().enumerate() {
+                    let it = Obj::new(v, &join("/items", i), CODE)?;
+                    lines.push(LineItem {
+                        product_id: it.str("productId")?.to_string(),
+                        quantity: quantity(&it, "quantity")?.unwrap_or(1),
+                        price: it.opt_num_in("price", 0.0, 1e12)?,
+                    });
+                }
+                let items = lines;
                 EventKind::Purchase {
                     order_id: o.str("orderId")?.to_string(),
                     items,

@@ -151,18 +151,21 @@ impl<'a> Obj<'a> {
         let Some(items) = self.opt_arr(key, max)? else {
             return Ok(Vec::new());
         };
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Value::String(s) if !s.is_empty() && s.len() <= MAX_STRING => Ok(s.as_str()),
-                other => Err(Error::at(
-                    self.code,
-                    join(&self.at(key), i),
-                    format!("expected a non-empty string, got {}", type_name(other)),
-                )),
-            })
-            .collect()
+        // Loops here and below: `collect::<Result<_>>()` compiles an adapter per use.
+        let mut out = Vec::with_capacity(items.len());
+        for (i, v) in items.iter().enumerate() {
+            match v {
+                Value::String(s) if !s.is_empty() && s.len() <= MAX_STRING => out.push(s.as_str()),
+                other => {
+                    return Err(Error::at(
+                        self.code,
+                        join(&self.at(key), i),
+                        format!("expected a non-empty string, got {}", type_name(other)),
+                    ))
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// An optional map of name → finite number (affinities).
@@ -173,10 +176,11 @@ impl<'a> Obj<'a> {
         if obj.map.len() > max {
             return Err(self.err(key, format!("at most {max} entries allowed")));
         }
-        obj.map
-            .keys()
-            .map(|k| Ok((k.as_str(), obj.num_in(k, -1e6, 1e6)? as f32)))
-            .collect()
+        let mut out = Vec::with_capacity(obj.map.len());
+        for k in obj.map.keys() {
+            out.push((k.as_str(), obj.num_in(k, -1e6, 1e6)? as f32));
+        }
+        Ok(out)
     }
 }
 
