@@ -19,5 +19,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(logic) = Logic::compile(&rule) else { return };
     let _ = logic.apply(&data);
     let _ = logic.matches(&data);
-    let _ = logic.variables();
+    // The same rule over indexed fields, as campaign conditions read the visitor context.
+    static NAMES: [&str; 4] = ["cart.count", "cart.value", "visitor.segments", "n"];
+    let fill = |i: usize| {
+        let pointer = format!("/{}", NAMES[i].replace('.', "/"));
+        data.pointer(&pointer).cloned().unwrap_or(Value::Null)
+    };
+    let _ = logic.index(&NAMES).matches_fields(&vitrin::logic::Fields::new(&NAMES, &fill));
 });
