@@ -790,15 +790,7 @@ impl Engine {
         // Each product bought once, at its newest purchase, newest first (kept in order as
         // it fills: a handful of purchases, and no sort routine in the wasm for it).
         let mut bought: Vec<(f64, u32)> = Vec::new();
-        let local = self
-            .state
-            .purchases
-            .iter()
-            .map(|b| (b.at, b.product_id.as_str()));
-        let remote = profile
-            .into_iter()
-            .flat_map(|p| p.purchases.iter().map(|b| (b.at, b.product_id.as_str())));
-        for (at, id) in local.chain(remote).filter(|&(at, _)| at <= now) {
+        for (at, id) in crate::profile::purchases_until(&self.state.purchases, profile, now) {
             let Some(ix) = c.index(id) else { continue };
             if let Some(k) = bought.iter().position(|&(_, b)| b == ix) {
                 if bought[k].0 >= at {

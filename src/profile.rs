@@ -64,6 +64,19 @@ impl Cycle {
     }
 }
 
+/// The visitor's purchases up to `now`, this browser's and the profile's: (when, product id).
+pub fn purchases_until<'a>(
+    local: &'a [crate::visitor::Bought],
+    profile: Option<&'a Profile>,
+    now: f64,
+) -> impl Iterator<Item = (f64, &'a str)> + 'a {
+    let local = local.iter().map(|b| (b.at, b.product_id.as_str()));
+    let remote = profile
+        .into_iter()
+        .flat_map(|p| p.purchases.iter().map(|b| (b.at, b.product_id.as_str())));
+    local.chain(remote).filter(move |&(at, _)| at <= now)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Habit {
     pub category: String,

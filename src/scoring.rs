@@ -7,7 +7,7 @@
 use crate::blend::Blend;
 use crate::catalog::{Catalog, Relation};
 use crate::embeddings::Query;
-use crate::profile::Profile;
+use crate::profile::{purchases_until, Profile};
 use crate::reasons::{Lang, Why};
 use crate::visitor::VisitorState;
 use std::rc::Rc;
@@ -235,7 +235,7 @@ impl Scorer {
         self.seeds.clear();
         self.bought.clear();
         if s.personal {
-            for (at, id) in purchases(s) {
+            for (at, id) in purchases_until(&s.state.purchases, s.profile, s.now) {
                 let Some(ix) = c.index(id) else { continue };
                 match self.bought.iter_mut().find(|(j, _)| *j == ix) {
                     Some(b) => b.1 = b.1.max(at),
@@ -247,13 +247,7 @@ impl Scorer {
         match product {
             Some(p) => self.seeds.push((p, 1.0)),
             None => {
-                self.seeds.extend(
-                    s.state
-                        .cart
-                        .iter()
-                        .filter_map(|l| c.index(&l.product_id))
-                        .map(|ix| (ix, 1.0)),
-                );
+                self.seeds.extend(cart_seeds(s));
                 from_cart = self.seeds.len();
                 for &(ix, at) in &self.bought {
                     if self.seeds.iter().any(|&(j, _)| j == ix) {
@@ -392,13 +386,7 @@ impl Scorer {
             }
             w *= c.blend.recency;
         }
-        self.seeds.extend(
-            s.state
-                .cart
-                .iter()
-                .filter_map(|l| c.index(&l.product_id))
-                .map(|ix| (ix, 1.0)),
-        );
+        self.seeds.extend(cart_seeds(s));
     }
 
     /// Adds each seed's related lists (sum pooling) and, with `blend.max_pool`, the best
@@ -803,18 +791,14 @@ fn affinity(nodes: &[f32], brands: &[f32], node: u32, brand: u32) -> f32 {
 const PURCHASE_SEED: f32 = 0.6;
 const PURCHASE_HALF_LIFE_DAYS: f32 = 60.0;
 
-/// The visitor's purchases (this browser's and the profile's) up to now: (when, product id).
-fn purchases<'a>(s: &'a Signals) -> impl Iterator<Item = (f64, &'a str)> + 'a {
-    let local = s
-        .state
-        .purchases
+/// The cart's products as seeds of full weight.
+fn cart_seeds<'a>(s: &'a Signals) -> impl Iterator<Item = (u32, f32)> + 'a {
+    let c = s.catalog;
+    s.state
+        .cart
         .iter()
-        .map(|b| (b.at, b.product_id.as_str()));
-    let profile = s
-        .profile
-        .into_iter()
-        .flat_map(|p| p.purchases.iter().map(|b| (b.at, b.product_id.as_str())));
-    local.chain(profile).filter(move |&(at, _)| at <= s.now)
+        .filter_map(move |l| c.index(&l.product_id))
+        .map(|ix| (ix, 1.0))
 }
 
 /// The visitor's recent views (most recent first) with their `for_you` revisit weight.
