@@ -127,7 +127,7 @@ impl Engine {
             .transpose()
             .map_err(|e| nest(e, "/profile"))?;
         let rules = match o.get("rules") {
-            Some(r) => compile_rules(r).map_err(|e| nest(e, "/rules"))?,
+            Some(r) => crate::rules::compile(r).map_err(|e| nest(e, "/rules"))?,
             None => Rules::default(),
         };
         let all = Consent {
@@ -548,10 +548,10 @@ impl Engine {
 
     /// A rules document checked against this engine's store (`rules::store`): structural
     /// errors first (as `validateRules`), else the catalog and route checks.
-    pub fn check_rules(&self, doc: &Value, routes: &[String]) -> crate::rules::store::Findings {
+    pub fn check_rules(&self, doc: &Value, routes: &[String]) -> crate::rules::Findings {
         let errors = crate::rules::problems(doc);
         if !errors.is_empty() {
-            return crate::rules::store::Findings {
+            return crate::rules::Findings {
                 errors,
                 warnings: Vec::new(),
             };
@@ -1151,7 +1151,7 @@ impl Engine {
 
     /// Replaces the rules; a refused document leaves the current ones in force.
     pub fn set_rules(&mut self, rules: &Value) -> Result<()> {
-        self.rules = compile_rules(rules)?;
+        self.rules = crate::rules::compile(rules)?;
         Ok(())
     }
 
@@ -1259,11 +1259,6 @@ fn prompt_spec<'a>(
         .find(|x| x.id == arm)
         .and_then(|x| x.prompt.as_ref())
         .or(c.prompt.as_ref())
-}
-
-fn compile_rules(rules: &Value) -> Result<Rules> {
-    crate::rules::validate(rules)?;
-    Ok(Rules::from_valid(rules))
 }
 
 /// Prefixes the error's paths with where the sub-document sits in the options.

@@ -120,7 +120,7 @@ fn numeric_strings_in_lists_over_numbers_are_numbers_with_a_warning() {
     // react-querybuilder without parseNumbers exports "weekday in Sunday, Saturday" as text.
     let rules = json!({"version": 1, "campaigns": [{"id": "weekend", "trigger": {"type": "always"},
         "when": {"in": [{"var": "weekday"}, ["0", "6"]]}, "prompt": {"text": {"en": "Weekend"}}}]});
-    let warnings = vitrin::rules::warnings(&rules);
+    let warnings = vitrin::rules::read(&rules).1.warnings;
     assert_eq!(warnings.len(), 2);
     assert_eq!(warnings[0].path, "/campaigns/0/when/in/1/0");
     assert!(
@@ -160,7 +160,7 @@ fn one_bad_campaign_is_left_out_only_when_asked() {
         {"id": "bad", "trigger": {"type": "always"}, "when": {"regexTest": [{"var": "profile.name"}, "^A"]}},
         {"id": "also-good", "trigger": {"type": "always"}, "when": {"startsWith": [{"var": "page"}, "c"]}}]});
     assert!(
-        vitrin::rules::validate(&doc).is_err(),
+        vitrin::rules::compile(&doc).is_err(),
         "by default the whole document is refused"
     );
     let (kept, skipped) = vitrin::rules::without_invalid_campaigns(&doc).unwrap();

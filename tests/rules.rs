@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 use vitrin::campaigns::{arm, bucket};
-use vitrin::rules::{problems, Rules};
+use vitrin::rules::problems;
 use vitrin::Engine;
 
 const MIN: f64 = 60_000.0;
@@ -283,10 +283,11 @@ fn explain_points_at_the_failing_part_of_a_condition() {
 
 #[test]
 fn variants_split_within_one_percent_and_never_change_for_a_visitor() {
-    let rules = Rules::from_valid(
+    let rules = vitrin::rules::compile(
         &json!({"version": 1, "campaigns": [{"id": "exp", "trigger": {"type": "always"}, "holdout": 10,
         "variants": [{"id": "A", "weight": 30}, {"id": "B", "weight": 60}]}]}),
-    );
+    )
+    .unwrap();
     let c = &rules.campaigns[0];
     let mut counts = std::collections::HashMap::new();
     for i in 0..100_000 {
@@ -320,7 +321,7 @@ fn the_holdout_sees_nothing_but_its_conversions_count() {
     let doc = json!({"version": 1, "campaigns": [{"id": "wb", "trigger": {"type": "always"}, "holdout": 50,
         "prompt": {"text": {"en": "Hello"}}, "slots": {"trending": {"pin": ["p9"]}}}]});
     let ids: Vec<String> = (0..200).map(|i| format!("v{i}")).collect();
-    let rules = Rules::from_valid(&doc);
+    let rules = vitrin::rules::compile(&doc).unwrap();
     let held = ids
         .iter()
         .find(|id| arm(&rules.campaigns[0], id) == "holdout")
@@ -387,7 +388,7 @@ fn the_holdout_gets_the_prompt_it_would_get_without_the_campaign() {
     let doc = json!({"version": 1, "campaigns": [
         {"id": "big", "priority": 9, "trigger": {"type": "always"}, "holdout": 50, "prompt": {"text": {"en": "Big"}}},
         {"id": "small", "priority": 1, "trigger": {"type": "always"}, "prompt": {"text": {"en": "Small"}}}]});
-    let rules = Rules::from_valid(&doc);
+    let rules = vitrin::rules::compile(&doc).unwrap();
     let ids: Vec<String> = (0..200).map(|i| format!("v{i}")).collect();
     for (held, expect) in [(true, "small"), (false, "big")] {
         let id = ids
@@ -643,7 +644,7 @@ fn left_out_fields_take_their_stated_defaults() {
          "prompt": {"text": {"en": "x"}, "cta": {"label": {"en": "Go"}, "url": "/cart"}}},
         {"id": "r", "trigger": {"type": "replenishment_due"}, "prompt": {"text": {"en": "x"}}}]});
     assert!(problems(&doc).is_empty());
-    let rules = Rules::from_valid(&doc);
+    let rules = vitrin::rules::compile(&doc).unwrap();
     assert_eq!(rules.quiet_after_dismiss_ms, 30.0 * 60_000.0);
     let (e, r) = (&rules.campaigns[0], &rules.campaigns[1]);
     assert!(matches!(e.trigger, Trigger::Event { within_ms, .. } if within_ms == 30.0 * 60_000.0));

@@ -3,6 +3,8 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
+use vitrin::jsontext::ToJson;
+use vitrin::reasons::Lang;
 use vitrin::template::{parse, plain, render};
 
 fuzz_target!(|data: &[u8]| {
@@ -11,7 +13,9 @@ fuzz_target!(|data: &[u8]| {
     let values = [Value::Null, json!(""), json!("Ayşe <b>"), json!(1), json!(-0.0), json!(1e308), json!([1, 2]), json!({"a": 1})];
     for v in &values {
         let parts = render(&pieces, &|_| v.clone());
-        let _ = plain(&parts, "TRY");
-        let _ = serde_json::to_string(&parts).expect("parts serialise");
+        for lang in [Lang::En, Lang::Tr] {
+            let _ = plain(&parts, "TRY", lang, 180.0 * 60_000.0);
+        }
+        let _ = parts.iter().map(ToJson::to_json).count();
     }
 });

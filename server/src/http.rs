@@ -236,7 +236,7 @@ impl App {
                 .map_err(|e| format!("reading {}: {e}", path.display()))?;
             let value: Value = serde_json::from_str(&text)
                 .map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-            vitrin::rules::validate(&value).map_err(|e| format!("{}: {e}", path.display()))?;
+            vitrin::rules::compile(&value).map_err(|e| format!("{}: {e}", path.display()))?;
             db.publish_rules(&text, now_ms())
                 .map_err(|e| e.to_string())?;
         }
@@ -855,7 +855,7 @@ async fn put_rules(
 ) -> Result<Response, ApiError> {
     app.authorize(&headers, false, "Publishing rules")?;
     let value = json_body(body, vitrin::rules::MAX_RULES_BYTES, app.body_timeout).await?;
-    vitrin::rules::validate(&value).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    vitrin::rules::compile(&value).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let expected: Option<Vec<String>> = headers.get(header::IF_MATCH).map(|v| {
         v.to_str()
             .unwrap_or("")
@@ -986,7 +986,7 @@ async fn post_rollback(
     })?;
     let text = revision_body(&app, version).await?;
     let doc: Value = serde_json::from_str(&text).map_err(internal)?;
-    vitrin::rules::validate(&doc).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    vitrin::rules::compile(&doc).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     publish(app, text, None).await
 }
 
@@ -1124,16 +1124,14 @@ async fn post_check(
             ))
         }
     };
-    let found = blocking(
-        move || -> Result<vitrin::rules::store::Findings, ApiError> {
-            let catalog = app.catalog();
-            let doc: Value = serde_json::from_slice(&catalog.doc.body).map_err(internal)?;
-            let engine =
-                vitrin::engine::Engine::new(&json!({"catalog": doc, "localId": "rules-check"}))
-                    .map_err(internal)?;
-            Ok(engine.check_rules(&rules, &routes))
-        },
-    )
+    let found = blocking(move || -> Result<vitrin::rules::Findings, ApiError> {
+        let catalog = app.catalog();
+        let doc: Value = serde_json::from_slice(&catalog.doc.body).map_err(internal)?;
+        let engine =
+            vitrin::engine::Engine::new(&json!({"catalog": doc, "localId": "rules-check"}))
+                .map_err(internal)?;
+        Ok(engine.check_rules(&rules, &routes))
+    })
     .await??;
     Ok(axum::Json(
         json!({"ok": found.errors.is_empty(), "errors": found.errors, "warnings": found.warnings}),

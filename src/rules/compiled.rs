@@ -1,11 +1,15 @@
 //! Rules compiled for evaluation: typed, with every condition compiled once and every
-//! date parsed once. Built only from a document `problems` found nothing wrong with,
-//! so reading it cannot fail; defaults are the documented ones.
+//! date parsed once. The compiler is also the validator's second half: after
+//! `spec::check` has checked the document's shape, each part is checked where it is
+//! compiled (conditions against the vocabulary, templates, links, ids, schedules), so a
+//! document is read once and no second, lenient reader can disagree with validation.
+//! Defaults are the spec's presets; what the compiler cannot read is an error already
+//! reported, and the rules of a document with errors are never used.
 
 use super::product::{product_fields, reads_only_product, ProductCondition};
 use super::spec::parse_datetime;
 use super::Condition;
-use crate::error::join;
+use crate::error::{join, PathError};
 use crate::logic::dates::DAY_MS;
 use crate::logic::Logic;
 use crate::template::Piece;
@@ -142,6 +146,22 @@ pub struct Rules {
     pub campaigns: Vec<Campaign>,
 }
 
+/// What reading a document found: errors (it is refused) and warnings.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Findings {
+    pub errors: Vec<PathError>,
+    pub warnings: Vec<PathError>,
+}
+
+impl Findings {
+    fn error(&mut self, path: String, message: impl Into<String>) {
+        self.errors.push(PathError {
+            path,
+            message: message.into(),
+        });
+    }
+}
+
 fn f(v: &Value, key: &str) -> Option<f64> {
     v.get(key).and_then(Value::as_f64)
 }
@@ -162,36 +182,46 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn texts(v: Option<&Value>) -> Vec<(String, String)> {
-    v.and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, t)| Some((k.clone(), t.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
+/// Templates per language, each parsed once; parse errors go to `out` at `path/lang`.
+fn templates(v: Option<&Value>, path: &str, out: &mut Findings) -> Vec<(String, Vec<Piece>)> {
+    let mut list = Vec::new();
+    for (lang, t) in v.and_then(Value::as_object).into_iter().flatten() {
+        let Some(t) = t.as_str() else { continue };
+        match crate::template::parse(t) {
+            Ok(pieces) => list.push((lang.clone(), pieces)),
+            Err(msgs) => {
+                let at = join(path, lang);
+                msgs.into_iter().for_each(|m| out.error(at.clone(), m));
+            }
+        }
+    }
+    list
 }
 
-fn templates(v: Option<&Value>) -> Vec<(String, Vec<Piece>)> {
-    texts(v)
-        .into_iter()
-        .map(|(lang, t)| (lang, crate::template::parse(&t).unwrap_or_default()))
-        .collect()
-}
-
-fn cond(v: &Value, path: String) -> Option<Condition> {
+/// A condition checked against the vocabulary and compiled, indexed against the visitor
+/// context's names (a campaign condition reads its values by index; slot conditions run
+/// over other data and read by name). With `out`, what the check finds is reported; the
+/// top-level parts of a `when` are compiled again for `explain` without reporting twice.
+fn cond(v: &Value, path: String, out: Option<&mut Findings>) -> Option<Condition> {
     let checked = super::vocabulary::check(v, super::vocabulary::Scope::at(&path), &path);
-    // Indexed against the visitor context's names: a campaign condition reads its values
-    // by index (slot conditions run over other data and read by name).
-    Logic::compile(&checked.condition)
-        .ok()
-        .map(|logic| Condition {
-            logic: logic.index(&super::vocabulary::CONTEXT),
-            path,
-        })
+    let logic = Logic::compile(&checked.condition);
+    if let Some(out) = out {
+        out.errors.extend(checked.errors);
+        out.warnings.extend(checked.warnings);
+        if let Err(errs) = &logic {
+            out.errors.extend(errs.iter().map(|e| PathError {
+                path: format!("{path}{}", e.path),
+                message: e.message.clone(),
+            }));
+        }
+    }
+    logic.ok().map(|logic| Condition {
+        logic: logic.index(&super::vocabulary::CONTEXT),
+        path,
+    })
 }
 
-fn tweak(v: &Value, path: &str) -> Tweak {
+fn tweak(v: &Value, path: &str, out: &mut Findings) -> Tweak {
     let list = |k: &str| {
         v.get(k)
             .and_then(Value::as_array)
@@ -204,7 +234,7 @@ fn tweak(v: &Value, path: &str) -> Tweak {
         ..Tweak::default()
     };
     for (i, json) in list("filters").iter().enumerate() {
-        let Some(c) = cond(json, join(&join(path, "filters"), i)) else {
+        let Some(c) = cond(json, join(&join(path, "filters"), i), Some(&mut *out)) else {
             continue;
         };
         if reads_only_product(json) {
@@ -216,10 +246,13 @@ fn tweak(v: &Value, path: &str) -> Tweak {
         }
     }
     for (i, b) in list("boosts").iter().enumerate() {
-        let (Some(json), Some(weight)) = (b.get("when"), f(b, "weight")) else {
-            continue;
-        };
-        let Some(when) = cond(json, join(&join(&join(path, "boosts"), i), "when")) else {
+        let Some(json) = b.get("when") else { continue };
+        let when = cond(
+            json,
+            join(&join(&join(path, "boosts"), i), "when"),
+            Some(&mut *out),
+        );
+        let (Some(when), Some(weight)) = (when, f(b, "weight")) else {
             continue;
         };
         if reads_only_product(json) {
@@ -238,14 +271,12 @@ fn tweak(v: &Value, path: &str) -> Tweak {
     t
 }
 
-fn tweaks(v: Option<&Value>, path: &str) -> Vec<(String, Tweak)> {
+fn tweaks(v: Option<&Value>, path: &str, out: &mut Findings) -> Vec<(String, Tweak)> {
     v.and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, t)| (k.clone(), tweak(t, &join(path, k))))
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .map(|(k, t)| (k.clone(), tweak(t, &join(path, k), out)))
+        .collect()
 }
 
 fn caps(v: Option<&Value>) -> Caps {
@@ -260,16 +291,43 @@ fn caps(v: Option<&Value>) -> Caps {
     }
 }
 
-fn prompt(v: Option<&Value>) -> Option<PromptSpec> {
+/// A prompt; its templates use only variables the campaign provides (`has_end` for
+/// `{{endsAt}}`), and its button leads somewhere safe (a path or an http(s) URL: never
+/// `javascript:`).
+fn prompt(v: Option<&Value>, path: &str, has_end: bool, out: &mut Findings) -> Option<PromptSpec> {
     let v = v?;
+    let text = templates(v.get("text"), &join(path, "text"), out);
+    let cta_path = join(path, "cta");
+    let cta = v.get("cta").map(|c| {
+        let url = s(c, "url").unwrap_or_default();
+        if c.get("url").is_some_and(Value::is_string) && !crate::url::is_safe_url(url) {
+            out.error(
+                join(&cta_path, "url"),
+                "must be a path on the store's site (/cart) or an http(s) URL",
+            );
+        }
+        (
+            templates(c.get("label"), &join(&cta_path, "label"), out),
+            url.to_string(),
+        )
+    });
+    let labels = cta
+        .iter()
+        .flat_map(|(l, _)| l.iter().map(|t| (cta_path.as_str(), "label", t)));
+    for (at, kind, (lang, pieces)) in text.iter().map(|t| (path, "text", t)).chain(labels) {
+        let at = || join(&join(at, kind), lang);
+        if crate::template::uses(pieces, crate::template::Var::Voucher)
+            && v.get("voucher").is_none()
+        {
+            out.error(at(), "uses {{voucher}} but the prompt has no voucher");
+        }
+        if crate::template::uses(pieces, crate::template::Var::EndsAt) && !has_end {
+            out.error(at(), "uses {{endsAt}} but the campaign has no end (a schedule.to, or a post_purchase trigger's withinDays)");
+        }
+    }
     Some(PromptSpec {
-        text: templates(v.get("text")),
-        cta: v.get("cta").map(|c| {
-            (
-                templates(c.get("label")),
-                s(c, "url").unwrap_or_default().to_string(),
-            )
-        }),
+        text,
+        cta,
         action: super::CTA
             .str_or_preset(v.get("cta").unwrap_or(&Value::Null), "action")
             .to_string(),
@@ -281,84 +339,103 @@ fn prompt(v: Option<&Value>) -> Option<PromptSpec> {
     })
 }
 
-fn trigger(v: &Value) -> Trigger {
-    match s(v, "type").unwrap_or("always") {
+/// The compiled trigger; none where `spec::check` reported its type or a required field.
+fn trigger(v: &Value) -> Option<Trigger> {
+    let text = |k: &str| s(v, k).map(String::from);
+    let ms = |k: &str, unit: f64| f(v, k).map(|x| x * unit);
+    Some(match s(v, "type")? {
         "event" => Trigger::Event {
-            event: s(v, "event").unwrap_or_default().to_string(),
+            event: text("event")?,
             within_ms: super::T_EVENT.num_or_preset(v, "withinMinutes") * MINUTE_MS,
         },
         "cart_idle" => Trigger::CartIdle {
-            idle_ms: f(v, "minutes").unwrap_or(0.0) * MINUTE_MS,
+            idle_ms: ms("minutes", MINUTE_MS)?,
         },
         "exit_intent" => Trigger::ExitIntent,
         "page" => Trigger::Page {
-            page: s(v, "page").unwrap_or_default().to_string(),
+            page: text("page")?,
         },
         "browse_abandon" => Trigger::BrowseAbandon {
-            views: f(v, "views").unwrap_or(1.0) as u32,
-            category: s(v, "category").map(String::from),
+            views: f(v, "views")? as u32,
+            category: text("category"),
         },
         "replenishment_due" => Trigger::ReplenishmentDue {
             within_days: super::T_REPLENISH.num_or_preset(v, "withinDays"),
         },
         "seasonal_habit" => Trigger::SeasonalHabit,
         "post_purchase" => Trigger::PostPurchase {
-            category: s(v, "category").unwrap_or_default().to_string(),
-            within_ms: f(v, "withinDays").unwrap_or(0.0) * DAY_MS,
+            category: text("category")?,
+            within_ms: ms("withinDays", DAY_MS)?,
         },
         "returning" => Trigger::Returning,
         "always" => Trigger::Always,
-        // `validate` admits only the tags of `TRIGGERS`, each matched above.
-        other => unreachable!("trigger type {other} passed validation without a compiled form"),
-    }
+        // `spec::check` reported a tag outside `TRIGGERS`; `tests/rules.rs` compiles each tag.
+        _ => return None,
+    })
 }
 
 impl Rules {
-    /// Compiles a document that `super::problems` accepted.
-    pub fn from_valid(v: &Value) -> Rules {
-        let slots = v.get("slots").and_then(Value::as_object);
-        let campaigns = v
+    /// Compiles a document whose shape `spec::check` has checked, reporting to `out` what
+    /// only compiling finds. The result is used only when `out` holds no error.
+    pub(super) fn read(v: &Value, out: &mut Findings) -> Rules {
+        let caps_v = v.get("caps");
+        let mut slots = Vec::new();
+        for (name, sv) in v
+            .get("slots")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let tweak = tweak(sv, &join("/slots", name), out);
+            // Required: `spec::check` reported a slot without one.
+            let Some(strategy) = s(sv, "strategy") else {
+                continue;
+            };
+            let d = sv.get("diversity");
+            let per = |k: &str| d.and_then(|d| f(d, k)).map(|x| x as usize);
+            slots.push(Slot {
+                name: name.clone(),
+                strategy: strategy.to_string(),
+                limit: f(sv, "limit").map(|x| x as u32),
+                tweak,
+                max_per_category: per("maxPerCategory"),
+                max_per_brand: per("maxPerBrand"),
+                max_share: d.and_then(|d| f(d, "maxShare")),
+                repeat_viewed: d
+                    .and_then(|d| d.get("repeatViewed"))
+                    .and_then(Value::as_bool),
+            });
+        }
+        let mut campaigns = Vec::new();
+        let mut ids: Vec<&str> = Vec::new();
+        for (i, c) in v
             .get("campaigns")
             .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let path = join("/campaigns", i);
+            if let Some(id) = s(c, "id") {
+                if ids.contains(&id) {
+                    out.error(
+                        join(&path, "id"),
+                        format!("campaign id \"{id}\" is used twice"),
+                    );
+                }
+                ids.push(id);
+            }
+            campaigns.extend(campaign(c, path, out));
+        }
         Rules {
             utc_offset_ms: f(v, "utcOffsetMinutes").unwrap_or(0.0) * MINUTE_MS,
-            caps: caps(v.get("caps")),
-            min_gap_ms: v
-                .get("caps")
-                .and_then(|c| f(c, "minGapMinutes"))
-                .unwrap_or(0.0)
+            caps: caps(caps_v),
+            min_gap_ms: caps_v.and_then(|c| f(c, "minGapMinutes")).unwrap_or(0.0) * MINUTE_MS,
+            quiet_after_dismiss_ms: super::GLOBAL_CAPS
+                .num_or_preset(caps_v.unwrap_or(&Value::Null), "quietAfterDismissMinutes")
                 * MINUTE_MS,
-            quiet_after_dismiss_ms: super::GLOBAL_CAPS.num_or_preset(
-                v.get("caps").unwrap_or(&Value::Null),
-                "quietAfterDismissMinutes",
-            ) * MINUTE_MS,
-            slots: slots
-                .into_iter()
-                .flatten()
-                .map(|(name, sv)| {
-                    let d = sv.get("diversity");
-                    let per = |k: &str| d.and_then(|d| f(d, k)).map(|x| x as usize);
-                    Slot {
-                        name: name.clone(),
-                        strategy: s(sv, "strategy").unwrap_or("for_you").to_string(),
-                        limit: f(sv, "limit").map(|x| x as u32),
-                        tweak: tweak(sv, &join("/slots", name)),
-                        max_per_category: per("maxPerCategory"),
-                        max_per_brand: per("maxPerBrand"),
-                        max_share: d.and_then(|d| f(d, "maxShare")),
-                        repeat_viewed: d
-                            .and_then(|d| d.get("repeatViewed"))
-                            .and_then(Value::as_bool),
-                    }
-                })
-                .collect(),
-            campaigns: campaigns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| campaign(c, join("/campaigns", i)))
-                .collect(),
+            slots,
+            campaigns,
         }
     }
 
@@ -371,8 +448,11 @@ impl Rules {
     }
 }
 
-fn campaign(c: &Value, path: String) -> Campaign {
+fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
     let when_path = join(&path, "when");
+    let when = c
+        .get("when")
+        .and_then(|w| cond(w, when_path.clone(), Some(&mut *out)));
     let when_parts = match c
         .get("when")
         .and_then(|w| w.get("and"))
@@ -381,7 +461,7 @@ fn campaign(c: &Value, path: String) -> Campaign {
         Some(parts) => parts
             .iter()
             .enumerate()
-            .filter_map(|(k, p)| cond(p, join(&join(&when_path, "and"), k)))
+            .filter_map(|(k, p)| cond(p, join(&join(&when_path, "and"), k), None))
             .collect(),
         None => Vec::new(),
     };
@@ -390,37 +470,71 @@ fn campaign(c: &Value, path: String) -> Campaign {
             .and_then(|sc| s(sc, k))
             .and_then(parse_datetime)
     };
-    Campaign {
-        id: s(c, "id").unwrap_or_default().to_string(),
+    let (from, to) = (at("from"), at("to"));
+    if let (Some(from), Some(to)) = (from, to) {
+        if to <= from {
+            out.error(
+                join(&join(&path, "schedule"), "to"),
+                "the schedule ends before it starts",
+            );
+        }
+    }
+    let trigger_v = c.get("trigger").unwrap_or(&Value::Null);
+    let has_end = to.is_some() || s(trigger_v, "type") == Some("post_purchase");
+    let prompt_spec = prompt(c.get("prompt"), &join(&path, "prompt"), has_end, out);
+    let slots = tweaks(c.get("slots"), &join(&path, "slots"), out);
+    let mut variants = Vec::new();
+    let mut vids: Vec<&str> = Vec::new();
+    let list = c
+        .get("variants")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for (k, v) in list.iter().enumerate() {
+        let vpath = join(&join(&path, "variants"), k);
+        let prompt = prompt(v.get("prompt"), &join(&vpath, "prompt"), has_end, out);
+        let slots = v
+            .get("slots")
+            .map(|sl| tweaks(Some(sl), &join(&vpath, "slots"), out));
+        let Some(id) = s(v, "id") else { continue };
+        if id == "holdout" || vids.contains(&id) {
+            out.error(
+                join(&vpath, "id"),
+                format!("variant id \"{id}\" is used twice or reserved"),
+            );
+        }
+        vids.push(id);
+        let Some(weight) = f(v, "weight") else {
+            continue;
+        };
+        variants.push(Variant {
+            id: id.to_string(),
+            weight,
+            prompt,
+            slots,
+        });
+    }
+    if !list.is_empty() && list.iter().all(|v| f(v, "weight") == Some(0.0)) {
+        out.error(
+            join(&path, "variants"),
+            "at least one variant needs a weight above 0",
+        );
+    }
+    Some(Campaign {
+        id: s(c, "id")?.to_string(),
         name: s(c, "name").map(String::from),
         priority: f(c, "priority").unwrap_or(0.0) as i64,
-        trigger: trigger(c.get("trigger").unwrap_or(&Value::Null)),
-        when: c.get("when").and_then(|w| cond(w, when_path.clone())),
+        trigger: trigger(trigger_v)?,
+        when,
         when_parts,
-        from: at("from"),
-        to: at("to"),
+        from,
+        to,
         caps: caps(c.get("caps")),
-        prompt: prompt(c.get("prompt")),
-        slots: tweaks(c.get("slots"), &join(&path, "slots")),
-        variants: c
-            .get("variants")
-            .and_then(Value::as_array)
-            .map(|vs| {
-                vs.iter()
-                    .enumerate()
-                    .map(|(k, v)| Variant {
-                        id: s(v, "id").unwrap_or_default().to_string(),
-                        weight: f(v, "weight").unwrap_or(0.0),
-                        prompt: prompt(v.get("prompt")),
-                        slots: v.get("slots").map(|sl| {
-                            tweaks(Some(sl), &join(&join(&join(&path, "variants"), k), "slots"))
-                        }),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        prompt: prompt_spec,
+        slots,
+        variants,
         holdout: f(c, "holdout").unwrap_or(0.0),
         attribution_ms: super::CAMPAIGN.num_or_preset(c, "attributionHours") * 3_600_000.0,
         path,
-    }
+    })
 }

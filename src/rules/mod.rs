@@ -12,7 +12,7 @@ pub mod vocabulary;
 
 pub use compiled::*;
 
-use crate::error::{join, Error, PathError, Result};
+use crate::error::{Error, PathError, Result};
 use crate::logic::Logic;
 use serde_json::Value;
 use spec::{opt, opt_or, req, Preset, Shape, Ty};
@@ -356,162 +356,31 @@ pub fn schema() -> Value {
     s
 }
 
-/// Every problem in a document, each with its JSON Pointer.
-pub fn problems(rules: &Value) -> Vec<PathError> {
-    let mut errors = Vec::new();
-    if let Some(v) = rules.get("version").filter(|v| v.as_u64() != Some(VERSION)) {
+/// Reads a rules document once: its shape against the format's tables (`spec::check`),
+/// then each part compiled where it is read, with the checks that span fields made there
+/// (`compiled`). The rules when nothing is wrong, and what was found, each with its JSON
+/// Pointer.
+pub fn read(doc: &Value) -> (Option<Rules>, Findings) {
+    let mut found = Findings::default();
+    if let Some(v) = doc.get("version").filter(|v| v.as_u64() != Some(VERSION)) {
         // An unknown version is refused before anything else is read: its fields may mean other things.
-        return vec![PathError {
+        found.errors.push(PathError {
             path: "/version".into(),
             message: format!(
                 "unsupported rules version {}; this build reads version {VERSION}",
                 crate::jsontext::text(v)
             ),
-        }];
+        });
+        return (None, found);
     }
-    spec::check(rules, &Ty::Obj(&RULES), "", &mut errors);
-    for (path, condition) in vocabulary::conditions(rules) {
-        errors.extend(vocabulary::check(condition, vocabulary::Scope::at(&path), &path).errors);
-    }
-    let campaigns = rules
-        .get("campaigns")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    let mut ids: Vec<&str> = Vec::new();
-    for (i, c) in campaigns.iter().enumerate() {
-        let path = join("/campaigns", i);
-        if let Some(id) = c.get("id").and_then(Value::as_str) {
-            if ids.contains(&id) {
-                errors.push(PathError {
-                    path: join(&path, "id"),
-                    message: format!("campaign id \"{id}\" is used twice"),
-                });
-            }
-            ids.push(id);
-        }
-        let at = |k: &str| {
-            c.get("schedule")
-                .and_then(|s| s.get(k))
-                .and_then(Value::as_str)
-                .and_then(spec::parse_datetime)
-        };
-        if let (Some(from), Some(to)) = (at("from"), at("to")) {
-            if to <= from {
-                errors.push(PathError {
-                    path: join(&join(&path, "schedule"), "to"),
-                    message: "the schedule ends before it starts".into(),
-                });
-            }
-        }
-        let has_end = at("to").is_some()
-            || c.get("trigger")
-                .and_then(|t| t.get("type"))
-                .and_then(Value::as_str)
-                == Some("post_purchase");
-        let mut prompts: Vec<(String, &Value)> = c
-            .get("prompt")
-            .map(|p| (join(&path, "prompt"), p))
-            .into_iter()
-            .collect();
-        let variants = c
-            .get("variants")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for (k, v) in variants.iter().enumerate() {
-            if let Some(p) = v.get("prompt") {
-                prompts.push((join(&join(&join(&path, "variants"), k), "prompt"), p));
-            }
-        }
-        for (ppath, p) in prompts {
-            check_prompt(p, &ppath, has_end, &mut errors);
-        }
-        let mut vids: Vec<&str> = Vec::new();
-        for (k, v) in variants.iter().enumerate() {
-            if let Some(id) = v.get("id").and_then(Value::as_str) {
-                if vids.contains(&id) || id == "holdout" {
-                    errors.push(PathError {
-                        path: join(&join(&join(&path, "variants"), k), "id"),
-                        message: format!("variant id \"{id}\" is used twice or reserved"),
-                    });
-                }
-                vids.push(id);
-            }
-        }
-        if !variants.is_empty()
-            && variants
-                .iter()
-                .all(|v| v.get("weight").and_then(Value::as_f64) == Some(0.0))
-        {
-            errors.push(PathError {
-                path: join(&path, "variants"),
-                message: "at least one variant needs a weight above 0".into(),
-            });
-        }
-    }
-    errors
+    spec::check(doc, &Ty::Obj(&RULES), "", &mut found.errors);
+    let rules = Rules::read(doc, &mut found);
+    (found.errors.is_empty().then_some(rules), found)
 }
 
-/// Templates parse, use only variables the campaign provides, and the button leads
-/// somewhere safe (a path or an http(s) URL: never `javascript:`).
-fn check_prompt(p: &Value, path: &str, has_end: bool, errors: &mut Vec<PathError>) {
-    let texts = p
-        .get("text")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(k, t)| (join(&join(path, "text"), k), t));
-    let labels = p
-        .get("cta")
-        .and_then(|c| c.get("label"))
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(k, t)| (join(&join(&join(path, "cta"), "label"), k), t));
-    for (tpath, t) in texts.chain(labels) {
-        let Some(t) = t.as_str() else { continue };
-        match crate::template::parse(t) {
-            Err(msgs) => errors.extend(msgs.into_iter().map(|message| PathError {
-                path: tpath.clone(),
-                message,
-            })),
-            Ok(pieces) => {
-                if crate::template::uses(&pieces, crate::template::Var::Voucher)
-                    && p.get("voucher").is_none()
-                {
-                    errors.push(PathError {
-                        path: tpath.clone(),
-                        message: "uses {{voucher}} but the prompt has no voucher".into(),
-                    });
-                }
-                if crate::template::uses(&pieces, crate::template::Var::EndsAt) && !has_end {
-                    errors.push(PathError { path: tpath.clone(), message: "uses {{endsAt}} but the campaign has no end (a schedule.to, or a post_purchase trigger's withinDays)".into() });
-                }
-            }
-        }
-    }
-    if let Some(url) = p
-        .get("cta")
-        .and_then(|c| c.get("url"))
-        .and_then(Value::as_str)
-    {
-        if !crate::url::is_safe_url(url) {
-            errors.push(PathError {
-                path: join(&join(path, "cta"), "url"),
-                message: "must be a path on the store's site (/cart) or an http(s) URL".into(),
-            });
-        }
-    }
-}
-
-/// What a document's conditions hold that vitrin reads differently from how it is written
-/// (numeric strings in an `in` list over a number), each with its JSON Pointer.
-pub fn warnings(rules: &Value) -> Vec<PathError> {
-    vocabulary::conditions(rules)
-        .into_iter()
-        .flat_map(|(path, c)| vocabulary::check(c, vocabulary::Scope::at(&path), &path).warnings)
-        .collect()
+/// Every problem in a document, each with its JSON Pointer.
+pub fn problems(doc: &Value) -> Vec<PathError> {
+    read(doc).1.errors
 }
 
 /// The document without its campaigns that have errors, and what was left out
@@ -553,12 +422,11 @@ pub fn without_invalid_campaigns(
     }
 }
 
-pub fn validate(rules: &Value) -> Result<()> {
-    let errors = problems(rules);
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::many(CODE, "invalid rules", errors))
+/// The compiled rules, or `invalid_rules` with every problem.
+pub fn compile(doc: &Value) -> Result<Rules> {
+    match read(doc) {
+        (Some(rules), _) => Ok(rules),
+        (None, found) => Err(Error::many(CODE, "invalid rules", found.errors)),
     }
 }
 

@@ -2,7 +2,7 @@
 //! bounds and docs. `check` validates a document against it (listing every error with
 //! its JSON Pointer and a "did you mean"), `schema` turns it into the JSON Schema shipped
 //! as `vitrin/rules.schema.json`, and `reference` into the rules reference page.
-//! Depends on `error` and `logic` (to compile conditions while checking).
+//! Depends on `error`.
 
 pub use crate::error::did_you_mean;
 use crate::error::{join, PathError};
@@ -22,7 +22,7 @@ pub enum Ty {
     },
     Bool,
     OneOf(&'static [&'static str]),
-    /// A JsonLogic condition, compiled while checking.
+    /// A JsonLogic condition: any JSON here, checked when compiled (`compiled::cond`).
     Logic,
     /// An RFC 3339 date-time with an offset, e.g. `2026-01-31T23:59:59+03:00`.
     DateTime,
@@ -160,14 +160,8 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
                 ));
             }
         }
-        (Ty::Logic, v) => {
-            if let Err(errs) = crate::logic::Logic::compile(v) {
-                errors.extend(errs.into_iter().map(|e| PathError {
-                    path: format!("{path}{}", e.path),
-                    message: e.message,
-                }));
-            }
-        }
+        // Checked where it is compiled (`compiled::cond`): against the vocabulary, then as JsonLogic.
+        (Ty::Logic, _) => {}
         (Ty::DateTime, Value::String(s)) => {
             if parse_datetime(s).is_none() {
                 fail(format!(

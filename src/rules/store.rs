@@ -5,16 +5,10 @@
 //! translation) is a warning. Every finding carries its JSON Pointer. Unknown context
 //! variables are refused earlier, by the format's own check (`vocabulary`).
 
+use super::Findings;
 use crate::catalog::Catalog;
 use crate::error::{did_you_mean, join, PathError};
 use serde_json::Value;
-
-/// What `check` found: errors (the campaign or link would not work) and warnings.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Findings {
-    pub errors: Vec<PathError>,
-    pub warnings: Vec<PathError>,
-}
 
 struct Checker<'a> {
     catalog: &'a Catalog,

@@ -515,69 +515,6 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
     Value::Object(m)
 }
 
-/// Every condition in a rules document, with its JSON Pointer.
-pub fn conditions(rules: &Value) -> Vec<(String, &Value)> {
-    let mut out = Vec::new();
-    fn tweak<'a>(t: &'a Value, path: &str, out: &mut Vec<(String, &'a Value)>) {
-        for (i, f) in t
-            .get("filters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            out.push((format!("{path}/filters/{i}"), f));
-        }
-        for (i, b) in t
-            .get("boosts")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if let Some(w) = b.get("when") {
-                out.push((format!("{path}/boosts/{i}/when"), w));
-            }
-        }
-    }
-    fn slots<'a>(s: Option<&'a Value>, path: &str, out: &mut Vec<(String, &'a Value)>) {
-        for (name, t) in s.and_then(Value::as_object).into_iter().flatten() {
-            tweak(
-                t,
-                &format!(
-                    "{path}/slots/{}",
-                    name.replace('~', "~0").replace('/', "~1")
-                ),
-                out,
-            );
-        }
-    }
-    slots(rules.get("slots"), "", &mut out);
-    for (i, c) in rules
-        .get("campaigns")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let path = format!("/campaigns/{i}");
-        if let Some(w) = c.get("when") {
-            out.push((format!("{path}/when"), w));
-        }
-        slots(c.get("slots"), &path, &mut out);
-        for (k, v) in c
-            .get("variants")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            slots(v.get("slots"), &format!("{path}/variants/{k}"), &mut out);
-        }
-    }
-    out
-}
-
 /// The vocabulary as JSON, for the editors' configuration (`vitrin/editor`).
 pub fn json() -> Value {
     let list = |vars: &[Var], texts: &[Words], scope: &str| -> Vec<Value> {

@@ -76,14 +76,11 @@ pub fn validate_rules(rules: &str) -> String {
         Ok(doc) => doc,
         Err(e) => return text(&json!({"ok": false, "errors": e.errors})),
     };
-    let mut out = match crate::rules::validate(&doc) {
-        Ok(()) => json!({"ok": true, "errors": []}),
-        Err(e) => json!({"ok": false, "errors": e.errors}),
-    };
+    let found = crate::rules::read(&doc).1;
+    let mut out = json!({"ok": found.errors.is_empty(), "errors": found.errors});
     // Only when there are some, so the answer to a clean document stays `{ ok, errors }`.
-    let warnings = crate::rules::warnings(&doc);
-    if !warnings.is_empty() {
-        out["warnings"] = json!(warnings);
+    if !found.warnings.is_empty() {
+        out["warnings"] = json!(found.warnings);
     }
     text(&out)
 }
