@@ -11,7 +11,7 @@ import { vteTable } from "../tests/support/vte.mjs";
 
 const fuzz = fileURLToPath(new URL(".", import.meta.url));
 const root = join(fuzz, "..");
-const TARGETS = ["rules", "catalog", "embeddings_table", "profile", "restore", "events", "template", "jsonlogic"];
+const TARGETS = ["rules", "catalog", "catalog_binary", "embeddings_table", "profile", "restore", "events", "template", "jsonlogic"];
 
 const counts = {};
 const put = (target, name, data) => {

@@ -1,6 +1,11 @@
 //! The store's products, validated once and laid out for scoring: ids interned to dense
 //! indices, category paths as a tree of interned nodes, embeddings in the quantised table
-//! of `embeddings`, related lists in flat offset tables. Depends on `json`/`error`/`embeddings`.
+//! of `embeddings`, related lists in flat offset tables, strings in one buffer per column
+//! (no heap object per product). Read from the catalog JSON (`from_json_packed`) or from the
+//! binary catalog the builder writes (`binary`). Depends on `json`/`error`/`embeddings`.
+
+mod binary;
+pub use binary::MAGIC;
 
 use crate::blend::Blend;
 use crate::embeddings::Embeddings;
@@ -12,6 +17,7 @@ use serde_json::Value;
 pub const MAX_PRODUCTS: usize = 500_000;
 pub const MAX_DIM: usize = 1024;
 pub const MAX_RELATED: usize = 200;
+pub const MAX_TAGS: usize = 100;
 const NONE: u32 = u32::MAX;
 const CODE: &str = "invalid_catalog";
 
@@ -23,12 +29,101 @@ pub struct Lists {
 }
 
 impl Lists {
+    fn new(capacity: usize) -> Lists {
+        let mut offsets = Vec::with_capacity(capacity + 1);
+        offsets.push(0);
+        Lists {
+            offsets,
+            items: Vec::new(),
+        }
+    }
+
     pub fn get(&self, ix: u32) -> &[u32] {
         let (a, b) = (
             self.offsets[ix as usize] as usize,
             self.offsets[ix as usize + 1] as usize,
         );
         &self.items[a..b]
+    }
+}
+
+/// Marks an absent optional string in `Strs::ends`.
+const ABSENT: u32 = 1 << 31;
+
+/// The strings of one column in one buffer: string i is `text[ends[i - 1]..ends[i]]`, `None`
+/// where its end carries `ABSENT`. Ends lie on char boundaries (both readers ensure it).
+#[derive(Debug, Default, Clone)]
+pub struct Strs {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strs {
+    fn push(&mut self, s: Option<&str>) {
+        self.text.push_str(s.unwrap_or(""));
+        self.ends
+            .push(self.text.len() as u32 | if s.is_none() { ABSENT } else { 0 });
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = self.ends[i];
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] & !ABSENT
+        };
+        (end & ABSENT == 0).then(|| &self.text[start as usize..end as usize])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// Product ids to indices: open addressing over the `ids` column (no copy of a key), at
+/// most half full.
+#[derive(Debug, Default, Clone)]
+struct IdIndex {
+    slots: Vec<u32>,
+}
+
+impl IdIndex {
+    fn new(n: usize) -> IdIndex {
+        IdIndex {
+            slots: vec![NONE; (2 * n).next_power_of_two()],
+        }
+    }
+
+    /// The product with this id, else the free slot where it would go.
+    fn find(&self, ids: &Strs, id: &str) -> std::result::Result<u32, usize> {
+        let mask = self.slots.len().wrapping_sub(1);
+        // FNV-1a, folded: the low bits pick the slot.
+        let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let mut s = (h ^ (h >> 29)) as usize & mask;
+        loop {
+            match *self.slots.get(s).ok_or(s)? {
+                NONE => return Err(s),
+                ix if ids.get(ix as usize) == Some(id) => return Ok(ix),
+                _ => s = (s + 1) & mask,
+            }
+        }
+    }
+
+    /// Adds product `ix` (its id already in `ids`); false when the id was taken.
+    fn insert(&mut self, ids: &Strs, ix: u32) -> bool {
+        match self.find(ids, ids.get(ix as usize).unwrap_or("")) {
+            Ok(_) => false,
+            Err(slot) => {
+                self.slots[slot] = ix;
+                true
+            }
+        }
     }
 }
 
@@ -44,14 +139,16 @@ pub struct Catalog {
     /// Distinct for every catalog built, so what is computed per catalog (slot conditions
     /// over products, `rules::product::ProductCondition`) knows when it is stale.
     pub generation: u64,
-    ids: Vec<String>,
-    by_id: HashMap<String, u32>,
-    pub titles: Vec<String>,
-    pub urls: Vec<Option<String>>,
-    pub images: Vec<Option<String>>,
+    ids: Strs,
+    by_id: IdIndex,
+    titles: Strs,
+    urls: Strs,
+    images: Strs,
     pub prices: Vec<f32>,
     pub in_stock: Vec<bool>,
-    pub tags: Vec<Vec<String>>,
+    /// Every product's tags in one column; product i's are `tag_ends[i - 1]..tag_ends[i]`.
+    tags: Strs,
+    tag_ends: Vec<u32>,
     /// Leaf category node of each product.
     pub category: Vec<u32>,
     /// Brand of each product, `u32::MAX` when none.
@@ -106,11 +203,7 @@ impl Catalog {
         let products = root
             .opt_arr("products", MAX_PRODUCTS)?
             .ok_or_else(|| root.err("products", "is required"))?;
-        static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let mut c = Catalog {
-            generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            ..Catalog::default()
-        };
+        let mut c = Catalog::empty(products.len());
         if let Some(b) = root.opt_obj("blend")? {
             c.blend = Blend::from_obj(&b)?;
             c.blend_fitted = true;
@@ -147,11 +240,11 @@ impl Catalog {
         for (i, pv) in products.iter().enumerate() {
             let p = Obj::new(pv, &join("/products", i), CODE)?;
             let id = p.str("id")?;
-            if c.by_id.insert(id.to_string(), i as u32).is_some() {
+            c.ids.push(Some(id));
+            if !c.by_id.insert(&c.ids, i as u32) {
                 return Err(p.err("id", format!("duplicate product id \"{id}\"")));
             }
-            c.ids.push(id.to_string());
-            c.titles.push(p.str("title")?.to_string());
+            c.titles.push(Some(p.str("title")?));
             let category = p.str("category")?;
             if category.split('/').any(str::is_empty) {
                 return Err(p.err(
@@ -170,20 +263,18 @@ impl Catalog {
             c.brand.push(brand);
             c.prices.push(p.num_in("price", 0.0, 1e12)? as f32);
             c.in_stock.push(p.opt_bool("inStock")?.unwrap_or(true));
-            c.tags.push(
-                p.opt_strs("tags", 100)?
-                    .into_iter()
-                    .map(String::from)
-                    .collect(),
-            );
+            for tag in p.opt_strs("tags", MAX_TAGS)? {
+                c.tags.push(Some(tag));
+            }
+            c.tag_ends.push(c.tags.len() as u32);
             // What a prompt hands the page to follow or load: http(s) or the page's origin.
             for key in ["url", "image"] {
                 if p.opt_str(key)?.is_some_and(|u| !crate::url::is_safe_url(u)) {
                     return Err(p.err(key, "must be an http(s) URL or a path on the store's site"));
                 }
             }
-            c.urls.push(p.opt_str("url")?.map(String::from));
-            c.images.push(p.opt_str("image")?.map(String::from));
+            c.urls.push(p.opt_str("url")?);
+            c.images.push(p.opt_str("image")?);
             raw_pop.push(p.opt_num_in("popularity", 0.0, 1e15)?.unwrap_or(0.0) as f32);
             if table.is_some() && p.get("embedding").is_some() {
                 return Err(p.err("embedding", "the catalog's embeddings come in its binary table; a product cannot also carry one"));
@@ -200,7 +291,7 @@ impl Catalog {
         if let Some(names) = root.opt_obj("categoryNames")? {
             c.read_category_names(&names)?;
         }
-        let n = c.ids.len();
+        let n = c.len();
         // Products read before the first embedding got no row; pad to the full table.
         raw.values.resize(n * raw.dim, 0.0);
         c.embeddings = table.unwrap_or_else(|| {
@@ -218,24 +309,41 @@ impl Catalog {
             .iter()
             .map(|p| if max_pop > 0.0 { p / max_pop } else { 0.0 })
             .collect();
-        for (k, lists) in [&mut c.bought_with, &mut c.goes_with, &mut c.similar]
-            .into_iter()
-            .enumerate()
-        {
-            lists.offsets.push(0);
+        for k in 0..3 {
+            let mut lists = Lists::new(n);
             for (i, raw) in related_raw.iter().enumerate() {
                 // References to products this catalog does not hold are dropped: related
                 // lists are often computed over a larger assortment than the one served.
                 lists.items.extend(
                     raw[k]
                         .iter()
-                        .filter_map(|id| c.by_id.get(*id))
-                        .filter(|&&j| j as usize != i),
+                        .filter_map(|id| c.index(id))
+                        .filter(|&j| j as usize != i),
                 );
                 lists.offsets.push(lists.items.len() as u32);
             }
+            *c.lists_mut(k) = lists;
         }
         Ok(c)
+    }
+
+    /// A catalog with room for `n` products, its generation new.
+    fn empty(n: usize) -> Catalog {
+        static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Catalog {
+            generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            by_id: IdIndex::new(n),
+            ..Catalog::default()
+        }
+    }
+
+    /// The related lists in the order the formats write them: boughtWith, goesWith, similar.
+    fn lists_mut(&mut self, k: usize) -> &mut Lists {
+        match k {
+            0 => &mut self.bought_with,
+            1 => &mut self.goes_with,
+            _ => &mut self.similar,
+        }
     }
 
     fn intern_category(&mut self, path: &str) -> u32 {
@@ -272,11 +380,29 @@ impl Catalog {
     }
 
     pub fn index(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        self.by_id.find(&self.ids, id).ok()
     }
 
     pub fn id(&self, ix: u32) -> &str {
-        &self.ids[ix as usize]
+        self.ids.get(ix as usize).unwrap_or("")
+    }
+
+    pub fn title(&self, ix: u32) -> &str {
+        self.titles.get(ix as usize).unwrap_or("")
+    }
+
+    pub fn url(&self, ix: u32) -> Option<&str> {
+        self.urls.get(ix as usize)
+    }
+
+    pub fn image(&self, ix: u32) -> Option<&str> {
+        self.images.get(ix as usize)
+    }
+
+    pub fn tags(&self, ix: u32) -> impl Iterator<Item = &str> + '_ {
+        let i = ix as usize;
+        let start = if i == 0 { 0 } else { self.tag_ends[i - 1] };
+        (start..self.tag_ends[i]).filter_map(|t| self.tags.get(t as usize))
     }
 
     pub fn category_index(&self, path: &str) -> Option<u32> {

@@ -121,6 +121,18 @@ impl Engine {
             packed,
         )
         .map_err(|e| nest(e, "/catalog"))?;
+        Engine::with_catalog(options, catalog)
+    }
+
+    /// `new` with the binary catalog (`catalog::binary`) instead of `options.catalog`.
+    pub fn with_binary(options: &Value, catalog: &[u8]) -> Result<Engine> {
+        let catalog = Catalog::from_bytes(catalog).map_err(|e| nest(e, "/catalog"))?;
+        Engine::with_catalog(options, catalog)
+    }
+
+    /// `new` with the catalog already read; `options.catalog` is not read.
+    pub fn with_catalog(options: &Value, catalog: Catalog) -> Result<Engine> {
+        let o = Obj::new(options, "", "invalid_options")?;
         let profile = o
             .get("profile")
             .map(Profile::from_json)
@@ -717,12 +729,12 @@ impl Engine {
                 // The catalog refused any url or image outside the URL rule (`url`).
                 assistant::PromptProduct {
                     id: c.id(ix).to_string(),
-                    title: c.titles[i].clone(),
+                    title: c.title(ix).to_string(),
                     price: c.prices[i],
                     brand: c.brand_names.get(c.brand[i] as usize).cloned(),
                     category: c.category_name(ix, self.lang.code()),
-                    url: c.urls[i].clone(),
-                    image: c.images[i].clone(),
+                    url: c.url(ix).map(String::from),
+                    image: c.image(ix).map(String::from),
                     reason,
                 }
             })
@@ -837,7 +849,7 @@ impl Engine {
                             j,
                             Some(Reason {
                                 code: why.code(),
-                                text: why.text_bought(self.lang, &c.titles[seed as usize], &date),
+                                text: why.text_bought(self.lang, c.title(seed), &date),
                             }),
                         ));
                     }
@@ -1140,8 +1152,13 @@ impl Engine {
     }
 
     pub fn set_catalog_packed(&mut self, catalog: &Value, packed: Option<Packed>) -> Result<()> {
-        self.catalog = Catalog::from_json_packed(catalog, packed)?;
+        self.replace_catalog(Catalog::from_json_packed(catalog, packed)?);
         Ok(())
+    }
+
+    /// Puts a catalog read elsewhere (`Catalog::from_bytes`) in force.
+    pub fn replace_catalog(&mut self, catalog: Catalog) {
+        self.catalog = catalog;
     }
 
     pub fn set_profile(&mut self, profile: &Value) -> Result<()> {

@@ -59,10 +59,10 @@ impl Pick {
         let subject = match self.subject {
             Subject::Bought(ix, at) => {
                 let date = crate::reasons::day_month(at, utc_offset_ms, lang);
-                return self.why.text_bought(lang, &c.titles[ix as usize], &date);
+                return self.why.text_bought(lang, c.title(ix), &date);
             }
             Subject::None => "",
-            Subject::Product(ix) => &c.titles[ix as usize],
+            Subject::Product(ix) => c.title(ix),
             Subject::CategoryOf(ix) => {
                 owned = c.category_name(ix, lang.code());
                 &owned

@@ -486,3 +486,67 @@ fn two_hop_reaches_what_the_viewed_products_neighbours_are_viewed_with() {
     assert_eq!(ids(&on)[..3], ["teapot", "cups", "tea"], "{:?}", ids(&on));
     assert_eq!(on[1].reason.text, "Because you viewed KETTLE");
 }
+
+#[test]
+fn the_binary_catalog_gives_the_engine_the_json_catalog_gives() {
+    // Every field a catalog can carry, so a column the binary format dropped shows.
+    let mut doc = catalog(300, 13);
+    for (i, p) in doc["products"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
+        p["tags"] = json!([format!("t{}", i % 5)]);
+        p["url"] = json!(format!("/p/{i}"));
+        if i % 2 == 0 {
+            p["image"] = json!(format!("https://cdn.example/{i}.png"));
+        }
+        p["related"]["goesWith"] = json!([format!("p{}", (i + 2) % 300), "not-sold"]);
+    }
+    doc["categoryNames"] = json!({"shoes/running": {"tr": "Koşu ayakkabısı"}});
+    doc["blend"] = json!({"revisit": 0.5});
+    let options = json!({"catalog": doc, "locale": "tr", "localId": "v1"});
+    let mut a = Engine::new(&options).unwrap();
+    let bytes = a.catalog().to_bytes();
+    let mut b = Engine::with_catalog(
+        &json!({"locale": "tr", "localId": "v1"}),
+        vitrin::catalog::Catalog::from_bytes(&bytes).unwrap(),
+    )
+    .unwrap();
+    let mut at = 1_000.0;
+    for e in [
+        json!({"type": "view", "productId": "p4"}),
+        json!({"type": "view", "productId": "p10"}),
+        json!({"type": "add_to_cart", "productId": "p16"}),
+        json!({"type": "purchase", "orderId": "o1", "items": [{"productId": "p22", "quantity": 1, "price": 10}]}),
+        json!({"type": "view", "productId": "p40"}),
+    ] {
+        at += 60_000.0;
+        for engine in [&mut a, &mut b] {
+            engine.track(&e, at).unwrap();
+        }
+    }
+    let mut answered = 0;
+    for slot in vitrin::names::Strategy::NAMES {
+        for product in [None, Some("p4")] {
+            let got: Vec<_> = [&mut a, &mut b]
+                .map(|e| e.recommend(slot, product, Some(20), at + 1.0))
+                .into();
+            assert_eq!(got[0], got[1], "{slot} {product:?}");
+            answered += got[0].as_ref().map_or(0, |r| r.len().min(1));
+        }
+    }
+    assert!(answered >= 8, "{answered} slots answered");
+    // Put in force over another catalog, it answers the same too.
+    let mut c = engine(20);
+    c.replace_catalog(vitrin::catalog::Catalog::from_bytes(&bytes).unwrap());
+    c.track(&json!({"type": "view", "productId": "p4"}), at)
+        .unwrap();
+    assert!(
+        c.recommend("similar", Some("p4"), Some(5), at)
+            .unwrap()
+            .len()
+            == 5
+    );
+}

@@ -55,6 +55,7 @@ const lines = [
 const WHAT = {
   rules: "rules document → validate, compile, then prompts/explain/slots",
   catalog: "catalog JSON → engine → ranking",
+  catalog_binary: "binary catalog bytes → engine → ranking",
   embeddings_table: "binary VTE1 embedding table → ranking",
   profile: "server profile → ranking and prompts",
   restore: "stored visitor state (localStorage) → restore, use, snapshot round trip",

@@ -98,10 +98,19 @@ struct Doc {
     body: Bytes,
     gzip: Option<Bytes>,
     etag: String,
+    content_type: &'static str,
 }
 
+/// The binary catalog's media type (`GET /v1/catalog.bin`).
+pub const BINARY_CATALOG_TYPE: &str = "application/vnd.vitrin.catalog";
+
 impl Doc {
+    /// A JSON document.
     fn new(body: impl Into<Bytes>) -> Doc {
+        Doc::typed(body, "application/json")
+    }
+
+    fn typed(body: impl Into<Bytes>, content_type: &'static str) -> Doc {
         let body: Bytes = body.into();
         let gzip = (body.len() > 1024).then(|| {
             let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::new(6));
@@ -114,6 +123,7 @@ impl Doc {
             etag: Doc::etag_of(&body),
             gzip: gzip.flatten(),
             body,
+            content_type,
         }
     }
 
@@ -130,6 +140,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 struct ServedCatalog {
     doc: Doc,
+    /// The same catalog in the binary format, written from `parsed`.
+    binary: Doc,
     parsed: Catalog,
 }
 
@@ -219,6 +231,7 @@ fn load_catalog(path: &std::path::Path) -> Result<ServedCatalog, String> {
     let parsed = Catalog::from_json(&value).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(ServedCatalog {
         doc: Doc::new(text),
+        binary: Doc::typed(parsed.to_bytes(), BINARY_CATALOG_TYPE),
         parsed,
     })
 }
@@ -458,6 +471,7 @@ pub fn router(app: Shared, cors: &[String]) -> Router {
         .route("/v1/visitors/merge", axum::routing::post(post_merge))
         .route("/v1/events", axum::routing::post(post_events))
         .route("/v1/catalog", get(get_catalog))
+        .route("/v1/catalog.bin", get(get_binary_catalog))
         .route("/v1/rules", get(get_rules).put(put_rules))
         .route("/v1/profile/{visitor_id}", get(get_profile))
         .route("/v1/metrics", get(get_metrics))
@@ -615,7 +629,7 @@ fn conditional(headers: &HeaderMap, doc: &Doc) -> Response {
         let mut res = Response::new(Body::from(gzip.unwrap_or(&doc.body).clone()));
         res.headers_mut().insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static(doc.content_type),
         );
         if gzip.is_some() {
             res.headers_mut()
@@ -831,6 +845,16 @@ async fn post_events(
 async fn get_catalog(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {
     let served = blocking(move || app.catalog()).await?;
     Ok(conditional(&headers, &served.doc))
+}
+
+/// The catalog in force as the binary catalog (`vitrin::catalog::binary`): what a page
+/// reads with no JSON parsing. Same revision as `GET /v1/catalog`.
+async fn get_binary_catalog(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let served = blocking(move || app.catalog()).await?;
+    Ok(conditional(&headers, &served.binary))
 }
 
 async fn get_rules(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, ApiError> {

@@ -80,6 +80,10 @@ commands:
       Prints a visitor token for ID valid N days (default 30): what the store's backend
       hands its logged-in customer's page (sync `visitorId` + `token`). The secret is
       --secret (or VITRIN_SECRET), else the one the server keeps in --db.
+  binary --catalog FILE.json
+      Writes the binary catalog of a JSON catalog beside it (FILE.bin), as `build`
+      does with its output: the same catalog, which a page reads with no JSON parsing
+      (`create({ catalog: bytes })`). Prints its size.
   events --db FILE [--visitor ID]
       Prints the stored events, one JSON object per line: {visitorId, id, source,
       event}, oldest first per visitor (an export for a warehouse, or a look at what
@@ -94,6 +98,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("events") => events(&args[1..]),
         Some("token") => token(&args[1..]),
+        Some("binary") => binary(&args[1..]),
         Some("log") => log(&args[1..]),
         Some("scheduler") => scheduler(&args[1..]),
         Some("executor") => executor(&args[1..]),
@@ -360,6 +365,21 @@ fn secret_arg(given: Option<String>) -> Result<Option<Vec<u8>>, String> {
         ));
     }
     Ok(Some(secret.into_bytes()))
+}
+
+fn binary(args: &[String]) -> Result<(), String> {
+    let json = match args {
+        [flag, path] if flag == "--catalog" => PathBuf::from(path),
+        _ => return Err("usage: vitrin-server binary --catalog FILE.json".into()),
+    };
+    let bytes = builder::write::binary(&json).map_err(|e| e.to_string())?;
+    println!(
+        "{}: {} bytes, {} gzip",
+        builder::write::binary_path(&json).display(),
+        bytes.raw,
+        bytes.gzip
+    );
+    Ok(())
 }
 
 fn token(args: &[String]) -> Result<(), String> {

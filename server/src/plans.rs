@@ -565,6 +565,7 @@ GROUP BY x.product_id, y.product_id"
         })?,
     };
     drop((trained, items, base));
+    report.binary = write::binary(&opts.out)?;
     if let Some(path) = &opts.profiles_out {
         report.profiles = profiles(&ctx, &opts.out, path).await?;
     }

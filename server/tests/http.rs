@@ -291,6 +291,54 @@ async fn catalog_and_rules_answer_304_to_their_etag_and_the_catalog_follows_its_
 }
 
 #[tokio::test]
+async fn the_binary_catalog_is_the_catalog_in_force_with_its_own_type_and_etag() {
+    let s = server("binary", 1000.0);
+    let get = |tag: Option<String>| {
+        let mut req = Request::get("/v1/catalog.bin");
+        if let Some(tag) = tag {
+            req = req.header(header::IF_NONE_MATCH, tag);
+        }
+        let router = s.router.clone();
+        async move {
+            let res = router
+                .oneshot(req.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let (status, headers) = (res.status(), res.headers().clone());
+            let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, headers, body)
+        }
+    };
+    let (status, headers, body) = get(None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.vitrin.catalog"
+    );
+    let read = vitrin::catalog::Catalog::from_bytes(&body).unwrap();
+    let lens = read.index("lens").unwrap();
+    assert_eq!(
+        (read.len(), read.title(lens), read.prices[lens as usize]),
+        (2, "Lens", 10.0)
+    );
+    let tag = headers[header::ETAG].to_str().unwrap().to_string();
+    assert_ne!(tag, etag(&s.get("/v1/catalog", None).await));
+    assert_eq!(get(Some(tag.clone())).await.0, StatusCode::NOT_MODIFIED);
+    // It follows the catalog file like the JSON.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut next = catalog();
+    next["products"][0]["price"] = json!(12);
+    std::fs::write(&s.cfg.catalog, next.to_string()).unwrap();
+    let (status, _, body) = get(Some(tag)).await;
+    assert_eq!(status, StatusCode::OK);
+    let read = vitrin::catalog::Catalog::from_bytes(&body).unwrap();
+    assert_eq!(read.prices[read.index("lens").unwrap() as usize], 12.0);
+    std::fs::remove_dir_all(&s.dir).unwrap();
+}
+
+#[tokio::test]
 async fn rules_need_the_token_and_a_refused_document_changes_nothing() {
     let s = server("rules", 1000.0);
     let before = s.get("/v1/rules", None).await;

@@ -137,7 +137,7 @@ pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
     {
         let v = match b {
             0 => json!(c.id(ix)),
-            1 => json!(c.titles[i]),
+            1 => json!(c.title(ix)),
             2 => json!(c.category_paths[c.category[i] as usize]),
             3 => c
                 .ancestors(c.category[i])
@@ -146,7 +146,7 @@ pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
             4 => json!(c.brand_names.get(c.brand[i] as usize)),
             5 => json!(c.prices[i]),
             6 => json!(c.in_stock[i]),
-            7 => json!(c.tags[i]),
+            7 => c.tags(ix).map(|t| json!(t)).collect(),
             _ => json!(c.popularity[i]),
         };
         m.insert(k.to_string(), v);

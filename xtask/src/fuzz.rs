@@ -16,6 +16,7 @@ use crate::util::{available, cmd, read, root, run, write, Result};
 const TARGETS: &[&str] = &[
     "rules",
     "catalog",
+    "catalog_binary",
     "embeddings_table",
     "profile",
     "restore",

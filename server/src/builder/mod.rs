@@ -103,6 +103,8 @@ pub struct Report {
     pub fit: Option<fit::Fit>,
     pub profiles: u64,
     pub catalog: write::Bytes,
+    /// The binary catalog written beside the JSON one (`write::binary`).
+    pub binary: write::Bytes,
     pub seconds: f64,
     /// Peak resident memory (VmHWM), when the platform tells it.
     pub peak_bytes: Option<u64>,
@@ -222,6 +224,7 @@ pub fn build(opts: &Options) -> io::Result<Report> {
     };
     // The model's memory goes back before the profiles' catalog is read.
     drop((trained, items, base));
+    report.binary = write::binary(&opts.out)?;
     if let (Some(path), Some(db)) = (&opts.profiles_out, &db) {
         report.profiles = write_profiles(db, &opts.out, path)?;
     }
@@ -554,9 +557,11 @@ impl fmt::Display for Report {
         }
         writeln!(
             f,
-            "catalog: {:.2} MB raw, {:.2} MB gzip",
+            "catalog: {:.2} MB raw, {:.2} MB gzip; binary: {:.2} MB raw, {:.2} MB gzip",
             mb(self.catalog.raw),
-            mb(self.catalog.gzip)
+            mb(self.catalog.gzip),
+            mb(self.binary.raw),
+            mb(self.binary.gzip)
         )?;
         // End to end: every pass over every source, learning and writing.
         write!(
@@ -687,6 +692,15 @@ mod tests {
                 .collect()
         };
         let ix = |id: &str| catalog.index(id).unwrap();
+        // Beside it, the binary catalog: the same catalog for the engine.
+        let binary = std::fs::read(write::binary_path(&opts.out)).unwrap();
+        assert_eq!(report.binary.raw, binary.len() as u64);
+        assert_eq!(
+            vitrin::catalog::Catalog::from_bytes(&binary)
+                .unwrap()
+                .to_bytes(),
+            catalog.to_bytes()
+        );
         assert_eq!(ids(ix("10")), ["20", "30"]);
         assert_eq!(ids(ix("30")), ["20", "10"]);
         assert!(

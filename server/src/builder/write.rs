@@ -1,6 +1,7 @@
 //! Output formats, written by hand: the Catalog JSON of API.md (measured raw and gzipped
-//! as it is written, since that is what a browser downloads) and validation prefixes in
-//! the `{"prefix":[…],"target":…}` lines of `test_prefixes.jsonl`.
+//! as it is written, since that is what a browser downloads), the binary catalog beside it
+//! (`binary`), and validation prefixes in the `{"prefix":[…],"target":…}` lines of
+//! `test_prefixes.jsonl`.
 
 use super::model::Trained;
 use super::sessions::Items;
@@ -86,6 +87,40 @@ pub fn catalog<W: Write>(
     out.out.flush()?;
     let gzip = out.gzip.finish()?.0;
     Ok(Bytes { raw: out.raw, gzip })
+}
+
+/// Where the binary catalog of the JSON catalog at `json` goes: beside it, `.bin`.
+pub fn binary_path(json: &std::path::Path) -> std::path::PathBuf {
+    json.with_extension("bin")
+}
+
+/// Writes the binary catalog (`vitrin::catalog::binary`, what a page reads with no JSON
+/// parsing) of the JSON catalog at `json` beside it (`binary_path`), through the engine's
+/// own reader: both files hold the same catalog. Returns its sizes.
+pub fn binary(json: &std::path::Path) -> io::Result<Bytes> {
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(json)?).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: {e}", json.display()),
+        )
+    })?;
+    let catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: {e}", json.display()),
+        )
+    })?;
+    let bytes = catalog.to_bytes();
+    super::replace(&binary_path(json), |mut out| {
+        out.write_all(&bytes)?;
+        out.flush()
+    })?;
+    let mut gz = GzEncoder::new(Count::default(), Compression::new(6));
+    gz.write_all(&bytes)?;
+    Ok(Bytes {
+        raw: bytes.len() as u64,
+        gzip: gz.finish()?.0,
+    })
 }
 
 /// The end of the catalog document, after its products.
