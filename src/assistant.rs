@@ -3,7 +3,7 @@
 //! Depends on `rules` (the prompt spec) and `scoring` (to choose products).
 
 use crate::json;
-use crate::jsontext::{object, ToJson};
+use crate::jsontext::{fields, WriteJson};
 use crate::reasons::PromptWhy;
 use crate::rules::{Campaign, PromptSpec, Trigger};
 use crate::template::{self, Part, Piece, Var};
@@ -41,36 +41,35 @@ pub struct Prompt {
     pub cta_parts: Option<Vec<Part>>,
 }
 
-/// `Some(value)` when present: the fields JSON leaves out when absent.
-fn some<T: ToJson>(v: &Option<T>) -> Option<Value> {
-    v.as_ref().map(T::to_json)
-}
-
-impl ToJson for Cta {
-    fn to_json(&self) -> Value {
-        json!({"label": self.label, "url": self.url, "action": self.action})
+impl WriteJson for Cta {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("action", &self.action)
+            .field("label", &self.label)
+            .field("url", &self.url)
+            .end()
     }
 }
 
 /// The page's `Prompt` (camelCase; absent options left out).
-impl ToJson for Prompt {
-    fn to_json(&self) -> Value {
-        object([
-            ("id", Some(self.id.to_json())),
-            ("campaignId", Some(self.campaign_id.to_json())),
-            ("variant", some(&self.variant)),
-            ("text", Some(self.text.to_json())),
-            ("html", Some(self.html.to_json())),
-            ("cta", some(&self.cta)),
-            ("productIds", Some(self.product_ids.to_json())),
-            ("products", Some(self.products.to_json())),
-            ("reason", Some(self.reason.to_json())),
-            ("priority", Some(self.priority.to_json())),
-            ("endsAt", some(&self.ends_at)),
-            ("utcOffsetMinutes", Some(self.utc_offset_minutes.to_json())),
-            ("parts", Some(self.parts.to_json())),
-            ("ctaParts", some(&self.cta_parts)),
-        ])
+impl WriteJson for Prompt {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("campaignId", &self.campaign_id)
+            .opt("cta", &self.cta)
+            .opt("ctaParts", &self.cta_parts)
+            .opt("endsAt", &self.ends_at)
+            .field("html", &self.html)
+            .field("id", &self.id)
+            .field("parts", &self.parts)
+            .field("priority", &self.priority)
+            .field("productIds", &self.product_ids)
+            .field("products", &self.products)
+            .field("reason", &self.reason)
+            .field("text", &self.text)
+            .field("utcOffsetMinutes", &self.utc_offset_minutes)
+            .opt("variant", &self.variant)
+            .end()
     }
 }
 
@@ -88,18 +87,18 @@ pub struct PromptProduct {
     pub reason: Option<crate::reasons::Reason>,
 }
 
-impl ToJson for PromptProduct {
-    fn to_json(&self) -> Value {
-        object([
-            ("id", Some(self.id.to_json())),
-            ("title", Some(self.title.to_json())),
-            ("price", Some(self.price.to_json())),
-            ("brand", some(&self.brand)),
-            ("category", Some(self.category.to_json())),
-            ("url", some(&self.url)),
-            ("image", some(&self.image)),
-            ("reason", some(&self.reason)),
-        ])
+impl WriteJson for PromptProduct {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .opt("brand", &self.brand)
+            .field("category", &self.category)
+            .field("id", &self.id)
+            .opt("image", &self.image)
+            .field("price", &self.price)
+            .opt("reason", &self.reason)
+            .field("title", &self.title)
+            .opt("url", &self.url)
+            .end()
     }
 }
 

@@ -208,21 +208,23 @@ pub struct Block {
 
 /// `{ path, code, params, reason }`: `reason` is the English text, `params` what the texts
 /// of other languages (`vitrin/editor`'s `explainText`) write in.
-impl crate::jsontext::ToJson for Block {
-    fn to_json(&self) -> Value {
-        let mut params = Map::new();
-        if let Some((name, n)) = self.param {
-            params.insert(name.into(), Value::from(n));
-        }
-        let mut out = Map::new();
-        out.insert("path".into(), Value::from(self.path.as_str()));
-        out.insert("code".into(), Value::from(self.code.name()));
-        out.insert("params".into(), Value::Object(params));
-        out.insert(
-            "reason".into(),
-            Value::from(self.code.reason(self.param.map(|p| p.1))),
+impl crate::jsontext::WriteJson for Block {
+    fn write_json(&self, out: &mut String) {
+        let mut o = crate::jsontext::fields(out);
+        o.field("code", &self.code.name());
+        o.field(
+            "params",
+            &crate::jsontext::With(|out: &mut String| {
+                let mut params = crate::jsontext::fields(out);
+                if let Some((name, n)) = self.param {
+                    params.field(name, &n);
+                }
+                params.end()
+            }),
         );
-        Value::Object(out)
+        o.field("path", &self.path)
+            .field("reason", &self.code.reason(self.param.map(|p| p.1)))
+            .end()
     }
 }
 

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
 use crate::json;
 use crate::json::Obj;
-use crate::jsontext::{object, ToJson};
+use crate::jsontext::{fields, list, With, WriteJson};
 use crate::names::ProductSource;
 use crate::profile::Profile;
 pub use crate::reasons::Reason;
@@ -42,16 +42,16 @@ pub struct Recommendation {
 }
 
 /// API.md's `Recommendation` (camelCase; `campaignId` and `variant` only when set).
-impl ToJson for Recommendation {
-    fn to_json(&self) -> Value {
-        object([
-            ("productId", Some(self.product_id.to_json())),
-            ("score", Some(self.score.to_json())),
-            ("slot", Some(self.slot.to_json())),
-            ("reason", Some(self.reason.to_json())),
-            ("campaignId", self.campaign_id.as_ref().map(ToJson::to_json)),
-            ("variant", self.variant.as_ref().map(ToJson::to_json)),
-        ])
+impl WriteJson for Recommendation {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .opt("campaignId", &self.campaign_id)
+            .field("productId", &self.product_id)
+            .field("reason", &self.reason)
+            .field("score", &self.score)
+            .field("slot", &self.slot)
+            .opt("variant", &self.variant)
+            .end()
     }
 }
 
@@ -1052,7 +1052,7 @@ impl Engine {
 
     /// API.md `explain(campaignId)`: would the campaign act for this visitor now, and if
     /// not, every schedule, trigger, condition, cap or holdout check that stops it.
-    pub fn explain(&self, campaign_id: &str, now: f64) -> Result<Value> {
+    pub fn explain(&self, campaign_id: &str, now: f64) -> Result<String> {
         self.set_clock(now);
         let c = self.rules.campaign(campaign_id).ok_or_else(|| {
             Error::at(
@@ -1095,8 +1095,13 @@ impl Engine {
                 because.push(campaigns::block(at, Blocked::NoProducts));
             }
         }
-        let because: Vec<Value> = because.iter().map(|b| b.to_json()).collect();
-        Ok(json!({"acts": because.is_empty(), "variant": arm, "because": because}))
+        let mut out = String::new();
+        fields(&mut out)
+            .field("acts", &because.is_empty())
+            .field("because", &because)
+            .field("variant", &arm)
+            .end();
+        Ok(out)
     }
 
     /// Evaluates a campaign's compiled condition `iterations` times against the visitor
@@ -1127,7 +1132,7 @@ impl Engine {
     }
 
     /// API.md `state()`: what vitrin holds about the visitor, for the page to show.
-    pub fn state(&self) -> Value {
+    pub fn state(&self) -> String {
         let s = &self.state;
         let mut viewed: Vec<&str> = Vec::new();
         for v in &s.recently_viewed {
@@ -1135,16 +1140,48 @@ impl Engine {
                 viewed.push(&v.product_id);
             }
         }
-        json!({
-            "cart": s.cart.iter().map(|l| json!({"productId": l.product_id, "quantity": l.quantity})).collect::<Vec<_>>(),
-            "recentlyViewed": viewed,
-            "purchases": s.purchases.iter().map(|b| json!({"productId": b.product_id, "orderId": b.order_id, "quantity": b.quantity, "at": b.at})).collect::<Vec<_>>(),
-            "searches": s.searches,
-            "page": s.page,
-            "sessionCount": s.session_count,
-            "visitorId": s.visitor_id,
-            "consent": {"personalization": self.consent.personalization, "messaging": self.consent.messaging},
-        })
+        let mut out = String::new();
+        fields(&mut out)
+            .field(
+                "cart",
+                &With(|out: &mut String| {
+                    list(out, &s.cart, |out, l| {
+                        fields(out)
+                            .field("productId", &l.product_id)
+                            .field("quantity", &l.quantity)
+                            .end()
+                    })
+                }),
+            )
+            .field(
+                "consent",
+                &With(|out: &mut String| {
+                    fields(out)
+                        .field("messaging", &self.consent.messaging)
+                        .field("personalization", &self.consent.personalization)
+                        .end()
+                }),
+            )
+            .field("page", &s.page)
+            .field(
+                "purchases",
+                &With(|out: &mut String| {
+                    list(out, &s.purchases, |out, b| {
+                        fields(out)
+                            .field("at", &b.at)
+                            .field("orderId", &b.order_id)
+                            .field("productId", &b.product_id)
+                            .field("quantity", &b.quantity)
+                            .end()
+                    })
+                }),
+            )
+            .field("recentlyViewed", &viewed)
+            .field("searches", &s.searches)
+            .field("sessionCount", &s.session_count)
+            .field("visitorId", &s.visitor_id)
+            .end();
+        out
     }
 
     pub fn set_catalog(&mut self, catalog: &Value) -> Result<()> {
@@ -1191,9 +1228,14 @@ impl Engine {
 
     /// The document to store, or `None` when consent forbids storing.
     pub fn snapshot(&self) -> Option<String> {
-        self.consent
-            .personalization
-            .then(|| crate::jsontext::text(&json!({"v": STORAGE_VERSION, "visitor": self.state})))
+        self.consent.personalization.then(|| {
+            let mut out = String::new();
+            fields(&mut out)
+                .field("v", &STORAGE_VERSION)
+                .field("visitor", &self.state)
+                .end();
+            out
+        })
     }
 
     /// Restores a stored document. A corrupt, foreign or other-version one is an error
@@ -1232,15 +1274,19 @@ impl Engine {
     /// Applies an event another tab tracked; it was validated there, but this tab's
     /// catalog may differ, so unknown products are skipped rather than trusted.
     pub fn apply_remote(&mut self, event: &Value) -> Result<()> {
-        let event = Event::from_json(event, 0.0)?;
+        self.apply_remote_event(&Event::from_json(event, 0.0)?);
+        Ok(())
+    }
+
+    /// `apply_remote` for an event already read.
+    pub fn apply_remote_event(&mut self, event: &Event) {
         if event
             .product_refs()
             .iter()
             .all(|(id, _)| self.catalog.index(id).is_some())
         {
-            self.apply(&event);
+            self.apply(event);
         }
-        Ok(())
     }
 
     /// Erases the visitor: state, arms and profile. The visitor becomes `new_id` (a fresh

@@ -48,9 +48,12 @@ impl ErrorData {
     }
 }
 
-impl crate::jsontext::ToJson for PathError {
-    fn to_json(&self) -> serde_json::Value {
-        crate::json!({"path": self.path, "message": self.message})
+impl crate::jsontext::WriteJson for PathError {
+    fn write_json(&self, out: &mut String) {
+        crate::jsontext::fields(out)
+            .field("message", &self.message)
+            .field("path", &self.path)
+            .end()
     }
 }
 
@@ -107,21 +110,21 @@ impl Error {
     }
 
     pub fn to_json(&self) -> String {
-        crate::jsontext::text(&self.to_value())
+        crate::jsontext::to_text(self)
     }
+}
 
-    /// `{ code, message, path?, errors? }`, the shape `VitrinError` is built from.
-    pub fn to_value(&self) -> serde_json::Value {
-        use crate::jsontext::ToJson;
-        crate::jsontext::object([
-            ("code", Some(self.code.to_json())),
-            ("message", Some(self.message.to_json())),
-            ("path", self.path.as_ref().map(ToJson::to_json)),
-            (
-                "errors",
-                (!self.errors.is_empty()).then(|| self.errors.to_json()),
-            ),
-        ])
+/// `{ code, message, path?, errors? }`, the shape `VitrinError` is built from.
+impl crate::jsontext::WriteJson for Error {
+    fn write_json(&self, out: &mut String) {
+        let mut o = crate::jsontext::fields(out);
+        o.field("code", &self.code);
+        if !self.errors.is_empty() {
+            o.field("errors", &self.errors);
+        }
+        o.field("message", &self.message)
+            .opt("path", &self.path)
+            .end()
     }
 }
 

@@ -2,8 +2,8 @@
 //! is checked by the engine, not here. Depends on `json`/`error`.
 
 use crate::error::{join, Result};
-use crate::json;
 use crate::json::Obj;
+use crate::jsontext::{fields, list, With, WriteJson};
 use serde_json::Value;
 
 const CODE: &str = "invalid_event";
@@ -181,32 +181,50 @@ impl Event {
         };
         Ok(Event { kind, at })
     }
+}
 
-    /// The canonical JSON form (with `at` filled in), as sent to other tabs and the server.
-    pub fn to_json(&self) -> Value {
-        let mut v = match &self.kind {
-            EventKind::Page { page, category_id } => {
-                json!({"type": "page", "page": page.name(), "categoryId": category_id})
-            }
-            EventKind::View { product_id } => json!({"type": "view", "productId": product_id}),
-            EventKind::Search { query } => json!({"type": "search", "query": query}),
+/// The canonical JSON form (with `at` filled in), as sent to other tabs and the server.
+impl WriteJson for Event {
+    fn write_json(&self, out: &mut String) {
+        let mut o = fields(out);
+        o.field("at", &self.at);
+        let kind = self.kind.name();
+        match &self.kind {
+            EventKind::Page { page, category_id } => o
+                .field("categoryId", category_id)
+                .field("page", &page.name()),
+            EventKind::View { product_id } => o.field("productId", product_id),
+            EventKind::Search { query } => o.field("query", query),
             EventKind::AddToCart {
                 product_id,
                 quantity,
-            } => json!({"type": "add_to_cart", "productId": product_id, "quantity": quantity}),
+            } => o.field("productId", product_id).field("quantity", quantity),
             EventKind::RemoveFromCart {
                 product_id,
                 quantity,
-            } => json!({"type": "remove_from_cart", "productId": product_id, "quantity": quantity}),
-            EventKind::ExitIntent => json!({"type": "exit_intent"}),
-            EventKind::Purchase { order_id, items } => {
-                json!({"type": "purchase", "orderId": order_id, "items": items.iter().map(|i| json!({"productId": i.product_id, "quantity": i.quantity, "price": i.price})).collect::<Vec<_>>()})
-            }
-        };
-        v["at"] = json!(self.at);
-        v
+            } => o.field("productId", product_id).field("quantity", quantity),
+            EventKind::ExitIntent => &mut o,
+            EventKind::Purchase { order_id, items } => o
+                .field(
+                    "items",
+                    &With(|out: &mut String| {
+                        list(out, items, |out, item| {
+                            fields(out)
+                                .field("price", &item.price)
+                                .field("productId", &item.product_id)
+                                .field("quantity", &item.quantity)
+                                .end()
+                        })
+                    }),
+                )
+                .field("orderId", order_id),
+        }
+        .field("type", &kind)
+        .end()
     }
+}
 
+impl Event {
     /// Product ids the event refers to, with the JSON Pointer of each.
     pub fn product_refs(&self) -> Vec<(&str, String)> {
         match &self.kind {
@@ -228,6 +246,7 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
 
     #[test]
     fn round_trips_through_json() {
@@ -238,7 +257,14 @@ mod tests {
         ];
         for e in events {
             let parsed = Event::from_json(&e, 0.0).unwrap();
-            assert_eq!(Event::from_json(&parsed.to_json(), 1.0).unwrap(), parsed);
+            assert_eq!(
+                Event::from_json(
+                    &crate::jsontext::read(&crate::jsontext::to_text(&parsed)).unwrap(),
+                    1.0
+                )
+                .unwrap(),
+                parsed
+            );
         }
         assert_eq!(
             Event::from_json(&json!({"type": "view", "productId": "p"}), 42.0)

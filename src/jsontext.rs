@@ -94,11 +94,26 @@ fn write_number(out: &mut String, n: &Number) {
     if let Some(u) = n.as_u64() {
         write_u64(out, u);
     } else if let Some(i) = n.as_i64() {
-        out.push('-');
-        write_u64(out, i.unsigned_abs());
+        write_i64(out, i);
     } else {
-        // A float: serde_json's shortest round-trip printer, through `Number`'s Display.
-        out.push_str(&n.to_string());
+        write_f64(out, n.as_f64().unwrap_or_default());
+    }
+}
+
+fn write_i64(out: &mut String, i: i64) {
+    if i < 0 {
+        out.push('-');
+    }
+    write_u64(out, i.unsigned_abs());
+}
+
+/// A float as serde_json prints it (its own shortest round-trip printer, `zmij`: `3.0`,
+/// `1e-7`), a non-finite one as `null` (serde_json holds no such number).
+fn write_f64(out: &mut String, f: f64) {
+    if f.is_finite() {
+        out.push_str(zmij::Buffer::new().format_finite(f));
+    } else {
+        out.push_str("null");
     }
 }
 
@@ -504,8 +519,165 @@ static POW10: [f64; 309] = [
     1e301, 1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308,
 ];
 
-/// A value as a JSON document: what `serde_json::to_value` answered, without serde's
-/// serializer machinery in the wasm (ARCHITECTURE.md, "JSON at the edge").
+/// Writes itself as JSON text: byte for byte what serde_json prints for the same document
+/// (objects' keys in its order, sorted; numbers as it prints them), with no tree built on
+/// the way. Answers, the stored visitor and tab messages are written this way
+/// (`tests/wire.rs` holds them to what the package wrote before).
+pub trait WriteJson {
+    fn write_json(&self, out: &mut String);
+}
+
+/// The JSON text of `v`.
+pub fn to_text<T: WriteJson + ?Sized>(v: &T) -> String {
+    let mut out = String::new();
+    v.write_json(&mut out);
+    out
+}
+
+/// An object being written: fields in serde_json's key order (sorted by bytes), which the
+/// caller keeps; host builds check it.
+pub struct Fields<'a> {
+    out: &'a mut String,
+    first: bool,
+    #[cfg(debug_assertions)]
+    last: String,
+}
+
+/// Starts an object in `out`; `end` closes it.
+pub fn fields(out: &mut String) -> Fields<'_> {
+    out.push('{');
+    Fields {
+        out,
+        first: true,
+        #[cfg(debug_assertions)]
+        last: String::new(),
+    }
+}
+
+impl Fields<'_> {
+    /// One field (through `dyn`: one copy of this code for every type written).
+    pub fn field(&mut self, key: &str, v: &dyn WriteJson) -> &mut Self {
+        #[cfg(debug_assertions)]
+        {
+            assert!(
+                self.first || self.last.as_str() < key,
+                "key {key:?} after {:?}: serde_json writes keys sorted",
+                self.last
+            );
+            self.last = key.to_string();
+        }
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_str(self.out, key);
+        self.out.push(':');
+        v.write_json(self.out);
+        self
+    }
+
+    /// A field left out when absent (serde's `skip_serializing_if = "Option::is_none"`).
+    pub fn opt<T: WriteJson>(&mut self, key: &str, v: &Option<T>) -> &mut Self {
+        if let Some(v) = v {
+            self.field(key, v);
+        }
+        self
+    }
+
+    pub fn end(&mut self) {
+        self.out.push('}');
+    }
+}
+
+/// A list written item by item with `each`: for items written another way than their own
+/// `WriteJson` (a shorter form of the same struct).
+pub fn list<T>(out: &mut String, items: &[T], each: impl Fn(&mut String, &T)) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        each(out, item);
+    }
+    out.push(']');
+}
+
+/// What the closure writes: an object or list made in place, from values at hand.
+pub struct With<F: Fn(&mut String)>(pub F);
+
+impl<F: Fn(&mut String)> WriteJson for With<F> {
+    fn write_json(&self, out: &mut String) {
+        (self.0)(out)
+    }
+}
+
+impl WriteJson for Value {
+    fn write_json(&self, out: &mut String) {
+        write(out, self)
+    }
+}
+
+impl WriteJson for str {
+    fn write_json(&self, out: &mut String) {
+        write_str(out, self)
+    }
+}
+
+impl WriteJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_str(out, self)
+    }
+}
+
+impl WriteJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" })
+    }
+}
+
+/// Integers exact, floats (f32 widened, as serde_json holds them) through `write_f64`.
+macro_rules! write_numbers {
+    ($($t:ty => $via:ident as $wide:ty),*) => {$(
+        impl WriteJson for $t {
+            fn write_json(&self, out: &mut String) {
+                $via(out, *self as $wide)
+            }
+        }
+    )*};
+}
+write_numbers!(u8 => write_u64 as u64, u16 => write_u64 as u64, u32 => write_u64 as u64,
+    u64 => write_u64 as u64, usize => write_u64 as u64, i32 => write_i64 as i64,
+    i64 => write_i64 as i64, f32 => write_f64 as f64, f64 => write_f64 as f64);
+
+impl<T: WriteJson + ?Sized> WriteJson for &T {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out)
+    }
+}
+
+impl<T: WriteJson> WriteJson for Option<T> {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Some(v) => v.write_json(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+impl<T: WriteJson> WriteJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        list(out, self, |out, item| item.write_json(out))
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out)
+    }
+}
+
+/// A value as a `serde_json::Value`, for the crate's `json!` (the visitor context, template
+/// values, schemas); answers are written as text by `WriteJson` instead.
 pub trait ToJson {
     fn to_json(&self) -> Value;
 }
@@ -575,19 +747,6 @@ impl<T: ToJson> ToJson for Vec<T> {
     fn to_json(&self) -> Value {
         self.as_slice().to_json()
     }
-}
-
-/// An object from `(name, value)` pairs, leaving out those whose value is `None`
-/// (serde's `skip_serializing_if`). Inserted one by one: `collect()` into a map would build
-/// it through a stable sort, compiled once per array length (~1.5 KB of wasm each).
-pub fn object<const N: usize>(fields: [(&str, Option<Value>); N]) -> Value {
-    let mut map = Map::new();
-    for (k, v) in fields {
-        if let Some(v) = v {
-            map.insert(k.to_string(), v);
-        }
-    }
-    Value::Object(map)
 }
 
 /// `serde_json::json!`'s syntax (`null`, `true`, `[…]`, `{"key": value, (expr): value}`),

@@ -8,9 +8,12 @@ pub struct Reason {
     pub text: String,
 }
 
-impl crate::jsontext::ToJson for Reason {
-    fn to_json(&self) -> serde_json::Value {
-        crate::json!({"code": self.code, "text": self.text})
+impl crate::jsontext::WriteJson for Reason {
+    fn write_json(&self, out: &mut String) {
+        crate::jsontext::fields(out)
+            .field("code", &self.code)
+            .field("text", &self.text)
+            .end()
     }
 }
 

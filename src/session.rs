@@ -26,7 +26,7 @@
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::events::Event;
-use crate::json;
+use crate::jsontext::{fields, WriteJson};
 use crate::visitor::Assignment;
 use serde_json::Value;
 
@@ -104,6 +104,28 @@ enum Outgoing {
     Assign(Assignment),
 }
 
+/// `{"event": …, "kind": "event"}`, `{"action", "at", "id", "kind": "prompt"}` or
+/// `{"arm", "at", "campaign", "kind": "assign"}`: one change in a batch.
+impl WriteJson for Outgoing {
+    fn write_json(&self, out: &mut String) {
+        let mut o = fields(out);
+        match self {
+            Outgoing::Event(e) => o.field("event", e).field("kind", &"event"),
+            Outgoing::Prompt { action, id, at } => o
+                .field("action", action)
+                .field("at", at)
+                .field("id", id)
+                .field("kind", &"prompt"),
+            Outgoing::Assign(a) => o
+                .field("arm", &a.arm)
+                .field("at", &a.at)
+                .field("campaign", &a.campaign)
+                .field("kind", &"assign"),
+        }
+        .end()
+    }
+}
+
 pub struct Session {
     engine: Engine,
     /// Whether there are other tabs to tell (the platform has a channel).
@@ -153,8 +175,7 @@ impl Session {
                 // to tabs opened at the same moment with ids of their own.
                 s.changed();
                 if tabs && !read_only {
-                    s.effects
-                        .push(Effect::Post(s.message("visitor", json!({}))));
+                    s.effects.push(Effect::Post(s.message("visitor", None)));
                 }
             }
             Ok(Some(text)) => match s.engine.restore(&text) {
@@ -276,7 +297,7 @@ impl Session {
             self.changed();
             if self.tabs && !self.read_only {
                 self.effects
-                    .push(Effect::Post(self.message("identify", json!({}))));
+                    .push(Effect::Post(self.message("identify", None)));
             }
         }
     }
@@ -288,19 +309,7 @@ impl Session {
         if outbox.is_empty() || !self.tabs || self.read_only {
             return;
         }
-        let messages: Vec<Value> = outbox
-            .into_iter()
-            .map(|m| match m {
-                Outgoing::Event(e) => json!({"kind": "event", "event": e.to_json()}),
-                Outgoing::Prompt { action, id, at } => {
-                    json!({"kind": "prompt", "action": action, "id": id, "at": at})
-                }
-                Outgoing::Assign(a) => {
-                    json!({"kind": "assign", "campaign": a.campaign, "arm": a.arm, "at": a.at})
-                }
-            })
-            .collect();
-        let msg = self.message("batch", json!({ "messages": messages }));
+        let msg = self.message("batch", Some(&outbox));
         self.effects.push(Effect::Post(msg));
     }
 
@@ -330,7 +339,7 @@ impl Session {
         self.effects.push(Effect::Erase);
         if self.tabs {
             self.effects
-                .push(Effect::Post(self.message("forget", json!({}))));
+                .push(Effect::Post(self.message("forget", None)));
         }
     }
 
@@ -342,11 +351,16 @@ impl Session {
     }
 
     /// A message about this tab's visitor, as the other tabs read it.
-    fn message(&self, kind: &str, mut fields: Value) -> String {
-        fields["kind"] = json!(kind);
-        fields["visitor"] = json!(self.engine.visitor_id());
-        fields["generation"] = json!(self.engine.generation());
-        crate::jsontext::text(&fields)
+    fn message(&self, kind: &str, messages: Option<&[Outgoing]>) -> String {
+        let mut out = String::new();
+        let mut o = fields(&mut out);
+        o.field("generation", &self.engine.generation())
+            .field("kind", &kind);
+        if let Some(m) = messages {
+            o.field("messages", &m);
+        }
+        o.field("visitor", &self.engine.visitor_id()).end();
+        out
     }
 
     /// Another tab's visitor id. Tabs opened at once minted different ids: they settle
@@ -358,7 +372,7 @@ impl Session {
         }
         if !id.is_empty() && id != self.engine.visitor_id() && self.tabs && !self.read_only {
             self.effects
-                .push(Effect::Post(self.message("visitor", json!({}))));
+                .push(Effect::Post(self.message("visitor", None)));
         }
         false
     }
@@ -435,15 +449,18 @@ impl Session {
             }
             "hello" if self.asking.is_none() && !self.read_only && self.tabs => {
                 if let Some(doc) = self.engine.snapshot() {
-                    self.effects.push(Effect::Post(crate::jsontext::text(
-                        &json!({"kind": "state", "doc": doc}),
-                    )));
+                    let mut msg = String::new();
+                    fields(&mut msg)
+                        .field("doc", &doc)
+                        .field("kind", &"state")
+                        .end();
+                    self.effects.push(Effect::Post(msg));
                 }
             }
             "state" if self.asking.is_some() => {
                 if self.engine.restore(text("doc")).is_ok() {
                     for e in self.asking.take().into_iter().flatten() {
-                        let _ = self.engine.apply_remote(&e.to_json());
+                        let _ = self.engine.apply_remote_event(&e);
                     }
                     self.changed();
                     self.effects.push(Effect::Change(ChangeCause::Restored));

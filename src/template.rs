@@ -178,16 +178,21 @@ pub fn uses(pieces: &[Piece], var: Var) -> bool {
 }
 
 /// `{ text }` or `{ value, format, args }` (`format` null when none), as `core.js` reads them.
-impl crate::jsontext::ToJson for Part {
-    fn to_json(&self) -> Value {
+impl crate::jsontext::WriteJson for Part {
+    fn write_json(&self, out: &mut String) {
+        let mut o = crate::jsontext::fields(out);
         match self {
-            Part::Text { text } => crate::json!({ "text": text }),
+            Part::Text { text } => o.field("text", text),
             Part::Value {
                 value,
                 format,
                 args,
-            } => crate::json!({"value": value, "format": format, "args": args}),
+            } => o
+                .field("args", args)
+                .field("format", format)
+                .field("value", value),
         }
+        .end()
     }
 }
 

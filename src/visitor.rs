@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::error::{join, Result};
 use crate::events::{Event, EventKind, Page};
 use crate::json::Obj;
-use crate::jsontext::ToJson;
+use crate::jsontext::{fields, WriteJson};
 use serde_json::Value;
 
 pub const MAX_VIEWS: usize = 50;
@@ -143,45 +143,69 @@ pub struct MetricRow {
 }
 
 /// The stored visitor document (read back by `VisitorState::from_json`): camelCase fields,
-/// every field written.
-impl ToJson for CartLine {
-    fn to_json(&self) -> Value {
-        crate::json!({"productId": self.product_id, "quantity": self.quantity, "addedAt": self.added_at})
+/// every field written, keys in serde_json's order (the order it was first stored in).
+impl WriteJson for CartLine {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("addedAt", &self.added_at)
+            .field("productId", &self.product_id)
+            .field("quantity", &self.quantity)
+            .end()
     }
 }
 
-impl ToJson for Viewed {
-    fn to_json(&self) -> Value {
-        crate::json!({"productId": self.product_id, "at": self.at})
+impl WriteJson for Viewed {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("at", &self.at)
+            .field("productId", &self.product_id)
+            .end()
     }
 }
 
-impl ToJson for Bought {
-    fn to_json(&self) -> Value {
-        crate::json!({"productId": self.product_id, "orderId": self.order_id, "quantity": self.quantity, "price": self.price, "at": self.at})
+impl WriteJson for Bought {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("at", &self.at)
+            .field("orderId", &self.order_id)
+            .field("price", &self.price)
+            .field("productId", &self.product_id)
+            .field("quantity", &self.quantity)
+            .end()
     }
 }
 
-impl ToJson for Interest {
-    fn to_json(&self) -> Value {
-        crate::json!({"key": self.key, "weight": self.weight, "at": self.at})
+impl WriteJson for Interest {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("at", &self.at)
+            .field("key", &self.key)
+            .field("weight", &self.weight)
+            .end()
     }
 }
 
-impl ToJson for Assignment {
-    fn to_json(&self) -> Value {
-        crate::json!({"campaign": self.campaign, "arm": self.arm, "at": self.at})
+impl WriteJson for Assignment {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("arm", &self.arm)
+            .field("at", &self.at)
+            .field("campaign", &self.campaign)
+            .end()
     }
 }
 
-impl ToJson for EventTime {
-    fn to_json(&self) -> Value {
-        crate::json!({"type": self.kind, "at": self.at})
+impl WriteJson for EventTime {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("at", &self.at)
+            .field("type", &self.kind)
+            .end()
     }
 }
 
-impl ToJson for CampaignLog {
-    fn to_json(&self) -> Value {
+impl WriteJson for CampaignLog {
+    fn write_json(&self, out: &mut String) {
         let CampaignLog {
             id,
             variant,
@@ -191,24 +215,33 @@ impl ToJson for CampaignLog {
             exposed_at,
             clicked_at,
         } = self;
-        crate::json!({
-            "id": id, "variant": variant, "shown": shown, "shownTotal": shown_total,
-            "dismissedAt": dismissed_at, "exposedAt": exposed_at, "clickedAt": clicked_at
-        })
+        fields(out)
+            .field("clickedAt", clicked_at)
+            .field("dismissedAt", dismissed_at)
+            .field("exposedAt", exposed_at)
+            .field("id", id)
+            .field("shown", shown)
+            .field("shownTotal", shown_total)
+            .field("variant", variant)
+            .end()
     }
 }
 
-impl ToJson for MetricRow {
-    fn to_json(&self) -> Value {
-        crate::json!({
-            "campaign": self.campaign, "variant": self.variant, "impressions": self.impressions,
-            "clicks": self.clicks, "conversions": self.conversions, "revenue": self.revenue
-        })
+impl WriteJson for MetricRow {
+    fn write_json(&self, out: &mut String) {
+        fields(out)
+            .field("campaign", &self.campaign)
+            .field("clicks", &self.clicks)
+            .field("conversions", &self.conversions)
+            .field("impressions", &self.impressions)
+            .field("revenue", &self.revenue)
+            .field("variant", &self.variant)
+            .end()
     }
 }
 
-impl ToJson for VisitorState {
-    fn to_json(&self) -> Value {
+impl WriteJson for VisitorState {
+    fn write_json(&self, out: &mut String) {
         // Every field named: a field added to the struct and not stored fails to compile.
         let VisitorState {
             cart,
@@ -231,15 +264,27 @@ impl ToJson for VisitorState {
             campaigns,
             metrics,
         } = self;
-        crate::json!({
-            "cart": cart, "cartDebt": cart_debt, "recentlyViewed": recently_viewed,
-            "categoryInterest": category_interest, "brandInterest": brand_interest,
-            "purchases": purchases, "searches": searches, "page": page,
-            "firstSeen": first_seen, "lastSeen": last_seen, "sessionCount": session_count,
-            "sessionStarted": session_started, "lastCartChange": last_cart_change,
-            "lastEvents": last_events, "visitorId": visitor_id, "generation": generation,
-            "assignments": assignments, "campaigns": campaigns, "metrics": metrics
-        })
+        fields(out)
+            .field("assignments", assignments)
+            .field("brandInterest", brand_interest)
+            .field("campaigns", campaigns)
+            .field("cart", cart)
+            .field("cartDebt", cart_debt)
+            .field("categoryInterest", category_interest)
+            .field("firstSeen", first_seen)
+            .field("generation", generation)
+            .field("lastCartChange", last_cart_change)
+            .field("lastEvents", last_events)
+            .field("lastSeen", last_seen)
+            .field("metrics", metrics)
+            .field("page", page)
+            .field("purchases", purchases)
+            .field("recentlyViewed", recently_viewed)
+            .field("searches", searches)
+            .field("sessionCount", session_count)
+            .field("sessionStarted", session_started)
+            .field("visitorId", visitor_id)
+            .end()
     }
 }
 
@@ -475,7 +520,7 @@ impl VisitorState {
         self.cart.iter().map(|l| l.quantity).sum()
     }
 
-    /// Reads back what `to_json` wrote, checking every field; lists longer than their
+    /// Reads back what `write_json` wrote, checking every field; lists longer than their
     /// bound (written by another build, or tampered with) are cut to it.
     pub fn from_json(v: &Value) -> Result<VisitorState> {
         let o = Obj::new(v, "/visitor", CODE)?;
@@ -733,8 +778,12 @@ mod tests {
             &c,
             true,
         );
-        assert_eq!(VisitorState::from_json(&s.to_json()).unwrap(), s);
-        let mut doc = s.to_json();
+        assert_eq!(
+            VisitorState::from_json(&crate::jsontext::read(&crate::jsontext::to_text(&s)).unwrap())
+                .unwrap(),
+            s
+        );
+        let mut doc = crate::jsontext::read(&crate::jsontext::to_text(&s)).unwrap();
         doc["cart"][0]["quantity"] = json!("two");
         assert_eq!(
             VisitorState::from_json(&doc).unwrap_err().path.as_deref(),

@@ -5,6 +5,11 @@
 use serde_json::{json, Value};
 use vitrin::Engine;
 
+/// The JSON text the engine answers, read back for the test's assertions.
+fn json_of(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
 const MIN: f64 = 60_000.0;
 const DAY: f64 = 24.0 * 60.0 * MIN;
 /// 2026-11-02T00:00:00Z.
@@ -113,7 +118,7 @@ fn an_offer_ends_with_its_window_shows_its_date_and_is_withdrawn_then() {
         "the food itself is not offered again"
     );
     assert_eq!(
-        vitrin::jsontext::ToJson::to_json(&p.parts)[1]["format"],
+        json_of(&vitrin::jsontext::to_text(&p.parts))[1]["format"],
         "date",
         "{{endsAt}} is a date without a filter"
     );
@@ -162,7 +167,7 @@ fn a_dismiss_brings_quiet_time_and_no_other_prompt_about_the_same_cart() {
         e.prompts(T0 + 20.0 * MIN).is_empty(),
         "quiet for 30 minutes after any dismiss"
     );
-    let why = e.explain("exit", T0 + 20.0 * MIN).unwrap();
+    let why = json_of(&e.explain("exit", T0 + 20.0 * MIN).unwrap());
     let paths: Vec<&str> = why["because"]
         .as_array()
         .unwrap()
@@ -401,7 +406,7 @@ fn explain_says_when_a_complements_prompt_would_have_nothing_to_show() {
         );
     }
     assert!(e.prompts(T0 + 3.0 * MIN).is_empty());
-    let why = e.explain("shoes", T0 + 3.0 * MIN).unwrap();
+    let why = json_of(&e.explain("shoes", T0 + 3.0 * MIN).unwrap());
     assert_eq!(why["acts"], json!(false));
     assert_eq!(
         why["because"],
@@ -411,7 +416,7 @@ fn explain_says_when_a_complements_prompt_would_have_nothing_to_show() {
     // Two views: the trigger names how many it needs.
     let mut e = engine(browse_rules(), json!(null), "en");
     track(&mut e, json!({"type": "view", "productId": "run1"}), T0);
-    let why = e.explain("shoes", T0 + MIN).unwrap();
+    let why = json_of(&e.explain("shoes", T0 + MIN).unwrap());
     assert_eq!(why["because"][0]["code"], json!("too_few_views"));
     assert_eq!(why["because"][0]["params"], json!({"views": 3}));
 }

@@ -7,6 +7,11 @@ use vitrin::campaigns::{arm, bucket};
 use vitrin::rules::problems;
 use vitrin::Engine;
 
+/// The JSON text the engine answers, read back for the test's assertions.
+fn json_of(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
 const MIN: f64 = 60_000.0;
 const HOUR: f64 = 60.0 * MIN;
 const DAY: f64 = 24.0 * HOUR;
@@ -156,7 +161,7 @@ fn a_week_of_caps_cooldowns_schedule_and_priorities() {
         due(&mut e, T0 + 9.0 * HOUR + 11.0 * MIN),
         vec!["tie:default"]
     );
-    let why = e.explain("idle", T0 + 9.0 * HOUR + 11.0 * MIN).unwrap();
+    let why = json_of(&e.explain("idle", T0 + 9.0 * HOUR + 11.0 * MIN).unwrap());
     assert_eq!(why["acts"], json!(false));
     assert_eq!(
         why["because"][0]["path"],
@@ -194,7 +199,7 @@ fn a_week_of_caps_cooldowns_schedule_and_priorities() {
         .unwrap();
     // Global per-day cap of 2 is now reached: even "low" stays quiet today.
     assert_eq!(due(&mut e, day1 + 3.0 * HOUR), Vec::<String>::new());
-    let why = e.explain("low", day1 + 3.0 * HOUR).unwrap();
+    let why = json_of(&e.explain("low", day1 + 3.0 * HOUR).unwrap());
     assert!(
         why["because"]
             .as_array()
@@ -207,7 +212,7 @@ fn a_week_of_caps_cooldowns_schedule_and_priorities() {
     // Wednesday 05:00 (19 h after): new session and a new day, but the 20 h cool-down holds.
     let day2 = T0 + 2.0 * DAY + 5.0 * HOUR;
     track(&mut e, json!({"type": "page", "page": "home"}), day2);
-    let why = e.explain("idle", day2 + 11.0 * MIN).unwrap();
+    let why = json_of(&e.explain("idle", day2 + 11.0 * MIN).unwrap());
     assert_eq!(
         why["because"][0]["path"],
         json!("/campaigns/0/caps/cooldownMinutes"),
@@ -225,7 +230,7 @@ fn a_week_of_caps_cooldowns_schedule_and_priorities() {
     for d in [3.0, 4.0] {
         let t = T0 + d * DAY + 10.0 * HOUR;
         track(&mut e, json!({"type": "page", "page": "home"}), t);
-        let why = e.explain("idle", t + 11.0 * MIN).unwrap();
+        let why = json_of(&e.explain("idle", t + 11.0 * MIN).unwrap());
         assert!(
             why["because"]
                 .as_array()
@@ -246,13 +251,13 @@ fn a_week_of_caps_cooldowns_schedule_and_priorities() {
         json!({"type": "page", "page": "home"}),
         end - 11.0 * MIN,
     );
-    let why = e.explain("idle", end).unwrap();
+    let why = json_of(&e.explain("idle", end).unwrap());
     assert_eq!(
         why["because"][0]["path"],
         json!("/campaigns/0/schedule/to"),
         "{why}"
     );
-    assert!(e.explain("idle", end - MIN).unwrap()["because"]
+    assert!(json_of(&e.explain("idle", end - MIN).unwrap())["because"]
         .as_array()
         .unwrap()
         .iter()
@@ -271,13 +276,13 @@ fn explain_points_at_the_failing_part_of_a_condition() {
         json!({"type": "add_to_cart", "productId": "p2"}),
         T0,
     );
-    let why = e.explain("c", T0).unwrap();
+    let why = json_of(&e.explain("c", T0).unwrap());
     assert_eq!(
         why["because"],
         json!([{"path": "/campaigns/0/when/and/1", "code": "condition_false", "params": {}, "reason": "this condition is false for the visitor"}])
     );
     track(&mut e, json!({"type": "page", "page": "cart"}), T0);
-    assert_eq!(e.explain("c", T0).unwrap()["acts"], json!(true));
+    assert_eq!(json_of(&e.explain("c", T0).unwrap())["acts"], json!(true));
     assert_eq!(e.explain("nope", T0).unwrap_err().code, "unknown_campaign");
 }
 
@@ -308,11 +313,11 @@ fn variants_split_within_one_percent_and_never_change_for_a_visitor() {
     let mut a =
         Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": "first"})).unwrap();
     track(&mut a, json!({"type": "view", "productId": "p1"}), T0);
-    let variant = a.explain("exp", T0).unwrap()["variant"].clone();
+    let variant = json_of(&a.explain("exp", T0).unwrap())["variant"].clone();
     let mut b =
         Engine::new(&json!({"catalog": catalog(), "rules": doc, "localId": "second-tab"})).unwrap();
     b.restore(&a.snapshot().unwrap()).unwrap();
-    assert_eq!(b.explain("exp", T0).unwrap()["variant"], variant);
+    assert_eq!(json_of(&b.explain("exp", T0).unwrap())["variant"], variant);
     assert!(bucket("first", "exp") != bucket("second-tab", "exp"));
 }
 
@@ -474,7 +479,7 @@ fn messaging_consent_silences_prompts() {
     let mut e = Engine::new(&json!({"catalog": catalog(), "consent": {"messaging": false},
         "rules": {"version": 1, "campaigns": [{"id": "c", "trigger": {"type": "always"}, "prompt": {"text": {"en": "x"}}}]}})).unwrap();
     assert!(e.prompts(T0).is_empty());
-    let why = e.explain("c", T0).unwrap();
+    let why = json_of(&e.explain("c", T0).unwrap());
     assert_eq!(
         why["because"][0]["reason"],
         json!("the visitor did not consent to messaging")
@@ -624,7 +629,7 @@ fn every_context_variable_has_a_value_for_an_active_visitor() {
         for (i, event) in events.into_iter().enumerate() {
             track(&mut e, event, T0 + i as f64 * 60_000.0);
         }
-        let why = e.explain("c", T0 + 3_600_000.0).unwrap();
+        let why = json_of(&e.explain("c", T0 + 3_600_000.0).unwrap());
         assert_eq!(why["acts"], json!(true), "`{var}` has no value: {why}");
         assert_eq!(
             due(&mut e, T0 + 3_600_000.0).len(),

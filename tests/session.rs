@@ -9,6 +9,11 @@ use std::collections::{BTreeMap, VecDeque};
 use vitrin::session::{ChangeCause, Effect, Session};
 use vitrin::Engine;
 
+/// The JSON text the engine answers, read back for the test's assertions.
+fn json_of(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
 const T0: f64 = 1_793_577_600_000.0;
 
 fn catalog() -> Value {
@@ -171,18 +176,20 @@ impl World {
     }
 
     fn variant(&self, i: usize, campaign: &str) -> String {
-        self.tabs[i]
-            .session
-            .engine()
-            .explain(campaign, self.now)
-            .unwrap()["variant"]
+        json_of(
+            &self.tabs[i]
+                .session
+                .engine()
+                .explain(campaign, self.now)
+                .unwrap(),
+        )["variant"]
             .as_str()
             .unwrap()
             .to_string()
     }
 
     fn cart(&self, i: usize) -> BTreeMap<String, u64> {
-        let state = self.tabs[i].session.engine().state();
+        let state = json_of(&self.tabs[i].session.engine().state());
         state["cart"]
             .as_array()
             .unwrap()

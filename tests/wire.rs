@@ -88,8 +88,8 @@ impl Golden {
             std::fs::write(&path, format!("{text}\n")).unwrap();
             return;
         }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let want =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(text, want.trim_end_matches('\n'), "{name}");
     }
 }
@@ -108,12 +108,12 @@ fn posts(s: &mut Session) -> Vec<String> {
 }
 
 fn prompts_text(e: &mut Engine, now: f64) -> String {
-    vitrin::jsontext::text(&vitrin::jsontext::ToJson::to_json(&e.prompts(now)))
+    vitrin::jsontext::to_text(&e.prompts(now))
 }
 
 fn recommend_text(e: &mut Engine, slot: &str, product: Option<&str>, now: f64) -> String {
     let recs = e.recommend(slot, product, Some(4), now).unwrap();
-    vitrin::jsontext::text(&vitrin::jsontext::ToJson::to_json(&recs))
+    vitrin::jsontext::to_text(&recs)
 }
 
 #[test]
@@ -170,25 +170,32 @@ fn the_engine_writes_what_the_package_wrote_before() {
     now += 2.0 * MIN;
     g.check("prompts-later", &prompts_text(s.engine_mut(), now));
     let e = s.engine_mut();
-    g.check("recommend-for-you", &recommend_text(e, "for_you", None, now));
-    g.check("recommend-trending", &recommend_text(e, "trending", None, now));
+    g.check(
+        "recommend-for-you",
+        &recommend_text(e, "for_you", None, now),
+    );
+    g.check(
+        "recommend-trending",
+        &recommend_text(e, "trending", None, now),
+    );
     g.check(
         "recommend-bought-together",
         &recommend_text(e, "bought_together", Some("p1"), now),
     );
-    g.check("state", &vitrin::jsontext::text(&e.state()));
+    g.check("state", &e.state());
     g.check("metrics", &vitrin::jsontext::text(&e.metrics()));
     for id in ["cart", "restock", "sale", "held"] {
-        g.check(
-            &format!("explain-{id}"),
-            &vitrin::jsontext::text(&e.explain(id, now).unwrap()),
-        );
+        g.check(&format!("explain-{id}"), &e.explain(id, now).unwrap());
     }
     let err = e
         .track(&json!({"type": "view", "productId": "nope"}), now)
         .unwrap_err();
     g.check("error-track", &err.to_json());
-    let err = e.set_rules(&json!({"version": 1, "campaigns": [{"id": "x", "trigger": {"type": "alwayz"}}]})).unwrap_err();
+    let err = e
+        .set_rules(
+            &json!({"version": 1, "campaigns": [{"id": "x", "trigger": {"type": "alwayz"}}]}),
+        )
+        .unwrap_err();
     g.check("error-rules", &err.to_json());
     s.end_task();
     s.flush();
@@ -222,7 +229,8 @@ fn the_engine_writes_what_the_package_wrote_before() {
     // Without a cart: the replenishment prompt (days, products with reasons), then the
     // sale (an end date, products for the visitor).
     let mut e = Engine::new(&options()).unwrap();
-    e.track(&json!({"type": "view", "productId": "p5"}), T0).unwrap();
+    e.track(&json!({"type": "view", "productId": "p5"}), T0)
+        .unwrap();
     g.check("prompts-restock", &prompts_text(&mut e, T0 + MIN));
     let mut rules = rules();
     rules["campaigns"].as_array_mut().unwrap().remove(1);

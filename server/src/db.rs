@@ -590,7 +590,7 @@ fn insert_events(
     )?;
     let mut got = Vec::with_capacity(events.len());
     for e in events {
-        let body = e.event.to_json().to_string();
+        let body = vitrin::jsontext::to_text(&e.event);
         got.push(
             st.execute(params![
                 visitor,

@@ -279,7 +279,7 @@ impl Writer {
         source: Source,
         received: Option<f64>,
     ) -> io::Result<()> {
-        let body = e.event.to_json().to_string();
+        let body = vitrin::jsontext::to_text(&e.event);
         let cols = self
             .days
             .entry(day(e.event.at))

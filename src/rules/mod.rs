@@ -386,9 +386,27 @@ pub fn problems(doc: &Value) -> Vec<PathError> {
 /// The document without its campaigns that have errors, and what was left out
 /// (`{path, id, errors}` each): what a marketer publishes when they choose to leave broken
 /// campaigns out. Every problem when one lies outside the campaigns.
+/// A campaign `without_invalid_campaigns` left out: `{errors, id, path}`.
+pub struct Skipped {
+    pub errors: Vec<PathError>,
+    /// The campaign's `id` as written (null when it has none).
+    pub id: Value,
+    pub path: String,
+}
+
+impl crate::jsontext::WriteJson for Skipped {
+    fn write_json(&self, out: &mut String) {
+        crate::jsontext::fields(out)
+            .field("errors", &self.errors)
+            .field("id", &self.id)
+            .field("path", &self.path)
+            .end()
+    }
+}
+
 pub fn without_invalid_campaigns(
     rules: &Value,
-) -> std::result::Result<(Value, Vec<Value>), Vec<PathError>> {
+) -> std::result::Result<(Value, Vec<Skipped>), Vec<PathError>> {
     let errors = problems(rules);
     let campaign = |e: &PathError| {
         e.path
@@ -406,10 +424,18 @@ pub fn without_invalid_campaigns(
             .collect();
         for &i in bad.iter().rev() {
             let c = list.remove(i);
-            let own: Vec<&PathError> = errors.iter().filter(|e| campaign(e) == Some(i)).collect();
+            let own = errors
+                .iter()
+                .filter(|e| campaign(e) == Some(i))
+                .cloned()
+                .collect();
             skipped.insert(
                 0,
-                crate::json!({"path": format!("/campaigns/{i}"), "id": c.get("id"), "errors": own}),
+                Skipped {
+                    errors: own,
+                    id: c.get("id").cloned().unwrap_or_default(),
+                    path: format!("/campaigns/{i}"),
+                },
             );
         }
     }

@@ -6,10 +6,8 @@ use super::platform::Store;
 use crate::catalog::Packed;
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::json;
 use crate::json::{parse, Obj};
-use crate::jsontext::text;
-use crate::jsontext::ToJson;
+use crate::jsontext::{fields, list, text, to_text};
 use crate::rules::MAX_RULES_BYTES;
 use crate::session::{Effect, Session};
 use serde_json::Value;
@@ -72,17 +70,22 @@ pub fn version() -> String {
 
 #[wasm_bindgen(js_name = validateRules)]
 pub fn validate_rules(rules: &str) -> String {
-    let doc = match parse(rules, MAX_RULES_BYTES, "invalid_rules") {
-        Ok(doc) => doc,
-        Err(e) => return text(&json!({"ok": false, "errors": e.errors})),
+    let (ok, errors, warnings) = match parse(rules, MAX_RULES_BYTES, "invalid_rules") {
+        Ok(doc) => {
+            let found = crate::rules::read(&doc).1;
+            (found.errors.is_empty(), found.errors, found.warnings)
+        }
+        Err(e) => (false, e.into_data().errors, Vec::new()),
     };
-    let found = crate::rules::read(&doc).1;
-    let mut out = json!({"ok": found.errors.is_empty(), "errors": found.errors});
+    let mut out = String::new();
+    let mut o = fields(&mut out);
+    o.field("errors", &errors).field("ok", &ok);
     // Only when there are some, so the answer to a clean document stays `{ ok, errors }`.
-    if !found.warnings.is_empty() {
-        out["warnings"] = json!(found.warnings);
+    if !warnings.is_empty() {
+        o.field("warnings", &warnings);
     }
-    text(&out)
+    o.end();
+    out
 }
 
 /// The core's URL rule (`crate::url`), for `<vitrin-assistant>` and stores drawing their own links.
@@ -226,16 +229,20 @@ impl RawEngine {
 
     /// The effects for the wrapper, as JSON: `[{"post": text} | {"change": cause} | {"error": {…}}]`.
     pub fn drain(&mut self) -> String {
-        let out: Vec<Value> = std::mem::take(&mut self.outward)
-            .into_iter()
-            .map(|e| match e {
-                Effect::Post(msg) => json!({"post": msg}),
-                Effect::Change(cause) => json!({"change": cause.name()}),
-                Effect::Error(e) => json!({"error": e.to_value()}),
-                Effect::Store(_) | Effect::Erase | Effect::Discard => Value::Null,
-            })
-            .collect();
-        text(&Value::Array(out))
+        let effects = std::mem::take(&mut self.outward);
+        let mut out = String::new();
+        list(&mut out, &effects, |out, e| {
+            let mut o = fields(out);
+            match e {
+                Effect::Post(msg) => o.field("post", msg),
+                Effect::Change(cause) => o.field("change", &cause.name()),
+                Effect::Error(e) => o.field("error", e),
+                // Carried out in `settle`, never kept for the wrapper.
+                Effect::Store(_) | Effect::Erase | Effect::Discard => &mut o,
+            }
+            .end()
+        });
+        out
     }
 
     pub fn track(&mut self, event: &str, now: f64) -> Result<u32, JsValue> {
@@ -263,13 +270,13 @@ impl RawEngine {
             .engine_mut()
             .recommend(slot, product_id.as_deref(), limit, now)
             .map_err(fail)?;
-        Ok(text(&recs.to_json()))
+        Ok(to_text(&recs))
     }
 
     pub fn prompts(&mut self, now: f64) -> Result<String, JsValue> {
         let now = clock(now)?;
         let prompts = self.session.engine_mut().prompts(now);
-        Ok(text(&prompts.to_json()))
+        Ok(to_text(&prompts))
     }
 
     /// `action` is `shown`, `dismiss` or `clicked`.
@@ -310,12 +317,10 @@ impl RawEngine {
 
     pub fn explain(&self, campaign_id: &str, now: f64) -> Result<String, JsValue> {
         let now = clock(now)?;
-        Ok(self
-            .session
+        self.session
             .engine()
             .explain(campaign_id, now)
-            .map(|v| text(&v))
-            .map_err(fail)?)
+            .map_err(fail)
     }
 
     /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the engine.
@@ -334,7 +339,7 @@ impl RawEngine {
     }
 
     pub fn state(&self) -> String {
-        text(&self.session.engine().state())
+        self.session.engine().state()
     }
 
     #[wasm_bindgen(js_name = visitorId)]
@@ -378,7 +383,7 @@ impl RawEngine {
             }
         }
         self.session.engine_mut().set_rules(&v).map_err(fail)?;
-        Ok(text(&Value::Array(skipped)))
+        Ok(to_text(&skipped))
     }
 
     #[wasm_bindgen(js_name = setConsent)]
