@@ -175,10 +175,28 @@ function formatters(locale, currency) {
     }
   };
   const plain = { format: (v) => String(v) };
+  // Each number's text remembered: every prompts() formats the same prices again, and
+  // Intl's format is the slowest step of rendering one (0 and -0 are told apart by Intl,
+  // not by a Map, so they are not remembered).
+  const remembered = (fmt) => {
+    const seen = new Map();
+    return {
+      format: (v) => {
+        let s = seen.get(v);
+        if (s === undefined) {
+          s = fmt.format(v);
+          if (v === 0) return s;
+          if (seen.size >= 256) seen.clear();
+          seen.set(v, s);
+        }
+        return s;
+      },
+    };
+  };
   return {
     locale,
-    money: safe(() => new Intl.NumberFormat(locale, { style: "currency", currency }), { format: (v) => `${v} ${currency}` }),
-    number: safe(() => new Intl.NumberFormat(locale), plain),
+    money: remembered(safe(() => new Intl.NumberFormat(locale, { style: "currency", currency }), { format: (v) => `${v} ${currency}` })),
+    number: remembered(safe(() => new Intl.NumberFormat(locale), plain)),
     // Dates are shown in the store's zone: the value moved by the store's offset, read as UTC.
     date: safe(() => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }), { format: (d) => d.toISOString().slice(0, 10) }),
     plural: safe(() => new Intl.PluralRules(locale), { select: (n) => (n === 1 ? "one" : "other") }),
@@ -212,15 +230,21 @@ function partText(part, f, zoneMs = 0) {
   }
 }
 
-/** The public prompt: text rendered with Intl, and its HTML with every character escaped. */
+/** An object's keys in sorted order: the order the page has always had a prompt's keys in. */
+const sortedKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/**
+ * The public prompt. The core sends its text as parts only; they are rendered once, here,
+ * with Intl: the text, its HTML with every character escaped, and the button's label.
+ */
 function renderPrompt(raw, f) {
   const { parts, ctaParts, utcOffsetMinutes = 0, ...prompt } = raw;
   const zoneMs = utcOffsetMinutes * 60_000;
   const text = parts.map((p) => partText(p, f, zoneMs)).join("");
-  if (prompt.cta && ctaParts) prompt.cta = { ...prompt.cta, label: ctaParts.map((p) => partText(p, f, zoneMs)).join("") };
+  if (prompt.cta) prompt.cta = sortedKeys({ ...prompt.cta, label: (ctaParts ?? []).map((p) => partText(p, f, zoneMs)).join("") });
   // What a product card shows: its price formatted for the visitor's locale and currency.
   prompt.products = (prompt.products ?? []).map((p) => ({ ...p, priceText: f.money.format(p.price) }));
-  return { ...prompt, text, html: escapeHtml(text) };
+  return sortedKeys({ ...prompt, text, html: escapeHtml(text) });
 }
 
 class Engine {

@@ -9,9 +9,9 @@ use crate::rules::{Campaign, PromptSpec, Trigger};
 use crate::template::{self, Part, Piece, Var};
 use serde_json::Value;
 
+/// The button; its label is `Prompt::cta_parts`, rendered by the page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cta {
-    pub label: String,
     pub url: String,
     /// `open` or `add_to_cart` (`rules::CTA_ACTIONS`): what the button does before following `url`.
     pub action: String,
@@ -22,8 +22,6 @@ pub struct Prompt {
     pub id: String,
     pub campaign_id: String,
     pub variant: Option<String>,
-    pub text: String,
-    pub html: String,
     pub cta: Option<Cta>,
     pub product_ids: Vec<String>,
     /// The products with what a prompt shows of them (extra to API.md's `productIds`).
@@ -35,17 +33,30 @@ pub struct Prompt {
     /// The store's offset from UTC, for `core.js` to show dates in the store's zone; it
     /// drops this with the parts.
     pub utc_offset_minutes: f64,
-    /// The text as parts for the page to format with `Intl` and escape; `core.js`
-    /// replaces `text` and `html` with that rendering and drops these.
+    /// The text as parts: the page formats them with `Intl` into the prompt's `text`, its
+    /// escaped `html` and the button's `label`, and drops these. The core renders no text
+    /// of its own (`text` is the plain rendering, for hosts without `Intl`).
     pub parts: Vec<Part>,
     pub cta_parts: Option<Vec<Part>>,
+}
+
+impl Prompt {
+    /// The text in plain words (money as "48.0 TRY", dates in English or Turkish): the
+    /// rendering for hosts without `Intl`. The page shows `core.js`'s rendering instead.
+    pub fn text(&self, currency: &str, lang: crate::reasons::Lang) -> String {
+        template::plain(
+            &self.parts,
+            currency,
+            lang,
+            self.utc_offset_minutes * 60_000.0,
+        )
+    }
 }
 
 impl WriteJson for Cta {
     fn write_json(&self, out: &mut String) {
         fields(out)
             .field("action", &self.action)
-            .field("label", &self.label)
             .field("url", &self.url)
             .end()
     }
@@ -59,14 +70,12 @@ impl WriteJson for Prompt {
             .opt("cta", &self.cta)
             .opt("ctaParts", &self.cta_parts)
             .opt("endsAt", &self.ends_at)
-            .field("html", &self.html)
             .field("id", &self.id)
             .field("parts", &self.parts)
             .field("priority", &self.priority)
             .field("productIds", &self.product_ids)
             .field("products", &self.products)
             .field("reason", &self.reason)
-            .field("text", &self.text)
             .field("utcOffsetMinutes", &self.utc_offset_minutes)
             .opt("variant", &self.variant)
             .end()
@@ -109,23 +118,6 @@ pub struct Fill<'a> {
     pub products: Vec<PromptProduct>,
     pub days: Option<f64>,
     pub ends_at: Option<f64>,
-    pub currency: &'a str,
-}
-
-/// Escapes text for use inside HTML elements and quoted attributes.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The template for `lang`, else English, else the first one written.
@@ -216,8 +208,6 @@ pub fn build(
         }
     };
     let parts = template::render(pick(&spec.text, lang), &values);
-    let plain_lang = crate::reasons::Lang::from_locale(lang);
-    let text = template::plain(&parts, fill.currency, plain_lang, utc_offset_ms);
     let cta_parts = spec
         .cta
         .as_ref()
@@ -226,17 +216,10 @@ pub fn build(
         id: format!("{}:{arm}", c.id),
         campaign_id: c.id.clone(),
         variant: (arm != "default").then(|| arm.to_string()),
-        html: escape_html(&text),
-        text,
-        cta: spec
-            .cta
-            .as_ref()
-            .zip(cta_parts.as_ref())
-            .map(|((_, url), label)| Cta {
-                label: template::plain(label, fill.currency, plain_lang, utc_offset_ms),
-                url: url.clone(),
-                action: spec.action.clone(),
-            }),
+        cta: spec.cta.as_ref().map(|(_, url)| Cta {
+            url: url.clone(),
+            action: spec.action.clone(),
+        }),
         product_ids: fill.products.iter().map(|p| p.id.clone()).collect(),
         products: fill.products,
         reason,

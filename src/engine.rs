@@ -511,6 +511,11 @@ impl Engine {
         &self.state.visitor_id
     }
 
+    /// The store's currency (option `currency`), for `Prompt::text` on a host.
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+
     /// How many times the visitor was forgotten in this browser (`VisitorState::generation`).
     pub fn generation(&self) -> u32 {
         self.state.generation
@@ -769,7 +774,6 @@ impl Engine {
             products,
             days,
             ends_at,
-            currency: &self.currency,
         }
     }
 

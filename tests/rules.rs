@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 use vitrin::campaigns::{arm, bucket};
+use vitrin::reasons::Lang;
 use vitrin::rules::problems;
 use vitrin::Engine;
 
@@ -181,7 +182,7 @@ fn a_week_of_caps_cooldowns_schedule_and_priorities() {
     assert_eq!(
         (
             p[0].id.as_str(),
-            p[0].text.as_str(),
+            p[0].text(e.currency(), Lang::En).as_str(),
             p[0].product_ids.clone()
         ),
         (
@@ -564,13 +565,12 @@ fn every_template_variable_that_validates_renders_a_value() {
         json!({"type": "add_to_cart", "productId": "p4", "quantity": 2}),
         T0,
     );
-    let p = e.prompts(T0).remove(0);
-    let fields: Vec<&str> = p.text.split('|').collect();
-    assert_eq!(&fields[..3], ["Product 4", "b1", "Lenses"], "{}", p.text);
+    let text = e.prompts(T0).remove(0).text(e.currency(), Lang::En);
+    let fields: Vec<&str> = text.split('|').collect();
+    assert_eq!(&fields[..3], ["Product 4", "b1", "Lenses"], "{text}");
     assert!(
         fields.iter().all(|f| !f.is_empty()),
-        "every variable has a value: {}",
-        p.text
+        "every variable has a value: {text}"
     );
 }
 

@@ -6,6 +6,10 @@
 //! and is written back byte for byte. Every text is also checked to be what serde_json
 //! itself prints for it: keys in order, numbers as it writes them.
 //!
+//! One change on purpose since: the raw `prompts()` answer (read only by `core.js`) carries
+//! the text as parts, not `text`, `html` and the button's `label`, which `core.js` always
+//! rendered again with `Intl` (the page's object is unchanged: `tests/node/assistant.test.mjs`).
+//!
 //! `VITRIN_BLESS_WIRE=1 cargo test --test wire` rewrites the files: only for a format
 //! changed on purpose (and then stored documents need a new `STORAGE_VERSION`).
 

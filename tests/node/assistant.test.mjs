@@ -62,6 +62,11 @@ test("scenario 2 + 11: cart abandonment greets by name, lists the cart, offers t
   assert.deepEqual(p.productIds, ["blouse", "skirt"]);
   assert.equal(p.reason.code, "cart_abandonment");
   assert.deepEqual(p.cta, { label: "Sepete git", url: "/cart", action: "open" });
+  // The page's object has its keys in the order it always had (a page that prints or
+  // snapshots a prompt sees no change), though the core no longer sends text, html or label.
+  assert.deepEqual(Object.keys(p), ["campaignId", "cta", "html", "id", "priority", "productIds", "products", "reason", "text"]);
+  assert.deepEqual(Object.keys(p.cta), ["action", "label", "url"]);
+  assert.deepEqual(Object.keys(p.products[0]), ["brand", "category", "id", "image", "price", "title", "url", "priceText"].filter((k) => k in p.products[0]));
   v.engine.shown(p.id);
   v.later(30 * MIN);
   assert.deepEqual(v.engine.prompts(), [], "at most once per session");
