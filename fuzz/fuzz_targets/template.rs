@@ -3,7 +3,6 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
-use vitrin::jsontext::ToJson;
 use vitrin::reasons::Lang;
 use vitrin::template::{parse, plain, render};
 
@@ -16,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
         for lang in [Lang::En, Lang::Tr] {
             let _ = plain(&parts, "TRY", lang, 180.0 * 60_000.0);
         }
-        let _ = parts.iter().map(ToJson::to_json).count();
+        let written = vitrin::jsontext::to_text(&parts);
+        vitrin::jsontext::read(&written).expect("the parts are JSON");
     }
 });
