@@ -105,6 +105,9 @@ function isObject(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
+const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+const bytesOf = (v) => (v instanceof Uint8Array ? v : new Uint8Array(v.buffer ?? v, v.byteOffset ?? 0, v.byteLength));
+
 /**
  * Splits a catalog's embeddings out of its JSON, so a large catalog's numbers are copied
  * into wasm instead of written and parsed as text: `catalog.embeddings`, a binary VTE1
@@ -114,13 +117,12 @@ function isObject(v) {
  * product without one gets a row starting with NaN.
  */
 function packCatalog(catalog) {
+  // The binary catalog (README, "Binary catalog") goes as it is, with no JSON.
+  if (isBytes(catalog)) return { json: undefined, table: bytesOf(catalog), rows: undefined, dim: 0 };
   const none = { json: catalog, table: undefined, rows: undefined, dim: 0 };
   if (!isObject(catalog)) return none;
   const { embeddings: table, ...rest } = catalog;
-  if (table instanceof ArrayBuffer || ArrayBuffer.isView(table)) {
-    const bytes = table instanceof Uint8Array ? table : new Uint8Array(table.buffer ?? table, table.byteOffset ?? 0, table.byteLength);
-    return { json: rest, table: bytes, rows: undefined, dim: 0 };
-  }
+  if (isBytes(table)) return { json: rest, table: bytesOf(table), rows: undefined, dim: 0 };
   const products = Array.isArray(catalog.products) ? catalog.products : null;
   const first = products?.find((p) => isObject(p) && p.embedding?.length > 0)?.embedding;
   const dim = first?.length ?? 0;
@@ -517,7 +519,7 @@ class Engine {
   setCatalog(catalog) {
     this.#check();
     const packed = packCatalog(catalog);
-    const json = utf8.encode(toJson(packed.json, "invalid_catalog"));
+    const json = packed.json === undefined && packed.table ? new Uint8Array(0) : utf8.encode(toJson(packed.json, "invalid_catalog"));
     guarded(() => this.#raw.setCatalog(json, packed.table, packed.rows, packed.dim), () => undefined);
   }
 

@@ -42,6 +42,15 @@ export interface Catalog {
   blend?: Blend;
 }
 
+/**
+ * The binary catalog `vitrin-server build` writes beside its JSON (`catalog.bin`; served as
+ * `GET /v1/catalog.bin`, `application/vnd.vitrin.catalog`): the same catalog, read with no
+ * JSON parsing (README, "Binary catalog"). A damaged or foreign file is an
+ * `invalid_catalog` error naming the section or product and the byte.
+ * @example const engine = vitrin.create({ catalog: await (await fetch("/catalog.bin")).arrayBuffer() });
+ */
+export type BinaryCatalog = ArrayBuffer | ArrayBufferView;
+
 /** Ranking weights of `for_you` (all ≥ 0; the decays and `recency` at most 1, `seeds` 1–50). */
 export interface Blend {
   /** The k-th most recent view seeds the related lists with weight `recency^k`. */
@@ -139,7 +148,7 @@ export interface Consent {
 }
 
 export interface Options {
-  catalog: Catalog;
+  catalog: Catalog | BinaryCatalog;
   rules?: Rules;
   profile?: Profile;
   /** Default `"local"` where localStorage exists, else `"memory"`. */
@@ -311,7 +320,7 @@ export interface Engine {
    */
   setRules(rules: Rules, options?: { skipInvalidCampaigns?: boolean }): { skipped: { path: string; id?: string; errors: { path: string; message: string }[] }[] };
   setProfile(profile: Profile): void;
-  setCatalog(catalog: Catalog): void;
+  setCatalog(catalog: Catalog | BinaryCatalog): void;
   setConsent(consent: Consent): void;
   state(): VisitorStateView;
   metrics(): Metrics;

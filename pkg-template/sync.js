@@ -42,6 +42,7 @@ const MAX_EVENT_AGE_MS = 29 * 86_400_000;
 /** Prompts counted in one exposure report (the server's bound). */
 const MAX_EXPOSURE_COUNT = 1000;
 const ANONYMOUS_PREFIX = "anon-";
+const BINARY_CATALOG = "application/vnd.vitrin.catalog";
 const DOCS = [
   ["catalog", "catalogUrl", "setCatalog"],
   ["profile", "profileUrl", "setProfile"],
@@ -244,9 +245,11 @@ export function startSync(engine, options, hooks) {
       return; // offline or slow: the copy in force stays; next interval tries again
     }
     if (res.status === 304 || res.status === 404 || !res.ok) return;
+    // The binary catalog (application/vnd.vitrin.catalog) goes to the engine as its bytes.
+    const bytes = name === "catalog" && res.headers.get("content-type")?.startsWith(BINARY_CATALOG);
     let doc;
     try {
-      doc = await res.json();
+      doc = bytes ? new Uint8Array(await res.arrayBuffer()) : await res.json();
     } catch (e) {
       // A body cut off on the way (TypeError) is tried again next time, silently like
       // an unreachable server; a complete body that is not JSON is the server's fault.
@@ -257,7 +260,8 @@ export function startSync(engine, options, hooks) {
     const etag = res.headers.get("etag");
     // A refused document's ETag is remembered too: it is reported once, not every interval.
     etags[name] = etag ?? undefined;
-    if (apply(name, setter, doc)) write(`${key}:${name}`, { url: target, etag, doc });
+    // Bytes are not kept in storage (it holds JSON text): each start fetches them again.
+    if (apply(name, setter, doc) && !bytes) write(`${key}:${name}`, { url: target, etag, doc });
   }
 
   /** Fetches every configured document once (conditional on its ETag). */

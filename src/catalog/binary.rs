@@ -178,19 +178,23 @@ impl Catalog {
         let len = r.u32()? as usize;
         let extras = r.take(len)?;
 
+        // The tables in the catalog's own order (a parent before its children, each once),
+        // so the products' indices need no mapping.
         let paths = r.strs("/categories", None, true)?;
-        let mut node_of = Vec::with_capacity(paths.len());
         for k in 0..paths.len() {
             let path = paths.get(k).unwrap_or("");
-            if path.split('/').any(str::is_empty) {
-                return Err(r.item(k, "a category path is names joined by '/', none empty"));
+            if path.split('/').any(str::is_empty)
+                || c.intern_category(path) as usize != k
+                || c.category_paths.len() != k + 1
+            {
+                return Err(r.item(k, "not a category path after its parent, once"));
             }
-            node_of.push(c.intern_category(path));
         }
         let brands = r.strs("/brands", None, true)?;
-        let mut brand_of = Vec::with_capacity(brands.len());
         for k in 0..brands.len() {
-            brand_of.push(c.intern_brand(brands.get(k).unwrap_or("")));
+            if c.intern_brand(brands.get(k).unwrap_or("")) as usize != k {
+                return Err(r.item(k, "a brand named twice"));
+            }
         }
         if !extras.is_empty() {
             let text = std::str::from_utf8(extras).map_err(|_| r.err("text not UTF-8"))?;
@@ -232,19 +236,17 @@ impl Catalog {
 
         r.section = "/category";
         c.category = r.words(n)?;
-        for (i, node) in c.category.iter_mut().enumerate() {
-            *node = *node_of
-                .get(*node as usize)
-                .ok_or_else(|| r.product(i, "category", "no such category"))?;
+        if let Some(i) = c.category.iter().position(|&k| k as usize >= paths.len()) {
+            return Err(r.product(i, "category", "no such category"));
         }
         r.section = "/brand";
         c.brand = r.words(n)?;
-        for (i, b) in c.brand.iter_mut().enumerate() {
-            if *b != NONE {
-                *b = *brand_of
-                    .get(*b as usize)
-                    .ok_or_else(|| r.product(i, "brand", "no such brand"))?;
-            }
+        if let Some(i) = c
+            .brand
+            .iter()
+            .position(|&b| b != NONE && b as usize >= brands.len())
+        {
+            return Err(r.product(i, "brand", "no such brand"));
         }
         c.prices = r.floats("price", n, 1e12, "expected a price from 0 to 1e12")?;
         c.popularity = r.floats("popularity", n, 1.0, "expected a popularity from 0 to 1")?;

@@ -183,7 +183,8 @@ impl RawEngine {
 impl RawEngine {
     /// `options` is UTF-8 JSON (API.md's options, plus `localId`: a fresh random id the
     /// visitor gets when none is stored); `table`, or `embeddings` with `dim`, are the
-    /// catalog's embeddings as the wrapper packed them (`catalog::Packed`); `tabs`: the
+    /// catalog's embeddings as the wrapper packed them (`catalog::Packed`), or, when
+    /// `options` has no catalog, `table` is the binary catalog (`catalog::binary`); `tabs`: the
     /// wrapper has a channel to the other tabs. Call `settle` right after (`wants`).
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -205,7 +206,12 @@ impl RawEngine {
             .unwrap_or("vitrin")
             .to_string();
         let read_only = o.opt_bool("readOnly").map_err(fail)?.unwrap_or(false);
-        let engine = Engine::with_packed(&opts, packed(&table, &embeddings, dim)).map_err(fail)?;
+        // Options without a catalog and bytes beside them: the binary catalog.
+        let engine = match &table {
+            Some(bytes) if o.get("catalog").is_none() => Engine::with_binary(&opts, bytes),
+            _ => Engine::with_packed(&opts, packed(&table, &embeddings, dim)),
+        }
+        .map_err(fail)?;
         let (store, store_err) = Store::open(kind);
         let stored = if engine.consent().personalization {
             store.get(&key)
@@ -355,9 +361,15 @@ impl RawEngine {
         embeddings: Option<Vec<f32>>,
         dim: u32,
     ) -> Result<(), JsValue> {
+        let engine = self.session.engine_mut();
+        // No JSON and bytes beside it: the binary catalog.
+        if let (true, Some(bytes)) = (catalog.is_empty(), &table) {
+            let read = crate::catalog::Catalog::from_bytes(bytes).map_err(fail)?;
+            engine.replace_catalog(read);
+            return Ok(());
+        }
         let v = input_bytes(catalog, "invalid_catalog")?;
-        self.session
-            .engine_mut()
+        engine
             .set_catalog_packed(&v, packed(&table, &embeddings, dim))
             .map_err(fail)
     }

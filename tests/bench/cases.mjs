@@ -488,6 +488,8 @@ async function throughput(deps, opts) {
   out.create = await interleave({
     "vitrin create(10k) + first recommend (wasm loaded)": createFirst(big),
     "vitrin the same, embeddings as a VTE1 binary table": createFirst(packed),
+    // The 10k catalog as vitrin-server writes it (tests/bench/run.mjs), when given.
+    ...(deps.servedBinary ? { "vitrin the same, the binary catalog (bytes)": createFirst(deps.servedBinary) } : {}),
     "JS Float32Array + heap: prepare 10k + first answer": () => baselines(big).tuned(),
   }, { ...opts, targetMs: 0, rounds: Math.max(3, Math.ceil(opts.rounds / 2)) });
   logCase(deps.log, "create with a 10k catalog to the first recommendation (warm)", out.create);
@@ -498,14 +500,16 @@ async function throughput(deps, opts) {
 
 /**
  * One cold start: `importVitrin()` (a fresh module: a new page, a new process), loadVitrin,
- * create with `catalog`, the first recommend; ms per phase, and the wasm memory after it.
+ * create with `catalog()` (what the store served made into what `create` takes: the JSON
+ * parsed, or the binary catalog's bytes as they are), the first recommend; ms per phase,
+ * and the wasm memory after it.
  */
 export async function coldStart(importVitrin, importCore, catalog) {
   const t0 = clock();
   const mod = await importVitrin();
   const vitrin = await mod.loadVitrin();
   const t1 = clock();
-  const engine = vitrin.create({ catalog, storage: "memory", storageKey: "bench-cold", now: () => NOW });
+  const engine = vitrin.create({ catalog: catalog(), storage: "memory", storageKey: "bench-cold", now: () => NOW });
   const t2 = clock();
   const picks = engine.recommend({ slot: "for_you", limit: TOP });
   const t3 = clock();

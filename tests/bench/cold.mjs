@@ -1,18 +1,26 @@
-// One cold start in a fresh Node process (spawned by tests/bench/run.mjs): the catalog is
-// made first, then vitrin is imported, loaded, created and asked once; prints JSON.
-//   node tests/bench/cold.mjs vitrin|js [n]
+// One cold start in a fresh Node process (spawned by tests/bench/run.mjs), from what a
+// store serves, read from disk before the clock starts: `vitrin` the binary catalog
+// (catalog.bin, written by vitrin-server), `vitrin-json` and `js` the JSON catalog (text,
+// parsed inside the timing). Prints JSON.
+//   node tests/bench/cold.mjs vitrin|vitrin-json|js CATALOG.json
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { baselines, coldStart, DIM } from "./cases.mjs";
-import { makeCatalog } from "../support/catalog.mjs";
+import { baselines, coldStart } from "./cases.mjs";
 
-const [which = "vitrin", n = "10000"] = process.argv.slice(2);
-const catalog = makeCatalog(Number(n), DIM);
+const [which = "vitrin", json] = process.argv.slice(2);
+const importVitrin = () => import("../../pkg/node.js");
+const importCore = () => import("../../pkg/vitrin_core.js");
 let result;
 if (which === "js") {
+  const text = readFileSync(json, "utf8");
   const t0 = performance.now();
-  baselines(catalog).tuned();
+  baselines(JSON.parse(text)).tuned();
   result = { totalMs: performance.now() - t0 };
+} else if (which === "vitrin-json") {
+  const text = readFileSync(json, "utf8");
+  result = await coldStart(importVitrin, importCore, () => JSON.parse(text));
 } else {
-  result = await coldStart(() => import("../../pkg/node.js"), () => import("../../pkg/vitrin_core.js"), catalog);
+  const bytes = readFileSync(json.replace(/\.json$/, ".bin"));
+  result = await coldStart(importVitrin, importCore, () => bytes);
 }
 console.log(JSON.stringify(result));

@@ -162,6 +162,25 @@ test(`past ${MAX_QUEUE} unsent events the oldest are dropped with an error`, asy
   assert.equal(accepted, MAX_QUEUE, "sent in several batches under the beacon size limit");
 });
 
+test("a catalogUrl answered with the binary catalog is applied as bytes, and not stored", async () => {
+  const key = `binary${keys++}`;
+  const engine = await createVitrin({ catalog: { products: [] }, storage: "memory" });
+  const stored = new Map();
+  const storage = { getItem: (k) => stored.get(k) ?? null, setItem: (k, v) => stored.set(k, v), removeItem: (k) => stored.delete(k) };
+  const applied = [];
+  const setCatalog = engine.setCatalog.bind(engine);
+  engine.setCatalog = (c) => (applied.push(c), setCatalog(c));
+  const s = startSync(engine, { catalogUrl: `${base}/v1/catalog.bin` }, { onEvent: () => () => {}, error: () => {}, storage, storageKey: key });
+  await s.ready;
+  s.stop();
+  assert.equal(applied.length, 1);
+  assert.ok(applied[0] instanceof Uint8Array, "handed over as bytes");
+  assert.equal(engine.recommend({ slot: "trending", limit: 1 })[0].productId, "book");
+  assert.ok(![...stored.keys()].some((k) => k.endsWith(":catalog")), "bytes are not kept in storage");
+  const res = await fetch(`${base}/v1/catalog.bin`);
+  assert.equal(res.headers.get("content-type"), "application/vnd.vitrin.catalog");
+});
+
 test("the catalog answers 304 when unchanged, and the next start applies the stored copy before any request", async () => {
   const statuses = [];
   const spy = (real) => async (url, init) => {

@@ -30,6 +30,13 @@ export async function example(): Promise<Recommendation[]> {
   // @ts-expect-error: a slot neither built in nor registered (a typo of for_you)
   engine.recommend({ slot: "for-you" });
   engine.recommend({ slot: "home" }); // registered below, as a store registers its rules' slots
+  // The binary catalog (README, "Binary catalog"): bytes wherever a catalog goes.
+  const bytes = await (await fetch("/catalog.bin")).arrayBuffer();
+  engine.setCatalog(bytes);
+  engine.setCatalog(new Uint8Array(bytes, 8));
+  await createVitrin({ catalog: new DataView(bytes) });
+  // @ts-expect-error: a catalog is an object or bytes, not text
+  engine.setCatalog("catalog.bin");
   const snapshot = takeSnapshot(engine, [{ slot: "for_you", limit: 4 }]);
   await createVitrin({ catalog, snapshot, debug: true });
   return engine.recommend({ slot: "for_you", limit: 4 });
