@@ -232,22 +232,44 @@ function partText(part, f, zoneMs = 0) {
   }
 }
 
-/** An object's keys in sorted order: the order the page has always had a prompt's keys in. */
-const sortedKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+/**
+ * `o` without the keys in `skip`, with `extra`'s `[key, value]` pairs (sorted) inserted
+ * where they sort among `o`'s keys, which the core writes sorted: the page's objects keep
+ * the key order they always had.
+ */
+function withKeys(o, extra, skip) {
+  const out = {};
+  let i = 0;
+  for (const k in o) {
+    if (skip?.has(k)) continue;
+    for (; i < extra.length && extra[i][0] < k; i++) out[extra[i][0]] = extra[i][1];
+    out[k] = o[k];
+  }
+  for (; i < extra.length; i++) out[extra[i][0]] = extra[i][1];
+  return out;
+}
+
+const partsText = (parts, f, zoneMs) => {
+  let s = "";
+  for (const p of parts ?? []) s += partText(p, f, zoneMs);
+  return s;
+};
 
 /**
  * The public prompt. The core sends its text as parts only; they are rendered once, here,
  * with Intl: the text, its HTML with every character escaped, and the button's label.
  */
 function renderPrompt(raw, f) {
-  const { parts, ctaParts, utcOffsetMinutes = 0, ...prompt } = raw;
-  const zoneMs = utcOffsetMinutes * 60_000;
-  const text = parts.map((p) => partText(p, f, zoneMs)).join("");
-  if (prompt.cta) prompt.cta = sortedKeys({ ...prompt.cta, label: (ctaParts ?? []).map((p) => partText(p, f, zoneMs)).join("") });
+  const zoneMs = (raw.utcOffsetMinutes ?? 0) * 60_000;
+  const text = partsText(raw.parts, f, zoneMs);
   // What a product card shows: its price formatted for the visitor's locale and currency.
-  prompt.products = (prompt.products ?? []).map((p) => ({ ...p, priceText: f.money.format(p.price) }));
-  return sortedKeys({ ...prompt, text, html: escapeHtml(text) });
+  for (const p of raw.products ?? []) p.priceText = f.money.format(p.price);
+  if (raw.cta) raw.cta = withKeys(raw.cta, [["label", partsText(raw.ctaParts, f, zoneMs)]]);
+  return withKeys(raw, [["html", escapeHtml(text)], ["text", text]], FOR_RENDERING);
 }
+
+/** What the raw prompt carries only for rendering it. */
+const FOR_RENDERING = new Set(["parts", "ctaParts", "utcOffsetMinutes"]);
 
 class Engine {
   #raw;
