@@ -279,6 +279,7 @@ class Engine {
   #checkTimer = null;
   #lastPromptId = null;
   #format;
+  #formatters = null;
   #onHide = null;
   #onExit = null;
   #lastExit = 0;
@@ -295,7 +296,11 @@ class Engine {
     if (sync !== undefined && !isObject(sync)) throw new VitrinError("invalid_options", "sync must be an object", { path: "/sync" });
     this.#now = now;
     this.#wasm = wasm;
-    this.#format = formatters(typeof rest.locale === "string" ? rest.locale : "en", typeof rest.currency === "string" ? rest.currency : "TRY");
+    // Made when a prompt is first rendered: a page's first Intl formatters cost tens of ms
+    // (ICU), which a page that only recommends never needs to pay at start.
+    const locale = typeof rest.locale === "string" ? rest.locale : "en";
+    const currency = typeof rest.currency === "string" ? rest.currency : "TRY";
+    this.#format = () => (this.#formatters ??= formatters(locale, currency));
     // The visitor's id when none is stored (the stored one wins; the store's own
     // `visitorId`, given here or as `sync.visitorId`, wins over both).
     const localId = mintId();
@@ -484,7 +489,7 @@ class Engine {
     this.#check();
     const prompts = guarded(() => JSON.parse(this.#raw.prompts(this.#time())), () => []);
     this.#after(() => this.#raw.wants());
-    return prompts.map((p) => renderPrompt(p, this.#format));
+    return prompts.map((p) => renderPrompt(p, this.#format()));
   }
 
   #promptAction(action, id) {

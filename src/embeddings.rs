@@ -119,6 +119,7 @@ impl Embeddings {
         }
         let mut t = Embeddings::new(dim);
         t.rows.reserve(n * t.stride);
+        let values = as_i8(&bytes[values_at..]);
         for r in 0..n {
             let at = 12 + 4 * r;
             let scale =
@@ -129,14 +130,15 @@ impl Embeddings {
                     crate::json::num(f64::from(scale))
                 ));
             }
-            let start = t.rows.len();
-            t.rows.extend(
-                bytes[values_at + r * dim..values_at + (r + 1) * dim]
-                    .iter()
-                    .map(|&b| b as i8),
-            );
-            t.rows.resize(start + t.stride, 0);
             t.scales.push(scale);
+            // Rows as wide as the stride (dim 64) are one copy with the next ones.
+            if dim < t.stride {
+                t.rows.extend_from_slice(&values[r * dim..(r + 1) * dim]);
+                t.rows.resize((r + 1) * t.stride, 0);
+            }
+        }
+        if dim == t.stride {
+            t.rows.extend_from_slice(values);
         }
         Ok(t)
     }
@@ -244,6 +246,14 @@ impl Embeddings {
             }
         }
     }
+}
+
+/// The bytes as `i8` values, without a copy (a page's binary catalog is read with one
+/// `memory.copy` per table instead of a loop over its bytes).
+fn as_i8(bytes: &[u8]) -> &[i8] {
+    // SAFETY: `i8` and `u8` have the same size and alignment and every bit pattern is valid
+    // for both; the slice keeps the borrow's lifetime.
+    unsafe { std::slice::from_raw_parts(bytes.as_ptr().cast::<i8>(), bytes.len()) }
 }
 
 /// `dot_i8_i16` for the common width of 64, unrolled (the size-optimised build would not).
