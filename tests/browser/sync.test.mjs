@@ -51,12 +51,12 @@ after(async () => {
 });
 
 /** Opens the sync page as `visitor` in `context`; `problems` collects uncaught page errors. */
-async function open(context, visitor, { interval } = {}) {
+async function open(context, visitor, { interval, catalog } = {}) {
   const page = await context.newPage();
   page.problems = [];
   page.on("pageerror", (e) => page.problems.push(e.message));
   // A logged-in customer: the store's backend minted the page its visitor token.
-  const q = new URLSearchParams({ api: proxy.url, visitor, token: mintToken(visitor), ...(interval ? { interval: String(interval) } : {}) });
+  const q = new URLSearchParams({ api: proxy.url, visitor, token: mintToken(visitor), ...(interval ? { interval: String(interval) } : {}), ...(catalog ? { catalog } : {}) });
   await page.goto(`${site.url}/tests/browser/pages/sync.html?${q}`);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
   return page;
@@ -131,6 +131,27 @@ test("a journey reaches the server; after the builder runs, the visitor's next p
   }
   await shop.close();
   await device.close();
+});
+
+test("a store serving the binary catalog: the page applies its bytes across origins and answers like the JSON", async () => {
+  const context = await browser.newContext();
+  const mark = proxy.log.length;
+  const page = await open(context, "cust-bin", { catalog: "bin" });
+  // The page's own catalog holds "inline" only: anything else is the server's.
+  await until(async () => ["inline", undefined].indexOf((await recommend(page, { slot: "trending", limit: 1 }))[0]?.[0]) < 0, "the server's binary catalog in force");
+  assert.deepEqual(requestsSince(mark, "GET", "/v1/catalog").map((r) => [r.path, r.status]), [["/v1/catalog.bin", 200]]);
+  assert.equal(await stored(page, "catalog"), null, "bytes are not kept in storage");
+  // The same catalog as JSON, on a page of its own: the same answers.
+  const json = await open(context, "cust-json");
+  await until(() => stored(json, "catalog"), "the JSON catalog copy");
+  for (const args of [{ slot: "trending", limit: 6 }, { slot: "similar", productId: "shoe-1", limit: 3 }]) {
+    assert.deepEqual(await recommend(page, args), await recommend(json, args));
+  }
+  for (const p of [page, json]) {
+    assert.deepEqual(await p.evaluate(() => window.errors), []);
+    assert.deepEqual(p.problems, []);
+  }
+  await context.close();
 });
 
 test("rules published with PUT reach an open page without a reload; metrics ride with the events", async () => {
