@@ -529,7 +529,8 @@ pub trait WriteJson {
 
 /// The JSON text of `v`.
 pub fn to_text<T: WriteJson + ?Sized>(v: &T) -> String {
-    let mut out = String::new();
+    // Room for a typical answer at once, not a dozen doublings from 8 bytes.
+    let mut out = String::with_capacity(1024);
     v.write_json(&mut out);
     out
 }

@@ -177,20 +177,24 @@ pub fn uses(pieces: &[Piece], var: Var) -> bool {
         .any(|p| matches!(p, Piece::Hole { var: v, .. } if *v == var))
 }
 
-/// `{ text }` or `{ value, format, args }` (`format` null when none), as `core.js` reads them.
+/// `{ text }` or `{ args?, format?, value }`, as `core.js` reads them.
 impl crate::jsontext::WriteJson for Part {
     fn write_json(&self, out: &mut String) {
         let mut o = crate::jsontext::fields(out);
         match self {
             Part::Text { text } => o.field("text", text),
+            // A filter's name and arguments only when there are some (`core.js` reads a
+            // missing one as none): most holes have neither, and every byte is parsed again.
             Part::Value {
                 value,
                 format,
                 args,
-            } => o
-                .field("args", args)
-                .field("format", format)
-                .field("value", value),
+            } => {
+                if !args.is_empty() {
+                    o.field("args", args);
+                }
+                o.opt("format", format).field("value", value)
+            }
         }
         .end()
     }

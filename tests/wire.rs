@@ -8,7 +8,8 @@
 //!
 //! One change on purpose since: the raw `prompts()` answer (read only by `core.js`) carries
 //! the text as parts, not `text`, `html` and the button's `label`, which `core.js` always
-//! rendered again with `Intl` (the page's object is unchanged: `tests/node/assistant.test.mjs`).
+//! rendered again with `Intl` (the page's object is unchanged: `tests/node/assistant.test.mjs`),
+//! and a part without a filter leaves out `args` and `format`.
 //!
 //! `VITRIN_BLESS_WIRE=1 cargo test --test wire` rewrites the files: only for a format
 //! changed on purpose (and then stored documents need a new `STORAGE_VERSION`).
