@@ -373,8 +373,15 @@ export interface Vitrin {
  */
 export declare function loadVitrin(): Promise<Vitrin>;
 
-/** @example const engine = await createVitrin({ catalog, locale: "tr-TR", currency: "TRY" }); */
-export declare function createVitrin(options: Options): Promise<Engine>;
+/**
+ * `catalog` may also still be on its way: a `Response`, or a promise of one (`fetch(url)`),
+ * of a catalog or of bytes; it downloads while the wasm compiles. A Response is read as JSON
+ * when its content type says so, else as the binary catalog; an HTTP error is
+ * `invalid_catalog`, a rejected promise rejects with its reason.
+ * @example const engine = await createVitrin({ catalog, locale: "tr-TR", currency: "TRY" });
+ * @example const engine = await createVitrin({ catalog: fetch("/catalog.bin") });
+ */
+export declare function createVitrin(options: Omit<Options, "catalog"> & { catalog: Options["catalog"] | Response | PromiseLike<Options["catalog"] | Response> }): Promise<Engine>;
 
 /** Decisions the store's server computed for the first paint (`takeSnapshot`); plain JSON. */
 export interface Snapshot {

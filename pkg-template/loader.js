@@ -25,9 +25,19 @@ export function makeLoader(instantiate) {
     return loading;
   }
   async function createVitrin(options) {
-    return (await loadVitrin()).create(options);
+    // A catalog still on its way (`fetch(url)`, a promise) downloads while the wasm compiles.
+    const [vitrin, catalog] = await Promise.all([loadVitrin(), received(options?.catalog)]);
+    return vitrin.create(catalog === options?.catalog ? options : { ...options, catalog });
   }
   return { loadVitrin, createVitrin };
+}
+
+/** The catalog `c` holds once it arrived: a Response is read as JSON by its type, else as bytes. */
+async function received(c) {
+  const res = await c;
+  if (!(typeof Response == "function" && res instanceof Response)) return res;
+  if (!res.ok) throw new VitrinError("invalid_catalog", `the catalog could not be fetched: HTTP ${res.status}`, { path: "/catalog" });
+  return res.headers.get("content-type")?.includes("json") ? res.json() : new Uint8Array(await res.arrayBuffer());
 }
 
 function loadFailed(cause) {

@@ -99,3 +99,17 @@ test("create refuses damaged bytes under /catalog", async () => {
   await assert.rejects(engine(bytes.subarray(0, 40)), (err) => err.code === "invalid_catalog" && err.path.startsWith("/catalog") && /byte/.test(err.message));
   await assert.rejects(engine(new Uint8Array(0)), (err) => err.code === "invalid_catalog" && /not a binary catalog/.test(err.message));
 });
+
+test("createVitrin takes the catalog still on its way: a Response or a promise, JSON by its type, else bytes", async () => {
+  const expected = journey(await engine(bytes));
+  const make = (catalog) => createVitrin({ catalog, storage: "memory", storageKey: `bin${keys++}`, now: () => NOW, locale: "tr" });
+  const binary = () => new Response(bytes, { headers: { "content-type": "application/vnd.vitrin.catalog" } });
+  const asJson = () => new Response(JSON.stringify(json), { headers: { "content-type": "application/json; charset=utf-8" } });
+  for (const catalog of [binary(), Promise.resolve(binary()), Promise.resolve(asJson()), asJson(), Promise.resolve(bytes)]) {
+    assert.deepEqual(journey(await make(catalog)), expected);
+  }
+  await assert.rejects(make(Promise.resolve(new Response("gone", { status: 404 }))), (err) => err instanceof VitrinError && err.code === "invalid_catalog" && /HTTP 404/.test(err.message));
+  // A fetch that failed rejects with its own reason, as the page's own `await fetch` would.
+  await assert.rejects(make(Promise.reject(new TypeError("network down"))), /network down/);
+  await assert.rejects(make(new Response(bytes.subarray(0, 50))), (err) => err.code === "invalid_catalog" && err.path.startsWith("/catalog"));
+});

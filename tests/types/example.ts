@@ -35,6 +35,7 @@ export async function example(): Promise<Recommendation[]> {
   engine.setCatalog(bytes);
   engine.setCatalog(new Uint8Array(bytes, 8));
   await createVitrin({ catalog: new DataView(bytes) });
+  await createVitrin({ catalog: fetch("/catalog.bin"), storage: "memory" });
   // @ts-expect-error: a catalog is an object or bytes, not text
   engine.setCatalog("catalog.bin");
   const snapshot = takeSnapshot(engine, [{ slot: "for_you", limit: 4 }]);
