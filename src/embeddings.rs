@@ -53,6 +53,25 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.scale == 0.0
     }
+
+    /// Its length.
+    pub fn norm(&self) -> f32 {
+        let sum: f32 = self
+            .values
+            .iter()
+            .map(|&v| f32::from(v) * f32::from(v))
+            .sum();
+        self.scale * sum.sqrt()
+    }
+
+    /// The factor `dot_weighted` takes for weight `w` (0: no embedding term at all).
+    pub fn weighted(&self, w: f32, table: &Embeddings) -> f32 {
+        if table.stride == 0 {
+            0.0
+        } else {
+            self.scale * w
+        }
+    }
 }
 
 impl Embeddings {
@@ -212,39 +231,32 @@ impl Embeddings {
 }
 
 impl Embeddings {
-    /// `out[i] += w × dot(row i, q)` for every row: the scoring pass's inner loop, over the
-    /// table in one sweep. Rows already at -inf (filtered out) are skipped.
-    pub fn add_dots(&self, q: &Query, w: f32, out: &mut [f32]) {
-        let n = self.scales.len().min(out.len());
-        let qs = q.scale * w;
-        if qs == 0.0 || self.stride == 0 {
-            return;
-        }
-        let (rows, scales, out) = (
-            &self.rows[..n * self.stride],
-            &self.scales[..n],
-            &mut out[..n],
-        );
-        if self.stride == 64 {
+    /// `w × dot(row ix, q)`, `qs` being `q.weighted(w, self)`: the scoring passes' inner
+    /// loop (one expression, so every pass adds the same bits).
+    #[inline(never)]
+    pub fn dot_weighted(&self, ix: usize, q: &Query, qs: f32) -> f32 {
+        let row = &self.rows[ix * self.stride..(ix + 1) * self.stride];
+        let dot = if self.stride == 64 {
+            let row: &[i8; 64] = row.try_into().expect("rows are 64 wide");
             let q: &[i16; 64] = q.values[..64]
                 .try_into()
                 .expect("the query has the table's stride");
-            for ((o, &s), row) in out.iter_mut().zip(scales).zip(rows.chunks_exact(64)) {
-                if *o == f32::NEG_INFINITY {
-                    continue;
-                }
-                let row: &[i8; 64] = row.try_into().expect("rows are 64 wide");
-                *o += dot64(row, q) as f32 * s * qs;
-            }
+            dot64(row, q)
         } else {
-            for ((o, &s), row) in out
-                .iter_mut()
-                .zip(scales)
-                .zip(rows.chunks_exact(self.stride))
-            {
-                *o += dot_i8_i16(row, &q.values) as f32 * s * qs;
-            }
-        }
+            dot_i8_i16(row, &q.values)
+        };
+        dot as f32 * self.scales[ix] * qs
+    }
+
+    /// The longest row (a row's length bounds its dot product with a query).
+    pub fn max_norm(&self) -> f32 {
+        (0..self.scales.len())
+            .map(|r| {
+                let row = self.row(r as u32);
+                let sum: f32 = row.iter().map(|&x| f32::from(x) * f32::from(x)).sum();
+                self.scales[r] * sum.sqrt()
+            })
+            .fold(0.0, f32::max)
     }
 }
 
@@ -373,7 +385,7 @@ mod tests {
     }
 
     #[test]
-    fn the_sweep_over_all_rows_matches_row_by_row_dot_products() {
+    fn weighted_dot_products_of_any_width_match_plain_ones() {
         for dim in [64, 20] {
             let rows: Vec<Vec<f32>> = (0..9)
                 .map(|r| {
@@ -385,8 +397,8 @@ mod tests {
             let t = table(&rows.iter().map(Vec::as_slice).collect::<Vec<_>>());
             let mut q = Query::default();
             q.set(&rows[2], &t);
-            let mut out = vec![1.0f32; 9];
-            t.add_dots(&q, 0.5, &mut out);
+            let qs = q.weighted(0.5, &t);
+            let out: Vec<f32> = (0..9).map(|i| 1.0 + t.dot_weighted(i, &q, qs)).collect();
             for (i, o) in out.iter().enumerate() {
                 assert!(
                     (o - (1.0 + 0.5 * t.dot(i as u32, &q))).abs() < 1e-4,

@@ -1,8 +1,11 @@
-//! Ranking: the strategies behind the built-in slots. One dense pass over the catalog's
-//! flat arrays blends the query embedding (profile + live session), category/brand
-//! affinities and popularity on top of sparse related-list boosts; a bounded top-k keeps
-//! the best. Scratch buffers live in `Scorer` and are reused, so a call allocates only
-//! its result. Depends on `catalog`, `visitor`, `profile`, `reasons`.
+//! Ranking: the strategies behind the built-in slots. `for_you` scores candidates: the
+//! products its sparse signals reach (the seeds' related lists, two hops, revisits), then
+//! the most popular products, tier by tier, until no product left unscored could enter the
+//! selection (its dense terms — embedding, affinity, popularity, a slot's prefilter — are
+//! bounded); only when that cannot be shown does it score every product. Either way the
+//! ranking is the one a pass over the whole catalog gives. A bounded top-k keeps the best.
+//! Scratch buffers live in `Scorer` and are reused, so a call allocates only its result.
+//! Depends on `catalog`, `visitor`, `profile`, `reasons`.
 
 use crate::blend::Blend;
 use crate::catalog::{Catalog, Relation};
@@ -82,6 +85,8 @@ impl Pick {
 pub struct Prefilter {
     /// Added to product i's score when `active`: its boosts, or -inf when a filter drops it.
     pub adjust: Vec<f32>,
+    /// The largest of `adjust` (what a boost can add to a product not yet scored).
+    pub max: f32,
     pub active: bool,
     applied: bool,
     /// The product sets (and boost weights; `None`: a filter) `adjust` was made from, kept
@@ -103,6 +108,18 @@ pub struct Scorer {
     cat_floor: Vec<f32>,
     capped: Vec<(f32, u32)>,
     scores: Vec<f32>,
+    /// True when every score is 0 (`for_you` resets only the products it scored).
+    clean: bool,
+    /// The products a pass scores and selects from, one bit each: every product, or
+    /// `for_you`'s candidates.
+    member: Vec<u64>,
+    /// The best scores among the candidates so far, best first (at most the limit).
+    kbest: Vec<f32>,
+    /// Per catalog (`Catalog::generation`): its products by popularity tier, most popular
+    /// tier first (`Tiers`).
+    tiers: Tiers,
+    /// Rank over every product, never on candidates (tests compare the two).
+    pub exhaustive: bool,
     node_total: Vec<f32>,
     brand_w: Vec<f32>,
     /// The taste vector as built (f32, unit length) and quantised for the scoring pass.
@@ -111,9 +128,10 @@ pub struct Scorer {
     seeds: Vec<(u32, f32)>,
     /// The visitor's purchases among the seeds, with when each was last bought.
     bought: Vec<(u32, f64)>,
-    /// Max pooling's scratch: per product its best seed contribution, and the products set.
-    best: Vec<f32>,
-    touched: Vec<u32>,
+    /// What the related lists gave each product this call, read by pooling and the reasons.
+    reach: Reach,
+    /// The visitor's recent views with their revisit weight (`revisits`).
+    revisit: Vec<(u32, f32)>,
     top: Vec<(f32, u32)>,
 }
 
@@ -129,8 +147,11 @@ impl Scorer {
     ) -> Vec<Pick> {
         let limit = limit.min(MAX_LIMIT);
         let n = s.catalog.len();
-        self.scores.clear();
-        self.scores.resize(n, 0.0);
+        if !self.clean || self.scores.len() != n {
+            self.scores.clear();
+            self.scores.resize(n, 0.0);
+        }
+        self.clean = false;
         self.top.clear();
         if n == 0 || limit == 0 {
             return Vec::new();
@@ -140,6 +161,12 @@ impl Scorer {
         } else {
             strategy
         };
+        self.member.clear();
+        self.member.resize(n.div_ceil(64), 0);
+        self.reach.size(n);
+        if strategy != Strategy::ForYou {
+            self.score_all(n);
+        }
         self.prefilter.applied = false;
         let mut picks = match strategy {
             Strategy::ForYou => self.for_you(s, product, limit),
@@ -161,11 +188,13 @@ impl Scorer {
         self.prefilter.active = false;
         self.per_category = None;
         self.uncounted.clear();
+        self.reach.reset();
         picks
     }
 
     fn for_you(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
         let c = s.catalog;
+        let n = c.len();
         self.session_seeds(s);
         self.add_related(
             c,
@@ -174,31 +203,85 @@ impl Scorer {
         self.add_two_hop(c);
         self.build_query(s);
         self.build_affinities(s);
-        // Plain index loops over pre-sliced columns: the size-optimised release build
-        // neither inlines iterator adapters nor hoists bounds checks on its own.
-        let n = c.len();
-        let (pop, cat, brand) = (&c.popularity[..n], &c.category[..n], &c.brand[..n]);
-        let (nodes, brands) = (&self.node_total[..], &self.brand_w[..]);
-        let scores = &mut self.scores[..n];
-        let (w_pop, w_aff) = (c.blend.popularity, c.blend.affinity);
-        for i in 0..n {
-            scores[i] += w_pop * pop[i] + w_aff * affinity(nodes, brands, cat[i], brand[i]);
+        self.tiers.build(c);
+        self.revisit.clear();
+        self.revisit.extend(revisits(s));
+        for &(ix, _) in &self.revisit {
+            mark(&mut self.member, ix);
         }
-        // Before the dot products, which skip the products a filter dropped.
-        self.apply_prefilter();
-        c.embeddings
-            .add_dots(&self.query_q, c.blend.embedding, &mut self.scores[..n]);
-        for (ix, w) in revisits(s) {
-            self.scores[ix as usize] += w;
-        }
+        // Exclusions first: -inf absorbs the terms added after.
         self.exclude_owned(s);
         self.exclude(product);
-        self.select(c, limit);
-        let picks: Vec<(f32, u32)> = self.top.clone();
+        if self.exhaustive {
+            self.score_all(n);
+        }
+        // The prefilter is one of the dense terms, added product by product.
+        self.prefilter.applied = true;
+        let d = Dense::new(
+            c,
+            &self.node_total,
+            &self.brand_w,
+            &self.prefilter,
+            &self.query_q,
+            &self.tiers,
+        );
+        let scores = &mut self.scores[..n];
+        d.add_to(c, &self.member, scores);
+        for &(ix, w) in &self.revisit {
+            scores[ix as usize] += w;
+        }
+        let walked = walk(
+            c,
+            &d,
+            &self.tiers,
+            scores,
+            &mut self.member,
+            &mut self.kbest,
+            limit,
+        );
+        let cap = self.cap(c);
+        // Candidates suffice when their selection is full and its worst beats every product
+        // left unscored; else (too few candidates, a filter that drops them, dense terms too
+        // strong to bound) every product is scored.
+        let exact = walked.is_some_and(|bound| {
+            !self.select_top(c, limit, cap)
+                && self.top.len() == limit
+                && self.top[limit - 1].0 > bound
+        });
+        if exact {
+            for i in bits(&self.member) {
+                self.scores[i] = 0.0;
+            }
+            self.clean = true;
+        } else {
+            let d = Dense::new(
+                c,
+                &self.node_total,
+                &self.brand_w,
+                &self.prefilter,
+                &self.query_q,
+                &self.tiers,
+            );
+            // The products not scored yet.
+            self.member.iter_mut().for_each(|w| *w = !*w);
+            first_only(&mut self.member, n);
+            d.add_to(c, &self.member, &mut self.scores[..n]);
+            self.score_all(n);
+            self.select_with(c, limit, cap);
+        }
+        let top = std::mem::take(&mut self.top);
+        let picks = top
+            .iter()
+            .map(|&(score, ix)| self.explain_for_you(s, ix, score))
+            .collect();
+        self.top = top;
         picks
-            .into_iter()
-            .map(|(score, ix)| self.explain_for_you(s, ix, score))
-            .collect()
+    }
+
+    /// Every product takes part in the next selection.
+    fn score_all(&mut self, n: usize) {
+        self.member.iter_mut().for_each(|w| *w = !0);
+        first_only(&mut self.member, n);
     }
 
     fn similar(&mut self, s: &Signals, product: Option<u32>, limit: usize) -> Vec<Pick> {
@@ -216,7 +299,14 @@ impl Scorer {
             let same_leaf = if c.category[i] == leaf { 0.2 } else { 0.0 };
             self.scores[i] += 0.05 * c.popularity[i] + same_leaf;
         }
-        c.embeddings.add_dots(&self.query_q, 1.0, &mut self.scores);
+        let qs = self.query_q.weighted(1.0, &c.embeddings);
+        if qs != 0.0 {
+            for (i, sc) in self.scores.iter_mut().enumerate() {
+                if *sc != f32::NEG_INFINITY {
+                    *sc += c.embeddings.dot_weighted(i, &self.query_q, qs);
+                }
+            }
+        }
         self.exclude(Some(p));
         if s.personal {
             self.exclude_owned(s);
@@ -286,7 +376,7 @@ impl Scorer {
         }
         self.select(c, limit);
         let picks = self.picks(|this, ix| {
-            let (why, subject) = this.strongest_seed(c, &seeds, ix, &RELATIONS);
+            let (why, subject) = this.reach.strongest(ix);
             // Seeds after the page's product or the cart lines are purchases.
             let bought = match subject {
                 Subject::Product(seed) if seeds[from_cart..].iter().any(|&(j, _)| j == seed) => {
@@ -390,35 +480,35 @@ impl Scorer {
     }
 
     /// Adds each seed's related lists (sum pooling) and, with `blend.max_pool`, the best
-    /// single seed's contribution per candidate (max pooling).
+    /// single seed's contribution per candidate (max pooling); `reach` keeps both and where
+    /// the best came from (the reason).
     fn add_related(&mut self, c: &Catalog, relations: &[Relation]) {
         let b = &c.blend;
-        let pool = b.max_pool > 0.0;
-        if pool && self.best.len() != c.len() {
-            self.best.clear();
-            self.best.resize(c.len(), 0.0);
-        }
+        let r = &mut self.reach;
         for &(seed, w) in &self.seeds {
             for &rel in relations {
                 let wr = w * relation_weight(b, rel);
-                for (r, &j) in c.related(seed, rel).iter().enumerate() {
-                    let x = wr * b.rank_factor(r);
-                    self.scores[j as usize] += x;
-                    if pool {
-                        let best = &mut self.best[j as usize];
-                        if *best == 0.0 {
-                            self.touched.push(j);
-                        }
-                        *best = best.max(x);
+                for (k, &j) in c.related(seed, rel).iter().enumerate() {
+                    let x = wr * b.rank_factor(k);
+                    let i = j as usize;
+                    self.scores[i] += x;
+                    mark(&mut self.member, j);
+                    r.sum[i] += x;
+                    if r.from[i] == NONE {
+                        r.list.push(j);
+                    } else if !(x > r.best[i]) {
+                        continue;
                     }
+                    r.best[i] = x;
+                    r.from[i] = seed << 2 | rel as u32;
                 }
             }
         }
-        for &j in &self.touched {
-            self.scores[j as usize] += b.max_pool * self.best[j as usize];
-            self.best[j as usize] = 0.0;
+        if b.max_pool > 0.0 {
+            for &j in &r.list {
+                self.scores[j as usize] += b.max_pool * r.best[j as usize];
+            }
         }
-        self.touched.clear();
     }
 
     /// Neighbours of neighbours (`Blend::two_hop`): the "viewed together" lists of the first
@@ -435,24 +525,17 @@ impl Scorer {
                 let w1 = w * b.two_hop * b.rank_factor(r);
                 for (r2, &j) in c.related(m, Relation::Similar).iter().enumerate() {
                     self.scores[j as usize] += w1 * b.rank_factor(r2);
+                    mark(&mut self.member, j);
+                    let r = &mut self.reach;
+                    if r.hop[j as usize] == NONE {
+                        if r.from[j as usize] == NONE {
+                            r.list.push(j);
+                        }
+                        r.hop[j as usize] = seed;
+                    }
                 }
             }
         }
-    }
-
-    /// The seed whose neighbours' "viewed together" lists hold `ix` (`add_two_hop`).
-    fn two_hop_seed(&self, c: &Catalog, ix: u32) -> Option<u32> {
-        let (seeds, fanout) = c.blend.two_hop_counts();
-        self.seeds
-            .iter()
-            .take(seeds)
-            .map(|&(seed, _)| seed)
-            .find(|&seed| {
-                c.related(seed, Relation::Similar)
-                    .iter()
-                    .take(fanout)
-                    .any(|&m| c.related(m, Relation::Similar).contains(&ix))
-            })
     }
 
     /// The taste vector: recency-weighted views blended with the profile embedding.
@@ -554,23 +637,21 @@ impl Scorer {
             .into_iter()
             .flat_map(|p| p.purchases.iter().map(|b| b.product_id.as_str()));
         for id in local.chain(profile) {
-            if let Some(ix) = c.index(id) {
-                self.scores[ix as usize] = f32::NEG_INFINITY;
-            }
+            self.exclude(c.index(id));
         }
     }
 
     fn exclude_cart(&mut self, s: &Signals) {
         for l in &s.state.cart {
-            if let Some(ix) = s.catalog.index(&l.product_id) {
-                self.scores[ix as usize] = f32::NEG_INFINITY;
-            }
+            self.exclude(s.catalog.index(&l.product_id));
         }
     }
 
+    /// Never selected; a candidate, so that no later pass scores it.
     fn exclude(&mut self, product: Option<u32>) {
         if let Some(p) = product {
             self.scores[p as usize] = f32::NEG_INFINITY;
+            mark(&mut self.member, p);
         }
     }
 
@@ -581,10 +662,20 @@ impl Scorer {
     /// still fills the slot), scored at most as the last capped pick.
     fn select(&mut self, c: &Catalog, limit: usize) {
         self.apply_prefilter();
+        let cap = self.cap(c);
+        self.select_with(c, limit, cap);
+    }
+
+    /// The per-category cap of the next selection (`usize::MAX`: none).
+    fn cap(&mut self, c: &Catalog) -> usize {
         // One category in the whole catalog: nothing to vary, and no capped pass to pay for.
-        let cap = (self.per_category.take())
+        (self.per_category.take())
             .filter(|_| c.category_paths.len() > 1)
-            .unwrap_or(usize::MAX);
+            .unwrap_or(usize::MAX)
+    }
+
+    /// `select` with the cap already taken.
+    fn select_with(&mut self, c: &Catalog, limit: usize, cap: usize) {
         if !self.select_top(c, limit, cap) {
             return;
         }
@@ -619,7 +710,8 @@ impl Scorer {
         let counted = |j: u32| capped && !free.contains(&j);
         let mut worst = f32::NEG_INFINITY;
         let mut left_out = false;
-        for (i, &sc) in self.scores.iter().enumerate() {
+        for i in bits(&self.member) {
+            let sc = self.scores[i];
             // NaN and excluded (-inf) never pass; once full, neither does a tie (a later index).
             if !(sc > worst || (top.len() < limit && sc > f32::NEG_INFINITY)) || !in_stock[i] {
                 continue;
@@ -693,60 +785,24 @@ impl Scorer {
             .collect()
     }
 
-    /// The seed whose related lists give `ix` the most, with the relation as the reason.
-    fn strongest_seed(
-        &self,
-        c: &Catalog,
-        seeds: &[(u32, f32)],
-        ix: u32,
-        relations: &[Relation],
-    ) -> (Why, Subject) {
-        let mut best: Option<(f32, u32, Relation)> = None;
-        for &(seed, w) in seeds {
-            for &rel in relations {
-                if let Some(r) = c.related(seed, rel).iter().position(|&j| j == ix) {
-                    let contrib = w * relation_weight(&c.blend, rel) * c.blend.rank_factor(r);
-                    if best.is_none_or(|b| contrib > b.0) {
-                        best = Some((contrib, seed, rel));
-                    }
-                }
-            }
-        }
-        match best {
-            Some((_, seed, rel)) => (relation_why(rel), Subject::Product(seed)),
-            None => (Why::Popular, Subject::None),
-        }
-    }
-
     /// Names the largest part of a `for_you` score.
     fn explain_for_you(&self, s: &Signals, ix: u32, score: f32) -> Pick {
         let c = s.catalog;
         let i = ix as usize;
-        let all = [Relation::Similar, Relation::BoughtWith, Relation::GoesWith];
-        let (rel_why, rel_subject) = self.strongest_seed(c, &self.seeds, ix, &all);
-        let related: f32 = self
-            .seeds
-            .iter()
-            .flat_map(|&(seed, w)| {
-                all.iter().filter_map(move |&rel| {
-                    c.related(seed, rel)
-                        .iter()
-                        .position(|&j| j == ix)
-                        .map(|r| w * relation_weight(&c.blend, rel) * c.blend.rank_factor(r))
-                })
-            })
-            .sum();
+        let (rel_why, rel_subject) = self.reach.strongest(ix);
+        let related = self.reach.sum[i];
         let emb = c.blend.embedding * c.embeddings.dot(ix, &self.query_q);
         let aff = c.blend.affinity * self.affinity(c, i);
         let pop = c.blend.popularity * c.popularity[i];
-        let revisit: f32 = revisits(s).filter(|&(j, _)| j == ix).map(|(_, w)| w).sum();
+        let revisit: f32 = (self.revisit.iter())
+            .filter(|&&(j, _)| j == ix)
+            .map(|&(_, w)| w)
+            .sum();
         let (why, subject) = if revisit >= related.max(emb).max(aff).max(pop) && revisit > 0.0 {
             (Why::RecentlyViewed, Subject::None)
         } else if related >= emb.max(aff).max(pop) && related > 0.0 {
             (rel_why, rel_subject)
-        } else if let Some(seed) = (c.blend.two_hop > 0.0 && related == 0.0)
-            .then(|| self.two_hop_seed(c, ix))
-            .flatten()
+        } else if let Some(seed) = Some(self.reach.hop[i]).filter(|&h| h != NONE && related == 0.0)
         {
             // Only a neighbour of a neighbour: the view it came through is the reason.
             (Why::Viewed, Subject::Product(seed))
@@ -773,6 +829,304 @@ impl Scorer {
             subject,
         }
     }
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Per product, what the seeds' related lists gave it in this call: the sum, the best single
+/// contribution and where it came from (`seed << 2 | relation`), and the first seed whose
+/// neighbours' lists hold it (two hops). Reset after each call, only where set (`list`).
+#[derive(Default)]
+struct Reach {
+    sum: Vec<f32>,
+    best: Vec<f32>,
+    from: Vec<u32>,
+    hop: Vec<u32>,
+    list: Vec<u32>,
+}
+
+impl Reach {
+    fn size(&mut self, n: usize) {
+        if self.from.len() != n {
+            *self = Reach::default();
+            self.sum.resize(n, 0.0);
+            self.best.resize(n, 0.0);
+            self.from.resize(n, NONE);
+            self.hop.resize(n, NONE);
+        }
+    }
+
+    fn reset(&mut self) {
+        for &j in &self.list {
+            let i = j as usize;
+            (self.sum[i], self.best[i], self.from[i], self.hop[i]) = (0.0, 0.0, NONE, NONE);
+        }
+        self.list.clear();
+    }
+
+    /// The seed whose related lists give `ix` the most, with the relation as the reason.
+    fn strongest(&self, ix: u32) -> (Why, Subject) {
+        match self.from[ix as usize] {
+            NONE => (Why::Popular, Subject::None),
+            f => {
+                let rel = [Relation::BoughtWith, Relation::GoesWith, Relation::Similar];
+                (
+                    relation_why(rel[(f & 3) as usize]),
+                    Subject::Product(f >> 2),
+                )
+            }
+        }
+    }
+}
+
+/// `for_you`'s dense terms for one product — popularity, affinity, the slot's prefilter,
+/// the embedding — added in one order whichever pass scores the product, so a candidate's
+/// score is, bit for bit, the one a pass over every product gives; a term whose weight is 0
+/// is skipped. `bound` caps what they can give a product not scored yet.
+struct Dense<'a> {
+    pop: f32,
+    aff: f32,
+    nodes: &'a [f32],
+    brands: &'a [f32],
+    adjust: Option<&'a [f32]>,
+    adjust_max: f32,
+    query: &'a Query,
+    /// The embedding weight times the query's scale (`Query::weighted`); 0: no embedding term.
+    qs: f32,
+    /// The affinity and embedding terms' upper bounds over all products, and their sizes.
+    rest: f32,
+    rest_abs: f32,
+}
+
+impl<'a> Dense<'a> {
+    fn new(
+        c: &Catalog,
+        nodes: &'a [f32],
+        brands: &'a [f32],
+        prefilter: &'a Prefilter,
+        query: &'a Query,
+        tiers: &Tiers,
+    ) -> Dense<'a> {
+        let b = &c.blend;
+        let aff = if b.affinity != 0.0 {
+            let node = nodes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            b.affinity * (node + 0.5 * brands.iter().copied().fold(0.0, f32::max))
+        } else {
+            0.0
+        };
+        let qs = query.weighted(b.embedding, &c.embeddings);
+        let emb = if qs != 0.0 {
+            b.embedding * query.norm() * tiers.emb_norm
+        } else {
+            0.0
+        };
+        let active = prefilter.active;
+        Dense {
+            pop: b.popularity,
+            aff: b.affinity,
+            nodes,
+            brands,
+            adjust: active.then_some(&prefilter.adjust[..]),
+            adjust_max: if active { prefilter.max } else { 0.0 },
+            query,
+            qs,
+            rest: aff + emb,
+            rest_abs: aff.abs() + emb,
+        }
+    }
+
+    /// `add` for the products in `member`.
+    fn add_to(&self, c: &Catalog, member: &[u64], scores: &mut [f32]) {
+        for i in bits(member) {
+            self.add(c, i, &mut scores[i]);
+        }
+    }
+
+    fn add(&self, c: &Catalog, i: usize, score: &mut f32) {
+        if self.pop != 0.0 || self.aff != 0.0 {
+            let mut x = self.pop * c.popularity[i];
+            if self.aff != 0.0 {
+                x += self.aff * affinity(self.nodes, self.brands, c.category[i], c.brand[i]);
+            }
+            *score += x;
+        }
+        if let Some(adjust) = self.adjust {
+            *score += adjust[i];
+        }
+        if self.qs != 0.0 && *score != f32::NEG_INFINITY {
+            *score += c.embeddings.dot_weighted(i, self.query, self.qs);
+        }
+    }
+
+    /// At least what `add` gives a product of popularity at most `pop` (rounding allowed for).
+    fn bound(&self, pop: f32) -> f32 {
+        if self.adjust_max == f32::NEG_INFINITY {
+            return f32::NEG_INFINITY; // the prefilter drops every product
+        }
+        let p = self.pop * pop;
+        let slack = 1e-4 * (p.abs() + self.rest_abs + self.adjust_max.abs()) + 1e-6;
+        p + self.rest + self.adjust_max + slack
+    }
+}
+
+/// Scores products outside the candidates, most popular tier first, until the `limit`-th
+/// best score beats every product still unscored (`Dense::bound` of the next tier's
+/// popularity). Returns that bound (-inf once every product is scored), or `None` when a
+/// quarter of the catalog went by without it: a pass in catalog order then does the rest.
+fn walk(
+    c: &Catalog,
+    d: &Dense,
+    tiers: &Tiers,
+    scores: &mut [f32],
+    member: &mut [u64],
+    kbest: &mut Vec<f32>,
+    limit: usize,
+) -> Option<f32> {
+    kbest.clear();
+    let keep = |kbest: &mut Vec<f32>, i: usize, sc: f32| {
+        if !(sc > f32::NEG_INFINITY && c.in_stock[i]) {
+            return;
+        }
+        if kbest.len() == limit {
+            if !(sc > kbest[limit - 1]) {
+                return;
+            }
+            kbest.pop();
+        }
+        let at = kbest.partition_point(|&x| x >= sc);
+        kbest.insert(at, sc);
+    };
+    for i in bits(member) {
+        keep(kbest, i, scores[i]);
+    }
+    let mut budget = c.len() / 4;
+    let mut start = 0;
+    for &(end, max) in &tiers.ends {
+        let bound = d.bound(max);
+        if kbest.len() == limit && kbest[limit - 1] > bound {
+            return Some(bound);
+        }
+        for &j in &tiers.items[start..end as usize] {
+            let i = j as usize;
+            if is_member(member, i) {
+                continue;
+            }
+            if budget == 0 {
+                return None;
+            }
+            budget -= 1;
+            mark(member, j);
+            d.add(c, i, &mut scores[i]);
+            keep(kbest, i, scores[i]);
+        }
+        start = end as usize;
+    }
+    Some(f32::NEG_INFINITY)
+}
+
+/// Popularity tiers of 24 binary orders of magnitude: tier k holds the products whose
+/// popularity (at most 1) is in [2^-(k+1), 2^-k), the last also every one below.
+const TIERS: usize = 24;
+
+fn tier(pop: f32) -> usize {
+    if !(pop > 0.0) {
+        return TIERS - 1;
+    }
+    let exponent = ((pop.to_bits() >> 23) & 0xff) as i32 - 127;
+    (-exponent - 1).clamp(0, TIERS as i32 - 1) as usize
+}
+
+/// A catalog's products by popularity tier, most popular tier first, for `walk`: built once
+/// per catalog by counting, with no sort.
+#[derive(Default)]
+struct Tiers {
+    /// The `Catalog::generation` they were built for.
+    of: Option<u64>,
+    /// The products, tier after tier.
+    items: Vec<u32>,
+    /// Per tier, where it ends in `items` and its largest popularity.
+    ends: Vec<(u32, f32)>,
+    /// The longest embedding row (`Embeddings::max_norm`), which bounds a dot product.
+    emb_norm: f32,
+}
+
+impl Tiers {
+    fn build(&mut self, c: &Catalog) {
+        if self.of == Some(c.generation) {
+            return;
+        }
+        self.of = Some(c.generation);
+        let mut count = [0u32; TIERS];
+        let mut max = [f32::NEG_INFINITY; TIERS];
+        for &p in &c.popularity {
+            let t = tier(p);
+            count[t] += 1;
+            max[t] = max[t].max(p);
+        }
+        let mut next = [0u32; TIERS];
+        self.ends.clear();
+        let mut end = 0;
+        for t in 0..TIERS {
+            next[t] = end;
+            end += count[t];
+            self.ends.push((end, max[t]));
+        }
+        self.items.clear();
+        self.items.resize(c.popularity.len(), 0);
+        for (i, &p) in c.popularity.iter().enumerate() {
+            let t = tier(p);
+            self.items[next[t] as usize] = i as u32;
+            next[t] += 1;
+        }
+        self.emb_norm = c.embeddings.max_norm();
+    }
+}
+
+/// The indices of the set bits, ascending.
+struct Bits<'a> {
+    words: &'a [u64],
+    at: usize,
+    word: u64,
+}
+
+fn bits(words: &[u64]) -> Bits<'_> {
+    Bits {
+        words,
+        at: 0,
+        word: words.first().copied().unwrap_or(0),
+    }
+}
+
+impl Iterator for Bits<'_> {
+    type Item = usize;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        while self.word == 0 {
+            self.at += 1;
+            self.word = *self.words.get(self.at)?;
+        }
+        let i = self.at * 64 + self.word.trailing_zeros() as usize;
+        self.word &= self.word - 1;
+        Some(i)
+    }
+}
+
+#[inline(always)]
+fn mark(member: &mut [u64], ix: u32) {
+    member[ix as usize / 64] |= 1 << (ix % 64);
+}
+
+/// Clears the bits past the `n` products.
+fn first_only(member: &mut [u64], n: usize) {
+    if let Some(last) = member.last_mut().filter(|_| n % 64 != 0) {
+        *last &= (1 << (n % 64)) - 1;
+    }
+}
+
+#[inline(always)]
+fn is_member(member: &[u64], i: usize) -> bool {
+    (member[i / 64] >> (i % 64)) & 1 != 0
 }
 
 /// Category (with ancestors) plus half the brand affinity of a product.
@@ -825,5 +1179,227 @@ fn relation_why(rel: Relation) -> Why {
         Relation::Similar => Why::Viewed,
         Relation::BoughtWith => Why::BoughtWith,
         Relation::GoesWith => Why::GoesWith,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profile;
+    use crate::visitor::{Bought, CartLine, Interest, Viewed};
+    use serde_json::{json, Value};
+
+    /// A small deterministic generator (the cases must replay exactly).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = (self.0)
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+        fn chance(&mut self, percent: u64) -> bool {
+            self.next() % 100 < percent
+        }
+        /// A weight from a few values, so that ties and zero weights are common.
+        fn weight(&mut self) -> f64 {
+            [0.0, 0.0, 0.05, 0.3, 1.0, 2.0][self.below(6)]
+        }
+    }
+
+    const CATEGORIES: [&str; 5] = ["a", "a/x", "a/y", "b", "b/z"];
+
+    fn random_catalog(r: &mut Rng) -> Catalog {
+        let n = 1 + r.below(150);
+        let dim = [0, 4, 64][r.below(3)];
+        let id = |i: usize| format!("p{i}");
+        let products: Vec<Value> = (0..n)
+            .map(|i| {
+                let popularity = [0.0, 1.0, 3.0, 10.0, 200.0][r.below(5)] + r.below(3) as f64;
+                let mut p = json!({
+                    "id": id(i), "title": id(i), "price": 1,
+                    "category": CATEGORIES[r.below(CATEGORIES.len())],
+                    "inStock": !r.chance(15),
+                    "popularity": popularity,
+                });
+                if r.chance(50) {
+                    p["brand"] = json!(format!("b{}", r.below(3)));
+                }
+                if dim > 0 && r.chance(80) {
+                    p["embedding"] = (0..dim).map(|_| r.below(9) as f64 - 4.0).collect();
+                }
+                let mut related = serde_json::Map::new();
+                for key in ["similar", "boughtWith", "goesWith"] {
+                    let list: Vec<String> = (0..r.below(12)).map(|_| id(r.below(n))).collect();
+                    related.insert(key.into(), json!(list));
+                }
+                p["related"] = Value::Object(related);
+                p
+            })
+            .collect();
+        let mut blend = serde_json::Map::new();
+        for f in Blend::FIELDS {
+            let x = match f.name {
+                "recency" | "revisitRecency" => [0.5, 0.9][r.below(2)],
+                "seeds" | "twoHopSeeds" | "twoHopFanout" => 1.0 + r.below(4) as f64,
+                "rankDecay" => [0.0, 0.15][r.below(2)],
+                _ => r.weight(),
+            };
+            blend.insert(f.name.into(), json!(x));
+        }
+        Catalog::from_json(&json!({"products": products, "blend": blend})).unwrap()
+    }
+
+    fn random_visitor(r: &mut Rng, c: &Catalog) -> (VisitorState, Option<Profile>) {
+        let n = c.len();
+        let mut state = VisitorState::default();
+        let id = |r: &mut Rng| c.id(r.below(n) as u32).to_string();
+        for k in 0..r.below(6) {
+            let at = 1000.0 - k as f64;
+            state.recently_viewed.push(Viewed {
+                product_id: id(r),
+                at,
+            });
+        }
+        if r.chance(30) {
+            let (product_id, added_at) = (id(r), 900.0);
+            state.cart.push(CartLine {
+                product_id,
+                quantity: 1,
+                added_at,
+            });
+        }
+        if r.chance(30) {
+            state.purchases.push(Bought {
+                product_id: id(r),
+                order_id: "o".into(),
+                quantity: 1,
+                price: None,
+                at: 500.0,
+            });
+        }
+        for key in CATEGORIES {
+            if !r.chance(30) {
+                continue;
+            }
+            let weight = 1.0 + r.below(3) as f64;
+            state.category_interest.push(Interest {
+                key: key.to_string(),
+                weight,
+                at: 990.0,
+            });
+        }
+        if r.chance(30) {
+            let key = format!("b{}", r.below(3));
+            state.brand_interest.push(Interest {
+                key,
+                weight: 1.0,
+                at: 990.0,
+            });
+        }
+        let profile = r.chance(30).then(|| {
+            let mut p = Profile::default();
+            p.embedding = (0..c.embeddings.dim())
+                .map(|_| r.below(5) as f32 - 2.0)
+                .collect();
+            p.category_affinity = vec![("a/x".into(), r.below(5) as f32 - 2.0)];
+            p.brand_affinity = vec![("b1".into(), 1.0)];
+            p
+        });
+        (state, profile)
+    }
+
+    /// The slot's knobs a pass must honour: a prefilter, the per-category share.
+    fn random_slot(r: &mut Rng, s: &mut Scorer, c: &Catalog) {
+        if r.chance(30) {
+            let p = &mut s.prefilter;
+            p.adjust = (0..c.len())
+                .map(|_| [0.0, 0.0, 0.5, 3.0, f32::NEG_INFINITY][r.below(5)])
+                .collect();
+            p.max = p.adjust.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            p.active = true;
+        }
+        if r.chance(40) {
+            s.per_category = Some(1 + r.below(3));
+            for _ in 0..r.below(3) {
+                s.uncounted.push(r.below(c.len()) as u32);
+            }
+        }
+    }
+
+    fn run(
+        s: &mut Scorer,
+        c: &Catalog,
+        state: &VisitorState,
+        profile: Option<&Profile>,
+        strategy: Strategy,
+        limit: usize,
+    ) -> Vec<(u32, u32, Why, Subject)> {
+        let signals = Signals {
+            catalog: c,
+            state,
+            profile,
+            now: 1000.0,
+            personal: true,
+            lang: Lang::En,
+        };
+        let picks = s.recommend(&signals, strategy, None, limit);
+        picks
+            .iter()
+            .map(|p| (p.ix, p.score.to_bits(), p.why, p.subject))
+            .collect()
+    }
+
+    #[test]
+    fn candidates_rank_exactly_as_a_pass_over_every_product() {
+        let mut r = Rng(17);
+        let (mut walked, mut capped, mut passes) = (0, 0, 0);
+        for case in 0..1000 {
+            let c = random_catalog(&mut r);
+            let (state, profile) = random_visitor(&mut r, &c);
+            let limit = 1 + r.below(25);
+            let mut full = Scorer {
+                exhaustive: true,
+                ..Scorer::default()
+            };
+            // One scorer across calls of several strategies, as an engine keeps it.
+            let mut fast = Scorer::default();
+            for call in 0..3 {
+                let strategy = [
+                    Strategy::ForYou,
+                    Strategy::Trending,
+                    Strategy::BoughtTogether,
+                ][r.below(3)];
+                let strategy = if call == 0 {
+                    Strategy::ForYou
+                } else {
+                    strategy
+                };
+                let knobs = r.next();
+                random_slot(&mut Rng(knobs), &mut full, &c);
+                random_slot(&mut Rng(knobs), &mut fast, &c);
+                let cap = fast.per_category.is_some();
+                let want = run(&mut full, &c, &state, profile.as_ref(), strategy, limit);
+                let got = run(&mut fast, &c, &state, profile.as_ref(), strategy, limit);
+                assert_eq!(
+                    got, want,
+                    "case {case}, call {call}, {strategy:?}, limit {limit}"
+                );
+                if strategy == Strategy::ForYou {
+                    let scored: u32 = fast.member.iter().map(|w| w.count_ones()).sum();
+                    let candidates = (scored as usize) < c.len();
+                    walked += usize::from(candidates);
+                    capped += usize::from(candidates && cap);
+                    passes += 1;
+                }
+            }
+        }
+        // Enough passes must take the candidate path, or the comparison proves little.
+        let seen = format!("candidates in {walked} of {passes} passes, {capped} capped");
+        assert!(walked * 4 > passes && capped * 20 > passes, "{seen}");
     }
 }

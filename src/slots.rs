@@ -52,6 +52,7 @@ pub fn prefilter(p: &mut Prefilter, c: &Catalog, tweaks: &[Active]) {
             }
         }
     }
+    p.max = p.adjust.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     std::mem::swap(&mut p.made_from, &mut p.wanted);
 }
 
@@ -257,6 +258,9 @@ fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
             r.pick.score = r.pick.score.min(floor);
             cands.push(r);
         }
+    }
+    if per_category.is_none() && per_brand.is_none() {
+        return;
     }
     let mut seen: Vec<(u32, u32)> = Vec::new();
     cands.retain(|r| {
