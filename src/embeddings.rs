@@ -233,7 +233,7 @@ impl Embeddings {
 impl Embeddings {
     /// `w × dot(row ix, q)`, `qs` being `q.weighted(w, self)`: the scoring passes' inner
     /// loop (one expression, so every pass adds the same bits).
-    #[inline(never)]
+    #[inline(always)]
     pub fn dot_weighted(&self, ix: usize, q: &Query, qs: f32) -> f32 {
         let row = &self.rows[ix * self.stride..(ix + 1) * self.stride];
         let dot = if self.stride == 64 {
@@ -246,6 +246,42 @@ impl Embeddings {
             dot_i8_i16(row, &q.values)
         };
         dot as f32 * self.scales[ix] * qs
+    }
+
+    /// `out[i] += w × dot(row i, q)` for every row: a scoring pass's inner loop, over the
+    /// table in one sweep, adding what `dot_weighted` adds. Rows already at -inf (filtered
+    /// out) are skipped.
+    pub fn add_dots(&self, q: &Query, w: f32, out: &mut [f32]) {
+        let n = self.scales.len().min(out.len());
+        let qs = q.weighted(w, self);
+        if qs == 0.0 {
+            return;
+        }
+        let (rows, scales, out) = (
+            &self.rows[..n * self.stride],
+            &self.scales[..n],
+            &mut out[..n],
+        );
+        if self.stride == 64 {
+            let q: &[i16; 64] = q.values[..64]
+                .try_into()
+                .expect("the query has the table's stride");
+            for ((o, &s), row) in out.iter_mut().zip(scales).zip(rows.chunks_exact(64)) {
+                if *o == f32::NEG_INFINITY {
+                    continue;
+                }
+                let row: &[i8; 64] = row.try_into().expect("rows are 64 wide");
+                *o += dot64(row, q) as f32 * s * qs;
+            }
+        } else {
+            for ((o, &s), row) in out
+                .iter_mut()
+                .zip(scales)
+                .zip(rows.chunks_exact(self.stride))
+            {
+                *o += dot_i8_i16(row, &q.values) as f32 * s * qs;
+            }
+        }
     }
 
     /// The longest row (a row's length bounds its dot product with a query).
@@ -385,7 +421,7 @@ mod tests {
     }
 
     #[test]
-    fn weighted_dot_products_of_any_width_match_plain_ones() {
+    fn the_sweep_adds_what_one_weighted_dot_product_adds() {
         for dim in [64, 20] {
             let rows: Vec<Vec<f32>> = (0..9)
                 .map(|r| {
@@ -398,8 +434,10 @@ mod tests {
             let mut q = Query::default();
             q.set(&rows[2], &t);
             let qs = q.weighted(0.5, &t);
-            let out: Vec<f32> = (0..9).map(|i| 1.0 + t.dot_weighted(i, &q, qs)).collect();
+            let mut out = vec![1.0f32; 9];
+            t.add_dots(&q, 0.5, &mut out);
             for (i, o) in out.iter().enumerate() {
+                assert_eq!(*o, 1.0 + t.dot_weighted(i, &q, qs), "dim {dim} row {i}");
                 assert!(
                     (o - (1.0 + 0.5 * t.dot(i as u32, &q))).abs() < 1e-4,
                     "dim {dim} row {i}"

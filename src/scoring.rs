@@ -126,6 +126,9 @@ pub struct Scorer {
     query: Vec<f32>,
     query_q: Query,
     seeds: Vec<(u32, f32)>,
+    /// `for_you`'s candidates with their scores before the dense terms (a pass over every
+    /// product starts again from them).
+    sparse: Vec<(u32, f32)>,
     /// The visitor's purchases among the seeds, with when each was last bought.
     bought: Vec<(u32, f64)>,
     /// What the related lists gave each product this call, read by pooling and the reasons.
@@ -212,9 +215,9 @@ impl Scorer {
         // Exclusions first: -inf absorbs the terms added after.
         self.exclude_owned(s);
         self.exclude(product);
-        if self.exhaustive {
-            self.score_all(n);
-        }
+        self.sparse.clear();
+        let sparse = bits(&self.member).map(|i| (i as u32, self.scores[i]));
+        self.sparse.extend(sparse);
         // The prefilter is one of the dense terms, added product by product.
         self.prefilter.applied = true;
         let d = Dense::new(
@@ -225,20 +228,16 @@ impl Scorer {
             &self.query_q,
             &self.tiers,
         );
-        let scores = &mut self.scores[..n];
-        d.add_to(c, &self.member, scores);
-        for &(ix, w) in &self.revisit {
-            scores[ix as usize] += w;
+        let mut walked = None;
+        if !self.exhaustive {
+            let scores = &mut self.scores[..n];
+            d.add_to(c, &self.member, scores);
+            for &(ix, w) in &self.revisit {
+                scores[ix as usize] += w;
+            }
+            let (tiers, kbest) = (&self.tiers, &mut self.kbest);
+            walked = walk(c, &d, tiers, scores, &mut self.member, kbest, limit);
         }
-        let walked = walk(
-            c,
-            &d,
-            &self.tiers,
-            scores,
-            &mut self.member,
-            &mut self.kbest,
-            limit,
-        );
         let cap = self.cap(c);
         // Candidates suffice when their selection is full and its worst beats every product
         // left unscored; else (too few candidates, a filter that drops them, dense terms too
@@ -254,6 +253,13 @@ impl Scorer {
             }
             self.clean = true;
         } else {
+            // From the sparse scores again, in passes over the columns.
+            for i in bits(&self.member) {
+                self.scores[i] = 0.0;
+            }
+            for &(j, x) in &self.sparse {
+                self.scores[j as usize] = x;
+            }
             let d = Dense::new(
                 c,
                 &self.node_total,
@@ -262,10 +268,10 @@ impl Scorer {
                 &self.query_q,
                 &self.tiers,
             );
-            // The products not scored yet.
-            self.member.iter_mut().for_each(|w| *w = !*w);
-            first_only(&mut self.member, n);
-            d.add_to(c, &self.member, &mut self.scores[..n]);
+            d.add_all(c, &mut self.scores[..n]);
+            for &(ix, w) in &self.revisit {
+                self.scores[ix as usize] += w;
+            }
             self.score_all(n);
             self.select_with(c, limit, cap);
         }
@@ -299,14 +305,7 @@ impl Scorer {
             let same_leaf = if c.category[i] == leaf { 0.2 } else { 0.0 };
             self.scores[i] += 0.05 * c.popularity[i] + same_leaf;
         }
-        let qs = self.query_q.weighted(1.0, &c.embeddings);
-        if qs != 0.0 {
-            for (i, sc) in self.scores.iter_mut().enumerate() {
-                if *sc != f32::NEG_INFINITY {
-                    *sc += c.embeddings.dot_weighted(i, &self.query_q, qs);
-                }
-            }
-        }
+        c.embeddings.add_dots(&self.query_q, 1.0, &mut self.scores);
         self.exclude(Some(p));
         if s.personal {
             self.exclude_owned(s);
@@ -710,8 +709,9 @@ impl Scorer {
         let counted = |j: u32| capped && !free.contains(&j);
         let mut worst = f32::NEG_INFINITY;
         let mut left_out = false;
+        let scores = &self.scores[..n];
         for i in bits(&self.member) {
-            let sc = self.scores[i];
+            let sc = scores[i];
             // NaN and excluded (-inf) never pass; once full, neither does a tie (a later index).
             if !(sc > worst || (top.len() < limit && sc > f32::NEG_INFINITY)) || !in_stock[i] {
                 continue;
@@ -935,6 +935,29 @@ impl<'a> Dense<'a> {
         }
     }
 
+    /// `add` for every product, column by column (the same sums in the same order).
+    fn add_all(&self, c: &Catalog, scores: &mut [f32]) {
+        // Plain index loops over pre-sliced columns: the size-optimised release build
+        // neither inlines iterator adapters nor hoists bounds checks on its own.
+        let n = scores.len();
+        let (pop, cat, brand) = (&c.popularity[..n], &c.category[..n], &c.brand[..n]);
+        let (nodes, brands) = (self.nodes, self.brands);
+        let (w_pop, w_aff) = (self.pop, self.aff);
+        if w_aff != 0.0 {
+            for i in 0..n {
+                scores[i] += w_pop * pop[i] + w_aff * affinity(nodes, brands, cat[i], brand[i]);
+            }
+        } else if w_pop != 0.0 {
+            for i in 0..n {
+                scores[i] += w_pop * pop[i];
+            }
+        }
+        if let Some(adjust) = self.adjust {
+            scores.iter_mut().zip(adjust).for_each(|(s, a)| *s += a);
+        }
+        c.embeddings.add_dots(self.query, c.blend.embedding, scores);
+    }
+
     /// `add` for the products in `member`.
     fn add_to(&self, c: &Catalog, member: &[u64], scores: &mut [f32]) {
         for i in bits(member) {
@@ -942,6 +965,7 @@ impl<'a> Dense<'a> {
         }
     }
 
+    #[inline(always)]
     fn add(&self, c: &Catalog, i: usize, score: &mut f32) {
         if self.pop != 0.0 || self.aff != 0.0 {
             let mut x = self.pop * c.popularity[i];
@@ -1001,6 +1025,9 @@ fn walk(
     }
     let mut budget = c.len() / 4;
     let mut start = 0;
+    // No bound falls below this one (popularity 0): a full selection that does not beat it
+    // hardly will (the dense terms' bounds are rarely reached), so every product it is.
+    let floor = d.bound(0.0);
     for &(end, max) in &tiers.ends {
         let bound = d.bound(max);
         if kbest.len() == limit && kbest[limit - 1] > bound {
@@ -1011,7 +1038,7 @@ fn walk(
             if is_member(member, i) {
                 continue;
             }
-            if budget == 0 {
+            if budget == 0 || (kbest.len() == limit && !(kbest[limit - 1] > floor)) {
                 return None;
             }
             budget -= 1;
@@ -1024,16 +1051,19 @@ fn walk(
     Some(f32::NEG_INFINITY)
 }
 
-/// Popularity tiers of 24 binary orders of magnitude: tier k holds the products whose
-/// popularity (at most 1) is in [2^-(k+1), 2^-k), the last also every one below.
-const TIERS: usize = 24;
+/// Popularity tiers: eight per binary order of magnitude over 24 of them, from the
+/// exponent and the top three mantissa bits (tier 0: [15/16, 1]; tier 8: [15/32, 1/2));
+/// the last tier also holds every popularity below.
+const TIERS: usize = 8 * 24;
 
 fn tier(pop: f32) -> usize {
     if !(pop > 0.0) {
         return TIERS - 1;
     }
-    let exponent = ((pop.to_bits() >> 23) & 0xff) as i32 - 127;
-    (-exponent - 1).clamp(0, TIERS as i32 - 1) as usize
+    let bits = pop.to_bits();
+    let octave = 126 - ((bits >> 23) & 0xff) as i32;
+    let eighth = 7 - ((bits >> 20) & 7) as i32;
+    (octave * 8 + eighth).clamp(0, TIERS as i32 - 1) as usize
 }
 
 /// A catalog's products by popularity tier, most popular tier first, for `walk`: built once
@@ -1352,6 +1382,116 @@ mod tests {
             .iter()
             .map(|p| (p.ix, p.score.to_bits(), p.why, p.subject))
             .collect()
+    }
+
+    /// `n` products in two categories, popularity falling with the index, each "viewed
+    /// together" with the next three; when `embedded`, embeddings (2 dims: the angle grows
+    /// with the index) and one popularity for all.
+    fn catalog(n: usize, embedded: bool) -> Catalog {
+        let products: Vec<Value> = (0..n)
+            .map(|i| {
+                let similar: Vec<String> = (1..4).map(|k| format!("p{}", (i + k) % n)).collect();
+                let a = i as f64 / n as f64;
+                let mut p = json!({"id": format!("p{i}"), "title": "t", "price": 1,
+                    "category": CATEGORIES[i % 2], "popularity": (n - i) as f64,
+                    "related": {"similar": similar}});
+                if embedded {
+                    p["embedding"] = json!([a.cos(), a.sin()]);
+                    p["popularity"] = json!(1);
+                }
+                p
+            })
+            .collect();
+        Catalog::from_json(&json!({ "products": products })).unwrap()
+    }
+
+    fn scored(s: &Scorer) -> usize {
+        s.member.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    #[test]
+    fn a_session_scores_its_candidates_only_and_ranks_as_the_full_pass() {
+        let c = catalog(2000, false);
+        let mut state = VisitorState::default();
+        for (k, id) in ["p700", "p1200"].iter().enumerate() {
+            let (product_id, at) = (id.to_string(), 1000.0 - k as f64);
+            state.recently_viewed.push(Viewed { product_id, at });
+        }
+        let (mut fast, mut full) = (
+            Scorer::default(),
+            Scorer {
+                exhaustive: true,
+                ..Scorer::default()
+            },
+        );
+        let got = run(&mut fast, &c, &state, None, Strategy::ForYou, 20);
+        assert_eq!(got, run(&mut full, &c, &state, None, Strategy::ForYou, 20));
+        assert!(
+            scored(&fast) < 200,
+            "{} of 2000 products scored",
+            scored(&fast)
+        );
+        // The views themselves (revisits), their neighbours, then the bestsellers fill.
+        let ids: Vec<u32> = got.iter().map(|p| p.0).collect();
+        assert_eq!(ids[..3], [700, 1200, 701]);
+        assert!(ids.contains(&0));
+    }
+
+    #[test]
+    fn a_visitor_known_only_by_taste_gets_the_pass_over_every_product() {
+        // No views: no candidates; the profile's taste vector ranks the whole catalog.
+        let c = catalog(500, true);
+        let a = 400.0f32 / 500.0;
+        let profile = Profile {
+            embedding: vec![a.cos(), a.sin()],
+            ..Profile::default()
+        };
+        let state = VisitorState::default();
+        let (mut fast, mut full) = (
+            Scorer::default(),
+            Scorer {
+                exhaustive: true,
+                ..Scorer::default()
+            },
+        );
+        let got = run(&mut fast, &c, &state, Some(&profile), Strategy::ForYou, 10);
+        assert_eq!(
+            got,
+            run(&mut full, &c, &state, Some(&profile), Strategy::ForYou, 10)
+        );
+        assert_eq!(scored(&fast), 500);
+        let ids: Vec<u32> = got.iter().map(|p| p.0).collect();
+        assert!(ids.iter().all(|&i| (380..420).contains(&i)), "{ids:?}");
+    }
+
+    #[test]
+    fn a_filter_that_drops_every_candidate_still_fills_the_slot_from_the_rest() {
+        let c = catalog(2000, false);
+        let mut state = VisitorState::default();
+        state.recently_viewed.push(Viewed {
+            product_id: "p700".into(),
+            at: 1000.0,
+        });
+        let (mut fast, mut full) = (
+            Scorer::default(),
+            Scorer {
+                exhaustive: true,
+                ..Scorer::default()
+            },
+        );
+        for s in [&mut fast, &mut full] {
+            // Only products past 1500 pass (none of the view's neighbours, no bestseller).
+            let p = &mut s.prefilter;
+            p.adjust = (0..2000)
+                .map(|i| if i > 1500 { 0.0 } else { f32::NEG_INFINITY })
+                .collect();
+            p.max = 0.0;
+            p.active = true;
+        }
+        let got = run(&mut fast, &c, &state, None, Strategy::ForYou, 20);
+        assert_eq!(got, run(&mut full, &c, &state, None, Strategy::ForYou, 20));
+        let ids: Vec<u32> = got.iter().map(|p| p.0).collect();
+        assert_eq!(ids, (1501..1521).collect::<Vec<u32>>());
     }
 
     #[test]
