@@ -63,15 +63,6 @@ impl Query {
             .sum();
         self.scale * sum.sqrt()
     }
-
-    /// The factor `dot_weighted` takes for weight `w` (0: no embedding term at all).
-    pub fn weighted(&self, w: f32, table: &Embeddings) -> f32 {
-        if table.stride == 0 {
-            0.0
-        } else {
-            self.scale * w
-        }
-    }
 }
 
 impl Embeddings {
@@ -231,30 +222,13 @@ impl Embeddings {
 }
 
 impl Embeddings {
-    /// `w × dot(row ix, q)`, `qs` being `q.weighted(w, self)`: the scoring passes' inner
-    /// loop (one expression, so every pass adds the same bits).
-    #[inline(always)]
-    pub fn dot_weighted(&self, ix: usize, q: &Query, qs: f32) -> f32 {
-        let row = &self.rows[ix * self.stride..(ix + 1) * self.stride];
-        let dot = if self.stride == 64 {
-            let row: &[i8; 64] = row.try_into().expect("rows are 64 wide");
-            let q: &[i16; 64] = q.values[..64]
-                .try_into()
-                .expect("the query has the table's stride");
-            dot64(row, q)
-        } else {
-            dot_i8_i16(row, &q.values)
-        };
-        dot as f32 * self.scales[ix] * qs
-    }
-
-    /// `out[i] += w × dot(row i, q)` for every row: a scoring pass's inner loop, over the
-    /// table in one sweep, adding what `dot_weighted` adds. Rows already at -inf (filtered
-    /// out) are skipped.
+    /// `out[i] += w × dot(row i, q)` for every row, the same sum `dot` gives: the scoring
+    /// pass's inner loop, over the table in one sweep. Rows already at -inf (filtered out)
+    /// are skipped.
     pub fn add_dots(&self, q: &Query, w: f32, out: &mut [f32]) {
         let n = self.scales.len().min(out.len());
-        let qs = q.weighted(w, self);
-        if qs == 0.0 {
+        let qs = q.scale;
+        if w == 0.0 || qs == 0.0 || self.stride == 0 {
             return;
         }
         let (rows, scales, out) = (
@@ -271,7 +245,7 @@ impl Embeddings {
                     continue;
                 }
                 let row: &[i8; 64] = row.try_into().expect("rows are 64 wide");
-                *o += dot64(row, q) as f32 * s * qs;
+                *o += w * (dot64(row, q) as f32 * (s * qs));
             }
         } else {
             for ((o, &s), row) in out
@@ -279,7 +253,7 @@ impl Embeddings {
                 .zip(scales)
                 .zip(rows.chunks_exact(self.stride))
             {
-                *o += dot_i8_i16(row, &q.values) as f32 * s * qs;
+                *o += w * (dot_i8_i16(row, &q.values) as f32 * (s * qs));
             }
         }
     }
@@ -421,7 +395,7 @@ mod tests {
     }
 
     #[test]
-    fn the_sweep_adds_what_one_weighted_dot_product_adds() {
+    fn the_sweep_adds_exactly_the_row_by_row_dot_products() {
         for dim in [64, 20] {
             let rows: Vec<Vec<f32>> = (0..9)
                 .map(|r| {
@@ -433,15 +407,10 @@ mod tests {
             let t = table(&rows.iter().map(Vec::as_slice).collect::<Vec<_>>());
             let mut q = Query::default();
             q.set(&rows[2], &t);
-            let qs = q.weighted(0.5, &t);
             let mut out = vec![1.0f32; 9];
             t.add_dots(&q, 0.5, &mut out);
             for (i, o) in out.iter().enumerate() {
-                assert_eq!(*o, 1.0 + t.dot_weighted(i, &q, qs), "dim {dim} row {i}");
-                assert!(
-                    (o - (1.0 + 0.5 * t.dot(i as u32, &q))).abs() < 1e-4,
-                    "dim {dim} row {i}"
-                );
+                assert_eq!(*o, 1.0 + 0.5 * t.dot(i as u32, &q), "dim {dim} row {i}");
             }
         }
     }

@@ -891,8 +891,8 @@ struct Dense<'a> {
     adjust: Option<&'a [f32]>,
     adjust_max: f32,
     query: &'a Query,
-    /// The embedding weight times the query's scale (`Query::weighted`); 0: no embedding term.
-    qs: f32,
+    /// The embedding weight; 0 also when there is no query or no embedding table.
+    emb: f32,
     /// The affinity and embedding terms' upper bounds over all products, and their sizes.
     rest: f32,
     rest_abs: f32,
@@ -914,12 +914,12 @@ impl<'a> Dense<'a> {
         } else {
             0.0
         };
-        let qs = query.weighted(b.embedding, &c.embeddings);
-        let emb = if qs != 0.0 {
-            b.embedding * query.norm() * tiers.emb_norm
-        } else {
+        let w_emb = if query.is_empty() || c.embeddings.dim() == 0 {
             0.0
+        } else {
+            b.embedding
         };
+        let emb = w_emb * query.norm() * tiers.emb_norm;
         let active = prefilter.active;
         Dense {
             pop: b.popularity,
@@ -929,7 +929,7 @@ impl<'a> Dense<'a> {
             adjust: active.then_some(&prefilter.adjust[..]),
             adjust_max: if active { prefilter.max } else { 0.0 },
             query,
-            qs,
+            emb: w_emb,
             rest: aff + emb,
             rest_abs: aff.abs() + emb,
         }
@@ -965,7 +965,7 @@ impl<'a> Dense<'a> {
         }
     }
 
-    #[inline(always)]
+    #[inline(never)]
     fn add(&self, c: &Catalog, i: usize, score: &mut f32) {
         if self.pop != 0.0 || self.aff != 0.0 {
             let mut x = self.pop * c.popularity[i];
@@ -977,8 +977,8 @@ impl<'a> Dense<'a> {
         if let Some(adjust) = self.adjust {
             *score += adjust[i];
         }
-        if self.qs != 0.0 && *score != f32::NEG_INFINITY {
-            *score += c.embeddings.dot_weighted(i, self.query, self.qs);
+        if self.emb != 0.0 && *score != f32::NEG_INFINITY {
+            *score += self.emb * c.embeddings.dot(i as u32, self.query);
         }
     }
 
