@@ -3,8 +3,6 @@
 // API.md, converts thrown error JSON into VitrinError, keeps storage writes off the hot
 // path, and contains panics: a trap inside wasm disables vitrin instead of the page.
 
-import { startSync } from "./sync.js";
-
 /** The one error type vitrin throws for bad input. */
 export class VitrinError extends Error {
   constructor(code, message, details = {}) {
@@ -35,7 +33,7 @@ const WANTS_FLUSH = 1;
 const WANTS_END_TASK = 2;
 const WANTS_DRAIN = 4;
 
-function mintId() {
+export function mintId() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
@@ -154,6 +152,134 @@ function localStorageOrNull() {
   } catch {
     return null;
   }
+}
+
+/** The documents sync keeps in step with the server: name, URL option, the engine's setter. */
+export const SYNC_DOCS = [
+  ["catalog", "catalogUrl", "setCatalog"],
+  ["profile", "profileUrl", "setProfile"],
+  ["rules", "rulesUrl", "setRules"],
+];
+
+/** Stand-in for localStorage where there is none: shared by the page's syncs, like it. */
+const memory = new Map();
+const memoryStorage = {
+  getItem: (k) => (memory.has(k) ? memory.get(k) : null),
+  setItem: (k, v) => void memory.set(k, String(v)),
+  removeItem: (k) => void memory.delete(k),
+};
+
+/** A non-empty string option, else null. */
+export const nonEmpty = (v) => (typeof v === "string" && v ? v : null);
+
+let syncModule = null;
+let syncLoading = null;
+/** sync.js, imported once by the first engine (or `createVitrin`) that syncs; a failed import is tried again. */
+export function loadSync() {
+  syncLoading ??= import("./sync.js").then(
+    (m) => (syncModule = m),
+    (e) => {
+      syncLoading = null;
+      throw e;
+    },
+  );
+  return syncLoading;
+}
+
+/**
+ * The part of server sync (API.md `sync`) that `create()` does itself, before it returns:
+ * the visitor id and the last good copies of the documents that sync.js stored, read and
+ * applied, so the first answers use them and the one visitor id is in force from the first
+ * call. The rest, `runSync` in sync.js (requests, the event queue), is imported only by a
+ * page that syncs and continues from what this returns; until it has arrived, `event`
+ * holds what the page tracks and `forget` erases what is stored.
+ *
+ * `hooks`: `{ error(code, message, details?), storage?, storageKey?, visitorId?(), identify?(id) }`
+ * (sync.js's `runSync` documents them).
+ */
+export function restoreSync(engine, opts, hooks) {
+  const storage = hooks.storage ?? memoryStorage;
+  // The queue and visitor id live under `${storageKey}:sync`; each document under
+  // `${storageKey}:sync:<name>`, so a large catalog never rewrites the queue.
+  const key = `${hooks.storageKey ?? "vitrin"}:sync`;
+  const eventsUrl = nonEmpty(opts.eventsUrl);
+  const s = {
+    engine,
+    opts,
+    storage,
+    key,
+    given: nonEmpty(opts.visitorId),
+    visitorUrl: nonEmpty(opts.visitorUrl) ?? (eventsUrl?.match(/\/events(?=$|\?)/) ? eventsUrl.replace(/\/events(?=$|\?)/, "/visitors") : null),
+    etags: {},
+    // The rules document in force from the server (sync.js reports exposures of its campaigns).
+    rules: null,
+    report(code, message, details) {
+      try {
+        hooks.error(code, message, details);
+      } catch {
+        // the error channel's listeners must not break sync
+      }
+    },
+    read(k) {
+      try {
+        const t = storage.getItem(k);
+        return t ? JSON.parse(t) : null;
+      } catch {
+        return null; // a damaged copy is as good as none
+      }
+    },
+    url(name) {
+      const u = nonEmpty(opts[name]);
+      if (!u?.includes("{visitorId}")) return u;
+      return s.visitorId ? u.replaceAll("{visitorId}", encodeURIComponent(s.visitorId)) : null;
+    },
+    /** The visitor id when none is given or stored: the engine's, unless a token service issues one. */
+    localId: () => (s.visitorUrl ? null : hooks.visitorId?.() || mintId()),
+    /** One visitor id: the engine buckets by the id the server knows (arms already met stay). */
+    tellEngine() {
+      if (s.visitorId && s.visitorId !== hooks.visitorId?.()) hooks.identify?.(s.visitorId);
+    },
+    /** Applies a document; a refused one is reported and the one in force kept. */
+    apply(name, setter, doc) {
+      try {
+        engine[setter](doc);
+        if (name === "rules") s.rules = doc;
+        return true;
+      } catch (e) {
+        s.report(e?.code ?? `invalid_${name}`, `sync: the server's ${name} was refused: ${e?.message ?? e}`, { path: e?.path, errors: e?.errors });
+        return false;
+      }
+    },
+    /** Removes every copy sync stored (the engine's `forget()`). */
+    erase() {
+      for (const k of [key, ...SYNC_DOCS.map(([name]) => `${key}:${name}`)]) {
+        try {
+          storage.removeItem(k);
+        } catch {
+          // storage gone: nothing left to remove
+        }
+      }
+    },
+    // Until sync.js runs: events wait with the engine's counters as they were (exposures are
+    // dated by them), and forget() erases at once and is carried out again when it runs.
+    pending: [],
+    event: (e) => s.pending.push([e, engine.metrics()]),
+    forget() {
+      s.erase();
+      s.forgot = true;
+      s.pending = [];
+    },
+  };
+  s.saved = s.read(key);
+  s.visitorId = s.given ?? nonEmpty(s.saved?.visitorId) ?? s.localId();
+  s.tellEngine();
+  // Last good copies first, synchronously: the first paint never waits on the network.
+  // A copy counts only for the URL it came from (another visitor's profile does not).
+  for (const [name, urlKey, setter] of SYNC_DOCS) {
+    const copy = s.read(`${key}:${name}`);
+    if (copy && copy.url === s.url(urlKey) && "doc" in copy && s.apply(name, setter, copy.doc)) s.etags[name] = copy.etag;
+  }
+  return s;
 }
 
 const EMPTY_STATE = () => ({ cart: [], recentlyViewed: [], purchases: [], searches: [] });
@@ -285,7 +411,6 @@ class Engine {
   #lastExit = 0;
   #destroyed = false;
   #sync = null;
-  #eventSinks = new Set();
   #wasm;
   #channel = null;
 
@@ -330,17 +455,25 @@ class Engine {
       addEventListener("visibilitychange", this.#onHide);
     }
     if (sync) {
-      this.#sync = startSync(this, sync, {
-        onEvent: (cb) => {
-          this.#eventSinks.add(cb);
-          return () => this.#eventSinks.delete(cb);
-        },
+      const restored = restoreSync(this, sync, {
         error: (code, message, details) => this._emit("error", new VitrinError(code, message, details ?? {})),
         storage: rest.storage === "memory" ? null : localStorageOrNull(),
         storageKey: rest.storageKey,
         visitorId: () => guarded(() => this.#raw.visitorId(), () => ""),
         identify: (id) => this.#after(() => this.#raw.identify(id)),
       });
+      this.#sync = restored;
+      const run = ({ runSync }) => {
+        if (!this.#destroyed) this.#sync = runSync(restored);
+      };
+      // sync.js is here already when createVitrin or an earlier engine imported it; else
+      // requests and the event queue start when it arrives.
+      if (syncModule) run(syncModule);
+      else
+        loadSync().then(run, (e) => {
+          restored.event = () => {};
+          if (!this.#destroyed) restored.report("sync_failed", `sync could not be loaded: ${e?.message ?? e}`);
+        });
     }
   }
 
@@ -419,7 +552,7 @@ class Engine {
     this.#check();
     const at = this.#time();
     this.#after(() => this.#raw.track(toJson(event, "invalid_event"), at));
-    if (!broken) for (const sink of this.#eventSinks) sink({ ...event, at: event.at ?? at });
+    if (!broken) this.#sync?.event({ ...event, at: event.at ?? at });
     this.#promptsChanged();
   }
 
@@ -607,7 +740,7 @@ class Engine {
     this.#destroyed = true;
     live.delete(this);
     clearTimeout(this.#checkTimer);
-    this.#sync?.stop();
+    this.#sync?.stop?.();
     if (this.#onHide) {
       removeEventListener("pagehide", this.#onHide);
       removeEventListener("visibilitychange", this.#onHide);

@@ -2,7 +2,7 @@
 // wasm once, retry after a failure, and add the JavaScript-only options to `create`
 // (`snapshot`, `debug`) around the engine that core.js builds.
 
-import { bind, VitrinError } from "./core.js";
+import { bind, loadSync, VitrinError } from "./core.js";
 import { adoptSnapshot } from "./snapshot.js";
 import { debugEnabled, logDecisions } from "./debug.js";
 
@@ -25,8 +25,10 @@ export function makeLoader(instantiate) {
     return loading;
   }
   async function createVitrin(options) {
-    // A catalog still on its way (`fetch(url)`, a promise) downloads while the wasm compiles.
-    const [vitrin, catalog] = await Promise.all([loadVitrin(), received(options?.catalog)]);
+    // A catalog still on its way (`fetch(url)`, a promise) downloads while the wasm compiles,
+    // and so does sync.js when the options sync: the engine then syncs from its first call
+    // (create retries an import that failed here, and reports `sync_failed` if it fails again).
+    const [vitrin, catalog] = await Promise.all([loadVitrin(), received(options?.catalog), options?.sync && loadSync().catch(() => {})]);
     return vitrin.create(catalog === options?.catalog ? options : { ...options, catalog });
   }
   return { loadVitrin, createVitrin };

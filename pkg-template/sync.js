@@ -1,7 +1,9 @@
 // Server sync for an engine (API.md `sync` option): catalog, rules and profile fetched
-// with ETags on start and every `intervalMs`; events batched to `eventsUrl`. Nothing here
-// is on the page's critical path: the last good copies are applied from storage before
-// any request, and every request runs in the background.
+// with ETags on start and every `intervalMs`; events batched to `eventsUrl`. Imported by
+// core.js only for an engine created with `sync` (a page without it never downloads this
+// file), and never on the page's critical path: `create()` itself reads the visitor id and
+// applies the last good copies from storage (core.js `restoreSync`), and everything here
+// runs in the background from that state.
 //
 // Delivery: each event gets an id minted here; the queue is stored after every change
 // and a batch leaves the queue only when the server acknowledged it (2xx), so an event is
@@ -26,6 +28,8 @@
 // page only reports exposures (prompts shown, holdout moments, clicks) as they grow in
 // the engine's counters, for campaigns of the rules the server published.
 
+import { mintId, nonEmpty as text, SYNC_DOCS } from "./core.js";
+
 /** Events kept while the server cannot be reached; older ones are dropped past this. */
 export const MAX_QUEUE = 1000;
 /** Largest batch body: `fetch(…, {keepalive})` and `sendBeacon` refuse more than 64 KiB. */
@@ -43,19 +47,6 @@ const MAX_EVENT_AGE_MS = 29 * 86_400_000;
 const MAX_EXPOSURE_COUNT = 1000;
 const ANONYMOUS_PREFIX = "anon-";
 const BINARY_CATALOG = "application/vnd.vitrin.catalog";
-const DOCS = [
-  ["catalog", "catalogUrl", "setCatalog"],
-  ["profile", "profileUrl", "setProfile"],
-  ["rules", "rulesUrl", "setRules"],
-];
-
-/** Stand-in for localStorage where there is none: shared by the page's syncs, like it. */
-const memory = new Map();
-const memoryStorage = {
-  getItem: (k) => (memory.has(k) ? memory.get(k) : null),
-  setItem: (k, v) => void memory.set(k, String(v)),
-  removeItem: (k) => void memory.delete(k),
-};
 
 const utf8 = new TextEncoder();
 const bytes = (value) => utf8.encode(JSON.stringify(value)).length;
@@ -63,10 +54,6 @@ const bytes = (value) => utf8.encode(JSON.stringify(value)).length;
 function unref(timer) {
   timer?.unref?.();
   return timer;
-}
-
-function mintId() {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 let minted = 0;
@@ -81,35 +68,27 @@ function eventId() {
 }
 
 /**
- * Starts syncing `engine` with the store's server.
+ * Starts syncing an engine with the store's server, from what `restoreSync` (core.js) read
+ * and applied while the engine was created.
  *
- * @param engine   the engine (its setCatalog / setRules / setProfile / state / metrics)
- * @param options  `{ catalogUrl?, rulesUrl?, profileUrl?, eventsUrl?, visitorUrl?, intervalMs?,
- *                 visitorId?, token? }`; `{visitorId}` in `profileUrl` is replaced by the
- *                 visitor's id: `visitorId` when given (the store's customer id, with the
- *                 `token` its backend minted), else the anonymous one `visitorUrl` issued
- * @param hooks    `{ onEvent(cb) → unsubscribe, error(code, message, details?), storage?, storageKey?,
- *                 visitorId?(), identify?(id) }`: the engine's one visitor id, and telling the
- *                 engine the id the server knows the visitor by (bucketing and sync share it);
- *                 `onEvent` delivers each event the engine accepted (with `at`); `error`
- *                 reports on the engine's error channel; `storage` is a Storage
- *                 (localStorage) or null for page memory
- * @returns `{ ready, refresh(), flush(), stop(), forget() }`; `ready` settles after the
- *          first refresh
+ * @param s  `restoreSync(engine, options, hooks)`'s state. `options`: `{ catalogUrl?, rulesUrl?,
+ *           profileUrl?, eventsUrl?, visitorUrl?, intervalMs?, visitorId?, token? }`;
+ *           `{visitorId}` in `profileUrl` is replaced by the visitor's id: `visitorId` when
+ *           given (the store's customer id, with the `token` its backend minted), else the
+ *           anonymous one `visitorUrl` issued. `hooks`: `{ error(code, message, details?),
+ *           storage?, storageKey?, visitorId?(), identify?(id) }`: `error` reports on the
+ *           engine's error channel; `storage` is a Storage (localStorage) or null for page
+ *           memory; `visitorId` is the engine's one visitor id and `identify` tells the
+ *           engine the id the server knows the visitor by (bucketing and sync share it)
+ * @returns `{ ready, event(e, metrics?), refresh(), flush(), stop(), forget() }`; `ready`
+ *          settles after the first refresh; the engine passes `event` each event it
+ *          accepted (with `at`), and the events that waited for this module with the
+ *          engine's counters as they were then
  */
-export function startSync(engine, options, hooks) {
-  const opts = options ?? {};
-  const storage = hooks.storage ?? memoryStorage;
-  const key = `${hooks.storageKey ?? "vitrin"}:sync`;
+export function runSync(s) {
+  const { engine, opts, key, report, url } = s;
   const fetchFn = (...args) => globalThis.fetch(...args);
   const intervalMs = Number.isFinite(opts.intervalMs) && opts.intervalMs > 0 ? opts.intervalMs : DEFAULT_INTERVAL_MS;
-  const report = (code, message, details) => {
-    try {
-      hooks.error(code, message, details);
-    } catch {
-      // the error channel's listeners must not break sync
-    }
-  };
 
   const consented = () => {
     try {
@@ -118,49 +97,38 @@ export function startSync(engine, options, hooks) {
       return false;
     }
   };
-  const read = (k) => {
-    try {
-      const text = storage.getItem(k);
-      return text ? JSON.parse(text) : null;
-    } catch {
-      return null; // a damaged copy is as good as none
-    }
-  };
   const write = (k, value) => {
     if (!consented()) return;
     try {
-      storage.setItem(k, JSON.stringify(value));
+      s.storage.setItem(k, JSON.stringify(value));
     } catch (e) {
       report("storage_failed", `sync could not store ${k}: ${e?.message ?? e}`);
     }
   };
 
-  // The queue and visitor id live under `${storageKey}:sync`; each document under
-  // `${storageKey}:sync:<name>`, so a large catalog never rewrites the queue.
-  const saved = read(key);
-  const text = (v) => (typeof v === "string" && v ? v : null);
-  const given = text(opts.visitorId);
+  const { saved, given, visitorUrl } = s;
   const savedId = text(saved?.visitorId);
-  const visitorUrl = text(opts.visitorUrl) ?? (text(opts.eventsUrl)?.match(/\/events(?=$|\?)/) ? opts.eventsUrl.replace(/\/events(?=$|\?)/, "/visitors") : null);
-  const state = {
-    // Without a token service, a locally minted id (for servers that need no token).
-    visitorId: given ?? savedId ?? (visitorUrl ? null : hooks.visitorId?.() || mintId()),
-    token: text(opts.token) ?? (savedId && savedId === (given ?? savedId) ? text(saved?.token) : null),
-    // An anonymous past on this device to merge into the customer who just logged in.
-    mergeFrom: given && savedId !== given && savedId?.startsWith(ANONYMOUS_PREFIX) ? text(saved?.token) : null,
-    queue: Array.isArray(saved?.queue) ? saved.queue.filter((e) => e && typeof e.id === "string") : [],
-    // The engine's impression and click counters already reported, per campaign and variant.
-    sent: saved?.sent && typeof saved.sent === "object" ? saved.sent : {},
+  s.token = text(opts.token) ?? (savedId && savedId === (given ?? savedId) ? text(saved?.token) : null);
+  // An anonymous past on this device to merge into the customer who just logged in.
+  s.mergeFrom = given && savedId !== given && savedId?.startsWith(ANONYMOUS_PREFIX) ? text(saved?.token) : null;
+  if (text(saved?.mergeFrom) && !s.mergeFrom && s.visitorId === savedId) s.mergeFrom = saved.mergeFrom;
+  s.queue = Array.isArray(saved?.queue) ? saved.queue.filter((e) => e && typeof e.id === "string") : [];
+  // The engine's impression and click counters already reported, per campaign and variant.
+  s.sent = saved?.sent && typeof saved.sent === "object" ? saved.sent : {};
+  const persistQueue = () => write(key, { v: 1, visitorId: s.visitorId, token: s.token, mergeFrom: s.mergeFrom, queue: s.queue, sent: s.sent });
+  /** What the engine's `forget()` leaves: no queue, no token, a new visitor id. */
+  const startOver = () => {
+    s.queue = [];
+    s.sent = {};
+    s.mergeFrom = null;
+    // A forgotten anonymous visitor gets a new id from the server next time.
+    // The engine forgot first: without a token service its new id is the visitor's.
+    s.visitorId = given ?? s.localId();
+    s.token = given ? text(opts.token) : null;
+    s.etags = {};
   };
-  const etags = {};
-  const persistQueue = () =>
-    write(key, { v: 1, visitorId: state.visitorId, token: state.token, mergeFrom: state.mergeFrom, queue: state.queue, sent: state.sent });
-  if (text(saved?.mergeFrom) && !state.mergeFrom && state.visitorId === savedId) state.mergeFrom = saved.mergeFrom;
-  // One visitor id: the engine buckets by the id the server knows (arms already met stay).
-  const tellEngine = () => {
-    if (state.visitorId && state.visitorId !== hooks.visitorId?.()) hooks.identify?.(state.visitorId);
-  };
-  tellEngine();
+  // Forgotten before this module arrived: storage was erased then.
+  if (s.forgot) startOver();
   // Many events in one task are stored (and consent checked) once, after it.
   let persistQueued = false;
   const persistSoon = () => {
@@ -168,50 +136,29 @@ export function startSync(engine, options, hooks) {
     persistQueued = true;
     queueMicrotask(() => {
       persistQueued = false;
-      if (!consented()) state.queue = [];
+      if (!consented()) s.queue = [];
       else persistQueue();
     });
   };
 
-  const url = (name) => {
-    const u = opts[name];
-    if (typeof u !== "string" || !u) return null;
-    if (!u.includes("{visitorId}")) return u;
-    return state.visitorId ? u.replaceAll("{visitorId}", encodeURIComponent(state.visitorId)) : null;
-  };
-  const auth = () => (state.token ? { authorization: `Bearer ${state.token}` } : {});
+  const auth = () => (s.token ? { authorization: `Bearer ${s.token}` } : {});
 
   // campaign → its variants, from the rules the server published (null: no rulesUrl, so
   // every campaign the engine counts is reported).
   let published = null;
-  const learnRules = (doc) => {
+  let learned = null;
+  const publishedVariants = () => {
+    if (s.rules === learned) return published;
+    learned = s.rules;
     published = new Map();
-    for (const c of Array.isArray(doc?.campaigns) ? doc.campaigns : []) {
+    for (const c of Array.isArray(learned?.campaigns) ? learned.campaigns : []) {
       const ids = (Array.isArray(c?.variants) ? c.variants : []).map((v) => v?.id).filter((id) => typeof id === "string");
       if (ids.length === 0) ids.push("default");
       if (c?.holdout > 0) ids.push("holdout");
       published.set(c?.id, new Set(ids));
     }
+    return published;
   };
-
-  /** Applies a document; a refused one is reported and the one in force kept. */
-  const apply = (name, setter, doc) => {
-    try {
-      engine[setter](doc);
-      if (name === "rules") learnRules(doc);
-      return true;
-    } catch (e) {
-      report(e?.code ?? `invalid_${name}`, `sync: the server's ${name} was refused: ${e?.message ?? e}`, { path: e?.path, errors: e?.errors });
-      return false;
-    }
-  };
-
-  // Last good copies first, synchronously: the first paint never waits on the network.
-  // A copy counts only for the URL it came from (another visitor's profile does not).
-  for (const [name, urlKey, setter] of DOCS) {
-    const copy = read(`${key}:${name}`);
-    if (copy && copy.url === url(urlKey) && "doc" in copy && apply(name, setter, copy.doc)) etags[name] = copy.etag;
-  }
 
   let stopped = false;
   const timers = new Set();
@@ -238,18 +185,19 @@ export function startSync(engine, options, hooks) {
     if (name === "profile") await identify();
     const target = url(urlKey);
     if (!target) return;
+    const etag = s.etags[name];
     let res;
     try {
-      res = await request(target, { headers: { ...(etags[name] ? { "if-none-match": etags[name] } : {}), ...(name === "profile" ? auth() : {}) }, cache: "no-store" });
+      res = await request(target, { headers: { ...(etag ? { "if-none-match": etag } : {}), ...(name === "profile" ? auth() : {}) }, cache: "no-store" });
     } catch {
       return; // offline or slow: the copy in force stays; next interval tries again
     }
     if (res.status === 304 || res.status === 404 || !res.ok) return;
     // The binary catalog (application/vnd.vitrin.catalog) goes to the engine as its bytes.
-    const bytes = name === "catalog" && res.headers.get("content-type")?.startsWith(BINARY_CATALOG);
+    const binary = name === "catalog" && res.headers.get("content-type")?.startsWith(BINARY_CATALOG);
     let doc;
     try {
-      doc = bytes ? new Uint8Array(await res.arrayBuffer()) : await res.json();
+      doc = binary ? new Uint8Array(await res.arrayBuffer()) : await res.json();
     } catch (e) {
       // A body cut off on the way (TypeError) is tried again next time, silently like
       // an unreachable server; a complete body that is not JSON is the server's fault.
@@ -257,16 +205,16 @@ export function startSync(engine, options, hooks) {
       return;
     }
     if (stopped) return;
-    const etag = res.headers.get("etag");
+    const got = res.headers.get("etag");
     // A refused document's ETag is remembered too: it is reported once, not every interval.
-    etags[name] = etag ?? undefined;
+    s.etags[name] = got ?? undefined;
     // Bytes are not kept in storage (it holds JSON text): each start fetches them again.
-    if (apply(name, setter, doc) && !bytes) write(`${key}:${name}`, { url: target, etag, doc });
+    if (s.apply(name, setter, doc) && !binary) write(`${key}:${name}`, { url: target, etag: got, doc });
   }
 
   /** Fetches every configured document once (conditional on its ETag). */
   async function refresh() {
-    await Promise.all(DOCS.map((d) => refreshOne(...d)));
+    await Promise.all(SYNC_DOCS.map((d) => refreshOne(...d)));
   }
 
   let sending = null;
@@ -281,26 +229,26 @@ export function startSync(engine, options, hooks) {
   function identify() {
     if (identifying) return identifying;
     identifying = (async () => {
-      if (!state.token && !given && visitorUrl && consented()) {
+      if (!s.token && !given && visitorUrl && consented()) {
         try {
           const res = await request(visitorUrl, { method: "POST" });
           const got = res.ok ? await res.json() : null;
           if (text(got?.visitorId) && text(got?.token)) {
-            state.visitorId = got.visitorId;
-            state.token = got.token;
-            tellEngine();
+            s.visitorId = got.visitorId;
+            s.token = got.token;
+            s.tellEngine();
             persistQueue();
           }
         } catch {
           // offline: the next send or refresh asks again
         }
       }
-      if (state.mergeFrom && state.token && visitorUrl) {
+      if (s.mergeFrom && s.token && visitorUrl) {
         try {
-          const res = await request(`${visitorUrl}/merge`, { method: "POST", headers: { ...auth(), "content-type": "application/json" }, body: JSON.stringify({ from: state.mergeFrom }) });
+          const res = await request(`${visitorUrl}/merge`, { method: "POST", headers: { ...auth(), "content-type": "application/json" }, body: JSON.stringify({ from: s.mergeFrom }) });
           // Merged, or refused for good (an expired anonymous token): not asked again.
           if (res.ok || (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)) {
-            state.mergeFrom = null;
+            s.mergeFrom = null;
             persistQueue();
           }
         } catch {
@@ -313,30 +261,30 @@ export function startSync(engine, options, hooks) {
     return identifying;
   }
 
-  /** Queues exposure reports for what the engine's impression and click counters gained. */
-  function noteExposures(at) {
+  /** Queues exposure reports for what the engine's impression and click counters (`metrics`, by default now) gained. */
+  function noteExposures(at, metrics) {
     if (!url("eventsUrl") || !consented()) return false;
-    let metrics;
     try {
-      metrics = engine.metrics();
+      metrics ??= engine.metrics();
     } catch {
       return false;
     }
+    const published = publishedVariants();
     let added = false;
     for (const [campaignId, variants] of Object.entries(metrics ?? {})) {
       for (const [variant, c] of Object.entries(variants ?? {})) {
         const k = `${campaignId}\u0000${variant}`;
-        const was = state.sent[k] ?? { shown: 0, clicks: 0 };
+        const was = s.sent[k] ?? { shown: 0, clicks: 0 };
         const now = { shown: c?.impressions ?? 0, clicks: c?.clicks ?? 0 };
         // Counters that went down were reset (forget): they count from zero again.
         const reset = now.shown < was.shown || now.clicks < was.clicks;
         const shown = reset ? now.shown : now.shown - was.shown;
         const clicks = reset ? now.clicks : now.clicks - was.clicks;
         if (shown <= 0 && clicks <= 0) continue;
-        state.sent[k] = now;
+        s.sent[k] = now;
         if (published && !published.get(campaignId)?.has(variant)) continue;
         const cap = (n) => Math.min(Math.max(n, 0), MAX_EXPOSURE_COUNT);
-        state.queue.push({ type: "exposure", id: eventId(), campaignId, variant, shown: cap(shown), clicks: cap(clicks), at });
+        s.queue.push({ type: "exposure", id: eventId(), campaignId, variant, shown: cap(shown), clicks: cap(clicks), at });
         added = true;
       }
     }
@@ -346,11 +294,11 @@ export function startSync(engine, options, hooks) {
   /** The oldest events and exposure reports that fit one request, with the visitor's token. */
   function nextBatch() {
     const stale = Date.now() - MAX_EVENT_AGE_MS;
-    state.queue = state.queue.filter((e) => !(typeof e.at === "number" && e.at < stale));
-    const body = { visitorId: state.visitorId, ...(state.token ? { token: state.token } : {}), events: [], exposures: [] };
+    s.queue = s.queue.filter((e) => !(typeof e.at === "number" && e.at < stale));
+    const body = { visitorId: s.visitorId, ...(s.token ? { token: s.token } : {}), events: [], exposures: [] };
     let total = bytes(body);
     let n = 0;
-    for (const e of state.queue) {
+    for (const e of s.queue) {
       const size = bytes(e) + 1;
       if (n > 0 && total + size > MAX_BATCH_BYTES) break;
       if (e.type === "exposure") {
@@ -375,15 +323,15 @@ export function startSync(engine, options, hooks) {
   function flush() {
     if (sending) return sending;
     const target = url("eventsUrl");
-    if (!target || stopped || state.queue.length === 0) return Promise.resolve();
+    if (!target || stopped || s.queue.length === 0) return Promise.resolve();
     if (!consented()) {
-      state.queue = [];
+      s.queue = [];
       return Promise.resolve();
     }
     sending = (async () => {
       await identify();
-      while (state.queue.length > 0 && !stopped) {
-        const batch = state.visitorId ? nextBatch() : null;
+      while (s.queue.length > 0 && !stopped) {
+        const batch = s.visitorId ? nextBatch() : null;
         if (batch && batch.events.length + batch.exposures.length === 0) break;
         let res;
         try {
@@ -404,8 +352,8 @@ export function startSync(engine, options, hooks) {
           // from the store (the next page gets one).
           const why = await res.json().catch(() => ({}));
           if (!given && visitorUrl) {
-            state.visitorId = null;
-            state.token = null;
+            s.visitorId = null;
+            s.token = null;
             persistQueue();
           } else report("sync_unauthorized", `sync: the server refused the visitor token: ${why.message ?? res.status}`, { path: why.path });
         } else if (res && res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
@@ -428,30 +376,30 @@ export function startSync(engine, options, hooks) {
 
   function drop(events) {
     const sent = new Set(events.map((e) => e.id));
-    state.queue = state.queue.filter((e) => !sent.has(e.id));
+    s.queue = s.queue.filter((e) => !sent.has(e.id));
     persistQueue();
   }
 
-  const unsubscribe = hooks.onEvent?.((event) => {
+  function event(e, metrics) {
     if (stopped || !url("eventsUrl")) return;
     // Exposures first, dated no later than this event: a purchase after a prompt converts.
-    noteExposures(event.at);
-    state.queue.push({ ...event, id: eventId() });
-    if (state.queue.length > MAX_QUEUE) {
-      const over = state.queue.length - MAX_QUEUE;
-      state.queue.splice(0, over);
+    noteExposures(e.at, metrics);
+    s.queue.push({ ...e, id: eventId() });
+    if (s.queue.length > MAX_QUEUE) {
+      const over = s.queue.length - MAX_QUEUE;
+      s.queue.splice(0, over);
       report("sync_overflow", `sync: over ${MAX_QUEUE} unsent events; dropped the ${over} oldest`);
     }
     persistSoon();
     scheduleSend(BATCH_DELAY_MS);
-  });
+  }
 
   // Leaving the page: whatever is queued goes by beacon. It stays queued (its delivery is
   // unknown), so the next page resends it and the server counts it once.
   const onHide = () => {
     const target = url("eventsUrl");
     if (target && noteExposures(Date.now())) persistQueue();
-    if (!target || !state.visitorId || state.queue.length === 0 || typeof navigator === "undefined" || !navigator.sendBeacon) return;
+    if (!target || !s.visitorId || s.queue.length === 0 || typeof navigator === "undefined" || !navigator.sendBeacon) return;
     try {
       navigator.sendBeacon(target, new Blob([JSON.stringify(nextBatch())], { type: "text/plain;charset=UTF-8" }));
     } catch {
@@ -474,17 +422,19 @@ export function startSync(engine, options, hooks) {
   };
   const ready = refresh();
   later(tick, intervalMs);
-  if (state.queue.length > 0) scheduleSend(0);
+  if (s.queue.length > 0) scheduleSend(0);
+  for (const [e, metrics] of s.pending) event(e, metrics);
+  s.pending = null;
 
   return {
     ready,
+    event,
     refresh,
     flush,
     stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      unsubscribe?.();
       if (typeof removeEventListener === "function") {
         removeEventListener("pagehide", onHide);
         removeEventListener("online", online);
@@ -492,21 +442,8 @@ export function startSync(engine, options, hooks) {
     },
     /** Drops the queue, copies and visitor id (the engine's `forget()`). */
     forget() {
-      state.queue = [];
-      state.sent = {};
-      state.mergeFrom = null;
-      // A forgotten anonymous visitor gets a new id from the server next time.
-      // The engine forgot first: without a token service its new id is the visitor's.
-      state.visitorId = given ?? (visitorUrl ? null : hooks.visitorId?.() || mintId());
-      state.token = given ? text(opts.token) : null;
-      for (const k of [key, ...DOCS.map(([name]) => `${key}:${name}`)]) {
-        try {
-          storage.removeItem(k);
-        } catch {
-          // storage gone: nothing left to remove
-        }
-      }
-      for (const [name] of DOCS) delete etags[name];
+      s.erase();
+      startOver();
     },
   };
 }

@@ -5,10 +5,10 @@
 // bodies, a hang) with every event stored exactly once and the page never waiting.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launchBrowser, startServer } from "../support/browser.mjs";
+import { launchBrowser, startServer, REPO_ROOT } from "../support/browser.mjs";
 import { buildServer, startVitrinServer, startFaultProxy, runBuilder, storedEvents, until, mintToken } from "../support/sync-server.mjs";
 
 const TOKEN = "browser-sync-token-0123456789";
@@ -71,6 +71,83 @@ const stored = (page, name) => page.evaluate((n) => window.stored(n), name);
 const track = (page, events) => page.evaluate((list) => list.forEach((e) => window.engine.track(e)), events);
 const recommend = (page, args) => page.evaluate((a) => window.engine.recommend(a).map((r) => [r.productId, r.reason.code]), args);
 const requestsSince = (mark, method, path) => proxy.log.slice(mark).filter((r) => r.method === method && r.path.startsWith(path));
+
+/** The package files `context`'s pages request, in order (`sync.js`, `core.js`, …). */
+function packageRequests(context) {
+  const files = [];
+  context.on("request", (r) => {
+    const { pathname } = new URL(r.url());
+    if (pathname.startsWith("/pkg/")) files.push(pathname.slice("/pkg/".length));
+  });
+  return files;
+}
+
+/** The files of target/size.json (written by `cargo xtask build`) in `parts`. */
+function measured(...parts) {
+  const { files } = JSON.parse(readFileSync(join(REPO_ROOT, "target", "size.json"), "utf8"));
+  return files.filter((f) => parts.includes(f.part)).map((f) => f.file).sort();
+}
+
+test("a page without sync never requests sync.js: it fetches exactly the files the size total counts", async () => {
+  const context = await browser.newContext();
+  const fetched = packageRequests(context);
+  const page = await context.newPage();
+  await page.goto(`${site.url}/tests/browser/pages/engine.html`);
+  await page.waitForFunction(() => document.body.dataset.ready === "1");
+  const answered = await page.evaluate(async () => {
+    const engine = window.make({ rules: { version: 1, campaigns: [{ id: "hi", trigger: { type: "always" }, prompt: { text: { en: "Hi" } } }] } });
+    engine.track({ type: "view", productId: window.catalog.products[0].id });
+    const answers = [engine.recommend({ slot: "for_you", limit: 3 }).length, engine.prompts().length];
+    engine.forget();
+    await window.settle();
+    engine.destroy();
+    return answers;
+  });
+  assert.deepEqual(answered, [3, 1]);
+  assert.ok(!fetched.includes("sync.js"), `requested: ${fetched}`);
+  assert.deepEqual([...new Set(fetched)].sort(), measured("storefront"));
+  assert.deepEqual(await page.evaluate(() => window.errors), []);
+  await context.close();
+});
+
+test("with sync, sync.js comes once, after create: until it arrives the stored copies answer and events wait, then they reach the server once", async () => {
+  const visitor = "early-1";
+  const context = await browser.newContext();
+  const fetched = packageRequests(context);
+  const first = await open(context, visitor);
+  await until(() => stored(first, "catalog"), "the catalog copy");
+  await first.close();
+  assert.deepEqual([...new Set(fetched)].sort(), measured("storefront", "lazy"), "the storefront's files and sync.js");
+
+  // The next page: sync.js held on its way.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await context.route("**/pkg/sync.js", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const mark = proxy.log.length;
+  const page = await open(context, visitor);
+  const firstPaint = await page.evaluate(() => window.firstPaint);
+  assert.ok(firstPaint.length === 3 && !firstPaint.includes("inline"), `the stored catalog from the first call: ${firstPaint}`);
+  const early = [{ type: "view", productId: "shoe-2" }, { type: "add_to_cart", productId: "shoe-2" }];
+  await track(page, early);
+  assert.deepEqual(proxy.log.slice(mark), [], "no request to the server before sync.js is here");
+  release();
+  await until(() => storedEvents(db, visitor).length === early.length, "the events tracked before sync.js arrived");
+  await until(() => requestsSince(mark, "GET", "/v1/catalog").length === 1, "the catalog asked for");
+  assert.deepEqual(storedEvents(db, visitor).map((e) => e.event.type), early.map((e) => e.type));
+  assert.equal(fetched.filter((f) => f === "sync.js").length, 2, "once per page");
+
+  // sync.js cannot be fetched: the page answers from the stored copies and says why it does not sync.
+  await context.unroute("**/pkg/sync.js");
+  await context.route("**/pkg/sync.js", (route) => route.abort());
+  await reload(page);
+  assert.ok(!(await page.evaluate(() => window.firstPaint)).includes("inline"), "the stored catalog");
+  await until(() => page.evaluate(() => window.errors.includes("sync_failed")), "sync_failed reported");
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
 
 test("a journey reaches the server; after the builder runs, the visitor's next page uses the new profile and catalog; unchanged documents answer 304", async () => {
   const visitor = "cust-7";

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVitrin } from "../../pkg/node.js";
-import { startSync, MAX_QUEUE } from "../../pkg/sync.js";
+import { restoreSync } from "../../pkg/core.js";
+import { runSync, MAX_QUEUE } from "../../pkg/sync.js";
 import { buildServer, startVitrinServer, mintToken } from "../support/sync-server.mjs";
 
 const TOKEN = "sync-test-token-0123456789";
@@ -47,23 +48,24 @@ after(() => {
 
 let keys = 0;
 
-/** An engine with sync started the way core.js does it: every accepted event to onEvent. */
+/** Sync started the way core.js starts it: restored while the engine is created, then run. */
+const startSync = (engine, options, hooks) => runSync(restoreSync(engine, options, hooks));
+
+/** An engine with sync started the way core.js does it: every accepted event to `event`. */
 async function visitor({ sync, storageKey = `sync${keys++}`, now = () => T0 } = {}) {
   const engine = await createVitrin({ catalog, storage: "memory", storageKey, now });
-  const sinks = new Set();
-  const track = engine.track.bind(engine);
-  engine.track = (event) => {
-    track(event);
-    for (const cb of sinks) cb({ ...event, at: event.at ?? now() });
-  };
   const errors = [];
   const hooks = {
-    onEvent: (cb) => (sinks.add(cb), () => sinks.delete(cb)),
     error: (code, message, details) => errors.push({ code, message, ...details }),
     storage: null,
     storageKey,
   };
   const s = startSync(engine, sync, hooks);
+  const track = engine.track.bind(engine);
+  engine.track = (event) => {
+    track(event);
+    s.event({ ...event, at: event.at ?? now() });
+  };
   return { engine, sync: s, errors, storageKey };
 }
 
@@ -170,7 +172,7 @@ test("a catalogUrl answered with the binary catalog is applied as bytes, and not
   const applied = [];
   const setCatalog = engine.setCatalog.bind(engine);
   engine.setCatalog = (c) => (applied.push(c), setCatalog(c));
-  const s = startSync(engine, { catalogUrl: `${base}/v1/catalog.bin` }, { onEvent: () => () => {}, error: () => {}, storage, storageKey: key });
+  const s = startSync(engine, { catalogUrl: `${base}/v1/catalog.bin` }, { error: () => {}, storage, storageKey: key });
   await s.ready;
   s.stop();
   assert.equal(applied.length, 1);
@@ -210,7 +212,7 @@ test("the catalog answers 304 when unchanged, and the next start applies the sto
       const engine = await createVitrin({ catalog: { products: [] }, storage: "memory" });
       const setCatalog = engine.setCatalog.bind(engine);
       engine.setCatalog = (c) => (applied.push(c.products.length), setCatalog(c));
-      const s = startSync(engine, { catalogUrl: `${base}/v1/catalog` }, { onEvent: () => () => {}, error: () => {}, storage: null, storageKey: key });
+      const s = startSync(engine, { catalogUrl: `${base}/v1/catalog` }, { error: () => {}, storage: null, storageKey: key });
       assert.deepEqual(applied, [catalog.products.length], "applied synchronously from storage");
       assert.equal(engine.recommend({ slot: "trending", limit: 1 })[0].productId, "book");
       s.stop();
@@ -322,10 +324,9 @@ test("an anonymous visitor gets its id and token from the server, and logging in
   const storage = { getItem: (k) => persistent.get(k) ?? null, setItem: (k, v) => persistent.set(k, v), removeItem: (k) => persistent.delete(k) };
   const start = async (sync) => {
     const engine = await createVitrin({ catalog, storage: "memory", storageKey: key, now: () => T0 });
-    const sinks = new Set();
     const errors = [];
-    const s = startSync(engine, sync, { onEvent: (cb) => (sinks.add(cb), () => sinks.delete(cb)), error: (code) => errors.push(code), storage, storageKey: key });
-    const track = (e) => (engine.track(e), sinks.forEach((cb) => cb({ ...e, at: e.at ?? T0 })));
+    const s = startSync(engine, sync, { error: (code) => errors.push(code), storage, storageKey: key });
+    const track = (e) => (engine.track(e), s.event({ ...e, at: e.at ?? T0 }));
     return { engine, sync: s, track, errors };
   };
   const anon = await start({ eventsUrl: `${base}/v1/events`, profileUrl: `${base}/v1/profile/{visitorId}` });
