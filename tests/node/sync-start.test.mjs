@@ -84,6 +84,7 @@ test("once sync.js is here, create() starts syncing before it returns", async ()
   const vitrin = await loadVitrin();
   const before = requests.length;
   const c = vitrin.create(options("c", `${API}/catalog`));
-  assert.deepEqual(requests.slice(before).map((r) => r.path), ["/v1/catalog"]);
+  const asked = requests.slice(before).map((r) => r.path);
+  assert.ok(asked.includes("/v1/catalog"), `requested inside create: ${asked}`);
   c.destroy();
 });

@@ -20,10 +20,11 @@ use crate::util::{cmd, files_ending, output, read, write, Result};
 /// JSON reader and writer, no float formatting, minified JavaScript, a boxed error, Talc, one
 /// sort, text answers; ARCHITECTURE.md) and up by 2 KiB for `for_you`'s candidate scoring
 /// (issue 17). Issue 13 then made sync.js load only when used and this measure count what a
-/// storefront downloads (178,1xx B for everything before, XXX B for the storefront after);
-/// the budget keeps about 1 KiB of room over it. The product aims far lower (issue 13:
-/// 100 KB, aim 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 174 * 1024;
+/// storefront downloads: 178,143 B gzip for every browser file on main before, 172,459 B for
+/// the storefront after (175,429 B with sync; the same files as before come to 178,549 B:
+/// sync's start moved into core.js costs 0.4 KB more than it saved in sync.js). The budget
+/// keeps about 1 KiB of room over it. The product aims far lower (issue 13: 100 KB, aim 60 KB).
+pub const SIZE_BUDGET_GZIP: u64 = 169 * 1024 + 512;
 
 /// The browser entry of the package (`vitrin` in a bundler or an import map).
 const ENTRY: &str = "index.js";
@@ -264,13 +265,14 @@ impl SizeReport {
     }
 
     pub fn print(&self) {
+        let total = "total: what a storefront downloads (SIMD wasm + index.js's imports)";
         let width = self
             .files
             .iter()
             .map(|f| f.0.len())
             .max()
             .unwrap_or(0)
-            .max(62);
+            .max(total.chars().count());
         println!(
             "\n{:<width$} {:>10} {:>10} {:>10}  part",
             "file", "raw", "gzip", "brotli"
@@ -286,11 +288,7 @@ impl SizeReport {
         for (name, s, part) in &self.files {
             row(name, s, part.name());
         }
-        row(
-            "total: what a storefront downloads (SIMD wasm + index.js's imports)",
-            &self.total,
-            "",
-        );
+        row(total, &self.total, "");
         row(
             &format!("total with sync (+ {})", self.names(Part::Lazy)),
             &self.with_lazy,
