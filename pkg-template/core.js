@@ -710,12 +710,6 @@ class Engine {
     return typeof url === "string" && guarded(() => this.#wasm.isSafeUrl(url), () => false);
   }
 
-  /** Internal, for `cargo xtask bench`: how many of `iterations` evaluations of a campaign's condition matched. */
-  _benchCondition(campaignId, iterations) {
-    this.#check();
-    return guarded(() => this.#raw.benchCondition(campaignId, iterations, this.#time()), () => 0);
-  }
-
   /**
    * The store names the visitor: its customer id after a login, or the id its server
    * issued. The one visitor id from now on (bucketing, sync, storage, every tab); arms

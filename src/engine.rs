@@ -1110,7 +1110,9 @@ impl Engine {
 
     /// Evaluates a campaign's compiled condition `iterations` times against the visitor
     /// context built once, as `prompts()` does; answers how many evaluations matched. The
-    /// benchmark times this to compare the engine's rule evaluation with JS evaluators.
+    /// benchmark times this to compare the engine's rule evaluation with JS evaluators
+    /// (the `bench` build only: no page calls it).
+    #[cfg(feature = "bench")]
     pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Result<u32> {
         self.set_clock(now);
         let c = self.rules.campaign(campaign_id).ok_or_else(|| {
@@ -1122,7 +1124,7 @@ impl Engine {
         })?;
         let when = c.when.as_ref().ok_or_else(|| {
             Error::at(
-                "no_condition",
+                "invalid_argument",
                 "",
                 format!("campaign \"{campaign_id}\" has no condition"),
             )

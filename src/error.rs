@@ -174,7 +174,6 @@ crate::names! {
         UnknownSlot = "unknown_slot",
         UnknownPrompt = "unknown_prompt",
         UnknownCampaign = "unknown_campaign",
-        NoCondition = "no_condition",
         EvaluationLimit = "evaluation_limit",
         StorageCorrupt = "storage_corrupt",
         StorageVersion = "storage_version",

@@ -329,7 +329,9 @@ impl RawEngine {
             .map_err(fail)
     }
 
-    /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the engine.
+    /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the
+    /// engine. The bench's build only (feature `bench`, target/pkg-bench/): not in pkg/.
+    #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = benchCondition)]
     pub fn bench_condition(
         &self,

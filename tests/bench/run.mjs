@@ -14,7 +14,6 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import os from "node:os";
 import jsonLogic from "json-logic-js";
 import { evalCondition } from "@growthbook/growthbook";
-import { loadVitrin } from "../../pkg/node.js";
 import { DIM, fmt, ratioText, runAll, VITRIN_BYTES_PER_PRODUCT } from "./cases.mjs";
 import { makeCatalog } from "../support/catalog.mjs";
 import { buildServer, SERVER_BIN } from "../support/sync-server.mjs";
@@ -37,6 +36,13 @@ const OUT = smoke ? "target/bench/smoke/" : coldOnly ? "target/bench/cold/" : "t
 if (coldOnly) OPTS.sizes = [];
 const root = new URL("../../", import.meta.url);
 const path = (p) => new URL(p, root).pathname;
+// The in-process cases run pkg/'s JavaScript over the bench's wasm build (tests/bench/vitrin.mjs);
+// the cold starts, pkg/ alone.
+if (!coldOnly && !existsSync(path("target/pkg-bench/vitrin_core.js"))) {
+  console.error("bench: target/pkg-bench/ is missing: `cargo xtask bench` builds it (the wasm with the bench's hook)");
+  process.exit(2);
+}
+const bench = coldOnly ? null : await import("./vitrin.mjs");
 const started = performance.now();
 const sizeOf = (bytes) => ({ raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
 const kb = (b) => (b == null ? "–" : `${(b / 1024).toFixed(1)} KB`);
@@ -99,11 +105,12 @@ results.served = served.sizes;
 
 heading(`Node ${process.version}`);
 results.node = coldOnly ? { memory: {} } : await runAll({
-  vitrin: await loadVitrin(),
+  vitrin: await bench.loadVitrin(),
+  lastRawEngine: bench.lastRawEngine,
   jsonLogic,
   evalCondition,
   storage: "memory",
-  importCore: () => import("../../pkg/vitrin_core.js"),
+  importCore: bench.importCore,
   servedBinary: new Uint8Array(readFileSync(served.json.replace(/\.json$/, ".bin"))),
   log: (line) => console.log(line),
 }, OPTS);
@@ -152,18 +159,20 @@ async function chromium() {
   try {
     results.chromium = { version: browser.version() };
     heading(`Chromium ${browser.version()}`);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = [];
-    page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : console.log(m.text())));
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.url}/tests/bench/page.html`);
-    await page.waitForFunction(() => document.body.dataset.ready === "1", null, { timeout: 30_000 });
     results.chromium.memory = {};
-    const servedBinary = `/${served.json.slice(path("").length).replace(/\.json$/, ".bin")}`;
-    if (!coldOnly) Object.assign(results.chromium, await page.evaluate((opts) => window.runBench(opts), { ...OPTS, servedBinary }));
-    if (errors.length) throw new Error(`the bench page reported errors:\n${errors.join("\n")}`);
-    await context.close();
+    if (!coldOnly) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors = [];
+      page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : console.log(m.text())));
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${server.url}/tests/bench/page.html`);
+      await page.waitForFunction(() => document.body.dataset.ready === "1", null, { timeout: 30_000 });
+      const servedBinary = `/${served.json.slice(path("").length).replace(/\.json$/, ".bin")}`;
+      Object.assign(results.chromium, await page.evaluate((opts) => window.runBench(opts), { ...OPTS, servedBinary }));
+      if (errors.length) throw new Error(`the bench page reported errors:\n${errors.join("\n")}`);
+      await context.close();
+    }
 
     const runs = Object.fromEntries(COLD_ARMS.map((a) => [a, []]));
     const url = `/${served.json.slice(path("").length)}`;

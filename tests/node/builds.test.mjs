@@ -1,8 +1,9 @@
 // The package's two engine builds (SIMD128 and scalar, pkg/vitrin_core*_bg.wasm) rank the
-// same: the loader may hand either to a visitor, so they must not disagree.
+// same: the loader may hand either to a visitor, so they must not disagree. Neither carries
+// a bench or test hook: those live in builds of their own (target/pkg-bench/, pkg-panic/).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { bind, wasmFile } from "../../pkg/core.js";
 import { makeCatalog } from "../support/catalog.mjs";
 
@@ -44,4 +45,21 @@ test("a catalog whose embeddings come as a VTE1 table ranks like one with number
   assert.deepEqual(ids[1], ids[0]);
   const damaged = { ...binary, embeddings: binary.embeddings.slice(0, 100) };
   await assert.rejects(createVitrin({ catalog: damaged, storage: "memory" }), (e) => e.code === "invalid_catalog" && e.path === "/catalog/embeddings");
+});
+
+test("pkg/ carries no bench or test hook: not among either wasm's exports, not in its JavaScript", async () => {
+  const pkg = new URL("../../pkg/", import.meta.url);
+  const hook = /bench/i;
+  for (const file of ["vitrin_core_bg.wasm", "vitrin_core_scalar_bg.wasm"]) {
+    const bytes = await readFile(new URL(file, pkg));
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
+    assert.ok(exports.includes("rawengine_recommend"), `${file}: the engine's exports are read`);
+    assert.deepEqual(exports.filter((name) => hook.test(name)), [], `${file} exports a bench hook`);
+    // The forced panic of the test-panic build (cargo feature `test-panic`) leaves no export.
+    assert.ok(!bytes.includes("vitrin-test-panic"), `${file} holds the test-panic build's marker`);
+  }
+  // Every shipped script and type file; vitrin_core_inline.js is the SIMD wasm above, base64.
+  const files = (await readdir(pkg)).filter((f) => /\.(js|d\.ts)$/.test(f) && f !== "vitrin_core_inline.js");
+  assert.ok(files.includes("core.js") && files.includes("vitrin_core.js"), `${files}`);
+  for (const file of files) assert.doesNotMatch(await readFile(new URL(file, pkg), "utf8"), hook, `pkg/${file} names a bench hook`);
 });

@@ -42,10 +42,10 @@ pub fn build() -> Result<SizeReport> {
     let simd = target.clone();
     let scalar = target.join("scalar");
     stage("cargo build (wasm32, release, simd128)", || {
-        cargo_build(&simd, true)
+        cargo_build(&simd, true, None)
     })?;
     stage("cargo build (wasm32, release, scalar)", || {
-        cargo_build(&scalar, false)
+        cargo_build(&scalar, false, None)
     })?;
     let bindgen_dir = target.join("wasm-bindgen");
     let scalar_bindgen_dir = target.join("wasm-bindgen-scalar");
@@ -87,6 +87,40 @@ pub fn build() -> Result<SizeReport> {
     Ok(report)
 }
 
+/// The bench's package, `target/pkg-bench/`: pkg/'s SIMD wasm built again, the same way, with
+/// the cargo feature `bench` (`RawEngine.benchCondition`, which `cargo xtask bench` times);
+/// only its glue and wasm, which tests/bench/vitrin.mjs loads under pkg/'s JavaScript. Its own
+/// cargo target directory: one shared with pkg/'s build would swap the two `vitrin.wasm` and
+/// rebuild each in turn. Unchanged sources cost cargo's and wasm-opt's cache checks only.
+pub fn bench_build() -> Result {
+    let target = root().join("target");
+    let cargo_dir = target.join("bench-cargo");
+    let bindgen_dir = target.join("wasm-bindgen-bench");
+    let opt_wasm = target
+        .join("wasm-opt-bench")
+        .join(format!("{CORE}_bg.wasm"));
+    let out = target.join("pkg-bench");
+    stage(
+        "cargo build (wasm32, release, simd128, feature bench)",
+        || cargo_build(&cargo_dir, true, Some("bench")),
+    )?;
+    stage("wasm-bindgen (bench)", || {
+        wasm_bindgen(&cargo_dir, &bindgen_dir)
+    })?;
+    stage("wasm-opt -Oz (bench)", || {
+        wasm_opt(&bindgen_dir.join(format!("{CORE}_bg.wasm")), &opt_wasm)
+    })?;
+    stage("assemble target/pkg-bench/", || {
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
+        copy_file(
+            &bindgen_dir.join(format!("{CORE}.js")),
+            &out.join(format!("{CORE}.js")),
+        )?;
+        copy_file(&opt_wasm, &out.join(format!("{CORE}_bg.wasm")))
+    })
+}
+
 fn stage(name: &str, f: impl FnOnce() -> Result) -> Result {
     println!("build: {name}");
     let start = Instant::now();
@@ -95,8 +129,9 @@ fn stage(name: &str, f: impl FnOnce() -> Result) -> Result {
     Ok(())
 }
 
-/// `target_dir/wasm32-unknown-unknown/release/vitrin.wasm`, with or without SIMD128.
-fn cargo_build(target_dir: &Path, simd: bool) -> Result {
+/// `target_dir/wasm32-unknown-unknown/release/vitrin.wasm`, with or without SIMD128, with
+/// the vitrin crate's `feature` if given.
+fn cargo_build(target_dir: &Path, simd: bool, feature: Option<&str>) -> Result {
     // Reproducible bytes: panic locations must not carry this machine's paths. Set for the wasm
     // target only (host artifacts such as proc-macros keep their cache). RUSTFLAGS, if set,
     // would override target rustflags entirely, so refuse to silently ignore ours.
@@ -116,19 +151,23 @@ fn cargo_build(target_dir: &Path, simd: bool) -> Result {
     for (from, to) in [(cargo_home(), "/cargo"), (root(), "/vitrin")] {
         flags.push_str(&format!(" --remap-path-prefix={}={to}", from.display()));
     }
-    run(cmd("cargo")
-        .args([
-            "build",
-            "--release",
-            "--target",
-            WASM_TARGET,
-            "-p",
-            "vitrin",
-            "--lib",
-            "--target-dir",
-        ])
-        .arg(target_dir)
-        .env(var, flags.trim()))
+    let mut c = cmd("cargo");
+    c.args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "vitrin",
+        "--lib",
+        "--target-dir",
+    ])
+    .arg(target_dir)
+    .env(var, flags.trim());
+    if let Some(f) = feature {
+        c.args(["--features", f]);
+    }
+    run(&mut c)
 }
 
 fn wasm_bindgen(target_dir: &Path, out_dir: &Path) -> Result {

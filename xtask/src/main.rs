@@ -36,7 +36,8 @@ tasks:
   traffic --server URL [--visitors N] [--seed S] [--effect A=0.04,B=0.01]
                          the traffic simulator (www/traffic.mjs) against a running vitrin-server
   demo-catalog           write the demo catalog (target/demo/catalog.json, www/generated/catalog.js)
-  bench [args]           setup + build + node tests/bench/run.mjs [args]
+  bench [args]           setup + build + the bench's wasm build (target/pkg-bench/: pkg/'s wasm
+                         with the bench's hook) + node tests/bench/run.mjs [args]
   fuzz [--seconds N] [TARGET…]
                          libFuzzer over every input decoder, N s per target (default 60);
                          figures in target/hardening/fuzz-*.json (installs cargo-fuzz if missing)

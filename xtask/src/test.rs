@@ -111,6 +111,8 @@ pub fn test() -> Result {
         run_with_timeout(cmd("cargo").args(plans), PLANS_TEST_TIMEOUT).map(|_| Outcome::Pass)
     }));
     rows.push(suite("bench smoke tests/bench", || {
+        // The bench's hook is in its own wasm build only (target/pkg-bench/), never in pkg/.
+        crate::build::bench_build()?;
         node_tests("tests/bench", pkg_ok)
     }));
 

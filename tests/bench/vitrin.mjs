@@ -1,0 +1,31 @@
+// The vitrin the in-process bench cases run, in Node and in the bench page: pkg/'s own
+// JavaScript (loader.js, core.js) over the bench's build of the wasm in target/pkg-bench/
+// (`cargo xtask bench` builds it as pkg/'s SIMD wasm is built, with the cargo feature
+// `bench`: `RawEngine.benchCondition`, which no storefront downloads). The cold starts load
+// pkg/ itself.
+import * as glue from "../../target/pkg-bench/vitrin_core.js";
+import { makeLoader } from "../../pkg/loader.js";
+
+const WASM = new URL("../../target/pkg-bench/vitrin_core_bg.wasm", import.meta.url);
+let lastRaw = null;
+
+export const { loadVitrin } = makeLoader(async () => {
+  // Node's fetch reads no file: URL; a page fetches (and compiles while downloading).
+  const source = WASM.protocol === "file:" ? await (await import("node:fs/promises")).readFile(WASM) : WASM;
+  await glue.default({ module_or_path: source });
+  // core.js builds each engine's RawEngine with `new wasm.RawEngine(…)` (a function, not an
+  // arrow: `new` calls it): kept, so that the rules case can call the bench's export on the
+  // engine it set up through the public API.
+  return {
+    ...glue,
+    RawEngine: function (...args) {
+      return (lastRaw = new glue.RawEngine(...args));
+    },
+  };
+});
+
+/** The wasm-bindgen engine behind the last `create()` (its `benchCondition`). */
+export const lastRawEngine = () => lastRaw;
+
+/** The bench build's glue module: `wasmMemoryBytes` reads its instance's memory. */
+export const importCore = () => import("../../target/pkg-bench/vitrin_core.js");
