@@ -371,6 +371,8 @@ async fn count(
     sessions: Option<String>,
     items: &Items,
     p: &Params,
+    report: &mut Report,
+    lap: &mut Instant,
 ) -> io::Result<Counted> {
     let n = items.len();
     let index = |id: &str| {
@@ -406,6 +408,7 @@ async fn count(
             c.web_sessions += st.value(k) as u64;
         }
     }
+    report.lap("views and trend", lap);
     if p.window > 0 {
         for b in query(ctx, &format!("WITH {}", pairs_sql(sessions, p))).await? {
             let (a, bb, w) = (strings(&b, 0)?, strings(&b, 1)?, numbers(&b, 2)?);
@@ -415,6 +418,7 @@ async fn count(
                     .push((index(a.value(k))?, index(bb.value(k))?, w.value(k)));
             }
         }
+        report.lap("pairs", lap);
     }
     Ok(c)
 }
@@ -431,7 +435,9 @@ async fn build_async(opts: &Options) -> io::Result<Report> {
             .or(opts.cluster.is_some().then_some(JOB_TIMEOUT)),
     };
     register(&ctx.ctx, &location).await?;
+    let mut lap = Instant::now();
     let shape = shape(&ctx).await?;
+    report.lap("shape", &mut lap);
     report.rows = shape.rows;
     report.holdout_sessions = (shape.log_sessions as f64 * opts.holdout).round() as u64;
     report.model_sessions = shape.log_sessions - report.holdout_sessions;
@@ -481,6 +487,7 @@ GROUP BY x.product_id, y.product_id"
             }
         }
     }
+    report.lap("items", &mut lap);
     let n = items.len();
     let index = |id: &str| {
         items
@@ -494,20 +501,25 @@ GROUP BY x.product_id, y.product_id"
             baskets.push((index(a.value(k))?, index(bb.value(k))?, c.value(k) as f64));
         }
     }
+    report.lap("baskets", &mut lap);
     report.orders = query(&ctx, &orders_sql)
         .await?
         .first()
         .map(|b| integers(b, 0).map(|c| c.value(0) as u64))
         .transpose()?
         .unwrap_or(0);
+    report.lap("orders", &mut lap);
     if let Some(path) = &opts.validation_out {
         report.validation_prefixes = validation(&ctx, model, &items, from_log, path).await?;
+        report.lap("validation", &mut lap);
     }
     let mut counted = count(
         &ctx,
         sessions_sql(0, fit_from, model, true, shape.span),
         &items,
         p,
+        &mut report,
+        &mut lap,
     )
     .await?;
     report.event_sessions = counted.web_sessions;
@@ -529,11 +541,14 @@ GROUP BY x.product_id, y.product_id"
         let fitted = builder::fit_blend(first, &items, base.as_ref(), &held, opts.fit_cases)?;
         let blend = fitted.blend;
         report.fit = Some(fitted);
+        report.lap("fit", &mut lap);
         let later = count(
             &ctx,
             sessions_sql(fit_from, model, model, false, shape.span),
             &items,
             p,
+            &mut report,
+            &mut lap,
         )
         .await?;
         counted = merge(counted, later);
@@ -552,6 +567,7 @@ GROUP BY x.product_id, y.product_id"
         },
         n,
     );
+    report.lap("train", &mut lap);
     report.catalog = match &base {
         Some(base) => {
             let (bytes, learned) = builder::replace(&opts.out, |out| {
@@ -566,8 +582,10 @@ GROUP BY x.product_id, y.product_id"
     };
     drop((trained, items, base));
     report.binary = write::binary(&opts.out)?;
+    report.lap("write", &mut lap);
     if let Some(path) = &opts.profiles_out {
         report.profiles = profiles(&ctx, &opts.out, path).await?;
+        report.lap("profiles", &mut lap);
     }
     report.seconds = start.elapsed().as_secs_f64();
     report.peak_bytes = builder::peak_memory();

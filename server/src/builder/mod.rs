@@ -106,8 +106,19 @@ pub struct Report {
     /// The binary catalog written beside the JSON one (`write::binary`).
     pub binary: write::Bytes,
     pub seconds: f64,
+    /// Wall time of each stage, in order, where the builder tells them apart (the plans:
+    /// where a build's time goes, since each plan rereads the log).
+    pub stages: Vec<(&'static str, f64)>,
     /// Peak resident memory (VmHWM), when the platform tells it.
     pub peak_bytes: Option<u64>,
+}
+
+impl Report {
+    /// Records the time since `*since` as stage `name`, and restarts the clock.
+    pub fn lap(&mut self, name: &'static str, since: &mut Instant) {
+        self.stages.push((name, since.elapsed().as_secs_f64()));
+        *since = Instant::now();
+    }
 }
 
 fn invalid(what: impl Into<String>) -> io::Error {
@@ -563,6 +574,14 @@ impl fmt::Display for Report {
             mb(self.binary.raw),
             mb(self.binary.gzip)
         )?;
+        if !self.stages.is_empty() {
+            let stages: Vec<String> = self
+                .stages
+                .iter()
+                .map(|(name, s)| format!("{name} {s:.2} s"))
+                .collect();
+            writeln!(f, "stages: {}", stages.join(", "))?;
+        }
         // End to end: every pass over every source, learning and writing.
         write!(
             f,
