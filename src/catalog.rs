@@ -237,8 +237,10 @@ impl Catalog {
         }
         let mut related_raw: Vec<[Vec<&str>; 3]> = Vec::with_capacity(products.len());
         let mut raw_pop = Vec::with_capacity(products.len());
-        for (i, pv) in products.iter().enumerate() {
-            let p = Obj::new(pv, &join("/products", i), CODE)?;
+        // Through `each`: the product's `?`s leave its closure, not this function, where
+        // each would drop every buffer above (wasm size, issue 13).
+        let mut i = 0;
+        root.each("products", products, &mut |p| {
             let id = p.str("id")?;
             c.ids.push(Some(id));
             if !c.by_id.insert(&c.ids, i as u32) {
@@ -279,7 +281,7 @@ impl Catalog {
             if table.is_some() && p.get("embedding").is_some() {
                 return Err(p.err("embedding", "the catalog's embeddings come in its binary table; a product cannot also carry one"));
             }
-            read_embedding(&mut raw, i, &p)?;
+            read_embedding(&mut raw, i, p)?;
             let mut lists: [Vec<&str>; 3] = Default::default();
             if let Some(rel) = p.opt_obj("related")? {
                 for (slot, key) in lists.iter_mut().zip(["boughtWith", "goesWith", "similar"]) {
@@ -287,7 +289,9 @@ impl Catalog {
                 }
             }
             related_raw.push(lists);
-        }
+            i += 1;
+            Ok(())
+        })?;
         if let Some(names) = root.opt_obj("categoryNames")? {
             c.read_category_names(&names)?;
         }

@@ -146,6 +146,21 @@ impl<'a> Obj<'a> {
             .transpose()
     }
 
+    /// Reads each object of `items` (the array at `key`) with `f`. One function for every
+    /// list of objects, not one per item type: neither `collect::<Result<_>>()` (an adapter
+    /// per item type and closure, ~1 KB of wasm each) nor a generic loop (a copy per type).
+    pub fn each(
+        &self,
+        key: &str,
+        items: &'a [Value],
+        f: &mut dyn FnMut(&Obj<'a>) -> Result<()>,
+    ) -> Result<()> {
+        for (i, v) in items.iter().enumerate() {
+            f(&Obj::new(v, &join(&self.at(key), i), self.code)?)?;
+        }
+        Ok(())
+    }
+
     /// An optional array of strings (ids, tags, segments).
     pub fn opt_strs(&self, key: &str, max: usize) -> Result<Vec<&'a str>> {
         let Some(items) = self.opt_arr(key, max)? else {

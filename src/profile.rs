@@ -102,17 +102,17 @@ pub struct Profile {
 impl Profile {
     pub fn from_json(v: &Value) -> Result<Profile> {
         let p = Obj::new(v, "", CODE)?;
-        let mut profile = Profile {
-            visitor_id: p.str("visitorId")?.to_string(),
-            name: p.opt_str("name")?.map(String::from),
-            updated_at: p.num_in("updatedAt", 0.0, 1e15)?,
-            segments: p
-                .opt_strs("segments", 1000)?
-                .into_iter()
-                .map(String::from)
-                .collect(),
-            ..Profile::default()
-        };
+        // Field by field into one value: a struct literal drops every field read so far at
+        // each `?` (wasm size, issue 13).
+        let mut profile = Profile::default();
+        profile.visitor_id = p.str("visitorId")?.to_string();
+        profile.name = p.opt_str("name")?.map(String::from);
+        profile.updated_at = p.num_in("updatedAt", 0.0, 1e15)?;
+        profile.segments = p
+            .opt_strs("segments", 1000)?
+            .into_iter()
+            .map(String::from)
+            .collect();
         if let Some(values) = p.opt_arr("embedding", crate::catalog::MAX_DIM)? {
             for (k, v) in values.iter().enumerate() {
                 let f = v.as_f64().filter(|f| f.is_finite());
@@ -133,39 +133,24 @@ impl Profile {
             profile.category_affinity = owned(aff.opt_weights("category", MAX_LIST)?);
             profile.brand_affinity = owned(aff.opt_weights("brand", MAX_LIST)?);
         }
-        for (i, v) in p
-            .opt_arr("purchases", MAX_LIST)?
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let o = Obj::new(v, &join(&p.at("purchases"), i), CODE)?;
+        let list = |key| Ok(p.opt_arr(key, MAX_LIST)?.unwrap_or_default());
+        p.each("purchases", list("purchases")?, &mut |o| {
             profile.purchases.push(Purchase {
                 product_id: o.str("productId")?.to_string(),
                 at: o.num_in("at", 0.0, 1e15)?,
                 quantity: o.opt_num_in("quantity", 1.0, 1e6)?.unwrap_or(1.0) as u32,
             });
-        }
-        for (i, v) in p
-            .opt_arr("cycles", MAX_LIST)?
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let o = Obj::new(v, &join(&p.at("cycles"), i), CODE)?;
+            Ok(())
+        })?;
+        p.each("cycles", list("cycles")?, &mut |o| {
             profile.cycles.push(Cycle {
                 product_id: o.str("productId")?.to_string(),
                 every_days: o.num_in("everyDays", 0.5, 3650.0)?,
                 last_at: o.num_in("lastAt", 0.0, 1e15)?,
             });
-        }
-        for (i, v) in p
-            .opt_arr("habits", MAX_LIST)?
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let o = Obj::new(v, &join(&p.at("habits"), i), CODE)?;
+            Ok(())
+        })?;
+        p.each("habits", list("habits")?, &mut |o| {
             let mut months = Vec::new();
             for (k, m) in o
                 .opt_arr("months", 12)?
@@ -189,7 +174,8 @@ impl Profile {
                 months,
                 per_year: o.opt_num_in("perYear", 0.0, 1e6)?.unwrap_or(1.0),
             });
-        }
+            Ok(())
+        })?;
         Ok(profile)
     }
 }

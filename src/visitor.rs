@@ -526,123 +526,160 @@ impl VisitorState {
         let o = Obj::new(v, "/visitor", CODE)?;
         let time = |o: &Obj, k: &str| o.num_in(k, 0.0, 1e15);
         let count = |o: &Obj, k: &str| Ok(o.num_in(k, 0.0, u32::MAX as f64)? as u32);
-        let interest = |key: &str| -> Result<Vec<Interest>> {
-            read_list(&o, key, MAX_INTEREST_KEYS, &|i| {
-                Ok(Interest {
-                    key: i.str("key")?.to_string(),
-                    weight: i.num_in("weight", 0.0, 1e12)?,
-                    at: time(i, "at")?,
-                })
+        let interest = |i: &Obj| -> Result<Interest> {
+            Ok(Interest {
+                key: i.str("key")?.to_string(),
+                weight: i.num_in("weight", 0.0, 1e12)?,
+                at: time(i, "at")?,
+            })
+        };
+        let cart_line = |l: &Obj| -> Result<CartLine> {
+            Ok(CartLine {
+                product_id: l.str("productId")?.to_string(),
+                quantity: count(l, "quantity")?.max(1),
+                added_at: time(l, "addedAt")?,
             })
         };
         let mut searches = o.opt_strs("searches", usize::MAX)?;
         searches.truncate(MAX_SEARCHES);
-        let cart_lines = |key: &str| -> Result<Vec<CartLine>> {
-            read_list(&o, key, MAX_CART_LINES, &|l| {
-                Ok(CartLine {
-                    product_id: l.str("productId")?.to_string(),
-                    quantity: count(l, "quantity")?.max(1),
-                    added_at: time(l, "addedAt")?,
-                })
-            })
-        };
-        Ok(VisitorState {
-            cart: cart_lines("cart")?,
-            cart_debt: cart_lines("cartDebt")?,
-            recently_viewed: read_list(&o, "recentlyViewed", MAX_VIEWS, &|v| {
-                Ok(Viewed {
-                    product_id: v.str("productId")?.to_string(),
-                    at: time(v, "at")?,
-                })
-            })?,
-            category_interest: interest("categoryInterest")?,
-            brand_interest: interest("brandInterest")?,
-            purchases: read_list(&o, "purchases", MAX_PURCHASES, &|b| {
-                Ok(Bought {
-                    product_id: b.str("productId")?.to_string(),
-                    order_id: b.str("orderId")?.to_string(),
-                    quantity: count(b, "quantity")?,
-                    price: b.opt_num("price")?,
-                    at: time(b, "at")?,
-                })
-            })?,
-            searches: searches.into_iter().map(String::from).collect(),
-            page: o.opt_str("page")?.map(String::from),
-            first_seen: time(&o, "firstSeen")?,
-            last_seen: time(&o, "lastSeen")?,
-            session_count: count(&o, "sessionCount")?,
-            session_started: time(&o, "sessionStarted")?,
-            last_cart_change: time(&o, "lastCartChange")?,
-            last_events: read_list(&o, "lastEvents", 16, &|e| {
-                Ok(EventTime {
-                    kind: e.str("type")?.to_string(),
-                    at: time(e, "at")?,
-                })
-            })?,
-            // Documents written before the one visitor id called it `localId`.
-            visitor_id: o
-                .opt_str("visitorId")?
-                .or(o.opt_str("localId")?)
-                .unwrap_or_default()
-                .to_string(),
-            // Documents written before generations have none: the first.
-            generation: o
-                .opt_num_in("generation", 0.0, u32::MAX as f64)?
-                .unwrap_or(0.0) as u32,
-            assignments: read_list(&o, "assignments", MAX_CAMPAIGNS, &|a| {
-                Ok(Assignment {
-                    campaign: a.str("campaign")?.to_string(),
-                    arm: a.str("arm")?.to_string(),
-                    at: time(a, "at")?,
-                })
-            })?,
-            campaigns: read_list(&o, "campaigns", MAX_CAMPAIGNS, &|c| {
-                let mut shown = Vec::new();
-                let times = c.opt_arr("shown", usize::MAX)?.unwrap_or_default();
-                for (i, t) in times.iter().take(MAX_SHOWN).enumerate() {
-                    match t.as_f64().filter(|t| t.is_finite() && *t >= 0.0) {
-                        Some(t) => shown.push(t),
-                        None => {
-                            let at = join(&c.at("shown"), i);
-                            return Err(crate::error::Error::at(CODE, at, "expected a time"));
-                        }
+        // Field by field into one value, not a struct literal: a literal drops every field
+        // read so far at each `?`, which compiled ~190 drop calls here (issue 13).
+        let mut s = VisitorState::default();
+        read_list(&o, "cart", MAX_CART_LINES, &mut |l| {
+            s.cart.push(cart_line(l)?);
+            Ok(())
+        })?;
+        read_list(&o, "cartDebt", MAX_CART_LINES, &mut |l| {
+            s.cart_debt.push(cart_line(l)?);
+            Ok(())
+        })?;
+        read_list(&o, "recentlyViewed", MAX_VIEWS, &mut |v| {
+            s.recently_viewed.push(Viewed {
+                product_id: v.str("productId")?.to_string(),
+                at: time(v, "at")?,
+            });
+            Ok(())
+        })?;
+        read_list(&o, "categoryInterest", MAX_INTEREST_KEYS, &mut |i| {
+            s.category_interest.push(interest(i)?);
+            Ok(())
+        })?;
+        read_list(&o, "brandInterest", MAX_INTEREST_KEYS, &mut |i| {
+            s.brand_interest.push(interest(i)?);
+            Ok(())
+        })?;
+        read_list(&o, "purchases", MAX_PURCHASES, &mut |b| {
+            s.purchases.push(Bought {
+                product_id: b.str("productId")?.to_string(),
+                order_id: b.str("orderId")?.to_string(),
+                quantity: count(b, "quantity")?,
+                price: b.opt_num("price")?,
+                at: time(b, "at")?,
+            });
+            Ok(())
+        })?;
+        s.searches = searches.into_iter().map(String::from).collect();
+        s.page = o.opt_str("page")?.map(String::from);
+        s.first_seen = time(&o, "firstSeen")?;
+        s.last_seen = time(&o, "lastSeen")?;
+        s.session_count = count(&o, "sessionCount")?;
+        s.session_started = time(&o, "sessionStarted")?;
+        s.last_cart_change = time(&o, "lastCartChange")?;
+        read_list(&o, "lastEvents", 16, &mut |e| {
+            s.last_events.push(EventTime {
+                kind: e.str("type")?.to_string(),
+                at: time(e, "at")?,
+            });
+            Ok(())
+        })?;
+        // Documents written before the one visitor id called it `localId`.
+        s.visitor_id = o
+            .opt_str("visitorId")?
+            .or(o.opt_str("localId")?)
+            .unwrap_or_default()
+            .to_string();
+        // Documents written before generations have none: the first.
+        s.generation = o
+            .opt_num_in("generation", 0.0, u32::MAX as f64)?
+            .unwrap_or(0.0) as u32;
+        read_list(&o, "assignments", MAX_CAMPAIGNS, &mut |a| {
+            s.assignments.push(Assignment {
+                campaign: a.str("campaign")?.to_string(),
+                arm: a.str("arm")?.to_string(),
+                at: time(a, "at")?,
+            });
+            Ok(())
+        })?;
+        read_list(&o, "campaigns", MAX_CAMPAIGNS, &mut |c| {
+            let mut shown = Vec::new();
+            let times = c.opt_arr("shown", usize::MAX)?.unwrap_or_default();
+            for (i, t) in times.iter().take(MAX_SHOWN).enumerate() {
+                match t.as_f64().filter(|t| t.is_finite() && *t >= 0.0) {
+                    Some(t) => shown.push(t),
+                    None => {
+                        let at = join(&c.at("shown"), i);
+                        return Err(crate::error::Error::at(CODE, at, "expected a time"));
                     }
                 }
-                Ok(CampaignLog {
-                    id: c.str("id")?.to_string(),
-                    variant: c.str("variant")?.to_string(),
-                    shown,
-                    shown_total: count(c, "shownTotal")?,
-                    dismissed_at: time(c, "dismissedAt")?,
-                    exposed_at: time(c, "exposedAt")?,
-                    // Absent in documents stored before clicks were timed.
-                    clicked_at: c.opt_num_in("clickedAt", 0.0, 1e15)?.unwrap_or(0.0),
-                })
-            })?,
-            metrics: read_list(&o, "metrics", MAX_CAMPAIGNS * 4, &|m| {
-                Ok(MetricRow {
-                    campaign: m.str("campaign")?.to_string(),
-                    variant: m.str("variant")?.to_string(),
-                    impressions: count(m, "impressions")?,
-                    clicks: count(m, "clicks")?,
-                    conversions: count(m, "conversions")?,
-                    revenue: m.num_in("revenue", 0.0, 1e15)?,
-                })
-            })?,
-        })
+            }
+            s.campaigns.push(CampaignLog {
+                id: c.str("id")?.to_string(),
+                variant: c.str("variant")?.to_string(),
+                shown,
+                shown_total: count(c, "shownTotal")?,
+                dismissed_at: time(c, "dismissedAt")?,
+                exposed_at: time(c, "exposedAt")?,
+                // Absent in documents stored before clicks were timed.
+                clicked_at: c.opt_num_in("clickedAt", 0.0, 1e15)?.unwrap_or(0.0),
+            });
+            Ok(())
+        })?;
+        read_list(&o, "metrics", MAX_CAMPAIGNS * 4, &mut |m| {
+            s.metrics.push(MetricRow {
+                campaign: m.str("campaign")?.to_string(),
+                variant: m.str("variant")?.to_string(),
+                impressions: count(m, "impressions")?,
+                clicks: count(m, "clicks")?,
+                conversions: count(m, "conversions")?,
+                revenue: m.num_in("revenue", 0.0, 1e15)?,
+            });
+            Ok(())
+        })?;
+        // Every field named: one added to the type fails to compile until it is read here.
+        let VisitorState {
+            cart: _,
+            cart_debt: _,
+            recently_viewed: _,
+            category_interest: _,
+            brand_interest: _,
+            purchases: _,
+            searches: _,
+            page: _,
+            first_seen: _,
+            last_seen: _,
+            session_count: _,
+            session_started: _,
+            last_cart_change: _,
+            last_events: _,
+            visitor_id: _,
+            generation: _,
+            assignments: _,
+            campaigns: _,
+            metrics: _,
+        } = &s;
+        Ok(s)
     }
 }
 
-/// Each object of the array `key` (at most `max` of them) read by `f`. A loop, not
-/// `collect::<Result<_>>()`: that compiles an adapter per item type and closure (~1 KB of
-/// wasm each, a dozen of them here).
-fn read_list<T>(o: &Obj, key: &str, max: usize, f: &dyn Fn(&Obj) -> Result<T>) -> Result<Vec<T>> {
+/// Reads each object of the array `key`, at most `max` of them, with `f`.
+fn read_list<'a>(
+    o: &Obj<'a>,
+    key: &str,
+    max: usize,
+    f: &mut dyn FnMut(&Obj<'a>) -> Result<()>,
+) -> Result<()> {
     let items = o.opt_arr(key, usize::MAX)?.unwrap_or_default();
-    let mut out = Vec::with_capacity(items.len().min(max));
-    for (i, v) in items.iter().take(max).enumerate() {
-        out.push(f(&Obj::new(v, &join(&o.at(key), i), CODE)?)?);
-    }
-    Ok(out)
+    o.each(key, &items[..items.len().min(max)], f)
 }
 
 fn bump(list: &mut Vec<Interest>, key: &str, amount: f64, at: f64) {
