@@ -74,8 +74,11 @@ impl Error {
     }
 
     pub fn at(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        let path = path.into();
-        let message = message.into();
+        Self::at_owned(code, path.into(), message.into())
+    }
+
+    /// `at`'s body, compiled once rather than per argument type (issue 13: wasm size).
+    fn at_owned(code: &'static str, path: String, message: String) -> Self {
         (ErrorData {
             code,
             message: format!(
@@ -140,7 +143,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Appends one reference token to a JSON Pointer, escaping `~` and `/`.
 pub fn join(path: &str, token: impl std::fmt::Display) -> String {
-    let token = token.to_string();
+    join_str(path, &token.to_string())
+}
+
+/// `join`'s body, compiled once rather than per token type.
+fn join_str(path: &str, token: &str) -> String {
     let mut out = String::with_capacity(path.len() + token.len() + 1);
     out.push_str(path);
     out.push('/');
@@ -190,7 +197,12 @@ crate::names! {
 }
 
 /// `" (did you mean \"x\"?)"` when a candidate is within two edits, else empty.
-pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+pub fn did_you_mean<'a>(word: &str, mut candidates: impl Iterator<Item = &'a str>) -> String {
+    nearest(word, &mut candidates)
+}
+
+/// `did_you_mean`'s body, compiled once rather than per iterator type.
+fn nearest<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> String {
     candidates
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= 2)
