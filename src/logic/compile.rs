@@ -139,11 +139,19 @@ impl Compiler {
             // json-logic-js passes an object without keys through as a value.
             return Node::Const(Value::Object(Map::new()));
         }
-        let keys: Vec<String> = map.keys().map(|k| format!("\"{k}\"")).collect();
+        // Written by a loop: joining `String`s compiled a second copy of std's `join`.
+        let mut keys = String::new();
+        for k in map.keys() {
+            if !keys.is_empty() {
+                keys.push_str(", ");
+            }
+            keys.push('"');
+            keys.push_str(k);
+            keys.push('"');
+        }
         self.error(format!(
-            "a rule has exactly one operator key, found {}: {}",
-            keys.len(),
-            keys.join(", ")
+            "a rule has exactly one operator key, found {}: {keys}",
+            map.len()
         ));
         // Each entry compiled as a rule of its own, so errors inside them are listed too.
         for (name, args) in map {
