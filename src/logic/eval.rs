@@ -9,8 +9,8 @@ use super::case;
 use super::compile::{array_index, Node, Seg};
 use super::dates::{self, Unit};
 use super::js::{
-    compare, loose_eq, number, parse_float, push_js_string, strict_eq, to_js_string, to_number,
-    truthy_v, V,
+    compare, loose_eq, number, parse_float, push_js_string, rem, strict_eq, to_js_string,
+    to_number, truthy_v, V,
 };
 use super::ops::Op;
 use serde_json::{Map, Value};
@@ -355,7 +355,7 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             b => to_number(a) - to_number(b),
         })),
         Op::Div => Val::Num(pair(args, scope, |a, b| to_number(a) / to_number(b))),
-        Op::Mod => Val::Num(pair(args, scope, |a, b| to_number(a) % to_number(b))),
+        Op::Mod => Val::Num(pair(args, scope, |a, b| rem(to_number(a), to_number(b)))),
         Op::Map | Op::Filter => {
             let mut held = None;
             let items = items(args.first(), scope, &mut held);

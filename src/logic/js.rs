@@ -389,3 +389,52 @@ pub(super) fn compare(a: V, b: V) -> Option<Ordering> {
         (p, q) => p.num().partial_cmp(&q.num()),
     }
 }
+
+/// JS `a % b`: the exact remainder, its sign `a`'s (C's `fmod`, what Rust's `%` computes).
+/// Shift-and-subtract on the significands, as musl's `fmod`: the wasm's own `fmod` (through
+/// compiler-builtins) divides 128-bit integers and costs 2 KB more (issue 13).
+pub(super) fn rem(a: f64, b: f64) -> f64 {
+    let (ux, uy) = (a.to_bits(), b.to_bits());
+    let mut ex = (ux >> 52 & 0x7ff) as i64;
+    let mut ey = (uy >> 52 & 0x7ff) as i64;
+    if uy << 1 == 0 || b.is_nan() || ex == 0x7ff {
+        return f64::NAN;
+    }
+    if ux << 1 <= uy << 1 {
+        return if ux << 1 == uy << 1 { 0.0 * a } else { a };
+    }
+    // Significands with the implicit bit; subnormals shifted up to it.
+    let norm = |u: u64, e: &mut i64| {
+        if *e == 0 {
+            let shift = (u << 12).leading_zeros() as i64;
+            *e = -shift;
+            u << (shift + 1)
+        } else {
+            u & (u64::MAX >> 12) | 1 << 52
+        }
+    };
+    let mut mx = norm(ux, &mut ex);
+    let my = norm(uy, &mut ey);
+    loop {
+        if let Some(d) = mx.checked_sub(my) {
+            if d == 0 {
+                return 0.0 * a;
+            }
+            mx = d;
+        }
+        if ex == ey {
+            break;
+        }
+        mx <<= 1;
+        ex -= 1;
+    }
+    let shift = mx.leading_zeros() as i64 - 11;
+    mx <<= shift;
+    ex -= shift;
+    let bits = if ex > 0 {
+        mx - (1 << 52) | (ex as u64) << 52
+    } else {
+        mx >> (1 - ex)
+    };
+    f64::from_bits(bits | ux & 1 << 63)
+}

@@ -564,3 +564,47 @@ fn compile_and_apply_never_panic() {
         }
     }
 }
+
+#[test]
+fn remainder_is_exactly_rusts_and_javascripts() {
+    let same = |a: f64, b: f64| {
+        let (got, want) = (super::js::rem(a, b), a % b);
+        assert!(
+            got.to_bits() == want.to_bits() || got.is_nan() && want.is_nan(),
+            "{a:e} % {b:e}: {got:e}, expected {want:e}"
+        );
+    };
+    let edges = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.5,
+        0.1,
+        3.0,
+        1e308,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        -2.5e-310,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ];
+    for a in edges {
+        for b in edges {
+            same(a, b);
+        }
+    }
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..300_000 {
+        // Any bits, then operands within a few binades of each other (most loop paths).
+        same(f64::from_bits(rng.next()), f64::from_bits(rng.next()));
+        let a = f64::from_bits(rng.next());
+        let b = a / (1.0 + (rng.next() % 4096) as f64 / 7.0);
+        same(a, b);
+        same(b, a);
+        let tiny = f64::from_bits(rng.next() >> 12);
+        same(a, tiny);
+        same(tiny, f64::from_bits(rng.next() >> 14));
+    }
+}
