@@ -4,14 +4,15 @@
 
 use crate::error::Error;
 use std::cell::RefCell;
-use std::collections::HashMap;
+// The catalog's hasher: std's SipHash and its random keys would be in the wasm for this map only.
+use rustc_hash::FxHashMap as HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 thread_local! {
     /// Memory storage is shared by every engine of the page with the same key, like
     /// localStorage is, so `storage: "memory"` behaves the same apart from lasting.
-    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::default());
 }
 
 pub enum Store {
