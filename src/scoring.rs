@@ -247,16 +247,13 @@ impl Scorer {
                 && self.top.len() == limit
                 && self.top[limit - 1].0 > bound
         });
+        for i in bits(&self.member) {
+            self.scores[i] = 0.0;
+        }
         if exact {
-            for i in bits(&self.member) {
-                self.scores[i] = 0.0;
-            }
             self.clean = true;
         } else {
             // From the sparse scores again, in passes over the columns.
-            for i in bits(&self.member) {
-                self.scores[i] = 0.0;
-            }
             for &(j, x) in &self.sparse {
                 self.scores[j as usize] = x;
             }
