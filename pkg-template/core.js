@@ -37,6 +37,20 @@ export function mintId() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
+/** Events kept while the server cannot be reached; older ones are dropped past this (sync.js). */
+export const MAX_QUEUE = 1000;
+
+let minted = 0;
+/**
+ * An event id that sorts in the order the page tracked: the time, a counter, then a random
+ * part for uniqueness. The server orders a visitor's events by time, then id, so events of
+ * the same millisecond (a purchase right after its add_to_cart) keep their order.
+ */
+export function eventId() {
+  minted = (minted + 1) % 36 ** 4;
+  return `${Date.now().toString(36).padStart(9, "0")}-${minted.toString(36).padStart(4, "0")}-${mintId()}`;
+}
+
 /** The channel to the page's other tabs with this storage key, or null where there is none. */
 function openChannel(key) {
   try {
@@ -262,8 +276,22 @@ export function restoreSync(engine, opts, hooks) {
     },
     // Until sync.js runs: events wait with the engine's counters as they were (exposures are
     // dated by them), and forget() erases at once and is carried out again when it runs.
+    // The page may close first, so each waiting event is also stored in the queue at once,
+    // under the id sync.js sends it with: the next page sends it, and the server, idempotent
+    // by id, counts it once even if this page's sync.js sends it too.
     pending: [],
-    event: (e) => s.pending.push([e, engine.metrics()]),
+    event(e) {
+      const id = eventId();
+      s.pending.push([e, engine.metrics(), id]);
+      if (!eventsUrl || s.pending.length > MAX_QUEUE || engine.state().consent?.personalization === false) return;
+      const saved = s.saved ?? {};
+      const queue = (Array.isArray(saved.queue) ? saved.queue : []).concat(s.pending.map(([e, , id]) => ({ ...e, id })));
+      try {
+        storage.setItem(key, JSON.stringify({ ...saved, v: 1, queue }));
+      } catch {
+        // storage full or gone: the events still wait in memory for sync.js
+      }
+    },
     forget() {
       s.erase();
       s.forgot = true;

@@ -5,7 +5,7 @@
 // applies the last good copies from storage (core.js `restoreSync`), and everything here
 // runs in the background from that state.
 //
-// Delivery: each event gets an id minted here; the queue is stored after every change
+// Delivery: each event gets an id when tracked; the queue is stored after every change
 // and a batch leaves the queue only when the server acknowledged it (2xx), so an event is
 // never resent after a success. An unacknowledged one (server down, 5xx, lost response,
 // a page-hide beacon) is resent with exponential backoff and the server, idempotent by
@@ -28,10 +28,9 @@
 // page only reports exposures (prompts shown, holdout moments, clicks) as they grow in
 // the engine's counters, for campaigns of the rules the server published.
 
-import { mintId, nonEmpty as text, SYNC_DOCS } from "./core.js";
+import { eventId, MAX_QUEUE, nonEmpty as text, SYNC_DOCS } from "./core.js";
 
-/** Events kept while the server cannot be reached; older ones are dropped past this. */
-export const MAX_QUEUE = 1000;
+export { MAX_QUEUE };
 /** Largest batch body: `fetch(…, {keepalive})` and `sendBeacon` refuse more than 64 KiB. */
 const MAX_BATCH_BYTES = 60_000;
 const DEFAULT_INTERVAL_MS = 5 * 60_000;
@@ -54,17 +53,6 @@ const bytes = (value) => utf8.encode(JSON.stringify(value)).length;
 function unref(timer) {
   timer?.unref?.();
   return timer;
-}
-
-let minted = 0;
-/**
- * An event id that sorts in the order the page tracked: the time, a counter, then a random
- * part for uniqueness. The server orders a visitor's events by time, then id, so events of
- * the same millisecond (a purchase right after its add_to_cart) keep their order.
- */
-function eventId() {
-  minted = (minted + 1) % 36 ** 4;
-  return `${Date.now().toString(36).padStart(9, "0")}-${minted.toString(36).padStart(4, "0")}-${mintId()}`;
 }
 
 /**
@@ -380,11 +368,11 @@ export function runSync(s) {
     persistQueue();
   }
 
-  function event(e, metrics) {
+  function event(e, metrics, id = eventId()) {
     if (stopped || !url("eventsUrl")) return;
     // Exposures first, dated no later than this event: a purchase after a prompt converts.
     noteExposures(e.at, metrics);
-    s.queue.push({ ...e, id: eventId() });
+    s.queue.push({ ...e, id });
     if (s.queue.length > MAX_QUEUE) {
       const over = s.queue.length - MAX_QUEUE;
       s.queue.splice(0, over);
@@ -423,7 +411,7 @@ export function runSync(s) {
   const ready = refresh();
   later(tick, intervalMs);
   if (s.queue.length > 0) scheduleSend(0);
-  for (const [e, metrics] of s.pending) event(e, metrics);
+  for (const [e, metrics, id] of s.pending) event(e, metrics, id);
   s.pending = null;
 
   return {

@@ -149,6 +149,36 @@ test("with sync, sync.js comes once, after create: until it arrives the stored c
   await context.close();
 });
 
+test("a page closed before sync.js arrived loses nothing: the next page sends its events, once", async () => {
+  const visitor = "early-2";
+  const context = await browser.newContext();
+  const first = await open(context, visitor);
+  await until(() => stored(first, "catalog"), "the catalog copy");
+  await first.close();
+
+  let release;
+  const held = new Promise((r) => (release = r));
+  await context.route("**/pkg/sync.js", async (route) => {
+    await held;
+    await route.continue().catch(() => {}); // its page is gone
+  });
+  const page = await open(context, visitor);
+  const early = [{ type: "view", productId: "lens" }, { type: "add_to_cart", productId: "lens", quantity: 2 }];
+  await track(page, early);
+  await page.close();
+  release();
+  await context.unroute("**/pkg/sync.js");
+  assert.deepEqual(storedEvents(db, visitor), [], "nothing reached the server from the closed page");
+
+  const next = await open(context, visitor);
+  await until(() => storedEvents(db, visitor).length === early.length, "the closed page's events, sent by the next page");
+  assert.deepEqual(storedEvents(db, visitor).map((e) => [e.event.type, e.event.productId]), early.map((e) => [e.type, e.productId]));
+  await track(next, [{ type: "view", productId: "solution" }]);
+  await until(() => storedEvents(db, visitor).length === early.length + 1, "the next page's own event");
+  assert.deepEqual(next.problems, []);
+  await context.close();
+});
+
 test("a journey reaches the server; after the builder runs, the visitor's next page uses the new profile and catalog; unchanged documents answer 304", async () => {
   const visitor = "cust-7";
   const shop = await browser.newContext();

@@ -61,6 +61,16 @@ test("before sync.js has arrived: create() applies the stored visitor id and cop
   assert.equal(a.state().visitorId, "anon-a", "the stored visitor id, from the first call");
   assert.deepEqual(a.recommend({ slot: "trending" }).map((r) => r.productId), ["book", "lens"], "the stored catalog, from the first call");
   a.track({ type: "view", productId: "lens" });
+  // The page could close now: the waiting event is already in the stored queue, under its id.
+  const kept = JSON.parse(stored.get("a:sync"));
+  assert.deepEqual(kept.queue.map((e) => [e.type, e.productId, typeof e.id]), [["view", "lens", "string"]], "stored at once");
+  assert.equal(kept.visitorId, "anon-a", "the stored visitor untouched");
+  assert.equal(kept.token, "token-a");
+  // Without personalization consent nothing is stored.
+  storedVisitor("c", `${API}/catalog?c`);
+  const c = vitrin.create({ ...options("c", `${API}/catalog?c`), consent: { personalization: false } });
+  c.track({ type: "view", productId: "lens" });
+  assert.deepEqual(JSON.parse(stored.get("c:sync")).queue, [], "no event stored without consent");
 
   b.track({ type: "view", productId: "book" });
   b.forget();
@@ -69,15 +79,17 @@ test("before sync.js has arrived: create() applies the stored visitor id and cop
   b.track({ type: "view", productId: "lens" });
 
   await until(() => sent("anon-a").length === 1 && sent("anon-1").length === 1, "both batches sent");
-  assert.deepEqual(sent("anon-a")[0].body.events.map((e) => [e.type, e.productId]), [["view", "lens"]]);
+  assert.deepEqual(sent("anon-a")[0].body.events.map((e) => [e.type, e.productId, e.id]), [["view", "lens", kept.queue[0].id]], "sent once, under the stored id");
   assert.equal(sent("anon-a")[0].body.token, "token-a", "under the stored token");
   assert.ok(requests.some((r) => r.path === "/v1/catalog" && r.headers["if-none-match"] === '"c1"'), "the stored copy's ETag asked with");
   // The forgotten visitor: a new anonymous id from the server, and only what came after.
   assert.deepEqual(sent("anon-1")[0].body.events.map((e) => [e.type, e.productId]), [["view", "lens"]]);
   assert.equal(b.state().visitorId, "anon-1", "the engine took the new id");
   assert.equal(requests.filter((r) => r.path === "/v1/events").length, 2, "nothing else sent");
+  assert.equal(sent("anon-c").length, 0, "nothing sent without consent");
   a.destroy();
   b.destroy();
+  c.destroy();
 });
 
 test("once sync.js is here, create() starts syncing before it returns", async () => {
