@@ -186,19 +186,19 @@ const memoryStorage = {
 /** A non-empty string option, else null. */
 export const nonEmpty = (v) => (typeof v === "string" && v ? v : null);
 
-let syncModule = null;
-let syncLoading = null;
-/** sync.js, imported once by the first engine (or `createVitrin`) that syncs; a failed import is tried again. */
-export function loadSync() {
-  syncLoading ??= import("./sync.js").then(
-    (m) => (syncModule = m),
-    (e) => {
-      syncLoading = null;
+/** `load()` once, its promise shared by every caller; after a failure the next call tries again. */
+export function once(load) {
+  let loading = null;
+  return () =>
+    (loading ??= load().catch((e) => {
+      loading = null;
       throw e;
-    },
-  );
-  return syncLoading;
+    }));
 }
+
+let syncModule = null;
+/** sync.js, imported once by the first engine (or `createVitrin`) that syncs. */
+export const loadSync = once(() => import("./sync.js").then((m) => (syncModule = m)));
 
 /**
  * The part of server sync (API.md `sync`) that `create()` does itself, before it returns:

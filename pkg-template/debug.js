@@ -1,15 +1,7 @@
 // Debug mode: logs every decision with why it was made, for developers and support.
 // On with the `debug: true` option, the page URL parameter `vitrin_debug=1`, or the storage
-// flag `localStorage["vitrin:debug"] = "1"` (survives reloads; remove it to stop).
-
-export function debugEnabled() {
-  try {
-    if (typeof location !== "undefined" && new URLSearchParams(location.search).get("vitrin_debug") === "1") return true;
-    return globalThis.localStorage?.getItem("vitrin:debug") === "1";
-  } catch {
-    return false;
-  }
-}
+// flag `localStorage["vitrin:debug"] = "1"` (loader.js reads them and imports this file only
+// then).
 
 /** Wraps the engine's decision methods with console logging (console.debug, one group each). */
 export function logDecisions(engine) {

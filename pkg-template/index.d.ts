@@ -173,7 +173,7 @@ export interface Options {
   now?: () => number;
   /** A decision snapshot from `takeSnapshot` on the server: `recommend` answers from it first (README, "Server-rendered first paint"). */
   snapshot?: Snapshot | null;
-  /** Logs every decision with its explain; also on with `?vitrin_debug=1` or `localStorage["vitrin:debug"] = "1"`. */
+  /** Logs every decision with its explain; also on with `?vitrin_debug=1` or `localStorage["vitrin:debug"] = "1"`. Imports debug.js (only then). */
   debug?: boolean;
   sync?: { catalogUrl?: string; rulesUrl?: string; profileUrl?: string; eventsUrl?: string; intervalMs?: number; visitorId?: string };
 }

@@ -2,33 +2,55 @@
 // wasm once, retry after a failure, and add the JavaScript-only options to `create`
 // (`snapshot`, `debug`) around the engine that core.js builds.
 
-import { bind, loadSync, VitrinError } from "./core.js";
+import { bind, loadSync, once, VitrinError } from "./core.js";
 import { adoptSnapshot } from "./snapshot.js";
-import { debugEnabled, logDecisions } from "./debug.js";
+
+/**
+ * Debug mode's switches besides the option: the page URL parameter `vitrin_debug=1` and the
+ * storage flag `localStorage["vitrin:debug"] = "1"` (survives reloads; remove it to stop).
+ */
+function debugSwitched() {
+  try {
+    if (typeof location !== "undefined" && new URLSearchParams(location.search).get("vitrin_debug") === "1") return true;
+    return globalThis.localStorage?.getItem("vitrin:debug") === "1";
+  } catch {
+    return false;
+  }
+}
+
+let debugModule = null;
+/**
+ * debug.js, imported only in debug mode (a shopper's page never downloads it), like sync.js:
+ * alongside the wasm when a switch is on at load or `createVitrin` asks for it, so the engine
+ * logs from its first call.
+ */
+const loadDebug = once(() => import("./debug.js").then((m) => (debugModule = m)));
 
 /**
  * `instantiate()` resolves to an initialised wasm-bindgen module. A failed load is not
  * cached: the next `loadVitrin()` tries again (a flaky network, a CDN hiccup).
  */
 export function makeLoader(instantiate) {
-  let loading = null;
-  function loadVitrin() {
-    loading ??= Promise.resolve()
-      .then(instantiate)
+  const loadVitrin = once(() =>
+    Promise.resolve()
+      .then(() => Promise.all([instantiate(), debugSwitched() && loadDebug().catch(() => {})]))
       .then(
-        (wasm) => withJsOptions(bind(wasm)),
+        ([wasm]) => withJsOptions(bind(wasm)),
         (cause) => {
-          loading = null;
           throw loadFailed(cause);
         },
-      );
-    return loading;
-  }
+      ),
+  );
   async function createVitrin(options) {
     // A catalog still on its way (`fetch(url)`, a promise) downloads while the wasm compiles,
-    // and so does sync.js when the options sync: the engine then syncs from its first call
-    // (create retries an import that failed here, and reports `sync_failed` if it fails again).
-    const [vitrin, catalog] = await Promise.all([loadVitrin(), received(options?.catalog), options?.sync && loadSync().catch(() => {})]);
+    // and so do sync.js when the options sync and debug.js in debug mode: the engine then
+    // syncs and logs from its first call (create retries an import that failed here).
+    const [vitrin, catalog] = await Promise.all([
+      loadVitrin(),
+      received(options?.catalog),
+      options?.sync && loadSync().catch(() => {}),
+      (options?.debug ?? debugSwitched()) === true && loadDebug().catch(() => {}),
+    ]);
     return vitrin.create(catalog === options?.catalog ? options : { ...options, catalog });
   }
   return { loadVitrin, createVitrin };
@@ -60,7 +82,12 @@ function withJsOptions(vitrin) {
       const pinned = snapshot === undefined ? null : adoptSnapshot(snapshot, rest.catalog);
       const engine = vitrin.create(rest);
       if (pinned) pinned.attach(engine);
-      if (debug ?? debugEnabled()) logDecisions(engine);
+      if (debug ?? debugSwitched()) {
+        // Only `loadVitrin()` then `create({ debug: true })` meets debug.js not here yet: the
+        // engine logs from when it arrives (one module fetch).
+        if (debugModule) debugModule.logDecisions(engine);
+        else loadDebug().then((m) => m.logDecisions(engine), (e) => console.warn(`[vitrin] debug mode could not be loaded: ${e?.message ?? e}`));
+      }
       return engine;
     },
   });

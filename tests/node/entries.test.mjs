@@ -164,6 +164,29 @@ test("debug mode logs each decision with its reason; off by default", async () =
   await assert.rejects(fresh({ debug: "yes" }), (e) => e.code === "invalid_options" && e.path === "/debug");
 });
 
+test("create({ debug: true }) after loadVitrin(), before debug.js is here: the engine logs once it arrives", async () => {
+  // A loader.js of its own (by query string): debug.js not imported yet (a browser page never
+  // downloads it outside debug mode: tests/browser/sync.test.mjs counts its requests).
+  const { makeLoader: fresh } = await import("../../pkg/loader.js?debug-late");
+  const glue = await import("../../pkg/vitrin_core.js?debug-late");
+  const { loadVitrin } = fresh(async () => {
+    glue.initSync({ module: await readFile(new URL("../../pkg/vitrin_core_bg.wasm", import.meta.url)) });
+    return glue;
+  });
+  const vitrin = await loadVitrin();
+  const logged = await captureConsole(async () => {
+    const quiet = vitrin.create({ catalog, storage: "memory", storageKey: `entries-${++keys}`, now: NOW });
+    quiet.recommend({ slot: "trending", limit: 1 });
+    quiet.destroy();
+    const e = vitrin.create({ catalog, storage: "memory", storageKey: `entries-${++keys}`, now: NOW, debug: true });
+    await until(() => Object.hasOwn(e, "recommend"), "debug.js wrapping the engine's methods");
+    e.recommend({ slot: "trending", limit: 1 });
+    e.destroy();
+  });
+  assert.match(logged, /debug mode on/);
+  assert.equal(logged.match(/recommend trending/g)?.length, 1, `only the engine in debug mode logs:\n${logged}`);
+});
+
 test("debug mode also turns on from ?vitrin_debug=1 and from the vitrin:debug storage flag", async () => {
   for (const [name, value] of [
     ["location", { search: "?q=shoes&vitrin_debug=1" }],

@@ -32,6 +32,8 @@ pub const SIZE_BUDGET_GZIP: u64 = 160 * 1024;
 
 /// The browser entry of the package (`vitrin` in a bundler or an import map).
 const ENTRY: &str = "index.js";
+/// Debug mode's console logging, imported by `loader.js` only when debug mode is on.
+const DEBUG: &str = "debug.js";
 
 /// Files a browser never downloads together with the rest: the Node, edge and test entries,
 /// the alternatives to the ES-module files (the scalar wasm, the script-tag build, the inline
@@ -61,6 +63,8 @@ pub enum Part {
     Storefront,
     /// Imported with `import("./…")` from a storefront file: only when the page uses it.
     Lazy,
+    /// Imported only in debug mode (`DEBUG`): a developer's page, in neither total.
+    Debug,
     /// Another entry a page may add (`vitrin/assistant`, `vitrin/react`): not in the total.
     Optional,
     /// Never downloaded with the rest (`outside_total`).
@@ -72,6 +76,7 @@ impl Part {
         match self {
             Part::Storefront => "storefront",
             Part::Lazy => "lazy",
+            Part::Debug => "debug",
             Part::Optional => "optional",
             Part::Outside => "outside",
         }
@@ -142,6 +147,8 @@ pub fn measure(pkg: &Path) -> Result<SizeReport> {
             total.add(&sizes);
             with_lazy.add(&sizes);
             Part::Storefront
+        } else if name == DEBUG && lazy.contains(&name) {
+            Part::Debug
         } else if lazy.contains(&name) {
             with_lazy.add(&sizes);
             Part::Lazy
@@ -299,8 +306,9 @@ impl SizeReport {
             "",
         );
         println!(
-            "loaded only when used, not in the total: {} (lazy); {} (optional entries)",
+            "loaded only when used, not in the total: {} (lazy); {} (debug mode); {} (optional entries)",
             self.names(Part::Lazy),
+            self.names(Part::Debug),
             self.names(Part::Optional)
         );
         println!(
@@ -313,7 +321,7 @@ impl SizeReport {
 
     /// `{ "files": [{ "file", "raw", "gzip", "brotli", "part" }], "total": {...},
     /// "withSync": {...}, "budgetGzip": N }`; `part` is `storefront` (in the total), `lazy`
-    /// (in `withSync`), `optional` or `outside`.
+    /// (in `withSync`), `debug`, `optional` or `outside`.
     pub fn write(&self, path: &Path) -> Result {
         let obj = |s: &Sizes| {
             format!(
