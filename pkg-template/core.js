@@ -12,10 +12,20 @@ export class VitrinError extends Error {
     if (details.path !== undefined) this.path = details.path;
     if (details.errors !== undefined) this.errors = details.errors;
   }
+
+  // The browser entry is built with a copy of this module of its own (xtask/src/build.rs,
+  // BUNDLED): an error from another entry (vitrin/testing's engine in a jsdom test) is a
+  // VitrinError to it too.
+  static [Symbol.hasInstance](e) {
+    return e instanceof Error && e.name === "VitrinError" && typeof e.code === "string";
+  }
 }
 
+// `@__PURE__` marks a top-level value esbuild may drop where nothing reads it: the build
+// bundles sync.js with only the few helpers it imports from here.
+
 /** A module using one SIMD128 instruction: valid only where the engine's SIMD build runs. */
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = /* @__PURE__ */ new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
 /** Whether this runtime runs the engine's SIMD128 build (else the loaders take the scalar one). */
 export function simd() {
@@ -157,7 +167,7 @@ function packCatalog(catalog) {
   return { json: { ...catalog, products: stripped }, table: undefined, rows, dim };
 }
 
-const utf8 = new TextEncoder();
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /** The page's localStorage, or null where reading it throws (sandboxed frames, some private modes). */
 function localStorageOrNull() {
@@ -198,7 +208,7 @@ export function once(load) {
 
 let syncModule = null;
 /** sync.js, imported once by the first engine (or `createVitrin`) that syncs. */
-export const loadSync = once(() => import("./sync.js").then((m) => (syncModule = m)));
+export const loadSync = /* @__PURE__ */ once(() => import("./sync.js").then((m) => (syncModule = m)));
 
 /**
  * The part of server sync (API.md `sync`) that `create()` does itself, before it returns:

@@ -231,7 +231,7 @@ test("a plain page with an import map, the script-tag build, and a Web Worker", 
   const pkg = join(WORK, "node_modules/vitrin");
   try {
     const plain = await visit(`${server.url}/apps/plain/`, "plain");
-    row("plain page + import map", bytes(pkg, ["index.js", "core.js", "loader.js", "snapshot.js", "vitrin_core.js", "vitrin_core_bg.wasm"]), plain);
+    row("plain page + import map", bytes(pkg, ["index.js", "vitrin_core_bg.wasm"]), plain);
     const script = await visit(`${server.url}/apps/script/`, "script");
     row("script tag (`vitrin.global.js`)", bytes(cdn, ["vitrin.global.js", "vitrin_core_bg.wasm"]), script);
     // The first download of the engine fails (a flaky network): load_failed, then a retry works.

@@ -58,3 +58,22 @@ test("a stack trace through the minified scripts leads back to the readable sour
   // Without the maps the same frame is a column on the minified file's one line.
   assert.match(await run([]), /core\.js:1:\d+/);
 });
+
+test("the browser entry's own copy of core.js: its VitrinError is the other entries' one", async () => {
+  // index.js is built with core.js inside it; node.js (and vitrin/testing) import pkg/core.js.
+  const browser = await import("../../pkg/index.js");
+  const { createVitrin, VitrinError } = await import("../../pkg/node.js");
+  assert.notEqual(browser.VitrinError, VitrinError, "two copies of the class");
+  const engine = await createVitrin({ catalog: { products: [{ id: "a", title: "A", category: "c", price: 1 }] }, storage: "memory" });
+  const thrown = (() => {
+    try {
+      engine.recommend({ slot: 42 });
+    } catch (e) {
+      return e;
+    }
+  })();
+  engine.destroy();
+  assert.ok(thrown instanceof VitrinError && thrown instanceof browser.VitrinError, "an engine's error is a VitrinError to both entries");
+  assert.ok(new browser.VitrinError("invalid_argument", "x") instanceof VitrinError);
+  assert.ok(!(new Error("x") instanceof browser.VitrinError) && !(null instanceof VitrinError), "other errors are not");
+});

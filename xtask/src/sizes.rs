@@ -40,17 +40,18 @@ const DEBUG: &str = "debug.js";
 /// entry with its wasm in JavaScript), and the
 /// query builders' field configuration (`editor.js` and the `vocabulary.js` it reads), loaded
 /// by marketers' tools, never by a storefront.
+const OUTSIDE: [&str; 7] = [
+    "node.js",
+    "edge.js",
+    "inline.js",
+    "testing.js",
+    "jest-environment.js",
+    "editor.js",
+    "vocabulary.js",
+];
+
 fn outside_total(name: &str) -> bool {
-    [
-        "node.js",
-        "edge.js",
-        "inline.js",
-        "testing.js",
-        "jest-environment.js",
-        "editor.js",
-        "vocabulary.js",
-    ]
-    .contains(&name)
+    OUTSIDE.contains(&name)
         || name == crate::build::SCALAR_WASM
         || name == crate::build::GLOBAL_SCRIPT
         || name == crate::build::INLINE_WASM
@@ -125,6 +126,15 @@ pub fn measure(pkg: &Path) -> Result<SizeReport> {
     paths.sort();
     let out = output(cmd("node").arg("-e").arg(MEASURE_JS).args(&paths))?;
     let (storefront, lazy) = storefront(pkg)?;
+    // The modules the `OUTSIDE` entries import (`core.js` and the rest: the browser entry is
+    // built with its own copy of them).
+    let mut modules = BTreeSet::new();
+    walk(
+        pkg,
+        OUTSIDE.iter().map(|f| f.to_string()).collect(),
+        &storefront,
+        &mut modules,
+    )?;
     let wasm = format!("{}_bg.wasm", crate::build::CORE);
     let mut files = Vec::new();
     let mut total = Sizes::default();
@@ -152,7 +162,7 @@ pub fn measure(pkg: &Path) -> Result<SizeReport> {
         } else if lazy.contains(&name) {
             with_lazy.add(&sizes);
             Part::Lazy
-        } else if outside_total(&name) {
+        } else if outside_total(&name) || modules.contains(&name) {
             Part::Outside
         } else {
             Part::Optional
@@ -219,11 +229,12 @@ fn walk(
     Ok(dynamic)
 }
 
-/// The package files a built (minified) module imports: `import … from "./x.js"`,
+/// The package's modules a built (minified) module imports: `import … from "./x.js"`,
 /// `export … from "./x.js"` and `import "./x.js"` (static), and `import("./x.js")`
 /// (dynamic). Only `./` specifiers name the package's files; bare ones (`react`, `vitrin`)
-/// are the page's. The package's files sit in one folder, so `./x.js` is `x.js`.
-fn imports(js: &str) -> (Vec<String>, Vec<String>) {
+/// are the page's, and edge.js's `./…wasm?module` is the wasm, not a module. The package's
+/// files sit in one folder, so `./x.js` is `x.js`.
+pub fn imports(js: &str) -> (Vec<String>, Vec<String>) {
     let mut statics = Vec::new();
     let mut dynamics = Vec::new();
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.';
@@ -243,7 +254,7 @@ fn imports(js: &str) -> (Vec<String>, Vec<String>) {
             let Some(spec) = rest[1..].split(quote).next() else {
                 continue;
             };
-            if let Some(file) = spec.strip_prefix("./") {
+            if let Some(file) = spec.strip_prefix("./").filter(|f| f.ends_with(".js")) {
                 if dynamic { &mut dynamics } else { &mut statics }.push(file.to_string());
             }
         }
@@ -376,7 +387,7 @@ mod tests {
 
     #[test]
     fn imports_of_a_minified_module() {
-        let js = r#"import i,*as o from"./vitrin_core.js";import{a as e}from "./core.js";export{b}from"./snapshot.js";import"./side.js";import{c}from"react";const u=new URL("./x.wasm",import.meta.url),m=Array.from("./no.js"),w=' import "vitrin/inline"';let s=()=>import( "./sync.js" );"#;
+        let js = r#"import i,*as o from"./vitrin_core.js";import{a as e}from "./core.js";export{b}from"./snapshot.js";import"./side.js";import w from"./x_bg.wasm?module";import{c}from"react";const u=new URL("./x.wasm",import.meta.url),m=Array.from("./no.js"),w=' import "vitrin/inline"';let s=()=>import( "./sync.js" );"#;
         let (statics, dynamics) = imports(js);
         assert_eq!(
             statics,
