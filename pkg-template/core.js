@@ -235,6 +235,7 @@ export function restoreSync(engine, opts, hooks) {
     given: nonEmpty(opts.visitorId),
     visitorUrl: nonEmpty(opts.visitorUrl) ?? (eventsUrl?.match(/\/events(?=$|\?)/) ? eventsUrl.replace(/\/events(?=$|\?)/, "/visitors") : null),
     etags: {},
+    eventId,
     // The rules document in force from the server (sync.js reports exposures of its campaigns).
     rules: null,
     report(code, message, details) {

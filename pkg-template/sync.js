@@ -28,7 +28,7 @@
 // page only reports exposures (prompts shown, holdout moments, clicks) as they grow in
 // the engine's counters, for campaigns of the rules the server published.
 
-import { eventId, MAX_QUEUE, nonEmpty as text, SYNC_DOCS } from "./core.js";
+import { MAX_QUEUE, nonEmpty as text, SYNC_DOCS } from "./core.js";
 
 export { MAX_QUEUE };
 /** Largest batch body: `fetch(…, {keepalive})` and `sendBeacon` refuse more than 64 KiB. */
@@ -74,7 +74,9 @@ function unref(timer) {
  *          engine's counters as they were then
  */
 export function runSync(s) {
-  const { engine, opts, key, report, url } = s;
+  // `eventId` is the engine's core.js's (one counter per page: the ids of the events that
+  // waited for this file and of later ones keep their order), not a copy bundled in here.
+  const { engine, opts, key, report, url, eventId } = s;
   const fetchFn = (...args) => globalThis.fetch(...args);
   const intervalMs = Number.isFinite(opts.intervalMs) && opts.intervalMs > 0 ? opts.intervalMs : DEFAULT_INTERVAL_MS;
 

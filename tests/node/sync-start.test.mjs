@@ -72,24 +72,47 @@ test("before sync.js has arrived: create() applies the stored visitor id and cop
   c.track({ type: "view", productId: "lens" });
   assert.deepEqual(JSON.parse(stored.get("c:sync")).queue, [], "no event stored without consent");
 
+  // Event ids sort in the order the page tracked, across sync.js's arrival: events within
+  // one millisecond are told apart by one counter (core.js's, which sync.js is handed).
+  storedVisitor("d", `${API}/catalog?d`);
+  const d = vitrin.create(options("d", `${API}/catalog?d`));
+  const realNow = Date.now;
+  const instant = realNow();
+  Date.now = () => instant;
+  try {
+    for (const productId of ["book", "lens", "book"]) d.track({ type: "view", productId });
+  } finally {
+    Date.now = realNow;
+  }
   b.track({ type: "view", productId: "book" });
   b.forget();
   assert.deepEqual([...stored.keys()].filter((k) => k.startsWith("b:")), [], "forget() erased sync's copies and queue at once");
   assert.notEqual(b.state().visitorId, "anon-b");
   b.track({ type: "view", productId: "lens" });
 
-  await until(() => sent("anon-a").length === 1 && sent("anon-1").length === 1, "both batches sent");
+  await until(() => sent("anon-a").length === 1 && sent("anon-1").length === 1 && sent("anon-d").length === 1, "the batches sent");
+  Date.now = () => instant;
+  try {
+    d.track({ type: "add_to_cart", productId: "lens" });
+  } finally {
+    Date.now = realNow;
+  }
+  await until(() => sent("anon-d").length === 2, "d's second batch");
+  const ids = sent("anon-d").flatMap((r) => r.body.events.filter((e) => e.type !== "exposure").map((e) => e.id));
+  assert.equal(ids.length, 4);
+  assert.deepEqual([...ids].sort(), ids, "ids of one millisecond in the order tracked");
   assert.deepEqual(sent("anon-a")[0].body.events.map((e) => [e.type, e.productId, e.id]), [["view", "lens", kept.queue[0].id]], "sent once, under the stored id");
   assert.equal(sent("anon-a")[0].body.token, "token-a", "under the stored token");
   assert.ok(requests.some((r) => r.path === "/v1/catalog" && r.headers["if-none-match"] === '"c1"'), "the stored copy's ETag asked with");
   // The forgotten visitor: a new anonymous id from the server, and only what came after.
   assert.deepEqual(sent("anon-1")[0].body.events.map((e) => [e.type, e.productId]), [["view", "lens"]]);
   assert.equal(b.state().visitorId, "anon-1", "the engine took the new id");
-  assert.equal(requests.filter((r) => r.path === "/v1/events").length, 2, "nothing else sent");
+  assert.equal(requests.filter((r) => r.path === "/v1/events" && r.body.visitorId !== "anon-d").length, 2, "nothing else sent");
   assert.equal(sent("anon-c").length, 0, "nothing sent without consent");
   a.destroy();
   b.destroy();
   c.destroy();
+  d.destroy();
 });
 
 test("once sync.js is here, create() starts syncing before it returns", async () => {
