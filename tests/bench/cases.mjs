@@ -506,9 +506,9 @@ async function throughput(deps, opts) {
  * One cold start: `importVitrin()` (a fresh module: a new page, a new process), loadVitrin,
  * create with `catalog()` (what the store served made into what `create` takes: the JSON
  * parsed, or the binary catalog's bytes as they are), the first recommend; ms per phase,
- * and the wasm memory after it.
+ * and the wasm memory after it (`memoryBytes()`).
  */
-export async function coldStart(importVitrin, importCore, catalog) {
+export async function coldStart(importVitrin, memoryBytes, catalog) {
   const t0 = clock();
   const mod = await importVitrin();
   const vitrin = await mod.loadVitrin();
@@ -518,8 +518,7 @@ export async function coldStart(importVitrin, importCore, catalog) {
   const picks = engine.recommend({ slot: "for_you", limit: TOP });
   const t3 = clock();
   if (picks.length !== TOP) throw new Error(`cold start: ${picks.length} recommendations`);
-  const memoryBytes = await wasmMemoryBytes(importCore);
-  return { loadMs: t1 - t0, createMs: t2 - t1, firstRecommendMs: t3 - t2, totalMs: t3 - t0, memoryBytes };
+  return { loadMs: t1 - t0, createMs: t2 - t1, firstRecommendMs: t3 - t2, totalMs: t3 - t0, memoryBytes: await memoryBytes() };
 }
 
 /** Byte length of the wasm instance's memory (wasm-bindgen's `initSync()` returns the
