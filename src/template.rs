@@ -2,8 +2,10 @@
 //! when rules are set (an unknown variable or filter is a validation error there, never a
 //! broken sentence later); rendered per prompt into parts — literal text and values with
 //! the filter to format them — so the page can format money, dates and plurals with the
-//! browser's `Intl` and escape every value for HTML. Depends on `error`, serde_json.
+//! browser's `Intl` and escape every value for HTML. Depends on `error`, `logic` (`index_of`),
+//! serde_json.
 
+use crate::logic::index_of;
 use serde_json::Value;
 
 /// The variables a template may use, written once: `parse` accepts these names, the
@@ -104,11 +106,11 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
     let mut pieces = Vec::new();
     let mut errors = Vec::new();
     let mut rest = src;
-    while let Some(open) = rest.find("{{") {
+    while let Some(open) = index_of(rest, "{{") {
         if open > 0 {
             pieces.push(Piece::Text(rest[..open].to_string()));
         }
-        let Some(close) = rest[open..].find("}}") else {
+        let Some(close) = index_of(&rest[open..], "}}") else {
             errors.push("\"{{\" without a closing \"}}\"".to_string());
             return Err(errors);
         };

@@ -9,7 +9,7 @@ use super::case;
 use super::compile::{array_index, Node, Seg};
 use super::dates::{self, Unit};
 use super::js::{
-    compare, loose_eq, number, parse_float, push_js_string, rem, strict_eq, to_js_string,
+    compare, index_of, loose_eq, number, parse_float, push_js_string, rem, strict_eq, to_js_string,
     to_number, truthy_v, V,
 };
 use super::ops::Op;
@@ -666,7 +666,9 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
         }
         Op::In => pair(args, scope, |needle, hay| match hay {
             // json-logic-js returns false for any falsy haystack, "" included.
-            V::Json(Value::String(s)) => !s.is_empty() && s.contains(&*to_js_string(needle)),
+            V::Json(Value::String(s)) => {
+                !s.is_empty() && index_of(s, &to_js_string(needle)).is_some()
+            }
             V::Json(Value::Array(items)) => items.iter().any(|x| strict_eq(needle, V::Json(x))),
             _ => false,
         }),

@@ -70,6 +70,17 @@ fn decimal_len(b: &[u8]) -> usize {
     end
 }
 
+/// Where `needle` first occurs in `hay` (JavaScript's `indexOf`, in bytes; a match of valid
+/// UTF-8 starts on a character boundary). One small loop instead of core's two-way searcher,
+/// which `str::find(&str)` and `str::contains(&str)` bring into the wasm (0.7 KB gzip).
+pub fn index_of(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    if n.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes().windows(n.len()).position(|w| w == n)
+}
+
 /// A whole string in JS decimal syntax (`+1`, `.5`, `2.`, `007`, `1e3`; no spaces, no
 /// `Infinity`). Parsed by the JSON number reader (`jsontext::number`) because core's `f64::from_str` would
 /// add its own tables to the wasm.

@@ -41,7 +41,7 @@ use serde_json::Value;
 use std::fmt;
 
 pub use dates::{set_clock, Clock};
-pub use js::{decimal, truthy};
+pub use js::{decimal, index_of, truthy};
 
 /// Whether the operator spelt `name` reads the engine's clock or the store's time zone, so
 /// a condition using it must be evaluated at the time of the decision, not cached.

@@ -52,6 +52,33 @@ fn nested_nots(levels: usize) -> Value {
 }
 
 #[test]
+fn index_of_finds_what_str_find_finds() {
+    // Every string of up to 3 characters over ASCII, 2- and 3-byte characters, as needle
+    // and haystack: the byte search lands where core's does, on a character boundary.
+    let alphabet = ["a", "b", "é", "ğ", "€"];
+    let mut all = vec![String::new()];
+    for len in 1..=3 {
+        let shorter: Vec<String> = all
+            .iter()
+            .filter(|s| s.chars().count() == len - 1)
+            .cloned()
+            .collect();
+        for s in shorter {
+            all.extend(alphabet.iter().map(|c| format!("{s}{c}")));
+        }
+    }
+    for hay in &all {
+        for needle in &all {
+            assert_eq!(
+                index_of(hay, needle),
+                hay.find(needle.as_str()),
+                "{hay:?} {needle:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn unknown_operators_are_reported_at_their_path_with_a_suggestion() {
     assert_eq!(
         errors(json!({"and": [{"==": [1, 1]}, {"=": [1, 1]}]})),

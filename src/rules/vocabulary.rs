@@ -8,6 +8,7 @@
 
 use crate::error::PathError;
 use crate::json;
+use crate::logic::index_of;
 use serde_json::{Map, Value};
 
 /// What a variable holds, as the editors type it.
@@ -327,7 +328,7 @@ impl Scope {
     /// The scope of the condition at a JSON Pointer into a rules document: filters and
     /// boosts are slot conditions, every other `when` a campaign's.
     pub fn at(pointer: &str) -> Scope {
-        if pointer.contains("/filters/") || pointer.contains("/boosts/") {
+        if index_of(pointer, "/filters/").is_some() || index_of(pointer, "/boosts/").is_some() {
             Scope::Slot
         } else {
             Scope::Campaign
