@@ -4,15 +4,14 @@
 
 use crate::error::Error;
 use std::cell::RefCell;
-// The catalog's hasher: std's SipHash and its random keys would be in the wasm for this map only.
-use rustc_hash::FxHashMap as HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 thread_local! {
     /// Memory storage is shared by every engine of the page with the same key, like
-    /// localStorage is, so `storage: "memory"` behaves the same apart from lasting.
-    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::default());
+    /// localStorage is, so `storage: "memory"` behaves the same apart from lasting. A list,
+    /// not a map: a page holds a few keys, and a hash map of its own types cost 1.1 KB gzip.
+    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
 pub enum Store {
@@ -61,7 +60,10 @@ impl Store {
 
     pub fn get(&self, key: &str) -> Result<Option<String>, Error> {
         match self {
-            Store::Memory => Ok(MEMORY.with(|m| m.borrow().get(key).cloned())),
+            Store::Memory => Ok(MEMORY.with(|m| {
+                let m = m.borrow();
+                m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+            })),
             Store::Local(s) => s.get_item(key).map_err(|e| storage_error(e, "read")),
         }
     }
@@ -69,7 +71,13 @@ impl Store {
     pub fn set(&self, key: &str, value: &str) -> Result<(), Error> {
         match self {
             Store::Memory => {
-                MEMORY.with(|m| m.borrow_mut().insert(key.to_string(), value.to_string()));
+                MEMORY.with(|m| {
+                    let mut m = m.borrow_mut();
+                    match m.iter_mut().find(|(k, _)| k == key) {
+                        Some((_, v)) => *v = value.to_string(),
+                        None => m.push((key.to_string(), value.to_string())),
+                    }
+                });
                 Ok(())
             }
             Store::Local(s) => s
@@ -87,7 +95,7 @@ impl Store {
         };
         match self {
             Store::Memory => {
-                MEMORY.with(|m| m.borrow_mut().retain(|k, _| !ours(k)));
+                MEMORY.with(|m| m.borrow_mut().retain(|(k, _)| !ours(k)));
                 Ok(())
             }
             Store::Local(s) => {
