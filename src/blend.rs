@@ -104,8 +104,8 @@ impl Blend {
         let mut b = Blend::default();
         for key in o.map.keys() {
             if !Blend::FIELDS.iter().any(|f| f.name == key) {
-                let names: Vec<&str> = Blend::FIELDS.iter().map(|f| f.name).collect();
-                return Err(o.err(key, format!("unknown weight; known: {}", names.join(", "))));
+                let names = crate::error::listed(Blend::FIELDS.iter().map(|f| f.name));
+                return Err(o.err(key, format!("unknown weight; known: {names}")));
             }
         }
         for f in Blend::FIELDS {

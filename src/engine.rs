@@ -277,15 +277,16 @@ impl Engine {
         let rule_slot = self.rules.slot(slot);
         let strategy = Strategy::from_name(rule_slot.map_or(slot, |s| s.strategy.as_str()))
             .ok_or_else(|| {
-                let names: Vec<&str> = Strategy::NAMES
-                    .iter()
-                    .copied()
-                    .chain(self.rules.slots.iter().map(|s| s.name.as_str()))
-                    .collect();
+                let names = crate::error::listed(
+                    Strategy::NAMES
+                        .iter()
+                        .copied()
+                        .chain(self.rules.slots.iter().map(|s| s.name.as_str())),
+                );
                 Error::at(
                     "unknown_slot",
                     "/slot",
-                    format!("unknown slot \"{slot}\"; slots are {}", names.join(", ")),
+                    format!("unknown slot \"{slot}\"; slots are {names}"),
                 )
             })?;
         let limit = limit.or(rule_slot.and_then(|s| s.limit)).unwrap_or(10) as usize;

@@ -116,7 +116,7 @@ impl Event {
                 "type",
                 format!(
                     "unknown event type \"{name}\"; expected one of {}",
-                    EventType::NAMES.join(", ")
+                    crate::error::listed(EventType::NAMES.iter().copied())
                 ),
             ));
         };
@@ -128,7 +128,7 @@ impl Event {
                         "page",
                         format!(
                             "unknown page \"{name}\"; expected one of {}",
-                            Page::NAMES.join(", ")
+                            crate::error::listed(Page::NAMES.iter().copied())
                         ),
                     )
                 })?;

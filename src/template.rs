@@ -124,7 +124,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
             errors.push(format!(
                 "unknown variable \"{var}\"{}; variables are {}",
                 crate::error::did_you_mean(var, Var::names()),
-                Var::names().collect::<Vec<_>>().join(", ")
+                crate::error::listed(Var::names())
             ));
         }
         let filter = filter.map(|f| {
@@ -136,7 +136,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
                 errors.push(format!(
                     "unknown filter \"{name}\"{}; filters are {}",
                     crate::error::did_you_mean(name, FILTERS.iter().copied()),
-                    FILTERS.join(", ")
+                    crate::error::listed(FILTERS.iter().copied())
                 ));
             }
             if name == "plural" && args.len() != 2 {

@@ -5,7 +5,7 @@
 //! Depends on `error`.
 
 pub use crate::error::did_you_mean;
-use crate::error::{join, PathError};
+use crate::error::{join, listed, PathError};
 use crate::json;
 use crate::json::{num, type_name};
 use serde_json::{Map, Value};
@@ -155,7 +155,7 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
             if !options.contains(&s.as_str()) {
                 fail(format!(
                     "\"{s}\" is not one of {}{}",
-                    options.join(", "),
+                    listed(options.iter().copied()),
                     did_you_mean(s, options.iter().copied())
                 ));
             }
@@ -200,17 +200,14 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
                         path: join(path, "type"),
                         message: format!(
                             "unknown type \"{t}\"; expected one of {}{}",
-                            tags().collect::<Vec<_>>().join(", "),
+                            listed(tags()),
                             did_you_mean(t, tags())
                         ),
                     }),
                 },
                 None => errors.push(PathError {
                     path: join(path, "type"),
-                    message: format!(
-                        "is required: one of {}",
-                        tags().collect::<Vec<_>>().join(", ")
-                    ),
+                    message: format!("is required: one of {}", listed(tags())),
                 }),
             }
         }
