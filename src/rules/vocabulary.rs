@@ -434,7 +434,7 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
             other => other.clone(),
         };
     };
-    let at = format!("{path}/{}", op.replace('~', "~0").replace('/', "~1"));
+    let at = crate::error::join(path, op);
     if op == "var" {
         if let Some(name) = var_path(v) {
             if let Err(hint) = resolve(name, scope) {
