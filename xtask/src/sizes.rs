@@ -26,9 +26,12 @@ use crate::util::{cmd, files_ending, output, read, write, Result};
 /// keeps about 1 KiB of room over it. Then the bench hook left the public build (0.45 KB), and
 /// readers and error helpers compiled once, an exact `%` without 128-bit division, FxHash for
 /// the memory storage and wasm-opt `-O1` instead of `-Oz` (which gzips worse) took 9.5 KB off
-/// the wasm: 162,461 B, so 169.5 → 160 KiB. The product aims far lower (issue 13: 100 KB,
-/// aim 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 160 * 1024;
+/// the wasm: 162,461 B, so 169.5 → 160 KiB. In session 9 the browser entry became one
+/// bundled module with debug.js loaded only in debug mode (−1.8 KB), and wasm-opt's shrink
+/// flags, one substring search, a list for the memory storage and one name-list helper took
+/// 3.4 KB off the wasm: 157,521 B, so 160 → 155 KiB. The product aims far lower (issue 13:
+/// 100 KB, aim 60 KB).
+pub const SIZE_BUDGET_GZIP: u64 = 155 * 1024;
 
 /// The browser entry of the package (`vitrin` in a bundler or an import map).
 const ENTRY: &str = "index.js";
