@@ -2,9 +2,11 @@
 //! `vitrin-server executor` start Ballista's own scheduler and executor (the library
 //! functions behind its `ballista-scheduler` and `ballista-executor` binaries, same
 //! version as the DataFusion the plans are written for), so a store installs one binary.
-//! The plans use only DataFusion's built-in functions: the stock Ballista 55 binaries or
-//! containers serve them as well.
+//! The plans use only DataFusion's built-in functions, but Ballista 55's executors leave
+//! the array functions (`make_array`: the pairs plan's fan-out) out of the functions they
+//! decode tasks with; `executor` adds them. A stock `ballista-executor` rejects that task.
 
+use ballista_core::registry::BallistaFunctionRegistry;
 use ballista_executor::executor_process::{start_executor_process, ExecutorProcessConfig};
 use ballista_scheduler::cluster::BallistaCluster;
 use ballista_scheduler::config::SchedulerConfig;
@@ -53,6 +55,15 @@ pub struct Executor {
     pub work_dir: Option<String>,
 }
 
+/// Ballista's functions for decoding tasks, with DataFusion's array functions added.
+fn functions() -> BallistaFunctionRegistry {
+    let mut registry = BallistaFunctionRegistry::default();
+    for f in datafusion::functions_nested::all_default_nested_functions() {
+        registry.scalar_functions.insert(f.name().to_string(), f);
+    }
+    registry
+}
+
 /// Runs an executor registered with the scheduler until the process is stopped.
 pub fn executor(e: Executor) -> Result<(), String> {
     let (host, port) = e
@@ -73,6 +84,7 @@ pub fn executor(e: Executor) -> Result<(), String> {
         scheduler_connect_timeout_seconds: 30,
         work_dir: e.work_dir,
         print_thread_info: false,
+        override_function_registry: Some(Arc::new(functions())),
         ..ExecutorProcessConfig::default()
     };
     if let Some(slots) = e.slots {

@@ -25,12 +25,14 @@ use crate::db::Source;
 use crate::eventlog::{self, Location};
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
+use datafusion::datasource::MemTable;
 use datafusion::execution::options::ParquetReadOptions;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::StreamExt;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vitrin::events::Event;
 
@@ -66,6 +68,9 @@ pub const JOB_TIMEOUT: Duration = Duration::from_secs(1800);
 pub struct Engine {
     pub ctx: SessionContext,
     timeout: Option<Duration>,
+    /// The plans' common table `uniq` (see `UNIQ`): in process it reads the table
+    /// `dedup` registers; on a cluster each plan removes the duplicates itself.
+    uniq: String,
 }
 
 impl Engine {
@@ -230,14 +235,34 @@ fn integers(batch: &RecordBatch, i: usize) -> io::Result<datafusion::arrow::arra
     Ok(col.as_primitive::<Int64Type>().clone())
 }
 
-/// The events the model reads, one row per (visitor_id, id, line).
-const UNIQ: &str = "uniq AS (
-  SELECT visitor_id, id, type, at, line, product_id, order_id, session FROM (
-    SELECT visitor_id, id, type, at, line, product_id, order_id, session,
-      LAG(id) OVER (PARTITION BY visitor_id ORDER BY at, id, line) AS prev_id,
-      LAG(line) OVER (PARTITION BY visitor_id ORDER BY at, id, line) AS prev_line
-    FROM events WHERE type IN ('view', 'purchase') AND product_id IS NOT NULL)
-  WHERE prev_id IS NULL OR prev_id <> id OR prev_line <> line)";
+/// The events the model reads, one row per (visitor_id, id, line). A retried append
+/// writes the same row again, so a hash `DISTINCT` removes it without sorting the log.
+const UNIQ: &str = "SELECT DISTINCT visitor_id, id, type, at, line, product_id, order_id, session
+  FROM events WHERE type IN ('view', 'purchase') AND product_id IS NOT NULL";
+
+/// In process, the events of `UNIQ` computed once into memory, where every plan reads
+/// them; on a cluster, where a table in the client's memory cannot go, each plan
+/// computes them as a common table.
+async fn dedup(engine: &mut Engine, cluster: bool) -> io::Result<()> {
+    if cluster {
+        engine.uniq = format!("uniq AS ({UNIQ})");
+        return Ok(());
+    }
+    let table = engine
+        .within(engine.deadline(), async {
+            let df = engine.ctx.sql(UNIQ).await.map_err(failed)?;
+            let schema = df.schema().inner().clone();
+            let parts = df.collect_partitioned().await.map_err(failed)?;
+            MemTable::try_new(schema, parts).map_err(failed)
+        })
+        .await?;
+    engine
+        .ctx
+        .register_table("deduplicated", Arc::new(table))
+        .map_err(failed)?;
+    engine.uniq = "uniq AS (SELECT * FROM deduplicated)".into();
+    Ok(())
+}
 
 /// What the log holds: sizes that set the plans' constants.
 struct Shape {
@@ -246,16 +271,20 @@ struct Shape {
     log_sessions: u64,
     /// First and last time of the SDK's and the orders' events.
     span: Option<(f64, f64)>,
+    /// Rows of purchased products (none in a session log: its baskets are skipped).
+    purchased: u64,
 }
 
 async fn shape(ctx: &Engine) -> io::Result<Shape> {
-    let b = query(ctx, "SELECT COUNT(*), MAX(session), MIN(CASE WHEN session IS NULL THEN at END), MAX(CASE WHEN session IS NULL THEN at END) FROM events").await?;
+    let b = query(ctx, "SELECT COUNT(*), MAX(session), MIN(CASE WHEN session IS NULL THEN at END), MAX(CASE WHEN session IS NULL THEN at END),
+  COUNT(CASE WHEN type = 'purchase' AND session IS NULL AND product_id IS NOT NULL THEN 1 END) FROM events").await?;
     let b = &b[0];
-    let (n, s, lo, hi) = (
+    let (n, s, lo, hi, bought) = (
         integers(b, 0)?,
         integers(b, 1)?,
         numbers(b, 2)?,
         numbers(b, 3)?,
+        integers(b, 4)?,
     );
     Ok(Shape {
         rows: n.value(0) as u64,
@@ -265,15 +294,19 @@ async fn shape(ctx: &Engine) -> io::Result<Shape> {
             s.value(0) as u64 + 1
         },
         span: (!lo.is_null(0)).then(|| (lo.value(0), hi.value(0))),
+        purchased: bought.value(0) as u64,
     })
 }
 
-/// Views in sessions: `visitor_id, s, p` (session key, position from 0), `product_id`,
+/// Views in sessions: `visitor_id, s, p` (session key; position 0, 1, 2… without gaps: a
+/// session log's `line` as `log import-sessions` writes it, the web's views numbered),
+/// `product_id`,
 /// `age`: the imported log's sessions numbered in [lo, hi) (of `model` sessions, each
 /// dated by its place), and with `web` the SDK's views cut into sessions at time gaps.
 /// `None` when both parts are empty. A part known to be empty is left out of the plan:
 /// each part sorts the whole log for its window functions.
 fn sessions_sql(
+    uniq: &str,
     lo: u64,
     hi: u64,
     model: u64,
@@ -282,7 +315,7 @@ fn sessions_sql(
 ) -> Option<String> {
     let m = model.max(1);
     let mut parts = vec![format!(
-        "{UNIQ},
+        "{uniq},
 views AS (SELECT visitor_id, id, at, line, product_id, session FROM uniq WHERE type = 'view')"
     )];
     let mut seq = Vec::new();
@@ -322,39 +355,36 @@ webp AS (
     Some(parts.join(",\n"))
 }
 
-/// Sums of the step weights per ordered pair (a, b): each view with the views 1..window
-/// steps later in its session (`LEAD`s over one sort), weighted forward (a, b) and
-/// backward (b, a).
+/// Sums of the step weights per ordered pair (a, b) one way: `f`, each view a with the
+/// view b d = 1..window steps later in its session, weighted forward; `bw`, the same
+/// weighted backward (it adds to the pair (b, a), which `count` does).
+///
+/// The d-th next view is a `LEAD` over the whole log in session order, kept when it is
+/// in the same session: a window partitioned by session cost about 2 s per function on
+/// Diginetica (its 186k partitions), this one less than that for all of them. Positions
+/// run 0, 1, 2… in every session (`sessions_sql`), so the row d ahead is in the same
+/// session exactly when its position is p + d. Each view then fans out over its steps by
+/// unnesting one array of (next, forward, backward) structs (Ballista's executors
+/// rejected three arrays unnested side by side).
 fn pairs_sql(sessions: &str, params: &Params) -> String {
-    let steps = params.step_weights();
-    let (mut leads, mut next, mut forward, mut backward) = (
-        String::new(),
-        String::from("CASE d"),
-        String::from("CASE d"),
-        String::from("CASE d"),
-    );
-    for (k, (f, b)) in steps.iter().enumerate() {
+    let order = "OVER (ORDER BY visitor_id, s, p)";
+    let mut leads = String::new();
+    let mut steps = Vec::new();
+    for (k, (f, b)) in params.step_weights().iter().enumerate() {
         let d = k + 1;
         let _ = write!(
             leads,
-            ", LEAD(product_id, {d}) OVER (PARTITION BY visitor_id, s ORDER BY p) AS n{d}"
+            ", CASE WHEN LEAD(p, {d}) {order} = p + {d} THEN LEAD(product_id, {d}) {order} END AS n{d}"
         );
-        let _ = write!(next, " WHEN {d} THEN n{d}");
-        let _ = write!(forward, " WHEN {d} THEN {f:?}");
-        let _ = write!(backward, " WHEN {d} THEN {b:?}");
+        steps.push(format!("named_struct('b', n{d}, 'f', {f:?}, 'bw', {b:?})"));
     }
-    let ds: Vec<String> = (1..=steps.len()).map(|d| d.to_string()).collect();
     format!(
         "{sessions},
 nexts AS (SELECT product_id AS a{leads} FROM seq),
-steps AS (SELECT unnest(make_array({ds})) AS d),
-near AS (SELECT a, {next} END AS b, {forward} END AS f, {backward} END AS bw FROM nexts CROSS JOIN steps),
-one_way AS (SELECT a, b, SUM(f) AS f, SUM(bw) AS bw FROM near WHERE b IS NOT NULL AND a <> b GROUP BY a, b),
-both_ways AS (SELECT a, b, f, bw, unnest(make_array(0, 1)) AS k FROM one_way)
-SELECT CASE WHEN k = 0 THEN a ELSE b END AS a, CASE WHEN k = 0 THEN b ELSE a END AS b,
-  SUM(CASE WHEN k = 0 THEN f ELSE bw END) AS w
-FROM both_ways GROUP BY 1, 2",
-        ds = ds.join(", "),
+fanned AS (SELECT a, unnest(make_array({steps})) AS x FROM nexts),
+near AS (SELECT a, x['b'] AS b, x['f'] AS f, x['bw'] AS bw FROM fanned)
+SELECT a, b, SUM(f) AS f, SUM(bw) AS bw FROM near WHERE b IS NOT NULL AND a <> b GROUP BY a, b",
+        steps = steps.join(", ")
     )
 }
 
@@ -410,14 +440,29 @@ async fn count(
     }
     report.lap("views and trend", lap);
     if p.window > 0 {
+        // Each pair's weight: its forward sum plus the backward sum of its reverse (two
+        // terms, so the same float in any order). Here rather than in the plan: a second
+        // group-by of every pair both ways cost a third of the plan.
+        let key = |x: u32, y: u32| (x as u64) << 32 | y as u64;
+        let mut sums = std::collections::HashMap::<u64, f64>::new();
         for b in query(ctx, &format!("WITH {}", pairs_sql(sessions, p))).await? {
-            let (a, bb, w) = (strings(&b, 0)?, strings(&b, 1)?, numbers(&b, 2)?);
-            c.pairs.reserve(b.num_rows());
+            let (a, bb, f, bw) = (
+                strings(&b, 0)?,
+                strings(&b, 1)?,
+                numbers(&b, 2)?,
+                numbers(&b, 3)?,
+            );
+            sums.reserve(2 * b.num_rows());
             for k in 0..b.num_rows() {
-                c.pairs
-                    .push((index(a.value(k))?, index(bb.value(k))?, w.value(k)));
+                let (x, y) = (index(a.value(k))?, index(bb.value(k))?);
+                *sums.entry(key(x, y)).or_default() += f.value(k);
+                *sums.entry(key(y, x)).or_default() += bw.value(k);
             }
         }
+        c.pairs = sums
+            .into_iter()
+            .map(|(k, w)| ((k >> 32) as u32, k as u32, w))
+            .collect();
         report.lap("pairs", lap);
     }
     Ok(c)
@@ -428,16 +473,20 @@ async fn build_async(opts: &Options) -> io::Result<Report> {
     let mut report = Report::default();
     let base = opts.base.as_deref().map(builder::read_base).transpose()?;
     let location = Location::parse(&opts.log)?;
-    let ctx = Engine {
+    let mut ctx = Engine {
         ctx: context(opts.cluster.as_deref(), opts.partitions).await?,
         timeout: opts
             .job_timeout
             .or(opts.cluster.is_some().then_some(JOB_TIMEOUT)),
+        uniq: String::new(),
     };
     register(&ctx.ctx, &location).await?;
     let mut lap = Instant::now();
     let shape = shape(&ctx).await?;
     report.lap("shape", &mut lap);
+    dedup(&mut ctx, opts.cluster.is_some()).await?;
+    report.lap("dedup", &mut lap);
+    let ctx = ctx;
     report.rows = shape.rows;
     report.holdout_sessions = (shape.log_sessions as f64 * opts.holdout).round() as u64;
     report.model_sessions = shape.log_sessions - report.holdout_sessions;
@@ -451,26 +500,24 @@ async fn build_async(opts: &Options) -> io::Result<Report> {
     let p = &opts.params;
 
     // Items in order of first appearance: the imported log's model sessions, then the SDK's
-    // and the orders' events by visitor and time.
+    // and the orders' events by visitor and time. One sort of the events, interned here
+    // in that order: a window per product sorted the same rows and then its firsts again.
     let items_sql = format!(
-        "WITH {UNIQ},
-keyed AS (
-  SELECT product_id, CASE WHEN session IS NULL THEN 1 ELSE 0 END AS src, session, visitor_id, at, id, line
-  FROM uniq WHERE session IS NULL OR (type = 'view' AND session < {model})),
-firsts AS (
-  SELECT product_id, src, session, visitor_id, at, id, line,
-    ROW_NUMBER() OVER (PARTITION BY product_id ORDER BY src, session, visitor_id, at, id, line) AS rn
-  FROM keyed)
-SELECT product_id, src, session FROM firsts WHERE rn = 1 ORDER BY src, session, visitor_id, at, id, line"
+        "WITH {uniq}
+SELECT product_id, CASE WHEN session IS NULL THEN 1 ELSE 0 END AS src, session
+FROM uniq WHERE session IS NULL OR (type = 'view' AND session < {model})
+ORDER BY src, session, visitor_id, at, id, line",
+        uniq = ctx.uniq
     );
     let baskets_sql = format!(
-        "WITH {UNIQ},
+        "WITH {},
 lines AS (SELECT DISTINCT visitor_id, order_id, product_id FROM uniq WHERE type = 'purchase' AND session IS NULL)
 SELECT x.product_id AS a, y.product_id AS b, COUNT(*) AS n
 FROM lines x JOIN lines y ON x.visitor_id = y.visitor_id AND x.order_id = y.order_id AND x.product_id <> y.product_id
-GROUP BY x.product_id, y.product_id"
+GROUP BY x.product_id, y.product_id",
+        ctx.uniq
     );
-    let orders_sql = format!("WITH {UNIQ} SELECT COUNT(*) FROM (SELECT DISTINCT visitor_id, order_id FROM uniq WHERE type = 'purchase' AND session IS NULL)");
+    let orders_sql = format!("WITH {} SELECT COUNT(*) FROM (SELECT DISTINCT visitor_id, order_id FROM uniq WHERE type = 'purchase' AND session IS NULL)", ctx.uniq);
 
     // The plans run one after another (each uses every partition); in a cluster the
     // scheduler spreads each over the executors.
@@ -480,7 +527,10 @@ GROUP BY x.product_id, y.product_id"
     for b in query(&ctx, &items_sql).await? {
         let (ids, src, session) = (strings(&b, 0)?, integers(&b, 1)?, integers(&b, 2)?);
         for k in 0..b.num_rows() {
-            items.intern(ids.value(k));
+            let known = items.len();
+            if (items.intern(ids.value(k)) as usize) < known {
+                continue;
+            }
             if src.value(k) == 0 {
                 from_log += 1;
                 before_fit += usize::from((session.value(k) as u64) < fit_from);
@@ -495,19 +545,28 @@ GROUP BY x.product_id, y.product_id"
             .ok_or_else(|| failed(format!("item {id} is bought but was never seen")))
     };
     let mut baskets = Vec::new();
-    for b in query(&ctx, &baskets_sql).await? {
+    // A log with no purchase (a session log) has no baskets and no orders to count.
+    let bought = if shape.purchased > 0 {
+        query(&ctx, &baskets_sql).await?
+    } else {
+        Vec::new()
+    };
+    for b in bought {
         let (a, bb, c) = (strings(&b, 0)?, strings(&b, 1)?, integers(&b, 2)?);
         for k in 0..b.num_rows() {
             baskets.push((index(a.value(k))?, index(bb.value(k))?, c.value(k) as f64));
         }
     }
     report.lap("baskets", &mut lap);
-    report.orders = query(&ctx, &orders_sql)
-        .await?
-        .first()
-        .map(|b| integers(b, 0).map(|c| c.value(0) as u64))
-        .transpose()?
-        .unwrap_or(0);
+    report.orders = if shape.purchased > 0 {
+        query(&ctx, &orders_sql).await?
+    } else {
+        Vec::new()
+    }
+    .first()
+    .map(|b| integers(b, 0).map(|c| c.value(0) as u64))
+    .transpose()?
+    .unwrap_or(0);
     report.lap("orders", &mut lap);
     if let Some(path) = &opts.validation_out {
         report.validation_prefixes = validation(&ctx, model, &items, from_log, path).await?;
@@ -515,7 +574,7 @@ GROUP BY x.product_id, y.product_id"
     }
     let mut counted = count(
         &ctx,
-        sessions_sql(0, fit_from, model, true, shape.span),
+        sessions_sql(&ctx.uniq, 0, fit_from, model, true, shape.span),
         &items,
         p,
         &mut report,
@@ -544,7 +603,7 @@ GROUP BY x.product_id, y.product_id"
         report.lap("fit", &mut lap);
         let later = count(
             &ctx,
-            sessions_sql(fit_from, model, model, false, shape.span),
+            sessions_sql(&ctx.uniq, fit_from, model, model, false, shape.span),
             &items,
             p,
             &mut report,
@@ -619,7 +678,7 @@ fn merge(mut a: Counted, b: Counted) -> Counted {
 
 /// The imported log's sessions in [lo, hi) as interned items in view order.
 async fn held_sessions(ctx: &Engine, lo: u64, hi: u64, items: &Items) -> io::Result<Vec<Vec<u32>>> {
-    let sql = format!("WITH {UNIQ} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {lo} AND session < {hi} ORDER BY session, line");
+    let sql = format!("WITH {} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {lo} AND session < {hi} ORDER BY session, line", ctx.uniq);
     let mut out: Vec<Vec<u32>> = Vec::new();
     let mut current = None;
     for b in query(ctx, &sql).await? {
@@ -646,7 +705,7 @@ async fn validation(
     known: usize,
     path: &std::path::Path,
 ) -> io::Result<u64> {
-    let sql = format!("WITH {UNIQ} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {model_sessions} ORDER BY session, line");
+    let sql = format!("WITH {} SELECT session, product_id FROM uniq WHERE type = 'view' AND session >= {model_sessions} ORDER BY session, line", ctx.uniq);
     let mut out = BufWriter::new(std::fs::File::create(path)?);
     let (mut stream, deadline) = ctx.stream(&sql).await?;
     let (mut current, mut session, mut written) = (None, Vec::<String>::new(), 0);
