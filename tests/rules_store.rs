@@ -114,7 +114,8 @@ fn operator_typos_are_structural_errors_with_the_operator_meant() {
 
 #[test]
 fn slots_products_and_categories() {
-    let rules = json!({"version": 1, "slots": {"cat": {"strategy": "trending",
+    // A slot name is any key: its `/` is escaped in the pointer.
+    let rules = json!({"version": 1, "slots": {"cat/shelf": {"strategy": "trending",
         "filters": [{"in": ["pets/cats", {"var": "product.categories"}]}],
         "boosts": [{"when": {">": [{"var": "visitor.views.session"}, 0]}, "weight": 0.5}],
         "pin": ["cat-toy-1", "cat-toy-9"]}}});
@@ -123,7 +124,10 @@ fn slots_products_and_categories() {
     let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
         paths,
-        ["/slots/cat/filters/0/in/0", "/slots/cat/pin/1"],
+        [
+            "/slots/cat~1shelf/filters/0/in/0",
+            "/slots/cat~1shelf/pin/1"
+        ],
         "{errors:?}"
     );
     assert!(

@@ -29,7 +29,7 @@ pub fn check(doc: &Value, catalog: &Catalog, routes: &[String]) -> Findings {
     collect_languages(doc, &mut languages);
     if let Some(slots) = doc.get("slots").and_then(Value::as_object) {
         for (name, s) in slots {
-            c.slot(s, &format!("/slots/{}", escape(name)));
+            c.slot(s, &join("/slots", name));
         }
     }
     for (i, camp) in doc
@@ -58,11 +58,6 @@ pub fn check(doc: &Value, catalog: &Catalog, routes: &[String]) -> Findings {
         }
     }
     c.out
-}
-
-/// JSON Pointer escaping of one key.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Every language key of every `{ "tr": …, "en": … }` text in the document.
@@ -126,7 +121,7 @@ impl Checker<'_> {
         }
         if let Some(slots) = holder.get("slots").and_then(Value::as_object) {
             for (name, s) in slots {
-                self.slot(s, &format!("{path}/slots/{}", escape(name)));
+                self.slot(s, &join(&format!("{path}/slots"), name));
             }
         }
     }
@@ -272,7 +267,7 @@ impl Checker<'_> {
             }
             Value::Object(map) if map.len() == 1 => {
                 let (op, args) = map.iter().next().expect("one key");
-                let here = format!("{at}/{}", escape(op));
+                let here = join(at, op);
                 if op == "var" {
                     return;
                 }
