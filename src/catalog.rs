@@ -72,7 +72,12 @@ impl Strs {
         } else {
             self.ends[i - 1] & !ABSENT
         };
-        (end & ABSENT == 0).then(|| &self.text[start as usize..end as usize])
+        if end & ABSENT != 0 {
+            return None;
+        }
+        // `get`, not `[..]`: `from_bytes` checked the boundaries, and the slicing panic's
+        // message would keep core's `Debug` escaping in the wasm.
+        self.text.get(start as usize..end as usize)
     }
 
     pub fn len(&self) -> usize {
@@ -354,8 +359,8 @@ impl Catalog {
         if let Some(&ix) = self.category_by_path.get(path) {
             return ix;
         }
-        let parent = match path.rfind('/') {
-            Some(cut) => self.intern_category(&path[..cut]),
+        let parent = match path.rsplit_once('/') {
+            Some((parent, _)) => self.intern_category(parent),
             None => NONE,
         };
         let ix = self.category_paths.len() as u32;

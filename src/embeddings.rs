@@ -237,14 +237,16 @@ impl Embeddings {
             &mut out[..n],
         );
         if self.stride == 64 {
-            let q: &[i16; 64] = q.values[..64]
-                .try_into()
+            // `first_chunk`, not `try_into`: `Result::expect` formats its error with `Debug`.
+            let q = q
+                .values
+                .first_chunk::<64>()
                 .expect("the query has the table's stride");
             for ((o, &s), row) in out.iter_mut().zip(scales).zip(rows.chunks_exact(64)) {
                 if *o == f32::NEG_INFINITY {
                     continue;
                 }
-                let row: &[i8; 64] = row.try_into().expect("rows are 64 wide");
+                let row = row.first_chunk::<64>().expect("rows are 64 wide");
                 *o += w * (dot64(row, q) as f32 * (s * qs));
             }
         } else {

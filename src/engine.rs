@@ -1050,7 +1050,10 @@ impl Engine {
         let mut out = serde_json::Map::new();
         for m in &self.state.metrics {
             let campaign = out.entry(m.campaign.clone()).or_insert_with(|| json!({}));
-            campaign[&m.variant] = json!({"impressions": m.impressions, "clicks": m.clicks, "conversions": m.conversions, "revenue": m.revenue});
+            // Not `campaign[&m.variant] = …`: serde_json's IndexMut panic formats with `Debug`.
+            if let Value::Object(variants) = campaign {
+                variants.insert(m.variant.clone(), json!({"impressions": m.impressions, "clicks": m.clicks, "conversions": m.conversions, "revenue": m.revenue}));
+            }
         }
         Value::Object(out)
     }

@@ -132,6 +132,14 @@ fn write_u64(out: &mut String, mut u: u64) {
     out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }
 
+/// `&s[from..to]` without its panic: core's str-slicing panic prints the string with
+/// `Debug`, which alone keeps core's Unicode printable tables and escaping in the wasm. Every
+/// caller cuts at an offset of an ASCII byte it found (or a validated boundary), so the
+/// empty fallback is never taken.
+pub fn cut(s: &str, from: usize, to: usize) -> &str {
+    s.get(from..to).unwrap_or_default()
+}
+
 /// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX`
 /// escapes (lowercase hex, as serde_json writes them), everything else as is.
 pub fn write_str(out: &mut String, s: &str) {
@@ -149,7 +157,7 @@ pub fn write_str(out: &mut String, s: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[start..i]);
+        out.push_str(cut(s, start, i));
         if escape.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.push_str("\\u00");
@@ -160,7 +168,7 @@ pub fn write_str(out: &mut String, s: &str) {
         }
         start = i + 1;
     }
-    out.push_str(&s[start..]);
+    out.push_str(cut(s, start, s.len()));
     out.push('"');
 }
 
@@ -293,7 +301,7 @@ impl Reader<'_> {
                     self.pos = self.b.len();
                     "EOF while parsing a string"
                 })?;
-            out.push_str(&self.text[self.pos..self.pos + run]);
+            out.push_str(cut(self.text, self.pos, self.pos + run));
             self.pos += run + 1;
             match rest[run] {
                 b'"' => return Ok(out),

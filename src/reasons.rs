@@ -266,11 +266,11 @@ impl Blocked {
     pub fn reason(self, param: Option<u64>) -> String {
         let text = self.english();
         let mut out = String::with_capacity(text.len() + 8);
-        match (param, text.find('{'), text.find('}')) {
-            (Some(n), Some(open), Some(close)) => {
-                out.push_str(&text[..open]);
+        match (param, text.split_once('{'), text.split_once('}')) {
+            (Some(n), Some((before, _)), Some((_, after))) => {
+                out.push_str(before);
                 out.push_str(&n.to_string());
-                out.push_str(&text[close + 1..]);
+                out.push_str(after);
             }
             _ => out.push_str(text),
         }

@@ -94,7 +94,11 @@ pub fn tune<'a>(
     {
         let fields = tweaks.iter().fold(0, |m, (t, _)| m | t.product_fields);
         cands.retain_mut(|r| {
-            data["product"] = product_context(c, r.pick.ix, fields);
+            // `get_mut`, not `data["product"] = …`: the caller made the key, and IndexMut's
+            // panic would keep `Debug` formatting in the wasm.
+            if let Some(p) = data.get_mut("product") {
+                *p = product_context(c, r.pick.ix, fields);
+            }
             let data = &*data;
             if !tweaks
                 .iter()

@@ -5,6 +5,7 @@
 //! browser's `Intl` and escape every value for HTML. Depends on `error`, `logic` (`index_of`),
 //! serde_json.
 
+use crate::jsontext::cut;
 use crate::logic::index_of;
 use serde_json::Value;
 
@@ -108,13 +109,13 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
     let mut rest = src;
     while let Some(open) = index_of(rest, "{{") {
         if open > 0 {
-            pieces.push(Piece::Text(rest[..open].to_string()));
+            pieces.push(Piece::Text(cut(rest, 0, open).to_string()));
         }
-        let Some(close) = index_of(&rest[open..], "}}") else {
+        let Some(close) = index_of(cut(rest, open, rest.len()), "}}") else {
             errors.push("\"{{\" without a closing \"}}\"".to_string());
             return Err(errors);
         };
-        let inner = rest[open + 2..open + close].trim();
+        let inner = cut(rest, open + 2, open + close).trim();
         let (var, filter) = match inner.split_once('|') {
             Some((v, f)) => (v.trim(), Some(f.trim())),
             None => (inner, None),
@@ -154,7 +155,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
         if let Some(var) = known {
             pieces.push(Piece::Hole { var, filter });
         }
-        rest = &rest[open + close + 2..];
+        rest = cut(rest, open + close + 2, rest.len());
     }
     if !rest.is_empty() {
         pieces.push(Piece::Text(rest.to_string()));

@@ -132,9 +132,9 @@ pub fn parse_iso(s: &str, offset: f64) -> Option<f64> {
         [] => offset,
         [b'Z'] => 0.0,
         [sign @ (b'+' | b'-'), ..] => {
-            let rest = &s[i + 1..];
+            let rest = &b[i + 1..];
             let (zh, zm) = match rest.len() {
-                5 if rest.as_bytes()[2] == b':' => (num(i + 1..i + 3)?, num(i + 4..i + 6)?),
+                5 if rest[2] == b':' => (num(i + 1..i + 3)?, num(i + 4..i + 6)?),
                 4 => (num(i + 1..i + 3)?, num(i + 3..i + 5)?),
                 _ => return None,
             };

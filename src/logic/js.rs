@@ -1,6 +1,7 @@
 //! JavaScript value semantics over JSON values, as json-logic-js inherits them: truthiness,
 //! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends only on serde_json.
 
+use crate::jsontext::cut;
 use serde_json::{Number, Value};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -95,12 +96,12 @@ pub fn decimal(s: &str) -> Option<f64> {
     }
     // Rewrite into JSON syntax: no '+', no leading zeros, digits on both sides of '.'.
     let (neg, body) = match b[0] {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
+        b'-' => (true, cut(s, 1, s.len())),
+        b'+' => (false, cut(s, 1, s.len())),
         _ => (false, s),
     };
     let split = body.find(['.', 'e', 'E']).unwrap_or(body.len());
-    let (int, rest) = body.split_at(split);
+    let (int, rest) = body.split_at_checked(split).unwrap_or((body, ""));
     let int = int.trim_start_matches('0');
     let mut json = String::with_capacity(s.len() + 2);
     if neg {
@@ -112,9 +113,9 @@ pub fn decimal(s: &str) -> Option<f64> {
             let frac_end = r.find(['e', 'E']).unwrap_or(r.len());
             if frac_end > 0 {
                 json.push('.');
-                json.push_str(&r[..frac_end]);
+                json.push_str(cut(r, 0, frac_end));
             }
-            &r[frac_end..]
+            cut(r, frac_end, r.len())
         }
         None => rest,
     };
@@ -143,7 +144,7 @@ fn str_to_number(s: &str) -> f64 {
         Some(b'b' | b'B') => 2,
         _ => return decimal(t).unwrap_or(f64::NAN),
     };
-    t[2..]
+    cut(t, 2, t.len())
         .chars()
         .try_fold(0.0, |n, c| {
             c.to_digit(radix)
@@ -213,7 +214,7 @@ pub(super) fn parse_float(v: V) -> f64 {
     if t.starts_with("-Infinity") {
         return f64::NEG_INFINITY;
     }
-    decimal(&t[..decimal_len(t.as_bytes())]).unwrap_or(f64::NAN)
+    decimal(cut(t, 0, decimal_len(t.as_bytes()))).unwrap_or(f64::NAN)
 }
 
 /// Appends JS `Number.prototype.toString()` of `f`.
@@ -253,18 +254,18 @@ fn push_digits(out: &mut String, f: f64) {
         out.push_str(digits);
         out.extend(std::iter::repeat('0').take((n - k) as usize));
     } else if 0 < n && n <= 21 {
-        out.push_str(&digits[..n as usize]);
+        out.push_str(cut(digits, 0, n as usize));
         out.push('.');
-        out.push_str(&digits[n as usize..]);
+        out.push_str(cut(digits, n as usize, digits.len()));
     } else if -6 < n && n <= 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat('0').take(n.unsigned_abs() as usize));
         out.push_str(digits);
     } else {
-        out.push_str(&digits[..1]);
+        out.push_str(cut(digits, 0, 1));
         if k > 1 {
             out.push('.');
-            out.push_str(&digits[1..]);
+            out.push_str(cut(digits, 1, digits.len()));
         }
         out.push_str(if n > 0 { "e+" } else { "e-" });
         out.push_str(&(n - 1).unsigned_abs().to_string());

@@ -109,7 +109,11 @@ impl ProductCondition {
         let mut bits = vec![0u64; c.len().div_ceil(64)];
         let mut data = json!({"product": null});
         for ix in 0..c.len() {
-            data["product"] = product_context(c, ix as u32, self.fields);
+            // `get_mut`, not `data["product"] = …`: IndexMut's panic would keep `Debug`
+            // formatting in the wasm.
+            if let Some(p) = data.get_mut("product") {
+                *p = product_context(c, ix as u32, self.fields);
+            }
             if self.cond.logic.matches(&data) {
                 bits[ix / 64] |= 1 << (ix % 64);
             }
