@@ -205,19 +205,19 @@ pub fn num(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 9e15 {
         return (n as i64).to_string();
     }
-    serde_json::Number::from_f64(n).map_or_else(
-        || {
-            if n.is_nan() {
-                "NaN"
-            } else if n > 0.0 {
-                "Infinity"
-            } else {
-                "-Infinity"
-            }
-            .to_string()
-        },
-        |n| n.to_string(),
-    )
+    if n.is_finite() {
+        let mut out = String::new();
+        crate::jsontext::write_f64(&mut out, n);
+        return out;
+    }
+    if n.is_nan() {
+        "NaN"
+    } else if n > 0.0 {
+        "Infinity"
+    } else {
+        "-Infinity"
+    }
+    .to_string()
 }
 
 /// Parses a document handed over as JSON text, with a size bound.

@@ -108,8 +108,10 @@ fn write_i64(out: &mut String, i: i64) {
 }
 
 /// A float as serde_json prints it (its own shortest round-trip printer, `zmij`: `3.0`,
-/// `1e-7`), a non-finite one as `null` (serde_json holds no such number).
-fn write_f64(out: &mut String, f: f64) {
+/// `1e-7`), a non-finite one as `null` (serde_json holds no such number). Also the digits
+/// of `json::num` and of JS number strings: serde_json's `Number` `Display` would bring
+/// `itoa`, whose integer half carries a `Result::expect` and with it core's `Debug` builders.
+pub fn write_f64(out: &mut String, f: f64) {
     if f.is_finite() {
         out.push_str(zmij::Buffer::new().format_finite(f));
     } else {

@@ -1,5 +1,5 @@
 //! JavaScript value semantics over JSON values, as json-logic-js inherits them: truthiness,
-//! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends only on serde_json.
+//! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends on serde_json and `jsontext`.
 
 use crate::jsontext::cut;
 use serde_json::{Number, Value};
@@ -234,11 +234,11 @@ fn push_f64(out: &mut String, f: f64) {
 }
 
 /// The shortest round-trip digits come from serde_json's float printer (already in the
-/// binary, unlike core's); they are re-laid out by the rules of JS `Number::toString`.
+/// binary, unlike core's; `f` is finite); they are re-laid out by the rules of JS
+/// `Number::toString`.
 fn push_digits(out: &mut String, f: f64) {
-    let printed = Number::from_f64(f)
-        .map(|n| n.to_string())
-        .unwrap_or_default();
+    let mut printed = String::new();
+    crate::jsontext::write_f64(&mut printed, f);
     let (mantissa, exp) = printed.split_once(['e', 'E']).unwrap_or((&printed, "0"));
     let exp: i64 = exp.trim_start_matches('+').parse().unwrap_or(0);
     let int_len = mantissa.find('.').unwrap_or(mantissa.len());

@@ -140,15 +140,18 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
         (Ty::Str, Value::String(_)) | (Ty::Bool, Value::Bool(_)) => {}
         (Ty::Num { min, max }, Value::Number(n)) | (Ty::Int { min, max }, Value::Number(n)) => {
             let f = n.as_f64().unwrap_or(f64::NAN);
+            // The number as the document wrote it, by the crate's writer: serde_json's
+            // `Display` would bring `itoa` (and its `Result::expect`) into the wasm.
+            let got = || crate::jsontext::text(v);
             if !(f >= *min && f <= *max) {
                 fail(format!(
                     "must be between {} and {}, got {}",
                     num(*min),
                     num(*max),
-                    n
+                    got()
                 ));
             } else if matches!(ty, Ty::Int { .. }) && f.fract() != 0.0 {
-                fail(format!("must be a whole number, got {n}"));
+                fail(format!("must be a whole number, got {}", got()));
             }
         }
         (Ty::OneOf(options), Value::String(s)) => {
