@@ -11,8 +11,34 @@ use crate::blend::Blend;
 use crate::embeddings::Embeddings;
 use crate::error::{join, Error, Result};
 use crate::json::{type_name, Obj};
-use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The category and brand maps (keys from the store's own catalog, not from visitors).
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<NameHasher>>;
+
+/// FxHash's multiply-rotate over 8-byte words (std's SipHash showed in profiles). Not the
+/// rustc-hash crate: its `write` takes words with `try_into().unwrap()`, and that error's
+/// `Debug` alone kept core's `Debug` builders in the wasm.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0xf135_7aea_2e62_a9c5);
+        }
+    }
+
+    /// The high half folded into the low one: hashbrown picks buckets with the low bits,
+    /// which a multiply alone mixes worst.
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
 
 pub const MAX_PRODUCTS: usize = 500_000;
 pub const MAX_DIM: usize = 1024;
