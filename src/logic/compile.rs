@@ -1,9 +1,10 @@
 //! Compiling a JsonLogic rule (a JSON value) into a tree of resolved nodes: operator names
-//! looked up once, constant `var` paths pre-split, constant subtrees folded, limits on depth
-//! and size checked, every error collected with its JSON Pointer. Depends only on serde_json.
+//! looked up once, constant `var` paths pre-split, constant subtrees folded, comparisons of a
+//! `var` with numbers given a node of their own (`Node::Cmp`), limits on depth and size
+//! checked, every error collected with its JSON Pointer. Depends only on serde_json.
 
 use super::eval::{eval, Scope};
-use super::js::{to_js_string, V};
+use super::js::{num_of, to_js_string, V};
 use super::ops::{editor_origin, suggest, Op};
 use super::{LogicError, MAX_DEPTH, MAX_NODES};
 use serde_json::{Map, Value};
@@ -58,6 +59,17 @@ pub(super) enum Node {
         slot: Option<(u16, u8)>,
     },
     Op(Op, Vec<Node>),
+    /// `<`, `<=`, `>` or `>=` between a `var` without a default and number constants, either
+    /// way round (`<` and `<=` also as "between": `[9, {"var": "hour"}, 21]`): tested on the
+    /// number it reads without views of the arguments; a read that is no number goes the
+    /// way of `Op` over `args`. `var` is the `var`'s place in `args`, `nums` the constants'
+    /// values at theirs.
+    Cmp {
+        op: Op,
+        args: Vec<Node>,
+        var: usize,
+        nums: [f64; 3],
+    },
 }
 
 pub(super) struct Compiler {
@@ -231,6 +243,32 @@ impl Compiler {
             };
             return folded.map_or(call, Node::Const);
         }
+        if matches!(
+            (op, nodes.len()),
+            (Op::Gt | Op::Ge | Op::Lt | Op::Le, 2) | (Op::Lt | Op::Le, 3)
+        ) {
+            let (mut nums, mut var) = ([0.0; 3], None);
+            let fits = nodes
+                .iter()
+                .zip(&mut nums)
+                .enumerate()
+                .all(|(i, (n, x))| match n {
+                    Node::Const(Value::Number(n)) => {
+                        *x = num_of(n);
+                        true
+                    }
+                    Node::Var { default: None, .. } => var.replace(i).is_none(),
+                    _ => false,
+                });
+            if let (true, Some(var)) = (fits, var) {
+                return Node::Cmp {
+                    op,
+                    args: nodes,
+                    var,
+                    nums,
+                };
+            }
+        }
         Node::Op(op, nodes)
     }
 }
@@ -255,7 +293,7 @@ impl Node {
     pub fn index(&mut self, names: &[&str]) {
         match self {
             Node::Const(_) => {}
-            Node::Array(items) | Node::Op(_, items) => {
+            Node::Array(items) | Node::Op(_, items) | Node::Cmp { args: items, .. } => {
                 items.iter_mut().for_each(|n| n.index(names))
             }
             Node::Var {

@@ -3,14 +3,16 @@
 //! the compiled tree, whose depth the compiler bounds. Work is bounded too (`budget`):
 //! every node evaluated, value copied and string byte written spends from it, so a rule
 //! that doubles its `reduce` accumulator or nests loops stops in milliseconds instead of
-//! exhausting the wasm memory. Depends only on serde_json.
+//! exhausting the wasm memory. Constants and `var` reads without a default, the usual
+//! operands, are read in place (`leaf`); a `Node::Cmp` compares the number it reads at once.
+//! Depends only on serde_json.
 
 use super::case;
 use super::compile::{array_index, Node, Seg};
 use super::dates::{self, Unit};
 use super::js::{
-    compare, index_of, loose_eq, number, parse_float, push_js_string, rem, strict_eq, to_js_string,
-    to_number, truthy_v, V,
+    compare, index_of, loose_eq, num_of, number, parse_float, push_js_string, rem, strict_eq,
+    to_js_string, to_number, truthy_v, V,
 };
 use super::ops::Op;
 use serde_json::{Map, Value};
@@ -19,23 +21,38 @@ use std::cmp::Ordering;
 
 static NULL: Value = Value::Null;
 
-thread_local! {
-    /// Work left to the evaluation under way; outside `budget`, unlimited.
-    static FUEL: Cell<u64> = const { Cell::new(u64::MAX) };
+/// Work left to the evaluation under way; outside `budget`, unlimited. A plain static in the
+/// wasm, which has one thread: std's thread-local access was not inlined at opt-level "z"
+/// and took a tenth of a condition's time. Per thread on the host, where tests run in
+/// parallel.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+fn fuel<R>(f: impl FnOnce(&Cell<u64>) -> R) -> R {
+    struct Fuel(Cell<u64>);
+    // SAFETY: no other thread exists to share it with.
+    unsafe impl Sync for Fuel {}
+    static FUEL: Fuel = Fuel(Cell::new(u64::MAX));
+    f(&FUEL.0)
+}
+
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
+fn fuel<R>(f: impl FnOnce(&Cell<u64>) -> R) -> R {
+    thread_local!(static FUEL: Cell<u64> = const { Cell::new(u64::MAX) });
+    FUEL.with(f)
 }
 
 /// Runs `f` with `work` units to spend; answers its result and whether the work ran out.
 /// Once it has, every node evaluates to undefined (and tests to false) at once.
 pub(super) fn budget<R>(work: u64, f: impl FnOnce() -> R) -> (R, bool) {
-    let outer = FUEL.with(|c| c.replace(work));
+    let outer = fuel(|c| c.replace(work));
     let r = f();
-    let left = FUEL.with(|c| c.replace(outer));
+    let left = fuel(|c| c.replace(outer));
     (r, left == 0)
 }
 
 /// Takes `n` units; false, and nothing left, when fewer remain.
+#[inline(always)]
 fn spend(n: u64) -> bool {
-    FUEL.with(|c| {
+    fuel(|c| {
         let left = c.get();
         c.set(left.saturating_sub(n));
         left > n
@@ -142,7 +159,12 @@ impl<'a> Fields<'a> {
     }
 
     pub fn get(&self, i: usize) -> &Value {
-        self.cells[i].get_or_init(|| (self.fill)(i))
+        let cell = &self.cells[i];
+        // Filled once, read many times: the read stays off the initialising call.
+        match cell.get() {
+            Some(v) => v,
+            None => cell.get_or_init(|| (self.fill)(i)),
+        }
     }
 
     /// The values nested into one object by their names ("cart.value": `cart` → `value`;
@@ -202,17 +224,18 @@ pub(super) fn eval<'a>(node: &'a Node, scope: Scope<'a>) -> Val<'a> {
             slot,
         } => {
             let (start, path) = var_start(scope, path, *slot);
-            match lookup(start, path.iter().map(|s| (&*s.key, s.index))) {
+            match lookup(start, &mut path.iter().map(|s| (&*s.key, s.index))) {
                 Some(v) => v,
                 None => not_found(default.as_deref().map(|d| eval(d, scope))),
             }
         }
-        Node::Op(op, args) => apply_op(*op, args, scope),
+        Node::Op(op, args) | Node::Cmp { op, args, .. } => apply_op(*op, args, scope),
     }
 }
 
 /// Where a constant `var` path starts: at its field, read by index, when the rule runs over
 /// `Fields` (the path's rest is walked from there), else at the scope.
+#[inline(always)]
 fn var_start<'a>(
     scope: Scope<'a>,
     path: &'a [Seg],
@@ -220,7 +243,9 @@ fn var_start<'a>(
 ) -> (Scope<'a>, &'a [Seg]) {
     match (scope, slot) {
         (Scope::Fields(f), Some((ix, skip))) => {
-            (Scope::Data(f.get(ix.into())), &path[usize::from(skip)..])
+            // `index` set `skip` within the path; `get` keeps a panicking call out.
+            let rest = path.get(usize::from(skip)..).unwrap_or_default();
+            (Scope::Data(f.get(ix.into())), rest)
         }
         _ => (scope, path),
     }
@@ -493,33 +518,34 @@ fn unit(v: V) -> Option<Unit> {
 }
 
 /// Constants and plain `var` reads, the usual operands of comparisons, viewed without
-/// building (and later dropping) a `Val`; `None` for anything else.
+/// building (and later dropping) a `Val`; `None` for anything else, and for what only
+/// `lookup` answers (a reduce body's names, `length`, characters of strings).
 fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
-    match (node, scope) {
-        (Node::Const(v), _) => Some(V::Json(v)),
-        (
-            Node::Var {
-                path,
-                default: None,
-                slot,
-            },
-            _,
-        ) => {
-            let (start, path) = var_start(scope, path, *slot);
-            let mut segs = path.iter().map(|s| (&*s.key, s.index));
-            match root(start, &mut segs) {
-                Root::Walk(start) => match walk(start, &mut segs) {
-                    Walk::Found(v) => Some(V::Json(v)),
-                    Walk::Absent => Some(V::Json(&NULL)),
-                    Walk::Derived(..) => None,
-                },
-                Root::Done(None) => Some(V::Json(&NULL)),
-                Root::Done(Some(Val::Num(f))) => Some(V::Num(f)),
-                Root::Done(Some(_)) => None,
-            }
+    let (path, slot) = match node {
+        Node::Const(v) => return Some(V::Json(v)),
+        Node::Var {
+            path,
+            default: None,
+            slot,
+        } => (path, *slot),
+        _ => return None,
+    };
+    let (start, path) = var_start(scope, path, slot);
+    let mut cur = match start {
+        Scope::Data(d) => d,
+        Scope::Fields(f) => f.whole(),
+        Scope::Reduce { .. } => return None,
+    };
+    // Absent is null here: `var` without a default answers null, and null has no keys.
+    for s in path {
+        cur = match (cur, s.index) {
+            (Value::Object(m), _) => m.get(&*s.key).unwrap_or(&NULL),
+            (Value::Array(items), Some(i)) => items.get(i).unwrap_or(&NULL),
+            (Value::Array(_) | Value::String(_), _) => return None,
+            _ => &NULL,
         }
-        _ => None,
     }
+    Some(V::Json(cur))
 }
 
 /// A view of an argument (undefined when absent), evaluating into `held` if need be.
@@ -608,7 +634,30 @@ pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
     }
     match node {
         Node::Op(op, args) => predicate(*op, args, scope),
+        Node::Cmp {
+            op,
+            args,
+            var,
+            nums,
+        } => match leaf(&args[*var], scope) {
+            Some(V::Json(Value::Number(n))) => {
+                let mut xs = *nums;
+                xs[*var] = num_of(n);
+                xs[..args.len()].windows(2).all(|w| holds(*op, w[0], w[1]))
+            }
+            _ => predicate(*op, args, scope),
+        },
         other => truthy_v(eval(other, scope).v()),
+    }
+}
+
+#[inline(always)]
+fn holds(op: Op, a: f64, b: f64) -> bool {
+    match op {
+        Op::Gt => a > b,
+        Op::Ge => a >= b,
+        Op::Lt => a < b,
+        _ => a <= b,
     }
 }
 
@@ -704,17 +753,18 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
     }
 }
 
+/// A path's segments with their array indexes; dynamic, so that the constant and the
+/// computed paths share one copy of the walk (leaf reads, the hot ones, walk on their own).
+type Segs<'i, 'k> = dyn Iterator<Item = (&'k str, Option<usize>)> + 'i;
+
 /// Follows `segs` from the scope; `None` is JS `undefined` (absent), which `var` turns into
 /// its default. Arrays and strings also have `length`; strings index by character.
-fn lookup<'a, 'k>(
-    scope: Scope<'a>,
-    mut segs: impl Iterator<Item = (&'k str, Option<usize>)>,
-) -> Option<Val<'a>> {
-    let start = match root(scope, &mut segs) {
+fn lookup<'a, 'k>(scope: Scope<'a>, segs: &mut Segs<'_, 'k>) -> Option<Val<'a>> {
+    let start = match root(scope, segs) {
         Root::Walk(v) => v,
         Root::Done(answer) => return answer,
     };
-    match walk(start, &mut segs) {
+    match walk(start, segs) {
         Walk::Found(v) => Some(Val::Ref(v)),
         Walk::Absent => None,
         Walk::Derived(v, key, index) => {
@@ -735,10 +785,7 @@ enum Root<'a> {
     Done(Option<Val<'a>>),
 }
 
-fn root<'a, 'k>(
-    scope: Scope<'a>,
-    segs: &mut impl Iterator<Item = (&'k str, Option<usize>)>,
-) -> Root<'a> {
+fn root<'a>(scope: Scope<'a>, segs: &mut Segs) -> Root<'a> {
     let (current, accumulator) = match scope {
         Scope::Data(d) => return Root::Walk(d),
         Scope::Fields(f) => return Root::Walk(f.whole()),
@@ -787,10 +834,7 @@ enum Walk<'a, 'k> {
     Derived(&'a Value, &'k str, Option<usize>),
 }
 
-fn walk<'a, 'k>(
-    mut cur: &'a Value,
-    segs: &mut impl Iterator<Item = (&'k str, Option<usize>)>,
-) -> Walk<'a, 'k> {
+fn walk<'a, 'k>(mut cur: &'a Value, segs: &mut Segs<'_, 'k>) -> Walk<'a, 'k> {
     for (key, index) in segs {
         let next = match (cur, index) {
             (Value::Object(m), _) => m.get(key),
@@ -824,7 +868,7 @@ fn lookup_key<'a>(scope: Scope<'a>, key: V) -> Option<Val<'a>> {
         V::Json(Value::String(s)) if s.is_empty() => Some(whole(scope)),
         k => lookup(
             scope,
-            to_js_string(k).split('.').map(|k| (k, array_index(k))),
+            &mut to_js_string(k).split('.').map(|k| (k, array_index(k))),
         ),
     }
 }

@@ -37,7 +37,8 @@ pub(super) fn number(f: f64) -> Value {
     }
 }
 
-fn num_of(n: &Number) -> f64 {
+#[inline(always)]
+pub(super) fn num_of(n: &Number) -> f64 {
     n.as_f64().unwrap_or(f64::NAN)
 }
 
@@ -348,6 +349,7 @@ impl Prim<'_> {
     }
 }
 
+#[inline(always)]
 fn as_num(v: V) -> Option<f64> {
     match v {
         V::Num(f) => Some(f),

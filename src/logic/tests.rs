@@ -466,6 +466,61 @@ fn constant_subtrees_are_folded_and_data_reads_are_not() {
     );
 }
 
+/// `<`, `<=`, `>`, `>=` between a `var` and numbers compile to a node of their own (campaign
+/// conditions' usual shape, tested on the number read); whatever the `var` reads, over data
+/// or over indexed fields, they answer as the general comparison does (here reached through
+/// a `var` with a default, which reads the same: null when absent).
+#[test]
+fn comparisons_of_a_var_with_numbers_answer_as_the_general_ones() {
+    static NAMES: [&str; 1] = ["a.x"];
+    let reads = [
+        json!(5),
+        json!(4.5),
+        json!(-1),
+        json!(0),
+        json!(9),
+        json!("5"),
+        json!("4.5x"),
+        json!(""),
+        json!(null),
+        json!(true),
+        json!([5]),
+        json!([]),
+        json!({}),
+    ];
+    let (var, general) = (json!({"var": "a.x"}), json!({"var": ["a.x", null]}));
+    for op in ["<", "<=", ">", ">="] {
+        for at in 0..5 {
+            let with = |v: &Value| match at {
+                0 => json!([v, 5]),
+                1 => json!([5, v]),
+                2 => json!([1, v, 5]),
+                3 => json!([v, 5, 9]),
+                _ => json!([1, 5, v]),
+            };
+            let fast = Logic::compile(&json!({ op: with(&var) })).unwrap();
+            let slow = Logic::compile(&json!({ op: with(&general) })).unwrap();
+            // `>` and `>=` take two arguments; json-logic-js ignores a third.
+            let between = at >= 2 && op.starts_with('<');
+            assert_eq!(matches!(fast.root, Node::Cmp { .. }), at < 2 || between);
+            let fast = fast.index(&NAMES);
+            for read in reads.iter().map(Some).chain([None]) {
+                let data = json!({"a": read.map_or(json!({}), |x| json!({"x": x}))});
+                let fill = |_| read.cloned().unwrap_or(Value::Null);
+                let want = slow.matches(&data);
+                let case = format!("{op} {} over {read:?}", with(&var));
+                assert_eq!(fast.apply(&data), json!(want), "{case}");
+                assert_eq!(fast.matches(&data), want, "{case}");
+                assert_eq!(
+                    fast.matches_fields(&Fields::new(&NAMES, &fill)),
+                    want,
+                    "{case}"
+                );
+            }
+        }
+    }
+}
+
 /// Deterministic pseudo-random numbers (xorshift), so that failures reproduce.
 struct Rng(u64);
 impl Rng {

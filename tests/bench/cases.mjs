@@ -443,8 +443,29 @@ export function twentyCampaigns() {
   };
 }
 
-async function throughput(deps, opts) {
+/** prompts() with 20 campaigns, against json-logic-js over the same 20 conditions on a
+ * context built once (the JS side skips schedules, caps, triggers and templates). */
+async function prompts(deps, opts) {
   const { vitrin, jsonLogic } = deps;
+  const rulesDoc = twentyCampaigns();
+  const ok = vitrin.validateRules(rulesDoc);
+  if (!ok.ok) throw new Error(`the 20-campaign rules are invalid: ${JSON.stringify(ok.errors)}`);
+  const pe = vitrin.create({ catalog: makeCatalog(300, 8), profile: RULES_PROFILE, rules: rulesDoc, storage: "memory", storageKey: "bench-prompts", now: () => NOW });
+  rulesVisitor(pe);
+  const ctx = mirrorContext();
+  const jsPrompts = () => rulesDoc.campaigns.filter((c) => jsonLogic.truthy(jsonLogic.apply(c.when, ctx))).sort((a, b) => b.priority - a.priority)[0];
+  if (pe.prompts().length === 0) throw new Error("prompts() found nothing due among the 20 campaigns");
+  const rows = await interleave({
+    "vitrin prompts(), 20 campaigns": () => pe.prompts(),
+    "JS: json-logic-js over the 20 conditions only": jsPrompts,
+  }, opts);
+  logCase(deps.log, "prompts() with 20 campaigns, per call", rows);
+  pe.destroy();
+  return rows;
+}
+
+async function throughput(deps, opts) {
+  const { vitrin } = deps;
   const catalog = makeCatalog(1000, DIM);
   const ids = catalog.products.map((p) => p.id);
   const out = {};
@@ -463,22 +484,7 @@ async function throughput(deps, opts) {
   logCase(deps.log, "track, per event", out.track);
   engine.destroy();
 
-  // prompts() with 20 campaigns, against json-logic-js over the same 20 conditions on a
-  // context built once (the JS side skips schedules, caps, triggers and templates).
-  const rulesDoc = twentyCampaigns();
-  const ok = vitrin.validateRules(rulesDoc);
-  if (!ok.ok) throw new Error(`the 20-campaign rules are invalid: ${JSON.stringify(ok.errors)}`);
-  const pe = vitrin.create({ catalog: makeCatalog(300, 8), profile: RULES_PROFILE, rules: rulesDoc, storage: "memory", storageKey: "bench-prompts", now: () => NOW });
-  rulesVisitor(pe);
-  const ctx = mirrorContext();
-  const jsPrompts = () => rulesDoc.campaigns.filter((c) => jsonLogic.truthy(jsonLogic.apply(c.when, ctx))).sort((a, b) => b.priority - a.priority)[0];
-  if (pe.prompts().length === 0) throw new Error("prompts() found nothing due among the 20 campaigns");
-  out.prompts = await interleave({
-    "vitrin prompts(), 20 campaigns": () => pe.prompts(),
-    "JS: json-logic-js over the 20 conditions only": jsPrompts,
-  }, opts);
-  logCase(deps.log, "prompts() with 20 campaigns, per call", out.prompts);
-  pe.destroy();
+  out.prompts = await prompts(deps, opts);
 
   // create with a 10k catalog to the first recommendation, the wasm already loaded; the
   // baseline prepares its columns from the same catalog object and answers once.
@@ -530,8 +536,10 @@ export async function wasmMemoryBytes(importCore) {
 
 // ---------------------------------------------------------------------------- all
 
-/** Every in-process case; `opts` = { rounds, targetMs, sizes }. */
+/** Every in-process case; `opts` = { rounds, targetMs, sizes, rulesOnly }; with `rulesOnly`,
+ * the campaign condition and prompts() only. */
 export async function runAll(deps, opts) {
+  if (opts.rulesOnly) return { memory: {}, rules: await rules(deps, opts), throughput: { prompts: await prompts(deps, opts) } };
   const out = { scoring: {}, memory: {} };
   out.memory.afterLoad = await wasmMemoryBytes(deps.importCore);
   out.bandwidth = jsReadBandwidth(opts.rounds > 3 ? 5 : 2);

@@ -1,5 +1,5 @@
-// `cargo xtask bench [--quick | --smoke | --cold] [--no-browser]`: vitrin against what a store
-// would use instead, in Node and in headless Chromium, in one run. The cases live in
+// `cargo xtask bench [--quick | --smoke | --cold | --rules] [--no-browser]`: vitrin against
+// what a store would use instead, in Node and in headless Chromium, in one run. The cases live in
 // cases.mjs (one module for both platforms); this script adds the native references
 // (tests/bench/native.c built with the system C compiler), cold starts in fresh processes
 // and pages, and the package size, then prints and writes target/bench/results.json and
@@ -7,7 +7,9 @@
 // asserted. `--quick`: fewer rounds, no 100k; `--smoke` (what `cargo xtask test` runs,
 // through bench.test.mjs): one round of everything at 1k, Node only, written to
 // target/bench/smoke/ so it never replaces a real run's results. `--cold`: only the cold
-// starts (all their samples) and the size, into target/bench/cold/.
+// starts (all their samples) and the size, into target/bench/cold/. `--rules`: only the
+// campaign condition and prompts() cases (Node and Chromium, full rounds), into
+// target/bench/rules/.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -22,18 +24,20 @@ const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
 const quick = smoke || args.includes("--quick");
 const coldOnly = args.includes("--cold");
+const rulesOnly = args.includes("--rules");
 const browserWanted = !smoke && !args.includes("--no-browser");
-const unknown = args.filter((a) => !["--quick", "--smoke", "--cold", "--no-browser"].includes(a));
+const unknown = args.filter((a) => !["--quick", "--smoke", "--cold", "--rules", "--no-browser"].includes(a));
 if (unknown.length) {
-  console.error(`bench: unknown arguments ${unknown.join(" ")} (usage: cargo xtask bench [--quick | --smoke | --cold] [--no-browser])`);
+  console.error(`bench: unknown arguments ${unknown.join(" ")} (usage: cargo xtask bench [--quick | --smoke | --cold | --rules] [--no-browser])`);
   process.exit(2);
 }
 const OPTS = smoke
   ? { rounds: 1, targetMs: 1, sizes: [1_000] }
   : quick ? { rounds: 3, targetMs: 5, sizes: [1_000, 10_000] } : { rounds: 11, targetMs: 20, sizes: [1_000, 10_000, 100_000] };
 const COLD_SAMPLES = smoke ? 1 : quick ? 2 : 7;
-const OUT = smoke ? "target/bench/smoke/" : coldOnly ? "target/bench/cold/" : "target/bench/";
-if (coldOnly) OPTS.sizes = [];
+const OUT = smoke ? "target/bench/smoke/" : coldOnly ? "target/bench/cold/" : rulesOnly ? "target/bench/rules/" : "target/bench/";
+if (coldOnly || rulesOnly) OPTS.sizes = [];
+OPTS.rulesOnly = rulesOnly;
 const root = new URL("../../", import.meta.url);
 const path = (p) => new URL(p, root).pathname;
 // The in-process cases run pkg/'s JavaScript over the bench's wasm build (tests/bench/vitrin.mjs);
@@ -73,7 +77,7 @@ function native() {
 
 mkdirSync(path(OUT), { recursive: true });
 heading("native (C, SSE4.1)");
-results.native = coldOnly ? null : native();
+results.native = coldOnly || rulesOnly ? null : native();
 if (results.native) {
   console.log(`read bandwidth: ${results.native.readGBs} GB/s (SSE sum over 256 MB)`);
   for (const [n, d] of Object.entries(results.native.dot)) console.log(`dot products, ${Number(n).toLocaleString("en")} × 64: f32 ${fmt(d.f32Ms)}, int8×int16 ${fmt(d.i8Ms)}`);
@@ -99,9 +103,11 @@ function servedCatalog(n) {
   return { json, sizes: { json: sizeOf(readFileSync(json)), binary: sizeOf(readFileSync(bin)) } };
 }
 const COLD_ARMS = ["vitrin", "vitrin-json", "js"];
-const served = servedCatalog(10_000);
-console.log(`\nthe served 10k catalog: JSON ${kb(served.sizes.json.raw)} (${kb(served.sizes.json.gzip)} gzip), binary ${kb(served.sizes.binary.raw)} (${kb(served.sizes.binary.gzip)} gzip)`);
-results.served = served.sizes;
+const served = rulesOnly ? null : servedCatalog(10_000);
+if (served) {
+  console.log(`\nthe served 10k catalog: JSON ${kb(served.sizes.json.raw)} (${kb(served.sizes.json.gzip)} gzip), binary ${kb(served.sizes.binary.raw)} (${kb(served.sizes.binary.gzip)} gzip)`);
+  results.served = served.sizes;
+}
 
 heading(`Node ${process.version}`);
 results.node = coldOnly ? { memory: {} } : await runAll({
@@ -111,7 +117,7 @@ results.node = coldOnly ? { memory: {} } : await runAll({
   evalCondition,
   storage: "memory",
   importCore: bench.importCore,
-  servedBinary: new Uint8Array(readFileSync(served.json.replace(/\.json$/, ".bin"))),
+  servedBinary: served ? new Uint8Array(readFileSync(served.json.replace(/\.json$/, ".bin"))) : undefined,
   log: (line) => console.log(line),
 }, OPTS);
 
@@ -147,8 +153,10 @@ function logCold(c) {
   console.log(`  JS Float32Array + heap: JSON.parse + prepare + first answer ${fmt(c.js.totalMs.median)} (${fmt(c.js.totalMs.min)}–${fmt(c.js.totalMs.max)})`);
   console.log(`  ratio vitrin ÷ JS: binary ${(c.vitrin.totalMs.median / c.js.totalMs.median).toFixed(2)}, JSON ${(c.vitrinJson.totalMs.median / c.js.totalMs.median).toFixed(2)}`);
 }
-results.node.cold = summariseCold(nodeCold());
-logCold(results.node.cold);
+if (!rulesOnly) {
+  results.node.cold = summariseCold(nodeCold());
+  logCold(results.node.cold);
+}
 
 // ---------------------------------------------------------------------------- Chromium
 
@@ -168,11 +176,12 @@ async function chromium() {
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`${server.url}/tests/bench/page.html`);
       await page.waitForFunction(() => document.body.dataset.ready === "1", null, { timeout: 30_000 });
-      const servedBinary = `/${served.json.slice(path("").length).replace(/\.json$/, ".bin")}`;
+      const servedBinary = served && `/${served.json.slice(path("").length).replace(/\.json$/, ".bin")}`;
       Object.assign(results.chromium, await page.evaluate((opts) => window.runBench(opts), { ...OPTS, servedBinary }));
       if (errors.length) throw new Error(`the bench page reported errors:\n${errors.join("\n")}`);
       await context.close();
     }
+    if (rulesOnly) return;
 
     const runs = Object.fromEntries(COLD_ARMS.map((a) => [a, []]));
     const url = `/${served.json.slice(path("").length)}`;

@@ -58,8 +58,8 @@ pub fn traffic(args: &[String]) -> Result {
 }
 
 /// Runs `tests/bench/run.mjs` (Node and headless Chromium; writes `target/bench/results.json`
-/// and `results.md`), forwarding `args` (`--quick`, `--smoke`, `--cold`, `--no-browser`), after
-/// building pkg/ and the bench's wasm (target/pkg-bench/).
+/// and `results.md`), forwarding `args` (`--quick`, `--smoke`, `--cold`, `--rules`,
+/// `--no-browser`), after building pkg/ and the bench's wasm (target/pkg-bench/).
 pub fn bench(args: &[String]) -> Result {
     let script = root().join("tests/bench/run.mjs");
     if !script.exists() {
