@@ -525,11 +525,13 @@ impl Catalog {
         };
         named(lang).or_else(|| named("en")).unwrap_or_else(|| {
             let path = &self.category_paths[node as usize];
-            let last = path
-                .rsplit('/')
-                .next()
-                .unwrap_or(path)
-                .replace(['-', '_'], " ");
+            // By bytes: `rsplit('/')` and `replace(['-', '_'], …)` built char searchers per
+            // call (a few percent of a prompts() call that names categories).
+            let from = path.bytes().rposition(|b| b == b'/').map_or(0, |i| i + 1);
+            let last: String = crate::jsontext::cut(path, from, path.len())
+                .chars()
+                .map(|c| if matches!(c, '-' | '_') { ' ' } else { c })
+                .collect();
             // ASCII capitals only: Unicode case tables would cost more wasm than they give.
             let mut chars = last.trim().chars();
             chars
