@@ -22,19 +22,26 @@ pub struct Clock {
     pub utc_offset_ms: f64,
 }
 
+const UNSET: Clock = Clock {
+    now: f64::NAN,
+    utc_offset_ms: 0.0,
+};
+
 thread_local! {
-    static CLOCK: Cell<Clock> = const { Cell::new(Clock { now: f64::NAN, utc_offset_ms: 0.0 }) };
+    static CLOCK: Cell<Clock> = const { Cell::new(UNSET) };
 }
 
 /// Sets the time `now`, `today` and the calendar operators read, for every evaluation on
 /// this thread until the next call: the engine sets it at each decision (the clock is an
 /// argument of every engine call, never read here).
 pub fn set_clock(clock: Clock) {
-    CLOCK.with(|c| c.set(clock));
+    // `try_with`, not `with`: its panic formats `AccessError` with `Debug` (wasm bytes); a
+    // thread-local is only gone while the thread exits, when nothing evaluates.
+    let _ = CLOCK.try_with(|c| c.set(clock));
 }
 
 pub(super) fn clock() -> Clock {
-    CLOCK.with(Cell::get)
+    CLOCK.try_with(Cell::get).unwrap_or(UNSET)
 }
 
 /// Calendar parts of a time in the store's zone: (year, month 1–12, day, hour, weekday 0 = Sunday).

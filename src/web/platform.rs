@@ -3,7 +3,7 @@
 //! messages to `RawEngine::receive`, so nothing here calls back into JavaScript.)
 
 use crate::error::Error;
-use std::cell::RefCell;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -11,7 +11,21 @@ thread_local! {
     /// Memory storage is shared by every engine of the page with the same key, like
     /// localStorage is, so `storage: "memory"` behaves the same apart from lasting. A list,
     /// not a map: a page holds a few keys, and a hash map of its own types cost 1.1 KB gzip.
-    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+    static MEMORY: Cell<Vec<(String, String)>> = const { Cell::new(Vec::new()) };
+}
+
+/// `f` over the memory storage. Taken out of its cell and put back rather than borrowed from
+/// a `RefCell`, with `try_with` rather than `with`: their panics format with `Debug`, which
+/// costs wasm bytes, and nothing here can re-enter.
+fn memory<R>(f: impl FnOnce(&mut Vec<(String, String)>) -> R) -> Option<R> {
+    MEMORY
+        .try_with(|cell| {
+            let mut m = cell.take();
+            let r = f(&mut m);
+            cell.set(m);
+            r
+        })
+        .ok()
 }
 
 pub enum Store {
@@ -60,10 +74,9 @@ impl Store {
 
     pub fn get(&self, key: &str) -> Result<Option<String>, Error> {
         match self {
-            Store::Memory => Ok(MEMORY.with(|m| {
-                let m = m.borrow();
-                m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
-            })),
+            Store::Memory => {
+                Ok(memory(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())).flatten())
+            }
             Store::Local(s) => s.get_item(key).map_err(|e| storage_error(e, "read")),
         }
     }
@@ -71,12 +84,9 @@ impl Store {
     pub fn set(&self, key: &str, value: &str) -> Result<(), Error> {
         match self {
             Store::Memory => {
-                MEMORY.with(|m| {
-                    let mut m = m.borrow_mut();
-                    match m.iter_mut().find(|(k, _)| k == key) {
-                        Some((_, v)) => *v = value.to_string(),
-                        None => m.push((key.to_string(), value.to_string())),
-                    }
+                memory(|m| match m.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, v)) => *v = value.to_string(),
+                    None => m.push((key.to_string(), value.to_string())),
                 });
                 Ok(())
             }
@@ -95,7 +105,7 @@ impl Store {
         };
         match self {
             Store::Memory => {
-                MEMORY.with(|m| m.borrow_mut().retain(|(k, _)| !ours(k)));
+                memory(|m| m.retain(|(k, _)| !ours(k)));
                 Ok(())
             }
             Store::Local(s) => {
