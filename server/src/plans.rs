@@ -68,9 +68,11 @@ pub const JOB_TIMEOUT: Duration = Duration::from_secs(1800);
 pub struct Engine {
     pub ctx: SessionContext,
     timeout: Option<Duration>,
-    /// The plans' common table `uniq` (see `UNIQ`): in process it reads the table
-    /// `dedup` registers; on a cluster each plan removes the duplicates itself.
+    /// The plans' common tables `uniq` (see `UNIQ`) and `ids` (see `IDS`), as `share`
+    /// made them.
     uniq: String,
+    ids: String,
+    cluster: bool,
 }
 
 impl Engine {
@@ -240,28 +242,57 @@ fn integers(batch: &RecordBatch, i: usize) -> io::Result<datafusion::arrow::arra
 const UNIQ: &str = "SELECT DISTINCT visitor_id, id, type, at, line, product_id, order_id, session
   FROM events WHERE type IN ('view', 'purchase') AND product_id IS NOT NULL";
 
-/// In process, the events of `UNIQ` computed once into memory, where every plan reads
-/// them; on a cluster, where a table in the client's memory cannot go, each plan
-/// computes them as a common table.
-async fn dedup(engine: &mut Engine, cluster: bool) -> io::Result<()> {
-    if cluster {
-        engine.uniq = format!("uniq AS ({UNIQ})");
-        return Ok(());
+/// An integer per product (1, 2, 3… by id), so that the pairs plan sorts, fans out and
+/// groups integers rather than strings; `count` maps them to the interned items.
+const IDS: &str =
+    "SELECT product_id, CAST(ROW_NUMBER() OVER (ORDER BY product_id) AS BIGINT) AS item
+  FROM (SELECT DISTINCT product_id FROM uniq)";
+
+/// The common table `name AS (sql)` for later plans (`sql` may read `uniq`). In process
+/// its rows are computed once into memory, where every plan reads them; on a cluster,
+/// where a table in the client's memory cannot go, each plan computes them.
+async fn share(engine: &Engine, name: &str, sql: &str) -> io::Result<String> {
+    if engine.cluster {
+        return Ok(format!("{name} AS ({sql})"));
     }
+    let sql = match engine.uniq.as_str() {
+        "" => sql.to_string(),
+        uniq => format!("WITH {uniq} {sql}"),
+    };
     let table = engine
         .within(engine.deadline(), async {
-            let df = engine.ctx.sql(UNIQ).await.map_err(failed)?;
+            let df = engine.ctx.sql(&sql).await.map_err(failed)?;
             let schema = df.schema().inner().clone();
             let parts = df.collect_partitioned().await.map_err(failed)?;
             MemTable::try_new(schema, parts).map_err(failed)
         })
         .await?;
+    let table_name = format!("shared_{name}");
     engine
         .ctx
-        .register_table("deduplicated", Arc::new(table))
+        .register_table(table_name.as_str(), Arc::new(table))
         .map_err(failed)?;
-    engine.uniq = "uniq AS (SELECT * FROM deduplicated)".into();
-    Ok(())
+    Ok(format!("{name} AS (SELECT * FROM {table_name})"))
+}
+
+/// `IDS`' integers as interned items (`u32::MAX`: a product no counted session has).
+async fn item_ids(engine: &Engine, items: &Items) -> io::Result<Vec<u32>> {
+    let mut out = Vec::new();
+    let sql = format!(
+        "WITH {}, {} SELECT product_id, item FROM ids",
+        engine.uniq, engine.ids
+    );
+    for b in query(engine, &sql).await? {
+        let (ids, item) = (strings(&b, 0)?, integers(&b, 1)?);
+        for k in 0..b.num_rows() {
+            let at = item.value(k) as usize;
+            if out.len() <= at {
+                out.resize(at + 1, u32::MAX);
+            }
+            out[at] = items.get(ids.value(k)).unwrap_or(u32::MAX);
+        }
+    }
+    Ok(out)
 }
 
 /// What the log holds: sizes that set the plans' constants.
@@ -303,8 +334,13 @@ async fn shape(ctx: &Engine) -> io::Result<Shape> {
 /// `product_id`,
 /// `age`: the imported log's sessions numbered in [lo, hi) (of `model` sessions, each
 /// dated by its place), and with `web` the SDK's views cut into sessions at time gaps.
+/// `g`: a bucket of the session (the pairs plan's window partitions: every session whole
+/// in one, and few of them, since a window pays per partition);
 /// `None` when both parts are empty. A part known to be empty is left out of the plan:
 /// each part sorts the whole log for its window functions.
+/// Buckets of sessions (`sessions_sql`'s `g`): more than any machine's partitions.
+const BUCKETS: u32 = 64;
+
 fn sessions_sql(
     uniq: &str,
     lo: u64,
@@ -323,10 +359,10 @@ views AS (SELECT visitor_id, id, at, line, product_id, session FROM uniq WHERE t
         parts.push(format!(
             "logv AS (
   SELECT visitor_id, -1 - session AS s, CAST(line AS BIGINT) AS p, product_id,
-    CAST({m} - session - 1 AS DOUBLE) / {m} AS age
+    CAST({m} - session - 1 AS DOUBLE) / {m} AS age, CAST(session % {BUCKETS} AS BIGINT) AS g
   FROM views WHERE session IS NOT NULL AND session >= {lo} AND session < {hi})"
         ));
-        seq.push("SELECT visitor_id, s, p, product_id, age FROM logv");
+        seq.push("SELECT visitor_id, s, p, product_id, age, g FROM logv");
     }
     if let (true, Some((first, last))) = (web, span) {
         let span = (last - first).max(1.0);
@@ -342,11 +378,12 @@ webs AS (
   FROM webv),
 webp AS (
   SELECT visitor_id, s, CAST(ROW_NUMBER() OVER (PARTITION BY visitor_id, s ORDER BY at, id) - 1 AS BIGINT) AS p, product_id,
-    ({last:?} - MIN(at) OVER (PARTITION BY visitor_id, s)) / {span:?} AS age
+    ({last:?} - MIN(at) OVER (PARTITION BY visitor_id, s)) / {span:?} AS age,
+    CAST((s + ascii(right(visitor_id, 1))) % {BUCKETS} AS BIGINT) AS g
   FROM webs)",
             gap = SESSION_GAP_MS,
         ));
-        seq.push("SELECT visitor_id, s, p, product_id, age FROM webp");
+        seq.push("SELECT visitor_id, s, p, product_id, age, g FROM webp");
     }
     if seq.is_empty() {
         return None;
@@ -355,38 +392,40 @@ webp AS (
     Some(parts.join(",\n"))
 }
 
-/// Sums of the step weights per ordered pair (a, b) one way: `f`, each view a with the
-/// view b d = 1..window steps later in its session, weighted forward; `bw`, the same
-/// weighted backward (it adds to the pair (b, a), which `count` does).
+/// Sums of the step weights per ordered pair (a, b) of `IDS`' integers one way: `f`, each
+/// view a with the view b d = 1..window steps later in its session, weighted forward;
+/// `bw`, the same weighted backward (it adds to the pair (b, a), which `count` does).
 ///
-/// The d-th next view is a `LEAD` over the whole log in session order, kept when it is
-/// in the same session: a window partitioned by session cost about 2 s per function on
-/// Diginetica (its 186k partitions), this one less than that for all of them. Positions
-/// run 0, 1, 2… in every session (`sessions_sql`), so the row d ahead is in the same
-/// session exactly when its position is p + d. Each view then fans out over its steps by
-/// unnesting one array of (next, forward, backward) structs (Ballista's executors
-/// rejected three arrays unnested side by side).
-fn pairs_sql(sessions: &str, params: &Params) -> String {
-    let order = "OVER (ORDER BY visitor_id, s, p)";
-    let mut leads = String::new();
-    let mut steps = Vec::new();
+/// Each view is keyed `k = p * SHIFT + item`; the d-th next view is a `LEAD(k, d)` in
+/// session order within the view's bucket, kept when it is in the same session:
+/// positions run 0, 1, 2… in every session (`sessions_sql`), so the row d ahead is in
+/// the same session exactly when its position is p + d. A window partitioned by session
+/// cost about 2 s per function on Diginetica (its 186k partitions); buckets cost little
+/// and run in parallel. Each view then fans out over its nexts by unnesting one array of
+/// keys, whose position gives back d (and so the weights) and whose low bits give b.
+fn pairs_sql(sessions: &str, ids: &str, params: &Params) -> String {
+    let order = "OVER (PARTITION BY g ORDER BY visitor_id, s, p)";
+    let (mut nexts, mut forward, mut backward) = (Vec::new(), String::new(), String::new());
     for (k, (f, b)) in params.step_weights().iter().enumerate() {
         let d = k + 1;
-        let _ = write!(
-            leads,
-            ", CASE WHEN LEAD(p, {d}) {order} = p + {d} THEN LEAD(product_id, {d}) {order} END AS n{d}"
-        );
-        steps.push(format!("named_struct('b', n{d}, 'f', {f:?}, 'bw', {b:?})"));
+        nexts.push(format!(
+            "CASE WHEN LEAD(k, {d}) {order} / {SHIFT} = p + {d} THEN LEAD(k, {d}) {order} END"
+        ));
+        let _ = write!(forward, " WHEN {d} THEN {f:?}");
+        let _ = write!(backward, " WHEN {d} THEN {b:?}");
     }
     format!(
-        "{sessions},
-nexts AS (SELECT product_id AS a{leads} FROM seq),
-fanned AS (SELECT a, unnest(make_array({steps})) AS x FROM nexts),
-near AS (SELECT a, x['b'] AS b, x['f'] AS f, x['bw'] AS bw FROM fanned)
-SELECT a, b, SUM(f) AS f, SUM(bw) AS bw FROM near WHERE b IS NOT NULL AND a <> b GROUP BY a, b",
-        steps = steps.join(", ")
+        "{sessions}, {ids},
+keyed AS (SELECT g, visitor_id, s, p, item, p * {SHIFT} + item AS k FROM seq JOIN ids USING (product_id)),
+fanned AS (SELECT p, item AS a, unnest(make_array({nexts})) AS x FROM keyed),
+near AS (SELECT a, x % {SHIFT} AS b, x / {SHIFT} - p AS d FROM fanned WHERE x IS NOT NULL)
+SELECT a, b, SUM(CASE d{forward} END) AS f, SUM(CASE d{backward} END) AS bw FROM near WHERE a <> b GROUP BY a, b",
+        nexts = nexts.join(", ")
     )
 }
+
+/// `pairs_sql`'s key: a position above, an item below (`IDS` counts far fewer than 2^32).
+const SHIFT: i64 = 1 << 32;
 
 /// Views, trend and pairs of the sessions `sessions_sql` selects; the web sessions counted.
 struct Counted {
@@ -400,6 +439,7 @@ async fn count(
     ctx: &Engine,
     sessions: Option<String>,
     items: &Items,
+    ids: &[u32],
     p: &Params,
     report: &mut Report,
     lap: &mut Instant,
@@ -445,16 +485,21 @@ async fn count(
         // group-by of every pair both ways cost a third of the plan.
         let key = |x: u32, y: u32| (x as u64) << 32 | y as u64;
         let mut sums = std::collections::HashMap::<u64, f64>::new();
-        for b in query(ctx, &format!("WITH {}", pairs_sql(sessions, p))).await? {
+        let item = |id: i64| match ids.get(id as usize) {
+            Some(&ix) if ix != u32::MAX => Ok(ix),
+            _ => Err(failed(format!("item #{id} is counted but was never seen"))),
+        };
+        let sql = format!("WITH {}", pairs_sql(sessions, &ctx.ids, p));
+        for b in query(ctx, &sql).await? {
             let (a, bb, f, bw) = (
-                strings(&b, 0)?,
-                strings(&b, 1)?,
+                integers(&b, 0)?,
+                integers(&b, 1)?,
                 numbers(&b, 2)?,
                 numbers(&b, 3)?,
             );
             sums.reserve(2 * b.num_rows());
             for k in 0..b.num_rows() {
-                let (x, y) = (index(a.value(k))?, index(bb.value(k))?);
+                let (x, y) = (item(a.value(k))?, item(bb.value(k))?);
                 *sums.entry(key(x, y)).or_default() += f.value(k);
                 *sums.entry(key(y, x)).or_default() += bw.value(k);
             }
@@ -479,14 +524,15 @@ async fn build_async(opts: &Options) -> io::Result<Report> {
             .job_timeout
             .or(opts.cluster.is_some().then_some(JOB_TIMEOUT)),
         uniq: String::new(),
+        ids: String::new(),
+        cluster: opts.cluster.is_some(),
     };
     register(&ctx.ctx, &location).await?;
     let mut lap = Instant::now();
     let shape = shape(&ctx).await?;
     report.lap("shape", &mut lap);
-    dedup(&mut ctx, opts.cluster.is_some()).await?;
+    ctx.uniq = share(&ctx, "uniq", UNIQ).await?;
     report.lap("dedup", &mut lap);
-    let ctx = ctx;
     report.rows = shape.rows;
     report.holdout_sessions = (shape.log_sessions as f64 * opts.holdout).round() as u64;
     report.model_sessions = shape.log_sessions - report.holdout_sessions;
@@ -538,6 +584,14 @@ GROUP BY x.product_id, y.product_id",
         }
     }
     report.lap("items", &mut lap);
+    let ids = if p.window > 0 {
+        ctx.ids = share(&ctx, "ids", IDS).await?;
+        item_ids(&ctx, &items).await?
+    } else {
+        Vec::new()
+    };
+    report.lap("ids", &mut lap);
+    let ctx = ctx;
     let n = items.len();
     let index = |id: &str| {
         items
@@ -576,6 +630,7 @@ GROUP BY x.product_id, y.product_id",
         &ctx,
         sessions_sql(&ctx.uniq, 0, fit_from, model, true, shape.span),
         &items,
+        &ids,
         p,
         &mut report,
         &mut lap,
@@ -605,6 +660,7 @@ GROUP BY x.product_id, y.product_id",
             &ctx,
             sessions_sql(&ctx.uniq, fit_from, model, model, false, shape.span),
             &items,
+            &ids,
             p,
             &mut report,
             &mut lap,
