@@ -12,6 +12,8 @@
 //!   dated by their start between the log's first and last event;
 //! - items in order of first appearance (the builder interns them so, and ranks ties
 //!   by that order);
+//! - an integer per product, so that the pairs are sorted, fanned out and summed as
+//!   integers (`build` maps them back to the interned items);
 //! - pairs: for d = 1..window, the item d steps later, weighted `Params::step_weights`
 //!   forward and backward, summed per ordered pair;
 //! - baskets: distinct products per (visitor, order), each two counted once per order;
@@ -392,7 +394,8 @@ webp AS (
     Some(parts.join(",\n"))
 }
 
-/// Sums of the step weights per ordered pair (a, b) of `IDS`' integers one way: `f`, each
+/// Sums of the step weights per ordered pair (a, b) of `IDS`' integers, keyed
+/// `ab = a * SHIFT + b` (one integer column groups faster than two), one way: `f`, each
 /// view a with the view b d = 1..window steps later in its session, weighted forward;
 /// `bw`, the same weighted backward (it adds to the pair (b, a), which `count` does).
 ///
@@ -404,7 +407,9 @@ webp AS (
 /// and run in parallel. Each view then fans out over its nexts by unnesting one array of
 /// keys, whose position gives back d (and so the weights) and whose low bits give b.
 fn pairs_sql(sessions: &str, ids: &str, params: &Params) -> String {
-    let order = "OVER (PARTITION BY g ORDER BY visitor_id, s, p)";
+    // Sessions need only be contiguous: `s` first compares integers, not visitor ids,
+    // in a session log (where `s` alone names the session).
+    let order = "OVER (PARTITION BY g ORDER BY s, visitor_id, p)";
     let (mut nexts, mut forward, mut backward) = (Vec::new(), String::new(), String::new());
     for (k, (f, b)) in params.step_weights().iter().enumerate() {
         let d = k + 1;
@@ -418,8 +423,8 @@ fn pairs_sql(sessions: &str, ids: &str, params: &Params) -> String {
         "{sessions}, {ids},
 keyed AS (SELECT g, visitor_id, s, p, item, p * {SHIFT} + item AS k FROM seq JOIN ids USING (product_id)),
 fanned AS (SELECT p, item AS a, unnest(make_array({nexts})) AS x FROM keyed),
-near AS (SELECT a, x % {SHIFT} AS b, x / {SHIFT} - p AS d FROM fanned WHERE x IS NOT NULL)
-SELECT a, b, SUM(CASE d{forward} END) AS f, SUM(CASE d{backward} END) AS bw FROM near WHERE a <> b GROUP BY a, b",
+near AS (SELECT a * {SHIFT} + x % {SHIFT} AS ab, x / {SHIFT} - p AS d FROM fanned WHERE x IS NOT NULL AND x % {SHIFT} <> a)
+SELECT ab, SUM(CASE d{forward} END) AS f, SUM(CASE d{backward} END) AS bw FROM near GROUP BY ab",
         nexts = nexts.join(", ")
     )
 }
@@ -484,22 +489,19 @@ async fn count(
         // terms, so the same float in any order). Here rather than in the plan: a second
         // group-by of every pair both ways cost a third of the plan.
         let key = |x: u32, y: u32| (x as u64) << 32 | y as u64;
-        let mut sums = std::collections::HashMap::<u64, f64>::new();
+        // DataFusion's hash map: its hasher is several times faster than the standard one.
+        let mut sums = datafusion::common::HashMap::<u64, f64>::new();
         let item = |id: i64| match ids.get(id as usize) {
             Some(&ix) if ix != u32::MAX => Ok(ix),
             _ => Err(failed(format!("item #{id} is counted but was never seen"))),
         };
         let sql = format!("WITH {}", pairs_sql(sessions, &ctx.ids, p));
         for b in query(ctx, &sql).await? {
-            let (a, bb, f, bw) = (
-                integers(&b, 0)?,
-                integers(&b, 1)?,
-                numbers(&b, 2)?,
-                numbers(&b, 3)?,
-            );
+            let (ab, f, bw) = (integers(&b, 0)?, numbers(&b, 1)?, numbers(&b, 2)?);
             sums.reserve(2 * b.num_rows());
             for k in 0..b.num_rows() {
-                let (x, y) = (item(a.value(k))?, item(bb.value(k))?);
+                let ab = ab.value(k);
+                let (x, y) = (item(ab / SHIFT)?, item(ab % SHIFT)?);
                 *sums.entry(key(x, y)).or_default() += f.value(k);
                 *sums.entry(key(y, x)).or_default() += bw.value(k);
             }
