@@ -331,6 +331,9 @@ async fn shape(ctx: &Engine) -> io::Result<Shape> {
     })
 }
 
+/// Buckets of sessions (`sessions_sql`'s `g`): more than any machine's partitions.
+const BUCKETS: u32 = 64;
+
 /// Views in sessions: `visitor_id, s, p` (session key; position 0, 1, 2… without gaps: a
 /// session log's `line` as `log import-sessions` writes it, the web's views numbered),
 /// `product_id`,
@@ -340,9 +343,6 @@ async fn shape(ctx: &Engine) -> io::Result<Shape> {
 /// in one, and few of them, since a window pays per partition);
 /// `None` when both parts are empty. A part known to be empty is left out of the plan:
 /// each part sorts the whole log for its window functions.
-/// Buckets of sessions (`sessions_sql`'s `g`): more than any machine's partitions.
-const BUCKETS: u32 = 64;
-
 fn sessions_sql(
     uniq: &str,
     lo: u64,
