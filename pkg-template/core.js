@@ -433,6 +433,15 @@ function renderPrompt(raw, f) {
   return withKeys(raw, [["html", escapeHtml(text)], ["text", text]], FOR_RENDERING);
 }
 
+/** A copy of plain data (objects, arrays, values): a remembered answer handed out anew. */
+function copy(v) {
+  if (Array.isArray(v)) return v.map(copy);
+  if (v === null || typeof v !== "object") return v;
+  const o = {};
+  for (const k in v) o[k] = copy(v[k]);
+  return o;
+}
+
 /** What the raw prompt carries only for rendering it. */
 const FOR_RENDERING = new Set(["parts", "ctaParts", "utcOffsetMinutes"]);
 
@@ -445,6 +454,8 @@ class Engine {
   #lastPromptId = null;
   #format;
   #formatters = null;
+  /** The core's last prompts() text and its rendering. */
+  #rendered = ["[]", []];
   #onHide = null;
   #onExit = null;
   #lastExit = 0;
@@ -659,9 +670,12 @@ class Engine {
 
   prompts() {
     this.#check();
-    const prompts = guarded(() => JSON.parse(this.#raw.prompts(this.#time())), () => []);
+    const text = guarded(() => this.#raw.prompts(this.#time()), () => "[]");
     this.#after(() => this.#raw.wants());
-    return prompts.map((p) => renderPrompt(p, this.#format()));
+    // Rendering is a function of the text alone: the same prompt again (the usual answer
+    // between events) is parsed and formatted once, and copied after.
+    if (text !== this.#rendered[0]) this.#rendered = [text, JSON.parse(text).map((p) => renderPrompt(p, this.#format()))];
+    return copy(this.#rendered[1]);
   }
 
   #promptAction(action, id) {

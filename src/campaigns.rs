@@ -27,15 +27,6 @@ pub struct Visitor<'a> {
     pub utc_offset_ms: f64,
 }
 
-fn add_paths(catalog: &Catalog, ix: u32, n: f64, into: &mut Map<String, Value>) {
-    for node in catalog.ancestors(catalog.category[ix as usize]) {
-        let entry = into
-            .entry(catalog.category_paths[node as usize].clone())
-            .or_insert(json!(0.0));
-        *entry = json!(entry.as_f64().unwrap_or(0.0) + n);
-    }
-}
-
 /// The visitor context of the rules reference ("Context") for one decision: each value made
 /// the first time a condition reads it (`field`), read by index by conditions compiled
 /// against `vocabulary::CONTEXT` (`Logic::index`). `fill` is `|i| field(visitor, i)`.
@@ -148,13 +139,22 @@ fn weights(list: &[(String, f32)]) -> Value {
     Value::Object(map)
 }
 
-/// Units per category path and every ancestor, over the catalog's products among `ids`.
+/// Units per category path and every ancestor, over the catalog's products among `ids`:
+/// summed per category node first, so each path is copied into the map once.
 fn per_category(c: &Catalog, ids: &mut dyn Iterator<Item = (&str, f64)>) -> Value {
-    let mut map = Map::new();
+    let mut sums: Vec<(u32, f64)> = Vec::new();
     for (id, n) in ids {
-        if let Some(ix) = c.index(id) {
-            add_paths(c, ix, n, &mut map);
+        let Some(ix) = c.index(id) else { continue };
+        for node in c.ancestors(c.category[ix as usize]) {
+            match sums.iter_mut().find(|(k, _)| *k == node) {
+                Some((_, sum)) => *sum += n,
+                None => sums.push((node, n)),
+            }
         }
+    }
+    let mut map = Map::new();
+    for (node, sum) in sums {
+        map.insert(c.category_paths[node as usize].clone(), json!(sum));
     }
     Value::Object(map)
 }

@@ -602,14 +602,9 @@ impl Engine {
         let ctx_visitor = self.visitor(now);
         let fill = |i| campaigns::field(&ctx_visitor, i);
         let ctx = campaigns::fields(&fill);
-        let mut order: Vec<usize> = (0..self.rules.campaigns.len()).collect();
-        // Highest priority first; equal priorities in the rules' order.
-        crate::order::sort_by_key(&mut order, |&i| {
-            (-(self.rules.campaigns[i].priority as f64), 0)
-        });
         let mut holdouts: Vec<usize> = Vec::new();
         let mut chosen = None;
-        for i in order {
+        for &i in &self.rules.by_priority {
             let c = &self.rules.campaigns[i];
             let v = self.visitor(now);
             let arm = self.arm(c);

@@ -60,15 +60,16 @@ pub(super) enum Node {
     },
     Op(Op, Vec<Node>),
     /// `<`, `<=`, `>` or `>=` between a `var` without a default and number constants, either
-    /// way round (`<` and `<=` also as "between": `[9, {"var": "hour"}, 21]`): tested on the
-    /// number it reads without views of the arguments; a read that is no number goes the
-    /// way of `Op` over `args`. `var` is the `var`'s place in `args`, `nums` the constants'
-    /// values at theirs.
+    /// way round (`<` and `<=` also as "between": `[9, {"var": "hour"}, 21]`), turned into
+    /// the range a number read must lie in: above `lo` and below `hi` (or equal to them
+    /// for `<=` and `>=`). A read that is no number goes the way of `Op` over `args`; `var`
+    /// is the `var`'s place in `args`.
     Cmp {
         op: Op,
         args: Vec<Node>,
         var: usize,
-        nums: [f64; 3],
+        lo: f64,
+        hi: f64,
     },
 }
 
@@ -261,11 +262,34 @@ impl Compiler {
                     _ => false,
                 });
             if let (true, Some(var)) = (fits, var) {
+                // Read as an ascending chain (`>` and `>=` right to left): the constant
+                // before the `var` bounds it below, the one after above; a pair of
+                // constants out of order leaves no number in range.
+                let (mut v, n) = (var, nodes.len());
+                if matches!(op, Op::Gt | Op::Ge) {
+                    nums.swap(0, 1);
+                    v = 1 - var;
+                }
+                let (mut lo, mut hi, mut never) = (f64::NEG_INFINITY, f64::INFINITY, false);
+                for j in 1..n {
+                    let (a, b) = (nums[j - 1], nums[j]);
+                    if j == v {
+                        lo = a;
+                    } else if j - 1 == v {
+                        hi = b;
+                    } else {
+                        never = !(a < b || (a == b && matches!(op, Op::Le | Op::Ge)));
+                    }
+                }
+                if never {
+                    lo = f64::INFINITY;
+                }
                 return Node::Cmp {
                     op,
                     args: nodes,
                     var,
-                    nums,
+                    lo,
+                    hi,
                 };
             }
         }

@@ -638,26 +638,20 @@ pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
             op,
             args,
             var,
-            nums,
+            lo,
+            hi,
         } => match leaf(&args[*var], scope) {
             Some(V::Json(Value::Number(n))) => {
-                let mut xs = *nums;
-                xs[*var] = num_of(n);
-                xs[..args.len()].windows(2).all(|w| holds(*op, w[0], w[1]))
+                let x = num_of(n);
+                if matches!(op, Op::Lt | Op::Gt) {
+                    *lo < x && x < *hi
+                } else {
+                    *lo <= x && x <= *hi
+                }
             }
             _ => predicate(*op, args, scope),
         },
         other => truthy_v(eval(other, scope).v()),
-    }
-}
-
-#[inline(always)]
-fn holds(op: Op, a: f64, b: f64) -> bool {
-    match op {
-        Op::Gt => a > b,
-        Op::Ge => a >= b,
-        Op::Lt => a < b,
-        _ => a <= b,
     }
 }
 

@@ -144,6 +144,9 @@ pub struct Rules {
     pub quiet_after_dismiss_ms: f64,
     pub slots: Vec<Slot>,
     pub campaigns: Vec<Campaign>,
+    /// Campaign indexes, highest priority first, equal priorities in the rules' order:
+    /// sorted once here, not on every `prompts()`.
+    pub by_priority: Vec<usize>,
 }
 
 /// What reading a document found: errors (it is refused) and warnings.
@@ -427,6 +430,8 @@ impl Rules {
             }
             campaigns.extend(campaign(c, path, out));
         }
+        let mut by_priority: Vec<usize> = (0..campaigns.len()).collect();
+        crate::order::sort_by_key(&mut by_priority, |&i| (-(campaigns[i].priority as f64), 0));
         Rules {
             utc_offset_ms: f(v, "utcOffsetMinutes").unwrap_or(0.0) * MINUTE_MS,
             caps: caps(caps_v),
@@ -436,6 +441,7 @@ impl Rules {
                 * MINUTE_MS,
             slots,
             campaigns,
+            by_priority,
         }
     }
 
