@@ -549,6 +549,7 @@ fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
 }
 
 /// A view of an argument (undefined when absent), evaluating into `held` if need be.
+#[inline(always)]
 fn view<'s, 'a: 's>(
     node: Option<&'a Node>,
     scope: Scope<'a>,
@@ -633,6 +634,11 @@ pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
         return false;
     }
     match node {
+        // The connectives here, not in `predicate`: conditions nest them, and the small
+        // function calls faster than the large one. `and` of nothing is undefined.
+        Node::Op(Op::And, args) => !args.is_empty() && args.iter().all(|n| test(n, scope)),
+        Node::Op(Op::Or, args) => args.iter().any(|n| test(n, scope)),
+        Node::Op(Op::Not, args) => !args.first().is_some_and(|n| test(n, scope)),
         Node::Op(op, args) => predicate(*op, args, scope),
         Node::Cmp {
             op,
@@ -657,10 +663,6 @@ pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
 
 fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
     match op {
-        // `and` returns the first falsy value or the last, `or` the first truthy or the
-        // last; with no arguments, undefined.
-        Op::And => !args.is_empty() && args.iter().all(|n| test(n, scope)),
-        Op::Or => args.iter().any(|n| test(n, scope)),
         Op::If => {
             let mut pairs = args.chunks_exact(2);
             for pair in pairs.by_ref() {
