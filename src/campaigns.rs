@@ -40,6 +40,34 @@ pub fn context(v: &Visitor) -> Value {
     fields(&fill).into_value()
 }
 
+/// The index of `name` in `NAMES`, found while compiling (a name it lacks does not build).
+const fn index_of(name: &str) -> usize {
+    let mut i = 0;
+    while !same(NAMES[i].as_bytes(), name.as_bytes()) {
+        i += 1;
+    }
+    i
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() && a[i] == b[i] {
+        i += 1;
+    }
+    i == a.len()
+}
+
+/// Consts holding names' indexes in `NAMES`, for `field` to match on: one integer
+/// compare per arm, not a string compare per name on every fill.
+macro_rules! at {
+    ($($id:ident = $name:literal,)*) => {
+        $(const $id: usize = index_of($name);)*
+    };
+}
+
 /// The context's value `NAMES[i]` for the visitor now.
 pub fn field(v: &Visitor, i: usize) -> Value {
     let (c, s) = (v.catalog, v.state);
@@ -53,18 +81,49 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             .filter(|x| x.at >= s.session_started)
     };
     let per_category = |ids: &mut dyn Iterator<Item = (&str, f64)>| per_category(c, ids);
-    match NAMES[i] {
-        "now" => json!(v.now),
-        "year" => json!(year),
-        "month" => json!(month),
-        "day" => json!(day),
-        "hour" => json!(hour),
-        "weekday" => json!(weekday),
-        "locale" => json!(v.lang),
-        "page" => json!(s.page),
-        "cart.count" => json!(s.cart_quantity()),
-        "cart.lines" => json!(s.cart.len()),
-        "cart.value" => {
+    at! {
+        NOW = "now",
+        YEAR = "year",
+        MONTH = "month",
+        DAY = "day",
+        HOUR = "hour",
+        WEEKDAY = "weekday",
+        LOCALE = "locale",
+        PAGE = "page",
+        CART_COUNT = "cart.count",
+        CART_LINES = "cart.lines",
+        CART_VALUE = "cart.value",
+        CART_PRODUCT_IDS = "cart.productIds",
+        CART_CATEGORIES = "cart.categories",
+        CART_MINUTES_SINCE_CHANGE = "cart.minutesSinceChange",
+        VIEWS_SESSION = "views.session",
+        VIEWS_BY_CATEGORY = "views.byCategory",
+        VIEWS_RECENT = "views.recent",
+        SESSION_COUNT = "session.count",
+        SESSION_MINUTES = "session.minutes",
+        PURCHASES_COUNT = "purchases.count",
+        PURCHASES_DAYS_SINCE_LAST = "purchases.daysSinceLast",
+        PURCHASES_CATEGORIES = "purchases.categories",
+        DAYS_SINCE_FIRST_VISIT = "daysSinceFirstVisit",
+        SEARCHES = "searches",
+        PROFILE_NAME = "profile.name",
+        PROFILE_SEGMENTS = "profile.segments",
+        PROFILE_CATEGORY_AFFINITY = "profile.categoryAffinity",
+        PROFILE_BRAND_AFFINITY = "profile.brandAffinity",
+        VARIANT = "variant",
+    }
+    match i {
+        NOW => json!(v.now),
+        YEAR => json!(year),
+        MONTH => json!(month),
+        DAY => json!(day),
+        HOUR => json!(hour),
+        WEEKDAY => json!(weekday),
+        LOCALE => json!(v.lang),
+        PAGE => json!(s.page),
+        CART_COUNT => json!(s.cart_quantity()),
+        CART_LINES => json!(s.cart.len()),
+        CART_VALUE => {
             let mut value = 0.0;
             for l in &s.cart {
                 if let Some(ix) = c.index(&l.product_id) {
@@ -73,42 +132,42 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             }
             json!((value * 100.0).round() / 100.0)
         }
-        "cart.productIds" => json!(s.cart.iter().map(|l| &l.product_id).collect::<Vec<_>>()),
-        "cart.categories" => per_category(
+        CART_PRODUCT_IDS => json!(s.cart.iter().map(|l| &l.product_id).collect::<Vec<_>>()),
+        CART_CATEGORIES => per_category(
             &mut s
                 .cart
                 .iter()
                 .map(|l| (l.product_id.as_str(), l.quantity as f64)),
         ),
-        "cart.minutesSinceChange" => match s.cart.is_empty() {
+        CART_MINUTES_SINCE_CHANGE => match s.cart.is_empty() {
             true => Value::Null,
             false => json!(((v.now - s.last_cart_change) / 60_000.0).floor()),
         },
-        "views.session" => json!(session_views().count()),
-        "views.byCategory" => {
+        VIEWS_SESSION => json!(session_views().count()),
+        VIEWS_BY_CATEGORY => {
             per_category(&mut session_views().map(|x| (x.product_id.as_str(), 1.0)))
         }
-        "views.recent" => json!(s
+        VIEWS_RECENT => json!(s
             .recently_viewed
             .iter()
             .take(10)
             .map(|x| &x.product_id)
             .collect::<Vec<_>>()),
-        "session.count" => json!(s.session_count),
-        "session.minutes" => json!(if s.session_count == 0 {
+        SESSION_COUNT => json!(s.session_count),
+        SESSION_MINUTES => json!(if s.session_count == 0 {
             0.0
         } else {
             ((v.now - s.session_started) / 60_000.0).floor()
         }),
-        "purchases.count" => json!(s.purchases.len() + profile_purchases.len()),
-        "purchases.daysSinceLast" => json!(s
+        PURCHASES_COUNT => json!(s.purchases.len() + profile_purchases.len()),
+        PURCHASES_DAYS_SINCE_LAST => json!(s
             .purchases
             .iter()
             .map(|b| b.at)
             .chain(profile_purchases.iter().map(|b| b.at))
             .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))))
             .map(days)),
-        "purchases.categories" => per_category(
+        PURCHASES_CATEGORIES => per_category(
             &mut s
                 .purchases
                 .iter()
@@ -116,16 +175,16 @@ pub fn field(v: &Visitor, i: usize) -> Value {
                 .chain(profile_purchases.iter().map(|b| &b.product_id))
                 .map(|id| (id.as_str(), 1.0)),
         ),
-        "daysSinceFirstVisit" => match s.first_seen > 0.0 {
+        DAYS_SINCE_FIRST_VISIT => match s.first_seen > 0.0 {
             true => json!(days(s.first_seen)),
             false => Value::Null,
         },
-        "searches" => json!(s.searches),
-        "profile.name" => json!(v.profile.and_then(|p| p.name.as_ref())),
-        "profile.segments" => json!(v.profile.map(|p| p.segments.as_slice()).unwrap_or_default()),
-        "profile.categoryAffinity" => weights(v.profile.map_or(&[], |p| &p.category_affinity)),
-        "profile.brandAffinity" => weights(v.profile.map_or(&[], |p| &p.brand_affinity)),
-        "variant" => Value::Null,
+        SEARCHES => json!(s.searches),
+        PROFILE_NAME => json!(v.profile.and_then(|p| p.name.as_ref())),
+        PROFILE_SEGMENTS => json!(v.profile.map(|p| p.segments.as_slice()).unwrap_or_default()),
+        PROFILE_CATEGORY_AFFINITY => weights(v.profile.map_or(&[], |p| &p.category_affinity)),
+        PROFILE_BRAND_AFFINITY => weights(v.profile.map_or(&[], |p| &p.brand_affinity)),
+        VARIANT => Value::Null,
         _ => unreachable!(),
     }
 }

@@ -1,6 +1,6 @@
 //! Compiling a JsonLogic rule (a JSON value) into a tree of resolved nodes: operator names
 //! looked up once, constant `var` paths pre-split, constant subtrees folded, comparisons of a
-//! `var` with numbers given a node of their own (`Node::Cmp`), limits on depth and size
+//! `var` with numbers given a node of their own (`Node::Cmp`, a range), limits on depth and size
 //! checked, every error collected with its JSON Pointer. Depends only on serde_json.
 
 use super::eval::{eval, Scope};

@@ -4,8 +4,9 @@
 //! every node evaluated, value copied and string byte written spends from it, so a rule
 //! that doubles its `reduce` accumulator or nests loops stops in milliseconds instead of
 //! exhausting the wasm memory. Constants and `var` reads without a default, the usual
-//! operands, are read in place (`leaf`); a `Node::Cmp` compares the number it reads at once.
-//! Depends only on serde_json.
+//! operands, are read in place (`leaf`); a `Node::Cmp` checks the number it reads against
+//! its range at once, and `and`/`or`/`!` are tested in `test` itself. Depends only on
+//! serde_json.
 
 use super::case;
 use super::compile::{array_index, Node, Seg};
@@ -198,15 +199,15 @@ impl<'a> Fields<'a> {
 
 /// What `var` reads: the data, or inside a `reduce` body the pair json-logic-js passes as
 /// `{"current": …, "accumulator": …}`, kept as two references instead of a built object.
+/// A tag and a pointer: small enough for the wasm to pass it by value in every call of the
+/// evaluation, not through a copy in memory.
 #[derive(Clone, Copy)]
 pub(super) enum Scope<'a> {
     Data(&'a Value),
     /// Indexed fields: a `var` whose path starts at one of them reads it by index.
     Fields(&'a Fields<'a>),
-    Reduce {
-        current: &'a Value,
-        accumulator: V<'a>,
-    },
+    /// `current` and `accumulator`.
+    Reduce(&'a (&'a Value, V<'a>)),
 }
 
 pub(super) fn eval<'a>(node: &'a Node, scope: Scope<'a>) -> Val<'a> {
@@ -413,14 +414,7 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             let mut acc = initial.into_static();
             for x in items.iter() {
                 acc = match args.get(1) {
-                    Some(f) => eval(
-                        f,
-                        Scope::Reduce {
-                            current: x,
-                            accumulator: acc.v(),
-                        },
-                    )
-                    .into_static(),
+                    Some(f) => eval(f, Scope::Reduce(&(x, acc.v()))).into_static(),
                     None => Val::Undef,
                 };
             }
@@ -520,9 +514,9 @@ fn unit(v: V) -> Option<Unit> {
 /// Constants and plain `var` reads, the usual operands of comparisons, viewed without
 /// building (and later dropping) a `Val`; `None` for anything else, and for what only
 /// `lookup` answers (a reduce body's names, `length`, characters of strings).
-fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
+fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<&'a Value> {
     let (path, slot) = match node {
-        Node::Const(v) => return Some(V::Json(v)),
+        Node::Const(v) => return Some(v),
         Node::Var {
             path,
             default: None,
@@ -534,7 +528,7 @@ fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
     let mut cur = match start {
         Scope::Data(d) => d,
         Scope::Fields(f) => f.whole(),
-        Scope::Reduce { .. } => return None,
+        Scope::Reduce(_) => return None,
     };
     // Absent is null here: `var` without a default answers null, and null has no keys.
     for s in path {
@@ -545,11 +539,10 @@ fn leaf<'a>(node: &'a Node, scope: Scope<'a>) -> Option<V<'a>> {
             _ => &NULL,
         }
     }
-    Some(V::Json(cur))
+    Some(cur)
 }
 
 /// A view of an argument (undefined when absent), evaluating into `held` if need be.
-#[inline(always)]
 fn view<'s, 'a: 's>(
     node: Option<&'a Node>,
     scope: Scope<'a>,
@@ -559,7 +552,7 @@ fn view<'s, 'a: 's>(
         return V::Undef;
     };
     if let Some(v) = leaf(n, scope) {
-        return v;
+        return V::Json(v);
     }
     held.insert(eval(n, scope)).v()
 }
@@ -647,7 +640,7 @@ pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
             lo,
             hi,
         } => match leaf(&args[*var], scope) {
-            Some(V::Json(Value::Number(n))) => {
+            Some(Value::Number(n)) => {
                 let x = num_of(n);
                 if matches!(op, Op::Lt | Op::Gt) {
                     *lo < x && x < *hi
@@ -782,13 +775,10 @@ enum Root<'a> {
 }
 
 fn root<'a>(scope: Scope<'a>, segs: &mut Segs) -> Root<'a> {
-    let (current, accumulator) = match scope {
+    let &(current, accumulator) = match scope {
         Scope::Data(d) => return Root::Walk(d),
         Scope::Fields(f) => return Root::Walk(f.whole()),
-        Scope::Reduce {
-            current,
-            accumulator,
-        } => (current, accumulator),
+        Scope::Reduce(pair) => pair,
     };
     match segs.next() {
         None => Root::Done(Some(whole(scope))),
@@ -808,10 +798,7 @@ fn whole(scope: Scope<'_>) -> Val<'_> {
     match scope {
         Scope::Data(d) => Val::Ref(d),
         Scope::Fields(f) => Val::Ref(f.whole()),
-        Scope::Reduce {
-            current,
-            accumulator,
-        } => {
+        Scope::Reduce(&(current, accumulator)) => {
             let mut pair = Map::new();
             pair.insert("current".into(), current.clone());
             if !matches!(accumulator, V::Undef) {
