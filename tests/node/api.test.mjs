@@ -185,6 +185,14 @@ test("rules: validation errors with paths, campaigns, prompts, explain and metri
   assert.equal(prompt.text, "Sepetiniz bekliyor");
   assert.deepEqual(prompt.productIds, ["p3"]);
   assert.equal(prompt.reason.code, "cart_abandonment");
+  // The same prompt again is new objects: what the page did to the last one stays there.
+  const before = structuredClone(prompt);
+  prompt.text = "changed";
+  prompt.products[0].priceText = "changed";
+  prompt.productIds.push("p9");
+  const [again] = engine.prompts();
+  assert.deepEqual(again, before);
+  assert.notEqual(again.products, prompt.products);
   engine.shown(prompt.id);
   engine.clicked(prompt.id);
   assert.deepEqual(engine.prompts(), [], "per-session cap");
