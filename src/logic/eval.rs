@@ -5,8 +5,8 @@
 //! that doubles its `reduce` accumulator or nests loops stops in milliseconds instead of
 //! exhausting the wasm memory. Constants and `var` reads without a default, the usual
 //! operands, are read in place (`leaf`); a `Node::Cmp` checks the number it reads against
-//! its range at once, and `and`/`or`/`!` are tested in `test` itself. Depends only on
-//! serde_json.
+//! its range at once, and `and`/`or`/`!`, and `==`/`!=`/`===`/`!==`/`in` between two such
+//! operands, are tested in `test` itself. Depends only on serde_json.
 
 use super::case;
 use super::compile::{array_index, Node, Seg};
@@ -632,6 +632,16 @@ pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
         Node::Op(Op::And, args) => !args.is_empty() && args.iter().all(|n| test(n, scope)),
         Node::Op(Op::Or, args) => args.iter().any(|n| test(n, scope)),
         Node::Op(Op::Not, args) => !args.first().is_some_and(|n| test(n, scope)),
+        // Two operands read in place (`== null`, `in` a list): no call into `predicate`.
+        Node::Op(op @ (Op::Eq | Op::Ne | Op::StrictEq | Op::StrictNe | Op::In), args) => {
+            match &args[..] {
+                [a, b, ..] => match (leaf(a, scope), leaf(b, scope)) {
+                    (Some(a), Some(b)) => equality(*op, V::Json(a), V::Json(b)),
+                    _ => predicate(*op, args, scope),
+                },
+                _ => predicate(*op, args, scope),
+            }
+        }
         Node::Op(op, args) => predicate(*op, args, scope),
         Node::Cmp {
             op,
@@ -654,6 +664,20 @@ pub(super) fn test(node: &Node, scope: Scope<'_>) -> bool {
     }
 }
 
+/// `==`, `!=`, `===`, `!==` or `in` (`a` in `b`) on two values.
+fn equality(op: Op, a: V, b: V) -> bool {
+    match op {
+        Op::Eq | Op::Ne => loose_eq(a, b) == (op == Op::Eq),
+        Op::StrictEq | Op::StrictNe => strict_eq(a, b) == (op == Op::StrictEq),
+        _ => match b {
+            // json-logic-js returns false for any falsy haystack, "" included.
+            V::Json(Value::String(s)) => !s.is_empty() && index_of(s, &to_js_string(a)).is_some(),
+            V::Json(Value::Array(items)) => items.iter().any(|x| strict_eq(a, V::Json(x))),
+            _ => false,
+        },
+    }
+}
+
 fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
     match op {
         Op::If => {
@@ -667,9 +691,8 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
         }
         Op::Not => !args.first().is_some_and(|n| test(n, scope)),
         Op::NotNot => args.first().is_some_and(|n| test(n, scope)),
-        Op::Eq | Op::Ne => pair(args, scope, |a, b| loose_eq(a, b) == (op == Op::Eq)),
-        Op::StrictEq | Op::StrictNe => {
-            pair(args, scope, |a, b| strict_eq(a, b) == (op == Op::StrictEq))
+        Op::Eq | Op::Ne | Op::StrictEq | Op::StrictNe | Op::In => {
+            pair(args, scope, |a, b| equality(op, a, b))
         }
         Op::Gt => pair(args, scope, |a, b| {
             compare(a, b).is_some_and(Ordering::is_gt)
@@ -702,14 +725,6 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
                 _ => items.iter().any(pass),
             }
         }
-        Op::In => pair(args, scope, |needle, hay| match hay {
-            // json-logic-js returns false for any falsy haystack, "" included.
-            V::Json(Value::String(s)) => {
-                !s.is_empty() && index_of(s, &to_js_string(needle)).is_some()
-            }
-            V::Json(Value::Array(items)) => items.iter().any(|x| strict_eq(needle, V::Json(x))),
-            _ => false,
-        }),
         Op::StartsWith | Op::EndsWith => pair(args, scope, |a, b| match a {
             // react-querybuilder's definition: a string subject, the needle as `String(b)`.
             V::Json(Value::String(s)) => {

@@ -526,6 +526,47 @@ fn comparisons_of_a_var_with_numbers_answer_as_the_general_ones() {
     }
 }
 
+/// `==`, `!=`, `===`, `!==` and `in` between operands read in place (constants, `var`s
+/// without a default), which `test` answers without `predicate`, answer as the general
+/// path does (reached through a `var` with a default), over data and over indexed fields.
+#[test]
+fn equalities_read_in_place_answer_as_the_general_ones() {
+    static NAMES: [&str; 1] = ["a.x"];
+    let values = [
+        json!(null),
+        json!(5),
+        json!("5"),
+        json!(""),
+        json!(0),
+        json!(true),
+        json!([5, "b"]),
+        json!("ab5"),
+        json!({}),
+    ];
+    let (var, general) = (json!({"var": "a.x"}), json!({"var": ["a.x", null]}));
+    for op in ["==", "!=", "===", "!==", "in"] {
+        for c in &values {
+            for var_first in [true, false] {
+                let with = |v: &Value| match var_first {
+                    true => json!({ op: [v, c] }),
+                    false => json!({ op: [c, v] }),
+                };
+                let fast = Logic::compile(&with(&var)).unwrap().index(&NAMES);
+                let slow = Logic::compile(&with(&general)).unwrap();
+                for read in values.iter().map(Some).chain([None]) {
+                    let data = json!({"a": read.map_or(json!({}), |x| json!({"x": x}))});
+                    let fill = |_| read.cloned().unwrap_or(Value::Null);
+                    let want = slow.matches(&data);
+                    let case = format!("{} over {read:?}", with(&var));
+                    assert_eq!(fast.matches(&data), want, "{case}");
+                    let fields = Fields::new(&NAMES, &fill);
+                    assert_eq!(fast.matches_fields(&fields), want, "{case}");
+                }
+            }
+        }
+    }
+}
+
 /// Deterministic pseudo-random numbers (xorshift), so that failures reproduce.
 struct Rng(u64);
 impl Rng {
