@@ -58,8 +58,42 @@ impl Interest {
     }
 }
 
+/// 2^-t, t the half-lives elapsed. Not `0.5.powf(t)`: LLVM makes that libm's `exp2`, whose
+/// 256-entry table of doubles (4 KB) was the largest item in the wasm's data and gzip hardly
+/// shrinks it. fdlibm's `exp` kernel instead: t = k + r with |r| <= 1/2, 2^-r = e^y for
+/// y = -r ln 2 held as hi - lo (hi exact: r's leading 21 bits times ln 2's leading 32), then
+/// times 2^-k. Within 1 ulp of 2^-t (libm's `exp2` is within 0.51), and the same bits on
+/// the host and in the wasm (plain arithmetic; libm's was the host's C library's there).
 fn decay(elapsed_ms: f64) -> f64 {
-    0.5f64.powf(elapsed_ms.max(0.0) / INTEREST_HALF_LIFE_MS)
+    // fdlibm's constants (e_exp.c), by their bits.
+    let ln2_hi = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    let ln2_lo = f64::from_bits(0x3dea_39ef_3579_3c76);
+    let p = [
+        0x3fc5_5555_5555_553e,
+        0xbf66_c16c_16be_bd93,
+        0x3f11_566a_af25_de2c,
+        0xbebb_bd41_c5d2_6bf1,
+        0x3e66_3769_72be_a4d0,
+    ]
+    .map(f64::from_bits);
+    let t = elapsed_ms.max(0.0) / INTEREST_HALF_LIFE_MS;
+    if t >= 1100.0 {
+        return 0.0; // below the smallest double
+    }
+    let k = (t + 0.5).floor(); // exact: t < 2^11
+    let r = t - k; // exact, in [-1/2, 1/2)
+    let rh = f64::from_bits(r.to_bits() & !0xffff_ffff);
+    let hi = -rh * ln2_hi;
+    let lo = rh * ln2_lo + (r - rh) * (ln2_hi + ln2_lo);
+    let x = hi - lo;
+    let xx = x * x;
+    let c = x - xx * (p[0] + xx * (p[1] + xx * (p[2] + xx * (p[3] + xx * p[4]))));
+    let e = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+    // 2^-k in two exact steps (each factor a normal double), so a subnormal result is
+    // rounded once.
+    let k = k as u64;
+    let pow2 = |n: u64| f64::from_bits((1023 - n) << 52);
+    e * pow2(k.min(1000)) * pow2(k - k.min(1000))
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -779,6 +813,34 @@ mod tests {
         assert_eq!(i.key, "shoes/running");
         assert!((i.weight_at(INTEREST_HALF_LIFE_MS) - 0.5).abs() < 1e-9);
         assert_eq!(s.brand_interest[0].key, "N");
+    }
+
+    /// The table-free 2^-t: within 1 ulp of the C library's `exp2` over ages from a
+    /// millisecond to past the smallest double, exact at whole half-lives.
+    #[test]
+    fn decay_is_within_an_ulp_of_exp2() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for i in 0..200_000u64 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let ms = match i % 2 {
+                0 => (seed % (400 * 86_400_000)) as f64,
+                _ => (seed >> 11) as f64 / (1u64 << 53) as f64 * 1100.0 * INTEREST_HALF_LIFE_MS,
+            };
+            let exact = (-ms / INTEREST_HALF_LIFE_MS).exp2();
+            let ulps = decay(ms).to_bits().abs_diff(exact.to_bits());
+            assert!(ulps <= 1, "{ms} ms: {} vs {exact}", decay(ms));
+        }
+        for n in 0..1075 {
+            assert_eq!(
+                decay(n as f64 * INTEREST_HALF_LIFE_MS),
+                (-n as f64).exp2(),
+                "{n}"
+            );
+        }
+        assert_eq!(decay(-5.0), 1.0);
+        assert_eq!(decay(1075.5 * INTEREST_HALF_LIFE_MS), 0.0);
     }
 
     #[test]
