@@ -12,33 +12,6 @@ use crate::embeddings::Embeddings;
 use crate::error::{join, Error, Result};
 use crate::json::{type_name, Obj};
 use serde_json::Value;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// The category and brand maps (keys from the store's own catalog, not from visitors).
-type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<NameHasher>>;
-
-/// FxHash's multiply-rotate over 8-byte words (std's SipHash showed in profiles). Not the
-/// rustc-hash crate: its `write` takes words with `try_into().unwrap()`, and that error's
-/// `Debug` alone kept core's `Debug` builders in the wasm.
-#[derive(Default)]
-struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0xf135_7aea_2e62_a9c5);
-        }
-    }
-
-    /// The high half folded into the low one: hashbrown picks buckets with the low bits,
-    /// which a multiply alone mixes worst.
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 32)
-    }
-}
 
 pub const MAX_PRODUCTS: usize = 500_000;
 pub const MAX_DIM: usize = 1024;
@@ -115,32 +88,35 @@ impl Strs {
     }
 }
 
-/// Product ids to indices: open addressing over the `ids` column (no copy of a key), at
-/// most half full.
+/// Names to indices: open addressing over the list that holds the names (no copy of a
+/// key), at most half full. Product ids (sized once for the catalog) and the category
+/// paths and brand names (grown as they are met): one small table instead of std's
+/// `HashMap`, whose hashbrown code was 2.8 KB of the wasm.
 #[derive(Debug, Default, Clone)]
-struct IdIndex {
+struct Index {
     slots: Vec<u32>,
 }
 
-impl IdIndex {
-    fn new(n: usize) -> IdIndex {
-        IdIndex {
+impl Index {
+    fn new(n: usize) -> Index {
+        Index {
             slots: vec![NONE; (2 * n).next_power_of_two()],
         }
     }
 
-    /// The product with this id, else the free slot where it would go.
-    fn find(&self, ids: &Strs, id: &str) -> std::result::Result<u32, usize> {
+    /// The entry named `name` (`is(ix, name)`: whether entry ix is), else the free slot
+    /// where it would go.
+    fn find(&self, name: &str, is: impl Fn(u32, &str) -> bool) -> std::result::Result<u32, usize> {
         let mask = self.slots.len().wrapping_sub(1);
         // FNV-1a, folded: the low bits pick the slot.
-        let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         });
         let mut s = (h ^ (h >> 29)) as usize & mask;
         loop {
             match *self.slots.get(s).ok_or(s)? {
                 NONE => return Err(s),
-                ix if ids.get(ix as usize) == Some(id) => return Ok(ix),
+                ix if is(ix, name) => return Ok(ix),
                 _ => s = (s + 1) & mask,
             }
         }
@@ -148,11 +124,39 @@ impl IdIndex {
 
     /// Adds product `ix` (its id already in `ids`); false when the id was taken.
     fn insert(&mut self, ids: &Strs, ix: u32) -> bool {
-        match self.find(ids, ids.get(ix as usize).unwrap_or("")) {
+        let is = |ix: u32, id: &str| ids.get(ix as usize) == Some(id);
+        match self.find(ids.get(ix as usize).unwrap_or(""), is) {
             Ok(_) => false,
             Err(slot) => {
-                self.slots[slot] = ix;
+                if let Some(s) = self.slots.get_mut(slot) {
+                    *s = ix;
+                }
                 true
+            }
+        }
+    }
+
+    /// The entry of `names` called `name`.
+    fn name(&self, names: &[String], name: &str) -> Option<u32> {
+        self.find(name, |ix, name| {
+            names.get(ix as usize).is_some_and(|n| n == name)
+        })
+        .ok()
+    }
+
+    /// Indexes the last of `names` (new to it), rebuilt twice as large when half full.
+    fn push(&mut self, names: &[String]) {
+        let n = names.len();
+        let from = if 2 * n > self.slots.len() {
+            *self = Index::new(n);
+            0
+        } else {
+            n - 1
+        };
+        for (ix, name) in names.iter().enumerate().skip(from) {
+            let slot = self.find(name, |_, _| false).err();
+            if let Some(s) = slot.and_then(|slot| self.slots.get_mut(slot)) {
+                *s = ix as u32;
             }
         }
     }
@@ -171,7 +175,7 @@ pub struct Catalog {
     /// over products, `rules::product::ProductCondition`) knows when it is stale.
     pub generation: u64,
     ids: Strs,
-    by_id: IdIndex,
+    by_id: Index,
     titles: Strs,
     urls: Strs,
     images: Strs,
@@ -187,11 +191,11 @@ pub struct Catalog {
     /// Category tree: full path of each node ("pets/cat") and its parent node.
     pub category_paths: Vec<String>,
     pub category_parent: Vec<u32>,
-    category_by_path: HashMap<String, u32>,
+    category_by_path: Index,
     /// Names of category nodes per language (`categoryNames`), as (node, lang, name).
     category_names: Vec<(u32, String, String)>,
     pub brand_names: Vec<String>,
-    brand_by_name: HashMap<String, u32>,
+    brand_by_name: Index,
     /// One row per product (width 0 when no product has an embedding).
     pub embeddings: Embeddings,
     /// Popularity in [0, 1] (the optional `popularity` field, scaled by its maximum).
@@ -367,7 +371,7 @@ impl Catalog {
         static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Catalog {
             generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            by_id: IdIndex::new(n),
+            by_id: Index::new(n),
             ..Catalog::default()
         }
     }
@@ -382,7 +386,7 @@ impl Catalog {
     }
 
     fn intern_category(&mut self, path: &str) -> u32 {
-        if let Some(&ix) = self.category_by_path.get(path) {
+        if let Some(ix) = self.category_index(path) {
             return ix;
         }
         let parent = match path.rsplit_once('/') {
@@ -392,17 +396,17 @@ impl Catalog {
         let ix = self.category_paths.len() as u32;
         self.category_paths.push(path.to_string());
         self.category_parent.push(parent);
-        self.category_by_path.insert(path.to_string(), ix);
+        self.category_by_path.push(&self.category_paths);
         ix
     }
 
     fn intern_brand(&mut self, name: &str) -> u32 {
-        if let Some(&ix) = self.brand_by_name.get(name) {
+        if let Some(ix) = self.brand_index(name) {
             return ix;
         }
         let ix = self.brand_names.len() as u32;
         self.brand_names.push(name.to_string());
-        self.brand_by_name.insert(name.to_string(), ix);
+        self.brand_by_name.push(&self.brand_names);
         ix
     }
 
@@ -415,7 +419,10 @@ impl Catalog {
     }
 
     pub fn index(&self, id: &str) -> Option<u32> {
-        self.by_id.find(&self.ids, id).ok()
+        let ids = &self.ids;
+        self.by_id
+            .find(id, |ix, id| ids.get(ix as usize) == Some(id))
+            .ok()
     }
 
     pub fn id(&self, ix: u32) -> &str {
@@ -441,11 +448,11 @@ impl Catalog {
     }
 
     pub fn category_index(&self, path: &str) -> Option<u32> {
-        self.category_by_path.get(path).copied()
+        self.category_by_path.name(&self.category_paths, path)
     }
 
     pub fn brand_index(&self, name: &str) -> Option<u32> {
-        self.brand_by_name.get(name).copied()
+        self.brand_by_name.name(&self.brand_names, name)
     }
 
     /// The node and its ancestors, leaf first.
@@ -500,7 +507,7 @@ impl Catalog {
             }
             for lang in langs.map.keys() {
                 let name = langs.str(lang)?;
-                if let Some(&node) = self.category_by_path.get(path) {
+                if let Some(node) = self.category_index(path) {
                     self.category_names
                         .push((node, lang.to_ascii_lowercase(), name.to_string()));
                 }
@@ -618,6 +625,33 @@ mod tests {
         assert_eq!(c.root_category(0), pets);
         assert_eq!(c.category_name(0, "en"), "Food");
         assert!(!c.in_stock[1]);
+    }
+
+    /// The name tables grow as categories and brands are met: every one stays found, by
+    /// its own index, and a name never met is not.
+    #[test]
+    fn finds_every_category_and_brand_of_a_large_catalog() {
+        let products: Vec<Value> = (0..3000)
+            .map(|i| json!({"id": format!("p{i}"), "title": "T", "price": 1,
+                "category": format!("c{}/d{}/e{i}", i % 7, i % 300), "brand": format!("b{}", i % 1000)}))
+            .collect();
+        let c = Catalog::from_json(&json!({ "products": products })).unwrap();
+        assert_eq!(c.brand_names.len(), 1000);
+        assert_eq!(c.category_paths.len(), 7 + 2100 + 3000); // 2100 = lcm(7, 300)
+        for (ix, path) in c.category_paths.iter().enumerate() {
+            assert_eq!(c.category_index(path), Some(ix as u32), "{path}");
+        }
+        for (ix, name) in c.brand_names.iter().enumerate() {
+            assert_eq!(c.brand_index(name), Some(ix as u32), "{name}");
+        }
+        let leaf = c.category[2999];
+        assert_eq!(c.category_paths[leaf as usize], "c3/d299/e2999");
+        assert_eq!(c.brand_names[c.brand[2999] as usize], "b999");
+        assert_eq!(
+            (c.category_index("c3/d299"), c.category_index("c9")),
+            (c.ancestors(leaf).nth(1), None)
+        );
+        assert_eq!((c.brand_index("b1000"), c.index("p3000")), (None, None));
     }
 
     #[test]
