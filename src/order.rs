@@ -5,15 +5,38 @@
 
 /// Sorts `items` by `key`, ascending: the `f64` by `total_cmp`, then the `u32`, then the
 /// items' current order (so equal keys keep it). Negate the `f64` for a descending order.
-pub fn sort_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> (f64, u32)) {
+pub fn sort_by_key<T>(items: &mut [T], key: impl Fn(&T) -> (f64, u32)) {
     let mut keys: Vec<(f64, u32, u32)> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let (a, b) = key(item);
         keys.push((a, b, i as u32));
     }
+    for (a, b) in swaps(keys) {
+        items.swap(a, b);
+    }
+}
+
+/// The keys sorted, as the swaps that move each item to its place (place k takes the item
+/// that was at `keys[k].2`), one cycle of the permutation after another. Not generic, so an
+/// item type adds only the loop above to the wasm.
+#[inline(never)]
+fn swaps(mut keys: Vec<(f64, u32, u32)>) -> Vec<(usize, usize)> {
     sort_keys(&mut keys);
-    let mut slots: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
-    items.extend(keys.iter().filter_map(|k| slots[k.2 as usize].take()));
+    let mut from: Vec<usize> = keys.iter().map(|k| k.2 as usize).collect();
+    let mut out = Vec::new();
+    for start in 0..from.len() {
+        let mut at = start;
+        loop {
+            // Place `at` is done once it takes `from[at]`; the cycle closes back at `start`.
+            let next = std::mem::replace(&mut from[at], at);
+            if next == start {
+                break;
+            }
+            out.push((at, next));
+            at = next;
+        }
+    }
+    out
 }
 
 /// A heapsort. Every key is distinct (the position is part of it), so any correct sort
