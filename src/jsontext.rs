@@ -507,8 +507,19 @@ fn float_value(negative: bool, mut f: f64, mut exponent: i64) -> Step<Value> {
 /// read from a 309-entry table: the table's doubles were 2.4 KB of `.rodata` that gzip hardly
 /// shrinks. 5^n exactly in 32-bit limbs (5^308 < 2^736); its leading 64 bits, the bits below
 /// folded into the last one so the conversion rounds as the full value would (5^n is odd,
-/// so there is no tie), then times 2^n and 2^(the bits dropped), both exact.
+/// so there is no tie), then times 2^n and 2^(the bits dropped), both exact. Up to 1e22
+/// (every power of ten a double holds exactly, and all the exponents of ordinary numbers) a
+/// small table answers at once: computing 1e17 cost `create` with a 5,000-product JSON
+/// catalog ~9% in the bench.
 fn pow10(n: u32) -> f64 {
+    #[rustfmt::skip]
+    const EXACT: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    if let Some(&p) = EXACT.get(n as usize) {
+        return p;
+    }
     let mut limbs = [0u32; 23];
     limbs[0] = 1;
     let mut len = 1; // limbs in use
