@@ -2,7 +2,9 @@
 // (tests/bench/page.html): everything platform-specific comes in through `deps`, so both
 // runs measure the same code against the same data. Candidates of one case run interleaved,
 // round by round (A B C A B C …), so a noisy, shared machine slows them alike and the
-// ratios within a run hold even when the absolute figures drift.
+// ratios within a run hold even when the absolute figures drift. prompts() has two vitrin
+// rows (PROMPTS_ROWS): the same answer asked again, which core.js hands out from its cached
+// rendering, and an answer that changes every call, parsed and rendered each time.
 import { makeCatalog } from "../support/catalog.mjs";
 import { vteTable } from "../support/vte.mjs";
 
@@ -450,6 +452,16 @@ export function twentyCampaigns() {
   };
 }
 
+/** The prompts() case's rows: core.js keeps the last answer's rendering and hands out
+ * copies while the core's answer text is unchanged, so one row asks at one clock (the
+ * rendering cached, what a page asking again between events gets) and one alternates two
+ * clocks whose answers differ (another campaign due), so every call parses and renders. */
+export const PROMPTS_ROWS = {
+  cached: "vitrin prompts(), 20 campaigns, same answer (rendering cached)",
+  changing: "vitrin prompts(), 20 campaigns, answer changing every call",
+  js: "JS: json-logic-js over the 20 conditions only",
+};
+
 /** prompts() with 20 campaigns, against json-logic-js over the same 20 conditions on a
  * context built once (the JS side skips schedules, caps, triggers and templates). */
 async function prompts(deps, opts) {
@@ -457,14 +469,22 @@ async function prompts(deps, opts) {
   const rulesDoc = twentyCampaigns();
   const ok = vitrin.validateRules(rulesDoc);
   if (!ok.ok) throw new Error(`the 20-campaign rules are invalid: ${JSON.stringify(ok.errors)}`);
-  const pe = vitrin.create({ catalog: makeCatalog(300, 8), profile: RULES_PROFILE, rules: rulesDoc, storage: "memory", storageKey: "bench-prompts", now: () => NOW });
+  let now = NOW;
+  const pe = vitrin.create({ catalog: makeCatalog(300, 8), profile: RULES_PROFILE, rules: rulesDoc, storage: "memory", storageKey: "bench-prompts", now: () => now });
   rulesVisitor(pe);
   const ctx = mirrorContext();
   const jsPrompts = () => rulesDoc.campaigns.filter((c) => jsonLogic.truthy(jsonLogic.apply(c.when, ctx))).sort((a, b) => b.priority - a.priority)[0];
-  if (pe.prompts().length === 0) throw new Error("prompts() found nothing due among the 20 campaigns");
+  // Half an hour later another campaign is due (triggers with a time window), so the
+  // alternating row never meets the answer it rendered last.
+  const LATER = NOW + 30 * MIN;
+  const at = (t) => ((now = t), pe.prompts());
+  const [first, later] = [at(NOW), at(LATER)];
+  if (first.length === 0 || later.length === 0) throw new Error("prompts() found nothing due among the 20 campaigns");
+  if (first[0].text === later[0].text) throw new Error("prompts() gives the same text at both clocks: the changing row would measure the cached rendering");
   const rows = await interleave({
-    "vitrin prompts(), 20 campaigns": () => pe.prompts(),
-    "JS: json-logic-js over the 20 conditions only": jsPrompts,
+    [PROMPTS_ROWS.cached]: () => at(NOW),
+    [PROMPTS_ROWS.changing]: () => at(now === NOW ? LATER : NOW),
+    [PROMPTS_ROWS.js]: jsPrompts,
   }, fine(opts));
   logCase(deps.log, "prompts() with 20 campaigns, per call", rows);
   pe.destroy();

@@ -16,7 +16,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import os from "node:os";
 import jsonLogic from "json-logic-js";
 import { evalCondition } from "@growthbook/growthbook";
-import { DIM, fmt, ratioText, runAll, VITRIN_BYTES_PER_PRODUCT } from "./cases.mjs";
+import { DIM, fmt, PROMPTS_ROWS, ratioText, runAll, VITRIN_BYTES_PER_PRODUCT } from "./cases.mjs";
 import { makeCatalog } from "../support/catalog.mjs";
 import { buildServer, SERVER_BIN } from "../support/sync-server.mjs";
 
@@ -358,9 +358,18 @@ if (rulesRows) {
 }
 const promptsRows = aimRes.throughput?.prompts;
 if (promptsRows) {
-  const [vName, jsName] = Object.keys(promptsRows);
-  const r = promptsRows[jsName].ratio;
-  headline.push([`prompts() with 20 campaigns vs json-logic-js over their 20 conditions (aim ≥ 1×)`, `${r >= 1 ? `${r.toFixed(2)}× faster` : `${(1 / r).toFixed(2)}× slower`} (${fmt(promptsRows[vName].median)} vs ${fmt(promptsRows[jsName].median)})`, r >= 1]);
+  // Judged on the answer that changes every call (parsed and rendered each time); the
+  // cached rendering, what a page asking again between events gets, beside it.
+  const js = promptsRows[PROMPTS_ROWS.js].median;
+  const vs = (row) => {
+    const r = js / promptsRows[row].median;
+    return `${r >= 1 ? `${r.toFixed(2)}× faster` : `${(1 / r).toFixed(2)}× slower`} (${fmt(promptsRows[row].median)} vs ${fmt(js)})`;
+  };
+  headline.push([
+    `prompts() with 20 campaigns, the answer changing every call, vs json-logic-js over their 20 conditions (aim ≥ 1×)`,
+    `${vs(PROMPTS_ROWS.changing)}; the same answer again (rendering cached): ${vs(PROMPTS_ROWS.cached)}`,
+    js >= promptsRows[PROMPTS_ROWS.changing].median,
+  ]);
 }
 md.push(`\n## Issue 13, side by side (judged on ${aimName})\n`);
 md.push(`| figure | this run | met |\n|---|--:|:-:|`);
