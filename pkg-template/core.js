@@ -32,11 +32,6 @@ export function simd() {
   return WebAssembly.validate(SIMD_PROBE);
 }
 
-/** The engine build this runtime can run: SIMD128, else scalar. */
-export function wasmFile() {
-  return simd() ? "vitrin_core_bg.wasm" : "vitrin_core_scalar_bg.wasm";
-}
-
 const EVENTS = ["prompt", "withdraw", "error", "change"];
 /** Bits of what the session wants after a call (src/session.rs `Wants`). */
 const WANTS_FLUSH = 1;

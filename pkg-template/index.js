@@ -2,7 +2,9 @@
 // URLs are literal so bundlers (Vite, webpack, Turbopack) see them, emit the two
 // .wasm files and rewrite the URLs; a plain page resolves them itself. esbuild and Rollup
 // leave them alone and copy nothing: `vitrin/inline` (inline.js) is for them.
-import init, * as wasm from "./vitrin_core.js";
+// By name, not `* as`: the bundle then leaves out the glue's exports core.js does not call
+// (`initSync`, for Node). These are what `bind` reads.
+import init, { RawEngine, evaluateCondition, isSafeUrl, validateRules, version } from "./vitrin_core.js";
 import { simd } from "./core.js";
 import { makeLoader } from "./loader.js";
 
@@ -16,5 +18,5 @@ export const { loadVitrin, createVitrin } = makeLoader(async () => {
     if (/\b404\b/.test(e?.message)) e.message += '; if your bundler did not copy the .wasm, import "vitrin/inline"';
     throw e;
   });
-  return wasm;
+  return { RawEngine, evaluateCondition, isSafeUrl, validateRules, version };
 });
