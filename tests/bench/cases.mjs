@@ -4,7 +4,8 @@
 // round by round (A B C A B C …), so a noisy, shared machine slows them alike and the
 // ratios within a run hold even when the absolute figures drift. prompts() has two vitrin
 // rows (PROMPTS_ROWS): the same answer asked again, which core.js hands out from its cached
-// rendering, and an answer that changes every call, parsed and rendered each time.
+// rendering, and an answer that changes every call, parsed and rendered each time (with the
+// core's answer alone at the same clocks beside them: the difference is the rendering).
 import { makeCatalog } from "../support/catalog.mjs";
 import { vteTable } from "../support/vte.mjs";
 
@@ -455,10 +456,12 @@ export function twentyCampaigns() {
 /** The prompts() case's rows: core.js keeps the last answer's rendering and hands out
  * copies while the core's answer text is unchanged, so one row asks at one clock (the
  * rendering cached, what a page asking again between events gets) and one alternates two
- * clocks whose answers differ (another campaign due), so every call parses and renders. */
+ * clocks whose answers differ (another campaign due), so every call parses and renders;
+ * the core's answer text at those clocks alone, for reference. */
 export const PROMPTS_ROWS = {
   cached: "vitrin prompts(), 20 campaigns, same answer (rendering cached)",
   changing: "vitrin prompts(), 20 campaigns, answer changing every call",
+  core: "vitrin the same two clocks, the core's answer alone (no parse, no rendering)",
   js: "JS: json-logic-js over the 20 conditions only",
 };
 
@@ -474,16 +477,21 @@ async function prompts(deps, opts) {
   rulesVisitor(pe);
   const ctx = mirrorContext();
   const jsPrompts = () => rulesDoc.campaigns.filter((c) => jsonLogic.truthy(jsonLogic.apply(c.when, ctx))).sort((a, b) => b.priority - a.priority)[0];
-  // Half an hour later another campaign is due (triggers with a time window), so the
-  // alternating row never meets the answer it rendered last.
-  const LATER = NOW + 30 * MIN;
+  // Two hours later another campaign is due (the first two have a trigger window), with
+  // products from the cart as at NOW (no strategy run): the alternating row never meets
+  // the answer it rendered last, and the core's own work stays about the same, which the
+  // core-alone row (the bench build's RawEngine behind `pe`, no parse, no rendering) shows.
+  const raw = deps.lastRawEngine();
+  const LATER = NOW + 120 * MIN;
   const at = (t) => ((now = t), pe.prompts());
   const [first, later] = [at(NOW), at(LATER)];
   if (first.length === 0 || later.length === 0) throw new Error("prompts() found nothing due among the 20 campaigns");
   if (first[0].text === later[0].text) throw new Error("prompts() gives the same text at both clocks: the changing row would measure the cached rendering");
+  if (JSON.parse(raw.prompts(LATER))[0]?.id !== later[0].id) throw new Error("the core-alone row would time another engine than prompts()'s");
   const rows = await interleave({
     [PROMPTS_ROWS.cached]: () => at(NOW),
     [PROMPTS_ROWS.changing]: () => at(now === NOW ? LATER : NOW),
+    [PROMPTS_ROWS.core]: () => raw.prompts((now = now === NOW ? LATER : NOW)),
     [PROMPTS_ROWS.js]: jsPrompts,
   }, fine(opts));
   logCase(deps.log, "prompts() with 20 campaigns, per call", rows);
