@@ -853,7 +853,10 @@ fn walk<'a, 'k>(mut cur: &'a Value, segs: &mut Segs<'_, 'k>) -> Walk<'a, 'k> {
 fn derived(v: &Value, key: &str, index: Option<usize>) -> Option<Val<'static>> {
     match (v, index) {
         (Value::Array(items), None) if key == "length" => Some(Val::Num(items.len() as f64)),
-        (Value::String(s), Some(i)) => s.chars().nth(i).map(|c| Val::Own(Value::String(c.into()))),
+        (Value::String(s), Some(i)) => {
+            let c = s.get(char_start(s, i)..)?.chars().next()?;
+            Some(Val::Own(Value::String(c.into())))
+        }
         (Value::String(s), None) if key == "length" => Some(Val::Num(s.chars().count() as f64)),
         _ => None,
     }
@@ -919,8 +922,24 @@ fn substr(source: V, start: V, length: V) -> String {
     } else {
         from + int(length).min(size - from)
     };
-    s.chars()
-        .skip(from as usize)
-        .take((to - from) as usize)
-        .collect()
+    // `get`, not indexing: both ends start characters, and indexing would link core's
+    // formatted slice panic.
+    let cut = s.get(char_start(&s, from as usize)..char_start(&s, to as usize));
+    cut.unwrap_or_default().to_string()
+}
+
+/// Where character `n` of `s` starts, in bytes (`s.len()` past the last). Counted by hand:
+/// `chars().nth` (or `skip`) links a 396-byte routine used nowhere else in the wasm.
+fn char_start(s: &str, n: usize) -> usize {
+    let mut left = n;
+    for (at, b) in s.bytes().enumerate() {
+        // Every byte but a UTF-8 continuation byte (0b10xxxxxx) starts a character.
+        if b & 0xC0 != 0x80 {
+            if left == 0 {
+                return at;
+            }
+            left -= 1;
+        }
+    }
+    s.len()
 }

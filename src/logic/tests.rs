@@ -381,7 +381,7 @@ fn equality_and_comparison_follow_javascript() {
 
 #[test]
 fn var_reads_paths_lengths_and_defaults() {
-    let data = json!({"a": {"b": [10, 20, {"c": "hé"}]}, "n": null, "s": "abc"});
+    let data = json!({"a": {"b": [10, 20, {"c": "hé"}]}, "n": null, "s": "abc", "u": "éb"});
     assert_eq!(run(json!({"var": "a.b.1"}), data.clone()), json!(20));
     assert_eq!(run(json!({"var": "a.b.01"}), data.clone()), Value::Null);
     assert_eq!(run(json!({"var": "a.b.length"}), data.clone()), json!(3));
@@ -390,6 +390,11 @@ fn var_reads_paths_lengths_and_defaults() {
         json!(2)
     );
     assert_eq!(run(json!({"var": "s.1"}), data.clone()), json!("b"));
+    // Characters, not bytes: "é" is two bytes; past the last character is absent.
+    assert_eq!(run(json!({"var": "u.0"}), data.clone()), json!("é"));
+    assert_eq!(run(json!({"var": "u.1"}), data.clone()), json!("b"));
+    assert_eq!(run(json!({"var": ["u.2", 7]}), data.clone()), json!(7));
+    assert_eq!(run(json!({"var": ["s.3", 7]}), data.clone()), json!(7));
     assert_eq!(run(json!({"var": ["n", 5]}), data.clone()), Value::Null); // present null wins
     assert_eq!(run(json!({"var": ["n.x", 5]}), data.clone()), json!(5));
     assert_eq!(
