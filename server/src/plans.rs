@@ -16,7 +16,7 @@
 //! - an integer per product, so that the pairs are sorted, fanned out and summed as
 //!   integers (`build` maps them back to the interned items);
 //! - pairs: for d = 1..window, the item d steps later, weighted `Params::step_weights`
-//!   forward and backward, summed per ordered pair;
+//!   forward and backward, summed per ordered pair (both orders of a pair in one row);
 //! - baskets: distinct products per (visitor, order), each two counted once per order;
 //! - profiles: each visitor's latest `MAX_PROFILE_EVENTS` events in time order, turned into
 //!   a profile by `builder::profile::build`.
@@ -243,14 +243,16 @@ fn integers(batch: &RecordBatch, i: usize) -> io::Result<datafusion::arrow::arra
 
 /// The events the model reads, one row per (visitor_id, id, line). A retried append
 /// writes the same row again, so a hash `DISTINCT` removes it without sorting the log.
-/// An imported session log's rows (`session` set) are written once, by one
+/// An imported session log's rows (source `log`) are written once, by one
 /// `log import-sessions`, never appended: they skip the `DISTINCT`, which cost Diginetica's
-/// build a quarter of a second.
+/// build a quarter of a second. (Both parts filter alike, by `source`: a part that a later
+/// filter contradicts, such as `session IS NULL` on `session IS NOT NULL`, is planned as an
+/// empty plan, and a debug build's Ballista executor then never finished that job.)
 const UNIQ: &str = "SELECT visitor_id, id, type, at, line, product_id, order_id, session
-  FROM events WHERE session IS NOT NULL AND type = 'view' AND product_id IS NOT NULL
+  FROM events WHERE source = 'log' AND type IN ('view', 'purchase') AND product_id IS NOT NULL
 UNION ALL
 SELECT DISTINCT visitor_id, id, type, at, line, product_id, order_id, session
-  FROM events WHERE session IS NULL AND type IN ('view', 'purchase') AND product_id IS NOT NULL";
+  FROM events WHERE source <> 'log' AND type IN ('view', 'purchase') AND product_id IS NOT NULL";
 
 /// An integer per product (1, 2, 3… by id), so that the pairs plan sorts, fans out and
 /// groups integers rather than strings; `count` maps them to the interned items.
