@@ -14,7 +14,8 @@
 //! validated, on line 0 only). `day` is the UTC day of `at`.
 //!
 //! Files are only ever added, never rewritten; a writer that retries may add a row twice,
-//! so readers treat (`visitor_id`, `id`, `line`) as the key (the plans keep one of each).
+//! so readers treat (`visitor_id`, `id`, `line`) as the key (the plans keep one of each;
+//! `import_sessions` writes a session log once, and the plans read its rows as they are).
 
 use crate::db::{Db, NewEvent, Source};
 use datafusion::arrow::array::{
