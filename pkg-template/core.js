@@ -337,10 +337,29 @@ function formatters(locale, currency) {
     }
   };
   const plain = { format: (v) => String(v) };
+  // Each number's text remembered: an answer that changed still shows mostly the same
+  // prices, and Intl's format is the slowest step of rendering one (four prices: ~4 µs in
+  // Node, against ~0.1 µs remembered). 0 and -0 are told apart by Intl, not by a Map, so
+  // they are not remembered.
+  const remembered = (fmt) => {
+    const seen = new Map();
+    return {
+      format: (v) => {
+        let s = seen.get(v);
+        if (s === undefined) {
+          s = fmt.format(v);
+          if (v === 0) return s;
+          if (seen.size >= 256) seen.clear();
+          seen.set(v, s);
+        }
+        return s;
+      },
+    };
+  };
   return {
     locale,
-    money: safe(() => new Intl.NumberFormat(locale, { style: "currency", currency }), { format: (v) => `${v} ${currency}` }),
-    number: safe(() => new Intl.NumberFormat(locale), plain),
+    money: remembered(safe(() => new Intl.NumberFormat(locale, { style: "currency", currency }), { format: (v) => `${v} ${currency}` })),
+    number: remembered(safe(() => new Intl.NumberFormat(locale), plain)),
     // Dates are shown in the store's zone: the value moved by the store's offset, read as UTC.
     date: safe(() => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }), { format: (d) => d.toISOString().slice(0, 10) }),
     plural: safe(() => new Intl.PluralRules(locale), { select: (n) => (n === 1 ? "one" : "other") }),
