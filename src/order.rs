@@ -22,13 +22,13 @@ pub fn sort_by_key<T>(items: &mut [T], key: impl Fn(&T) -> (f64, u32)) {
 #[inline(never)]
 fn swaps(mut keys: Vec<(f64, u32, u32)>) -> Vec<(usize, usize)> {
     sort_keys(&mut keys);
-    let mut from: Vec<usize> = keys.iter().map(|k| k.2 as usize).collect();
     let mut out = Vec::new();
-    for start in 0..from.len() {
+    for start in 0..keys.len() {
         let mut at = start;
         loop {
-            // Place `at` is done once it takes `from[at]`; the cycle closes back at `start`.
-            let next = std::mem::replace(&mut from[at], at);
+            // Place `at` is done once it takes the item at `keys[at].2`, which then names
+            // `at` itself; the cycle closes back at `start`.
+            let next = std::mem::replace(&mut keys[at].2, at as u32) as usize;
             if next == start {
                 break;
             }
