@@ -4,6 +4,7 @@
 
 use crate::json;
 use crate::jsontext::{fields, WriteJson};
+use crate::prelude::*;
 use crate::reasons::PromptWhy;
 use crate::rules::{Campaign, PromptSpec, Trigger};
 use crate::template::{self, Part, Piece, Var};

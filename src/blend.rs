@@ -6,6 +6,7 @@
 
 use crate::error::Result;
 use crate::json::Obj;
+use crate::prelude::*;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -7,6 +7,7 @@ use crate::catalog::Catalog;
 use crate::json;
 use crate::logic::dates::{calendar, day_number, DAY_MS};
 use crate::logic::Fields;
+use crate::prelude::*;
 use crate::profile::Profile;
 use crate::reasons::Blocked;
 use crate::rules::vocabulary::CONTEXT as NAMES;

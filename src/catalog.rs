@@ -5,6 +5,7 @@
 //! binary catalog the builder writes (`binary`). Depends on `json`/`error`/`embeddings`.
 
 mod binary;
+use crate::prelude::*;
 pub use binary::MAGIC;
 
 use crate::blend::Blend;
@@ -106,7 +107,7 @@ impl Index {
 
     /// The entry named `name` (`is(ix, name)`: whether entry ix is), else the free slot
     /// where it would go.
-    fn find(&self, name: &str, is: impl Fn(u32, &str) -> bool) -> std::result::Result<u32, usize> {
+    fn find(&self, name: &str, is: impl Fn(u32, &str) -> bool) -> core::result::Result<u32, usize> {
         let mask = self.slots.len().wrapping_sub(1);
         // FNV-1a, folded: the low bits pick the slot.
         let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -368,9 +369,9 @@ impl Catalog {
 
     /// A catalog with room for `n` products, its generation new.
     fn empty(n: usize) -> Catalog {
-        static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        static BUILT: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1);
         Catalog {
-            generation: BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            generation: BUILT.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
             by_id: Index::new(n),
             ..Catalog::default()
         }
@@ -457,7 +458,7 @@ impl Catalog {
 
     /// The node and its ancestors, leaf first.
     pub fn ancestors(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
-        std::iter::successors(Some(node), move |&n| {
+        core::iter::successors(Some(node), move |&n| {
             Some(self.category_parent[n as usize]).filter(|&p| p != NONE)
         })
     }
@@ -544,7 +545,7 @@ impl Catalog {
             chars
                 .next()
                 .map(|f| {
-                    std::iter::once(f.to_ascii_uppercase())
+                    core::iter::once(f.to_ascii_uppercase())
                         .chain(chars)
                         .collect()
                 })

@@ -7,6 +7,8 @@
 //! a cosine by well under 1% — less than the gaps between the ranks it decides.
 //! Depends on nothing else in the crate.
 
+use crate::prelude::*;
+
 /// Lanes a row is padded to: one `v128` of `i8`.
 const LANES: usize = 16;
 
@@ -277,7 +279,7 @@ impl Embeddings {
 fn as_i8(bytes: &[u8]) -> &[i8] {
     // SAFETY: `i8` and `u8` have the same size and alignment and every bit pattern is valid
     // for both; the slice keeps the borrow's lifetime.
-    unsafe { std::slice::from_raw_parts(bytes.as_ptr().cast::<i8>(), bytes.len()) }
+    unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<i8>(), bytes.len()) }
 }
 
 /// `dot_i8_i16` for the common width of 64, unrolled (the size-optimised build would not).

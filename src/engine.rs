@@ -11,6 +11,7 @@ use crate::json;
 use crate::json::Obj;
 use crate::jsontext::{fields, list, With, WriteJson};
 use crate::names::ProductSource;
+use crate::prelude::*;
 use crate::profile::Profile;
 pub use crate::reasons::Reason;
 use crate::reasons::{Blocked, Lang, Why};
@@ -273,7 +274,7 @@ impl Engine {
         self.set_clock(now);
         // The scorer's buffers are lent out while the rules stay borrowed (an error return
         // leaves fresh buffers behind, nothing else).
-        let mut scorer = std::mem::take(&mut self.scorer);
+        let mut scorer = core::mem::take(&mut self.scorer);
         let rule_slot = self.rules.slot(slot);
         let strategy = Strategy::from_name(rule_slot.map_or(slot, |s| s.strategy.as_str()))
             .ok_or_else(|| {
@@ -505,7 +506,7 @@ impl Engine {
 
     /// Arms recorded here since the last call, for the other tabs.
     pub fn take_assigned(&mut self) -> Vec<Assignment> {
-        std::mem::take(&mut self.assigned)
+        core::mem::take(&mut self.assigned)
     }
 
     pub fn visitor_id(&self) -> &str {
@@ -993,7 +994,7 @@ impl Engine {
 
     /// Whether `prompts()` recorded a holdout exposure since the last call.
     pub fn take_recorded(&mut self) -> bool {
-        std::mem::take(&mut self.recorded)
+        core::mem::take(&mut self.recorded)
     }
 
     /// Records that a prompt was shown, dismissed or clicked (`action`), here or in another tab.
@@ -1132,7 +1133,7 @@ impl Engine {
         let fill = |i| campaigns::field(&v, i);
         let ctx = campaigns::fields(&fill);
         Ok((0..iterations)
-            .map(|_| u32::from(when.logic.matches_fields(std::hint::black_box(&ctx))))
+            .map(|_| u32::from(when.logic.matches_fields(core::hint::black_box(&ctx))))
             .sum())
     }
 
@@ -1222,7 +1223,7 @@ impl Engine {
             self.consent,
         )?;
         if !self.consent.personalization {
-            let cart = std::mem::take(&mut self.state.cart);
+            let cart = core::mem::take(&mut self.state.cart);
             self.state = VisitorState {
                 cart,
                 ..VisitorState::default()
@@ -1268,7 +1269,7 @@ impl Engine {
         match &self.given_id {
             Some(id) => state.visitor_id = id.clone(),
             None if state.visitor_id.is_empty() => {
-                state.visitor_id = std::mem::take(&mut self.state.visitor_id)
+                state.visitor_id = core::mem::take(&mut self.state.visitor_id)
             }
             None => {}
         }

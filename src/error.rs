@@ -1,6 +1,8 @@
 //! The one error type of the engine: a stable snake_case code, a human message and the
 //! JSON Pointer of the input at fault. Depends on nothing but std and serde_json.
 
+use crate::prelude::*;
+
 /// One problem found in a document, located by a JSON Pointer (RFC 6901).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(serde::Serialize))]
@@ -27,14 +29,14 @@ pub struct ErrorData {
     pub errors: Vec<PathError>,
 }
 
-impl std::ops::Deref for Error {
+impl core::ops::Deref for Error {
     type Target = ErrorData;
     fn deref(&self) -> &ErrorData {
         &self.0
     }
 }
 
-impl std::ops::DerefMut for Error {
+impl core::ops::DerefMut for Error {
     fn deref_mut(&mut self) -> &mut ErrorData {
         &mut self.0
     }
@@ -139,10 +141,10 @@ fn display_path(p: &str) -> &str {
     }
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 /// Appends one reference token to a JSON Pointer, escaping `~` and `/`.
-pub fn join(path: &str, token: impl std::fmt::Display) -> String {
+pub fn join(path: &str, token: impl core::fmt::Display) -> String {
     join_str(path, &token.to_string())
 }
 

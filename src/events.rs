@@ -4,6 +4,7 @@
 use crate::error::{join, Result};
 use crate::json::Obj;
 use crate::jsontext::{fields, list, With, WriteJson};
+use crate::prelude::*;
 use serde_json::Value;
 
 const CODE: &str = "invalid_event";

@@ -2,6 +2,7 @@
 //! at hand so each validation error names where it is. Depends only on serde_json.
 
 use crate::error::{join, Error, Result};
+use crate::prelude::*;
 use serde_json::{Map, Value};
 
 /// Longest string field accepted anywhere (ids, titles, queries): keeps a hostile

@@ -7,6 +7,7 @@
 //! digits, same rounding), objects keep serde_json's key order, strings escape alike, 128
 //! levels of nesting at most. Depends on serde_json's `Value` type only.
 
+use crate::prelude::*;
 use serde_json::{Map, Number, Value};
 
 /// Deepest nesting of arrays and objects read (serde_json's limit too).
@@ -131,7 +132,7 @@ fn write_u64(out: &mut String, mut u: u64) {
         }
     }
     // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+    out.push_str(core::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }
 
 /// `&s[from..to]` without its panic: core's str-slicing panic prints the string with

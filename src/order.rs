@@ -3,6 +3,8 @@
 //! own copy of the standard library's sort, about 2.3 KB of wasm each; here every ranking
 //! sorts the same key type through one small heapsort, and the items follow.
 
+use crate::prelude::*;
+
 /// Sorts `items` by `key`, ascending: the `f64` by `total_cmp`, then the `u32`, then the
 /// items' current order (so equal keys keep it). Negate the `f64` for a descending order.
 pub fn sort_by_key<T>(items: &mut [T], key: impl Fn(&T) -> (f64, u32)) {
@@ -28,7 +30,7 @@ fn swaps(mut keys: Vec<(f64, u32, u32)>) -> Vec<(usize, usize)> {
         loop {
             // Place `at` is done once it takes the item at `keys[at].2`, which then names
             // `at` itself; the cycle closes back at `start`.
-            let next = std::mem::replace(&mut keys[at].2, at as u32) as usize;
+            let next = core::mem::replace(&mut keys[at].2, at as u32) as usize;
             if next == start {
                 break;
             }

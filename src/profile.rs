@@ -5,6 +5,7 @@
 use crate::error::{join, Result};
 use crate::json::Obj;
 use crate::logic::dates::DAY_MS;
+use crate::prelude::*;
 use serde_json::Value;
 
 const CODE: &str = "invalid_profile";

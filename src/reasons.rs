@@ -1,6 +1,8 @@
 //! Reason codes and their readable texts, in English and Turkish. The code is the stable
 //! part (analytics, tests); the text is for the visitor. Depends on nothing.
 
+use crate::prelude::*;
+
 /// A result's reason as the page receives it: the stable code and the readable text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {

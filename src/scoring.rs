@@ -10,10 +10,11 @@
 use crate::blend::Blend;
 use crate::catalog::{Catalog, Relation};
 use crate::embeddings::Query;
+use crate::prelude::*;
 use crate::profile::{purchases_until, Profile};
 use crate::reasons::{Lang, Why};
 use crate::visitor::VisitorState;
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 pub const MAX_LIMIT: usize = 100;
 /// A replenishment shows from this many days before it is due.
@@ -272,7 +273,7 @@ impl Scorer {
             self.score_all(n);
             self.select_with(c, limit, cap);
         }
-        let top = std::mem::take(&mut self.top);
+        let top = core::mem::take(&mut self.top);
         let picks = top
             .iter()
             .map(|&(score, ix)| self.explain_for_you(s, ix, score))
@@ -356,7 +357,7 @@ impl Scorer {
                 f32::NEG_INFINITY
             };
         }
-        let seeds = std::mem::take(&mut self.seeds);
+        let seeds = core::mem::take(&mut self.seeds);
         self.exclude(product);
         self.exclude_cart(s);
         // From purchases, never what was bought (a product page keeps its own relations).
@@ -676,7 +677,7 @@ impl Scorer {
             return;
         }
         // Too few categories: the best of the rest fill the places left.
-        std::mem::swap(&mut self.top, &mut self.capped);
+        core::mem::swap(&mut self.top, &mut self.capped);
         for &(_, j) in &self.capped {
             self.scores[j as usize] = f32::NEG_INFINITY;
         }
@@ -684,7 +685,7 @@ impl Scorer {
         let floor = self.capped.last().map_or(f32::INFINITY, |p| p.0);
         self.capped
             .extend(self.top.iter().map(|&(s, j)| (s.min(floor), j)));
-        std::mem::swap(&mut self.top, &mut self.capped);
+        core::mem::swap(&mut self.top, &mut self.capped);
         self.capped.clear();
     }
 
@@ -1185,7 +1186,7 @@ fn cart_seeds<'a>(s: &'a Signals) -> impl Iterator<Item = (u32, f32)> + 'a {
 /// The visitor's recent views (most recent first) with their `for_you` revisit weight.
 fn revisits<'a>(s: &'a Signals) -> impl Iterator<Item = (u32, f32)> + 'a {
     let b = &s.catalog.blend;
-    let weights = std::iter::successors(Some(b.revisit), |w| Some(w * b.revisit_recency));
+    let weights = core::iter::successors(Some(b.revisit), |w| Some(w * b.revisit_recency));
     s.state
         .recently_viewed
         .iter()

@@ -27,6 +27,7 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::events::Event;
 use crate::jsontext::{fields, WriteJson};
+use crate::prelude::*;
 use crate::visitor::Assignment;
 use serde_json::Value;
 
@@ -223,7 +224,7 @@ impl Session {
 
     /// The effects queued since the last drain, in order.
     pub fn drain(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.effects)
+        core::mem::take(&mut self.effects)
     }
 
     /// Arms the engine recorded (a prompt, a holdout moment, a slot tweak) become state
@@ -305,7 +306,7 @@ impl Session {
     /// End of the page's task: the changes queued for the other tabs go as one message.
     pub fn end_task(&mut self) {
         self.post_asked = false;
-        let outbox = std::mem::take(&mut self.outbox);
+        let outbox = core::mem::take(&mut self.outbox);
         if outbox.is_empty() || !self.tabs || self.read_only {
             return;
         }
@@ -317,7 +318,7 @@ impl Session {
     pub fn flush(&mut self) {
         self.flush_asked = false;
         self.end_task();
-        if !std::mem::take(&mut self.dirty) || self.read_only {
+        if !core::mem::take(&mut self.dirty) || self.read_only {
             return;
         }
         if let Some(doc) = self.engine.snapshot() {
@@ -391,10 +392,10 @@ impl Session {
                 .map_or(0, |g| u32::try_from(g).unwrap_or(u32::MAX));
             match generation.cmp(&self.engine.generation()) {
                 // On the way when this tab heard the forget: about the visitor forgotten.
-                std::cmp::Ordering::Less => return,
+                core::cmp::Ordering::Less => return,
                 // Another tab forgot (the forget itself, or a message of a tab that heard it
                 // from a third one first): erase, as that forget asks.
-                std::cmp::Ordering::Greater => {
+                core::cmp::Ordering::Greater => {
                     self.engine.forget_as(text("visitor"), generation);
                     self.forgotten();
                     // A flush of this tab may have landed after the other tab erased: erase
@@ -405,10 +406,10 @@ impl Session {
                     self.effects.push(Effect::Change(ChangeCause::Forgot));
                 }
                 // Two tabs forgot at once: both are the new visitor, under two fresh ids.
-                std::cmp::Ordering::Equal if kind == "forget" => {
+                core::cmp::Ordering::Equal if kind == "forget" => {
                     self.visitor_heard(text("visitor"));
                 }
-                std::cmp::Ordering::Equal => {}
+                core::cmp::Ordering::Equal => {}
             }
         }
         match kind {

@@ -6,13 +6,14 @@
 //! per-candidate JSON contexts stay cheap.
 
 use crate::catalog::Catalog;
+use crate::prelude::*;
 use crate::reasons::Why;
 use crate::rules::product::product_context;
 use crate::rules::{Slot, Tweak};
 use crate::scoring::{Pick, Prefilter, Strategy, Subject};
 use crate::visitor::VisitorState;
+use alloc::rc::Rc;
 use serde_json::Value;
-use std::rc::Rc;
 
 /// A tweak with the campaign and variant that asked for it (`None`: the slot's own).
 pub type Active<'a> = (&'a Tweak, Option<(String, String)>);
@@ -53,7 +54,7 @@ pub fn prefilter(p: &mut Prefilter, c: &Catalog, tweaks: &[Active]) {
         }
     }
     p.max = p.adjust.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    std::mem::swap(&mut p.made_from, &mut p.wanted);
+    core::mem::swap(&mut p.made_from, &mut p.wanted);
 }
 
 /// A pick in a tuned slot, with the campaign and variant whose tweak touched it last.

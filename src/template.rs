@@ -7,6 +7,7 @@
 
 use crate::jsontext::cut;
 use crate::logic::index_of;
+use crate::prelude::*;
 use serde_json::Value;
 
 /// The variables a template may use, written once: `parse` accepts these names, the

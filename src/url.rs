@@ -6,6 +6,8 @@
 //! ` java\nscript:` are seen as the `//evil.example` and `javascript:` they become.
 //! Depends on nothing.
 
+use crate::prelude::*;
+
 /// Whether `url` leads to http(s) or stays on the page's origin (see the module docs).
 pub fn is_safe_url(url: &str) -> bool {
     // The parser strips C0 controls and spaces at both ends, then drops tabs and newlines.

@@ -7,6 +7,7 @@ use crate::error::{join, Result};
 use crate::events::{Event, EventKind, Page};
 use crate::json::Obj;
 use crate::jsontext::{fields, WriteJson};
+use crate::prelude::*;
 use serde_json::Value;
 
 pub const MAX_VIEWS: usize = 50;

@@ -23,6 +23,7 @@ use super::{
 use crate::embeddings::Embeddings;
 use crate::error::{Error, Result};
 use crate::json::{Obj, MAX_STRING};
+use crate::prelude::*;
 
 pub const MAGIC: &[u8; 4] = b"VTCB";
 const VERSION: u32 = 1;
@@ -114,7 +115,7 @@ impl<'a> Cursor<'a> {
         let len = self.u32()? as usize;
         let ends = self.words(count)?;
         let text = self.take(len)?;
-        let text = std::str::from_utf8(text).map_err(|_| self.err("text not UTF-8"))?;
+        let text = core::str::from_utf8(text).map_err(|_| self.err("text not UTF-8"))?;
         let mut start = 0;
         for (i, &end) in ends.iter().enumerate() {
             let (stop, absent) = ((end & !ABSENT) as usize, end & ABSENT != 0);
@@ -197,7 +198,7 @@ impl Catalog {
             }
         }
         if !extras.is_empty() {
-            let text = std::str::from_utf8(extras).map_err(|_| r.err("text not UTF-8"))?;
+            let text = core::str::from_utf8(extras).map_err(|_| r.err("text not UTF-8"))?;
             let doc = crate::json::parse(text, len, CODE)?;
             let root = Obj::new(&doc, "", CODE)?;
             if let Some(b) = root.opt_obj("blend")? {

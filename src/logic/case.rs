@@ -3,6 +3,8 @@
 //! they are. Written as ranges rather than taken from `str::to_lowercase`, whose full
 //! Unicode tables cost the wasm about 20 KB gzipped. Depends only on std.
 
+use crate::prelude::*;
+
 /// A run of characters `first..=last` whose other case is `c + delta`; `pairs` runs
 /// alternate upper, lower (`step` 2, starting at an upper-case letter).
 struct Run {

@@ -7,6 +7,7 @@ use super::eval::{eval, Scope};
 use super::js::{num_of, to_js_string, V};
 use super::ops::{editor_origin, suggest, Op};
 use super::{LogicError, MAX_DEPTH, MAX_NODES};
+use crate::prelude::*;
 use serde_json::{Map, Value};
 
 /// One segment of a `var` path, with its array index parsed once.

@@ -9,7 +9,9 @@
 //! the editor's own operators use: whole days and months (rounded), a month added to the
 //! 31st ends on the month's last day, weeks start on Sunday.
 
-use std::cell::Cell;
+#[cfg(target_arch = "wasm32")]
+use crate::float::Float;
+use core::cell::Cell;
 
 pub const DAY_MS: f64 = 86_400_000.0;
 
@@ -27,21 +29,17 @@ const UNSET: Clock = Clock {
     utc_offset_ms: 0.0,
 };
 
-thread_local! {
-    static CLOCK: Cell<Clock> = const { Cell::new(UNSET) };
-}
+thread_cell!(fn clock_cell: Clock = UNSET);
 
 /// Sets the time `now`, `today` and the calendar operators read, for every evaluation on
 /// this thread until the next call: the engine sets it at each decision (the clock is an
 /// argument of every engine call, never read here).
 pub fn set_clock(clock: Clock) {
-    // `try_with`, not `with`: its panic formats `AccessError` with `Debug` (wasm bytes); a
-    // thread-local is only gone while the thread exits, when nothing evaluates.
-    let _ = CLOCK.try_with(|c| c.set(clock));
+    clock_cell(|c| c.set(clock));
 }
 
 pub(super) fn clock() -> Clock {
-    CLOCK.try_with(Cell::get).unwrap_or(UNSET)
+    clock_cell(Cell::get)
 }
 
 /// Calendar parts of a time in the store's zone: (year, month 1–12, day, hour, weekday 0 = Sunday).
@@ -95,7 +93,7 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
 /// is the store's zone, used where the string has none.
 pub fn parse_iso(s: &str, offset: f64) -> Option<f64> {
     let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+    let num = |r: core::ops::Range<usize>| -> Option<i64> {
         let part = b.get(r)?;
         part.iter()
             .all(u8::is_ascii_digit)

@@ -16,30 +16,15 @@ use super::js::{
     to_js_string, to_number, truthy_v, V,
 };
 use super::ops::Op;
+use crate::prelude::*;
+use core::cell::OnceCell;
+use core::cmp::Ordering;
 use serde_json::{Map, Value};
-use std::cell::{Cell, OnceCell};
-use std::cmp::Ordering;
 
 static NULL: Value = Value::Null;
 
-/// Work left to the evaluation under way; outside `budget`, unlimited. A plain static in the
-/// wasm, which has one thread: std's thread-local access was not inlined at opt-level "z"
-/// and took a tenth of a condition's time. Per thread on the host, where tests run in
-/// parallel.
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-fn fuel<R>(f: impl FnOnce(&Cell<u64>) -> R) -> R {
-    struct Fuel(Cell<u64>);
-    // SAFETY: no other thread exists to share it with.
-    unsafe impl Sync for Fuel {}
-    static FUEL: Fuel = Fuel(Cell::new(u64::MAX));
-    f(&FUEL.0)
-}
-
-#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
-fn fuel<R>(f: impl FnOnce(&Cell<u64>) -> R) -> R {
-    thread_local!(static FUEL: Cell<u64> = const { Cell::new(u64::MAX) });
-    FUEL.with(f)
-}
+// Work left to the evaluation under way; outside `budget`, unlimited.
+thread_cell!(fn fuel: u64 = u64::MAX);
 
 /// Runs `f` with `work` units to spend; answers its result and whether the work ran out.
 /// Once it has, every node evaluates to undefined (and tests to false) at once.

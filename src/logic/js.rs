@@ -2,9 +2,10 @@
 //! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends on serde_json and `jsontext`.
 
 use crate::jsontext::cut;
+use crate::prelude::*;
+use alloc::borrow::Cow;
+use core::cmp::Ordering;
 use serde_json::{Number, Value};
-use std::borrow::Cow;
-use std::cmp::Ordering;
 
 /// JsonLogic truthiness: JS truthiness, except that an empty array is false.
 pub fn truthy(v: &Value) -> bool {
@@ -253,14 +254,14 @@ fn push_digits(out: &mut String, f: f64) {
         out.push('0');
     } else if k <= n && n <= 21 {
         out.push_str(digits);
-        out.extend(std::iter::repeat('0').take((n - k) as usize));
+        out.extend(core::iter::repeat('0').take((n - k) as usize));
     } else if 0 < n && n <= 21 {
         out.push_str(cut(digits, 0, n as usize));
         out.push('.');
         out.push_str(cut(digits, n as usize, digits.len()));
     } else if -6 < n && n <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat('0').take(n.unsigned_abs() as usize));
+        out.extend(core::iter::repeat('0').take(n.unsigned_abs() as usize));
         out.push_str(digits);
     } else {
         out.push_str(cut(digits, 0, 1));
@@ -301,7 +302,7 @@ pub(super) fn push_js_string(out: &mut String, v: V) {
             stack.pop();
             continue;
         };
-        if !std::mem::take(first) {
+        if !core::mem::take(first) {
             out.push(',');
         }
         match item {
@@ -369,7 +370,7 @@ pub(super) fn strict_eq(a: V, b: V) -> bool {
         (V::Json(Value::Bool(x)), V::Json(Value::Bool(y))) => x == y,
         (V::Json(Value::String(x)), V::Json(Value::String(y))) => x == y,
         (V::Json(x @ Value::Array(_)), V::Json(y @ Value::Array(_)))
-        | (V::Json(x @ Value::Object(_)), V::Json(y @ Value::Object(_))) => std::ptr::eq(x, y),
+        | (V::Json(x @ Value::Object(_)), V::Json(y @ Value::Object(_))) => core::ptr::eq(x, y),
         _ => false,
     }
 }
@@ -384,7 +385,7 @@ pub(super) fn loose_eq(a: V, b: V) -> bool {
         (
             V::Json(x @ (Value::Array(_) | Value::Object(_))),
             V::Json(y @ (Value::Array(_) | Value::Object(_))),
-        ) => std::ptr::eq(x, y),
+        ) => core::ptr::eq(x, y),
         _ => match (Prim::of(a), Prim::of(b)) {
             (Prim::Str(s), Prim::Str(t)) => s == t,
             (p, q) => p.num() == q.num(),

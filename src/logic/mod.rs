@@ -25,6 +25,8 @@
 //! rule that doubles a string in `reduce` until the page runs out of memory; here it stops
 //! (`try_apply` reports it, `apply` answers null, `matches` false) and the engine goes on.
 
+use crate::prelude::*;
+
 mod case;
 mod compile;
 pub mod dates;
@@ -35,10 +37,10 @@ mod ops;
 mod tests;
 
 use compile::{Compiler, Node};
+use core::fmt;
 pub use eval::Fields;
 use eval::{budget, eval, Scope};
 use serde_json::Value;
-use std::fmt;
 
 pub use dates::{set_clock, Clock};
 pub use js::{decimal, index_of, truthy};
@@ -77,7 +79,7 @@ impl fmt::Display for LogicError {
     }
 }
 
-impl std::error::Error for LogicError {}
+impl core::error::Error for LogicError {}
 
 /// A compiled JsonLogic rule.
 #[derive(Debug, Clone)]

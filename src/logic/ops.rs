@@ -7,6 +7,8 @@
 //! its result depends on anything but its arguments (the clock, say), leave it out of
 //! `is_pure`, or calls with constant arguments get folded at compile time.
 
+use crate::prelude::*;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Op {
     Var,
@@ -240,8 +242,8 @@ fn distance(a: &[char], b: &[char]) -> usize {
                 cur[j] = cur[j].min(before[j - 2] + 1);
             }
         }
-        std::mem::swap(&mut before, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
+        core::mem::swap(&mut before, &mut prev);
+        core::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
 }

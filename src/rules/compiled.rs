@@ -12,6 +12,7 @@ use super::Condition;
 use crate::error::{join, PathError};
 use crate::logic::dates::DAY_MS;
 use crate::logic::Logic;
+use crate::prelude::*;
 use crate::template::Piece;
 use serde_json::Value;
 

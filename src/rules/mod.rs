@@ -10,6 +10,7 @@ pub mod spec;
 pub mod store;
 pub mod vocabulary;
 
+use crate::prelude::*;
 pub use compiled::*;
 
 use crate::error::{Error, PathError, Result};
@@ -406,7 +407,7 @@ impl crate::jsontext::WriteJson for Skipped {
 
 pub fn without_invalid_campaigns(
     rules: &Value,
-) -> std::result::Result<(Value, Vec<Skipped>), Vec<PathError>> {
+) -> core::result::Result<(Value, Vec<Skipped>), Vec<PathError>> {
     let errors = problems(rules);
     let campaign = |e: &PathError| {
         e.path

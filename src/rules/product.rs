@@ -6,9 +6,10 @@
 use super::Condition;
 use crate::catalog::Catalog;
 use crate::json;
+use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::RefCell;
 use serde_json::Value;
-use std::cell::RefCell;
-use std::rc::Rc;
 
 /// The fields of `product.*` in the rules reference, in bit order.
 const PRODUCT_FIELDS: [&str; 9] = [

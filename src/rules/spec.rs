@@ -8,6 +8,7 @@ pub use crate::error::did_you_mean;
 use crate::error::{join, listed, PathError};
 use crate::json;
 use crate::json::{num, type_name};
+use crate::prelude::*;
 use serde_json::{Map, Value};
 
 pub enum Ty {
@@ -367,7 +368,7 @@ pub fn reference(root: &'static Shape) -> String {
 }
 
 fn collect(shape: &'static Shape, seen: &mut Vec<&'static Shape>) {
-    if seen.iter().any(|s| std::ptr::eq(*s, shape)) {
+    if seen.iter().any(|s| core::ptr::eq(*s, shape)) {
         return;
     }
     seen.push(shape);

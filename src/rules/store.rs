@@ -8,6 +8,7 @@
 use super::Findings;
 use crate::catalog::Catalog;
 use crate::error::{did_you_mean, join, PathError};
+use crate::prelude::*;
 use serde_json::Value;
 
 struct Checker<'a> {

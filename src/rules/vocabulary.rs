@@ -9,6 +9,7 @@
 use crate::error::PathError;
 use crate::json;
 use crate::logic::index_of;
+use crate::prelude::*;
 use serde_json::{Map, Value};
 
 /// What a variable holds, as the editors type it.

@@ -8,6 +8,7 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::json::{parse, Obj};
 use crate::jsontext::{fields, list, text, to_text};
+use crate::prelude::*;
 use crate::rules::MAX_RULES_BYTES;
 use crate::session::{Effect, Session};
 use serde_json::Value;
@@ -44,7 +45,7 @@ fn packed<'a>(
 /// JSON passed as UTF-8 bytes: for documents as large as a catalog, encoding them in JS
 /// (`TextEncoder`) is several times faster than passing a string.
 fn input_bytes(bytes: &[u8], code: &'static str) -> Result<Value, JsValue> {
-    std::str::from_utf8(bytes)
+    core::str::from_utf8(bytes)
         .map_err(|e| fail(Error::at(code, "", format!("not UTF-8: {e}"))))
         .and_then(|text| input(text, code))
 }
@@ -235,7 +236,7 @@ impl RawEngine {
 
     /// The effects for the wrapper, as JSON: `[{"post": text} | {"change": cause} | {"error": {…}}]`.
     pub fn drain(&mut self) -> String {
-        let effects = std::mem::take(&mut self.outward);
+        let effects = core::mem::take(&mut self.outward);
         let mut out = String::new();
         list(&mut out, &effects, |out, e| {
             let mut o = fields(out);

@@ -10,3 +10,11 @@ mod platform;
 /// runs the wasm on one thread (no `atomics` target feature).
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// A panic traps (the `unreachable` instruction), as std's `panic = "abort"` did: the wrapper
+/// (pkg-template/core.js) catches the trap and disables the engine. Nothing reads the message,
+/// so none is built (src/lib.rs).
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

@@ -3,29 +3,24 @@
 //! messages to `RawEngine::receive`, so nothing here calls back into JavaScript.)
 
 use crate::error::Error;
-use std::cell::Cell;
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-thread_local! {
-    /// Memory storage is shared by every engine of the page with the same key, like
-    /// localStorage is, so `storage: "memory"` behaves the same apart from lasting. A list,
-    /// not a map: a page holds a few keys, and a hash map of its own types cost 1.1 KB gzip.
-    static MEMORY: Cell<Vec<(String, String)>> = const { Cell::new(Vec::new()) };
-}
+// Memory storage is shared by every engine of the page with the same key, like localStorage
+// is, so `storage: "memory"` behaves the same apart from lasting. A list, not a map: a page
+// holds a few keys, and a hash map of its own types cost 1.1 KB gzip.
+thread_cell!(fn memory_cell: Vec<(String, String)> = Vec::new());
 
-/// `f` over the memory storage. Taken out of its cell and put back rather than borrowed from
-/// a `RefCell`, with `try_with` rather than `with`: their panics format with `Debug`, which
-/// costs wasm bytes, and nothing here can re-enter.
-fn memory<R>(f: impl FnOnce(&mut Vec<(String, String)>) -> R) -> Option<R> {
-    MEMORY
-        .try_with(|cell| {
-            let mut m = cell.take();
-            let r = f(&mut m);
-            cell.set(m);
-            r
-        })
-        .ok()
+/// `f` over the memory storage, taken out of its cell and put back (nothing here can
+/// re-enter, so no `RefCell` and its borrow flag).
+fn memory<R>(f: impl FnOnce(&mut Vec<(String, String)>) -> R) -> R {
+    memory_cell(|cell| {
+        let mut m = cell.take();
+        let r = f(&mut m);
+        cell.set(m);
+        r
+    })
 }
 
 pub enum Store {
@@ -74,9 +69,9 @@ impl Store {
 
     pub fn get(&self, key: &str) -> Result<Option<String>, Error> {
         match self {
-            Store::Memory => {
-                Ok(memory(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())).flatten())
-            }
+            Store::Memory => Ok(memory(|m| {
+                m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+            })),
             Store::Local(s) => s.get_item(key).map_err(|e| storage_error(e, "read")),
         }
     }

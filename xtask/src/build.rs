@@ -159,15 +159,21 @@ fn cargo_build(target_dir: &Path, simd: bool, feature: Option<&str>) -> Result {
     for (from, to) in [(cargo_home(), "/cargo"), (root(), "/vitrin")] {
         flags.push_str(&format!(" --remap-path-prefix={}={to}", from.display()));
     }
+    // `cargo rustc --crate-type cdylib`: the wasm only, not the rlib beside it. Built as both,
+    // the crate's panic handler is an exported symbol that LTO does not inline into core's
+    // `panic_fmt`, so every panic site keeps its `Location` and its formatting arguments
+    // (src/web/mod.rs); built alone it inlines to a trap and they drop out.
     let mut c = cmd("cargo");
     c.args([
-        "build",
+        "rustc",
         "--release",
         "--target",
         WASM_TARGET,
         "-p",
         "vitrin",
         "--lib",
+        "--crate-type",
+        "cdylib",
         "--target-dir",
     ])
     .arg(target_dir)
