@@ -214,7 +214,7 @@ pub fn build(
         .as_ref()
         .map(|(label, _)| template::render(pick(label, lang), &values));
     Prompt {
-        id: format!("{}:{arm}", c.id),
+        id: crate::cat!(c.id, ":", arm),
         campaign_id: c.id.clone(),
         variant: (arm != "default").then(|| arm.to_string()),
         cta: spec.cta.as_ref().map(|(_, url)| Cta {

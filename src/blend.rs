@@ -106,7 +106,7 @@ impl Blend {
         for key in o.map.keys() {
             if !Blend::FIELDS.iter().any(|f| f.name == key) {
                 let names = crate::error::listed(Blend::FIELDS.iter().map(|f| f.name));
-                return Err(o.err(key, format!("unknown weight; known: {names}")));
+                return Err(o.err(key, crate::cat!("unknown weight; known: ", names)));
             }
         }
         for f in Blend::FIELDS {

@@ -314,19 +314,19 @@ pub fn applies(c: &Campaign, v: &Visitor, ctx: &Fields, all: bool) -> Vec<Block>
     let mut out = Vec::new();
     if c.from.is_some_and(|from| v.now < from) {
         out.push(block(
-            format!("{}/schedule/from", c.path),
+            crate::cat!(c.path, "/schedule/from"),
             Blocked::NotStarted,
         ));
     }
     if c.to.is_some_and(|to| v.now >= to) {
-        out.push(block(format!("{}/schedule/to", c.path), Blocked::Ended));
+        out.push(block(crate::cat!(c.path, "/schedule/to"), Blocked::Ended));
     }
     if !all && !out.is_empty() {
         return out;
     }
     if let Some(why) = trigger_blocks(&c.trigger, v) {
         out.push(Block {
-            path: format!("{}/trigger", c.path),
+            path: crate::cat!(c.path, "/trigger"),
             ..why
         });
         if !all {
@@ -478,7 +478,7 @@ pub fn ends_at(t: &Trigger, to: Option<f64>, v: &Visitor) -> Option<f64> {
 /// the visitor has done nothing since.
 pub fn still_due(c: &Campaign, v: &Visitor, ctx: &Fields) -> bool {
     let blocks = applies(c, v, ctx, true);
-    let trigger = format!("{}/trigger", c.path);
+    let trigger = crate::cat!(c.path, "/trigger");
     match c.trigger {
         Trigger::ExitIntent => {
             let s = v.state;
@@ -524,14 +524,19 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
         ];
         for (limit, count, key, code) in limits {
             if let Some(n) = limit.filter(|&n| count >= n as usize) {
-                out.push(block_with(format!("{base}/{key}"), code, "limit", n as u64));
+                out.push(block_with(
+                    crate::cat!(base, "/", key),
+                    code,
+                    "limit",
+                    n as u64,
+                ));
             }
         }
     };
     check(
         &mut out,
         &c.caps,
-        &format!("{}/caps", c.path),
+        &crate::cat!(c.path, "/caps"),
         shown.iter().filter(in_session).count(),
         shown.iter().filter(today).count(),
         log.map_or(0, |l| l.shown_total),
@@ -539,7 +544,7 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
     if let Some(&last) = shown.first() {
         if now - last < c.caps.cooldown_ms {
             out.push(block_with(
-                format!("{}/caps/cooldownMinutes", c.path),
+                crate::cat!(c.path, "/caps/cooldownMinutes"),
                 Blocked::CoolingDown,
                 "minutes",
                 minutes_left(last + c.caps.cooldown_ms, now),
@@ -550,7 +555,7 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
         log.filter(|l| l.dismissed_at > 0.0 && now - l.dismissed_at < c.caps.dismiss_cooldown_ms)
     {
         out.push(block_with(
-            format!("{}/caps/dismissCooldownMinutes", c.path),
+            crate::cat!(c.path, "/caps/dismissCooldownMinutes"),
             Blocked::Dismissed,
             "minutes",
             minutes_left(l.dismissed_at + c.caps.dismiss_cooldown_ms, now),
@@ -607,7 +612,7 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
             .fold(f64::NEG_INFINITY, f64::max);
         if now < quiet_until {
             out.push(block_with(
-                format!("{}/prompt/products", c.path),
+                crate::cat!(c.path, "/prompt/products"),
                 Blocked::SameSubjectDismissed,
                 "minutes",
                 minutes_left(quiet_until, now),

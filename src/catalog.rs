@@ -251,10 +251,13 @@ impl Catalog {
                 if dim > MAX_DIM || rows.len() != products.len() * dim {
                     return Err(root.err(
                         "products",
-                        format!(
-                            "packed embeddings hold {} numbers, not {} products × {dim}",
+                        crate::cat!(
+                            "packed embeddings hold ",
                             rows.len(),
-                            products.len()
+                            " numbers, not ",
+                            products.len(),
+                            " products × ",
+                            dim
                         ),
                     ));
                 }
@@ -280,7 +283,7 @@ impl Catalog {
             let id = p.str("id")?;
             c.ids.push(Some(id));
             if !c.by_id.insert(&c.ids, i as u32) {
-                return Err(p.err("id", format!("duplicate product id \"{id}\"")));
+                return Err(p.err("id", crate::cat!("duplicate product id \"", id, "\"")));
             }
             c.titles.push(Some(p.str("title")?));
             let category = p.str("category")?;
@@ -496,7 +499,7 @@ impl Catalog {
             return Err(Error::at(
                 CODE,
                 names.path.clone(),
-                format!("at most {MAX_PRODUCTS} category names"),
+                crate::cat!("at most ", MAX_PRODUCTS, " category names"),
             ));
         }
         for path in names.map.keys() {
@@ -567,9 +570,10 @@ fn read_embedding(raw: &mut RawRows, row: usize, p: &Obj) -> Result<()> {
     } else if values.len() != raw.dim {
         return Err(p.err(
             "embedding",
-            format!(
-                "expected {} numbers like the first product's, got {}",
+            crate::cat!(
+                "expected ",
                 raw.dim,
+                " numbers like the first product's, got ",
                 values.len()
             ),
         ));
@@ -584,7 +588,7 @@ fn read_embedding(raw: &mut RawRows, row: usize, p: &Obj) -> Result<()> {
                 return Err(Error::at(
                     CODE,
                     join(&p.at("embedding"), k),
-                    format!("expected a finite number, got {}", type_name(v)),
+                    crate::cat!("expected a finite number, got ", type_name(v)),
                 ))
             }
         }

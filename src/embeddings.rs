@@ -112,21 +112,30 @@ impl Embeddings {
         }
         let (n, dim) = (word(4).unwrap_or(0), word(8).unwrap_or(0));
         if n != rows {
-            return Err(format!(
-                "the embedding table has {n} rows for {rows} products"
+            return Err(crate::cat!(
+                "the embedding table has ",
+                n,
+                " rows for ",
+                rows,
+                " products"
             ));
         }
         if dim == 0 || dim > max_dim {
-            return Err(format!(
-                "the embedding table's width {dim} is not within 1–{max_dim}"
+            return Err(crate::cat!(
+                "the embedding table's width ",
+                dim,
+                " is not within 1–",
+                max_dim
             ));
         }
         let values_at = 12 + 4 * n;
         if bytes.len() != values_at + n * dim {
-            return Err(format!(
-                "the embedding table holds {} bytes, not the {} its header announces",
+            return Err(crate::cat!(
+                "the embedding table holds ",
                 bytes.len(),
-                values_at + n * dim
+                " bytes, not the ",
+                values_at + n * dim,
+                " its header announces"
             ));
         }
         let mut t = Embeddings::new(dim);
@@ -137,9 +146,12 @@ impl Embeddings {
             let scale =
                 f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
             if !(scale.is_finite() && scale >= 0.0) {
-                return Err(format!(
-                    "row {r} has the scale {}; scales are finite and not negative",
-                    crate::json::num(f64::from(scale))
+                return Err(crate::cat!(
+                    "row ",
+                    r,
+                    " has the scale ",
+                    crate::json::num(f64::from(scale)),
+                    "; scales are finite and not negative"
                 ));
             }
             t.scales.push(scale);

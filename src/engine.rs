@@ -192,7 +192,7 @@ impl Engine {
                 return Err(Error::at(
                     "unknown_product",
                     path,
-                    format!("no product \"{id}\" in the catalog"),
+                    crate::cat!("no product \"", id, "\" in the catalog"),
                 ));
             }
         }
@@ -287,7 +287,7 @@ impl Engine {
                 Error::at(
                     "unknown_slot",
                     "/slot",
-                    format!("unknown slot \"{slot}\"; slots are {names}"),
+                    crate::cat!("unknown slot \"", slot, "\"; slots are ", names),
                 )
             })?;
         let limit = limit.or(rule_slot.and_then(|s| s.limit)).unwrap_or(10) as usize;
@@ -295,7 +295,7 @@ impl Engine {
             return Err(Error::at(
                 "invalid_argument",
                 "/limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
+                crate::cat!("limit must be between 1 and ", MAX_LIMIT),
             ));
         }
         let product = match product_id {
@@ -303,7 +303,7 @@ impl Engine {
                 Error::at(
                     "unknown_product",
                     "/productId",
-                    format!("no product \"{id}\" in the catalog"),
+                    crate::cat!("no product \"", id, "\" in the catalog"),
                 )
             })?),
             None if strategy == Strategy::Similar => {
@@ -929,9 +929,9 @@ impl Engine {
     /// Who a prompt on screen is for: the visitor id and the profile's (a persona switch or
     /// `forget()` changes one of them).
     fn who(&self) -> String {
-        format!(
-            "{}|{}",
+        crate::cat!(
             self.state.visitor_id,
+            "|",
             self.profile.as_ref().map_or("", |p| p.visitor_id.as_str())
         )
     }
@@ -1003,7 +1003,7 @@ impl Engine {
             Error::at(
                 "unknown_prompt",
                 "",
-                format!("no prompt \"{prompt_id}\" in the current rules"),
+                crate::cat!("no prompt \"", prompt_id, "\" in the current rules"),
             )
         };
         let (campaign, arm) = prompt_id.rsplit_once(':').ok_or_else(unknown)?;
@@ -1034,7 +1034,7 @@ impl Engine {
                 return Err(Error::at(
                     "invalid_argument",
                     "",
-                    format!("unknown prompt action \"{action}\""),
+                    crate::cat!("unknown prompt action \"", action, "\""),
                 ))
             }
         }
@@ -1062,7 +1062,7 @@ impl Engine {
             Error::at(
                 "unknown_campaign",
                 "",
-                format!("no campaign \"{campaign_id}\" in the rules"),
+                crate::cat!("no campaign \"", campaign_id, "\" in the rules"),
             )
         })?;
         let v = self.visitor(now);
@@ -1072,7 +1072,7 @@ impl Engine {
         let arm = self.arm(c);
         if arm == "holdout" {
             because.push(campaigns::block(
-                format!("{}/holdout", c.path),
+                crate::cat!(c.path, "/holdout"),
                 Blocked::Holdout,
             ));
         }
@@ -1093,8 +1093,8 @@ impl Engine {
                     .iter()
                     .position(|x| x.id == arm && x.prompt.is_some())
                 {
-                    Some(k) => format!("{}/variants/{k}/prompt/products", c.path),
-                    None => format!("{}/prompt/products", c.path),
+                    Some(k) => crate::cat!(c.path, "/variants/", k, "/prompt/products"),
+                    None => crate::cat!(c.path, "/prompt/products"),
                 };
                 because.push(campaigns::block(at, Blocked::NoProducts));
             }
@@ -1119,14 +1119,14 @@ impl Engine {
             Error::at(
                 "unknown_campaign",
                 "",
-                format!("no campaign \"{campaign_id}\" in the rules"),
+                crate::cat!("no campaign \"", campaign_id, "\" in the rules"),
             )
         })?;
         let when = c.when.as_ref().ok_or_else(|| {
             Error::at(
                 "invalid_argument",
                 "",
-                format!("campaign \"{campaign_id}\" has no condition"),
+                crate::cat!("campaign \"", campaign_id, "\" has no condition"),
             )
         })?;
         let v = self.visitor(now);
@@ -1254,7 +1254,12 @@ impl Engine {
                 return Err(Error::at(
                     "storage_version",
                     "/v",
-                    format!("stored state has version {v}, this build reads {STORAGE_VERSION}"),
+                    crate::cat!(
+                        "stored state has version ",
+                        v,
+                        ", this build reads ",
+                        STORAGE_VERSION
+                    ),
                 ))
             }
             None => {
@@ -1332,9 +1337,9 @@ fn prompt_spec<'a>(
 
 /// Prefixes the error's paths with where the sub-document sits in the options.
 fn nest(mut e: Error, prefix: &str) -> Error {
-    e.path = e.path.take().map(|p| format!("{prefix}{p}"));
+    e.path = e.path.take().map(|p| crate::cat!(prefix, p));
     e.errors
         .iter_mut()
-        .for_each(|pe| pe.path = format!("{prefix}{}", pe.path));
+        .for_each(|pe| pe.path = crate::cat!(prefix, pe.path));
     e
 }

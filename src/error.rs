@@ -83,9 +83,11 @@ impl Error {
     fn at_owned(code: &'static str, path: String, message: String) -> Self {
         (ErrorData {
             code,
-            message: format!(
-                "{message} (at {})",
-                if path.is_empty() { "/" } else { &path }
+            message: crate::cat!(
+                message,
+                " (at ",
+                if path.is_empty() { "/" } else { &path },
+                ")"
             ),
             errors: vec![PathError {
                 path: path.clone(),
@@ -100,12 +102,14 @@ impl Error {
     pub fn many(code: &'static str, what: &str, errors: Vec<PathError>) -> Self {
         let first = errors
             .first()
-            .map(|e| format!(": {} at {}", e.message, display_path(&e.path)));
+            .map(|e| crate::cat!(": ", e.message, " at ", display_path(&e.path)));
         (ErrorData {
             code,
-            message: format!(
-                "{what}: {} error(s){}",
+            message: crate::cat!(
+                what,
+                ": ",
                 errors.len(),
+                " error(s)",
                 first.unwrap_or_default()
             ),
             path: errors.first().map(|e| e.path.clone()),
@@ -144,8 +148,8 @@ fn display_path(p: &str) -> &str {
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 /// Appends one reference token to a JSON Pointer, escaping `~` and `/`.
-pub fn join(path: &str, token: impl core::fmt::Display) -> String {
-    join_str(path, &token.to_string())
+pub fn join(path: &str, token: impl crate::jsontext::Piece) -> String {
+    join_str(path, &crate::cat!(token))
 }
 
 /// `join`'s body, compiled once rather than per token type.
@@ -227,7 +231,7 @@ fn nearest<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Str
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!(" (did you mean \"{c}\"?)"))
+        .map(|(_, c)| crate::cat!(" (did you mean \"", c, "\"?)"))
         .unwrap_or_default()
 }
 

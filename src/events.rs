@@ -115,8 +115,10 @@ impl Event {
         let Some(event_type) = EventType::from_name(name) else {
             return Err(o.err(
                 "type",
-                format!(
-                    "unknown event type \"{name}\"; expected one of {}",
+                crate::cat!(
+                    "unknown event type \"",
+                    name,
+                    "\"; expected one of ",
                     crate::error::listed(EventType::NAMES.iter().copied())
                 ),
             ));
@@ -127,8 +129,10 @@ impl Event {
                 let page = Page::from_name(name).ok_or_else(|| {
                     o.err(
                         "page",
-                        format!(
-                            "unknown page \"{name}\"; expected one of {}",
+                        crate::cat!(
+                            "unknown page \"",
+                            name,
+                            "\"; expected one of ",
                             crate::error::listed(Page::NAMES.iter().copied())
                         ),
                     )
@@ -237,7 +241,12 @@ impl Event {
             EventKind::Purchase { items, .. } => items
                 .iter()
                 .enumerate()
-                .map(|(i, it)| (it.product_id.as_str(), format!("/items/{i}/productId")))
+                .map(|(i, it)| {
+                    (
+                        it.product_id.as_str(),
+                        crate::cat!("/items/", i, "/productId"),
+                    )
+                })
                 .collect(),
             EventKind::Page { .. } | EventKind::Search { .. } | EventKind::ExitIntent => Vec::new(),
         }

@@ -38,7 +38,7 @@ impl<'a> Obj<'a> {
             other => Err(Error::at(
                 code,
                 path,
-                format!("expected an object, got {}", type_name(other)),
+                crate::cat!("expected an object, got ", type_name(other)),
             )),
         }
     }
@@ -59,11 +59,12 @@ impl<'a> Obj<'a> {
     pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) if s.len() > MAX_STRING => {
-                Err(self.err(key, format!("string longer than {MAX_STRING} bytes")))
-            }
+            Some(Value::String(s)) if s.len() > MAX_STRING => Err(self.err(
+                key,
+                crate::cat!("string longer than ", MAX_STRING, " bytes"),
+            )),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(v) => Err(self.err(key, format!("expected a string, got {}", type_name(v)))),
+            Some(v) => Err(self.err(key, crate::cat!("expected a string, got ", type_name(v)))),
         }
     }
 
@@ -83,7 +84,7 @@ impl<'a> Obj<'a> {
                 Some(f) if f.is_finite() => Ok(Some(f)),
                 _ => Err(self.err(key, "expected a finite number")),
             },
-            Some(v) => Err(self.err(key, format!("expected a number, got {}", type_name(v)))),
+            Some(v) => Err(self.err(key, crate::cat!("expected a number, got ", type_name(v)))),
         }
     }
 
@@ -108,10 +109,12 @@ impl<'a> Obj<'a> {
         if n < min || n > max {
             Err(self.err(
                 key,
-                format!(
-                    "must be between {} and {}, got {}",
+                crate::cat!(
+                    "must be between ",
                     num(min),
+                    " and ",
                     num(max),
+                    ", got ",
                     num(n)
                 ),
             ))
@@ -124,7 +127,7 @@ impl<'a> Obj<'a> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(v) => Err(self.err(key, format!("expected a boolean, got {}", type_name(v)))),
+            Some(v) => Err(self.err(key, crate::cat!("expected a boolean, got ", type_name(v)))),
         }
     }
 
@@ -134,10 +137,10 @@ impl<'a> Obj<'a> {
             None => Ok(None),
             Some(Value::Array(a)) if a.len() > max => Err(self.err(
                 key,
-                format!("at most {max} entries allowed, got {}", a.len()),
+                crate::cat!("at most ", max, " entries allowed, got ", a.len()),
             )),
             Some(Value::Array(a)) => Ok(Some(a)),
-            Some(v) => Err(self.err(key, format!("expected an array, got {}", type_name(v)))),
+            Some(v) => Err(self.err(key, crate::cat!("expected an array, got ", type_name(v)))),
         }
     }
 
@@ -176,7 +179,7 @@ impl<'a> Obj<'a> {
                     return Err(Error::at(
                         self.code,
                         join(&self.at(key), i),
-                        format!("expected a non-empty string, got {}", type_name(other)),
+                        crate::cat!("expected a non-empty string, got ", type_name(other)),
                     ))
                 }
             }
@@ -190,7 +193,7 @@ impl<'a> Obj<'a> {
             return Ok(Vec::new());
         };
         if obj.map.len() > max {
-            return Err(self.err(key, format!("at most {max} entries allowed")));
+            return Err(self.err(key, crate::cat!("at most ", max, " entries allowed")));
         }
         let mut out = Vec::with_capacity(obj.map.len());
         for k in obj.map.keys() {
@@ -204,7 +207,7 @@ impl<'a> Obj<'a> {
 /// `Display` out of the wasm (its Grisu/Dragon code is about 19 KB before wasm-opt).
 pub fn num(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 9e15 {
-        return (n as i64).to_string();
+        return crate::cat!(n as i64);
     }
     if n.is_finite() {
         let mut out = String::new();
@@ -227,8 +230,8 @@ pub fn parse(text: &str, max_bytes: usize, code: &'static str) -> Result<Value> 
         return Err(Error::at(
             code,
             "",
-            format!("document larger than {max_bytes} bytes"),
+            crate::cat!("document larger than ", max_bytes, " bytes"),
         ));
     }
-    crate::jsontext::read(text).map_err(|e| Error::at(code, "", format!("malformed JSON: {e}")))
+    crate::jsontext::read(text).map_err(|e| Error::at(code, "", crate::cat!("malformed JSON: ", e)))
 }

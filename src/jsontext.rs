@@ -34,7 +34,7 @@ pub fn read(text: &str) -> Result<Value, String> {
         let before = &r.b[..r.pos.min(r.b.len())];
         let line = 1 + before.iter().filter(|&&c| c == b'\n').count();
         let column = 1 + before.iter().rev().take_while(|&&c| c != b'\n').count();
-        format!("{what} at line {line} column {column}")
+        crate::cat!(what, " at line ", line, " column ", column)
     })
 }
 
@@ -826,9 +826,129 @@ macro_rules! json {
     ($other:expr) => { $crate::jsontext::ToJson::to_json(&$other) };
 }
 
+/// Text made of pieces without `core::fmt` (issue 13): `cat!("at most ", max, " entries")` is
+/// `format!("at most {max} entries")`, byte for byte. Strings go in as they are, integers as
+/// `Display` writes them; floats are not pieces (`Display`'s digits are not JSON's: write them
+/// through `json::num`). `cat!(into(out), …)` appends to a `&mut String`. Like
+/// `format_args!`, the literals become one static template (a NUL where each other piece
+/// goes; no literal holds one) and only the other pieces are passed, as `&dyn Piece`, to one
+/// non-generic loop: no `Formatter`, padding or `Arguments` in the wasm.
+#[macro_export]
+macro_rules! cat {
+    (into($out:expr), $($piece:tt)+) => {
+        $crate::cat!(@ $crate::jsontext::cat_into, ($out,) [] ("") $($piece)+)
+    };
+    // Munching: literals join the template, every other piece leaves a NUL in it.
+    (@ $f:path, ($($out:expr,)?) [$($arg:expr,)*] ($template:expr)) => {
+        $f($($out,)? $template, &[$(&$arg as &dyn $crate::jsontext::Piece),*])
+    };
+    (@ $f:path, $out:tt $args:tt ($template:expr) $l:literal $(, $($rest:tt)*)?) => {
+        $crate::cat!(@ $f, $out $args (concat!($template, $l)) $($($rest)*)?)
+    };
+    (@ $f:path, $out:tt [$($arg:expr,)*] ($template:expr) $e:expr $(, $($rest:tt)*)?) => {
+        $crate::cat!(@ $f, $out [$($arg,)* $e,] (concat!($template, "\0")) $($($rest)*)?)
+    };
+    ($($piece:tt)+) => {
+        $crate::cat!(@ $crate::jsontext::cat, () [] ("") $($piece)+)
+    };
+}
+
+/// A piece of `cat!`'s text that is not a literal.
+pub trait Piece {
+    fn push_to(&self, out: &mut String);
+}
+
+impl Piece for str {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for String {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl<T: Piece + ?Sized> Piece for &T {
+    fn push_to(&self, out: &mut String) {
+        (**self).push_to(out);
+    }
+}
+
+/// `Utf8Error`'s `Display` text.
+impl Piece for core::str::Utf8Error {
+    fn push_to(&self, out: &mut String) {
+        match self.error_len() {
+            Some(n) => cat!(
+                into(out),
+                "invalid utf-8 sequence of ",
+                n,
+                " bytes from index "
+            ),
+            None => out.push_str("incomplete utf-8 byte sequence from index "),
+        }
+        write_u64(out, self.valid_up_to() as u64);
+    }
+}
+
+macro_rules! integer_pieces {
+    ($write:ident as $wide:ty: $($t:ty),+) => {$(
+        impl Piece for $t {
+            fn push_to(&self, out: &mut String) {
+                $write(out, *self as $wide);
+            }
+        }
+    )+};
+}
+integer_pieces!(write_u64 as u64: u8, u16, u32, u64, usize);
+integer_pieces!(write_i64 as i64: i32, i64);
+
+/// `cat!`'s body: `template` holds a NUL for each of `args`.
+pub fn cat(template: &str, args: &[&dyn Piece]) -> String {
+    let mut out = String::new();
+    cat_into(&mut out, template, args);
+    out
+}
+
+/// `cat!(into(…), …)`'s body.
+pub fn cat_into(out: &mut String, template: &str, args: &[&dyn Piece]) {
+    let mut args = args.iter();
+    let mut from = 0;
+    for (i, &b) in template.as_bytes().iter().enumerate() {
+        if b == 0 {
+            out.push_str(cut(template, from, i));
+            if let Some(arg) = args.next() {
+                arg.push_to(out);
+            }
+            from = i + 1;
+        }
+    }
+    out.push_str(cut(template, from, template.len()));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cat_writes_what_format_writes() {
+        let (s, n, i) = ("x{}\"é", usize::MAX, i64::MIN);
+        assert_eq!(cat!("a ", s, " b"), format!("a {s} b"));
+        assert_eq!(
+            cat!(n, i, "", 7u8, -3i32),
+            format!("{n}{i}{}{}", 7u8, -3i32)
+        );
+        assert_eq!(cat!("only", " literals {}"), "only literals {}");
+        assert_eq!(cat!(String::from("own"), 0u64), "own0");
+        let mut out = String::from(">");
+        cat!(into(&mut out), u32::MAX, " of ", &&s);
+        assert_eq!(out, format!(">{} of {s}", u32::MAX));
+        for bytes in [&b"ok\xff"[..], b"\xe2\x82", b"ab\xc3\x28"] {
+            let e = std::str::from_utf8(bytes).unwrap_err();
+            assert_eq!(cat!(e), e.to_string());
+        }
+    }
 
     /// Documents of every kind read as serde_json reads them and write back as it writes.
     #[test]

@@ -93,29 +93,31 @@ impl Why {
     /// The readable reason; `subject` is a product title, a category name or a day count.
     pub fn text(self, lang: Lang, subject: &str) -> String {
         match (lang, self) {
-            (Lang::En, Why::Viewed) => format!("Because you viewed {subject}"),
-            (Lang::En, Why::BoughtWith) => format!("Often bought with {subject}"),
-            (Lang::En, Why::GoesWith) => format!("Goes well with {subject}"),
-            (Lang::En, Why::Similar) => format!("Similar to {subject}"),
-            (Lang::En, Why::Affinity) => format!("Because you like {subject}"),
+            (Lang::En, Why::Viewed) => crate::cat!("Because you viewed ", subject),
+            (Lang::En, Why::BoughtWith) => crate::cat!("Often bought with ", subject),
+            (Lang::En, Why::GoesWith) => crate::cat!("Goes well with ", subject),
+            (Lang::En, Why::Similar) => crate::cat!("Similar to ", subject),
+            (Lang::En, Why::Affinity) => crate::cat!("Because you like ", subject),
             (Lang::En, Why::Taste) => "Picked for your taste".to_string(),
             (Lang::En, Why::Popular) => "Popular right now".to_string(),
             (Lang::En, Why::RecentlyViewed) => "You viewed this recently".to_string(),
-            (Lang::En, Why::Replenish) => format!("You buy this every ~{subject} days"),
-            (Lang::En, Why::ReplenishCompanion) => format!("Goes with your regular {subject}"),
+            (Lang::En, Why::Replenish) => crate::cat!("You buy this every ~", subject, " days"),
+            (Lang::En, Why::ReplenishCompanion) => crate::cat!("Goes with your regular ", subject),
             (Lang::En, Why::Featured) => "Featured".to_string(),
             (Lang::Tr, Why::Featured) => "Öne çıkan ürün".to_string(),
-            (Lang::Tr, Why::Viewed) => format!("{subject} ürününe baktığınız için"),
-            (Lang::Tr, Why::BoughtWith) => format!("{subject} ile sıkça birlikte alınıyor"),
-            (Lang::Tr, Why::GoesWith) => format!("{subject} ile iyi gider"),
-            (Lang::Tr, Why::Similar) => format!("{subject} ürününe benzer"),
-            (Lang::Tr, Why::Affinity) => format!("İlgilendiğiniz {subject} kategorisinden"),
+            (Lang::Tr, Why::Viewed) => crate::cat!(subject, " ürününe baktığınız için"),
+            (Lang::Tr, Why::BoughtWith) => crate::cat!(subject, " ile sıkça birlikte alınıyor"),
+            (Lang::Tr, Why::GoesWith) => crate::cat!(subject, " ile iyi gider"),
+            (Lang::Tr, Why::Similar) => crate::cat!(subject, " ürününe benzer"),
+            (Lang::Tr, Why::Affinity) => crate::cat!("İlgilendiğiniz ", subject, " kategorisinden"),
             (Lang::Tr, Why::Taste) => "Zevkinize göre seçildi".to_string(),
             (Lang::Tr, Why::Popular) => "Şu an çok tercih ediliyor".to_string(),
             (Lang::Tr, Why::RecentlyViewed) => "Son baktığınız ürünlerden".to_string(),
-            (Lang::Tr, Why::Replenish) => format!("Bunu yaklaşık {subject} günde bir alıyorsunuz"),
+            (Lang::Tr, Why::Replenish) => {
+                crate::cat!("Bunu yaklaşık ", subject, " günde bir alıyorsunuz")
+            }
             (Lang::Tr, Why::ReplenishCompanion) => {
-                format!("Düzenli aldığınız {subject} ile birlikte")
+                crate::cat!("Düzenli aldığınız ", subject, " ile birlikte")
             }
             (_, Why::GoesWithPurchase | Why::BoughtWithPurchase) => {
                 self.text_bought(lang, subject, "")
@@ -128,15 +130,22 @@ impl Why {
         let goes = self != Why::BoughtWithPurchase;
         let on = |en: bool| match (date.is_empty(), en) {
             (true, _) => String::new(),
-            (false, true) => format!(" on {date}"),
-            (false, false) => format!("{date} tarihinde "),
+            (false, true) => crate::cat!(" on ", date),
+            (false, false) => crate::cat!(date, " tarihinde "),
         };
         match (lang, goes) {
-            (Lang::En, true) => format!("Goes with the {title} you bought{}", on(true)),
-            (Lang::En, false) => format!("Often bought with the {title} you bought{}", on(true)),
-            (Lang::Tr, true) => format!("{}aldığınız {title} ile uyumlu", on(false)),
+            (Lang::En, true) => crate::cat!("Goes with the ", title, " you bought", on(true)),
+            (Lang::En, false) => {
+                crate::cat!("Often bought with the ", title, " you bought", on(true))
+            }
+            (Lang::Tr, true) => crate::cat!(on(false), "aldığınız ", title, " ile uyumlu"),
             (Lang::Tr, false) => {
-                format!("{}aldığınız {title} ile sıkça birlikte alınıyor", on(false))
+                crate::cat!(
+                    on(false),
+                    "aldığınız ",
+                    title,
+                    " ile sıkça birlikte alınıyor"
+                )
             }
         }
     }
@@ -173,16 +182,19 @@ fn month_name(lang: Lang, month: u32) -> &'static str {
 /// dates are formatted by the page's `Intl`; a reason is plain text made here).
 pub fn day_month(at: f64, utc_offset_ms: f64, lang: Lang) -> String {
     let (_, month, day, ..) = crate::logic::dates::calendar(at, utc_offset_ms);
-    format!("{day} {}", month_name(lang, month as u32))
+    crate::cat!(day, " ", month_name(lang, month as u32))
 }
 
 /// The reason of a seasonal prompt: the habit's category and month.
 pub fn seasonal_text(lang: Lang, category: &str, month: u32) -> String {
     match lang {
-        Lang::En => format!("You buy {category} every {}", month_name(lang, month)),
-        Lang::Tr => format!(
-            "Her {} ayında {category} alıyorsunuz",
-            month_name(lang, month)
+        Lang::En => crate::cat!("You buy ", category, " every ", month_name(lang, month)),
+        Lang::Tr => crate::cat!(
+            "Her ",
+            month_name(lang, month),
+            " ayında ",
+            category,
+            " alıyorsunuz"
         ),
     }
 }
@@ -271,7 +283,7 @@ impl Blocked {
         match (param, text.split_once('{'), text.split_once('}')) {
             (Some(n), Some((before, _)), Some((_, after))) => {
                 out.push_str(before);
-                out.push_str(&n.to_string());
+                crate::cat!(into(&mut out), n);
                 out.push_str(after);
             }
             _ => out.push_str(text),

@@ -72,7 +72,7 @@ impl Pick {
                 &owned
             }
             Subject::Days(n) => {
-                owned = n.to_string();
+                owned = crate::cat!(n);
                 &owned
             }
         };

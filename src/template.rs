@@ -123,9 +123,12 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
         };
         let known = Var::from_name(var);
         if known.is_none() {
-            errors.push(format!(
-                "unknown variable \"{var}\"{}; variables are {}",
+            errors.push(crate::cat!(
+                "unknown variable \"",
+                var,
+                "\"",
                 crate::error::did_you_mean(var, Var::names()),
+                "; variables are ",
                 crate::error::listed(Var::names())
             ));
         }
@@ -135,9 +138,12 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
                 None => (f, Vec::new()),
             };
             if !FILTERS.contains(&name) {
-                errors.push(format!(
-                    "unknown filter \"{name}\"{}; filters are {}",
+                errors.push(crate::cat!(
+                    "unknown filter \"",
+                    name,
+                    "\"",
                     crate::error::did_you_mean(name, FILTERS.iter().copied()),
+                    "; filters are ",
                     crate::error::listed(FILTERS.iter().copied())
                 ));
             }
@@ -251,20 +257,22 @@ pub fn plain(
                     (Some("default"), Value::Null) => {
                         out.push_str(args.first().map_or("", String::as_str))
                     }
-                    (Some("money"), _) => out.push_str(&format!("{s} {currency}")),
+                    (Some("money"), _) => crate::cat!(into(&mut out), s, " ", currency),
                     (Some("date"), Value::Number(n)) => {
                         let at = n.as_f64().unwrap_or(0.0);
                         let (year, ..) = crate::logic::dates::calendar(at, utc_offset_ms);
                         out.push_str(&crate::reasons::day_month(at, utc_offset_ms, lang));
                         out.push(' ');
-                        out.push_str(&year.to_string());
+                        crate::cat!(into(&mut out), year);
                     }
                     (Some("plural"), v) => {
                         let one = v.as_f64() == Some(1.0);
-                        out.push_str(&format!(
-                            "{s} {}",
+                        crate::cat!(
+                            into(&mut out),
+                            s,
+                            " ",
                             args.get(usize::from(!one)).map_or("", String::as_str)
-                        ));
+                        );
                     }
                     _ => out.push_str(&s),
                 }

@@ -43,7 +43,7 @@ impl<'a> Cursor<'a> {
     /// costs the wasm code; the path and the byte offset locate the fault).
     #[inline(never)]
     fn fail(&self, path: String, what: &str) -> Error {
-        Error::at(CODE, path, format!("{what} (byte {})", self.at))
+        Error::at(CODE, path, crate::cat!(what, " (byte ", self.at, ")"))
     }
 
     fn err(&self, what: &str) -> Error {
@@ -52,12 +52,12 @@ impl<'a> Cursor<'a> {
 
     /// A fault in entry `i` of the section's table.
     fn item(&self, i: usize, what: &str) -> Error {
-        self.fail(format!("{}/{i}", self.section), what)
+        self.fail(crate::cat!(self.section, "/", i), what)
     }
 
     /// A fault in a product's field, at the path the JSON catalog gives it.
     fn product(&self, i: usize, field: &str, what: &str) -> Error {
-        self.fail(format!("/products/{i}/{field}"), what)
+        self.fail(crate::cat!("/products/", i, "/", field), what)
     }
 
     fn take(&mut self, len: usize) -> Result<&'a [u8]> {
@@ -273,7 +273,7 @@ impl Catalog {
                     if j as usize >= n || j as usize == i {
                         return Err(r.product(
                             i,
-                            &format!("related{section}"),
+                            &crate::cat!("related", section),
                             "not another product of the catalog",
                         ));
                     }

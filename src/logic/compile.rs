@@ -119,20 +119,20 @@ impl Compiler {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
             if self.nodes == MAX_NODES + 1 {
-                self.error(format!("rule has more than {MAX_NODES} values"));
+                self.error(crate::cat!("rule has more than ", MAX_NODES, " values"));
             }
             return Node::Const(Value::Null);
         }
         match v {
             Value::Array(_) | Value::Object(_) if depth >= MAX_DEPTH => {
-                self.error(format!("rule nests deeper than {MAX_DEPTH} levels"));
+                self.error(crate::cat!("rule nests deeper than ", MAX_DEPTH, " levels"));
                 Node::Const(Value::Null)
             }
             Value::Array(items) => {
                 let nodes: Vec<Node> = items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| self.at(&i.to_string(), |c| c.node(x, depth + 1)))
+                    .map(|(i, x)| self.at(&crate::cat!(i), |c| c.node(x, depth + 1)))
                     .collect();
                 match consts(nodes) {
                     Ok(values) => Node::Const(Value::Array(values)),
@@ -163,9 +163,11 @@ impl Compiler {
             keys.push_str(k);
             keys.push('"');
         }
-        self.error(format!(
-            "a rule has exactly one operator key, found {}: {keys}",
-            map.len()
+        self.error(crate::cat!(
+            "a rule has exactly one operator key, found ",
+            map.len(),
+            ": ",
+            keys
         ));
         // Each entry compiled as a rule of its own, so errors inside them are listed too.
         for (name, args) in map {
@@ -178,12 +180,14 @@ impl Compiler {
         let op = Op::from_name(name);
         if op.is_none() {
             match editor_origin(name) {
-                Some(origin) => self.error(format!("unsupported operator \"{name}\": {origin}")),
+                Some(origin) => {
+                    self.error(crate::cat!("unsupported operator \"", name, "\": ", origin))
+                }
                 None => {
                     let hint = suggest(name)
-                        .map(|s| format!(" (did you mean \"{s}\"?)"))
+                        .map(|s| crate::cat!(" (did you mean \"", s, "\"?)"))
                         .unwrap_or_default();
-                    self.error(format!("unknown operator \"{name}\"{hint}"));
+                    self.error(crate::cat!("unknown operator \"", name, "\"", hint));
                 }
             }
         }
@@ -193,7 +197,7 @@ impl Compiler {
                 Value::Array(items) => items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| c.at(&i.to_string(), |c| c.node(x, depth + 1)))
+                    .map(|(i, x)| c.at(&crate::cat!(i), |c| c.node(x, depth + 1)))
                     .collect(),
                 other => vec![c.node(other, depth + 1)],
             };
@@ -208,9 +212,12 @@ impl Compiler {
     fn build(&mut self, op: Op, nodes: Vec<Node>) -> Node {
         if nodes.len() < op.min_args() {
             let n = op.min_args();
-            self.error(format!(
-                "needs at least {n} argument{} (json-logic-js throws)",
-                if n == 1 { "" } else { "s" }
+            self.error(crate::cat!(
+                "needs at least ",
+                n,
+                " argument",
+                if n == 1 { "" } else { "s" },
+                " (json-logic-js throws)"
             ));
         }
         match op {

@@ -226,7 +226,7 @@ fn push_f64(out: &mut String, f: f64) {
     } else if f.is_infinite() {
         out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
     } else if f.fract() == 0.0 && f.abs() <= EXACT {
-        out.push_str(&(f as i64).to_string());
+        crate::cat!(into(out), f as i64);
     } else {
         if f < 0.0 {
             out.push('-');
@@ -270,7 +270,7 @@ fn push_digits(out: &mut String, f: f64) {
             out.push_str(cut(digits, 1, digits.len()));
         }
         out.push_str(if n > 0 { "e+" } else { "e-" });
-        out.push_str(&(n - 1).unsigned_abs().to_string());
+        crate::cat!(into(out), (n - 1).unsigned_abs());
     }
 }
 
@@ -279,7 +279,7 @@ fn push_scalar(out: &mut String, v: &Value) {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => match n.as_i64() {
-            Some(i) if i.unsigned_abs() <= 1 << 53 => out.push_str(&i.to_string()),
+            Some(i) if i.unsigned_abs() <= 1 << 53 => crate::cat!(into(out), i),
             _ => push_f64(out, num_of(n)),
         },
         Value::String(s) => out.push_str(s),

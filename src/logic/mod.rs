@@ -110,7 +110,7 @@ impl Logic {
             (v, false) => Ok(v),
             (_, true) => Err(LogicError {
                 path: String::new(),
-                message: format!("evaluating the rule takes more than {MAX_WORK} steps"),
+                message: crate::cat!("evaluating the rule takes more than ", MAX_WORK, " steps"),
             }),
         }
     }

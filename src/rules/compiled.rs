@@ -214,7 +214,7 @@ fn cond(v: &Value, path: String, out: Option<&mut Findings>) -> Option<Condition
         out.warnings.extend(checked.warnings);
         if let Err(errs) = &logic {
             out.errors.extend(errs.iter().map(|e| PathError {
-                path: format!("{path}{}", e.path),
+                path: crate::cat!(path, e.path),
                 message: e.message.clone(),
             }));
         }
@@ -424,7 +424,7 @@ impl Rules {
                 if ids.contains(&id) {
                     out.error(
                         join(&path, "id"),
-                        format!("campaign id \"{id}\" is used twice"),
+                        crate::cat!("campaign id \"", id, "\" is used twice"),
                     );
                 }
                 ids.push(id);
@@ -507,7 +507,7 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
         if id == "holdout" || vids.contains(&id) {
             out.error(
                 join(&vpath, "id"),
-                format!("variant id \"{id}\" is used twice or reserved"),
+                crate::cat!("variant id \"", id, "\" is used twice or reserved"),
             );
         }
         vids.push(id);

@@ -367,9 +367,11 @@ pub fn read(doc: &Value) -> (Option<Rules>, Findings) {
         // An unknown version is refused before anything else is read: its fields may mean other things.
         found.errors.push(PathError {
             path: "/version".into(),
-            message: format!(
-                "unsupported rules version {}; this build reads version {VERSION}",
-                crate::jsontext::text(v)
+            message: crate::cat!(
+                "unsupported rules version ",
+                crate::jsontext::text(v),
+                "; this build reads version ",
+                VERSION
             ),
         });
         return (None, found);
@@ -435,7 +437,7 @@ pub fn without_invalid_campaigns(
                 Skipped {
                     errors: own,
                     id: c.get("id").cloned().unwrap_or_default(),
-                    path: format!("/campaigns/{i}"),
+                    path: crate::cat!("/campaigns/", i),
                 },
             );
         }
@@ -536,10 +538,12 @@ refused with an error naming the editor option they come from.
 
 /// The rules reference page (`RULES.md` in the package).
 pub fn reference() -> String {
-    format!(
-        "{REFERENCE_INTRO}{}{REFERENCE_OPERATORS}{}\n{}",
+    crate::cat!(
+        REFERENCE_INTRO,
         vocabulary::reference(),
+        REFERENCE_OPERATORS,
         spec::reference(&RULES),
+        "\n",
         crate::template::reference()
     )
 }

@@ -135,9 +135,11 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
         })
     };
     match (ty, v) {
-        (Ty::Str, Value::String(s)) if s.len() > crate::json::MAX_STRING => {
-            fail(format!("longer than {} bytes", crate::json::MAX_STRING))
-        }
+        (Ty::Str, Value::String(s)) if s.len() > crate::json::MAX_STRING => fail(crate::cat!(
+            "longer than ",
+            crate::json::MAX_STRING,
+            " bytes"
+        )),
         (Ty::Str, Value::String(_)) | (Ty::Bool, Value::Bool(_)) => {}
         (Ty::Num { min, max }, Value::Number(n)) | (Ty::Int { min, max }, Value::Number(n)) => {
             let f = n.as_f64().unwrap_or(f64::NAN);
@@ -145,20 +147,24 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
             // `Display` would bring `itoa` (and its `Result::expect`) into the wasm.
             let got = || crate::jsontext::text(v);
             if !(f >= *min && f <= *max) {
-                fail(format!(
-                    "must be between {} and {}, got {}",
+                fail(crate::cat!(
+                    "must be between ",
                     num(*min),
+                    " and ",
                     num(*max),
+                    ", got ",
                     got()
                 ));
             } else if matches!(ty, Ty::Int { .. }) && f.fract() != 0.0 {
-                fail(format!("must be a whole number, got {}", got()));
+                fail(crate::cat!("must be a whole number, got ", got()));
             }
         }
         (Ty::OneOf(options), Value::String(s)) => {
             if !options.contains(&s.as_str()) {
-                fail(format!(
-                    "\"{s}\" is not one of {}{}",
+                fail(crate::cat!(
+                    "\"",
+                    s,
+                    "\" is not one of ",
                     listed(options.iter().copied()),
                     did_you_mean(s, options.iter().copied())
                 ));
@@ -168,15 +174,19 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
         (Ty::Logic, _) => {}
         (Ty::DateTime, Value::String(s)) => {
             if parse_datetime(s).is_none() {
-                fail(format!(
-                    "\"{s}\" is not a date-time like 2026-01-31T23:59:59+03:00"
+                fail(crate::cat!(
+                    "\"",
+                    s,
+                    "\" is not a date-time like 2026-01-31T23:59:59+03:00"
                 ));
             }
         }
         (Ty::List(inner, max), Value::Array(items)) => {
             if items.len() > *max {
-                fail(format!(
-                    "at most {max} entries allowed, got {}",
+                fail(crate::cat!(
+                    "at most ",
+                    max,
+                    " entries allowed, got ",
                     items.len()
                 ));
             } else {
@@ -188,7 +198,12 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
         }
         (Ty::Map(inner, max), Value::Object(map)) => {
             if map.len() > *max {
-                fail(format!("at most {max} entries allowed, got {}", map.len()));
+                fail(crate::cat!(
+                    "at most ",
+                    max,
+                    " entries allowed, got ",
+                    map.len()
+                ));
             } else {
                 map.iter()
                     .for_each(|(k, item)| check(item, inner, &join(path, k), errors));
@@ -202,8 +217,10 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
                     Some(shape) => check_fields(map, shape, path, errors),
                     None => errors.push(PathError {
                         path: join(path, "type"),
-                        message: format!(
-                            "unknown type \"{t}\"; expected one of {}{}",
+                        message: crate::cat!(
+                            "unknown type \"",
+                            t,
+                            "\"; expected one of ",
                             listed(tags()),
                             did_you_mean(t, tags())
                         ),
@@ -211,11 +228,16 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
                 },
                 None => errors.push(PathError {
                     path: join(path, "type"),
-                    message: format!("is required: one of {}", listed(tags())),
+                    message: crate::cat!("is required: one of ", listed(tags())),
                 }),
             }
         }
-        (ty, v) => fail(format!("expected {}, got {}", expected(ty), type_name(v))),
+        (ty, v) => fail(crate::cat!(
+            "expected ",
+            expected(ty),
+            ", got ",
+            type_name(v)
+        )),
     }
 }
 
@@ -226,8 +248,10 @@ fn check_fields(map: &Map<String, Value>, shape: &Shape, path: &str, errors: &mu
             None if shape.tag.is_some() && key == "type" => {}
             None => errors.push(PathError {
                 path: join(path, key),
-                message: format!(
-                    "unknown field \"{key}\" in {}{}",
+                message: crate::cat!(
+                    "unknown field \"",
+                    key,
+                    "\" in ",
                     shape.name,
                     did_you_mean(key, shape.fields.iter().map(|f| f.name))
                 ),
@@ -241,7 +265,7 @@ fn check_fields(map: &Map<String, Value>, shape: &Shape, path: &str, errors: &mu
     {
         errors.push(PathError {
             path: join(path, field.name),
-            message: format!("is required in {}", shape.name),
+            message: crate::cat!("is required in ", shape.name),
         });
     }
 }
@@ -317,22 +341,22 @@ fn shape_schema(shape: &Shape) -> Value {
 fn ty_name(ty: &Ty) -> String {
     match ty {
         Ty::Str => "string".into(),
-        Ty::Num { min, max } => format!("number {}–{}", num(*min), num(*max)),
-        Ty::Int { min, max } => format!("integer {}–{}", num(*min), num(*max)),
+        Ty::Num { min, max } => crate::cat!("number ", num(*min), "–", num(*max)),
+        Ty::Int { min, max } => crate::cat!("integer ", num(*min), "–", num(*max)),
         Ty::Bool => "boolean".into(),
         Ty::OneOf(o) => o
             .iter()
-            .map(|s| format!("`\"{s}\"`"))
+            .map(|s| crate::cat!("`\"", s, "\"`"))
             .collect::<Vec<_>>()
             .join(" \\| "),
         Ty::Logic => "JsonLogic".into(),
         Ty::DateTime => "date-time".into(),
-        Ty::List(inner, max) => format!("array (≤ {max}) of {}", ty_name(inner)),
-        Ty::Map(inner, _) => format!("map of name → {}", ty_name(inner)),
-        Ty::Obj(s) => format!("[{}](#{})", s.name, s.name.to_lowercase()),
+        Ty::List(inner, max) => crate::cat!("array (≤ ", max, ") of ", ty_name(inner)),
+        Ty::Map(inner, _) => crate::cat!("map of name → ", ty_name(inner)),
+        Ty::Obj(s) => crate::cat!("[", s.name, "](#", s.name.to_lowercase(), ")"),
         Ty::Tagged(shapes) => shapes
             .iter()
-            .map(|s| format!("[{}](#{})", s.name, s.name.to_lowercase()))
+            .map(|s| crate::cat!("[", s.name, "](#", s.name.to_lowercase(), ")"))
             .collect::<Vec<_>>()
             .join(" \\| "),
     }
@@ -344,23 +368,28 @@ pub fn reference(root: &'static Shape) -> String {
     collect(root, &mut seen);
     let mut out = String::new();
     for shape in seen {
-        out.push_str(&format!("## {}\n\n{}\n\n", shape.name, shape.doc));
+        crate::cat!(into(&mut out), "## ", shape.name, "\n\n", shape.doc, "\n\n");
         if let Some(tag) = shape.tag {
-            out.push_str(&format!("`\"type\": \"{tag}\"`\n\n"));
+            crate::cat!(into(&mut out), "`\"type\": \"", tag, "\"`\n\n");
         }
         out.push_str("| field | type | required | meaning |\n|---|---|---|---|\n");
         for f in shape.fields {
-            out.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
+            crate::cat!(
+                into(&mut out),
+                "| `",
                 f.name,
+                "` | ",
                 ty_name(&f.ty),
+                " | ",
                 if f.required { "yes" } else { "" },
+                " | ",
                 match f.preset {
-                    Some(Preset::Num(x)) => format!("{} Default: {}.", f.doc, num(x)),
-                    Some(Preset::Str(x)) => format!("{} Default: `{x}`.", f.doc),
+                    Some(Preset::Num(x)) => crate::cat!(f.doc, " Default: ", num(x), "."),
+                    Some(Preset::Str(x)) => crate::cat!(f.doc, " Default: `", x, "`."),
                     None => f.doc.to_string(),
-                }
-            ));
+                },
+                " |\n"
+            );
         }
         out.push('\n');
     }

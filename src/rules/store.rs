@@ -42,10 +42,10 @@ pub fn check(doc: &Value, catalog: &Catalog, routes: &[String]) -> Findings {
     {
         let path = join("/campaigns", i);
         if let Some(when) = camp.get("when") {
-            c.logic(when, &format!("{path}/when"));
+            c.logic(when, &crate::cat!(path, "/when"));
         }
         if let Some(cat) = camp.pointer("/trigger/category").and_then(Value::as_str) {
-            c.category(cat, &format!("{path}/trigger/category"));
+            c.category(cat, &crate::cat!(path, "/trigger/category"));
         }
         c.prompt_and_slots(camp, &path, &languages);
         for (k, v) in camp
@@ -55,7 +55,7 @@ pub fn check(doc: &Value, catalog: &Catalog, routes: &[String]) -> Findings {
             .flatten()
             .enumerate()
         {
-            c.prompt_and_slots(v, &format!("{path}/variants/{k}"), &languages);
+            c.prompt_and_slots(v, &crate::cat!(path, "/variants/", k), &languages);
         }
     }
     c.out
@@ -104,7 +104,8 @@ impl Checker<'_> {
     fn prompt_and_slots(&mut self, holder: &Value, path: &str, languages: &[String]) {
         if let Some(p) = holder.get("prompt") {
             for key in ["text", "cta/label"] {
-                let Some(texts) = p.pointer(&format!("/{key}")).and_then(Value::as_object) else {
+                let Some(texts) = p.pointer(&crate::cat!("/", key)).and_then(Value::as_object)
+                else {
                     continue;
                 };
                 for lang in languages.iter().filter(|l| !texts.contains_key(*l)) {
@@ -113,16 +114,26 @@ impl Checker<'_> {
                     } else {
                         "another language"
                     };
-                    self.warn(format!("{path}/prompt/{key}"), format!("no \"{lang}\" text although the rules write in \"{lang}\" elsewhere; those visitors get {fallback}"));
+                    self.warn(
+                        crate::cat!(path, "/prompt/", key),
+                        crate::cat!(
+                            "no \"",
+                            lang,
+                            "\" text although the rules write in \"",
+                            lang,
+                            "\" elsewhere; those visitors get ",
+                            fallback
+                        ),
+                    );
                 }
             }
             if let Some(url) = p.pointer("/cta/url").and_then(Value::as_str) {
-                self.link(url, &format!("{path}/prompt/cta/url"));
+                self.link(url, &crate::cat!(path, "/prompt/cta/url"));
             }
         }
         if let Some(slots) = holder.get("slots").and_then(Value::as_object) {
             for (name, s) in slots {
-                self.slot(s, &join(&format!("{path}/slots"), name));
+                self.slot(s, &join(&crate::cat!(path, "/slots"), name));
             }
         }
     }
@@ -135,7 +146,7 @@ impl Checker<'_> {
             .flatten()
             .enumerate()
         {
-            self.logic(f, &join(&format!("{path}/filters"), i));
+            self.logic(f, &join(&crate::cat!(path, "/filters"), i));
         }
         for (i, b) in s
             .get("boosts")
@@ -147,7 +158,7 @@ impl Checker<'_> {
             if let Some(when) = b.get("when") {
                 self.logic(
                     when,
-                    &format!("{}/when", join(&format!("{path}/boosts"), i)),
+                    &crate::cat!(join(&crate::cat!(path, "/boosts"), i), "/when"),
                 );
             }
         }
@@ -160,7 +171,7 @@ impl Checker<'_> {
                 .enumerate()
             {
                 if let Some(id) = id.as_str() {
-                    self.product(id, &join(&format!("{path}/{key}"), i));
+                    self.product(id, &join(&crate::cat!(path, "/", key), i));
                 }
             }
         }
@@ -176,7 +187,7 @@ impl Checker<'_> {
         );
         self.error(
             at.to_string(),
-            format!("no category \"{path_text}\" in the catalog{hint}"),
+            crate::cat!("no category \"", path_text, "\" in the catalog", hint),
         );
     }
 
@@ -184,7 +195,7 @@ impl Checker<'_> {
         if self.catalog.index(id).is_none() {
             self.error(
                 at.to_string(),
-                format!("no product \"{id}\" in the catalog"),
+                crate::cat!("no product \"", id, "\" in the catalog"),
             );
         }
     }
@@ -208,14 +219,20 @@ impl Checker<'_> {
             }
         }
         let reason = why.unwrap_or_else(|| {
-            format!(
-                "it matches none of the store's pages ({})",
-                self.routes.join(", ")
+            crate::cat!(
+                "it matches none of the store's pages (",
+                self.routes.join(", "),
+                ")"
             )
         });
         self.error(
             at.to_string(),
-            format!("the button leads to \"{url}\", which is not a page of the store: {reason}"),
+            crate::cat!(
+                "the button leads to \"",
+                url,
+                "\", which is not a page of the store: ",
+                reason
+            ),
         );
     }
 
@@ -247,12 +264,19 @@ impl Checker<'_> {
                     &decoded,
                     self.catalog.category_paths.iter().map(String::as_str),
                 );
-                Err(Some(format!(
-                    "no category \"{decoded}\" in the catalog{hint}"
+                Err(Some(crate::cat!(
+                    "no category \"",
+                    decoded,
+                    "\" in the catalog",
+                    hint
                 )))
             }
             Some("{product}") if self.catalog.index(&decoded).is_some() => Ok(()),
-            Some("{product}") => Err(Some(format!("no product \"{decoded}\" in the catalog"))),
+            Some("{product}") => Err(Some(crate::cat!(
+                "no product \"",
+                decoded,
+                "\" in the catalog"
+            ))),
             _ if !decoded.is_empty() => Ok(()),
             _ => Err(None),
         }

@@ -380,7 +380,7 @@ fn resolve(path: &str, scope: Scope) -> Result<Option<&'static Var>, Option<Stri
             return Ok(None);
         }
     }
-    let names: Vec<String> = list.iter().map(|v| format!("{prefix}{}", v.name)).collect();
+    let names: Vec<String> = list.iter().map(|v| crate::cat!(prefix, v.name)).collect();
     Err(Some(crate::rules::spec::did_you_mean(
         path,
         names.iter().map(String::as_str),
@@ -429,7 +429,7 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| walk(x, scope, &format!("{path}/{i}"), c))
+                    .map(|(i, x)| walk(x, scope, &crate::cat!(path, "/", i), c))
                     .collect(),
             ),
             other => other.clone(),
@@ -446,10 +446,10 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
                 };
                 let hint = hint
                     .filter(|h| !h.is_empty())
-                    .unwrap_or_else(|| format!("; {reads} (RULES.md \"Conditions\")"));
+                    .unwrap_or_else(|| crate::cat!("; ", reads, " (RULES.md \"Conditions\")"));
                 c.errors.push(PathError {
                     path: at,
-                    message: format!("unknown variable \"{name}\"{hint}"),
+                    message: crate::cat!("unknown variable \"", name, "\"", hint),
                 });
             }
         }
@@ -466,7 +466,7 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
     };
     let mut out: Vec<Value> = Vec::with_capacity(list.len());
     for (i, x) in list.iter().enumerate() {
-        let here = format!("{at}/{i}");
+        let here = crate::cat!(at, "/", i);
         // Bodies of map/filter/… read the array's items, not the context.
         out.push(if i == 1 && SCOPED.contains(&op.as_str()) {
             x.clone()
@@ -492,11 +492,13 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
                     .filter(|n| n.is_finite())
                 {
                     c.warnings.push(PathError {
-                        path: format!("{at}/1/{i}"),
-                        message: format!(
-                            "\"{}\" is text where {} is a number; taken as the number {}",
+                        path: crate::cat!(at, "/1/", i),
+                        message: crate::cat!(
+                            "\"",
                             item.as_str().unwrap_or_default(),
+                            "\" is text where ",
                             var_path(&list[0]).unwrap_or_default(),
+                            " is a number; taken as the number ",
                             crate::json::num(n)
                         ),
                     });
@@ -523,7 +525,7 @@ pub fn json() -> Value {
         vars.iter()
             .zip(texts)
             .map(|(v, w)| {
-                let name = if scope == "product" { format!("product.{}", v.name) } else { v.name.to_string() };
+                let name = if scope == "product" { crate::cat!("product.", v.name) } else { v.name.to_string() };
                 let mut o = json!({"name": name, "type": v.kind.name(), "label": w.en, "labels": {"en": w.en, "tr": w.tr}, "scope": scope, "doc": w.doc});
                 match v.values {
                     Values::Fixed(list) => {
@@ -558,20 +560,28 @@ pub fn json() -> Value {
 pub fn reference() -> String {
     let mut s = String::from("| context value | type | meaning |\n|---|---|---|\n");
     for (v, w) in VISITOR.iter().zip(VISITOR_TEXT) {
-        s.push_str(&format!(
-            "| `{}` | {} | {} |\n",
+        crate::cat!(
+            into(&mut s),
+            "| `",
             v.name,
+            "` | ",
             v.kind.name(),
-            w.doc
-        ));
+            " | ",
+            w.doc,
+            " |\n"
+        );
     }
     for (v, w) in PRODUCT.iter().zip(PRODUCT_TEXT) {
-        s.push_str(&format!(
-            "| `product.{}` | {} | in slot filters and boosts: the candidate product's {} |\n",
+        crate::cat!(
+            into(&mut s),
+            "| `product.",
             v.name,
+            "` | ",
             v.kind.name(),
-            w.doc.trim_start_matches("the ")
-        ));
+            " | in slot filters and boosts: the candidate product's ",
+            w.doc.trim_start_matches("the "),
+            " |\n"
+        );
     }
     s
 }

@@ -46,7 +46,7 @@ fn packed<'a>(
 /// (`TextEncoder`) is several times faster than passing a string.
 fn input_bytes(bytes: &[u8], code: &'static str) -> Result<Value, JsValue> {
     core::str::from_utf8(bytes)
-        .map_err(|e| fail(Error::at(code, "", format!("not UTF-8: {e}"))))
+        .map_err(|e| fail(Error::at(code, "", crate::cat!("not UTF-8: ", e))))
         .and_then(|text| input(text, code))
 }
 
@@ -56,8 +56,8 @@ fn clock(now: f64) -> Result<f64, JsValue> {
     } else {
         Err(fail(Error::new(
             "invalid_clock",
-            format!(
-                "now() must return milliseconds since the epoch, got {}",
+            crate::cat!(
+                "now() must return milliseconds since the epoch, got ",
                 crate::json::num(now)
             ),
         )))
@@ -309,7 +309,7 @@ impl RawEngine {
             .session
             .engine_mut()
             .withdrawal(now)
-            .map(|(id, reason)| format!("{reason} {id}")))
+            .map(|(id, reason)| crate::cat!(reason, " ", id)))
     }
 
     /// Milliseconds since the epoch of the next clock-driven prompt check, or `undefined`.

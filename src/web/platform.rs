@@ -35,7 +35,7 @@ fn storage_error(e: JsValue, what: &str) -> Error {
         .unwrap_or_default();
     Error::new(
         "storage_failed",
-        format!("localStorage {what} failed: {detail}"),
+        crate::cat!("localStorage ", what, " failed: ", detail),
     )
 }
 
