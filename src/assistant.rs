@@ -8,7 +8,7 @@ use crate::prelude::*;
 use crate::reasons::PromptWhy;
 use crate::rules::{Campaign, PromptSpec, Trigger};
 use crate::template::{self, Part, Piece, Var};
-use serde_json::Value;
+use crate::value::Value;
 
 /// The button; its label is `Prompt::cta_parts`, rendered by the page.
 #[derive(Debug, Clone, PartialEq)]

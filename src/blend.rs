@@ -7,7 +7,7 @@
 use crate::error::Result;
 use crate::json::Obj;
 use crate::prelude::*;
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Blend {
@@ -152,7 +152,7 @@ impl Blend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn read(v: Value) -> Result<Blend> {
         Blend::from_obj(&Obj::new(&v, "/blend", "invalid_catalog")?)

@@ -12,8 +12,8 @@ use crate::profile::Profile;
 use crate::reasons::Blocked;
 use crate::rules::vocabulary::CONTEXT as NAMES;
 use crate::rules::{Campaign, Caps, Rules, Trigger};
+use crate::value::{Map, Value};
 use crate::visitor::VisitorState;
-use serde_json::{Map, Value};
 
 /// Exit intent counts for this long after the page reported it.
 const EXIT_INTENT_MS: f64 = 60_000.0;

@@ -12,7 +12,7 @@ use crate::blend::Blend;
 use crate::embeddings::Embeddings;
 use crate::error::{join, Error, Result};
 use crate::json::{type_name, Obj};
-use serde_json::Value;
+use crate::value::Value;
 
 pub const MAX_PRODUCTS: usize = 500_000;
 pub const MAX_DIM: usize = 1024;
@@ -607,7 +607,7 @@ pub fn normalize(v: &mut [f32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn indexes_ids_categories_and_related() {

@@ -18,8 +18,8 @@ use crate::reasons::{Blocked, Lang, Why};
 use crate::rules::{Rules, Tweak};
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
 use crate::slots::Candidate;
+use crate::value::Value;
 use crate::visitor::{Assignment, VisitorState};
-use serde_json::Value;
 
 /// Version of the stored visitor document; older or newer ones are reset, not guessed at.
 pub const STORAGE_VERSION: u32 = 1;
@@ -380,7 +380,7 @@ impl Engine {
             .collect();
         if tuned {
             // The context moves into the conditions' data: no copy of it per call.
-            let mut data = serde_json::Map::new();
+            let mut data = crate::value::Map::new();
             data.insert("product".into(), Value::Null);
             data.insert(
                 "visitor".into(),
@@ -1043,10 +1043,10 @@ impl Engine {
 
     /// API.md `metrics()`: campaign → variant → counts.
     pub fn metrics(&self) -> Value {
-        let mut out = serde_json::Map::new();
+        let mut out = crate::value::Map::new();
         for m in &self.state.metrics {
             let campaign = out.entry(m.campaign.clone()).or_insert_with(|| json!({}));
-            // Not `campaign[&m.variant] = …`: serde_json's IndexMut panic formats with `Debug`.
+            // Not `campaign[&m.variant] = …`: IndexMut would bring a panic path for nothing.
             if let Value::Object(variants) = campaign {
                 variants.insert(m.variant.clone(), json!({"impressions": m.impressions, "clicks": m.clicks, "conversions": m.conversions, "revenue": m.revenue}));
             }

@@ -1,5 +1,5 @@
 //! The one error type of the engine: a stable snake_case code, a human message and the
-//! JSON Pointer of the input at fault. Depends on nothing but std and serde_json.
+//! JSON Pointer of the input at fault. Depends on nothing but std and `value`.
 
 use crate::prelude::*;
 

@@ -5,7 +5,7 @@ use crate::error::{join, Result};
 use crate::json::Obj;
 use crate::jsontext::{fields, list, With, WriteJson};
 use crate::prelude::*;
-use serde_json::Value;
+use crate::value::Value;
 
 const CODE: &str = "invalid_event";
 pub const MAX_ITEMS: usize = 500;

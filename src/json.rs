@@ -1,9 +1,9 @@
 //! Reading untrusted JSON documents field by field, with the JSON Pointer of every value
-//! at hand so each validation error names where it is. Depends only on serde_json.
+//! at hand so each validation error names where it is. Depends only on `value` (the JSON tree).
 
 use crate::error::{join, Error, Result};
 use crate::prelude::*;
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 /// Longest string field accepted anywhere (ids, titles, queries): keeps a hostile
 /// document from making every later copy expensive.

@@ -1,14 +1,14 @@
-//! JSON text ⇄ `serde_json::Value`: the lean reader and writer every document crosses at the
+//! JSON text ⇄ `value::Value`: the lean reader and writer every document crosses at the
 //! edge (options, events, catalog, profile, rules, stored state, tab messages, answers).
 //! serde_json's own `from_str`/`to_string` are generic over serde's visitor and serializer
 //! traits and carry its error formatting and `std::io` adapters; in the wasm they cost more
 //! than this whole module (ARCHITECTURE.md, "JSON at the edge", has the measured figure).
 //! Semantics follow serde_json: numbers read as u64, i64 or f64 the way it reads them (same
 //! digits, same rounding), objects keep serde_json's key order, strings escape alike, 128
-//! levels of nesting at most. Depends on serde_json's `Value` type only.
+//! levels of nesting at most. Depends on `value`'s tree only.
 
 use crate::prelude::*;
-use serde_json::{Map, Number, Value};
+use crate::value::{Map, Number, Value};
 
 /// Deepest nesting of arrays and objects read (serde_json's limit too).
 const MAX_DEPTH: usize = 128;
@@ -704,7 +704,7 @@ impl<T: WriteJson> WriteJson for Vec<T> {
     }
 }
 
-/// A value as a `serde_json::Value`, for the crate's `json!` (the visitor context, template
+/// A value as a `crate::value::Value`, for the crate's `json!` (the visitor context, template
 /// values, schemas); answers are written as text by `WriteJson` instead.
 pub trait ToJson {
     fn to_json(&self) -> Value;
@@ -810,15 +810,15 @@ macro_rules! json {
     (@object $object:ident () (($key:expr) : $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object ($key) (: $($rest)*) (: $($rest)*)); };
     (@object $object:ident ($($key:tt)*) ($tt:tt $($rest:tt)*) $copy:tt) => { $crate::json!(@object $object ($($key)* $tt) ($($rest)*) ($($rest)*)); };
 
-    (null) => { ::serde_json::Value::Null };
-    (true) => { ::serde_json::Value::Bool(true) };
-    (false) => { ::serde_json::Value::Bool(false) };
-    ([]) => { ::serde_json::Value::Array(vec![]) };
-    ([ $($tt:tt)+ ]) => { ::serde_json::Value::Array($crate::json!(@array [] $($tt)+)) };
-    ({}) => { ::serde_json::Value::Object(::serde_json::Map::new()) };
+    (null) => { $crate::value::Value::Null };
+    (true) => { $crate::value::Value::Bool(true) };
+    (false) => { $crate::value::Value::Bool(false) };
+    ([]) => { $crate::value::Value::Array(vec![]) };
+    ([ $($tt:tt)+ ]) => { $crate::value::Value::Array($crate::json!(@array [] $($tt)+)) };
+    ({}) => { $crate::value::Value::Object($crate::value::Map::new()) };
     ({ $($tt:tt)+ }) => {
-        ::serde_json::Value::Object({
-            let mut object = ::serde_json::Map::new();
+        $crate::value::Value::Object({
+            let mut object = $crate::value::Map::new();
             $crate::json!(@object object () ($($tt)+) ($($tt)+));
             object
         })

@@ -3,7 +3,7 @@
 //! browser storage and tabs, compiled only for wasm32.
 //!
 //! Layers, lowest first; a module imports only from its own layer or below:
-//! 1. `float` (wasm32 only: the float methods `core` lacks), `names` (the name lists), `error`, `json` (and `jsontext`, the JSON text reader and writer), `embeddings`, `logic` (JsonLogic), `reasons`,
+//! 1. `float` (wasm32 only: the float methods `core` lacks), `names` (the name lists), `error`, `value` (the JSON tree), `json` (and `jsontext`, the JSON text reader and writer), `embeddings`, `logic` (JsonLogic), `reasons`,
 //!    `url` (the one URL rule), `blend` (the ranking weights a catalog carries), `order` (the one sort)
 //! 2. `catalog`, `events`, `profile`, `visitor`
 //! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
@@ -88,6 +88,7 @@ pub mod template;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod typescript;
 pub mod url;
+pub mod value;
 pub mod visitor;
 
 pub use engine::Engine;

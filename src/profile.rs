@@ -6,7 +6,7 @@ use crate::error::{join, Result};
 use crate::json::Obj;
 use crate::logic::dates::DAY_MS;
 use crate::prelude::*;
-use serde_json::Value;
+use crate::value::Value;
 
 const CODE: &str = "invalid_profile";
 const MAX_LIST: usize = 10_000;
@@ -184,7 +184,7 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn reads_every_field() {

@@ -293,13 +293,13 @@ impl Blocked {
 }
 
 /// `{ code: { en, tr } }` for every explain code: the table `vitrin/editor` ships.
-pub fn explain_texts() -> serde_json::Value {
-    let mut out = serde_json::Map::new();
+pub fn explain_texts() -> crate::value::Value {
+    let mut out = crate::value::Map::new();
     for &b in Blocked::ALL {
         out.insert(
             b.name().to_string(),
             crate::json!({"en": b.english(), "tr": b.turkish()}),
         );
     }
-    serde_json::Value::Object(out)
+    crate::value::Value::Object(out)
 }

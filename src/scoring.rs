@@ -1213,9 +1213,10 @@ fn relation_why(rel: Relation) -> Why {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::profile::Profile;
+    use crate::value::Value;
     use crate::visitor::{Bought, CartLine, Interest, Viewed};
-    use serde_json::{json, Value};
 
     /// A small deterministic generator (the cases must replay exactly).
     struct Rng(u64);
@@ -1260,7 +1261,7 @@ mod tests {
                 if dim > 0 && r.chance(80) {
                     p["embedding"] = (0..dim).map(|_| r.below(9) as f64 - 4.0).collect();
                 }
-                let mut related = serde_json::Map::new();
+                let mut related = crate::value::Map::new();
                 for key in ["similar", "boughtWith", "goesWith"] {
                     let list: Vec<String> = (0..r.below(12)).map(|_| id(r.below(n))).collect();
                     related.insert(key.into(), json!(list));
@@ -1269,7 +1270,7 @@ mod tests {
                 p
             })
             .collect();
-        let mut blend = serde_json::Map::new();
+        let mut blend = crate::value::Map::new();
         for f in Blend::FIELDS {
             let x = match f.name {
                 "recency" | "revisitRecency" => [0.5, 0.9][r.below(2)],

@@ -28,8 +28,8 @@ use crate::error::Error;
 use crate::events::Event;
 use crate::jsontext::{fields, WriteJson};
 use crate::prelude::*;
+use crate::value::Value;
 use crate::visitor::Assignment;
-use serde_json::Value;
 
 /// Events a tab waiting for another's state keeps; beyond this no tab is answering.
 const MAX_ASKING: usize = 256;

@@ -11,9 +11,9 @@ use crate::reasons::Why;
 use crate::rules::product::product_context;
 use crate::rules::{Slot, Tweak};
 use crate::scoring::{Pick, Prefilter, Strategy, Subject};
+use crate::value::Value;
 use crate::visitor::VisitorState;
 use alloc::rc::Rc;
-use serde_json::Value;
 
 /// A tweak with the campaign and variant that asked for it (`None`: the slot's own).
 pub type Active<'a> = (&'a Tweak, Option<(String, String)>);

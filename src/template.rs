@@ -3,12 +3,12 @@
 //! broken sentence later); rendered per prompt into parts — literal text and values with
 //! the filter to format them — so the page can format money, dates and plurals with the
 //! browser's `Intl` and escape every value for HTML. Depends on `error`, `logic` (`index_of`),
-//! serde_json.
+//! `value`.
 
 use crate::jsontext::cut;
 use crate::logic::index_of;
 use crate::prelude::*;
-use serde_json::Value;
+use crate::value::Value;
 
 /// The variables a template may use, written once: `parse` accepts these names, the
 /// rules reference lists them, and `assistant::build` gives each a value (its match has
@@ -285,7 +285,7 @@ pub fn plain(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn an_end_date_reads_as_a_date_in_the_store_zone_without_intl() {

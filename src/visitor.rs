@@ -8,7 +8,7 @@ use crate::events::{Event, EventKind, Page};
 use crate::json::Obj;
 use crate::jsontext::{fields, WriteJson};
 use crate::prelude::*;
-use serde_json::Value;
+use crate::value::Value;
 
 pub const MAX_VIEWS: usize = 50;
 pub const MAX_PURCHASES: usize = 200;
@@ -744,7 +744,7 @@ fn bump(list: &mut Vec<Interest>, key: &str, amount: f64, at: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn catalog() -> Catalog {
         Catalog::from_json(&json!({"products": [
@@ -754,7 +754,7 @@ mod tests {
         .unwrap()
     }
 
-    fn ev(v: serde_json::Value) -> Event {
+    fn ev(v: crate::value::Value) -> Event {
         Event::from_json(&v, 0.0).unwrap()
     }
 

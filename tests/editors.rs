@@ -2,7 +2,8 @@
 //! operators read the engine's clock in the store's zone at each decision, and product
 //! conditions that read the clock are never cached past it.
 
-use serde_json::{json, Value};
+use vitrin::json;
+use vitrin::value::Value;
 use vitrin::Engine;
 
 const HOUR: f64 = 3_600_000.0;

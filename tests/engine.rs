@@ -2,8 +2,9 @@
 //! tests), the built-in strategies, live re-ranking (BRIEF scenario 1), consent, storage.
 
 use proptest::prelude::*;
-use serde_json::{json, Value};
 use vitrin::catalog::Packed;
+use vitrin::json;
+use vitrin::value::Value;
 use vitrin::Engine;
 
 /// The JSON text the engine answers, read back for the test's assertions.

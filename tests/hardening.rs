@@ -6,9 +6,10 @@
 //! so it is wide enough (60 s) that a busy shared machine running a debug build never trips
 //! it. The measured times are in tests/HARDENING.md.
 
-use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+use vitrin::json;
 use vitrin::logic::{Logic, MAX_WORK};
+use vitrin::value::Value;
 use vitrin::Engine;
 
 const BOUND: Duration = Duration::from_secs(60);

@@ -3,8 +3,8 @@
 //! every other entry is `[rule, data, expected]`. A second table holds edge cases recorded
 //! from json-logic-js itself.
 
-use serde_json::Value;
 use vitrin::logic::{truthy, Fields, Logic};
+use vitrin::value::Value;
 
 const CASES: usize = 277;
 

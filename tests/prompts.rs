@@ -2,7 +2,8 @@
 //! category subtree, offers with an end date, the quiet time after a dismiss, the button's
 //! action, and `withdrawal` telling the page when a prompt on screen stopped being true.
 
-use serde_json::{json, Value};
+use vitrin::json;
+use vitrin::value::Value;
 use vitrin::Engine;
 
 /// The JSON text the engine answers, read back for the test's assertions.

@@ -2,10 +2,11 @@
 //! document, a simulated week of caps, cool-downs, schedules and priorities, bucketing,
 //! holdout and conversions, tuned slots, and `explain`.
 
-use serde_json::{json, Value};
 use vitrin::campaigns::{arm, bucket};
+use vitrin::json;
 use vitrin::reasons::Lang;
 use vitrin::rules::problems;
+use vitrin::value::Value;
 use vitrin::Engine;
 
 /// The JSON text the engine answers, read back for the test's assertions.

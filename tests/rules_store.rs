@@ -1,8 +1,9 @@
 //! Rules checked against the store (`Engine::check_rules`): the marketer's cat-litter
 //! campaign of issue 16 with the mistakes a marketer makes, each found at its JSON Pointer.
 
-use serde_json::{json, Value};
 use vitrin::engine::Engine;
+use vitrin::json;
+use vitrin::value::Value;
 
 fn catalog() -> Value {
     json!({"products": [

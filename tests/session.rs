@@ -4,9 +4,10 @@
 //! whatever the interleaving; a variant never changes once the visitor met it.
 
 use proptest::prelude::*;
-use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
+use vitrin::json;
 use vitrin::session::{ChangeCause, Effect, Session};
+use vitrin::value::Value;
 use vitrin::Engine;
 
 /// The JSON text the engine answers, read back for the test's assertions.
@@ -223,7 +224,7 @@ impl World {
             .map(|a| json!([a["campaign"], a["arm"]]))
             .collect();
         arms.sort_by_key(|a| a[0].as_str().unwrap().to_string());
-        json!({"cart": self.cart(i), "caps": caps, "arms": arms, "variants": [self.variant(i, "exp"), self.variant(i, "held")], "visitor": e.visitor_id()})
+        json!({"cart": Value::from(serde_json::json!(self.cart(i))), "caps": caps, "arms": arms, "variants": [self.variant(i, "exp"), self.variant(i, "held")], "visitor": e.visitor_id()})
     }
 }
 

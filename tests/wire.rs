@@ -14,9 +14,10 @@
 //! `VITRIN_BLESS_WIRE=1 cargo test --test wire` rewrites the files: only for a format
 //! changed on purpose (and then stored documents need a new `STORAGE_VERSION`).
 
-use serde_json::{json, Value};
 use std::path::PathBuf;
+use vitrin::json;
 use vitrin::session::{Effect, Session};
+use vitrin::value::Value;
 use vitrin::Engine;
 
 const MIN: f64 = 60_000.0;

@@ -2,7 +2,7 @@
 //! related lists and embeddings, then ranking over the accepted catalog.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use serde_json::json;
+use vitrin::json;
 use vitrin::catalog::Catalog;
 use vitrin::Engine;
 use vitrin_fuzz::{exercise_catalog, json};

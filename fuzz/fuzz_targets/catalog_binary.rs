@@ -3,7 +3,7 @@
 //! over the catalog it held. Seeded with a catalog the builder's writer made.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use serde_json::json;
+use vitrin::json;
 use vitrin::Engine;
 use vitrin_fuzz::exercise_catalog;
 

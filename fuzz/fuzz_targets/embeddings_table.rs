@@ -2,7 +2,7 @@
 //! width, scales and size, then scoring with the rows it held.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use serde_json::json;
+use vitrin::json;
 use vitrin::catalog::Packed;
 use vitrin::Engine;
 use vitrin_fuzz::exercise_catalog;

@@ -2,7 +2,7 @@
 //! of them. An event one tab accepts must be accepted by the others in its canonical form.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use serde_json::Value;
+use vitrin::value::Value;
 use vitrin::events::Event;
 use vitrin_fuzz::{engine, exercise, json, NOW};
 

@@ -2,7 +2,8 @@
 //! is `[rule, data]`; anything else is a rule applied to a fixed visitor-like document.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use serde_json::{json, Value};
+use vitrin::json;
+use vitrin::value::Value;
 use vitrin::logic::Logic;
 use vitrin_fuzz::json;
 

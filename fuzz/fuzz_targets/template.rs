@@ -2,7 +2,8 @@
 //! with values of every JSON type, and the plain-text fallback.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use serde_json::{json, Value};
+use vitrin::json;
+use vitrin::value::Value;
 use vitrin::reasons::Lang;
 use vitrin::template::{parse, plain, render};
 

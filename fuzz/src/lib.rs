@@ -2,7 +2,8 @@
 //! fixed catalog, and one pass over every engine call so a document that is accepted is
 //! also used (ranking, prompts, explain, snapshot and restore), not only validated.
 
-use serde_json::{json, Value};
+use vitrin::json;
+use vitrin::value::Value;
 use vitrin::Engine;
 
 /// 2026-11-02T09:00:00Z: inside the examples' schedules.

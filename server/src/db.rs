@@ -5,7 +5,6 @@
 //! scripts applied in order and recorded in `schema_version`.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde_json::Value;
 use std::path::Path;
 use vitrin::events::Event;
 
@@ -609,12 +608,12 @@ fn insert_events(
 /// A stored body was validated on the way in; failing to read it back means the file was
 /// changed behind the server's back.
 fn stored_event(body: &str) -> rusqlite::Result<Event> {
-    let v: Value = serde_json::from_str(body).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })?;
-    Event::from_json(&v, 0.0).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    let bad = |e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e)
+    };
+    // Read straight into the crate's tree: no serde_json document on the way.
+    let v = vitrin::jsontext::read(body).map_err(|e| bad(e.into()))?;
+    Event::from_json(&v, 0.0).map_err(|e| bad(Box::new(e)))
 }
 
 #[cfg(test)]
@@ -633,7 +632,9 @@ mod tests {
         NewEvent {
             id: id.into(),
             event: Event::from_json(
-                &json!({"type": "view", "productId": product, "at": at}),
+                &vitrin::value::Value::from(
+                    &json!({"type": "view", "productId": product, "at": at}),
+                ),
                 0.0,
             )
             .unwrap(),
@@ -686,7 +687,7 @@ mod tests {
     fn buy(id: &str, at: f64) -> NewEvent {
         NewEvent {
             id: id.into(),
-            event: Event::from_json(&json!({"type": "purchase", "orderId": id, "items": [{"productId": "p", "quantity": 2}], "at": at}), 0.0).unwrap(),
+            event: Event::from_json(&vitrin::value::Value::from(&json!({"type": "purchase", "orderId": id, "items": [{"productId": "p", "quantity": 2}], "at": at})), 0.0).unwrap(),
         }
     }
 

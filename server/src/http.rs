@@ -228,7 +228,8 @@ fn load_catalog(path: &std::path::Path) -> Result<ServedCatalog, String> {
     let text = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let value: Value =
         serde_json::from_slice(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-    let parsed = Catalog::from_json(&value).map_err(|e| format!("{}: {e}", path.display()))?;
+    let parsed = Catalog::from_json(&vitrin::value::Value::from(&value))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(ServedCatalog {
         doc: Doc::new(text),
         binary: Doc::typed(parsed.to_bytes(), BINARY_CATALOG_TYPE),
@@ -249,7 +250,8 @@ impl App {
                 .map_err(|e| format!("reading {}: {e}", path.display()))?;
             let value: Value = serde_json::from_str(&text)
                 .map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-            vitrin::rules::compile(&value).map_err(|e| format!("{}: {e}", path.display()))?;
+            vitrin::rules::compile(&vitrin::value::Value::from(&value))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
             db.publish_rules(&text, now_ms())
                 .map_err(|e| e.to_string())?;
         }
@@ -782,8 +784,12 @@ async fn post_events(
     body: Body,
 ) -> Result<Response, ApiError> {
     let value = json_body(body, MAX_EVENTS_BYTES, app.body_timeout).await?;
-    let batch = ingest::parse(&value, now_ms(), &app.campaigns.read().unwrap())
-        .map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    let batch = ingest::parse(
+        &vitrin::value::Value::from(value),
+        now_ms(),
+        &app.campaigns.read().unwrap(),
+    )
+    .map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let visitor = app.visitor(batch.token.as_deref().or(bearer(&headers)))?;
     if visitor != batch.visitor {
         return Err(ApiError(
@@ -879,7 +885,8 @@ async fn put_rules(
 ) -> Result<Response, ApiError> {
     app.authorize(&headers, false, "Publishing rules")?;
     let value = json_body(body, vitrin::rules::MAX_RULES_BYTES, app.body_timeout).await?;
-    vitrin::rules::compile(&value).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    vitrin::rules::compile(&vitrin::value::Value::from(&value))
+        .map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let expected: Option<Vec<String>> = headers.get(header::IF_MATCH).map(|v| {
         v.to_str()
             .unwrap_or("")
@@ -1010,7 +1017,8 @@ async fn post_rollback(
     })?;
     let text = revision_body(&app, version).await?;
     let doc: Value = serde_json::from_str(&text).map_err(internal)?;
-    vitrin::rules::compile(&doc).map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+    vitrin::rules::compile(&vitrin::value::Value::from(&doc))
+        .map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     publish(app, text, None).await
 }
 
@@ -1060,7 +1068,7 @@ async fn get_profile(
         )
     })?;
     // Never serve what the engine would refuse.
-    vitrin::profile::Profile::from_json(&profile).map_err(internal)?;
+    vitrin::profile::Profile::from_json(&vitrin::value::Value::from(&profile)).map_err(internal)?;
     let mut res = conditional(&headers, &Doc::new(profile.to_string()));
     private(&mut res);
     Ok(res)
@@ -1151,10 +1159,11 @@ async fn post_check(
     let found = blocking(move || -> Result<vitrin::rules::Findings, ApiError> {
         let catalog = app.catalog();
         let doc: Value = serde_json::from_slice(&catalog.doc.body).map_err(internal)?;
-        let engine =
-            vitrin::engine::Engine::new(&json!({"catalog": doc, "localId": "rules-check"}))
-                .map_err(internal)?;
-        Ok(engine.check_rules(&rules, &routes))
+        let engine = vitrin::engine::Engine::new(&vitrin::value::Value::from(
+            &json!({"catalog": doc, "localId": "rules-check"}),
+        ))
+        .map_err(internal)?;
+        Ok(engine.check_rules(&vitrin::value::Value::from(&rules), &routes))
     })
     .await??;
     Ok(axum::Json(

@@ -13,10 +13,10 @@
 
 use crate::db::{Exposure, NewEvent};
 use crate::metrics::Campaigns;
-use serde_json::Value;
 use vitrin::error::{join, Error, Result};
 use vitrin::events::Event;
 use vitrin::json::Obj;
+use vitrin::value::Value;
 
 const CODE: &str = "invalid_batch";
 /// Events plus exposures in one batch; the SDK sends at most 100 (what fits a 64 KB beacon).
@@ -158,8 +158,8 @@ mod tests {
     #[test]
     fn reads_events_and_exposures() {
         let b = parse(
-            &json!({"visitorId": "v", "token": "t", "events": [{"id": "e1", "type": "view", "productId": "p"}],
-                    "exposures": [{"id": "x1", "campaignId": "cart", "variant": "holdout", "shown": 1, "at": NOW - 5.0}]}),
+            &vitrin::value::Value::from(&json!({"visitorId": "v", "token": "t", "events": [{"id": "e1", "type": "view", "productId": "p"}],
+                    "exposures": [{"id": "x1", "campaignId": "cart", "variant": "holdout", "shown": 1, "at": NOW - 5.0}]})),
             NOW,
             &campaigns(),
         )
@@ -238,7 +238,7 @@ mod tests {
             ),
         ];
         for (body, code, path) in cases {
-            let err = parse(&body, NOW, &campaigns()).unwrap_err();
+            let err = parse(&vitrin::value::Value::from(&body), NOW, &campaigns()).unwrap_err();
             assert_eq!(
                 (err.code, err.path.as_deref()),
                 (code, Some(path)),
@@ -246,6 +246,6 @@ mod tests {
             );
             assert!(err.message.contains(path), "{}", err.message);
         }
-        assert!(parse(&json!({"visitorId": "v", "events": [view(NOW + MAX_AHEAD_MS), view(NOW - MAX_AGE_MS)]}), NOW, &campaigns()).is_ok());
+        assert!(parse(&vitrin::value::Value::from(&json!({"visitorId": "v", "events": [view(NOW + MAX_AHEAD_MS), view(NOW - MAX_AGE_MS)]})), NOW, &campaigns()).is_ok());
     }
 }

@@ -320,11 +320,11 @@ impl Catalog {
         out.extend_from_slice(MAGIC);
         word(&mut out, VERSION);
         word(&mut out, n as u32);
-        let mut extras = serde_json::Map::new();
+        let mut extras = crate::value::Map::new();
         if self.blend_fitted {
             extras.insert("blend".into(), self.blend.to_json());
         }
-        let mut names = serde_json::Map::new();
+        let mut names = crate::value::Map::new();
         for (node, lang, name) in &self.category_names {
             let path = &self.category_paths[*node as usize];
             let langs = names
@@ -373,7 +373,8 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Value};
+    use crate::json;
+    use crate::value::Value;
 
     /// Every field of the JSON format at least once, a product of each kind.
     fn rich() -> Value {

@@ -1,14 +1,14 @@
 //! Compiling a JsonLogic rule (a JSON value) into a tree of resolved nodes: operator names
 //! looked up once, constant `var` paths pre-split, constant subtrees folded, comparisons of a
 //! `var` with numbers given a node of their own (`Node::Cmp`, a range), limits on depth and size
-//! checked, every error collected with its JSON Pointer. Depends only on serde_json.
+//! checked, every error collected with its JSON Pointer. Depends only on `value` (the JSON tree).
 
 use super::eval::{eval, Scope};
 use super::js::{num_of, to_js_string, V};
 use super::ops::{editor_origin, suggest, Op};
 use super::{LogicError, MAX_DEPTH, MAX_NODES};
 use crate::prelude::*;
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 /// One segment of a `var` path, with its array index parsed once.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 //! exhausting the wasm memory. Constants and `var` reads without a default, the usual
 //! operands, are read in place (`leaf`); a `Node::Cmp` checks the number it reads against
 //! its range at once, and `and`/`or`/`!`, and `==`/`!=`/`===`/`!==`/`in` between two such
-//! operands, are tested in `test` itself. Depends only on serde_json.
+//! operands, are tested in `test` itself. Depends only on `value` (the JSON tree).
 
 use super::case;
 use super::compile::{array_index, Node, Seg};
@@ -17,9 +17,9 @@ use super::js::{
 };
 use super::ops::Op;
 use crate::prelude::*;
+use crate::value::{Map, Value};
 use core::cell::OnceCell;
 use core::cmp::Ordering;
-use serde_json::{Map, Value};
 
 static NULL: Value = Value::Null;
 

@@ -1,11 +1,11 @@
 //! JavaScript value semantics over JSON values, as json-logic-js inherits them: truthiness,
-//! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends on serde_json and `jsontext`.
+//! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends on `value` and `jsontext`.
 
 use crate::jsontext::cut;
 use crate::prelude::*;
+use crate::value::{Number, Value};
 use alloc::borrow::Cow;
 use core::cmp::Ordering;
-use serde_json::{Number, Value};
 
 /// JsonLogic truthiness: JS truthiness, except that an empty array is false.
 pub fn truthy(v: &Value) -> bool {

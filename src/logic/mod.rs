@@ -1,6 +1,6 @@
 //! JsonLogic (jsonlogic.com) with the semantics of the reference json-logic-js: a rule is
 //! compiled once into a tree of resolved operators and evaluated many times without reading
-//! its JSON again. Depends only on serde_json.
+//! its JSON again. Depends only on `value` (the JSON tree).
 //!
 //! Written here rather than taken from a crate: `jsonlogic-rs` adds ~46 KB and `datalogic-rs`
 //! ~210 KB gzipped to the package (TOOLCHAIN.md), more than the whole budget allows.
@@ -36,11 +36,11 @@ mod ops;
 #[cfg(test)]
 mod tests;
 
+use crate::value::Value;
 use compile::{Compiler, Node};
 use core::fmt;
 pub use eval::Fields;
 use eval::{budget, eval, Scope};
-use serde_json::Value;
 
 pub use dates::{set_clock, Clock};
 pub use js::{decimal, index_of, truthy};

@@ -1,6 +1,6 @@
 //! The operator table: each JsonLogic operator as an enum variant (resolved once, at
 //! compile time), its spellings, and "did you mean" suggestions. Depends on nothing but
-//! serde_json (this file needs only std).
+//! std.
 //!
 //! Adding an operator: a variant here, its name in `NAMES`, an arm in `eval::apply_op` (one
 //! with a boolean result can answer in `eval::predicate` instead, as the comparisons do). If

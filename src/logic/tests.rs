@@ -1,8 +1,9 @@
 //! Unit tests for the JsonLogic module: errors and their pointers, limits, variables(),
-//! JS semantics at the edges, and compile/apply never panicking. Depends only on serde_json.
+//! JS semantics at the edges, and compile/apply never panicking. Depends only on `value` (the JSON tree).
 
 use super::*;
-use serde_json::{json, Map};
+use crate::json;
+use crate::value::Map;
 
 fn run(rule: Value, data: Value) -> Value {
     Logic::compile(&rule)

@@ -14,7 +14,7 @@ use crate::logic::dates::DAY_MS;
 use crate::logic::Logic;
 use crate::prelude::*;
 use crate::template::Piece;
-use serde_json::Value;
+use crate::value::Value;
 
 const MINUTE_MS: f64 = 60_000.0;
 

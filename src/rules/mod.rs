@@ -15,7 +15,7 @@ pub use compiled::*;
 
 use crate::error::{Error, PathError, Result};
 use crate::logic::Logic;
-use serde_json::Value;
+use crate::value::Value;
 use spec::{opt, opt_or, req, Preset, Shape, Ty};
 
 pub const VERSION: u64 = 1;

@@ -7,9 +7,9 @@ use super::Condition;
 use crate::catalog::Catalog;
 use crate::json;
 use crate::prelude::*;
+use crate::value::Value;
 use alloc::rc::Rc;
 use core::cell::RefCell;
-use serde_json::Value;
 
 /// The fields of `product.*` in the rules reference, in bit order.
 const PRODUCT_FIELDS: [&str; 9] = [
@@ -134,7 +134,7 @@ impl ProductCondition {
 /// evaluating the conditions.
 pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
     let i = ix as usize;
-    let mut m = serde_json::Map::new();
+    let mut m = crate::value::Map::new();
     for (b, &k) in PRODUCT_FIELDS
         .iter()
         .enumerate()

@@ -9,7 +9,7 @@ use crate::error::{join, listed, PathError};
 use crate::json;
 use crate::json::{num, type_name};
 use crate::prelude::*;
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 pub enum Ty {
     Str,

@@ -9,7 +9,7 @@ use super::Findings;
 use crate::catalog::Catalog;
 use crate::error::{did_you_mean, join, PathError};
 use crate::prelude::*;
-use serde_json::Value;
+use crate::value::Value;
 
 struct Checker<'a> {
     catalog: &'a Catalog,

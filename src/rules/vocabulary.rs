@@ -10,7 +10,7 @@ use crate::error::PathError;
 use crate::json;
 use crate::logic::index_of;
 use crate::prelude::*;
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 /// What a variable holds, as the editors type it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use crate::jsontext::{fields, list, text, to_text};
 use crate::prelude::*;
 use crate::rules::MAX_RULES_BYTES;
 use crate::session::{Effect, Session};
-use serde_json::Value;
+use crate::value::Value;
 use wasm_bindgen::prelude::*;
 
 /// Largest JSON document accepted from the page (a 100k-product catalog with its

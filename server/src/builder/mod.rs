@@ -247,7 +247,7 @@ pub fn build(opts: &Options) -> io::Result<Report> {
 pub(crate) fn read_base(path: &Path) -> io::Result<serde_json::Value> {
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)
         .map_err(|e| invalid(format!("{}: not JSON: {e}", path.display())))?;
-    vitrin::catalog::Catalog::from_json(&doc)
+    vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc))
         .map_err(|e| invalid(format!("{}: {e}", path.display())))?;
     Ok(doc)
 }
@@ -293,8 +293,8 @@ pub(crate) fn fit_blend(
     let doc: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
     drop(bytes);
-    let mut catalog =
-        vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
+    let mut catalog = vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc))
+        .map_err(|e| invalid(e.to_string()))?;
     drop(doc);
     let sessions = held.sessions.iter().map(|s| {
         s.iter()
@@ -497,7 +497,8 @@ fn learn_events(
 fn write_profiles(db: &Db, catalog: &Path, out: &Path) -> io::Result<u64> {
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(catalog)?).map_err(|e| invalid(e.to_string()))?;
-    let catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
+    let catalog = vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc))
+        .map_err(|e| invalid(e.to_string()))?;
     replace(out, |mut w| {
         let mut events = Vec::new();
         let mut owner = String::new();
@@ -702,7 +703,8 @@ mod tests {
         assert_eq!(report.catalog.raw, text.len() as u64);
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["products"][0]["title"], "Item 10");
-        let catalog = vitrin::catalog::Catalog::from_json(&doc).unwrap();
+        let catalog =
+            vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc)).unwrap();
         let ids = |ix: u32| -> Vec<&str> {
             catalog
                 .related(ix, vitrin::catalog::Relation::Similar)
@@ -754,7 +756,8 @@ mod tests {
         // Shipped in the catalog, and read back by the engine.
         let doc: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join("catalog.json")).unwrap()).unwrap();
-        let catalog = vitrin::catalog::Catalog::from_json(&doc).unwrap();
+        let catalog =
+            vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc)).unwrap();
         assert_eq!(catalog.blend.to_json(), fit.blend.to_json());
         // Without a fit the catalog carries no blend: the engine's defaults apply.
         let plain = Options {
@@ -807,7 +810,9 @@ mod tests {
         let view = |id: &str, product: &str, at: f64| NewEvent {
             id: id.into(),
             event: vitrin::events::Event::from_json(
-                &json!({"type": "view", "productId": product, "at": at}),
+                &vitrin::value::Value::from(
+                    &json!({"type": "view", "productId": product, "at": at}),
+                ),
                 0.0,
             )
             .unwrap(),
@@ -873,7 +878,8 @@ mod tests {
 
         let doc: Value =
             serde_json::from_str(&std::fs::read_to_string(&opts.out).unwrap()).unwrap();
-        let catalog = vitrin::catalog::Catalog::from_json(&doc).unwrap();
+        let catalog =
+            vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc)).unwrap();
         let ids = |id: &str, rel| -> Vec<&str> {
             catalog
                 .related(catalog.index(id).unwrap(), rel)
@@ -898,7 +904,7 @@ mod tests {
         assert_eq!(v1["purchases"].as_array().unwrap().len(), 2);
         assert_eq!(v1["embedding"].as_array().unwrap().len(), 8);
         for p in &profiles {
-            vitrin::profile::Profile::from_json(p).unwrap();
+            vitrin::profile::Profile::from_json(&vitrin::value::Value::from(p)).unwrap();
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -924,7 +930,9 @@ mod tests {
         let view = |id: &str, p: &str, at: f64| NewEvent {
             id: id.into(),
             event: vitrin::events::Event::from_json(
-                &serde_json::json!({"type": "view", "productId": p, "at": at}),
+                &vitrin::value::Value::from(
+                    &serde_json::json!({"type": "view", "productId": p, "at": at}),
+                ),
                 0.0,
             )
             .unwrap(),
@@ -1012,7 +1020,7 @@ mod tests {
             "the store's own lists stay"
         );
         assert_eq!(products[2]["popularity"], json!(0), "nobody touched it");
-        vitrin::catalog::Catalog::from_json(&doc).unwrap();
+        vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc)).unwrap();
 
         // A feed the engine refuses stops the build before anything is written over.
         std::fs::write(&base_path, r#"{"products": [{"id": "a"}]}"#).unwrap();

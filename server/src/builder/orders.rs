@@ -76,7 +76,7 @@ impl<R: BufRead> OrdersReader<R> {
             ))
         })?;
         let doc = json!({"type": "purchase", "orderId": order, "items": [item], "at": at});
-        let event = Event::from_json(&doc, 0.0).map_err(|e| {
+        let event = Event::from_json(&vitrin::value::Value::from(&doc), 0.0).map_err(|e| {
             let field = e
                 .path
                 .as_deref()

@@ -197,16 +197,16 @@ mod tests {
     use super::*;
 
     fn catalog() -> Catalog {
-        Catalog::from_json(&json!({"products": [
+        Catalog::from_json(&vitrin::value::Value::from(&json!({"products": [
             {"id": "lens", "title": "Lens", "category": "eyewear/lenses", "brand": "Acme", "price": 10},
             {"id": "coat", "title": "Coat", "category": "fashion/coats", "price": 90},
             {"id": "shirt", "title": "Shirt", "category": "fashion/shirts", "brand": "Mavi", "price": 20},
-        ]}))
+        ]})))
         .unwrap()
     }
 
     fn ev(v: Value) -> Event {
-        Event::from_json(&v, 0.0).unwrap()
+        Event::from_json(&vitrin::value::Value::from(&v), 0.0).unwrap()
     }
 
     fn buy(order: &str, product: &str, at: f64) -> Event {
@@ -268,7 +268,7 @@ mod tests {
         assert_eq!(p["purchases"].as_array().unwrap().len(), 6);
         assert_eq!(p["updatedAt"], NOV_2025);
         // What the builder writes is what the engine reads.
-        vitrin::profile::Profile::from_json(&p).unwrap();
+        vitrin::profile::Profile::from_json(&vitrin::value::Value::from(&p)).unwrap();
         assert_eq!(build("v1", &events, &c), Some(p), "deterministic");
         assert_eq!(build("v2", &[], &c), None);
     }

@@ -104,12 +104,13 @@ pub fn binary(json: &std::path::Path) -> io::Result<Bytes> {
             format!("{}: {e}", json.display()),
         )
     })?;
-    let catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{}: {e}", json.display()),
-        )
-    })?;
+    let catalog =
+        vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc)).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {e}", json.display()),
+            )
+        })?;
     let bytes = catalog.to_bytes();
     super::replace(&binary_path(json), |mut out| {
         out.write_all(&bytes)?;
