@@ -824,7 +824,8 @@ async fn profiles(
 ) -> io::Result<u64> {
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(catalog)?).map_err(|e| invalid(e.to_string()))?;
-    let catalog = vitrin::catalog::Catalog::from_json(&doc).map_err(|e| invalid(e.to_string()))?;
+    let catalog = vitrin::catalog::Catalog::from_json(&vitrin::value::Value::from(&doc))
+        .map_err(|e| invalid(e.to_string()))?;
     let sql = format!(
         "WITH firsts AS (
   SELECT visitor_id, id, at, source, body FROM (

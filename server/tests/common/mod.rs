@@ -29,7 +29,7 @@ impl Rng {
 }
 
 fn event(v: Value) -> vitrin::events::Event {
-    vitrin::events::Event::from_json(&v, 0.0).unwrap()
+    vitrin::events::Event::from_json(&vitrin::value::Value::from(v), 0.0).unwrap()
 }
 
 /// 60 visitors over 40 products and 400 days: browsing sessions with gaps of minutes
