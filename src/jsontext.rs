@@ -230,7 +230,7 @@ impl Reader<'_> {
             }
             Some(b'{') => {
                 self.nest()?;
-                let mut map = Map::new();
+                let mut entries = Vec::new();
                 self.skip_ws();
                 if self.peek() == Some(b'}') {
                     self.pos += 1;
@@ -250,7 +250,7 @@ impl Reader<'_> {
                             _ => return Err("expected `:`"),
                         }
                         let item = self.value()?;
-                        map.insert(key, item);
+                        entries.push((key, item));
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => self.pos += 1,
@@ -264,7 +264,7 @@ impl Reader<'_> {
                     }
                 }
                 self.depth -= 1;
-                Ok(Value::Object(map))
+                Ok(Value::Object(Map::from_entries(entries)))
             }
             Some(_) => Err("expected value"),
         }
@@ -974,6 +974,31 @@ mod tests {
                 serde_json::to_string(&theirs).unwrap(),
                 "{doc}"
             );
+        }
+    }
+
+    /// Keys out of order and repeated (the last one wins) read as serde_json reads them, and
+    /// 200,000 keys in reverse order take one sort, not a shift of the entries per key.
+    #[test]
+    fn reads_keys_in_any_order() {
+        let many = format!(
+            "{{{}}}",
+            (0..200_000)
+                .rev()
+                .map(|i| format!("\"k{i}\":{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        for doc in [
+            r#"{"b":1,"a":2,"b":3,"c":{"z":0,"y":1,"z":[2]},"a":{}}"#,
+            r#"{"a":1,"a":2,"a":3}"#,
+            r#"{"c":1,"b":2,"a":3,"b":4}"#,
+            &many,
+        ] {
+            let ours = read(doc).unwrap();
+            let theirs: Value = serde_json::from_str(doc).unwrap();
+            assert_eq!(ours, theirs);
+            assert_eq!(text(&ours), serde_json::to_string(&theirs).unwrap());
         }
     }
 

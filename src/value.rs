@@ -499,6 +499,29 @@ impl Map<String, Value> {
         }
     }
 
+    /// An object's entries in the order a document lists them, as inserting them one by one
+    /// would leave them (sorted by key, the last of equal keys kept), in O(n log n): one by
+    /// one, every key out of order would shift the entries after it, quadratic on a document
+    /// that lists many keys in reverse.
+    pub fn from_entries(entries: Vec<(String, Value)>) -> Self {
+        if entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            return Map { entries };
+        }
+        let order = sorted_by_key(&entries);
+        let mut slots: Vec<Option<(String, Value)>> = entries.into_iter().map(Some).collect();
+        let mut out: Vec<(String, Value)> = Vec::with_capacity(slots.len());
+        for at in order {
+            let Some(entry) = slots.get_mut(at as usize).and_then(Option::take) else {
+                continue;
+            };
+            match out.last_mut() {
+                Some(last) if last.0 == entry.0 => *last = entry,
+                _ => out.push(entry),
+            }
+        }
+        Map { entries: out }
+    }
+
     pub fn with_capacity(n: usize) -> Self {
         Map {
             entries: Vec::with_capacity(n),
@@ -786,4 +809,33 @@ mod host {
             serde_json::Value::from(Value::Object(self.clone())).serialize(s)
         }
     }
+}
+
+/// The entries' positions sorted by key, equal keys in their order: a bottom-up merge sort of
+/// positions (std's stable sort would add its own copy of a sort to the wasm; `order` sorts
+/// by numbers).
+fn sorted_by_key(entries: &[(String, Value)]) -> Vec<u32> {
+    let n = entries.len();
+    let mut at: Vec<u32> = (0..n as u32).collect();
+    let mut merged = at.clone();
+    let key = |i: u32| entries[i as usize].0.as_str();
+    let mut width = 1;
+    while width < n {
+        for start in (0..n).step_by(2 * width) {
+            let (mid, end) = ((start + width).min(n), (start + 2 * width).min(n));
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut merged[start..end] {
+                if j >= end || (i < mid && key(at[i]) <= key(at[j])) {
+                    *slot = at[i];
+                    i += 1;
+                } else {
+                    *slot = at[j];
+                    j += 1;
+                }
+            }
+        }
+        core::mem::swap(&mut at, &mut merged);
+        width *= 2;
+    }
+    at
 }
