@@ -38,6 +38,27 @@ pub fn prepare_env() {
     let joined: OsString = std::env::join_paths(dirs).expect("PATH entries contain no separator");
     // Single-threaded at this point: nothing else reads the environment concurrently.
     std::env::set_var("PATH", joined);
+    // `cargo xtask` runs this binary with the variables cargo sets for a crate (xtask's
+    // manifest dir, package name and version). Inherited by the cargo builds below, they
+    // dirty every build script that watches them (ring's does, with `rerun-if-env-changed`),
+    // and so everything above it: DataFusion and Ballista rebuilt whenever a hand-run
+    // `cargo build` and a `cargo xtask` command take turns in one target directory.
+    let crate_vars: Vec<OsString> = std::env::vars_os()
+        .map(|(k, _)| k)
+        .filter(|k| {
+            k.to_str().is_some_and(|k| {
+                k.starts_with("CARGO_PKG_")
+                    || k.starts_with("CARGO_MANIFEST_")
+                    || matches!(
+                        k,
+                        "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+                    )
+            })
+        })
+        .collect();
+    for k in crate_vars {
+        std::env::remove_var(k);
+    }
 }
 
 /// A command that runs in the workspace root.
