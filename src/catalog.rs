@@ -393,7 +393,7 @@ impl Catalog {
         if let Some(ix) = self.category_index(path) {
             return ix;
         }
-        let parent = match path.rsplit_once('/') {
+        let parent = match crate::jsontext::rsplit_once(path, b'/') {
             Some((parent, _)) => self.intern_category(parent),
             None => NONE,
         };

@@ -961,7 +961,8 @@ impl Engine {
     pub fn withdrawal(&mut self, now: f64) -> Option<(String, &'static str)> {
         let on = self.on_screen.as_ref()?;
         self.set_clock(now);
-        let campaign = on.id.rsplit_once(':').map_or(on.id.as_str(), |(c, _)| c);
+        let campaign =
+            crate::jsontext::rsplit_once(&on.id, b':').map_or(on.id.as_str(), |(c, _)| c);
         let v = self.visitor(now);
         let reason = if !self.consent.messaging {
             "consent_withdrawn"
@@ -1006,7 +1007,7 @@ impl Engine {
                 crate::cat!("no prompt \"", prompt_id, "\" in the current rules"),
             )
         };
-        let (campaign, arm) = prompt_id.rsplit_once(':').ok_or_else(unknown)?;
+        let (campaign, arm) = crate::jsontext::rsplit_once(prompt_id, b':').ok_or_else(unknown)?;
         let c = self.rules.campaign(campaign).ok_or_else(unknown)?;
         if arm != "default" && !c.variants.iter().any(|v| v.id == arm) {
             return Err(unknown());
