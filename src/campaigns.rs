@@ -404,8 +404,11 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<Block> {
         }),
         Trigger::SeasonalHabit => {
             let (_, month, ..) = calendar(v.now, v.utc_offset_ms);
-            v.profile
-                .is_some_and(|p| p.habits.iter().any(|h| h.months.contains(&(month as u8))))
+            v.profile.is_some_and(|p| {
+                p.habits
+                    .iter()
+                    .any(|h| h.months.iter().any(|&m| m == month as u8))
+            })
         }
         Trigger::PostPurchase { .. } => ends_at(t, None, v).is_some_and(|end| v.now < end),
         Trigger::Returning => {

@@ -287,7 +287,7 @@ impl Catalog {
             }
             c.titles.push(Some(p.str("title")?));
             let category = p.str("category")?;
-            if category.split('/').any(str::is_empty) {
+            if crate::jsontext::split(category, b'/').any(str::is_empty) {
                 return Err(p.err(
                     "category",
                     "a category path is names joined by '/', none empty",

@@ -150,6 +150,34 @@ pub fn rsplit_once(s: &str, sep: u8) -> Option<(&str, &str)> {
     Some((cut(s, 0, at), cut(s, at + 1, s.len())))
 }
 
+/// `s.split_once(sep)` for an ASCII `sep`, by bytes (as `rsplit_once`: core's char searcher
+/// and its `memchr` are left out of the wasm).
+pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == sep)?;
+    Some((cut(s, 0, at), cut(s, at + 1, s.len())))
+}
+
+/// `s.split(sep)` for an ASCII `sep`, by bytes: the same pieces, empty ones included.
+pub fn split(s: &str, sep: u8) -> Split<'_> {
+    Split { rest: Some(s), sep }
+}
+
+pub struct Split<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        let (piece, rest) = split_once(s, self.sep).map_or((s, None), |(a, b)| (a, Some(b)));
+        self.rest = rest;
+        Some(piece)
+    }
+}
+
 /// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX`
 /// escapes (lowercase hex, as serde_json writes them), everything else as is.
 pub fn write_str(out: &mut String, s: &str) {
@@ -937,6 +965,30 @@ pub fn cat_into(out: &mut String, template: &str, args: &[&dyn Piece]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_splits_cut_as_core_does() {
+        for s in [
+            "",
+            "/",
+            "a",
+            "a/b",
+            "/a//b/",
+            "é/ü/",
+            "campaign:arm:x",
+            "::",
+        ] {
+            for sep in [b'/', b':'] {
+                let c = sep as char;
+                assert_eq!(
+                    split(s, sep).collect::<Vec<_>>(),
+                    s.split(c).collect::<Vec<_>>()
+                );
+                assert_eq!(split_once(s, sep), s.split_once(c));
+                assert_eq!(rsplit_once(s, sep), s.rsplit_once(c));
+            }
+        }
+    }
 
     #[test]
     fn cat_writes_what_format_writes() {

@@ -280,7 +280,8 @@ impl Blocked {
     pub fn reason(self, param: Option<u64>) -> String {
         let text = self.english();
         let mut out = String::with_capacity(text.len() + 8);
-        match (param, text.split_once('{'), text.split_once('}')) {
+        let split = crate::jsontext::split_once;
+        match (param, split(text, b'{'), split(text, b'}')) {
             (Some(n), Some((before, _)), Some((_, after))) => {
                 out.push_str(before);
                 crate::cat!(into(&mut out), n);

@@ -5,7 +5,7 @@
 //! browser's `Intl` and escape every value for HTML. Depends on `error`, `logic` (`index_of`),
 //! `value`.
 
-use crate::jsontext::cut;
+use crate::jsontext::{cut, split_once};
 use crate::logic::index_of;
 use crate::prelude::*;
 use crate::value::Value;
@@ -117,7 +117,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
             return Err(errors);
         };
         let inner = cut(rest, open + 2, open + close).trim();
-        let (var, filter) = match inner.split_once('|') {
+        let (var, filter) = match split_once(inner, b'|') {
             Some((v, f)) => (v.trim(), Some(f.trim())),
             None => (inner, None),
         };
@@ -133,7 +133,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
             ));
         }
         let filter = filter.map(|f| {
-            let (name, args) = match f.split_once(':') {
+            let (name, args) = match split_once(f, b':') {
                 Some((n, a)) => (n.trim(), split_args(a)),
                 None => (f, Vec::new()),
             };
@@ -175,7 +175,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
 }
 
 fn split_args(s: &str) -> Vec<String> {
-    s.split(',')
+    crate::jsontext::split(s, b',')
         .map(|a| a.trim().trim_matches('"').to_string())
         .collect()
 }

@@ -299,7 +299,7 @@ impl Value {
             return Some(self);
         }
         let rest = pointer.strip_prefix('/')?;
-        rest.split('/').try_fold(self, |v, token| {
+        crate::jsontext::split(rest, b'/').try_fold(self, |v, token| {
             let token = token.replace("~1", "/").replace("~0", "~");
             match v {
                 Value::Object(map) => map.get(token.as_str()),

@@ -184,7 +184,7 @@ impl Catalog {
         let paths = r.strs("/categories", None, true)?;
         for k in 0..paths.len() {
             let path = paths.get(k).unwrap_or("");
-            if path.split('/').any(str::is_empty)
+            if crate::jsontext::split(path, b'/').any(str::is_empty)
                 || c.intern_category(path) as usize != k
                 || c.category_paths.len() != k + 1
             {

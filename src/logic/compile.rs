@@ -36,8 +36,7 @@ fn static_path(key: &Value) -> Vec<Seg> {
     match key {
         Value::Null => Vec::new(),
         Value::String(s) if s.is_empty() => Vec::new(),
-        other => to_js_string(V::Json(other))
-            .split('.')
+        other => crate::jsontext::split(&to_js_string(V::Json(other)), b'.')
             .map(|k| Seg {
                 key: k.into(),
                 index: array_index(k),
@@ -335,12 +334,14 @@ impl Node {
             } => {
                 *slot = None;
                 for (i, name) in names.iter().enumerate() {
-                    let parts = name.split('.').count();
+                    let parts = crate::jsontext::split(name, b'.').count();
                     let longer = slot.map_or(0, |(_, n)| usize::from(n)) < parts;
                     if longer
                         && parts <= path.len().min(255)
                         && i <= usize::from(u16::MAX)
-                        && name.split('.').zip(path.iter()).all(|(a, b)| a == &*b.key)
+                        && crate::jsontext::split(name, b'.')
+                            .zip(path.iter())
+                            .all(|(a, b)| a == &*b.key)
                     {
                         *slot = Some((i as u16, parts as u8));
                     }

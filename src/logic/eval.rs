@@ -160,7 +160,7 @@ impl<'a> Fields<'a> {
             let mut root = Map::new();
             for (i, name) in self.names.iter().enumerate() {
                 let v = self.get(i).clone();
-                match name.split_once('.') {
+                match crate::jsontext::split_once(name, b'.') {
                     None => drop(root.insert(name.to_string(), v)),
                     Some((outer, inner)) => {
                         let entry = root
@@ -854,7 +854,7 @@ fn lookup_key<'a>(scope: Scope<'a>, key: V) -> Option<Val<'a>> {
         V::Json(Value::String(s)) if s.is_empty() => Some(whole(scope)),
         k => lookup(
             scope,
-            &mut to_js_string(k).split('.').map(|k| (k, array_index(k))),
+            &mut crate::jsontext::split(&to_js_string(k), b'.').map(|k| (k, array_index(k))),
         ),
     }
 }

@@ -102,9 +102,9 @@ pub fn decimal(s: &str) -> Option<f64> {
         b'+' => (false, cut(s, 1, s.len())),
         _ => (false, s),
     };
-    let split = body.find(['.', 'e', 'E']).unwrap_or(body.len());
+    let split = find_any(body, b".eE").unwrap_or(body.len());
     let (int, rest) = body.split_at_checked(split).unwrap_or((body, ""));
-    let int = int.trim_start_matches('0');
+    let int = trim_start(int, b'0');
     let mut json = String::with_capacity(s.len() + 2);
     if neg {
         json.push('-');
@@ -112,7 +112,7 @@ pub fn decimal(s: &str) -> Option<f64> {
     json.push_str(if int.is_empty() { "0" } else { int });
     let rest = match rest.strip_prefix('.') {
         Some(r) => {
-            let frac_end = r.find(['e', 'E']).unwrap_or(r.len());
+            let frac_end = find_any(r, b"eE").unwrap_or(r.len());
             if frac_end > 0 {
                 json.push('.');
                 json.push_str(cut(r, 0, frac_end));
@@ -235,20 +235,42 @@ fn push_f64(out: &mut String, f: f64) {
     }
 }
 
+/// Where the first of the ASCII bytes `set` is in `s`. By bytes, as `trim_start` and `trim_end`:
+/// core's char and char-set searchers (and `memchr`) cost more wasm than these loops.
+fn find_any(s: &str, set: &[u8]) -> Option<usize> {
+    s.bytes().position(|b| set.iter().any(|&x| x == b))
+}
+
+/// `s.trim_start_matches(c)` for an ASCII `c`.
+fn trim_start(s: &str, c: u8) -> &str {
+    cut(
+        s,
+        s.bytes().position(|b| b != c).unwrap_or(s.len()),
+        s.len(),
+    )
+}
+
+/// `s.trim_end_matches(c)` for an ASCII `c`.
+fn trim_end(s: &str, c: u8) -> &str {
+    cut(s, 0, s.bytes().rposition(|b| b != c).map_or(0, |i| i + 1))
+}
+
 /// The shortest round-trip digits come from serde_json's float printer (already in the
 /// binary, unlike core's; `f` is finite); they are re-laid out by the rules of JS
 /// `Number::toString`.
 fn push_digits(out: &mut String, f: f64) {
     let mut printed = String::new();
     crate::jsontext::write_f64(&mut printed, f);
-    let (mantissa, exp) = printed.split_once(['e', 'E']).unwrap_or((&printed, "0"));
-    let exp: i64 = exp.trim_start_matches('+').parse().unwrap_or(0);
-    let int_len = mantissa.find('.').unwrap_or(mantissa.len());
+    let (mantissa, exp) = find_any(&printed, b"eE").map_or((printed.as_str(), "0"), |e| {
+        (cut(&printed, 0, e), cut(&printed, e + 1, printed.len()))
+    });
+    let exp: i64 = trim_start(exp, b'+').parse().unwrap_or(0);
+    let int_len = find_any(mantissa, b".").unwrap_or(mantissa.len());
     let all: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let digits = all.trim_start_matches('0');
+    let digits = trim_start(&all, b'0');
     // n: the decimal point sits after the n-th significant digit (JS spec's `n`).
     let n = int_len as i64 + exp - (all.len() - digits.len()) as i64;
-    let digits = digits.trim_end_matches('0');
+    let digits = trim_end(digits, b'0');
     let k = digits.len() as i64;
     if digits.is_empty() {
         out.push('0');

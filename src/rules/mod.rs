@@ -412,9 +412,12 @@ pub fn without_invalid_campaigns(
 ) -> core::result::Result<(Value, Vec<Skipped>), Vec<PathError>> {
     let errors = problems(rules);
     let campaign = |e: &PathError| {
-        e.path
-            .strip_prefix("/campaigns/")
-            .and_then(|r| r.split('/').next()?.parse::<usize>().ok())
+        e.path.strip_prefix("/campaigns/").and_then(|r| {
+            crate::jsontext::split(r, b'/')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
     };
     if errors.iter().any(|e| campaign(e).is_none()) {
         return Err(errors);

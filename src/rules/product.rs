@@ -33,7 +33,7 @@ pub fn product_fields(condition: &Value) -> u16 {
         Value::String(s) => match s.strip_prefix("product") {
             Some("") => ALL_FIELDS,
             Some(rest) => rest.strip_prefix('.').map_or(0, |f| {
-                let f = f.split('.').next().unwrap_or(f);
+                let f = crate::jsontext::split(f, b'.').next().unwrap_or(f);
                 PRODUCT_FIELDS
                     .iter()
                     .position(|&k| k == f)

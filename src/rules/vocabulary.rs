@@ -343,16 +343,18 @@ impl Scope {
 fn resolve(path: &str, scope: Scope) -> Result<Option<&'static Var>, Option<String>> {
     let (list, rest, prefix): (&[Var], &str, &str) = match scope {
         Scope::Campaign => (&VISITOR, path, ""),
-        Scope::Slot => match path.split_once('.').map_or((path, ""), |(a, b)| (a, b)) {
-            ("product", rest) => (&PRODUCT, rest, "product."),
-            ("visitor", rest) => (&VISITOR, rest, "visitor."),
-            _ if path == "product" || path == "visitor" => return Ok(None),
-            _ => {
-                return Err(Some(
-                    "slot conditions read `product.*` and `visitor.*`".into(),
-                ))
+        Scope::Slot => {
+            match crate::jsontext::split_once(path, b'.').map_or((path, ""), |(a, b)| (a, b)) {
+                ("product", rest) => (&PRODUCT, rest, "product."),
+                ("visitor", rest) => (&VISITOR, rest, "visitor."),
+                _ if path == "product" || path == "visitor" => return Ok(None),
+                _ => {
+                    return Err(Some(
+                        "slot conditions read `product.*` and `visitor.*`".into(),
+                    ))
+                }
             }
-        },
+        }
     };
     if rest.is_empty() {
         return Ok(None);
