@@ -404,6 +404,8 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<Block> {
         }),
         Trigger::SeasonalHabit => {
             let (_, month, ..) = calendar(v.now, v.utc_offset_ms);
+            // `iter().any`, not `contains`: on bytes that calls `memchr`, which nothing else
+            // in the wasm needs.
             v.profile.is_some_and(|p| {
                 p.habits
                     .iter()

@@ -1,7 +1,7 @@
 //! Product embeddings stored for scoring speed: each row L2-normalised, then quantised to
 //! `i8` with one scale per row, padded to a multiple of 16 lanes. A 10k × 64 catalog is
 //! 640 KB instead of 2.5 MB of `f32`, so the scoring pass reads a quarter of the bytes, and
-//! the dot product runs on wasm SIMD128 (`i32x4.dot_i16x8_s`) when the build enables it.
+//! the dot product runs on wasm SIMD128 (`i32x4.dot_i16x8_s`) in the SIMD wasm (feature `simd`).
 //! The query (the visitor's taste vector) is quantised to `i16`, so its own rounding error
 //! is negligible; a row's is at most half a step of its scale (max |x| / 254), which moves
 //! a cosine by well under 1% — less than the gaps between the ranks it decides.
@@ -231,7 +231,9 @@ impl Embeddings {
         if s == 0.0 {
             return 0.0;
         }
-        dot_i8_i16(self.row(ix), &q.values) as f32 * s
+        // SAFETY: as in `add_dots`.
+        let dot = unsafe { dot_i8_i16(self.row(ix), &q.values) };
+        dot as f32 * s
     }
 }
 
@@ -240,6 +242,17 @@ impl Embeddings {
     /// pass's inner loop, over the table in one sweep. Rows already at -inf (filtered out)
     /// are skipped.
     pub fn add_dots(&self, q: &Query, w: f32, out: &mut [f32]) {
+        // SAFETY: `sweep` is unsafe only for the SIMD wasm's `target_feature` (Cargo.toml, `simd`):
+        // that wasm runs only where SIMD128 validates (pkg-template/core.js's `simd()`).
+        unsafe { self.sweep(q, w, out) }
+    }
+
+    /// `add_dots`, compiled for SIMD128 in the SIMD wasm so that the kernels inline here.
+    #[cfg_attr(
+        all(target_arch = "wasm32", feature = "simd"),
+        target_feature(enable = "simd128")
+    )]
+    unsafe fn sweep(&self, q: &Query, w: f32, out: &mut [f32]) {
         let n = self.scales.len().min(out.len());
         let qs = q.scale;
         if w == 0.0 || qs == 0.0 || self.stride == 0 {
@@ -295,9 +308,10 @@ fn as_i8(bytes: &[u8]) -> &[i8] {
 }
 
 /// `dot_i8_i16` for the common width of 64, unrolled (the size-optimised build would not).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline(always)]
-fn dot64(row: &[i8; 64], q: &[i16; 64]) -> i32 {
+#[cfg(all(target_arch = "wasm32", feature = "simd"))]
+#[target_feature(enable = "simd128")]
+#[inline]
+unsafe fn dot64(row: &[i8; 64], q: &[i16; 64]) -> i32 {
     use core::arch::wasm32::*;
     // SAFETY: the array types fix the lengths: 4 v128 of i8 and 8 of i16, all in bounds;
     // wasm loads need no alignment.
@@ -333,16 +347,18 @@ fn dot64(row: &[i8; 64], q: &[i16; 64]) -> i32 {
     }
 }
 
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+/// Unsafe as the SIMD kernel is, so that callers are the same in both builds.
+#[cfg(not(all(target_arch = "wasm32", feature = "simd")))]
 #[inline(always)]
-fn dot64(row: &[i8; 64], q: &[i16; 64]) -> i32 {
+unsafe fn dot64(row: &[i8; 64], q: &[i16; 64]) -> i32 {
     dot_i8_i16(row, q)
 }
 
 /// Integer dot product of a row with a query of the same padded length.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline(always)]
-fn dot_i8_i16(row: &[i8], q: &[i16]) -> i32 {
+#[cfg(all(target_arch = "wasm32", feature = "simd"))]
+#[target_feature(enable = "simd128")]
+#[inline]
+unsafe fn dot_i8_i16(row: &[i8], q: &[i16]) -> i32 {
     use core::arch::wasm32::*;
     assert!(row.len() % LANES == 0 && q.len() >= row.len());
     let mut acc = i32x4_splat(0);
@@ -366,10 +382,10 @@ fn dot_i8_i16(row: &[i8], q: &[i16]) -> i32 {
         + i32x4_extract_lane::<3>(acc)
 }
 
-/// Integer dot product of a row with a query of the same padded length.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+/// Integer dot product of a row with a query of the same padded length (unsafe as `dot64`).
+#[cfg(not(all(target_arch = "wasm32", feature = "simd")))]
 #[inline]
-fn dot_i8_i16(row: &[i8], q: &[i16]) -> i32 {
+unsafe fn dot_i8_i16(row: &[i8], q: &[i16]) -> i32 {
     row.iter()
         .zip(q)
         .map(|(&r, &q)| i32::from(r) * i32::from(q))

@@ -914,6 +914,7 @@ impl Engine {
                 .profile
                 .iter()
                 .flat_map(|p| p.habits.iter())
+                // Not `contains` (see `campaigns::applies`).
                 .find(|h| h.months.iter().any(|&m| m == month as u8));
             if let Some(node) = habit.and_then(|h| self.catalog.category_index(&h.category)) {
                 let name = self.catalog.category_node_name(node, self.lang.code());

@@ -155,9 +155,6 @@ fn cargo_build(target_dir: &Path, simd: bool, feature: Option<&str>) -> Result {
         WASM_TARGET.to_uppercase().replace('-', "_")
     );
     let mut flags = std::env::var(&var).unwrap_or_default();
-    if simd {
-        flags.push_str(" -C target-feature=+simd128");
-    }
     for (from, to) in [(cargo_home(), "/cargo"), (root(), "/vitrin")] {
         flags.push_str(&format!(" --remap-path-prefix={}={to}", from.display()));
     }
@@ -181,8 +178,11 @@ fn cargo_build(target_dir: &Path, simd: bool, feature: Option<&str>) -> Result {
     ])
     .arg(target_dir)
     .env(var, flags.trim());
-    if let Some(f) = feature {
-        c.args(["--features", f]);
+    // SIMD128 for the dot products alone (the crate's feature `simd`, Cargo.toml), not
+    // crate-wide `-C target-feature=+simd128`, which kept every panic `Location`.
+    let features: Vec<&str> = simd.then_some("simd").into_iter().chain(feature).collect();
+    if !features.is_empty() {
+        c.args(["--features", &features.join(",")]);
     }
     run(&mut c)
 }
