@@ -26,6 +26,74 @@ impl Write for Count {
     }
 }
 
+/// A gzip size counter at level 6, the common server default.
+fn gzip6() -> GzEncoder<Count> {
+    GzEncoder::new(Count::default(), Compression::new(6))
+}
+
+/// A gzip size counter on a thread of its own: what is written to it goes there in chunks
+/// (an unbounded channel, so the writer never waits), so that a builder with a core to
+/// spare (the plans) counts the JSON catalog's gzip size beside its writing and the binary
+/// catalog's reading; `count` gives the same size as `gzip6` in line.
+pub struct Beside<'scope> {
+    chunk: Vec<u8>,
+    to: std::sync::mpsc::Sender<Vec<u8>>,
+    counter: std::thread::ScopedJoinHandle<'scope, io::Result<u64>>,
+}
+
+/// Bytes sent to `Beside`'s thread at a time.
+const CHUNK: usize = 256 << 10;
+
+impl<'scope> Beside<'scope> {
+    pub fn new(scope: &'scope std::thread::Scope<'scope, '_>) -> Beside<'scope> {
+        let (to, from) = std::sync::mpsc::channel::<Vec<u8>>();
+        let counter = scope.spawn(move || {
+            let mut gz = gzip6();
+            for chunk in from {
+                gz.write_all(&chunk)?;
+            }
+            Ok(gz.finish()?.0)
+        });
+        Beside {
+            chunk: Vec::with_capacity(CHUNK),
+            to,
+            counter,
+        }
+    }
+
+    fn send(&mut self) -> io::Result<()> {
+        let full = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        self.to
+            .send(full)
+            .map_err(|_| io::Error::other("the gzip counter stopped"))
+    }
+
+    /// The gzip size of everything written, once the thread has compressed it.
+    pub fn count(mut self) -> io::Result<u64> {
+        if !self.chunk.is_empty() {
+            self.send()?;
+        }
+        drop(self.to);
+        self.counter
+            .join()
+            .map_err(|_| io::Error::other("the gzip counter panicked"))?
+    }
+}
+
+impl Write for Beside<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.chunk.extend_from_slice(buf);
+        if self.chunk.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Bytes of the catalog as served: raw and gzipped (level 6, the common server default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Bytes {
@@ -43,11 +111,23 @@ pub fn catalog<W: Write>(
     model: &Trained,
     blend: Option<&Blend>,
 ) -> io::Result<Bytes> {
-    let mut out = Measured {
-        out,
-        raw: 0,
-        gzip: GzEncoder::new(Count::default(), Compression::new(6)),
-    };
+    let (raw, gzip) = catalog_with(out, gzip6(), items, model, blend)?;
+    Ok(Bytes {
+        raw,
+        gzip: gzip.finish()?.0,
+    })
+}
+
+/// `catalog` with its gzip counting done by `gzip`, left to the caller to finish (`Beside`
+/// counts on another thread); returns the raw size.
+pub fn catalog_with<W: Write, G: Write>(
+    out: W,
+    gzip: G,
+    items: &Items,
+    model: &Trained,
+    blend: Option<&Blend>,
+) -> io::Result<(u64, G)> {
+    let mut out = Measured { out, raw: 0, gzip };
     let mut line = String::new();
     out.put("{\"products\":[")?;
     for ix in 0..items.len() {
@@ -85,8 +165,7 @@ pub fn catalog<W: Write>(
     }
     out.put(&end(blend))?;
     out.out.flush()?;
-    let gzip = out.gzip.finish()?.0;
-    Ok(Bytes { raw: out.raw, gzip })
+    Ok((out.raw, out.gzip))
 }
 
 /// Where the binary catalog of the JSON catalog at `json` goes: beside it, `.bin`.
@@ -116,7 +195,7 @@ pub fn binary(json: &std::path::Path) -> io::Result<Bytes> {
         out.write_all(&bytes)?;
         out.flush()
     })?;
-    let mut gz = GzEncoder::new(Count::default(), Compression::new(6));
+    let mut gz = gzip6();
     gz.write_all(&bytes)?;
     Ok(Bytes {
         raw: bytes.len() as u64,
@@ -145,6 +224,20 @@ pub fn merged<W: Write>(
     model: &Trained,
     blend: Option<&Blend>,
 ) -> io::Result<(Bytes, usize)> {
+    let (raw, gzip, learned) = merged_with(out, gzip6(), base, items, model, blend)?;
+    let gzip = gzip.finish()?.0;
+    Ok((Bytes { raw, gzip }, learned))
+}
+
+/// `merged` with its gzip counting done by `gzip`, as `catalog_with`; returns the raw size.
+pub fn merged_with<W: Write, G: Write>(
+    out: W,
+    gzip: G,
+    base: &serde_json::Value,
+    items: &Items,
+    model: &Trained,
+    blend: Option<&Blend>,
+) -> io::Result<(u64, G, usize)> {
     use serde_json::{json, Value};
     let products = base
         .get("products")
@@ -155,11 +248,7 @@ pub fn merged<W: Write>(
                 "the base catalog has no `products` array",
             )
         })?;
-    let mut out = Measured {
-        out,
-        raw: 0,
-        gzip: GzEncoder::new(Count::default(), Compression::new(6)),
-    };
+    let mut out = Measured { out, raw: 0, gzip };
     // Lists name only products of the feed.
     let sold: std::collections::HashSet<&str> = products
         .iter()
@@ -214,8 +303,7 @@ pub fn merged<W: Write>(
         (blend, _) => out.put(&end(blend))?,
     }
     out.out.flush()?;
-    let gzip = out.gzip.finish()?.0;
-    Ok((Bytes { raw: out.raw, gzip }, learned))
+    Ok((out.raw, out.gzip, learned))
 }
 
 fn id_list(line: &mut String, items: &Items, list: &[u32]) {
@@ -229,13 +317,13 @@ fn id_list(line: &mut String, items: &Items, list: &[u32]) {
     line.push(']');
 }
 
-struct Measured<W> {
+struct Measured<W, G> {
     out: W,
     raw: u64,
-    gzip: GzEncoder<Count>,
+    gzip: G,
 }
 
-impl<W: Write> Measured<W> {
+impl<W: Write, G: Write> Measured<W, G> {
     fn put(&mut self, s: &str) -> io::Result<()> {
         self.out.write_all(s.as_bytes())?;
         self.gzip.write_all(s.as_bytes())?;
@@ -297,4 +385,30 @@ fn json_item(out: &mut String, id: &str) {
 
 fn json_str(out: &mut String, s: &str) {
     out.push_str(&serde_json::to_string(s).expect("a string serialises"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counting_gzip_beside_gives_the_size_counted_in_line() {
+        // Text over several chunks, written in uneven pieces, as the catalog's lines are.
+        let mut text = String::new();
+        for k in 0..120_000u64 {
+            let _ = write!(text, "{{\"id\":\"{k}\",\"popularity\":{}}},", k * k % 977);
+        }
+        let pieces = text.as_bytes().chunks(1 + text.len() / 613);
+        let mut inline = gzip6();
+        let beside = std::thread::scope(|scope| {
+            let mut beside = Beside::new(scope);
+            for piece in pieces {
+                inline.write_all(piece).unwrap();
+                beside.write_all(piece).unwrap();
+            }
+            beside.count().unwrap()
+        });
+        assert!(text.len() > 4 * CHUNK);
+        assert_eq!(beside, inline.finish().unwrap().0);
+    }
 }
