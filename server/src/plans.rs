@@ -429,6 +429,13 @@ webp AS (
 /// cost about 2 s per function on Diginetica (its 186k partitions); buckets cost little
 /// and run in parallel. Each view then fans out over its nexts by unnesting one array of
 /// keys, whose position gives back d (and so the weights) and whose low bits give b.
+///
+/// `whole`, a `CUME_DIST` over the same window (always > 0, so its filter keeps every
+/// row), is there for how DataFusion runs the window: with `LEAD`s alone every function
+/// can run on a stream, and BoundedWindowAggExec evaluates each `LEAD` row by row (a
+/// scalar value per row and offset, 7.2M of them); `CUME_DIST` needs its partition whole,
+/// so the window runs as WindowAggExec, which shifts each `LEAD`'s column in one go per
+/// bucket. The sort before it is the same either way.
 fn pairs_sql(sessions: &str, ids: &str, params: &Params) -> String {
     // Sessions need only be contiguous: `s` first compares integers, not visitor ids;
     // a session log's `s` alone names the session, and its visitor id is left empty.
@@ -445,7 +452,8 @@ fn pairs_sql(sessions: &str, ids: &str, params: &Params) -> String {
     format!(
         "{sessions}, {ids},
 keyed AS (SELECT g, visitor_id, s, p, item, p * {SHIFT} + item AS k FROM seq JOIN ids USING (product_id)),
-fanned AS (SELECT p, item AS a, unnest(make_array({nexts})) AS x FROM keyed),
+windowed AS (SELECT p, item AS a, make_array({nexts}) AS xs, CUME_DIST() {order} AS whole FROM keyed),
+fanned AS (SELECT p, a, unnest(xs) AS x FROM windowed WHERE whole > 0),
 near AS (SELECT a, x % {SHIFT} AS b, x / {SHIFT} - p AS d FROM fanned WHERE x IS NOT NULL AND x % {SHIFT} <> a),
 weighed AS (SELECT a < b AS up, least(a, b) * {SHIFT} + greatest(a, b) AS ab, CASE d{forward} END AS f, CASE d{backward} END AS bw FROM near)
 SELECT ab, SUM(CASE WHEN up THEN f ELSE bw END) AS lo_hi, SUM(CASE WHEN up THEN bw ELSE f END) AS hi_lo
@@ -709,20 +717,28 @@ GROUP BY x.product_id, y.product_id",
         n,
     );
     report.lap("train", &mut lap);
-    report.catalog = match &base {
-        Some(base) => {
-            let (bytes, learned) = builder::replace(&opts.out, |out| {
-                write::merged(out, base, &items, &trained, blend.as_ref())
-            })?;
-            report.base = Some((base["products"].as_array().map_or(0, Vec::len), learned));
-            bytes
-        }
-        None => builder::replace(&opts.out, |out| {
-            write::catalog(out, &items, &trained, blend.as_ref())
-        })?,
-    };
-    drop((trained, items, base));
-    report.binary = write::binary(&opts.out)?;
+    // The hand-written builder's writing, with the second core put to work: the JSON
+    // catalog's gzip size is counted on a thread of its own as the JSON is written, and
+    // then while the binary catalog is read from it and its own gzip size counted.
+    (report.catalog, report.binary) = std::thread::scope(|scope| -> io::Result<_> {
+        let gzip = write::Beside::new(scope);
+        let (raw, gzip) = match &base {
+            Some(base) => {
+                let (raw, gzip, learned) = builder::replace(&opts.out, |out| {
+                    write::merged_with(out, gzip, base, &items, &trained, blend.as_ref())
+                })?;
+                report.base = Some((base["products"].as_array().map_or(0, Vec::len), learned));
+                (raw, gzip)
+            }
+            None => builder::replace(&opts.out, |out| {
+                write::catalog_with(out, gzip, &items, &trained, blend.as_ref())
+            })?,
+        };
+        drop((trained, items, base));
+        let binary = write::binary(&opts.out)?;
+        let gzip = gzip.count()?;
+        Ok((write::Bytes { raw, gzip }, binary))
+    })?;
     report.lap("write", &mut lap);
     if let Some(path) = &opts.profiles_out {
         report.profiles = profiles(&ctx, &opts.out, path).await?;
