@@ -143,6 +143,13 @@ pub fn cut(s: &str, from: usize, to: usize) -> &str {
     s.get(from..to).unwrap_or_default()
 }
 
+/// Where the first of the ASCII bytes `set` is in `s` (`s.find([..])` for ASCII chars), by
+/// bytes, as the splits below: core's char and char-set searchers (and `memchr`, which
+/// `[u8]::contains` calls) cost more wasm than this loop.
+pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
+    s.bytes().position(|b| set.iter().any(|&x| x == b))
+}
+
 /// `s.rsplit_once(sep)` for an ASCII `sep`, by bytes: core's reverse char searcher cost
 /// about half a KB of wasm for the three splits that used it.
 pub fn rsplit_once(s: &str, sep: u8) -> Option<(&str, &str)> {

@@ -1,7 +1,7 @@
 //! JavaScript value semantics over JSON values, as json-logic-js inherits them: truthiness,
 //! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends on `value` and `jsontext`.
 
-use crate::jsontext::cut;
+use crate::jsontext::{cut, find_any};
 use crate::prelude::*;
 use crate::value::{Number, Value};
 use alloc::borrow::Cow;
@@ -235,13 +235,8 @@ fn push_f64(out: &mut String, f: f64) {
     }
 }
 
-/// Where the first of the ASCII bytes `set` is in `s`. By bytes, as `trim_start` and `trim_end`:
-/// core's char and char-set searchers (and `memchr`) cost more wasm than these loops.
-fn find_any(s: &str, set: &[u8]) -> Option<usize> {
-    s.bytes().position(|b| set.iter().any(|&x| x == b))
-}
-
-/// `s.trim_start_matches(c)` for an ASCII `c`.
+/// `s.trim_start_matches(c)` for an ASCII `c`, by bytes as `jsontext::find_any` searches:
+/// core's char searchers (and `memchr`) cost more wasm than these loops.
 fn trim_start(s: &str, c: u8) -> &str {
     cut(
         s,

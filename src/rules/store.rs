@@ -239,7 +239,7 @@ impl Checker<'_> {
     /// Ok when `url` is a page of `route`; Err(Some(why)) when its shape matches but a
     /// category or product does not exist.
     fn route_matches(&self, route: &str, url: &str) -> Result<(), Option<String>> {
-        let (prefix, tail) = match route.bytes().position(|b| b == b'{') {
+        let (prefix, tail) = match crate::jsontext::find_any(route, b"{") {
             Some(k) => (&route[..k], Some(&route[k..])),
             None => match route.strip_suffix('*') {
                 Some(p) => {
@@ -255,8 +255,8 @@ impl Checker<'_> {
         let Some(rest) = url.strip_prefix(prefix) else {
             return Err(None);
         };
-        let end = rest.bytes().position(|b| b == b'?' || b == b'#');
-        let rest = crate::jsontext::cut(rest, 0, end.unwrap_or(rest.len()));
+        let end = crate::jsontext::find_any(rest, b"?#").unwrap_or(rest.len());
+        let rest = crate::jsontext::cut(rest, 0, end);
         let decoded: String = percent_decode(rest);
         match tail {
             Some("{category}") if self.catalog.category_paths.contains(&decoded) => Ok(()),
