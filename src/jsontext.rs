@@ -38,18 +38,20 @@ pub fn read(text: &str) -> Result<Value, String> {
     })
 }
 
-/// A whole string in JSON number syntax as serde_json reads it into an f64; `None` for
-/// anything else, and for a number beyond the f64 range.
-pub fn number(s: &str) -> Option<f64> {
+/// A whole string in JS decimal literal syntax (`-1.5e3`, and what JSON refuses: `+1`, `007`,
+/// `.5`, `2.`), which the caller has checked, read as serde_json reads a JSON number (the
+/// same digits give the same f64); beyond the f64 range, an infinity.
+pub fn js_decimal(s: &str) -> f64 {
     let mut r = Reader {
         b: s.as_bytes(),
         text: s,
         pos: 0,
         depth: 0,
     };
-    match r.number() {
-        Ok(v) if r.pos == s.len() => v.as_f64(),
-        _ => None,
+    match r.number(true) {
+        Ok(v) => v.as_f64().unwrap_or_default(),
+        Err(_) if s.starts_with('-') => f64::NEG_INFINITY,
+        Err(_) => f64::INFINITY,
     }
 }
 
@@ -245,7 +247,7 @@ impl Reader<'_> {
             Some(b't') => self.word("true", Value::Bool(true)),
             Some(b'f') => self.word("false", Value::Bool(false)),
             Some(b'"') => self.string().map(Value::String),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'-' | b'0'..=b'9') => self.number(false),
             Some(b'[') => {
                 self.nest()?;
                 let mut items = Vec::new();
@@ -413,10 +415,10 @@ impl Reader<'_> {
 
     /// serde_json's number reading: digits into a u64 significand (integer digits past its
     /// precision count in the exponent, fraction digits past it are dropped), then scaled by
-    /// a power of ten.
-    fn number(&mut self) -> Step<Value> {
+    /// a power of ten. `js` also takes JS's syntax (`js_decimal`).
+    fn number(&mut self, js: bool) -> Step<Value> {
         let negative = self.peek() == Some(b'-');
-        if negative {
+        if negative || (js && self.peek() == Some(b'+')) {
             self.pos += 1;
         }
         let mut significand: u64 = 0;
@@ -425,13 +427,14 @@ impl Reader<'_> {
         let push = |s: u64, d: u8| s.checked_mul(10).and_then(|s| s.checked_add(u64::from(d)));
         let mut float = false;
         match self.peek() {
-            Some(b'0') => {
+            Some(b'0') if !js => {
                 self.pos += 1;
                 if let Some(b'0'..=b'9') = self.peek() {
                     return Err("invalid number");
                 }
             }
-            Some(b'1'..=b'9') => {
+            // JS: leading zeros (`007`), no integer digits (`.5`).
+            Some(b'0'..=b'9') => {
                 let mut full = false;
                 while let Some(c @ b'0'..=b'9') = self.peek() {
                     self.pos += 1;
@@ -445,6 +448,7 @@ impl Reader<'_> {
                 }
                 float = full;
             }
+            Some(b'.') if js => {}
             None => return Err("EOF while parsing a value"),
             _ => return Err("invalid number"),
         }
@@ -463,7 +467,10 @@ impl Reader<'_> {
                     _ => full = true,
                 }
             }
-            self.digits_from(from)?;
+            // JS: no fraction digits (`2.`).
+            if !js {
+                self.digits_from(from)?;
+            }
         }
         if let Some(b'e' | b'E') = self.peek() {
             self.pos += 1;
@@ -1128,12 +1135,14 @@ mod tests {
     }
 
     #[test]
-    fn numbers_alone() {
-        assert_eq!(number("1e3"), Some(1000.0));
-        assert_eq!(number("-0.5"), Some(-0.5));
-        assert_eq!(number("1e400"), None);
-        assert_eq!(number("1x"), None);
-        assert_eq!(number(" 1"), None);
+    fn js_decimals() {
+        assert_eq!(js_decimal("1e3"), 1000.0);
+        assert_eq!(js_decimal("-0.5"), -0.5);
+        assert_eq!(js_decimal("+007.50"), 7.5);
+        assert_eq!(js_decimal("-.5e1"), -5.0);
+        assert_eq!(js_decimal("2."), 2.0);
+        assert_eq!(js_decimal("1e400"), f64::INFINITY);
+        assert_eq!(js_decimal("-1e400"), f64::NEG_INFINITY);
     }
 
     /// Many random numbers in every notation: the same f64 bits as serde_json's reader.

@@ -85,49 +85,14 @@ pub fn index_of(hay: &str, needle: &str) -> Option<usize> {
 }
 
 /// A whole string in JS decimal syntax (`+1`, `.5`, `2.`, `007`, `1e3`; no spaces, no
-/// `Infinity`). Parsed by the JSON number reader (`jsontext::number`) because core's `f64::from_str` would
-/// add its own tables to the wasm.
+/// `Infinity`). Read by the JSON number reader (`jsontext::js_decimal`) because core's
+/// `f64::from_str` would add its own tables to the wasm.
 pub fn decimal(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     if b.is_empty() || decimal_len(b) != b.len() {
         return None;
     }
-    if b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
-        // Up to 15 digits is exact in both u64 and f64: the common case needs no parser.
-        return Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64);
-    }
-    // Rewrite into JSON syntax: no '+', no leading zeros, digits on both sides of '.'.
-    let (neg, body) = match b[0] {
-        b'-' => (true, cut(s, 1, s.len())),
-        b'+' => (false, cut(s, 1, s.len())),
-        _ => (false, s),
-    };
-    let split = find_any(body, b".eE").unwrap_or(body.len());
-    let (int, rest) = body.split_at_checked(split).unwrap_or((body, ""));
-    let int = trim_start(int, b'0');
-    let mut json = String::with_capacity(s.len() + 2);
-    if neg {
-        json.push('-');
-    }
-    json.push_str(if int.is_empty() { "0" } else { int });
-    let rest = match rest.strip_prefix('.') {
-        Some(r) => {
-            let frac_end = find_any(r, b"eE").unwrap_or(r.len());
-            if frac_end > 0 {
-                json.push('.');
-                json.push_str(cut(r, 0, frac_end));
-            }
-            cut(r, frac_end, r.len())
-        }
-        None => rest,
-    };
-    json.push_str(rest);
-    // The syntax is valid, so the only failure is an exponent too large for an f64.
-    Some(crate::jsontext::number(&json).unwrap_or(if neg {
-        f64::NEG_INFINITY
-    } else {
-        f64::INFINITY
-    }))
+    Some(crate::jsontext::js_decimal(s))
 }
 
 /// JS `Number(s)` for a string.
