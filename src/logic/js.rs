@@ -1,7 +1,7 @@
 //! JavaScript value semantics over JSON values, as json-logic-js inherits them: truthiness,
 //! `Number()`, `parseFloat`, `String()`, `==`, `===` and `<`. Depends on `value` and `jsontext`.
 
-use crate::jsontext::{cut, find_any};
+use crate::jsontext::cut;
 use crate::prelude::*;
 use crate::value::{Number, Value};
 use alloc::borrow::Cow;
@@ -200,59 +200,36 @@ fn push_f64(out: &mut String, f: f64) {
     }
 }
 
-/// `s.trim_start_matches(c)` for an ASCII `c`, by bytes as `jsontext::find_any` searches:
-/// core's char searchers (and `memchr`) cost more wasm than these loops.
-fn trim_start(s: &str, c: u8) -> &str {
-    cut(
-        s,
-        s.bytes().position(|b| b != c).unwrap_or(s.len()),
-        s.len(),
-    )
-}
-
-/// `s.trim_end_matches(c)` for an ASCII `c`.
-fn trim_end(s: &str, c: u8) -> &str {
-    cut(s, 0, s.bytes().rposition(|b| b != c).map_or(0, |i| i + 1))
-}
-
-/// The shortest round-trip digits come from serde_json's float printer (already in the
-/// binary, unlike core's; `f` is finite); they are re-laid out by the rules of JS
-/// `Number::toString`.
+/// The shortest round-trip digits, as serde_json's float printer writes them (already in the
+/// binary, unlike core's; `f` is finite and above 0): its notation is JS `Number::toString`'s
+/// but for an integer's `.0` and where JS keeps to fixed notation for longer (10^-6 <= f <
+/// 10^21, serde_json's 10^-5 <= f < 10^16).
 fn push_digits(out: &mut String, f: f64) {
     let mut printed = String::new();
     crate::jsontext::write_f64(&mut printed, f);
-    let (mantissa, exp) = find_any(&printed, b"eE").map_or((printed.as_str(), "0"), |e| {
-        (cut(&printed, 0, e), cut(&printed, e + 1, printed.len()))
-    });
-    let exp: i64 = trim_start(exp, b'+').parse().unwrap_or(0);
-    let int_len = find_any(mantissa, b".").unwrap_or(mantissa.len());
-    let all: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let digits = trim_start(&all, b'0');
-    // n: the decimal point sits after the n-th significant digit (JS spec's `n`).
-    let n = int_len as i64 + exp - (all.len() - digits.len()) as i64;
-    let digits = trim_end(digits, b'0');
-    let k = digits.len() as i64;
-    if digits.is_empty() {
-        out.push('0');
-    } else if k <= n && n <= 21 {
-        out.push_str(digits);
-        out.extend(core::iter::repeat('0').take((n - k) as usize));
-    } else if 0 < n && n <= 21 {
-        out.push_str(cut(digits, 0, n as usize));
-        out.push('.');
-        out.push_str(cut(digits, n as usize, digits.len()));
-    } else if -6 < n && n <= 0 {
-        out.push_str("0.");
-        out.extend(core::iter::repeat('0').take(n.unsigned_abs() as usize));
-        out.push_str(digits);
-    } else {
-        out.push_str(cut(digits, 0, 1));
-        if k > 1 {
-            out.push('.');
-            out.push_str(cut(digits, 1, digits.len()));
+    let Some((mantissa, exp)) = crate::jsontext::split_once(&printed, b'e') else {
+        return out.push_str(printed.strip_suffix(".0").unwrap_or(&printed));
+    };
+    let digits = mantissa.bytes().filter(|&b| b != b'.').map(char::from);
+    // `exp` is a sign and digits (`e-7`, `e+16`).
+    let e = exp
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0, |e, b| e * 10 + i32::from(b - b'0'));
+    match (exp.starts_with('-'), e) {
+        (true, 6) => {
+            out.push_str("0.00000");
+            out.extend(digits);
         }
-        out.push_str(if n > 0 { "e+" } else { "e-" });
-        crate::cat!(into(out), (n - 1).unsigned_abs());
+        (false, 16..=20) => {
+            // All the integer digits: the significant ones, then zeros.
+            let end = out.len() + e as usize + 1;
+            out.extend(digits);
+            while out.len() < end {
+                out.push('0');
+            }
+        }
+        _ => out.push_str(&printed),
     }
 }
 

@@ -282,6 +282,12 @@ fn numbers_print_like_javascript() {
     );
     assert_eq!(cat(json!(-1234.5678)), json!("-1234.5678"));
     assert_eq!(cat(json!(5e-324)), json!("5e-324"));
+    // Where JS and serde_json's printer choose different notations.
+    assert_eq!(cat(json!(1e16)), json!("10000000000000000"));
+    assert_eq!(cat(json!(2.5e-6)), json!("0.0000025"));
+    assert_eq!(cat(json!(1.25e-5)), json!("0.0000125"));
+    assert_eq!(cat(json!(1.5e300)), json!("1.5e+300"));
+    assert_eq!(cat(json!(12345.5)), json!("12345.5"));
     let data = json!({"v": [1, null, [2, [3]], true, {}]});
     assert_eq!(
         run(json!({"cat": [{"var": "v"}]}), data),
