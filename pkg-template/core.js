@@ -3,6 +3,9 @@
 // API.md, converts thrown error JSON into VitrinError, keeps storage writes off the hot
 // path, and contains panics: a trap inside wasm disables vitrin instead of the page.
 
+// Each call into the wasm by its number (generated from src/calls.rs).
+import * as calls from "./calls.js";
+
 /** The one error type vitrin throws for bad input. */
 export class VitrinError extends Error {
   constructor(code, message, details = {}) {
@@ -490,11 +493,11 @@ class Engine {
     this.#channel = channel;
     if (channel) {
       channel.onmessage = (e) => {
-        if (typeof e.data === "string" && !this.#destroyed) this.#after(() => this.#raw.receive(e.data));
+        if (typeof e.data === "string" && !this.#destroyed) this.#after(() => this.#call(calls.receive, e.data));
       };
     }
     live.add(this);
-    this.#after(() => this.#raw.wants());
+    this.#after(() => this.#call(calls.wants));
     if (typeof addEventListener === "function") {
       this.#onHide = () => this.#flush();
       addEventListener("pagehide", this.#onHide);
@@ -505,8 +508,8 @@ class Engine {
         error: (code, message, details) => this._emit("error", new VitrinError(code, message, details ?? {})),
         storage: rest.storage === "memory" ? null : localStorageOrNull(),
         storageKey: rest.storageKey,
-        visitorId: () => guarded(() => this.#raw.visitorId(), () => ""),
-        identify: (id) => this.#after(() => this.#raw.identify(id)),
+        visitorId: () => guarded(() => this.#call(calls.visitorId), () => ""),
+        identify: (id) => this.#after(() => this.#call(calls.identify, id)),
       });
       this.#sync = restored;
       const run = ({ runSync }) => {
@@ -521,6 +524,14 @@ class Engine {
           if (!this.#destroyed) restored.report("sync_failed", `sync could not be loaded: ${e?.message ?? e}`);
         });
     }
+  }
+
+  /**
+   * A call into the engine by its number (calls.js; src/calls.rs says what each reads of
+   * `a`, `now`, `b` and `x`): its text answer, or the engine's error thrown as its JSON.
+   */
+  #call(op, a = "", now, b, x) {
+    return this.#raw.call(op, a, now, b, x);
   }
 
   #time() {
@@ -538,9 +549,9 @@ class Engine {
     this.#flushTimer.unref?.();
   }
 
-  /** Runs a session call and arranges what it wants: a flush, an end-of-task post, effects. */
+  /** Runs a session call (its answer: the `Wants` bits) and arranges what it wants: a flush, an end-of-task post, effects. */
   #after(call) {
-    const wants = guarded(call, () => 0);
+    const wants = +guarded(call, () => 0);
     if (wants & WANTS_FLUSH) this.#scheduleFlush();
     if (wants & WANTS_END_TASK) queueMicrotask(() => this.#endTask());
     if (wants & WANTS_DRAIN) this.#drain();
@@ -548,18 +559,18 @@ class Engine {
   }
 
   #endTask() {
-    if (!this.#destroyed) this.#after(() => this.#raw.endTask());
+    if (!this.#destroyed) this.#after(() => this.#call(calls.endTask));
   }
 
   #flush() {
     if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
-    if (!this.#destroyed) this.#after(() => this.#raw.flush());
+    if (!this.#destroyed) this.#after(() => this.#call(calls.flush));
   }
 
   /** Carries out the session's effects for the page: tab posts now, notices after the call. */
   #drain() {
-    const effects = guarded(() => JSON.parse(this.#raw.drain()), () => []);
+    const effects = guarded(() => JSON.parse(this.#call(calls.drain)), () => []);
     for (const effect of effects) {
       if (effect.post !== undefined) {
         try {
@@ -597,7 +608,7 @@ class Engine {
   track(event) {
     this.#check();
     const at = this.#time();
-    this.#after(() => this.#raw.track(toJson(event, "invalid_event"), at));
+    this.#after(() => this.#call(calls.track, toJson(event, "invalid_event"), at));
     if (!broken) this.#sync?.event({ ...event, at: event.at ?? at });
     this.#promptsChanged();
   }
@@ -621,7 +632,7 @@ class Engine {
     if (this.#destroyed || broken) return;
     clearTimeout(this.#checkTimer);
     this.#checkTimer = null;
-    const gone = guarded(() => this.#raw.withdrawal(this.#time()), () => undefined);
+    const gone = guarded(() => this.#call(calls.withdrawal, "", this.#time()), () => "");
     if (gone) {
       const cut = gone.indexOf(" ");
       const id = gone.slice(cut + 1);
@@ -632,9 +643,9 @@ class Engine {
     if (top && top.id !== this.#lastPromptId) this._emit("prompt", top);
     this.#lastPromptId = top ? top.id : null;
     const now = this.#time();
-    const next = guarded(() => this.#raw.nextCheck(now), () => undefined);
-    if (next !== undefined) {
-      this.#checkTimer = setTimeout(() => this.#checkPrompts(), Math.min(Math.max(next - now, 0), MAX_TIMER_MS));
+    const next = guarded(() => this.#call(calls.nextCheck, "", now), () => "");
+    if (next !== "") {
+      this.#checkTimer = setTimeout(() => this.#checkPrompts(), Math.min(Math.max(+next - now, 0), MAX_TIMER_MS));
       this.#checkTimer.unref?.();
     }
   }
@@ -659,15 +670,15 @@ class Engine {
     if (typeof slot !== "string") throw argError("/slot", "slot must be a string");
     if (productId != null && typeof productId !== "string") throw argError("/productId", "productId must be a string");
     if (limit != null && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) throw argError("/limit", "limit must be an integer between 1 and 100");
-    const recs = guarded(() => JSON.parse(this.#raw.recommend(slot, productId ?? undefined, limit ?? undefined, this.#time())), () => []);
-    this.#after(() => this.#raw.wants());
+    const recs = guarded(() => JSON.parse(this.#call(calls.recommend, slot, this.#time(), productId ?? undefined, limit ?? undefined)), () => []);
+    this.#after(() => this.#call(calls.wants));
     return recs;
   }
 
   prompts() {
     this.#check();
-    const text = guarded(() => this.#raw.prompts(this.#time()), () => "[]");
-    this.#after(() => this.#raw.wants());
+    const text = guarded(() => this.#call(calls.prompts, "", this.#time()), () => "[]");
+    this.#after(() => this.#call(calls.wants));
     // Rendering is a function of the text alone: the same prompt again (the usual answer
     // between events) is parsed and formatted once, and copied after.
     if (text !== this.#rendered[0]) this.#rendered = [text, JSON.parse(text).map((p) => renderPrompt(p, this.#format()))];
@@ -677,7 +688,7 @@ class Engine {
   #promptAction(action, id) {
     this.#check();
     if (typeof id !== "string") throw argError("", "a prompt id is a string");
-    this.#after(() => this.#raw.promptAction(action, id, this.#time()));
+    this.#after(() => this.#call(calls.promptAction, action, this.#time(), id));
     if (action !== "shown") this.#lastPromptId = null;
     this.#promptsChanged();
   }
@@ -714,14 +725,14 @@ class Engine {
     this.#check();
     // Only on request: by default a document with any error changes nothing.
     const skip = options?.skipInvalidCampaigns === true;
-    const skipped = guarded(() => JSON.parse(this.#raw.setRules(toJson(rules, "invalid_rules"), skip)), () => []);
+    const skipped = guarded(() => JSON.parse(this.#call(calls.setRules, toJson(rules, "invalid_rules"), undefined, undefined, skip ? 1 : 0)), () => []);
     this.#promptsChanged();
     return { skipped };
   }
 
   setProfile(profile) {
     this.#check();
-    guarded(() => this.#raw.setProfile(toJson(profile, "invalid_profile")), () => undefined);
+    guarded(() => this.#call(calls.setProfile, toJson(profile, "invalid_profile")), () => undefined);
     this.#promptsChanged();
   }
 
@@ -734,29 +745,29 @@ class Engine {
 
   setConsent(consent) {
     this.#check();
-    this.#after(() => this.#raw.setConsent(toJson(consent, "invalid_consent")));
+    this.#after(() => this.#call(calls.setConsent, toJson(consent, "invalid_consent")));
     this.#promptsChanged();
   }
 
   state() {
     this.#check();
-    return guarded(() => JSON.parse(this.#raw.state()), EMPTY_STATE);
+    return guarded(() => JSON.parse(this.#call(calls.state)), EMPTY_STATE);
   }
 
   metrics() {
     this.#check();
-    return guarded(() => JSON.parse(this.#raw.metrics()), () => ({}));
+    return guarded(() => JSON.parse(this.#call(calls.metrics)), () => ({}));
   }
 
   explain(campaignId) {
     this.#check();
     if (typeof campaignId !== "string") throw argError("", "a campaign id is a string");
-    return guarded(() => JSON.parse(this.#raw.explain(campaignId, this.#time())), () => ({ acts: false, because: [] }));
+    return guarded(() => JSON.parse(this.#call(calls.explain, campaignId, this.#time())), () => ({ acts: false, because: [] }));
   }
 
   /** Internal, for `<vitrin-assistant>`: the core's URL rule (src/url.rs). */
   _isSafeUrl(url) {
-    return typeof url === "string" && guarded(() => this.#wasm.isSafeUrl(url), () => false);
+    return typeof url === "string" && guarded(() => this.#wasm.run(calls.isSafeUrl, url) === "true", () => false);
   }
 
   /**
@@ -767,12 +778,12 @@ class Engine {
   identify(visitorId) {
     this.#check();
     if (typeof visitorId !== "string") throw argError("", "a visitor id is a string");
-    this.#after(() => this.#raw.identify(visitorId));
+    this.#after(() => this.#call(calls.identify, visitorId));
   }
 
   forget() {
     this.#check();
-    this.#after(() => this.#raw.forget(mintId()));
+    this.#after(() => this.#call(calls.forget, mintId()));
     this.#sync?.forget();
     this.#promptsChanged();
   }
@@ -800,19 +811,20 @@ class Engine {
 /** Builds the public API over an initialised wasm-bindgen module. */
 export function bind(wasm) {
   return Object.freeze({
-    version: wasm.version(),
+    version: wasm.run(calls.version, ""),
     evaluateCondition(condition, data, options) {
       // The clock and zone `now`, `today` and the date operators read: this browser's unless given.
       const now = options?.now ?? Date.now();
       const offset = options?.utcOffsetMinutes ?? -new Date(now).getTimezoneOffset();
       if (!Number.isFinite(now)) throw argError("/now", "now must be ms since the epoch");
       if (!Number.isFinite(offset)) throw argError("/utcOffsetMinutes", "utcOffsetMinutes must be a number");
-      const scope = options?.scope ?? "";
-      if (!["", "campaign", "slot"].includes(scope)) throw argError("/scope", "scope must be \"campaign\" or \"slot\"");
-      return guarded(() => JSON.parse(wasm.evaluateCondition(toJson(condition, "invalid_condition"), toJson(data ?? null, "invalid_data"), now, offset, scope)), () => null);
+      // Read as the engine reads a campaign's (or slot's) condition, by the call for the scope.
+      const op = new Map([["", calls.evaluateCondition], ["campaign", calls.evaluateCampaignCondition], ["slot", calls.evaluateSlotCondition]]).get(options?.scope ?? "");
+      if (op === undefined) throw argError("/scope", "scope must be \"campaign\" or \"slot\"");
+      return guarded(() => JSON.parse(wasm.run(op, toJson(condition, "invalid_condition"), now, toJson(data ?? null, "invalid_data"), offset)), () => null);
     },
     isSafeUrl(url) {
-      return typeof url === "string" && guarded(() => wasm.isSafeUrl(url), () => false);
+      return typeof url === "string" && guarded(() => wasm.run(calls.isSafeUrl, url) === "true", () => false);
     },
     validateRules(rules) {
       let text;
@@ -822,7 +834,7 @@ export function bind(wasm) {
         // validateRules answers rather than throws, even for what JSON cannot hold.
         return { ok: false, errors: [{ path: e.path ?? "", message: e.message }] };
       }
-      return guarded(() => JSON.parse(wasm.validateRules(text)), () => ({ ok: false, errors: [{ path: "", message: broken.message }] }));
+      return guarded(() => JSON.parse(wasm.run(calls.validateRules, text)), () => ({ ok: false, errors: [{ path: "", message: broken.message }] }));
     },
     create(options) {
       return new Engine(wasm, options);

@@ -9,7 +9,8 @@
 //! 3. `template`, `rules` (format, validation, compilation; `rules::product`)
 //! 4. `scoring`, `slots`, `campaigns`, `assistant`
 //! 5. `engine` (the facade answering API.md)
-//! 6. `session` (the engine in a page: visitor id, storage, tabs, consent erasure),
+//! 6. `session` (the engine in a page: visitor id, storage, tabs, consent erasure), `calls`
+//!    (the numbers of the calls the package's JavaScript makes into the wasm),
 //!    `typescript` (the name lists as the package's TypeScript unions)
 //! 7. `web` (wasm32 only: bindings and platform)
 //!
@@ -65,6 +66,7 @@ compile_error!("the wasm runs on one thread: build it without the `atomics` targ
 
 pub mod assistant;
 pub mod blend;
+pub mod calls;
 pub mod campaigns;
 pub mod catalog;
 pub mod embeddings;

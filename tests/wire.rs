@@ -279,3 +279,19 @@ fn a_document_stored_by_the_previous_package_restores() {
         "{prompts:?}"
     );
 }
+
+/// core.js names each call into the wasm by the number `src/calls.rs` gives it, from the
+/// generated `pkg-template/calls.js`; `VITRIN_BLESS=1 cargo test --test wire` rewrites it.
+#[test]
+fn shipped_call_numbers_are_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg-template/calls.js");
+    let fresh = vitrin::calls::calls_js();
+    if std::env::var_os("VITRIN_BLESS").is_some() {
+        std::fs::write(path, &fresh).unwrap();
+    }
+    let shipped = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        shipped == fresh,
+        "calls.js is stale: run VITRIN_BLESS=1 cargo test --test wire"
+    );
+}

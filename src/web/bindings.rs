@@ -1,14 +1,18 @@
 //! The only code that knows JavaScript: wasm-bindgen exports that take JSON text and
-//! primitives, call the engine, and return JSON text or throw the error's JSON (the
-//! package's `core.js` turns it into a `VitrinError`). wasm32 only.
+//! primitives, call the engine, and return text or throw the error's JSON (the package's
+//! `core.js` turns it into a `VitrinError`). Besides the constructor and `setCatalog`
+//! (bytes), two exports of one shape, `run` and `RawEngine::call`, take each call by its
+//! number (`crate::calls`). wasm32 only.
 
 use super::platform::Store;
+use crate::calls::{Call, Run};
 use crate::catalog::Packed;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::json::{parse, Obj};
 use crate::jsontext::{fields, list, text, to_text};
 use crate::prelude::*;
+use crate::rules::vocabulary::Scope;
 use crate::rules::MAX_RULES_BYTES;
 use crate::session::{Effect, Session};
 use crate::value::Value;
@@ -64,13 +68,29 @@ fn clock(now: f64) -> Result<f64, JsValue> {
     }
 }
 
+/// The calls with no engine (`calls::Run`), by number: `a`, `now`, `b` and `x` as each says.
 #[wasm_bindgen]
-pub fn version() -> String {
-    crate::VERSION.to_string()
+pub fn run(op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Result<String, JsValue> {
+    let scope = match Run::ALL[op as usize] {
+        Run::Version => return Ok(crate::VERSION.to_string()),
+        Run::ValidateRules => return Ok(validate_rules(a)),
+        Run::IsSafeUrl => {
+            // Not `bool::to_string`, which is core::fmt's `Display`.
+            let safe = if crate::url::is_safe_url(a) {
+                "true"
+            } else {
+                "false"
+            };
+            return Ok(safe.to_string());
+        }
+        Run::EvaluateCondition => None,
+        Run::EvaluateCampaignCondition => Some(Scope::Campaign),
+        Run::EvaluateSlotCondition => Some(Scope::Slot),
+    };
+    evaluate_condition(a, b.as_deref().unwrap_or_default(), now, x, scope)
 }
 
-#[wasm_bindgen(js_name = validateRules)]
-pub fn validate_rules(rules: &str) -> String {
+fn validate_rules(rules: &str) -> String {
     let (ok, errors, warnings) = match parse(rules, MAX_RULES_BYTES, "invalid_rules") {
         Ok(doc) => {
             let found = crate::rules::read(&doc).1;
@@ -89,19 +109,12 @@ pub fn validate_rules(rules: &str) -> String {
     out
 }
 
-/// The core's URL rule (`crate::url`), for `<vitrin-assistant>` and stores drawing their own links.
-#[wasm_bindgen(js_name = isSafeUrl)]
-pub fn is_safe_url(url: &str) -> bool {
-    crate::url::is_safe_url(url)
-}
-
-#[wasm_bindgen(js_name = evaluateCondition)]
-pub fn evaluate_condition(
+fn evaluate_condition(
     condition: &str,
     data: &str,
     now: f64,
     utc_offset_minutes: f64,
-    scope: &str,
+    scope: Option<Scope>,
 ) -> Result<String, JsValue> {
     let mut rule = input(condition, "invalid_condition")?;
     crate::logic::set_clock(crate::logic::Clock {
@@ -110,7 +123,7 @@ pub fn evaluate_condition(
     });
     let data = input(data, "invalid_data")?;
     // With a scope, read as the engine reads a campaign's (or slot's) condition.
-    if let Some(scope) = crate::rules::vocabulary::Scope::named(scope) {
+    if let Some(scope) = scope {
         let checked = crate::rules::vocabulary::check(&rule, scope, "");
         if !checked.errors.is_empty() {
             return Err(fail(Error::many(
@@ -178,6 +191,24 @@ impl RawEngine {
         wants.effects = !self.outward.is_empty();
         wants.bits()
     }
+
+    /// The effects kept for the wrapper, as `Call::Drain` answers them.
+    fn drain(&mut self) -> String {
+        let effects = core::mem::take(&mut self.outward);
+        let mut out = String::new();
+        list(&mut out, &effects, |out, e| {
+            let mut o = fields(out);
+            match e {
+                Effect::Post(msg) => o.field("post", msg),
+                Effect::Change(cause) => o.field("change", &cause.name()),
+                Effect::Error(e) => o.field("error", e),
+                // Carried out in `settle`, never kept for the wrapper.
+                Effect::Store(_) | Effect::Erase | Effect::Discard => &mut o,
+            }
+            .end()
+        });
+        out
+    }
 }
 
 #[wasm_bindgen]
@@ -186,7 +217,7 @@ impl RawEngine {
     /// visitor gets when none is stored); `table`, or `embeddings` with `dim`, are the
     /// catalog's embeddings as the wrapper packed them (`catalog::Packed`), or, when
     /// `options` has no catalog, `table` is the binary catalog (`catalog::binary`); `tabs`: the
-    /// wrapper has a channel to the other tabs. Call `settle` right after (`wants`).
+    /// wrapper has a channel to the other tabs. Ask `Call::Wants` right after.
     #[wasm_bindgen(constructor)]
     pub fn new(
         options: &[u8],
@@ -228,106 +259,92 @@ impl RawEngine {
         })
     }
 
-    /// What the wrapper should arrange now (bits: 1 flush soon, 2 `endTask` at the end of
-    /// the task, 4 `drain`); after calls that answer something else (`recommend`, `prompts`).
-    pub fn wants(&mut self) -> u32 {
-        self.settle()
-    }
-
-    /// The effects for the wrapper, as JSON: `[{"post": text} | {"change": cause} | {"error": {…}}]`.
-    pub fn drain(&mut self) -> String {
-        let effects = core::mem::take(&mut self.outward);
-        let mut out = String::new();
-        list(&mut out, &effects, |out, e| {
-            let mut o = fields(out);
-            match e {
-                Effect::Post(msg) => o.field("post", msg),
-                Effect::Change(cause) => o.field("change", &cause.name()),
-                Effect::Error(e) => o.field("error", e),
-                // Carried out in `settle`, never kept for the wrapper.
-                Effect::Store(_) | Effect::Erase | Effect::Discard => &mut o,
-            }
-            .end()
-        });
-        out
-    }
-
-    pub fn track(&mut self, event: &str, now: f64) -> Result<u32, JsValue> {
-        #[cfg(feature = "test-panic")]
-        assert!(
-            !event.contains("\"vitrin-test-panic\""),
-            "forced panic (test-panic build)"
-        );
-        let now = clock(now)?;
-        let v = input(event, "invalid_event")?;
-        self.session.track(&v, now).map_err(fail)?;
-        Ok(self.settle())
-    }
-
-    pub fn recommend(
+    /// The calls on an engine (`calls::Call`), by number: `a`, `now`, `b` and `x` as each
+    /// says (`now` is checked only by those that read the clock).
+    pub fn call(
         &mut self,
-        slot: &str,
-        product_id: Option<String>,
-        limit: Option<u32>,
+        op: u32,
+        a: &str,
         now: f64,
+        b: Option<String>,
+        x: f64,
     ) -> Result<String, JsValue> {
-        let now = clock(now)?;
-        let recs = self
-            .session
-            .engine_mut()
-            .recommend(slot, product_id.as_deref(), limit, now)
-            .map_err(fail)?;
-        Ok(to_text(&recs))
-    }
-
-    pub fn prompts(&mut self, now: f64) -> Result<String, JsValue> {
-        let now = clock(now)?;
-        let prompts = self.session.engine_mut().prompts(now);
-        Ok(to_text(&prompts))
-    }
-
-    /// `action` is `shown`, `dismiss` or `clicked`.
-    #[wasm_bindgen(js_name = promptAction)]
-    pub fn prompt_action(
-        &mut self,
-        action: &str,
-        prompt_id: &str,
-        now: f64,
-    ) -> Result<u32, JsValue> {
-        let now = clock(now)?;
-        self.session
-            .prompt_action(action, prompt_id, now)
-            .map_err(fail)?;
-        Ok(self.settle())
-    }
-
-    /// The prompt on screen that stopped being true, as `"<reason> <prompt id>"` (a reason
-    /// has no space), or `undefined` while it holds.
-    pub fn withdrawal(&mut self, now: f64) -> Result<Option<String>, JsValue> {
-        let now = clock(now)?;
-        Ok(self
-            .session
-            .engine_mut()
-            .withdrawal(now)
-            .map(|(id, reason)| crate::cat!(reason, " ", id)))
-    }
-
-    /// Milliseconds since the epoch of the next clock-driven prompt check, or `undefined`.
-    #[wasm_bindgen(js_name = nextCheck)]
-    pub fn next_check(&self, now: f64) -> Option<f64> {
-        self.session.engine().next_check(now)
-    }
-
-    pub fn metrics(&self) -> String {
-        text(&self.session.engine().metrics())
-    }
-
-    pub fn explain(&self, campaign_id: &str, now: f64) -> Result<String, JsValue> {
-        let now = clock(now)?;
-        self.session
-            .engine()
-            .explain(campaign_id, now)
-            .map_err(fail)
+        let session = &mut self.session;
+        match Call::ALL[op as usize] {
+            Call::Wants => {}
+            Call::Drain => return Ok(self.drain()),
+            Call::Track => {
+                #[cfg(feature = "test-panic")]
+                assert!(
+                    !a.contains("\"vitrin-test-panic\""),
+                    "forced panic (test-panic build)"
+                );
+                let now = clock(now)?;
+                let v = input(a, "invalid_event")?;
+                session.track(&v, now).map_err(fail)?;
+            }
+            Call::Recommend => {
+                let now = clock(now)?;
+                // No limit comes as NaN.
+                let limit = (!x.is_nan()).then_some(x as u32);
+                let recs = session
+                    .engine_mut()
+                    .recommend(a, b.as_deref(), limit, now)
+                    .map_err(fail)?;
+                return Ok(to_text(&recs));
+            }
+            Call::Prompts => {
+                let now = clock(now)?;
+                return Ok(to_text(&session.engine_mut().prompts(now)));
+            }
+            Call::PromptAction => {
+                let now = clock(now)?;
+                let id = b.as_deref().unwrap_or_default();
+                session.prompt_action(a, id, now).map_err(fail)?;
+            }
+            Call::Withdrawal => {
+                let now = clock(now)?;
+                let gone = session.engine_mut().withdrawal(now);
+                return Ok(gone.map_or(String::new(), |(id, reason)| crate::cat!(reason, " ", id)));
+            }
+            Call::NextCheck => {
+                let next = session.engine().next_check(now);
+                // As JavaScript reads it back with `+`: the same number.
+                return Ok(next.map(crate::json::num).unwrap_or_default());
+            }
+            Call::Metrics => return Ok(text(&session.engine().metrics())),
+            Call::Explain => {
+                let now = clock(now)?;
+                return session.engine().explain(a, now).map_err(fail);
+            }
+            Call::State => return Ok(session.engine().state()),
+            Call::VisitorId => return Ok(session.engine().visitor_id().to_string()),
+            Call::SetProfile => {
+                let v = input(a, "invalid_profile")?;
+                session.engine_mut().set_profile(&v).map_err(fail)?;
+                return Ok(String::new());
+            }
+            Call::SetRules => return set_rules(session, a, x == 1.0),
+            Call::SetConsent => {
+                let v = input(a, "invalid_consent")?;
+                session.set_consent(&v).map_err(fail)?;
+            }
+            Call::Identify => {
+                if a.is_empty() || a.len() > 256 {
+                    return Err(fail(Error::at(
+                        "invalid_argument",
+                        "",
+                        "a visitor id is a string of 1 to 256 characters",
+                    )));
+                }
+                session.identify(a);
+            }
+            Call::EndTask => session.end_task(),
+            Call::Flush => session.flush(),
+            Call::Forget => session.forget(a),
+            Call::Receive => session.receive(a),
+        }
+        Ok(crate::cat!(self.settle()))
     }
 
     /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the
@@ -345,15 +362,6 @@ impl RawEngine {
             .engine()
             .bench_condition(campaign_id, iterations, now)
             .map_err(fail)
-    }
-
-    pub fn state(&self) -> String {
-        self.session.engine().state()
-    }
-
-    #[wasm_bindgen(js_name = visitorId)]
-    pub fn visitor_id(&self) -> String {
-        self.session.engine().visitor_id().to_string()
     }
 
     #[wasm_bindgen(js_name = setCatalog)]
@@ -376,73 +384,19 @@ impl RawEngine {
             .set_catalog_packed(&v, packed(&table, &embeddings, dim))
             .map_err(fail)
     }
+}
 
-    #[wasm_bindgen(js_name = setProfile)]
-    pub fn set_profile(&mut self, profile: &str) -> Result<(), JsValue> {
-        let v = input(profile, "invalid_profile")?;
-        self.session.engine_mut().set_profile(&v).map_err(fail)
-    }
-
-    /// With `skip_invalid`, campaigns with errors are left out (when every error lies in
-    /// one); answers what was left out, as JSON.
-    #[wasm_bindgen(js_name = setRules)]
-    pub fn set_rules(&mut self, rules: &str, skip_invalid: bool) -> Result<String, JsValue> {
-        let mut v = parse(rules, MAX_RULES_BYTES, "invalid_rules").map_err(fail)?;
-        let mut skipped = Vec::new();
-        if skip_invalid {
-            match crate::rules::without_invalid_campaigns(&v) {
-                Ok((kept, left_out)) => (v, skipped) = (kept, left_out),
-                Err(errors) => {
-                    return Err(fail(Error::many("invalid_rules", "invalid rules", errors)))
-                }
-            }
+/// With `skip_invalid`, campaigns with errors are left out (when every error lies in one);
+/// answers what was left out, as JSON.
+fn set_rules(session: &mut Session, rules: &str, skip_invalid: bool) -> Result<String, JsValue> {
+    let mut v = parse(rules, MAX_RULES_BYTES, "invalid_rules").map_err(fail)?;
+    let mut skipped = Vec::new();
+    if skip_invalid {
+        match crate::rules::without_invalid_campaigns(&v) {
+            Ok((kept, left_out)) => (v, skipped) = (kept, left_out),
+            Err(errors) => return Err(fail(Error::many("invalid_rules", "invalid rules", errors))),
         }
-        self.session.engine_mut().set_rules(&v).map_err(fail)?;
-        Ok(to_text(&skipped))
     }
-
-    #[wasm_bindgen(js_name = setConsent)]
-    pub fn set_consent(&mut self, consent: &str) -> Result<u32, JsValue> {
-        let v = input(consent, "invalid_consent")?;
-        self.session.set_consent(&v).map_err(fail)?;
-        Ok(self.settle())
-    }
-
-    /// The store names the visitor (its customer id, or its server's id for them).
-    pub fn identify(&mut self, visitor_id: &str) -> Result<u32, JsValue> {
-        if visitor_id.is_empty() || visitor_id.len() > 256 {
-            return Err(fail(Error::at(
-                "invalid_argument",
-                "",
-                "a visitor id is a string of 1 to 256 characters",
-            )));
-        }
-        self.session.identify(visitor_id);
-        Ok(self.settle())
-    }
-
-    /// The end of the page's task: the changes for the other tabs go as one message.
-    #[wasm_bindgen(js_name = endTask)]
-    pub fn end_task(&mut self) -> u32 {
-        self.session.end_task();
-        self.settle()
-    }
-
-    /// Writes the visitor document if it changed; called by the wrapper off the hot path.
-    pub fn flush(&mut self) -> u32 {
-        self.session.flush();
-        self.settle()
-    }
-
-    /// `new_id`: a fresh random id, the visitor's from now on in every tab.
-    pub fn forget(&mut self, new_id: &str) -> u32 {
-        self.session.forget(new_id);
-        self.settle()
-    }
-
-    /// A message another tab posted.
-    pub fn receive(&mut self, message: &str) -> u32 {
-        self.session.receive(message);
-        self.settle()
-    }
+    session.engine_mut().set_rules(&v).map_err(fail)?;
+    Ok(to_text(&skipped))
 }

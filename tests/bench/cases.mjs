@@ -8,6 +8,7 @@
 // core's answer alone at the same clocks beside them: the difference is the rendering).
 import { makeCatalog } from "../support/catalog.mjs";
 import { vteTable } from "../support/vte.mjs";
+import { prompts as PROMPTS_CALL } from "../../pkg/calls.js";
 
 /** The engine's clock in every case: 2027-01-15 08:00 UTC, 11:00 in the store's zone (+03:00). */
 export const NOW = 1_800_000_000_000;
@@ -487,11 +488,11 @@ async function prompts(deps, opts) {
   const [first, later] = [at(NOW), at(LATER)];
   if (first.length === 0 || later.length === 0) throw new Error("prompts() found nothing due among the 20 campaigns");
   if (first[0].text === later[0].text) throw new Error("prompts() gives the same text at both clocks: the changing row would measure the cached rendering");
-  if (JSON.parse(raw.prompts(LATER))[0]?.id !== later[0].id) throw new Error("the core-alone row would time another engine than prompts()'s");
+  if (JSON.parse(raw.call(PROMPTS_CALL, "", LATER))[0]?.id !== later[0].id) throw new Error("the core-alone row would time another engine than prompts()'s");
   const rows = await interleave({
     [PROMPTS_ROWS.cached]: () => at(NOW),
     [PROMPTS_ROWS.changing]: () => at(now === NOW ? LATER : NOW),
-    [PROMPTS_ROWS.core]: () => raw.prompts((now = now === NOW ? LATER : NOW)),
+    [PROMPTS_ROWS.core]: () => raw.call(PROMPTS_CALL, "", (now = now === NOW ? LATER : NOW)),
     [PROMPTS_ROWS.js]: jsPrompts,
   }, fine(opts));
   logCase(deps.log, "prompts() with 20 campaigns, per call", rows);

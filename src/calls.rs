@@ -1,0 +1,88 @@
+//! The calls the package's JavaScript makes into the wasm, by number. `web::bindings`
+//! exports two functions of one shape (`run`, and `RawEngine::call` on an engine: the
+//! call's number, a text `a`, the clock `now`, a text `b` or none, a number `x`; text back)
+//! instead of an export per call, each with its own argument and result conversions in the
+//! wasm and in wasm-bindgen's glue.
+//! These lists are the one copy of the numbers: `pkg-template/calls.js`, which `core.js`
+//! imports, is generated from them (`calls_js`; `cargo test --test wire` fails when stale).
+//! Depends on `names` alone.
+
+crate::names! {
+    /// What `run` answers, with no engine. Named as the JavaScript names them.
+    pub enum Run {
+        /// The crate's version.
+        Version = "version",
+        /// `a`: a rules document; its `{ ok, errors, warnings? }`.
+        ValidateRules = "validateRules",
+        /// `a`: a URL; `true` or `false` (`crate::url`).
+        IsSafeUrl = "isSafeUrl",
+        /// `a`: a condition, `b`: the data, `x`: the UTC offset in minutes; its value.
+        EvaluateCondition = "evaluateCondition",
+        /// `EvaluateCondition` read as a campaign's `when` is.
+        EvaluateCampaignCondition = "evaluateCampaignCondition",
+        /// `EvaluateCondition` read as a slot's filter or boost is.
+        EvaluateSlotCondition = "evaluateSlotCondition",
+    }
+}
+
+crate::names! {
+    /// What `RawEngine::call` does on an engine. Those that change the session answer the
+    /// `Wants` bits it then has, as digits (1 flush soon, 2 `endTask` at the end of the task,
+    /// 4 `drain`); `Wants` asks for them after the others.
+    pub enum Call {
+        Wants = "wants",
+        /// The effects for the wrapper, as JSON: `[{"post": text} | {"change": cause} | {"error": {…}}]`.
+        Drain = "drain",
+        /// `a`: the event.
+        Track = "track",
+        /// `a`: the slot, `b`: the product id or none, `x`: the limit or NaN.
+        Recommend = "recommend",
+        Prompts = "prompts",
+        /// `a`: `shown`, `dismiss` or `clicked`, `b`: the prompt id.
+        PromptAction = "promptAction",
+        /// The prompt on screen that stopped being true, as `"<reason> <prompt id>"` (a
+        /// reason has no space), or `""` while it holds.
+        Withdrawal = "withdrawal",
+        /// The time of the next clock-driven prompt check (a JavaScript number's text), or `""`.
+        NextCheck = "nextCheck",
+        Metrics = "metrics",
+        /// `a`: the campaign id.
+        Explain = "explain",
+        State = "state",
+        /// The visitor id, as it is.
+        VisitorId = "visitorId",
+        /// `a`: the profile.
+        SetProfile = "setProfile",
+        /// `a`: the rules, `x`: 1 to leave out campaigns with errors (when every error lies
+        /// in one); answers what was left out.
+        SetRules = "setRules",
+        /// `a`: the consent.
+        SetConsent = "setConsent",
+        /// `a`: the visitor id the store names.
+        Identify = "identify",
+        /// The end of the page's task: the changes for the other tabs go as one message.
+        EndTask = "endTask",
+        /// Writes the visitor document if it changed; called by the wrapper off the hot path.
+        Flush = "flush",
+        /// `a`: a fresh random id, the visitor's from now on in every tab.
+        Forget = "forget",
+        /// `a`: a message another tab posted.
+        Receive = "receive",
+    }
+}
+
+/// `pkg-template/calls.js`: each call's number as a constant of its own, which esbuild
+/// writes into the bundle as the number itself.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn calls_js() -> String {
+    let mut out = String::from(
+        "// Generated from src/calls.rs (the calls core.js makes into the wasm); `cargo test` fails when stale.\n",
+    );
+    for (what, names) in [("run", Run::NAMES), ("RawEngine.call", Call::NAMES)] {
+        out.push_str(&format!("\n// {what}\n"));
+        for (i, name) in names.iter().enumerate() {
+            out.push_str(&format!("export const {name} = {i};\n"));
+        }
+    }
+    out
+}
