@@ -176,6 +176,69 @@ function localStorageOrNull() {
   }
 }
 
+/** `k` is stored under the storage key `key`: the key itself or `key:…` (all vitrin stores under it). */
+const under = (k, key) => k === key || k.startsWith(`${key}:`);
+
+/** The engines' memory storage: shared by the page's engines with the same key, like localStorage. */
+const engineMemory = new Map();
+const memoryStore = {
+  get: (k) => engineMemory.get(k) ?? null,
+  set: (k, v) => void engineMemory.set(k, v),
+  removeAll(key) {
+    for (const k of [...engineMemory.keys()]) if (under(k, key)) engineMemory.delete(k);
+  },
+};
+
+/** localStorage as an engine's storage; a failed step throws `storage_failed` with what failed. */
+function localStore(s) {
+  const attempt = (what, step) => {
+    try {
+      return step();
+    } catch (e) {
+      throw new VitrinError("storage_failed", `localStorage ${what} failed: ${e instanceof Error ? e.message : ""}`);
+    }
+  };
+  return {
+    get: (k) => attempt("read", () => s.getItem(k)),
+    set: (k, v) => attempt("write", () => s.setItem(k, v)),
+    removeAll(key) {
+      const keys = [];
+      for (let i = 0, n = attempt("read", () => s.length); i < n; i++) {
+        try {
+          const k = s.key(i);
+          if (k !== null && under(k, key)) keys.push(k);
+        } catch {
+          // a key that cannot be read is not removed
+        }
+      }
+      for (const k of keys) attempt("remove", () => s.removeItem(k));
+    },
+  };
+}
+
+/**
+ * Where an engine stores the visitor document (API.md `storage`): localStorage when asked
+ * for or `auto` and usable, else memory, with the error that says why not.
+ */
+function openStore(kind) {
+  if (kind === "memory") return [memoryStore, null];
+  let inWindow = false;
+  try {
+    inWindow = globalThis instanceof Window;
+  } catch {
+    // no Window here (Node, a worker)
+  }
+  if (!inWindow) return [memoryStore, kind === "local" ? new VitrinError("storage_unavailable", "no localStorage here; keeping state in memory") : null];
+  let s;
+  try {
+    s = globalThis.localStorage;
+  } catch (e) {
+    return [memoryStore, new VitrinError("storage_failed", `localStorage access failed: ${e instanceof Error ? e.message : ""}`)];
+  }
+  if (s == null) return [memoryStore, new VitrinError("storage_unavailable", "localStorage is disabled; keeping state in memory")];
+  return [localStore(s), null];
+}
+
 /** The documents sync keeps in step with the server: name, URL option, the engine's setter. */
 export const SYNC_DOCS = [
   ["catalog", "catalogUrl", "setCatalog"],
@@ -462,6 +525,8 @@ class Engine {
   #sync = null;
   #wasm;
   #channel = null;
+  #store;
+  #key;
 
   constructor(wasm, options) {
     if (!isObject(options)) throw new VitrinError("invalid_options", "options must be an object", { path: "" });
@@ -481,9 +546,21 @@ class Engine {
     const visitorId = rest.visitorId ?? sync?.visitorId;
     const packed = packCatalog(rest.catalog);
     const json = utf8.encode(toJson({ localId, ...rest, ...(visitorId === undefined ? {} : { visitorId }), catalog: packed.json }, "invalid_options"));
-    const channel = openChannel(typeof rest.storageKey === "string" ? rest.storageKey : "vitrin");
+    const key = typeof rest.storageKey === "string" ? rest.storageKey : "vitrin";
+    const channel = openChannel(key);
+    const [store, storeError] = openStore(rest.storage);
+    // What the key holds, handed to the engine, which uses it only with the visitor's consent.
+    let stored = null;
+    let unread;
     try {
-      this.#raw = guarded(() => new wasm.RawEngine(json, packed.table, packed.rows, packed.dim, channel !== null), () => {
+      stored = store.get(key);
+    } catch (e) {
+      unread = e.message;
+    }
+    this.#store = store;
+    this.#key = key;
+    try {
+      this.#raw = guarded(() => new wasm.RawEngine(json, packed.table, packed.rows, packed.dim, channel !== null, stored, unread), () => {
         throw broken;
       });
     } catch (e) {
@@ -497,6 +574,7 @@ class Engine {
       };
     }
     live.add(this);
+    if (storeError) this.#report(storeError);
     this.#after(() => this.#call(calls.wants));
     if (typeof addEventListener === "function") {
       this.#onHide = () => this.#flush();
@@ -568,7 +646,15 @@ class Engine {
     if (!this.#destroyed) this.#after(() => this.#call(calls.flush));
   }
 
-  /** Carries out the session's effects for the page: tab posts now, notices after the call. */
+  /**
+   * An error for the `error` listeners, after the current call returns: listeners attached
+   * right after create() still hear about a damaged stored state found while creating.
+   */
+  #report(err) {
+    queueMicrotask(() => this._emit("error", err));
+  }
+
+  /** Carries out the session's effects for the page: storage and tab posts now, notices after the call. */
   #drain() {
     const effects = guarded(() => JSON.parse(this.#call(calls.drain)), () => []);
     for (const effect of effects) {
@@ -578,11 +664,21 @@ class Engine {
         } catch {
           // A closed channel or a detached page: the other tabs catch up from storage.
         }
+      } else if (effect.store !== undefined || effect.erase) {
+        try {
+          if (effect.erase) this.#store.removeAll(this.#key);
+          else this.#store.set(this.#key, effect.store);
+        } catch (e) {
+          this.#report(e);
+        }
+      } else if (effect.discard) {
+        try {
+          this.#store.removeAll(this.#key);
+        } catch {
+          // not worth reporting (src/session.rs `Effect::Discard`): the next write replaces it
+        }
       } else if (effect.error) {
-        const err = new VitrinError(effect.error.code, effect.error.message, effect.error);
-        // After the current call returns: listeners attached right after create() still
-        // hear about a damaged stored state found while creating.
-        queueMicrotask(() => this._emit("error", err));
+        this.#report(new VitrinError(effect.error.code, effect.error.message, effect.error));
       } else if (effect.change) {
         const detail = { cause: effect.change };
         queueMicrotask(() => this._emit("change", detail));

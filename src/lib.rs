@@ -12,7 +12,7 @@
 //! 6. `session` (the engine in a page: visitor id, storage, tabs, consent erasure), `calls`
 //!    (the numbers of the calls the package's JavaScript makes into the wasm),
 //!    `typescript` (the name lists as the package's TypeScript unions)
-//! 7. `web` (wasm32 only: bindings and platform)
+//! 7. `web` (wasm32 only: the bindings)
 //!
 //! `no_std` on wasm32 (`alloc` only), std on the host (tests, the server, xtask): with std
 //! linked, a panic carried std's machinery into the wasm (its hook, the formatting of

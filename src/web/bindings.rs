@@ -4,7 +4,6 @@
 //! (bytes), two exports of one shape, `run` and `RawEngine::call`, take each call by its
 //! number (`crate::calls`). wasm32 only.
 
-use super::platform::Store;
 use crate::calls::{Call, Run};
 use crate::catalog::Packed;
 use crate::engine::Engine;
@@ -154,40 +153,22 @@ fn evaluate_condition(
     Ok(text(&result))
 }
 
-/// The engine's session and where its visitor is stored. The session decides; this
-/// carries out what it asks (`session::Effect`): storage here, tab posts and notices
-/// handed to the wrapper (`drain`), which owns the BroadcastChannel.
+/// The engine's session. The session decides; the wrapper carries out what it asks
+/// (`session::Effect`, handed over by `drain`): it owns the storage and the BroadcastChannel.
 #[wasm_bindgen]
 pub struct RawEngine {
     session: Session,
-    store: Store,
-    key: String,
-    /// Effects for the wrapper: posts to the other tabs, `change` and `error` notices.
+    /// Effects for the wrapper: storage writes, posts to the other tabs, `change` and
+    /// `error` notices.
     outward: Vec<Effect>,
 }
 
 impl RawEngine {
-    /// Carries out the session's storage effects now and keeps the rest for `drain`;
-    /// answers the session's `Wants` as bits (1 flush, 2 end of task, 4 drain).
+    /// Keeps the session's effects for `drain`; answers the session's `Wants` as bits (1
+    /// flush, 2 end of task, 4 drain).
     fn settle(&mut self) -> u32 {
         let mut wants = self.session.wants();
-        for effect in self.session.drain() {
-            let result = match &effect {
-                Effect::Store(doc) => self.store.set(&self.key, doc),
-                Effect::Erase => self.store.remove_all(&self.key),
-                Effect::Discard => {
-                    let _ = self.store.remove_all(&self.key);
-                    continue;
-                }
-                _ => {
-                    self.outward.push(effect);
-                    continue;
-                }
-            };
-            if let Err(e) = result {
-                self.outward.push(Effect::Error(e));
-            }
-        }
+        self.outward.extend(self.session.drain());
         wants.effects = !self.outward.is_empty();
         wants.bits()
     }
@@ -202,8 +183,9 @@ impl RawEngine {
                 Effect::Post(msg) => o.field("post", msg),
                 Effect::Change(cause) => o.field("change", &cause.name()),
                 Effect::Error(e) => o.field("error", e),
-                // Carried out in `settle`, never kept for the wrapper.
-                Effect::Store(_) | Effect::Erase | Effect::Discard => &mut o,
+                Effect::Store(doc) => o.field("store", doc),
+                Effect::Erase => o.field("erase", &true),
+                Effect::Discard => o.field("discard", &true),
             }
             .end()
         });
@@ -217,7 +199,9 @@ impl RawEngine {
     /// visitor gets when none is stored); `table`, or `embeddings` with `dim`, are the
     /// catalog's embeddings as the wrapper packed them (`catalog::Packed`), or, when
     /// `options` has no catalog, `table` is the binary catalog (`catalog::binary`); `tabs`: the
-    /// wrapper has a channel to the other tabs. Ask `Call::Wants` right after.
+    /// wrapper has a channel to the other tabs; `stored`: what the wrapper's storage held under
+    /// the storage key, or `unread`: why it could not be read (used only with the visitor's
+    /// consent to personalization). Ask `Call::Wants` right after.
     #[wasm_bindgen(constructor)]
     pub fn new(
         options: &[u8],
@@ -225,6 +209,8 @@ impl RawEngine {
         embeddings: Option<Vec<f32>>,
         dim: u32,
         tabs: bool,
+        stored: Option<String>,
+        unread: Option<String>,
     ) -> Result<RawEngine, JsValue> {
         let opts = input_bytes(options, "invalid_options")?;
         let o = Obj::new(&opts, "", "invalid_options").map_err(fail)?;
@@ -232,11 +218,8 @@ impl RawEngine {
         if !matches!(kind, "auto" | "local" | "memory") {
             return Err(fail(o.err("storage", "expected \"local\" or \"memory\"")));
         }
-        let key = o
-            .opt_str("storageKey")
-            .map_err(fail)?
-            .unwrap_or("vitrin")
-            .to_string();
+        // Read by the wrapper, which stores under it; checked here with the other options.
+        o.opt_str("storageKey").map_err(fail)?;
         let read_only = o.opt_bool("readOnly").map_err(fail)?.unwrap_or(false);
         // Options without a catalog and bytes beside them: the binary catalog.
         let engine = match &table {
@@ -244,18 +227,14 @@ impl RawEngine {
             _ => Engine::with_packed(&opts, packed(&table, &embeddings, dim)),
         }
         .map_err(fail)?;
-        let (store, store_err) = Store::open(kind);
-        let stored = if engine.consent().personalization {
-            store.get(&key)
-        } else {
-            Ok(None)
+        let stored = match unread {
+            Some(message) => Err(Error::new("storage_failed", message)),
+            None => Ok(stored),
         };
         let session = Session::open(engine, stored, tabs, read_only);
         Ok(RawEngine {
             session,
-            store,
-            key,
-            outward: store_err.map(Effect::Error).into_iter().collect(),
+            outward: Vec::new(),
         })
     }
 

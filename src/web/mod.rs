@@ -1,9 +1,9 @@
 //! The browser edge, compiled only for wasm32: `bindings` (the wasm-bindgen exports, the
-//! only code that knows JavaScript values) and `platform` (localStorage). Must not hold
-//! engine logic or call into the page: it adapts the core (`session`), it never decides.
+//! only code that knows JavaScript values). Must not hold engine logic or call into the
+//! page: it adapts the core (`session`), it never decides. Storage is the wrapper's
+//! (`core.js`), like the channel to the other tabs: the wasm calls no browser API.
 
 mod bindings;
-mod platform;
 
 /// The allocator: Talc instead of std's dlmalloc, about 2 KB gzip smaller in the wasm and
 /// faster at the engine's many small allocations (its authors' wasm benchmarks). The page
