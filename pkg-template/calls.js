@@ -1,12 +1,13 @@
 // Generated from src/calls.rs (the calls core.js makes into the wasm); `cargo test` fails when stale.
 
 // run
-export const version = 0;
-export const validateRules = 1;
-export const isSafeUrl = 2;
-export const evaluateCondition = 3;
-export const evaluateCampaignCondition = 4;
-export const evaluateSlotCondition = 5;
+export const error = 0;
+export const version = 1;
+export const validateRules = 2;
+export const isSafeUrl = 3;
+export const evaluateCondition = 4;
+export const evaluateCampaignCondition = 5;
+export const evaluateSlotCondition = 6;
 
 // RawEngine.call
 export const wants = 0;

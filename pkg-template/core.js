@@ -1,7 +1,8 @@
 // The JavaScript face of vitrin, shared by the browser (index.js) and Node (node.js)
 // entry points. It turns the wasm exports (JSON text in, JSON text out) into the API of
-// API.md, converts thrown error JSON into VitrinError, keeps storage writes off the hot
-// path, and contains panics: a trap inside wasm disables vitrin instead of the page.
+// API.md, turns the engine's error JSON into VitrinError, does the engine's storage and
+// keeps its writes off the hot path, and contains panics: a trap inside wasm disables vitrin
+// instead of the page.
 
 // Each call into the wasm by its number (generated from src/calls.rs).
 import * as calls from "./calls.js";
@@ -84,16 +85,14 @@ function toJson(value, code) {
   return text === undefined ? "null" : text;
 }
 
-function fromWasm(e) {
-  if (typeof e === "string") {
-    try {
-      const p = JSON.parse(e);
-      if (p && typeof p.code === "string") return new VitrinError(p.code, p.message, p);
-    } catch {
-      // not an engine error; treated as a trap below
-    }
-  }
-  return null;
+/**
+ * What a wasm export answered: `undefined` when the call failed, which throws the
+ * VitrinError for the error that `run(calls.error)` then answers (src/calls.rs).
+ */
+function answered(wasm, answer) {
+  if (answer !== undefined) return answer;
+  const e = JSON.parse(wasm.run(calls.error, ""));
+  throw new VitrinError(e.code, e.message, e);
 }
 
 /** Marks the instance broken after a trap and tells every engine, once. */
@@ -109,8 +108,6 @@ function guarded(fn, fallback) {
   try {
     return fn();
   } catch (e) {
-    const err = fromWasm(e);
-    if (err) throw err;
     if (e instanceof VitrinError) throw e;
     contain(e);
     return fallback();
@@ -560,7 +557,7 @@ class Engine {
     this.#store = store;
     this.#key = key;
     try {
-      this.#raw = guarded(() => new wasm.RawEngine(json, packed.table, packed.rows, packed.dim, channel !== null, stored, unread), () => {
+      this.#raw = guarded(() => answered(wasm, wasm.create(json, packed.table, packed.rows, packed.dim, channel !== null, stored, unread)), () => {
         throw broken;
       });
     } catch (e) {
@@ -606,10 +603,10 @@ class Engine {
 
   /**
    * A call into the engine by its number (calls.js; src/calls.rs says what each reads of
-   * `a`, `now`, `b` and `x`): its text answer, or the engine's error thrown as its JSON.
+   * `a`, `now`, `b` and `x`): its text answer, or the engine's error thrown.
    */
   #call(op, a = "", now, b, x) {
-    return this.#raw.call(op, a, now, b, x);
+    return answered(this.#wasm, this.#raw.call(op, a, now, b, x));
   }
 
   #time() {
@@ -836,7 +833,7 @@ class Engine {
     this.#check();
     const packed = packCatalog(catalog);
     const json = packed.json === undefined && packed.table ? new Uint8Array(0) : utf8.encode(toJson(packed.json, "invalid_catalog"));
-    guarded(() => this.#raw.setCatalog(json, packed.table, packed.rows, packed.dim), () => undefined);
+    guarded(() => answered(this.#wasm, this.#raw.setCatalog(json, packed.table, packed.rows, packed.dim)), () => undefined);
   }
 
   setConsent(consent) {
@@ -917,7 +914,7 @@ export function bind(wasm) {
       // Read as the engine reads a campaign's (or slot's) condition, by the call for the scope.
       const op = new Map([["", calls.evaluateCondition], ["campaign", calls.evaluateCampaignCondition], ["slot", calls.evaluateSlotCondition]]).get(options?.scope ?? "");
       if (op === undefined) throw argError("/scope", "scope must be \"campaign\" or \"slot\"");
-      return guarded(() => JSON.parse(wasm.run(op, toJson(condition, "invalid_condition"), now, toJson(data ?? null, "invalid_data"), offset)), () => null);
+      return guarded(() => JSON.parse(answered(wasm, wasm.run(op, toJson(condition, "invalid_condition"), now, toJson(data ?? null, "invalid_data"), offset))), () => null);
     },
     isSafeUrl(url) {
       return typeof url === "string" && guarded(() => wasm.run(calls.isSafeUrl, url) === "true", () => false);

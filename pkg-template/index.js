@@ -4,7 +4,7 @@
 // leave them alone and copy nothing: `vitrin/inline` (inline.js) is for them.
 // By name, not `* as`: the bundle then leaves out the glue's exports core.js does not call
 // (`initSync`, for Node). These are what `bind` reads.
-import init, { RawEngine, run } from "./vitrin_core.js";
+import init, { create, run } from "./vitrin_core.js";
 import { simd } from "./core.js";
 import { makeLoader } from "./loader.js";
 
@@ -18,5 +18,5 @@ export const { loadVitrin, createVitrin } = makeLoader(async () => {
     if (/\b404\b/.test(e?.message)) e.message += '; if your bundler did not copy the .wasm, import "vitrin/inline"';
     throw e;
   });
-  return { RawEngine, run };
+  return { create, run };
 });

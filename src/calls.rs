@@ -1,15 +1,18 @@
 //! The calls the package's JavaScript makes into the wasm, by number. `web::bindings`
 //! exports two functions of one shape (`run`, and `RawEngine::call` on an engine: the
-//! call's number, a text `a`, the clock `now`, a text `b` or none, a number `x`; text back)
-//! instead of an export per call, each with its own argument and result conversions in the
-//! wasm and in wasm-bindgen's glue.
-//! These lists are the one copy of the numbers: `pkg-template/calls.js`, which `core.js`
-//! imports, is generated from them (`calls_js`; `cargo test --test wire` fails when stale).
+//! call's number, a text `a`, the clock `now`, a text `b` or none, a number `x`; text back,
+//! or `undefined` when it failed, and `Run::Error` then answers why) instead of an export
+//! per call, each with its own argument and result conversions in the wasm and in
+//! wasm-bindgen's glue. These lists are the one copy of the numbers:
+//! `pkg-template/calls.js`, which `core.js` imports, is generated from them (`calls_js`;
+//! `cargo test --test wire` fails when stale).
 //! Depends on `names` alone.
 
 crate::names! {
     /// What `run` answers, with no engine. Named as the JavaScript names them.
     pub enum Run {
+        /// The error of the last export that answered `undefined`, as JSON (`""` when none).
+        Error = "error",
         /// The crate's version.
         Version = "version",
         /// `a`: a rules document; its `{ ok, errors, warnings? }`.

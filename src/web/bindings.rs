@@ -1,13 +1,13 @@
 //! The only code that knows JavaScript: wasm-bindgen exports that take JSON text and
-//! primitives, call the engine, and return text or throw the error's JSON (the package's
-//! `core.js` turns it into a `VitrinError`). Besides the constructor and `setCatalog`
-//! (bytes), two exports of one shape, `run` and `RawEngine::call`, take each call by its
-//! number (`crate::calls`). wasm32 only.
+//! primitives, call the engine, and return text, or `undefined` when the call failed (then
+//! `Run::Error` answers the error's JSON, which the package's `core.js` throws as a
+//! `VitrinError`). Besides `create` and `setCatalog` (bytes), two exports of one shape, `run`
+//! and `RawEngine::call`, take each call by its number (`crate::calls`). wasm32 only.
 
 use crate::calls::{Call, Run};
 use crate::catalog::Packed;
 use crate::engine::Engine;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::json::{parse, Obj};
 use crate::jsontext::{fields, list, text, to_text};
 use crate::prelude::*;
@@ -21,12 +21,18 @@ use wasm_bindgen::prelude::*;
 /// embeddings written as JSON numbers is about 60–150 MB; the wrapper passes them packed).
 const MAX_INPUT: usize = 128 * 1024 * 1024;
 
-fn fail(e: Error) -> JsValue {
-    JsValue::from_str(&e.to_json())
+// The error of the last call that failed, until `Run::Error` takes it: a failed export
+// answers `undefined` instead of throwing a JS value (which would bring wasm-bindgen's table
+// of JS values and its conversions into the wasm).
+thread_cell!(fn last_error: Option<Error> = None);
+
+/// An export's answer: `None` when it failed, its error kept for `Run::Error`.
+fn answer<T>(result: Result<T>) -> Option<T> {
+    result.map_err(|e| last_error(|c| c.set(Some(e)))).ok()
 }
 
-fn input(text: &str, code: &'static str) -> Result<Value, JsValue> {
-    parse(text, MAX_INPUT, code).map_err(fail)
+fn input(text: &str, code: &'static str) -> Result<Value> {
+    parse(text, MAX_INPUT, code)
 }
 
 /// The catalog's embeddings as the wrapper passed them: a `VTE1` table, or floats.
@@ -47,30 +53,39 @@ fn packed<'a>(
 
 /// JSON passed as UTF-8 bytes: for documents as large as a catalog, encoding them in JS
 /// (`TextEncoder`) is several times faster than passing a string.
-fn input_bytes(bytes: &[u8], code: &'static str) -> Result<Value, JsValue> {
+fn input_bytes(bytes: &[u8], code: &'static str) -> Result<Value> {
     core::str::from_utf8(bytes)
-        .map_err(|e| fail(Error::at(code, "", crate::cat!("not UTF-8: ", e))))
+        .map_err(|e| Error::at(code, "", crate::cat!("not UTF-8: ", e)))
         .and_then(|text| input(text, code))
 }
 
-fn clock(now: f64) -> Result<f64, JsValue> {
+fn clock(now: f64) -> Result<f64> {
     if now.is_finite() && now >= 0.0 {
         Ok(now)
     } else {
-        Err(fail(Error::new(
+        Err(Error::new(
             "invalid_clock",
             crate::cat!(
                 "now() must return milliseconds since the epoch, got ",
                 crate::json::num(now)
             ),
-        )))
+        ))
     }
 }
 
-/// The calls with no engine (`calls::Run`), by number: `a`, `now`, `b` and `x` as each says.
+/// The calls with no engine (`calls::Run`), by number: `a`, `now`, `b` and `x` as each says;
+/// `undefined` when it failed (`Run::Error` then answers why).
 #[wasm_bindgen]
-pub fn run(op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Result<String, JsValue> {
+pub fn run(op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Option<String> {
+    answer(run_op(op, a, now, b, x))
+}
+
+fn run_op(op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Result<String> {
     let scope = match Run::ALL[op as usize] {
+        Run::Error => {
+            let e = last_error(|c| c.take());
+            return Ok(e.map(|e| e.to_json()).unwrap_or_default());
+        }
         Run::Version => return Ok(crate::VERSION.to_string()),
         Run::ValidateRules => return Ok(validate_rules(a)),
         Run::IsSafeUrl => {
@@ -114,7 +129,7 @@ fn evaluate_condition(
     now: f64,
     utc_offset_minutes: f64,
     scope: Option<Scope>,
-) -> Result<String, JsValue> {
+) -> Result<String> {
     let mut rule = input(condition, "invalid_condition")?;
     crate::logic::set_clock(crate::logic::Clock {
         now,
@@ -125,11 +140,11 @@ fn evaluate_condition(
     if let Some(scope) = scope {
         let checked = crate::rules::vocabulary::check(&rule, scope, "");
         if !checked.errors.is_empty() {
-            return Err(fail(Error::many(
+            return Err(Error::many(
                 "invalid_condition",
                 "invalid condition",
                 checked.errors,
-            )));
+            ));
         }
         rule = checked.condition;
     }
@@ -141,16 +156,29 @@ fn evaluate_condition(
                 message: e.message,
             })
             .collect();
-        fail(Error::many(
-            "invalid_condition",
-            "invalid JsonLogic condition",
-            errors,
-        ))
+        Error::many("invalid_condition", "invalid JsonLogic condition", errors)
     })?;
     let result = logic
         .try_apply(&data)
-        .map_err(|e| fail(Error::at("evaluation_limit", &e.path, e.message)))?;
+        .map_err(|e| Error::at("evaluation_limit", &e.path, e.message))?;
     Ok(text(&result))
+}
+
+/// A new engine (`RawEngine::new` says what the arguments are), or `undefined` when the
+/// options are refused (`Run::Error` then answers why). Ask `Call::Wants` right after.
+#[wasm_bindgen]
+pub fn create(
+    options: &[u8],
+    table: Option<Vec<u8>>,
+    embeddings: Option<Vec<f32>>,
+    dim: u32,
+    tabs: bool,
+    stored: Option<String>,
+    unread: Option<String>,
+) -> Option<RawEngine> {
+    answer(RawEngine::new(
+        options, table, embeddings, dim, tabs, stored, unread,
+    ))
 }
 
 /// The engine's session. The session decides; the wrapper carries out what it asks
@@ -164,6 +192,126 @@ pub struct RawEngine {
 }
 
 impl RawEngine {
+    /// `options` is UTF-8 JSON (API.md's options, plus `localId`: a fresh random id the
+    /// visitor gets when none is stored); `table`, or `embeddings` with `dim`, are the
+    /// catalog's embeddings as the wrapper packed them (`catalog::Packed`), or, when
+    /// `options` has no catalog, `table` is the binary catalog (`catalog::binary`); `tabs`: the
+    /// wrapper has a channel to the other tabs; `stored`: what the wrapper's storage held under
+    /// the storage key, or `unread`: why it could not be read (used only with the visitor's
+    /// consent to personalization).
+    fn new(
+        options: &[u8],
+        table: Option<Vec<u8>>,
+        embeddings: Option<Vec<f32>>,
+        dim: u32,
+        tabs: bool,
+        stored: Option<String>,
+        unread: Option<String>,
+    ) -> Result<RawEngine> {
+        let opts = input_bytes(options, "invalid_options")?;
+        let o = Obj::new(&opts, "", "invalid_options")?;
+        let kind = o.opt_str("storage")?.unwrap_or("auto");
+        if !matches!(kind, "auto" | "local" | "memory") {
+            return Err(o.err("storage", "expected \"local\" or \"memory\""));
+        }
+        // Read by the wrapper, which stores under it; checked here with the other options.
+        o.opt_str("storageKey")?;
+        let read_only = o.opt_bool("readOnly")?.unwrap_or(false);
+        // Options without a catalog and bytes beside them: the binary catalog.
+        let engine = match &table {
+            Some(bytes) if o.get("catalog").is_none() => Engine::with_binary(&opts, bytes),
+            _ => Engine::with_packed(&opts, packed(&table, &embeddings, dim)),
+        }?;
+        let stored = match unread {
+            Some(message) => Err(Error::new("storage_failed", message)),
+            None => Ok(stored),
+        };
+        let session = Session::open(engine, stored, tabs, read_only);
+        Ok(RawEngine {
+            session,
+            outward: Vec::new(),
+        })
+    }
+
+    /// `call`'s work.
+    fn apply(&mut self, op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Result<String> {
+        let session = &mut self.session;
+        match Call::ALL[op as usize] {
+            Call::Wants => {}
+            Call::Drain => return Ok(self.drain()),
+            Call::Track => {
+                #[cfg(feature = "test-panic")]
+                assert!(
+                    !a.contains("\"vitrin-test-panic\""),
+                    "forced panic (test-panic build)"
+                );
+                let now = clock(now)?;
+                let v = input(a, "invalid_event")?;
+                session.track(&v, now)?;
+            }
+            Call::Recommend => {
+                let now = clock(now)?;
+                // No limit comes as NaN.
+                let limit = (!x.is_nan()).then_some(x as u32);
+                let recs = session
+                    .engine_mut()
+                    .recommend(a, b.as_deref(), limit, now)?;
+                return Ok(to_text(&recs));
+            }
+            Call::Prompts => {
+                let now = clock(now)?;
+                return Ok(to_text(&session.engine_mut().prompts(now)));
+            }
+            Call::PromptAction => {
+                let now = clock(now)?;
+                let id = b.as_deref().unwrap_or_default();
+                session.prompt_action(a, id, now)?;
+            }
+            Call::Withdrawal => {
+                let now = clock(now)?;
+                let gone = session.engine_mut().withdrawal(now);
+                return Ok(gone.map_or(String::new(), |(id, reason)| crate::cat!(reason, " ", id)));
+            }
+            Call::NextCheck => {
+                let next = session.engine().next_check(now);
+                // As JavaScript reads it back with `+`: the same number.
+                return Ok(next.map(crate::json::num).unwrap_or_default());
+            }
+            Call::Metrics => return Ok(text(&session.engine().metrics())),
+            Call::Explain => {
+                let now = clock(now)?;
+                return session.engine().explain(a, now);
+            }
+            Call::State => return Ok(session.engine().state()),
+            Call::VisitorId => return Ok(session.engine().visitor_id().to_string()),
+            Call::SetProfile => {
+                let v = input(a, "invalid_profile")?;
+                session.engine_mut().set_profile(&v)?;
+                return Ok(String::new());
+            }
+            Call::SetRules => return set_rules(session, a, x == 1.0),
+            Call::SetConsent => {
+                let v = input(a, "invalid_consent")?;
+                session.set_consent(&v)?;
+            }
+            Call::Identify => {
+                if a.is_empty() || a.len() > 256 {
+                    return Err(Error::at(
+                        "invalid_argument",
+                        "",
+                        "a visitor id is a string of 1 to 256 characters",
+                    ));
+                }
+                session.identify(a);
+            }
+            Call::EndTask => session.end_task(),
+            Call::Flush => session.flush(),
+            Call::Forget => session.forget(a),
+            Call::Receive => session.receive(a),
+        }
+        Ok(crate::cat!(self.settle()))
+    }
+
     /// Keeps the session's effects for `drain`; answers the session's `Wants` as bits (1
     /// flush, 2 end of task, 4 drain).
     fn settle(&mut self) -> u32 {
@@ -195,51 +343,9 @@ impl RawEngine {
 
 #[wasm_bindgen]
 impl RawEngine {
-    /// `options` is UTF-8 JSON (API.md's options, plus `localId`: a fresh random id the
-    /// visitor gets when none is stored); `table`, or `embeddings` with `dim`, are the
-    /// catalog's embeddings as the wrapper packed them (`catalog::Packed`), or, when
-    /// `options` has no catalog, `table` is the binary catalog (`catalog::binary`); `tabs`: the
-    /// wrapper has a channel to the other tabs; `stored`: what the wrapper's storage held under
-    /// the storage key, or `unread`: why it could not be read (used only with the visitor's
-    /// consent to personalization). Ask `Call::Wants` right after.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        options: &[u8],
-        table: Option<Vec<u8>>,
-        embeddings: Option<Vec<f32>>,
-        dim: u32,
-        tabs: bool,
-        stored: Option<String>,
-        unread: Option<String>,
-    ) -> Result<RawEngine, JsValue> {
-        let opts = input_bytes(options, "invalid_options")?;
-        let o = Obj::new(&opts, "", "invalid_options").map_err(fail)?;
-        let kind = o.opt_str("storage").map_err(fail)?.unwrap_or("auto");
-        if !matches!(kind, "auto" | "local" | "memory") {
-            return Err(fail(o.err("storage", "expected \"local\" or \"memory\"")));
-        }
-        // Read by the wrapper, which stores under it; checked here with the other options.
-        o.opt_str("storageKey").map_err(fail)?;
-        let read_only = o.opt_bool("readOnly").map_err(fail)?.unwrap_or(false);
-        // Options without a catalog and bytes beside them: the binary catalog.
-        let engine = match &table {
-            Some(bytes) if o.get("catalog").is_none() => Engine::with_binary(&opts, bytes),
-            _ => Engine::with_packed(&opts, packed(&table, &embeddings, dim)),
-        }
-        .map_err(fail)?;
-        let stored = match unread {
-            Some(message) => Err(Error::new("storage_failed", message)),
-            None => Ok(stored),
-        };
-        let session = Session::open(engine, stored, tabs, read_only);
-        Ok(RawEngine {
-            session,
-            outward: Vec::new(),
-        })
-    }
-
     /// The calls on an engine (`calls::Call`), by number: `a`, `now`, `b` and `x` as each
-    /// says (`now` is checked only by those that read the clock).
+    /// says (`now` is checked only by those that read the clock); `undefined` when it failed
+    /// (`Run::Error` then answers why).
     pub fn call(
         &mut self,
         op: u32,
@@ -247,102 +353,25 @@ impl RawEngine {
         now: f64,
         b: Option<String>,
         x: f64,
-    ) -> Result<String, JsValue> {
-        let session = &mut self.session;
-        match Call::ALL[op as usize] {
-            Call::Wants => {}
-            Call::Drain => return Ok(self.drain()),
-            Call::Track => {
-                #[cfg(feature = "test-panic")]
-                assert!(
-                    !a.contains("\"vitrin-test-panic\""),
-                    "forced panic (test-panic build)"
-                );
-                let now = clock(now)?;
-                let v = input(a, "invalid_event")?;
-                session.track(&v, now).map_err(fail)?;
-            }
-            Call::Recommend => {
-                let now = clock(now)?;
-                // No limit comes as NaN.
-                let limit = (!x.is_nan()).then_some(x as u32);
-                let recs = session
-                    .engine_mut()
-                    .recommend(a, b.as_deref(), limit, now)
-                    .map_err(fail)?;
-                return Ok(to_text(&recs));
-            }
-            Call::Prompts => {
-                let now = clock(now)?;
-                return Ok(to_text(&session.engine_mut().prompts(now)));
-            }
-            Call::PromptAction => {
-                let now = clock(now)?;
-                let id = b.as_deref().unwrap_or_default();
-                session.prompt_action(a, id, now).map_err(fail)?;
-            }
-            Call::Withdrawal => {
-                let now = clock(now)?;
-                let gone = session.engine_mut().withdrawal(now);
-                return Ok(gone.map_or(String::new(), |(id, reason)| crate::cat!(reason, " ", id)));
-            }
-            Call::NextCheck => {
-                let next = session.engine().next_check(now);
-                // As JavaScript reads it back with `+`: the same number.
-                return Ok(next.map(crate::json::num).unwrap_or_default());
-            }
-            Call::Metrics => return Ok(text(&session.engine().metrics())),
-            Call::Explain => {
-                let now = clock(now)?;
-                return session.engine().explain(a, now).map_err(fail);
-            }
-            Call::State => return Ok(session.engine().state()),
-            Call::VisitorId => return Ok(session.engine().visitor_id().to_string()),
-            Call::SetProfile => {
-                let v = input(a, "invalid_profile")?;
-                session.engine_mut().set_profile(&v).map_err(fail)?;
-                return Ok(String::new());
-            }
-            Call::SetRules => return set_rules(session, a, x == 1.0),
-            Call::SetConsent => {
-                let v = input(a, "invalid_consent")?;
-                session.set_consent(&v).map_err(fail)?;
-            }
-            Call::Identify => {
-                if a.is_empty() || a.len() > 256 {
-                    return Err(fail(Error::at(
-                        "invalid_argument",
-                        "",
-                        "a visitor id is a string of 1 to 256 characters",
-                    )));
-                }
-                session.identify(a);
-            }
-            Call::EndTask => session.end_task(),
-            Call::Flush => session.flush(),
-            Call::Forget => session.forget(a),
-            Call::Receive => session.receive(a),
-        }
-        Ok(crate::cat!(self.settle()))
+    ) -> Option<String> {
+        answer(self.apply(op, a, now, b, x))
     }
 
     /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the
     /// engine. The bench's build only (feature `bench`, target/pkg-bench/): not in pkg/.
     #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = benchCondition)]
-    pub fn bench_condition(
-        &self,
-        campaign_id: &str,
-        iterations: u32,
-        now: f64,
-    ) -> Result<u32, JsValue> {
-        let now = clock(now)?;
-        self.session
-            .engine()
-            .bench_condition(campaign_id, iterations, now)
-            .map_err(fail)
+    pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Option<u32> {
+        answer(clock(now).and_then(|now| {
+            self.session
+                .engine()
+                .bench_condition(campaign_id, iterations, now)
+        }))
     }
 
+    /// `catalog` is UTF-8 JSON with `table` or `embeddings` beside it as in `create`, or empty
+    /// with the binary catalog in `table`; `""`, or `undefined` when it was refused
+    /// (`Run::Error` then answers why).
     #[wasm_bindgen(js_name = setCatalog)]
     pub fn set_catalog(
         &mut self,
@@ -350,32 +379,30 @@ impl RawEngine {
         table: Option<Vec<u8>>,
         embeddings: Option<Vec<f32>>,
         dim: u32,
-    ) -> Result<(), JsValue> {
+    ) -> Option<String> {
         let engine = self.session.engine_mut();
         // No JSON and bytes beside it: the binary catalog.
-        if let (true, Some(bytes)) = (catalog.is_empty(), &table) {
-            let read = crate::catalog::Catalog::from_bytes(bytes).map_err(fail)?;
-            engine.replace_catalog(read);
-            return Ok(());
-        }
-        let v = input_bytes(catalog, "invalid_catalog")?;
-        engine
-            .set_catalog_packed(&v, packed(&table, &embeddings, dim))
-            .map_err(fail)
+        answer(if let (true, Some(bytes)) = (catalog.is_empty(), &table) {
+            crate::catalog::Catalog::from_bytes(bytes).map(|read| engine.replace_catalog(read))
+        } else {
+            input_bytes(catalog, "invalid_catalog")
+                .and_then(|v| engine.set_catalog_packed(&v, packed(&table, &embeddings, dim)))
+        })
+        .map(|()| String::new())
     }
 }
 
 /// With `skip_invalid`, campaigns with errors are left out (when every error lies in one);
 /// answers what was left out, as JSON.
-fn set_rules(session: &mut Session, rules: &str, skip_invalid: bool) -> Result<String, JsValue> {
-    let mut v = parse(rules, MAX_RULES_BYTES, "invalid_rules").map_err(fail)?;
+fn set_rules(session: &mut Session, rules: &str, skip_invalid: bool) -> Result<String> {
+    let mut v = parse(rules, MAX_RULES_BYTES, "invalid_rules")?;
     let mut skipped = Vec::new();
     if skip_invalid {
         match crate::rules::without_invalid_campaigns(&v) {
             Ok((kept, left_out)) => (v, skipped) = (kept, left_out),
-            Err(errors) => return Err(fail(Error::many("invalid_rules", "invalid rules", errors))),
+            Err(errors) => return Err(Error::many("invalid_rules", "invalid rules", errors)),
         }
     }
-    session.engine_mut().set_rules(&v).map_err(fail)?;
+    session.engine_mut().set_rules(&v)?;
     Ok(to_text(&skipped))
 }

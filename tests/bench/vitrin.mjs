@@ -13,15 +13,9 @@ export const { loadVitrin } = makeLoader(async () => {
   // Node's fetch reads no file: URL; a page fetches (and compiles while downloading).
   const source = WASM.protocol === "file:" ? await (await import("node:fs/promises")).readFile(WASM) : WASM;
   await glue.default({ module_or_path: source });
-  // core.js builds each engine's RawEngine with `new wasm.RawEngine(…)` (a function, not an
-  // arrow: `new` calls it): kept, so that the rules case can call the bench's export on the
-  // engine it set up through the public API.
-  return {
-    ...glue,
-    RawEngine: function (...args) {
-      return (lastRaw = new glue.RawEngine(...args));
-    },
-  };
+  // core.js builds each engine's RawEngine with `wasm.create(…)`: kept, so that the rules
+  // case can call the bench's export on the engine it set up through the public API.
+  return { ...glue, create: (...args) => (lastRaw = glue.create(...args)) };
 });
 
 /** The wasm-bindgen engine behind the last `create()` (its `benchCondition`). */

@@ -17,7 +17,7 @@ class TrappingEngine {
 }
 
 test("a trap disables vitrin without breaking the page", async () => {
-  const vitrin = bind({ run: () => "x", RawEngine: TrappingEngine });
+  const vitrin = bind({ run: () => "x", create: () => new TrappingEngine() });
   const engine = vitrin.create({ catalog: { products: [] } });
   const errors = [];
   engine.on("error", (e) => errors.push(e));
