@@ -10,23 +10,25 @@ export const evaluateCampaignCondition = 5;
 export const evaluateSlotCondition = 6;
 
 // RawEngine.call
+export const drain = 0;
+export const recommend = 1;
+export const prompts = 2;
+export const withdrawal = 3;
+export const nextCheck = 4;
+export const metrics = 5;
+export const explain = 6;
+export const state = 7;
+export const visitorId = 8;
+export const setProfile = 9;
+export const setRules = 10;
+
+// RawEngine.act
 export const wants = 0;
-export const drain = 1;
-export const track = 2;
-export const recommend = 3;
-export const prompts = 4;
-export const promptAction = 5;
-export const withdrawal = 6;
-export const nextCheck = 7;
-export const metrics = 8;
-export const explain = 9;
-export const state = 10;
-export const visitorId = 11;
-export const setProfile = 12;
-export const setRules = 13;
-export const setConsent = 14;
-export const identify = 15;
-export const endTask = 16;
-export const flush = 17;
-export const forget = 18;
-export const receive = 19;
+export const track = 1;
+export const promptAction = 2;
+export const setConsent = 3;
+export const identify = 4;
+export const endTask = 5;
+export const flush = 6;
+export const forget = 7;
+export const receive = 8;

@@ -91,7 +91,7 @@ function toJson(value, code) {
  */
 function answered(wasm, answer) {
   if (answer !== undefined) return answer;
-  const e = JSON.parse(wasm.run(calls.error, ""));
+  const e = JSON.parse(wasm.run(calls.error));
   throw new VitrinError(e.code, e.message, e);
 }
 
@@ -567,12 +567,12 @@ class Engine {
     this.#channel = channel;
     if (channel) {
       channel.onmessage = (e) => {
-        if (typeof e.data === "string" && !this.#destroyed) this.#after(() => this.#call(calls.receive, e.data));
+        if (typeof e.data === "string" && !this.#destroyed) this.#after(() => this.#act(calls.receive, e.data));
       };
     }
     live.add(this);
     if (storeError) this.#report(storeError);
-    this.#after(() => this.#call(calls.wants));
+    this.#after(() => this.#act(calls.wants));
     if (typeof addEventListener === "function") {
       this.#onHide = () => this.#flush();
       addEventListener("pagehide", this.#onHide);
@@ -584,7 +584,7 @@ class Engine {
         storage: rest.storage === "memory" ? null : localStorageOrNull(),
         storageKey: rest.storageKey,
         visitorId: () => guarded(() => this.#call(calls.visitorId), () => ""),
-        identify: (id) => this.#after(() => this.#call(calls.identify, id)),
+        identify: (id) => this.#after(() => this.#act(calls.identify, id)),
       });
       this.#sync = restored;
       const run = ({ runSync }) => {
@@ -605,8 +605,13 @@ class Engine {
    * A call into the engine by its number (calls.js; src/calls.rs says what each reads of
    * `a`, `now`, `b` and `x`): its text answer, or the engine's error thrown.
    */
-  #call(op, a = "", now, b, x) {
+  #call(op, a, now, b, x) {
     return answered(this.#wasm, this.#raw.call(op, a, now, b, x));
+  }
+
+  /** A call on the engine's session (calls.js), as `#call`: the session's `Wants` bits after it. */
+  #act(op, a, now, b) {
+    return answered(this.#wasm, this.#raw.act(op, a, now, b));
   }
 
   #time() {
@@ -624,9 +629,9 @@ class Engine {
     this.#flushTimer.unref?.();
   }
 
-  /** Runs a session call (its answer: the `Wants` bits) and arranges what it wants: a flush, an end-of-task post, effects. */
+  /** Runs a session call (`#act`) and arranges what it wants: a flush, an end-of-task post, effects. */
   #after(call) {
-    const wants = +guarded(call, () => 0);
+    const wants = guarded(call, () => 0);
     if (wants & WANTS_FLUSH) this.#scheduleFlush();
     if (wants & WANTS_END_TASK) queueMicrotask(() => this.#endTask());
     if (wants & WANTS_DRAIN) this.#drain();
@@ -634,13 +639,13 @@ class Engine {
   }
 
   #endTask() {
-    if (!this.#destroyed) this.#after(() => this.#call(calls.endTask));
+    if (!this.#destroyed) this.#after(() => this.#act(calls.endTask));
   }
 
   #flush() {
     if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
-    if (!this.#destroyed) this.#after(() => this.#call(calls.flush));
+    if (!this.#destroyed) this.#after(() => this.#act(calls.flush));
   }
 
   /**
@@ -701,7 +706,7 @@ class Engine {
   track(event) {
     this.#check();
     const at = this.#time();
-    this.#after(() => this.#call(calls.track, toJson(event, "invalid_event"), at));
+    this.#after(() => this.#act(calls.track, toJson(event, "invalid_event"), at));
     if (!broken) this.#sync?.event({ ...event, at: event.at ?? at });
     this.#promptsChanged();
   }
@@ -725,7 +730,7 @@ class Engine {
     if (this.#destroyed || broken) return;
     clearTimeout(this.#checkTimer);
     this.#checkTimer = null;
-    const gone = guarded(() => this.#call(calls.withdrawal, "", this.#time()), () => "");
+    const gone = guarded(() => this.#call(calls.withdrawal, undefined, this.#time()), () => "");
     if (gone) {
       const cut = gone.indexOf(" ");
       const id = gone.slice(cut + 1);
@@ -736,7 +741,7 @@ class Engine {
     if (top && top.id !== this.#lastPromptId) this._emit("prompt", top);
     this.#lastPromptId = top ? top.id : null;
     const now = this.#time();
-    const next = guarded(() => this.#call(calls.nextCheck, "", now), () => "");
+    const next = guarded(() => this.#call(calls.nextCheck, undefined, now), () => "");
     if (next !== "") {
       this.#checkTimer = setTimeout(() => this.#checkPrompts(), Math.min(Math.max(+next - now, 0), MAX_TIMER_MS));
       this.#checkTimer.unref?.();
@@ -764,14 +769,14 @@ class Engine {
     if (productId != null && typeof productId !== "string") throw argError("/productId", "productId must be a string");
     if (limit != null && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) throw argError("/limit", "limit must be an integer between 1 and 100");
     const recs = guarded(() => JSON.parse(this.#call(calls.recommend, slot, this.#time(), productId ?? undefined, limit ?? undefined)), () => []);
-    this.#after(() => this.#call(calls.wants));
+    this.#after(() => this.#act(calls.wants));
     return recs;
   }
 
   prompts() {
     this.#check();
-    const text = guarded(() => this.#call(calls.prompts, "", this.#time()), () => "[]");
-    this.#after(() => this.#call(calls.wants));
+    const text = guarded(() => this.#call(calls.prompts, undefined, this.#time()), () => "[]");
+    this.#after(() => this.#act(calls.wants));
     // Rendering is a function of the text alone: the same prompt again (the usual answer
     // between events) is parsed and formatted once, and copied after.
     if (text !== this.#rendered[0]) this.#rendered = [text, JSON.parse(text).map((p) => renderPrompt(p, this.#format()))];
@@ -781,7 +786,7 @@ class Engine {
   #promptAction(action, id) {
     this.#check();
     if (typeof id !== "string") throw argError("", "a prompt id is a string");
-    this.#after(() => this.#call(calls.promptAction, action, this.#time(), id));
+    this.#after(() => this.#act(calls.promptAction, action, this.#time(), id));
     if (action !== "shown") this.#lastPromptId = null;
     this.#promptsChanged();
   }
@@ -838,7 +843,7 @@ class Engine {
 
   setConsent(consent) {
     this.#check();
-    this.#after(() => this.#call(calls.setConsent, toJson(consent, "invalid_consent")));
+    this.#after(() => this.#act(calls.setConsent, toJson(consent, "invalid_consent")));
     this.#promptsChanged();
   }
 
@@ -871,12 +876,12 @@ class Engine {
   identify(visitorId) {
     this.#check();
     if (typeof visitorId !== "string") throw argError("", "a visitor id is a string");
-    this.#after(() => this.#call(calls.identify, visitorId));
+    this.#after(() => this.#act(calls.identify, visitorId));
   }
 
   forget() {
     this.#check();
-    this.#after(() => this.#call(calls.forget, mintId()));
+    this.#after(() => this.#act(calls.forget, mintId()));
     this.#sync?.forget();
     this.#promptsChanged();
   }
@@ -904,7 +909,7 @@ class Engine {
 /** Builds the public API over an initialised wasm-bindgen module. */
 export function bind(wasm) {
   return Object.freeze({
-    version: wasm.run(calls.version, ""),
+    version: wasm.run(calls.version),
     evaluateCondition(condition, data, options) {
       // The clock and zone `now`, `today` and the date operators read: this browser's unless given.
       const now = options?.now ?? Date.now();

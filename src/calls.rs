@@ -1,11 +1,11 @@
 //! The calls the package's JavaScript makes into the wasm, by number. `web::bindings`
-//! exports two functions of one shape (`run`, and `RawEngine::call` on an engine: the
-//! call's number, a text `a`, the clock `now`, a text `b` or none, a number `x`; text back,
-//! or `undefined` when it failed, and `Run::Error` then answers why) instead of an export
-//! per call, each with its own argument and result conversions in the wasm and in
-//! wasm-bindgen's glue. These lists are the one copy of the numbers:
-//! `pkg-template/calls.js`, which `core.js` imports, is generated from them (`calls_js`;
-//! `cargo test --test wire` fails when stale).
+//! exports three functions of one shape (`run`, and `RawEngine::call` and `act` on an
+//! engine: the call's number, a text `a` or none, the clock `now`, a text `b` or none, a
+//! number `x`; `undefined` when the call failed, and `Run::Error` then answers why) instead
+//! of an export per call, each with its own argument and result conversions in the wasm and
+//! in wasm-bindgen's glue: `run` and `call` answer text, `act` the session's `Wants` bits.
+//! These lists are the one copy of the numbers: `pkg-template/calls.js`, which `core.js`
+//! imports, is generated from them (`calls_js`; `cargo test --test wire` fails when stale).
 //! Depends on `names` alone.
 
 crate::names! {
@@ -29,20 +29,14 @@ crate::names! {
 }
 
 crate::names! {
-    /// What `RawEngine::call` does on an engine. Those that change the session answer the
-    /// `Wants` bits it then has, as digits (1 flush soon, 2 `endTask` at the end of the task,
-    /// 4 `drain`); `Wants` asks for them after the others.
+    /// What `RawEngine::call` answers on an engine, as text.
     pub enum Call {
-        Wants = "wants",
-        /// The effects for the wrapper, as JSON: `[{"post": text} | {"change": cause} | {"error": {…}}]`.
+        /// The effects for the wrapper, as JSON: `[{"store": doc} | {"erase": true} |
+        /// {"discard": true} | {"post": text} | {"change": cause} | {"error": {…}}]`.
         Drain = "drain",
-        /// `a`: the event.
-        Track = "track",
         /// `a`: the slot, `b`: the product id or none, `x`: the limit or NaN.
         Recommend = "recommend",
         Prompts = "prompts",
-        /// `a`: `shown`, `dismiss` or `clicked`, `b`: the prompt id.
-        PromptAction = "promptAction",
         /// The prompt on screen that stopped being true, as `"<reason> <prompt id>"` (a
         /// reason has no space), or `""` while it holds.
         Withdrawal = "withdrawal",
@@ -54,11 +48,25 @@ crate::names! {
         State = "state",
         /// The visitor id, as it is.
         VisitorId = "visitorId",
-        /// `a`: the profile.
+        /// `a`: the profile; `""`.
         SetProfile = "setProfile",
         /// `a`: the rules, `x`: 1 to leave out campaigns with errors (when every error lies
         /// in one); answers what was left out.
         SetRules = "setRules",
+    }
+}
+
+crate::names! {
+    /// What `RawEngine::act` does to an engine's session: each answers the `Wants` bits the
+    /// session then has (1 flush soon, 2 `endTask` at the end of the task, 4 `drain`), a
+    /// number, not text (a text answer costs a call about ten times as much).
+    pub enum Act {
+        /// Only the bits: after `create` and the calls that answer something else.
+        Wants = "wants",
+        /// `a`: the event.
+        Track = "track",
+        /// `a`: `shown`, `dismiss` or `clicked`, `b`: the prompt id.
+        PromptAction = "promptAction",
         /// `a`: the consent.
         SetConsent = "setConsent",
         /// `a`: the visitor id the store names.
@@ -81,7 +89,11 @@ pub fn calls_js() -> String {
     let mut out = String::from(
         "// Generated from src/calls.rs (the calls core.js makes into the wasm); `cargo test` fails when stale.\n",
     );
-    for (what, names) in [("run", Run::NAMES), ("RawEngine.call", Call::NAMES)] {
+    for (what, names) in [
+        ("run", Run::NAMES),
+        ("RawEngine.call", Call::NAMES),
+        ("RawEngine.act", Act::NAMES),
+    ] {
         out.push_str(&format!("\n// {what}\n"));
         for (i, name) in names.iter().enumerate() {
             out.push_str(&format!("export const {name} = {i};\n"));

@@ -1,10 +1,11 @@
 //! The only code that knows JavaScript: wasm-bindgen exports that take JSON text and
 //! primitives, call the engine, and return text, or `undefined` when the call failed (then
 //! `Run::Error` answers the error's JSON, which the package's `core.js` throws as a
-//! `VitrinError`). Besides `create` and `setCatalog` (bytes), two exports of one shape, `run`
-//! and `RawEngine::call`, take each call by its number (`crate::calls`). wasm32 only.
+//! `VitrinError`). Besides `create` and `setCatalog` (bytes), three exports of one shape,
+//! `run`, `RawEngine::call` and `RawEngine::act`, take each call by its number
+//! (`crate::calls`). wasm32 only.
 
-use crate::calls::{Call, Run};
+use crate::calls::{Act, Call, Run};
 use crate::catalog::Packed;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -76,8 +77,8 @@ fn clock(now: f64) -> Result<f64> {
 /// The calls with no engine (`calls::Run`), by number: `a`, `now`, `b` and `x` as each says;
 /// `undefined` when it failed (`Run::Error` then answers why).
 #[wasm_bindgen]
-pub fn run(op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Option<String> {
-    answer(run_op(op, a, now, b, x))
+pub fn run(op: u32, a: Option<String>, now: f64, b: Option<String>, x: f64) -> Option<String> {
+    answer(run_op(op, a.as_deref().unwrap_or_default(), now, b, x))
 }
 
 fn run_op(op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Result<String> {
@@ -165,7 +166,7 @@ fn evaluate_condition(
 }
 
 /// A new engine (`RawEngine::new` says what the arguments are), or `undefined` when the
-/// options are refused (`Run::Error` then answers why). Ask `Call::Wants` right after.
+/// options are refused (`Run::Error` then answers why). Ask `Act::Wants` right after.
 #[wasm_bindgen]
 pub fn create(
     options: &[u8],
@@ -234,67 +235,57 @@ impl RawEngine {
     }
 
     /// `call`'s work.
-    fn apply(&mut self, op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Result<String> {
+    fn answer(&mut self, op: u32, a: &str, now: f64, b: Option<&str>, x: f64) -> Result<String> {
+        let engine = self.session.engine_mut();
+        Ok(match Call::ALL[op as usize] {
+            Call::Drain => self.drain(),
+            Call::Recommend => {
+                // No limit comes as NaN.
+                let limit = (!x.is_nan()).then_some(x as u32);
+                to_text(&engine.recommend(a, b, limit, clock(now)?)?)
+            }
+            Call::Prompts => to_text(&engine.prompts(clock(now)?)),
+            Call::Withdrawal => {
+                let gone = engine.withdrawal(clock(now)?);
+                gone.map_or(String::new(), |(id, reason)| crate::cat!(reason, " ", id))
+            }
+            // As JavaScript reads it back with `+`: the same number.
+            Call::NextCheck => engine
+                .next_check(now)
+                .map(crate::json::num)
+                .unwrap_or_default(),
+            Call::Metrics => text(&engine.metrics()),
+            Call::Explain => engine.explain(a, clock(now)?)?,
+            Call::State => engine.state(),
+            Call::VisitorId => engine.visitor_id().to_string(),
+            Call::SetProfile => {
+                engine.set_profile(&input(a, "invalid_profile")?)?;
+                String::new()
+            }
+            Call::SetRules => set_rules(&mut self.session, a, x == 1.0)?,
+        })
+    }
+
+    /// `act`'s work: the session's `Wants` bits after it.
+    fn act_on(&mut self, op: u32, a: &str, now: f64, b: Option<&str>) -> Result<u32> {
         let session = &mut self.session;
-        match Call::ALL[op as usize] {
-            Call::Wants => {}
-            Call::Drain => return Ok(self.drain()),
-            Call::Track => {
+        match Act::ALL[op as usize] {
+            Act::Wants => {}
+            Act::Track => {
                 #[cfg(feature = "test-panic")]
                 assert!(
                     !a.contains("\"vitrin-test-panic\""),
                     "forced panic (test-panic build)"
                 );
                 let now = clock(now)?;
-                let v = input(a, "invalid_event")?;
-                session.track(&v, now)?;
+                session.track(&input(a, "invalid_event")?, now)?;
             }
-            Call::Recommend => {
+            Act::PromptAction => {
                 let now = clock(now)?;
-                // No limit comes as NaN.
-                let limit = (!x.is_nan()).then_some(x as u32);
-                let recs = session
-                    .engine_mut()
-                    .recommend(a, b.as_deref(), limit, now)?;
-                return Ok(to_text(&recs));
+                session.prompt_action(a, b.unwrap_or_default(), now)?;
             }
-            Call::Prompts => {
-                let now = clock(now)?;
-                return Ok(to_text(&session.engine_mut().prompts(now)));
-            }
-            Call::PromptAction => {
-                let now = clock(now)?;
-                let id = b.as_deref().unwrap_or_default();
-                session.prompt_action(a, id, now)?;
-            }
-            Call::Withdrawal => {
-                let now = clock(now)?;
-                let gone = session.engine_mut().withdrawal(now);
-                return Ok(gone.map_or(String::new(), |(id, reason)| crate::cat!(reason, " ", id)));
-            }
-            Call::NextCheck => {
-                let next = session.engine().next_check(now);
-                // As JavaScript reads it back with `+`: the same number.
-                return Ok(next.map(crate::json::num).unwrap_or_default());
-            }
-            Call::Metrics => return Ok(text(&session.engine().metrics())),
-            Call::Explain => {
-                let now = clock(now)?;
-                return session.engine().explain(a, now);
-            }
-            Call::State => return Ok(session.engine().state()),
-            Call::VisitorId => return Ok(session.engine().visitor_id().to_string()),
-            Call::SetProfile => {
-                let v = input(a, "invalid_profile")?;
-                session.engine_mut().set_profile(&v)?;
-                return Ok(String::new());
-            }
-            Call::SetRules => return set_rules(session, a, x == 1.0),
-            Call::SetConsent => {
-                let v = input(a, "invalid_consent")?;
-                session.set_consent(&v)?;
-            }
-            Call::Identify => {
+            Act::SetConsent => session.set_consent(&input(a, "invalid_consent")?)?,
+            Act::Identify => {
                 if a.is_empty() || a.len() > 256 {
                     return Err(Error::at(
                         "invalid_argument",
@@ -304,12 +295,12 @@ impl RawEngine {
                 }
                 session.identify(a);
             }
-            Call::EndTask => session.end_task(),
-            Call::Flush => session.flush(),
-            Call::Forget => session.forget(a),
-            Call::Receive => session.receive(a),
+            Act::EndTask => session.end_task(),
+            Act::Flush => session.flush(),
+            Act::Forget => session.forget(a),
+            Act::Receive => session.receive(a),
         }
-        Ok(crate::cat!(self.settle()))
+        Ok(self.settle())
     }
 
     /// Keeps the session's effects for `drain`; answers the session's `Wants` as bits (1
@@ -343,18 +334,26 @@ impl RawEngine {
 
 #[wasm_bindgen]
 impl RawEngine {
-    /// The calls on an engine (`calls::Call`), by number: `a`, `now`, `b` and `x` as each
-    /// says (`now` is checked only by those that read the clock); `undefined` when it failed
-    /// (`Run::Error` then answers why).
+    /// The calls on an engine that answer text (`calls::Call`), by number: `a`, `now`, `b`
+    /// and `x` as each says (`now` is checked only by those that read the clock);
+    /// `undefined` when it failed (`Run::Error` then answers why).
     pub fn call(
         &mut self,
         op: u32,
-        a: &str,
+        a: Option<String>,
         now: f64,
         b: Option<String>,
         x: f64,
     ) -> Option<String> {
-        answer(self.apply(op, a, now, b, x))
+        let a = a.as_deref().unwrap_or_default();
+        answer(self.answer(op, a, now, b.as_deref(), x))
+    }
+
+    /// The calls on an engine's session (`calls::Act`), by number, as `call`: the session's
+    /// `Wants` bits after it, or `undefined` when it failed.
+    pub fn act(&mut self, op: u32, a: Option<String>, now: f64, b: Option<String>) -> Option<u32> {
+        let a = a.as_deref().unwrap_or_default();
+        answer(self.act_on(op, a, now, b.as_deref()))
     }
 
     /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the

@@ -7,11 +7,13 @@ import { bind, VitrinError } from "../../pkg/core.js";
 import * as calls from "../../pkg/calls.js";
 
 class TrappingEngine {
-  constructor() {}
-  call(op) {
+  act(op) {
     if (op === calls.track) throw new WebAssembly.RuntimeError("unreachable");
     // What the session asks after a call (nothing; src/session.rs `Wants`).
-    if (op === calls.wants || op === calls.flush) return "0";
+    if (op === calls.wants || op === calls.flush) return 0;
+    throw new Error("must not be called after a trap");
+  }
+  call() {
     throw new Error("must not be called after a trap");
   }
 }
