@@ -151,14 +151,20 @@ impl Event {
                     .ok_or_else(|| o.err("query", "is required"))?
                     .to_string(),
             },
-            EventType::AddToCart => EventKind::AddToCart {
-                product_id: o.str("productId")?.to_string(),
-                quantity: quantity(&o, "quantity")?.unwrap_or(1),
-            },
-            EventType::RemoveFromCart => EventKind::RemoveFromCart {
-                product_id: o.str("productId")?.to_string(),
-                quantity: quantity(&o, "quantity")?,
-            },
+            EventType::AddToCart => {
+                let (id, q) = (o.str("productId")?, quantity(&o, "quantity")?);
+                EventKind::AddToCart {
+                    product_id: id.to_string(),
+                    quantity: q.unwrap_or(1),
+                }
+            }
+            EventType::RemoveFromCart => {
+                let (id, q) = (o.str("productId")?, quantity(&o, "quantity")?);
+                EventKind::RemoveFromCart {
+                    product_id: id.to_string(),
+                    quantity: q,
+                }
+            }
             EventType::Purchase => {
                 let items = o
                     .opt_arr("items", MAX_ITEMS)?
@@ -170,10 +176,14 @@ impl Event {
                 let mut lines = Vec::with_capacity(items.len());
                 for (i, v) in items.iter().enumerate() {
                     let it = Obj::new(v, &join("/items", i), CODE)?;
+                    // Every field read before one is owned (a `?` after a `to_string`
+                    // would compile a drop of it).
+                    let (id, q) = (it.str("productId")?, quantity(&it, "quantity")?);
+                    let price = it.opt_num_in("price", 0.0, 1e12)?;
                     lines.push(LineItem {
-                        product_id: it.str("productId")?.to_string(),
-                        quantity: quantity(&it, "quantity")?.unwrap_or(1),
-                        price: it.opt_num_in("price", 0.0, 1e12)?,
+                        product_id: id.to_string(),
+                        quantity: q.unwrap_or(1),
+                        price,
                     });
                 }
                 let items = lines;

@@ -136,18 +136,24 @@ impl Profile {
         }
         let list = |key| Ok(p.opt_arr(key, MAX_LIST)?.unwrap_or_default());
         p.each("purchases", list("purchases")?, &mut |o| {
+            // Every field read before one is owned: a `?` after a `to_string` would
+            // compile a drop of it (wasm size, issue 13).
+            let (id, at) = (o.str("productId")?, o.num_in("at", 0.0, 1e15)?);
+            let quantity = o.opt_num_in("quantity", 1.0, 1e6)?.unwrap_or(1.0) as u32;
             profile.purchases.push(Purchase {
-                product_id: o.str("productId")?.to_string(),
-                at: o.num_in("at", 0.0, 1e15)?,
-                quantity: o.opt_num_in("quantity", 1.0, 1e6)?.unwrap_or(1.0) as u32,
+                product_id: id.to_string(),
+                at,
+                quantity,
             });
             Ok(())
         })?;
         p.each("cycles", list("cycles")?, &mut |o| {
+            let (id, every_days) = (o.str("productId")?, o.num_in("everyDays", 0.5, 3650.0)?);
+            let last_at = o.num_in("lastAt", 0.0, 1e15)?;
             profile.cycles.push(Cycle {
-                product_id: o.str("productId")?.to_string(),
-                every_days: o.num_in("everyDays", 0.5, 3650.0)?,
-                last_at: o.num_in("lastAt", 0.0, 1e15)?,
+                product_id: id.to_string(),
+                every_days,
+                last_at,
             });
             Ok(())
         })?;
@@ -170,10 +176,12 @@ impl Profile {
                     }
                 }
             }
+            let category = o.str("category")?;
+            let per_year = o.opt_num_in("perYear", 0.0, 1e6)?.unwrap_or(1.0);
             profile.habits.push(Habit {
-                category: o.str("category")?.to_string(),
+                category: category.to_string(),
                 months,
-                per_year: o.opt_num_in("perYear", 0.0, 1e6)?.unwrap_or(1.0),
+                per_year,
             });
             Ok(())
         })?;

@@ -561,18 +561,27 @@ impl VisitorState {
         let o = Obj::new(v, "/visitor", CODE)?;
         let time = |o: &Obj, k: &str| o.num_in(k, 0.0, 1e15);
         let count = |o: &Obj, k: &str| Ok(o.num_in(k, 0.0, u32::MAX as f64)? as u32);
+        // Each entry's fields are read (in the document's order of checks) before any is
+        // owned: a `?` after a `to_string` would compile a drop of it (wasm size, issue 13).
         let interest = |i: &Obj| -> Result<Interest> {
+            let (key, weight, at) = (
+                i.str("key")?,
+                i.num_in("weight", 0.0, 1e12)?,
+                time(i, "at")?,
+            );
             Ok(Interest {
-                key: i.str("key")?.to_string(),
-                weight: i.num_in("weight", 0.0, 1e12)?,
-                at: time(i, "at")?,
+                key: key.to_string(),
+                weight,
+                at,
             })
         };
         let cart_line = |l: &Obj| -> Result<CartLine> {
+            let (id, quantity) = (l.str("productId")?, count(l, "quantity")?);
+            let added_at = time(l, "addedAt")?;
             Ok(CartLine {
-                product_id: l.str("productId")?.to_string(),
-                quantity: count(l, "quantity")?.max(1),
-                added_at: time(l, "addedAt")?,
+                product_id: id.to_string(),
+                quantity: quantity.max(1),
+                added_at,
             })
         };
         let mut searches = o.opt_strs("searches", usize::MAX)?;
@@ -589,9 +598,10 @@ impl VisitorState {
             Ok(())
         })?;
         read_list(&o, "recentlyViewed", MAX_VIEWS, &mut |v| {
+            let (id, at) = (v.str("productId")?, time(v, "at")?);
             s.recently_viewed.push(Viewed {
-                product_id: v.str("productId")?.to_string(),
-                at: time(v, "at")?,
+                product_id: id.to_string(),
+                at,
             });
             Ok(())
         })?;
@@ -604,12 +614,15 @@ impl VisitorState {
             Ok(())
         })?;
         read_list(&o, "purchases", MAX_PURCHASES, &mut |b| {
+            let (id, order) = (b.str("productId")?, b.str("orderId")?);
+            let (quantity, price) = (count(b, "quantity")?, b.opt_num("price")?);
+            let at = time(b, "at")?;
             s.purchases.push(Bought {
-                product_id: b.str("productId")?.to_string(),
-                order_id: b.str("orderId")?.to_string(),
-                quantity: count(b, "quantity")?,
-                price: b.opt_num("price")?,
-                at: time(b, "at")?,
+                product_id: id.to_string(),
+                order_id: order.to_string(),
+                quantity,
+                price,
+                at,
             });
             Ok(())
         })?;
@@ -621,9 +634,10 @@ impl VisitorState {
         s.session_started = time(&o, "sessionStarted")?;
         s.last_cart_change = time(&o, "lastCartChange")?;
         read_list(&o, "lastEvents", 16, &mut |e| {
+            let (kind, at) = (e.str("type")?, time(e, "at")?);
             s.last_events.push(EventTime {
-                kind: e.str("type")?.to_string(),
-                at: time(e, "at")?,
+                kind: kind.to_string(),
+                at,
             });
             Ok(())
         })?;
@@ -638,10 +652,11 @@ impl VisitorState {
             .opt_num_in("generation", 0.0, u32::MAX as f64)?
             .unwrap_or(0.0) as u32;
         read_list(&o, "assignments", MAX_CAMPAIGNS, &mut |a| {
+            let (campaign, arm, at) = (a.str("campaign")?, a.str("arm")?, time(a, "at")?);
             s.assignments.push(Assignment {
-                campaign: a.str("campaign")?.to_string(),
-                arm: a.str("arm")?.to_string(),
-                at: time(a, "at")?,
+                campaign: campaign.to_string(),
+                arm: arm.to_string(),
+                at,
             });
             Ok(())
         })?;
@@ -657,26 +672,34 @@ impl VisitorState {
                     }
                 }
             }
+            let (id, variant) = (c.str("id")?, c.str("variant")?);
+            let shown_total = count(c, "shownTotal")?;
+            let (dismissed_at, exposed_at) = (time(c, "dismissedAt")?, time(c, "exposedAt")?);
+            // Absent in documents stored before clicks were timed.
+            let clicked_at = c.opt_num_in("clickedAt", 0.0, 1e15)?.unwrap_or(0.0);
             s.campaigns.push(CampaignLog {
-                id: c.str("id")?.to_string(),
-                variant: c.str("variant")?.to_string(),
+                id: id.to_string(),
+                variant: variant.to_string(),
                 shown,
-                shown_total: count(c, "shownTotal")?,
-                dismissed_at: time(c, "dismissedAt")?,
-                exposed_at: time(c, "exposedAt")?,
-                // Absent in documents stored before clicks were timed.
-                clicked_at: c.opt_num_in("clickedAt", 0.0, 1e15)?.unwrap_or(0.0),
+                shown_total,
+                dismissed_at,
+                exposed_at,
+                clicked_at,
             });
             Ok(())
         })?;
         read_list(&o, "metrics", MAX_CAMPAIGNS * 4, &mut |m| {
+            let (campaign, variant) = (m.str("campaign")?, m.str("variant")?);
+            let (impressions, clicks) = (count(m, "impressions")?, count(m, "clicks")?);
+            let (conversions, revenue) =
+                (count(m, "conversions")?, m.num_in("revenue", 0.0, 1e15)?);
             s.metrics.push(MetricRow {
-                campaign: m.str("campaign")?.to_string(),
-                variant: m.str("variant")?.to_string(),
-                impressions: count(m, "impressions")?,
-                clicks: count(m, "clicks")?,
-                conversions: count(m, "conversions")?,
-                revenue: m.num_in("revenue", 0.0, 1e15)?,
+                campaign: campaign.to_string(),
+                variant: variant.to_string(),
+                impressions,
+                clicks,
+                conversions,
+                revenue,
             });
             Ok(())
         })?;
