@@ -174,7 +174,16 @@ impl Catalog {
             return Err(r.err("more products than the bytes can hold, or than 500000"));
         }
         let mut c = Catalog::empty(n);
+        r.columns(&mut c, n)?;
+        Ok(c)
+    }
+}
 
+impl Cursor<'_> {
+    /// `from_bytes` after the header: fills `c` (borrowed, so that a fault's early return
+    /// drops only what this function holds, not the catalog: wasm size, issue 13).
+    fn columns(&mut self, c: &mut Catalog, n: usize) -> Result<()> {
+        let r = self;
         r.section = "/extras";
         let len = r.u32()? as usize;
         let extras = r.take(len)?;
@@ -191,12 +200,14 @@ impl Catalog {
                 return Err(r.item(k, "not a category path after its parent, once"));
             }
         }
+        drop(paths); // interned as `c.category_paths`, one by one
         let brands = r.strs("/brands", None, true)?;
         for k in 0..brands.len() {
             if c.intern_brand(brands.get(k).unwrap_or("")) as usize != k {
                 return Err(r.item(k, "a brand named twice"));
             }
         }
+        drop(brands); // likewise `c.brand_names`
         if !extras.is_empty() {
             let text = core::str::from_utf8(extras).map_err(|_| r.err("text not UTF-8"))?;
             let doc = crate::json::parse(text, len, CODE)?;
@@ -237,7 +248,8 @@ impl Catalog {
 
         r.section = "/category";
         c.category = r.words(n)?;
-        if let Some(i) = c.category.iter().position(|&k| k as usize >= paths.len()) {
+        let paths = c.category_paths.len();
+        if let Some(i) = c.category.iter().position(|&k| k as usize >= paths) {
             return Err(r.product(i, "category", "no such category"));
         }
         r.section = "/brand";
@@ -245,7 +257,7 @@ impl Catalog {
         if let Some(i) = c
             .brand
             .iter()
-            .position(|&b| b != NONE && b as usize >= brands.len())
+            .position(|&b| b != NONE && b as usize >= c.brand_names.len())
         {
             return Err(r.product(i, "brand", "no such brand"));
         }
@@ -292,13 +304,15 @@ impl Catalog {
         } else {
             Embeddings::from_bytes(table, n, MAX_DIM).map_err(|m| r.err(&m))?
         };
-        if r.at != bytes.len() {
+        if r.at != r.bytes.len() {
             r.section = "";
             return Err(r.err("bytes after the end"));
         }
-        Ok(c)
+        Ok(())
     }
+}
 
+impl Catalog {
     /// The catalog in the binary format (`from_bytes` reads it back to the same catalog).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn to_bytes(&self) -> Vec<u8> {
