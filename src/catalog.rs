@@ -240,12 +240,20 @@ impl Catalog {
             .opt_arr("products", MAX_PRODUCTS)?
             .ok_or_else(|| root.err("products", "is required"))?;
         let mut c = Catalog::empty(products.len());
+        c.read_json(&root, products, packed)?;
+        Ok(c)
+    }
+
+    /// `from_json_packed` once the products are counted: fills the catalog (borrowed, so
+    /// that a fault's early return drops only what this function holds: wasm size, issue 13).
+    fn read_json(&mut self, root: &Obj, products: &[Value], packed: Option<Packed>) -> Result<()> {
+        let c = self;
         if let Some(b) = root.opt_obj("blend")? {
             c.blend = Blend::from_obj(&b)?;
             c.blend_fitted = true;
         }
         let mut raw = RawRows::default();
-        let mut table = None;
+        let mut table = false;
         match packed {
             Some(Packed::Floats { dim, rows }) => {
                 if dim > MAX_DIM || rows.len() != products.len() * dim {
@@ -267,15 +275,15 @@ impl Catalog {
                 };
             }
             Some(Packed::Table(bytes)) => {
-                table = Some(
-                    Embeddings::from_bytes(bytes, products.len(), MAX_DIM)
-                        .map_err(|m| root.err("embeddings", m))?,
-                )
+                c.embeddings = Embeddings::from_bytes(bytes, products.len(), MAX_DIM)
+                    .map_err(|m| root.err("embeddings", m))?;
+                table = true;
             }
             None => {}
         }
         let mut related_raw: Vec<[Vec<&str>; 3]> = Vec::with_capacity(products.len());
-        let mut raw_pop = Vec::with_capacity(products.len());
+        // Raw popularity until every product is read, then scaled.
+        c.popularity.reserve_exact(products.len());
         // Through `each`: the product's `?`s leave its closure, not this function, where
         // each would drop every buffer above (wasm size, issue 13).
         let mut i = 0;
@@ -316,8 +324,8 @@ impl Catalog {
             }
             c.urls.push(p.opt_str("url")?);
             c.images.push(p.opt_str("image")?);
-            raw_pop.push(p.opt_num_in("popularity", 0.0, 1e15)?.unwrap_or(0.0) as f32);
-            if table.is_some() && p.get("embedding").is_some() {
+            c.popularity.push(p.opt_num_in("popularity", 0.0, 1e15)?.unwrap_or(0.0) as f32);
+            if table && p.get("embedding").is_some() {
                 return Err(p.err("embedding", "the catalog's embeddings come in its binary table; a product cannot also carry one"));
             }
             read_embedding(&mut raw, i, p)?;
@@ -337,7 +345,7 @@ impl Catalog {
         let n = c.len();
         // Products read before the first embedding got no row; pad to the full table.
         raw.values.resize(n * raw.dim, 0.0);
-        c.embeddings = table.unwrap_or_else(|| {
+        if !table {
             let mut t = Embeddings::new(raw.dim);
             for i in 0..n {
                 match raw.dim {
@@ -345,13 +353,12 @@ impl Catalog {
                     d => t.push(&raw.values[i * d..(i + 1) * d]),
                 }
             }
-            t
-        });
-        let max_pop = raw_pop.iter().cloned().fold(0.0f32, f32::max);
-        c.popularity = raw_pop
-            .iter()
-            .map(|p| if max_pop > 0.0 { p / max_pop } else { 0.0 })
-            .collect();
+            c.embeddings = t;
+        }
+        let max_pop = c.popularity.iter().cloned().fold(0.0f32, f32::max);
+        for p in &mut c.popularity {
+            *p = if max_pop > 0.0 { *p / max_pop } else { 0.0 };
+        }
         for k in 0..3 {
             let mut lists = Lists::new(n);
             for (i, raw) in related_raw.iter().enumerate() {
@@ -367,7 +374,7 @@ impl Catalog {
             }
             *c.lists_mut(k) = lists;
         }
-        Ok(c)
+        Ok(())
     }
 
     /// A catalog with room for `n` products, its generation new.
