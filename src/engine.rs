@@ -147,27 +147,31 @@ impl Engine {
             personalization: true,
             messaging: true,
         };
-        // `visitorId`: the store's id for the visitor; `localId`: one minted by the page,
-        // used when nothing is stored.
-        let given_id = o
-            .opt_str("visitorId")?
-            .filter(|id| !id.is_empty())
-            .map(String::from);
-        let visitor_id = given_id
-            .clone()
-            .or(o.opt_str("localId")?.map(String::from))
-            .unwrap_or_default();
+        // The rest is read in one step, borrowed, before anything of it is owned: a fault
+        // then compiles one early return that drops the catalog, profile and rules, not
+        // one per option read (wasm size, issue 13).
+        let options = || -> Result<_> {
+            // `visitorId`: the store's id for the visitor; `localId`: one minted by the
+            // page, used when nothing is stored.
+            let given = o.opt_str("visitorId")?.filter(|id| !id.is_empty());
+            let local = o.opt_str("localId")?;
+            let consent = consent_from(o.opt_obj("consent")?, all)?;
+            let locale = o.opt_str("locale")?.unwrap_or("en");
+            Ok((given, local, consent, locale, o.opt_str("currency")?))
+        };
+        let (given, local, consent, locale, currency) = options()?;
+        let given_id = given.map(String::from);
         Ok(Engine {
             catalog,
             profile,
             rules,
             state: VisitorState {
-                visitor_id,
+                visitor_id: given.or(local).unwrap_or_default().to_string(),
                 ..VisitorState::default()
             },
-            consent: consent_from(o.opt_obj("consent")?, all)?,
-            lang: Lang::from_locale(o.opt_str("locale")?.unwrap_or("en")),
-            currency: o.opt_str("currency")?.unwrap_or("TRY").to_string(),
+            consent,
+            lang: Lang::from_locale(locale),
+            currency: currency.unwrap_or("TRY").to_string(),
             scorer: Scorer::default(),
             recorded: false,
             assigned: Vec::new(),
