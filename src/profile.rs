@@ -103,9 +103,16 @@ pub struct Profile {
 impl Profile {
     pub fn from_json(v: &Value) -> Result<Profile> {
         let p = Obj::new(v, "", CODE)?;
-        // Field by field into one value: a struct literal drops every field read so far at
-        // each `?` (wasm size, issue 13).
         let mut profile = Profile::default();
+        profile.read(&p)?;
+        Ok(profile)
+    }
+
+    /// `from_json`'s fields, one by one into `self`: borrowed, so that a fault's early
+    /// return drops nothing (a struct literal dropped every field read so far at each `?`,
+    /// and an owned one the whole profile: wasm size, issue 13).
+    fn read(&mut self, p: &Obj) -> Result<()> {
+        let profile = self;
         profile.visitor_id = p.str("visitorId")?.to_string();
         profile.name = p.opt_str("name")?.map(String::from);
         profile.updated_at = p.num_in("updatedAt", 0.0, 1e15)?;
@@ -184,8 +191,7 @@ impl Profile {
                 per_year,
             });
             Ok(())
-        })?;
-        Ok(profile)
+        })
     }
 }
 
