@@ -550,16 +550,13 @@ impl Catalog {
                 .chars()
                 .map(|c| if matches!(c, '-' | '_') { ' ' } else { c })
                 .collect();
-            // ASCII capitals only: Unicode case tables would cost more wasm than they give.
-            let mut chars = last.trim().chars();
-            chars
-                .next()
-                .map(|f| {
-                    core::iter::once(f.to_ascii_uppercase())
-                        .chain(chars)
-                        .collect()
-                })
-                .unwrap_or_default()
+            let mut name = last.trim().to_string();
+            // ASCII capitals only: Unicode case tables would cost more wasm than they give
+            // (a first char that is not ASCII is no 1-byte range, and stays as it is).
+            if let Some(first) = name.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            name
         })
     }
 }
