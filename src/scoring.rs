@@ -628,13 +628,12 @@ impl Scorer {
     fn exclude_owned(&mut self, s: &Signals) {
         self.exclude_cart(s);
         let c = s.catalog;
-        let local = s.state.purchases.iter().map(|b| b.product_id.as_str());
-        let profile = s
-            .profile
-            .into_iter()
-            .flat_map(|p| p.purchases.iter().map(|b| b.product_id.as_str()));
-        for id in local.chain(profile) {
-            self.exclude(c.index(id));
+        // Two loops, not a chain of iterators: its adapters compiled to more wasm.
+        for b in &s.state.purchases {
+            self.exclude(c.index(&b.product_id));
+        }
+        for b in s.profile.map_or(&[][..], |p| &p.purchases) {
+            self.exclude(c.index(&b.product_id));
         }
     }
 
