@@ -678,6 +678,12 @@ impl Engine {
         prompt.into_iter().collect()
     }
 
+    /// The profile's replenishment cycles (none without a profile): a slice, not a
+    /// `flat_map` over the option, whose adapters compiled to more wasm.
+    fn cycles(&self) -> &[crate::profile::Cycle] {
+        self.profile.as_ref().map_or(&[], |p| &p.cycles)
+    }
+
     /// The next moment after `now` at which a prompt may become due by the clock alone
     /// (an idle threshold, a schedule start, a cycle coming due, a cool-down ending), so
     /// the page sets one timer, or none when nothing can become due.
@@ -699,8 +705,9 @@ impl Engine {
                     times.push(s.last_seen + idle_ms)
                 }
                 crate::rules::Trigger::ReplenishmentDue { within_days } => {
-                    let cycles = self.profile.iter().flat_map(|p| p.cycles.iter());
-                    times.extend(cycles.map(|cy| cy.due_from(&s.purchases, *within_days)));
+                    for cy in self.cycles() {
+                        times.push(cy.due_from(&s.purchases, *within_days));
+                    }
                 }
                 _ => {}
             }
@@ -708,12 +715,11 @@ impl Engine {
             // When an offer or a window ends, the prompt about it is withdrawn.
             times.extend(campaigns::ends_at(&c.trigger, c.to, &self.visitor(now)));
             match &c.trigger {
-                crate::rules::Trigger::ReplenishmentDue { .. } => times.extend(
-                    self.profile
-                        .iter()
-                        .flat_map(|p| p.cycles.iter())
-                        .map(|cy| cy.due_until(&s.purchases)),
-                ),
+                crate::rules::Trigger::ReplenishmentDue { .. } => {
+                    for cy in self.cycles() {
+                        times.push(cy.due_until(&s.purchases));
+                    }
+                }
                 crate::rules::Trigger::Event { event, within_ms } => {
                     times.extend(s.last_event(event).map(|at| at + within_ms))
                 }
@@ -914,12 +920,9 @@ impl Engine {
         }
         if let Trigger::SeasonalHabit = c.trigger {
             let (_, month, ..) = crate::logic::dates::calendar(now, self.rules.utc_offset_ms);
-            let habit = self
-                .profile
-                .iter()
-                .flat_map(|p| p.habits.iter())
-                // Not `contains` (see `campaigns::applies`).
-                .find(|h| h.months.iter().any(|&m| m == month as u8));
+            let habits = self.profile.as_ref().map_or(&[][..], |p| &p.habits);
+            // Not `contains` (see `campaigns::applies`).
+            let habit = (habits.iter()).find(|h| h.months.iter().any(|&m| m == month as u8));
             if let Some(node) = habit.and_then(|h| self.catalog.category_index(&h.category)) {
                 let name = self.catalog.category_node_name(node, self.lang.code());
                 return Reason {

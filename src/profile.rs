@@ -72,9 +72,8 @@ pub fn purchases_until<'a>(
     now: f64,
 ) -> impl Iterator<Item = (f64, &'a str)> + 'a {
     let local = local.iter().map(|b| (b.at, b.product_id.as_str()));
-    let remote = profile
-        .into_iter()
-        .flat_map(|p| p.purchases.iter().map(|b| (b.at, b.product_id.as_str())));
+    let remote =
+        (profile.map_or(&[][..], |p| &p.purchases).iter()).map(|b| (b.at, b.product_id.as_str()));
     local.chain(remote).filter(move |&(at, _)| at <= now)
 }
 

@@ -419,12 +419,8 @@ impl Session {
                 // A settled visitor id is not news for the page (nothing it shows changes).
                 self.visitor_heard(text("visitor"));
                 let mut any = false;
-                for m in v
-                    .get("messages")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
+                let messages = v.get("messages").and_then(Value::as_array);
+                for m in messages.map_or(&[][..], |m| m) {
                     let field = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
                     let at = m.get("at").and_then(Value::as_f64).unwrap_or(0.0);
                     any |= match field("kind") {
@@ -460,7 +456,7 @@ impl Session {
             }
             "state" if self.asking.is_some() => {
                 if self.engine.restore(text("doc")).is_ok() {
-                    for e in self.asking.take().into_iter().flatten() {
+                    for e in self.asking.take().unwrap_or_default() {
                         let _ = self.engine.apply_remote_event(&e);
                     }
                     self.changed();
