@@ -366,8 +366,12 @@ impl Engine {
         } else {
             limit
         };
-        let exposed: Vec<(String, String)> =
-            tweaks.iter().filter_map(|(_, by)| by.clone()).collect();
+        let mut exposed: Vec<(String, String)> = Vec::new();
+        for (_, by) in &tweaks {
+            if let Some(by) = by {
+                exposed.push(by.clone());
+            }
+        }
         crate::slots::prefilter(&mut scorer.prefilter, &self.catalog, &tweaks);
         // The pool already holds the slot's share of each category where others exist, so
         // the share holds even when the strategy's best are all one category. Visitor

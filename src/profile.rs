@@ -66,15 +66,24 @@ impl Cycle {
 }
 
 /// The visitor's purchases up to `now`, this browser's and the profile's: (when, product id).
+/// Collected by plain loops: a chain of iterator adapters compiled to more wasm.
 pub fn purchases_until<'a>(
     local: &'a [crate::visitor::Bought],
     profile: Option<&'a Profile>,
     now: f64,
-) -> impl Iterator<Item = (f64, &'a str)> + 'a {
-    let local = local.iter().map(|b| (b.at, b.product_id.as_str()));
-    let remote =
-        (profile.map_or(&[][..], |p| &p.purchases).iter()).map(|b| (b.at, b.product_id.as_str()));
-    local.chain(remote).filter(move |&(at, _)| at <= now)
+) -> Vec<(f64, &'a str)> {
+    let mut out = Vec::new();
+    for b in local {
+        if b.at <= now {
+            out.push((b.at, b.product_id.as_str()));
+        }
+    }
+    for b in profile.map_or(&[][..], |p| &p.purchases) {
+        if b.at <= now {
+            out.push((b.at, b.product_id.as_str()));
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -194,14 +194,15 @@ impl Diversity {
         let repeat = slot
             .and_then(|s| s.repeat_viewed)
             .unwrap_or(!for_you || c.blend_fitted);
-        let viewed = if repeat {
-            Vec::new()
-        } else {
-            s.recently_viewed
-                .iter()
-                .filter_map(|v| c.index(&v.product_id))
-                .collect()
-        };
+        let mut viewed = Vec::new();
+        if !repeat {
+            // A loop, not `filter_map(..).collect()`: the adapter compiled to more wasm.
+            for v in &s.recently_viewed {
+                if let Some(ix) = c.index(&v.product_id) {
+                    viewed.push(ix);
+                }
+            }
+        }
         (per_category.is_some()
             || per_brand.is_some()
             || per_category_soft.is_some()
