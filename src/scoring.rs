@@ -134,7 +134,7 @@ pub struct Scorer {
     bought: Vec<(u32, f64)>,
     /// What the related lists gave each product this call, read by pooling and the reasons.
     reach: Reach,
-    /// The visitor's recent views with their revisit weight (`revisits`).
+    /// The visitor's recent views with their revisit weight (`add_revisits`).
     revisit: Vec<(u32, f32)>,
     top: Vec<(f32, u32)>,
 }
@@ -209,7 +209,7 @@ impl Scorer {
         self.build_affinities(s);
         self.tiers.build(c);
         self.revisit.clear();
-        self.revisit.extend(revisits(s));
+        add_revisits(&mut self.revisit, s);
         for &(ix, _) in &self.revisit {
             mark(&mut self.member, ix);
         }
@@ -217,8 +217,9 @@ impl Scorer {
         self.exclude_owned(s);
         self.exclude(product);
         self.sparse.clear();
-        let sparse = bits(&self.member).map(|i| (i as u32, self.scores[i]));
-        self.sparse.extend(sparse);
+        for i in bits(&self.member) {
+            self.sparse.push((i as u32, self.scores[i]));
+        }
         // The prefilter is one of the dense terms, added product by product.
         self.prefilter.applied = true;
         let d = Dense::new(
@@ -334,7 +335,7 @@ impl Scorer {
         match product {
             Some(p) => self.seeds.push((p, 1.0)),
             None => {
-                self.seeds.extend(cart_seeds(s));
+                add_cart_seeds(&mut self.seeds, s);
                 from_cart = self.seeds.len();
                 for &(ix, at) in &self.bought {
                     if self.seeds.iter().any(|&(j, _)| j == ix) {
@@ -423,15 +424,15 @@ impl Scorer {
         let Some(profile) = s.profile.filter(|_| s.personal) else {
             return Vec::new();
         };
-        let mut due: Vec<(f64, u32, f64)> = profile
-            .cycles
-            .iter()
-            .filter_map(|cy| {
-                let ix = c.index(&cy.product_id)?;
-                cy.due_within(&s.state.purchases, s.now, REPLENISH_WINDOW_DAYS)
-                    .then(|| (cy.days_left(&s.state.purchases, s.now), ix, cy.every_days))
-            })
-            .collect();
+        let mut due: Vec<(f64, u32, f64)> = Vec::new();
+        for cy in &profile.cycles {
+            let Some(ix) = c.index(&cy.product_id) else {
+                continue;
+            };
+            if cy.due_within(&s.state.purchases, s.now, REPLENISH_WINDOW_DAYS) {
+                due.push((cy.days_left(&s.state.purchases, s.now), ix, cy.every_days));
+            }
+        }
         crate::order::sort_by_key(&mut due, |d| (d.0, d.1));
         let mut picks: Vec<Pick> = Vec::new();
         for (days_left, ix, every) in due {
@@ -473,7 +474,7 @@ impl Scorer {
             }
             w *= c.blend.recency;
         }
-        self.seeds.extend(cart_seeds(s));
+        add_cart_seeds(&mut self.seeds, s);
     }
 
     /// Adds each seed's related lists (sum pooling) and, with `blend.max_pool`, the best
@@ -1172,25 +1173,28 @@ fn affinity(nodes: &[f32], brands: &[f32], node: u32, brand: u32) -> f32 {
 const PURCHASE_SEED: f32 = 0.6;
 const PURCHASE_HALF_LIFE_DAYS: f32 = 60.0;
 
+// Plain loops below, not iterator adapters (`filter_map`, `zip`, `successors`): those
+// compiled to more wasm.
+
 /// The cart's products as seeds of full weight.
-fn cart_seeds<'a>(s: &'a Signals) -> impl Iterator<Item = (u32, f32)> + 'a {
-    let c = s.catalog;
-    s.state
-        .cart
-        .iter()
-        .filter_map(move |l| c.index(&l.product_id))
-        .map(|ix| (ix, 1.0))
+fn add_cart_seeds(seeds: &mut Vec<(u32, f32)>, s: &Signals) {
+    for l in &s.state.cart {
+        if let Some(ix) = s.catalog.index(&l.product_id) {
+            seeds.push((ix, 1.0));
+        }
+    }
 }
 
 /// The visitor's recent views (most recent first) with their `for_you` revisit weight.
-fn revisits<'a>(s: &'a Signals) -> impl Iterator<Item = (u32, f32)> + 'a {
+fn add_revisits(out: &mut Vec<(u32, f32)>, s: &Signals) {
     let b = &s.catalog.blend;
-    let weights = core::iter::successors(Some(b.revisit), |w| Some(w * b.revisit_recency));
-    s.state
-        .recently_viewed
-        .iter()
-        .zip(weights)
-        .filter_map(|(v, w)| Some((s.catalog.index(&v.product_id)?, w)))
+    let mut w = b.revisit;
+    for v in &s.state.recently_viewed {
+        if let Some(ix) = s.catalog.index(&v.product_id) {
+            out.push((ix, w));
+        }
+        w *= b.revisit_recency;
+    }
 }
 
 fn relation_weight(b: &Blend, rel: Relation) -> f32 {
