@@ -382,10 +382,12 @@ impl Engine {
             scorer.uncounted.extend_from_slice(d.moved_last());
         }
         let picks = scorer.recommend(&signals, strategy, product, pool);
-        let mut cands: Vec<Candidate> = picks
-            .into_iter()
-            .map(|pick| Candidate { pick, by: None })
-            .collect();
+        // Loops rather than `map(..).collect()` here and below: the adapters compiled to
+        // more wasm.
+        let mut cands: Vec<Candidate> = Vec::with_capacity(picks.len());
+        for pick in picks {
+            cands.push(Candidate { pick, by: None });
+        }
         if tuned {
             // The context moves into the conditions' data: no copy of it per call.
             let mut data = crate::value::Map::new();
@@ -405,9 +407,9 @@ impl Engine {
         }
         cands.truncate(limit);
         // Only the picks returned get their strings.
-        let recs = cands
-            .into_iter()
-            .map(|Candidate { pick, by }| Recommendation {
+        let mut recs = Vec::with_capacity(cands.len());
+        for Candidate { pick, by } in cands {
+            recs.push(Recommendation {
                 product_id: self.catalog.id(pick.ix).to_string(),
                 score: pick.score,
                 slot: slot.to_string(),
@@ -417,8 +419,8 @@ impl Engine {
                 },
                 campaign_id: by.map(|w| w.0.clone()),
                 variant: by.map(|w| w.1.clone()),
-            })
-            .collect();
+            });
+        }
         self.scorer = scorer;
         for (campaign, arm) in exposed {
             self.expose(&campaign, &arm, now);
@@ -434,12 +436,10 @@ impl Engine {
         now: f64,
         ctx: Option<&crate::logic::Fields>,
     ) -> Vec<(&Tweak, Option<(String, String)>)> {
-        let mut out: Vec<(&Tweak, Option<(String, String)>)> = self
-            .rules
-            .slot(slot)
-            .map(|s| (&s.tweak, None))
-            .into_iter()
-            .collect();
+        let mut out: Vec<(&Tweak, Option<(String, String)>)> = Vec::new();
+        if let Some(s) = self.rules.slot(slot) {
+            out.push((&s.tweak, None));
+        }
         if !self.consent.personalization {
             return out;
         }
@@ -755,15 +755,13 @@ impl Engine {
                 }
             })
             .collect::<Vec<_>>();
-        let value: f64 = self
-            .state
-            .cart
-            .iter()
-            .filter_map(|l| {
-                c.index(&l.product_id)
-                    .map(|ix| c.prices[ix as usize] as f64 * l.quantity as f64)
-            })
-            .sum();
+        // -0.0, the start of `Iterator::sum` this replaced: an empty cart's value keeps its bits.
+        let mut value = -0.0;
+        for l in &self.state.cart {
+            if let Some(ix) = c.index(&l.product_id) {
+                value += c.prices[ix as usize] as f64 * l.quantity as f64;
+            }
+        }
         // For a replenishment, the cycle of the first product offered.
         let days = self.profile.as_ref().and_then(|p| {
             products
@@ -880,13 +878,14 @@ impl Engine {
     fn prompt_products(&mut self, source: ProductSource, now: f64) -> Picked {
         let slot = match source {
             ProductSource::Cart => {
-                return self
-                    .state
-                    .cart
-                    .iter()
-                    .filter_map(|l| self.catalog.index(&l.product_id))
-                    .map(|ix| (ix, None))
-                    .collect()
+                // Loops, not `filter_map(..).collect()` (more wasm), here and below.
+                let mut out = Vec::new();
+                for l in &self.state.cart {
+                    if let Some(ix) = self.catalog.index(&l.product_id) {
+                        out.push((ix, None));
+                    }
+                }
+                return out;
             }
             ProductSource::RecentlyViewed => "recently_viewed",
             ProductSource::Replenish => "replenish",
@@ -898,9 +897,13 @@ impl Engine {
         let recs = self
             .recommend_with(slot, None, Some(3), now, false)
             .unwrap_or_default();
-        recs.into_iter()
-            .filter_map(|r| Some((self.catalog.index(&r.product_id)?, Some(r.reason))))
-            .collect()
+        let mut out = Vec::new();
+        for r in recs {
+            if let Some(ix) = self.catalog.index(&r.product_id) {
+                out.push((ix, Some(r.reason)));
+            }
+        }
+        out
     }
 
     /// What really drove a prompt, in the visitor's language: the first product's own
