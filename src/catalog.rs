@@ -364,12 +364,13 @@ impl Catalog {
             for (i, raw) in related_raw.iter().enumerate() {
                 // References to products this catalog does not hold are dropped: related
                 // lists are often computed over a larger assortment than the one served.
-                lists.items.extend(
-                    raw[k]
-                        .iter()
-                        .filter_map(|id| c.index(id))
-                        .filter(|&j| j as usize != i),
-                );
+                // (A loop: `extend(filter_map(..))` compiled to more wasm.)
+                for id in &raw[k] {
+                    match c.index(id) {
+                        Some(j) if j as usize != i => lists.items.push(j),
+                        _ => {}
+                    }
+                }
                 lists.offsets.push(lists.items.len() as u32);
             }
             *c.lists_mut(k) = lists;

@@ -227,11 +227,15 @@ fn list<'a>(names: &mut dyn Iterator<Item = &'a str>) -> String {
 
 /// `did_you_mean`'s body, compiled once rather than per iterator type.
 fn nearest<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| crate::cat!(" (did you mean \"", c, "\"?)"))
+    // The first of the closest: a loop, not `filter(..).min_by_key(..)` (more wasm).
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if d <= 2 && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| crate::cat!(" (did you mean \"", c, "\"?)"))
         .unwrap_or_default()
 }
 

@@ -248,16 +248,17 @@ impl Event {
             | EventKind::RemoveFromCart { product_id, .. } => {
                 vec![(product_id.as_str(), "/productId".to_string())]
             }
-            EventKind::Purchase { items, .. } => items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| {
-                    (
+            EventKind::Purchase { items, .. } => {
+                // A loop, not `map(..).collect()`: the adapter compiled to more wasm.
+                let mut refs = Vec::with_capacity(items.len());
+                for (i, it) in items.iter().enumerate() {
+                    refs.push((
                         it.product_id.as_str(),
                         crate::cat!("/items/", i, "/productId"),
-                    )
-                })
-                .collect(),
+                    ));
+                }
+                refs
+            }
             EventKind::Page { .. } | EventKind::Search { .. } | EventKind::ExitIntent => Vec::new(),
         }
     }

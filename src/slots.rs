@@ -23,14 +23,14 @@ pub type Active<'a> = (&'a Tweak, Option<(String, String)>);
 /// it), rebuilt only when the sets in force change.
 pub fn prefilter(p: &mut Prefilter, c: &Catalog, tweaks: &[Active]) {
     p.wanted.clear();
+    // Loops, not `extend(map(..))`: the adapters compiled to more wasm.
     for (t, _) in tweaks {
-        p.wanted
-            .extend(t.product_filters.iter().map(|f| (f.products(c), None)));
-        p.wanted.extend(
-            t.product_boosts
-                .iter()
-                .map(|(b, w)| (b.products(c), Some(*w))),
-        );
+        for f in &t.product_filters {
+            p.wanted.push((f.products(c), None));
+        }
+        for (b, w) in &t.product_boosts {
+            p.wanted.push((b.products(c), Some(*w)));
+        }
     }
     p.active = !p.wanted.is_empty();
     let same = p.wanted.len() == p.made_from.len()

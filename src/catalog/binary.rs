@@ -268,7 +268,10 @@ impl Cursor<'_> {
         if let Some(i) = stock.iter().position(|&b| b > 1) {
             return Err(r.product(i, "inStock", "expected 0 or 1"));
         }
-        c.in_stock = stock.iter().map(|&b| b == 1).collect();
+        c.in_stock = Vec::with_capacity(n);
+        for &b in stock {
+            c.in_stock.push(b == 1);
+        }
 
         for (k, section) in ["/boughtWith", "/goesWith", "/similar"]
             .into_iter()
