@@ -792,10 +792,14 @@ impl Scorer {
         let emb = c.blend.embedding * c.embeddings.dot(ix, &self.query_q);
         let aff = c.blend.affinity * self.affinity(c, i);
         let pop = c.blend.popularity * c.popularity[i];
-        let revisit: f32 = (self.revisit.iter())
-            .filter(|&&(j, _)| j == ix)
-            .map(|&(_, w)| w)
-            .sum();
+        // Loops here, not `filter(..).sum()` or `max_by(..)`: the adapters compiled to more
+        // wasm. -0.0 is where `sum` started.
+        let mut revisit = -0.0f32;
+        for &(j, w) in &self.revisit {
+            if j == ix {
+                revisit += w;
+            }
+        }
         let (why, subject) = if revisit >= related.max(emb).max(aff).max(pop) && revisit > 0.0 {
             (Why::RecentlyViewed, Subject::None)
         } else if related >= emb.max(aff).max(pop) && related > 0.0 {
@@ -805,12 +809,16 @@ impl Scorer {
             // Only a neighbour of a neighbour: the view it came through is the reason.
             (Why::Viewed, Subject::Product(seed))
         } else if emb >= aff.max(pop) && emb > 0.0 {
-            let closest = self
-                .seeds
-                .iter()
-                .filter(|&&(seed, _)| c.embeddings.has(seed))
-                .map(|&(seed, _)| (c.embeddings.cosine(seed, ix), seed))
-                .max_by(|a, b| a.0.total_cmp(&b.0));
+            // The last of the closest, as `max_by` chose.
+            let mut closest: Option<(f32, u32)> = None;
+            for &(seed, _) in &self.seeds {
+                if c.embeddings.has(seed) {
+                    let cos = c.embeddings.cosine(seed, ix);
+                    if closest.is_none_or(|(best, _)| cos.total_cmp(&best).is_ge()) {
+                        closest = Some((cos, seed));
+                    }
+                }
+            }
             match closest {
                 Some((_, seed)) => (Why::Viewed, Subject::Product(seed)),
                 None => (Why::Taste, Subject::None),
