@@ -60,7 +60,7 @@ macro_rules! thread_cell {
     };
 }
 
-// Threads in the wasm (shared memory) would share `thread_cell!`'s statics, and Talc's.
+// Threads in the wasm (shared memory) would share `thread_cell!`'s statics, and the allocator's.
 #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
 compile_error!("the wasm runs on one thread: build it without the `atomics` target feature");
 
