@@ -407,7 +407,9 @@ pub fn check(condition: &Value, scope: Scope, path: &str) -> Checked {
         warnings: Vec::new(),
         condition: Value::Null,
     };
-    c.condition = walk(condition, scope, path, &mut c);
+    let mut condition = condition.clone();
+    walk(&mut condition, scope, path, &mut c);
+    c.condition = condition;
     c
 }
 
@@ -420,73 +422,68 @@ fn var_path(v: &Value) -> Option<&str> {
     }
 }
 
-fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
+/// Checks `v` and rewrites it in place into the condition as it compiles.
+fn walk(v: &mut Value, scope: Scope, path: &str, c: &mut Checked) {
+    if let Some(name) = var_path(v) {
+        if let Err(hint) = resolve(name, scope) {
+            let reads = if scope == Scope::Campaign {
+                "campaign conditions read the visitor context"
+            } else {
+                "slot conditions read `product.*` and `visitor.*`"
+            };
+            let hint = hint
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| crate::cat!("; ", reads, " (RULES.md \"Conditions\")"));
+            c.errors.push(PathError {
+                path: crate::error::join(path, "var"),
+                message: crate::cat!("unknown variable \"", name, "\"", hint),
+            });
+        }
+    }
     let Some((op, args)) = v
-        .as_object()
+        .as_object_mut()
         .filter(|o| o.len() == 1)
-        .and_then(|o| o.iter().next())
+        .and_then(|o| o.iter_mut().next())
     else {
-        return match v {
-            Value::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| walk(x, scope, &crate::cat!(path, "/", i), c))
-                    .collect(),
-            ),
-            other => other.clone(),
-        };
-    };
-    let at = crate::error::join(path, op);
-    if op == "var" {
-        if let Some(name) = var_path(v) {
-            if let Err(hint) = resolve(name, scope) {
-                let reads = if scope == Scope::Campaign {
-                    "campaign conditions read the visitor context"
-                } else {
-                    "slot conditions read `product.*` and `visitor.*`"
-                };
-                let hint = hint
-                    .filter(|h| !h.is_empty())
-                    .unwrap_or_else(|| crate::cat!("; ", reads, " (RULES.md \"Conditions\")"));
-                c.errors.push(PathError {
-                    path: at,
-                    message: crate::cat!("unknown variable \"", name, "\"", hint),
-                });
+        if let Value::Array(items) = v {
+            for (i, x) in items.iter_mut().enumerate() {
+                walk(x, scope, &crate::cat!(path, "/", i), c);
             }
         }
-        return v.clone();
-    }
-    let list: Vec<Value> = match args {
-        Value::Array(a) => a.clone(),
-        other => vec![other.clone()],
+        return;
     };
+    if op == "var" {
+        return;
+    }
+    let at = crate::error::join(path, op);
+    let list = match args {
+        Value::Array(a) => a.as_mut_slice(),
+        other => core::slice::from_mut(other),
+    };
+    for (i, x) in list.iter_mut().enumerate() {
+        // Bodies of map/filter/… read the array's items, not the context.
+        if i != 1 || !SCOPED.contains(&op.as_str()) {
+            walk(x, scope, &crate::cat!(at, "/", i), c);
+        }
+    }
+    // Checking leaves `var`s as they are, so their kinds are the ones written.
     let kind_of = |x: &Value| {
         var_path(x)
             .and_then(|p| resolve(p, scope).ok().flatten())
             .map(|v| v.kind)
     };
-    let mut out: Vec<Value> = Vec::with_capacity(list.len());
-    for (i, x) in list.iter().enumerate() {
-        let here = crate::cat!(at, "/", i);
-        // Bodies of map/filter/… read the array's items, not the context.
-        out.push(if i == 1 && SCOPED.contains(&op.as_str()) {
-            x.clone()
-        } else {
-            walk(x, scope, &here, c)
-        });
-    }
     if COMPARISONS.contains(&op.as_str()) && list.iter().any(|x| kind_of(x) == Some(Date)) {
         // A date string compared with a date variable is a date (the editors' export of a
         // `Date`), read in the store's zone when the condition runs.
-        for x in out.iter_mut() {
+        for x in list.iter_mut() {
             if matches!(x, Value::String(s) if crate::logic::dates::parse_iso(s, 0.0).is_some()) {
                 *x = json!({"datetime_add": [x.take(), 0, "ms"]});
             }
         }
     }
     if op == "in" && list.first().and_then(kind_of) == Some(Number) {
-        if let Some(Value::Array(items)) = out.get_mut(1) {
+        let (first, rest) = list.split_at_mut(1);
+        if let Some(Value::Array(items)) = rest.first_mut() {
             for (i, item) in items.iter_mut().enumerate() {
                 if let Some(n) = item
                     .as_str()
@@ -499,7 +496,7 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
                             "\"",
                             item.as_str().unwrap_or_default(),
                             "\" is text where ",
-                            var_path(&list[0]).unwrap_or_default(),
+                            var_path(&first[0]).unwrap_or_default(),
                             " is a number; taken as the number ",
                             crate::json::num(n)
                         ),
@@ -509,16 +506,6 @@ fn walk(v: &Value, scope: Scope, path: &str, c: &mut Checked) -> Value {
             }
         }
     }
-    let mut m = Map::new();
-    m.insert(
-        op.clone(),
-        if args.is_array() {
-            Value::Array(out)
-        } else {
-            out.pop().unwrap_or(Value::Null)
-        },
-    );
-    Value::Object(m)
 }
 
 /// The vocabulary as JSON, for the editors' configuration (`vitrin/editor`).
