@@ -447,7 +447,7 @@ fn walk(v: &mut Value, scope: Scope, path: &str, c: &mut Checked) {
     else {
         if let Value::Array(items) = v {
             for (i, x) in items.iter_mut().enumerate() {
-                walk(x, scope, &crate::cat!(path, "/", i), c);
+                walk(x, scope, &crate::error::join(path, i), c);
             }
         }
         return;
@@ -463,7 +463,7 @@ fn walk(v: &mut Value, scope: Scope, path: &str, c: &mut Checked) {
     for (i, x) in list.iter_mut().enumerate() {
         // Bodies of map/filter/… read the array's items, not the context.
         if i != 1 || !SCOPED.contains(&op.as_str()) {
-            walk(x, scope, &crate::cat!(at, "/", i), c);
+            walk(x, scope, &crate::error::join(&at, i), c);
         }
     }
     // Checking leaves `var`s as they are, so their kinds are the ones written.
