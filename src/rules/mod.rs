@@ -105,7 +105,7 @@ pub static GLOBAL_CAPS: Shape = Shape {
         opt("perSession", COUNT, "Prompts shown per session."),
         opt("perDay", COUNT, "Prompts shown per calendar day in the store's time zone."),
         opt("minGapMinutes", MINUTES, "Quiet time after any prompt was shown."),
-        opt_or("quietAfterDismissMinutes", MINUTES, Preset::Num(30.0), "Quiet time after the visitor dismissed any prompt (0 turns it off). A dismissed prompt about the cart also keeps every other cart prompt quiet for its `dismissCooldownMinutes`."),
+        opt_or("quietAfterDismissMinutes", MINUTES, &Preset::Num(30.0), "Quiet time after the visitor dismissed any prompt (0 turns it off). A dismissed prompt about the cart also keeps every other cart prompt quiet for its `dismissCooldownMinutes`."),
     ],
 };
 
@@ -144,7 +144,7 @@ pub static CTA: Shape = Shape {
     fields: &[
         req("label", TEXTS, "Label per language (`en`, `tr`, …)."),
         req("url", Ty::Str, "Where the button leads: a path (`/cart`) or an http(s) URL."),
-        opt_or("action", Ty::OneOf(CTA_ACTIONS), Preset::Str("open"), "`open`: follow `url`. `add_to_cart`: first add the prompt's products to the cart (one each; a replenishment's item and its companion), then follow `url`."),
+        opt_or("action", Ty::OneOf(CTA_ACTIONS), &Preset::Str("open"), "`open`: follow `url`. `add_to_cart`: first add the prompt's products to the cart (one each; a replenishment's item and its companion), then follow `url`."),
     ],
 };
 
@@ -187,7 +187,7 @@ trigger!(
         opt_or(
             "withinMinutes",
             MINUTES,
-            Preset::Num(30.0),
+            &Preset::Num(30.0),
             "How long after the event the campaign stays due."
         )
     ]
@@ -232,7 +232,7 @@ trigger!(
     [opt_or(
         "withinDays",
         DAYS,
-        Preset::Num(7.0),
+        &Preset::Num(7.0),
         "Due within this many days."
     )]
 );
@@ -330,7 +330,7 @@ pub static CAMPAIGN: Shape = Shape {
                 min: 0.0,
                 max: 8760.0,
             },
-            Preset::Num(72.0),
+            &Preset::Num(72.0),
             "A purchase this soon after an impression counts as a conversion.",
         ),
     ],

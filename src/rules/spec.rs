@@ -39,10 +39,10 @@ pub struct Field {
     pub name: &'static str,
     pub ty: Ty,
     pub required: bool,
-    pub doc: &'static str,
+    pub doc: Doc,
     /// What an optional field is when left out: written here once for the compiler, the
-    /// schema and the reference.
-    pub preset: Option<Preset>,
+    /// schema and the reference. By reference: few fields have one, and the table stays small.
+    pub preset: Option<&'static Preset>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,7 +55,7 @@ pub struct Shape {
     pub name: &'static str,
     /// For `Tagged` unions: the value of `type` that selects this shape.
     pub tag: Option<&'static str>,
-    pub doc: &'static str,
+    pub doc: Doc,
     pub fields: &'static [Field],
 }
 
@@ -80,7 +80,12 @@ pub const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Field {
 }
 
 /// An optional field with the value it takes when left out.
-pub const fn opt_or(name: &'static str, ty: Ty, preset: Preset, doc: &'static str) -> Field {
+pub const fn opt_or(
+    name: &'static str,
+    ty: Ty,
+    preset: &'static Preset,
+    doc: &'static str,
+) -> Field {
     Field {
         name,
         ty,
@@ -92,7 +97,7 @@ pub const fn opt_or(name: &'static str, ty: Ty, preset: Preset, doc: &'static st
 
 impl Shape {
     fn preset(&self, name: &str) -> Option<Preset> {
-        self.fields.iter().find(|f| f.name == name)?.preset
+        self.fields.iter().find(|f| f.name == name)?.preset.copied()
     }
 
     /// `v`'s number field `name`, or its preset.
@@ -116,13 +121,31 @@ impl Shape {
     }
 }
 
-/// Docs serve the schema and the reference, which are generated on the host; the wasm
-/// build keeps none of their text.
-pub const fn doc_text(doc: &'static str) -> &'static str {
-    if cfg!(target_arch = "wasm32") {
-        ""
-    } else {
-        doc
+/// A doc text. Docs serve the schema and the reference, which are generated on the host;
+/// the wasm build keeps none of their text, and there a `Doc` takes no room in the tables.
+#[derive(Clone, Copy)]
+pub struct Doc {
+    #[cfg(not(target_arch = "wasm32"))]
+    text: &'static str,
+}
+
+impl Doc {
+    /// The text; empty in the wasm build.
+    pub fn text(self) -> &'static str {
+        #[cfg(not(target_arch = "wasm32"))]
+        let text = self.text;
+        #[cfg(target_arch = "wasm32")]
+        let text = "";
+        text
+    }
+}
+
+pub const fn doc_text(text: &'static str) -> Doc {
+    #[cfg(target_arch = "wasm32")]
+    let _ = text;
+    Doc {
+        #[cfg(not(target_arch = "wasm32"))]
+        text,
     }
 }
 
@@ -323,8 +346,8 @@ fn shape_schema(shape: &Shape) -> Value {
     }
     for f in shape.fields {
         let mut s = schema(&f.ty);
-        s["description"] = json!(f.doc);
-        match f.preset {
+        s["description"] = json!(f.doc.text());
+        match f.preset.copied() {
             // Whole numbers as integers, as a person writes them.
             Some(Preset::Num(x)) if x.fract() == 0.0 => s["default"] = json!(x as i64),
             Some(Preset::Num(x)) => s["default"] = json!(x),
@@ -335,7 +358,7 @@ fn shape_schema(shape: &Shape) -> Value {
     }
     let mut required: Vec<&str> = shape.tag.map(|_| "type").into_iter().collect();
     required.extend(shape.fields.iter().filter(|f| f.required).map(|f| f.name));
-    json!({"type": "object", "title": shape.name, "description": shape.doc, "properties": props, "required": required, "additionalProperties": false})
+    json!({"type": "object", "title": shape.name, "description": shape.doc.text(), "properties": props, "required": required, "additionalProperties": false})
 }
 
 fn ty_name(ty: &Ty) -> String {
@@ -368,7 +391,14 @@ pub fn reference(root: &'static Shape) -> String {
     collect(root, &mut seen);
     let mut out = String::new();
     for shape in seen {
-        crate::cat!(into(&mut out), "## ", shape.name, "\n\n", shape.doc, "\n\n");
+        crate::cat!(
+            into(&mut out),
+            "## ",
+            shape.name,
+            "\n\n",
+            shape.doc.text(),
+            "\n\n"
+        );
         if let Some(tag) = shape.tag {
             crate::cat!(into(&mut out), "`\"type\": \"", tag, "\"`\n\n");
         }
@@ -383,10 +413,10 @@ pub fn reference(root: &'static Shape) -> String {
                 " | ",
                 if f.required { "yes" } else { "" },
                 " | ",
-                match f.preset {
-                    Some(Preset::Num(x)) => crate::cat!(f.doc, " Default: ", num(x), "."),
-                    Some(Preset::Str(x)) => crate::cat!(f.doc, " Default: `", x, "`."),
-                    None => f.doc.to_string(),
+                match f.preset.copied() {
+                    Some(Preset::Num(x)) => crate::cat!(f.doc.text(), " Default: ", num(x), "."),
+                    Some(Preset::Str(x)) => crate::cat!(f.doc.text(), " Default: `", x, "`."),
+                    None => f.doc.text().to_string(),
                 },
                 " |\n"
             );
