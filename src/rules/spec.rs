@@ -121,32 +121,50 @@ impl Shape {
     }
 }
 
-/// A doc text. Docs serve the schema and the reference, which are generated on the host;
-/// the wasm build keeps none of their text, and there a `Doc` takes no room in the tables.
+/// What only the generated files read (docs, the vocabulary's value lists), made on the
+/// host: the wasm build keeps none of it, and there a `Host` takes no room in the tables.
 #[derive(Clone, Copy)]
-pub struct Doc {
+pub struct Host<T: Copy + 'static> {
     #[cfg(not(target_arch = "wasm32"))]
-    text: &'static str,
+    value: T,
+    #[cfg(target_arch = "wasm32")]
+    none: core::marker::PhantomData<T>,
 }
+
+impl<T: Copy> Host<T> {
+    pub const fn new(value: T) -> Host<T> {
+        #[cfg(target_arch = "wasm32")]
+        let _ = value;
+        Host {
+            #[cfg(not(target_arch = "wasm32"))]
+            value,
+            #[cfg(target_arch = "wasm32")]
+            none: core::marker::PhantomData,
+        }
+    }
+
+    /// The value; none in the wasm build.
+    pub fn get(self) -> Option<T> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let value = Some(self.value);
+        #[cfg(target_arch = "wasm32")]
+        let value = None;
+        value
+    }
+}
+
+/// A doc text, for the schema and the reference.
+pub type Doc = Host<&'static str>;
 
 impl Doc {
     /// The text; empty in the wasm build.
     pub fn text(self) -> &'static str {
-        #[cfg(not(target_arch = "wasm32"))]
-        let text = self.text;
-        #[cfg(target_arch = "wasm32")]
-        let text = "";
-        text
+        self.get().unwrap_or_default()
     }
 }
 
 pub const fn doc_text(text: &'static str) -> Doc {
-    #[cfg(target_arch = "wasm32")]
-    let _ = text;
-    Doc {
-        #[cfg(not(target_arch = "wasm32"))]
-        text,
-    }
+    Host::new(text)
 }
 
 /// Validates `v` against `ty`, appending every problem found.

@@ -10,6 +10,7 @@ use crate::error::PathError;
 use crate::json;
 use crate::logic::index_of;
 use crate::prelude::*;
+use crate::rules::spec::Host;
 use crate::value::{Map, Value};
 
 /// What a variable holds, as the editors type it.
@@ -56,11 +57,16 @@ pub enum Values {
 pub struct Var {
     pub name: &'static str,
     pub kind: Kind,
-    pub values: Values,
+    /// Read by the editors' configuration only (`json`).
+    pub values: Host<Values>,
 }
 
 const fn var(name: &'static str, kind: Kind, values: Values) -> Var {
-    Var { name, kind, values }
+    Var {
+        name,
+        kind,
+        values: Host::new(values),
+    }
 }
 
 use Kind::*;
@@ -516,7 +522,7 @@ pub fn json() -> Value {
             .map(|(v, w)| {
                 let name = if scope == "product" { crate::cat!("product.", v.name) } else { v.name.to_string() };
                 let mut o = json!({"name": name, "type": v.kind.name(), "label": w.en, "labels": {"en": w.en, "tr": w.tr}, "scope": scope, "doc": w.doc});
-                match v.values {
+                match v.values.get().unwrap_or(Values::Any) {
                     Values::Fixed(list) => {
                         o["values"] = json!(list);
                         assert!(w.values.is_empty() || w.values.len() == list.len(), "{name}: a label for each value");
