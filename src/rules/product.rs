@@ -4,6 +4,9 @@
 //! scoring or campaigns: it answers "which products" for the layers above.
 
 use super::Condition;
+// The fields of `product.*`, the vocabulary's, in bit order (`product_context` fills them in
+// this order).
+use super::vocabulary::PRODUCT as PRODUCT_FIELDS;
 use crate::catalog::Catalog;
 use crate::json;
 use crate::prelude::*;
@@ -11,18 +14,6 @@ use crate::value::Value;
 use alloc::rc::Rc;
 use core::cell::RefCell;
 
-/// The fields of `product.*` in the rules reference, in bit order.
-const PRODUCT_FIELDS: [&str; 9] = [
-    "id",
-    "title",
-    "category",
-    "categories",
-    "brand",
-    "price",
-    "inStock",
-    "tags",
-    "popularity",
-];
 const ALL_FIELDS: u16 = (1 << PRODUCT_FIELDS.len()) - 1;
 
 /// Which `product.*` fields a condition may read, as a bit set over `PRODUCT_FIELDS`:
@@ -36,7 +27,7 @@ pub fn product_fields(condition: &Value) -> u16 {
                 let f = crate::jsontext::split(f, b'.').next().unwrap_or(f);
                 PRODUCT_FIELDS
                     .iter()
-                    .position(|&k| k == f)
+                    .position(|k| k.name == f)
                     .map_or(0, |b| 1 << b)
             }),
             None => 0,
@@ -135,7 +126,7 @@ impl ProductCondition {
 pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
     let i = ix as usize;
     let mut m = crate::value::Map::new();
-    for (b, &k) in PRODUCT_FIELDS
+    for (b, k) in PRODUCT_FIELDS
         .iter()
         .enumerate()
         .filter(|&(b, _)| fields & (1 << b) != 0)
@@ -154,7 +145,7 @@ pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
             7 => c.tags(ix).map(|t| json!(t)).collect(),
             _ => json!(c.popularity[i]),
         };
-        m.insert(k.to_string(), v);
+        m.insert(k.name.to_string(), v);
     }
     Value::Object(m)
 }
@@ -189,7 +180,7 @@ mod tests {
 
     #[test]
     fn conditions_fill_only_the_product_fields_they_read() {
-        let bit = |f: &str| 1u16 << PRODUCT_FIELDS.iter().position(|&k| k == f).unwrap();
+        let bit = |f: &str| 1u16 << PRODUCT_FIELDS.iter().position(|k| k.name == f).unwrap();
         let cases = [
             (json!({"<=": [{"var": "product.price"}, 50]}), bit("price")),
             (
