@@ -8,6 +8,7 @@
 
 use super::product::{product_fields, reads_only_product, ProductCondition};
 use super::spec::parse_datetime;
+use super::vocabulary::Scope;
 use super::Condition;
 use crate::error::{join, PathError};
 use crate::logic::dates::DAY_MS;
@@ -204,10 +205,11 @@ fn templates(v: Option<&Value>, path: &str, out: &mut Findings) -> Vec<(String, 
 
 /// A condition checked against the vocabulary and compiled, indexed against the visitor
 /// context's names (a campaign condition reads its values by index; slot conditions run
-/// over other data and read by name). With `out`, what the check finds is reported; the
-/// top-level parts of a `when` are compiled again for `explain` without reporting twice.
-fn cond(v: &Value, path: String, out: Option<&mut Findings>) -> Option<Condition> {
-    let checked = super::vocabulary::check(v, super::vocabulary::Scope::at(&path), &path);
+/// over other data and read by name); `scope` is what it reads, known from where it sits.
+/// With `out`, what the check finds is reported; the top-level parts of a `when` are
+/// compiled again for `explain` without reporting twice.
+fn cond(v: &Value, scope: Scope, path: String, out: Option<&mut Findings>) -> Option<Condition> {
+    let checked = super::vocabulary::check(v, scope, &path);
     let logic = Logic::compile(&checked.condition);
     if let Some(out) = out {
         out.errors.extend(checked.errors);
@@ -238,7 +240,12 @@ fn tweak(v: &Value, path: &str, out: &mut Findings) -> Tweak {
         ..Tweak::default()
     };
     for (i, json) in list("filters").iter().enumerate() {
-        let Some(c) = cond(json, join(&join(path, "filters"), i), Some(&mut *out)) else {
+        let Some(c) = cond(
+            json,
+            Scope::Slot,
+            join(&join(path, "filters"), i),
+            Some(&mut *out),
+        ) else {
             continue;
         };
         if reads_only_product(json) {
@@ -253,6 +260,7 @@ fn tweak(v: &Value, path: &str, out: &mut Findings) -> Tweak {
         let Some(json) = b.get("when") else { continue };
         let when = cond(
             json,
+            Scope::Slot,
             join(&join(&join(path, "boosts"), i), "when"),
             Some(&mut *out),
         );
@@ -459,7 +467,7 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
     let when_path = join(&path, "when");
     let when = c
         .get("when")
-        .and_then(|w| cond(w, when_path.clone(), Some(&mut *out)));
+        .and_then(|w| cond(w, Scope::Campaign, when_path.clone(), Some(&mut *out)));
     let when_parts = match c
         .get("when")
         .and_then(|w| w.get("and"))
@@ -468,7 +476,7 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
         Some(parts) => parts
             .iter()
             .enumerate()
-            .filter_map(|(k, p)| cond(p, join(&join(&when_path, "and"), k), None))
+            .filter_map(|(k, p)| cond(p, Scope::Campaign, join(&join(&when_path, "and"), k), None))
             .collect(),
         None => Vec::new(),
     };

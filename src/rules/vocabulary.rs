@@ -8,7 +8,6 @@
 
 use crate::error::PathError;
 use crate::json;
-use crate::logic::index_of;
 use crate::prelude::*;
 use crate::rules::spec::Host;
 use crate::value::{Map, Value};
@@ -329,16 +328,6 @@ impl Scope {
             "campaign" => Some(Scope::Campaign),
             "slot" => Some(Scope::Slot),
             _ => None,
-        }
-    }
-
-    /// The scope of the condition at a JSON Pointer into a rules document: filters and
-    /// boosts are slot conditions, every other `when` a campaign's.
-    pub fn at(pointer: &str) -> Scope {
-        if index_of(pointer, "/filters/").is_some() || index_of(pointer, "/boosts/").is_some() {
-            Scope::Slot
-        } else {
-            Scope::Campaign
         }
     }
 }
