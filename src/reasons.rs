@@ -127,26 +127,27 @@ impl Why {
 
     /// A reason naming a purchase and its date ("Goes with the X you bought on 12 April").
     pub fn text_bought(self, lang: Lang, title: &str, date: &str) -> String {
-        let goes = self != Why::BoughtWithPurchase;
-        let on = |en: bool| match (date.is_empty(), en) {
-            (true, _) => String::new(),
-            (false, true) => crate::cat!(" on ", date),
-            (false, false) => crate::cat!(date, " tarihinde "),
+        let (en, tr) = if self == Why::BoughtWithPurchase {
+            ("Often bought with the ", " ile sıkça birlikte alınıyor")
+        } else {
+            ("Goes with the ", " ile uyumlu")
         };
-        match (lang, goes) {
-            (Lang::En, true) => crate::cat!("Goes with the ", title, " you bought", on(true)),
-            (Lang::En, false) => {
-                crate::cat!("Often bought with the ", title, " you bought", on(true))
-            }
-            (Lang::Tr, true) => crate::cat!(on(false), "aldığınız ", title, " ile uyumlu"),
-            (Lang::Tr, false) => {
-                crate::cat!(
-                    on(false),
-                    "aldığınız ",
-                    title,
-                    " ile sıkça birlikte alınıyor"
-                )
-            }
+        let dated = !date.is_empty();
+        match lang {
+            Lang::En => crate::cat!(
+                en,
+                title,
+                " you bought",
+                if dated { " on " } else { "" },
+                date
+            ),
+            Lang::Tr => crate::cat!(
+                date,
+                if dated { " tarihinde " } else { "" },
+                "aldığınız ",
+                title,
+                tr
+            ),
         }
     }
 }
