@@ -16,7 +16,7 @@ pub use compiled::*;
 use crate::error::{Error, PathError, Result};
 use crate::logic::Logic;
 use crate::value::Value;
-use spec::{opt, opt_or, req, Preset, Shape, Ty};
+use spec::{opt, opt_or, req, Preset, Range, Shape, Ty};
 
 pub const VERSION: u64 = 1;
 const CODE: &str = "invalid_rules";
@@ -31,15 +31,15 @@ const PRODUCT_SOURCES: &[&str] = crate::names::ProductSource::NAMES;
 /// What the assistant's button does besides following its URL.
 pub const CTA_ACTIONS: &[&str] = &["open", "add_to_cart"];
 
-const COUNT: Ty = Ty::Int { min: 0.0, max: 1e6 };
-const MINUTES: Ty = Ty::Num {
+const COUNT: Ty = Ty::Int(&Range { min: 0.0, max: 1e6 });
+const MINUTES: Ty = Ty::Num(&Range {
     min: 0.0,
     max: 5_256_000.0,
-};
-const DAYS: Ty = Ty::Num {
+});
+const DAYS: Ty = Ty::Num(&Range {
     min: 0.0,
     max: 3650.0,
-};
+});
 const IDS: Ty = Ty::List(&Ty::Str, 1000);
 const TEXTS: Ty = Ty::Map(&Ty::Str, 20);
 
@@ -49,7 +49,7 @@ pub static BOOST: Shape = Shape {
     doc: spec::doc_text("Adds `weight` to the score of every candidate product for which `when` holds (product fields and the visitor context, see Context)."),
     fields: &[
         req("when", Ty::Logic, "JsonLogic over `product` and `visitor`."),
-        req("weight", Ty::Num { min: -10.0, max: 10.0 }, "Added to the score; scores are about 0–3, so 0.5 is a strong nudge and a negative weight demotes."),
+        req("weight", Ty::Num(&Range { min: -10.0, max: 10.0 }), "Added to the score; scores are about 0–3, so 0.5 is a strong nudge and a negative weight demotes."),
     ],
 };
 
@@ -58,9 +58,9 @@ pub static DIVERSITY: Shape = Shape {
     tag: None,
     doc: spec::doc_text("Variety in a slot's results. A `for_you` slot has it by default: at most half its results from one category, the visitor's recent views after the rest."),
     fields: &[
-        opt("maxPerCategory", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per category (leaf path)."),
-        opt("maxShare", Ty::Num { min: 0.01, max: 1.0 }, "At most this share of the results per category (default 0.5 for `for_you`; 1 turns it off); picks past it move after the others, so a slot over a narrow assortment still fills."),
-        opt("maxPerBrand", Ty::Int { min: 1.0, max: 100.0 }, "At most this many per brand."),
+        opt("maxPerCategory", Ty::Int(&Range { min: 1.0, max: 100.0 }), "At most this many per category (leaf path)."),
+        opt("maxShare", Ty::Num(&Range { min: 0.01, max: 1.0 }), "At most this share of the results per category (default 0.5 for `for_you`; 1 turns it off); picks past it move after the others, so a slot over a narrow assortment still fills."),
+        opt("maxPerBrand", Ty::Int(&Range { min: 1.0, max: 100.0 }), "At most this many per brand."),
         opt("repeatViewed", Ty::Bool, "Let products the visitor just viewed rank where they score (default for `for_you`: false, they come after the rest, unless the catalog ships a fitted `blend`, whose revisit weight then decides)."),
     ],
 };
@@ -83,7 +83,7 @@ pub static SLOT: Shape = Shape {
     doc: spec::doc_text("A named slot built on a strategy, tuned by filters, boosts, pins, exclusions and diversity. Call it with `recommend({ slot: name })`."),
     fields: tweak_fields!(
         req("strategy", Ty::OneOf(STRATEGIES), "The built-in strategy that ranks candidates."),
-        opt("limit", Ty::Int { min: 1.0, max: 100.0 }, "Default number of results."),
+        opt("limit", Ty::Int(&Range { min: 1.0, max: 100.0 }), "Default number of results."),
         opt("diversity", Ty::Obj(&DIVERSITY), "At most N per category or brand.")
     ),
 };
@@ -167,7 +167,7 @@ pub static VARIANT: Shape = Shape {
     doc: spec::doc_text("An arm of the campaign's experiment. A visitor's variant is fixed by a hash of their id and the campaign id."),
     fields: &[
         req("id", Ty::Str, "Reported in results and metrics."),
-        req("weight", Ty::Num { min: 0.0, max: 1e6 }, "Relative share of the visitors outside the holdout."),
+        req("weight", Ty::Num(&Range { min: 0.0, max: 1e6 }), "Relative share of the visitors outside the holdout."),
         opt("prompt", Ty::Obj(&PROMPT), "Replaces the campaign's prompt for this arm."),
         opt("slots", Ty::Map(&Ty::Obj(&SLOT_TWEAK), 50), "Replaces the campaign's slot tweaks for this arm."),
     ],
@@ -212,10 +212,10 @@ trigger!(
     [
         req(
             "views",
-            Ty::Int {
+            Ty::Int(&Range {
                 min: 1.0,
                 max: 1000.0
-            },
+            }),
             "Views of one category."
         ),
         opt(
@@ -291,10 +291,10 @@ pub static CAMPAIGN: Shape = Shape {
         opt("name", Ty::Str, "For people."),
         opt(
             "priority",
-            Ty::Int {
+            Ty::Int(&Range {
                 min: 0.0,
                 max: 1_000_000.0,
-            },
+            }),
             "Higher wins when several are due; ties go to the earlier campaign.",
         ),
         req("trigger", Ty::Tagged(TRIGGERS), "What makes it due."),
@@ -318,18 +318,18 @@ pub static CAMPAIGN: Shape = Shape {
         ),
         opt(
             "holdout",
-            Ty::Num {
+            Ty::Num(&Range {
                 min: 0.0,
                 max: 50.0,
-            },
+            }),
             "Percent of visitors who never see its action (the control group).",
         ),
         opt_or(
             "attributionHours",
-            Ty::Num {
+            Ty::Num(&Range {
                 min: 0.0,
                 max: 8760.0,
-            },
+            }),
             &Preset::Num(72.0),
             "A purchase this soon after an impression counts as a conversion.",
         ),
@@ -341,8 +341,8 @@ pub static RULES: Shape = Shape {
     tag: None,
     doc: spec::doc_text("The whole document a marketer publishes."),
     fields: &[
-        req("version", Ty::Int { min: 1.0, max: 1.0 }, "Format version: 1."),
-        opt("utcOffsetMinutes", Ty::Int { min: -720.0, max: 840.0 }, "The store's time zone as an offset from UTC (Türkiye: 180). Days, hours and months in conditions and caps use it."),
+        req("version", Ty::Int(&Range { min: 1.0, max: 1.0 }), "Format version: 1."),
+        opt("utcOffsetMinutes", Ty::Int(&Range { min: -720.0, max: 840.0 }), "The store's time zone as an offset from UTC (Türkiye: 180). Days, hours and months in conditions and caps use it."),
         opt("caps", Ty::Obj(&GLOBAL_CAPS), "Limits over all prompts."),
         opt("slots", Ty::Map(&Ty::Obj(&SLOT), 50), "Named slots."),
         opt("campaigns", Ty::List(&Ty::Obj(&CAMPAIGN), 1000), "Campaigns."),

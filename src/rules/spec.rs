@@ -13,14 +13,10 @@ use crate::value::{Map, Value};
 
 pub enum Ty {
     Str,
-    Num {
-        min: f64,
-        max: f64,
-    },
-    Int {
-        min: f64,
-        max: f64,
-    },
+    /// Bounds by reference, here and in `Int`: every `Ty` is then a word or two, and the
+    /// format's tables stay small.
+    Num(&'static Range),
+    Int(&'static Range),
     Bool,
     OneOf(&'static [&'static str]),
     /// A JsonLogic condition: any JSON here, checked when compiled (`compiled::cond`).
@@ -33,6 +29,12 @@ pub enum Ty {
     Obj(&'static Shape),
     /// Objects told apart by their `type` field.
     Tagged(&'static [&'static Shape]),
+}
+
+/// A number's bounds, inclusive.
+pub struct Range {
+    pub min: f64,
+    pub max: f64,
 }
 
 pub struct Field {
@@ -182,21 +184,21 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
             " bytes"
         )),
         (Ty::Str, Value::String(_)) | (Ty::Bool, Value::Bool(_)) => {}
-        (Ty::Num { min, max }, Value::Number(n)) | (Ty::Int { min, max }, Value::Number(n)) => {
+        (Ty::Num(&Range { min, max }) | Ty::Int(&Range { min, max }), Value::Number(n)) => {
             let f = n.as_f64().unwrap_or(f64::NAN);
             // The number as the document wrote it, by the crate's writer: serde_json's
             // `Display` would bring `itoa` (and its `Result::expect`) into the wasm.
             let got = || crate::jsontext::text(v);
-            if !(f >= *min && f <= *max) {
+            if !(f >= min && f <= max) {
                 fail(crate::cat!(
                     "must be between ",
-                    num(*min),
+                    num(min),
                     " and ",
-                    num(*max),
+                    num(max),
                     ", got ",
                     got()
                 ));
-            } else if matches!(ty, Ty::Int { .. }) && f.fract() != 0.0 {
+            } else if matches!(ty, Ty::Int(_)) && f.fract() != 0.0 {
                 fail(crate::cat!("must be a whole number, got ", got()));
             }
         }
@@ -315,8 +317,8 @@ fn expected(ty: &Ty) -> &'static str {
     match ty {
         Ty::Str | Ty::OneOf(_) => "a string",
         Ty::DateTime => "a date-time string",
-        Ty::Num { .. } => "a number",
-        Ty::Int { .. } => "a whole number",
+        Ty::Num(_) => "a number",
+        Ty::Int(_) => "a whole number",
         Ty::Bool => "a boolean",
         Ty::List(..) => "an array",
         Ty::Map(..) | Ty::Obj(_) | Ty::Tagged(_) => "an object",
@@ -340,8 +342,8 @@ pub fn parse_datetime(s: &str) -> Option<f64> {
 pub fn schema(ty: &Ty) -> Value {
     match ty {
         Ty::Str => json!({"type": "string", "maxLength": crate::json::MAX_STRING}),
-        Ty::Num { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
-        Ty::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
+        Ty::Num(Range { min, max }) => json!({"type": "number", "minimum": min, "maximum": max}),
+        Ty::Int(Range { min, max }) => json!({"type": "integer", "minimum": min, "maximum": max}),
         Ty::Bool => json!({"type": "boolean"}),
         Ty::OneOf(options) => json!({"enum": options}),
         Ty::Logic => json!({"$ref": "#/$defs/JsonLogic"}),
@@ -382,8 +384,8 @@ fn shape_schema(shape: &Shape) -> Value {
 fn ty_name(ty: &Ty) -> String {
     match ty {
         Ty::Str => "string".into(),
-        Ty::Num { min, max } => crate::cat!("number ", num(*min), "–", num(*max)),
-        Ty::Int { min, max } => crate::cat!("integer ", num(*min), "–", num(*max)),
+        Ty::Num(Range { min, max }) => crate::cat!("number ", num(*min), "–", num(*max)),
+        Ty::Int(Range { min, max }) => crate::cat!("integer ", num(*min), "–", num(*max)),
         Ty::Bool => "boolean".into(),
         Ty::OneOf(o) => o
             .iter()
