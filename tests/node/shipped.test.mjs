@@ -77,3 +77,16 @@ test("the browser entry's own copy of core.js: its VitrinError is the other entr
   assert.ok(new browser.VitrinError("invalid_argument", "x") instanceof VitrinError);
   assert.ok(!(new Error("x") instanceof browser.VitrinError) && !(null instanceof VitrinError), "other errors are not");
 });
+
+test("every file a shipped script imports is in the tarball (package.json's files)", async () => {
+  const { files } = JSON.parse(await read(new URL("package.json", pkg)));
+  const listed = (name) => files.some((f) => f === name || (f.startsWith("*") && name.endsWith(f.slice(1))));
+  const scripts = (await readdir(pkg)).filter((f) => f.endsWith(".js") && listed(f));
+  for (const name of scripts) {
+    const js = await read(new URL(name, pkg));
+    // Static and dynamic imports of a sibling, as esbuild writes them (`from"./x.js"`, `import("./x.js")`).
+    for (const [, target] of js.matchAll(/(?:from|import\()\s*["']\.\/([\w.-]+)["']/g)) {
+      assert.ok(listed(target), `pkg/${name} imports ./${target}, which package.json's files leave out of the tarball`);
+    }
+  }
+});
