@@ -118,7 +118,7 @@ function argError(path, message) {
   return new VitrinError("invalid_argument", message, { path });
 }
 
-function isObject(v) {
+export function isObject(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 

@@ -2,7 +2,7 @@
 // wasm once, retry after a failure, and add the JavaScript-only options to `create`
 // (`snapshot`, `debug`) around the engine that core.js builds.
 
-import { bind, loadSync, once, VitrinError } from "./core.js";
+import { bind, isObject, loadSync, once, VitrinError } from "./core.js";
 import { adoptSnapshot } from "./snapshot.js";
 
 /**
@@ -76,7 +76,7 @@ function withJsOptions(vitrin) {
   return Object.freeze({
     ...vitrin,
     create(options) {
-      if (options === null || typeof options !== "object" || Array.isArray(options)) return vitrin.create(options);
+      if (!isObject(options)) return vitrin.create(options);
       const { snapshot, debug, ...rest } = options;
       if (debug !== undefined && typeof debug !== "boolean") throw new VitrinError("invalid_options", "debug must be a boolean", { path: "/debug" });
       const pinned = snapshot === undefined ? null : adoptSnapshot(snapshot, rest.catalog);

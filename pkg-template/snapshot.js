@@ -3,7 +3,7 @@
 // engine adopts them at creation (`create({ snapshot })`), so the first paint is the
 // server's and nothing moves when the wasm arrives.
 
-import { VitrinError } from "./core.js";
+import { isObject, VitrinError } from "./core.js";
 
 const VERSION = 1;
 const HOLDS = ["interaction", "page"];
@@ -56,7 +56,7 @@ export function readSnapshot(id = "vitrin-snapshot") {
  */
 export function adoptSnapshot(snapshot, catalog) {
   if (snapshot === null) return null;
-  if (typeof snapshot !== "object" || Array.isArray(snapshot)) throw bad("", "snapshot must be an object from takeSnapshot");
+  if (!isObject(snapshot)) throw bad("", "snapshot must be an object from takeSnapshot");
   if (snapshot.vitrin !== VERSION) throw bad("/vitrin", `snapshot format ${JSON.stringify(snapshot.vitrin)} is not ${VERSION}`);
   if (!HOLDS.includes(snapshot.hold)) throw bad("/hold", `hold must be one of ${HOLDS.join(", ")}`);
   if (!Array.isArray(snapshot.decisions)) throw bad("/decisions", "decisions must be an array");
