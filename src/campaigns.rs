@@ -161,13 +161,18 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             ((v.now - s.session_started) / 60_000.0).floor()
         }),
         PURCHASES_COUNT => json!(s.purchases.len() + profile_purchases.len()),
-        PURCHASES_DAYS_SINCE_LAST => json!(s
-            .purchases
-            .iter()
-            .map(|b| b.at)
-            .chain(profile_purchases.iter().map(|b| b.at))
-            .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))))
-            .map(days)),
+        PURCHASES_DAYS_SINCE_LAST => {
+            // Loops, not `chain(..).fold(..)`: the adapter compiled its own copy.
+            let mut last: Option<f64> = None;
+            let mut see = |t: f64| last = Some(last.map_or(t, |m| m.max(t)));
+            for b in &s.purchases {
+                see(b.at);
+            }
+            for b in profile_purchases {
+                see(b.at);
+            }
+            json!(last.map(days))
+        }
         PURCHASES_CATEGORIES => per_category(
             &mut s
                 .purchases
@@ -223,9 +228,11 @@ fn per_category(c: &Catalog, ids: &mut dyn Iterator<Item = (&str, f64)>) -> Valu
 /// builds, and independent between campaigns.
 pub fn bucket(visitor: &str, campaign: &str) -> f64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in visitor.bytes().chain([0u8]).chain(campaign.bytes()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    for part in [visitor.as_bytes(), &[0], campaign.as_bytes()] {
+        for &b in part {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
     // FNV's low bits mix poorly for short keys; fold the high half in.
     h ^= h >> 29;
@@ -240,7 +247,11 @@ pub fn arm<'a>(c: &'a Campaign, visitor: &str) -> &'a str {
     if b < c.holdout {
         return "holdout";
     }
-    let total: f64 = c.variants.iter().map(|v| v.weight).sum();
+    // A loop from -0.0, as `Iterator::sum` starts: no adapter copy, the same bits.
+    let mut total = -0.0;
+    for v in &c.variants {
+        total += v.weight;
+    }
     if total <= 0.0 {
         return "default";
     }
@@ -453,16 +464,19 @@ pub fn ends_at(t: &Trigger, to: Option<f64>, v: &Visitor) -> Option<f64> {
                     .index(id)
                     .is_some_and(|ix| v.catalog.in_category(v.catalog.category[ix as usize], node))
             };
-            let local = v.state.purchases.iter().map(|b| (b.at, &b.product_id));
-            let profile = v
-                .profile
-                .into_iter()
-                .flat_map(|p| p.purchases.iter().map(|b| (b.at, &b.product_id)));
-            let newest = local
-                .chain(profile)
-                .filter(|(at, id)| *at <= v.now && fits(id))
-                .map(|(at, _)| at)
-                .fold(f64::NAN, f64::max);
+            let profile = v.profile.map_or(&[][..], |p| &p.purchases);
+            let mut newest = f64::NAN;
+            let mut see = |at: f64, id: &str| {
+                if at <= v.now && fits(id) {
+                    newest = newest.max(at);
+                }
+            };
+            for b in &v.state.purchases {
+                see(b.at, &b.product_id);
+            }
+            for b in profile {
+                see(b.at, &b.product_id);
+            }
             // No qualifying purchase: the window is already over.
             Some(if newest.is_nan() {
                 f64::NEG_INFINITY
@@ -566,11 +580,10 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
             minutes_left(l.dismissed_at + c.caps.dismiss_cooldown_ms, now),
         ));
     }
-    let all: Vec<f64> = s
-        .campaigns
-        .iter()
-        .flat_map(|l| l.shown.iter().copied())
-        .collect();
+    let mut all: Vec<f64> = Vec::new();
+    for l in &s.campaigns {
+        all.extend_from_slice(&l.shown);
+    }
     check(
         &mut out,
         &rules.caps,
@@ -602,19 +615,22 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
         ));
     }
     if let Some(about) = subject(c) {
-        let quiet_until = s
-            .campaigns
-            .iter()
-            .filter(|l| l.id != c.id && l.dismissed_at > 0.0)
-            .filter_map(|l| {
-                let other = rules.campaign(&l.id)?;
-                let quiet = other
-                    .caps
-                    .dismiss_cooldown_ms
-                    .max(c.caps.dismiss_cooldown_ms);
-                (subject(other) == Some(about)).then_some(l.dismissed_at + quiet)
-            })
-            .fold(f64::NEG_INFINITY, f64::max);
+        let mut quiet_until = f64::NEG_INFINITY;
+        for l in &s.campaigns {
+            if l.id == c.id || !(l.dismissed_at > 0.0) {
+                continue;
+            }
+            let Some(other) = rules.campaign(&l.id) else {
+                continue;
+            };
+            let quiet = other
+                .caps
+                .dismiss_cooldown_ms
+                .max(c.caps.dismiss_cooldown_ms);
+            if subject(other) == Some(about) {
+                quiet_until = quiet_until.max(l.dismissed_at + quiet);
+            }
+        }
         if now < quiet_until {
             out.push(block_with(
                 crate::cat!(c.path, "/prompt/products"),
@@ -642,12 +658,11 @@ pub fn quiet_ends(c: &Campaign, rules: &Rules, s: &VisitorState) -> Vec<f64> {
             }),
         );
     }
-    out.extend(
-        s.campaigns
-            .iter()
-            .flat_map(|l| l.shown.first())
-            .map(|t| t + rules.min_gap_ms),
-    );
+    for l in &s.campaigns {
+        if let Some(t) = l.shown.first() {
+            out.push(t + rules.min_gap_ms);
+        }
+    }
     out
 }
 
