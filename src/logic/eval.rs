@@ -864,18 +864,23 @@ fn missing(scope: Scope<'_>, keys: &[V]) -> Vec<Value> {
     let blank = |v: V| {
         matches!(v, V::Json(Value::Null)) || matches!(v, V::Json(Value::String(s)) if s.is_empty())
     };
-    keys.iter()
-        .filter(|key| match key {
+    // A loop, not `filter(..).map(..).collect()`: the adapter compiled its own copy.
+    let mut out = Vec::new();
+    for key in keys {
+        let missing = match key {
             V::Json(Value::Array(pair)) => {
                 match lookup_key(scope, pair.first().map_or(V::Undef, V::Json)) {
                     Some(v) => blank(v.v()),
                     None => pair.get(1).map_or(true, |d| blank(V::Json(d))),
                 }
             }
-            k => lookup_key(scope, **k).map_or(true, |v| blank(v.v())),
-        })
-        .map(|k| k.to_value())
-        .collect()
+            k => lookup_key(scope, *k).map_or(true, |v| blank(v.v())),
+        };
+        if missing {
+            out.push(key.to_value());
+        }
+    }
+    out
 }
 
 /// JS `String(source).substr(start, length)`, with json-logic-js's twist that a negative

@@ -190,7 +190,10 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
 /// Templates per language, each parsed once; parse errors go to `out` at `path/lang`.
 fn templates(v: Option<&Value>, path: &str, out: &mut Findings) -> Vec<(String, Vec<Piece>)> {
     let mut list = Vec::new();
-    for (lang, t) in v.and_then(Value::as_object).into_iter().flatten() {
+    let Some(texts) = v.and_then(Value::as_object) else {
+        return list;
+    };
+    for (lang, t) in texts {
         let Some(t) = t.as_str() else { continue };
         match crate::template::parse(t) {
             Ok(pieces) => list.push((lang.clone(), pieces)),
@@ -284,11 +287,15 @@ fn tweak(v: &Value, path: &str, out: &mut Findings) -> Tweak {
 }
 
 fn tweaks(v: Option<&Value>, path: &str, out: &mut Findings) -> Vec<(String, Tweak)> {
-    v.and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(k, t)| (k.clone(), tweak(t, &join(path, k), out)))
-        .collect()
+    // A loop, not `Option::into_iter().flatten().map(..).collect()`: no adapter copy.
+    let mut list = Vec::new();
+    let Some(tweaks) = v.and_then(Value::as_object) else {
+        return list;
+    };
+    for (k, t) in tweaks {
+        list.push((k.clone(), tweak(t, &join(path, k), out)));
+    }
+    list
 }
 
 fn caps(v: Option<&Value>) -> Caps {
@@ -323,10 +330,7 @@ fn prompt(v: Option<&Value>, path: &str, has_end: bool, out: &mut Findings) -> O
             url.to_string(),
         )
     });
-    let labels = cta
-        .iter()
-        .flat_map(|(l, _)| l.iter().map(|t| (cta_path.as_str(), "label", t)));
-    for (at, kind, (lang, pieces)) in text.iter().map(|t| (path, "text", t)).chain(labels) {
+    let mut check = |at: &str, kind: &str, (lang, pieces): &(String, Vec<Piece>)| {
         let at = || join(&join(at, kind), lang);
         if crate::template::uses(pieces, crate::template::Var::Voucher)
             && v.get("voucher").is_none()
@@ -335,6 +339,15 @@ fn prompt(v: Option<&Value>, path: &str, has_end: bool, out: &mut Findings) -> O
         }
         if crate::template::uses(pieces, crate::template::Var::EndsAt) && !has_end {
             out.error(at(), "uses {{endsAt}} but the campaign has no end (a schedule.to, or a post_purchase trigger's withinDays)");
+        }
+    };
+    // Loops, not `chain(flat_map(..))`: the adapters compiled their own copies.
+    for t in &text {
+        check(path, "text", t);
+    }
+    if let Some((labels, _)) = &cta {
+        for t in labels {
+            check(&cta_path, "label", t);
         }
     }
     Some(PromptSpec {
@@ -392,11 +405,11 @@ impl Rules {
     pub(super) fn read(v: &Value, out: &mut Findings) -> Rules {
         let caps_v = v.get("caps");
         let mut slots = Vec::new();
+        let no_slots = crate::value::Map::new();
         for (name, sv) in v
             .get("slots")
             .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
+            .unwrap_or(&no_slots)
         {
             let tweak = tweak(sv, &join("/slots", name), out);
             // Required: `spec::check` reported a slot without one.
@@ -423,8 +436,8 @@ impl Rules {
         for (i, c) in v
             .get("campaigns")
             .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
             .enumerate()
         {
             let path = join("/campaigns", i);
