@@ -176,15 +176,18 @@ fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 fn strings(v: &Value, key: &str) -> Vec<String> {
-    v.get(key)
+    // A loop, not `filter_map(..).map(..).collect()`: the adapter compiled its own copy.
+    let mut out = Vec::new();
+    for x in v
+        .get(key)
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
+        .map_or(&[][..], Vec::as_slice)
+    {
+        if let Some(x) = x.as_str() {
+            out.push(String::from(x));
+        }
+    }
+    out
 }
 
 /// Templates per language, each parsed once; parse errors go to `out` at `path/lang`.
@@ -481,18 +484,17 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
     let when = c
         .get("when")
         .and_then(|w| cond(w, Scope::Campaign, when_path.clone(), Some(&mut *out)));
-    let when_parts = match c
+    let mut when_parts = Vec::new();
+    if let Some(parts) = c
         .get("when")
         .and_then(|w| w.get("and"))
         .and_then(Value::as_array)
     {
-        Some(parts) => parts
-            .iter()
-            .enumerate()
-            .filter_map(|(k, p)| cond(p, Scope::Campaign, join(&join(&when_path, "and"), k), None))
-            .collect(),
-        None => Vec::new(),
-    };
+        for (k, p) in parts.iter().enumerate() {
+            let at = join(&join(&when_path, "and"), k);
+            when_parts.extend(cond(p, Scope::Campaign, at, None));
+        }
+    }
     let at = |k: &str| {
         c.get("schedule")
             .and_then(|sc| s(sc, k))
