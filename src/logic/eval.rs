@@ -371,22 +371,20 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             let mut held = None;
             let items = items(args.first(), scope, &mut held);
             let f = args.get(1);
-            Val::Own(Value::Array(if op == Op::Map {
-                // A missing body is undefined for every item.
-                items
-                    .iter()
-                    .map(|x| {
+            let mut out = Vec::new();
+            items.each(|x| {
+                if op == Op::Map {
+                    // A missing body is undefined for every item.
+                    out.push(
                         f.map_or(Val::Undef, |n| eval(n, Scope::Data(x)))
-                            .into_value()
-                    })
-                    .collect()
-            } else {
-                items
-                    .iter()
-                    .filter(|x| f.is_some_and(|n| test(n, Scope::Data(x))))
-                    .map(copy)
-                    .collect()
-            }))
+                            .into_value(),
+                    );
+                } else if f.is_some_and(|n| test(n, Scope::Data(x))) {
+                    out.push(copy(x));
+                }
+                true
+            });
+            Val::Own(Value::Array(out))
         }
         Op::Reduce => {
             // Only a missing initial value is null; one that evaluates to undefined stays so.
@@ -397,12 +395,13 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
                 return initial;
             }
             let mut acc = initial.into_static();
-            for x in items.iter() {
+            items.each(|x| {
                 acc = match args.get(1) {
                     Some(f) => eval(f, Scope::Reduce(&(x, acc.v()))).into_static(),
                     None => Val::Undef,
                 };
-            }
+                true
+            });
             acc
         }
         Op::Merge => {
@@ -558,12 +557,25 @@ impl Items<'_> {
         }
     }
 
-    fn iter(&self) -> impl Iterator<Item = &Value> {
-        let (all, picked): (&[Value], &[&Value]) = match self {
-            Items::All(all) => (all, &[]),
-            Items::Picked(some) => (&[], some),
-        };
-        all.iter().chain(picked.iter().copied())
+    /// Runs `f` on each item in order while it returns true. Loops, not a `chain` of the
+    /// two lists: each adapter use compiled its own copy.
+    fn each(&self, mut f: impl FnMut(&Value) -> bool) {
+        match self {
+            Items::All(all) => {
+                for x in *all {
+                    if !f(x) {
+                        return;
+                    }
+                }
+            }
+            Items::Picked(some) => {
+                for x in some {
+                    if !f(x) {
+                        return;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -703,11 +715,19 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
             let items = items(args.first(), scope, &mut held);
             // A missing body is undefined, so false, for every item.
             let pass = |x: &Value| args.get(1).is_some_and(|n| test(n, Scope::Data(x)));
+            // `all` stops at the first item that fails, `none` and `some` at the first that
+            // passes.
+            let stop_at = op != Op::All;
+            let mut stopped = false;
+            items.each(|x| {
+                stopped = pass(x) == stop_at;
+                !stopped
+            });
             match op {
                 // All of nothing is false.
-                Op::All => !items.is_empty() && items.iter().all(pass),
-                Op::None => !items.iter().any(pass),
-                _ => items.iter().any(pass),
+                Op::All => !items.is_empty() && !stopped,
+                Op::None => !stopped,
+                _ => stopped,
             }
         }
         Op::StartsWith | Op::EndsWith => pair(args, scope, |a, b| match a {
