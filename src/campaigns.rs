@@ -346,16 +346,15 @@ pub fn applies(c: &Campaign, v: &Visitor, ctx: &Fields, all: bool) -> Vec<Block>
     }
     if let Some(when) = &c.when {
         if !when.logic.matches_fields(ctx) {
-            let failing: Vec<Block> = c
-                .when_parts
-                .iter()
-                .filter(|p| !p.logic.matches_fields(ctx))
-                .map(|p| block(p.path.clone(), Blocked::ConditionFalse))
-                .collect();
-            if failing.is_empty() {
+            // A loop, not `filter(..).map(..).collect()`: the adapter compiled its own copy.
+            let before = out.len();
+            for p in &c.when_parts {
+                if !p.logic.matches_fields(ctx) {
+                    out.push(block(p.path.clone(), Blocked::ConditionFalse));
+                }
+            }
+            if out.len() == before {
                 out.push(block(when.path.clone(), Blocked::ConditionFalse));
-            } else {
-                out.extend(failing);
             }
         }
     }

@@ -425,16 +425,19 @@ pub fn without_invalid_campaigns(
     let mut doc = rules.clone();
     let mut skipped = Vec::new();
     if let Some(list) = doc.get_mut("campaigns").and_then(Value::as_array_mut) {
-        let bad: Vec<usize> = (0..list.len())
-            .filter(|&i| errors.iter().any(|e| campaign(e) == Some(i)))
-            .collect();
-        for &i in bad.iter().rev() {
+        // Loops, not `filter(..).collect()` and `filter(..).cloned().collect()`: the
+        // adapters compiled their own copies. Backwards, so the indexes stay valid.
+        for i in (0..list.len()).rev() {
+            let mut own = Vec::new();
+            for e in &errors {
+                if campaign(e) == Some(i) {
+                    own.push(e.clone());
+                }
+            }
+            if own.is_empty() {
+                continue;
+            }
             let c = list.remove(i);
-            let own = errors
-                .iter()
-                .filter(|e| campaign(e) == Some(i))
-                .cloned()
-                .collect();
             skipped.insert(
                 0,
                 Skipped {
