@@ -126,23 +126,31 @@ impl ProductCondition {
 pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
     let i = ix as usize;
     let mut m = crate::value::Map::new();
-    for (b, k) in PRODUCT_FIELDS
-        .iter()
-        .enumerate()
-        .filter(|&(b, _)| fields & (1 << b) != 0)
-    {
+    // Loops, not `filter`, `map(..).collect()` adapters: each compiled its own copy.
+    for (b, k) in PRODUCT_FIELDS.iter().enumerate() {
+        if fields & (1 << b) == 0 {
+            continue;
+        }
+        let mut list = Vec::new();
         let v = match b {
             0 => json!(c.id(ix)),
             1 => json!(c.title(ix)),
             2 => json!(c.category_paths[c.category[i] as usize]),
-            3 => c
-                .ancestors(c.category[i])
-                .map(|n| json!(c.category_paths[n as usize]))
-                .collect(),
+            3 => {
+                for n in c.ancestors(c.category[i]) {
+                    list.push(json!(c.category_paths[n as usize]));
+                }
+                Value::Array(list)
+            }
             4 => json!(c.brand_names.get(c.brand[i] as usize)),
             5 => json!(c.prices[i]),
             6 => json!(c.in_stock[i]),
-            7 => c.tags(ix).map(|t| json!(t)).collect(),
+            7 => {
+                for t in c.tags(ix) {
+                    list.push(json!(t));
+                }
+                Value::Array(list)
+            }
             _ => json!(c.popularity[i]),
         };
         m.insert(k.name.to_string(), v);
