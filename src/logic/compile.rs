@@ -112,6 +112,16 @@ impl Compiler {
         out
     }
 
+    /// An array's items compiled in order, each at its index: a loop, not
+    /// `enumerate().map(..).collect()`, whose adapter compiled a copy per use.
+    fn items(&mut self, items: &[Value], depth: usize) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        for (i, x) in items.iter().enumerate() {
+            nodes.push(self.at(&crate::cat!(i), |c| c.node(x, depth)));
+        }
+        nodes
+    }
+
     /// `depth` counts enclosing arrays and rule objects; it is checked before descending, so
     /// compiling never recurses more than `MAX_DEPTH` levels whatever the input.
     pub fn node(&mut self, v: &Value, depth: usize) -> Node {
@@ -128,11 +138,7 @@ impl Compiler {
                 Node::Const(Value::Null)
             }
             Value::Array(items) => {
-                let nodes: Vec<Node> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| self.at(&crate::cat!(i), |c| c.node(x, depth + 1)))
-                    .collect();
+                let nodes = self.items(items, depth + 1);
                 match consts(nodes) {
                     Ok(values) => Node::Const(Value::Array(values)),
                     Err(nodes) => Node::Array(nodes),
@@ -193,11 +199,7 @@ impl Compiler {
         self.at(name, |c| {
             // `{"op": x}` is `{"op": [x]}`, with x's pointer being "/op".
             let nodes: Vec<Node> = match args {
-                Value::Array(items) => items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| c.at(&crate::cat!(i), |c| c.node(x, depth + 1)))
-                    .collect(),
+                Value::Array(items) => c.items(items, depth + 1),
                 other => vec![c.node(other, depth + 1)],
             };
             match op {
@@ -309,13 +311,13 @@ fn consts(nodes: Vec<Node>) -> Result<Vec<Value>, Vec<Node>> {
     if !nodes.iter().all(|n| matches!(n, Node::Const(_))) {
         return Err(nodes);
     }
-    Ok(nodes
-        .into_iter()
-        .filter_map(|n| match n {
-            Node::Const(v) => Some(v),
-            _ => None,
-        })
-        .collect())
+    let mut values = Vec::new();
+    for n in nodes {
+        if let Node::Const(v) = n {
+            values.push(v);
+        }
+    }
+    Ok(values)
 }
 
 impl Node {

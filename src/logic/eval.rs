@@ -589,11 +589,13 @@ fn items<'s, 'a: 's>(
             return Items::All(&[]);
         };
         let f = args.get(1);
-        return Items::Picked(
-            all.iter()
-                .filter(|x| f.is_some_and(|n| test(n, Scope::Data(x))))
-                .collect(),
-        );
+        let mut picked = Vec::new();
+        for x in all {
+            if f.is_some_and(|n| test(n, Scope::Data(x))) {
+                picked.push(x);
+            }
+        }
+        return Items::Picked(picked);
     }
     match view(list, scope, held) {
         V::Json(Value::Array(all)) => Items::All(all),
