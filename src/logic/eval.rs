@@ -201,9 +201,14 @@ pub(super) fn eval<'a>(node: &'a Node, scope: Scope<'a>) -> Val<'a> {
     }
     match node {
         Node::Const(v) => Val::Ref(v),
-        Node::Array(items) => Val::Own(Value::Array(
-            items.iter().map(|n| eval(n, scope).into_value()).collect(),
-        )),
+        Node::Array(items) => {
+            // A loop, not `map(..).collect()`: the adapter compiled its own copy.
+            let mut out = Vec::new();
+            for n in items {
+                out.push(eval(n, scope).into_value());
+            }
+            Val::Own(Value::Array(out))
+        }
         Node::Var {
             path,
             default,
@@ -263,11 +268,20 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             None => not_found(args.get(1).map(|n| eval(n, scope))),
         },
         Op::Missing => {
-            let vals: Vec<Val> = args.iter().map(|n| eval(n, scope)).collect();
+            let mut vals = Vec::new();
+            for n in args {
+                vals.push(eval(n, scope));
+            }
             // `{"missing": [[...keys]]}` (typically from merge or if) takes the inner list.
             let keys: Vec<V> = match vals.first().map(Val::v) {
-                Some(V::Json(Value::Array(list))) => list.iter().map(V::Json).collect(),
-                _ => vals.iter().map(Val::v).collect(),
+                Some(V::Json(Value::Array(list))) => views(list),
+                _ => {
+                    let mut keys = Vec::new();
+                    for v in &vals {
+                        keys.push(v.v());
+                    }
+                    keys
+                }
             };
             Val::Own(Value::Array(missing(scope, &keys)))
         }
@@ -277,10 +291,8 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             // JS compares `options.length` (undefined, so NaN, unless array or string).
             let (len, keys): (f64, Vec<V>) = match options.v() {
                 V::Json(Value::Array(list)) => match list.first() {
-                    Some(Value::Array(inner)) => {
-                        (list.len() as f64, inner.iter().map(V::Json).collect())
-                    }
-                    _ => (list.len() as f64, list.iter().map(V::Json).collect()),
+                    Some(Value::Array(inner)) => (list.len() as f64, views(inner)),
+                    _ => (list.len() as f64, views(list)),
                 },
                 s @ V::Json(Value::String(text)) => (char_count(text) as f64, vec![s]),
                 other => (f64::NAN, vec![other]),
@@ -882,6 +894,15 @@ fn lookup_key<'a>(scope: Scope<'a>, key: V) -> Option<Val<'a>> {
 }
 
 /// The keys whose `var` is absent, null or "". An array key is `var`'s `[path, default]`.
+/// Views of a list's items: a loop, not `map(V::Json).collect()` (an adapter copy).
+fn views(list: &[Value]) -> Vec<V<'_>> {
+    let mut out = Vec::new();
+    for x in list {
+        out.push(V::Json(x));
+    }
+    out
+}
+
 fn missing(scope: Scope<'_>, keys: &[V]) -> Vec<Value> {
     let blank = |v: V| {
         matches!(v, V::Json(Value::Null)) || matches!(v, V::Json(Value::String(s)) if s.is_empty())
