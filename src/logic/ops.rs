@@ -209,17 +209,20 @@ pub(super) fn suggest(name: &str) -> Option<&'static str> {
     if lower.len() > 19 {
         return None;
     }
-    NAMES
-        .iter()
-        .map(|&(cand, _)| {
-            let c: Vec<char> = cand.to_ascii_lowercase().chars().collect();
-            (distance(&lower, &c), !same_chars(&lower, &c), c.len(), cand)
-        })
-        .filter(|&(d, _, len, _)| {
-            d <= 2 && d <= (lower.len() / 2).max(1) && d < len.max(lower.len())
-        })
-        .min_by_key(|&(d, other_chars, _, _)| (d, other_chars))
-        .map(|(.., cand)| cand)
+    // The first of the closest (as `min_by_key`), by a loop: the adapters compiled copies.
+    let mut best: Option<((usize, bool), &'static str)> = None;
+    for &(cand, _) in &NAMES {
+        let c: Vec<char> = cand.to_ascii_lowercase().chars().collect();
+        let d = distance(&lower, &c);
+        if !(d <= 2 && d <= (lower.len() / 2).max(1) && d < c.len().max(lower.len())) {
+            continue;
+        }
+        let key = (d, !same_chars(&lower, &c));
+        if best.is_none_or(|(b, _)| key < b) {
+            best = Some((key, cand));
+        }
+    }
+    best.map(|(_, cand)| cand)
 }
 
 /// Whether `b` is a rearrangement of `a`.
