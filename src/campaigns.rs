@@ -133,7 +133,14 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             }
             json!((value * 100.0).round() / 100.0)
         }
-        CART_PRODUCT_IDS => json!(s.cart.iter().map(|l| &l.product_id).collect::<Vec<_>>()),
+        CART_PRODUCT_IDS => {
+            // Loops, not `map(..).collect()` into a list for `json!`: no adapter copies.
+            let mut ids = Vec::new();
+            for l in &s.cart {
+                ids.push(json!(l.product_id));
+            }
+            Value::Array(ids)
+        }
         CART_CATEGORIES => per_category(
             &mut s
                 .cart
@@ -148,12 +155,13 @@ pub fn field(v: &Visitor, i: usize) -> Value {
         VIEWS_BY_CATEGORY => {
             per_category(&mut session_views().map(|x| (x.product_id.as_str(), 1.0)))
         }
-        VIEWS_RECENT => json!(s
-            .recently_viewed
-            .iter()
-            .take(10)
-            .map(|x| &x.product_id)
-            .collect::<Vec<_>>()),
+        VIEWS_RECENT => {
+            let mut ids = Vec::new();
+            for x in &s.recently_viewed[..s.recently_viewed.len().min(10)] {
+                ids.push(json!(x.product_id));
+            }
+            Value::Array(ids)
+        }
         SESSION_COUNT => json!(s.session_count),
         SESSION_MINUTES => json!(if s.session_count == 0 {
             0.0
