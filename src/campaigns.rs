@@ -81,7 +81,10 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             .iter()
             .filter(|x| x.at >= s.session_started)
     };
-    let per_category = |ids: &mut dyn Iterator<Item = (&str, f64)>| per_category(c, ids);
+    let mut units = PerCategory {
+        c,
+        sums: Vec::new(),
+    };
     at! {
         NOW = "now",
         YEAR = "year",
@@ -141,19 +144,25 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             }
             Value::Array(ids)
         }
-        CART_CATEGORIES => per_category(
-            &mut s
-                .cart
-                .iter()
-                .map(|l| (l.product_id.as_str(), l.quantity as f64)),
-        ),
+        CART_CATEGORIES => {
+            // Loops feeding `PerCategory`, not adapters behind a `dyn Iterator`.
+            for l in &s.cart {
+                units.add(&l.product_id, l.quantity as f64);
+            }
+            units.json()
+        }
         CART_MINUTES_SINCE_CHANGE => match s.cart.is_empty() {
             true => Value::Null,
             false => json!(((v.now - s.last_cart_change) / 60_000.0).floor()),
         },
         VIEWS_SESSION => json!(session_views().count()),
         VIEWS_BY_CATEGORY => {
-            per_category(&mut session_views().map(|x| (x.product_id.as_str(), 1.0)))
+            for x in &s.recently_viewed {
+                if x.at >= s.session_started {
+                    units.add(&x.product_id, 1.0);
+                }
+            }
+            units.json()
         }
         VIEWS_RECENT => {
             let mut ids = Vec::new();
@@ -181,14 +190,15 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             }
             json!(last.map(days))
         }
-        PURCHASES_CATEGORIES => per_category(
-            &mut s
-                .purchases
-                .iter()
-                .map(|b| &b.product_id)
-                .chain(profile_purchases.iter().map(|b| &b.product_id))
-                .map(|id| (id.as_str(), 1.0)),
-        ),
+        PURCHASES_CATEGORIES => {
+            for b in &s.purchases {
+                units.add(&b.product_id, 1.0);
+            }
+            for b in profile_purchases {
+                units.add(&b.product_id, 1.0);
+            }
+            units.json()
+        }
         DAYS_SINCE_FIRST_VISIT => match s.first_seen > 0.0 {
             true => json!(days(s.first_seen)),
             false => Value::Null,
@@ -212,24 +222,32 @@ fn weights(list: &[(String, f32)]) -> Value {
     Value::Object(map)
 }
 
-/// Units per category path and every ancestor, over the catalog's products among `ids`:
+/// Units per category path and every ancestor, over the catalog's products `add`ed:
 /// summed per category node first, so each path is copied into the map once.
-fn per_category(c: &Catalog, ids: &mut dyn Iterator<Item = (&str, f64)>) -> Value {
-    let mut sums: Vec<(u32, f64)> = Vec::new();
-    for (id, n) in ids {
-        let Some(ix) = c.index(id) else { continue };
+struct PerCategory<'c> {
+    c: &'c Catalog,
+    sums: Vec<(u32, f64)>,
+}
+
+impl PerCategory<'_> {
+    fn add(&mut self, id: &str, n: f64) {
+        let c = self.c;
+        let Some(ix) = c.index(id) else { return };
         for node in c.ancestors(c.category[ix as usize]) {
-            match sums.iter_mut().find(|(k, _)| *k == node) {
+            match self.sums.iter_mut().find(|(k, _)| *k == node) {
                 Some((_, sum)) => *sum += n,
-                None => sums.push((node, n)),
+                None => self.sums.push((node, n)),
             }
         }
     }
-    let mut map = Map::new();
-    for (node, sum) in sums {
-        map.insert(c.category_paths[node as usize].clone(), json!(sum));
+
+    fn json(&mut self) -> Value {
+        let mut map = Map::new();
+        for &(node, sum) in &self.sums {
+            map.insert(self.c.category_paths[node as usize].clone(), json!(sum));
+        }
+        Value::Object(map)
     }
-    Value::Object(map)
 }
 
 /// FNV-1a over `visitor \0 campaign`, mapped to [0, 100): stable across reloads, tabs and
