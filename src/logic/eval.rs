@@ -893,7 +893,6 @@ fn lookup_key<'a>(scope: Scope<'a>, key: V) -> Option<Val<'a>> {
     }
 }
 
-/// The keys whose `var` is absent, null or "". An array key is `var`'s `[path, default]`.
 /// Views of a list's items: a loop, not `map(V::Json).collect()` (an adapter copy).
 fn views(list: &[Value]) -> Vec<V<'_>> {
     let mut out = Vec::new();
@@ -903,6 +902,7 @@ fn views(list: &[Value]) -> Vec<V<'_>> {
     out
 }
 
+/// The keys whose `var` is absent, null or "". An array key is `var`'s `[path, default]`.
 fn missing(scope: Scope<'_>, keys: &[V]) -> Vec<Value> {
     let blank = |v: V| {
         matches!(v, V::Json(Value::Null)) || matches!(v, V::Json(Value::String(s)) if s.is_empty())
