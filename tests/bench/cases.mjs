@@ -539,6 +539,26 @@ async function throughput(deps, opts) {
     "JS Float32Array + heap: prepare 10k + first answer": () => baselines(big).tuned(),
   }, { ...opts, targetMs: 0, rounds: Math.max(3, Math.ceil(opts.rounds / 2)) });
   logCase(deps.log, "create with a 10k catalog to the first recommendation (warm)", out.create);
+
+  // Many engines in one wasm memory, then all destroyed (the traffic simulator's waves):
+  // per engine, 250 at once should cost about what 25 do. An allocator whose free is
+  // linear in the free blocks made the 250 case quadratic (session 15: 16 s for 250).
+  const small = makeCatalog(200, DIM);
+  const wave = (n) => ({
+    per: n,
+    fn: () => {
+      const engines = [];
+      for (let i = 0; i < n; i++) {
+        const e = vitrin.create({ catalog: small, storage: "memory", storageKey: `bench-wave-${i}`, now: () => NOW });
+        e.track({ type: "view", productId: small.products[i % 200].id });
+        e.recommend({ slot: "for_you", limit: 4 });
+        engines.push(e);
+      }
+      for (const e of engines) e.destroy();
+    },
+  });
+  out.engines = await interleave({ "vitrin 25 engines created, then destroyed": wave(25), "vitrin 250 engines created, then destroyed": wave(250) }, { ...opts, targetMs: 0, rounds: Math.max(3, Math.ceil(opts.rounds / 2)) });
+  logCase(deps.log, "many engines in one page, per engine", out.engines);
   return out;
 }
 

@@ -43,8 +43,9 @@ use crate::util::{cmd, files_ending, output, read, write, Result};
 /// character went by bytes (−3.0 KB): 124,928 B, so 126 → 123 KiB. In session 14 the calls
 /// went through three numbered exports instead of ~25, storage moved to core.js (no js-sys or
 /// web-sys), iterator adapter chains and owned values held across `?` became plain loops and
-/// borrowed reads, the number code was shared, wasm-opt gained three passes and lol_alloc
-/// replaced Talc (−15.0 KB): 109,901 B, so 123 → 108 KiB. The product aims lower (issue 13:
+/// borrowed reads, the number code was shared and wasm-opt gained three passes (−15.0 KB):
+/// 109,901 B, so 123 → 108 KiB; lol_alloc's allocator (−624 B) went back to Talc in session
+/// 15 (freeing a fragmented heap was quadratic): 110,474 B. The product aims lower (issue 13:
 /// 100 KB, aim 60 KB).
 pub const SIZE_BUDGET_GZIP: u64 = 108 * 1024;
 
