@@ -906,7 +906,7 @@ class Engine {
   }
 }
 
-/** Builds the public API over an initialised wasm-bindgen module. */
+/** Builds the public API over the initialised glue module (vitrin_core.js: `create`, `run`). */
 export function bind(wasm) {
   return Object.freeze({
     version: wasm.run(calls.version),

@@ -4,9 +4,8 @@
 // leave them alone and copy nothing: `vitrin/inline` (inline.js) is for them.
 // By name, not `* as`: the bundle then leaves out the glue's exports core.js does not call.
 // These are what `bind` reads, and `initSync`: this file fetches and compiles the wasm
-// itself, as the glue's async `init` does for a URL, so the bundle leaves out `init`'s
-// branches for what it is never given here (a string, a Request, bytes, an old-style
-// argument): 0.2 KB gzip. Instantiating a compiled module synchronously is allowed on a
+// itself, as the glue's async `init` does for a URL, so the bundle leaves out `init`.
+// Instantiating a compiled module synchronously is allowed on a
 // page's main thread (browsers refuse only modules of megabytes).
 import { initSync, create, run } from "./vitrin_core.js";
 import { simd } from "./core.js";
@@ -21,7 +20,7 @@ export const { loadVitrin, createVitrin } = makeLoader(async () => {
   return { create, run };
 });
 
-/** The wasm at `url`, compiled while it downloads: wasm-bindgen's `init` for a URL, less the instance. */
+/** The wasm at `url`, compiled while it downloads: the glue's `init` for a URL, less the instance. */
 async function compile(url) {
   const response = await fetch(url);
   if (!response.ok) {

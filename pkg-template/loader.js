@@ -27,7 +27,7 @@ let debugModule = null;
 const loadDebug = once(() => import("./debug.js").then((m) => (debugModule = m)));
 
 /**
- * `instantiate()` resolves to an initialised wasm-bindgen module. A failed load is not
+ * `instantiate()` resolves to the initialised glue module (vitrin_core.js). A failed load is not
  * cached: the next `loadVitrin()` tries again (a flaky network, a CDN hiccup).
  */
 export function makeLoader(instantiate) {

@@ -1,9 +1,10 @@
-//! The only code that knows JavaScript: wasm-bindgen exports that take JSON text and
-//! primitives, call the engine, and return text, or `undefined` when the call failed (then
+//! The only code that knows JavaScript: the wasm's exports, which take JSON text and
+//! primitives, call the engine, and return text, or none when the call failed (then
 //! `Run::Error` answers the error's JSON, which the package's `core.js` throws as a
 //! `VitrinError`). Besides `create` and `setCatalog` (bytes), three exports of one shape,
-//! `run`, `RawEngine::call` and `RawEngine::act`, take each call by its number
-//! (`crate::calls`). wasm32 only.
+//! `run`, `call` and `act`, take each call by its number (`crate::calls`). Plain C-ABI
+//! exports, not wasm-bindgen's: their JavaScript side is the hand-written
+//! `pkg-template/vitrin_core.js` (`Arg` and `give` say how text and bytes cross). wasm32 only.
 
 use crate::calls::{Act, Call, Run};
 use crate::catalog::Packed;
@@ -16,16 +17,91 @@ use crate::rules::vocabulary::Scope;
 use crate::rules::MAX_RULES_BYTES;
 use crate::session::{Effect, Session};
 use crate::value::Value;
-use wasm_bindgen::prelude::*;
+use alloc::alloc::{alloc as allocate, dealloc, handle_alloc_error, Layout};
 
 /// Largest JSON document accepted from the page (a 100k-product catalog with its
 /// embeddings written as JSON numbers is about 60–150 MB; the wrapper passes them packed).
 const MAX_INPUT: usize = 128 * 1024 * 1024;
 
 // The error of the last call that failed, until `Run::Error` takes it: a failed export
-// answers `undefined` instead of throwing a JS value (which would bring wasm-bindgen's table
-// of JS values and its conversions into the wasm).
+// answers none instead of a second kind of answer.
 thread_cell!(fn last_error: Option<Error> = None);
+
+/// Where `alloc` places `len` bytes: aligned for the f32 rows of `Packed::Floats`, and at
+/// least one byte (an empty argument is still there, unlike none).
+fn layout(len: usize) -> Layout {
+    Layout::from_size_align(len.max(1), 8).unwrap()
+}
+
+/// Room for `len` bytes the page fills and passes as an `Arg`.
+#[no_mangle]
+pub extern "C" fn alloc(len: usize) -> *mut u8 {
+    let layout = layout(len);
+    // SAFETY: `layout` has a non-zero size.
+    let at = unsafe { allocate(layout) };
+    if at.is_null() {
+        handle_alloc_error(layout)
+    }
+    at
+}
+
+/// An argument from the page: `len` bytes it placed at `at` with `alloc` (UTF-8 for text,
+/// as `TextEncoder` writes it), or none when `at` is 0. The export that receives it owns it:
+/// dropped, it is freed.
+struct Arg {
+    at: *mut u8,
+    len: usize,
+}
+
+impl Arg {
+    fn new(at: *mut u8, len: usize) -> Arg {
+        Arg { at, len }
+    }
+
+    fn bytes(&self) -> Option<&[u8]> {
+        // SAFETY: `at` holds `len` bytes from `alloc`, not freed before `self` is dropped.
+        (!self.at.is_null()).then(|| unsafe { core::slice::from_raw_parts(self.at, self.len) })
+    }
+
+    /// The text, or none; bytes that are not UTF-8 (never from `TextEncoder`) count as none.
+    fn text(&self) -> Option<&str> {
+        self.bytes().and_then(|b| core::str::from_utf8(b).ok())
+    }
+
+    /// The bytes of a `Float32Array`, as its numbers.
+    fn floats(&self) -> Option<&[f32]> {
+        // SAFETY: as `bytes`; `alloc` aligned them for f32, and any bits are an f32.
+        (!self.at.is_null())
+            .then(|| unsafe { core::slice::from_raw_parts(self.at.cast(), self.len / 4) })
+    }
+}
+
+impl Drop for Arg {
+    fn drop(&mut self) {
+        if !self.at.is_null() {
+            // SAFETY: allocated by `alloc` with this layout, and owned by this `Arg` alone.
+            unsafe { dealloc(self.at, layout(self.len)) }
+        }
+    }
+}
+
+// The last text answer, kept until the next one so the page can decode it in place, and
+// its address and length, which the page reads.
+thread_cell!(fn kept: String = String::new());
+thread_cell!(fn span: [usize; 2] = [0, 0]);
+
+/// A text answer as the page reads it: the address of its address and length, or 0 for none.
+fn give(answer: Option<String>) -> *const [usize; 2] {
+    let Some(text) = answer else {
+        return core::ptr::null();
+    };
+    let at = span(|s| {
+        s.set([text.as_ptr() as usize, text.len()]);
+        s.as_ptr()
+    });
+    kept(|k| k.set(text));
+    at
+}
 
 /// An export's answer: `None` when it failed, its error kept for `Run::Error`.
 fn answer<T>(result: Result<T>) -> Option<T> {
@@ -37,11 +113,7 @@ fn input(text: &str, code: &'static str) -> Result<Value> {
 }
 
 /// The catalog's embeddings as the wrapper passed them: a `VTE1` table, or floats.
-fn packed<'a>(
-    table: &'a Option<Vec<u8>>,
-    rows: &'a Option<Vec<f32>>,
-    dim: u32,
-) -> Option<Packed<'a>> {
+fn packed<'a>(table: Option<&'a [u8]>, rows: Option<&'a [f32]>, dim: u32) -> Option<Packed<'a>> {
     match (table, rows) {
         (Some(bytes), _) => Some(Packed::Table(bytes)),
         (None, Some(rows)) => Some(Packed::Floats {
@@ -75,13 +147,23 @@ fn clock(now: f64) -> Result<f64> {
 }
 
 /// The calls with no engine (`calls::Run`), by number: `a`, `now`, `b` and `x` as each says;
-/// `undefined` when it failed (`Run::Error` then answers why).
-#[wasm_bindgen]
-pub fn run(op: u32, a: Option<String>, now: f64, b: Option<String>, x: f64) -> Option<String> {
-    answer(run_op(op, a.as_deref().unwrap_or_default(), now, b, x))
+/// none when it failed (`Run::Error` then answers why).
+#[no_mangle]
+pub extern "C" fn run(
+    op: u32,
+    a: *mut u8,
+    a_len: usize,
+    now: f64,
+    b: *mut u8,
+    b_len: usize,
+    x: f64,
+) -> *const [usize; 2] {
+    let (a, b) = (Arg::new(a, a_len), Arg::new(b, b_len));
+    let a = a.text().unwrap_or_default();
+    give(answer(run_op(op, a, now, b.text(), x)))
 }
 
-fn run_op(op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Result<String> {
+fn run_op(op: u32, a: &str, now: f64, b: Option<&str>, x: f64) -> Result<String> {
     let scope = match Run::ALL[op as usize] {
         Run::Error => {
             let e = last_error(|c| c.take());
@@ -102,7 +184,7 @@ fn run_op(op: u32, a: &str, now: f64, b: Option<String>, x: f64) -> Result<Strin
         Run::EvaluateCampaignCondition => Some(Scope::Campaign),
         Run::EvaluateSlotCondition => Some(Scope::Slot),
     };
-    evaluate_condition(a, b.as_deref().unwrap_or_default(), now, x, scope)
+    evaluate_condition(a, b.unwrap_or_default(), now, x, scope)
 }
 
 fn validate_rules(rules: &str) -> String {
@@ -165,26 +247,146 @@ fn evaluate_condition(
     Ok(text(&result))
 }
 
-/// A new engine (`RawEngine::new` says what the arguments are), or `undefined` when the
-/// options are refused (`Run::Error` then answers why). Ask `Act::Wants` right after.
-#[wasm_bindgen]
-pub fn create(
-    options: &[u8],
-    table: Option<Vec<u8>>,
-    embeddings: Option<Vec<f32>>,
+/// A new engine (`RawEngine::new` says what the arguments are), or 0 when the options are
+/// refused (`Run::Error` then answers why); the page frees it with `free`. Ask `Act::Wants`
+/// right after.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn create(
+    options: *mut u8,
+    options_len: usize,
+    table: *mut u8,
+    table_len: usize,
+    embeddings: *mut u8,
+    embeddings_len: usize,
     dim: u32,
-    tabs: bool,
-    stored: Option<String>,
-    unread: Option<String>,
-) -> Option<RawEngine> {
-    answer(RawEngine::new(
-        options, table, embeddings, dim, tabs, stored, unread,
-    ))
+    tabs: u32,
+    stored: *mut u8,
+    stored_len: usize,
+    unread: *mut u8,
+    unread_len: usize,
+) -> *mut RawEngine {
+    let options = Arg::new(options, options_len);
+    let table = Arg::new(table, table_len);
+    let embeddings = Arg::new(embeddings, embeddings_len);
+    let stored = Arg::new(stored, stored_len);
+    let unread = Arg::new(unread, unread_len);
+    let made = RawEngine::new(
+        options.bytes().unwrap_or_default(),
+        table.bytes(),
+        embeddings.floats(),
+        dim,
+        tabs != 0,
+        stored.text(),
+        unread.text(),
+    );
+    answer(made).map_or(core::ptr::null_mut(), |raw| Box::into_raw(Box::new(raw)))
+}
+
+/// The engine `create` made, until `free`: a null one (the page's after `free`) traps.
+fn engine<'a>(at: *mut RawEngine) -> &'a mut RawEngine {
+    // SAFETY: the page passes what `create` answered, or 0 once it called `free`.
+    unsafe { at.as_mut() }.unwrap()
+}
+
+/// Drops the engine `create` made (nothing for 0).
+#[no_mangle]
+pub extern "C" fn free(at: *mut RawEngine) {
+    if !at.is_null() {
+        // SAFETY: from `Box::into_raw` in `create`; the page frees each engine once.
+        drop(unsafe { Box::from_raw(at) });
+    }
+}
+
+/// The calls on an engine that answer text (`calls::Call`), by number: `a`, `now`, `b` and
+/// `x` as each says (`now` is checked only by those that read the clock); none when it
+/// failed (`Run::Error` then answers why).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn call(
+    at: *mut RawEngine,
+    op: u32,
+    a: *mut u8,
+    a_len: usize,
+    now: f64,
+    b: *mut u8,
+    b_len: usize,
+    x: f64,
+) -> *const [usize; 2] {
+    let (a, b) = (Arg::new(a, a_len), Arg::new(b, b_len));
+    let a = a.text().unwrap_or_default();
+    give(answer(engine(at).answer(op, a, now, b.text(), x)))
+}
+
+/// The calls on an engine's session (`calls::Act`), by number, as `call`: the session's
+/// `Wants` bits after it, or -1 when it failed.
+#[no_mangle]
+pub extern "C" fn act(
+    at: *mut RawEngine,
+    op: u32,
+    a: *mut u8,
+    a_len: usize,
+    now: f64,
+    b: *mut u8,
+    b_len: usize,
+) -> i32 {
+    let (a, b) = (Arg::new(a, a_len), Arg::new(b, b_len));
+    let a = a.text().unwrap_or_default();
+    answer(engine(at).act_on(op, a, now, b.text())).map_or(-1, |wants| wants as i32)
+}
+
+/// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the engine
+/// (how often it held), or -1. The bench's build only (feature `bench`, target/pkg-bench/):
+/// not in pkg/.
+#[cfg(feature = "bench")]
+#[export_name = "benchCondition"]
+pub extern "C" fn bench_condition(
+    at: *mut RawEngine,
+    id: *mut u8,
+    id_len: usize,
+    iterations: u32,
+    now: f64,
+) -> i32 {
+    let id = Arg::new(id, id_len);
+    let engine = engine(at).session.engine();
+    let held = clock(now)
+        .and_then(|now| engine.bench_condition(id.text().unwrap_or_default(), iterations, now));
+    answer(held).map_or(-1, |n| n as i32)
+}
+
+/// `catalog` is UTF-8 JSON with `table` or `embeddings` beside it as in `create`, or empty
+/// with the binary catalog in `table`; `""`, or none when it was refused (`Run::Error` then
+/// answers why).
+#[export_name = "setCatalog"]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn set_catalog(
+    at: *mut RawEngine,
+    catalog: *mut u8,
+    catalog_len: usize,
+    table: *mut u8,
+    table_len: usize,
+    embeddings: *mut u8,
+    embeddings_len: usize,
+    dim: u32,
+) -> *const [usize; 2] {
+    let catalog = Arg::new(catalog, catalog_len);
+    let table = Arg::new(table, table_len);
+    let embeddings = Arg::new(embeddings, embeddings_len);
+    let catalog = catalog.bytes().unwrap_or_default();
+    let engine = engine(at).session.engine_mut();
+    // No JSON and bytes beside it: the binary catalog.
+    let set = if let (true, Some(bytes)) = (catalog.is_empty(), table.bytes()) {
+        crate::catalog::Catalog::from_bytes(bytes).map(|read| engine.replace_catalog(read))
+    } else {
+        input_bytes(catalog, "invalid_catalog").and_then(|v| {
+            engine.set_catalog_packed(&v, packed(table.bytes(), embeddings.floats(), dim))
+        })
+    };
+    give(answer(set).map(|()| String::new()))
 }
 
 /// The engine's session. The session decides; the wrapper carries out what it asks
 /// (`session::Effect`, handed over by `drain`): it owns the storage and the BroadcastChannel.
-#[wasm_bindgen]
 pub struct RawEngine {
     session: Session,
     /// Effects for the wrapper: storage writes, posts to the other tabs, `change` and
@@ -202,12 +404,12 @@ impl RawEngine {
     /// consent to personalization).
     fn new(
         options: &[u8],
-        table: Option<Vec<u8>>,
-        embeddings: Option<Vec<f32>>,
+        table: Option<&[u8]>,
+        embeddings: Option<&[f32]>,
         dim: u32,
         tabs: bool,
-        stored: Option<String>,
-        unread: Option<String>,
+        stored: Option<&str>,
+        unread: Option<&str>,
     ) -> Result<RawEngine> {
         let opts = input_bytes(options, "invalid_options")?;
         let o = Obj::new(&opts, "", "invalid_options")?;
@@ -219,13 +421,13 @@ impl RawEngine {
         o.opt_str("storageKey")?;
         let read_only = o.opt_bool("readOnly")?.unwrap_or(false);
         // Options without a catalog and bytes beside them: the binary catalog.
-        let engine = match &table {
+        let engine = match table {
             Some(bytes) if o.get("catalog").is_none() => Engine::with_binary(&opts, bytes),
-            _ => Engine::with_packed(&opts, packed(&table, &embeddings, dim)),
+            _ => Engine::with_packed(&opts, packed(table, embeddings, dim)),
         }?;
         let stored = match unread {
             Some(message) => Err(Error::new("storage_failed", message)),
-            None => Ok(stored),
+            None => Ok(stored.map(String::from)),
         };
         let session = Session::open(engine, stored, tabs, read_only);
         Ok(RawEngine {
@@ -329,65 +531,6 @@ impl RawEngine {
             .end()
         });
         out
-    }
-}
-
-#[wasm_bindgen]
-impl RawEngine {
-    /// The calls on an engine that answer text (`calls::Call`), by number: `a`, `now`, `b`
-    /// and `x` as each says (`now` is checked only by those that read the clock);
-    /// `undefined` when it failed (`Run::Error` then answers why).
-    pub fn call(
-        &mut self,
-        op: u32,
-        a: Option<String>,
-        now: f64,
-        b: Option<String>,
-        x: f64,
-    ) -> Option<String> {
-        let a = a.as_deref().unwrap_or_default();
-        answer(self.answer(op, a, now, b.as_deref(), x))
-    }
-
-    /// The calls on an engine's session (`calls::Act`), by number, as `call`: the session's
-    /// `Wants` bits after it, or `undefined` when it failed.
-    pub fn act(&mut self, op: u32, a: Option<String>, now: f64, b: Option<String>) -> Option<u32> {
-        let a = a.as_deref().unwrap_or_default();
-        answer(self.act_on(op, a, now, b.as_deref()))
-    }
-
-    /// For `cargo xtask bench`: a campaign condition evaluated `iterations` times in the
-    /// engine. The bench's build only (feature `bench`, target/pkg-bench/): not in pkg/.
-    #[cfg(feature = "bench")]
-    #[wasm_bindgen(js_name = benchCondition)]
-    pub fn bench_condition(&self, campaign_id: &str, iterations: u32, now: f64) -> Option<u32> {
-        answer(clock(now).and_then(|now| {
-            self.session
-                .engine()
-                .bench_condition(campaign_id, iterations, now)
-        }))
-    }
-
-    /// `catalog` is UTF-8 JSON with `table` or `embeddings` beside it as in `create`, or empty
-    /// with the binary catalog in `table`; `""`, or `undefined` when it was refused
-    /// (`Run::Error` then answers why).
-    #[wasm_bindgen(js_name = setCatalog)]
-    pub fn set_catalog(
-        &mut self,
-        catalog: &[u8],
-        table: Option<Vec<u8>>,
-        embeddings: Option<Vec<f32>>,
-        dim: u32,
-    ) -> Option<String> {
-        let engine = self.session.engine_mut();
-        // No JSON and bytes beside it: the binary catalog.
-        answer(if let (true, Some(bytes)) = (catalog.is_empty(), &table) {
-            crate::catalog::Catalog::from_bytes(bytes).map(|read| engine.replace_catalog(read))
-        } else {
-            input_bytes(catalog, "invalid_catalog")
-                .and_then(|v| engine.set_catalog_packed(&v, packed(&table, &embeddings, dim)))
-        })
-        .map(|()| String::new())
     }
 }
 

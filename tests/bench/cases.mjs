@@ -583,7 +583,7 @@ export async function coldStart(importVitrin, memoryBytes, catalog) {
   return { loadMs: t1 - t0, createMs: t2 - t1, firstRecommendMs: t3 - t2, totalMs: t3 - t0, memoryBytes: await memoryBytes() };
 }
 
-/** Byte length of the wasm instance's memory (wasm-bindgen's `initSync()` returns the
+/** Byte length of the wasm instance's memory (the glue's `initSync()` returns the
  * instance's exports once initialised; the public API does not expose them). */
 export async function wasmMemoryBytes(importCore) {
   const core = await importCore();

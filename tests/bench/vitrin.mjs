@@ -15,10 +15,26 @@ export const { loadVitrin } = makeLoader(async () => {
   await glue.default({ module_or_path: source });
   // core.js builds each engine's RawEngine with `wasm.create(…)`: kept, so that the rules
   // case can call the bench's export on the engine it set up through the public API.
-  return { ...glue, create: (...args) => (lastRaw = glue.create(...args)) };
+  return { ...glue, create: (...args) => (lastRaw = withBench(glue.create(...args))) };
 });
 
-/** The wasm-bindgen engine behind the last `create()` (its `benchCondition`). */
+/**
+ * `raw` with `benchCondition(campaignId, iterations, now)`: the bench build's export
+ * (src/web/bindings.rs), which pkg/'s glue does not know; the id passed as the glue passes text.
+ */
+function withBench(raw) {
+  raw.benchCondition = (id, iterations, now) => {
+    const wasm = glue.initSync();
+    const bytes = new TextEncoder().encode(id);
+    const at = wasm.alloc(bytes.length);
+    new Uint8Array(wasm.memory.buffer, at, bytes.length).set(bytes);
+    const held = wasm.benchCondition(raw.at, at, bytes.length, iterations, now);
+    return held < 0 ? undefined : held;
+  };
+  return raw;
+}
+
+/** The glue's engine behind the last `create()`, with its `benchCondition`. */
 export const lastRawEngine = () => lastRaw;
 
 /** The bench build's glue module: `wasmMemoryBytes` reads its instance's memory. */

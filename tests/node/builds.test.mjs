@@ -53,7 +53,7 @@ test("pkg/ carries no bench or test hook: not among either wasm's exports, not i
   for (const file of ["vitrin_core_bg.wasm", "vitrin_core_scalar_bg.wasm"]) {
     const bytes = await readFile(new URL(file, pkg));
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
-    assert.ok(exports.includes("rawengine_call"), `${file}: the engine's exports are read`);
+    assert.ok(exports.includes("call"), `${file}: the engine's exports are read`);
     assert.deepEqual(exports.filter((name) => hook.test(name)), [], `${file} exports a bench hook`);
     // The forced panic of the test-panic build (cargo feature `test-panic`) leaves no export.
     assert.ok(!bytes.includes("vitrin-test-panic"), `${file} holds the test-panic build's marker`);

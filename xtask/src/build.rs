@@ -1,17 +1,19 @@
-//! `cargo xtask build`: cargo (wasm32, release) → wasm-bindgen → wasm-opt → `pkg/` assembled
-//! from `pkg-template/`, version stamped, size table, TypeScript check.
+//! `cargo xtask build`: cargo (wasm32, release) → wasm-opt → `pkg/` assembled from
+//! `pkg-template/` (which holds the wasm's JavaScript glue, `vitrin_core.js`), version
+//! stamped, size table, TypeScript check.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::manifest::{crate_version, locked_version, stamp_version};
-use crate::setup::{wasm_bindgen_version, WASM_TARGET};
+use crate::manifest::{crate_version, stamp_version};
+use crate::setup::WASM_TARGET;
 use crate::sizes::{measure, SizeReport};
 use crate::util::{
     cargo_home, cmd, copy_dir, copy_file, output, read, root, run, secs, write, Result,
 };
 
-/// Base name of the wasm-bindgen output (`vitrin_core.js`, `vitrin_core_bg.wasm`).
+/// Base name of the wasm and its glue (`vitrin_core_bg.wasm`, `pkg-template/vitrin_core.js`):
+/// wasm-bindgen's names, which the package kept when it stopped using it.
 pub const CORE: &str = "vitrin_core";
 /// The build without SIMD128, for browsers that lack it (the loaders pick one).
 pub const SCALAR_WASM: &str = "vitrin_core_scalar_bg.wasm";
@@ -20,14 +22,13 @@ pub const GLOBAL_SCRIPT: &str = "vitrin.global.js";
 /// The SIMD wasm gzipped and base64-encoded in a module, for `vitrin/inline` (bundlers that
 /// emit no `new URL(…, import.meta.url)` assets: esbuild, Rollup).
 pub const INLINE_WASM: &str = "vitrin_core_inline.js";
-/// Where `assemble` puts the package's readable JavaScript (the template's files and the
-/// wasm-bindgen glue) for esbuild, which writes the minified files and their `.js.map` beside
+/// Where `assemble` puts the package's readable JavaScript (the template's files) for esbuild, which writes the minified files and their `.js.map` beside
 /// it in `pkg/`; removed after. The maps name each file `source/<file>.js` (its text inside,
 /// `sourcesContent`): a path of its own in devtools and stack traces, not the minified file's.
 const SOURCE_DIR: &str = "source";
 
-/// Features the Rust wasm32 target enables by default (and so wasm-bindgen's output uses);
-/// wasm-opt must be told, or it rejects the module.
+/// Features the Rust wasm32 target enables by default (and so the wasm uses); wasm-opt must
+/// be told, or it rejects the module.
 const WASM_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-bulk-memory-opt",
@@ -54,35 +55,14 @@ pub fn build() -> Result<SizeReport> {
     stage("cargo build (wasm32, release, scalar)", || {
         cargo_build(&scalar, false, None)
     })?;
-    let bindgen_dir = target.join("wasm-bindgen");
-    let scalar_bindgen_dir = target.join("wasm-bindgen-scalar");
-    stage("wasm-bindgen", || wasm_bindgen(&simd, &bindgen_dir))?;
-    stage("wasm-bindgen (scalar)", || {
-        wasm_bindgen(&scalar, &scalar_bindgen_dir)
-    })?;
-    stage("same JS glue for both builds", || {
-        let glue = format!("{CORE}.js");
-        if read(&bindgen_dir.join(&glue))? == read(&scalar_bindgen_dir.join(&glue))? {
-            Ok(())
-        } else {
-            Err("the SIMD and scalar builds need different JS glue; the loaders share one".into())
-        }
-    })?;
     let opt_wasm = target.join("wasm-opt").join(format!("{CORE}_bg.wasm"));
     let opt_scalar = target.join("wasm-opt").join(SCALAR_WASM);
-    stage("wasm-opt -O1", || {
-        wasm_opt(&bindgen_dir.join(format!("{CORE}_bg.wasm")), &opt_wasm)
-    })?;
+    stage("wasm-opt -O1", || wasm_opt(&cargo_wasm(&simd), &opt_wasm))?;
     stage("wasm-opt -O1 (scalar)", || {
-        wasm_opt(
-            &scalar_bindgen_dir.join(format!("{CORE}_bg.wasm")),
-            &opt_scalar,
-        )
+        wasm_opt(&cargo_wasm(&scalar), &opt_scalar)
     })?;
     let pkg = root.join("pkg");
-    stage("assemble pkg/", || {
-        assemble(&pkg, &bindgen_dir, &opt_wasm, &opt_scalar)
-    })?;
+    stage("assemble pkg/", || assemble(&pkg, &opt_wasm, &opt_scalar))?;
     stage("script-tag build (esbuild)", || script_tag_build(&pkg))?;
     stage(
         "minify the shipped JavaScript, with source maps (esbuild)",
@@ -99,13 +79,12 @@ pub fn build() -> Result<SizeReport> {
 
 /// The bench's package, `target/pkg-bench/`: pkg/'s SIMD wasm built again, the same way, with
 /// the cargo feature `bench` (`RawEngine.benchCondition`, which `cargo xtask bench` times);
-/// only its glue and wasm, which tests/bench/vitrin.mjs loads under pkg/'s JavaScript. Its own
+/// only the glue and its wasm, which tests/bench/vitrin.mjs loads under pkg/'s JavaScript. Its own
 /// cargo target directory: one shared with pkg/'s build would swap the two `vitrin.wasm` and
 /// rebuild each in turn. Unchanged sources cost cargo's and wasm-opt's cache checks only.
 pub fn bench_build() -> Result {
     let target = root().join("target");
     let cargo_dir = target.join("bench-cargo");
-    let bindgen_dir = target.join("wasm-bindgen-bench");
     let opt_wasm = target
         .join("wasm-opt-bench")
         .join(format!("{CORE}_bg.wasm"));
@@ -114,17 +93,14 @@ pub fn bench_build() -> Result {
         "cargo build (wasm32, release, simd128, feature bench)",
         || cargo_build(&cargo_dir, true, Some("bench")),
     )?;
-    stage("wasm-bindgen (bench)", || {
-        wasm_bindgen(&cargo_dir, &bindgen_dir)
-    })?;
     stage("wasm-opt (bench)", || {
-        wasm_opt(&bindgen_dir.join(format!("{CORE}_bg.wasm")), &opt_wasm)
+        wasm_opt(&cargo_wasm(&cargo_dir), &opt_wasm)
     })?;
     stage("assemble target/pkg-bench/", || {
         let _ = std::fs::remove_dir_all(&out);
         std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
         copy_file(
-            &bindgen_dir.join(format!("{CORE}.js")),
+            &root().join("pkg-template").join(format!("{CORE}.js")),
             &out.join(format!("{CORE}.js")),
         )?;
         copy_file(&opt_wasm, &out.join(format!("{CORE}_bg.wasm")))
@@ -206,35 +182,12 @@ fn std_sources_remap() -> Result<String> {
     ))
 }
 
-fn wasm_bindgen(target_dir: &Path, out_dir: &Path) -> Result {
-    let wanted = locked_version("wasm-bindgen")?;
-    match wasm_bindgen_version() {
-        Some(v) if v == wanted => {}
-        Some(v) => {
-            return Err(format!(
-                "wasm-bindgen CLI is {v} but Cargo.lock pins {wanted}: run `cargo xtask setup`"
-            ))
-        }
-        None => return Err("`wasm-bindgen` not found: run `cargo xtask setup`".into()),
-    }
-    let input = target_dir
+/// The wasm `cargo_build` wrote into `target_dir`.
+fn cargo_wasm(target_dir: &Path) -> PathBuf {
+    target_dir
         .join(WASM_TARGET)
         .join("release")
-        .join("vitrin.wasm");
-    let _ = std::fs::remove_dir_all(out_dir);
-    run(cmd("wasm-bindgen")
-        .arg(&input)
-        .args(["--target", "web", "--out-name", CORE, "--no-typescript"])
-        // Glue only the package runs (66 B gzip less): every entry hands `init` the wasm (no
-        // default `new URL(…, import.meta.url)`), and every browser that runs core.js (class
-        // private methods) has `TextEncoder.encodeInto` (no fallback).
-        .args(["--omit-default-module-path", "--encode-into", "always"])
-        .args([
-            "--remove-name-section",
-            "--remove-producers-section",
-            "--out-dir",
-        ])
-        .arg(out_dir))
+        .join("vitrin.wasm")
 }
 
 fn wasm_opt(input: &Path, output: &Path) -> Result {
@@ -264,6 +217,10 @@ fn wasm_opt(input: &Path, output: &Path) -> Result {
     // puts the stack there, at the bottom of its 1 MiB (data and heap above), and the engine's
     // recursion is bounded (JSON nesting at most 128 deep), so only a stack overflow gets there.
     let mut args = vec![
+        // rustc exports `__data_end` and `__heap_base`, which no JavaScript reads: removed
+        // first, so -O1 drops the globals too (43 B, 40 B gzip; wasm-bindgen's CLI removed them).
+        "--remove-exports",
+        "--pass-arg=remove-exports@__*",
         "--low-memory-unused",
         "-O1",
         "--shrink-level=1",
@@ -277,6 +234,9 @@ fn wasm_opt(input: &Path, output: &Path) -> Result {
     // The `target_features` section names the features for tools; browsers ignore it and
     // wasm-opt is told them above (SIMD wasm: the same code, 157 B less, 121 B gzip).
     args.push("--strip-target-features");
+    // The `producers` section names the toolchain (79 B, 57 B gzip; wasm-bindgen's CLI removed
+    // it when it ran before wasm-opt).
+    args.push("--strip-producers");
     let seen = output.with_extension("input.wasm");
     let mut stamp = args.join(" ").into_bytes();
     stamp.extend(std::fs::read(input).map_err(|e| format!("reading {}: {e}", input.display()))?);
@@ -293,7 +253,7 @@ fn wasm_opt(input: &Path, output: &Path) -> Result {
     std::fs::write(&seen, stamp).map_err(|e| format!("writing {}: {e}", seen.display()))
 }
 
-fn assemble(pkg: &Path, bindgen_dir: &Path, opt_wasm: &Path, opt_scalar: &Path) -> Result {
+fn assemble(pkg: &Path, opt_wasm: &Path, opt_scalar: &Path) -> Result {
     let root = root();
     let template = root.join("pkg-template");
     if !template.is_dir() {
@@ -314,10 +274,6 @@ fn assemble(pkg: &Path, bindgen_dir: &Path, opt_wasm: &Path, opt_scalar: &Path) 
                 .map_err(|e| format!("moving {} into {SOURCE_DIR}/: {e}", file.display()))?;
         }
     }
-    copy_file(
-        &bindgen_dir.join(format!("{CORE}.js")),
-        &source.join(format!("{CORE}.js")),
-    )?;
     copy_file(opt_wasm, &pkg.join(format!("{CORE}_bg.wasm")))?;
     copy_file(opt_scalar, &pkg.join(SCALAR_WASM))?;
     let schema = root.join("target").join("rules.schema.json");

@@ -1,7 +1,7 @@
 //! `cargo xtask <task>`: the repository's entry points (setup, build, test, demo, bench, replay).
 //!
 //! Every task runs relative to the workspace root, whatever the caller's cwd. Depends on std
-//! only; external tools (cargo, rustup, wasm-bindgen, node, npm, apt-get) are run as processes.
+//! only; external tools (cargo, rustup, node, npm, apt-get) are run as processes.
 
 mod build;
 mod democatalog;
@@ -24,8 +24,8 @@ const HELP: &str = "\
 usage: cargo xtask <task> [args]
 
 tasks:
-  setup                  install what is missing: wasm32 target, pinned wasm-bindgen-cli,
-                         Chromium + chromedriver (apt), npm dev packages (wasm-opt, tsc, playwright-core)
+  setup                  install what is missing: wasm32 target, Chromium + chromedriver (apt),
+                         npm dev packages (wasm-opt, tsc, playwright-core)
   build                  build the npm package into pkg/ and print its size table (target/size.json)
   test                   setup + build + every suite: cargo test, size budget, node tests, browser tests
   demo [--port N] [--server-port N] [--traffic VISITORS] [--fresh]

@@ -1,4 +1,4 @@
-//! Reads versions from Cargo.toml / Cargo.lock and stamps them into package.json (text-level,
+//! Reads the crate version from Cargo.toml and stamps it into package.json (text-level,
 //! no TOML/JSON dependency).
 
 use crate::util::{read, root, Result};
@@ -21,25 +21,6 @@ pub fn crate_version() -> Result<String> {
         "no `version` in the [package] section of {}",
         path.display()
     ))
-}
-
-/// Version of package `name` in Cargo.lock (the first entry if several are locked).
-pub fn locked_version(name: &str) -> Result<String> {
-    let path = root().join("Cargo.lock");
-    let text = read(&path)?;
-    let mut current: Option<String> = None;
-    for line in text.lines().map(str::trim) {
-        if line == "[[package]]" {
-            current = None;
-        } else if let Some(n) = key_string(line, "name") {
-            current = Some(n);
-        } else if let Some(v) = key_string(line, "version") {
-            if current.as_deref() == Some(name) {
-                return Ok(v);
-            }
-        }
-    }
-    Err(format!("package `{name}` is not in {}", path.display()))
 }
 
 /// Parses `key = "value"`.

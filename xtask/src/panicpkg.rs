@@ -23,20 +23,14 @@ pub fn build() -> Result {
             "test-panic",
             "--target-dir",
         ])
-        .arg(&target))?;
+        .arg(&target)
+        // Without DWARF (wasm-bindgen's CLI dropped it when it ran here): Chromium refuses to
+        // instantiate a wasm over 8 MB synchronously on a page's main thread, as index.js does.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false"))?;
     let _ = std::fs::remove_dir_all(&out);
-    run(cmd("wasm-bindgen")
-        .arg(target.join(WASM_TARGET).join("debug").join("vitrin.wasm"))
-        .args([
-            "--target",
-            "web",
-            "--out-name",
-            CORE,
-            "--no-typescript",
-            "--out-dir",
-        ])
-        .arg(&out))?;
     copy_dir(&root.join("pkg-template"), &out)?;
     // Built without SIMD128: the loaders may pick either file name.
-    copy_file(&out.join(format!("{CORE}_bg.wasm")), &out.join(SCALAR_WASM))
+    let wasm = target.join(WASM_TARGET).join("debug").join("vitrin.wasm");
+    copy_file(&wasm, &out.join(format!("{CORE}_bg.wasm")))?;
+    copy_file(&wasm, &out.join(SCALAR_WASM))
 }

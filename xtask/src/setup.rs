@@ -1,10 +1,9 @@
-//! `cargo xtask setup`: installs only what is missing (wasm target, pinned wasm-bindgen-cli,
-//! Chromium + chromedriver, npm dev packages); one line per step; fast when all is present.
+//! `cargo xtask setup`: installs only what is missing (wasm target, Chromium + chromedriver,
+//! npm dev packages); one line per step; fast when all is present.
 
 use std::path::Path;
 use std::time::{Instant, SystemTime};
 
-use crate::manifest::locked_version;
 use crate::util::{available, cmd, output, root, run, secs, Result};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -14,7 +13,6 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub fn setup() -> Result {
     let start = Instant::now();
     step("wasm32 target", wasm_target)?;
-    step("wasm-bindgen-cli", wasm_bindgen_cli)?;
     step("chromium", chromium)?;
     step("npm dev packages", npm_packages)?;
     println!("setup: done in {}", secs(start.elapsed()));
@@ -36,39 +34,6 @@ fn wasm_target() -> Result<String> {
     }
     run(cmd("rustup").args(["target", "add", WASM_TARGET]))?;
     Ok(format!("installed ({WASM_TARGET})"))
-}
-
-/// Version reported by `wasm-bindgen --version`, if it runs.
-pub fn wasm_bindgen_version() -> Option<String> {
-    let out = output(cmd("wasm-bindgen").arg("--version")).ok()?;
-    out.split_whitespace().nth(1).map(str::to_string)
-}
-
-fn wasm_bindgen_cli() -> Result<String> {
-    let wanted = locked_version("wasm-bindgen")?;
-    let found = wasm_bindgen_version();
-    if found.as_deref() == Some(wanted.as_str()) {
-        return Ok(format!("present ({wanted})"));
-    }
-    if let Some(other) = &found {
-        println!("setup: wasm-bindgen {other} found, Cargo.lock wants {wanted}: reinstalling");
-    }
-    // No --locked: the CLI's own lockfile pins crates the registry mirror may not have.
-    run(cmd("cargo").args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        &wanted,
-        "--force",
-    ]))?;
-    match wasm_bindgen_version() {
-        Some(v) if v == wanted => Ok(format!("installed ({wanted})")),
-        other => Err(format!(
-            "installed wasm-bindgen-cli {wanted}, but `wasm-bindgen --version` reports {other:?}: \
-             is another wasm-bindgen earlier on PATH than {}?",
-            crate::util::cargo_home().join("bin").display()
-        )),
-    }
 }
 
 fn chromium() -> Result<String> {

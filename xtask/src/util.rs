@@ -26,7 +26,7 @@ pub fn cargo_home() -> PathBuf {
 }
 
 /// Puts `node_modules/.bin` and `$CARGO_HOME/bin` first on PATH for every child process,
-/// so the npm-installed `wasm-opt`/`tsc` and the cargo-installed `wasm-bindgen` are found.
+/// so the npm-installed `wasm-opt`/`tsc` and cargo-installed tools are found.
 pub fn prepare_env() {
     let mut dirs = vec![
         root().join("node_modules").join(".bin"),
@@ -73,7 +73,6 @@ fn hint(program: &str) -> &'static str {
     match program {
         "cargo" | "rustup" | "rustc" => "install Rust with rustup (https://rustup.rs)",
         "node" | "npm" => "install Node.js 20 or newer (it ships npm)",
-        "wasm-bindgen" => "run `cargo xtask setup` (installs wasm-bindgen-cli at Cargo.lock's version)",
         "wasm-opt" | "tsc" => "run `cargo xtask setup` (runs `npm ci` for the dev packages)",
         "apt-get" | "sudo" => "install `chromium` and `chromium-driver` (/usr/bin/chromium, /usr/bin/chromedriver) with your package manager",
         _ => "install it and make sure it is on PATH",
