@@ -17,7 +17,7 @@ use crate::rules::vocabulary::Scope;
 use crate::rules::MAX_RULES_BYTES;
 use crate::session::{Effect, Session};
 use crate::value::Value;
-use alloc::alloc::{alloc as allocate, dealloc, handle_alloc_error, Layout};
+use alloc::alloc::{alloc as allocate, dealloc, handle_alloc_error, realloc, Layout};
 
 /// Largest JSON document accepted from the page (a 100k-product catalog with its
 /// embeddings written as JSON numbers is about 60–150 MB; the wrapper passes them packed).
@@ -33,12 +33,20 @@ fn layout(len: usize) -> Layout {
     Layout::from_size_align(len.max(1), 8).unwrap()
 }
 
-/// Room for `len` bytes the page fills and passes as an `Arg`.
+/// Room for `len` bytes the page fills and passes as an `Arg`: new when `at` is 0, else the
+/// room of `from` bytes at `at` grown (the page writes text's ASCII before it knows its
+/// UTF-8 length).
 #[no_mangle]
-pub extern "C" fn alloc(len: usize) -> *mut u8 {
+pub extern "C" fn alloc(at: *mut u8, from: usize, len: usize) -> *mut u8 {
     let layout = layout(len);
-    // SAFETY: `layout` has a non-zero size.
-    let at = unsafe { allocate(layout) };
+    // SAFETY: `layout` has a non-zero size; a non-null `at` is `alloc`'s room of `from` bytes.
+    let at = unsafe {
+        if at.is_null() {
+            allocate(layout)
+        } else {
+            realloc(at, self::layout(from), layout.size())
+        }
+    };
     if at.is_null() {
         handle_alloc_error(layout)
     }

@@ -1,7 +1,7 @@
 // The vitrin the in-process bench cases run, in Node and in the bench page: pkg/'s own
 // JavaScript (loader.js, core.js) over the bench's build of the wasm in target/pkg-bench/
 // (`cargo xtask bench` builds it as pkg/'s SIMD wasm is built, with the cargo feature
-// `bench`: `RawEngine.benchCondition`, which no storefront downloads). The cold starts load
+// `bench`: the export `benchCondition`, which no storefront downloads). The cold starts load
 // pkg/ itself.
 import * as glue from "../../target/pkg-bench/vitrin_core.js";
 import { makeLoader } from "../../pkg/loader.js";
@@ -26,7 +26,7 @@ function withBench(raw) {
   raw.benchCondition = (id, iterations, now) => {
     const wasm = glue.initSync();
     const bytes = new TextEncoder().encode(id);
-    const at = wasm.alloc(bytes.length);
+    const at = wasm.alloc(0, 0, bytes.length);
     new Uint8Array(wasm.memory.buffer, at, bytes.length).set(bytes);
     const held = wasm.benchCondition(raw.at, at, bytes.length, iterations, now);
     return held < 0 ? undefined : held;
