@@ -1,9 +1,9 @@
 //! The calls the package's JavaScript makes into the wasm, by number. `web::bindings`
-//! exports three functions of one shape (`run`, and `RawEngine::call` and `act` on an
-//! engine: the call's number, a text `a` or none, the clock `now`, a text `b` or none, a
-//! number `x`; `undefined` when the call failed, and `Run::Error` then answers why) instead
-//! of an export per call, each with its own argument and result conversions in the wasm and
-//! in wasm-bindgen's glue: `run` and `call` answer text, `act` the session's `Wants` bits.
+//! exports three functions of one shape (`run`, and `call` and `act` on an engine: the
+//! call's number, a text `a` or none, the clock `now`, a text `b` or none, a number `x`;
+//! none when the call failed, and `Run::Error` then answers why) instead of an export per
+//! call, each with its own argument and result conversions in the wasm and in the glue:
+//! `run` and `call` answer text, `act` the session's `Wants` bits.
 //! These lists are the one copy of the numbers: `pkg-template/calls.js`, which `core.js`
 //! imports, is generated from them (`calls_js`; `cargo test --test wire` fails when stale).
 //! Depends on `names` alone.

@@ -1,5 +1,5 @@
-//! The browser edge, compiled only for wasm32: `bindings` (the wasm-bindgen exports, the
-//! only code that knows JavaScript values). Must not hold engine logic or call into the
+//! The browser edge, compiled only for wasm32: `bindings` (the wasm's exports, the only
+//! code that knows how the JavaScript glue passes values). Must not hold engine logic or call into the
 //! page: it adapts the core (`session`), it never decides. Storage is the wrapper's
 //! (`core.js`), like the channel to the other tabs: the wasm calls no browser API.
 

@@ -78,7 +78,7 @@ pub fn build() -> Result<SizeReport> {
 }
 
 /// The bench's package, `target/pkg-bench/`: pkg/'s SIMD wasm built again, the same way, with
-/// the cargo feature `bench` (`RawEngine.benchCondition`, which `cargo xtask bench` times);
+/// the cargo feature `bench` (the export `benchCondition`, which `cargo xtask bench` times);
 /// only the glue and its wasm, which tests/bench/vitrin.mjs loads under pkg/'s JavaScript. Its own
 /// cargo target directory: one shared with pkg/'s build would swap the two `vitrin.wasm` and
 /// rebuild each in turn. Unchanged sources cost cargo's and wasm-opt's cache checks only.
