@@ -274,12 +274,10 @@ impl Scorer {
             self.score_all(n);
             self.select_with(c, limit, cap);
         }
-        let top = core::mem::take(&mut self.top);
-        let picks = top
-            .iter()
-            .map(|&(score, ix)| self.explain_for_you(s, ix, score))
-            .collect();
-        self.top = top;
+        let mut picks = self.picks(Why::Popular, Subject::None);
+        for p in &mut picks {
+            (p.why, p.subject) = self.explain_for_you(s, p.ix);
+        }
         picks
     }
 
@@ -310,7 +308,7 @@ impl Scorer {
             self.exclude_owned(s);
         }
         self.select(c, limit);
-        self.picks(|_, _| (Why::Similar, Subject::Product(p)))
+        self.picks(Why::Similar, Subject::Product(p))
     }
 
     /// What is bought with or goes with the page's product, else with the cart and the
@@ -373,23 +371,24 @@ impl Scorer {
             }
         }
         self.select(c, limit);
-        let picks = self.picks(|this, ix| {
-            let (why, subject) = this.reach.strongest(ix);
+        let mut picks = self.picks(Why::Popular, Subject::None);
+        for p in &mut picks {
+            let (why, subject) = self.reach.strongest(p.ix);
             // Seeds after the page's product or the cart lines are purchases.
             let bought = match subject {
                 Subject::Product(seed) if seeds[from_cart..].iter().any(|&(j, _)| j == seed) => {
-                    this.bought.iter().find(|(j, _)| *j == seed).copied()
+                    self.bought.iter().find(|(j, _)| *j == seed).copied()
                 }
                 _ => None,
             };
-            match bought {
+            (p.why, p.subject) = match bought {
                 Some((seed, at)) if why == Why::GoesWith => {
                     (Why::GoesWithPurchase, Subject::Bought(seed, at))
                 }
                 Some((seed, at)) => (Why::BoughtWithPurchase, Subject::Bought(seed, at)),
                 None => (why, subject),
-            }
-        });
+            };
+        }
         self.seeds = seeds;
         picks
     }
@@ -407,14 +406,14 @@ impl Scorer {
         }
         self.exclude(product);
         self.select(c, limit);
-        self.picks(|_, _| (Why::RecentlyViewed, Subject::None))
+        self.picks(Why::RecentlyViewed, Subject::None)
     }
 
     fn trending(&mut self, s: &Signals, limit: usize) -> Vec<Pick> {
         let c = s.catalog;
         self.scores.copy_from_slice(&c.popularity);
         self.select(c, limit);
-        self.picks(|_, _| (Why::Popular, Subject::None))
+        self.picks(Why::Popular, Subject::None)
     }
 
     /// Profile cycles due within the window (or overdue), most urgent first, each
@@ -768,23 +767,23 @@ impl Scorer {
         }
     }
 
-    fn picks(&mut self, mut why: impl FnMut(&Self, u32) -> (Why, Subject)) -> Vec<Pick> {
-        self.top
-            .iter()
-            .map(|&(score, ix)| {
-                let (why, subject) = why(self, ix);
-                Pick {
-                    ix,
-                    score,
-                    why,
-                    subject,
-                }
-            })
-            .collect()
+    /// The selection as picks, each with the same reason (`for_you` and `bought_together`
+    /// name theirs afterwards): one body, not one per strategy (wasm size).
+    fn picks(&self, why: Why, subject: Subject) -> Vec<Pick> {
+        let mut out = Vec::with_capacity(self.top.len());
+        for &(score, ix) in &self.top {
+            out.push(Pick {
+                ix,
+                score,
+                why,
+                subject,
+            });
+        }
+        out
     }
 
     /// Names the largest part of a `for_you` score.
-    fn explain_for_you(&self, s: &Signals, ix: u32, score: f32) -> Pick {
+    fn explain_for_you(&self, s: &Signals, ix: u32) -> (Why, Subject) {
         let c = s.catalog;
         let i = ix as usize;
         let (rel_why, rel_subject) = self.reach.strongest(ix);
@@ -800,7 +799,7 @@ impl Scorer {
                 revisit += w;
             }
         }
-        let (why, subject) = if revisit >= related.max(emb).max(aff).max(pop) && revisit > 0.0 {
+        if revisit >= related.max(emb).max(aff).max(pop) && revisit > 0.0 {
             (Why::RecentlyViewed, Subject::None)
         } else if related >= emb.max(aff).max(pop) && related > 0.0 {
             (rel_why, rel_subject)
@@ -827,12 +826,6 @@ impl Scorer {
             (Why::Affinity, Subject::CategoryOf(ix))
         } else {
             (Why::Popular, Subject::None)
-        };
-        Pick {
-            ix,
-            score,
-            why,
-            subject,
         }
     }
 }
