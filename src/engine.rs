@@ -191,14 +191,12 @@ impl Engine {
     /// Validates and applies an event; returns it in canonical form for other tabs.
     pub fn track(&mut self, event: &Value, now: f64) -> Result<Event> {
         let mut event = Event::from_json(event, now)?;
-        for (id, path) in event.product_refs() {
-            if self.catalog.index(id).is_none() {
-                return Err(Error::at(
-                    "unknown_product",
-                    path,
-                    crate::cat!("no product \"", id, "\" in the catalog"),
-                ));
-            }
+        if let Some((id, path)) = event.unknown_product(&|id| self.catalog.index(id).is_some()) {
+            return Err(Error::at(
+                "unknown_product",
+                path,
+                crate::cat!("no product \"", id, "\" in the catalog"),
+            ));
         }
         // Other tabs remove what was removed here, not "the whole line" of theirs, which
         // may hold an add this tab has not heard of yet: so the tabs' carts converge.
@@ -1308,9 +1306,8 @@ impl Engine {
     /// `apply_remote` for an event already read.
     pub fn apply_remote_event(&mut self, event: &Event) {
         if event
-            .product_refs()
-            .iter()
-            .all(|(id, _)| self.catalog.index(id).is_some())
+            .unknown_product(&|id| self.catalog.index(id).is_some())
+            .is_none()
         {
             self.apply(event);
         }

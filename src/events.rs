@@ -1,7 +1,7 @@
 //! Visitor events of API.md, validated from JSON into a closed enum. Catalog membership
 //! is checked by the engine, not here. Depends on `json`/`error`.
 
-use crate::error::{join, Result};
+use crate::error::{join, Error, Result};
 use crate::json::Obj;
 use crate::jsontext::{fields, list, With, WriteJson};
 use crate::prelude::*;
@@ -113,30 +113,13 @@ impl Event {
         let at = o.opt_num_in("at", 0.0, 1e15)?.unwrap_or(now);
         let name = o.str("type")?;
         let Some(event_type) = EventType::from_name(name) else {
-            return Err(o.err(
-                "type",
-                crate::cat!(
-                    "unknown event type \"",
-                    name,
-                    "\"; expected one of ",
-                    crate::error::listed(EventType::NAMES.iter().copied())
-                ),
-            ));
+            return Err(unknown(&o, "type", "event type", name, EventType::NAMES));
         };
         let kind = match event_type {
             EventType::Page => {
                 let name = o.str("page")?;
-                let page = Page::from_name(name).ok_or_else(|| {
-                    o.err(
-                        "page",
-                        crate::cat!(
-                            "unknown page \"",
-                            name,
-                            "\"; expected one of ",
-                            crate::error::listed(Page::NAMES.iter().copied())
-                        ),
-                    )
-                })?;
+                let page = Page::from_name(name)
+                    .ok_or_else(|| unknown(&o, "page", "page", name, Page::NAMES))?;
                 EventKind::Page {
                     page,
                     category_id: o.opt_str("categoryId")?.map(String::from),
@@ -151,18 +134,19 @@ impl Event {
                     .ok_or_else(|| o.err("query", "is required"))?
                     .to_string(),
             },
-            EventType::AddToCart => {
+            // The two cart events read the same fields, once.
+            EventType::AddToCart | EventType::RemoveFromCart => {
                 let (id, q) = (o.str("productId")?, quantity(&o, "quantity")?);
-                EventKind::AddToCart {
-                    product_id: id.to_string(),
-                    quantity: q.unwrap_or(1),
-                }
-            }
-            EventType::RemoveFromCart => {
-                let (id, q) = (o.str("productId")?, quantity(&o, "quantity")?);
-                EventKind::RemoveFromCart {
-                    product_id: id.to_string(),
-                    quantity: q,
+                let product_id = id.to_string();
+                match event_type {
+                    EventType::AddToCart => EventKind::AddToCart {
+                        product_id,
+                        quantity: q.unwrap_or(1),
+                    },
+                    _ => EventKind::RemoveFromCart {
+                        product_id,
+                        quantity: q,
+                    },
                 }
             }
             EventType::Purchase => {
@@ -240,28 +224,42 @@ impl WriteJson for Event {
 }
 
 impl Event {
-    /// Product ids the event refers to, with the JSON Pointer of each.
-    pub fn product_refs(&self) -> Vec<(&str, String)> {
+    /// The first product id the event refers to that is not `known`, with its JSON Pointer
+    /// (written only then: an event of known products allocates nothing here).
+    pub fn unknown_product(&self, known: &dyn Fn(&str) -> bool) -> Option<(&str, String)> {
         match &self.kind {
             EventKind::View { product_id }
             | EventKind::AddToCart { product_id, .. }
             | EventKind::RemoveFromCart { product_id, .. } => {
-                vec![(product_id.as_str(), "/productId".to_string())]
+                (!known(product_id)).then(|| (product_id.as_str(), "/productId".to_string()))
             }
             EventKind::Purchase { items, .. } => {
-                // A loop, not `map(..).collect()`: the adapter compiled to more wasm.
-                let mut refs = Vec::with_capacity(items.len());
                 for (i, it) in items.iter().enumerate() {
-                    refs.push((
-                        it.product_id.as_str(),
-                        crate::cat!("/items/", i, "/productId"),
-                    ));
+                    if !known(&it.product_id) {
+                        let path = crate::cat!("/items/", i, "/productId");
+                        return Some((&it.product_id, path));
+                    }
                 }
-                refs
+                None
             }
-            EventKind::Page { .. } | EventKind::Search { .. } | EventKind::ExitIntent => Vec::new(),
+            EventKind::Page { .. } | EventKind::Search { .. } | EventKind::ExitIntent => None,
         }
     }
+}
+
+/// `name` is none of `names`: the error that lists them.
+fn unknown(o: &Obj, key: &str, what: &str, name: &str, names: &[&str]) -> Error {
+    o.err(
+        key,
+        crate::cat!(
+            "unknown ",
+            what,
+            " \"",
+            name,
+            "\"; expected one of ",
+            crate::error::listed(names.iter().copied())
+        ),
+    )
 }
 
 #[cfg(test)]
