@@ -140,8 +140,10 @@ pub struct Session {
     effects: Vec<Effect>,
     /// Set when the stored value was damaged and this tab started clean: it asked the
     /// other tabs for their state (`hello`) and keeps its own events until one answers,
-    /// so it does not go on from, and store, a state that lost the visitor's cart.
-    asking: Option<Vec<Event>>,
+    /// so it does not go on from, and store, a state that lost the visitor's cart. Kept as
+    /// their canonical JSON, read back as another tab's would be: no `Event::clone`
+    /// compiled for this rare case (wasm size).
+    asking: Option<Vec<String>>,
 }
 
 impl Session {
@@ -249,7 +251,7 @@ impl Session {
             return;
         }
         if let (Some(kept), Outgoing::Event(e)) = (&mut self.asking, &change) {
-            kept.push(e.clone());
+            kept.push(crate::jsontext::to_text(e));
             if kept.len() > MAX_ASKING {
                 self.asking = None;
             }
@@ -457,7 +459,9 @@ impl Session {
             "state" if self.asking.is_some() => {
                 if self.engine.restore(text("doc")).is_ok() {
                     for e in self.asking.take().unwrap_or_default() {
-                        let _ = self.engine.apply_remote_event(&e);
+                        if let Ok(e) = crate::jsontext::read(&e) {
+                            let _ = self.engine.apply_remote(&e);
+                        }
                     }
                     self.changed();
                     self.effects.push(Effect::Change(ChangeCause::Restored));
