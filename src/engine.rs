@@ -172,7 +172,7 @@ impl Engine {
             consent,
             lang: Lang::from_locale(locale),
             currency: currency.unwrap_or("TRY").to_string(),
-            scorer: Scorer::default(),
+            scorer: Scorer::new(),
             recorded: false,
             assigned: Vec::new(),
             given_id,
@@ -276,7 +276,7 @@ impl Engine {
         self.set_clock(now);
         // The scorer's buffers are lent out while the rules stay borrowed (an error return
         // leaves fresh buffers behind, nothing else).
-        let mut scorer = core::mem::take(&mut self.scorer);
+        let mut scorer = core::mem::replace(&mut self.scorer, Scorer::new());
         let rule_slot = self.rules.slot(slot);
         let strategy = Strategy::from_name(rule_slot.map_or(slot, |s| s.strategy.as_str()))
             .ok_or_else(|| {

@@ -140,6 +140,13 @@ pub struct Scorer {
 }
 
 impl Scorer {
+    /// `Scorer::default()`, compiled once: its two dozen empty buffers written inline at
+    /// each caller cost a few hundred bytes of wasm each.
+    #[inline(never)]
+    pub fn new() -> Scorer {
+        Scorer::default()
+    }
+
     /// The best `limit` products for `strategy`, best first, ties broken by catalog order.
     /// `product` is the page's product (`similar`, `bought_together`), never recommended.
     pub fn recommend(
