@@ -557,6 +557,8 @@ impl Engine {
         true
     }
 
+    /// Not inlined: it is built in a dozen places (wasm size).
+    #[inline(never)]
     fn visitor(&self, now: f64) -> Visitor<'_> {
         Visitor {
             catalog: &self.catalog,
