@@ -15,7 +15,7 @@ use crate::prelude::*;
 use crate::profile::Profile;
 pub use crate::reasons::Reason;
 use crate::reasons::{Blocked, Lang, Why};
-use crate::rules::{Rules, Tweak};
+use crate::rules::Rules;
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
 use crate::slots::Candidate;
 use crate::value::Value;
@@ -366,8 +366,8 @@ impl Engine {
         };
         let mut exposed: Vec<(String, String)> = Vec::new();
         for (_, by) in &tweaks {
-            if let Some(by) = by {
-                exposed.push(by.clone());
+            if let Some((campaign, arm)) = by {
+                exposed.push((campaign.to_string(), arm.to_string()));
             }
         }
         crate::slots::prefilter(&mut scorer.prefilter, &self.catalog, &tweaks);
@@ -415,8 +415,8 @@ impl Engine {
                     code: pick.why.code(),
                     text: pick.text(&self.catalog, self.lang, self.rules.utc_offset_ms),
                 },
-                campaign_id: by.map(|w| w.0.clone()),
-                variant: by.map(|w| w.1.clone()),
+                campaign_id: by.map(|w| w.0.to_string()),
+                variant: by.map(|w| w.1.to_string()),
             });
         }
         self.scorer = scorer;
@@ -433,8 +433,8 @@ impl Engine {
         slot: &str,
         now: f64,
         ctx: Option<&crate::logic::Fields>,
-    ) -> Vec<(&Tweak, Option<(String, String)>)> {
-        let mut out: Vec<(&Tweak, Option<(String, String)>)> = Vec::new();
+    ) -> Vec<crate::slots::Active<'_>> {
+        let mut out: Vec<crate::slots::Active> = Vec::new();
         if let Some(s) = self.rules.slot(slot) {
             out.push((&s.tweak, None));
         }
@@ -462,7 +462,7 @@ impl Engine {
                 continue;
             };
             if campaigns::applies(c, &v, ctx, false).is_empty() {
-                out.push((tweak, Some((c.id.clone(), arm.to_string()))));
+                out.push((tweak, Some((&c.id, arm))));
             }
         }
         out

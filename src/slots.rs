@@ -16,7 +16,7 @@ use crate::visitor::VisitorState;
 use alloc::rc::Rc;
 
 /// A tweak with the campaign and variant that asked for it (`None`: the slot's own).
-pub type Active<'a> = (&'a Tweak, Option<(String, String)>);
+pub type Active<'a> = (&'a Tweak, Option<(&'a str, &'a str)>);
 
 /// Loads the product-only filters and boosts of `tweaks` into the scorer's prefilter for
 /// the next `recommend`: one number per product (its boosts, or -inf when a filter drops
@@ -60,7 +60,7 @@ pub fn prefilter(p: &mut Prefilter, c: &Catalog, tweaks: &[Active]) {
 /// A pick in a tuned slot, with the campaign and variant whose tweak touched it last.
 pub struct Candidate<'a> {
     pub pick: Pick,
-    pub by: Option<&'a (String, String)>,
+    pub by: Option<&'a (&'a str, &'a str)>,
 }
 
 /// Re-ranks `cands` (the strategy's pool, best first): exclusions, filters, boosts, pins,
@@ -71,7 +71,7 @@ pub fn tune<'a>(
     cands: &mut Vec<Candidate<'a>>,
     c: &Catalog,
     variety: Option<&Diversity>,
-    tweaks: &'a [Active],
+    tweaks: &'a [Active<'a>],
     data: &mut Value,
     page_product: Option<u32>,
 ) {
