@@ -373,12 +373,16 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
                     .product(),
             ),
         },
-        Op::Sub => Val::Num(pair(args, scope, |a, b| match b {
-            V::Undef => -to_number(a),
-            b => to_number(a) - to_number(b),
+        // One `pair` for the three: each arm's own compiled a copy.
+        Op::Sub | Op::Div | Op::Mod => Val::Num(pair(args, scope, |a, b| {
+            let (x, y) = (to_number(a), to_number(b));
+            match (op, b) {
+                (Op::Sub, V::Undef) => -x,
+                (Op::Sub, _) => x - y,
+                (Op::Div, _) => x / y,
+                _ => rem(x, y),
+            }
         })),
-        Op::Div => Val::Num(pair(args, scope, |a, b| to_number(a) / to_number(b))),
-        Op::Mod => Val::Num(pair(args, scope, |a, b| rem(to_number(a), to_number(b)))),
         Op::Map | Op::Filter => {
             let mut held = None;
             let items = items(args.first(), scope, &mut held);
@@ -702,28 +706,6 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
         }
         Op::Not => !args.first().is_some_and(|n| test(n, scope)),
         Op::NotNot => args.first().is_some_and(|n| test(n, scope)),
-        Op::Eq | Op::Ne | Op::StrictEq | Op::StrictNe | Op::In => {
-            pair(args, scope, |a, b| equality(op, a, b))
-        }
-        Op::Gt => pair(args, scope, |a, b| {
-            compare(a, b).is_some_and(Ordering::is_gt)
-        }),
-        Op::Ge => pair(args, scope, |a, b| {
-            compare(a, b).is_some_and(Ordering::is_ge)
-        }),
-        Op::Lt | Op::Le => {
-            let ok = if op == Op::Lt {
-                Ordering::is_lt
-            } else {
-                Ordering::is_le
-            };
-            // With a third value that is not undefined, "between": a < b < c.
-            pair(args, scope, |a, b| {
-                let c = arg(args, 2, scope);
-                compare(a, b).is_some_and(ok)
-                    && (matches!(c, Val::Undef) || compare(b, c.v()).is_some_and(ok))
-            })
-        }
         Op::All | Op::None | Op::Some => {
             let mut held = None;
             let items = items(args.first(), scope, &mut held);
@@ -744,7 +726,46 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
                 _ => stopped,
             }
         }
-        Op::StartsWith | Op::EndsWith => pair(args, scope, |a, b| match a {
+        Op::Eq
+        | Op::Ne
+        | Op::StrictEq
+        | Op::StrictNe
+        | Op::In
+        | Op::Gt
+        | Op::Ge
+        | Op::Lt
+        | Op::Le
+        | Op::StartsWith
+        | Op::EndsWith
+        | Op::DateEq
+        | Op::DateNe
+        | Op::DatetimeEq
+        | Op::DatetimeNe => pair(args, scope, |a, b| binary(op, a, b, args, scope)),
+        _ => truthy_v(apply_op(op, args, scope).v()),
+    }
+}
+
+/// The comparisons of two values: one function reached through one `pair`, not an arm
+/// (and a `pair` copy) each. `args` and `scope` give `<` and `<=` their third value.
+fn binary(op: Op, a: V, b: V, args: &[Node], scope: Scope<'_>) -> bool {
+    match op {
+        Op::Gt | Op::Ge | Op::Lt | Op::Le => {
+            let ok = |o: Option<Ordering>| {
+                o.is_some_and(|o| match op {
+                    Op::Gt => o.is_gt(),
+                    Op::Ge => o.is_ge(),
+                    Op::Lt => o.is_lt(),
+                    _ => o.is_le(),
+                })
+            };
+            if matches!(op, Op::Gt | Op::Ge) {
+                return ok(compare(a, b));
+            }
+            // With a third value that is not undefined, "between": a < b < c.
+            let c = arg(args, 2, scope);
+            ok(compare(a, b)) && (matches!(c, Val::Undef) || ok(compare(b, c.v())))
+        }
+        Op::StartsWith | Op::EndsWith => match a {
             // react-querybuilder's definition: a string subject, the needle as `String(b)`.
             V::Json(Value::String(s)) => {
                 let needle = to_js_string(b);
@@ -755,24 +776,20 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
                 }
             }
             _ => false,
-        }),
+        },
         Op::DateEq | Op::DateNe => {
             // Null on either side is never the same day (react-awesome-query-builder).
             let offset = dates::clock().utc_offset_ms;
-            let same = pair(args, scope, |a, b| match (date(a), date(b)) {
+            let same = match (date(a), date(b)) {
                 (Some(a), Some(b)) => dates::day_of(a, offset) == dates::day_of(b, offset),
                 _ => false,
-            });
+            };
             same == (op == Op::DateEq)
         }
         Op::DatetimeEq | Op::DatetimeNe => {
-            pair(
-                args,
-                scope,
-                |a, b| matches!((date(a), date(b)), (Some(a), Some(b)) if a == b),
-            ) == (op == Op::DatetimeEq)
+            matches!((date(a), date(b)), (Some(a), Some(b)) if a == b) == (op == Op::DatetimeEq)
         }
-        _ => truthy_v(apply_op(op, args, scope).v()),
+        _ => equality(op, a, b),
     }
 }
 
