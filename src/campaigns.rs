@@ -553,13 +553,20 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
     let day = |t: f64| day_number(t, rules.utc_offset_ms);
     let log = s.campaigns.iter().find(|l| l.id == c.id);
     let shown: &[f64] = log.map(|l| l.shown.as_slice()).unwrap_or_default();
-    let in_session = |t: &&f64| **t >= s.session_started;
-    let today = |t: &&f64| day(**t) == day(now);
+    // Shown times this session and today: one loop for both lists, not a `filter(..).count()`
+    // copy per list and test.
+    let counts = |list: &[f64]| {
+        let (mut session, mut daily) = (0, 0);
+        for &t in list {
+            session += usize::from(t >= s.session_started);
+            daily += usize::from(day(t) == day(now));
+        }
+        (session, daily)
+    };
     let check = |out: &mut Vec<Block>,
                  caps: &Caps,
                  base: &str,
-                 session: usize,
-                 daily: usize,
+                 (session, daily): (usize, usize),
                  total: u32| {
         let limits = [
             (caps.per_session, session, "perSession", Blocked::PerSession),
@@ -581,8 +588,7 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
         &mut out,
         &c.caps,
         &crate::cat!(c.path, "/caps"),
-        shown.iter().filter(in_session).count(),
-        shown.iter().filter(today).count(),
+        counts(shown),
         log.map_or(0, |l| l.shown_total),
     );
     if let Some(&last) = shown.first() {
@@ -609,14 +615,7 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
     for l in &s.campaigns {
         all.extend_from_slice(&l.shown);
     }
-    check(
-        &mut out,
-        &rules.caps,
-        "/caps",
-        all.iter().filter(in_session).count(),
-        all.iter().filter(today).count(),
-        0,
-    );
+    check(&mut out, &rules.caps, "/caps", counts(&all), 0);
     let last_shown = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if now - last_shown < rules.min_gap_ms {
         out.push(block_with(

@@ -175,9 +175,11 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
 }
 
 fn split_args(s: &str) -> Vec<String> {
-    crate::jsontext::split(s, b',')
-        .map(|a| a.trim().trim_matches('"').to_string())
-        .collect()
+    let mut args = Vec::new();
+    for a in crate::jsontext::split(s, b',') {
+        args.push(a.trim().trim_matches('"').to_string());
+    }
+    args
 }
 
 /// The variables of a template that a campaign must provide (for `voucher`, `endsAt`).
@@ -212,9 +214,10 @@ impl crate::jsontext::WriteJson for Part {
 
 /// Fills the holes from `values`.
 pub fn render(pieces: &[Piece], values: &dyn Fn(Var) -> Value) -> Vec<Part> {
-    pieces
-        .iter()
-        .map(|p| match p {
+    // A loop, not `map(..).collect()`: the adapter compiled its own copy.
+    let mut parts = Vec::new();
+    for p in pieces {
+        parts.push(match p {
             Piece::Text(t) => Part::Text { text: t.clone() },
             Piece::Hole { var, filter } => Part::Value {
                 value: values(*var),
@@ -225,8 +228,9 @@ pub fn render(pieces: &[Piece], values: &dyn Fn(Var) -> Value) -> Vec<Part> {
                     .or_else(|| (*var == crate::template::Var::EndsAt).then(|| "date".to_string())),
                 args: filter.as_ref().map(|(_, a)| a.clone()).unwrap_or_default(),
             },
-        })
-        .collect()
+        });
+    }
+    parts
 }
 
 /// Plain text of the parts without `Intl` (host tests, and the fallback where the page

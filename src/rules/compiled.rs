@@ -202,7 +202,9 @@ fn templates(v: Option<&Value>, path: &str, out: &mut Findings) -> Vec<(String, 
             Ok(pieces) => list.push((lang.clone(), pieces)),
             Err(msgs) => {
                 let at = join(path, lang);
-                msgs.into_iter().for_each(|m| out.error(at.clone(), m));
+                for m in msgs {
+                    out.error(at.clone(), m);
+                }
             }
         }
     }

@@ -233,10 +233,9 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
                     items.len()
                 ));
             } else {
-                items
-                    .iter()
-                    .enumerate()
-                    .for_each(|(i, item)| check(item, inner, &join(path, i), errors));
+                for (i, item) in items.iter().enumerate() {
+                    check(item, inner, &join(path, i), errors);
+                }
             }
         }
         (Ty::Map(inner, max), Value::Object(map)) => {
@@ -248,8 +247,9 @@ pub fn check(v: &Value, ty: &Ty, path: &str, errors: &mut Vec<PathError>) {
                     map.len()
                 ));
             } else {
-                map.iter()
-                    .for_each(|(k, item)| check(item, inner, &join(path, k), errors));
+                for (k, item) in map {
+                    check(item, inner, &join(path, k), errors);
+                }
             }
         }
         (Ty::Obj(shape), Value::Object(map)) => check_fields(map, shape, path, errors),
@@ -301,11 +301,10 @@ fn check_fields(map: &Map<String, Value>, shape: &Shape, path: &str, errors: &mu
             }),
         }
     }
-    for field in shape
-        .fields
-        .iter()
-        .filter(|f| f.required && !map.contains_key(f.name))
-    {
+    for field in shape.fields {
+        if !field.required || map.contains_key(field.name) {
+            continue;
+        }
         errors.push(PathError {
             path: join(path, field.name),
             message: crate::cat!("is required in ", shape.name),

@@ -377,7 +377,10 @@ fn resolve(path: &str, scope: Scope) -> Result<Option<&'static Var>, Option<Stri
             return Ok(None);
         }
     }
-    let names: Vec<String> = list.iter().map(|v| crate::cat!(prefix, v.name)).collect();
+    let mut names = Vec::new();
+    for v in list {
+        names.push(crate::cat!(prefix, v.name));
+    }
     Err(Some(crate::rules::spec::did_you_mean(
         path,
         names.iter().map(String::as_str),
