@@ -36,12 +36,16 @@ fn static_path(key: &Value) -> Vec<Seg> {
     match key {
         Value::Null => Vec::new(),
         Value::String(s) if s.is_empty() => Vec::new(),
-        other => crate::jsontext::split(&to_js_string(V::Json(other)), b'.')
-            .map(|k| Seg {
-                key: k.into(),
-                index: array_index(k),
-            })
-            .collect(),
+        other => {
+            let mut segs = Vec::new();
+            for k in crate::jsontext::split(&to_js_string(V::Json(other)), b'.') {
+                segs.push(Seg {
+                    key: k.into(),
+                    index: array_index(k),
+                });
+            }
+            segs
+        }
     }
 }
 

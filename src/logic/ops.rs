@@ -234,8 +234,12 @@ fn same_chars(a: &[char], b: &[char]) -> bool {
 /// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
 fn distance(a: &[char], b: &[char]) -> usize {
     let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut cur = before.clone();
+    // 0, 1, …: a loop, not `(0..=n).collect()` (an adapter copy for this alone).
+    let mut prev = before.clone();
+    for (j, x) in prev.iter_mut().enumerate() {
+        *x = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         for j in 1..=b.len() {
