@@ -388,7 +388,7 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
             let items = items(args.first(), scope, &mut held);
             let f = args.get(1);
             let mut out = Vec::new();
-            items.each(|x| {
+            items.each(&mut |x| {
                 if op == Op::Map {
                     // A missing body is undefined for every item.
                     out.push(
@@ -411,7 +411,7 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
                 return initial;
             }
             let mut acc = initial.into_static();
-            items.each(|x| {
+            items.each(&mut |x| {
                 acc = match args.get(1) {
                     Some(f) => eval(f, Scope::Reduce(&(x, acc.v()))).into_static(),
                     None => Val::Undef,
@@ -574,8 +574,9 @@ impl Items<'_> {
     }
 
     /// Runs `f` on each item in order while it returns true. Loops, not a `chain` of the
-    /// two lists: each adapter use compiled its own copy.
-    fn each(&self, mut f: impl FnMut(&Value) -> bool) {
+    /// two lists: each adapter use compiled its own copy. `dyn`, so the four scoped
+    /// operators share one copy of the two loops.
+    fn each(&self, f: &mut dyn FnMut(&Value) -> bool) {
         match self {
             Items::All(all) => {
                 for x in *all {
@@ -715,7 +716,7 @@ fn predicate(op: Op, args: &[Node], scope: Scope<'_>) -> bool {
             // passes.
             let stop_at = op != Op::All;
             let mut stopped = false;
-            items.each(|x| {
+            items.each(&mut |x| {
                 stopped = pass(x) == stop_at;
                 !stopped
             });
