@@ -102,6 +102,16 @@ impl Compiler {
 
     /// Runs `f` with `token` appended to the current pointer (escaped per RFC 6901).
     fn at<T>(&mut self, token: &str, f: impl FnOnce(&mut Self) -> T) -> T {
+        let len = self.enter(token);
+        let out = f(self);
+        self.path.truncate(len);
+        out
+    }
+
+    /// Appends `token` to the pointer; the length to cut back to. Apart from `at`, whose
+    /// two uses would each compile the escaping loop.
+    #[inline(never)]
+    fn enter(&mut self, token: &str) -> usize {
         let len = self.path.len();
         self.path.push('/');
         for c in token.chars() {
@@ -111,9 +121,7 @@ impl Compiler {
                 c => self.path.push(c),
             }
         }
-        let out = f(self);
-        self.path.truncate(len);
-        out
+        len
     }
 
     /// An array's items compiled in order, each at its index: a loop, not
