@@ -203,14 +203,24 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             true => json!(days(s.first_seen)),
             false => Value::Null,
         },
-        SEARCHES => json!(s.searches),
+        SEARCHES => texts(&s.searches),
         PROFILE_NAME => json!(v.profile.and_then(|p| p.name.as_ref())),
-        PROFILE_SEGMENTS => json!(v.profile.map(|p| p.segments.as_slice()).unwrap_or_default()),
+        PROFILE_SEGMENTS => texts(v.profile.map_or(&[], |p| &p.segments)),
         PROFILE_CATEGORY_AFFINITY => weights(v.profile.map_or(&[], |p| &p.category_affinity)),
         PROFILE_BRAND_AFFINITY => weights(v.profile.map_or(&[], |p| &p.brand_affinity)),
         VARIANT => Value::Null,
         _ => unreachable!(),
     }
+}
+
+/// The strings as a JSON array, by a loop: `json!` on a slice compiled a generic writer
+/// for these two lists alone.
+fn texts(list: &[String]) -> Value {
+    let mut out = Vec::new();
+    for x in list {
+        out.push(Value::String(x.clone()));
+    }
+    Value::Array(out)
 }
 
 /// `{name: weight}`, inserted one by one: `collect()` into a map compiles a stable sort.

@@ -233,16 +233,17 @@ fn same_chars(a: &[char], b: &[char]) -> bool {
 
 /// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
 fn distance(a: &[char], b: &[char]) -> usize {
+    // Rows by `vec!`, filled by a loop, and ranges without `..=`: `collect`, `clone` and
+    // `RangeInclusive` compiled copies for this function alone.
     let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut cur = before.clone();
-    // 0, 1, …: a loop, not `(0..=n).collect()` (an adapter copy for this alone).
-    let mut prev = before.clone();
+    let mut cur = vec![0; b.len() + 1];
+    let mut prev = vec![0; b.len() + 1];
     for (j, x) in prev.iter_mut().enumerate() {
         *x = j;
     }
-    for i in 1..=a.len() {
+    for i in 1..a.len() + 1 {
         cur[0] = i;
-        for j in 1..=b.len() {
+        for j in 1..b.len() + 1 {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
