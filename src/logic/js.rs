@@ -359,8 +359,26 @@ pub(super) fn compare(a: V, b: V) -> Option<Ordering> {
         return x.partial_cmp(&y);
     }
     match (Prim::of(a), Prim::of(b)) {
-        (Prim::Str(s), Prim::Str(t)) => Some(s.encode_utf16().cmp(t.encode_utf16())),
+        (Prim::Str(s), Prim::Str(t)) => Some(utf16_cmp(&s, &t)),
         (p, q) => p.num().partial_cmp(&q.num()),
+    }
+}
+
+/// The order of two strings' UTF-16 code units, by characters: code point order, except
+/// that U+E000–U+FFFF sort after the characters past U+FFFF (whose first unit, a
+/// surrogate, is below U+E000). Smaller in the wasm than comparing `encode_utf16()`.
+fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    let unit_order = |c: char| match c as u32 {
+        u @ 0xE000..=0xFFFF => u + 0x20_0000,
+        u => u,
+    };
+    let (mut x, mut y) = (a.chars(), b.chars());
+    loop {
+        match (x.next(), y.next()) {
+            (Some(c), Some(d)) if c == d => {}
+            (Some(c), Some(d)) => return unit_order(c).cmp(&unit_order(d)),
+            (c, d) => return c.is_some().cmp(&d.is_some()),
+        }
     }
 }
 

@@ -376,6 +376,31 @@ fn equality_and_comparison_follow_javascript() {
     assert_eq!(lt(json!("a"), json!(1)), json!(false));
     assert_eq!(lt(json!(1), json!("a")), json!(false));
     assert_eq!(lt(json!("\u{ffff}"), json!("\u{10000}")), json!(false)); // UTF-16 order
+                                                                         // Strings order by UTF-16 code units, as `encode_utf16` compares them.
+    let texts = [
+        "",
+        "a",
+        "ab",
+        "b",
+        "\u{7f}",
+        "é",
+        "\u{d7ff}",
+        "\u{e000}",
+        "\u{ffff}",
+        "\u{10000}",
+        "\u{10ffff}",
+        "a\u{e000}",
+        "a\u{10000}",
+        "a\u{10000}b",
+        "\u{1f600}",
+        "\u{1f600}a",
+    ];
+    for a in texts {
+        for b in texts {
+            let want = a.encode_utf16().cmp(b.encode_utf16()).is_lt();
+            assert_eq!(lt(json!(a), json!(b)), json!(want), "{a:?} < {b:?}");
+        }
+    }
     assert_eq!(
         run(json!({"<=": [1, {"var": "x"}, 3]}), json!({"x": 3})),
         json!(true)
