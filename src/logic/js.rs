@@ -48,6 +48,19 @@ fn js_space(c: char) -> bool {
     matches!(c, '\t'..='\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}')
 }
 
+/// `s` without JS white space at its start (and with `end`, at its end): by hand, as
+/// `trim_matches` with a predicate compiled a searcher for these two calls alone.
+fn js_trim(s: &str, end: bool) -> &str {
+    let mut t = s;
+    while let Some(c) = t.chars().next().filter(|&c| js_space(c)) {
+        t = cut(t, c.len_utf8(), t.len());
+    }
+    while let Some(c) = t.chars().next_back().filter(|&c| end && js_space(c)) {
+        t = cut(t, 0, t.len() - c.len_utf8());
+    }
+    t
+}
+
 /// Length of the longest prefix of `b` that is a JS decimal literal (`-1.5e3`, `.5`, `2.`),
 /// 0 when there is none.
 fn decimal_len(b: &[u8]) -> usize {
@@ -97,7 +110,7 @@ pub fn decimal(s: &str) -> Option<f64> {
 
 /// JS `Number(s)` for a string.
 fn str_to_number(s: &str) -> f64 {
-    let t = s.trim_matches(js_space);
+    let t = js_trim(s, true);
     match t {
         "" => return 0.0,
         "Infinity" | "+Infinity" => return f64::INFINITY,
@@ -174,7 +187,7 @@ pub(super) fn parse_float(v: V) -> f64 {
         // "undefined", "null", "true", "false" and "[object Object]" have no numeric prefix.
         _ => return f64::NAN,
     };
-    let t = s.trim_start_matches(js_space);
+    let t = js_trim(&s, false);
     if t.starts_with("Infinity") || t.starts_with("+Infinity") {
         return f64::INFINITY;
     }

@@ -316,7 +316,12 @@ fn strings_convert_to_numbers_like_javascript() {
     assert_eq!(num("1e400"), Value::Null);
     assert_eq!(num("12px"), Value::Null);
     assert_eq!(num("-0x10"), Value::Null);
-    // parseFloat (used by + and *) takes a numeric prefix instead.
+    // JS white space (not only ASCII) around the number; none inside it.
+    assert_eq!(num("\u{a0}\t12\u{3000}\u{feff}\n"), json!(12));
+    assert_eq!(num("\u{2028}\u{2029}"), json!(0));
+    assert_eq!(num("1 2"), Value::Null);
+    assert_eq!(num("\u{85}1"), Value::Null); // NEL is not JS white space
+                                             // parseFloat (used by + and *) takes a numeric prefix instead.
     assert_eq!(
         run(json!({"+": [{"var": "s"}]}), json!({"s": "12px"})),
         json!(12)
@@ -324,6 +329,10 @@ fn strings_convert_to_numbers_like_javascript() {
     assert_eq!(
         run(json!({"+": [{"var": "s"}]}), json!({"s": "-Infinityx"})),
         Value::Null
+    );
+    assert_eq!(
+        run(json!({"+": [{"var": "s"}]}), json!({"s": "\u{205f} 1.5 x"})),
+        json!(1.5)
     );
     assert_eq!(decimal("007.50"), Some(7.5));
     assert_eq!(decimal("+1"), Some(1.0));
