@@ -233,13 +233,13 @@ fn same_chars(a: &[char], b: &[char]) -> bool {
 
 /// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
 fn distance(a: &[char], b: &[char]) -> usize {
-    // Rows by `vec!`, filled by a loop, and ranges without `..=`: `collect`, `clone` and
+    // Rows pushed by one loop, and ranges without `..=`: `collect`, `clone`, `vec!` and
     // `RangeInclusive` compiled copies for this function alone.
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut cur = vec![0; b.len() + 1];
-    let mut prev = vec![0; b.len() + 1];
-    for (j, x) in prev.iter_mut().enumerate() {
-        *x = j;
+    let (mut before, mut prev, mut cur) = (Vec::new(), Vec::new(), Vec::new());
+    for j in 0..b.len() + 1 {
+        before.push(0);
+        prev.push(j);
+        cur.push(0);
     }
     for i in 1..a.len() + 1 {
         cur[0] = i;
