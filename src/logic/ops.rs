@@ -3,7 +3,8 @@
 //! std.
 //!
 //! Adding an operator: a variant here, its name in `NAMES`, an arm in `eval::apply_op` (one
-//! with a boolean result can answer in `eval::predicate` instead, as the comparisons do). If
+//! with a boolean result can answer in `eval::predicate` instead, and one comparing two
+//! values in `eval::binary`, as the comparisons do). If
 //! its result depends on anything but its arguments (the clock, say), leave it out of
 //! `is_pure`, or calls with constant arguments get folded at compile time.
 
