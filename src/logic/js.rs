@@ -48,17 +48,19 @@ fn js_space(c: char) -> bool {
     matches!(c, '\t'..='\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}')
 }
 
-/// `s` without JS white space at its start (and with `end`, at its end): by hand, as
-/// `trim_matches` with a predicate compiled a searcher for these two calls alone.
+/// `s` without JS white space at its start (and with `end`, at its end): one forward loop,
+/// as `trim_matches` with a predicate compiled a searcher for these two calls alone.
 fn js_trim(s: &str, end: bool) -> &str {
-    let mut t = s;
-    while let Some(c) = t.chars().next().filter(|&c| js_space(c)) {
-        t = cut(t, c.len_utf8(), t.len());
+    let (mut from, mut to) = (None, s.len());
+    for (i, c) in s.char_indices() {
+        if !js_space(c) {
+            from.get_or_insert(i);
+            if end {
+                to = i + c.len_utf8();
+            }
+        }
     }
-    while let Some(c) = t.chars().next_back().filter(|&c| end && js_space(c)) {
-        t = cut(t, 0, t.len() - c.len_utf8());
-    }
-    t
+    from.map_or("", |from| cut(s, from, to))
 }
 
 /// Length of the longest prefix of `b` that is a JS decimal literal (`-1.5e3`, `.5`, `2.`),
