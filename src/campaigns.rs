@@ -188,7 +188,7 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             for b in profile_purchases {
                 see(b.at);
             }
-            json!(last.map(days))
+            last.map_or(Value::Null, |t| json!(days(t)))
         }
         PURCHASES_CATEGORIES => {
             for b in &s.purchases {
@@ -204,7 +204,10 @@ pub fn field(v: &Visitor, i: usize) -> Value {
             false => Value::Null,
         },
         SEARCHES => texts(&s.searches),
-        PROFILE_NAME => json!(v.profile.and_then(|p| p.name.as_ref())),
+        PROFILE_NAME => match v.profile.and_then(|p| p.name.as_ref()) {
+            Some(name) => json!(name),
+            None => Value::Null,
+        },
         PROFILE_SEGMENTS => texts(v.profile.map_or(&[], |p| &p.segments)),
         PROFILE_CATEGORY_AFFINITY => weights(v.profile.map_or(&[], |p| &p.category_affinity)),
         PROFILE_BRAND_AFFINITY => weights(v.profile.map_or(&[], |p| &p.brand_affinity)),

@@ -142,7 +142,10 @@ pub fn product_context(c: &Catalog, ix: u32, fields: u16) -> Value {
                 }
                 Value::Array(list)
             }
-            4 => json!(c.brand_names.get(c.brand[i] as usize)),
+            4 => match c.brand_names.get(c.brand[i] as usize) {
+                Some(b) => json!(b),
+                None => Value::Null,
+            },
             5 => json!(c.prices[i]),
             6 => json!(c.in_stock[i]),
             7 => {
