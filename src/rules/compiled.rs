@@ -222,17 +222,21 @@ fn cond(v: &Value, scope: Scope, path: String, out: Option<&mut Findings>) -> Op
     if let Some(out) = out {
         out.errors.extend(checked.errors);
         out.warnings.extend(checked.warnings);
+        // A loop and a `match`, not `extend(map(..))` and `ok().map(..)`: their generic
+        // copies served this function alone.
         if let Err(errs) = &logic {
-            out.errors.extend(errs.iter().map(|e| PathError {
-                path: crate::cat!(path, e.path),
-                message: e.message.clone(),
-            }));
+            for e in errs {
+                out.error(crate::cat!(path, e.path), e.message.clone());
+            }
         }
     }
-    logic.ok().map(|logic| Condition {
-        logic: logic.index(&super::vocabulary::CONTEXT),
-        path,
-    })
+    match logic {
+        Ok(logic) => Some(Condition {
+            logic: logic.index(&super::vocabulary::CONTEXT),
+            path,
+        }),
+        Err(_) => None,
+    }
 }
 
 fn tweak(v: &Value, path: &str, out: &mut Findings) -> Tweak {
