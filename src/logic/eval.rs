@@ -373,7 +373,7 @@ fn apply_op<'a>(op: Op, args: &'a [Node], scope: Scope<'a>) -> Val<'a> {
                     .product(),
             ),
         },
-        // One `pair` for the three: each arm's own compiled a copy.
+        // One `pair` for the three: a `pair` per arm compiled a copy each.
         Op::Sub | Op::Div | Op::Mod => Val::Num(pair(args, scope, |a, b| {
             let (x, y) = (to_number(a), to_number(b));
             match (op, b) {
