@@ -508,10 +508,12 @@ impl Map<String, Value> {
             return Map { entries };
         }
         let order = sorted_by_key(&entries);
-        let mut slots: Vec<Option<(String, Value)>> = entries.into_iter().map(Some).collect();
-        let mut out: Vec<(String, Value)> = Vec::with_capacity(slots.len());
+        let mut entries = entries;
+        let mut out: Vec<(String, Value)> = Vec::with_capacity(entries.len());
         for at in order {
-            let Some(entry) = slots.get_mut(at as usize).and_then(Option::take) else {
+            // Each index comes once: taking it leaves an empty key and a null behind, not a
+            // `Vec<Option<_>>` copy of the entries (less wasm).
+            let Some(entry) = entries.get_mut(at as usize).map(core::mem::take) else {
                 continue;
             };
             match out.last_mut() {
