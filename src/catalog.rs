@@ -248,10 +248,7 @@ impl Catalog {
     /// that a fault's early return drops only what this function holds: wasm size, issue 13).
     fn read_json(&mut self, root: &Obj, products: &[Value], packed: Option<Packed>) -> Result<()> {
         let c = self;
-        if let Some(b) = root.opt_obj("blend")? {
-            c.blend = Blend::from_obj(&b)?;
-            c.blend_fitted = true;
-        }
+        c.read_blend(root)?;
         let mut raw = RawRows::default();
         let mut table = false;
         match packed {
@@ -294,14 +291,12 @@ impl Catalog {
                 return Err(p.err("id", crate::cat!("duplicate product id \"", id, "\"")));
             }
             c.titles.push(Some(p.str("title")?));
-            let category = p.str("category")?;
-            if crate::jsontext::split(category, b'/').any(str::is_empty) {
-                return Err(p.err(
+            let node = c.category_node(p.str("category")?).ok_or_else(|| {
+                p.err(
                     "category",
                     "a category path is names joined by '/', none empty",
-                ));
-            }
-            let node = c.intern_category(category);
+                )
+            })?;
             c.category.push(node);
             // A blank brand is no brand (the visitor's interests never key on "").
             let brand = p
@@ -395,6 +390,23 @@ impl Catalog {
             1 => &mut self.goes_with,
             _ => &mut self.similar,
         }
+    }
+
+    /// The catalog's `blend`, when it has one (the binary format carries it as JSON too).
+    fn read_blend(&mut self, root: &Obj) -> Result<()> {
+        if let Some(b) = root.opt_obj("blend")? {
+            self.blend = Blend::from_obj(&b)?;
+            self.blend_fitted = true;
+        }
+        Ok(())
+    }
+
+    /// The node of a product's category path, interned; `None` when a name in it is empty.
+    fn category_node(&mut self, path: &str) -> Option<u32> {
+        if crate::jsontext::split(path, b'/').any(str::is_empty) {
+            return None;
+        }
+        Some(self.intern_category(path))
     }
 
     fn intern_category(&mut self, path: &str) -> u32 {

@@ -193,10 +193,7 @@ impl Cursor<'_> {
         let paths = r.strs("/categories", None, true)?;
         for k in 0..paths.len() {
             let path = paths.get(k).unwrap_or("");
-            if crate::jsontext::split(path, b'/').any(str::is_empty)
-                || c.intern_category(path) as usize != k
-                || c.category_paths.len() != k + 1
-            {
+            if c.category_node(path) != Some(k as u32) || c.category_paths.len() != k + 1 {
                 return Err(r.item(k, "not a category path after its parent, once"));
             }
         }
@@ -212,10 +209,7 @@ impl Cursor<'_> {
             let text = core::str::from_utf8(extras).map_err(|_| r.err("text not UTF-8"))?;
             let doc = crate::json::parse(text, len, CODE)?;
             let root = Obj::new(&doc, "", CODE)?;
-            if let Some(b) = root.opt_obj("blend")? {
-                c.blend = crate::blend::Blend::from_obj(&b)?;
-                c.blend_fitted = true;
-            }
+            c.read_blend(&root)?;
             if let Some(names) = root.opt_obj("categoryNames")? {
                 c.read_category_names(&names)?;
             }
