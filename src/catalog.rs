@@ -10,8 +10,8 @@ pub use binary::MAGIC;
 
 use crate::blend::Blend;
 use crate::embeddings::Embeddings;
-use crate::error::{join, Error, Result};
-use crate::json::{type_name, Obj};
+use crate::error::{Error, Result};
+use crate::json::Obj;
 use crate::value::Value;
 
 pub const MAX_PRODUCTS: usize = 500_000;
@@ -227,6 +227,8 @@ pub enum Packed<'a> {
 struct RawRows {
     dim: usize,
     values: Vec<f32>,
+    /// The row being read (one buffer for every product).
+    row: Vec<f32>,
 }
 
 impl Catalog {
@@ -266,10 +268,8 @@ impl Catalog {
                         ),
                     ));
                 }
-                raw = RawRows {
-                    dim,
-                    values: rows.to_vec(),
-                };
+                raw.dim = dim;
+                raw.values = rows.to_vec();
             }
             Some(Packed::Table(bytes)) => {
                 c.embeddings = Embeddings::from_bytes(bytes, products.len(), MAX_DIM)
@@ -595,21 +595,12 @@ fn read_embedding(raw: &mut RawRows, row: usize, p: &Obj) -> Result<()> {
             ),
         ));
     }
+    // Read aside, then over the row: packed rows may lie there and after it already.
+    raw.row.clear();
+    p.floats("embedding", values, &mut raw.row)?;
     raw.values
         .resize(raw.values.len().max((row + 1) * raw.dim), 0.0);
-    let dst = &mut raw.values[row * raw.dim..(row + 1) * raw.dim];
-    for (k, (v, d)) in values.iter().zip(dst).enumerate() {
-        match v.as_f64() {
-            Some(f) if f.is_finite() => *d = f as f32,
-            _ => {
-                return Err(Error::at(
-                    CODE,
-                    join(&p.at("embedding"), k),
-                    crate::cat!("expected a finite number, got ", type_name(v)),
-                ))
-            }
-        }
-    }
+    raw.values[row * raw.dim..(row + 1) * raw.dim].copy_from_slice(&raw.row);
     Ok(())
 }
 

@@ -27,6 +27,16 @@ pub fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// "expected a string, got a number" at `path`: every value of the wrong type is reported
+/// by this one function (one message template, one call per site).
+fn mistyped(code: &'static str, path: String, what: &str, v: &Value) -> Error {
+    Error::at(
+        code,
+        path,
+        crate::cat!("expected ", what, ", got ", type_name(v)),
+    )
+}
+
 impl<'a> Obj<'a> {
     pub fn new(v: &'a Value, path: &str, code: &'static str) -> Result<Self> {
         match v {
@@ -35,12 +45,18 @@ impl<'a> Obj<'a> {
                 path: path.to_string(),
                 code,
             }),
-            other => Err(Error::at(
-                code,
-                path,
-                crate::cat!("expected an object, got ", type_name(other)),
-            )),
+            other => Err(mistyped(code, path.to_string(), "an object", other)),
         }
+    }
+
+    /// The value at `key` is not `what`.
+    fn mistyped(&self, key: &str, what: &str, v: &Value) -> Error {
+        mistyped(self.code, self.at(key), what, v)
+    }
+
+    /// Item `i` of the array at `key` is not `what`.
+    fn mistyped_item(&self, key: &str, i: usize, what: &str, v: &Value) -> Error {
+        mistyped(self.code, join(&self.at(key), i), what, v)
     }
 
     pub fn at(&self, key: &str) -> String {
@@ -64,7 +80,7 @@ impl<'a> Obj<'a> {
                 crate::cat!("string longer than ", MAX_STRING, " bytes"),
             )),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(v) => Err(self.err(key, crate::cat!("expected a string, got ", type_name(v)))),
+            Some(v) => Err(self.mistyped(key, "a string", v)),
         }
     }
 
@@ -84,7 +100,7 @@ impl<'a> Obj<'a> {
                 Some(f) if f.is_finite() => Ok(Some(f)),
                 _ => Err(self.err(key, "expected a finite number")),
             },
-            Some(v) => Err(self.err(key, crate::cat!("expected a number, got ", type_name(v)))),
+            Some(v) => Err(self.mistyped(key, "a number", v)),
         }
     }
 
@@ -127,7 +143,7 @@ impl<'a> Obj<'a> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(v) => Err(self.err(key, crate::cat!("expected a boolean, got ", type_name(v)))),
+            Some(v) => Err(self.mistyped(key, "a boolean", v)),
         }
     }
 
@@ -140,7 +156,7 @@ impl<'a> Obj<'a> {
                 crate::cat!("at most ", max, " entries allowed, got ", a.len()),
             )),
             Some(Value::Array(a)) => Ok(Some(a)),
-            Some(v) => Err(self.err(key, crate::cat!("expected an array, got ", type_name(v)))),
+            Some(v) => Err(self.mistyped(key, "an array", v)),
         }
     }
 
@@ -175,16 +191,21 @@ impl<'a> Obj<'a> {
         for (i, v) in items.iter().enumerate() {
             match v {
                 Value::String(s) if !s.is_empty() && s.len() <= MAX_STRING => out.push(s.as_str()),
-                other => {
-                    return Err(Error::at(
-                        self.code,
-                        join(&self.at(key), i),
-                        crate::cat!("expected a non-empty string, got ", type_name(other)),
-                    ))
-                }
+                other => return Err(self.mistyped_item(key, i, "a non-empty string", other)),
             }
         }
         Ok(out)
+    }
+
+    /// Appends `values` (the array at `key`: an embedding) to `out`, each a finite number.
+    pub fn floats(&self, key: &str, values: &[Value], out: &mut Vec<f32>) -> Result<()> {
+        for (i, v) in values.iter().enumerate() {
+            match v.as_f64() {
+                Some(f) if f.is_finite() => out.push(f as f32),
+                _ => return Err(self.mistyped_item(key, i, "a finite number", v)),
+            }
+        }
+        Ok(())
     }
 
     /// An optional map of name → finite number (affinities).

@@ -130,17 +130,7 @@ impl Profile {
             .map(String::from)
             .collect();
         if let Some(values) = p.opt_arr("embedding", crate::catalog::MAX_DIM)? {
-            for (k, v) in values.iter().enumerate() {
-                let f = v.as_f64().filter(|f| f.is_finite());
-                let f = f.ok_or_else(|| {
-                    crate::error::Error::at(
-                        CODE,
-                        join(&p.at("embedding"), k),
-                        "expected a finite number",
-                    )
-                })?;
-                profile.embedding.push(f as f32);
-            }
+            p.floats("embedding", values, &mut profile.embedding)?;
             crate::catalog::normalize(&mut profile.embedding);
         }
         if let Some(aff) = p.opt_obj("affinities")? {
