@@ -81,31 +81,57 @@ impl<'a> Cursor<'a> {
             .collect())
     }
 
-    /// Every product's `field`, each within `0..=max` (so not NaN); `what` says so.
+    /// Every product's `field` into `out`, each within `0..=max` (so not NaN); `what` says so.
+    /// (Columns are filled in place, here and below: an assignment at each call site
+    /// compiled a drop of the old column there.)
     fn floats(
         &mut self,
+        out: &mut Vec<f32>,
         field: &'static str,
         count: usize,
         max: f32,
         what: &str,
-    ) -> Result<Vec<f32>> {
+    ) -> Result<()> {
         self.section = field;
         let words = self.words(count)?;
-        let out: Vec<f32> = words.into_iter().map(f32::from_bits).collect();
+        *out = words.into_iter().map(f32::from_bits).collect();
         match out.iter().position(|x| !(0.0..=max).contains(x)) {
             Some(i) => Err(self.product(i, field, what)),
-            None => Ok(out),
+            None => Ok(()),
         }
     }
 
-    /// A string column of `count` strings (any number when `None`): ends on char boundaries, each at most
-    /// `MAX_STRING` bytes; `required`: none absent or empty.
+    /// Every product's index into a table of `len` entries (`NONE` too when `none`), into
+    /// `out`; `section` is "/" and the product's field.
+    fn indices(
+        &mut self,
+        out: &mut Vec<u32>,
+        section: &'static str,
+        n: usize,
+        len: usize,
+        none: bool,
+        what: &str,
+    ) -> Result<()> {
+        self.section = section;
+        *out = self.words(n)?;
+        match out
+            .iter()
+            .position(|&k| k as usize >= len && !(none && k == NONE))
+        {
+            Some(i) => Err(self.product(i, crate::jsontext::cut(section, 1, section.len()), what)),
+            None => Ok(()),
+        }
+    }
+
+    /// A string column of `count` strings (any number when `None`) into `out`: ends on char
+    /// boundaries, each at most `MAX_STRING` bytes; `required`: none absent or empty.
     fn strs(
         &mut self,
+        out: &mut Strs,
         section: &'static str,
         count: Option<usize>,
         required: bool,
-    ) -> Result<Strs> {
+    ) -> Result<()> {
         self.section = section;
         let declared = self.u32()? as usize;
         let count = count.unwrap_or(declared);
@@ -133,10 +159,11 @@ impl<'a> Cursor<'a> {
         if start != len {
             return Err(self.err("text after the last string"));
         }
-        Ok(Strs {
+        *out = Strs {
             text: text.to_string(),
             ends,
-        })
+        };
+        Ok(())
     }
 
     /// `count + 1` cumulative offsets from 0, each step at most `max`; then the items.
@@ -190,21 +217,21 @@ impl Cursor<'_> {
 
         // The tables in the catalog's own order (a parent before its children, each once),
         // so the products' indices need no mapping.
-        let paths = r.strs("/categories", None, true)?;
-        for k in 0..paths.len() {
-            let path = paths.get(k).unwrap_or("");
+        // Read into one buffer, interned as `c.category_paths` and `c.brand_names` one by one.
+        let mut names = Strs::default();
+        r.strs(&mut names, "/categories", None, true)?;
+        for k in 0..names.len() {
+            let path = names.get(k).unwrap_or("");
             if c.category_node(path) != Some(k as u32) || c.category_paths.len() != k + 1 {
                 return Err(r.item(k, "not a category path after its parent, once"));
             }
         }
-        drop(paths); // interned as `c.category_paths`, one by one
-        let brands = r.strs("/brands", None, true)?;
-        for k in 0..brands.len() {
-            if c.intern_brand(brands.get(k).unwrap_or("")) as usize != k {
+        r.strs(&mut names, "/brands", None, true)?;
+        for k in 0..names.len() {
+            if c.intern_brand(names.get(k).unwrap_or("")) as usize != k {
                 return Err(r.item(k, "a brand named twice"));
             }
         }
-        drop(brands); // likewise `c.brand_names`
         if !extras.is_empty() {
             let text = core::str::from_utf8(extras).map_err(|_| r.err("text not UTF-8"))?;
             let doc = crate::json::parse(text, len, CODE)?;
@@ -215,15 +242,15 @@ impl Cursor<'_> {
             }
         }
 
-        c.ids = r.strs("/ids", Some(n), true)?;
+        r.strs(&mut c.ids, "/ids", Some(n), true)?;
         for i in 0..n as u32 {
             if !c.by_id.insert(&c.ids, i) {
                 return Err(r.product(i as usize, "id", "a duplicate product id"));
             }
         }
-        c.titles = r.strs("/titles", Some(n), true)?;
-        c.urls = r.strs("/urls", Some(n), false)?;
-        c.images = r.strs("/images", Some(n), false)?;
+        r.strs(&mut c.titles, "/titles", Some(n), true)?;
+        r.strs(&mut c.urls, "/urls", Some(n), false)?;
+        r.strs(&mut c.images, "/images", Some(n), false)?;
         for (field, column) in [("url", &c.urls), ("image", &c.images)] {
             for i in 0..n {
                 if column.get(i).is_some_and(|u| !crate::url::is_safe_url(u)) {
@@ -238,25 +265,27 @@ impl Cursor<'_> {
         r.section = "/tags";
         c.tag_ends = r.offsets(n, MAX_TAGS)?;
         let count = c.tag_ends.last().map_or(0, |&t| t as usize);
-        c.tags = r.strs("/tags", Some(count), true)?;
+        r.strs(&mut c.tags, "/tags", Some(count), true)?;
 
-        r.section = "/category";
-        c.category = r.words(n)?;
-        let paths = c.category_paths.len();
-        if let Some(i) = c.category.iter().position(|&k| k as usize >= paths) {
-            return Err(r.product(i, "category", "no such category"));
-        }
-        r.section = "/brand";
-        c.brand = r.words(n)?;
-        if let Some(i) = c
-            .brand
-            .iter()
-            .position(|&b| b != NONE && b as usize >= c.brand_names.len())
-        {
-            return Err(r.product(i, "brand", "no such brand"));
-        }
-        c.prices = r.floats("price", n, 1e12, "expected a price from 0 to 1e12")?;
-        c.popularity = r.floats("popularity", n, 1.0, "expected a popularity from 0 to 1")?;
+        let (paths, brands) = (c.category_paths.len(), c.brand_names.len());
+        r.indices(
+            &mut c.category,
+            "/category",
+            n,
+            paths,
+            false,
+            "no such category",
+        )?;
+        r.indices(&mut c.brand, "/brand", n, brands, true, "no such brand")?;
+        let (prices, popularity) = (&mut c.prices, &mut c.popularity);
+        r.floats(prices, "price", n, 1e12, "expected a price from 0 to 1e12")?;
+        r.floats(
+            popularity,
+            "popularity",
+            n,
+            1.0,
+            "expected a popularity from 0 to 1",
+        )?;
         r.section = "/inStock";
         let stock = r.take(n)?;
         if let Some(i) = stock.iter().position(|&b| b > 1) {
