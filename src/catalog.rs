@@ -38,6 +38,13 @@ impl Lists {
         }
     }
 
+    /// Ends the lists of the products before `ix` (those not ended yet end here).
+    fn close(&mut self, ix: u32) {
+        while self.offsets.len() <= ix as usize {
+            self.offsets.push(self.items.len() as u32);
+        }
+    }
+
     pub fn get(&self, ix: u32) -> &[u32] {
         let (a, b) = (
             self.offsets[ix as usize] as usize,
@@ -278,7 +285,9 @@ impl Catalog {
             }
             None => {}
         }
-        let mut related_raw: Vec<[Vec<&str>; 3]> = Vec::with_capacity(products.len());
+        // The related ids of every product, per relation as (product, id) in product order:
+        // resolved once all ids are known (three lists, not three per product).
+        let mut related: [Vec<(u32, &str)>; 3] = Default::default();
         // Raw popularity until every product is read, then scaled.
         c.popularity.reserve_exact(products.len());
         // Through `each`: the product's `?`s leave its closure, not this function, where
@@ -324,13 +333,13 @@ impl Catalog {
                 return Err(p.err("embedding", "the catalog's embeddings come in its binary table; a product cannot also carry one"));
             }
             read_embedding(&mut raw, i, p)?;
-            let mut lists: [Vec<&str>; 3] = Default::default();
             if let Some(rel) = p.opt_obj("related")? {
-                for (slot, key) in lists.iter_mut().zip(["boughtWith", "goesWith", "similar"]) {
-                    *slot = rel.opt_strs(key, MAX_RELATED)?;
+                for (refs, key) in related.iter_mut().zip(["boughtWith", "goesWith", "similar"]) {
+                    for id in rel.opt_strs(key, MAX_RELATED)? {
+                        refs.push((i as u32, id));
+                    }
                 }
             }
-            related_raw.push(lists);
             i += 1;
             Ok(())
         })?;
@@ -354,20 +363,18 @@ impl Catalog {
         for p in &mut c.popularity {
             *p = if max_pop > 0.0 { *p / max_pop } else { 0.0 };
         }
-        for k in 0..3 {
+        for (k, refs) in related.iter().enumerate() {
             let mut lists = Lists::new(n);
-            for (i, raw) in related_raw.iter().enumerate() {
+            for &(i, id) in refs {
+                lists.close(i);
                 // References to products this catalog does not hold are dropped: related
                 // lists are often computed over a larger assortment than the one served.
-                // (A loop: `extend(filter_map(..))` compiled to more wasm.)
-                for id in &raw[k] {
-                    match c.index(id) {
-                        Some(j) if j as usize != i => lists.items.push(j),
-                        _ => {}
-                    }
+                match c.index(id) {
+                    Some(j) if j != i => lists.items.push(j),
+                    _ => {}
                 }
-                lists.offsets.push(lists.items.len() as u32);
             }
+            lists.close(n as u32);
             *c.lists_mut(k) = lists;
         }
         Ok(())
