@@ -124,20 +124,21 @@ impl Profile {
         profile.visitor_id = p.str("visitorId")?.to_string();
         profile.name = p.opt_str("name")?.map(String::from);
         profile.updated_at = p.num_in("updatedAt", 0.0, 1e15)?;
-        profile.segments = p
-            .opt_strs("segments", 1000)?
-            .into_iter()
-            .map(String::from)
-            .collect();
+        // Loops, here and below: `map(..).collect()` compiled an adapter per use.
+        for s in p.opt_strs("segments", 1000)? {
+            profile.segments.push(s.to_string());
+        }
         if let Some(values) = p.opt_arr("embedding", crate::catalog::MAX_DIM)? {
             p.floats("embedding", values, &mut profile.embedding)?;
             crate::catalog::normalize(&mut profile.embedding);
         }
         if let Some(aff) = p.opt_obj("affinities")? {
-            let owned =
-                |w: Vec<(&str, f32)>| w.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            profile.category_affinity = owned(aff.opt_weights("category", MAX_LIST)?);
-            profile.brand_affinity = owned(aff.opt_weights("brand", MAX_LIST)?);
+            for (k, v) in aff.opt_weights("category", MAX_LIST)? {
+                profile.category_affinity.push((k.to_string(), v));
+            }
+            for (k, v) in aff.opt_weights("brand", MAX_LIST)? {
+                profile.brand_affinity.push((k.to_string(), v));
+            }
         }
         let list = |key| Ok(p.opt_arr(key, MAX_LIST)?.unwrap_or_default());
         p.each("purchases", list("purchases")?, &mut |o| {
