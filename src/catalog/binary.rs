@@ -17,9 +17,7 @@
 //! strs k = u32 k, u32 text bytes, u32 × k ends (bit 31: absent), UTF-8 text
 //! ```
 
-use super::{
-    Catalog, Lists, Strs, ABSENT, CODE, MAX_DIM, MAX_PRODUCTS, MAX_RELATED, MAX_TAGS, NONE,
-};
+use super::{Catalog, Strs, ABSENT, CODE, MAX_DIM, MAX_PRODUCTS, MAX_RELATED, MAX_TAGS, NONE};
 use crate::embeddings::Embeddings;
 use crate::error::{Error, Result};
 use crate::json::{Obj, MAX_STRING};
@@ -166,17 +164,17 @@ impl<'a> Cursor<'a> {
         Ok(())
     }
 
-    /// `count + 1` cumulative offsets from 0, each step at most `max`; then the items.
-    fn offsets(&mut self, count: usize, max: usize) -> Result<Vec<u32>> {
-        let offsets = self.words(count)?;
+    /// `count` cumulative offsets into `out`, from 0, each step at most `max`.
+    fn offsets(&mut self, out: &mut Vec<u32>, count: usize, max: usize) -> Result<()> {
+        *out = self.words(count)?;
         let mut last = 0;
-        for (i, &o) in offsets.iter().enumerate() {
+        for (i, &o) in out.iter().enumerate() {
             if o < last || (o - last) as usize > max {
                 return Err(self.item(i, "an offset out of order, or too many items for a product"));
             }
             last = o;
         }
-        Ok(offsets)
+        Ok(())
     }
 }
 
@@ -263,7 +261,7 @@ impl Cursor<'_> {
             }
         }
         r.section = "/tags";
-        c.tag_ends = r.offsets(n, MAX_TAGS)?;
+        r.offsets(&mut c.tag_ends, n, MAX_TAGS)?;
         let count = c.tag_ends.last().map_or(0, |&t| t as usize);
         r.strs(&mut c.tags, "/tags", Some(count), true)?;
 
@@ -301,23 +299,21 @@ impl Cursor<'_> {
             .enumerate()
         {
             r.section = section;
-            let offsets = r.offsets(n + 1, MAX_RELATED)?;
-            if offsets[0] != 0 {
+            let lists = c.lists_mut(k);
+            r.offsets(&mut lists.offsets, n + 1, MAX_RELATED)?;
+            if lists.offsets[0] != 0 {
                 return Err(r.err("the first offset is not 0"));
             }
-            let items = r.words(offsets[n] as usize)?;
-            for i in 0..n {
-                for &j in &items[offsets[i] as usize..offsets[i + 1] as usize] {
-                    if j as usize >= n || j as usize == i {
-                        return Err(r.product(
-                            i,
-                            &crate::cat!("related", section),
-                            "not another product of the catalog",
-                        ));
-                    }
+            lists.items = r.words(lists.offsets[n] as usize)?;
+            for i in 0..n as u32 {
+                if lists.get(i).iter().any(|&j| j as usize >= n || j == i) {
+                    return Err(r.product(
+                        i as usize,
+                        &crate::cat!("related", section),
+                        "not another product of the catalog",
+                    ));
                 }
             }
-            *c.lists_mut(k) = Lists { offsets, items };
         }
 
         r.section = "/embeddings";
@@ -412,6 +408,7 @@ impl Catalog {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Lists;
     use super::*;
     use crate::json;
     use crate::value::Value;
