@@ -320,14 +320,8 @@ impl Catalog {
                 c.tags.push(Some(tag));
             }
             c.tag_ends.push(c.tags.len() as u32);
-            // What a prompt hands the page to follow or load: http(s) or the page's origin.
-            for key in ["url", "image"] {
-                if p.opt_str(key)?.is_some_and(|u| !crate::url::is_safe_url(u)) {
-                    return Err(p.err(key, "must be an http(s) URL or a path on the store's site"));
-                }
-            }
-            c.urls.push(p.opt_str("url")?);
-            c.images.push(p.opt_str("image")?);
+            c.urls.push(safe_url(p, "url")?);
+            c.images.push(safe_url(p, "image")?);
             c.popularity.push(p.opt_num_in("popularity", 0.0, 1e15)?.unwrap_or(0.0) as f32);
             if table && p.get("embedding").is_some() {
                 return Err(p.err("embedding", "the catalog's embeddings come in its binary table; a product cannot also carry one"));
@@ -579,6 +573,16 @@ impl Catalog {
             name
         })
     }
+}
+
+/// A product's optional link at `key`: what a prompt hands the page to follow or load, so
+/// http(s) or a path on the page's origin.
+fn safe_url<'a>(p: &Obj<'a>, key: &str) -> Result<Option<&'a str>> {
+    let url = p.opt_str(key)?;
+    if url.is_some_and(|u| !crate::url::is_safe_url(u)) {
+        return Err(p.err(key, "must be an http(s) URL or a path on the store's site"));
+    }
+    Ok(url)
 }
 
 /// Reads product `row`'s `embedding` into the raw table; the first one fixes the width.
