@@ -337,9 +337,7 @@ impl Catalog {
             i += 1;
             Ok(())
         })?;
-        if let Some(names) = root.opt_obj("categoryNames")? {
-            c.read_category_names(&names)?;
-        }
+        c.read_category_names(root)?;
         let n = c.len();
         // Products read before the first embedding got no row; pad to the full table.
         raw.values.resize(n * raw.dim, 0.0);
@@ -513,9 +511,12 @@ impl Catalog {
         }
     }
 
-    /// `categoryNames`: `{ "<path>": { "<lang>": "<name>" } }`. Paths no product uses are
-    /// kept out (nothing could show them).
-    fn read_category_names(&mut self, names: &Obj) -> Result<()> {
+    /// The root's optional `categoryNames`: `{ "<path>": { "<lang>": "<name>" } }`. Paths no
+    /// product uses are kept out (nothing could show them).
+    fn read_category_names(&mut self, root: &Obj) -> Result<()> {
+        let Some(names) = root.opt_obj("categoryNames")? else {
+            return Ok(());
+        };
         if names.map.len() > MAX_PRODUCTS {
             return Err(Error::at(
                 CODE,

@@ -235,9 +235,7 @@ impl Cursor<'_> {
             let doc = crate::json::parse(text, len, CODE)?;
             let root = Obj::new(&doc, "", CODE)?;
             c.read_blend(&root)?;
-            if let Some(names) = root.opt_obj("categoryNames")? {
-                c.read_category_names(&names)?;
-            }
+            c.read_category_names(&root)?;
         }
 
         r.strs(&mut c.ids, "/ids", Some(n), true)?;
