@@ -303,13 +303,18 @@ impl Cursor<'_> {
                 return Err(r.err("the first offset is not 0"));
             }
             lists.items = r.words(lists.offsets[n] as usize)?;
-            for i in 0..n as u32 {
-                if lists.get(i).iter().any(|&j| j as usize >= n || j == i) {
-                    return Err(r.product(
-                        i as usize,
-                        &crate::cat!("related", section),
-                        "not another product of the catalog",
-                    ));
+            // Sliced here, not through `Lists::get`: a call per product and relation cost
+            // the binary catalog's load ~7% (10k products).
+            let (offsets, items) = (&lists.offsets, &lists.items);
+            for i in 0..n {
+                for &j in &items[offsets[i] as usize..offsets[i + 1] as usize] {
+                    if j as usize >= n || j as usize == i {
+                        return Err(r.product(
+                            i,
+                            &crate::cat!("related", section),
+                            "not another product of the catalog",
+                        ));
+                    }
                 }
             }
         }
