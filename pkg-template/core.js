@@ -131,15 +131,16 @@ const bytesOf = (v) => (v instanceof Uint8Array ? v : new Uint8Array(v.buffer ??
  * table (README, "Large catalogs"), goes as bytes; otherwise the products' number
  * arrays go as one Float32Array (row i: product i). An embedding that is not an array of
  * `dim` finite numbers stays in the JSON, where the engine reports it with its path; a
- * product without one gets a row starting with NaN.
+ * product without one gets a row starting with NaN. Returns `[json, table, rows, dim]`, the
+ * arguments the wasm's create and setCatalog take (`json` still to be written as text).
  */
 function packCatalog(catalog) {
   // The binary catalog (README, "Binary catalog") goes as it is, with no JSON.
-  if (isBytes(catalog)) return { json: undefined, table: bytesOf(catalog), rows: undefined, dim: 0 };
-  const none = { json: catalog, table: undefined, rows: undefined, dim: 0 };
+  if (isBytes(catalog)) return [undefined, bytesOf(catalog), undefined, 0];
+  const none = [catalog, undefined, undefined, 0];
   if (!isObject(catalog)) return none;
   const { embeddings: table, ...rest } = catalog;
-  if (isBytes(table)) return { json: rest, table: bytesOf(table), rows: undefined, dim: 0 };
+  if (isBytes(table)) return [rest, bytesOf(table), undefined, 0];
   const products = Array.isArray(catalog.products) ? catalog.products : null;
   const first = products?.find((p) => isObject(p) && p.embedding?.length > 0)?.embedding;
   const dim = first?.length ?? 0;
@@ -159,7 +160,7 @@ function packCatalog(catalog) {
     const { embedding, ...fields } = p;
     return fields;
   });
-  return { json: { ...catalog, products: stripped }, table: undefined, rows, dim };
+  return [{ ...catalog, products: stripped }, undefined, rows, dim];
 }
 
 const utf8 = /* @__PURE__ */ new TextEncoder();
@@ -176,18 +177,30 @@ function localStorageOrNull() {
 /** `k` is stored under the storage key `key`: the key itself or `key:…` (all vitrin stores under it). */
 const under = (k, key) => k === key || k.startsWith(`${key}:`);
 
-/** The engines' memory storage: shared by the page's engines with the same key, like localStorage. */
-const engineMemory = new Map();
-const memoryStore = {
-  get: (k) => engineMemory.get(k) ?? null,
-  set: (k, v) => void engineMemory.set(k, v),
-  removeAll(key) {
-    for (const k of [...engineMemory.keys()]) if (under(k, key)) engineMemory.delete(k);
-  },
-};
+/** Page memory with the Storage methods vitrin calls: a stand-in for localStorage, shared like it. */
+function memoryStorage() {
+  const m = new Map();
+  return {
+    getItem: (k) => m.get(k) ?? null,
+    setItem: (k, v) => void m.set(k, String(v)),
+    removeItem: (k) => void m.delete(k),
+    key: (i) => [...m.keys()][i] ?? null,
+    get length() {
+      return m.size;
+    },
+  };
+}
 
-/** localStorage as an engine's storage; a failed step throws `storage_failed` with what failed. */
-function localStore(s) {
+/** The engines' memory storage: shared by the page's engines with the same key. */
+const engineMemory = /* @__PURE__ */ memoryStorage();
+/** Sync's where there is no localStorage: shared by the page's syncs. */
+const syncMemory = /* @__PURE__ */ memoryStorage();
+
+/**
+ * A Storage (localStorage or page memory) as an engine's storage; a failed step throws
+ * `storage_failed` with what failed.
+ */
+function engineStore(s) {
   const attempt = (what, step) => {
     try {
       return step();
@@ -218,22 +231,22 @@ function localStore(s) {
  * for or `auto` and usable, else memory, with the error that says why not.
  */
 function openStore(kind) {
-  if (kind === "memory") return [memoryStore, null];
+  if (kind === "memory") return [engineMemory, null];
   let inWindow = false;
   try {
     inWindow = globalThis instanceof Window;
   } catch {
     // no Window here (Node, a worker)
   }
-  if (!inWindow) return [memoryStore, kind === "local" ? new VitrinError("storage_unavailable", "no localStorage here; keeping state in memory") : null];
+  if (!inWindow) return [engineMemory, kind === "local" ? new VitrinError("storage_unavailable", "no localStorage here; keeping state in memory") : null];
   let s;
   try {
     s = globalThis.localStorage;
   } catch (e) {
-    return [memoryStore, new VitrinError("storage_failed", `localStorage access failed: ${e instanceof Error ? e.message : ""}`)];
+    return [engineMemory, new VitrinError("storage_failed", `localStorage access failed: ${e instanceof Error ? e.message : ""}`)];
   }
-  if (s == null) return [memoryStore, new VitrinError("storage_unavailable", "localStorage is disabled; keeping state in memory")];
-  return [localStore(s), null];
+  if (s == null) return [engineMemory, new VitrinError("storage_unavailable", "localStorage is disabled; keeping state in memory")];
+  return [s, null];
 }
 
 /** The documents sync keeps in step with the server: name, URL option, the engine's setter. */
@@ -242,14 +255,6 @@ export const SYNC_DOCS = [
   ["profile", "profileUrl", "setProfile"],
   ["rules", "rulesUrl", "setRules"],
 ];
-
-/** Stand-in for localStorage where there is none: shared by the page's syncs, like it. */
-const memory = new Map();
-const memoryStorage = {
-  getItem: (k) => (memory.has(k) ? memory.get(k) : null),
-  setItem: (k, v) => void memory.set(k, String(v)),
-  removeItem: (k) => void memory.delete(k),
-};
 
 /** A non-empty string option, else null. */
 export const nonEmpty = (v) => (typeof v === "string" && v ? v : null);
@@ -280,7 +285,7 @@ export const loadSync = /* @__PURE__ */ once(() => import("./sync.js").then((m) 
  * (sync.js's `runSync` documents them).
  */
 export function restoreSync(engine, opts, hooks) {
-  const storage = hooks.storage ?? memoryStorage;
+  const storage = hooks.storage ?? syncMemory;
   // The queue and visitor id live under `${storageKey}:sync`; each document under
   // `${storageKey}:sync:<name>`, so a large catalog never rewrites the queue.
   const key = `${hooks.storageKey ?? "vitrin"}:sync`;
@@ -541,11 +546,12 @@ class Engine {
     // `visitorId`, given here or as `sync.visitorId`, wins over both).
     const localId = mintId();
     const visitorId = rest.visitorId ?? sync?.visitorId;
-    const packed = packCatalog(rest.catalog);
-    const json = utf8.encode(toJson({ localId, ...rest, ...(visitorId === undefined ? {} : { visitorId }), catalog: packed.json }, "invalid_options"));
+    const [catalog, table, rows, dim] = packCatalog(rest.catalog);
+    const json = utf8.encode(toJson({ localId, ...rest, ...(visitorId === undefined ? {} : { visitorId }), catalog }, "invalid_options"));
     const key = typeof rest.storageKey === "string" ? rest.storageKey : "vitrin";
     const channel = openChannel(key);
-    const [store, storeError] = openStore(rest.storage);
+    const [storage, storeError] = openStore(rest.storage);
+    const store = engineStore(storage);
     // What the key holds, handed to the engine, which uses it only with the visitor's consent.
     let stored = null;
     let unread;
@@ -557,7 +563,7 @@ class Engine {
     this.#store = store;
     this.#key = key;
     try {
-      this.#raw = guarded(() => answered(wasm, wasm.create(json, packed.table, packed.rows, packed.dim, channel !== null, stored, unread)), () => {
+      this.#raw = guarded(() => answered(wasm, wasm.create(json, table, rows, dim, channel !== null, stored, unread)), () => {
         throw broken;
       });
     } catch (e) {
@@ -567,12 +573,12 @@ class Engine {
     this.#channel = channel;
     if (channel) {
       channel.onmessage = (e) => {
-        if (typeof e.data === "string" && !this.#destroyed) this.#after(() => this.#act(calls.receive, e.data));
+        if (typeof e.data === "string" && !this.#destroyed) this.#act(calls.receive, e.data);
       };
     }
     live.add(this);
     if (storeError) this.#report(storeError);
-    this.#after(() => this.#act(calls.wants));
+    this.#act(calls.wants);
     if (typeof addEventListener === "function") {
       this.#onHide = () => this.#flush();
       addEventListener("pagehide", this.#onHide);
@@ -584,7 +590,7 @@ class Engine {
         storage: rest.storage === "memory" ? null : localStorageOrNull(),
         storageKey: rest.storageKey,
         visitorId: () => guarded(() => this.#call(calls.visitorId), () => ""),
-        identify: (id) => this.#after(() => this.#act(calls.identify, id)),
+        identify: (id) => this.#act(calls.identify, id),
       });
       this.#sync = restored;
       const run = ({ runSync }) => {
@@ -609,11 +615,6 @@ class Engine {
     return answered(this.#wasm, this.#raw.call(op, a, now, b, x));
   }
 
-  /** A call on the engine's session (calls.js), as `#call`: the session's `Wants` bits after it. */
-  #act(op, a, now, b) {
-    return answered(this.#wasm, this.#raw.act(op, a, now, b));
-  }
-
   #time() {
     const t = this.#now();
     return typeof t === "number" ? t : NaN;
@@ -629,9 +630,12 @@ class Engine {
     this.#flushTimer.unref?.();
   }
 
-  /** Runs a session call (`#act`) and arranges what it wants: a flush, an end-of-task post, effects. */
-  #after(call) {
-    const wants = guarded(call, () => 0);
+  /**
+   * A call on the engine's session (calls.js), as `#call` but contained; then arranges what
+   * the session wants after it (its `Wants` bits): a flush, an end-of-task post, effects.
+   */
+  #act(op, a, now, b) {
+    const wants = guarded(() => answered(this.#wasm, this.#raw.act(op, a, now, b)), () => 0);
     if (wants & WANTS_FLUSH) this.#scheduleFlush();
     if (wants & WANTS_END_TASK) queueMicrotask(() => this.#endTask());
     if (wants & WANTS_DRAIN) this.#drain();
@@ -639,13 +643,13 @@ class Engine {
   }
 
   #endTask() {
-    if (!this.#destroyed) this.#after(() => this.#act(calls.endTask));
+    if (!this.#destroyed) this.#act(calls.endTask);
   }
 
   #flush() {
     if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
-    if (!this.#destroyed) this.#after(() => this.#act(calls.flush));
+    if (!this.#destroyed) this.#act(calls.flush);
   }
 
   /**
@@ -706,7 +710,9 @@ class Engine {
   track(event) {
     this.#check();
     const at = this.#time();
-    this.#after(() => this.#act(calls.track, toJson(event, "invalid_event"), at));
+    // After an internal error, input is no longer read (nor refused), as by every call.
+    if (broken) return;
+    this.#act(calls.track, toJson(event, "invalid_event"), at);
     if (!broken) this.#sync?.event({ ...event, at: event.at ?? at });
     this.#promptsChanged();
   }
@@ -769,14 +775,14 @@ class Engine {
     if (productId != null && typeof productId !== "string") throw argError("/productId", "productId must be a string");
     if (limit != null && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) throw argError("/limit", "limit must be an integer between 1 and 100");
     const recs = guarded(() => JSON.parse(this.#call(calls.recommend, slot, this.#time(), productId ?? undefined, limit ?? undefined)), () => []);
-    this.#after(() => this.#act(calls.wants));
+    this.#act(calls.wants);
     return recs;
   }
 
   prompts() {
     this.#check();
     const text = guarded(() => this.#call(calls.prompts, undefined, this.#time()), () => "[]");
-    this.#after(() => this.#act(calls.wants));
+    this.#act(calls.wants);
     // Rendering is a function of the text alone: the same prompt again (the usual answer
     // between events) is parsed and formatted once, and copied after.
     if (text !== this.#rendered[0]) this.#rendered = [text, JSON.parse(text).map((p) => renderPrompt(p, this.#format()))];
@@ -786,7 +792,7 @@ class Engine {
   #promptAction(action, id) {
     this.#check();
     if (typeof id !== "string") throw argError("", "a prompt id is a string");
-    this.#after(() => this.#act(calls.promptAction, action, this.#time(), id));
+    this.#act(calls.promptAction, action, this.#time(), id);
     if (action !== "shown") this.#lastPromptId = null;
     this.#promptsChanged();
   }
@@ -836,14 +842,15 @@ class Engine {
 
   setCatalog(catalog) {
     this.#check();
-    const packed = packCatalog(catalog);
-    const json = packed.json === undefined && packed.table ? new Uint8Array(0) : utf8.encode(toJson(packed.json, "invalid_catalog"));
-    guarded(() => answered(this.#wasm, this.#raw.setCatalog(json, packed.table, packed.rows, packed.dim)), () => undefined);
+    const [doc, table, rows, dim] = packCatalog(catalog);
+    const json = doc === undefined && table ? new Uint8Array(0) : utf8.encode(toJson(doc, "invalid_catalog"));
+    guarded(() => answered(this.#wasm, this.#raw.setCatalog(json, table, rows, dim)), () => undefined);
   }
 
   setConsent(consent) {
     this.#check();
-    this.#after(() => this.#act(calls.setConsent, toJson(consent, "invalid_consent")));
+    if (broken) return;
+    this.#act(calls.setConsent, toJson(consent, "invalid_consent"));
     this.#promptsChanged();
   }
 
@@ -876,12 +883,12 @@ class Engine {
   identify(visitorId) {
     this.#check();
     if (typeof visitorId !== "string") throw argError("", "a visitor id is a string");
-    this.#after(() => this.#act(calls.identify, visitorId));
+    this.#act(calls.identify, visitorId);
   }
 
   forget() {
     this.#check();
-    this.#after(() => this.#act(calls.forget, mintId()));
+    this.#act(calls.forget, mintId());
     this.#sync?.forget();
     this.#promptsChanged();
   }
