@@ -45,9 +45,11 @@ use crate::util::{cmd, files_ending, output, read, write, Result};
 /// web-sys), iterator adapter chains and owned values held across `?` became plain loops and
 /// borrowed reads, the number code was shared and wasm-opt gained three passes (−15.0 KB):
 /// 109,901 B, so 123 → 108 KiB; lol_alloc's allocator (−624 B) went back to Talc in session
-/// 15 (freeing a fragmented heap was quadratic): 110,474 B. The product aims lower (issue 13:
-/// 100 KB, aim 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 108 * 1024;
+/// 15 (freeing a fragmented heap was quadratic): 110,474 B. Then the wasm-bindgen glue gave
+/// way to plain exports and a hand-written glue, and the engine, rules, catalog and core.js
+/// lost code compiled twice (−4.3 KB): 106,197 B, so 108 → 104 KiB. The product aims lower
+/// (issue 13: 100 KB, aim 60 KB).
+pub const SIZE_BUDGET_GZIP: u64 = 104 * 1024;
 
 /// The browser entry of the package (`vitrin` in a bundler or an import map).
 const ENTRY: &str = "index.js";
