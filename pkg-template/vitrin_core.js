@@ -75,8 +75,14 @@ function text(at) {
   return decoder.decode(m.subarray(start, start + length));
 }
 
-// An engine the page dropped without `free` is freed when collected.
-const engines = new FinalizationRegistry((engine) => wasm.free(engine));
+// An engine the page dropped without `free` is freed when collected. After a trap (a panic,
+// which core.js contains) the instance may trap again: then it is left as it is, since an
+// exception thrown here would be uncaught (in Node, the end of the process).
+const engines = new FinalizationRegistry((engine) => {
+  try {
+    wasm.free(engine);
+  } catch {}
+});
 
 /** An engine in the wasm (src/web/bindings.rs's `RawEngine`). */
 class RawEngine {
