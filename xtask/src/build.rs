@@ -254,7 +254,7 @@ fn wasm_opt(input: &Path, output: &Path) -> Result {
     run(cmd(&tool).arg(input).args(&args).arg("-o").arg(output))?;
     // Similar functions side by side (xtask/order-functions.mjs), then -O1 again, which
     // keeps the order and writes the code as compactly as the first run did: SIMD wasm
-    // 97,479 -> 96,781 B gzip -9, brotli 85,130 -> 84,185, raw 214,505 -> 215,341; 3 s each.
+    // 98,131 -> 96,878 B gzip -9, brotli 85,130 -> 83,941, raw 214,505 -> 214,902; 3 s each.
     // wasm-opt's own `--reorder-functions` (by call count) was +1,876 B gzip.
     run(cmd("node").arg(&order).arg(output).arg(output))?;
     run(cmd(&tool)
