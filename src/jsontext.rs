@@ -669,12 +669,38 @@ impl Fields<'_> {
 /// A list written item by item with `each`: for items written another way than their own
 /// `WriteJson` (a shorter form of the same struct).
 pub fn list<T>(out: &mut String, items: &[T], each: impl Fn(&mut String, &T)) {
+    write_items(out, items.len(), &|i: usize, out: &mut String| {
+        each(out, &items[i])
+    })
+}
+
+/// Writes item `i` of a list, for `write_items`.
+trait Items {
+    fn write_item(&self, i: usize, out: &mut String);
+}
+
+impl<F: Fn(usize, &mut String)> Items for F {
+    fn write_item(&self, i: usize, out: &mut String) {
+        self(i, out)
+    }
+}
+
+impl<T: WriteJson> Items for Vec<T> {
+    fn write_item(&self, i: usize, out: &mut String) {
+        self[i].write_json(out)
+    }
+}
+
+/// The brackets and commas of a list of `n` items: one copy of this loop for all the item
+/// types (a generic one was compiled for each). A `Vec` is passed as the `dyn` itself, with
+/// no closure to build around it.
+fn write_items(out: &mut String, n: usize, items: &dyn Items) {
     out.push('[');
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..n {
         if i > 0 {
             out.push(',');
         }
-        each(out, item);
+        items.write_item(i, out);
     }
     out.push(']');
 }
@@ -749,7 +775,7 @@ impl<T: WriteJson> WriteJson for [T] {
 
 impl<T: WriteJson> WriteJson for Vec<T> {
     fn write_json(&self, out: &mut String) {
-        self.as_slice().write_json(out)
+        write_items(out, self.len(), self)
     }
 }
 
