@@ -228,9 +228,10 @@ fn list<'a>(names: &mut dyn Iterator<Item = &'a str>) -> String {
 /// `did_you_mean`'s body, compiled once rather than per iterator type.
 fn nearest<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> String {
     // The first of the closest: a loop, not `filter(..).min_by_key(..)` (more wasm).
+    let word: Vec<char> = word.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = edit_distance(word, c);
+        let d = edit_distance(&word, &c.chars().collect::<Vec<char>>(), false);
         if d <= 2 && best.is_none_or(|(b, _)| d < b) {
             best = Some((d, c));
         }
@@ -239,17 +240,29 @@ fn nearest<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Str
         .unwrap_or_default()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
+/// Levenshtein distance, with `swaps` the optimal string alignment distance (adjacent
+/// transpositions count one): field names use the first, operator names the second; one
+/// body serves both.
+pub(crate) fn edit_distance(a: &[char], b: &[char], swaps: bool) -> usize {
+    // Rows pushed by one loop, and ranges without `..=`: `collect`, `clone`, `vec!` and
+    // `RangeInclusive` compiled copies for this function alone.
+    let (mut before, mut prev, mut cur) = (Vec::new(), Vec::new(), Vec::new());
+    for j in 0..b.len() + 1 {
+        before.push(0);
+        prev.push(j);
+        cur.push(0);
     }
-    row[b.len()]
+    for i in 1..a.len() + 1 {
+        cur[0] = i;
+        for j in 1..b.len() + 1 {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if swaps && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(before[j - 2] + 1);
+            }
+        }
+        core::mem::swap(&mut before, &mut prev);
+        core::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }

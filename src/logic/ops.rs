@@ -214,7 +214,7 @@ pub(super) fn suggest(name: &str) -> Option<&'static str> {
     let mut best: Option<((usize, bool), &'static str)> = None;
     for &(cand, _) in &NAMES {
         let c: Vec<char> = cand.to_ascii_lowercase().chars().collect();
-        let d = distance(&lower, &c);
+        let d = crate::error::edit_distance(&lower, &c, true);
         if !(d <= 2 && d <= (lower.len() / 2).max(1) && d < c.len().max(lower.len())) {
             continue;
         }
@@ -230,29 +230,4 @@ pub(super) fn suggest(name: &str) -> Option<&'static str> {
 fn same_chars(a: &[char], b: &[char]) -> bool {
     let count = |s: &[char], c: char| s.iter().filter(|&&x| x == c).count();
     a.len() == b.len() && a.iter().all(|&c| count(a, c) == count(b, c))
-}
-
-/// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
-fn distance(a: &[char], b: &[char]) -> usize {
-    // Rows pushed by one loop, and ranges without `..=`: `collect`, `clone`, `vec!` and
-    // `RangeInclusive` compiled copies for this function alone.
-    let (mut before, mut prev, mut cur) = (Vec::new(), Vec::new(), Vec::new());
-    for j in 0..b.len() + 1 {
-        before.push(0);
-        prev.push(j);
-        cur.push(0);
-    }
-    for i in 1..a.len() + 1 {
-        cur[0] = i;
-        for j in 1..b.len() + 1 {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                cur[j] = cur[j].min(before[j - 2] + 1);
-            }
-        }
-        core::mem::swap(&mut before, &mut prev);
-        core::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
