@@ -156,6 +156,13 @@ pub fn join(path: &str, token: impl crate::jsontext::Piece) -> String {
 fn join_str(path: &str, token: &str) -> String {
     let mut out = String::with_capacity(path.len() + token.len() + 1);
     out.push_str(path);
+    push_token(&mut out, token);
+    out
+}
+
+/// Appends `/` and `token` escaped (`~0`, `~1`) to a JSON Pointer: `join` and the
+/// condition compiler's pointer share this loop.
+pub(crate) fn push_token(out: &mut String, token: &str) {
     out.push('/');
     for c in token.chars() {
         match c {
@@ -164,7 +171,6 @@ fn join_str(path: &str, token: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 crate::names! {
@@ -236,7 +242,14 @@ fn nearest<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Str
             best = Some((d, c));
         }
     }
-    best.map(|(_, c)| crate::cat!(" (did you mean \"", c, "\"?)"))
+    hint(best.map(|(_, c)| c))
+}
+
+/// `" (did you mean \"x\"?)"` for a suggestion, else empty: the field names' and the
+/// operators' suggestions share it.
+pub(crate) fn hint(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|c| crate::cat!(" (did you mean \"", c, "\"?)"))
         .unwrap_or_default()
 }
 

@@ -102,26 +102,11 @@ impl Compiler {
 
     /// Runs `f` with `token` appended to the current pointer (escaped per RFC 6901).
     fn at<T>(&mut self, token: &str, f: impl FnOnce(&mut Self) -> T) -> T {
-        let len = self.enter(token);
+        let len = self.path.len();
+        crate::error::push_token(&mut self.path, token);
         let out = f(self);
         self.path.truncate(len);
         out
-    }
-
-    /// Appends `token` to the pointer; the length to cut back to. Apart from `at`, whose
-    /// two uses would each compile the escaping loop.
-    #[inline(never)]
-    fn enter(&mut self, token: &str) -> usize {
-        let len = self.path.len();
-        self.path.push('/');
-        for c in token.chars() {
-            match c {
-                '~' => self.path.push_str("~0"),
-                '/' => self.path.push_str("~1"),
-                c => self.path.push(c),
-            }
-        }
-        len
     }
 
     /// An array's items compiled in order, each at its index: a loop, not
@@ -201,9 +186,7 @@ impl Compiler {
                     self.error(crate::cat!("unsupported operator \"", name, "\": ", origin))
                 }
                 None => {
-                    let hint = suggest(name)
-                        .map(|s| crate::cat!(" (did you mean \"", s, "\"?)"))
-                        .unwrap_or_default();
+                    let hint = crate::error::hint(suggest(name));
                     self.error(crate::cat!("unknown operator \"", name, "\"", hint));
                 }
             }
