@@ -279,3 +279,62 @@ pub(crate) fn edit_distance(a: &[char], b: &[char], swaps: bool) -> usize {
     }
     prev[b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    /// Without swaps it is plain Levenshtein, as field-name suggestions always had: checked
+    /// against the textbook one-row version over every pair of a few words.
+    #[test]
+    fn without_swaps_it_is_levenshtein() {
+        fn levenshtein(a: &str, b: &str) -> usize {
+            let b: Vec<char> = b.chars().collect();
+            let mut row: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.chars().enumerate() {
+                let mut prev = row[0];
+                row[0] = i + 1;
+                for (j, cb) in b.iter().enumerate() {
+                    let cur = row[j + 1];
+                    row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                    prev = cur;
+                }
+            }
+            row[b.len()]
+        }
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "priority",
+            "priorty",
+            "pirority",
+            "kitten",
+            "sitting",
+            "perDay",
+            "perdya",
+            "çğü",
+            "ğçü",
+            "withinMinutes",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    edit_distance(&chars(a), &chars(b), false),
+                    levenshtein(a, b),
+                    "{a} {b}"
+                );
+            }
+        }
+        assert_eq!(edit_distance(&chars("ab"), &chars("ba"), false), 2);
+        assert_eq!(edit_distance(&chars("ab"), &chars("ba"), true), 1);
+        assert_eq!(edit_distance(&chars("kitten"), &chars("sitting"), true), 3);
+    }
+}
