@@ -251,45 +251,41 @@ fn tweak(v: &Value, path: &str, out: &mut Findings) -> Tweak {
         exclude: strings(v, "exclude"),
         ..Tweak::default()
     };
-    for (i, json) in list("filters").iter().enumerate() {
-        let Some(c) = cond(
-            json,
-            Scope::Slot,
-            join(&join(path, "filters"), i),
-            Some(&mut *out),
-        ) else {
-            continue;
-        };
-        if reads_only_product(json) {
-            t.product_filters
-                .push(ProductCondition::new(c, product_fields(json)));
-        } else {
-            t.product_fields |= product_fields(json);
-            t.filters.push(c);
-        }
-    }
-    for (i, b) in list("boosts").iter().enumerate() {
-        let Some(json) = b.get("when") else { continue };
-        let when = cond(
-            json,
-            Scope::Slot,
-            join(&join(&join(path, "boosts"), i), "when"),
-            Some(&mut *out),
-        );
-        let (Some(when), Some(weight)) = (when, f(b, "weight")) else {
-            continue;
-        };
-        if reads_only_product(json) {
-            t.product_boosts.push((
-                ProductCondition::new(when, product_fields(json)),
-                weight as f32,
-            ));
-        } else {
-            t.product_fields |= product_fields(json);
-            t.boosts.push(Boost {
-                when,
-                weight: weight as f32,
-            });
+    // Filters and boosts by one loop: a filter is the condition itself, a boost holds one
+    // in `when` beside its weight; each is kept per catalog when it reads the product alone.
+    for key in ["filters", "boosts"] {
+        for (i, item) in list(key).iter().enumerate() {
+            let at = join(&join(path, key), i);
+            let (json, at, weight) = if key == "filters" {
+                (item, at, None)
+            } else {
+                let Some(when) = item.get("when") else {
+                    continue;
+                };
+                (when, join(&at, "when"), Some(f(item, "weight")))
+            };
+            let Some(c) = cond(json, Scope::Slot, at, Some(&mut *out)) else {
+                continue;
+            };
+            // Required: `spec::check` reported a boost without one.
+            let weight = match weight {
+                Some(None) => continue,
+                w => w.flatten().map(|w| w as f32),
+            };
+            let fields = product_fields(json);
+            if reads_only_product(json) {
+                let c = ProductCondition::new(c, fields);
+                match weight {
+                    None => t.product_filters.push(c),
+                    Some(w) => t.product_boosts.push((c, w)),
+                }
+            } else {
+                t.product_fields |= fields;
+                match weight {
+                    None => t.filters.push(c),
+                    Some(weight) => t.boosts.push(Boost { when: c, weight }),
+                }
+            }
         }
     }
     t
