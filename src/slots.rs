@@ -80,7 +80,7 @@ pub fn tune<'a>(
             .iter()
             .any(|(t, _)| t.exclude.iter().any(|x| x == c.id(ix)))
     };
-    cands.retain(|r| !excluded(r.pick.ix));
+    keep(cands, &mut |r| !excluded(r.pick.ix));
     // A campaign whose product-only boost lifted a pick is credited with it.
     for r in cands.iter_mut() {
         if let Some((_, who)) = tweaks.iter().rev().find(|(t, who)| {
@@ -94,7 +94,7 @@ pub fn tune<'a>(
         .any(|(t, _)| !t.filters.is_empty() || !t.boosts.is_empty())
     {
         let fields = tweaks.iter().fold(0, |m, (t, _)| m | t.product_fields);
-        cands.retain_mut(|r| {
+        keep(cands, &mut |r| {
             // `get_mut`, not `data["product"] = …`: the caller made the key, and IndexMut's
             // panic would keep `Debug` formatting in the wasm.
             if let Some(p) = data.get_mut("product") {
@@ -132,7 +132,7 @@ pub fn tune<'a>(
             {
                 continue;
             }
-            cands.retain(|r| r.pick.ix != ix);
+            keep(cands, &mut |r| r.pick.ix != ix);
             pinned.push(Candidate {
                 pick: Pick {
                     ix,
@@ -149,6 +149,13 @@ pub fn tune<'a>(
     if let Some(d) = variety {
         diversify(cands, c, d);
     }
+}
+
+/// `cands.retain_mut(f)`, compiled once for the slot's four filters (a copy of `retain`
+/// per closure cost wasm; a pool holds at most a few hundred candidates).
+#[inline(never)]
+fn keep<'a>(cands: &mut Vec<Candidate<'a>>, f: &mut dyn FnMut(&mut Candidate<'a>) -> bool) {
+    cands.retain_mut(f);
 }
 
 /// Variety in a slot's results: at most so many per category (leaf) and per brand, and
@@ -269,7 +276,7 @@ fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
         return;
     }
     let mut seen: Vec<(u32, u32)> = Vec::new();
-    cands.retain(|r| {
+    keep(cands, &mut |r| {
         let ix = r.pick.ix as usize;
         let (cat, brand) = (c.category[ix], c.brand[ix]);
         let same_cat = seen.iter().filter(|(sc, _)| *sc == cat).count();
