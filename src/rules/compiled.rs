@@ -6,7 +6,7 @@
 //! Defaults are the spec's presets; what the compiler cannot read is an error already
 //! reported, and the rules of a document with errors are never used.
 
-use super::product::{product_fields, reads_only_product, ProductCondition};
+use super::product::{product_reads, ProductCondition};
 use super::spec::parse_datetime;
 use super::vocabulary::Scope;
 use super::Condition;
@@ -34,7 +34,7 @@ pub struct Tweak {
     pub product_boosts: Vec<(ProductCondition, f32)>,
     pub pin: Vec<String>,
     pub exclude: Vec<String>,
-    /// The `product.*` fields its visitor-reading filters and boosts read (`product::product_fields`).
+    /// The `product.*` fields its visitor-reading filters and boosts read (`product::product_reads`).
     pub product_fields: u16,
 }
 
@@ -272,8 +272,8 @@ fn tweak(v: &Value, path: &str, out: &mut Findings) -> Tweak {
                 Some(None) => continue,
                 w => w.flatten().map(|w| w as f32),
             };
-            let fields = product_fields(json);
-            if reads_only_product(json) {
+            let (fields, only_product) = product_reads(json);
+            if only_product {
                 let c = ProductCondition::new(c, fields);
                 match weight {
                     None => t.product_filters.push(c),

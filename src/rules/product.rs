@@ -16,63 +16,61 @@ use core::cell::RefCell;
 
 const ALL_FIELDS: u16 = (1 << PRODUCT_FIELDS.len()) - 1;
 
-/// Which `product.*` fields a condition may read, as a bit set over `PRODUCT_FIELDS`:
-/// every string naming `product.<field>` counts (a superset of the `var`s, which is safe),
-/// and a `var` whose path is computed, or names the whole product, reads them all.
-pub fn product_fields(condition: &Value) -> u16 {
+/// What a condition reads of the product, in one walk: which `product.*` fields it may read,
+/// as a bit set over `PRODUCT_FIELDS` (every string naming `product.<field>` counts, a
+/// superset of the `var`s, which is safe; a `var` whose path is computed, or names the whole
+/// product, reads them all), and whether it reads nothing but `product.*` (every `var` a
+/// constant path into it, no `missing`, no clock), so its answer depends on the product alone.
+pub fn product_reads(condition: &Value) -> (u16, bool) {
+    let mut reads = (0, true);
+    let mut add = |(fields, only): (u16, bool)| {
+        reads.0 |= fields;
+        reads.1 &= only;
+    };
     match condition {
-        Value::String(s) => match s.strip_prefix("product") {
-            Some("") => ALL_FIELDS,
-            Some(rest) => rest.strip_prefix('.').map_or(0, |f| {
-                let f = crate::jsontext::split(f, b'.').next().unwrap_or(f);
-                PRODUCT_FIELDS
-                    .iter()
-                    .position(|k| k.name == f)
-                    .map_or(0, |b| 1 << b)
-            }),
-            None => 0,
-        },
-        Value::Array(a) => a.iter().fold(0, |m, v| m | product_fields(v)),
-        Value::Object(o) => o.iter().fold(0, |m, (op, arg)| {
-            let computed = op == "var"
-                && !matches!(
-                    arg.as_array().and_then(|a| a.first()).unwrap_or(arg),
-                    Value::String(_) | Value::Number(_) | Value::Null
-                );
-            m | if computed {
-                ALL_FIELDS
-            } else {
-                product_fields(arg)
+        Value::String(s) => add((
+            match s.strip_prefix("product") {
+                Some("") => ALL_FIELDS,
+                Some(rest) => rest.strip_prefix('.').map_or(0, |f| {
+                    let f = crate::jsontext::split(f, b'.').next().unwrap_or(f);
+                    PRODUCT_FIELDS
+                        .iter()
+                        .position(|k| k.name == f)
+                        .map_or(0, |b| 1 << b)
+                }),
+                None => 0,
+            },
+            true,
+        )),
+        // Loops, not `fold`s: one copy of the walk serves arrays and objects.
+        Value::Array(a) => {
+            for v in a {
+                add(product_reads(v));
             }
-        }),
-        _ => 0,
-    }
-}
-
-/// True when the condition reads nothing but `product.*` (every `var` a constant path
-/// into it, no `missing`, no clock), so its answer depends on the product alone.
-pub fn reads_only_product(condition: &Value) -> bool {
-    match condition {
-        Value::Array(a) => a.iter().all(reads_only_product),
-        Value::Object(o) => o.iter().all(|(op, arg)| match op.as_str() {
-            "var" => {
-                let (path, default) = match arg {
-                    Value::Array(a) => (
-                        a.first().unwrap_or(&Value::Null),
-                        a.get(1..).unwrap_or_default(),
-                    ),
-                    path => (path, &[][..]),
-                };
-                matches!(path, Value::String(p) if p == "product" || p.starts_with("product."))
-                    && default.iter().all(reads_only_product)
+        }
+        Value::Object(o) => {
+            for (op, arg) in o {
+                let (mut fields, mut only) = product_reads(arg);
+                match op.as_str() {
+                    "var" => {
+                        // The path; what follows it in a list is the default, walked above.
+                        let path = arg.as_array().and_then(|a| a.first()).unwrap_or(arg);
+                        if !matches!(path, Value::String(_) | Value::Number(_) | Value::Null) {
+                            fields = ALL_FIELDS;
+                        }
+                        only &= matches!(path, Value::String(p) if p == "product" || p.starts_with("product."));
+                    }
+                    "missing" | "missing_some" => only = false,
+                    // The clock changes after the product sets are computed.
+                    name if crate::logic::reads_clock(name) => only = false,
+                    _ => {}
+                }
+                add((fields, only));
             }
-            "missing" | "missing_some" => false,
-            // The clock changes after the product sets are computed.
-            name if crate::logic::reads_clock(name) => false,
-            _ => reads_only_product(arg),
-        }),
-        _ => true,
+        }
+        _ => {}
     }
+    reads
 }
 
 /// A slot condition over the product alone: for a given catalog, the set of products it
@@ -185,7 +183,7 @@ mod tests {
             (json!({"missing": ["product.price"]}), false),
             (json!({"var": "productivity"}), false),
         ] {
-            assert_eq!(reads_only_product(&condition), want, "{condition}");
+            assert_eq!(product_reads(&condition).1, want, "{condition}");
         }
     }
 
@@ -207,7 +205,7 @@ mod tests {
             (json!({">": [{"var": "visitor.cart.count"}, 1]}), 0),
         ];
         for (condition, want) in cases {
-            assert_eq!(product_fields(&condition), want, "{condition}");
+            assert_eq!(product_reads(&condition).0, want, "{condition}");
         }
         let c = Catalog::from_json(
             &json!({"products": [{"id": "a", "title": "A", "category": "x/y", "price": 5}]}),
