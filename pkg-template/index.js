@@ -20,22 +20,20 @@ export const { loadVitrin, createVitrin } = makeLoader(async () => {
   return { create, run };
 });
 
-/** The wasm at `url`, compiled while it downloads: the glue's `init` for a URL, less the instance. */
+/**
+ * The wasm at `url`, compiled while it downloads: the glue's `init` for a URL, less the
+ * instance. A failed download or a server that does not send `application/wasm` is handled
+ * by fallback.js, imported only then (no page that loads normally downloads it).
+ */
 async function compile(url) {
   const response = await fetch(url);
-  if (!response.ok) {
-    let message = `failed to fetch Wasm: ${response.status} ${response.statusText} fetching '${response.url}'`;
-    // A bundler that emits no file for `new URL` (esbuild, Rollup without an assets plugin).
-    if (response.status === 404) message += '; if your bundler did not copy the .wasm, import "vitrin/inline"';
-    throw new Error(message);
+  let error;
+  if (response.ok) {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (e) {
+      error = e;
+    }
   }
-  try {
-    return await WebAssembly.compileStreaming(response);
-  } catch (e) {
-    // Streaming needs the `application/wasm` type; a same-origin or CORS response served
-    // with another is compiled from its bytes instead, as the glue does.
-    if (!["basic", "cors", "default"].includes(response.type) || response.headers.get("Content-Type") === "application/wasm") throw e;
-    console.warn("[vitrin] the server does not serve the .wasm as application/wasm: compiling it after the download (slower)", e);
-    return WebAssembly.compile(await response.arrayBuffer());
-  }
+  return (await import("./fallback.js")).compiled(response, error);
 }
