@@ -92,37 +92,9 @@ impl Why {
 
     /// The readable reason; `subject` is a product title, a category name or a day count.
     pub fn text(self, lang: Lang, subject: &str) -> String {
-        match (lang, self) {
-            (Lang::En, Why::Viewed) => crate::cat!("Because you viewed ", subject),
-            (Lang::En, Why::BoughtWith) => crate::cat!("Often bought with ", subject),
-            (Lang::En, Why::GoesWith) => crate::cat!("Goes well with ", subject),
-            (Lang::En, Why::Similar) => crate::cat!("Similar to ", subject),
-            (Lang::En, Why::Affinity) => crate::cat!("Because you like ", subject),
-            (Lang::En, Why::Taste) => "Picked for your taste".to_string(),
-            (Lang::En, Why::Popular) => "Popular right now".to_string(),
-            (Lang::En, Why::RecentlyViewed) => "You viewed this recently".to_string(),
-            (Lang::En, Why::Replenish) => crate::cat!("You buy this every ~", subject, " days"),
-            (Lang::En, Why::ReplenishCompanion) => crate::cat!("Goes with your regular ", subject),
-            (Lang::En, Why::Featured) => "Featured".to_string(),
-            (Lang::Tr, Why::Featured) => "Öne çıkan ürün".to_string(),
-            (Lang::Tr, Why::Viewed) => crate::cat!(subject, " ürününe baktığınız için"),
-            (Lang::Tr, Why::BoughtWith) => crate::cat!(subject, " ile sıkça birlikte alınıyor"),
-            (Lang::Tr, Why::GoesWith) => crate::cat!(subject, " ile iyi gider"),
-            (Lang::Tr, Why::Similar) => crate::cat!(subject, " ürününe benzer"),
-            (Lang::Tr, Why::Affinity) => crate::cat!("İlgilendiğiniz ", subject, " kategorisinden"),
-            (Lang::Tr, Why::Taste) => "Zevkinize göre seçildi".to_string(),
-            (Lang::Tr, Why::Popular) => "Şu an çok tercih ediliyor".to_string(),
-            (Lang::Tr, Why::RecentlyViewed) => "Son baktığınız ürünlerden".to_string(),
-            (Lang::Tr, Why::Replenish) => {
-                crate::cat!("Bunu yaklaşık ", subject, " günde bir alıyorsunuz")
-            }
-            (Lang::Tr, Why::ReplenishCompanion) => {
-                crate::cat!("Düzenli aldığınız ", subject, " ile birlikte")
-            }
-            (_, Why::GoesWithPurchase | Why::BoughtWithPurchase) => {
-                self.text_bought(lang, subject, "")
-            }
-        }
+        // One template per language and reason (NUL: where the subject goes), not a match
+        // arm of code per text (wasm size).
+        crate::jsontext::cat(TEXTS[lang as usize][self as usize], &[&subject])
     }
 
     /// A reason naming a purchase and its date ("Goes with the X you bought on 12 April").
@@ -151,6 +123,41 @@ impl Why {
         }
     }
 }
+
+/// `Why::text`'s templates, per language in `Why`'s order; a NUL stands for the subject.
+/// The purchase reasons without a date read as `Why::text_bought` with none.
+const TEXTS: [[&str; 13]; 2] = [
+    [
+        "Because you viewed \0",
+        "Often bought with \0",
+        "Goes well with \0",
+        "Similar to \0",
+        "Because you like \0",
+        "Picked for your taste",
+        "Popular right now",
+        "You viewed this recently",
+        "You buy this every ~\0 days",
+        "Goes with your regular \0",
+        "Featured",
+        "Goes with the \0 you bought",
+        "Often bought with the \0 you bought",
+    ],
+    [
+        "\0 ürününe baktığınız için",
+        "\0 ile sıkça birlikte alınıyor",
+        "\0 ile iyi gider",
+        "\0 ürününe benzer",
+        "İlgilendiğiniz \0 kategorisinden",
+        "Zevkinize göre seçildi",
+        "Şu an çok tercih ediliyor",
+        "Son baktığınız ürünlerden",
+        "Bunu yaklaşık \0 günde bir alıyorsunuz",
+        "Düzenli aldığınız \0 ile birlikte",
+        "Öne çıkan ürün",
+        "aldığınız \0 ile uyumlu",
+        "aldığınız \0 ile sıkça birlikte alınıyor",
+    ],
+];
 
 const MONTHS_EN: [&str; 12] = [
     "January",
@@ -304,4 +311,71 @@ pub fn explain_texts() -> crate::value::Value {
         );
     }
     crate::value::Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_reads_as_written_with_its_subject() {
+        let en = [
+            "Because you viewed X",
+            "Often bought with X",
+            "Goes well with X",
+            "Similar to X",
+            "Because you like X",
+            "Picked for your taste",
+            "Popular right now",
+            "You viewed this recently",
+            "You buy this every ~X days",
+            "Goes with your regular X",
+            "Featured",
+            "Goes with the X you bought",
+            "Often bought with the X you bought",
+        ];
+        let tr = [
+            "X ürününe baktığınız için",
+            "X ile sıkça birlikte alınıyor",
+            "X ile iyi gider",
+            "X ürününe benzer",
+            "İlgilendiğiniz X kategorisinden",
+            "Zevkinize göre seçildi",
+            "Şu an çok tercih ediliyor",
+            "Son baktığınız ürünlerden",
+            "Bunu yaklaşık X günde bir alıyorsunuz",
+            "Düzenli aldığınız X ile birlikte",
+            "Öne çıkan ürün",
+            "aldığınız X ile uyumlu",
+            "aldığınız X ile sıkça birlikte alınıyor",
+        ];
+        for (k, &why) in Why::ALL.iter().enumerate() {
+            assert_eq!(why.text(Lang::En, "X"), en[k], "{why:?}");
+            assert_eq!(why.text(Lang::Tr, "X"), tr[k], "{why:?}");
+        }
+        // The purchase reasons without a date are `text_bought`'s.
+        for why in [Why::GoesWithPurchase, Why::BoughtWithPurchase] {
+            for lang in [Lang::En, Lang::Tr] {
+                assert_eq!(why.text(lang, "X"), why.text_bought(lang, "X", ""));
+            }
+        }
+        let dated = |why: Why, lang| why.text_bought(lang, "X", "12 April");
+        let (goes, bought) = (Why::GoesWithPurchase, Why::BoughtWithPurchase);
+        assert_eq!(
+            dated(goes, Lang::En),
+            "Goes with the X you bought on 12 April"
+        );
+        assert_eq!(
+            dated(bought, Lang::En),
+            "Often bought with the X you bought on 12 April"
+        );
+        assert_eq!(
+            dated(goes, Lang::Tr),
+            "12 April tarihinde aldığınız X ile uyumlu"
+        );
+        assert_eq!(
+            dated(bought, Lang::Tr),
+            "12 April tarihinde aldığınız X ile sıkça birlikte alınıyor"
+        );
+    }
 }
