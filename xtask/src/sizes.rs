@@ -54,8 +54,11 @@ pub const SIZE_BUDGET_GZIP: u64 = 103 * 1024;
 
 /// The browser entry of the package (`vitrin` in a bundler or an import map).
 const ENTRY: &str = "index.js";
-/// Debug mode's console logging, imported by `loader.js` only when debug mode is on.
-const DEBUG: &str = "debug.js";
+/// Files a storefront imports lazily only in a situation, counted in neither total: debug
+/// mode's console logging (imported by `loader.js` only when debug mode is on), and the wasm
+/// download's rare paths (`fallback.js`: an HTTP error's hint, a `.wasm` served with another
+/// type).
+const SITUATIONAL: [(&str, Part); 2] = [("debug.js", Part::Debug), ("fallback.js", Part::Fallback)];
 
 /// Files a browser never downloads together with the rest: the Node, edge and test entries,
 /// the alternatives to the ES-module files (the scalar wasm, the script-tag build, the inline
@@ -86,8 +89,10 @@ pub enum Part {
     Storefront,
     /// Imported with `import("./…")` from a storefront file: only when the page uses it.
     Lazy,
-    /// Imported only in debug mode (`DEBUG`): a developer's page, in neither total.
+    /// Imported only in debug mode (`SITUATIONAL`): a developer's page, in neither total.
     Debug,
+    /// Imported only when the wasm's download fails or is mis-served (`SITUATIONAL`).
+    Fallback,
     /// Another entry a page may add (`vitrin/assistant`, `vitrin/react`): not in the total.
     Optional,
     /// Never downloaded with the rest (`outside_total`).
@@ -100,6 +105,7 @@ impl Part {
             Part::Storefront => "storefront",
             Part::Lazy => "lazy",
             Part::Debug => "debug",
+            Part::Fallback => "fallback",
             Part::Optional => "optional",
             Part::Outside => "outside",
         }
@@ -179,8 +185,11 @@ pub fn measure(pkg: &Path) -> Result<SizeReport> {
             total.add(&sizes);
             with_lazy.add(&sizes);
             Part::Storefront
-        } else if name == DEBUG && lazy.contains(&name) {
-            Part::Debug
+        } else if let Some(&(_, part)) = SITUATIONAL
+            .iter()
+            .find(|(file, _)| *file == name && lazy.contains(&name))
+        {
+            part
         } else if lazy.contains(&name) {
             with_lazy.add(&sizes);
             Part::Lazy
@@ -339,9 +348,10 @@ impl SizeReport {
             "",
         );
         println!(
-            "loaded only when used, not in the total: {} (lazy); {} (debug mode); {} (optional entries)",
+            "loaded only when used, not in the total: {} (lazy); {} (debug mode); {} (a failed or mis-served wasm download); {} (optional entries)",
             self.names(Part::Lazy),
             self.names(Part::Debug),
+            self.names(Part::Fallback),
             self.names(Part::Optional)
         );
         println!(
