@@ -172,36 +172,31 @@ pub(super) enum Unit {
 
 impl Unit {
     pub(super) fn parse(s: &str) -> Option<Unit> {
-        // moment's short aliases are case-sensitive (`M` month, `m` minute); long names not.
-        let unit = match s {
-            "y" => Unit::Year,
-            "Q" => Unit::Quarter,
-            "M" => Unit::Month,
-            "w" => Unit::Week,
-            "W" => Unit::IsoWeek,
-            "d" | "D" => Unit::Day,
-            "h" => Unit::Hour,
-            "m" => Unit::Minute,
-            "s" => Unit::Second,
-            "ms" => Unit::Millisecond,
-            _ => {
-                let lower = s.to_ascii_lowercase();
-                match lower.strip_suffix('s').unwrap_or(&lower) {
-                    "year" => Unit::Year,
-                    "quarter" => Unit::Quarter,
-                    "month" => Unit::Month,
-                    "week" => Unit::Week,
-                    "isoweek" => Unit::IsoWeek,
-                    "day" | "date" => Unit::Day,
-                    "hour" => Unit::Hour,
-                    "minute" => Unit::Minute,
-                    "second" => Unit::Second,
-                    "millisecond" => Unit::Millisecond,
-                    _ => return None,
-                }
-            }
+        use Unit::*;
+        // moment's short alias (case-sensitive: `M` month, `m` minute) and long name (any
+        // case, plural too) of each unit: one loop over a table, not a compare per spelling.
+        const NAMES: [(&str, &str, Unit); 10] = [
+            ("y", "year", Year),
+            ("Q", "quarter", Quarter),
+            ("M", "month", Month),
+            ("w", "week", Week),
+            ("W", "isoweek", IsoWeek),
+            ("d", "day", Day),
+            ("h", "hour", Hour),
+            ("m", "minute", Minute),
+            ("s", "second", Second),
+            ("ms", "millisecond", Millisecond),
+        ];
+        let long = s.strip_suffix(['s', 'S']).unwrap_or(s);
+        let (short, long) = match (s, long) {
+            ("D", _) => ("d", long),
+            (_, l) if l.eq_ignore_ascii_case("date") => (s, "day"),
+            _ => (s, long),
         };
-        Some(unit)
+        NAMES
+            .iter()
+            .find(|(a, name, _)| short == *a || long.eq_ignore_ascii_case(name))
+            .map(|n| n.2)
     }
 }
 
