@@ -13,7 +13,7 @@ use crate::reasons::Blocked;
 use crate::rules::vocabulary::CONTEXT as NAMES;
 use crate::rules::{Campaign, Caps, Rules, Trigger};
 use crate::value::{Map, Value};
-use crate::visitor::VisitorState;
+use crate::visitor::{CampaignLog, VisitorState};
 
 /// Exit intent counts for this long after the page reported it.
 const EXIT_INTENT_MS: f64 = 60_000.0;
@@ -560,6 +560,28 @@ fn subject(c: &Campaign) -> Option<&'static str> {
         .then_some("cart")
 }
 
+/// A quiet time blocks while `now - since < gap` (`since` -∞: nothing to be quiet after);
+/// its pointer, `base` + `key`, is written only for a block. One function for the five
+/// quiet times, not a copy of the block each.
+fn quiet(
+    out: &mut Vec<Block>,
+    now: f64,
+    base: &str,
+    key: &str,
+    code: Blocked,
+    since: f64,
+    gap: f64,
+) {
+    if now - since < gap {
+        out.push(block_with(
+            crate::cat!(base, key),
+            code,
+            "minutes",
+            minutes_left(since + gap, now),
+        ));
+    }
+}
+
 /// Caps that stop a prompt now: the campaign's own, then the global ones.
 pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Vec<Block> {
     let mut out = Vec::new();
@@ -604,53 +626,54 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
         counts(shown),
         log.map_or(0, |l| l.shown_total),
     );
-    if let Some(&last) = shown.first() {
-        if now - last < c.caps.cooldown_ms {
-            out.push(block_with(
-                crate::cat!(c.path, "/caps/cooldownMinutes"),
-                Blocked::CoolingDown,
-                "minutes",
-                minutes_left(last + c.caps.cooldown_ms, now),
-            ));
-        }
-    }
-    if let Some(l) =
-        log.filter(|l| l.dismissed_at > 0.0 && now - l.dismissed_at < c.caps.dismiss_cooldown_ms)
-    {
-        out.push(block_with(
-            crate::cat!(c.path, "/caps/dismissCooldownMinutes"),
-            Blocked::Dismissed,
-            "minutes",
-            minutes_left(l.dismissed_at + c.caps.dismiss_cooldown_ms, now),
-        ));
-    }
+    quiet(
+        &mut out,
+        now,
+        &c.path,
+        "/caps/cooldownMinutes",
+        Blocked::CoolingDown,
+        shown.first().copied().unwrap_or(f64::NEG_INFINITY),
+        c.caps.cooldown_ms,
+    );
+    let dismissed = |l: &CampaignLog| match l.dismissed_at > 0.0 {
+        true => l.dismissed_at,
+        false => f64::NEG_INFINITY,
+    };
+    quiet(
+        &mut out,
+        now,
+        &c.path,
+        "/caps/dismissCooldownMinutes",
+        Blocked::Dismissed,
+        log.map_or(f64::NEG_INFINITY, dismissed),
+        c.caps.dismiss_cooldown_ms,
+    );
     let mut all: Vec<f64> = Vec::new();
     for l in &s.campaigns {
         all.extend_from_slice(&l.shown);
     }
     check(&mut out, &rules.caps, "/caps", counts(&all), 0);
-    let last_shown = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if now - last_shown < rules.min_gap_ms {
-        out.push(block_with(
-            "/caps/minGapMinutes",
-            Blocked::QuietAfterPrompt,
-            "minutes",
-            minutes_left(last_shown + rules.min_gap_ms, now),
-        ));
-    }
-    let last_dismiss = s
-        .campaigns
-        .iter()
-        .map(|l| l.dismissed_at)
-        .fold(0.0, f64::max);
-    if last_dismiss > 0.0 && now - last_dismiss < rules.quiet_after_dismiss_ms {
-        out.push(block_with(
-            "/caps/quietAfterDismissMinutes",
-            Blocked::QuietAfterDismiss,
-            "minutes",
-            minutes_left(last_dismiss + rules.quiet_after_dismiss_ms, now),
-        ));
-    }
+    quiet(
+        &mut out,
+        now,
+        "",
+        "/caps/minGapMinutes",
+        Blocked::QuietAfterPrompt,
+        all.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        rules.min_gap_ms,
+    );
+    quiet(
+        &mut out,
+        now,
+        "",
+        "/caps/quietAfterDismissMinutes",
+        Blocked::QuietAfterDismiss,
+        s.campaigns
+            .iter()
+            .map(dismissed)
+            .fold(f64::NEG_INFINITY, f64::max),
+        rules.quiet_after_dismiss_ms,
+    );
     if let Some(about) = subject(c) {
         let mut quiet_until = f64::NEG_INFINITY;
         for l in &s.campaigns {
@@ -668,14 +691,15 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
                 quiet_until = quiet_until.max(l.dismissed_at + quiet);
             }
         }
-        if now < quiet_until {
-            out.push(block_with(
-                crate::cat!(c.path, "/prompt/products"),
-                Blocked::SameSubjectDismissed,
-                "minutes",
-                minutes_left(quiet_until, now),
-            ));
-        }
+        quiet(
+            &mut out,
+            now,
+            &c.path,
+            "/prompt/products",
+            Blocked::SameSubjectDismissed,
+            quiet_until,
+            0.0,
+        );
     }
     out
 }

@@ -373,35 +373,38 @@ fn prompt(v: Option<&Value>, path: &str, has_end: bool, out: &mut Findings) -> O
 fn trigger(v: &Value) -> Option<Trigger> {
     let text = |k: &str| s(v, k).map(String::from);
     let ms = |k: &str, unit: f64| f(v, k).map(|x| x * unit);
-    Some(match s(v, "type")? {
-        "event" => Trigger::Event {
-            event: text("event")?,
-            within_ms: super::T_EVENT.num_or_preset(v, "withinMinutes") * MINUTE_MS,
+    let ty = s(v, "type")?;
+    // By the type's place in `TRIGGERS`: the tags compared by one loop, not a compare per
+    // arm (smaller). `spec::check` reported a tag outside it; the test below pins the order.
+    Some(
+        match super::TRIGGERS.iter().position(|t| t.tag == Some(ty))? {
+            0 => Trigger::Event {
+                event: text("event")?,
+                within_ms: super::T_EVENT.num_or_preset(v, "withinMinutes") * MINUTE_MS,
+            },
+            1 => Trigger::CartIdle {
+                idle_ms: ms("minutes", MINUTE_MS)?,
+            },
+            2 => Trigger::ExitIntent,
+            3 => Trigger::Page {
+                page: text("page")?,
+            },
+            4 => Trigger::BrowseAbandon {
+                views: f(v, "views")? as u32,
+                category: text("category"),
+            },
+            5 => Trigger::ReplenishmentDue {
+                within_days: super::T_REPLENISH.num_or_preset(v, "withinDays"),
+            },
+            6 => Trigger::SeasonalHabit,
+            7 => Trigger::PostPurchase {
+                category: text("category")?,
+                within_ms: ms("withinDays", DAY_MS)?,
+            },
+            8 => Trigger::Returning,
+            _ => Trigger::Always,
         },
-        "cart_idle" => Trigger::CartIdle {
-            idle_ms: ms("minutes", MINUTE_MS)?,
-        },
-        "exit_intent" => Trigger::ExitIntent,
-        "page" => Trigger::Page {
-            page: text("page")?,
-        },
-        "browse_abandon" => Trigger::BrowseAbandon {
-            views: f(v, "views")? as u32,
-            category: text("category"),
-        },
-        "replenishment_due" => Trigger::ReplenishmentDue {
-            within_days: super::T_REPLENISH.num_or_preset(v, "withinDays"),
-        },
-        "seasonal_habit" => Trigger::SeasonalHabit,
-        "post_purchase" => Trigger::PostPurchase {
-            category: text("category")?,
-            within_ms: ms("withinDays", DAY_MS)?,
-        },
-        "returning" => Trigger::Returning,
-        "always" => Trigger::Always,
-        // `spec::check` reported a tag outside `TRIGGERS`; `tests/rules.rs` compiles each tag.
-        _ => return None,
-    })
+    )
 }
 
 impl Rules {
@@ -569,4 +572,32 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
         attribution_ms: super::CAMPAIGN.num_or_preset(c, "attributionHours") * 3_600_000.0,
         path,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_trigger_tag_compiles_to_its_own_kind() {
+        for tag in super::super::TRIGGERS.iter().filter_map(|t| t.tag) {
+            let v = crate::json!({"type": tag, "event": "view", "minutes": 1, "page": "home",
+                "views": 2, "category": "x", "withinDays": 1});
+            let kind = match trigger(&v) {
+                Some(Trigger::Event { .. }) => "event",
+                Some(Trigger::CartIdle { .. }) => "cart_idle",
+                Some(Trigger::ExitIntent) => "exit_intent",
+                Some(Trigger::Page { .. }) => "page",
+                Some(Trigger::BrowseAbandon { .. }) => "browse_abandon",
+                Some(Trigger::ReplenishmentDue { .. }) => "replenishment_due",
+                Some(Trigger::SeasonalHabit) => "seasonal_habit",
+                Some(Trigger::PostPurchase { .. }) => "post_purchase",
+                Some(Trigger::Returning) => "returning",
+                Some(Trigger::Always) => "always",
+                None => "none",
+            };
+            assert_eq!(kind, tag);
+        }
+        assert!(trigger(&crate::json!({"type": "never"})).is_none());
+    }
 }
