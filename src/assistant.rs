@@ -135,49 +135,43 @@ pub fn pick<'a>(texts: &'a [(String, Vec<Piece>)], lang: &str) -> &'a [Piece] {
 /// Reason code and text of a campaign's prompt, from what triggered it (the engine
 /// prefers a reason the products carry: the purchase a complement goes with, a cycle).
 pub fn reason(c: &Campaign, lang: &str) -> crate::reasons::Reason {
-    let tr = lang == "tr";
-    let (code, en, tr_text) = match c.trigger {
-        Trigger::CartIdle { .. } | Trigger::ExitIntent => (
-            PromptWhy::CartAbandonment,
-            "You put these in your cart",
-            "Bunları sepetinize eklediniz",
-        ),
-        Trigger::BrowseAbandon { .. } => (
-            PromptWhy::BrowseAbandonment,
-            "You looked at several of these today",
-            "Bugün bu ürünlerden birkaçına baktınız",
-        ),
-        Trigger::ReplenishmentDue { .. } => (
-            PromptWhy::Replenishment,
-            "Time to restock what you buy regularly",
-            "Düzenli aldığınız ürünü yenileme zamanı",
-        ),
-        Trigger::SeasonalHabit => (
-            PromptWhy::Seasonal,
-            "You usually shop for this at this time of year",
-            "Yılın bu zamanında bunu alıyorsunuz",
-        ),
-        Trigger::PostPurchase { .. } => (
-            PromptWhy::CrossSell,
-            "Goes with your recent purchase",
-            "Son alışverişinizle uyumlu",
-        ),
-        Trigger::Returning => (
-            PromptWhy::WelcomeBack,
-            "You looked at these on an earlier visit",
-            "Önceki ziyaretinizde bunlara baktınız",
-        ),
-        Trigger::Event { .. } | Trigger::Page { .. } | Trigger::Always => (
-            PromptWhy::Campaign,
-            "A campaign for you",
-            "Size özel kampanya",
-        ),
+    let code = match c.trigger {
+        Trigger::CartIdle { .. } | Trigger::ExitIntent => PromptWhy::CartAbandonment,
+        Trigger::BrowseAbandon { .. } => PromptWhy::BrowseAbandonment,
+        Trigger::ReplenishmentDue { .. } => PromptWhy::Replenishment,
+        Trigger::SeasonalHabit => PromptWhy::Seasonal,
+        Trigger::PostPurchase { .. } => PromptWhy::CrossSell,
+        Trigger::Returning => PromptWhy::WelcomeBack,
+        Trigger::Event { .. } | Trigger::Page { .. } | Trigger::Always => PromptWhy::Campaign,
     };
     crate::reasons::Reason {
         code: code.name(),
-        text: if tr { tr_text } else { en }.to_string(),
+        text: REASONS[usize::from(lang == "tr")][code as usize].to_string(),
     }
 }
+
+/// `reason`'s texts, English then Turkish, in `PromptWhy`'s order: a table, not the strings
+/// in each arm of the match (wasm size).
+const REASONS: [[&str; 7]; 2] = [
+    [
+        "You put these in your cart",
+        "You looked at several of these today",
+        "Time to restock what you buy regularly",
+        "You usually shop for this at this time of year",
+        "Goes with your recent purchase",
+        "You looked at these on an earlier visit",
+        "A campaign for you",
+    ],
+    [
+        "Bunları sepetinize eklediniz",
+        "Bugün bu ürünlerden birkaçına baktınız",
+        "Düzenli aldığınız ürünü yenileme zamanı",
+        "Yılın bu zamanında bunu alıyorsunuz",
+        "Son alışverişinizle uyumlu",
+        "Önceki ziyaretinizde bunlara baktınız",
+        "Size özel kampanya",
+    ],
+];
 
 pub fn build(
     c: &Campaign,

@@ -165,10 +165,11 @@ impl Engine {
             catalog,
             profile,
             rules,
-            state: VisitorState {
-                visitor_id: given.or(local).unwrap_or_default().to_string(),
-                ..VisitorState::default()
-            },
+            state: fresh(
+                given.or(local).unwrap_or_default().to_string(),
+                0,
+                Vec::new(),
+            ),
             consent,
             lang: Lang::from_locale(locale),
             currency: currency.unwrap_or("TRY").to_string(),
@@ -812,32 +813,19 @@ impl Engine {
             .profile
             .as_ref()
             .filter(|_| self.consent.personalization);
-        // Each product bought once, at its newest purchase, newest first (kept in order as
-        // it fills: a handful of purchases, and no sort routine in the wasm for it).
-        let mut bought: Vec<(f64, u32)> = Vec::new();
-        for (at, id) in crate::profile::purchases_until(&self.state.purchases, profile, now) {
-            let Some(ix) = c.index(id) else { continue };
-            if let Some(k) = bought.iter().position(|&(_, b)| b == ix) {
-                if bought[k].0 >= at {
-                    continue;
-                }
-                bought.remove(k);
-            }
-            let k = bought
-                .iter()
-                .position(|&(t, _)| t < at)
-                .unwrap_or(bought.len());
-            bought.insert(k, (at, ix));
-        }
-        let replenishable =
-            |ix: u32| profile.is_some_and(|p| p.cycles.iter().any(|cy| cy.product_id == c.id(ix)));
+        // Each product bought once, at its newest purchase, newest first (ties: the one
+        // whose newest purchase came first).
+        let mut bought = Vec::new();
+        crate::scoring::purchased(c, &self.state.purchases, profile, now, &mut bought);
+        crate::order::sort_by_key(&mut bought, |b| (-b.1, b.2));
         let eligible = |j: u32| {
             let i = j as usize;
             c.in_stock[i]
                 && category
                     .is_none_or(|node| node != u32::MAX && c.in_category(c.category[i], node))
                 && !self.state.cart.iter().any(|l| l.product_id == c.id(j))
-                && (!bought.iter().any(|&(_, b)| b == j) || replenishable(j))
+                && (!bought.iter().any(|b| b.0 == j)
+                    || crate::scoring::replenishable(c, profile, j))
         };
         let relations = [
             (crate::catalog::Relation::GoesWith, Why::GoesWithPurchase),
@@ -849,7 +837,7 @@ impl Engine {
         let mut out: Picked = Vec::new();
         for rank in 0.. {
             let mut more = false;
-            for &(at, seed) in &bought {
+            for &(seed, at, _) in &bought {
                 for (rel, why) in relations {
                     let Some(&j) = c.related(seed, rel).get(rank) else {
                         continue;
@@ -1240,10 +1228,7 @@ impl Engine {
         )?;
         if !self.consent.personalization {
             let cart = core::mem::take(&mut self.state.cart);
-            self.state = VisitorState {
-                cart,
-                ..VisitorState::default()
-            };
+            self.state = fresh(String::new(), 0, cart);
         }
         Ok(self.consent)
     }
@@ -1324,17 +1309,25 @@ impl Engine {
     /// `forget` as another tab did it: the visitor's `generation` is the one it reached.
     pub fn forget_as(&mut self, new_id: &str, generation: u32) {
         let visitor_id = self.given_id.clone().unwrap_or_else(|| new_id.to_string());
-        self.state = VisitorState {
-            visitor_id,
-            generation,
-            ..VisitorState::default()
-        };
+        self.state = fresh(visitor_id, generation, Vec::new());
         self.profile = None;
         self.assigned.clear();
         // Whatever is on screen was for the visitor just forgotten.
         if let Some(on) = &mut self.on_screen {
             on.visitor.clear();
         }
+    }
+}
+
+/// A visitor's state with nothing recorded but these: `VisitorState::default()` compiled
+/// once, not its two dozen fields written inline at each of three callers (wasm size).
+#[inline(never)]
+fn fresh(visitor_id: String, generation: u32, cart: Vec<crate::visitor::CartLine>) -> VisitorState {
+    VisitorState {
+        visitor_id,
+        generation,
+        cart,
+        ..VisitorState::default()
     }
 }
 

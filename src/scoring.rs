@@ -130,8 +130,8 @@ pub struct Scorer {
     /// `for_you`'s candidates with their scores before the dense terms (a pass over every
     /// product starts again from them).
     sparse: Vec<(u32, f32)>,
-    /// The visitor's purchases among the seeds, with when each was last bought.
-    bought: Vec<(u32, f64)>,
+    /// The visitor's purchases (`purchased`).
+    bought: Vec<Purchased>,
     /// What the related lists gave each product this call, read by pooling and the reasons.
     reach: Reach,
     /// The visitor's recent views with their revisit weight (`add_revisits`).
@@ -328,13 +328,7 @@ impl Scorer {
         self.seeds.clear();
         self.bought.clear();
         if s.personal {
-            for (at, id) in purchases_until(&s.state.purchases, s.profile, s.now) {
-                let Some(ix) = c.index(id) else { continue };
-                match self.bought.iter_mut().find(|(j, _)| *j == ix) {
-                    Some(b) => b.1 = b.1.max(at),
-                    None => self.bought.push((ix, at)),
-                }
-            }
+            purchased(c, &s.state.purchases, s.profile, s.now, &mut self.bought);
         }
         let mut from_cart = 1;
         match product {
@@ -342,7 +336,7 @@ impl Scorer {
             None => {
                 add_cart_seeds(&mut self.seeds, s);
                 from_cart = self.seeds.len();
-                for &(ix, at) in &self.bought {
+                for &(ix, at, _) in &self.bought {
                     if self.seeds.iter().any(|&(j, _)| j == ix) {
                         continue; // in the cart: a cart line
                     }
@@ -367,13 +361,8 @@ impl Scorer {
         self.exclude(product);
         self.exclude_cart(s);
         // From purchases, never what was bought (a product page keeps its own relations).
-        for &(ix, _) in self.bought.iter().filter(|_| product.is_none()) {
-            let replenishable = s.profile.is_some_and(|p| {
-                p.cycles
-                    .iter()
-                    .any(|cy| c.index(&cy.product_id) == Some(ix))
-            });
-            if !replenishable {
+        for &(ix, ..) in self.bought.iter().filter(|_| product.is_none()) {
+            if !replenishable(c, s.profile, ix) {
                 self.scores[ix as usize] = f32::NEG_INFINITY;
             }
         }
@@ -384,7 +373,7 @@ impl Scorer {
             // Seeds after the page's product or the cart lines are purchases.
             let bought = match subject {
                 Subject::Product(seed) if seeds[from_cart..].iter().any(|&(j, _)| j == seed) => {
-                    self.bought.iter().find(|(j, _)| *j == seed).copied()
+                    self.bought.iter().find(|b| b.0 == seed).map(|b| (b.0, b.1))
                 }
                 _ => None,
             };
@@ -1174,6 +1163,37 @@ fn affinity(nodes: &[f32], brands: &[f32], node: u32, brand: u32) -> f32 {
         brands[brand as usize]
     };
     nodes[node as usize] + 0.5 * brand
+}
+
+/// A product the visitor bought: its index, its newest purchase, and which of the visitor's
+/// purchases that was (`purchased`).
+pub type Purchased = (u32, f64, u32);
+
+/// The visitor's purchases up to `now` (this browser's, then the profile's), each product
+/// once, in the order they were first bought, with the newest purchase of it: the list
+/// `bought_together` seeds from and `Engine::complements` ranks newest first.
+pub fn purchased(
+    c: &Catalog,
+    local: &[crate::visitor::Bought],
+    profile: Option<&Profile>,
+    now: f64,
+    out: &mut Vec<Purchased>,
+) {
+    let mut k = 0;
+    for (at, id) in purchases_until(local, profile, now) {
+        k += 1;
+        let Some(ix) = c.index(id) else { continue };
+        match out.iter_mut().find(|b| b.0 == ix) {
+            Some(b) if b.1 < at => (b.1, b.2) = (at, k),
+            Some(_) => {}
+            None => out.push((ix, at, k)),
+        }
+    }
+}
+
+/// Whether a profile cycle makes a product bought before replenishable (offered again).
+pub fn replenishable(c: &Catalog, profile: Option<&Profile>, ix: u32) -> bool {
+    profile.is_some_and(|p| p.cycles.iter().any(|cy| cy.product_id == c.id(ix)))
 }
 
 /// A purchase as a `bought_together` seed weighs this much against a cart line (1) when
