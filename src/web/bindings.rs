@@ -447,16 +447,21 @@ impl RawEngine {
     /// `call`'s work.
     fn answer(&mut self, op: u32, a: &str, now: f64, b: Option<&str>, x: f64) -> Result<String> {
         let engine = self.session.engine_mut();
-        Ok(match Call::ALL[op as usize] {
+        let call = Call::ALL[op as usize];
+        // The calls that read the clock refuse a bad one first: one check, not one per call.
+        if let Call::Recommend | Call::Prompts | Call::Withdrawal | Call::Explain = call {
+            clock(now)?;
+        }
+        Ok(match call {
             Call::Drain => self.drain(),
             Call::Recommend => {
                 // No limit comes as NaN.
                 let limit = (!x.is_nan()).then_some(x as u32);
-                to_text(&engine.recommend(a, b, limit, clock(now)?)?)
+                to_text(&engine.recommend(a, b, limit, now)?)
             }
-            Call::Prompts => to_text(&engine.prompts(clock(now)?)),
+            Call::Prompts => to_text(&engine.prompts(now)),
             Call::Withdrawal => {
-                let gone = engine.withdrawal(clock(now)?);
+                let gone = engine.withdrawal(now);
                 gone.map_or(String::new(), |(id, reason)| crate::cat!(reason, " ", id))
             }
             // As JavaScript reads it back with `+`: the same number.
@@ -465,7 +470,7 @@ impl RawEngine {
                 .map(crate::json::num)
                 .unwrap_or_default(),
             Call::Metrics => text(&engine.metrics()),
-            Call::Explain => engine.explain(a, clock(now)?)?,
+            Call::Explain => engine.explain(a, now)?,
             Call::State => engine.state(),
             Call::VisitorId => engine.visitor_id().to_string(),
             Call::SetProfile => {
@@ -479,7 +484,11 @@ impl RawEngine {
     /// `act`'s work: the session's `Wants` bits after it.
     fn act_on(&mut self, op: u32, a: &str, now: f64, b: Option<&str>) -> Result<u32> {
         let session = &mut self.session;
-        match Act::ALL[op as usize] {
+        let act = Act::ALL[op as usize];
+        if let Act::Track | Act::PromptAction = act {
+            clock(now)?;
+        }
+        match act {
             Act::Wants => {}
             Act::Track => {
                 #[cfg(feature = "test-panic")]
@@ -487,13 +496,9 @@ impl RawEngine {
                     !a.contains("\"vitrin-test-panic\""),
                     "forced panic (test-panic build)"
                 );
-                let now = clock(now)?;
                 session.track(&input(a, "invalid_event")?, now)?;
             }
-            Act::PromptAction => {
-                let now = clock(now)?;
-                session.prompt_action(a, b.unwrap_or_default(), now)?;
-            }
+            Act::PromptAction => session.prompt_action(a, b.unwrap_or_default(), now)?,
             Act::SetConsent => session.set_consent(&input(a, "invalid_consent")?)?,
             Act::Identify => {
                 if a.is_empty() || a.len() > 256 {
