@@ -147,20 +147,16 @@ fn display_path(p: &str) -> &str {
 
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// Appends one reference token to a JSON Pointer, escaping `~` and `/`. Only passes the
-/// token on as a `dyn`: the copy per token type is a call.
-#[inline(never)]
+/// Appends one reference token to a JSON Pointer, escaping `~` and `/`.
 pub fn join(path: &str, token: impl crate::jsontext::Piece) -> String {
-    join_piece(path, &token)
+    join_str(path, &crate::cat!(token))
 }
 
 /// `join`'s body, compiled once rather than per token type.
-fn join_piece(path: &str, token: &dyn crate::jsontext::Piece) -> String {
-    let mut text = String::new();
-    token.push_to(&mut text);
-    let mut out = String::with_capacity(path.len() + text.len() + 1);
+fn join_str(path: &str, token: &str) -> String {
+    let mut out = String::with_capacity(path.len() + token.len() + 1);
     out.push_str(path);
-    push_token(&mut out, &text);
+    push_token(&mut out, token);
     out
 }
 

@@ -670,9 +670,7 @@ impl Fields<'_> {
 /// `WriteJson` (a shorter form of the same struct).
 pub fn list<T>(out: &mut String, items: &[T], each: impl Fn(&mut String, &T)) {
     write_items(out, items.len(), &|i: usize, out: &mut String| {
-        if let Some(item) = items.get(i) {
-            each(out, item)
-        }
+        each(out, &items[i])
     })
 }
 
@@ -689,11 +687,7 @@ impl<F: Fn(usize, &mut String)> Items for F {
 
 impl<T: WriteJson> Items for Vec<T> {
     fn write_item(&self, i: usize, out: &mut String) {
-        // `get`: `write_items` asks only for items there, and indexing's panic call is
-        // compiled into each item type's copy.
-        if let Some(item) = self.get(i) {
-            item.write_json(out)
-        }
+        self[i].write_json(out)
     }
 }
 

