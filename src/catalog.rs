@@ -112,9 +112,10 @@ impl Index {
         }
     }
 
-    /// The entry named `name` (`is(ix, name)`: whether entry ix is), else the free slot
-    /// where it would go.
-    fn find(&self, name: &str, is: impl Fn(u32, &str) -> bool) -> core::result::Result<u32, usize> {
+    /// The entry named `name` (`is(ix)`: whether entry ix is), else the free slot where it
+    /// would go. `is` through `dyn`: one copy of the probe loop, not one per table and
+    /// caller (wasm size, issue 13).
+    fn find(&self, name: &str, is: &dyn Fn(u32) -> bool) -> core::result::Result<u32, usize> {
         let mask = self.slots.len().wrapping_sub(1);
         // FNV-1a, folded: the low bits pick the slot.
         let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -124,7 +125,7 @@ impl Index {
         loop {
             match *self.slots.get(s).ok_or(s)? {
                 NONE => return Err(s),
-                ix if is(ix, name) => return Ok(ix),
+                ix if is(ix) => return Ok(ix),
                 _ => s = (s + 1) & mask,
             }
         }
@@ -132,8 +133,8 @@ impl Index {
 
     /// Adds product `ix` (its id already in `ids`); false when the id was taken.
     fn insert(&mut self, ids: &Strs, ix: u32) -> bool {
-        let is = |ix: u32, id: &str| ids.get(ix as usize) == Some(id);
-        match self.find(ids.get(ix as usize).unwrap_or(""), is) {
+        let id = ids.get(ix as usize).unwrap_or("");
+        match self.find(id, &|ix| ids.get(ix as usize) == Some(id)) {
             Ok(_) => false,
             Err(slot) => {
                 if let Some(s) = self.slots.get_mut(slot) {
@@ -146,7 +147,7 @@ impl Index {
 
     /// The entry of `names` called `name`.
     fn name(&self, names: &[String], name: &str) -> Option<u32> {
-        self.find(name, |ix, name| {
+        self.find(name, &|ix| {
             names.get(ix as usize).is_some_and(|n| n == name)
         })
         .ok()
@@ -162,7 +163,7 @@ impl Index {
             n - 1
         };
         for (ix, name) in names.iter().enumerate().skip(from) {
-            let slot = self.find(name, |_, _| false).err();
+            let slot = self.find(name, &|_| false).err();
             if let Some(s) = slot.and_then(|slot| self.slots.get_mut(slot)) {
                 *s = ix as u32;
             }
@@ -342,12 +343,10 @@ impl Catalog {
         // Products read before the first embedding got no row; pad to the full table.
         raw.values.resize(n * raw.dim, 0.0);
         if !table {
-            let mut t = Embeddings::new(raw.dim);
+            // Width 0 too: `push` gives an empty row no embedding.
+            let (mut t, d) = (Embeddings::new(raw.dim), raw.dim);
             for i in 0..n {
-                match raw.dim {
-                    0 => t.push_none(),
-                    d => t.push(&raw.values[i * d..(i + 1) * d]),
-                }
+                t.push(&raw.values[i * d..(i + 1) * d]);
             }
             c.embeddings = t;
         }
@@ -444,7 +443,7 @@ impl Catalog {
     pub fn index(&self, id: &str) -> Option<u32> {
         let ids = &self.ids;
         self.by_id
-            .find(id, |ix, id| ids.get(ix as usize) == Some(id))
+            .find(id, &|ix| ids.get(ix as usize) == Some(id))
             .ok()
     }
 
@@ -518,10 +517,11 @@ impl Catalog {
             return Ok(());
         };
         if names.map.len() > MAX_PRODUCTS {
+            // Fixed text (MAX_PRODUCTS), not formatted: wasm size, issue 13.
             return Err(Error::at(
                 CODE,
                 names.path.clone(),
-                crate::cat!("at most ", MAX_PRODUCTS, " category names"),
+                "at most 500000 category names",
             ));
         }
         for path in names.map.keys() {

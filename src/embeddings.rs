@@ -86,13 +86,12 @@ impl Embeddings {
     pub fn push(&mut self, values: &[f32]) {
         debug_assert_eq!(values.len(), self.dim);
         let norm = values.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if !(norm > 0.0 && norm.is_finite()) {
+            return self.push_none();
+        }
         let max = values.iter().fold(0.0f32, |m, x| m.max(x.abs())) / norm;
         let start = self.rows.len();
         self.rows.resize(start + self.stride, 0);
-        if !(norm > 0.0 && norm.is_finite()) {
-            self.scales.push(0.0);
-            return;
-        }
         let scale = max / f32::from(i8::MAX);
         for (q, x) in self.rows[start..].iter_mut().zip(values) {
             *q = (x / norm / scale).round_ties_even() as i8;

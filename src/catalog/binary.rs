@@ -71,6 +71,12 @@ impl<'a> Cursor<'a> {
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
+    /// A `u32` length, then that many bytes (the extras' JSON, the embedding table).
+    fn block(&mut self) -> Result<&'a [u8]> {
+        let len = self.u32()? as usize;
+        self.take(len)
+    }
+
     /// `count` words (`count` bounded by the bytes left, so the vector is too).
     fn words(&mut self, count: usize) -> Result<Vec<u32>> {
         let b = self.take(count.checked_mul(4).unwrap_or(usize::MAX))?;
@@ -210,8 +216,7 @@ impl Cursor<'_> {
     fn columns(&mut self, c: &mut Catalog, n: usize) -> Result<()> {
         let r = self;
         r.section = "/extras";
-        let len = r.u32()? as usize;
-        let extras = r.take(len)?;
+        let extras = r.block()?;
 
         // The tables in the catalog's own order (a parent before its children, each once),
         // so the products' indices need no mapping.
@@ -232,7 +237,7 @@ impl Cursor<'_> {
         }
         if !extras.is_empty() {
             let text = core::str::from_utf8(extras).map_err(|_| r.err("text not UTF-8"))?;
-            let doc = crate::json::parse(text, len, CODE)?;
+            let doc = crate::json::parse(text, text.len(), CODE)?;
             let root = Obj::new(&doc, "", CODE)?;
             c.read_blend(&root)?;
             c.read_category_names(&root)?;
@@ -320,15 +325,13 @@ impl Cursor<'_> {
         }
 
         r.section = "/embeddings";
-        let len = r.u32()? as usize;
-        let table = r.take(len)?;
-        c.embeddings = if len == 0 {
-            let mut t = Embeddings::new(0);
-            (0..n).for_each(|_| t.push_none());
-            t
+        let table = r.block()?;
+        if table.is_empty() {
+            // Into the empty catalog's table (width 0), in place.
+            (0..n).for_each(|_| c.embeddings.push_none());
         } else {
-            Embeddings::from_bytes(table, n, MAX_DIM).map_err(|m| r.err(&m))?
-        };
+            c.embeddings = Embeddings::from_bytes(table, n, MAX_DIM).map_err(|m| r.err(&m))?;
+        }
         if r.at != r.bytes.len() {
             r.section = "";
             return Err(r.err("bytes after the end"));
