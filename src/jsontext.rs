@@ -248,67 +248,63 @@ impl Reader<'_> {
             Some(b'f') => self.word("false", Value::Bool(false)),
             Some(b'"') => self.string().map(Value::String),
             Some(b'-' | b'0'..=b'9') => self.number(false),
-            Some(b'[') => {
+            // Lists and objects share one loop: an object's entries have a key before `:`.
+            Some(open @ (b'[' | b'{')) => {
                 self.nest()?;
-                let mut items = Vec::new();
-                self.skip_ws();
-                if self.peek() == Some(b']') {
-                    self.pos += 1;
+                let object = open == b'{';
+                // `]` and `}` follow `[` and `{` by two in ASCII.
+                let close = open + 2;
+                let (eof, expected) = if object {
+                    ("EOF while parsing an object", "expected `,` or `}`")
                 } else {
-                    loop {
-                        items.push(self.value()?);
-                        self.skip_ws();
-                        match self.peek() {
-                            Some(b',') => self.pos += 1,
-                            Some(b']') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            None => return Err("EOF while parsing a list"),
-                            _ => return Err("expected `,` or `]`"),
-                        }
-                    }
-                }
-                self.depth -= 1;
-                Ok(Value::Array(items))
-            }
-            Some(b'{') => {
-                self.nest()?;
+                    ("EOF while parsing a list", "expected `,` or `]`")
+                };
+                let mut items = Vec::new();
                 let mut entries = Vec::new();
                 self.skip_ws();
-                if self.peek() == Some(b'}') {
+                if self.peek() == Some(close) {
                     self.pos += 1;
                 } else {
                     loop {
-                        self.skip_ws();
-                        match self.peek() {
-                            Some(b'"') => {}
-                            None => return Err("EOF while parsing an object"),
-                            _ => return Err("key must be a string"),
-                        }
-                        let key = self.string()?;
-                        self.skip_ws();
-                        match self.peek() {
-                            Some(b':') => self.pos += 1,
-                            None => return Err("EOF while parsing an object"),
-                            _ => return Err("expected `:`"),
+                        let mut key = None;
+                        if object {
+                            self.skip_ws();
+                            match self.peek() {
+                                Some(b'"') => {}
+                                None => return Err(eof),
+                                _ => return Err("key must be a string"),
+                            }
+                            key = Some(self.string()?);
+                            self.skip_ws();
+                            match self.peek() {
+                                Some(b':') => self.pos += 1,
+                                None => return Err(eof),
+                                _ => return Err("expected `:`"),
+                            }
                         }
                         let item = self.value()?;
-                        entries.push((key, item));
+                        match key {
+                            Some(key) => entries.push((key, item)),
+                            None => items.push(item),
+                        }
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => self.pos += 1,
-                            Some(b'}') => {
+                            Some(c) if c == close => {
                                 self.pos += 1;
                                 break;
                             }
-                            None => return Err("EOF while parsing an object"),
-                            _ => return Err("expected `,` or `}`"),
+                            None => return Err(eof),
+                            _ => return Err(expected),
                         }
                     }
                 }
                 self.depth -= 1;
-                Ok(Value::Object(Map::from_entries(entries)))
+                Ok(if object {
+                    Value::Object(Map::from_entries(entries))
+                } else {
+                    Value::Array(items)
+                })
             }
             Some(_) => Err("expected value"),
         }
@@ -425,7 +421,6 @@ impl Reader<'_> {
         let mut exponent: i64 = 0;
         // The next digit, when the significand can still take it.
         let push = |s: u64, d: u8| s.checked_mul(10).and_then(|s| s.checked_add(u64::from(d)));
-        let mut float = false;
         match self.peek() {
             Some(b'0') if !js => {
                 self.pos += 1;
@@ -434,43 +429,45 @@ impl Reader<'_> {
                 }
             }
             // JS: leading zeros (`007`), no integer digits (`.5`).
-            Some(b'0'..=b'9') => {
-                let mut full = false;
-                while let Some(c @ b'0'..=b'9') = self.peek() {
-                    self.pos += 1;
-                    match push(significand, c - b'0') {
-                        Some(s) if !full => significand = s,
-                        _ => {
-                            full = true;
-                            exponent += 1;
-                        }
-                    }
-                }
-                float = full;
-            }
+            Some(b'0'..=b'9') => {}
             Some(b'.') if js => {}
             None => return Err("EOF while parsing a value"),
             _ => return Err("invalid number"),
         }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            float = true;
-            let from = self.pos;
-            let mut full = false;
-            while let Some(c @ b'0'..=b'9') = self.peek() {
-                self.pos += 1;
-                match push(significand, c - b'0') {
-                    Some(s) if !full => {
-                        significand = s;
-                        exponent -= 1;
+        // The integer and fraction digits in one loop; `fraction`: where the fraction's
+        // digits start, once past the `.`.
+        let mut fraction = None;
+        let mut full = false;
+        loop {
+            match self.peek() {
+                Some(c @ b'0'..=b'9') => {
+                    self.pos += 1;
+                    match push(significand, c - b'0') {
+                        Some(s) if !full => {
+                            significand = s;
+                            if fraction.is_some() {
+                                exponent -= 1;
+                            }
+                        }
+                        _ => {
+                            full = true;
+                            if fraction.is_none() {
+                                exponent += 1;
+                            }
+                        }
                     }
-                    _ => full = true,
                 }
+                Some(b'.') if fraction.is_none() => {
+                    self.pos += 1;
+                    fraction = Some(self.pos);
+                }
+                _ => break,
             }
-            // JS: no fraction digits (`2.`).
-            if !js {
-                self.digits_from(from)?;
-            }
+        }
+        let mut float = full || fraction.is_some();
+        // JS: no fraction digits (`2.`).
+        if let (Some(from), false) = (fraction, js) {
+            self.digits_from(from)?;
         }
         if let Some(b'e' | b'E') = self.peek() {
             self.pos += 1;
@@ -1063,6 +1060,10 @@ mod tests {
             "1.7976931348623157e308",
             "-1234.5678e+12",
             "\"\\u001f\\u007f\"",
+            // Integer digits past the significand's precision, then fraction digits.
+            "18446744073709551616.5",
+            "1844674407370955161999.25e-3",
+            "0.000",
         ];
         for doc in docs {
             let ours = read(doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
