@@ -50,6 +50,19 @@ impl ErrorData {
     }
 }
 
+/// "message (at /path)", or "(at the rule root)" for the empty pointer: how tests and hosts
+/// print one error; nothing on the wasm's paths formats it.
+impl core::fmt::Display for PathError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let path = if self.path.is_empty() {
+            "the rule root"
+        } else {
+            &self.path
+        };
+        write!(f, "{} (at {path})", self.message)
+    }
+}
+
 impl crate::jsontext::WriteJson for PathError {
     fn write_json(&self, out: &mut String) {
         crate::jsontext::fields(out)

@@ -38,7 +38,6 @@ mod tests;
 
 use crate::value::Value;
 use compile::{Compiler, Node};
-use core::fmt;
 pub use eval::Fields;
 use eval::{budget, eval, Scope};
 
@@ -61,25 +60,9 @@ pub const MAX_NODES: usize = 10_000;
 /// bound keeps a hostile rule to tens of milliseconds and a few tens of MB.
 pub const MAX_WORK: u64 = 4_000_000;
 
-/// A compile error at a JSON Pointer relative to the rule root (`/and/1/==/0`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogicError {
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for LogicError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() {
-            "the rule root"
-        } else {
-            &self.path
-        };
-        write!(f, "{} (at {path})", self.message)
-    }
-}
-
-impl core::error::Error for LogicError {}
+/// A compile error at a JSON Pointer relative to the rule root (`/and/1/==/0`): the crate's
+/// `PathError` itself, so the errors pass out of the compiler without a copy.
+pub use crate::error::PathError as LogicError;
 
 /// A compiled JsonLogic rule.
 #[derive(Debug, Clone)]

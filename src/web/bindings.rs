@@ -240,13 +240,6 @@ fn evaluate_condition(
         rule = checked.condition;
     }
     let logic = crate::logic::Logic::compile(&rule).map_err(|errors| {
-        let errors = errors
-            .into_iter()
-            .map(|e| crate::error::PathError {
-                path: e.path,
-                message: e.message,
-            })
-            .collect();
         Error::many("invalid_condition", "invalid JsonLogic condition", errors)
     })?;
     let result = logic
