@@ -48,9 +48,13 @@ use crate::util::{cmd, files_ending, output, read, write, Result};
 /// 15 (freeing a fragmented heap was quadratic): 110,474 B. Then the wasm-bindgen glue gave
 /// way to plain exports and a hand-written glue, and the engine, rules, catalog and core.js
 /// lost code compiled twice (−4.3 KB): 106,197 B; the build orders the wasm's functions by
-/// similarity and more code compiled twice went (−1.7 KB): 104,544 B, so 108 → 103 KiB. The
-/// product aims lower (issue 13: 100 KB, aim 60 KB).
-pub const SIZE_BUDGET_GZIP: u64 = 103 * 1024;
+/// similarity and more code compiled twice went (−1.7 KB): 104,544 B, so 108 → 103 KiB. In
+/// session 16 the wasm download's failure paths left index.js for a lazy `fallback.js`
+/// (−176 B), a hand-written size-class allocator replaced Talc (−520 B), the function order
+/// also weighs real deflate sizes (−717 B, then −130 B), and more code compiled twice went:
+/// 102,377 B, so 103 → 100 KiB, issue 13's line (counted in KiB like every figure here; aim
+/// 60 KB). The margin is small: gzip moves by ±150 B with the function order on any change.
+pub const SIZE_BUDGET_GZIP: u64 = 100 * 1024;
 
 /// The browser entry of the package (`vitrin` in a bundler or an import map).
 const ENTRY: &str = "index.js";
