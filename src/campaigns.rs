@@ -635,9 +635,12 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
         shown.first().copied().unwrap_or(f64::NEG_INFINITY),
         c.caps.cooldown_ms,
     );
-    let dismissed = |l: &CampaignLog| match l.dismissed_at > 0.0 {
-        true => l.dismissed_at,
-        false => f64::NEG_INFINITY,
+    let dismissed = |l: &CampaignLog| {
+        if l.dismissed_at > 0.0 {
+            l.dismissed_at
+        } else {
+            f64::NEG_INFINITY
+        }
     };
     quiet(
         &mut out,

@@ -359,23 +359,29 @@ mod tests {
                 assert_eq!(why.text(lang, "X"), why.text_bought(lang, "X", ""));
             }
         }
-        let dated = |why: Why, lang| why.text_bought(lang, "X", "12 April");
-        let (goes, bought) = (Why::GoesWithPurchase, Why::BoughtWithPurchase);
-        assert_eq!(
-            dated(goes, Lang::En),
-            "Goes with the X you bought on 12 April"
-        );
-        assert_eq!(
-            dated(bought, Lang::En),
-            "Often bought with the X you bought on 12 April"
-        );
-        assert_eq!(
-            dated(goes, Lang::Tr),
-            "12 April tarihinde aldığınız X ile uyumlu"
-        );
-        assert_eq!(
-            dated(bought, Lang::Tr),
-            "12 April tarihinde aldığınız X ile sıkça birlikte alınıyor"
-        );
+        for (why, lang, want) in [
+            (
+                Why::GoesWithPurchase,
+                Lang::En,
+                "Goes with the X you bought on 12 April",
+            ),
+            (
+                Why::BoughtWithPurchase,
+                Lang::En,
+                "Often bought with the X you bought on 12 April",
+            ),
+            (
+                Why::GoesWithPurchase,
+                Lang::Tr,
+                "12 April tarihinde aldığınız X ile uyumlu",
+            ),
+            (
+                Why::BoughtWithPurchase,
+                Lang::Tr,
+                "12 April tarihinde aldığınız X ile sıkça birlikte alınıyor",
+            ),
+        ] {
+            assert_eq!(why.text_bought(lang, "X", "12 April"), want);
+        }
     }
 }
