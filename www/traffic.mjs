@@ -96,9 +96,11 @@ function effectOf(effect, rules, campaignId, variant) {
 
 /**
  * Plays `visitors` visitors; returns `{ visitors, prompted, purchases, revenue, failed }`.
- * `onProgress(done)` after every wave.
+ * `onProgress(done)` after every wave. Visitor ids are `sim-<runId>-<n>`, and ids decide the
+ * arms: the default `runId` is new each run, so runs against one server do not merge; a test
+ * passes its own, so the same seed splits the same visitors into the same arms every time.
  */
-export async function playTraffic({ server, visitors, seed = 1, effect = null, concurrency = 250, onProgress = () => {} }) {
+export async function playTraffic({ server, visitors, seed = 1, runId = `${seed}-${Date.now().toString(36)}`, effect = null, concurrency = 250, onProgress = () => {} }) {
   const { loadVitrin } = await import(pathToFileURL(join(REPO_ROOT, "pkg", "node.js")).href);
   const { PERSONAS } = await import(pathToFileURL(join(REPO_ROOT, "www", "personas.js")).href);
   const vitrin = await loadVitrin();
@@ -122,7 +124,6 @@ export async function playTraffic({ server, visitors, seed = 1, effect = null, c
     for (const [id, w] of mix) if ((x -= w) < 0) return PERSONAS.find((p) => p.id === id);
     return PERSONAS[0];
   };
-  const runId = `${seed}-${Date.now().toString(36)}`;
   const totals = { visitors: 0, prompted: 0, purchases: 0, revenue: 0, failed: 0 };
 
   for (let start = 0; start < visitors; start += concurrency) {

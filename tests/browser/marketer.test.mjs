@@ -184,12 +184,20 @@ test("issue 16: a campaign written with mistakes, fixed, previewed, published, m
       assert.equal(await shopVisitor(), visitorBefore, "the visitor's state is as it was");
 
       // 7. Traffic: simulated visitors through the package, A with a real effect.
-      const totals = await playTraffic({ server: server.base, visitors: 1200, seed: 16, effect: { A: 0.15, B: 0.0, default: 0.0 }, concurrency: 250 });
+      const totals = await playTraffic({ server: server.base, visitors: 1200, seed: 16, runId: "issue-16", effect: { A: 0.15, B: 0.0, default: 0.0 }, concurrency: 250 });
       assert.equal(totals.failed, 0);
 
-      // 8. The results: holdout, arms, uplift with its interval, a statement in Turkish.
+      // 8. The results: holdout, arms, uplift with its interval, a statement in Turkish. The page
+      //    polls every few seconds and may still show a table read mid-traffic: wait until it
+      //    counts as many visitors in A as the server does now.
       const result = '#metrics [data-campaign="cat-litter"]';
-      await playground.waitForSelector(`${result} tr[data-variant="holdout"]`, { timeout: 20_000 });
+      const served = await (await fetch(`${server.base}/v1/results`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      const inA = served.campaigns.find((c) => c.id === "cat-litter").arms.find((arm) => arm.id === "A").visitors;
+      await playground.waitForFunction(
+        ([sel, n]) => document.querySelector(`${sel} tr[data-variant="A"]`)?.cells[1]?.textContent.trim().split(" ")[0].replace(/\D/g, "") === String(n),
+        [result, inA],
+        { timeout: 20_000 },
+      );
       const rows = await playground.$$eval(`${result} tbody tr`, (trs) => trs.map((tr) => ({ arm: tr.dataset.variant, verdict: tr.dataset.verdict, cells: [...tr.cells].map((c) => c.textContent.replace(/\s+/g, " ").trim()) })));
       assert.deepEqual(rows.map((r) => r.arm), ["holdout", "A", "B"], JSON.stringify(rows));
       const a = rows.find((r) => r.arm === "A");

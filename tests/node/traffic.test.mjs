@@ -42,7 +42,7 @@ after(() => {
 
 test("simulated visitors fill the experiment: every arm, split as configured, the strong variant ahead", async () => {
   const visitors = 600;
-  const totals = await playTraffic({ server: server.base, visitors, seed: 7, effect: { A: 0.3, B: 0 }, concurrency: 200 });
+  const totals = await playTraffic({ server: server.base, visitors, seed: 7, runId: "traffic-test", effect: { A: 0.3, B: 0 }, concurrency: 200 });
   assert.equal(totals.visitors, visitors);
   assert.equal(totals.failed, 0, "every batch was accepted");
   const results = await (await fetch(`${server.base}/v1/results`, { headers: { authorization: "Bearer traffic-test-token-0123" } })).json();
