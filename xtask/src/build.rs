@@ -65,7 +65,7 @@ pub fn build() -> Result<SizeReport> {
     stage("assemble pkg/", || assemble(&pkg, &opt_wasm, &opt_scalar))?;
     stage("script-tag build (esbuild)", || script_tag_build(&pkg))?;
     stage(
-        "minify the shipped JavaScript, with source maps (esbuild)",
+        "minify the shipped JavaScript, with source maps (esbuild, terser)",
         || minify(&pkg),
     )?;
     stage("inline wasm (vitrin/inline)", || inline_wasm(&pkg))?;
@@ -336,8 +336,8 @@ fn script_tag_build(pkg: &Path) -> Result {
 /// The other entries (`node.js`, `edge.js`, `inline.js`, `testing.js`) import the files.
 const BUNDLED: [&str; 2] = ["index.js", "sync.js"];
 
-/// The package's other `.js` files, minified (whitespace, syntax, local names; exports keep
-/// their names) from `SOURCE_DIR` into `pkg/`: about half the JavaScript's gzip bytes. Each
+/// The package's other `.js` files, minified by esbuild and then terser (whitespace, syntax,
+/// local names; exports keep their names) from `SOURCE_DIR` into `pkg/`: about half the JavaScript's gzip bytes. Each
 /// stays the ES module it was (same name, imports and exports), `BUNDLED` with their static
 /// imports inside, and `pkg-template/` stays the readable source. Each gets a
 /// linked `.js.map` holding its sources, so a developer still debugs the readable code
@@ -379,6 +379,11 @@ fn minify(pkg: &Path) -> Result {
     };
     minified(&files, false)?;
     minified(&bundled, true)?;
+    // terser after esbuild (xtask/terser.mjs says why): the same files, by their names in pkg/.
+    run(cmd("node")
+        .arg(root().join("xtask").join("terser.mjs"))
+        .arg(pkg)
+        .args(files.iter().chain(&bundled).filter_map(|f| f.file_name())))?;
     std::fs::remove_dir_all(&source).map_err(|e| format!("removing {}: {e}", source.display()))
 }
 

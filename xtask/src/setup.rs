@@ -97,7 +97,7 @@ fn npm_packages() -> Result<String> {
         (Some(l), Some(i)) => l <= i,
         _ => false,
     };
-    let tools_present = ["wasm-opt", "tsc", "playwright-core", "esbuild"]
+    let tools_present = ["wasm-opt", "tsc", "playwright-core", "esbuild", "terser"]
         .iter()
         .all(|t| root.join("node_modules/.bin").join(t).exists());
     if fresh && tools_present {
