@@ -17,7 +17,6 @@ pub use crate::reasons::Reason;
 use crate::reasons::{Blocked, Lang, Why};
 use crate::rules::Rules;
 use crate::scoring::{Scorer, Signals, Strategy, MAX_LIMIT};
-use crate::slots::Candidate;
 use crate::value::Value;
 use crate::visitor::{Assignment, VisitorState};
 
@@ -380,13 +379,7 @@ impl Engine {
             scorer.per_category = d.pool_cap();
             scorer.uncounted.extend_from_slice(d.moved_last());
         }
-        let picks = scorer.recommend(&signals, strategy, product, pool);
-        // Loops rather than `map(..).collect()` here and below: the adapters compiled to
-        // more wasm.
-        let mut cands: Vec<Candidate> = Vec::with_capacity(picks.len());
-        for pick in picks {
-            cands.push(Candidate { pick, by: None });
-        }
+        let mut cands = scorer.recommend(&signals, strategy, product, pool);
         if tuned {
             // The context moves into the conditions' data: no copy of it per call.
             let mut data = crate::value::Map::new();
@@ -405,9 +398,12 @@ impl Engine {
             );
         }
         cands.truncate(limit);
-        // Only the picks returned get their strings.
+        // Only the picks returned get their strings. A loop rather than `map(..).collect()`:
+        // the adapters compiled to more wasm.
         let mut recs = Vec::with_capacity(cands.len());
-        for Candidate { pick, by } in cands {
+        for pick in cands {
+            // The campaign and variant whose tweak touched the pick last.
+            let by = tweaks.get(pick.by as usize).and_then(|t| t.1);
             recs.push(Recommendation {
                 product_id: self.catalog.id(pick.ix).to_string(),
                 score: pick.score,

@@ -40,6 +40,9 @@ pub struct Pick {
     pub why: Why,
     /// What the reason names; its text is written only for the picks a slot returns.
     pub subject: Subject,
+    /// The slot's tweak (its place in `slots::tune`'s list) that touched the pick last, or
+    /// `NONE`: an index, so that a tuned slot re-ranks the scorer's own picks (wasm size).
+    pub by: u32,
 }
 
 /// The variable part of a reason, as indices: formatting waits until a pick survives.
@@ -191,7 +194,7 @@ impl Scorer {
             // `replenish` ranks without `select`: its picks take the prefilter here, and
             // keep their order of urgency.
             let adjust = &self.prefilter.adjust;
-            picks.retain_mut(|p| {
+            keep(&mut picks, &mut |p| {
                 p.score += adjust[p.ix as usize];
                 p.score > f32::NEG_INFINITY
             });
@@ -438,6 +441,7 @@ impl Scorer {
                     score: urgency,
                     why: Why::Replenish,
                     subject: Subject::Days(every.round() as u32),
+                    by: NONE,
                 });
             }
             let companion = c
@@ -451,6 +455,7 @@ impl Scorer {
                     score: urgency * 0.9,
                     why: Why::ReplenishCompanion,
                     subject: Subject::Product(ix),
+                    by: NONE,
                 });
             }
         }
@@ -773,6 +778,7 @@ impl Scorer {
                 score,
                 why,
                 subject,
+                by: NONE,
             });
         }
         out
@@ -826,7 +832,14 @@ impl Scorer {
     }
 }
 
-const NONE: u32 = u32::MAX;
+pub const NONE: u32 = u32::MAX;
+
+/// `picks.retain_mut(f)`, compiled once for the scorer's and the slots' filters (a copy of
+/// `retain` per closure cost wasm; a pool holds at most a few hundred picks).
+#[inline(never)]
+pub fn keep(picks: &mut Vec<Pick>, f: &mut dyn FnMut(&mut Pick) -> bool) {
+    picks.retain_mut(f);
+}
 
 /// Per product, what the seeds' related lists gave it in this call: the sum, the best single
 /// contribution and where it came from (`seed << 2 | relation`), and the first seed whose

@@ -10,7 +10,7 @@ use crate::prelude::*;
 use crate::reasons::Why;
 use crate::rules::product::product_context;
 use crate::rules::{Slot, Tweak};
-use crate::scoring::{Pick, Prefilter, Strategy, Subject};
+use crate::scoring::{keep, Pick, Prefilter, Strategy, Subject};
 use crate::value::Value;
 use crate::visitor::VisitorState;
 use alloc::rc::Rc;
@@ -57,21 +57,16 @@ pub fn prefilter(p: &mut Prefilter, c: &Catalog, tweaks: &[Active]) {
     core::mem::swap(&mut p.made_from, &mut p.wanted);
 }
 
-/// A pick in a tuned slot, with the campaign and variant whose tweak touched it last.
-pub struct Candidate<'a> {
-    pub pick: Pick,
-    pub by: Option<&'a (&'a str, &'a str)>,
-}
-
 /// Re-ranks `cands` (the strategy's pool, best first): exclusions, filters, boosts, pins,
-/// diversity. `data` is `{"product": …, "visitor": <the visitor context>}`; each
-/// candidate's product is written into it in turn; the product-only conditions were
-/// applied by the scoring pass (`prefilter`).
-pub fn tune<'a>(
-    cands: &mut Vec<Candidate<'a>>,
+/// diversity. A pick's `by` becomes the place in `tweaks` of the campaign tweak that
+/// boosted it last, or of the tweak that pinned it. `data` is `{"product": …, "visitor":
+/// <the visitor context>}`; each candidate's product is written into it in turn; the
+/// product-only conditions were applied by the scoring pass (`prefilter`).
+pub fn tune(
+    cands: &mut Vec<Pick>,
     c: &Catalog,
     variety: Option<&Diversity>,
-    tweaks: &'a [Active<'a>],
+    tweaks: &[Active],
     data: &mut Value,
     page_product: Option<u32>,
 ) {
@@ -80,13 +75,13 @@ pub fn tune<'a>(
             .iter()
             .any(|(t, _)| t.exclude.iter().any(|x| x == c.id(ix)))
     };
-    keep(cands, &mut |r| !excluded(r.pick.ix));
+    keep(cands, &mut |r| !excluded(r.ix));
     // A campaign whose product-only boost lifted a pick is credited with it.
     for r in cands.iter_mut() {
-        if let Some((_, who)) = tweaks.iter().rev().find(|(t, who)| {
-            who.is_some() && t.product_boosts.iter().any(|(b, _)| b.holds(c, r.pick.ix))
+        if let Some(k) = tweaks.iter().rposition(|(t, who)| {
+            who.is_some() && t.product_boosts.iter().any(|(b, _)| b.holds(c, r.ix))
         }) {
-            r.by = who.as_ref();
+            r.by = k as u32;
         }
     }
     if tweaks
@@ -98,7 +93,7 @@ pub fn tune<'a>(
             // `get_mut`, not `data["product"] = …`: the caller made the key, and IndexMut's
             // panic would keep `Debug` formatting in the wasm.
             if let Some(p) = data.get_mut("product") {
-                *p = product_context(c, r.pick.ix, fields);
+                *p = product_context(c, r.ix, fields);
             }
             let data = &*data;
             if !tweaks
@@ -107,40 +102,38 @@ pub fn tune<'a>(
             {
                 return false;
             }
-            for (t, who) in tweaks {
+            for (k, (t, who)) in tweaks.iter().enumerate() {
                 for b in t.boosts.iter().filter(|b| b.when.logic.matches(data)) {
-                    r.pick.score += b.weight;
+                    r.score += b.weight;
                     if who.is_some() {
-                        r.by = who.as_ref();
+                        r.by = k as u32;
                     }
                 }
             }
             true
         });
         // Best first; equal scores keep the strategy's order.
-        crate::order::sort_by_key(cands, |r| (-f64::from(r.pick.score), 0));
+        crate::order::sort_by_key(cands, |r| (-f64::from(r.score), 0));
     }
-    let mut pinned: Vec<Candidate> = Vec::new();
-    let top = cands.first().map_or(1.0, |r| r.pick.score);
-    for (t, who) in tweaks {
+    let mut pinned: Vec<Pick> = Vec::new();
+    let top = cands.first().map_or(1.0, |r| r.score);
+    for (k, (t, _)) in tweaks.iter().enumerate() {
         for id in &t.pin {
             let Some(ix) = c.index(id) else { continue };
             if !c.in_stock[ix as usize]
                 || excluded(ix)
                 || Some(ix) == page_product
-                || pinned.iter().any(|p| p.pick.ix == ix)
+                || pinned.iter().any(|p| p.ix == ix)
             {
                 continue;
             }
-            keep(cands, &mut |r| r.pick.ix != ix);
-            pinned.push(Candidate {
-                pick: Pick {
-                    ix,
-                    score: top + 1.0,
-                    why: Why::Featured,
-                    subject: Subject::None,
-                },
-                by: who.as_ref(),
+            keep(cands, &mut |r| r.ix != ix);
+            pinned.push(Pick {
+                ix,
+                score: top + 1.0,
+                why: Why::Featured,
+                subject: Subject::None,
+                by: k as u32,
             });
         }
     }
@@ -149,13 +142,6 @@ pub fn tune<'a>(
     if let Some(d) = variety {
         diversify(cands, c, d);
     }
-}
-
-/// `cands.retain_mut(f)`, compiled once for the slot's four filters (a copy of `retain`
-/// per closure cost wasm; a pool holds at most a few hundred candidates).
-#[inline(never)]
-fn keep<'a>(cands: &mut Vec<Candidate<'a>>, f: &mut dyn FnMut(&mut Candidate<'a>) -> bool) {
-    cands.retain_mut(f);
 }
 
 /// Variety in a slot's results: at most so many per category (leaf) and per brand, and
@@ -241,7 +227,7 @@ impl Diversity {
 
 /// Drops results past the per-category / per-brand maximum, and moves viewed products and
 /// those past the share cap after the rest, keeping order otherwise.
-fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
+fn diversify(cands: &mut Vec<Pick>, c: &Catalog, d: &Diversity) {
     let (per_category, per_brand) = (d.per_category, d.per_brand);
     if !d.viewed.is_empty() || d.per_category_soft.is_some() {
         let mut seen = Vec::new();
@@ -249,7 +235,7 @@ fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
         let mut k = 0;
         while k < cands.len() {
             let r = &cands[k];
-            let cat = c.category[r.pick.ix as usize];
+            let cat = c.category[r.ix as usize];
             let n = match counts.iter_mut().find(|(x, _)| *x == cat) {
                 Some((_, n)) => n,
                 None => {
@@ -258,7 +244,7 @@ fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
                 }
             };
             let over = d.per_category_soft.is_some_and(|cap| *n >= cap);
-            if r.pick.why != Why::Featured && (over || d.viewed.contains(&r.pick.ix)) {
+            if r.why != Why::Featured && (over || d.viewed.contains(&r.ix)) {
                 seen.push(cands.remove(k));
             } else {
                 *n += 1;
@@ -266,9 +252,9 @@ fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
             }
         }
         // Scores stay best first: a moved pick scores at most the last one it now follows.
-        let floor = cands.last().map_or(f32::INFINITY, |r| r.pick.score);
+        let floor = cands.last().map_or(f32::INFINITY, |r| r.score);
         for mut r in seen {
-            r.pick.score = r.pick.score.min(floor);
+            r.score = r.score.min(floor);
             cands.push(r);
         }
     }
@@ -277,7 +263,7 @@ fn diversify(cands: &mut Vec<Candidate>, c: &Catalog, d: &Diversity) {
     }
     let mut seen: Vec<(u32, u32)> = Vec::new();
     keep(cands, &mut |r| {
-        let ix = r.pick.ix as usize;
+        let ix = r.ix as usize;
         let (cat, brand) = (c.category[ix], c.brand[ix]);
         let same_cat = seen.iter().filter(|(sc, _)| *sc == cat).count();
         let same_brand = seen
