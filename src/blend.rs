@@ -42,19 +42,39 @@ pub struct Blend {
     pub popularity: f32,
 }
 
-/// One tunable weight: its JSON name, accessor and accepted range.
+/// One tunable weight: its JSON name, where it sits in `Blend` and its accepted range.
 pub struct Field {
     pub name: &'static str,
-    pub get: fn(&Blend) -> f32,
-    pub set: fn(&mut Blend, f32),
+    /// `offset_of!` the weight, not a getter and a setter per weight: thirty closures in
+    /// the wasm's function table cost more than the two methods below (wasm size).
+    at: usize,
     pub min: f32,
     pub max: f32,
 }
 
 macro_rules! fields {
     ($($name:literal $field:ident $min:literal..$max:literal),* $(,)?) => {
-        &[$(Field { name: $name, get: |b| b.$field, set: |b, x| b.$field = x, min: $min, max: $max }),*]
+        &[$(Field {
+            name: $name,
+            // The closure, never called, only checks that the weight is an `f32`.
+            at: { let _ = |b: &Blend| -> f32 { b.$field }; core::mem::offset_of!(Blend, $field) },
+            min: $min,
+            max: $max,
+        }),*]
     };
+}
+
+impl Field {
+    pub fn get(&self, b: &Blend) -> f32 {
+        // SAFETY: `at` is the offset of an `f32` field of `Blend` (`fields!`, the only maker
+        // of a `Field`), so the read stays inside `b`, aligned.
+        unsafe { *(b as *const Blend).cast::<u8>().add(self.at).cast::<f32>() }
+    }
+
+    pub fn set(&self, b: &mut Blend, x: f32) {
+        // SAFETY: as in `get`.
+        unsafe { *(b as *mut Blend).cast::<u8>().add(self.at).cast::<f32>() = x }
+    }
 }
 
 impl Default for Blend {
@@ -111,7 +131,7 @@ impl Blend {
         }
         for f in Blend::FIELDS {
             if let Some(x) = o.opt_num_in(f.name, f.min as f64, f.max as f64)? {
-                (f.set)(&mut b, x as f32);
+                f.set(&mut b, x as f32);
             }
         }
         Ok(b)
@@ -122,7 +142,7 @@ impl Blend {
         let mut m = Map::new();
         for f in Blend::FIELDS {
             // Four significant digits are plenty for a weight and keep the JSON short.
-            let x = (f.get)(self) as f64;
+            let x = f.get(self) as f64;
             let rounded = format!("{x:.4e}").parse::<f64>().unwrap_or(x);
             m.insert(f.name.to_string(), Value::from(rounded));
         }
@@ -171,6 +191,35 @@ mod tests {
                 ..Blend::default()
             }
         );
+    }
+
+    #[test]
+    fn each_field_reads_and_writes_its_own_weight() {
+        let mut b = Blend::default();
+        for (k, f) in Blend::FIELDS.iter().enumerate() {
+            f.set(&mut b, k as f32);
+        }
+        let named = [
+            b.recency,
+            b.seeds,
+            b.revisit,
+            b.revisit_recency,
+            b.rank_decay,
+            b.max_pool,
+            b.two_hop,
+            b.two_hop_seeds,
+            b.two_hop_fanout,
+            b.similar,
+            b.bought_with,
+            b.goes_with,
+            b.embedding,
+            b.affinity,
+            b.popularity,
+        ];
+        assert_eq!(named.len(), Blend::FIELDS.len());
+        for (k, f) in Blend::FIELDS.iter().enumerate() {
+            assert_eq!((named[k], f.get(&b)), (k as f32, k as f32), "{}", f.name);
+        }
     }
 
     #[test]

@@ -192,11 +192,11 @@ pub fn fit(catalog: &mut Catalog, cases: &[Case]) -> Fit {
     let fields = tunable(catalog);
     for wide in [true, false] {
         for f in &fields {
-            let current = (f.get)(&catalog.blend);
+            let current = f.get(&catalog.blend);
             let mut chosen = current;
             for x in candidates(f, current, wide) {
                 let mut trial = catalog.blend;
-                (f.set)(&mut trial, x);
+                f.set(&mut trial, x);
                 let kept = std::mem::replace(&mut catalog.blend, trial);
                 let score = evaluate(catalog, cases, &mut scorer);
                 trials += 1;
@@ -206,7 +206,7 @@ pub fn fit(catalog: &mut Catalog, cases: &[Case]) -> Fit {
                     chosen = x;
                 }
             }
-            (f.set)(&mut catalog.blend, chosen);
+            f.set(&mut catalog.blend, chosen);
         }
     }
     Fit {
