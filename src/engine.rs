@@ -364,10 +364,14 @@ impl Engine {
         } else {
             limit
         };
-        let mut exposed: Vec<(String, String)> = Vec::new();
+        let mut exposed: Vec<Assignment> = Vec::new();
         for (_, by) in &tweaks {
             if let Some((campaign, arm)) = by {
-                exposed.push((campaign.to_string(), arm.to_string()));
+                exposed.push(Assignment {
+                    campaign: campaign.to_string(),
+                    arm: arm.to_string(),
+                    at: now,
+                });
             }
         }
         crate::slots::prefilter(&mut scorer.prefilter, &self.catalog, &tweaks);
@@ -417,8 +421,8 @@ impl Engine {
             });
         }
         self.scorer = scorer;
-        for (campaign, arm) in exposed {
-            self.expose(&campaign, &arm, now);
+        for a in exposed {
+            self.expose(a);
         }
         Ok(recs)
     }
@@ -480,22 +484,18 @@ impl Engine {
     }
 
     /// Records that the visitor met a campaign's arm (a prompt, a holdout moment, a slot
-    /// tweak), making the arm sticky.
-    fn expose(&mut self, campaign: &str, arm: &str, now: f64) {
+    /// tweak), making the arm sticky. The callers make the `Assignment` (with the strings
+    /// they own already), not a list of their own to make it from (wasm size).
+    fn expose(&mut self, a: Assignment) {
         if self
             .state
-            .assignment(campaign)
-            .is_some_and(|a| a.arm == arm)
+            .assignment(&a.campaign)
+            .is_some_and(|x| x.arm == a.arm)
         {
             return;
         }
-        let a = Assignment {
-            campaign: campaign.to_string(),
-            arm: arm.to_string(),
-            at: now,
-        };
         // A recorded arm the rules no longer have is replaced by the one now in force.
-        self.state.assignments.retain(|x| x.campaign != campaign);
+        self.state.assignments.retain(|x| x.campaign != a.campaign);
         if self.state.assign(a.clone()) {
             self.assigned.push(a);
             self.recorded = true;
@@ -643,8 +643,11 @@ impl Engine {
             }
         }
         if let Some((i, arm, ..)) = &chosen {
-            let id = self.rules.campaigns[*i].id.clone();
-            self.expose(&id, &arm.clone(), now);
+            self.expose(Assignment {
+                campaign: self.rules.campaigns[*i].id.clone(),
+                arm: arm.clone(),
+                at: now,
+            });
         }
         let prompt = chosen.and_then(|(i, arm, source, picked)| {
             let picked = picked.unwrap_or_else(|| self.prompt_products(source, now));
@@ -667,7 +670,11 @@ impl Engine {
         });
         for i in holdouts {
             let id = self.rules.campaigns[i].id.clone();
-            self.expose(&id, "holdout", now);
+            self.expose(Assignment {
+                campaign: id.clone(),
+                arm: "holdout".into(),
+                at: now,
+            });
             let session_started = self.state.session_started;
             let log = self.state.campaign_log(&id, "holdout");
             if log.exposed_at < session_started {
