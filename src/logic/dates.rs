@@ -187,7 +187,11 @@ impl Unit {
             ("s", "second", Second),
             ("ms", "millisecond", Millisecond),
         ];
-        let long = s.strip_suffix(['s', 'S']).unwrap_or(s);
+        // By bytes: `strip_suffix(['s', 'S'])` compiled a char-set searcher for this alone.
+        let long = match s.as_bytes().last() {
+            Some(b's' | b'S') => crate::jsontext::cut(s, 0, s.len() - 1),
+            _ => s,
+        };
         let (short, long) = match (s, long) {
             ("D", _) => ("d", long),
             (_, l) if l.eq_ignore_ascii_case("date") => (s, "day"),

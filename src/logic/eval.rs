@@ -160,16 +160,17 @@ impl<'a> Fields<'a> {
             let mut root = Map::new();
             for (i, name) in self.names.iter().enumerate() {
                 let v = self.get(i).clone();
-                match crate::jsontext::split_once(name, b'.') {
-                    None => drop(root.insert(name.to_string(), v)),
-                    Some((outer, inner)) => {
-                        let entry = root
-                            .entry(outer.to_string())
-                            .or_insert_with(|| Value::Object(Map::new()));
-                        if let Value::Object(m) = entry {
-                            m.insert(inner.to_string(), v);
-                        }
-                    }
+                // `insert` and `get_mut`, not `entry(..).or_insert_with(..)`, which compiled
+                // a copy of its own here.
+                let Some((outer, inner)) = crate::jsontext::split_once(name, b'.') else {
+                    root.insert(name.to_string(), v);
+                    continue;
+                };
+                if !root.contains_key(outer) {
+                    root.insert(outer.to_string(), Value::Object(Map::new()));
+                }
+                if let Some(Value::Object(m)) = root.get_mut(outer) {
+                    m.insert(inner.to_string(), v);
                 }
             }
             Value::Object(root)

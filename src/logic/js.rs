@@ -110,21 +110,34 @@ pub fn decimal(s: &str) -> Option<f64> {
     Some(crate::jsontext::js_decimal(s))
 }
 
-/// JS `Number(s)` for a string.
-fn str_to_number(s: &str) -> f64 {
-    let t = js_trim(s, true);
-    match t {
-        "" => return 0.0,
-        "Infinity" | "+Infinity" => return f64::INFINITY,
-        "-Infinity" => return f64::NEG_INFINITY,
-        _ => {}
-    }
+/// JS `Number(s)` for a string (`whole`), or `parseFloat(s)` (the longest numeric prefix):
+/// one reader for the two, which differ only in what may follow the number.
+fn str_to_number(s: &str, whole: bool) -> f64 {
+    let t = js_trim(s, whole);
     let b = t.as_bytes();
-    let radix = match (b.len() > 2 && b[0] == b'0').then(|| b[1]) {
+    if whole && b.is_empty() {
+        return 0.0;
+    }
+    let sign = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let rest = cut(t, sign, t.len());
+    if rest.starts_with("Infinity") && (!whole || rest.len() == 8) {
+        return if b.first() == Some(&b'-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+    }
+    let radix = match (whole && b.len() > 2 && b[0] == b'0').then(|| b[1]) {
         Some(b'x' | b'X') => 16,
         Some(b'o' | b'O') => 8,
         Some(b'b' | b'B') => 2,
-        _ => return decimal(t).unwrap_or(f64::NAN),
+        _ => {
+            let n = decimal_len(b);
+            if n == 0 || (whole && n != b.len()) {
+                return f64::NAN;
+            }
+            return crate::jsontext::js_decimal(cut(t, 0, n));
+        }
     };
     cut(t, 2, t.len())
         .chars()
@@ -174,29 +187,21 @@ pub(super) fn to_number(v: V) -> f64 {
         V::Json(Value::Null) => 0.0,
         V::Json(Value::Bool(b)) => f64::from(u8::from(*b)),
         V::Json(Value::Number(n)) => num_of(n),
-        V::Json(Value::String(s)) => str_to_number(s),
-        V::Json(a @ Value::Array(_)) => str_to_number(&to_js_string(V::Json(a))),
+        V::Json(Value::String(s)) => str_to_number(s, true),
+        V::Json(a @ Value::Array(_)) => str_to_number(&to_js_string(V::Json(a)), true),
         V::Json(Value::Object(_)) => f64::NAN,
     }
 }
 
 /// JS `parseFloat(v)`: the longest numeric prefix of `String(v)`.
 pub(super) fn parse_float(v: V) -> f64 {
-    let s = match v {
-        V::Num(f) => return f,
-        V::Json(Value::Number(n)) => return num_of(n),
-        V::Json(Value::String(_) | Value::Array(_)) => to_js_string(v),
+    match v {
+        V::Num(f) => f,
+        V::Json(Value::Number(n)) => num_of(n),
+        V::Json(Value::String(_) | Value::Array(_)) => str_to_number(&to_js_string(v), false),
         // "undefined", "null", "true", "false" and "[object Object]" have no numeric prefix.
-        _ => return f64::NAN,
-    };
-    let t = js_trim(&s, false);
-    if t.starts_with("Infinity") || t.starts_with("+Infinity") {
-        return f64::INFINITY;
+        _ => f64::NAN,
     }
-    if t.starts_with("-Infinity") {
-        return f64::NEG_INFINITY;
-    }
-    decimal(cut(t, 0, decimal_len(t.as_bytes()))).unwrap_or(f64::NAN)
 }
 
 /// Appends JS `Number.prototype.toString()` of `f`.
@@ -319,7 +324,7 @@ impl Prim<'_> {
     fn num(&self) -> f64 {
         match self {
             Prim::Num(f) => *f,
-            Prim::Str(s) => str_to_number(s),
+            Prim::Str(s) => str_to_number(s, true),
         }
     }
 }
