@@ -227,7 +227,9 @@ impl Compiler {
                 }
                 Some(Node::Const(key)) => {
                     let path = static_path(key);
-                    let default = nodes.into_iter().nth(1).map(Box::new);
+                    // `swap_remove`, not `into_iter().nth(1)`: no `IntoIter<Node>` in the wasm.
+                    let mut nodes = nodes;
+                    let default = (nodes.len() > 1).then(|| Box::new(nodes.swap_remove(1)));
                     return Node::Var {
                         path,
                         default,
@@ -301,15 +303,16 @@ impl Compiler {
     }
 }
 
-/// The values of `nodes` if all are constants, else the nodes back.
-fn consts(nodes: Vec<Node>) -> Result<Vec<Value>, Vec<Node>> {
+/// The values of `nodes` if all are constants, else the nodes back. Taken out in place,
+/// not by `into_iter()`, whose `IntoIter<Node>` compiled a copy of its own.
+fn consts(mut nodes: Vec<Node>) -> Result<Vec<Value>, Vec<Node>> {
     if !nodes.iter().all(|n| matches!(n, Node::Const(_))) {
         return Err(nodes);
     }
     let mut values = Vec::new();
-    for n in nodes {
+    for n in &mut nodes {
         if let Node::Const(v) = n {
-            values.push(v);
+            values.push(core::mem::take(v));
         }
     }
     Ok(values)

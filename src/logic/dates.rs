@@ -94,10 +94,9 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
 pub fn parse_iso(s: &str, offset: f64) -> Option<f64> {
     let b = s.as_bytes();
     let num = |r: core::ops::Range<usize>| -> Option<i64> {
-        let part = b.get(r)?;
-        part.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| part.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+        b.get(r)?.iter().try_fold(0, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+        })
     };
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
