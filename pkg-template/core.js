@@ -681,7 +681,7 @@ class Engine {
         try {
           this.#store.removeAll(this.#key);
         } catch {
-          // not worth reporting (src/session.rs `Effect::Discard`): the next write replaces it
+          // not worth reporting (src/session.rs, `discard`): the next write replaces it
         }
       } else if (effect.error) {
         this.#report(new VitrinError(effect.error.code, effect.error.message, effect.error));

@@ -4,7 +4,7 @@
 //! over an in-memory channel (tests/session.rs).
 //!
 //! It never calls out. Every call answers with `Wants` (flush soon, post at the end of
-//! the task, effects ready) and queues `Effect`s that the platform layer drains and
+//! the task, effects ready) and queues effects that the platform layer drains and
 //! carries out: store this document, erase the visitor, post this message, tell the page.
 //! Must not know JavaScript, storage or channel APIs.
 //!
@@ -33,24 +33,6 @@ use crate::visitor::Assignment;
 
 /// Events a tab waiting for another's state keeps; beyond this no tab is answering.
 const MAX_ASKING: usize = 256;
-
-/// What the platform must do, in order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Write this document under the storage key.
-    Store(String),
-    /// Remove the storage key and every `key:…` entry.
-    Erase,
-    /// Remove a damaged stored value; a failure is not worth reporting (the next write
-    /// replaces it, and the damage itself was reported).
-    Discard,
-    /// Post this message to the other tabs.
-    Post(String),
-    /// Tell the page: another tab changed the visitor, and how.
-    Change(ChangeCause),
-    /// Tell the page on its `error` channel (never thrown: nothing the caller did).
-    Error(Error),
-}
 
 /// Why another tab's message changed this tab's visitor (the `cause` of the page's `change`).
 /// A server-rendered first paint held until the visitor's first interaction ends on every
@@ -137,7 +119,18 @@ pub struct Session {
     flush_asked: bool,
     post_asked: bool,
     outbox: Vec<Outgoing>,
-    effects: Vec<Effect>,
+    /// What the platform must do, in order, until `drain`: the items of a JSON list, each
+    /// written as it is queued (not an enum written at the drain: wasm size):
+    /// - `{"store": doc}`: write this document under the storage key;
+    /// - `{"erase": true}`: remove the storage key and every `key:…` entry;
+    /// - `{"discard": true}`: remove a damaged stored value; a failure is not worth
+    ///   reporting (the next write replaces it, and the damage itself was reported);
+    /// - `{"post": text}`: post this message to the other tabs;
+    /// - `{"change": cause}`: tell the page another tab changed the visitor, and how
+    ///   (`ChangeCause::name`);
+    /// - `{"error": {…}}`: tell the page on its `error` channel (never thrown: nothing
+    ///   the caller did).
+    effects: String,
     /// Set when the stored value was damaged and this tab started clean: it asked the
     /// other tabs for their state (`hello`) and keeps its own events until one answers,
     /// so it does not go on from, and store, a state that lost the visitor's cart. Kept as
@@ -165,32 +158,30 @@ impl Session {
             flush_asked: false,
             post_asked: false,
             outbox: Vec::new(),
-            effects: Vec::new(),
+            effects: String::new(),
             asking: None,
         };
         if !s.engine.consent().personalization {
             return s;
         }
         match stored {
-            Err(e) => s.effects.push(Effect::Error(e)),
+            Err(e) => s.effect("error", &e),
             Ok(None) => {
                 // A new visitor: stored at once so a later tab shares the id, and announced
                 // to tabs opened at the same moment with ids of their own.
                 s.changed();
-                if tabs && !read_only {
-                    s.effects.push(Effect::Post(s.message("visitor", None)));
-                }
+                s.post("visitor");
             }
             Ok(Some(text)) => match s.engine.restore(&text) {
                 Ok(()) => {}
                 Err(e) => {
-                    s.effects.push(Effect::Error(e));
+                    s.effect("error", &e);
                     if !read_only {
-                        s.effects.push(Effect::Discard);
+                        s.effect("discard", &true);
                         s.changed();
                         if tabs {
                             s.asking = Some(Vec::new());
-                            s.effects.push(Effect::Post(r#"{"kind":"hello"}"#.into()));
+                            s.effect("post", &r#"{"kind":"hello"}"#);
                         }
                     }
                 }
@@ -224,9 +215,30 @@ impl Session {
         }
     }
 
-    /// The effects queued since the last drain, in order.
-    pub fn drain(&mut self) -> Vec<Effect> {
-        core::mem::take(&mut self.effects)
+    /// The effects queued since the last drain, in order, as a JSON list (`effects`).
+    pub fn drain(&mut self) -> String {
+        let items = core::mem::take(&mut self.effects);
+        crate::cat!("[", items, "]")
+    }
+
+    /// Queues `{key: v}`.
+    fn effect(&mut self, key: &str, v: &dyn WriteJson) {
+        if !self.effects.is_empty() {
+            self.effects.push(',');
+        }
+        fields(&mut self.effects).field(key, v).end();
+    }
+
+    /// Posts a message of `kind` about this tab's visitor, when there are tabs to tell.
+    fn post(&mut self, kind: &str) {
+        if self.tabs && !self.read_only {
+            let msg = self.message(kind, None);
+            self.effect("post", &msg);
+        }
+    }
+
+    fn change(&mut self, cause: ChangeCause) {
+        self.effect("change", &cause.name());
     }
 
     /// Arms the engine recorded (a prompt, a holdout moment, a slot tweak) become state
@@ -288,7 +300,7 @@ impl Session {
         } else {
             self.dirty = false;
             if !self.read_only {
-                self.effects.push(Effect::Erase);
+                self.effect("erase", &true);
             }
         }
         Ok(())
@@ -298,10 +310,7 @@ impl Session {
     pub fn identify(&mut self, id: &str) {
         if self.engine.identify(id) {
             self.changed();
-            if self.tabs && !self.read_only {
-                self.effects
-                    .push(Effect::Post(self.message("identify", None)));
-            }
+            self.post("identify");
         }
     }
 
@@ -313,7 +322,7 @@ impl Session {
             return;
         }
         let msg = self.message("batch", Some(&outbox));
-        self.effects.push(Effect::Post(msg));
+        self.effect("post", &msg);
     }
 
     /// Writes the visitor if it changed (and posts what the other tabs have not heard).
@@ -324,7 +333,7 @@ impl Session {
             return;
         }
         if let Some(doc) = self.engine.snapshot() {
-            self.effects.push(Effect::Store(doc));
+            self.effect("store", &doc);
         }
     }
 
@@ -339,11 +348,8 @@ impl Session {
         }
         self.engine.forget(new_id);
         self.forgotten();
-        self.effects.push(Effect::Erase);
-        if self.tabs {
-            self.effects
-                .push(Effect::Post(self.message("forget", None)));
-        }
+        self.effect("erase", &true);
+        self.post("forget");
     }
 
     /// Nothing pending for the visitor just forgotten may be stored or told.
@@ -373,9 +379,8 @@ impl Session {
             self.changed();
             return true;
         }
-        if !id.is_empty() && id != self.engine.visitor_id() && self.tabs && !self.read_only {
-            self.effects
-                .push(Effect::Post(self.message("visitor", None)));
+        if !id.is_empty() && id != self.engine.visitor_id() {
+            self.post("visitor");
         }
         false
     }
@@ -403,9 +408,9 @@ impl Session {
                     // A flush of this tab may have landed after the other tab erased: erase
                     // again, so nothing of the old visitor stays stored.
                     if !self.read_only {
-                        self.effects.push(Effect::Erase);
+                        self.effect("erase", &true);
                     }
-                    self.effects.push(Effect::Change(ChangeCause::Forgot));
+                    self.change(ChangeCause::Forgot);
                 }
                 // Two tabs forgot at once: both are the new visitor, under two fresh ids.
                 core::cmp::Ordering::Equal if kind == "forget" => {
@@ -443,7 +448,7 @@ impl Session {
                 }
                 if any {
                     self.changed();
-                    self.effects.push(Effect::Change(ChangeCause::Acted));
+                    self.change(ChangeCause::Acted);
                 }
             }
             "hello" if self.asking.is_none() && !self.read_only && self.tabs => {
@@ -453,7 +458,7 @@ impl Session {
                         .field("doc", &doc)
                         .field("kind", &"state")
                         .end();
-                    self.effects.push(Effect::Post(msg));
+                    self.effect("post", &msg);
                 }
             }
             "state" if self.asking.is_some() => {
@@ -464,7 +469,7 @@ impl Session {
                         }
                     }
                     self.changed();
-                    self.effects.push(Effect::Change(ChangeCause::Restored));
+                    self.change(ChangeCause::Restored);
                 }
             }
             "visitor" => {
@@ -472,7 +477,7 @@ impl Session {
             }
             "identify" if !text("visitor").is_empty() => {
                 if self.engine.identify(text("visitor")) {
-                    self.effects.push(Effect::Change(ChangeCause::Identified));
+                    self.change(ChangeCause::Identified);
                 }
             }
             _ => {}

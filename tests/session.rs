@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use std::collections::{BTreeMap, VecDeque};
 use vitrin::json;
-use vitrin::session::{ChangeCause, Effect, Session};
+use vitrin::session::{ChangeCause, Session};
 use vitrin::value::Value;
 use vitrin::Engine;
 
@@ -16,6 +16,18 @@ fn json_of(text: &str) -> Value {
 }
 
 const T0: f64 = 1_793_577_600_000.0;
+
+/// What `Session::drain` answers, as each effect's one key and its value.
+fn effects(text: &str) -> Vec<(String, Value)> {
+    let list = json_of(text);
+    let list = list.as_array().unwrap();
+    list.iter()
+        .map(|e| {
+            let (key, v) = e.as_object().unwrap().iter().next().unwrap();
+            (key.clone(), v.clone())
+        })
+        .collect()
+}
 
 fn catalog() -> Value {
     let products: Vec<Value> = (0..6).map(|i| json!({"id": format!("p{i}"), "title": format!("P{i}"), "category": "a/b", "price": 10 + i})).collect();
@@ -96,18 +108,31 @@ impl World {
     /// left to `flush` / `end_task`, which the page runs later).
     fn settle(&mut self, i: usize) {
         let _ = self.tabs[i].session.wants();
-        for effect in self.tabs[i].session.drain() {
-            match effect {
-                Effect::Store(doc) => self.shared.stored = Some(doc),
-                Effect::Erase | Effect::Discard => self.shared.stored = None,
-                Effect::Post(msg) => {
+        for (what, v) in effects(&self.tabs[i].session.drain()) {
+            let text = || v.as_str().unwrap().to_string();
+            match what.as_str() {
+                "store" => self.shared.stored = Some(text()),
+                "erase" | "discard" => self.shared.stored = None,
+                "post" => {
                     for (j, t) in self.tabs.iter_mut().enumerate().filter(|(j, _)| *j != i) {
                         let _ = j;
-                        t.inbox.entry(i).or_default().push_back(msg.clone());
+                        t.inbox.entry(i).or_default().push_back(text());
                     }
                 }
-                Effect::Change(cause) => self.tabs[i].changes.push(cause),
-                Effect::Error(e) => self.tabs[i].errors.push(e.code.to_string()),
+                "change" => {
+                    let causes = [
+                        ChangeCause::Acted,
+                        ChangeCause::Restored,
+                        ChangeCause::Forgot,
+                        ChangeCause::Identified,
+                    ];
+                    let cause = causes.into_iter().find(|c| c.name() == text()).unwrap();
+                    self.tabs[i].changes.push(cause)
+                }
+                "error" => self.tabs[i]
+                    .errors
+                    .push(v["code"].as_str().unwrap().to_string()),
+                other => panic!("unknown effect {other}"),
             }
         }
     }

@@ -16,7 +16,7 @@
 
 use std::path::PathBuf;
 use vitrin::json;
-use vitrin::session::{Effect, Session};
+use vitrin::session::Session;
 use vitrin::value::Value;
 use vitrin::Engine;
 
@@ -103,13 +103,13 @@ impl Golden {
 /// The posts and notices a session queued, as the wrapper receives them.
 fn posts(s: &mut Session) -> Vec<String> {
     s.wants();
-    s.drain()
-        .into_iter()
-        .filter_map(|e| match e {
-            Effect::Post(p) => Some(p),
-            Effect::Store(doc) => Some(doc),
-            _ => None,
-        })
+    let effects: Value = serde_json::from_str(&s.drain()).unwrap();
+    effects
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.get("post").or(e.get("store")))
+        .map(|text| text.as_str().unwrap().to_string())
         .collect()
 }
 

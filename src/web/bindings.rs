@@ -11,11 +11,11 @@ use crate::catalog::Packed;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::json::{parse, Obj};
-use crate::jsontext::{fields, list, text, to_text};
+use crate::jsontext::{fields, text, to_text};
 use crate::prelude::*;
 use crate::rules::vocabulary::Scope;
 use crate::rules::MAX_RULES_BYTES;
-use crate::session::{Effect, Session};
+use crate::session::Session;
 use crate::value::Value;
 use alloc::alloc::{alloc as allocate, dealloc, handle_alloc_error, realloc, Layout};
 
@@ -387,12 +387,10 @@ pub extern "C" fn set_catalog(
 }
 
 /// The engine's session. The session decides; the wrapper carries out what it asks
-/// (`session::Effect`, handed over by `drain`): it owns the storage and the BroadcastChannel.
+/// (the session's effects, handed over by `drain`): it owns the storage and the
+/// BroadcastChannel.
 pub struct RawEngine {
     session: Session,
-    /// Effects for the wrapper: storage writes, posts to the other tabs, `change` and
-    /// `error` notices.
-    outward: Vec<Effect>,
 }
 
 impl RawEngine {
@@ -431,10 +429,7 @@ impl RawEngine {
             None => Ok(stored.map(String::from)),
         };
         let session = Session::open(engine, stored, tabs, read_only);
-        Ok(RawEngine {
-            session,
-            outward: Vec::new(),
-        })
+        Ok(RawEngine { session })
     }
 
     /// `call`'s work.
@@ -446,7 +441,7 @@ impl RawEngine {
             clock(now)?;
         }
         Ok(match call {
-            Call::Drain => self.drain(),
+            Call::Drain => self.session.drain(),
             Call::Recommend => {
                 // No limit comes as NaN.
                 let limit = (!x.is_nan()).then_some(x as u32);
@@ -508,35 +503,8 @@ impl RawEngine {
             Act::Forget => session.forget(a),
             Act::Receive => session.receive(a),
         }
-        Ok(self.settle())
-    }
-
-    /// Keeps the session's effects for `drain`; answers the session's `Wants` as bits (1
-    /// flush, 2 end of task, 4 drain).
-    fn settle(&mut self) -> u32 {
-        let mut wants = self.session.wants();
-        self.outward.extend(self.session.drain());
-        wants.effects = !self.outward.is_empty();
-        wants.bits()
-    }
-
-    /// The effects kept for the wrapper, as `Call::Drain` answers them.
-    fn drain(&mut self) -> String {
-        let effects = core::mem::take(&mut self.outward);
-        let mut out = String::new();
-        list(&mut out, &effects, |out, e| {
-            let mut o = fields(out);
-            match e {
-                Effect::Post(msg) => o.field("post", msg),
-                Effect::Change(cause) => o.field("change", &cause.name()),
-                Effect::Error(e) => o.field("error", e),
-                Effect::Store(doc) => o.field("store", doc),
-                Effect::Erase => o.field("erase", &true),
-                Effect::Discard => o.field("discard", &true),
-            }
-            .end()
-        });
-        out
+        // The session keeps its effects until `Call::Drain`.
+        Ok(session.wants().bits())
     }
 }
 
