@@ -125,20 +125,23 @@ impl Event {
                     category_id: o.opt_str("categoryId")?.map(String::from),
                 }
             }
-            EventType::View => EventKind::View {
-                product_id: o.str("productId")?.to_string(),
-            },
             EventType::Search => EventKind::Search {
                 query: o
                     .opt_str("query")?
                     .ok_or_else(|| o.err("query", "is required"))?
                     .to_string(),
             },
-            // The two cart events read the same fields, once.
-            EventType::AddToCart | EventType::RemoveFromCart => {
-                let (id, q) = (o.str("productId")?, quantity(&o, "quantity")?);
+            // A view and the two cart events read `productId` once; the cart events their
+            // `quantity` too.
+            EventType::View | EventType::AddToCart | EventType::RemoveFromCart => {
+                let id = o.str("productId")?;
+                let q = match event_type {
+                    EventType::View => None,
+                    _ => quantity(&o, "quantity")?,
+                };
                 let product_id = id.to_string();
                 match event_type {
+                    EventType::View => EventKind::View { product_id },
                     EventType::AddToCart => EventKind::AddToCart {
                         product_id,
                         quantity: q.unwrap_or(1),

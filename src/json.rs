@@ -208,19 +208,20 @@ impl<'a> Obj<'a> {
         Ok(())
     }
 
-    /// An optional map of name → finite number (affinities).
-    pub fn opt_weights(&self, key: &str, max: usize) -> Result<Vec<(&'a str, f32)>> {
+    /// An optional map of name → finite number (affinities), appended to `out` owned (no
+    /// borrowed list in between: its Vec code was wasm of its own, issue 13).
+    pub fn opt_weights(&self, key: &str, max: usize, out: &mut Vec<(String, f32)>) -> Result<()> {
         let Some(obj) = self.opt_obj(key)? else {
-            return Ok(Vec::new());
+            return Ok(());
         };
         if obj.map.len() > max {
             return Err(self.err(key, crate::cat!("at most ", max, " entries allowed")));
         }
-        let mut out = Vec::with_capacity(obj.map.len());
         for k in obj.map.keys() {
-            out.push((k.as_str(), obj.num_in(k, -1e6, 1e6)? as f32));
+            let w = obj.num_in(k, -1e6, 1e6)? as f32;
+            out.push((k.to_string(), w));
         }
-        Ok(out)
+        Ok(())
     }
 }
 

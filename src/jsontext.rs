@@ -396,14 +396,8 @@ impl Reader<'_> {
     fn hex4(&mut self) -> Step<u32> {
         let mut n = 0;
         for _ in 0..4 {
-            let d = match self.peek() {
-                Some(c @ b'0'..=b'9') => c - b'0',
-                Some(c @ b'a'..=b'f') => c - b'a' + 10,
-                Some(c @ b'A'..=b'F') => c - b'A' + 10,
-                None => return Err("EOF while parsing a string"),
-                _ => return Err("invalid escape"),
-            };
-            n = n * 16 + u32::from(d);
+            let c = self.peek().ok_or("EOF while parsing a string")?;
+            n = n * 16 + char::from(c).to_digit(16).ok_or("invalid escape")?;
             self.pos += 1;
         }
         Ok(n)

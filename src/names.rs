@@ -22,10 +22,17 @@ macro_rules! names {
             }
 
             pub fn from_name(name: &str) -> Option<$name> {
-                Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+                $crate::names::position(Self::NAMES, name).and_then(|i| Self::ALL.get(i).copied())
             }
         }
     };
+}
+
+/// Where `name` is in `names`: one loop for every enum's `from_name`, not an inlined copy
+/// in each caller (wasm size, issue 13).
+#[inline(never)]
+pub fn position(names: &[&str], name: &str) -> Option<usize> {
+    names.iter().position(|n| *n == name)
 }
 
 names! {

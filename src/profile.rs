@@ -133,12 +133,8 @@ impl Profile {
             crate::catalog::normalize(&mut profile.embedding);
         }
         if let Some(aff) = p.opt_obj("affinities")? {
-            for (k, v) in aff.opt_weights("category", MAX_LIST)? {
-                profile.category_affinity.push((k.to_string(), v));
-            }
-            for (k, v) in aff.opt_weights("brand", MAX_LIST)? {
-                profile.brand_affinity.push((k.to_string(), v));
-            }
+            aff.opt_weights("category", MAX_LIST, &mut profile.category_affinity)?;
+            aff.opt_weights("brand", MAX_LIST, &mut profile.brand_affinity)?;
         }
         let list = |key| Ok(p.opt_arr(key, MAX_LIST)?.unwrap_or_default());
         p.each("purchases", list("purchases")?, &mut |o| {
