@@ -813,31 +813,31 @@ mod host {
     }
 }
 
-/// The entries' positions sorted by key, equal keys in their order: a bottom-up merge sort of
-/// positions (std's stable sort would add its own copy of a sort to the wasm; `order` sorts
-/// by numbers).
+/// The entries' positions sorted by key, equal keys in their order: a heapsort of the
+/// positions by (key, position), which is unique, so that no order is left to chance (std's
+/// stable sort would add its own copy of a sort to the wasm; `order` sorts by numbers).
 fn sorted_by_key(entries: &[(String, Value)]) -> Vec<u32> {
-    let n = entries.len();
-    let mut at: Vec<u32> = (0..n as u32).collect();
-    let mut merged = at.clone();
-    let key = |i: u32| entries[i as usize].0.as_str();
-    let mut width = 1;
-    while width < n {
-        for start in (0..n).step_by(2 * width) {
-            let (mid, end) = ((start + width).min(n), (start + 2 * width).min(n));
-            let (mut i, mut j) = (start, mid);
-            for slot in &mut merged[start..end] {
-                if j >= end || (i < mid && key(at[i]) <= key(at[j])) {
-                    *slot = at[i];
-                    i += 1;
-                } else {
-                    *slot = at[j];
-                    j += 1;
-                }
-            }
+    let mut at: Vec<u32> = (0..entries.len() as u32).collect();
+    let less =
+        |a: u32, b: u32| (entries[a as usize].0.as_str(), a) < (entries[b as usize].0.as_str(), b);
+    // Moves `heap[root]` down until no child of it is larger.
+    let sift = |heap: &mut [u32], mut root: usize| loop {
+        let mut child = 2 * root + 1;
+        if child + 1 < heap.len() && less(heap[child], heap[child + 1]) {
+            child += 1;
         }
-        core::mem::swap(&mut at, &mut merged);
-        width *= 2;
+        if child >= heap.len() || !less(heap[root], heap[child]) {
+            return;
+        }
+        heap.swap(root, child);
+        root = child;
+    };
+    for root in (0..at.len() / 2).rev() {
+        sift(&mut at, root);
+    }
+    for end in (1..at.len()).rev() {
+        at.swap(0, end);
+        sift(&mut at[..end], 0);
     }
     at
 }
