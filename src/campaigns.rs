@@ -560,25 +560,38 @@ fn subject(c: &Campaign) -> Option<&'static str> {
         .then_some("cart")
 }
 
-/// A quiet time blocks while `now - since < gap` (`since` -∞: nothing to be quiet after);
-/// its pointer, `base` + `key`, is written only for a block. One function for the five
-/// quiet times, not a copy of the block each.
-fn quiet(
+/// The blocks of one scope of caps (the campaign's or the global ones): its counts, then
+/// its quiet times (one blocks while `now - since < gap`; `since` -∞: nothing to be quiet
+/// after). One function for both scopes, not a copy of each block.
+fn scope_blocks(
     out: &mut Vec<Block>,
     now: f64,
+    caps: &Caps,
     base: &str,
-    key: &str,
-    code: Blocked,
-    since: f64,
-    gap: f64,
+    counts: [usize; 3],
+    since: [f64; 2],
+    quiet: &[(&str, Blocked); 2],
 ) {
-    if now - since < gap {
-        out.push(block_with(
-            crate::cat!(base, key),
-            code,
-            "minutes",
-            minutes_left(since + gap, now),
-        ));
+    const LIMITS: [(&str, Blocked); 3] = [
+        ("perSession", Blocked::PerSession),
+        ("perDay", Blocked::PerDay),
+        ("lifetime", Blocked::Lifetime),
+    ];
+    for (i, (key, code)) in LIMITS.into_iter().enumerate() {
+        if let Some(n) = caps.limits[i].filter(|&n| counts[i] >= n as usize) {
+            out.push(block_with(crate::cat!(base, key), code, "limit", n as u64));
+        }
+    }
+    for (i, &(key, code)) in quiet.iter().enumerate() {
+        let gap = caps.quiet_ms[i];
+        if now - since[i] < gap {
+            out.push(block_with(
+                crate::cat!(base, key),
+                code,
+                "minutes",
+                minutes_left(since[i] + gap, now),
+            ));
+        }
     }
 }
 
@@ -590,51 +603,14 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
     let shown: &[f64] = log.map(|l| l.shown.as_slice()).unwrap_or_default();
     // Shown times this session and today: one loop for both lists, not a `filter(..).count()`
     // copy per list and test.
-    let counts = |list: &[f64]| {
+    let counts = |list: &[f64], total: u32| {
         let (mut session, mut daily) = (0, 0);
         for &t in list {
             session += usize::from(t >= s.session_started);
             daily += usize::from(day(t) == day(now));
         }
-        (session, daily)
+        [session, daily, total as usize]
     };
-    let check = |out: &mut Vec<Block>,
-                 caps: &Caps,
-                 base: &str,
-                 (session, daily): (usize, usize),
-                 total: u32| {
-        let limits = [
-            (caps.per_session, session, "perSession", Blocked::PerSession),
-            (caps.per_day, daily, "perDay", Blocked::PerDay),
-            (caps.lifetime, total as usize, "lifetime", Blocked::Lifetime),
-        ];
-        for (limit, count, key, code) in limits {
-            if let Some(n) = limit.filter(|&n| count >= n as usize) {
-                out.push(block_with(
-                    crate::cat!(base, "/", key),
-                    code,
-                    "limit",
-                    n as u64,
-                ));
-            }
-        }
-    };
-    check(
-        &mut out,
-        &c.caps,
-        &crate::cat!(c.path, "/caps"),
-        counts(shown),
-        log.map_or(0, |l| l.shown_total),
-    );
-    quiet(
-        &mut out,
-        now,
-        &c.path,
-        "/caps/cooldownMinutes",
-        Blocked::CoolingDown,
-        shown.first().copied().unwrap_or(f64::NEG_INFINITY),
-        c.caps.cooldown_ms,
-    );
     let dismissed = |l: &CampaignLog| {
         if l.dismissed_at > 0.0 {
             l.dismissed_at
@@ -642,40 +618,42 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
             f64::NEG_INFINITY
         }
     };
-    quiet(
+    scope_blocks(
         &mut out,
         now,
-        &c.path,
-        "/caps/dismissCooldownMinutes",
-        Blocked::Dismissed,
-        log.map_or(f64::NEG_INFINITY, dismissed),
-        c.caps.dismiss_cooldown_ms,
+        &c.caps,
+        &crate::cat!(c.path, "/caps/"),
+        counts(shown, log.map_or(0, |l| l.shown_total)),
+        [
+            shown.first().copied().unwrap_or(f64::NEG_INFINITY),
+            log.map_or(f64::NEG_INFINITY, dismissed),
+        ],
+        &[
+            ("cooldownMinutes", Blocked::CoolingDown),
+            ("dismissCooldownMinutes", Blocked::Dismissed),
+        ],
     );
     let mut all: Vec<f64> = Vec::new();
     for l in &s.campaigns {
         all.extend_from_slice(&l.shown);
     }
-    check(&mut out, &rules.caps, "/caps", counts(&all), 0);
-    quiet(
+    scope_blocks(
         &mut out,
         now,
-        "",
-        "/caps/minGapMinutes",
-        Blocked::QuietAfterPrompt,
-        all.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        rules.min_gap_ms,
-    );
-    quiet(
-        &mut out,
-        now,
-        "",
-        "/caps/quietAfterDismissMinutes",
-        Blocked::QuietAfterDismiss,
-        s.campaigns
-            .iter()
-            .map(dismissed)
-            .fold(f64::NEG_INFINITY, f64::max),
-        rules.quiet_after_dismiss_ms,
+        &rules.caps,
+        "/caps/",
+        counts(&all, 0),
+        [
+            all.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            s.campaigns
+                .iter()
+                .map(dismissed)
+                .fold(f64::NEG_INFINITY, f64::max),
+        ],
+        &[
+            ("minGapMinutes", Blocked::QuietAfterPrompt),
+            ("quietAfterDismissMinutes", Blocked::QuietAfterDismiss),
+        ],
     );
     if let Some(about) = subject(c) {
         let mut quiet_until = f64::NEG_INFINITY;
@@ -686,23 +664,19 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
             let Some(other) = rules.campaign(&l.id) else {
                 continue;
             };
-            let quiet = other
-                .caps
-                .dismiss_cooldown_ms
-                .max(c.caps.dismiss_cooldown_ms);
+            let quiet = other.caps.quiet_ms[1].max(c.caps.quiet_ms[1]);
             if subject(other) == Some(about) {
                 quiet_until = quiet_until.max(l.dismissed_at + quiet);
             }
         }
-        quiet(
-            &mut out,
-            now,
-            &c.path,
-            "/prompt/products",
-            Blocked::SameSubjectDismissed,
-            quiet_until,
-            0.0,
-        );
+        if now < quiet_until {
+            out.push(block_with(
+                crate::cat!(c.path, "/prompt/products"),
+                Blocked::SameSubjectDismissed,
+                "minutes",
+                minutes_left(quiet_until, now),
+            ));
+        }
     }
     out
 }
@@ -711,20 +685,20 @@ pub fn cap_blocks(c: &Campaign, rules: &Rules, s: &VisitorState, now: f64) -> Ve
 pub fn quiet_ends(c: &Campaign, rules: &Rules, s: &VisitorState) -> Vec<f64> {
     let mut out = Vec::new();
     if let Some(log) = s.campaigns.iter().find(|l| l.id == c.id) {
-        out.extend(log.shown.first().map(|t| t + c.caps.cooldown_ms));
-        out.push(log.dismissed_at + c.caps.dismiss_cooldown_ms);
+        out.extend(log.shown.first().map(|t| t + c.caps.quiet_ms[0]));
+        out.push(log.dismissed_at + c.caps.quiet_ms[1]);
     }
     for l in s.campaigns.iter().filter(|l| l.dismissed_at > 0.0) {
-        out.push(l.dismissed_at + rules.quiet_after_dismiss_ms);
+        out.push(l.dismissed_at + rules.caps.quiet_ms[1]);
         out.extend(
-            rules.campaign(&l.id).map(|o| {
-                l.dismissed_at + o.caps.dismiss_cooldown_ms.max(c.caps.dismiss_cooldown_ms)
-            }),
+            rules
+                .campaign(&l.id)
+                .map(|o| l.dismissed_at + o.caps.quiet_ms[1].max(c.caps.quiet_ms[1])),
         );
     }
     for l in &s.campaigns {
         if let Some(t) = l.shown.first() {
-            out.push(t + rules.min_gap_ms);
+            out.push(t + rules.caps.quiet_ms[0]);
         }
     }
     out

@@ -84,9 +84,10 @@ pub fn reference() -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     Text(String),
+    /// The filter by its name in `FILTERS`, not a copy: rendering then allocates no name.
     Hole {
         var: Var,
-        filter: Option<(String, Vec<String>)>,
+        filter: Option<(&'static str, Vec<String>)>,
     },
 }
 
@@ -98,7 +99,7 @@ pub enum Part {
     },
     Value {
         value: Value,
-        format: Option<String>,
+        format: Option<&'static str>,
         args: Vec<String>,
     },
 }
@@ -137,7 +138,8 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
                 Some((n, a)) => (n.trim(), split_args(a)),
                 None => (f, Vec::new()),
             };
-            if !FILTERS.contains(&name) {
+            let known = FILTERS.iter().find(|f| **f == name).copied();
+            if known.is_none() {
                 errors.push(crate::cat!(
                     "unknown filter \"",
                     name,
@@ -150,11 +152,12 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
             if name == "plural" && args.len() != 2 {
                 errors.push("plural takes two forms: plural: \"item\", \"items\"".to_string());
             }
-            (name.to_string(), args)
+            // An unknown filter is an error reported above: its piece is never used.
+            (known.unwrap_or_default(), args)
         });
         // A time is a number of ms: `render` formats `{{endsAt}}` as a date when no filter
         // says otherwise, so the visitor never reads 1.767.225.600.000.
-        if var == "name" && !matches!(&filter, Some((f, _)) if f == "default") {
+        if var == "name" && !matches!(&filter, Some((f, _)) if *f == "default") {
             errors.push(
                 "the visitor's name may be unknown: write {{name | default: \"…\"}}".to_string(),
             );
@@ -224,8 +227,8 @@ pub fn render(pieces: &[Piece], values: &dyn Fn(Var) -> Value) -> Vec<Part> {
                 // A date needs no filter to read as one.
                 format: filter
                     .as_ref()
-                    .map(|(f, _)| f.clone())
-                    .or_else(|| (*var == crate::template::Var::EndsAt).then(|| "date".to_string())),
+                    .map(|(f, _)| *f)
+                    .or((*var == Var::EndsAt).then_some("date")),
                 args: filter.as_ref().map(|(_, a)| a.clone()).unwrap_or_default(),
             },
         });
@@ -257,7 +260,7 @@ pub fn plain(
                     Value::Null => String::new(),
                     v => crate::jsontext::text(v),
                 };
-                match (format.as_deref(), value) {
+                match (*format, value) {
                     (Some("default"), Value::Null) => {
                         out.push_str(args.first().map_or("", String::as_str))
                     }

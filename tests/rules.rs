@@ -651,7 +651,7 @@ fn left_out_fields_take_their_stated_defaults() {
         {"id": "r", "trigger": {"type": "replenishment_due"}, "prompt": {"text": {"en": "x"}}}]});
     assert!(problems(&doc).is_empty());
     let rules = vitrin::rules::compile(&doc).unwrap();
-    assert_eq!(rules.quiet_after_dismiss_ms, 30.0 * 60_000.0);
+    assert_eq!(rules.caps.quiet_ms[1], 30.0 * 60_000.0);
     let (e, r) = (&rules.campaigns[0], &rules.campaigns[1]);
     assert!(matches!(e.trigger, Trigger::Event { within_ms, .. } if within_ms == 30.0 * 60_000.0));
     assert!(matches!(r.trigger, Trigger::ReplenishmentDue { within_days } if within_days == 7.0));

@@ -109,13 +109,16 @@ pub struct Variant {
     pub slots: Option<Vec<(String, Tweak)>>,
 }
 
+/// A campaign's caps (`CAMPAIGN_CAPS`) or the global ones (`GLOBAL_CAPS`), read in their
+/// shape's field order: the counts first, then the quiet times. One reader and one checker
+/// (`campaigns::cap_blocks`) serve both, not a field each.
 #[derive(Default, Clone, Copy)]
 pub struct Caps {
-    pub per_session: Option<u32>,
-    pub per_day: Option<u32>,
-    pub lifetime: Option<u32>,
-    pub cooldown_ms: f64,
-    pub dismiss_cooldown_ms: f64,
+    /// Per session, per day, ever (`lifetime`: campaigns only).
+    pub limits: [Option<u32>; 3],
+    /// ms; a campaign's cool-down and dismiss cool-down, or the global minimum gap and quiet
+    /// time after a dismissal.
+    pub quiet_ms: [f64; 2],
 }
 
 pub struct Campaign {
@@ -141,9 +144,6 @@ pub struct Campaign {
 pub struct Rules {
     pub utc_offset_ms: f64,
     pub caps: Caps,
-    pub min_gap_ms: f64,
-    /// Quiet time after any dismissal (`caps.quietAfterDismissMinutes`).
-    pub quiet_after_dismiss_ms: f64,
     pub slots: Vec<Slot>,
     pub campaigns: Vec<Campaign>,
     /// Campaign indexes, highest priority first, equal priorities in the rules' order:
@@ -303,16 +303,22 @@ fn tweaks(v: Option<&Value>, path: &str, out: &mut Findings) -> Vec<(String, Twe
     list
 }
 
-fn caps(v: Option<&Value>) -> Caps {
-    let Some(v) = v else { return Caps::default() };
-    let n = |k: &str| f(v, k).map(|x| x as u32);
-    Caps {
-        per_session: n("perSession"),
-        per_day: n("perDay"),
-        lifetime: n("lifetime"),
-        cooldown_ms: f(v, "cooldownMinutes").unwrap_or(0.0) * MINUTE_MS,
-        dismiss_cooldown_ms: f(v, "dismissCooldownMinutes").unwrap_or(0.0) * MINUTE_MS,
+fn caps(v: Option<&Value>, shape: &super::spec::Shape) -> Caps {
+    let v = v.unwrap_or(&Value::Null);
+    let mut caps = Caps::default();
+    let (mut limits, mut quiet) = (0, 0);
+    for field in shape.fields {
+        // NaN: left out without a preset.
+        let x = shape.num_or_preset(v, field.name);
+        if let super::spec::Ty::Int(_) = field.ty {
+            caps.limits[limits] = (!x.is_nan()).then_some(x as u32);
+            limits += 1;
+        } else {
+            caps.quiet_ms[quiet] = if x.is_nan() { 0.0 } else { x * MINUTE_MS };
+            quiet += 1;
+        }
     }
+    caps
 }
 
 /// A prompt; its templates use only variables the campaign provides (`has_end` for
@@ -411,7 +417,6 @@ impl Rules {
     /// Compiles a document whose shape `spec::check` has checked, reporting to `out` what
     /// only compiling finds. The result is used only when `out` holds no error.
     pub(super) fn read(v: &Value, out: &mut Findings) -> Rules {
-        let caps_v = v.get("caps");
         let mut slots = Vec::new();
         let no_slots = crate::value::Map::new();
         for (name, sv) in v
@@ -464,11 +469,7 @@ impl Rules {
         crate::order::sort_by_key(&mut by_priority, |&i| (-(campaigns[i].priority as f64), 0));
         Rules {
             utc_offset_ms: f(v, "utcOffsetMinutes").unwrap_or(0.0) * MINUTE_MS,
-            caps: caps(caps_v),
-            min_gap_ms: caps_v.and_then(|c| f(c, "minGapMinutes")).unwrap_or(0.0) * MINUTE_MS,
-            quiet_after_dismiss_ms: super::GLOBAL_CAPS
-                .num_or_preset(caps_v.unwrap_or(&Value::Null), "quietAfterDismissMinutes")
-                * MINUTE_MS,
+            caps: caps(v.get("caps"), &super::GLOBAL_CAPS),
             slots,
             campaigns,
             by_priority,
@@ -564,7 +565,7 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
         when_parts,
         from,
         to,
-        caps: caps(c.get("caps")),
+        caps: caps(c.get("caps"), &super::CAMPAIGN_CAPS),
         prompt: prompt_spec,
         slots,
         variants,
