@@ -403,18 +403,26 @@ pub fn applies(c: &Campaign, v: &Visitor, ctx: &Fields, all: bool) -> Vec<Block>
 /// Why the trigger does not hold now, if it does not (the path is the caller's).
 fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<Block> {
     let s = v.state;
-    let ok = match t {
-        Trigger::Always => true,
-        Trigger::Event { event, within_ms } => s
-            .last_event(event)
-            .is_some_and(|at| v.now - at <= *within_ms && v.now >= at),
-        Trigger::CartIdle { idle_ms } => !s.cart.is_empty() && v.now - s.last_seen >= *idle_ms,
-        Trigger::ExitIntent => {
+    // Each arm answers whether the trigger holds and the code of its block when it does
+    // not: one match, not a second one for the code.
+    let (ok, code) = match t {
+        Trigger::Always => (true, Blocked::NotReturning),
+        Trigger::Event { event, within_ms } => (
+            s.last_event(event)
+                .is_some_and(|at| v.now - at <= *within_ms && v.now >= at),
+            Blocked::NoRecentEvent,
+        ),
+        Trigger::CartIdle { idle_ms } => (
+            !s.cart.is_empty() && v.now - s.last_seen >= *idle_ms,
+            Blocked::CartNotIdle,
+        ),
+        Trigger::ExitIntent => (
             !s.cart.is_empty()
                 && s.last_event("exit_intent")
-                    .is_some_and(|at| v.now - at <= EXIT_INTENT_MS)
-        }
-        Trigger::Page { page } => s.page.as_deref() == Some(page.as_str()),
+                    .is_some_and(|at| v.now - at <= EXIT_INTENT_MS),
+            Blocked::NoExitIntent,
+        ),
+        Trigger::Page { page } => (s.page.as_deref() == Some(page.as_str()), Blocked::OtherPage),
         Trigger::BrowseAbandon { views, category } => {
             // Views count per leaf category, or, when the trigger names a category, over its
             // whole subtree (`fashion/shoes` counts running and casual shoes together).
@@ -444,47 +452,42 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<Block> {
                     None => counts.push((key, 1)),
                 }
             }
-            !added && counts.iter().any(|(_, n)| n >= views)
+            if !added && counts.iter().any(|(_, n)| n >= views) {
+                return None;
+            }
+            return Some(block_with("", Blocked::TooFewViews, "views", *views as u64));
         }
-        Trigger::ReplenishmentDue { within_days } => v.profile.is_some_and(|p| {
-            p.cycles
-                .iter()
-                .any(|cy| cy.due_within(&v.state.purchases, v.now, *within_days))
-        }),
+        Trigger::ReplenishmentDue { within_days } => (
+            v.profile.is_some_and(|p| {
+                p.cycles
+                    .iter()
+                    .any(|cy| cy.due_within(&v.state.purchases, v.now, *within_days))
+            }),
+            Blocked::NoReplenishmentDue,
+        ),
         Trigger::SeasonalHabit => {
             let (_, month, ..) = calendar(v.now, v.utc_offset_ms);
             // `iter().any`, not `contains`: on bytes that calls `memchr`, which nothing else
             // in the wasm needs.
-            v.profile.is_some_and(|p| {
-                p.habits
-                    .iter()
-                    .any(|h| h.months.iter().any(|&m| m == month as u8))
-            })
+            (
+                v.profile.is_some_and(|p| {
+                    p.habits
+                        .iter()
+                        .any(|h| h.months.iter().any(|&m| m == month as u8))
+                }),
+                Blocked::NoSeasonalHabit,
+            )
         }
-        Trigger::PostPurchase { .. } => ends_at(t, None, v).is_some_and(|end| v.now < end),
-        Trigger::Returning => {
-            s.session_count > 1 && (!s.cart.is_empty() || !s.recently_viewed.is_empty())
-        }
-    };
-    (!ok).then(|| match t {
-        Trigger::BrowseAbandon { views, .. } => {
-            block_with("", Blocked::TooFewViews, "views", *views as u64)
-        }
-        _ => block(
-            "",
-            match t {
-                Trigger::Event { .. } => Blocked::NoRecentEvent,
-                Trigger::CartIdle { .. } => Blocked::CartNotIdle,
-                Trigger::ExitIntent => Blocked::NoExitIntent,
-                Trigger::Page { .. } => Blocked::OtherPage,
-                Trigger::ReplenishmentDue { .. } => Blocked::NoReplenishmentDue,
-                Trigger::SeasonalHabit => Blocked::NoSeasonalHabit,
-                Trigger::PostPurchase { .. } => Blocked::NoRecentPurchase,
-                // `returning` (`always` is never false; `browse_abandon` is above).
-                _ => Blocked::NotReturning,
-            },
+        Trigger::PostPurchase { .. } => (
+            ends_at(t, None, v).is_some_and(|end| v.now < end),
+            Blocked::NoRecentPurchase,
         ),
-    })
+        Trigger::Returning => (
+            s.session_count > 1 && (!s.cart.is_empty() || !s.recently_viewed.is_empty()),
+            Blocked::NotReturning,
+        ),
+    };
+    (!ok).then(|| block("", code))
 }
 
 /// When a campaign's offer ends for this visitor: its schedule's `to`, or for a
