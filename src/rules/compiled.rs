@@ -262,15 +262,12 @@ fn tweak(v: &Value, path: &str, out: &mut Findings) -> Tweak {
                 let Some(when) = item.get("when") else {
                     continue;
                 };
-                (when, join(&at, "when"), Some(f(item, "weight")))
+                // Required: `spec::check` reported a boost without one.
+                let weight = f(item, "weight").unwrap_or_default();
+                (when, join(&at, "when"), Some(weight as f32))
             };
             let Some(c) = cond(json, Scope::Slot, at, Some(&mut *out)) else {
                 continue;
-            };
-            // Required: `spec::check` reported a boost without one.
-            let weight = match weight {
-                Some(None) => continue,
-                w => w.flatten().map(|w| w as f32),
             };
             let (fields, only_product) = product_reads(json);
             if only_product {
@@ -425,15 +422,12 @@ impl Rules {
             .unwrap_or(&no_slots)
         {
             let tweak = tweak(sv, &join("/slots", name), out);
-            // Required: `spec::check` reported a slot without one.
-            let Some(strategy) = s(sv, "strategy") else {
-                continue;
-            };
             let d = sv.get("diversity");
             let per = |k: &str| d.and_then(|d| f(d, k)).map(|x| x as usize);
             slots.push(Slot {
                 name: name.clone(),
-                strategy: strategy.to_string(),
+                // Required: `spec::check` reported a slot without one.
+                strategy: s(sv, "strategy").unwrap_or_default().to_string(),
                 limit: f(sv, "limit").map(|x| x as u32),
                 tweak,
                 max_per_category: per("maxPerCategory"),
@@ -463,7 +457,7 @@ impl Rules {
                 }
                 ids.push(id);
             }
-            campaigns.extend(campaign(c, path, out));
+            campaigns.push(campaign(c, path, out));
         }
         let mut by_priority: Vec<usize> = (0..campaigns.len()).collect();
         crate::order::sort_by_key(&mut by_priority, |&i| (-(campaigns[i].priority as f64), 0));
@@ -485,7 +479,10 @@ impl Rules {
     }
 }
 
-fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
+/// A campaign; where `spec::check` reported a missing id, trigger or variant field, one
+/// filled in by a default (the rules of a document with errors are never used): no early
+/// return dropping what was already compiled.
+fn campaign(c: &Value, path: String, out: &mut Findings) -> Campaign {
     let when_path = join(&path, "when");
     let when = c
         .get("when")
@@ -532,20 +529,19 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
         let slots = v
             .get("slots")
             .map(|sl| tweaks(Some(sl), &join(&vpath, "slots"), out));
-        let Some(id) = s(v, "id") else { continue };
-        if id == "holdout" || vids.contains(&id) {
-            out.error(
-                join(&vpath, "id"),
-                crate::cat!("variant id \"", id, "\" is used twice or reserved"),
-            );
+        let id = s(v, "id");
+        if let Some(id) = id {
+            if id == "holdout" || vids.contains(&id) {
+                out.error(
+                    join(&vpath, "id"),
+                    crate::cat!("variant id \"", id, "\" is used twice or reserved"),
+                );
+            }
+            vids.push(id);
         }
-        vids.push(id);
-        let Some(weight) = f(v, "weight") else {
-            continue;
-        };
         variants.push(Variant {
-            id: id.to_string(),
-            weight,
+            id: id.unwrap_or_default().to_string(),
+            weight: f(v, "weight").unwrap_or_default(),
             prompt,
             slots,
         });
@@ -556,11 +552,11 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
             "at least one variant needs a weight above 0",
         );
     }
-    Some(Campaign {
-        id: s(c, "id")?.to_string(),
+    Campaign {
+        id: s(c, "id").unwrap_or_default().to_string(),
         name: s(c, "name").map(String::from),
         priority: f(c, "priority").unwrap_or(0.0) as i64,
-        trigger: trigger(trigger_v)?,
+        trigger: trigger(trigger_v).unwrap_or(Trigger::Always),
         when,
         when_parts,
         from,
@@ -572,7 +568,7 @@ fn campaign(c: &Value, path: String, out: &mut Findings) -> Option<Campaign> {
         holdout: f(c, "holdout").unwrap_or(0.0),
         attribution_ms: super::CAMPAIGN.num_or_preset(c, "attributionHours") * 3_600_000.0,
         path,
-    })
+    }
 }
 
 #[cfg(test)]
