@@ -7,7 +7,7 @@
 // candidates, or the smallest deflated size instead of the ratio, 50 to 550 B more (12 was
 // -149 and +58 on two builds: noise); byte 4- to 8-grams of the bodies instead of text, the
 // 128 most called functions first (one-byte call indices), 0.1 to 0.3 KB more.
-// Then a pass moves single functions (below). Deterministic: the same input gives the same bytes.
+// Then two passes move single functions (below). Deterministic: the same input gives the same bytes.
 // `cargo xtask build` runs it after wasm-opt, then wasm-opt -O1 once more (xtask/src/build.rs).
 //   node xtask/order-functions.mjs IN.wasm OUT.wasm
 import binaryen from "binaryen";
@@ -85,13 +85,25 @@ while (left.size) {
   left.delete(best);
   placed = Buffer.concat([dictionary, fns[best].bytes]);
 }
-// Then each function in turn may move to just after one of the 8 functions most similar to
-// it, where that saves the most: the cost of a place is the deflated size of the 8 KiB either
-// side of it with the function and without (a stand-in for the whole file, quick enough); the
-// moved order is kept if the whole code deflates smaller. SIMD wasm gzip -96 and -268 B on two
-// inputs, 7-11 s; also trying just before them: -200 and -349 B but 22 s; 4 KiB sides -92.
+// Then each function in turn may move to just before or just after one of the 8 functions
+// most similar to it, where that saves the most: the cost of a place is the deflated size of
+// the 8 KiB either side of it with the function and without (a stand-in for the whole file,
+// quick enough). Two such passes; the moved order is kept if the whole code deflates smaller.
+// One pass, after only: SIMD wasm gzip -96 and -268 B on two inputs (session 16); before and
+// after, two passes: a further -133 (SIMD) and -164 B (scalar), about 10 s more CPU each
+// (one pass: -89); level 6 instead of 9 for the windows: +73 B, hardly quicker.
 const bytesOf = (list) => Buffer.concat(list.map((i) => fns[i].bytes));
-const deflated = (list) => deflateRawSync(bytesOf(list), { level: 9 }).length;
+// Windows come back often (the same place tried for another function): their sizes are kept.
+const sizes = new Map();
+const deflated = (list) => {
+  const key = list.join();
+  let size = sizes.get(key);
+  if (size === undefined) {
+    size = deflateRawSync(bytesOf(list), { level: 9 }).length;
+    sizes.set(key, size);
+  }
+  return size;
+};
 const SIDE = 8 * 1024;
 // The functions within SIDE bytes either side of place `at` of `list`.
 const around = (list, at) => {
@@ -100,30 +112,37 @@ const around = (list, at) => {
   for (n = 0; end < list.length && n < SIDE; ) n += fns[list[end++]].bytes.length;
   return list.slice(start, end);
 };
-const moved = order.slice();
-for (let f = 1; f < fns.length; f++) {
-  const from = moved.indexOf(f);
-  const here = around(moved, from);
-  let saving = deflated(here) - deflated(here.filter((i) => i !== f));
-  if (saving <= 0) continue;
-  let to = -1;
-  const nearest = [...fns.keys()]
+const similar = fns.map((_, f) =>
+  [...fns.keys()]
     .filter((j) => j !== f)
     .map((j) => [similarity(fns[f].shingles, fns[j].shingles), j])
     .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-    .slice(0, CANDIDATES);
-  for (const [, j] of nearest) {
-    const after = moved.indexOf(j) + 1;
-    if (Math.abs(after - from) <= 1) continue;
-    const there = around(moved, after);
-    const without = there.filter((i) => i !== f);
-    const k = there.indexOf(moved[after - 1]) + 1 - (there.indexOf(f) >= 0 && from < after ? 1 : 0);
-    const cost = deflated([...without.slice(0, k), f, ...without.slice(k)]) - deflated(without);
-    if (cost < saving) [to, saving] = [j, cost];
+    .slice(0, CANDIDATES)
+    .map(([, j]) => j),
+);
+const moved = order.slice();
+for (let pass = 0; pass < 2; pass++) {
+  for (let f = 1; f < fns.length; f++) {
+    const from = moved.indexOf(f);
+    const here = around(moved, from);
+    let saving = deflated(here) - deflated(here.filter((i) => i !== f));
+    if (saving <= 0) continue;
+    // `to`: the place f goes before (moved.length: the end).
+    let to = -1;
+    for (const j of similar[f]) {
+      for (const at of [moved.indexOf(j) + 1, moved.indexOf(j)]) {
+        if (at === from || at === from + 1) continue; // where f already is
+        const without = around(moved, at).filter((i) => i !== f);
+        const k = at < moved.length ? without.indexOf(moved[at]) : without.length;
+        const cost = deflated([...without.slice(0, k), f, ...without.slice(k)]) - deflated(without);
+        if (cost < saving) [to, saving] = [at, cost];
+      }
+    }
+    if (to < 0) continue;
+    const next = moved[to]; // undefined: the end
+    moved.splice(from, 1);
+    moved.splice(next === undefined ? moved.length : moved.indexOf(next), 0, f);
   }
-  if (to < 0) continue;
-  moved.splice(from, 1);
-  moved.splice(moved.indexOf(to) + 1, 0, f);
 }
 if (deflated(moved) < deflated(order)) order.splice(0, order.length, ...moved);
 const bodies = order.map((i) => ({ ...fns[i], body: m.copyExpression(fns[i].body) }));

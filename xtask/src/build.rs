@@ -261,7 +261,8 @@ fn wasm_opt(input: &Path, output: &Path) -> Result {
     // 98,131 -> 96,878 B gzip -9, brotli 85,130 -> 83,941, raw 214,505 -> 214,902; 3 s each.
     // Choosing among the most similar by real deflate (session 16): 95,854 -> 95,459 B gzip,
     // brotli 83,237 -> 83,340; 5 s each. Then moving single functions next to similar ones
-    // where the deflated 8 KiB around both places shrinks: 96 to 268 B gzip less, 10 s each.
+    // where the deflated 8 KiB around both places shrinks: 96 to 268 B gzip less, 10 s each;
+    // just before or after them, in two passes (session 17): -12 to -133 B (SIMD), 25 s CPU each.
     // wasm-opt's own `--reorder-functions` (by call count) was +1,876 B gzip, and the most
     // called functions first (one-byte call indices) 1.5 KB less raw but +241 B gzip.
     run(cmd("node").arg(&order).arg(output).arg(output))?;
