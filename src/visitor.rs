@@ -563,25 +563,32 @@ impl VisitorState {
         let count = |o: &Obj, k: &str| Ok(o.num_in(k, 0.0, u32::MAX as f64)? as u32);
         // Each entry's fields are read (in the document's order of checks) before any is
         // owned: a `?` after a `to_string` would compile a drop of it (wasm size, issue 13).
-        let interest = |i: &Obj| -> Result<Interest> {
-            let (key, weight, at) = (
-                i.str("key")?,
-                i.num_in("weight", 0.0, 1e12)?,
-                time(i, "at")?,
-            );
-            Ok(Interest {
-                key: key.to_string(),
-                weight,
-                at,
+        // The two lists of each kind are read by one reader into either (one copy of it).
+        let interests = |key: &str, into: &mut Vec<Interest>| {
+            read_list(&o, key, MAX_INTEREST_KEYS, &mut |i| {
+                let (key, weight, at) = (
+                    i.str("key")?,
+                    i.num_in("weight", 0.0, 1e12)?,
+                    time(i, "at")?,
+                );
+                into.push(Interest {
+                    key: key.to_string(),
+                    weight,
+                    at,
+                });
+                Ok(())
             })
         };
-        let cart_line = |l: &Obj| -> Result<CartLine> {
-            let (id, quantity) = (l.str("productId")?, count(l, "quantity")?);
-            let added_at = time(l, "addedAt")?;
-            Ok(CartLine {
-                product_id: id.to_string(),
-                quantity: quantity.max(1),
-                added_at,
+        let cart_lines = |key: &str, into: &mut Vec<CartLine>| {
+            read_list(&o, key, MAX_CART_LINES, &mut |l| {
+                let (id, quantity) = (l.str("productId")?, count(l, "quantity")?);
+                let added_at = time(l, "addedAt")?;
+                into.push(CartLine {
+                    product_id: id.to_string(),
+                    quantity: quantity.max(1),
+                    added_at,
+                });
+                Ok(())
             })
         };
         let mut searches = o.opt_strs("searches", usize::MAX)?;
@@ -589,14 +596,8 @@ impl VisitorState {
         // Field by field into one value, not a struct literal: a literal drops every field
         // read so far at each `?`, which compiled ~190 drop calls here (issue 13).
         let mut s = VisitorState::default();
-        read_list(&o, "cart", MAX_CART_LINES, &mut |l| {
-            s.cart.push(cart_line(l)?);
-            Ok(())
-        })?;
-        read_list(&o, "cartDebt", MAX_CART_LINES, &mut |l| {
-            s.cart_debt.push(cart_line(l)?);
-            Ok(())
-        })?;
+        cart_lines("cart", &mut s.cart)?;
+        cart_lines("cartDebt", &mut s.cart_debt)?;
         read_list(&o, "recentlyViewed", MAX_VIEWS, &mut |v| {
             let (id, at) = (v.str("productId")?, time(v, "at")?);
             s.recently_viewed.push(Viewed {
@@ -605,14 +606,8 @@ impl VisitorState {
             });
             Ok(())
         })?;
-        read_list(&o, "categoryInterest", MAX_INTEREST_KEYS, &mut |i| {
-            s.category_interest.push(interest(i)?);
-            Ok(())
-        })?;
-        read_list(&o, "brandInterest", MAX_INTEREST_KEYS, &mut |i| {
-            s.brand_interest.push(interest(i)?);
-            Ok(())
-        })?;
+        interests("categoryInterest", &mut s.category_interest)?;
+        interests("brandInterest", &mut s.brand_interest)?;
         read_list(&o, "purchases", MAX_PURCHASES, &mut |b| {
             let (id, order) = (b.str("productId")?, b.str("orderId")?);
             let (quantity, price) = (count(b, "quantity")?, b.opt_num("price")?);
