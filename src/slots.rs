@@ -231,18 +231,12 @@ fn diversify(cands: &mut Vec<Pick>, c: &Catalog, d: &Diversity) {
     let (per_category, per_brand) = (d.per_category, d.per_brand);
     if !d.viewed.is_empty() || d.per_category_soft.is_some() {
         let mut seen = Vec::new();
-        let mut counts: Vec<(u32, usize)> = Vec::new();
+        // Picks kept so far per category node.
+        let mut counts = vec![0usize; c.category_paths.len()];
         let mut k = 0;
         while k < cands.len() {
             let r = &cands[k];
-            let cat = c.category[r.ix as usize];
-            let n = match counts.iter_mut().find(|(x, _)| *x == cat) {
-                Some((_, n)) => n,
-                None => {
-                    counts.push((cat, 0));
-                    &mut counts.last_mut().unwrap().1
-                }
-            };
+            let n = &mut counts[c.category[r.ix as usize] as usize];
             let over = d.per_category_soft.is_some_and(|cap| *n >= cap);
             if r.why != Why::Featured && (over || d.viewed.contains(&r.ix)) {
                 seen.push(cands.remove(k));
