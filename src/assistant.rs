@@ -15,7 +15,7 @@ use crate::value::Value;
 pub struct Cta {
     pub url: String,
     /// `open` or `add_to_cart` (`rules::CTA_ACTIONS`): what the button does before following `url`.
-    pub action: String,
+    pub action: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -213,7 +213,7 @@ pub fn build(
         variant: (arm != "default").then(|| arm.to_string()),
         cta: spec.cta.as_ref().map(|(_, url)| Cta {
             url: url.clone(),
-            action: spec.action.clone(),
+            action: spec.action,
         }),
         product_ids: fill.products.iter().map(|p| p.id.clone()).collect(),
         products: fill.products,

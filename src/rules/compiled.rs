@@ -96,7 +96,7 @@ pub struct PromptSpec {
     pub text: Vec<(String, Vec<Piece>)>,
     pub cta: Option<(Vec<(String, Vec<Piece>)>, String)>,
     /// The CTA's `action` (one of `CTA_ACTIONS`; `open` when absent).
-    pub action: String,
+    pub action: &'static str,
     pub products: crate::names::ProductSource,
     pub products_category: Option<String>,
     pub voucher: Option<String>,
@@ -361,9 +361,14 @@ fn prompt(v: Option<&Value>, path: &str, has_end: bool, out: &mut Findings) -> O
     Some(PromptSpec {
         text,
         cta,
-        action: super::CTA
-            .str_or_preset(v.get("cta").unwrap_or(&Value::Null), "action")
-            .to_string(),
+        // The `CTA_ACTIONS` entry itself (`spec::check` allowed only those): no copy per prompt.
+        action: {
+            let action = super::CTA.str_or_preset(v.get("cta").unwrap_or(&Value::Null), "action");
+            super::CTA_ACTIONS
+                .iter()
+                .find(|a| **a == action)
+                .map_or("open", |a| a)
+        },
         products: s(v, "products")
             .and_then(crate::names::ProductSource::from_name)
             .unwrap_or(crate::names::ProductSource::None),
