@@ -691,3 +691,31 @@ fn the_visitor_context_has_a_value_at_every_name_conditions_read() {
     assert_eq!(ctx["views"]["byCategory"]["pets"], json!(1.0));
     assert_eq!(ctx["cart"]["value"], json!(107.0));
 }
+
+/// `Caps` is read in its shape's field order (counts, then quiet times) and
+/// `campaigns::cap_blocks` names each slot by its place: the shapes must keep that order.
+#[test]
+fn caps_shapes_list_counts_then_quiet_times_in_the_order_caps_reads_them() {
+    use vitrin::rules::{CAMPAIGN_CAPS, GLOBAL_CAPS};
+    let names =
+        |s: &vitrin::rules::spec::Shape| s.fields.iter().map(|f| f.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(&CAMPAIGN_CAPS),
+        [
+            "perSession",
+            "perDay",
+            "lifetime",
+            "cooldownMinutes",
+            "dismissCooldownMinutes"
+        ]
+    );
+    assert_eq!(
+        names(&GLOBAL_CAPS),
+        [
+            "perSession",
+            "perDay",
+            "minGapMinutes",
+            "quietAfterDismissMinutes"
+        ]
+    );
+}
