@@ -362,12 +362,13 @@ fn prompt(v: Option<&Value>, path: &str, has_end: bool, out: &mut Findings) -> O
         text,
         cta,
         // The `CTA_ACTIONS` entry itself (`spec::check` allowed only those): no copy per prompt.
+        // The first, `open`, is also the preset.
         action: {
             let action = super::CTA.str_or_preset(v.get("cta").unwrap_or(&Value::Null), "action");
             super::CTA_ACTIONS
                 .iter()
                 .find(|a| **a == action)
-                .map_or("open", |a| a)
+                .map_or(super::CTA_ACTIONS[0], |a| a)
         },
         products: s(v, "products")
             .and_then(crate::names::ProductSource::from_name)

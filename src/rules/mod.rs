@@ -28,8 +28,9 @@ const STRATEGIES: &[&str] = crate::names::Strategy::NAMES;
 const EVENT_TYPES: &[&str] = crate::events::EventType::NAMES;
 const PAGES: &[&str] = crate::events::Page::NAMES;
 const PRODUCT_SOURCES: &[&str] = crate::names::ProductSource::NAMES;
-/// What the assistant's button does besides following its URL.
+/// What the assistant's button does besides following its URL; the first is the preset.
 pub const CTA_ACTIONS: &[&str] = &["open", "add_to_cart"];
+const CTA_PRESET: Preset = Preset::Str(CTA_ACTIONS[0]);
 
 const COUNT: Ty = Ty::Int(&Range { min: 0.0, max: 1e6 });
 const MINUTES: Ty = Ty::Num(&Range {
@@ -144,7 +145,7 @@ pub static CTA: Shape = Shape {
     fields: &[
         req("label", TEXTS, "Label per language (`en`, `tr`, …)."),
         req("url", Ty::Str, "Where the button leads: a path (`/cart`) or an http(s) URL."),
-        opt_or("action", Ty::OneOf(CTA_ACTIONS), &Preset::Str("open"), "`open`: follow `url`. `add_to_cart`: first add the prompt's products to the cart (one each; a replenishment's item and its companion), then follow `url`."),
+        opt_or("action", Ty::OneOf(CTA_ACTIONS), &CTA_PRESET, "`open`: follow `url`. `add_to_cart`: first add the prompt's products to the cart (one each; a replenishment's item and its companion), then follow `url`."),
     ],
 };
 
