@@ -83,6 +83,13 @@ test("the cat-litter audience built visually, two-way with the JSON, published, 
       let texts = await builderTexts(playground);
       assert.ok(texts.includes("Sepet tutarı") && texts.includes("VE") && texts.includes("Kural ekle"), JSON.stringify(texts));
       await screenshot(playground, "condition-builder-tr");
+      // A number's field (the widest row) stays inside the builder: its controls wrap.
+      await scratch.locator(".rule-fields").selectOption("cart.value");
+      const outside = await playground.$eval("#builder .queryBuilder", (root) => {
+        const edge = root.getBoundingClientRect().right;
+        return [...root.querySelectorAll(".rule > *")].filter((e) => e.getBoundingClientRect().right > edge + 0.5).map((e) => e.className);
+      });
+      assert.deepEqual(outside, [], "controls past the builder's right edge");
       await scratch.locator(".rule-fields").selectOption("profile.segments");
       texts = texts.concat(await builderTexts(playground));
       assert.ok(texts.includes("içermez"), JSON.stringify(texts));
