@@ -621,11 +621,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn temp(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("vitrin-db-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join("vitrin.db")
+    /// A fresh directory (removed when dropped) and the database's path in it.
+    fn temp(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("vitrin-db-{name}-"))
+            .tempdir()
+            .unwrap();
+        let path = dir.path().join("vitrin.db");
+        (dir, path)
     }
 
     fn view(id: &str, product: &str, at: f64) -> NewEvent {
@@ -643,7 +646,7 @@ mod tests {
 
     #[test]
     fn migrates_once_and_refuses_a_newer_schema() {
-        let path = temp("migrate");
+        let (_dir, path) = temp("migrate");
         assert_eq!(
             Db::open(&path).unwrap().schema_version().unwrap(),
             MIGRATIONS.len() as u32
@@ -693,7 +696,8 @@ mod tests {
 
     #[test]
     fn ingest_is_idempotent_per_visitor() {
-        let mut db = Db::open(&temp("ingest")).unwrap();
+        let (_dir, path) = temp("ingest");
+        let mut db = Db::open(&path).unwrap();
         let batch = [view("e1", "a", 1.0), view("e2", "b", 2.0)];
         assert_eq!(
             db.ingest_with("v1", &batch, &[], &Fixed, Source::Web, 0.0)
@@ -753,7 +757,8 @@ mod tests {
 
     #[test]
     fn purchases_convert_in_the_arms_the_visitor_was_exposed_to_within_the_window() {
-        let mut db = Db::open(&temp("arms")).unwrap();
+        let (_dir, path) = temp("arms");
+        let mut db = Db::open(&path).unwrap();
         // A purchase before any exposure converts nowhere.
         let (_, changes) = db
             .ingest_with(
@@ -822,7 +827,7 @@ mod tests {
 
     #[test]
     fn a_secret_is_made_once_and_kept() {
-        let path = temp("secret");
+        let (_dir, path) = temp("secret");
         let first = Db::open(&path)
             .unwrap()
             .secret("token", || vec![1, 2, 3])
@@ -836,7 +841,8 @@ mod tests {
 
     #[test]
     fn rules_versions_are_kept_and_the_last_is_in_force() {
-        let mut db = Db::open(&temp("rules")).unwrap();
+        let (_dir, path) = temp("rules");
+        let mut db = Db::open(&path).unwrap();
         assert_eq!(db.rules().unwrap(), None);
         db.publish_rules(r#"{"version":1}"#, 1.0).unwrap();
         let v2 = db

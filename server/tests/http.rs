@@ -7,7 +7,6 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use std::sync::Arc;
 use tower::ServiceExt;
 use vitrin_server::http::{now_ms, router, App, Config, MAX_EVENTS_BYTES};
@@ -28,7 +27,8 @@ fn visitor_token(visitor: &str) -> String {
 }
 
 struct Server {
-    dir: PathBuf,
+    /// Removed when the last server on it ends (a test may reopen the same files).
+    _dir: Arc<tempfile::TempDir>,
     cfg: Config,
     router: Router,
 }
@@ -41,9 +41,11 @@ fn catalog() -> Value {
 }
 
 fn server(name: &str, rate: f64) -> Server {
-    let dir = std::env::temp_dir().join(format!("vitrin-http-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let temp = tempfile::Builder::new()
+        .prefix(&format!("vitrin-http-{name}-"))
+        .tempdir()
+        .unwrap();
+    let dir = temp.path();
     std::fs::write(dir.join("catalog.json"), catalog().to_string()).unwrap();
     std::fs::write(
         dir.join("rules.json"),
@@ -62,7 +64,11 @@ fn server(name: &str, rate: f64) -> Server {
         )
     };
     let router = router(Arc::new(App::open(&cfg).unwrap()), &cfg.cors);
-    Server { dir, cfg, router }
+    Server {
+        _dir: Arc::new(temp),
+        cfg,
+        router,
+    }
 }
 
 struct Reply {
@@ -287,7 +293,6 @@ async fn catalog_and_rules_answer_304_to_their_etag_and_the_catalog_follows_its_
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&s.cfg.catalog, r#"{"products": [{"id": "x"}]}"#).unwrap();
     assert_eq!(s.get("/v1/catalog", None).await.body, next);
-    std::fs::remove_dir_all(&s.dir).unwrap();
 }
 
 #[tokio::test]
@@ -335,7 +340,6 @@ async fn the_binary_catalog_is_the_catalog_in_force_with_its_own_type_and_etag()
     assert_eq!(status, StatusCode::OK);
     let read = vitrin::catalog::Catalog::from_bytes(&body).unwrap();
     assert_eq!(read.prices[read.index("lens").unwrap() as usize], 12.0);
-    std::fs::remove_dir_all(&s.dir).unwrap();
 }
 
 #[tokio::test]
@@ -529,7 +533,7 @@ async fn a_metrics_reader_is_answered_from_running_totals() {
     );
     let again = Server {
         router: router(Arc::new(App::open(&s.cfg).unwrap()), &s.cfg.cors),
-        dir: s.dir.clone(),
+        _dir: s._dir.clone(),
         cfg: s.cfg.clone(),
     };
     assert_eq!(

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     addr: String,
-    _dir: std::path::PathBuf,
+    /// Removed when the test ends.
+    _dir: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -24,9 +25,11 @@ impl Drop for Server {
 }
 
 fn start(name: &str, extra: &[&str]) -> Server {
-    let dir = std::env::temp_dir().join(format!("vitrin-net-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let temp = tempfile::Builder::new()
+        .prefix(&format!("vitrin-net-{name}-"))
+        .tempdir()
+        .unwrap();
+    let dir = temp.path();
     std::fs::write(
         dir.join("catalog.json"),
         r#"{"products":[{"id":"a","title":"A","category":"c","price":1}]}"#,
@@ -61,7 +64,7 @@ fn start(name: &str, extra: &[&str]) -> Server {
     Server {
         child,
         addr,
-        _dir: dir,
+        _dir: temp,
     }
 }
 

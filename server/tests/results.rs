@@ -21,10 +21,13 @@ fn rules(text: &str) -> Value {
     }]})
 }
 
-fn server(name: &str) -> Router {
-    let dir = std::env::temp_dir().join(format!("vitrin-results-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// The router, and its directory (removed when dropped).
+fn server(name: &str) -> (tempfile::TempDir, Router) {
+    let temp = tempfile::Builder::new()
+        .prefix(&format!("vitrin-results-{name}-"))
+        .tempdir()
+        .unwrap();
+    let dir = temp.path();
     let catalog = json!({"products": [{"id": "litter-5l", "title": "Litter", "category": "pets/cat/litter", "price": 100}]});
     std::fs::write(dir.join("catalog.json"), catalog.to_string()).unwrap();
     std::fs::write(dir.join("rules.json"), rules("v1").to_string()).unwrap();
@@ -38,7 +41,7 @@ fn server(name: &str) -> Router {
             TOKEN.into(),
         )
     };
-    router(Arc::new(App::open(&cfg).unwrap()), &cfg.cors)
+    (temp, router(Arc::new(App::open(&cfg).unwrap()), &cfg.cors))
 }
 
 async fn send(r: &Router, req: Request<Body>) -> (StatusCode, Value) {
@@ -88,7 +91,7 @@ async fn with_token(
 
 #[tokio::test]
 async fn results_per_arm_from_a_known_log() {
-    let r = server("log");
+    let (_dir, r) = server("log");
     // 100 holdout visitors (5 convert), 450 in A (45 convert), 450 in B (23 convert),
     // each conversion a purchase worth 100 after the exposure.
     let mut n = 0;
@@ -170,7 +173,7 @@ async fn results_per_arm_from_a_known_log() {
 
 #[tokio::test]
 async fn every_revision_is_kept_and_any_can_be_put_back() {
-    let r = server("revisions");
+    let (_dir, r) = server("revisions");
     let (status, list) = get(&r, "/v1/rules/revisions").await;
     assert_eq!(
         (
@@ -268,7 +271,7 @@ async fn every_revision_is_kept_and_any_can_be_put_back() {
 
 #[tokio::test]
 async fn rules_are_checked_against_the_store() {
-    let r = server("check");
+    let (_dir, r) = server("check");
     let mut doc = rules("v");
     doc["campaigns"][0]["when"] = json!({"<=": [{"var": "purchases.daysSinceLast"}, 14]});
     doc["campaigns"][0]["prompt"]["cta"] =
