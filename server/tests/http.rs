@@ -27,10 +27,11 @@ fn visitor_token(visitor: &str) -> String {
 }
 
 struct Server {
-    /// Removed when the last server on it ends (a test may reopen the same files).
-    _dir: Arc<tempfile::TempDir>,
     cfg: Config,
     router: Router,
+    /// Removed when the last server on it ends (a test may reopen the same files); last, so
+    /// that the database closes first.
+    _dir: Arc<tempfile::TempDir>,
 }
 
 fn catalog() -> Value {
@@ -65,9 +66,9 @@ fn server(name: &str, rate: f64) -> Server {
     };
     let router = router(Arc::new(App::open(&cfg).unwrap()), &cfg.cors);
     Server {
-        _dir: Arc::new(temp),
         cfg,
         router,
+        _dir: Arc::new(temp),
     }
 }
 
