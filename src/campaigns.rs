@@ -406,6 +406,7 @@ fn trigger_blocks(t: &Trigger, v: &Visitor) -> Option<Block> {
     // Each arm answers whether the trigger holds and the code of its block when it does
     // not: one match, not a second one for the code.
     let (ok, code) = match t {
+        // Never false: its code is never read.
         Trigger::Always => (true, Blocked::NotReturning),
         Trigger::Event { event, within_ms } => (
             s.last_event(event)

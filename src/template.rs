@@ -138,7 +138,7 @@ pub fn parse(src: &str) -> Result<Vec<Piece>, Vec<String>> {
                 Some((n, a)) => (n.trim(), split_args(a)),
                 None => (f, Vec::new()),
             };
-            let known = FILTERS.iter().find(|f| **f == name).copied();
+            let known = crate::names::position(FILTERS, name).map(|i| FILTERS[i]);
             if known.is_none() {
                 errors.push(crate::cat!(
                     "unknown filter \"",

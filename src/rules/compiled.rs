@@ -365,10 +365,8 @@ fn prompt(v: Option<&Value>, path: &str, has_end: bool, out: &mut Findings) -> O
         // The first, `open`, is also the preset.
         action: {
             let action = super::CTA.str_or_preset(v.get("cta").unwrap_or(&Value::Null), "action");
-            super::CTA_ACTIONS
-                .iter()
-                .find(|a| **a == action)
-                .map_or(super::CTA_ACTIONS[0], |a| a)
+            let actions = super::CTA_ACTIONS;
+            actions[crate::names::position(actions, action).unwrap_or(0)]
         },
         products: s(v, "products")
             .and_then(crate::names::ProductSource::from_name)
